@@ -1,0 +1,226 @@
+//! The one error type of veclite and its stable status codes.
+//!
+//! Every variant maps to exactly one [`Status`] (the number C and Go callers switch on). The
+//! `Display` text is the sentence users see: it names the collection, field, row and rule.
+
+use std::io;
+
+/// Result alias used across the crate.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Stable status codes shared by the Rust API, the C ABI and the bindings.
+///
+/// The numbers never change once released; retired codes stay reserved.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Status {
+    Ok = 0,
+    NullArgument = 1,
+    InvalidArgument = 2,
+    NotFound = 3,
+    AlreadyExists = 4,
+    SchemaMismatch = 5,
+    Io = 6,
+    Corrupted = 7,
+    UnsupportedFormat = 8,
+    Locked = 9,
+    Closed = 10,
+    Poisoned = 11,
+    Panic = 12,
+    DuplicatePrimaryKey = 13,
+    DimensionMismatch = 14,
+    InvalidValue = 15,
+    MissingField = 16,
+    Cancelled = 17,
+    DeadlineExceeded = 18,
+}
+
+impl Status {
+    /// Upper-case name of the status, e.g. `"DUPLICATE_PRIMARY_KEY"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Ok => "OK",
+            Status::NullArgument => "NULL_ARGUMENT",
+            Status::InvalidArgument => "INVALID_ARGUMENT",
+            Status::NotFound => "NOT_FOUND",
+            Status::AlreadyExists => "ALREADY_EXISTS",
+            Status::SchemaMismatch => "SCHEMA_MISMATCH",
+            Status::Io => "IO",
+            Status::Corrupted => "CORRUPTED",
+            Status::UnsupportedFormat => "UNSUPPORTED_FORMAT",
+            Status::Locked => "LOCKED",
+            Status::Closed => "CLOSED",
+            Status::Poisoned => "POISONED",
+            Status::Panic => "PANIC",
+            Status::DuplicatePrimaryKey => "DUPLICATE_PRIMARY_KEY",
+            Status::DimensionMismatch => "DIMENSION_MISMATCH",
+            Status::InvalidValue => "INVALID_VALUE",
+            Status::MissingField => "MISSING_FIELD",
+            Status::Cancelled => "CANCELLED",
+            Status::DeadlineExceeded => "DEADLINE_EXCEEDED",
+        }
+    }
+}
+
+/// What kind of named object was not found (or already exists).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectKind {
+    Collection,
+    Partition,
+    Field,
+    Index,
+}
+
+impl std::fmt::Display for ObjectKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ObjectKind::Collection => "collection",
+            ObjectKind::Partition => "partition",
+            ObjectKind::Field => "field",
+            ObjectKind::Index => "index",
+        })
+    }
+}
+
+/// Every way a veclite call can fail.
+#[non_exhaustive]
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// An argument breaks a documented rule (name syntax, ranges, zero rows, ...).
+    #[error("invalid argument: {0}")]
+    InvalidArgument(String),
+    /// A named collection, partition, field or index does not exist.
+    #[error("{kind} `{name}` does not exist{context}")]
+    NotFound { kind: ObjectKind, name: String, context: String },
+    /// A named object already exists.
+    #[error("{kind} `{name}` already exists")]
+    AlreadyExists { kind: ObjectKind, name: String },
+    /// Data does not fit the schema: wrong column type, a field passed twice, unequal lengths,
+    /// unknown field, or a schema that breaks a rule.
+    #[error("schema mismatch: {0}")]
+    SchemaMismatch(String),
+    /// A primary key repeats inside one batch, or an insert names a key that already exists.
+    #[error("duplicate primary key: {0}")]
+    DuplicatePrimaryKey(String),
+    /// A vector has the wrong number of components.
+    #[error("dimension mismatch: {0}")]
+    DimensionMismatch(String),
+    /// A value breaks a rule of its field: NaN or infinity, VarChar too long, null in a
+    /// non-nullable field.
+    #[error("invalid value: {0}")]
+    InvalidValue(String),
+    /// A required field was not supplied.
+    #[error("missing field: {0}")]
+    MissingField(String),
+    /// An operating-system I/O error, with the path it concerned.
+    #[error("I/O error on {path}: {source}")]
+    Io { path: String, source: io::Error },
+    /// A file failed its checksum or structure checks.
+    #[error("corrupted file {file}: {reason}")]
+    Corrupted { file: String, reason: String },
+    /// A file was written by a format version this build cannot read.
+    #[error("unsupported format version {version} in {file} (this build reads version {supported})")]
+    UnsupportedFormat { file: String, version: u32, supported: u32 },
+    /// Another process holds the database directory.
+    #[error("database {0} is locked by another process")]
+    Locked(String),
+    /// The database was closed.
+    #[error("database is closed")]
+    Closed,
+    /// An earlier durability failure (fsync) left the database refusing writes.
+    #[error("database is poisoned after an earlier write failure: {0}")]
+    Poisoned(String),
+    /// The call's context was cancelled.
+    #[error("operation cancelled")]
+    Cancelled,
+    /// The call's context deadline passed.
+    #[error("deadline exceeded")]
+    DeadlineExceeded,
+}
+
+impl Error {
+    /// The stable status code of this error.
+    pub fn status(&self) -> Status {
+        match self {
+            Error::InvalidArgument(_) => Status::InvalidArgument,
+            Error::NotFound { .. } => Status::NotFound,
+            Error::AlreadyExists { .. } => Status::AlreadyExists,
+            Error::SchemaMismatch(_) => Status::SchemaMismatch,
+            Error::DuplicatePrimaryKey(_) => Status::DuplicatePrimaryKey,
+            Error::DimensionMismatch(_) => Status::DimensionMismatch,
+            Error::InvalidValue(_) => Status::InvalidValue,
+            Error::MissingField(_) => Status::MissingField,
+            Error::Io { .. } => Status::Io,
+            Error::Corrupted { .. } => Status::Corrupted,
+            Error::UnsupportedFormat { .. } => Status::UnsupportedFormat,
+            Error::Locked(_) => Status::Locked,
+            Error::Closed => Status::Closed,
+            Error::Poisoned(_) => Status::Poisoned,
+            Error::Cancelled => Status::Cancelled,
+            Error::DeadlineExceeded => Status::DeadlineExceeded,
+        }
+    }
+
+    pub(crate) fn io(path: impl AsRef<std::path::Path>, source: io::Error) -> Self {
+        Error::Io { path: path.as_ref().display().to_string(), source }
+    }
+
+    pub(crate) fn corrupted(file: impl AsRef<std::path::Path>, reason: impl Into<String>) -> Self {
+        Error::Corrupted { file: file.as_ref().display().to_string(), reason: reason.into() }
+    }
+
+    pub(crate) fn not_found(kind: ObjectKind, name: &str) -> Self {
+        Error::NotFound { kind, name: name.to_owned(), context: String::new() }
+    }
+
+    pub(crate) fn not_found_in(kind: ObjectKind, name: &str, collection: &str) -> Self {
+        Error::NotFound {
+            kind,
+            name: name.to_owned(),
+            context: format!(" in collection `{collection}`"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_names_are_distinct_and_upper_case() {
+        let all = [
+            Status::Ok,
+            Status::NullArgument,
+            Status::InvalidArgument,
+            Status::NotFound,
+            Status::AlreadyExists,
+            Status::SchemaMismatch,
+            Status::Io,
+            Status::Corrupted,
+            Status::UnsupportedFormat,
+            Status::Locked,
+            Status::Closed,
+            Status::Poisoned,
+            Status::Panic,
+            Status::DuplicatePrimaryKey,
+            Status::DimensionMismatch,
+            Status::InvalidValue,
+            Status::MissingField,
+            Status::Cancelled,
+            Status::DeadlineExceeded,
+        ];
+        let names: std::collections::HashSet<_> = all.iter().map(|s| s.name()).collect();
+        assert_eq!(names.len(), all.len());
+        for (i, s) in all.iter().enumerate() {
+            assert_eq!(*s as u32, i as u32, "status numbers are dense and stable");
+            assert_eq!(s.name(), s.name().to_ascii_uppercase());
+        }
+    }
+
+    #[test]
+    fn not_found_message_names_object_and_collection() {
+        let e = Error::not_found_in(ObjectKind::Partition, "p9", "docs");
+        assert_eq!(e.to_string(), "partition `p9` does not exist in collection `docs`");
+        assert_eq!(e.status(), Status::NotFound);
+    }
+}

@@ -1,0 +1,376 @@
+//! Collection schemas: field types, the primary key, nullability, defaults and name rules.
+//!
+//! A [`Schema`] is validated once, when it is built; every later write relies on its rules.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// Largest vector dimension accepted.
+pub const MAX_DIM: u32 = 32_768;
+/// Largest `max_length` accepted for a VarChar field (bytes), as in Milvus.
+pub const MAX_VARCHAR_LENGTH: u32 = 65_535;
+/// Longest accepted name of a collection, partition or field.
+pub const MAX_NAME_LEN: usize = 255;
+/// Name of the partition every collection has.
+pub const DEFAULT_PARTITION: &str = "_default";
+
+/// The type of a field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FieldType {
+    Bool,
+    Int8,
+    Int16,
+    Int32,
+    Int64,
+    Float,
+    Double,
+    /// UTF-8 text of at most `max_length` bytes.
+    VarChar { max_length: u32 },
+    /// Dense f32 vector of `dim` components.
+    FloatVector { dim: u32 },
+}
+
+impl FieldType {
+    /// Whether this is a vector type.
+    pub fn is_vector(self) -> bool {
+        matches!(self, FieldType::FloatVector { .. })
+    }
+
+    /// Short name used in messages, e.g. `Int64` or `FloatVector(8)`.
+    pub fn describe(self) -> String {
+        match self {
+            FieldType::VarChar { max_length } => format!("VarChar({max_length})"),
+            FieldType::FloatVector { dim } => format!("FloatVector({dim})"),
+            other => format!("{other:?}"),
+        }
+    }
+}
+
+/// A scalar value, used for default values and for single-cell reads.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Text(String),
+}
+
+/// One field of a schema.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Field {
+    pub name: String,
+    pub field_type: FieldType,
+    pub description: String,
+    pub primary_key: bool,
+    pub auto_id: bool,
+    pub nullable: bool,
+    pub default_value: Option<Value>,
+}
+
+impl Field {
+    /// A plain (non-key, non-nullable) field.
+    pub fn new(name: impl Into<String>, field_type: FieldType) -> Self {
+        Field {
+            name: name.into(),
+            field_type,
+            description: String::new(),
+            primary_key: false,
+            auto_id: false,
+            nullable: false,
+            default_value: None,
+        }
+    }
+
+    /// Marks the field as the primary key.
+    pub fn primary_key(mut self) -> Self {
+        self.primary_key = true;
+        self
+    }
+
+    /// Lets veclite generate the primary key on insert (Int64 keys only).
+    pub fn auto_id(mut self, on: bool) -> Self {
+        self.auto_id = on;
+        self
+    }
+
+    /// Allows nulls; an omitted nullable field is stored as null.
+    pub fn nullable(mut self, on: bool) -> Self {
+        self.nullable = on;
+        self
+    }
+
+    /// Value stored when the field is omitted or given as null.
+    pub fn default_value(mut self, value: Value) -> Self {
+        self.default_value = Some(value);
+        self
+    }
+
+    /// Free-text description.
+    pub fn description(mut self, text: impl Into<String>) -> Self {
+        self.description = text.into();
+        self
+    }
+
+    /// Vector dimension, if this is a vector field.
+    pub fn dim(&self) -> Option<usize> {
+        match self.field_type {
+            FieldType::FloatVector { dim } => Some(dim as usize),
+            _ => None,
+        }
+    }
+
+    fn validate(&self) -> Result<()> {
+        validate_name("field", &self.name)?;
+        let bad = |rule: &str| Err(Error::SchemaMismatch(format!("field `{}`: {rule}", self.name)));
+        match self.field_type {
+            FieldType::FloatVector { dim } if dim == 0 || dim > MAX_DIM => {
+                return bad(&format!("vector dim must be in 1..={MAX_DIM}, got {dim}"));
+            }
+            FieldType::VarChar { max_length } if max_length == 0 || max_length > MAX_VARCHAR_LENGTH => {
+                return bad(&format!("max_length must be in 1..={MAX_VARCHAR_LENGTH}, got {max_length}"));
+            }
+            _ => {}
+        }
+        if self.primary_key {
+            if !matches!(self.field_type, FieldType::Int64 | FieldType::VarChar { .. }) {
+                return bad("the primary key must be Int64 or VarChar");
+            }
+            if self.nullable || self.default_value.is_some() {
+                return bad("the primary key cannot be nullable or have a default value");
+            }
+            if self.auto_id && self.field_type != FieldType::Int64 {
+                return bad("auto_id requires an Int64 primary key");
+            }
+        } else if self.auto_id {
+            return bad("auto_id is only allowed on the primary key");
+        }
+        if self.field_type.is_vector() && (self.nullable || self.default_value.is_some()) {
+            return bad("vector fields cannot be nullable or have a default value");
+        }
+        if let Some(default) = &self.default_value {
+            if !value_fits(self.field_type, default) {
+                return bad(&format!(
+                    "default value {default:?} does not fit type {}",
+                    self.field_type.describe()
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn value_fits(ty: FieldType, value: &Value) -> bool {
+    match (ty, value) {
+        (_, Value::Null) => false,
+        (FieldType::Bool, Value::Bool(_)) => true,
+        (FieldType::Int8, Value::Int(v)) => i8::try_from(*v).is_ok(),
+        (FieldType::Int16, Value::Int(v)) => i16::try_from(*v).is_ok(),
+        (FieldType::Int32, Value::Int(v)) => i32::try_from(*v).is_ok(),
+        (FieldType::Int64, Value::Int(_)) => true,
+        (FieldType::Float | FieldType::Double, Value::Float(v)) => v.is_finite(),
+        (FieldType::VarChar { max_length }, Value::Text(s)) => s.len() <= max_length as usize,
+        _ => false,
+    }
+}
+
+/// Checks the name rule shared by collections, partitions and fields:
+/// 1..=255 characters of `[A-Za-z_][A-Za-z0-9_]*`.
+///
+/// # Errors
+/// [`Error::InvalidArgument`] naming the kind of object and the rule broken.
+pub fn validate_name(kind: &str, name: &str) -> Result<()> {
+    let mut chars = name.chars();
+    let ok_first = chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+    let ok_rest = chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if name.is_empty() || name.len() > MAX_NAME_LEN || !ok_first || !ok_rest {
+        return Err(Error::InvalidArgument(format!(
+            "invalid {kind} name `{name}`: names are 1..={MAX_NAME_LEN} characters of [A-Za-z_][A-Za-z0-9_]*"
+        )));
+    }
+    Ok(())
+}
+
+/// A validated collection schema.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Schema {
+    pub name: String,
+    pub description: String,
+    pub fields: Vec<Field>,
+    pub enable_dynamic_field: bool,
+}
+
+impl Schema {
+    /// Starts a schema for collection `name`.
+    pub fn builder(name: impl Into<String>) -> SchemaBuilder {
+        SchemaBuilder {
+            schema: Schema {
+                name: name.into(),
+                description: String::new(),
+                fields: Vec::new(),
+                enable_dynamic_field: false,
+            },
+        }
+    }
+
+    /// Index of the primary-key field.
+    pub fn pk_index(&self) -> usize {
+        self.fields.iter().position(|f| f.primary_key).unwrap_or(0)
+    }
+
+    /// The primary-key field.
+    pub fn pk_field(&self) -> &Field {
+        &self.fields[self.pk_index()]
+    }
+
+    /// Position of the field called `name`.
+    pub fn field_index(&self, name: &str) -> Option<usize> {
+        self.fields.iter().position(|f| f.name == name)
+    }
+
+    /// The field called `name`.
+    pub fn field(&self, name: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+
+    /// Checks every schema rule.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for a bad collection name, [`Error::SchemaMismatch`] for
+    /// anything else: no or several primary keys, no vector field, duplicate field names, bad
+    /// dims or lengths, defaults that do not fit.
+    pub fn validate(&self) -> Result<()> {
+        validate_name("collection", &self.name)?;
+        for field in &self.fields {
+            field.validate()?;
+        }
+        let pk_count = self.fields.iter().filter(|f| f.primary_key).count();
+        if pk_count != 1 {
+            return Err(Error::SchemaMismatch(format!(
+                "collection `{}` must have exactly one primary key field, found {pk_count}",
+                self.name
+            )));
+        }
+        if !self.fields.iter().any(|f| f.field_type.is_vector()) {
+            return Err(Error::SchemaMismatch(format!(
+                "collection `{}` must have at least one vector field",
+                self.name
+            )));
+        }
+        for (i, f) in self.fields.iter().enumerate() {
+            if self.fields[..i].iter().any(|g| g.name == f.name) {
+                return Err(Error::SchemaMismatch(format!(
+                    "collection `{}` has two fields named `{}`",
+                    self.name, f.name
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Builder for [`Schema`]; `build` validates.
+#[derive(Debug, Clone)]
+pub struct SchemaBuilder {
+    schema: Schema,
+}
+
+impl SchemaBuilder {
+    /// Adds a field.
+    pub fn field(mut self, field: Field) -> Self {
+        self.schema.fields.push(field);
+        self
+    }
+
+    /// Sets the description.
+    pub fn description(mut self, text: impl Into<String>) -> Self {
+        self.schema.description = text.into();
+        self
+    }
+
+    /// Keeps keys that are not in the schema in a per-row JSON `$meta` field.
+    pub fn enable_dynamic_field(mut self, on: bool) -> Self {
+        self.schema.enable_dynamic_field = on;
+        self
+    }
+
+    /// Validates and returns the schema.
+    ///
+    /// # Errors
+    /// As [`Schema::validate`].
+    pub fn build(self) -> Result<Schema> {
+        self.schema.validate()?;
+        Ok(self.schema)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seed() -> SchemaBuilder {
+        Schema::builder("hello")
+            .field(Field::new("ID", FieldType::Int64).primary_key())
+            .field(Field::new("random", FieldType::Double))
+            .field(Field::new("embeddings", FieldType::FloatVector { dim: 8 }))
+    }
+
+    #[test]
+    fn seed_schema_is_valid() {
+        let s = seed().build().unwrap();
+        assert_eq!(s.pk_field().name, "ID");
+        assert_eq!(s.field_index("embeddings"), Some(2));
+    }
+
+    #[test]
+    fn names_follow_the_rule() {
+        for good in ["a", "_x", "A_1", &"z".repeat(255)] {
+            validate_name("field", good).unwrap();
+        }
+        for bad in ["", "1a", "a-b", "a b", "é", &"z".repeat(256)] {
+            let err = validate_name("field", bad).unwrap_err();
+            assert!(err.to_string().contains("invalid field name"), "{err}");
+        }
+    }
+
+    #[test]
+    fn schema_rules_are_enforced() {
+        let no_pk = Schema::builder("c").field(Field::new("v", FieldType::FloatVector { dim: 4 }));
+        assert!(no_pk.build().unwrap_err().to_string().contains("exactly one primary key"));
+
+        let no_vec = Schema::builder("c").field(Field::new("id", FieldType::Int64).primary_key());
+        assert!(no_vec.build().unwrap_err().to_string().contains("at least one vector"));
+
+        let dup = seed().field(Field::new("random", FieldType::Float));
+        assert!(dup.build().unwrap_err().to_string().contains("two fields named `random`"));
+
+        let dim0 = seed().field(Field::new("v2", FieldType::FloatVector { dim: 0 }));
+        assert!(dim0.build().unwrap_err().to_string().contains("dim must be in"));
+
+        let big = seed().field(Field::new("v2", FieldType::FloatVector { dim: MAX_DIM + 1 }));
+        assert!(big.build().is_err());
+
+        let float_pk = Schema::builder("c")
+            .field(Field::new("id", FieldType::Double).primary_key())
+            .field(Field::new("v", FieldType::FloatVector { dim: 4 }));
+        assert!(float_pk.build().unwrap_err().to_string().contains("Int64 or VarChar"));
+
+        let auto_varchar = Schema::builder("c")
+            .field(Field::new("id", FieldType::VarChar { max_length: 8 }).primary_key().auto_id(true))
+            .field(Field::new("v", FieldType::FloatVector { dim: 4 }));
+        assert!(auto_varchar.build().unwrap_err().to_string().contains("auto_id requires"));
+
+        let nullable_vec =
+            seed().field(Field::new("v2", FieldType::FloatVector { dim: 2 }).nullable(true));
+        assert!(nullable_vec.build().unwrap_err().to_string().contains("vector fields cannot"));
+
+        let bad_default = seed().field(Field::new("x", FieldType::Int8).default_value(Value::Int(300)));
+        assert!(bad_default.build().unwrap_err().to_string().contains("does not fit"));
+
+        let long_default = seed().field(
+            Field::new("t", FieldType::VarChar { max_length: 2 }).default_value(Value::Text("abc".into())),
+        );
+        assert!(long_default.build().is_err());
+    }
+}
