@@ -36,11 +36,21 @@
 compile_error!("veclite's file formats are little-endian; big-endian targets are not supported");
 
 pub mod bitset;
+pub mod catalog;
+pub mod collection;
 pub mod column;
+pub mod db;
 pub mod error;
+pub mod result;
 pub mod schema;
+pub mod segment;
+pub mod storage;
+pub mod timestamp;
 
 pub use bitset::Bitset;
 pub use column::{Column, ColumnData, ColumnRef, PrimaryKey, PrimaryKeys};
+pub use db::{CollectionInfo, CompactionStats, Database, Options};
 pub use error::{Error, ObjectKind, Result, Status};
+pub use result::{MutationResult, QueryResult};
+pub use storage::wal::SyncPolicy;
 pub use schema::{Field, FieldType, Schema, SchemaBuilder, Value};

@@ -1,0 +1,150 @@
+//! The manifest file: JSON describing the catalog, wrapped in a checksummed envelope.
+//!
+//! ```text
+//! magic "VECLMAN\0" (8) | version u32 | crc32c u32 of the JSON | JSON (UTF-8)
+//! ```
+//! It is written with temp file → fsync → rename → fsync directory, so a crash leaves either the
+//! old or the new manifest.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::schema::Schema;
+use crate::storage::fs;
+
+/// File name of the manifest inside the database directory.
+pub const MANIFEST_FILE: &str = "MANIFEST";
+const MAGIC: &[u8; 8] = b"VECLMAN\0";
+const VERSION: u32 = 1;
+
+/// Everything the database persists about its layout.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// Highest timestamp issued when the manifest was written (keeps timestamps increasing
+    /// across reopen).
+    pub last_timestamp: u64,
+    pub next_collection_id: u64,
+    pub collections: Vec<CollectionMeta>,
+}
+
+/// One collection.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CollectionMeta {
+    pub id: u64,
+    pub schema: Schema,
+    pub created_timestamp: u64,
+    pub partitions: Vec<PartitionMeta>,
+    pub next_partition_id: u64,
+    pub next_segment_id: u64,
+    /// Sealed segments.
+    pub segments: Vec<SegmentMeta>,
+    /// Every WAL record with a timestamp at or below this is contained in the sealed segments.
+    pub checkpoint_timestamp: u64,
+}
+
+/// One partition.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PartitionMeta {
+    pub id: u64,
+    pub name: String,
+}
+
+/// One sealed segment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SegmentMeta {
+    pub id: u64,
+    pub partition: u64,
+    pub rows: u64,
+    /// Generation of its deletes file; 0 = no deletes file.
+    pub deletes_generation: u64,
+}
+
+impl Manifest {
+    /// Reads the manifest at `path`.
+    ///
+    /// # Errors
+    /// [`Error::Corrupted`] for a bad envelope, checksum or JSON; [`Error::UnsupportedFormat`];
+    /// [`Error::Io`].
+    pub fn read(path: &Path) -> Result<Manifest> {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        if bytes.len() < 16 || &bytes[..8] != MAGIC {
+            return Err(Error::corrupted(path, "not a veclite manifest"));
+        }
+        let version = u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]);
+        if version != VERSION {
+            return Err(Error::UnsupportedFormat { file: path.display().to_string(), version, supported: VERSION });
+        }
+        let crc = u32::from_le_bytes([bytes[12], bytes[13], bytes[14], bytes[15]]);
+        if crc32c::crc32c(&bytes[16..]) != crc {
+            return Err(Error::corrupted(path, "manifest checksum mismatch"));
+        }
+        serde_json::from_slice(&bytes[16..]).map_err(|e| Error::corrupted(path, e.to_string()))
+    }
+
+    /// Writes the manifest to `path` atomically and durably.
+    ///
+    /// # Errors
+    /// [`Error::Io`].
+    pub fn write(&self, path: &Path) -> Result<()> {
+        let json = serde_json::to_vec_pretty(self)?;
+        let mut bytes = Vec::with_capacity(json.len() + 16);
+        bytes.extend_from_slice(MAGIC);
+        bytes.extend_from_slice(&VERSION.to_le_bytes());
+        bytes.extend_from_slice(&crc32c::crc32c(&json).to_le_bytes());
+        bytes.extend_from_slice(&json);
+        fs::write_atomic(path, &bytes)
+    }
+
+    /// The collection called `name`.
+    pub fn collection(&self, name: &str) -> Option<&CollectionMeta> {
+        self.collections.iter().find(|c| c.schema.name == name)
+    }
+
+    /// The collection with id `id`, mutably.
+    pub fn collection_mut(&mut self, id: u64) -> Option<&mut CollectionMeta> {
+        self.collections.iter_mut().find(|c| c.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::{Field, FieldType};
+
+    #[test]
+    fn manifest_round_trips_and_rejects_damage() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(MANIFEST_FILE);
+        let schema = Schema::builder("c")
+            .field(Field::new("id", FieldType::Int64).primary_key())
+            .field(Field::new("v", FieldType::FloatVector { dim: 2 }))
+            .build()
+            .unwrap();
+        let m = Manifest {
+            last_timestamp: 5,
+            next_collection_id: 2,
+            collections: vec![CollectionMeta {
+                id: 1,
+                schema,
+                created_timestamp: 4,
+                partitions: vec![PartitionMeta { id: 0, name: "_default".into() }],
+                next_partition_id: 1,
+                next_segment_id: 3,
+                segments: vec![SegmentMeta { id: 2, partition: 0, rows: 10, deletes_generation: 1 }],
+                checkpoint_timestamp: 4,
+            }],
+        };
+        m.write(&path).unwrap();
+        assert_eq!(Manifest::read(&path).unwrap(), m);
+        let mut bytes = std::fs::read(&path).unwrap();
+        let n = bytes.len();
+        bytes[n - 3] ^= 1;
+        std::fs::write(&path, &bytes).unwrap();
+        assert!(matches!(Manifest::read(&path), Err(Error::Corrupted { .. })));
+        bytes[8] = 7;
+        std::fs::write(&path, &bytes).unwrap();
+        assert!(matches!(Manifest::read(&path), Err(Error::UnsupportedFormat { version: 7, .. })));
+    }
+}

@@ -1,0 +1,234 @@
+//! A collection: its schema, partitions, segments, primary-key index and write-ahead log.
+//!
+//! Concurrency: `Collection` is `Send + Sync`. Writes, flushes and compactions of one collection
+//! are serialized by the writer lock (which owns the WAL); readers take the state lock shared and
+//! writers take it exclusively only to apply an already-logged batch, so a reader sees a batch
+//! either entirely or not at all. Lock order: writer → state → catalog.
+
+mod maintenance;
+mod pk_index;
+mod read;
+pub mod record;
+mod validate;
+mod write;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use crate::catalog::{Catalog, CollectionMeta, PartitionMeta};
+use crate::db::Options;
+use crate::error::{Error, ObjectKind, Result};
+use crate::schema::{DEFAULT_PARTITION, FieldType, Schema};
+use crate::segment::Segment;
+use crate::segment::deletes::read_deletes;
+use crate::segment::sealed::SealedSegment;
+use crate::storage::wal::Wal;
+use crate::timestamp;
+pub use maintenance::CompactionStats;
+pub use pk_index::{PkIndex, RowLoc};
+use record::Record;
+pub use validate::WriteMode;
+
+/// File name of a collection's write-ahead log.
+const WAL_FILE: &str = "wal.log";
+
+/// An open collection. Safe to use from multiple threads simultaneously.
+#[derive(Debug)]
+pub struct Collection {
+    id: u64,
+    dir: PathBuf,
+    schema: Arc<Schema>,
+    catalog: Arc<Catalog>,
+    options: Arc<Options>,
+    writer: Mutex<Writer>,
+    state: RwLock<State>,
+}
+
+/// What only writers touch.
+#[derive(Debug)]
+struct Writer {
+    wal: Wal,
+    /// Timestamp of the last record applied (the checkpoint a seal records).
+    last_timestamp: u64,
+    /// Set after a failed WAL write or fsync: the collection then refuses writes.
+    poisoned: Option<String>,
+}
+
+/// What readers see: partitions, segments and the primary-key index.
+#[derive(Debug)]
+pub(crate) struct State {
+    pub partitions: Vec<PartitionMeta>,
+    pub segments: BTreeMap<u64, Segment>,
+    /// Growing segment of each partition that has one.
+    pub growing: HashMap<u64, u64>,
+    pub pk: PkIndex,
+    pub next_segment_id: u64,
+}
+
+impl State {
+    /// Ids of the partitions named (all when `names` is empty). `""` names `_default`.
+    pub fn partition_ids(&self, names: &[&str], collection: &str) -> Result<Vec<u64>> {
+        if names.is_empty() {
+            return Ok(self.partitions.iter().map(|p| p.id).collect());
+        }
+        names.iter().map(|n| self.partition_id(n, collection)).collect()
+    }
+
+    /// Id of partition `name` (`""` = `_default`).
+    pub fn partition_id(&self, name: &str, collection: &str) -> Result<u64> {
+        let name = if name.is_empty() { DEFAULT_PARTITION } else { name };
+        self.partitions
+            .iter()
+            .find(|p| p.name == name)
+            .map(|p| p.id)
+            .ok_or_else(|| Error::not_found_in(ObjectKind::Partition, name, collection))
+    }
+}
+
+impl Collection {
+    /// Opens the collection described by `meta` inside `db_dir`: maps its sealed segments, reads
+    /// their deletes, rebuilds the primary-key index and replays its WAL.
+    ///
+    /// # Errors
+    /// [`Error::Corrupted`], [`Error::UnsupportedFormat`] or [`Error::Io`] for damaged files.
+    pub(crate) fn open(
+        db_dir: &Path,
+        meta: &CollectionMeta,
+        catalog: Arc<Catalog>,
+        options: Arc<Options>,
+    ) -> Result<Collection> {
+        let dir = collection_dir(db_dir, meta.id);
+        crate::storage::fs::create_dir_all(&dir)?;
+        let schema = Arc::new(meta.schema.clone());
+        let int_keys = schema.pk_field().field_type == FieldType::Int64;
+        let mut state = State {
+            partitions: meta.partitions.clone(),
+            segments: BTreeMap::new(),
+            growing: HashMap::new(),
+            pk: PkIndex::new(int_keys),
+            next_segment_id: meta.next_segment_id,
+        };
+        for sm in &meta.segments {
+            let path = segment_path(&dir, sm.id);
+            let (sealed, identity) = SealedSegment::open(&path, &schema)?;
+            if identity.id != sm.id || identity.partition != sm.partition || sealed.rows() as u64 != sm.rows {
+                return Err(Error::corrupted(&path, "segment footer does not match the manifest"));
+            }
+            let rows = sealed.rows();
+            let deleted = match sm.deletes_generation {
+                0 => crate::bitset::Bitset::new(rows),
+                g => read_deletes(&deletes_path(&dir, sm.id, g), sm.id, rows)?,
+            };
+            let segment = Segment {
+                id: sm.id,
+                partition: sm.partition,
+                data: crate::segment::SegmentData::Sealed(sealed),
+                deleted,
+                deletes_generation: sm.deletes_generation,
+                deletes_dirty: false,
+            };
+            let live = segment.live_bitset();
+            state.pk.insert_rows(segment.column(schema.pk_index())?, sm.id, live.iter_ones());
+            state.segments.insert(sm.id, segment);
+        }
+        remove_stray_files(&dir, meta)?;
+        let wal_path = dir.join(WAL_FILE);
+        let (wal, payloads) = Wal::open(&wal_path, options.sync)?;
+        let mut last_timestamp = meta.checkpoint_timestamp;
+        for payload in payloads {
+            let record = Record::decode(&payload, &wal_path)?;
+            timestamp::observe(record.timestamp());
+            if record.timestamp() <= meta.checkpoint_timestamp {
+                continue;
+            }
+            last_timestamp = record.timestamp();
+            write::apply(&schema, &mut state, &record);
+        }
+        Ok(Collection {
+            id: meta.id,
+            dir,
+            schema,
+            catalog,
+            options,
+            writer: Mutex::new(Writer { wal, last_timestamp, poisoned: None }),
+            state: RwLock::new(state),
+        })
+    }
+
+    /// The collection's schema.
+    pub fn schema(&self) -> &Arc<Schema> {
+        &self.schema
+    }
+
+    /// The collection's name.
+    pub fn name(&self) -> &str {
+        &self.schema.name
+    }
+
+    /// Persistent id of the collection.
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// Directory holding the collection's files.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn writer(&self) -> MutexGuard<'_, Writer> {
+        // Writer state is only changed after the operation that could panic has succeeded, so a
+        // poisoned lock still guards consistent data; poisoning of the WAL itself is tracked
+        // explicitly in `Writer::poisoned`.
+        self.writer.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    pub(crate) fn read_state(&self) -> RwLockReadGuard<'_, State> {
+        self.state.read().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn write_state(&self) -> RwLockWriteGuard<'_, State> {
+        self.state.write().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Makes every acknowledged write durable regardless of the sync policy.
+    ///
+    /// # Errors
+    /// [`Error::Io`].
+    pub fn sync_wal(&self) -> Result<()> {
+        self.writer().wal.sync()
+    }
+}
+
+/// Directory of collection `id`.
+pub(crate) fn collection_dir(db_dir: &Path, id: u64) -> PathBuf {
+    db_dir.join("collections").join(id.to_string())
+}
+
+fn segment_path(dir: &Path, id: u64) -> PathBuf {
+    dir.join(format!("s{id}.seg"))
+}
+
+fn deletes_path(dir: &Path, id: u64, generation: u64) -> PathBuf {
+    dir.join(format!("s{id}-{generation}.del"))
+}
+
+/// Removes files a crash may have left behind: temp files, segments the manifest does not list
+/// and deletes files of older generations.
+fn remove_stray_files(dir: &Path, meta: &CollectionMeta) -> Result<()> {
+    let mut keep: Vec<PathBuf> = vec![dir.join(WAL_FILE)];
+    for s in &meta.segments {
+        keep.push(segment_path(dir, s.id));
+        if s.deletes_generation > 0 {
+            keep.push(deletes_path(dir, s.id, s.deletes_generation));
+        }
+    }
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+    for entry in entries {
+        let path = entry.map_err(|e| Error::io(dir, e))?.path();
+        if path.is_file() && !keep.contains(&path) {
+            crate::storage::fs::remove_file_if_exists(&path)?;
+        }
+    }
+    Ok(())
+}

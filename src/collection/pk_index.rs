@@ -1,0 +1,102 @@
+//! The primary-key index: where the live row of each key is.
+
+use std::collections::HashMap;
+
+use crate::column::{ColumnRef, PrimaryKey, PrimaryKeys};
+
+/// Location of a row: segment id and row offset inside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RowLoc {
+    pub segment: u64,
+    pub row: u32,
+}
+
+/// Maps each live primary key to its row. Keys are unique across the collection.
+#[derive(Debug)]
+pub enum PkIndex {
+    Int(HashMap<i64, RowLoc>),
+    Str(HashMap<Box<str>, RowLoc>),
+}
+
+impl PkIndex {
+    /// An empty index for Int64 (`int = true`) or VarChar keys.
+    pub fn new(int: bool) -> Self {
+        if int { PkIndex::Int(HashMap::new()) } else { PkIndex::Str(HashMap::new()) }
+    }
+
+    /// Number of live keys.
+    pub fn len(&self) -> usize {
+        match self {
+            PkIndex::Int(m) => m.len(),
+            PkIndex::Str(m) => m.len(),
+        }
+    }
+
+    /// Whether no key is live.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Row of key `i` of `keys`.
+    pub fn get(&self, keys: &PrimaryKeys, i: usize) -> Option<RowLoc> {
+        match (self, keys) {
+            (PkIndex::Int(m), PrimaryKeys::Int(k)) => m.get(&k[i]).copied(),
+            (PkIndex::Str(m), PrimaryKeys::Str(k)) => m.get(k[i].as_str()).copied(),
+            _ => None,
+        }
+    }
+
+    /// Row of `key`.
+    pub fn get_key(&self, key: &PrimaryKey) -> Option<RowLoc> {
+        match (self, key) {
+            (PkIndex::Int(m), PrimaryKey::Int(k)) => m.get(k).copied(),
+            (PkIndex::Str(m), PrimaryKey::Str(k)) => m.get(k.as_str()).copied(),
+            _ => None,
+        }
+    }
+
+    /// Removes row `row` of the key column `keys` and returns where it was.
+    pub fn remove(&mut self, keys: ColumnRef<'_>, row: usize) -> Option<RowLoc> {
+        match (self, keys) {
+            (PkIndex::Int(m), ColumnRef::Int64(k)) => m.remove(&k[row]),
+            (PkIndex::Str(m), c @ ColumnRef::VarChar { .. }) => m.remove(c.str_at(row)),
+            _ => None,
+        }
+    }
+
+    /// Points every key of `keys` to `segment`, rows `base..`.
+    pub fn insert_all(&mut self, keys: ColumnRef<'_>, segment: u64, base: usize) {
+        let loc = |i: usize| RowLoc { segment, row: (base + i) as u32 };
+        match (self, keys) {
+            (PkIndex::Int(m), ColumnRef::Int64(k)) => {
+                m.reserve(k.len());
+                m.extend(k.iter().enumerate().map(|(i, &key)| (key, loc(i))));
+            }
+            (PkIndex::Str(m), c @ ColumnRef::VarChar { .. }) => {
+                m.reserve(c.len());
+                m.extend((0..c.len()).map(|i| (Box::from(c.str_at(i)), loc(i))));
+            }
+            _ => {}
+        }
+    }
+
+    /// Points the keys of the rows `rows` (offsets into `keys`) to `segment`, rows `rows`.
+    pub fn insert_rows(&mut self, keys: ColumnRef<'_>, segment: u64, rows: impl Iterator<Item = usize>) {
+        let loc = |r: usize| RowLoc { segment, row: r as u32 };
+        match (self, keys) {
+            (PkIndex::Int(m), ColumnRef::Int64(k)) => m.extend(rows.map(|r| (k[r], loc(r)))),
+            (PkIndex::Str(m), c @ ColumnRef::VarChar { .. }) => {
+                m.extend(rows.map(|r| (Box::from(c.str_at(r)), loc(r))))
+            }
+            _ => {}
+        }
+    }
+
+    /// Drops every key located in `segment`.
+    pub fn remove_segment(&mut self, segment: u64) {
+        match self {
+            PkIndex::Int(m) => m.retain(|_, loc| loc.segment != segment),
+            PkIndex::Str(m) => m.retain(|_, loc| loc.segment != segment),
+        }
+    }
+}

@@ -1,0 +1,265 @@
+//! Turns caller columns into a [`WriteBatch`]: checks every rule of a write and fills omitted,
+//! nullable and defaulted fields. Nothing here touches storage, so a rejected batch writes nothing.
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
+use super::record::WriteBatch;
+use crate::column::{Column, ColumnData, ColumnRef, PrimaryKeys};
+use crate::error::{Error, ObjectKind, Result};
+use crate::schema::{Field, FieldType, Schema, Value};
+
+/// Whether a write inserts only or replaces existing keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteMode {
+    /// Existing or repeated primary keys are an error.
+    Insert,
+    /// Rows replace the live row with the same primary key anywhere in the collection.
+    Upsert,
+}
+
+/// A validated batch whose primary-key column is empty when the keys are still to be generated.
+#[derive(Debug)]
+pub struct ValidatedBatch {
+    pub batch: WriteBatch,
+    /// Whether the primary keys must be generated (auto_id insert).
+    pub generate_keys: bool,
+}
+
+/// Validates `columns` against `schema` for a write of kind `mode`.
+///
+/// # Errors
+/// One error per rule, naming the field, the row and the rule: see SPEC §2.
+pub fn validate(schema: &Schema, columns: Vec<Column>, mode: WriteMode) -> Result<ValidatedBatch> {
+    let pk = schema.pk_field();
+    if pk.auto_id && mode == WriteMode::Upsert {
+        return Err(Error::InvalidArgument(format!(
+            "upsert is not applicable to collection `{}`: its primary key `{}` is auto_id",
+            schema.name, pk.name
+        )));
+    }
+    if columns.is_empty() {
+        return Err(Error::InvalidArgument("zero rows: a write needs at least one row".into()));
+    }
+    let mut by_field: Vec<Option<Column>> = vec![None; schema.fields.len()];
+    let mut rows: Option<(usize, String)> = None;
+    for column in columns {
+        let Some(f) = schema.field_index(column.name()) else {
+            return Err(Error::NotFound {
+                kind: ObjectKind::Field,
+                name: column.name().to_owned(),
+                context: format!(" in collection `{}`", schema.name),
+            });
+        };
+        let field = &schema.fields[f];
+        if by_field[f].is_some() {
+            return Err(Error::SchemaMismatch(format!("field `{}` is passed twice", field.name)));
+        }
+        let n = check_shape(field, &column)?;
+        match &rows {
+            Some((expected, first)) if *expected != n => {
+                return Err(Error::SchemaMismatch(format!(
+                    "columns have unequal lengths: `{}` has {n} rows but `{first}` has {expected}",
+                    field.name
+                )));
+            }
+            None => rows = Some((n, field.name.clone())),
+            _ => {}
+        }
+        by_field[f] = Some(column);
+    }
+    let rows = rows.map_or(0, |(n, _)| n);
+    if rows == 0 {
+        return Err(Error::InvalidArgument("zero rows: a write needs at least one row".into()));
+    }
+    let pk_index = schema.pk_index();
+    if pk.auto_id && by_field[pk_index].is_some() {
+        return Err(Error::InvalidArgument(format!(
+            "primary key `{}` is auto_id: an insert must not supply it",
+            pk.name
+        )));
+    }
+    let mut batch =
+        WriteBatch { partition: 0, rows, columns: Vec::with_capacity(schema.fields.len()), validity: Vec::new() };
+    for (f, field) in schema.fields.iter().enumerate() {
+        let (data, validity) = match by_field[f].take() {
+            Some(column) => normalize(field, column, rows)?,
+            None if f == pk_index && pk.auto_id => (ColumnData::Int64(Vec::new()), None),
+            None => omitted(field, rows)?,
+        };
+        batch.columns.push(data);
+        batch.validity.push(validity);
+    }
+    if !pk.auto_id {
+        check_unique_keys(&pk.name, batch.columns[pk_index].as_ref())?;
+    }
+    Ok(ValidatedBatch { batch, generate_keys: pk.auto_id })
+}
+
+/// Checks type and dimension; returns the row count.
+fn check_shape(field: &Field, column: &Column) -> Result<usize> {
+    let data = column.data().as_ref();
+    if !data.matches(field.field_type) {
+        return Err(Error::SchemaMismatch(format!(
+            "field `{}` is {} but the column holds {}",
+            field.name,
+            field.field_type.describe(),
+            data.type_name()
+        )));
+    }
+    if let (FieldType::FloatVector { dim }, ColumnRef::FloatVector { dim: got, data: values }) =
+        (field.field_type, data)
+    {
+        if got != dim as usize {
+            return Err(Error::DimensionMismatch(format!(
+                "field `{}` expects vectors of dim {dim}, the column has dim {got}",
+                field.name
+            )));
+        }
+        if values.len() % got != 0 {
+            return Err(Error::DimensionMismatch(format!(
+                "field `{}`: {} floats is not a whole number of dim-{dim} vectors",
+                field.name,
+                values.len()
+            )));
+        }
+    }
+    let n = data.len();
+    if let Some(v) = column.validity() {
+        if v.len() != n {
+            return Err(Error::SchemaMismatch(format!(
+                "field `{}`: validity mask has {} entries for {n} rows",
+                field.name,
+                v.len()
+            )));
+        }
+    }
+    Ok(n)
+}
+
+/// Checks values and applies nulls/defaults for a supplied column.
+fn normalize(field: &Field, column: Column, rows: usize) -> Result<(ColumnData, Option<Vec<u8>>)> {
+    let (_, data, validity) = column.into_parts();
+    let is_null = |r: usize| validity.as_ref().is_some_and(|v| !v[r]);
+    let view = data.as_ref();
+    for r in 0..rows {
+        if is_null(r) {
+            if !field.nullable && field.default_value.is_none() {
+                return Err(Error::InvalidValue(format!(
+                    "field `{}` row {r}: null given for a field that is neither nullable nor defaulted",
+                    field.name
+                )));
+            }
+            continue;
+        }
+        check_value(field, view, r)?;
+    }
+    let any_null = validity.as_ref().is_some_and(|v| v.iter().any(|ok| !ok));
+    match (&field.default_value, any_null) {
+        (Some(default), true) => {
+            // Nulls in a defaulted field take the default value.
+            let mut filled = ColumnData::empty(field.field_type);
+            for r in 0..rows {
+                if is_null(r) {
+                    filled.push_repeated(default, 1);
+                } else {
+                    filled.push_from(view, r);
+                }
+            }
+            Ok((filled, field.nullable.then(|| vec![1; rows])))
+        }
+        _ => {
+            let bytes = field.nullable.then(|| match &validity {
+                Some(v) => v.iter().map(|&ok| u8::from(ok)).collect(),
+                None => vec![1; rows],
+            });
+            Ok((data, bytes))
+        }
+    }
+}
+
+/// Values for a field the caller left out.
+fn omitted(field: &Field, rows: usize) -> Result<(ColumnData, Option<Vec<u8>>)> {
+    let mut data = ColumnData::empty(field.field_type);
+    match (&field.default_value, field.nullable) {
+        (Some(default), _) => {
+            data.push_repeated(default, rows);
+            Ok((data, field.nullable.then(|| vec![1; rows])))
+        }
+        (None, true) => {
+            data.push_repeated(&Value::Null, rows);
+            Ok((data, Some(vec![0; rows])))
+        }
+        (None, false) => Err(Error::MissingField(format!(
+            "field `{}` is missing and is neither nullable nor has a default value",
+            field.name
+        ))),
+    }
+}
+
+fn check_value(field: &Field, view: ColumnRef<'_>, r: usize) -> Result<()> {
+    let non_finite = |x: f64| {
+        Err(Error::InvalidValue(format!(
+            "field `{}` row {r}: {} is not allowed (values must be finite)",
+            field.name,
+            if x.is_nan() { "NaN" } else { "infinity" }
+        )))
+    };
+    match view {
+        ColumnRef::Float(v) if !v[r].is_finite() => non_finite(v[r].into()),
+        ColumnRef::Double(v) if !v[r].is_finite() => non_finite(v[r]),
+        ColumnRef::FloatVector { .. } => match view.vector_at(r).iter().find(|x| !x.is_finite()) {
+            Some(&x) => non_finite(x.into()),
+            None => Ok(()),
+        },
+        ColumnRef::VarChar { .. } => {
+            let FieldType::VarChar { max_length } = field.field_type else { return Ok(()) };
+            let bytes = view.bytes_at(r);
+            if std::str::from_utf8(bytes).is_err() {
+                return Err(Error::InvalidValue(format!("field `{}` row {r}: text is not valid UTF-8", field.name)));
+            }
+            if bytes.len() > max_length as usize {
+                return Err(Error::InvalidValue(format!(
+                    "field `{}` row {r}: length {} exceeds max_length {max_length}",
+                    field.name,
+                    bytes.len()
+                )));
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+fn check_unique_keys(name: &str, keys: ColumnRef<'_>) -> Result<()> {
+    fn first_repeat<K: std::hash::Hash + Eq>(keys: impl Iterator<Item = K>) -> Option<(usize, usize)> {
+        let mut seen = HashMap::new();
+        for (row, key) in keys.enumerate() {
+            match seen.entry(key) {
+                Entry::Occupied(e) => return Some((*e.get(), row)),
+                Entry::Vacant(e) => {
+                    e.insert(row);
+                }
+            }
+        }
+        None
+    }
+    let repeat = match keys {
+        ColumnRef::Int64(v) => first_repeat(v.iter()).map(|(a, b)| (a, b, v[a].to_string())),
+        ColumnRef::VarChar { .. } => first_repeat((0..keys.len()).map(|r| keys.bytes_at(r)))
+            .map(|(a, b)| (a, b, format!("{:?}", keys.str_at(a)))),
+        _ => None,
+    };
+    match repeat {
+        Some((first, second, key)) => Err(Error::DuplicatePrimaryKey(format!(
+            "primary key `{name}` value {key} appears in rows {first} and {second} of the batch"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// The primary keys of a batch.
+pub fn batch_keys(schema: &Schema, batch: &WriteBatch) -> PrimaryKeys {
+    // Validated batches always hold an Int64 or VarChar key column.
+    PrimaryKeys::from_column(batch.columns[schema.pk_index()].as_ref()).unwrap_or(PrimaryKeys::Int(Vec::new()))
+}

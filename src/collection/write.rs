@@ -1,0 +1,198 @@
+//! The write path: validate → log → apply, and the apply step shared with WAL replay.
+
+use super::record::{Record, WriteBatch};
+use super::validate::{self, WriteMode, batch_keys};
+use super::{Collection, State};
+use crate::column::{Column, ColumnData, ColumnRef, PrimaryKeys};
+use crate::error::{Error, Result};
+use crate::result::MutationResult;
+use crate::schema::Schema;
+use crate::segment::{Segment, SegmentData};
+use crate::timestamp;
+
+impl Collection {
+    /// Inserts or upserts `columns` into partition `partition` (`""` = `_default`).
+    ///
+    /// # Errors
+    /// Every rule of a write (see [`crate::Database::upsert`]); nothing is written on error.
+    pub fn write(&self, partition: &str, columns: Vec<Column>, mode: WriteMode) -> Result<MutationResult> {
+        let validated = validate::validate(&self.schema, columns, mode)?;
+        let mut batch = validated.batch;
+        let mut writer = self.writer();
+        if let Some(reason) = &writer.poisoned {
+            return Err(Error::Poisoned(reason.clone()));
+        }
+        batch.partition = self.read_state().partition_id(partition, self.name())?;
+        if validated.generate_keys {
+            let first = timestamp::reserve(batch.rows as u64) as i64;
+            batch.columns[self.schema.pk_index()] = ColumnData::Int64((first..first + batch.rows as i64).collect());
+        }
+        let keys = batch_keys(&self.schema, &batch);
+        if mode == WriteMode::Insert {
+            self.check_new_keys(&keys)?;
+        }
+        let record = Record::Write { timestamp: timestamp::next(), batch };
+        writer.log(&record)?;
+        let delete_count = apply(&self.schema, &mut self.write_state(), &record);
+        writer.last_timestamp = record.timestamp();
+        if self.growing_bytes() >= self.options.seal_threshold_bytes {
+            self.seal_locked(&mut writer)?;
+        }
+        Ok(MutationResult::written(keys, delete_count, mode == WriteMode::Upsert, record.timestamp()))
+    }
+
+    /// Deletes the live rows with the given primary keys, restricted to partition `partition`
+    /// (`""` = the whole collection).
+    ///
+    /// # Errors
+    /// Unknown partition; keys of the wrong type; I/O. Keys that match no live row are ignored.
+    pub fn delete_by_pks(&self, partition: &str, keys: &PrimaryKeys) -> Result<MutationResult> {
+        let int_keys = matches!(self.schema.pk_field().field_type, crate::FieldType::Int64);
+        if int_keys != matches!(keys, PrimaryKeys::Int(_)) {
+            return Err(Error::SchemaMismatch(format!(
+                "primary key `{}` is {}; the keys given are of another type",
+                self.schema.pk_field().name,
+                self.schema.pk_field().field_type.describe()
+            )));
+        }
+        let mut writer = self.writer();
+        if let Some(reason) = &writer.poisoned {
+            return Err(Error::Poisoned(reason.clone()));
+        }
+        let found = {
+            let state = self.read_state();
+            let only = if partition.is_empty() { None } else { Some(state.partition_id(partition, self.name())?) };
+            let mut seen = std::collections::HashSet::new();
+            let hits: Vec<usize> = (0..keys.len())
+                .filter(|&i| {
+                    let in_scope = state
+                        .pk
+                        .get(keys, i)
+                        .is_some_and(|loc| only.is_none_or(|p| state.segments[&loc.segment].partition == p));
+                    in_scope && seen.insert(keys.get(i))
+                })
+                .collect();
+            select_keys(keys, &hits)
+        };
+        let ts = timestamp::next();
+        if found.is_empty() {
+            return Ok(MutationResult::deleted(found, ts));
+        }
+        let record = Record::Delete { timestamp: ts, keys: found };
+        writer.log(&record)?;
+        apply(&self.schema, &mut self.write_state(), &record);
+        writer.last_timestamp = ts;
+        let Record::Delete { keys, .. } = record else { unreachable!("built above as a delete") };
+        Ok(MutationResult::deleted(keys, ts))
+    }
+
+    /// Rejects keys that already have a live row.
+    fn check_new_keys(&self, keys: &PrimaryKeys) -> Result<()> {
+        let state = self.read_state();
+        match (0..keys.len()).find(|&i| state.pk.get(keys, i).is_some()) {
+            Some(i) => Err(Error::DuplicatePrimaryKey(format!(
+                "primary key `{}` value {} (row {i}) already exists in collection `{}`; use upsert to replace it",
+                self.schema.pk_field().name,
+                keys.get(i),
+                self.name()
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    /// Bytes held by growing segments.
+    fn growing_bytes(&self) -> usize {
+        let state = self.read_state();
+        state
+            .growing
+            .values()
+            .filter_map(|id| match &state.segments.get(id)?.data {
+                SegmentData::Growing(g) => Some(g.byte_size()),
+                SegmentData::Sealed(_) => None,
+            })
+            .sum()
+    }
+}
+
+impl super::Writer {
+    /// Appends `record` to the WAL; a failure poisons the collection.
+    fn log(&mut self, record: &Record) -> Result<()> {
+        let result = self.wal.append(&record.encode());
+        if let Err(e) = &result {
+            if !matches!(e, Error::InvalidArgument(_)) {
+                self.poisoned = Some(e.to_string());
+            }
+        }
+        result
+    }
+}
+
+fn select_keys(keys: &PrimaryKeys, rows: &[usize]) -> PrimaryKeys {
+    match keys {
+        PrimaryKeys::Int(k) => PrimaryKeys::Int(rows.iter().map(|&i| k[i]).collect()),
+        PrimaryKeys::Str(k) => PrimaryKeys::Str(rows.iter().map(|&i| k[i].clone()).collect()),
+    }
+}
+
+/// Applies a logged record to the in-memory state; returns the number of live rows it deleted.
+/// Deterministic, so replaying the WAL rebuilds the same state.
+pub(crate) fn apply(schema: &Schema, state: &mut State, record: &Record) -> u64 {
+    match record {
+        Record::Write { timestamp, batch } => apply_write(schema, state, batch, *timestamp),
+        Record::Delete { keys, .. } => {
+            let column = keys.to_column("");
+            delete_keys(state, column.data().as_ref())
+        }
+    }
+}
+
+/// Deletes the live rows of every key in `keys` (a key column).
+fn delete_keys(state: &mut State, keys: ColumnRef<'_>) -> u64 {
+    let mut deleted = 0;
+    for row in 0..keys.len() {
+        if let Some(loc) = state.pk.remove(keys, row) {
+            if let Some(segment) = state.segments.get_mut(&loc.segment) {
+                deleted += u64::from(segment.delete_row(loc.row as usize));
+            }
+        }
+    }
+    deleted
+}
+
+fn apply_write(schema: &Schema, state: &mut State, batch: &WriteBatch, ts: u64) -> u64 {
+    let keys = batch.columns[schema.pk_index()].as_ref();
+    let deleted = delete_keys(state, keys);
+    let segment_id = match state.growing.get(&batch.partition) {
+        Some(&id) => id,
+        None => {
+            let id = state.next_segment_id;
+            state.next_segment_id += 1;
+            state.segments.insert(id, Segment::growing(id, batch.partition, schema));
+            state.growing.insert(batch.partition, id);
+            id
+        }
+    };
+    let Some(segment) = state.segments.get_mut(&segment_id) else { return deleted };
+    let base = segment.rows();
+    if let SegmentData::Growing(g) = &mut segment.data {
+        g.timestamps.resize(base + batch.rows, ts);
+        for (f, column) in batch.columns.iter().enumerate() {
+            g.columns[f].extend_from(column.as_ref());
+            if let (Some(dst), Some(src)) = (&mut g.validity[f], &batch.validity[f]) {
+                dst.extend_from_slice(src);
+            }
+            if let (Some(norms), ColumnRef::FloatVector { .. }) = (&mut g.norms[f], column.as_ref()) {
+                let view = column.as_ref();
+                norms.extend((0..batch.rows).map(|r| vector_norm(view.vector_at(r))));
+            }
+        }
+    }
+    segment.deleted.resize(base + batch.rows);
+    state.pk.insert_all(keys, segment_id, base);
+    deleted
+}
+
+/// Euclidean norm of a vector (stored at insert time for cosine similarity).
+pub(crate) fn vector_norm(v: &[f32]) -> f32 {
+    v.iter().map(|x| x * x).sum::<f32>().sqrt()
+}

@@ -1,0 +1,397 @@
+//! The database: a directory of collections, its lock and its catalog.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock, RwLockReadGuard};
+
+use crate::catalog::{Catalog, CollectionMeta, PartitionMeta};
+use crate::collection::{Collection, WriteMode, collection_dir};
+use crate::column::{Column, PrimaryKeys};
+use crate::error::{Error, ObjectKind, Result};
+use crate::result::{MutationResult, QueryResult};
+use crate::schema::{DEFAULT_PARTITION, Schema};
+use crate::storage::lock::DirLock;
+use crate::storage::wal::SyncPolicy;
+use crate::timestamp;
+
+pub use crate::collection::CompactionStats;
+
+/// Options of an open database.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// When WAL records are fsynced. Default: [`SyncPolicy::EveryWrite`].
+    pub sync: SyncPolicy,
+    /// Growing segments of a collection are sealed once they hold this many bytes. Default 64 MiB.
+    pub seal_threshold_bytes: usize,
+    /// Worker threads for searches and index builds. Default: the available cores.
+    pub worker_threads: usize,
+    /// A segment with at least this share of rows deleted is compacted at the next flush.
+    /// Default 0.2.
+    pub compaction_deleted_ratio: f64,
+    /// This many small segments in one partition trigger a compaction at the next flush. Default 8.
+    pub compaction_small_segments: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            sync: SyncPolicy::EveryWrite,
+            seal_threshold_bytes: 64 << 20,
+            worker_threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            compaction_deleted_ratio: 0.2,
+            compaction_small_segments: 8,
+        }
+    }
+}
+
+/// Description of a collection.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CollectionInfo {
+    pub id: u64,
+    pub schema: Schema,
+    pub partitions: Vec<String>,
+    pub created_timestamp: u64,
+}
+
+/// An open database directory. Cloning is cheap and every clone refers to the same database.
+/// Safe to use from multiple threads simultaneously.
+#[derive(Debug, Clone)]
+pub struct Database {
+    inner: Arc<RwLock<Option<Open>>>,
+}
+
+#[derive(Debug)]
+struct Open {
+    dir: PathBuf,
+    options: Arc<Options>,
+    catalog: Arc<Catalog>,
+    collections: RwLock<HashMap<String, Arc<Collection>>>,
+    _lock: DirLock,
+}
+
+impl Database {
+    /// Opens the database in `dir`, creating the directory if needed. Opening maps segment files
+    /// and rebuilds primary-key indexes; it reads no vector data.
+    ///
+    /// # Errors
+    /// [`Error::Locked`] when another process (or handle) has it open; [`Error::Corrupted`] /
+    /// [`Error::UnsupportedFormat`] for damaged or foreign files; [`Error::Io`].
+    pub fn open(dir: impl AsRef<Path>, options: Options) -> Result<Database> {
+        let dir = dir.as_ref().to_path_buf();
+        if options.seal_threshold_bytes == 0 || options.worker_threads == 0 {
+            return Err(Error::InvalidArgument("seal_threshold_bytes and worker_threads must be positive".into()));
+        }
+        crate::storage::fs::create_dir_all(&dir)?;
+        let lock = DirLock::acquire(&dir)?;
+        let catalog = Arc::new(Catalog::open(&dir)?);
+        let manifest = catalog.snapshot();
+        timestamp::observe(manifest.last_timestamp);
+        let options = Arc::new(options);
+        let mut collections = HashMap::new();
+        for meta in &manifest.collections {
+            let c = Collection::open(&dir, meta, Arc::clone(&catalog), Arc::clone(&options))?;
+            collections.insert(meta.schema.name.clone(), Arc::new(c));
+        }
+        remove_dropped_collection_dirs(&dir, &manifest.collections)?;
+        let open = Open { dir, options, catalog, collections: RwLock::new(collections), _lock: lock };
+        Ok(Database { inner: Arc::new(RwLock::new(Some(open))) })
+    }
+
+    /// Syncs every WAL and releases the directory. Every clone of this handle is closed; later
+    /// calls return [`Error::Closed`]. Closing twice is a no-op.
+    ///
+    /// # Errors
+    /// [`Error::Io`] if a WAL sync fails (the database is closed anyway).
+    pub fn close(&self) -> Result<()> {
+        let open = self.inner.write().unwrap_or_else(std::sync::PoisonError::into_inner).take();
+        let Some(open) = open else { return Ok(()) };
+        let collections = open.collections.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        collections.values().try_for_each(|c| c.sync_wal())
+    }
+
+    /// Whether the handle is still open.
+    pub fn is_open(&self) -> bool {
+        self.guard().is_some()
+    }
+
+    fn guard(&self) -> RwLockReadGuard<'_, Option<Open>> {
+        self.inner.read().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn with_open<T>(&self, f: impl FnOnce(&Open) -> Result<T>) -> Result<T> {
+        match &*self.guard() {
+            Some(open) => f(open),
+            None => Err(Error::Closed),
+        }
+    }
+
+    fn with_collection<T>(&self, name: &str, f: impl FnOnce(&Collection) -> Result<T>) -> Result<T> {
+        self.with_open(|open| {
+            let c = open.collection(name)?;
+            f(&c)
+        })
+    }
+
+    /// The options the database was opened with.
+    ///
+    /// # Errors
+    /// [`Error::Closed`].
+    pub fn options(&self) -> Result<Options> {
+        self.with_open(|o| Ok((*o.options).clone()))
+    }
+
+    /// A handle to collection `name`, usable until the database closes or drops it.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`]; [`Error::Closed`].
+    pub fn collection(&self, name: &str) -> Result<Arc<Collection>> {
+        self.with_open(|o| o.collection(name))
+    }
+
+    /// Creates a collection with partition `_default`.
+    ///
+    /// # Errors
+    /// Schema rule violations; [`Error::AlreadyExists`]; [`Error::Io`].
+    pub fn create_collection(&self, schema: Schema) -> Result<()> {
+        schema.validate()?;
+        self.with_open(|open| {
+            let mut collections = open.write_collections();
+            if collections.contains_key(&schema.name) {
+                return Err(Error::AlreadyExists { kind: ObjectKind::Collection, name: schema.name.clone() });
+            }
+            let meta = open.catalog.update(|m| {
+                let id = m.next_collection_id;
+                m.next_collection_id += 1;
+                let ts = timestamp::next();
+                m.last_timestamp = m.last_timestamp.max(ts);
+                let meta = CollectionMeta {
+                    id,
+                    schema: schema.clone(),
+                    created_timestamp: ts,
+                    partitions: vec![PartitionMeta { id: 0, name: DEFAULT_PARTITION.into() }],
+                    next_partition_id: 1,
+                    next_segment_id: 1,
+                    segments: Vec::new(),
+                    checkpoint_timestamp: 0,
+                };
+                // A directory left by a collection dropped under the same id must not leak in.
+                let dir = collection_dir(&open.dir, id);
+                if dir.exists() {
+                    std::fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+                }
+                m.collections.push(meta.clone());
+                Ok(meta)
+            })?;
+            let c = Collection::open(&open.dir, &meta, Arc::clone(&open.catalog), Arc::clone(&open.options))?;
+            collections.insert(schema.name.clone(), Arc::new(c));
+            Ok(())
+        })
+    }
+
+    /// Drops collection `name` and deletes its files.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`]; [`Error::Io`].
+    pub fn drop_collection(&self, name: &str) -> Result<()> {
+        self.with_open(|open| {
+            let mut collections = open.write_collections();
+            let c = collections.get(name).cloned().ok_or_else(|| Error::not_found(ObjectKind::Collection, name))?;
+            open.catalog.update(|m| {
+                m.collections.retain(|meta| meta.id != c.id());
+                Ok(())
+            })?;
+            collections.remove(name);
+            let dir = c.dir().to_path_buf();
+            drop(c);
+            match std::fs::remove_dir_all(&dir) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(&dir, e)),
+                _ => Ok(()),
+            }
+        })
+    }
+
+    /// Whether collection `name` exists.
+    ///
+    /// # Errors
+    /// [`Error::Closed`].
+    pub fn has_collection(&self, name: &str) -> Result<bool> {
+        self.with_open(|o| Ok(o.read_collections().contains_key(name)))
+    }
+
+    /// Names of all collections, sorted.
+    ///
+    /// # Errors
+    /// [`Error::Closed`].
+    pub fn list_collections(&self) -> Result<Vec<String>> {
+        self.with_open(|o| {
+            let mut names: Vec<String> = o.read_collections().keys().cloned().collect();
+            names.sort();
+            Ok(names)
+        })
+    }
+
+    /// Schema, partitions and identity of collection `name`.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`]; [`Error::Closed`].
+    pub fn describe_collection(&self, name: &str) -> Result<CollectionInfo> {
+        self.with_open(|open| {
+            let c = open.collection(name)?;
+            let created = open.catalog.snapshot().collection(name).map_or(0, |m| m.created_timestamp);
+            Ok(CollectionInfo {
+                id: c.id(),
+                schema: (**c.schema()).clone(),
+                partitions: c.list_partitions(),
+                created_timestamp: created,
+            })
+        })
+    }
+
+    /// Creates partition `partition` in collection `collection`.
+    ///
+    /// # Errors
+    /// See [`Collection::create_partition`].
+    pub fn create_partition(&self, collection: &str, partition: &str) -> Result<()> {
+        self.with_collection(collection, |c| c.create_partition(partition))
+    }
+
+    /// Drops a partition and its rows.
+    ///
+    /// # Errors
+    /// See [`Collection::drop_partition`].
+    pub fn drop_partition(&self, collection: &str, partition: &str) -> Result<()> {
+        self.with_collection(collection, |c| c.drop_partition(partition))
+    }
+
+    /// Whether the partition exists (`""` names `_default`).
+    ///
+    /// # Errors
+    /// Unknown collection; [`Error::Closed`].
+    pub fn has_partition(&self, collection: &str, partition: &str) -> Result<bool> {
+        self.with_collection(collection, |c| Ok(c.has_partition(partition)))
+    }
+
+    /// Partition names of a collection.
+    ///
+    /// # Errors
+    /// Unknown collection; [`Error::Closed`].
+    pub fn list_partitions(&self, collection: &str) -> Result<Vec<String>> {
+        self.with_collection(collection, |c| Ok(c.list_partitions()))
+    }
+
+    /// Writes `columns` into `partition` (`""` = `_default`): each row replaces the live row with
+    /// the same primary key anywhere in the collection, or is inserted if there is none. The
+    /// whole batch is validated first; a bad row rejects it and nothing is written.
+    ///
+    /// # Errors
+    /// Unknown collection, partition or field ([`Error::NotFound`]); a field passed twice, unequal
+    /// lengths or a wrong column type ([`Error::SchemaMismatch`]); a vector of the wrong dim
+    /// ([`Error::DimensionMismatch`]); NaN/±Inf, VarChar over `max_length`, null in a
+    /// non-nullable field ([`Error::InvalidValue`]); a missing required field
+    /// ([`Error::MissingField`]); a key repeated in the batch ([`Error::DuplicatePrimaryKey`]);
+    /// zero rows or an auto_id collection ([`Error::InvalidArgument`]); I/O.
+    pub fn upsert(&self, collection: &str, partition: &str, columns: Vec<Column>) -> Result<MutationResult> {
+        self.with_collection(collection, |c| c.write(partition, columns, WriteMode::Upsert))
+    }
+
+    /// Inserts `columns`; a key that already exists or repeats in the batch is an error. On an
+    /// auto_id collection the keys are generated and must not be supplied.
+    ///
+    /// # Errors
+    /// As [`Database::upsert`], plus [`Error::DuplicatePrimaryKey`] for existing keys.
+    pub fn insert(&self, collection: &str, partition: &str, columns: Vec<Column>) -> Result<MutationResult> {
+        self.with_collection(collection, |c| c.write(partition, columns, WriteMode::Insert))
+    }
+
+    /// Deletes the rows with these primary keys (in `partition`, or anywhere for `""`).
+    /// `delete_count` is the number of rows actually deleted.
+    ///
+    /// # Errors
+    /// Unknown collection or partition; keys of the wrong type; I/O.
+    pub fn delete_by_pks(&self, collection: &str, partition: &str, keys: &PrimaryKeys) -> Result<MutationResult> {
+        self.with_collection(collection, |c| c.delete_by_pks(partition, keys))
+    }
+
+    /// The live rows with these keys, in request order, restricted to `partitions` (empty = all).
+    /// `output_fields` names fields to return besides the primary key (`"*"` = all).
+    ///
+    /// # Errors
+    /// Unknown collection, partition or field.
+    pub fn get(
+        &self,
+        collection: &str,
+        partitions: &[&str],
+        keys: &PrimaryKeys,
+        output_fields: &[&str],
+    ) -> Result<QueryResult> {
+        self.with_collection(collection, |c| c.get(partitions, keys, output_fields))
+    }
+
+    /// Number of live rows in `partitions` (empty = all): exact, upserted rows counted once.
+    ///
+    /// # Errors
+    /// Unknown collection or partition.
+    pub fn count(&self, collection: &str, partitions: &[&str]) -> Result<u64> {
+        self.with_collection(collection, |c| c.count(partitions))
+    }
+
+    /// Live rows of `partitions` (empty = all) in storage order, with paging.
+    ///
+    /// # Errors
+    /// Unknown collection, partition or field; a window over 16,384 rows.
+    pub fn iterate(
+        &self,
+        collection: &str,
+        partitions: &[&str],
+        output_fields: &[&str],
+        limit: Option<usize>,
+        offset: usize,
+    ) -> Result<QueryResult> {
+        self.with_collection(collection, |c| c.scan(partitions, output_fields, limit, offset, &|_| Ok(None)))
+    }
+
+    /// Seals the collection's growing segments into memory-mapped files and empties its WAL.
+    ///
+    /// # Errors
+    /// Unknown collection; I/O.
+    pub fn flush(&self, collection: &str) -> Result<()> {
+        self.with_collection(collection, Collection::flush)
+    }
+
+    /// Flushes, then merges small segments and drops deleted rows.
+    ///
+    /// # Errors
+    /// Unknown collection; I/O.
+    pub fn compact(&self, collection: &str) -> Result<CompactionStats> {
+        self.with_collection(collection, Collection::compact)
+    }
+}
+
+impl Open {
+    fn read_collections(&self) -> RwLockReadGuard<'_, HashMap<String, Arc<Collection>>> {
+        self.collections.read().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn write_collections(&self) -> std::sync::RwLockWriteGuard<'_, HashMap<String, Arc<Collection>>> {
+        self.collections.write().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn collection(&self, name: &str) -> Result<Arc<Collection>> {
+        self.read_collections().get(name).cloned().ok_or_else(|| Error::not_found(ObjectKind::Collection, name))
+    }
+}
+
+/// Removes directories of collections that a crash left behind after they were dropped.
+fn remove_dropped_collection_dirs(dir: &Path, live: &[CollectionMeta]) -> Result<()> {
+    let root = dir.join("collections");
+    let Ok(entries) = std::fs::read_dir(&root) else { return Ok(()) };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let known = live.iter().any(|m| name.to_str() == Some(m.id.to_string().as_str()));
+        if !known {
+            let path = entry.path();
+            std::fs::remove_dir_all(&path).map_err(|e| Error::io(&path, e))?;
+        }
+    }
+    Ok(())
+}

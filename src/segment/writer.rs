@@ -1,0 +1,99 @@
+//! Writes a sealed segment file from owned columns (layout in [`super::format`]).
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+use super::SegmentColumns;
+use super::format::{self, BlockEntry, BlockKind};
+use crate::column::{ColumnRef, map_fixed};
+use crate::error::{Error, Result};
+use crate::storage::fs;
+
+/// Writes `rows` as segment `id` of partition `partition` to `path`, durably: temp file → fsync →
+/// rename → fsync directory. The file is complete on disk when this returns.
+///
+/// # Errors
+/// [`Error::Io`]; nothing is left at `path` on failure (a stray temp file may remain and is
+/// removed when the database next opens).
+pub fn write_segment(path: &Path, id: u64, partition: u64, rows: &SegmentColumns) -> Result<()> {
+    let tmp = path.with_extension("seg.tmp");
+    let file = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+    let mut w = BlockWriter { out: BufWriter::with_capacity(1 << 20, file), pos: 0, entries: Vec::new() };
+    let io = |e| Error::io(&tmp, e);
+    w.raw(&format::header()).map_err(io)?;
+    w.block(BlockKind::Timestamps, 0, bytemuck::cast_slice(&rows.timestamps)).map_err(io)?;
+    for (f, column) in rows.columns.iter().enumerate() {
+        let field = u16::try_from(f).map_err(|_| Error::SchemaMismatch("more than 65535 fields".into()))?;
+        match column.as_ref() {
+            ColumnRef::VarChar { offsets, bytes } => {
+                w.block(BlockKind::Offsets, field, bytemuck::cast_slice(offsets)).map_err(io)?;
+                w.block(BlockKind::Bytes, field, bytes).map_err(io)?;
+            }
+            values => w.block(BlockKind::Values, field, fixed_bytes(values)).map_err(io)?,
+        }
+        if let Some(v) = &rows.validity[f] {
+            w.block(BlockKind::Validity, field, v).map_err(io)?;
+        }
+        if let Some(n) = &rows.norms[f] {
+            w.block(BlockKind::Norms, field, bytemuck::cast_slice(n)).map_err(io)?;
+        }
+    }
+    w.footer(id, partition, rows.rows() as u64).map_err(io)?;
+    let file = w.out.into_inner().map_err(|e| Error::io(&tmp, e.into_error()))?;
+    file.sync_all().map_err(io)?;
+    drop(file);
+    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))?;
+    fs::sync_parent(path)
+}
+
+/// The bytes of a fixed-width or vector column.
+fn fixed_bytes<'a>(values: ColumnRef<'a>) -> &'a [u8] {
+    map_fixed!(values, ColumnRef,
+        v => bytemuck::cast_slice(v),
+        varchar(_o, b) => b,
+        vector(_d, x) => bytemuck::cast_slice(x))
+}
+
+struct BlockWriter {
+    out: BufWriter<File>,
+    pos: usize,
+    entries: Vec<BlockEntry>,
+}
+
+impl BlockWriter {
+    fn raw(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.out.write_all(bytes)?;
+        self.pos += bytes.len();
+        Ok(())
+    }
+
+    fn block(&mut self, kind: BlockKind, field: u16, bytes: &[u8]) -> std::io::Result<()> {
+        self.entries.push(BlockEntry {
+            kind: kind as u16,
+            field,
+            reserved: 0,
+            offset: self.pos as u64,
+            len: bytes.len() as u64,
+            crc: crc32c::crc32c(bytes),
+            reserved2: 0,
+        });
+        self.raw(bytes)?;
+        self.raw(&[0u8; format::ALIGN][..format::padding(bytes.len())])
+    }
+
+    fn footer(&mut self, id: u64, partition: u64, rows: u64) -> std::io::Result<()> {
+        let mut footer: Vec<u8> = bytemuck::cast_slice(&self.entries).to_vec();
+        footer.extend_from_slice(&id.to_le_bytes());
+        footer.extend_from_slice(&partition.to_le_bytes());
+        footer.extend_from_slice(&rows.to_le_bytes());
+        footer.extend_from_slice(&(self.entries.len() as u32).to_le_bytes());
+        let crc = crc32c::crc32c(&footer);
+        footer.extend_from_slice(&crc.to_le_bytes());
+        let total = (footer.len() + format::TRAILER_LEN) as u32;
+        footer.extend_from_slice(&total.to_le_bytes());
+        footer.extend_from_slice(&format::VERSION.to_le_bytes());
+        footer.extend_from_slice(format::MAGIC);
+        self.raw(&footer)
+    }
+}
