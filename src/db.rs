@@ -79,7 +79,9 @@ impl Database {
     pub fn open(dir: impl AsRef<Path>, options: Options) -> Result<Database> {
         let dir = dir.as_ref().to_path_buf();
         if options.seal_threshold_bytes == 0 || options.worker_threads == 0 {
-            return Err(Error::InvalidArgument("seal_threshold_bytes and worker_threads must be positive".into()));
+            return Err(Error::InvalidArgument(
+                "seal_threshold_bytes and worker_threads must be positive".into(),
+            ));
         }
         crate::storage::fs::create_dir_all(&dir)?;
         let lock = DirLock::acquire(&dir)?;
@@ -93,8 +95,16 @@ impl Database {
             collections.insert(meta.schema.name.clone(), Arc::new(c));
         }
         remove_dropped_collection_dirs(&dir, &manifest.collections)?;
-        let open = Open { dir, options, catalog, collections: RwLock::new(collections), _lock: lock };
-        Ok(Database { inner: Arc::new(RwLock::new(Some(open))) })
+        let open = Open {
+            dir,
+            options,
+            catalog,
+            collections: RwLock::new(collections),
+            _lock: lock,
+        };
+        Ok(Database {
+            inner: Arc::new(RwLock::new(Some(open))),
+        })
     }
 
     /// Syncs every WAL and releases the directory. Every clone of this handle is closed; later
@@ -103,9 +113,16 @@ impl Database {
     /// # Errors
     /// [`Error::Io`] if a WAL sync fails (the database is closed anyway).
     pub fn close(&self) -> Result<()> {
-        let open = self.inner.write().unwrap_or_else(std::sync::PoisonError::into_inner).take();
+        let open = self
+            .inner
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
         let Some(open) = open else { return Ok(()) };
-        let collections = open.collections.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let collections = open
+            .collections
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         collections.values().try_for_each(|c| c.sync_wal())
     }
 
@@ -115,7 +132,9 @@ impl Database {
     }
 
     fn guard(&self) -> RwLockReadGuard<'_, Option<Open>> {
-        self.inner.read().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.inner
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     fn with_open<T>(&self, f: impl FnOnce(&Open) -> Result<T>) -> Result<T> {
@@ -125,7 +144,11 @@ impl Database {
         }
     }
 
-    fn with_collection<T>(&self, name: &str, f: impl FnOnce(&Collection) -> Result<T>) -> Result<T> {
+    fn with_collection<T>(
+        &self,
+        name: &str,
+        f: impl FnOnce(&Collection) -> Result<T>,
+    ) -> Result<T> {
         self.with_open(|open| {
             let c = open.collection(name)?;
             f(&c)
@@ -157,7 +180,10 @@ impl Database {
         self.with_open(|open| {
             let mut collections = open.write_collections();
             if collections.contains_key(&schema.name) {
-                return Err(Error::AlreadyExists { kind: ObjectKind::Collection, name: schema.name.clone() });
+                return Err(Error::AlreadyExists {
+                    kind: ObjectKind::Collection,
+                    name: schema.name.clone(),
+                });
             }
             let meta = open.catalog.update(|m| {
                 let id = m.next_collection_id;
@@ -168,7 +194,10 @@ impl Database {
                     id,
                     schema: schema.clone(),
                     created_timestamp: ts,
-                    partitions: vec![PartitionMeta { id: 0, name: DEFAULT_PARTITION.into() }],
+                    partitions: vec![PartitionMeta {
+                        id: 0,
+                        name: DEFAULT_PARTITION.into(),
+                    }],
                     next_partition_id: 1,
                     next_segment_id: 1,
                     segments: Vec::new(),
@@ -182,7 +211,12 @@ impl Database {
                 m.collections.push(meta.clone());
                 Ok(meta)
             })?;
-            let c = Collection::open(&open.dir, &meta, Arc::clone(&open.catalog), Arc::clone(&open.options))?;
+            let c = Collection::open(
+                &open.dir,
+                &meta,
+                Arc::clone(&open.catalog),
+                Arc::clone(&open.options),
+            )?;
             collections.insert(schema.name.clone(), Arc::new(c));
             Ok(())
         })
@@ -195,7 +229,10 @@ impl Database {
     pub fn drop_collection(&self, name: &str) -> Result<()> {
         self.with_open(|open| {
             let mut collections = open.write_collections();
-            let c = collections.get(name).cloned().ok_or_else(|| Error::not_found(ObjectKind::Collection, name))?;
+            let c = collections
+                .get(name)
+                .cloned()
+                .ok_or_else(|| Error::not_found(ObjectKind::Collection, name))?;
             open.catalog.update(|m| {
                 m.collections.retain(|meta| meta.id != c.id());
                 Ok(())
@@ -237,7 +274,11 @@ impl Database {
     pub fn describe_collection(&self, name: &str) -> Result<CollectionInfo> {
         self.with_open(|open| {
             let c = open.collection(name)?;
-            let created = open.catalog.snapshot().collection(name).map_or(0, |m| m.created_timestamp);
+            let created = open
+                .catalog
+                .snapshot()
+                .collection(name)
+                .map_or(0, |m| m.created_timestamp);
             Ok(CollectionInfo {
                 id: c.id(),
                 schema: (**c.schema()).clone(),
@@ -290,8 +331,15 @@ impl Database {
     /// non-nullable field ([`Error::InvalidValue`]); a missing required field
     /// ([`Error::MissingField`]); a key repeated in the batch ([`Error::DuplicatePrimaryKey`]);
     /// zero rows or an auto_id collection ([`Error::InvalidArgument`]); I/O.
-    pub fn upsert(&self, collection: &str, partition: &str, columns: Vec<Column>) -> Result<MutationResult> {
-        self.with_collection(collection, |c| c.write(partition, columns, WriteMode::Upsert))
+    pub fn upsert(
+        &self,
+        collection: &str,
+        partition: &str,
+        columns: Vec<Column>,
+    ) -> Result<MutationResult> {
+        self.with_collection(collection, |c| {
+            c.write(partition, columns, WriteMode::Upsert)
+        })
     }
 
     /// Inserts `columns`; a key that already exists or repeats in the batch is an error. On an
@@ -299,8 +347,15 @@ impl Database {
     ///
     /// # Errors
     /// As [`Database::upsert`], plus [`Error::DuplicatePrimaryKey`] for existing keys.
-    pub fn insert(&self, collection: &str, partition: &str, columns: Vec<Column>) -> Result<MutationResult> {
-        self.with_collection(collection, |c| c.write(partition, columns, WriteMode::Insert))
+    pub fn insert(
+        &self,
+        collection: &str,
+        partition: &str,
+        columns: Vec<Column>,
+    ) -> Result<MutationResult> {
+        self.with_collection(collection, |c| {
+            c.write(partition, columns, WriteMode::Insert)
+        })
     }
 
     /// Deletes the rows with these primary keys (in `partition`, or anywhere for `""`).
@@ -308,7 +363,12 @@ impl Database {
     ///
     /// # Errors
     /// Unknown collection or partition; keys of the wrong type; I/O.
-    pub fn delete_by_pks(&self, collection: &str, partition: &str, keys: &PrimaryKeys) -> Result<MutationResult> {
+    pub fn delete_by_pks(
+        &self,
+        collection: &str,
+        partition: &str,
+        keys: &PrimaryKeys,
+    ) -> Result<MutationResult> {
         self.with_collection(collection, |c| c.delete_by_pks(partition, keys))
     }
 
@@ -347,7 +407,9 @@ impl Database {
         limit: Option<usize>,
         offset: usize,
     ) -> Result<QueryResult> {
-        self.with_collection(collection, |c| c.scan(partitions, output_fields, limit, offset, &|_| Ok(None)))
+        self.with_collection(collection, |c| {
+            c.scan(partitions, output_fields, limit, offset, &|_| Ok(None))
+        })
     }
 
     /// Seals the collection's growing segments into memory-mapped files and empties its WAL.
@@ -369,25 +431,38 @@ impl Database {
 
 impl Open {
     fn read_collections(&self) -> RwLockReadGuard<'_, HashMap<String, Arc<Collection>>> {
-        self.collections.read().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.collections
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn write_collections(&self) -> std::sync::RwLockWriteGuard<'_, HashMap<String, Arc<Collection>>> {
-        self.collections.write().unwrap_or_else(std::sync::PoisonError::into_inner)
+    fn write_collections(
+        &self,
+    ) -> std::sync::RwLockWriteGuard<'_, HashMap<String, Arc<Collection>>> {
+        self.collections
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     fn collection(&self, name: &str) -> Result<Arc<Collection>> {
-        self.read_collections().get(name).cloned().ok_or_else(|| Error::not_found(ObjectKind::Collection, name))
+        self.read_collections()
+            .get(name)
+            .cloned()
+            .ok_or_else(|| Error::not_found(ObjectKind::Collection, name))
     }
 }
 
 /// Removes directories of collections that a crash left behind after they were dropped.
 fn remove_dropped_collection_dirs(dir: &Path, live: &[CollectionMeta]) -> Result<()> {
     let root = dir.join("collections");
-    let Ok(entries) = std::fs::read_dir(&root) else { return Ok(()) };
+    let Ok(entries) = std::fs::read_dir(&root) else {
+        return Ok(());
+    };
     for entry in entries.flatten() {
         let name = entry.file_name();
-        let known = live.iter().any(|m| name.to_str() == Some(m.id.to_string().as_str()));
+        let known = live
+            .iter()
+            .any(|m| name.to_str() == Some(m.id.to_string().as_str()));
         if !known {
             let path = entry.path();
             std::fs::remove_dir_all(&path).map_err(|e| Error::io(&path, e))?;

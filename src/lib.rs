@@ -52,5 +52,5 @@ pub use column::{Column, ColumnData, ColumnRef, PrimaryKey, PrimaryKeys};
 pub use db::{CollectionInfo, CompactionStats, Database, Options};
 pub use error::{Error, ObjectKind, Result, Status};
 pub use result::{MutationResult, QueryResult};
-pub use storage::wal::SyncPolicy;
 pub use schema::{Field, FieldType, Schema, SchemaBuilder, Value};
+pub use storage::wal::SyncPolicy;

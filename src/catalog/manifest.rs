@@ -74,7 +74,11 @@ impl Manifest {
         }
         let version = u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]);
         if version != VERSION {
-            return Err(Error::UnsupportedFormat { file: path.display().to_string(), version, supported: VERSION });
+            return Err(Error::UnsupportedFormat {
+                file: path.display().to_string(),
+                version,
+                supported: VERSION,
+            });
         }
         let crc = u32::from_le_bytes([bytes[12], bytes[13], bytes[14], bytes[15]]);
         if crc32c::crc32c(&bytes[16..]) != crc {
@@ -129,10 +133,18 @@ mod tests {
                 id: 1,
                 schema,
                 created_timestamp: 4,
-                partitions: vec![PartitionMeta { id: 0, name: "_default".into() }],
+                partitions: vec![PartitionMeta {
+                    id: 0,
+                    name: "_default".into(),
+                }],
                 next_partition_id: 1,
                 next_segment_id: 3,
-                segments: vec![SegmentMeta { id: 2, partition: 0, rows: 10, deletes_generation: 1 }],
+                segments: vec![SegmentMeta {
+                    id: 2,
+                    partition: 0,
+                    rows: 10,
+                    deletes_generation: 1,
+                }],
                 checkpoint_timestamp: 4,
             }],
         };
@@ -142,9 +154,15 @@ mod tests {
         let n = bytes.len();
         bytes[n - 3] ^= 1;
         std::fs::write(&path, &bytes).unwrap();
-        assert!(matches!(Manifest::read(&path), Err(Error::Corrupted { .. })));
+        assert!(matches!(
+            Manifest::read(&path),
+            Err(Error::Corrupted { .. })
+        ));
         bytes[8] = 7;
         std::fs::write(&path, &bytes).unwrap();
-        assert!(matches!(Manifest::read(&path), Err(Error::UnsupportedFormat { version: 7, .. })));
+        assert!(matches!(
+            Manifest::read(&path),
+            Err(Error::UnsupportedFormat { version: 7, .. })
+        ));
     }
 }

@@ -60,15 +60,25 @@ impl Collection {
             let state = self.read_state();
             for &id in state.growing.values() {
                 let segment = &state.segments[&id];
-                let SegmentData::Growing(rows) = &segment.data else { continue };
+                let SegmentData::Growing(rows) = &segment.data else {
+                    continue;
+                };
                 let path = segment_path(&self.dir, id);
                 write_segment(&path, id, segment.partition, rows)?;
                 let (file, _) = SealedSegment::open(&path, &self.schema)?;
                 sealed.push((id, segment.partition, file));
             }
-            for segment in state.segments.values().filter(|s| s.deletes_dirty || (s.is_growing() && s.deleted.count_ones() > 0)) {
+            for segment in state
+                .segments
+                .values()
+                .filter(|s| s.deletes_dirty || (s.is_growing() && s.deleted.count_ones() > 0))
+            {
                 let generation = segment.deletes_generation + 1;
-                write_deletes(&deletes_path(&self.dir, segment.id, generation), segment.id, &segment.deleted)?;
+                write_deletes(
+                    &deletes_path(&self.dir, segment.id, generation),
+                    segment.id,
+                    &segment.deleted,
+                )?;
                 deletes.push((segment.id, generation));
             }
         }
@@ -80,7 +90,9 @@ impl Collection {
         let next_segment_id = self.read_state().next_segment_id;
         let old_generations = self.catalog.update(|m| {
             m.last_timestamp = m.last_timestamp.max(checkpoint);
-            let meta = m.collection_mut(self.id).ok_or_else(|| Error::not_found(ObjectKind::Collection, self.name()))?;
+            let meta = m
+                .collection_mut(self.id)
+                .ok_or_else(|| Error::not_found(ObjectKind::Collection, self.name()))?;
             for (id, partition, file) in &sealed {
                 meta.segments.push(SegmentMeta {
                     id: *id,
@@ -137,20 +149,33 @@ impl Collection {
             let mut due = false;
             for s in state.segments.values() {
                 let deleted = s.deleted.count_ones();
-                due |= s.rows() > 0 && deleted as f64 >= self.options.compaction_deleted_ratio * s.rows() as f64;
+                due |= s.rows() > 0
+                    && deleted as f64 >= self.options.compaction_deleted_ratio * s.rows() as f64;
                 if s.rows() < small {
                     *small_per_partition.entry(s.partition).or_default() += 1;
                 }
             }
-            due || small_per_partition.values().any(|&n| n >= self.options.compaction_small_segments)
+            due || small_per_partition
+                .values()
+                .any(|&n| n >= self.options.compaction_small_segments)
         };
-        if due { self.compact_locked(writer, false).map(Some) } else { Ok(None) }
+        if due {
+            self.compact_locked(writer, false).map(Some)
+        } else {
+            Ok(None)
+        }
     }
 
     /// Row count under which a sealed segment counts as small: half of what fits the seal
     /// threshold.
     fn small_segment_rows(&self) -> usize {
-        let row_bytes = self.schema.fields.iter().map(|f| f.dim().map_or(8, |d| d * 4 + 4)).sum::<usize>() + 8;
+        let row_bytes = self
+            .schema
+            .fields
+            .iter()
+            .map(|f| f.dim().map_or(8, |d| d * 4 + 4))
+            .sum::<usize>()
+            + 8;
         (self.options.seal_threshold_bytes / row_bytes / 2).max(1)
     }
 
@@ -170,7 +195,10 @@ impl Collection {
             let mut groups: HashMap<u64, Vec<&Segment>> = HashMap::new();
             for s in state.segments.values() {
                 let deleted = s.deleted.count_ones();
-                let worth = deleted > 0 && (explicit || deleted as f64 >= self.options.compaction_deleted_ratio * s.rows() as f64);
+                let worth = deleted > 0
+                    && (explicit
+                        || deleted as f64
+                            >= self.options.compaction_deleted_ratio * s.rows() as f64);
                 if worth || s.rows() < small {
                     groups.entry(s.partition).or_default().push(s);
                 }
@@ -217,11 +245,23 @@ impl Collection {
         stats.segments_out = outputs.len();
         let next_segment_id = self.read_state().next_segment_id;
         let removed = self.catalog.update(|m| {
-            let meta = m.collection_mut(self.id).ok_or_else(|| Error::not_found(ObjectKind::Collection, self.name()))?;
-            let removed: Vec<SegmentMeta> = meta.segments.iter().filter(|s| inputs.contains(&s.id)).cloned().collect();
+            let meta = m
+                .collection_mut(self.id)
+                .ok_or_else(|| Error::not_found(ObjectKind::Collection, self.name()))?;
+            let removed: Vec<SegmentMeta> = meta
+                .segments
+                .iter()
+                .filter(|s| inputs.contains(&s.id))
+                .cloned()
+                .collect();
             meta.segments.retain(|s| !inputs.contains(&s.id));
             for (id, partition, file) in &outputs {
-                meta.segments.push(SegmentMeta { id: *id, partition: *partition, rows: file.rows() as u64, deletes_generation: 0 });
+                meta.segments.push(SegmentMeta {
+                    id: *id,
+                    partition: *partition,
+                    rows: file.rows() as u64,
+                    deletes_generation: 0,
+                });
             }
             meta.next_segment_id = next_segment_id;
             Ok(removed)
@@ -248,7 +288,11 @@ impl Collection {
         for s in removed {
             crate::storage::fs::remove_file_if_exists(&segment_path(&self.dir, s.id))?;
             if s.deletes_generation > 0 {
-                crate::storage::fs::remove_file_if_exists(&deletes_path(&self.dir, s.id, s.deletes_generation))?;
+                crate::storage::fs::remove_file_if_exists(&deletes_path(
+                    &self.dir,
+                    s.id,
+                    s.deletes_generation,
+                ))?;
             }
         }
         Ok(stats)
@@ -263,7 +307,10 @@ impl Collection {
         let _writer = self.writer();
         let mut state = self.write_state();
         if state.partitions.iter().any(|p| p.name == name) {
-            return Err(Error::AlreadyExists { kind: ObjectKind::Partition, name: name.to_owned() });
+            return Err(Error::AlreadyExists {
+                kind: ObjectKind::Partition,
+                name: name.to_owned(),
+            });
         }
         if state.partitions.len() >= MAX_PARTITIONS {
             return Err(Error::InvalidArgument(format!(
@@ -272,8 +319,13 @@ impl Collection {
             )));
         }
         let partition = self.catalog.update(|m| {
-            let meta = m.collection_mut(self.id).ok_or_else(|| Error::not_found(ObjectKind::Collection, self.name()))?;
-            let p = PartitionMeta { id: meta.next_partition_id, name: name.to_owned() };
+            let meta = m
+                .collection_mut(self.id)
+                .ok_or_else(|| Error::not_found(ObjectKind::Collection, self.name()))?;
+            let p = PartitionMeta {
+                id: meta.next_partition_id,
+                name: name.to_owned(),
+            };
             meta.next_partition_id += 1;
             meta.partitions.push(p.clone());
             Ok(p)
@@ -288,16 +340,25 @@ impl Collection {
     /// [`Error::NotFound`]; [`Error::InvalidArgument`] for `_default`; I/O.
     pub fn drop_partition(&self, name: &str) -> Result<()> {
         if name == DEFAULT_PARTITION || name.is_empty() {
-            return Err(Error::InvalidArgument("the default partition `_default` cannot be dropped".into()));
+            return Err(Error::InvalidArgument(
+                "the default partition `_default` cannot be dropped".into(),
+            ));
         }
         let mut writer = self.writer();
         let id = self.read_state().partition_id(name, self.name())?;
         // Seal first so the WAL holds nothing for the partition being dropped.
         self.seal_locked(&mut writer)?;
         let removed = self.catalog.update(|m| {
-            let meta = m.collection_mut(self.id).ok_or_else(|| Error::not_found(ObjectKind::Collection, self.name()))?;
+            let meta = m
+                .collection_mut(self.id)
+                .ok_or_else(|| Error::not_found(ObjectKind::Collection, self.name()))?;
             meta.partitions.retain(|p| p.id != id);
-            let removed: Vec<SegmentMeta> = meta.segments.iter().filter(|s| s.partition == id).cloned().collect();
+            let removed: Vec<SegmentMeta> = meta
+                .segments
+                .iter()
+                .filter(|s| s.partition == id)
+                .cloned()
+                .collect();
             meta.segments.retain(|s| s.partition != id);
             Ok(removed)
         })?;
@@ -312,7 +373,11 @@ impl Collection {
         for s in removed {
             crate::storage::fs::remove_file_if_exists(&segment_path(&self.dir, s.id))?;
             if s.deletes_generation > 0 {
-                crate::storage::fs::remove_file_if_exists(&deletes_path(&self.dir, s.id, s.deletes_generation))?;
+                crate::storage::fs::remove_file_if_exists(&deletes_path(
+                    &self.dir,
+                    s.id,
+                    s.deletes_generation,
+                ))?;
             }
         }
         Ok(())
@@ -320,7 +385,11 @@ impl Collection {
 
     /// Names of the partitions, `_default` first.
     pub fn list_partitions(&self) -> Vec<String> {
-        self.read_state().partitions.iter().map(|p| p.name.clone()).collect()
+        self.read_state()
+            .partitions
+            .iter()
+            .map(|p| p.name.clone())
+            .collect()
     }
 
     /// Whether partition `name` exists.

@@ -22,7 +22,11 @@ impl Collection {
             let wanted: Vec<usize> = if *name == "*" {
                 (0..self.schema.fields.len()).collect()
             } else {
-                vec![self.schema.field_index(name).ok_or_else(|| Error::not_found_in(ObjectKind::Field, name, self.name()))?]
+                vec![
+                    self.schema
+                        .field_index(name)
+                        .ok_or_else(|| Error::not_found_in(ObjectKind::Field, name, self.name()))?,
+                ]
             };
             for f in wanted {
                 if !out.contains(&f) {
@@ -38,7 +42,12 @@ impl Collection {
     ///
     /// # Errors
     /// Unknown partition or field; [`Error::Corrupted`] for a damaged segment.
-    pub fn get(&self, partitions: &[&str], keys: &PrimaryKeys, output_fields: &[&str]) -> Result<QueryResult> {
+    pub fn get(
+        &self,
+        partitions: &[&str],
+        keys: &PrimaryKeys,
+        output_fields: &[&str],
+    ) -> Result<QueryResult> {
         let fields = self.output_field_indexes(output_fields)?;
         let state = self.read_state();
         let scope = state.partition_ids(partitions, self.name())?;
@@ -59,7 +68,12 @@ impl Collection {
     pub fn count(&self, partitions: &[&str]) -> Result<u64> {
         let state = self.read_state();
         let scope = state.partition_ids(partitions, self.name())?;
-        Ok(state.segments.values().filter(|s| scope.contains(&s.partition)).map(|s| s.live_rows() as u64).sum())
+        Ok(state
+            .segments
+            .values()
+            .filter(|s| scope.contains(&s.partition))
+            .map(|s| s.live_rows() as u64)
+            .sum())
     }
 
     /// Live rows of `partitions` (empty = all) selected by `select` (given each segment, returns
@@ -76,13 +90,13 @@ impl Collection {
         offset: usize,
         select: &dyn Fn(&Segment) -> Result<Option<Bitset>>,
     ) -> Result<QueryResult> {
-        if let Some(limit) = limit {
-            if limit == 0 || offset + limit > MAX_QUERY_WINDOW {
-                return Err(Error::InvalidArgument(format!(
-                    "query window offset + limit = {} must be in 1..={MAX_QUERY_WINDOW}",
-                    offset + limit
-                )));
-            }
+        if let Some(limit) = limit
+            && (limit == 0 || offset + limit > MAX_QUERY_WINDOW)
+        {
+            return Err(Error::InvalidArgument(format!(
+                "query window offset + limit = {} must be in 1..={MAX_QUERY_WINDOW}",
+                offset + limit
+            )));
         }
         let fields = self.output_field_indexes(output_fields)?;
         let state = self.read_state();
@@ -90,7 +104,11 @@ impl Collection {
         let mut rows = Vec::new();
         let mut skipped = 0;
         let wanted = limit.unwrap_or(usize::MAX);
-        'segments: for segment in state.segments.values().filter(|s| scope.contains(&s.partition)) {
+        'segments: for segment in state
+            .segments
+            .values()
+            .filter(|s| scope.contains(&s.partition))
+        {
             let mut selected = segment.live_bitset();
             if let Some(filter) = select(segment)? {
                 selected.and_with(&filter);
@@ -110,7 +128,12 @@ impl Collection {
     }
 
     /// Copies the given fields of the given `(segment, row)` pairs into result columns.
-    pub(crate) fn gather(&self, state: &State, fields: &[usize], rows: &[(u64, usize)]) -> Result<QueryResult> {
+    pub(crate) fn gather(
+        &self,
+        state: &State,
+        fields: &[usize],
+        rows: &[(u64, usize)],
+    ) -> Result<QueryResult> {
         let mut columns = Vec::with_capacity(fields.len());
         for &f in fields {
             let field = &self.schema.fields[f];

@@ -39,7 +39,9 @@ pub fn validate(schema: &Schema, columns: Vec<Column>, mode: WriteMode) -> Resul
         )));
     }
     if columns.is_empty() {
-        return Err(Error::InvalidArgument("zero rows: a write needs at least one row".into()));
+        return Err(Error::InvalidArgument(
+            "zero rows: a write needs at least one row".into(),
+        ));
     }
     let mut by_field: Vec<Option<Column>> = vec![None; schema.fields.len()];
     let mut rows: Option<(usize, String)> = None;
@@ -53,7 +55,10 @@ pub fn validate(schema: &Schema, columns: Vec<Column>, mode: WriteMode) -> Resul
         };
         let field = &schema.fields[f];
         if by_field[f].is_some() {
-            return Err(Error::SchemaMismatch(format!("field `{}` is passed twice", field.name)));
+            return Err(Error::SchemaMismatch(format!(
+                "field `{}` is passed twice",
+                field.name
+            )));
         }
         let n = check_shape(field, &column)?;
         match &rows {
@@ -70,7 +75,9 @@ pub fn validate(schema: &Schema, columns: Vec<Column>, mode: WriteMode) -> Resul
     }
     let rows = rows.map_or(0, |(n, _)| n);
     if rows == 0 {
-        return Err(Error::InvalidArgument("zero rows: a write needs at least one row".into()));
+        return Err(Error::InvalidArgument(
+            "zero rows: a write needs at least one row".into(),
+        ));
     }
     let pk_index = schema.pk_index();
     if pk.auto_id && by_field[pk_index].is_some() {
@@ -79,8 +86,12 @@ pub fn validate(schema: &Schema, columns: Vec<Column>, mode: WriteMode) -> Resul
             pk.name
         )));
     }
-    let mut batch =
-        WriteBatch { partition: 0, rows, columns: Vec::with_capacity(schema.fields.len()), validity: Vec::new() };
+    let mut batch = WriteBatch {
+        partition: 0,
+        rows,
+        columns: Vec::with_capacity(schema.fields.len()),
+        validity: Vec::new(),
+    };
     for (f, field) in schema.fields.iter().enumerate() {
         let (data, validity) = match by_field[f].take() {
             Some(column) => normalize(field, column, rows)?,
@@ -93,7 +104,10 @@ pub fn validate(schema: &Schema, columns: Vec<Column>, mode: WriteMode) -> Resul
     if !pk.auto_id {
         check_unique_keys(&pk.name, batch.columns[pk_index].as_ref())?;
     }
-    Ok(ValidatedBatch { batch, generate_keys: pk.auto_id })
+    Ok(ValidatedBatch {
+        batch,
+        generate_keys: pk.auto_id,
+    })
 }
 
 /// Checks type and dimension; returns the row count.
@@ -107,8 +121,13 @@ fn check_shape(field: &Field, column: &Column) -> Result<usize> {
             data.type_name()
         )));
     }
-    if let (FieldType::FloatVector { dim }, ColumnRef::FloatVector { dim: got, data: values }) =
-        (field.field_type, data)
+    if let (
+        FieldType::FloatVector { dim },
+        ColumnRef::FloatVector {
+            dim: got,
+            data: values,
+        },
+    ) = (field.field_type, data)
     {
         if got != dim as usize {
             return Err(Error::DimensionMismatch(format!(
@@ -125,14 +144,14 @@ fn check_shape(field: &Field, column: &Column) -> Result<usize> {
         }
     }
     let n = data.len();
-    if let Some(v) = column.validity() {
-        if v.len() != n {
-            return Err(Error::SchemaMismatch(format!(
-                "field `{}`: validity mask has {} entries for {n} rows",
-                field.name,
-                v.len()
-            )));
-        }
+    if let Some(v) = column.validity()
+        && v.len() != n
+    {
+        return Err(Error::SchemaMismatch(format!(
+            "field `{}`: validity mask has {} entries for {n} rows",
+            field.name,
+            v.len()
+        )));
     }
     Ok(n)
 }
@@ -213,10 +232,15 @@ fn check_value(field: &Field, view: ColumnRef<'_>, r: usize) -> Result<()> {
             None => Ok(()),
         },
         ColumnRef::VarChar { .. } => {
-            let FieldType::VarChar { max_length } = field.field_type else { return Ok(()) };
+            let FieldType::VarChar { max_length } = field.field_type else {
+                return Ok(());
+            };
             let bytes = view.bytes_at(r);
             if std::str::from_utf8(bytes).is_err() {
-                return Err(Error::InvalidValue(format!("field `{}` row {r}: text is not valid UTF-8", field.name)));
+                return Err(Error::InvalidValue(format!(
+                    "field `{}` row {r}: text is not valid UTF-8",
+                    field.name
+                )));
             }
             if bytes.len() > max_length as usize {
                 return Err(Error::InvalidValue(format!(
@@ -232,7 +256,9 @@ fn check_value(field: &Field, view: ColumnRef<'_>, r: usize) -> Result<()> {
 }
 
 fn check_unique_keys(name: &str, keys: ColumnRef<'_>) -> Result<()> {
-    fn first_repeat<K: std::hash::Hash + Eq>(keys: impl Iterator<Item = K>) -> Option<(usize, usize)> {
+    fn first_repeat<K: std::hash::Hash + Eq>(
+        keys: impl Iterator<Item = K>,
+    ) -> Option<(usize, usize)> {
         let mut seen = HashMap::new();
         for (row, key) in keys.enumerate() {
             match seen.entry(key) {
@@ -261,5 +287,6 @@ fn check_unique_keys(name: &str, keys: ColumnRef<'_>) -> Result<()> {
 /// The primary keys of a batch.
 pub fn batch_keys(schema: &Schema, batch: &WriteBatch) -> PrimaryKeys {
     // Validated batches always hold an Int64 or VarChar key column.
-    PrimaryKeys::from_column(batch.columns[schema.pk_index()].as_ref()).unwrap_or(PrimaryKeys::Int(Vec::new()))
+    PrimaryKeys::from_column(batch.columns[schema.pk_index()].as_ref())
+        .unwrap_or(PrimaryKeys::Int(Vec::new()))
 }

@@ -15,7 +15,12 @@ impl Collection {
     ///
     /// # Errors
     /// Every rule of a write (see [`crate::Database::upsert`]); nothing is written on error.
-    pub fn write(&self, partition: &str, columns: Vec<Column>, mode: WriteMode) -> Result<MutationResult> {
+    pub fn write(
+        &self,
+        partition: &str,
+        columns: Vec<Column>,
+        mode: WriteMode,
+    ) -> Result<MutationResult> {
         let validated = validate::validate(&self.schema, columns, mode)?;
         let mut batch = validated.batch;
         let mut writer = self.writer();
@@ -25,20 +30,29 @@ impl Collection {
         batch.partition = self.read_state().partition_id(partition, self.name())?;
         if validated.generate_keys {
             let first = timestamp::reserve(batch.rows as u64) as i64;
-            batch.columns[self.schema.pk_index()] = ColumnData::Int64((first..first + batch.rows as i64).collect());
+            batch.columns[self.schema.pk_index()] =
+                ColumnData::Int64((first..first + batch.rows as i64).collect());
         }
         let keys = batch_keys(&self.schema, &batch);
         if mode == WriteMode::Insert {
             self.check_new_keys(&keys)?;
         }
-        let record = Record::Write { timestamp: timestamp::next(), batch };
+        let record = Record::Write {
+            timestamp: timestamp::next(),
+            batch,
+        };
         writer.log(&record)?;
         let delete_count = apply(&self.schema, &mut self.write_state(), &record);
         writer.last_timestamp = record.timestamp();
         if self.growing_bytes() >= self.options.seal_threshold_bytes {
             self.seal_locked(&mut writer)?;
         }
-        Ok(MutationResult::written(keys, delete_count, mode == WriteMode::Upsert, record.timestamp()))
+        Ok(MutationResult::written(
+            keys,
+            delete_count,
+            mode == WriteMode::Upsert,
+            record.timestamp(),
+        ))
     }
 
     /// Deletes the live rows with the given primary keys, restricted to partition `partition`
@@ -61,14 +75,17 @@ impl Collection {
         }
         let found = {
             let state = self.read_state();
-            let only = if partition.is_empty() { None } else { Some(state.partition_id(partition, self.name())?) };
+            let only = if partition.is_empty() {
+                None
+            } else {
+                Some(state.partition_id(partition, self.name())?)
+            };
             let mut seen = std::collections::HashSet::new();
             let hits: Vec<usize> = (0..keys.len())
                 .filter(|&i| {
-                    let in_scope = state
-                        .pk
-                        .get(keys, i)
-                        .is_some_and(|loc| only.is_none_or(|p| state.segments[&loc.segment].partition == p));
+                    let in_scope = state.pk.get(keys, i).is_some_and(|loc| {
+                        only.is_none_or(|p| state.segments[&loc.segment].partition == p)
+                    });
                     in_scope && seen.insert(keys.get(i))
                 })
                 .collect();
@@ -78,11 +95,16 @@ impl Collection {
         if found.is_empty() {
             return Ok(MutationResult::deleted(found, ts));
         }
-        let record = Record::Delete { timestamp: ts, keys: found };
+        let record = Record::Delete {
+            timestamp: ts,
+            keys: found,
+        };
         writer.log(&record)?;
         apply(&self.schema, &mut self.write_state(), &record);
         writer.last_timestamp = ts;
-        let Record::Delete { keys, .. } = record else { unreachable!("built above as a delete") };
+        let Record::Delete { keys, .. } = record else {
+            unreachable!("built above as a delete")
+        };
         Ok(MutationResult::deleted(keys, ts))
     }
 
@@ -118,10 +140,10 @@ impl super::Writer {
     /// Appends `record` to the WAL; a failure poisons the collection.
     fn log(&mut self, record: &Record) -> Result<()> {
         let result = self.wal.append(&record.encode());
-        if let Err(e) = &result {
-            if !matches!(e, Error::InvalidArgument(_)) {
-                self.poisoned = Some(e.to_string());
-            }
+        if let Err(e) = &result
+            && !matches!(e, Error::InvalidArgument(_))
+        {
+            self.poisoned = Some(e.to_string());
         }
         result
     }
@@ -150,10 +172,10 @@ pub(crate) fn apply(schema: &Schema, state: &mut State, record: &Record) -> u64 
 fn delete_keys(state: &mut State, keys: ColumnRef<'_>) -> u64 {
     let mut deleted = 0;
     for row in 0..keys.len() {
-        if let Some(loc) = state.pk.remove(keys, row) {
-            if let Some(segment) = state.segments.get_mut(&loc.segment) {
-                deleted += u64::from(segment.delete_row(loc.row as usize));
-            }
+        if let Some(loc) = state.pk.remove(keys, row)
+            && let Some(segment) = state.segments.get_mut(&loc.segment)
+        {
+            deleted += u64::from(segment.delete_row(loc.row as usize));
         }
     }
     deleted
@@ -167,12 +189,16 @@ fn apply_write(schema: &Schema, state: &mut State, batch: &WriteBatch, ts: u64) 
         None => {
             let id = state.next_segment_id;
             state.next_segment_id += 1;
-            state.segments.insert(id, Segment::growing(id, batch.partition, schema));
+            state
+                .segments
+                .insert(id, Segment::growing(id, batch.partition, schema));
             state.growing.insert(batch.partition, id);
             id
         }
     };
-    let Some(segment) = state.segments.get_mut(&segment_id) else { return deleted };
+    let Some(segment) = state.segments.get_mut(&segment_id) else {
+        return deleted;
+    };
     let base = segment.rows();
     if let SegmentData::Growing(g) = &mut segment.data {
         g.timestamps.resize(base + batch.rows, ts);
@@ -181,7 +207,8 @@ fn apply_write(schema: &Schema, state: &mut State, batch: &WriteBatch, ts: u64) 
             if let (Some(dst), Some(src)) = (&mut g.validity[f], &batch.validity[f]) {
                 dst.extend_from_slice(src);
             }
-            if let (Some(norms), ColumnRef::FloatVector { .. }) = (&mut g.norms[f], column.as_ref()) {
+            if let (Some(norms), ColumnRef::FloatVector { .. }) = (&mut g.norms[f], column.as_ref())
+            {
                 let view = column.as_ref();
                 norms.extend((0..batch.rows).map(|r| vector_norm(view.vector_at(r))));
             }

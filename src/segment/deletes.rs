@@ -57,7 +57,11 @@ pub fn read_deletes(path: &Path, segment: u64, rows: usize) -> Result<Bitset> {
     };
     let version = u32::from_le_bytes([body[8], body[9], body[10], body[11]]);
     if version != VERSION {
-        return Err(Error::UnsupportedFormat { file: path.display().to_string(), version, supported: VERSION });
+        return Err(Error::UnsupportedFormat {
+            file: path.display().to_string(),
+            version,
+            supported: VERSION,
+        });
     }
     if u64_at(16) != segment || u64_at(24) != rows as u64 {
         return Err(bad("deletes file does not match its segment"));
@@ -66,7 +70,10 @@ pub fn read_deletes(path: &Path, segment: u64, rows: usize) -> Result<Bitset> {
     if words.len() != rows.div_ceil(64) * 8 {
         return Err(bad("wrong number of bitmap words"));
     }
-    Ok(Bitset::from_words(bytemuck::pod_collect_to_vec(words), rows))
+    Ok(Bitset::from_words(
+        bytemuck::pod_collect_to_vec(words),
+        rows,
+    ))
 }
 
 #[cfg(test)]
@@ -86,6 +93,9 @@ mod tests {
         let mut bytes = std::fs::read(&path).unwrap();
         bytes[40] ^= 1;
         std::fs::write(&path, &bytes).unwrap();
-        assert!(matches!(read_deletes(&path, 3, 100), Err(Error::Corrupted { .. })));
+        assert!(matches!(
+            read_deletes(&path, 3, 100),
+            Err(Error::Corrupted { .. })
+        ));
     }
 }
