@@ -57,6 +57,7 @@ macro_rules! map_fixed {
         }
     };
 }
+#[allow(unused_imports)] // Re-exported for other modules; column.rs itself uses the macro by textual scope.
 pub(crate) use map_fixed;
 
 impl ColumnData {
@@ -440,6 +441,7 @@ impl Column {
         }
     }
 
+    #[allow(dead_code)] // For the write path, which is not on this branch.
     pub(crate) fn into_parts(self) -> (String, ColumnData, Option<Vec<bool>>) {
         (self.name, self.data, self.validity)
     }

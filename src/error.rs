@@ -148,6 +148,7 @@ pub enum Error {
     DeadlineExceeded,
 }
 
+#[allow(dead_code)] // Constructors for the storage layer, which is not on this branch.
 impl Error {
     /// The stable status code of this error.
     pub fn status(&self) -> Status {

@@ -165,13 +165,13 @@ impl Field {
         if self.field_type.is_vector() && (self.nullable || self.default_value.is_some()) {
             return bad("vector fields cannot be nullable or have a default value");
         }
-        if let Some(default) = &self.default_value {
-            if !value_fits(self.field_type, default) {
-                return bad(&format!(
-                    "default value {default:?} does not fit type {}",
-                    self.field_type.describe()
-                ));
-            }
+        if let Some(default) = &self.default_value
+            && !value_fits(self.field_type, default)
+        {
+            return bad(&format!(
+                "default value {default:?} does not fit type {}",
+                self.field_type.describe()
+            ));
         }
         Ok(())
     }
