@@ -38,9 +38,11 @@ compile_error!("veclite's file formats are little-endian; big-endian targets are
 pub mod bitset;
 pub mod column;
 pub mod error;
+pub mod expr;
 pub mod schema;
 
 pub use bitset::Bitset;
 pub use column::{Column, ColumnData, ColumnRef, PrimaryKey, PrimaryKeys};
 pub use error::{Error, ObjectKind, Result, Status};
+pub use expr::{ColumnSource, Filter};
 pub use schema::{Field, FieldType, Schema, SchemaBuilder, Value};
