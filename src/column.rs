@@ -57,7 +57,8 @@ macro_rules! map_fixed {
         }
     };
 }
-#[allow(unused_imports)] // Re-exported for other modules; column.rs itself uses the macro by textual scope.
+#[allow(unused_imports)]
+// Re-exported for other modules; column.rs itself uses the macro by textual scope.
 pub(crate) use map_fixed;
 
 impl ColumnData {

@@ -48,13 +48,29 @@ pub(crate) enum Expr {
     Not(Box<Expr>),
     /// `field op lit`, normalised so the field is on the left (`5 < x` becomes `x > 5`).
     /// Chained ranges (`1 < x <= 5`) become an `And` of two comparisons.
-    Compare { field: Ident, op: CmpOp, op_span: Span, lit: Lit },
+    Compare {
+        field: Ident,
+        op: CmpOp,
+        op_span: Span,
+        lit: Lit,
+    },
     /// `field in [..]` / `field not in [..]`.
-    In { field: Ident, list: Vec<Lit>, negated: bool },
+    In {
+        field: Ident,
+        list: Vec<Lit>,
+        negated: bool,
+    },
     /// `field like "pat"` / `field not like "pat"`.
-    Like { field: Ident, pattern: Lit, negated: bool },
+    Like {
+        field: Ident,
+        pattern: Lit,
+        negated: bool,
+    },
     /// `field is null` / `field is not null`.
-    IsNull { field: Ident, negated: bool },
+    IsNull {
+        field: Ident,
+        negated: bool,
+    },
     /// A bare field used as a predicate (must be Bool).
     Field(Ident),
     /// A bare boolean literal (`true`, `false`).

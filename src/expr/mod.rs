@@ -106,7 +106,11 @@ impl Filter {
     /// gives the byte offset and text of the offending token.
     pub fn parse(expr: &str, schema: &Schema) -> Result<Filter> {
         if expr.trim().is_empty() {
-            return Ok(Filter { root: None, fields: Vec::new(), schema: schema.clone() });
+            return Ok(Filter {
+                root: None,
+                fields: Vec::new(),
+                schema: schema.clone(),
+            });
         }
         let tokens = lexer::tokenize(expr)?;
         let ast = parser::parse(expr, &tokens)?;
@@ -115,7 +119,11 @@ impl Filter {
         collect_fields(&root, &mut fields);
         fields.sort_unstable();
         fields.dedup();
-        Ok(Filter { root: Some(root), fields, schema: schema.clone() })
+        Ok(Filter {
+            root: Some(root),
+            fields,
+            schema: schema.clone(),
+        })
     }
 
     /// Whether this is the empty filter (every row passes).
@@ -152,21 +160,47 @@ impl Filter {
             return None;
         }
         match (schema.fields[*field].field_type, pred) {
-            (FieldType::Int64, Pred::IntRange { lo, hi, negate: false }) if lo == hi => {
-                Some(PrimaryKeys::Int(vec![*lo]))
-            }
+            (
+                FieldType::Int64,
+                Pred::IntRange {
+                    lo,
+                    hi,
+                    negate: false,
+                },
+            ) if lo == hi => Some(PrimaryKeys::Int(vec![*lo])),
             // `pk == 2.5`: a valid filter selecting nothing.
-            (FieldType::Int64, Pred::IntRange { lo, hi, negate: false }) if lo > hi => {
-                Some(PrimaryKeys::Int(Vec::new()))
-            }
-            (FieldType::Int64, Pred::IntIn { values, negate: false }) => Some(PrimaryKeys::Int(values.clone())),
-            (FieldType::VarChar { .. }, Pred::StrCmp { op: lexer::CmpOp::Eq, value }) => {
-                Some(PrimaryKeys::Str(vec![String::from_utf8_lossy(value).into_owned()]))
-            }
+            (
+                FieldType::Int64,
+                Pred::IntRange {
+                    lo,
+                    hi,
+                    negate: false,
+                },
+            ) if lo > hi => Some(PrimaryKeys::Int(Vec::new())),
+            (
+                FieldType::Int64,
+                Pred::IntIn {
+                    values,
+                    negate: false,
+                },
+            ) => Some(PrimaryKeys::Int(values.clone())),
+            (
+                FieldType::VarChar { .. },
+                Pred::StrCmp {
+                    op: lexer::CmpOp::Eq,
+                    value,
+                },
+            ) => Some(PrimaryKeys::Str(vec![
+                String::from_utf8_lossy(value).into_owned(),
+            ])),
             (FieldType::VarChar { .. }, Pred::StrIn { set, negate: false }) => {
                 let mut keys: Vec<&[u8]> = set.iter().map(|k| &k[..]).collect();
                 keys.sort_unstable();
-                Some(PrimaryKeys::Str(keys.into_iter().map(|k| String::from_utf8_lossy(k).into_owned()).collect()))
+                Some(PrimaryKeys::Str(
+                    keys.into_iter()
+                        .map(|k| String::from_utf8_lossy(k).into_owned())
+                        .collect(),
+                ))
             }
             _ => None,
         }
