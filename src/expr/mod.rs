@@ -49,16 +49,55 @@
 //!
 //! # Nulls: two-valued logic
 //!
-//! Every comparison, `in`, `like` and bare Bool field is **false on a null row**; `is null` /
-//! `is not null` test nullness. `not` simply complements its operand, so `not (x > 1)` **is
-//! true** on a row where `x` is null (and so is `x not in [..]`'s complement `not (x in [..])`,
-//! while `x not in [..]` and `x != 1` are themselves comparisons and so false on null rows).
+//! Every comparison, `in`, `not in`, `like`, `not like` and bare Bool field is **false on a
+//! null row**; `is null` / `is not null` test nullness. `not` simply complements its operand,
+//! so on a row where `x` is null `x > 1` and `x != 1` are false while `not (x > 1)` is **true**.
+//! Milvus also treats comparisons with null as false; this module does not implement SQL's
+//! three-valued `unknown`.
 //!
 //! # Errors
 //!
 //! Syntax, name and type errors are [`Error::InvalidArgument`](crate::Error::InvalidArgument)
 //! reading `filter error at offset <byte> ("<token>"): <what>`, e.g.
 //! `filter error at offset 7 ("bogus"): field `bogus` does not exist`.
+//!
+//! # Example
+//!
+//! ```
+//! use veclite::{ColumnData, ColumnRef, ColumnSource, Field, FieldType, Filter, Result, Schema};
+//!
+//! struct Segment(Vec<ColumnData>);
+//! impl ColumnSource for Segment {
+//!     fn num_rows(&self) -> usize {
+//!         self.0[0].len()
+//!     }
+//!     fn column(&self, field: usize) -> Result<ColumnRef<'_>> {
+//!         Ok(self.0[field].as_ref())
+//!     }
+//!     fn validity(&self, _field: usize) -> Result<Option<&[u8]>> {
+//!         Ok(None)
+//!     }
+//! }
+//!
+//! let schema = Schema::builder("docs")
+//!     .field(Field::new("id", FieldType::Int64).primary_key())
+//!     .field(Field::new("title", FieldType::VarChar { max_length: 32 }))
+//!     .field(Field::new("v", FieldType::FloatVector { dim: 1 }))
+//!     .build()
+//!     .unwrap();
+//! let segment = Segment(vec![
+//!     ColumnData::Int64(vec![1, 2, 3]),
+//!     ColumnData::varchar(["rust", "go", "rusty"]),
+//!     ColumnData::FloatVector { dim: 1, data: vec![0.0; 3] },
+//! ]);
+//! let filter = Filter::parse("title like 'rust%' and id > 1", &schema).unwrap();
+//! assert_eq!(filter.fields(), &[0, 1]);
+//! let hits: Vec<usize> = filter.evaluate(&segment).unwrap().iter_ones().collect();
+//! assert_eq!(hits, [2]);
+//!
+//! let err = Filter::parse("id == 1 and bogus > 2", &schema).unwrap_err();
+//! assert!(err.to_string().contains("offset 12 (\"bogus\"): field `bogus` does not exist"));
+//! ```
 
 mod ast;
 mod eval;
