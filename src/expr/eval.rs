@@ -43,7 +43,7 @@ pub(crate) fn evaluate(
         let col = source.column(f)?;
         if !col.matches(field.field_type) || col.len() != rows {
             return Err(Error::SchemaMismatch(format!(
-                "filter on field `{}` expects a {} column of {rows} rows, got {} with {} rows",
+                "filter on field `{}`: expected a column of type {} with {rows} rows, got {} with {} rows",
                 field.name,
                 field.field_type.describe(),
                 col.type_name(),
@@ -53,7 +53,7 @@ pub(crate) fn evaluate(
         if let Some(v) = source.validity(f)? {
             if v.len() != rows {
                 return Err(Error::SchemaMismatch(format!(
-                    "filter on field `{}` expects {rows} validity bytes, got {}",
+                    "filter on field `{}`: expected {rows} validity bytes, got {}",
                     field.name,
                     v.len()
                 )));
