@@ -366,7 +366,10 @@ fn evaluation_checks_columns_against_the_schema() {
     let mut seg = segment();
     seg.columns[0] = ColumnData::Int32(vec![0; 6]);
     let err = f.evaluate(&seg).unwrap_err().to_string();
-    assert!(err.contains("field `id`: expected a column of type Int64 with 6 rows, got Int32"), "{err}");
+    assert!(
+        err.contains("field `id`: expected a column of type Int64 with 6 rows, got Int32"),
+        "{err}"
+    );
     let mut seg = segment();
     seg.columns[0] = ColumnData::Int64(vec![0; 5]);
     assert!(f.evaluate(&seg).is_err());
