@@ -1,0 +1,78 @@
+//! Syntax tree of a filter, before names and types are checked.
+//!
+//! Every node that can be wrong for type reasons keeps the span of the token to blame.
+
+use super::lexer::CmpOp;
+use super::span::Span;
+
+/// A field name as written.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Ident {
+    pub name: String,
+    pub span: Span,
+}
+
+/// A literal value; integers are already range-checked to `i64` (with their sign).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum LitValue {
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Bool(bool),
+}
+
+/// A literal and the span covering it (including a leading sign).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Lit {
+    pub value: LitValue,
+    pub span: Span,
+}
+
+impl Lit {
+    /// `"an integer literal"` etc., for messages.
+    pub(crate) fn kind(&self) -> &'static str {
+        match self.value {
+            LitValue::Int(_) => "an integer literal",
+            LitValue::Float(_) => "a float literal",
+            LitValue::Str(_) => "a string literal",
+            LitValue::Bool(_) => "a boolean literal",
+        }
+    }
+}
+
+/// A boolean expression.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Expr {
+    Or(Vec<Expr>),
+    And(Vec<Expr>),
+    Not(Box<Expr>),
+    /// `field op lit`, normalised so the field is on the left (`5 < x` becomes `x > 5`).
+    /// Chained ranges (`1 < x <= 5`) become an `And` of two comparisons.
+    Compare {
+        field: Ident,
+        op: CmpOp,
+        op_span: Span,
+        lit: Lit,
+    },
+    /// `field in [..]` / `field not in [..]`.
+    In {
+        field: Ident,
+        list: Vec<Lit>,
+        negated: bool,
+    },
+    /// `field like "pat"` / `field not like "pat"`.
+    Like {
+        field: Ident,
+        pattern: Lit,
+        negated: bool,
+    },
+    /// `field is null` / `field is not null`.
+    IsNull {
+        field: Ident,
+        negated: bool,
+    },
+    /// A bare field used as a predicate (must be Bool).
+    Field(Ident),
+    /// A bare boolean literal (`true`, `false`).
+    Const(bool),
+}

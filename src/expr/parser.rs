@@ -1,0 +1,487 @@
+//! Parser: tokens → [`Expr`], by recursive descent with one function per precedence level
+//! (`or` < `and` < `not` < predicate).
+//!
+//! Contract: [`parse`] consumes the whole token stream or fails with an error located at the
+//! first token it could not accept; it never checks names or types (see `plan`).
+
+use super::ast::{Expr, Ident, Lit, LitValue};
+use super::lexer::{CmpOp, Tok, Token};
+use super::span::{Span, syntax_error};
+use crate::error::{Error, Result};
+
+/// Parses a non-empty token stream (ending in `Eof`) of `src`.
+///
+/// # Errors
+/// `Error::InvalidArgument` naming the offset and text of the unexpected token.
+pub(crate) fn parse(src: &str, tokens: &[Token]) -> Result<Expr> {
+    let mut p = Parser {
+        src,
+        tokens,
+        pos: 0,
+    };
+    let expr = p.or()?;
+    if p.peek() != &Tok::Eof {
+        let msg = match p.peek() {
+            Tok::RParen => "unmatched \")\"",
+            Tok::Cmp(_) => "a comparison chain must have the field in the middle, e.g. `1 < x < 5`",
+            _ => "expected \"and\", \"or\" or the end of the filter",
+        };
+        return Err(p.error_here(msg));
+    }
+    Ok(expr)
+}
+
+struct Parser<'a> {
+    src: &'a str,
+    tokens: &'a [Token],
+    pos: usize,
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> &Tok {
+        &self.tokens[self.pos.min(self.tokens.len() - 1)].tok
+    }
+
+    fn span(&self) -> Span {
+        self.tokens[self.pos.min(self.tokens.len() - 1)].span
+    }
+
+    fn bump(&mut self) -> Token {
+        let t = self.tokens[self.pos.min(self.tokens.len() - 1)].clone();
+        if self.pos < self.tokens.len() - 1 {
+            self.pos += 1;
+        }
+        t
+    }
+
+    fn error_at(&self, span: Span, msg: impl Into<String>) -> Error {
+        syntax_error(self.src, span, msg.into())
+    }
+
+    fn error_here(&self, msg: impl Into<String>) -> Error {
+        self.error_at(self.span(), msg)
+    }
+
+    fn text(&self, span: Span) -> &str {
+        &self.src[span.start..span.end]
+    }
+
+    fn or(&mut self) -> Result<Expr> {
+        let mut terms = vec![self.and()?];
+        while self.peek() == &Tok::Or {
+            self.bump();
+            terms.push(self.and()?);
+        }
+        Ok(if terms.len() == 1 {
+            terms.remove(0)
+        } else {
+            Expr::Or(terms)
+        })
+    }
+
+    fn and(&mut self) -> Result<Expr> {
+        let mut terms = vec![self.unary()?];
+        while self.peek() == &Tok::And {
+            self.bump();
+            terms.push(self.unary()?);
+        }
+        Ok(if terms.len() == 1 {
+            terms.remove(0)
+        } else {
+            Expr::And(terms)
+        })
+    }
+
+    fn unary(&mut self) -> Result<Expr> {
+        match self.peek() {
+            Tok::Not => {
+                self.bump();
+                Ok(Expr::Not(Box::new(self.unary()?)))
+            }
+            Tok::LParen => {
+                let open = self.bump().span;
+                let inner = self.or()?;
+                if self.peek() != &Tok::RParen {
+                    let msg = format!("expected \")\" to close the \"(\" at offset {}", open.start);
+                    return Err(self.error_here(msg));
+                }
+                self.bump();
+                Ok(inner)
+            }
+            _ => self.predicate(),
+        }
+    }
+
+    /// A comparison, membership, pattern or null test, a bare field, or a bare boolean.
+    fn predicate(&mut self) -> Result<Expr> {
+        if let Tok::Ident(name) = self.peek() {
+            let field = Ident {
+                name: name.clone(),
+                span: self.span(),
+            };
+            self.bump();
+            return self.field_predicate(field);
+        }
+        if !self.at_literal() {
+            return Err(self.error_here("expected a field, a literal, \"not\" or \"(\""));
+        }
+        let lit = self.literal()?;
+        let Tok::Cmp(op) = *self.peek() else {
+            if let LitValue::Bool(b) = lit.value {
+                return Ok(Expr::Const(b));
+            }
+            return Err(self.error_here(format!(
+                "expected a comparison operator after \"{}\"",
+                self.text(lit.span)
+            )));
+        };
+        let op_span = self.bump().span;
+        let field = self.field_after(op_span)?;
+        let first = Expr::Compare {
+            field: field.clone(),
+            op: op.flipped(),
+            op_span,
+            lit,
+        };
+        let Tok::Cmp(op2) = *self.peek() else {
+            return Ok(first);
+        };
+        let op2_span = self.bump().span;
+        let ascending = matches!(op, CmpOp::Lt | CmpOp::Le) && matches!(op2, CmpOp::Lt | CmpOp::Le);
+        let descending =
+            matches!(op, CmpOp::Gt | CmpOp::Ge) && matches!(op2, CmpOp::Gt | CmpOp::Ge);
+        if !ascending && !descending {
+            let msg = format!(
+                "a chained range needs two \"<\"/\"<=\" or two \">\"/\">=\", got \"{}\" then \"{}\"",
+                self.text(op_span),
+                self.text(op2_span)
+            );
+            return Err(self.error_at(op2_span, msg));
+        }
+        let lit2 = self.literal_after(op2_span)?;
+        let second = Expr::Compare {
+            field,
+            op: op2,
+            op_span: op2_span,
+            lit: lit2,
+        };
+        Ok(Expr::And(vec![first, second]))
+    }
+
+    /// Everything that may follow a field name.
+    fn field_predicate(&mut self, field: Ident) -> Result<Expr> {
+        match *self.peek() {
+            Tok::Cmp(op) => {
+                let op_span = self.bump().span;
+                let lit = self.literal_after(op_span)?;
+                Ok(Expr::Compare {
+                    field,
+                    op,
+                    op_span,
+                    lit,
+                })
+            }
+            Tok::In => {
+                self.bump();
+                let list = self.list()?;
+                Ok(Expr::In {
+                    field,
+                    list,
+                    negated: false,
+                })
+            }
+            Tok::Like => {
+                let like = self.bump().span;
+                let pattern = self.string_after(like)?;
+                Ok(Expr::Like {
+                    field,
+                    pattern,
+                    negated: false,
+                })
+            }
+            Tok::Not => {
+                let not = self.bump().span;
+                match self.peek() {
+                    Tok::In => {
+                        self.bump();
+                        let list = self.list()?;
+                        Ok(Expr::In {
+                            field,
+                            list,
+                            negated: true,
+                        })
+                    }
+                    Tok::Like => {
+                        let like = self.bump().span;
+                        let pattern = self.string_after(like)?;
+                        Ok(Expr::Like {
+                            field,
+                            pattern,
+                            negated: true,
+                        })
+                    }
+                    _ => Err(self.error_at(not, "expected \"in\" or \"like\" after \"not\"")),
+                }
+            }
+            Tok::Is => {
+                let is = self.bump().span;
+                let negated = self.peek() == &Tok::Not;
+                if negated {
+                    self.bump();
+                }
+                if self.peek() != &Tok::Null {
+                    let msg = if negated {
+                        "expected \"null\" after \"is not\""
+                    } else {
+                        "expected \"null\" or \"not null\" after \"is\""
+                    };
+                    return Err(self.error_at(
+                        if self.peek() == &Tok::Eof {
+                            is
+                        } else {
+                            self.span()
+                        },
+                        msg,
+                    ));
+                }
+                self.bump();
+                Ok(Expr::IsNull { field, negated })
+            }
+            _ => Ok(Expr::Field(field)),
+        }
+    }
+
+    fn at_literal(&self) -> bool {
+        matches!(
+            self.peek(),
+            Tok::Int(_) | Tok::Float(_) | Tok::Str(_) | Tok::Bool(_) | Tok::Minus | Tok::Plus
+        )
+    }
+
+    /// A literal, which must come next; `after` is the token it must follow (for messages).
+    fn literal_after(&mut self, after: Span) -> Result<Lit> {
+        if !self.at_literal() {
+            let what = if matches!(self.peek(), Tok::Ident(_)) {
+                "expected a literal after \"{}\" (comparing two fields is not supported)"
+            } else {
+                "expected a literal after \"{}\""
+            };
+            return Err(self.error_here(what.replace("{}", self.text(after))));
+        }
+        self.literal()
+    }
+
+    fn field_after(&mut self, after: Span) -> Result<Ident> {
+        let Tok::Ident(name) = self.peek() else {
+            let msg = format!("expected a field after \"{}\"", self.text(after));
+            return Err(self.error_here(msg));
+        };
+        let field = Ident {
+            name: name.clone(),
+            span: self.span(),
+        };
+        self.bump();
+        Ok(field)
+    }
+
+    fn string_after(&mut self, after: Span) -> Result<Lit> {
+        let Tok::Str(s) = self.peek() else {
+            let msg = format!("expected a string pattern after \"{}\"", self.text(after));
+            return Err(self.error_here(msg));
+        };
+        let lit = Lit {
+            value: LitValue::Str(s.clone()),
+            span: self.span(),
+        };
+        self.bump();
+        Ok(lit)
+    }
+
+    /// A literal at the current token (callers check [`Parser::at_literal`] first).
+    fn literal(&mut self) -> Result<Lit> {
+        let first = self.bump();
+        let (negative, number) = match first.tok {
+            Tok::Minus | Tok::Plus => {
+                let next = self.bump();
+                if !matches!(next.tok, Tok::Int(_) | Tok::Float(_)) {
+                    let msg = format!("expected a number after \"{}\"", self.text(first.span));
+                    return Err(self.error_at(next.span, msg));
+                }
+                (first.tok == Tok::Minus, next)
+            }
+            _ => (false, first.clone()),
+        };
+        let span = Span {
+            start: first.span.start,
+            end: number.span.end,
+        };
+        let value = match number.tok {
+            Tok::Int(mag) => {
+                let v = if negative {
+                    0i128 - i128::from(mag)
+                } else {
+                    i128::from(mag)
+                };
+                let v = i64::try_from(v)
+                    .map_err(|_| self.error_at(span, "integer literal out of the Int64 range"))?;
+                LitValue::Int(v)
+            }
+            Tok::Float(f) => LitValue::Float(if negative { -f } else { f }),
+            Tok::Str(s) => LitValue::Str(s),
+            Tok::Bool(b) => LitValue::Bool(b),
+            _ => return Err(self.error_at(span, "expected a literal")),
+        };
+        Ok(Lit { value, span })
+    }
+
+    /// `[lit, lit, ...]`, possibly empty, with an optional trailing comma.
+    fn list(&mut self) -> Result<Vec<Lit>> {
+        if self.peek() != &Tok::LBracket {
+            return Err(self.error_here("expected \"[\" to start a list"));
+        }
+        let open = self.bump().span;
+        let mut items = Vec::new();
+        loop {
+            if self.peek() == &Tok::RBracket {
+                self.bump();
+                return Ok(items);
+            }
+            if !self.at_literal() {
+                let msg = if items.is_empty() {
+                    "expected a literal or \"]\""
+                } else {
+                    "expected a literal"
+                };
+                return Err(self.error_here(msg));
+            }
+            items.push(self.literal()?);
+            match self.peek() {
+                Tok::Comma => {
+                    self.bump();
+                }
+                Tok::RBracket => {}
+                _ => {
+                    let msg = format!(
+                        "expected \",\" or \"]\" in the list opened at offset {}",
+                        open.start
+                    );
+                    return Err(self.error_here(msg));
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::lexer::tokenize;
+    use super::*;
+
+    fn ast(src: &str) -> Expr {
+        parse(src, &tokenize(src).unwrap()).unwrap()
+    }
+
+    fn err(src: &str) -> String {
+        match tokenize(src).and_then(|t| parse(src, &t)) {
+            Ok(e) => panic!("{src} parsed as {e:?}"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    fn shape(e: &Expr) -> String {
+        match e {
+            Expr::Or(v) => format!("or({})", v.iter().map(shape).collect::<Vec<_>>().join(",")),
+            Expr::And(v) => format!("and({})", v.iter().map(shape).collect::<Vec<_>>().join(",")),
+            Expr::Not(e) => format!("not({})", shape(e)),
+            Expr::Compare { field, op, lit, .. } => format!("{}{op:?}{:?}", field.name, lit.value),
+            Expr::In {
+                field,
+                list,
+                negated,
+            } => format!(
+                "{}{}in{}",
+                field.name,
+                if *negated { "!" } else { "" },
+                list.len()
+            ),
+            Expr::Like { field, negated, .. } => {
+                format!("{}{}like", field.name, if *negated { "!" } else { "" })
+            }
+            Expr::IsNull { field, negated } => {
+                format!("{}{}null", field.name, if *negated { "!" } else { "" })
+            }
+            Expr::Field(f) => f.name.clone(),
+            Expr::Const(b) => b.to_string(),
+        }
+    }
+
+    #[test]
+    fn precedence_and_normalisation() {
+        assert_eq!(shape(&ast("a or b and c")), "or(a,and(b,c))");
+        assert_eq!(shape(&ast("not a and b")), "and(not(a),b)");
+        assert_eq!(shape(&ast("!(a || b) && c")), "and(not(or(a,b)),c)");
+        assert_eq!(shape(&ast("5 < x")), "xGtInt(5)");
+        assert_eq!(
+            shape(&ast("1 <= x < -2.5")),
+            "and(xGeInt(1),xLtFloat(-2.5))"
+        );
+        assert_eq!(shape(&ast("9 > x >= 1")), "and(xLtInt(9),xGeInt(1))");
+        assert_eq!(
+            shape(&ast("x not in [] or y in [1,2,] or s not like 'a%'")),
+            "or(x!in0,yin2,s!like)"
+        );
+        assert_eq!(
+            shape(&ast("x IS NOT NULL and y is null")),
+            "and(x!null,ynull)"
+        );
+        assert_eq!(
+            shape(&ast("x == -9223372036854775808")),
+            "xEqInt(-9223372036854775808)"
+        );
+        assert_eq!(shape(&ast("true")), "true");
+    }
+
+    #[test]
+    fn errors_point_at_the_token() {
+        let cases = [
+            (
+                "x ==",
+                "offset 4 (end of input): expected a literal after \"==\"",
+            ),
+            (
+                "x == y",
+                "offset 5 (\"y\"): expected a literal after \"==\" (comparing two fields",
+            ),
+            (
+                "x > 1 < 2",
+                "offset 6 (\"<\"): a comparison chain must have the field in the middle",
+            ),
+            ("1 < x > 2", "offset 6 (\">\"): a chained range needs"),
+            ("(x > 1", "offset 6 (end of input): expected \")\""),
+            ("x > 1)", "offset 5 (\")\"): unmatched"),
+            ("x in 1", "offset 5 (\"1\"): expected \"[\""),
+            ("x in [1 2]", "offset 8 (\"2\"): expected \",\" or \"]\""),
+            ("x not 5", "offset 2 (\"not\"): expected \"in\" or \"like\""),
+            ("x is nul", "offset 5 (\"nul\"): expected \"null\""),
+            ("x like 5", "offset 7 (\"5\"): expected a string pattern"),
+            ("and x", "offset 0 (\"and\"): expected a field"),
+            (
+                "5",
+                "offset 1 (end of input): expected a comparison operator after \"5\"",
+            ),
+            (
+                "x == -'a'",
+                "offset 6 (\"'a'\"): expected a number after \"-\"",
+            ),
+            (
+                "x == 9223372036854775808",
+                "offset 5 (\"9223372036854775808\"): integer literal out",
+            ),
+            ("a b", "offset 2 (\"b\"): expected \"and\""),
+        ];
+        for (src, want) in cases {
+            let got = err(src);
+            assert!(got.contains(want), "{src}: {got}");
+        }
+    }
+}
