@@ -81,6 +81,32 @@ impl ColumnData {
         }
     }
 
+    /// An empty column of the same type (and dim) as `other`.
+    pub fn empty_like(other: &ColumnData) -> Self {
+        match other {
+            ColumnData::VarChar { .. } => ColumnData::VarChar {
+                offsets: vec![0],
+                bytes: Vec::new(),
+            },
+            ColumnData::FloatVector { dim, .. } => ColumnData::FloatVector {
+                dim: *dim,
+                data: Vec::new(),
+            },
+            other => {
+                let mut empty = other.clone();
+                empty.truncate_fixed();
+                empty
+            }
+        }
+    }
+
+    fn truncate_fixed(&mut self) {
+        map_fixed!(self, ColumnData,
+            v => v.clear(),
+            varchar(o, b) => { o.truncate(1); b.clear(); },
+            vector(_d, x) => x.clear())
+    }
+
     /// A VarChar column from strings.
     pub fn varchar<S: AsRef<str>>(values: impl IntoIterator<Item = S>) -> Self {
         let mut offsets = vec![0u64];

@@ -372,6 +372,43 @@ impl Database {
         self.with_collection(collection, |c| c.delete_by_pks(partition, keys))
     }
 
+    /// Deletes the rows matching filter expression `expr` (in `partition`, or anywhere for
+    /// `""`). `delete_count` is the number of rows actually deleted.
+    ///
+    /// # Errors
+    /// Unknown collection or partition; filter errors (pointing at the offending token); an
+    /// empty expression; I/O.
+    pub fn delete(&self, collection: &str, partition: &str, expr: &str) -> Result<MutationResult> {
+        self.with_collection(collection, |c| c.delete(partition, expr))
+    }
+
+    /// Live rows of `partitions` (empty = all) matching filter expression `expr` (empty = all),
+    /// in storage order, with `offset` and `limit`. `output_fields` as for [`Database::get`].
+    ///
+    /// # Errors
+    /// Unknown collection, partition or field; filter errors; a window over 16,384 rows.
+    pub fn query(
+        &self,
+        collection: &str,
+        partitions: &[&str],
+        expr: &str,
+        output_fields: &[&str],
+        limit: Option<usize>,
+        offset: usize,
+    ) -> Result<QueryResult> {
+        self.with_collection(collection, |c| {
+            c.query(partitions, expr, output_fields, limit, offset)
+        })
+    }
+
+    /// `count(*)`: live rows of `partitions` (empty = all) matching `expr` (empty = all).
+    ///
+    /// # Errors
+    /// Unknown collection or partition; filter errors.
+    pub fn count_where(&self, collection: &str, partitions: &[&str], expr: &str) -> Result<u64> {
+        self.with_collection(collection, |c| c.count_where(partitions, expr))
+    }
+
     /// The live rows with these keys, in request order, restricted to `partitions` (empty = all).
     /// `output_fields` names fields to return besides the primary key (`"*"` = all).
     ///

@@ -141,7 +141,10 @@ impl Collection {
     /// Compacts when the automatic triggers fire: a segment with at least
     /// `compaction_deleted_ratio` of its rows deleted, or `compaction_small_segments` small
     /// segments in one partition.
-    fn maybe_compact_locked(&self, writer: &mut Writer) -> Result<Option<CompactionStats>> {
+    pub(super) fn maybe_compact_locked(
+        &self,
+        writer: &mut Writer,
+    ) -> Result<Option<CompactionStats>> {
         let due = {
             let state = self.read_state();
             let small = self.small_segment_rows();

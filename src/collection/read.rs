@@ -4,6 +4,7 @@ use super::{Collection, State};
 use crate::bitset::Bitset;
 use crate::column::{Column, ColumnData, PrimaryKeys};
 use crate::error::{Error, ObjectKind, Result};
+use crate::expr::Filter;
 use crate::result::QueryResult;
 use crate::segment::Segment;
 
@@ -76,6 +77,59 @@ impl Collection {
             .sum())
     }
 
+    /// Number of live rows in `partitions` (empty = all) matching filter expression `expr`
+    /// (empty = every row): `count(*)`.
+    ///
+    /// # Errors
+    /// Unknown partition; a filter syntax, name or type error.
+    pub fn count_where(&self, partitions: &[&str], expr: &str) -> Result<u64> {
+        let filter = Filter::parse(expr, &self.schema)?;
+        if filter.is_empty() {
+            return self.count(partitions);
+        }
+        let state = self.read_state();
+        let scope = state.partition_ids(partitions, self.name())?;
+        let mut total = 0;
+        for segment in state
+            .segments
+            .values()
+            .filter(|s| scope.contains(&s.partition))
+        {
+            let mut hits = filter.evaluate(segment)?;
+            hits.and_not_with(&segment.deleted);
+            total += hits.count_ones() as u64;
+        }
+        Ok(total)
+    }
+
+    /// Live rows of `partitions` (empty = all) matching filter expression `expr`, in storage
+    /// order, after skipping `offset` and keeping at most `limit`.
+    ///
+    /// # Errors
+    /// As [`Collection::scan`], plus filter syntax, name and type errors.
+    pub fn query(
+        &self,
+        partitions: &[&str],
+        expr: &str,
+        output_fields: &[&str],
+        limit: Option<usize>,
+        offset: usize,
+    ) -> Result<QueryResult> {
+        let filter = Filter::parse(expr, &self.schema)?;
+        if let Some(keys) = filter.primary_keys(&self.schema) {
+            let all = self.get(partitions, &keys, output_fields)?;
+            return Ok(page(all, limit, offset));
+        }
+        let select = |segment: &Segment| {
+            if filter.is_empty() {
+                Ok(None)
+            } else {
+                filter.evaluate(segment).map(Some)
+            }
+        };
+        self.scan(partitions, output_fields, limit, offset, &select)
+    }
+
     /// Live rows of `partitions` (empty = all) selected by `select` (given each segment, returns
     /// the rows it selects among the segment's rows), in storage order, after skipping `offset`
     /// and keeping at most `limit`.
@@ -127,6 +181,27 @@ impl Collection {
         self.gather(&state, &fields, &rows)
     }
 
+    /// Primary keys of the live rows of `partitions` (`None` = all) matching `filter`.
+    pub(crate) fn matching_keys(
+        &self,
+        state: &State,
+        scope: Option<u64>,
+        filter: &Filter,
+    ) -> Result<PrimaryKeys> {
+        let pk = self.schema.pk_index();
+        let mut keys = ColumnData::empty(self.schema.pk_field().field_type);
+        for segment in state
+            .segments
+            .values()
+            .filter(|s| scope.is_none_or(|p| s.partition == p))
+        {
+            let mut hits = filter.evaluate(segment)?;
+            hits.and_not_with(&segment.deleted);
+            keys.extend_from_rows(segment.column(pk)?, hits.iter_ones());
+        }
+        PrimaryKeys::from_column(keys.as_ref())
+    }
+
     /// Copies the given fields of the given `(segment, row)` pairs into result columns.
     pub(crate) fn gather(
         &self,
@@ -157,4 +232,29 @@ impl Collection {
         }
         Ok(QueryResult { columns })
     }
+}
+
+/// Applies `offset` and `limit` to an already materialized result.
+fn page(result: QueryResult, limit: Option<usize>, offset: usize) -> QueryResult {
+    let n = result.len();
+    let start = offset.min(n);
+    let end = limit.map_or(n, |l| (start + l).min(n));
+    if start == 0 && end == n {
+        return result;
+    }
+    let rows: Vec<usize> = (start..end).collect();
+    let columns = result
+        .columns
+        .into_iter()
+        .map(|c| {
+            let mut data = ColumnData::empty_like(c.data());
+            data.extend_from_rows(c.data().as_ref(), rows.iter().copied());
+            let out = Column::new(c.name(), data);
+            match c.validity() {
+                Some(v) => out.with_validity(rows.iter().map(|&r| v[r]).collect()),
+                None => out,
+            }
+        })
+        .collect();
+    QueryResult { columns }
 }

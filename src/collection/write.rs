@@ -5,6 +5,7 @@ use super::validate::{self, WriteMode, batch_keys};
 use super::{Collection, State};
 use crate::column::{Column, ColumnData, ColumnRef, PrimaryKeys};
 use crate::error::{Error, Result};
+use crate::expr::Filter;
 use crate::result::MutationResult;
 use crate::schema::Schema;
 use crate::segment::{Segment, SegmentData};
@@ -46,6 +47,7 @@ impl Collection {
         writer.last_timestamp = record.timestamp();
         if self.growing_bytes() >= self.options.seal_threshold_bytes {
             self.seal_locked(&mut writer)?;
+            self.maybe_compact_locked(&mut writer)?;
         }
         Ok(MutationResult::written(
             keys,
@@ -69,27 +71,60 @@ impl Collection {
                 self.schema.pk_field().field_type.describe()
             )));
         }
+        self.delete_where(partition, |state, scope| {
+            let mut seen = std::collections::HashSet::new();
+            let hits: Vec<usize> = (0..keys.len())
+                .filter(|&i| {
+                    let in_scope = state.pk.get(keys, i).is_some_and(|loc| {
+                        scope.is_none_or(|p| state.segments[&loc.segment].partition == p)
+                    });
+                    in_scope && seen.insert(keys.get(i))
+                })
+                .collect();
+            Ok(select_keys(keys, &hits))
+        })
+    }
+
+    /// Deletes the live rows matching filter expression `expr` in partition `partition` (`""` =
+    /// the whole collection). `delete_count` is the number of rows deleted.
+    ///
+    /// # Errors
+    /// Unknown partition; filter syntax, name or type errors; an empty expression (deleting
+    /// everything must be explicit: use `drop_collection`); I/O.
+    pub fn delete(&self, partition: &str, expr: &str) -> Result<MutationResult> {
+        let filter = Filter::parse(expr, &self.schema)?;
+        if filter.is_empty() {
+            return Err(Error::InvalidArgument(
+                "delete needs a non-empty filter expression".into(),
+            ));
+        }
+        if let Some(keys) = filter.primary_keys(&self.schema) {
+            return self.delete_by_pks(partition, &keys);
+        }
+        self.delete_where(partition, |state, scope| {
+            self.matching_keys(state, scope, &filter)
+        })
+    }
+
+    /// Logs and applies the deletion of the keys `find` selects, atomically with respect to
+    /// other writes.
+    fn delete_where(
+        &self,
+        partition: &str,
+        find: impl FnOnce(&State, Option<u64>) -> Result<PrimaryKeys>,
+    ) -> Result<MutationResult> {
         let mut writer = self.writer();
         if let Some(reason) = &writer.poisoned {
             return Err(Error::Poisoned(reason.clone()));
         }
         let found = {
             let state = self.read_state();
-            let only = if partition.is_empty() {
+            let scope = if partition.is_empty() {
                 None
             } else {
                 Some(state.partition_id(partition, self.name())?)
             };
-            let mut seen = std::collections::HashSet::new();
-            let hits: Vec<usize> = (0..keys.len())
-                .filter(|&i| {
-                    let in_scope = state.pk.get(keys, i).is_some_and(|loc| {
-                        only.is_none_or(|p| state.segments[&loc.segment].partition == p)
-                    });
-                    in_scope && seen.insert(keys.get(i))
-                })
-                .collect();
-            select_keys(keys, &hits)
+            find(&state, scope)?
         };
         let ts = timestamp::next();
         if found.is_empty() {

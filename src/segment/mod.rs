@@ -216,3 +216,17 @@ impl Segment {
         live
     }
 }
+
+impl crate::expr::ColumnSource for Segment {
+    fn num_rows(&self) -> usize {
+        self.rows()
+    }
+
+    fn column(&self, field: usize) -> Result<ColumnRef<'_>> {
+        Segment::column(self, field)
+    }
+
+    fn validity(&self, field: usize) -> Result<Option<&[u8]>> {
+        Segment::validity(self, field)
+    }
+}
