@@ -10,18 +10,12 @@ pub struct Bitset {
 impl Bitset {
     /// `len` bits, all clear.
     pub fn new(len: usize) -> Self {
-        Bitset {
-            words: vec![0; len.div_ceil(64)],
-            len,
-        }
+        Bitset { words: vec![0; len.div_ceil(64)], len }
     }
 
     /// `len` bits, all set.
     pub fn full(len: usize) -> Self {
-        let mut b = Bitset {
-            words: vec![u64::MAX; len.div_ceil(64)],
-            len,
-        };
+        let mut b = Bitset { words: vec![u64::MAX; len.div_ceil(64)], len };
         b.clear_tail();
         b
     }
@@ -107,28 +101,19 @@ impl Bitset {
     /// In-place AND with `other` (same length).
     pub fn and_with(&mut self, other: &Bitset) {
         debug_assert_eq!(self.len, other.len);
-        self.words
-            .iter_mut()
-            .zip(&other.words)
-            .for_each(|(a, b)| *a &= b);
+        self.words.iter_mut().zip(&other.words).for_each(|(a, b)| *a &= b);
     }
 
     /// In-place OR with `other` (same length).
     pub fn or_with(&mut self, other: &Bitset) {
         debug_assert_eq!(self.len, other.len);
-        self.words
-            .iter_mut()
-            .zip(&other.words)
-            .for_each(|(a, b)| *a |= b);
+        self.words.iter_mut().zip(&other.words).for_each(|(a, b)| *a |= b);
     }
 
     /// In-place AND with the complement of `other` (same length).
     pub fn and_not_with(&mut self, other: &Bitset) {
         debug_assert_eq!(self.len, other.len);
-        self.words
-            .iter_mut()
-            .zip(&other.words)
-            .for_each(|(a, b)| *a &= !b);
+        self.words.iter_mut().zip(&other.words).for_each(|(a, b)| *a &= !b);
     }
 
     /// Flips every bit.

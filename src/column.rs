@@ -49,10 +49,7 @@ macro_rules! map_fixed {
             $enum::Int64($v) => $body,
             $enum::Float($v) => $body,
             $enum::Double($v) => $body,
-            $enum::VarChar {
-                offsets: $o,
-                bytes: $b,
-            } => $vc,
+            $enum::VarChar { offsets: $o, bytes: $b } => $vc,
             $enum::FloatVector { dim: $d, data: $x } => $vec,
         }
     };
@@ -70,28 +67,16 @@ impl ColumnData {
             FieldType::Int64 => ColumnData::Int64(Vec::new()),
             FieldType::Float => ColumnData::Float(Vec::new()),
             FieldType::Double => ColumnData::Double(Vec::new()),
-            FieldType::VarChar { .. } => ColumnData::VarChar {
-                offsets: vec![0],
-                bytes: Vec::new(),
-            },
-            FieldType::FloatVector { dim } => ColumnData::FloatVector {
-                dim: dim as usize,
-                data: Vec::new(),
-            },
+            FieldType::VarChar { .. } => ColumnData::VarChar { offsets: vec![0], bytes: Vec::new() },
+            FieldType::FloatVector { dim } => ColumnData::FloatVector { dim: dim as usize, data: Vec::new() },
         }
     }
 
     /// An empty column of the same type (and dim) as `other`.
     pub fn empty_like(other: &ColumnData) -> Self {
         match other {
-            ColumnData::VarChar { .. } => ColumnData::VarChar {
-                offsets: vec![0],
-                bytes: Vec::new(),
-            },
-            ColumnData::FloatVector { dim, .. } => ColumnData::FloatVector {
-                dim: *dim,
-                data: Vec::new(),
-            },
+            ColumnData::VarChar { .. } => ColumnData::VarChar { offsets: vec![0], bytes: Vec::new() },
+            ColumnData::FloatVector { dim, .. } => ColumnData::FloatVector { dim: *dim, data: Vec::new() },
             other => {
                 let mut empty = other.clone();
                 empty.truncate_fixed();
@@ -149,13 +134,7 @@ impl ColumnData {
     /// Appends every row of `src`, which must have the same type.
     pub fn extend_from(&mut self, src: ColumnRef<'_>) {
         match (self, src) {
-            (
-                ColumnData::VarChar { offsets, bytes },
-                ColumnRef::VarChar {
-                    offsets: so,
-                    bytes: sb,
-                },
-            ) => {
+            (ColumnData::VarChar { offsets, bytes }, ColumnRef::VarChar { offsets: so, bytes: sb }) => {
                 let base = bytes.len() as u64;
                 let start = so[0];
                 bytes.extend_from_slice(&sb[start as usize..so[so.len() - 1] as usize]);
@@ -195,11 +174,9 @@ impl ColumnData {
                     data.extend_from_slice(&s[r * d..(r + 1) * d]);
                 }
             }
-            (this, src) => panic!(
-                "column type mismatch: {:?} vs {:?}",
-                this.as_ref().type_name(),
-                src.type_name()
-            ),
+            (this, src) => {
+                panic!("column type mismatch: {:?} vs {:?}", this.as_ref().type_name(), src.type_name())
+            }
         }
     }
 
@@ -216,11 +193,7 @@ impl ColumnData {
             ColumnData::Float(d) => d.resize(d.len() + n, float(value) as f32),
             ColumnData::Double(d) => d.resize(d.len() + n, float(value)),
             ColumnData::VarChar { offsets, bytes } => {
-                let text = if let Value::Text(s) = value {
-                    s.as_bytes()
-                } else {
-                    &[]
-                };
+                let text = if let Value::Text(s) = value { s.as_bytes() } else { &[] };
                 for _ in 0..n {
                     bytes.extend_from_slice(text);
                     offsets.push(bytes.len() as u64);
@@ -298,9 +271,7 @@ impl<'a> ColumnRef<'a> {
     /// Raw bytes of VarChar row `row` (empty for other types).
     pub fn bytes_at(&self, row: usize) -> &'a [u8] {
         match self {
-            ColumnRef::VarChar { offsets, bytes } => {
-                &bytes[offsets[row] as usize..offsets[row + 1] as usize]
-            }
+            ColumnRef::VarChar { offsets, bytes } => &bytes[offsets[row] as usize..offsets[row + 1] as usize],
             _ => &[],
         }
     }
@@ -353,17 +324,13 @@ impl<'a> ColumnRef<'a> {
             ColumnRef::Float(v) => ColumnData::Float(v.to_vec()),
             ColumnRef::Double(v) => ColumnData::Double(v.to_vec()),
             ColumnRef::VarChar { .. } => {
-                let mut out = ColumnData::VarChar {
-                    offsets: vec![0],
-                    bytes: Vec::new(),
-                };
+                let mut out = ColumnData::VarChar { offsets: vec![0], bytes: Vec::new() };
                 out.extend_from(*self);
                 out
             }
-            ColumnRef::FloatVector { dim, data } => ColumnData::FloatVector {
-                dim: *dim,
-                data: data.to_vec(),
-            },
+            ColumnRef::FloatVector { dim, data } => {
+                ColumnData::FloatVector { dim: *dim, data: data.to_vec() }
+            }
         }
     }
 }
@@ -379,18 +346,11 @@ pub struct Column {
 impl Column {
     /// A column from owned data, every row valid.
     pub fn new(name: impl Into<String>, data: ColumnData) -> Self {
-        Column {
-            name: name.into(),
-            data,
-            validity: None,
-        }
+        Column { name: name.into(), data, validity: None }
     }
 
     pub fn bool(name: impl Into<String>, values: Vec<bool>) -> Self {
-        Column::new(
-            name,
-            ColumnData::Bool(values.into_iter().map(u8::from).collect()),
-        )
+        Column::new(name, ColumnData::Bool(values.into_iter().map(u8::from).collect()))
     }
     pub fn int8(name: impl Into<String>, values: Vec<i8>) -> Self {
         Column::new(name, ColumnData::Int8(values))
@@ -410,10 +370,7 @@ impl Column {
     pub fn double(name: impl Into<String>, values: Vec<f64>) -> Self {
         Column::new(name, ColumnData::Double(values))
     }
-    pub fn varchar<S: AsRef<str>>(
-        name: impl Into<String>,
-        values: impl IntoIterator<Item = S>,
-    ) -> Self {
+    pub fn varchar<S: AsRef<str>>(name: impl Into<String>, values: impl IntoIterator<Item = S>) -> Self {
         Column::new(name, ColumnData::varchar(values))
     }
     /// A vector column of `data.len() / dim` rows, each `dim` contiguous components.
@@ -459,11 +416,7 @@ impl Column {
 
     /// Value of row `row`, `Value::Null` for nulls and vectors.
     pub fn value(&self, row: usize) -> Value {
-        if self.is_valid(row) {
-            self.data.as_ref().value_at(row)
-        } else {
-            Value::Null
-        }
+        if self.is_valid(row) { self.data.as_ref().value_at(row) } else { Value::Null }
     }
 
     pub(crate) fn into_parts(self) -> (String, ColumnData, Option<Vec<bool>>) {
@@ -523,9 +476,9 @@ impl PrimaryKeys {
     pub fn from_column(col: ColumnRef<'_>) -> Result<Self> {
         match col {
             ColumnRef::Int64(v) => Ok(PrimaryKeys::Int(v.to_vec())),
-            c @ ColumnRef::VarChar { .. } => Ok(PrimaryKeys::Str(
-                (0..c.len()).map(|i| c.str_at(i).to_owned()).collect(),
-            )),
+            c @ ColumnRef::VarChar { .. } => {
+                Ok(PrimaryKeys::Str((0..c.len()).map(|i| c.str_at(i).to_owned()).collect()))
+            }
             other => Err(Error::SchemaMismatch(format!(
                 "primary keys must be Int64 or VarChar, got {}",
                 other.type_name()
@@ -564,21 +517,12 @@ mod tests {
 
     #[test]
     fn vectors_gather_by_row() {
-        let c = ColumnData::FloatVector {
-            dim: 2,
-            data: vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
-        };
+        let c = ColumnData::FloatVector { dim: 2, data: vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0] };
         assert_eq!(c.len(), 3);
         assert_eq!(c.as_ref().vector_at(1), &[3.0, 4.0]);
         let mut d = ColumnData::empty(FieldType::FloatVector { dim: 2 });
         d.extend_from_rows(c.as_ref(), [2, 0]);
-        assert_eq!(
-            d,
-            ColumnData::FloatVector {
-                dim: 2,
-                data: vec![5.0, 6.0, 1.0, 2.0]
-            }
-        );
+        assert_eq!(d, ColumnData::FloatVector { dim: 2, data: vec![5.0, 6.0, 1.0, 2.0] });
     }
 
     #[test]

@@ -95,16 +95,8 @@ impl Database {
             collections.insert(meta.schema.name.clone(), Arc::new(c));
         }
         remove_dropped_collection_dirs(&dir, &manifest.collections)?;
-        let open = Open {
-            dir,
-            options,
-            catalog,
-            collections: RwLock::new(collections),
-            _lock: lock,
-        };
-        Ok(Database {
-            inner: Arc::new(RwLock::new(Some(open))),
-        })
+        let open = Open { dir, options, catalog, collections: RwLock::new(collections), _lock: lock };
+        Ok(Database { inner: Arc::new(RwLock::new(Some(open))) })
     }
 
     /// Syncs every WAL and releases the directory. Every clone of this handle is closed; later
@@ -113,16 +105,9 @@ impl Database {
     /// # Errors
     /// [`Error::Io`] if a WAL sync fails (the database is closed anyway).
     pub fn close(&self) -> Result<()> {
-        let open = self
-            .inner
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .take();
+        let open = self.inner.write().unwrap_or_else(std::sync::PoisonError::into_inner).take();
         let Some(open) = open else { return Ok(()) };
-        let collections = open
-            .collections
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let collections = open.collections.read().unwrap_or_else(std::sync::PoisonError::into_inner);
         collections.values().try_for_each(|c| c.sync_wal())
     }
 
@@ -132,9 +117,7 @@ impl Database {
     }
 
     fn guard(&self) -> RwLockReadGuard<'_, Option<Open>> {
-        self.inner
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.inner.read().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     fn with_open<T>(&self, f: impl FnOnce(&Open) -> Result<T>) -> Result<T> {
@@ -144,11 +127,7 @@ impl Database {
         }
     }
 
-    fn with_collection<T>(
-        &self,
-        name: &str,
-        f: impl FnOnce(&Collection) -> Result<T>,
-    ) -> Result<T> {
+    fn with_collection<T>(&self, name: &str, f: impl FnOnce(&Collection) -> Result<T>) -> Result<T> {
         self.with_open(|open| {
             let c = open.collection(name)?;
             f(&c)
@@ -180,10 +159,7 @@ impl Database {
         self.with_open(|open| {
             let mut collections = open.write_collections();
             if collections.contains_key(&schema.name) {
-                return Err(Error::AlreadyExists {
-                    kind: ObjectKind::Collection,
-                    name: schema.name.clone(),
-                });
+                return Err(Error::AlreadyExists { kind: ObjectKind::Collection, name: schema.name.clone() });
             }
             let meta = open.catalog.update(|m| {
                 let id = m.next_collection_id;
@@ -194,10 +170,7 @@ impl Database {
                     id,
                     schema: schema.clone(),
                     created_timestamp: ts,
-                    partitions: vec![PartitionMeta {
-                        id: 0,
-                        name: DEFAULT_PARTITION.into(),
-                    }],
+                    partitions: vec![PartitionMeta { id: 0, name: DEFAULT_PARTITION.into() }],
                     next_partition_id: 1,
                     next_segment_id: 1,
                     segments: Vec::new(),
@@ -211,12 +184,7 @@ impl Database {
                 m.collections.push(meta.clone());
                 Ok(meta)
             })?;
-            let c = Collection::open(
-                &open.dir,
-                &meta,
-                Arc::clone(&open.catalog),
-                Arc::clone(&open.options),
-            )?;
+            let c = Collection::open(&open.dir, &meta, Arc::clone(&open.catalog), Arc::clone(&open.options))?;
             collections.insert(schema.name.clone(), Arc::new(c));
             Ok(())
         })
@@ -274,11 +242,7 @@ impl Database {
     pub fn describe_collection(&self, name: &str) -> Result<CollectionInfo> {
         self.with_open(|open| {
             let c = open.collection(name)?;
-            let created = open
-                .catalog
-                .snapshot()
-                .collection(name)
-                .map_or(0, |m| m.created_timestamp);
+            let created = open.catalog.snapshot().collection(name).map_or(0, |m| m.created_timestamp);
             Ok(CollectionInfo {
                 id: c.id(),
                 schema: (**c.schema()).clone(),
@@ -331,15 +295,8 @@ impl Database {
     /// non-nullable field ([`Error::InvalidValue`]); a missing required field
     /// ([`Error::MissingField`]); a key repeated in the batch ([`Error::DuplicatePrimaryKey`]);
     /// zero rows or an auto_id collection ([`Error::InvalidArgument`]); I/O.
-    pub fn upsert(
-        &self,
-        collection: &str,
-        partition: &str,
-        columns: Vec<Column>,
-    ) -> Result<MutationResult> {
-        self.with_collection(collection, |c| {
-            c.write(partition, columns, WriteMode::Upsert)
-        })
+    pub fn upsert(&self, collection: &str, partition: &str, columns: Vec<Column>) -> Result<MutationResult> {
+        self.with_collection(collection, |c| c.write(partition, columns, WriteMode::Upsert))
     }
 
     /// Inserts `columns`; a key that already exists or repeats in the batch is an error. On an
@@ -347,15 +304,8 @@ impl Database {
     ///
     /// # Errors
     /// As [`Database::upsert`], plus [`Error::DuplicatePrimaryKey`] for existing keys.
-    pub fn insert(
-        &self,
-        collection: &str,
-        partition: &str,
-        columns: Vec<Column>,
-    ) -> Result<MutationResult> {
-        self.with_collection(collection, |c| {
-            c.write(partition, columns, WriteMode::Insert)
-        })
+    pub fn insert(&self, collection: &str, partition: &str, columns: Vec<Column>) -> Result<MutationResult> {
+        self.with_collection(collection, |c| c.write(partition, columns, WriteMode::Insert))
     }
 
     /// Deletes the rows with these primary keys (in `partition`, or anywhere for `""`).
@@ -396,9 +346,7 @@ impl Database {
         limit: Option<usize>,
         offset: usize,
     ) -> Result<QueryResult> {
-        self.with_collection(collection, |c| {
-            c.query(partitions, expr, output_fields, limit, offset)
-        })
+        self.with_collection(collection, |c| c.query(partitions, expr, output_fields, limit, offset))
     }
 
     /// `count(*)`: live rows of `partitions` (empty = all) matching `expr` (empty = all).
@@ -444,9 +392,7 @@ impl Database {
         limit: Option<usize>,
         offset: usize,
     ) -> Result<QueryResult> {
-        self.with_collection(collection, |c| {
-            c.scan(partitions, output_fields, limit, offset, &|_| Ok(None))
-        })
+        self.with_collection(collection, |c| c.scan(partitions, output_fields, limit, offset, &|_| Ok(None)))
     }
 
     /// Seals the collection's growing segments into memory-mapped files and empties its WAL.
@@ -468,17 +414,11 @@ impl Database {
 
 impl Open {
     fn read_collections(&self) -> RwLockReadGuard<'_, HashMap<String, Arc<Collection>>> {
-        self.collections
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.collections.read().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn write_collections(
-        &self,
-    ) -> std::sync::RwLockWriteGuard<'_, HashMap<String, Arc<Collection>>> {
-        self.collections
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    fn write_collections(&self) -> std::sync::RwLockWriteGuard<'_, HashMap<String, Arc<Collection>>> {
+        self.collections.write().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     fn collection(&self, name: &str) -> Result<Arc<Collection>> {
@@ -497,9 +437,7 @@ fn remove_dropped_collection_dirs(dir: &Path, live: &[CollectionMeta]) -> Result
     };
     for entry in entries.flatten() {
         let name = entry.file_name();
-        let known = live
-            .iter()
-            .any(|m| name.to_str() == Some(m.id.to_string().as_str()));
+        let known = live.iter().any(|m| name.to_str() == Some(m.id.to_string().as_str()));
         if !known {
             let path = entry.path();
             std::fs::remove_dir_all(&path).map_err(|e| Error::io(&path, e))?;

@@ -91,11 +91,7 @@ pub enum Error {
     InvalidArgument(String),
     /// A named collection, partition, field or index does not exist.
     #[error("{kind} `{name}` does not exist{context}")]
-    NotFound {
-        kind: ObjectKind,
-        name: String,
-        context: String,
-    },
+    NotFound { kind: ObjectKind, name: String, context: String },
     /// A named object already exists.
     #[error("{kind} `{name}` already exists")]
     AlreadyExists { kind: ObjectKind, name: String },
@@ -123,14 +119,8 @@ pub enum Error {
     #[error("corrupted file {file}: {reason}")]
     Corrupted { file: String, reason: String },
     /// A file was written by a format version this build cannot read.
-    #[error(
-        "unsupported format version {version} in {file} (this build reads version {supported})"
-    )]
-    UnsupportedFormat {
-        file: String,
-        version: u32,
-        supported: u32,
-    },
+    #[error("unsupported format version {version} in {file} (this build reads version {supported})")]
+    UnsupportedFormat { file: String, version: u32, supported: u32 },
     /// Another process holds the database directory.
     #[error("database {0} is locked by another process")]
     Locked(String),
@@ -172,33 +162,19 @@ impl Error {
     }
 
     pub(crate) fn io(path: impl AsRef<std::path::Path>, source: io::Error) -> Self {
-        Error::Io {
-            path: path.as_ref().display().to_string(),
-            source,
-        }
+        Error::Io { path: path.as_ref().display().to_string(), source }
     }
 
     pub(crate) fn corrupted(file: impl AsRef<std::path::Path>, reason: impl Into<String>) -> Self {
-        Error::Corrupted {
-            file: file.as_ref().display().to_string(),
-            reason: reason.into(),
-        }
+        Error::Corrupted { file: file.as_ref().display().to_string(), reason: reason.into() }
     }
 
     pub(crate) fn not_found(kind: ObjectKind, name: &str) -> Self {
-        Error::NotFound {
-            kind,
-            name: name.to_owned(),
-            context: String::new(),
-        }
+        Error::NotFound { kind, name: name.to_owned(), context: String::new() }
     }
 
     pub(crate) fn not_found_in(kind: ObjectKind, name: &str, collection: &str) -> Self {
-        Error::NotFound {
-            kind,
-            name: name.to_owned(),
-            context: format!(" in collection `{collection}`"),
-        }
+        Error::NotFound { kind, name: name.to_owned(), context: format!(" in collection `{collection}`") }
     }
 }
 
@@ -240,10 +216,7 @@ mod tests {
     #[test]
     fn not_found_message_names_object_and_collection() {
         let e = Error::not_found_in(ObjectKind::Partition, "p9", "docs");
-        assert_eq!(
-            e.to_string(),
-            "partition `p9` does not exist in collection `docs`"
-        );
+        assert_eq!(e.to_string(), "partition `p9` does not exist in collection `docs`");
         assert_eq!(e.status(), Status::NotFound);
     }
 }

@@ -28,12 +28,7 @@ pub struct MutationResult {
 }
 
 impl MutationResult {
-    pub(crate) fn written(
-        keys: PrimaryKeys,
-        delete_count: u64,
-        upsert: bool,
-        timestamp: u64,
-    ) -> Self {
+    pub(crate) fn written(keys: PrimaryKeys, delete_count: u64, upsert: bool, timestamp: u64) -> Self {
         let n = keys.len() as u64;
         MutationResult {
             insert_count: n,

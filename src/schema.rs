@@ -127,30 +127,18 @@ impl Field {
 
     fn validate(&self) -> Result<()> {
         validate_name("field", &self.name)?;
-        let bad = |rule: &str| {
-            Err(Error::SchemaMismatch(format!(
-                "field `{}`: {rule}",
-                self.name
-            )))
-        };
+        let bad = |rule: &str| Err(Error::SchemaMismatch(format!("field `{}`: {rule}", self.name)));
         match self.field_type {
             FieldType::FloatVector { dim } if dim == 0 || dim > MAX_DIM => {
                 return bad(&format!("vector dim must be in 1..={MAX_DIM}, got {dim}"));
             }
-            FieldType::VarChar { max_length }
-                if max_length == 0 || max_length > MAX_VARCHAR_LENGTH =>
-            {
-                return bad(&format!(
-                    "max_length must be in 1..={MAX_VARCHAR_LENGTH}, got {max_length}"
-                ));
+            FieldType::VarChar { max_length } if max_length == 0 || max_length > MAX_VARCHAR_LENGTH => {
+                return bad(&format!("max_length must be in 1..={MAX_VARCHAR_LENGTH}, got {max_length}"));
             }
             _ => {}
         }
         if self.primary_key {
-            if !matches!(
-                self.field_type,
-                FieldType::Int64 | FieldType::VarChar { .. }
-            ) {
+            if !matches!(self.field_type, FieldType::Int64 | FieldType::VarChar { .. }) {
                 return bad("the primary key must be Int64 or VarChar");
             }
             if self.nullable || self.default_value.is_some() {
@@ -198,9 +186,7 @@ fn value_fits(ty: FieldType, value: &Value) -> bool {
 /// [`Error::InvalidArgument`] naming the kind of object and the rule broken.
 pub fn validate_name(kind: &str, name: &str) -> Result<()> {
     let mut chars = name.chars();
-    let ok_first = chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+    let ok_first = chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
     let ok_rest = chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
     if name.is_empty() || name.len() > MAX_NAME_LEN || !ok_first || !ok_rest {
         return Err(Error::InvalidArgument(format!(
@@ -355,94 +341,38 @@ mod tests {
     #[test]
     fn schema_rules_are_enforced() {
         let no_pk = Schema::builder("c").field(Field::new("v", FieldType::FloatVector { dim: 4 }));
-        assert!(
-            no_pk
-                .build()
-                .unwrap_err()
-                .to_string()
-                .contains("exactly one primary key")
-        );
+        assert!(no_pk.build().unwrap_err().to_string().contains("exactly one primary key"));
 
         let no_vec = Schema::builder("c").field(Field::new("id", FieldType::Int64).primary_key());
-        assert!(
-            no_vec
-                .build()
-                .unwrap_err()
-                .to_string()
-                .contains("at least one vector")
-        );
+        assert!(no_vec.build().unwrap_err().to_string().contains("at least one vector"));
 
         let dup = seed().field(Field::new("random", FieldType::Float));
-        assert!(
-            dup.build()
-                .unwrap_err()
-                .to_string()
-                .contains("two fields named `random`")
-        );
+        assert!(dup.build().unwrap_err().to_string().contains("two fields named `random`"));
 
         let dim0 = seed().field(Field::new("v2", FieldType::FloatVector { dim: 0 }));
-        assert!(
-            dim0.build()
-                .unwrap_err()
-                .to_string()
-                .contains("dim must be in")
-        );
+        assert!(dim0.build().unwrap_err().to_string().contains("dim must be in"));
 
-        let big = seed().field(Field::new(
-            "v2",
-            FieldType::FloatVector { dim: MAX_DIM + 1 },
-        ));
+        let big = seed().field(Field::new("v2", FieldType::FloatVector { dim: MAX_DIM + 1 }));
         assert!(big.build().is_err());
 
         let float_pk = Schema::builder("c")
             .field(Field::new("id", FieldType::Double).primary_key())
             .field(Field::new("v", FieldType::FloatVector { dim: 4 }));
-        assert!(
-            float_pk
-                .build()
-                .unwrap_err()
-                .to_string()
-                .contains("Int64 or VarChar")
-        );
+        assert!(float_pk.build().unwrap_err().to_string().contains("Int64 or VarChar"));
 
         let auto_varchar = Schema::builder("c")
-            .field(
-                Field::new("id", FieldType::VarChar { max_length: 8 })
-                    .primary_key()
-                    .auto_id(true),
-            )
+            .field(Field::new("id", FieldType::VarChar { max_length: 8 }).primary_key().auto_id(true))
             .field(Field::new("v", FieldType::FloatVector { dim: 4 }));
-        assert!(
-            auto_varchar
-                .build()
-                .unwrap_err()
-                .to_string()
-                .contains("auto_id requires")
-        );
+        assert!(auto_varchar.build().unwrap_err().to_string().contains("auto_id requires"));
 
-        let nullable_vec =
-            seed().field(Field::new("v2", FieldType::FloatVector { dim: 2 }).nullable(true));
-        assert!(
-            nullable_vec
-                .build()
-                .unwrap_err()
-                .to_string()
-                .contains("vector fields cannot")
-        );
+        let nullable_vec = seed().field(Field::new("v2", FieldType::FloatVector { dim: 2 }).nullable(true));
+        assert!(nullable_vec.build().unwrap_err().to_string().contains("vector fields cannot"));
 
-        let bad_default =
-            seed().field(Field::new("x", FieldType::Int8).default_value(Value::Int(300)));
-        assert!(
-            bad_default
-                .build()
-                .unwrap_err()
-                .to_string()
-                .contains("does not fit")
-        );
+        let bad_default = seed().field(Field::new("x", FieldType::Int8).default_value(Value::Int(300)));
+        assert!(bad_default.build().unwrap_err().to_string().contains("does not fit"));
 
         let long_default = seed().field(
-            Field::new("t", FieldType::VarChar { max_length: 2 })
-                .default_value(Value::Text("abc".into())),
+            Field::new("t", FieldType::VarChar { max_length: 2 }).default_value(Value::Text("abc".into())),
         );
         assert!(long_default.build().is_err());
     }

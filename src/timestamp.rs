@@ -10,10 +10,7 @@ pub const LOGICAL_BITS: u32 = 18;
 static LAST: AtomicU64 = AtomicU64::new(0);
 
 fn physical_now() -> u64 {
-    let ms = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as u64)
-        .unwrap_or(0);
+    let ms = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0);
     ms << LOGICAL_BITS
 }
 

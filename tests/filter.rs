@@ -3,8 +3,7 @@
 
 use proptest::prelude::*;
 use veclite::{
-    Bitset, ColumnData, ColumnRef, ColumnSource, Error, Field, FieldType, Filter, PrimaryKeys,
-    Result, Schema,
+    Bitset, ColumnData, ColumnRef, ColumnSource, Error, Field, FieldType, Filter, PrimaryKeys, Result, Schema,
 };
 
 /// One segment held in memory: a column per schema field plus optional validity bytes.
@@ -53,10 +52,7 @@ fn segment() -> Segment {
             ColumnData::varchar(["apple", "banana", "apricot", "", "cherry", "grape%"]),
             ColumnData::Bool(vec![1, 0, 1, 0, 1, 0]),
             ColumnData::Int32(vec![1, 2, 3, 4, 5, 6]),
-            ColumnData::FloatVector {
-                dim: 2,
-                data: vec![0.0; 12],
-            },
+            ColumnData::FloatVector { dim: 2, data: vec![0.0; 12] },
         ],
         validity: vec![None, valid(3), valid(3), None, valid(3), None, None, None],
     }
@@ -222,98 +218,37 @@ fn nulls_use_two_valued_logic() {
 
 #[test]
 fn fields_lists_what_is_read() {
-    let f = Filter::parse(
-        "name like 'a%' or (id > 3 and age is null) or 1 < id < 5",
-        &schema(),
-    )
-    .unwrap();
+    let f = Filter::parse("name like 'a%' or (id > 3 and age is null) or 1 < id < 5", &schema()).unwrap();
     assert_eq!(f.fields(), &[0, 1, 4]);
 }
 
 #[test]
 fn errors_name_offset_and_token() {
     let cases = [
-        (
-            "bogus == 1",
-            "filter error at offset 0 (\"bogus\"): field `bogus` does not exist",
-        ),
-        (
-            "id == 1 and bogus > 2",
-            "offset 12 (\"bogus\"): field `bogus` does not exist",
-        ),
-        (
-            "id ==",
-            "offset 5 (end of input): expected a literal after \"==\"",
-        ),
-        (
-            "id == and",
-            "offset 6 (\"and\"): expected a literal after \"==\"",
-        ),
-        (
-            "vec == 1",
-            "offset 0 (\"vec\"): field `vec` is a vector field (FloatVector(2))",
-        ),
-        (
-            "vec is null",
-            "offset 0 (\"vec\"): field `vec` is a vector field",
-        ),
-        (
-            "id == 'x'",
-            "offset 6 (\"'x'\"): field `id` is Int64 and cannot be compared with a string literal",
-        ),
-        (
-            "id == true",
-            "offset 6 (\"true\"): field `id` is Int64 and cannot be compared with a boolean",
-        ),
-        (
-            "name == 5",
-            "offset 8 (\"5\"): field `name` is VarChar(64) and cannot be compared with an integer",
-        ),
-        (
-            "score < \"a\"",
-            "offset 8 (\"\\\"a\\\"\"): field `score` is Double",
-        ),
-        (
-            "flag == 1",
-            "offset 8 (\"1\"): field `flag` is Bool and cannot be compared with an integer",
-        ),
-        (
-            "flag < true",
-            "offset 5 (\"<\"): field `flag` is Bool: only == and != apply",
-        ),
-        (
-            "id in [1, 'a']",
-            "offset 10 (\"'a'\"): field `id` is Int64 and cannot be compared with a string",
-        ),
-        (
-            "name in ['a', 2]",
-            "offset 14 (\"2\"): field `name` is VarChar(64)",
-        ),
-        (
-            "id like 'a%'",
-            "offset 0 (\"id\"): `like` needs a VarChar field, `id` is Int64",
-        ),
+        ("bogus == 1", "filter error at offset 0 (\"bogus\"): field `bogus` does not exist"),
+        ("id == 1 and bogus > 2", "offset 12 (\"bogus\"): field `bogus` does not exist"),
+        ("id ==", "offset 5 (end of input): expected a literal after \"==\""),
+        ("id == and", "offset 6 (\"and\"): expected a literal after \"==\""),
+        ("vec == 1", "offset 0 (\"vec\"): field `vec` is a vector field (FloatVector(2))"),
+        ("vec is null", "offset 0 (\"vec\"): field `vec` is a vector field"),
+        ("id == 'x'", "offset 6 (\"'x'\"): field `id` is Int64 and cannot be compared with a string literal"),
+        ("id == true", "offset 6 (\"true\"): field `id` is Int64 and cannot be compared with a boolean"),
+        ("name == 5", "offset 8 (\"5\"): field `name` is VarChar(64) and cannot be compared with an integer"),
+        ("score < \"a\"", "offset 8 (\"\\\"a\\\"\"): field `score` is Double"),
+        ("flag == 1", "offset 8 (\"1\"): field `flag` is Bool and cannot be compared with an integer"),
+        ("flag < true", "offset 5 (\"<\"): field `flag` is Bool: only == and != apply"),
+        ("id in [1, 'a']", "offset 10 (\"'a'\"): field `id` is Int64 and cannot be compared with a string"),
+        ("name in ['a', 2]", "offset 14 (\"2\"): field `name` is VarChar(64)"),
+        ("id like 'a%'", "offset 0 (\"id\"): `like` needs a VarChar field, `id` is Int64"),
         ("age", "offset 0 (\"age\"): field `age` is Int8, not Bool"),
-        (
-            "id = 1",
-            "offset 3 (\"=\"): unexpected character (did you mean \"==\"?)",
-        ),
+        ("id = 1", "offset 3 (\"=\"): unexpected character (did you mean \"==\"?)"),
         ("id == 1 &", "offset 8 (\"&\"): unexpected character"),
         ("(id == 1", "offset 8 (end of input): expected \")\""),
-        (
-            "id == 'abc",
-            "offset 6 (\"'abc\"): unterminated string literal",
-        ),
-        (
-            "id == 1 id == 2",
-            "offset 8 (\"id\"): expected \"and\", \"or\"",
-        ),
+        ("id == 'abc", "offset 6 (\"'abc\"): unterminated string literal"),
+        ("id == 1 id == 2", "offset 8 (\"id\"): expected \"and\", \"or\""),
         ("id == 12abc", "offset 6 (\"12abc\"): malformed number"),
         ("1 < id > 5", "offset 7 (\">\"): a chained range needs"),
-        (
-            "id == score",
-            "offset 6 (\"score\"): expected a literal after \"==\" (comparing two fields",
-        ),
+        ("id == score", "offset 6 (\"score\"): expected a literal after \"==\" (comparing two fields"),
     ];
     for (expr, want) in cases {
         let got = error(expr);
@@ -334,15 +269,7 @@ fn primary_key_fast_path() {
     assert_eq!(pks("id in []"), Some(PrimaryKeys::Int(vec![])));
     assert_eq!(pks("5 == id"), Some(PrimaryKeys::Int(vec![5])));
     assert_eq!(pks("id == 2.5"), Some(PrimaryKeys::Int(vec![])));
-    for other in [
-        "id > 5",
-        "id != 5",
-        "id not in [1]",
-        "id == 1 or id == 2",
-        "age == 5",
-        "not id == 5",
-        "",
-    ] {
+    for other in ["id > 5", "id != 5", "id not in [1]", "id == 1 or id == 2", "age == 5", "not id == 5", ""] {
         assert_eq!(pks(other), None, "{other}");
     }
 
@@ -353,10 +280,7 @@ fn primary_key_fast_path() {
         .unwrap();
     let spks = |expr: &str| Filter::parse(expr, &vs).unwrap().primary_keys(&vs);
     assert_eq!(spks("pk == 'a'"), Some(PrimaryKeys::Str(vec!["a".into()])));
-    assert_eq!(
-        spks("pk in ['b', 'a', 'b']"),
-        Some(PrimaryKeys::Str(vec!["a".into(), "b".into()]))
-    );
+    assert_eq!(spks("pk in ['b', 'a', 'b']"), Some(PrimaryKeys::Str(vec!["a".into(), "b".into()])));
     assert_eq!(spks("pk like 'a'"), None);
 }
 
@@ -366,10 +290,7 @@ fn evaluation_checks_columns_against_the_schema() {
     let mut seg = segment();
     seg.columns[0] = ColumnData::Int32(vec![0; 6]);
     let err = f.evaluate(&seg).unwrap_err().to_string();
-    assert!(
-        err.contains("field `id`: expected a column of type Int64 with 6 rows, got Int32"),
-        "{err}"
-    );
+    assert!(err.contains("field `id`: expected a column of type Int64 with 6 rows, got Int32"), "{err}");
     let mut seg = segment();
     seg.columns[0] = ColumnData::Int64(vec![0; 5]);
     assert!(f.evaluate(&seg).is_err());
@@ -387,28 +308,16 @@ fn long_columns_cross_word_boundaries() {
         rows: n,
         columns: vec![
             ColumnData::Int64((0..n as i64).collect()),
-            ColumnData::FloatVector {
-                dim: 1,
-                data: vec![0.0; n],
-            },
+            ColumnData::FloatVector { dim: 1, data: vec![0.0; n] },
         ],
         validity: vec![None, None],
     };
     let b = Filter::parse("id % 0 == 0", &s).map(|_| ()).unwrap_err();
     assert!(matches!(b, Error::InvalidArgument(_)));
-    let got = Filter::parse("63 <= id < 130 or id >= 999", &s)
-        .unwrap()
-        .evaluate(&seg)
-        .unwrap();
+    let got = Filter::parse("63 <= id < 130 or id >= 999", &s).unwrap().evaluate(&seg).unwrap();
     assert_eq!(got.len(), n);
-    assert_eq!(
-        got.iter_ones().collect::<Vec<_>>(),
-        (63..130).chain([999]).collect::<Vec<_>>()
-    );
-    let neg = Filter::parse("not id < 500", &s)
-        .unwrap()
-        .evaluate(&seg)
-        .unwrap();
+    assert_eq!(got.iter_ones().collect::<Vec<_>>(), (63..130).chain([999]).collect::<Vec<_>>());
+    let neg = Filter::parse("not id < 500", &s).unwrap().evaluate(&seg).unwrap();
     assert_eq!(neg.count_ones(), 500);
 }
 
@@ -417,42 +326,14 @@ fn long_columns_cross_word_boundaries() {
 /// Generated expression over fields `a` (Int64), `x` (Double), `s` (VarChar), all nullable.
 #[derive(Debug, Clone)]
 enum T {
-    IntCmp {
-        op: usize,
-        lit: Num,
-        flipped: bool,
-    },
-    DblCmp {
-        op: usize,
-        lit: Num,
-        flipped: bool,
-    },
-    StrCmp {
-        op: usize,
-        lit: String,
-    },
-    IntRange {
-        lo: i64,
-        lo_strict: bool,
-        hi: i64,
-        hi_strict: bool,
-    },
-    IntIn {
-        list: Vec<i64>,
-        negated: bool,
-    },
-    StrIn {
-        list: Vec<String>,
-        negated: bool,
-    },
-    Like {
-        pattern: String,
-        negated: bool,
-    },
-    IsNull {
-        field: usize,
-        negated: bool,
-    },
+    IntCmp { op: usize, lit: Num, flipped: bool },
+    DblCmp { op: usize, lit: Num, flipped: bool },
+    StrCmp { op: usize, lit: String },
+    IntRange { lo: i64, lo_strict: bool, hi: i64, hi_strict: bool },
+    IntIn { list: Vec<i64>, negated: bool },
+    StrIn { list: Vec<String>, negated: bool },
+    Like { pattern: String, negated: bool },
+    IsNull { field: usize, negated: bool },
     Not(Box<T>),
     And(Box<T>, Box<T>, usize),
     Or(Box<T>, Box<T>, usize),
@@ -485,23 +366,14 @@ fn num_str(n: Num) -> String {
 
 fn render(t: &T) -> String {
     let cmp = |field: &str, op: usize, lit: String, flipped: bool| {
-        if flipped {
-            format!("{lit} {} {field}", FLIPPED[op])
-        } else {
-            format!("{field} {} {lit}", OPS[op])
-        }
+        if flipped { format!("{lit} {} {field}", FLIPPED[op]) } else { format!("{field} {} {lit}", OPS[op]) }
     };
     let list = |items: Vec<String>| format!("[{}]", items.join(", "));
     match t {
         T::IntCmp { op, lit, flipped } => cmp("a", *op, num_str(*lit), *flipped),
         T::DblCmp { op, lit, flipped } => cmp("x", *op, num_str(*lit), *flipped),
         T::StrCmp { op, lit } => cmp("s", *op, format!("{lit:?}"), false),
-        T::IntRange {
-            lo,
-            lo_strict,
-            hi,
-            hi_strict,
-        } => {
+        T::IntRange { lo, lo_strict, hi, hi_strict } => {
             let l = if *lo_strict { "<" } else { "<=" };
             let h = if *hi_strict { "<" } else { "<=" };
             format!("{lo} {l} a {h} {hi}")
@@ -524,25 +396,13 @@ fn render(t: &T) -> String {
             format!("s {}like \"{pattern}\"", if *negated { "not " } else { "" })
         }
         T::IsNull { field, negated } => {
-            format!(
-                "{} is {}null",
-                ["a", "x", "s"][*field],
-                if *negated { "not " } else { "" }
-            )
+            format!("{} is {}null", ["a", "x", "s"][*field], if *negated { "not " } else { "" })
         }
         T::Not(inner) => format!("not ({})", render(inner)),
-        T::And(l, r, spelling) => format!(
-            "({} {} {})",
-            render(l),
-            ["and", "&&", "AND"][*spelling],
-            render(r)
-        ),
-        T::Or(l, r, spelling) => format!(
-            "({} {} {})",
-            render(l),
-            ["or", "||", "OR"][*spelling],
-            render(r)
-        ),
+        T::And(l, r, spelling) => {
+            format!("({} {} {})", render(l), ["and", "&&", "AND"][*spelling], render(r))
+        }
+        T::Or(l, r, spelling) => format!("({} {} {})", render(l), ["or", "||", "OR"][*spelling], render(r)),
     }
 }
 
@@ -576,19 +436,11 @@ fn naive(t: &T, d: &Data, row: usize) -> bool {
             let l = lit.as_str();
             [v == l, v != l, v < l, v <= l, v > l, v >= l][*op]
         }),
-        T::IntRange {
-            lo,
-            lo_strict,
-            hi,
-            hi_strict,
-        } => d.a[row].is_some_and(|v| {
-            (if *lo_strict { *lo < v } else { *lo <= v })
-                && (if *hi_strict { v < *hi } else { v <= *hi })
+        T::IntRange { lo, lo_strict, hi, hi_strict } => d.a[row].is_some_and(|v| {
+            (if *lo_strict { *lo < v } else { *lo <= v }) && (if *hi_strict { v < *hi } else { v <= *hi })
         }),
         T::IntIn { list, negated } => d.a[row].is_some_and(|v| list.contains(&v) != *negated),
-        T::StrIn { list, negated } => d.s[row]
-            .as_ref()
-            .is_some_and(|v| list.contains(v) != *negated),
+        T::StrIn { list, negated } => d.s[row].as_ref().is_some_and(|v| list.contains(v) != *negated),
         T::Like { pattern, negated } => d.s[row].as_ref().is_some_and(|v| {
             let p: Vec<char> = pattern.chars().collect();
             let t: Vec<char> = v.chars().collect();
@@ -622,33 +474,17 @@ fn word() -> impl Strategy<Value = String> {
 
 fn leaf() -> impl Strategy<Value = T> {
     prop_oneof![
-        (0..6usize, num(), any::<bool>()).prop_map(|(op, lit, flipped)| T::IntCmp {
-            op,
-            lit,
-            flipped
-        }),
-        (0..6usize, num(), any::<bool>()).prop_map(|(op, lit, flipped)| T::DblCmp {
-            op,
-            lit,
-            flipped
-        }),
+        (0..6usize, num(), any::<bool>()).prop_map(|(op, lit, flipped)| T::IntCmp { op, lit, flipped }),
+        (0..6usize, num(), any::<bool>()).prop_map(|(op, lit, flipped)| T::DblCmp { op, lit, flipped }),
         (0..6usize, word()).prop_map(|(op, lit)| T::StrCmp { op, lit }),
-        (-6i64..6, any::<bool>(), -6i64..6, any::<bool>()).prop_map(
-            |(lo, lo_strict, hi, hi_strict)| T::IntRange {
-                lo,
-                lo_strict,
-                hi,
-                hi_strict
-            }
-        ),
+        (-6i64..6, any::<bool>(), -6i64..6, any::<bool>())
+            .prop_map(|(lo, lo_strict, hi, hi_strict)| T::IntRange { lo, lo_strict, hi, hi_strict }),
         (prop::collection::vec(-6i64..6, 0..12), any::<bool>())
             .prop_map(|(list, negated)| T::IntIn { list, negated }),
         (prop::collection::vec(word(), 0..4), any::<bool>())
             .prop_map(|(list, negated)| T::StrIn { list, negated }),
-        (prop::sample::select(&PATTERNS[..]), any::<bool>()).prop_map(|(p, negated)| T::Like {
-            pattern: p.to_owned(),
-            negated
-        }),
+        (prop::sample::select(&PATTERNS[..]), any::<bool>())
+            .prop_map(|(p, negated)| T::Like { pattern: p.to_owned(), negated }),
         (0..3usize, any::<bool>()).prop_map(|(field, negated)| T::IsNull { field, negated }),
     ]
 }
@@ -662,11 +498,7 @@ fn expr() -> impl Strategy<Value = T> {
                 Box::new(r),
                 s
             )),
-            (inner.clone(), inner, 0..3usize).prop_map(|(l, r, s)| T::Or(
-                Box::new(l),
-                Box::new(r),
-                s
-            )),
+            (inner.clone(), inner, 0..3usize).prop_map(|(l, r, s)| T::Or(Box::new(l), Box::new(r), s)),
         ]
     })
 }
@@ -698,8 +530,7 @@ fn prop_schema() -> Schema {
 
 fn to_segment(d: &Data) -> Segment {
     let n = d.a.len();
-    let valid =
-        |f: &dyn Fn(usize) -> bool| Some((0..n).map(|i| u8::from(f(i))).collect::<Vec<u8>>());
+    let valid = |f: &dyn Fn(usize) -> bool| Some((0..n).map(|i| u8::from(f(i))).collect::<Vec<u8>>());
     Segment {
         rows: n,
         columns: vec![
@@ -707,10 +538,7 @@ fn to_segment(d: &Data) -> Segment {
             ColumnData::Int64(d.a.iter().map(|v| v.unwrap_or(0)).collect()),
             ColumnData::Double(d.x.iter().map(|v| v.unwrap_or(0.0)).collect()),
             ColumnData::varchar(d.s.iter().map(|v| v.clone().unwrap_or_default())),
-            ColumnData::FloatVector {
-                dim: 1,
-                data: vec![0.0; n],
-            },
+            ColumnData::FloatVector { dim: 1, data: vec![0.0; n] },
         ],
         validity: vec![
             None,

@@ -16,9 +16,8 @@ fn snapshot(db: &Database) -> Vec<(i64, f64, Vec<f32>)> {
     ) else {
         panic!("unexpected column types");
     };
-    let mut rows: Vec<_> = (0..ids.len())
-        .map(|i| (ids[i], random[i], vectors.as_ref().vector_at(i).to_vec()))
-        .collect();
+    let mut rows: Vec<_> =
+        (0..ids.len()).map(|i| (ids[i], random[i], vectors.as_ref().vector_at(i).to_vec())).collect();
     rows.sort_by_key(|r| r.0);
     rows
 }
@@ -29,10 +28,8 @@ fn write_history(db: &Database) {
     let ids: Vec<i64> = (0..300).collect();
     db.upsert("c", "", seed_columns(&ids, 0.0)).unwrap();
     db.flush("c").unwrap();
-    db.upsert("c", "p", seed_columns(&ids[100..200], 1.0))
-        .unwrap();
-    db.delete_by_pks("c", "", &PrimaryKeys::Int((0..50).collect()))
-        .unwrap();
+    db.upsert("c", "p", seed_columns(&ids[100..200], 1.0)).unwrap();
+    db.delete_by_pks("c", "", &PrimaryKeys::Int((0..50).collect())).unwrap();
     db.upsert("c", "", seed_columns(&ids[250..], 2.0)).unwrap();
     db.delete("c", "p", "ID >= 150 and ID < 160").unwrap();
 }
@@ -58,18 +55,13 @@ fn reopen_after_flush_reads_sealed_segments() {
     write_history(&db);
     db.flush("c").unwrap();
     let (sealed, growing) = db.collection("c").unwrap().segment_counts();
-    assert!(
-        sealed >= 2 && growing == 0,
-        "{sealed} sealed, {growing} growing"
-    );
+    assert!(sealed >= 2 && growing == 0, "{sealed} sealed, {growing} growing");
     let before = snapshot(&db);
     db.close().unwrap();
     let db = open(dir.path());
     assert_eq!(snapshot(&db), before);
     // Deletes persisted beside segments survive too: deleted keys stay gone.
-    let gone = db
-        .get("c", &[], &PrimaryKeys::Int(vec![0, 49, 155]), &[])
-        .unwrap();
+    let gone = db.get("c", &[], &PrimaryKeys::Int(vec![0, 49, 155]), &[]).unwrap();
     assert!(gone.is_empty());
 }
 
@@ -90,19 +82,13 @@ fn reopen_after_compaction_is_identical_and_drops_deleted_rows() {
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
-    assert!(
-        !files.iter().any(|f| f.ends_with(".del")),
-        "compacted segments have no deletes: {files:?}"
-    );
+    assert!(!files.iter().any(|f| f.ends_with(".del")), "compacted segments have no deletes: {files:?}");
 }
 
 #[test]
 fn size_threshold_seals_automatically() {
     let dir = tempfile::tempdir().unwrap();
-    let options = Options {
-        seal_threshold_bytes: 8 * 1024,
-        ..Options::default()
-    };
+    let options = Options { seal_threshold_bytes: 8 * 1024, ..Options::default() };
     let db = Database::open(dir.path(), options.clone()).unwrap();
     db.create_collection(seed_schema("c")).unwrap();
     for start in (0..2_000).step_by(100) {
@@ -120,28 +106,17 @@ fn size_threshold_seals_automatically() {
 
 #[test]
 fn timestamps_increase_across_reopen_under_every_sync_policy() {
-    for sync in [
-        SyncPolicy::EveryWrite,
-        SyncPolicy::Interval(std::time::Duration::from_millis(5)),
-        SyncPolicy::None,
-    ] {
+    for sync in
+        [SyncPolicy::EveryWrite, SyncPolicy::Interval(std::time::Duration::from_millis(5)), SyncPolicy::None]
+    {
         let dir = tempfile::tempdir().unwrap();
-        let options = Options {
-            sync,
-            ..Options::default()
-        };
+        let options = Options { sync, ..Options::default() };
         let db = Database::open(dir.path(), options.clone()).unwrap();
         db.create_collection(seed_schema("c")).unwrap();
-        let a = db
-            .upsert("c", "", seed_columns(&[1], 0.0))
-            .unwrap()
-            .timestamp;
+        let a = db.upsert("c", "", seed_columns(&[1], 0.0)).unwrap().timestamp;
         db.close().unwrap();
         let db = Database::open(dir.path(), options).unwrap();
-        let b = db
-            .upsert("c", "", seed_columns(&[1], 1.0))
-            .unwrap()
-            .timestamp;
+        let b = db.upsert("c", "", seed_columns(&[1], 1.0)).unwrap().timestamp;
         assert!(b > a);
         assert_eq!(db.count("c", &[]).unwrap(), 1);
     }
@@ -166,32 +141,17 @@ fn catalog_operations_persist() {
     let dir = tempfile::tempdir().unwrap();
     let db = seed_db(dir.path());
     db.create_collection(seed_schema("other")).unwrap();
-    assert_eq!(
-        db.create_collection(seed_schema("c")).unwrap_err().status(),
-        Status::AlreadyExists
-    );
+    assert_eq!(db.create_collection(seed_schema("c")).unwrap_err().status(), Status::AlreadyExists);
     db.create_partition("c", "p1").unwrap();
-    assert_eq!(
-        db.create_partition("c", "p1").unwrap_err().status(),
-        Status::AlreadyExists
-    );
-    assert_eq!(
-        db.create_partition("c", "bad-name").unwrap_err().status(),
-        Status::InvalidArgument
-    );
+    assert_eq!(db.create_partition("c", "p1").unwrap_err().status(), Status::AlreadyExists);
+    assert_eq!(db.create_partition("c", "bad-name").unwrap_err().status(), Status::InvalidArgument);
     db.upsert("c", "p1", seed_columns(&[1, 2], 0.0)).unwrap();
     db.upsert("c", "", seed_columns(&[3], 0.0)).unwrap();
     db.drop_partition("c", "p1").unwrap();
-    assert_eq!(
-        db.drop_partition("c", "_default").unwrap_err().status(),
-        Status::InvalidArgument
-    );
+    assert_eq!(db.drop_partition("c", "_default").unwrap_err().status(), Status::InvalidArgument);
     assert_eq!(db.count("c", &[]).unwrap(), 1);
     db.drop_collection("other").unwrap();
-    assert_eq!(
-        db.drop_collection("other").unwrap_err().status(),
-        Status::NotFound
-    );
+    assert_eq!(db.drop_collection("other").unwrap_err().status(), Status::NotFound);
     let info = db.describe_collection("c").unwrap();
     drop(db);
     let db = open(dir.path());
@@ -213,28 +173,15 @@ fn query_and_delete_by_expression() {
     db.flush("c").unwrap();
     db.upsert("c", "", seed_columns(&ids[90..], 0.0)).unwrap();
     assert_eq!(db.count_where("c", &[], "random >= 5.0").unwrap(), 50);
-    let r = db
-        .query("c", &[], "ID in [3, 97, 1000]", &["random"], None, 0)
-        .unwrap();
-    assert_eq!(
-        r.column("ID").unwrap().data(),
-        &ColumnData::Int64(vec![3, 97])
-    );
-    let r = db
-        .query("c", &[], "ID > 10 and ID <= 20", &[], Some(5), 2)
-        .unwrap();
-    assert_eq!(
-        r.column("ID").unwrap().data(),
-        &ColumnData::Int64(vec![13, 14, 15, 16, 17])
-    );
+    let r = db.query("c", &[], "ID in [3, 97, 1000]", &["random"], None, 0).unwrap();
+    assert_eq!(r.column("ID").unwrap().data(), &ColumnData::Int64(vec![3, 97]));
+    let r = db.query("c", &[], "ID > 10 and ID <= 20", &[], Some(5), 2).unwrap();
+    assert_eq!(r.column("ID").unwrap().data(), &ColumnData::Int64(vec![13, 14, 15, 16, 17]));
     let d = db.delete("c", "", "random < 1.0 or ID == 95").unwrap();
     assert_eq!(d.delete_count, 11);
     assert_eq!(db.count("c", &[]).unwrap(), 89);
     assert_eq!(db.delete("c", "", "random < 1.0").unwrap().delete_count, 0);
     let err = db.query("c", &[], "random >> 2", &[], None, 0).unwrap_err();
     assert_eq!(err.status(), Status::InvalidArgument);
-    assert_eq!(
-        db.delete("c", "", "  ").unwrap_err().status(),
-        Status::InvalidArgument
-    );
+    assert_eq!(db.delete("c", "", "  ").unwrap_err().status(), Status::InvalidArgument);
 }

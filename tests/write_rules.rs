@@ -19,9 +19,7 @@ fn ids(db: &veclite::Database, partitions: &[&str]) -> Vec<i64> {
 }
 
 fn random_of(db: &veclite::Database, id: i64) -> Option<Value> {
-    let r = db
-        .get("c", &[], &PrimaryKeys::Int(vec![id]), &["random"])
-        .unwrap();
+    let r = db.get("c", &[], &PrimaryKeys::Int(vec![id]), &["random"]).unwrap();
     (!r.is_empty()).then(|| r.column("random").unwrap().value(0))
 }
 
@@ -53,17 +51,8 @@ fn upsert_existing_key_replaces_it_and_counts_exactly() {
     assert_eq!(db.count("c", &[]).unwrap(), 3);
     assert_eq!(random_of(&db, 2), Some(Value::Float(0.2 + 5.0)));
     assert_eq!(random_of(&db, 1), Some(Value::Float(0.1)));
-    let got = db
-        .get("c", &[], &PrimaryKeys::Int(vec![2]), &["embeddings"])
-        .unwrap();
-    assert_eq!(
-        got.column("embeddings")
-            .unwrap()
-            .data()
-            .as_ref()
-            .vector_at(0)[0],
-        2.0 + 5.0
-    );
+    let got = db.get("c", &[], &PrimaryKeys::Int(vec![2]), &["embeddings"]).unwrap();
+    assert_eq!(got.column("embeddings").unwrap().data().as_ref().vector_at(0)[0], 2.0 + 5.0);
 }
 
 #[test]
@@ -106,11 +95,7 @@ fn assert_rejected(db: &veclite::Database, err: Error, status: Status, needles: 
         assert!(msg.contains(n), "message `{msg}` lacks `{n}`");
     }
     assert_eq!(db.count("c", &[]).unwrap(), 2, "nothing was written");
-    assert_eq!(
-        random_of(db, 1),
-        Some(Value::Float(0.1)),
-        "existing row untouched"
-    );
+    assert_eq!(random_of(db, 1), Some(Value::Float(0.1)), "existing row untouched");
 }
 
 fn db_with_two_rows(dir: &std::path::Path) -> veclite::Database {
@@ -123,15 +108,8 @@ fn db_with_two_rows(dir: &std::path::Path) -> veclite::Database {
 fn duplicate_key_inside_one_batch_is_rejected() {
     let dir = tempfile::tempdir().unwrap();
     let db = db_with_two_rows(dir.path());
-    let err = db
-        .upsert("c", "", seed_columns(&[1, 7, 1], 9.0))
-        .unwrap_err();
-    assert_rejected(
-        &db,
-        err,
-        Status::DuplicatePrimaryKey,
-        &["`ID`", "value 1", "rows 0 and 2"],
-    );
+    let err = db.upsert("c", "", seed_columns(&[1, 7, 1], 9.0)).unwrap_err();
+    assert_rejected(&db, err, Status::DuplicatePrimaryKey, &["`ID`", "value 1", "rows 0 and 2"]);
     let err = db.insert("c", "", seed_columns(&[8, 8], 9.0)).unwrap_err();
     assert_rejected(&db, err, Status::DuplicatePrimaryKey, &["rows 0 and 1"]);
 }
@@ -141,17 +119,9 @@ fn insert_of_existing_key_is_rejected() {
     let dir = tempfile::tempdir().unwrap();
     let db = db_with_two_rows(dir.path());
     let err = db.insert("c", "", seed_columns(&[3, 1], 9.0)).unwrap_err();
-    assert_rejected(
-        &db,
-        err,
-        Status::DuplicatePrimaryKey,
-        &["value 1", "row 1", "already exists"],
-    );
+    assert_rejected(&db, err, Status::DuplicatePrimaryKey, &["value 1", "row 1", "already exists"]);
     let ok = db.insert("c", "", seed_columns(&[3], 0.0)).unwrap();
-    assert_eq!(
-        (ok.insert_count, ok.upsert_count, ok.delete_count),
-        (1, 0, 0)
-    );
+    assert_eq!((ok.insert_count, ok.upsert_count, ok.delete_count), (1, 0, 0));
 }
 
 #[test]
@@ -162,12 +132,7 @@ fn unknown_collection_partition_and_field() {
     assert_eq!(err.status(), Status::NotFound);
     assert!(err.to_string().contains("collection `nope`"));
     let err = db.upsert("c", "p9", seed_columns(&[1], 9.0)).unwrap_err();
-    assert_rejected(
-        &db,
-        err,
-        Status::NotFound,
-        &["partition `p9`", "collection `c`"],
-    );
+    assert_rejected(&db, err, Status::NotFound, &["partition `p9`", "collection `c`"]);
     let mut cols = seed_columns(&[1], 9.0);
     cols.push(Column::int64("bogus", vec![1]));
     let err = db.upsert("c", "", cols).unwrap_err();
@@ -181,12 +146,7 @@ fn field_passed_twice_is_rejected() {
     let mut cols = seed_columns(&[1], 9.0);
     cols.push(Column::double("random", vec![1.0]));
     let err = db.upsert("c", "", cols).unwrap_err();
-    assert_rejected(
-        &db,
-        err,
-        Status::SchemaMismatch,
-        &["`random` is passed twice"],
-    );
+    assert_rejected(&db, err, Status::SchemaMismatch, &["`random` is passed twice"]);
 }
 
 #[test]
@@ -211,12 +171,7 @@ fn dimension_mismatch_is_rejected() {
     let mut cols = seed_columns(&[1], 9.0);
     cols[2] = Column::float_vector("embeddings", 7, vec![0.0; 7]);
     let err = db.upsert("c", "", cols).unwrap_err();
-    assert_rejected(
-        &db,
-        err,
-        Status::DimensionMismatch,
-        &["`embeddings`", "dim 8", "dim 7"],
-    );
+    assert_rejected(&db, err, Status::DimensionMismatch, &["`embeddings`", "dim 8", "dim 7"]);
     let mut cols = seed_columns(&[1], 9.0);
     cols[2] = Column::float_vector("embeddings", 8, vec![0.0; 9]);
     let err = db.upsert("c", "", cols).unwrap_err();
@@ -230,34 +185,20 @@ fn wrong_column_type_is_rejected() {
     let mut cols = seed_columns(&[1], 9.0);
     cols[1] = Column::float("random", vec![1.0]);
     let err = db.upsert("c", "", cols).unwrap_err();
-    assert_rejected(
-        &db,
-        err,
-        Status::SchemaMismatch,
-        &["`random` is Double", "holds Float"],
-    );
+    assert_rejected(&db, err, Status::SchemaMismatch, &["`random` is Double", "holds Float"]);
 }
 
 #[test]
 fn nan_and_infinity_are_rejected() {
     let dir = tempfile::tempdir().unwrap();
     let db = db_with_two_rows(dir.path());
-    for (bad, word) in [
-        (f32::NAN, "NaN"),
-        (f32::INFINITY, "infinity"),
-        (f32::NEG_INFINITY, "infinity"),
-    ] {
+    for (bad, word) in [(f32::NAN, "NaN"), (f32::INFINITY, "infinity"), (f32::NEG_INFINITY, "infinity")] {
         let mut cols = seed_columns(&[1, 4], 9.0);
         let mut v = vec![0.5f32; 16];
         v[12] = bad;
         cols[2] = Column::float_vector("embeddings", 8, v);
         let err = db.upsert("c", "", cols).unwrap_err();
-        assert_rejected(
-            &db,
-            err,
-            Status::InvalidValue,
-            &["`embeddings` row 1", word],
-        );
+        assert_rejected(&db, err, Status::InvalidValue, &["`embeddings` row 1", word]);
         let mut cols = seed_columns(&[1, 4], 9.0);
         cols[1] = Column::double("random", vec![0.0, bad.into()]);
         let err = db.upsert("c", "", cols).unwrap_err();
@@ -282,15 +223,8 @@ fn missing_required_field_is_rejected() {
     let mut cols = seed_columns(&[1], 9.0);
     cols.remove(1);
     let err = db.upsert("c", "", cols).unwrap_err();
-    assert_rejected(
-        &db,
-        err,
-        Status::MissingField,
-        &["`random`", "neither nullable nor has a default"],
-    );
-    let err = db
-        .upsert("c", "", seed_columns(&[1], 9.0)[1..].to_vec())
-        .unwrap_err();
+    assert_rejected(&db, err, Status::MissingField, &["`random`", "neither nullable nor has a default"]);
+    let err = db.upsert("c", "", seed_columns(&[1], 9.0)[1..].to_vec()).unwrap_err();
     assert_rejected(&db, err, Status::MissingField, &["`ID`"]);
 }
 
@@ -299,40 +233,24 @@ fn upsert_on_auto_id_and_insert_with_key_are_rejected() {
     let dir = tempfile::tempdir().unwrap();
     let db = open(dir.path());
     let schema = Schema::builder("auto")
-        .field(
-            Field::new("id", FieldType::Int64)
-                .primary_key()
-                .auto_id(true),
-        )
+        .field(Field::new("id", FieldType::Int64).primary_key().auto_id(true))
         .field(Field::new("v", FieldType::FloatVector { dim: 2 }))
         .build()
         .unwrap();
     db.create_collection(schema).unwrap();
     let vecs = || Column::float_vector("v", 2, vec![1.0, 2.0, 3.0, 4.0]);
-    let err = db
-        .upsert("auto", "", vec![Column::int64("id", vec![1, 2]), vecs()])
-        .unwrap_err();
+    let err = db.upsert("auto", "", vec![Column::int64("id", vec![1, 2]), vecs()]).unwrap_err();
     assert_eq!(err.status(), Status::InvalidArgument);
-    assert!(
-        err.to_string().contains("upsert is not applicable"),
-        "{err}"
-    );
-    let err = db
-        .insert("auto", "", vec![Column::int64("id", vec![1, 2]), vecs()])
-        .unwrap_err();
+    assert!(err.to_string().contains("upsert is not applicable"), "{err}");
+    let err = db.insert("auto", "", vec![Column::int64("id", vec![1, 2]), vecs()]).unwrap_err();
     assert!(err.to_string().contains("must not supply it"), "{err}");
     assert_eq!(db.count("auto", &[]).unwrap(), 0);
 
     let a = db.insert("auto", "", vec![vecs()]).unwrap();
     let b = db.insert("auto", "", vec![vecs()]).unwrap();
-    let (PrimaryKeys::Int(ka), PrimaryKeys::Int(kb)) = (&a.primary_keys, &b.primary_keys) else {
-        panic!()
-    };
+    let (PrimaryKeys::Int(ka), PrimaryKeys::Int(kb)) = (&a.primary_keys, &b.primary_keys) else { panic!() };
     assert_eq!(ka.len(), 2);
-    assert!(
-        ka[0] < ka[1] && ka[1] < kb[0],
-        "generated keys increase: {ka:?} {kb:?}"
-    );
+    assert!(ka[0] < ka[1] && ka[1] < kb[0], "generated keys increase: {ka:?} {kb:?}");
     assert_eq!(db.count("auto", &[]).unwrap(), 4);
     let got = db.get("auto", &[], &b.primary_keys, &["v"]).unwrap();
     assert_eq!(got.len(), 2);
@@ -353,11 +271,7 @@ fn varchar_over_max_length_is_rejected_and_utf8_length_counts_bytes() {
     db.upsert("r", "", row("a", "12345")).unwrap();
     let err = db.upsert("r", "", row("b", "123456")).unwrap_err();
     assert_eq!(err.status(), Status::InvalidValue);
-    assert!(
-        err.to_string()
-            .contains("`title` row 0: length 6 exceeds max_length 5"),
-        "{err}"
-    );
+    assert!(err.to_string().contains("`title` row 0: length 6 exceeds max_length 5"), "{err}");
     let err = db.upsert("r", "", row("b", "héllo")).unwrap_err();
     assert!(err.to_string().contains("length 6"), "{err}");
     let err = db.upsert("r", "", row(&"k".repeat(17), "x")).unwrap_err();
@@ -394,27 +308,15 @@ fn omitted_fields_take_null_or_default_and_upsert_is_a_full_replace() {
     assert_eq!(got.column("f").unwrap().value(0), Value::Float(1.5));
 
     // Upsert "a" with only the key and vector: a full replace, omitted fields reset.
-    db.upsert(
-        "r",
-        "",
-        vec![
-            Column::varchar("pk", ["a"]),
-            Column::float_vector("v", 3, vec![0.0, 0.0, 1.0]),
-        ],
-    )
-    .unwrap();
-    let got = db
-        .get("r", &[], &PrimaryKeys::Str(vec!["a".into()]), &["*"])
+    db.upsert("r", "", vec![Column::varchar("pk", ["a"]), Column::float_vector("v", 3, vec![0.0, 0.0, 1.0])])
         .unwrap();
+    let got = db.get("r", &[], &PrimaryKeys::Str(vec!["a".into()]), &["*"]).unwrap();
     assert_eq!(got.column("flag").unwrap().value(0), Value::Null);
     assert_eq!(got.column("i8").unwrap().value(0), Value::Int(-1));
     assert_eq!(got.column("i16").unwrap().value(0), Value::Null);
     assert_eq!(got.column("i32").unwrap().value(0), Value::Int(7));
     assert_eq!(got.column("f").unwrap().value(0), Value::Null);
-    assert_eq!(
-        got.column("title").unwrap().value(0),
-        Value::Text("none".into())
-    );
+    assert_eq!(got.column("title").unwrap().value(0), Value::Text("none".into()));
     assert_eq!(db.count("r", &[]).unwrap(), 2);
 
     // A null in a field that is neither nullable nor defaulted is rejected.
@@ -439,28 +341,18 @@ fn delete_by_pks_counts_exactly_and_respects_partition() {
     db.create_partition("c", "p").unwrap();
     db.upsert("c", "", seed_columns(&[1, 2, 3], 0.0)).unwrap();
     db.upsert("c", "p", seed_columns(&[4, 5], 0.0)).unwrap();
-    let r = db
-        .delete_by_pks("c", "p", &PrimaryKeys::Int(vec![1, 4, 99]))
-        .unwrap();
+    let r = db.delete_by_pks("c", "p", &PrimaryKeys::Int(vec![1, 4, 99])).unwrap();
     assert_eq!(r.delete_count, 1, "only key 4 lives in partition p");
     assert_eq!(r.primary_keys, PrimaryKeys::Int(vec![4]));
-    let r = db
-        .delete_by_pks("c", "", &PrimaryKeys::Int(vec![1, 1, 5, 99]))
-        .unwrap();
+    let r = db.delete_by_pks("c", "", &PrimaryKeys::Int(vec![1, 1, 5, 99])).unwrap();
     assert_eq!((r.delete_count, r.insert_count), (2, 0));
     assert_eq!(ids(&db, &[]), vec![2, 3]);
-    let again = db
-        .delete_by_pks("c", "", &PrimaryKeys::Int(vec![1]))
-        .unwrap();
+    let again = db.delete_by_pks("c", "", &PrimaryKeys::Int(vec![1])).unwrap();
     assert_eq!(again.delete_count, 0);
     assert!(again.timestamp > r.timestamp);
-    let err = db
-        .delete_by_pks("c", "", &PrimaryKeys::Str(vec!["x".into()]))
-        .unwrap_err();
+    let err = db.delete_by_pks("c", "", &PrimaryKeys::Str(vec!["x".into()])).unwrap_err();
     assert_eq!(err.status(), Status::SchemaMismatch);
-    let err = db
-        .delete_by_pks("c", "zz", &PrimaryKeys::Int(vec![2]))
-        .unwrap_err();
+    let err = db.delete_by_pks("c", "zz", &PrimaryKeys::Int(vec![2])).unwrap_err();
     assert_eq!(err.status(), Status::NotFound);
     assert_eq!(db.count("c", &[]).unwrap(), 2);
 }
@@ -472,24 +364,12 @@ fn get_returns_request_order_each_key_once_and_honours_partitions() {
     db.create_partition("c", "p").unwrap();
     db.upsert("c", "", seed_columns(&[1, 2], 0.0)).unwrap();
     db.upsert("c", "p", seed_columns(&[3], 0.0)).unwrap();
-    let got = db
-        .get("c", &[], &PrimaryKeys::Int(vec![3, 42, 1, 3]), &["random"])
-        .unwrap();
-    assert_eq!(
-        got.column("ID").unwrap().data(),
-        &veclite::ColumnData::Int64(vec![3, 1])
-    );
+    let got = db.get("c", &[], &PrimaryKeys::Int(vec![3, 42, 1, 3]), &["random"]).unwrap();
+    assert_eq!(got.column("ID").unwrap().data(), &veclite::ColumnData::Int64(vec![3, 1]));
     assert_eq!(got.columns.len(), 2);
-    let only_p = db
-        .get("c", &["p"], &PrimaryKeys::Int(vec![1, 3]), &[])
-        .unwrap();
-    assert_eq!(
-        only_p.column("ID").unwrap().data(),
-        &veclite::ColumnData::Int64(vec![3])
-    );
-    let err = db
-        .get("c", &[], &PrimaryKeys::Int(vec![1]), &["nope"])
-        .unwrap_err();
+    let only_p = db.get("c", &["p"], &PrimaryKeys::Int(vec![1, 3]), &[]).unwrap();
+    assert_eq!(only_p.column("ID").unwrap().data(), &veclite::ColumnData::Int64(vec![3]));
+    let err = db.get("c", &[], &PrimaryKeys::Int(vec![1]), &["nope"]).unwrap_err();
     assert!(err.to_string().contains("field `nope`"), "{err}");
 }
 
@@ -503,9 +383,7 @@ fn iterate_pages_through_a_partition() {
     db.upsert("c", "", seed_columns(&all[20..], 0.0)).unwrap();
     let mut seen = Vec::new();
     for page in 0..5 {
-        let r = db
-            .iterate("c", &[""], &["random"], Some(10), page * 10)
-            .unwrap();
+        let r = db.iterate("c", &[""], &["random"], Some(10), page * 10).unwrap();
         assert_eq!(r.len(), 10);
         if let veclite::ColumnData::Int64(v) = r.column("ID").unwrap().data() {
             seen.extend_from_slice(v);

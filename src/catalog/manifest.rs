@@ -133,18 +133,10 @@ mod tests {
                 id: 1,
                 schema,
                 created_timestamp: 4,
-                partitions: vec![PartitionMeta {
-                    id: 0,
-                    name: "_default".into(),
-                }],
+                partitions: vec![PartitionMeta { id: 0, name: "_default".into() }],
                 next_partition_id: 1,
                 next_segment_id: 3,
-                segments: vec![SegmentMeta {
-                    id: 2,
-                    partition: 0,
-                    rows: 10,
-                    deletes_generation: 1,
-                }],
+                segments: vec![SegmentMeta { id: 2, partition: 0, rows: 10, deletes_generation: 1 }],
                 checkpoint_timestamp: 4,
             }],
         };
@@ -154,15 +146,9 @@ mod tests {
         let n = bytes.len();
         bytes[n - 3] ^= 1;
         std::fs::write(&path, &bytes).unwrap();
-        assert!(matches!(
-            Manifest::read(&path),
-            Err(Error::Corrupted { .. })
-        ));
+        assert!(matches!(Manifest::read(&path), Err(Error::Corrupted { .. })));
         bytes[8] = 7;
         std::fs::write(&path, &bytes).unwrap();
-        assert!(matches!(
-            Manifest::read(&path),
-            Err(Error::UnsupportedFormat { version: 7, .. })
-        ));
+        assert!(matches!(Manifest::read(&path), Err(Error::UnsupportedFormat { version: 7, .. })));
     }
 }

@@ -23,15 +23,8 @@ impl Catalog {
     /// As [`Manifest::read`].
     pub fn open(dir: &Path) -> Result<Catalog> {
         let path = dir.join(manifest::MANIFEST_FILE);
-        let manifest = if path.exists() {
-            Manifest::read(&path)?
-        } else {
-            Manifest::default()
-        };
-        Ok(Catalog {
-            path,
-            manifest: Mutex::new(manifest),
-        })
+        let manifest = if path.exists() { Manifest::read(&path)? } else { Manifest::default() };
+        Ok(Catalog { path, manifest: Mutex::new(manifest) })
     }
 
     /// A copy of the current manifest.
@@ -56,17 +49,12 @@ impl Catalog {
     fn lock(&self) -> std::sync::MutexGuard<'_, Manifest> {
         // A panic while holding the lock cannot leave a half-applied manifest (changes apply to a
         // copy), so a poisoned lock still guards a consistent value.
-        self.manifest
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.manifest.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
 impl From<serde_json::Error> for Error {
     fn from(e: serde_json::Error) -> Self {
-        Error::Corrupted {
-            file: manifest::MANIFEST_FILE.into(),
-            reason: e.to_string(),
-        }
+        Error::Corrupted { file: manifest::MANIFEST_FILE.into(), reason: e.to_string() }
     }
 }

@@ -141,10 +141,7 @@ impl Collection {
     /// Compacts when the automatic triggers fire: a segment with at least
     /// `compaction_deleted_ratio` of its rows deleted, or `compaction_small_segments` small
     /// segments in one partition.
-    pub(super) fn maybe_compact_locked(
-        &self,
-        writer: &mut Writer,
-    ) -> Result<Option<CompactionStats>> {
+    pub(super) fn maybe_compact_locked(&self, writer: &mut Writer) -> Result<Option<CompactionStats>> {
         let due = {
             let state = self.read_state();
             let small = self.small_segment_rows();
@@ -152,33 +149,22 @@ impl Collection {
             let mut due = false;
             for s in state.segments.values() {
                 let deleted = s.deleted.count_ones();
-                due |= s.rows() > 0
-                    && deleted as f64 >= self.options.compaction_deleted_ratio * s.rows() as f64;
+                due |=
+                    s.rows() > 0 && deleted as f64 >= self.options.compaction_deleted_ratio * s.rows() as f64;
                 if s.rows() < small {
                     *small_per_partition.entry(s.partition).or_default() += 1;
                 }
             }
-            due || small_per_partition
-                .values()
-                .any(|&n| n >= self.options.compaction_small_segments)
+            due || small_per_partition.values().any(|&n| n >= self.options.compaction_small_segments)
         };
-        if due {
-            self.compact_locked(writer, false).map(Some)
-        } else {
-            Ok(None)
-        }
+        if due { self.compact_locked(writer, false).map(Some) } else { Ok(None) }
     }
 
     /// Row count under which a sealed segment counts as small: half of what fits the seal
     /// threshold.
     fn small_segment_rows(&self) -> usize {
-        let row_bytes = self
-            .schema
-            .fields
-            .iter()
-            .map(|f| f.dim().map_or(8, |d| d * 4 + 4))
-            .sum::<usize>()
-            + 8;
+        let row_bytes =
+            self.schema.fields.iter().map(|f| f.dim().map_or(8, |d| d * 4 + 4)).sum::<usize>() + 8;
         (self.options.seal_threshold_bytes / row_bytes / 2).max(1)
     }
 
@@ -200,8 +186,7 @@ impl Collection {
                 let deleted = s.deleted.count_ones();
                 let worth = deleted > 0
                     && (explicit
-                        || deleted as f64
-                            >= self.options.compaction_deleted_ratio * s.rows() as f64);
+                        || deleted as f64 >= self.options.compaction_deleted_ratio * s.rows() as f64);
                 if worth || s.rows() < small {
                     groups.entry(s.partition).or_default().push(s);
                 }
@@ -251,12 +236,8 @@ impl Collection {
             let meta = m
                 .collection_mut(self.id)
                 .ok_or_else(|| Error::not_found(ObjectKind::Collection, self.name()))?;
-            let removed: Vec<SegmentMeta> = meta
-                .segments
-                .iter()
-                .filter(|s| inputs.contains(&s.id))
-                .cloned()
-                .collect();
+            let removed: Vec<SegmentMeta> =
+                meta.segments.iter().filter(|s| inputs.contains(&s.id)).cloned().collect();
             meta.segments.retain(|s| !inputs.contains(&s.id));
             for (id, partition, file) in &outputs {
                 meta.segments.push(SegmentMeta {
@@ -310,10 +291,7 @@ impl Collection {
         let _writer = self.writer();
         let mut state = self.write_state();
         if state.partitions.iter().any(|p| p.name == name) {
-            return Err(Error::AlreadyExists {
-                kind: ObjectKind::Partition,
-                name: name.to_owned(),
-            });
+            return Err(Error::AlreadyExists { kind: ObjectKind::Partition, name: name.to_owned() });
         }
         if state.partitions.len() >= MAX_PARTITIONS {
             return Err(Error::InvalidArgument(format!(
@@ -325,10 +303,7 @@ impl Collection {
             let meta = m
                 .collection_mut(self.id)
                 .ok_or_else(|| Error::not_found(ObjectKind::Collection, self.name()))?;
-            let p = PartitionMeta {
-                id: meta.next_partition_id,
-                name: name.to_owned(),
-            };
+            let p = PartitionMeta { id: meta.next_partition_id, name: name.to_owned() };
             meta.next_partition_id += 1;
             meta.partitions.push(p.clone());
             Ok(p)
@@ -343,9 +318,7 @@ impl Collection {
     /// [`Error::NotFound`]; [`Error::InvalidArgument`] for `_default`; I/O.
     pub fn drop_partition(&self, name: &str) -> Result<()> {
         if name == DEFAULT_PARTITION || name.is_empty() {
-            return Err(Error::InvalidArgument(
-                "the default partition `_default` cannot be dropped".into(),
-            ));
+            return Err(Error::InvalidArgument("the default partition `_default` cannot be dropped".into()));
         }
         let mut writer = self.writer();
         let id = self.read_state().partition_id(name, self.name())?;
@@ -356,12 +329,8 @@ impl Collection {
                 .collection_mut(self.id)
                 .ok_or_else(|| Error::not_found(ObjectKind::Collection, self.name()))?;
             meta.partitions.retain(|p| p.id != id);
-            let removed: Vec<SegmentMeta> = meta
-                .segments
-                .iter()
-                .filter(|s| s.partition == id)
-                .cloned()
-                .collect();
+            let removed: Vec<SegmentMeta> =
+                meta.segments.iter().filter(|s| s.partition == id).cloned().collect();
             meta.segments.retain(|s| s.partition != id);
             Ok(removed)
         })?;
@@ -388,11 +357,7 @@ impl Collection {
 
     /// Names of the partitions, `_default` first.
     pub fn list_partitions(&self) -> Vec<String> {
-        self.read_state()
-            .partitions
-            .iter()
-            .map(|p| p.name.clone())
-            .collect()
+        self.read_state().partitions.iter().map(|p| p.name.clone()).collect()
     }
 
     /// Whether partition `name` exists.

@@ -72,19 +72,12 @@ impl State {
         if names.is_empty() {
             return Ok(self.partitions.iter().map(|p| p.id).collect());
         }
-        names
-            .iter()
-            .map(|n| self.partition_id(n, collection))
-            .collect()
+        names.iter().map(|n| self.partition_id(n, collection)).collect()
     }
 
     /// Id of partition `name` (`""` = `_default`).
     pub fn partition_id(&self, name: &str, collection: &str) -> Result<u64> {
-        let name = if name.is_empty() {
-            DEFAULT_PARTITION
-        } else {
-            name
-        };
+        let name = if name.is_empty() { DEFAULT_PARTITION } else { name };
         self.partitions
             .iter()
             .find(|p| p.name == name)
@@ -119,14 +112,8 @@ impl Collection {
         for sm in &meta.segments {
             let path = segment_path(&dir, sm.id);
             let (sealed, identity) = SealedSegment::open(&path, &schema)?;
-            if identity.id != sm.id
-                || identity.partition != sm.partition
-                || sealed.rows() as u64 != sm.rows
-            {
-                return Err(Error::corrupted(
-                    &path,
-                    "segment footer does not match the manifest",
-                ));
+            if identity.id != sm.id || identity.partition != sm.partition || sealed.rows() as u64 != sm.rows {
+                return Err(Error::corrupted(&path, "segment footer does not match the manifest"));
             }
             let rows = sealed.rows();
             let deleted = match sm.deletes_generation {
@@ -142,9 +129,7 @@ impl Collection {
                 deletes_dirty: false,
             };
             let live = segment.live_bitset();
-            state
-                .pk
-                .insert_rows(segment.column(schema.pk_index())?, sm.id, live.iter_ones());
+            state.pk.insert_rows(segment.column(schema.pk_index())?, sm.id, live.iter_ones());
             state.segments.insert(sm.id, segment);
         }
         remove_stray_files(&dir, meta)?;
@@ -166,11 +151,7 @@ impl Collection {
             schema,
             catalog,
             options,
-            writer: Mutex::new(Writer {
-                wal,
-                last_timestamp,
-                poisoned: None,
-            }),
+            writer: Mutex::new(Writer { wal, last_timestamp, poisoned: None }),
             state: RwLock::new(state),
         })
     }
@@ -199,21 +180,15 @@ impl Collection {
         // Writer state is only changed after the operation that could panic has succeeded, so a
         // poisoned lock still guards consistent data; poisoning of the WAL itself is tracked
         // explicitly in `Writer::poisoned`.
-        self.writer
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.writer.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     pub(crate) fn read_state(&self) -> RwLockReadGuard<'_, State> {
-        self.state
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.state.read().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     fn write_state(&self) -> RwLockWriteGuard<'_, State> {
-        self.state
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.state.write().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Makes every acknowledged write durable regardless of the sync policy.

@@ -21,11 +21,7 @@ pub enum PkIndex {
 impl PkIndex {
     /// An empty index for Int64 (`int = true`) or VarChar keys.
     pub fn new(int: bool) -> Self {
-        if int {
-            PkIndex::Int(HashMap::new())
-        } else {
-            PkIndex::Str(HashMap::new())
-        }
+        if int { PkIndex::Int(HashMap::new()) } else { PkIndex::Str(HashMap::new()) }
     }
 
     /// Number of live keys.
@@ -70,10 +66,7 @@ impl PkIndex {
 
     /// Points every key of `keys` to `segment`, rows `base..`.
     pub fn insert_all(&mut self, keys: ColumnRef<'_>, segment: u64, base: usize) {
-        let loc = |i: usize| RowLoc {
-            segment,
-            row: (base + i) as u32,
-        };
+        let loc = |i: usize| RowLoc { segment, row: (base + i) as u32 };
         match (self, keys) {
             (PkIndex::Int(m), ColumnRef::Int64(k)) => {
                 m.reserve(k.len());
@@ -88,16 +81,8 @@ impl PkIndex {
     }
 
     /// Points the keys of the rows `rows` (offsets into `keys`) to `segment`, rows `rows`.
-    pub fn insert_rows(
-        &mut self,
-        keys: ColumnRef<'_>,
-        segment: u64,
-        rows: impl Iterator<Item = usize>,
-    ) {
-        let loc = |r: usize| RowLoc {
-            segment,
-            row: r as u32,
-        };
+    pub fn insert_rows(&mut self, keys: ColumnRef<'_>, segment: u64, rows: impl Iterator<Item = usize>) {
+        let loc = |r: usize| RowLoc { segment, row: r as u32 };
         match (self, keys) {
             (PkIndex::Int(m), ColumnRef::Int64(k)) => m.extend(rows.map(|r| (k[r], loc(r)))),
             (PkIndex::Str(m), c @ ColumnRef::VarChar { .. }) => {

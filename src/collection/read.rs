@@ -90,11 +90,7 @@ impl Collection {
         let state = self.read_state();
         let scope = state.partition_ids(partitions, self.name())?;
         let mut total = 0;
-        for segment in state
-            .segments
-            .values()
-            .filter(|s| scope.contains(&s.partition))
-        {
+        for segment in state.segments.values().filter(|s| scope.contains(&s.partition)) {
             let mut hits = filter.evaluate(segment)?;
             hits.and_not_with(&segment.deleted);
             total += hits.count_ones() as u64;
@@ -121,11 +117,7 @@ impl Collection {
             return Ok(page(all, limit, offset));
         }
         let select = |segment: &Segment| {
-            if filter.is_empty() {
-                Ok(None)
-            } else {
-                filter.evaluate(segment).map(Some)
-            }
+            if filter.is_empty() { Ok(None) } else { filter.evaluate(segment).map(Some) }
         };
         self.scan(partitions, output_fields, limit, offset, &select)
     }
@@ -158,11 +150,7 @@ impl Collection {
         let mut rows = Vec::new();
         let mut skipped = 0;
         let wanted = limit.unwrap_or(usize::MAX);
-        'segments: for segment in state
-            .segments
-            .values()
-            .filter(|s| scope.contains(&s.partition))
-        {
+        'segments: for segment in state.segments.values().filter(|s| scope.contains(&s.partition)) {
             let mut selected = segment.live_bitset();
             if let Some(filter) = select(segment)? {
                 selected.and_with(&filter);
@@ -190,11 +178,7 @@ impl Collection {
     ) -> Result<PrimaryKeys> {
         let pk = self.schema.pk_index();
         let mut keys = ColumnData::empty(self.schema.pk_field().field_type);
-        for segment in state
-            .segments
-            .values()
-            .filter(|s| scope.is_none_or(|p| s.partition == p))
-        {
+        for segment in state.segments.values().filter(|s| scope.is_none_or(|p| s.partition == p)) {
             let mut hits = filter.evaluate(segment)?;
             hits.and_not_with(&segment.deleted);
             keys.extend_from_rows(segment.column(pk)?, hits.iter_ones());

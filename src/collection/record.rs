@@ -86,9 +86,8 @@ impl Record {
     /// [`Error::Corrupted`] (naming `file`) when the bytes are not a valid record.
     pub fn decode(bytes: &[u8], file: &std::path::Path) -> Result<Record> {
         let mut d = Decoder { bytes, pos: 0 };
-        decode_inner(&mut d).ok_or_else(|| {
-            Error::corrupted(file, format!("undecodable WAL record at byte {}", d.pos))
-        })
+        decode_inner(&mut d)
+            .ok_or_else(|| Error::corrupted(file, format!("undecodable WAL record at byte {}", d.pos)))
     }
 }
 
@@ -116,15 +115,7 @@ fn decode_inner(d: &mut Decoder<'_>) -> Option<Record> {
                 columns.push(col);
                 validity.push(valid);
             }
-            Record::Write {
-                timestamp,
-                batch: WriteBatch {
-                    partition,
-                    rows,
-                    columns,
-                    validity,
-                },
-            }
+            Record::Write { timestamp, batch: WriteBatch { partition, rows, columns, validity } }
         }
         2 => {
             let keys = match d.u8()? {
@@ -251,27 +242,15 @@ mod tests {
             columns: vec![
                 ColumnData::Int64(vec![1, 2]),
                 ColumnData::varchar(["a", "bc"]),
-                ColumnData::FloatVector {
-                    dim: 2,
-                    data: vec![0.5, 1.0, 1.5, 2.0],
-                },
+                ColumnData::FloatVector { dim: 2, data: vec![0.5, 1.0, 1.5, 2.0] },
                 ColumnData::Bool(vec![1, 0]),
             ],
             validity: vec![None, Some(vec![1, 0]), None, None],
         };
         let records = [
-            Record::Write {
-                timestamp: 77,
-                batch,
-            },
-            Record::Delete {
-                timestamp: 78,
-                keys: PrimaryKeys::Int(vec![3, 4]),
-            },
-            Record::Delete {
-                timestamp: 79,
-                keys: PrimaryKeys::Str(vec!["x".into(), "".into()]),
-            },
+            Record::Write { timestamp: 77, batch },
+            Record::Delete { timestamp: 78, keys: PrimaryKeys::Int(vec![3, 4]) },
+            Record::Delete { timestamp: 79, keys: PrimaryKeys::Str(vec!["x".into(), "".into()]) },
         ];
         for r in records {
             let bytes = r.encode();

@@ -39,9 +39,7 @@ pub fn validate(schema: &Schema, columns: Vec<Column>, mode: WriteMode) -> Resul
         )));
     }
     if columns.is_empty() {
-        return Err(Error::InvalidArgument(
-            "zero rows: a write needs at least one row".into(),
-        ));
+        return Err(Error::InvalidArgument("zero rows: a write needs at least one row".into()));
     }
     let mut by_field: Vec<Option<Column>> = vec![None; schema.fields.len()];
     let mut rows: Option<(usize, String)> = None;
@@ -55,10 +53,7 @@ pub fn validate(schema: &Schema, columns: Vec<Column>, mode: WriteMode) -> Resul
         };
         let field = &schema.fields[f];
         if by_field[f].is_some() {
-            return Err(Error::SchemaMismatch(format!(
-                "field `{}` is passed twice",
-                field.name
-            )));
+            return Err(Error::SchemaMismatch(format!("field `{}` is passed twice", field.name)));
         }
         let n = check_shape(field, &column)?;
         match &rows {
@@ -75,9 +70,7 @@ pub fn validate(schema: &Schema, columns: Vec<Column>, mode: WriteMode) -> Resul
     }
     let rows = rows.map_or(0, |(n, _)| n);
     if rows == 0 {
-        return Err(Error::InvalidArgument(
-            "zero rows: a write needs at least one row".into(),
-        ));
+        return Err(Error::InvalidArgument("zero rows: a write needs at least one row".into()));
     }
     let pk_index = schema.pk_index();
     if pk.auto_id && by_field[pk_index].is_some() {
@@ -104,10 +97,7 @@ pub fn validate(schema: &Schema, columns: Vec<Column>, mode: WriteMode) -> Resul
     if !pk.auto_id {
         check_unique_keys(&pk.name, batch.columns[pk_index].as_ref())?;
     }
-    Ok(ValidatedBatch {
-        batch,
-        generate_keys: pk.auto_id,
-    })
+    Ok(ValidatedBatch { batch, generate_keys: pk.auto_id })
 }
 
 /// Checks type and dimension; returns the row count.
@@ -121,13 +111,8 @@ fn check_shape(field: &Field, column: &Column) -> Result<usize> {
             data.type_name()
         )));
     }
-    if let (
-        FieldType::FloatVector { dim },
-        ColumnRef::FloatVector {
-            dim: got,
-            data: values,
-        },
-    ) = (field.field_type, data)
+    if let (FieldType::FloatVector { dim }, ColumnRef::FloatVector { dim: got, data: values }) =
+        (field.field_type, data)
     {
         if got != dim as usize {
             return Err(Error::DimensionMismatch(format!(
@@ -256,9 +241,7 @@ fn check_value(field: &Field, view: ColumnRef<'_>, r: usize) -> Result<()> {
 }
 
 fn check_unique_keys(name: &str, keys: ColumnRef<'_>) -> Result<()> {
-    fn first_repeat<K: std::hash::Hash + Eq>(
-        keys: impl Iterator<Item = K>,
-    ) -> Option<(usize, usize)> {
+    fn first_repeat<K: std::hash::Hash + Eq>(keys: impl Iterator<Item = K>) -> Option<(usize, usize)> {
         let mut seen = HashMap::new();
         for (row, key) in keys.enumerate() {
             match seen.entry(key) {

@@ -16,12 +16,7 @@ impl Collection {
     ///
     /// # Errors
     /// Every rule of a write (see [`crate::Database::upsert`]); nothing is written on error.
-    pub fn write(
-        &self,
-        partition: &str,
-        columns: Vec<Column>,
-        mode: WriteMode,
-    ) -> Result<MutationResult> {
+    pub fn write(&self, partition: &str, columns: Vec<Column>, mode: WriteMode) -> Result<MutationResult> {
         let validated = validate::validate(&self.schema, columns, mode)?;
         let mut batch = validated.batch;
         let mut writer = self.writer();
@@ -38,10 +33,7 @@ impl Collection {
         if mode == WriteMode::Insert {
             self.check_new_keys(&keys)?;
         }
-        let record = Record::Write {
-            timestamp: timestamp::next(),
-            batch,
-        };
+        let record = Record::Write { timestamp: timestamp::next(), batch };
         writer.log(&record)?;
         let delete_count = apply(&self.schema, &mut self.write_state(), &record);
         writer.last_timestamp = record.timestamp();
@@ -49,12 +41,7 @@ impl Collection {
             self.seal_locked(&mut writer)?;
             self.maybe_compact_locked(&mut writer)?;
         }
-        Ok(MutationResult::written(
-            keys,
-            delete_count,
-            mode == WriteMode::Upsert,
-            record.timestamp(),
-        ))
+        Ok(MutationResult::written(keys, delete_count, mode == WriteMode::Upsert, record.timestamp()))
     }
 
     /// Deletes the live rows with the given primary keys, restricted to partition `partition`
@@ -75,9 +62,10 @@ impl Collection {
             let mut seen = std::collections::HashSet::new();
             let hits: Vec<usize> = (0..keys.len())
                 .filter(|&i| {
-                    let in_scope = state.pk.get(keys, i).is_some_and(|loc| {
-                        scope.is_none_or(|p| state.segments[&loc.segment].partition == p)
-                    });
+                    let in_scope = state
+                        .pk
+                        .get(keys, i)
+                        .is_some_and(|loc| scope.is_none_or(|p| state.segments[&loc.segment].partition == p));
                     in_scope && seen.insert(keys.get(i))
                 })
                 .collect();
@@ -94,16 +82,12 @@ impl Collection {
     pub fn delete(&self, partition: &str, expr: &str) -> Result<MutationResult> {
         let filter = Filter::parse(expr, &self.schema)?;
         if filter.is_empty() {
-            return Err(Error::InvalidArgument(
-                "delete needs a non-empty filter expression".into(),
-            ));
+            return Err(Error::InvalidArgument("delete needs a non-empty filter expression".into()));
         }
         if let Some(keys) = filter.primary_keys(&self.schema) {
             return self.delete_by_pks(partition, &keys);
         }
-        self.delete_where(partition, |state, scope| {
-            self.matching_keys(state, scope, &filter)
-        })
+        self.delete_where(partition, |state, scope| self.matching_keys(state, scope, &filter))
     }
 
     /// Logs and applies the deletion of the keys `find` selects, atomically with respect to
@@ -119,27 +103,19 @@ impl Collection {
         }
         let found = {
             let state = self.read_state();
-            let scope = if partition.is_empty() {
-                None
-            } else {
-                Some(state.partition_id(partition, self.name())?)
-            };
+            let scope =
+                if partition.is_empty() { None } else { Some(state.partition_id(partition, self.name())?) };
             find(&state, scope)?
         };
         let ts = timestamp::next();
         if found.is_empty() {
             return Ok(MutationResult::deleted(found, ts));
         }
-        let record = Record::Delete {
-            timestamp: ts,
-            keys: found,
-        };
+        let record = Record::Delete { timestamp: ts, keys: found };
         writer.log(&record)?;
         apply(&self.schema, &mut self.write_state(), &record);
         writer.last_timestamp = ts;
-        let Record::Delete { keys, .. } = record else {
-            unreachable!("built above as a delete")
-        };
+        let Record::Delete { keys, .. } = record else { unreachable!("built above as a delete") };
         Ok(MutationResult::deleted(keys, ts))
     }
 
@@ -224,9 +200,7 @@ fn apply_write(schema: &Schema, state: &mut State, batch: &WriteBatch, ts: u64) 
         None => {
             let id = state.next_segment_id;
             state.next_segment_id += 1;
-            state
-                .segments
-                .insert(id, Segment::growing(id, batch.partition, schema));
+            state.segments.insert(id, Segment::growing(id, batch.partition, schema));
             state.growing.insert(batch.partition, id);
             id
         }
@@ -242,8 +216,7 @@ fn apply_write(schema: &Schema, state: &mut State, batch: &WriteBatch, ts: u64) 
             if let (Some(dst), Some(src)) = (&mut g.validity[f], &batch.validity[f]) {
                 dst.extend_from_slice(src);
             }
-            if let (Some(norms), ColumnRef::FloatVector { .. }) = (&mut g.norms[f], column.as_ref())
-            {
+            if let (Some(norms), ColumnRef::FloatVector { .. }) = (&mut g.norms[f], column.as_ref()) {
                 let view = column.as_ref();
                 norms.extend((0..batch.rows).map(|r| vector_norm(view.vector_at(r))));
             }

@@ -33,11 +33,7 @@ pub(crate) fn evaluate(
 ) -> Result<Bitset> {
     let rows = source.num_rows();
     let n = schema.fields.len();
-    let mut inputs = Inputs {
-        rows,
-        columns: vec![None; n],
-        valid: vec![None; n],
-    };
+    let mut inputs = Inputs { rows, columns: vec![None; n], valid: vec![None; n] };
     for &f in fields {
         let field = &schema.fields[f];
         let col = source.column(f)?;
@@ -95,9 +91,7 @@ fn eval(node: &Node, inputs: &Inputs<'_>) -> Bitset {
             acc
         }
         Node::IsNull { field, negated } => {
-            let mut b = inputs.valid[*field]
-                .clone()
-                .unwrap_or_else(|| Bitset::full(inputs.rows));
+            let mut b = inputs.valid[*field].clone().unwrap_or_else(|| Bitset::full(inputs.rows));
             if !negated {
                 b.negate();
             }
@@ -153,12 +147,7 @@ fn pack_slice<T: Copy>(vals: &[T], negate: bool, test: impl Fn(T) -> bool) -> Bi
 }
 
 /// Range test over an integer slice; `lo..=hi` is within `T`'s range (the planner clamps).
-fn int_range<T: Copy + PartialOrd + TryFrom<i64>>(
-    vals: &[T],
-    lo: i64,
-    hi: i64,
-    negate: bool,
-) -> Bitset {
+fn int_range<T: Copy + PartialOrd + TryFrom<i64>>(vals: &[T], lo: i64, hi: i64, negate: bool) -> Bitset {
     match (T::try_from(lo), T::try_from(hi)) {
         (Ok(lo), Ok(hi)) if lo <= hi => pack_slice(vals, negate, |v| v >= lo && v <= hi),
         // Empty range.
@@ -219,9 +208,7 @@ fn leaf(col: ColumnRef<'_>, pred: &Pred) -> Bitset {
                 CmpOp::Ge => strings(c, false, |s| s >= value),
             }
         }
-        (c @ C::VarChar { .. }, Pred::StrIn { set, negate }) => {
-            strings(c, *negate, |s| set.contains(s))
-        }
+        (c @ C::VarChar { .. }, Pred::StrIn { set, negate }) => strings(c, *negate, |s| set.contains(s)),
         (c @ C::VarChar { .. }, Pred::Like { pattern, negate }) => {
             strings(c, *negate, |s| pattern.matches(s))
         }

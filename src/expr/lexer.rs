@@ -105,47 +105,22 @@ pub(crate) fn tokenize(src: &str) -> Result<Vec<Token>> {
                 (Tok::Str(text), len)
             }
             (b'0'..=b'9', _) => lex_number(src, start)?,
-            (b'.', _) if bytes.get(i + 1).is_some_and(u8::is_ascii_digit) => {
-                lex_number(src, start)?
-            }
+            (b'.', _) if bytes.get(i + 1).is_some_and(u8::is_ascii_digit) => lex_number(src, start)?,
             (b'a'..=b'z' | b'A'..=b'Z' | b'_', _) => {
-                let len = bytes[i..]
-                    .iter()
-                    .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
-                    .count();
+                let len = bytes[i..].iter().take_while(|b| b.is_ascii_alphanumeric() || **b == b'_').count();
                 (keyword_or_ident(&src[i..i + len]), len)
             }
             _ => {
                 let ch_len = src[i..].chars().next().map_or(1, char::len_utf8);
-                let span = Span {
-                    start,
-                    end: start + ch_len,
-                };
-                let hint = if c == b'=' {
-                    " (did you mean \"==\"?)"
-                } else {
-                    ""
-                };
-                return Err(syntax_error(
-                    src,
-                    span,
-                    format!("unexpected character{hint}"),
-                ));
+                let span = Span { start, end: start + ch_len };
+                let hint = if c == b'=' { " (did you mean \"==\"?)" } else { "" };
+                return Err(syntax_error(src, span, format!("unexpected character{hint}")));
             }
         };
         i += len;
-        out.push(Token {
-            tok,
-            span: Span { start, end: i },
-        });
+        out.push(Token { tok, span: Span { start, end: i } });
     }
-    out.push(Token {
-        tok: Tok::Eof,
-        span: Span {
-            start: src.len(),
-            end: src.len(),
-        },
-    });
+    out.push(Token { tok: Tok::Eof, span: Span { start: src.len(), end: src.len() } });
     Ok(out)
 }
 
@@ -186,20 +161,11 @@ fn lex_string(src: &str, start: usize) -> Result<(String, usize)> {
                     let code = rest
                         .strip_prefix('{')
                         .and_then(|r| r.split_once('}'))
-                        .and_then(|(hex, _)| {
-                            u32::from_str_radix(hex, 16).ok().map(|v| (v, hex.len()))
-                        });
+                        .and_then(|(hex, _)| u32::from_str_radix(hex, 16).ok().map(|v| (v, hex.len())));
                     let esc_start = start + 1 + off;
                     let bad = |len: usize| {
-                        let span = Span {
-                            start: esc_start,
-                            end: esc_start + len,
-                        };
-                        syntax_error(
-                            src,
-                            span,
-                            "invalid unicode escape, expected \\u{hex}".to_owned(),
-                        )
+                        let span = Span { start: esc_start, end: esc_start + len };
+                        syntax_error(src, span, "invalid unicode escape, expected \\u{hex}".to_owned())
                     };
                     let Some((value, hex_len)) = code else {
                         return Err(bad(2));
@@ -219,15 +185,8 @@ fn lex_string(src: &str, start: usize) -> Result<(String, usize)> {
             c => text.push(c),
         }
     }
-    let span = Span {
-        start,
-        end: src.len(),
-    };
-    Err(syntax_error(
-        src,
-        span,
-        "unterminated string literal".to_owned(),
-    ))
+    let span = Span { start, end: src.len() };
+    Err(syntax_error(src, span, "unterminated string literal".to_owned()))
 }
 
 /// Lexes a number starting at `start`: decimal integers, `0x`/`0o`/`0b` integers, C-style
@@ -256,9 +215,8 @@ fn lex_number(src: &str, start: usize) -> Result<(Tok, usize)> {
     };
     let is_float = radix == 10 && text.bytes().any(|b| matches!(b, b'.' | b'e' | b'E'));
     if is_float {
-        let ok_chars = text
-            .bytes()
-            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'));
+        let ok_chars =
+            text.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'));
         let value: f64 = match text.parse() {
             Ok(v) if ok_chars => v,
             _ => return Err(bad("malformed number")),
@@ -276,8 +234,7 @@ fn lex_number(src: &str, start: usize) -> Result<(Tok, usize)> {
     if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
         return Err(bad("malformed number"));
     }
-    let value =
-        u64::from_str_radix(digits, radix).map_err(|_| bad("integer literal out of range"))?;
+    let value = u64::from_str_radix(digits, radix).map_err(|_| bad("integer literal out of range"))?;
     Ok((Tok::Int(value), len))
 }
 
@@ -293,10 +250,7 @@ mod tests {
     fn operators_keywords_and_spans() {
         let toks = tokenize("a>=1 && !b").unwrap();
         let spans: Vec<_> = toks.iter().map(|t| (t.span.start, t.span.end)).collect();
-        assert_eq!(
-            spans,
-            vec![(0, 1), (1, 3), (3, 4), (5, 7), (8, 9), (9, 10), (10, 10)]
-        );
+        assert_eq!(spans, vec![(0, 1), (1, 3), (3, 4), (5, 7), (8, 9), (9, 10), (10, 10)]);
         assert_eq!(
             kinds("x IN [1] OR y is NOT NULL"),
             vec![
@@ -313,44 +267,21 @@ mod tests {
                 Tok::Eof
             ]
         );
-        assert_eq!(
-            kinds("True fAlse")[..2],
-            [Tok::Bool(true), Tok::Ident("fAlse".into())]
-        );
+        assert_eq!(kinds("True fAlse")[..2], [Tok::Bool(true), Tok::Ident("fAlse".into())]);
     }
 
     #[test]
     fn numbers() {
         assert_eq!(
             kinds("0x1F 0b101 0o17 017 0 42")[..6],
-            [
-                Tok::Int(31),
-                Tok::Int(5),
-                Tok::Int(15),
-                Tok::Int(15),
-                Tok::Int(0),
-                Tok::Int(42)
-            ]
+            [Tok::Int(31), Tok::Int(5), Tok::Int(15), Tok::Int(15), Tok::Int(0), Tok::Int(42)]
         );
         assert_eq!(
             kinds("1.5 .5 2e3 1e-3 3.")[..5],
-            [
-                Tok::Float(1.5),
-                Tok::Float(0.5),
-                Tok::Float(2000.0),
-                Tok::Float(0.001),
-                Tok::Float(3.0)
-            ]
+            [Tok::Float(1.5), Tok::Float(0.5), Tok::Float(2000.0), Tok::Float(0.001), Tok::Float(3.0)]
         );
         assert_eq!(kinds("-5")[..2], [Tok::Minus, Tok::Int(5)]);
-        for bad in [
-            "12abc",
-            "0x",
-            "09",
-            "1e400",
-            "99999999999999999999",
-            "1.2.3",
-        ] {
+        for bad in ["12abc", "0x", "09", "1e400", "99999999999999999999", "1.2.3"] {
             let err = tokenize(bad).unwrap_err().to_string();
             assert!(err.contains("offset 0"), "{bad}: {err}");
         }
@@ -369,14 +300,8 @@ mod tests {
             ]
         );
         let err = tokenize("x == \"abc").unwrap_err().to_string();
-        assert!(
-            err.contains("offset 5") && err.contains("unterminated"),
-            "{err}"
-        );
+        assert!(err.contains("offset 5") && err.contains("unterminated"), "{err}");
         let err = tokenize("x = 1").unwrap_err().to_string();
-        assert!(
-            err.contains("offset 2 (\"=\")") && err.contains("did you mean"),
-            "{err}"
-        );
+        assert!(err.contains("offset 2 (\"=\")") && err.contains("did you mean"), "{err}");
     }
 }

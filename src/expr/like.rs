@@ -44,15 +44,7 @@ impl LikePattern {
             }
         }
         let literal = |ps: &[Piece]| -> Option<Box<[u8]>> {
-            ps.iter()
-                .map(|p| {
-                    if let Piece::Byte(b) = p {
-                        Some(*b)
-                    } else {
-                        None
-                    }
-                })
-                .collect()
+            ps.iter().map(|p| if let Piece::Byte(b) = p { Some(*b) } else { None }).collect()
         };
         let n = pieces.len();
         let starts = pieces.first() == Some(&Piece::AnyRun);
@@ -120,10 +112,7 @@ fn general_match(pieces: &[Piece], text: &[u8]) -> bool {
         p = sp + 1;
         t = next;
     }
-    pieces[p.min(pieces.len())..]
-        .iter()
-        .all(|x| *x == Piece::AnyRun)
-        && t == text.len()
+    pieces[p.min(pieces.len())..].iter().all(|x| *x == Piece::AnyRun) && t == text.len()
 }
 
 #[cfg(test)]
@@ -139,10 +128,7 @@ mod tests {
         assert!(matches!(LikePattern::new("abc"), LikePattern::Exact(_)));
         assert!(matches!(LikePattern::new("ab%"), LikePattern::Prefix(_)));
         assert!(matches!(LikePattern::new("%ab"), LikePattern::Suffix(_)));
-        assert!(matches!(
-            LikePattern::new("%ab%%"),
-            LikePattern::Contains(_)
-        ));
+        assert!(matches!(LikePattern::new("%ab%%"), LikePattern::Contains(_)));
         assert!(matches!(LikePattern::new("%"), LikePattern::Suffix(_)));
         assert!(matches!(LikePattern::new("a_c"), LikePattern::General(_)));
     }

@@ -145,11 +145,7 @@ impl Filter {
     /// gives the byte offset and text of the offending token.
     pub fn parse(expr: &str, schema: &Schema) -> Result<Filter> {
         if expr.trim().is_empty() {
-            return Ok(Filter {
-                root: None,
-                fields: Vec::new(),
-                schema: schema.clone(),
-            });
+            return Ok(Filter { root: None, fields: Vec::new(), schema: schema.clone() });
         }
         let tokens = lexer::tokenize(expr)?;
         let ast = parser::parse(expr, &tokens)?;
@@ -158,11 +154,7 @@ impl Filter {
         collect_fields(&root, &mut fields);
         fields.sort_unstable();
         fields.dedup();
-        Ok(Filter {
-            root: Some(root),
-            fields,
-            schema: schema.clone(),
-        })
+        Ok(Filter { root: Some(root), fields, schema: schema.clone() })
     }
 
     /// Whether this is the empty filter (every row passes).
@@ -199,46 +191,24 @@ impl Filter {
             return None;
         }
         match (schema.fields[*field].field_type, pred) {
-            (
-                FieldType::Int64,
-                Pred::IntRange {
-                    lo,
-                    hi,
-                    negate: false,
-                },
-            ) if lo == hi => Some(PrimaryKeys::Int(vec![*lo])),
+            (FieldType::Int64, Pred::IntRange { lo, hi, negate: false }) if lo == hi => {
+                Some(PrimaryKeys::Int(vec![*lo]))
+            }
             // `pk == 2.5`: a valid filter selecting nothing.
-            (
-                FieldType::Int64,
-                Pred::IntRange {
-                    lo,
-                    hi,
-                    negate: false,
-                },
-            ) if lo > hi => Some(PrimaryKeys::Int(Vec::new())),
-            (
-                FieldType::Int64,
-                Pred::IntIn {
-                    values,
-                    negate: false,
-                },
-            ) => Some(PrimaryKeys::Int(values.clone())),
-            (
-                FieldType::VarChar { .. },
-                Pred::StrCmp {
-                    op: lexer::CmpOp::Eq,
-                    value,
-                },
-            ) => Some(PrimaryKeys::Str(vec![
-                String::from_utf8_lossy(value).into_owned(),
-            ])),
+            (FieldType::Int64, Pred::IntRange { lo, hi, negate: false }) if lo > hi => {
+                Some(PrimaryKeys::Int(Vec::new()))
+            }
+            (FieldType::Int64, Pred::IntIn { values, negate: false }) => {
+                Some(PrimaryKeys::Int(values.clone()))
+            }
+            (FieldType::VarChar { .. }, Pred::StrCmp { op: lexer::CmpOp::Eq, value }) => {
+                Some(PrimaryKeys::Str(vec![String::from_utf8_lossy(value).into_owned()]))
+            }
             (FieldType::VarChar { .. }, Pred::StrIn { set, negate: false }) => {
                 let mut keys: Vec<&[u8]> = set.iter().map(|k| &k[..]).collect();
                 keys.sort_unstable();
                 Some(PrimaryKeys::Str(
-                    keys.into_iter()
-                        .map(|k| String::from_utf8_lossy(k).into_owned())
-                        .collect(),
+                    keys.into_iter().map(|k| String::from_utf8_lossy(k).into_owned()).collect(),
                 ))
             }
             _ => None,

@@ -14,11 +14,7 @@ use crate::error::{Error, Result};
 /// # Errors
 /// `Error::InvalidArgument` naming the offset and text of the unexpected token.
 pub(crate) fn parse(src: &str, tokens: &[Token]) -> Result<Expr> {
-    let mut p = Parser {
-        src,
-        tokens,
-        pos: 0,
-    };
+    let mut p = Parser { src, tokens, pos: 0 };
     let expr = p.or()?;
     if p.peek() != &Tok::Eof {
         let msg = match p.peek() {
@@ -72,11 +68,7 @@ impl Parser<'_> {
             self.bump();
             terms.push(self.and()?);
         }
-        Ok(if terms.len() == 1 {
-            terms.remove(0)
-        } else {
-            Expr::Or(terms)
-        })
+        Ok(if terms.len() == 1 { terms.remove(0) } else { Expr::Or(terms) })
     }
 
     fn and(&mut self) -> Result<Expr> {
@@ -85,11 +77,7 @@ impl Parser<'_> {
             self.bump();
             terms.push(self.unary()?);
         }
-        Ok(if terms.len() == 1 {
-            terms.remove(0)
-        } else {
-            Expr::And(terms)
-        })
+        Ok(if terms.len() == 1 { terms.remove(0) } else { Expr::And(terms) })
     }
 
     fn unary(&mut self) -> Result<Expr> {
@@ -115,10 +103,7 @@ impl Parser<'_> {
     /// A comparison, membership, pattern or null test, a bare field, or a bare boolean.
     fn predicate(&mut self) -> Result<Expr> {
         if let Tok::Ident(name) = self.peek() {
-            let field = Ident {
-                name: name.clone(),
-                span: self.span(),
-            };
+            let field = Ident { name: name.clone(), span: self.span() };
             self.bump();
             return self.field_predicate(field);
         }
@@ -130,26 +115,19 @@ impl Parser<'_> {
             if let LitValue::Bool(b) = lit.value {
                 return Ok(Expr::Const(b));
             }
-            return Err(self.error_here(format!(
-                "expected a comparison operator after \"{}\"",
-                self.text(lit.span)
-            )));
+            return Err(
+                self.error_here(format!("expected a comparison operator after \"{}\"", self.text(lit.span)))
+            );
         };
         let op_span = self.bump().span;
         let field = self.field_after(op_span)?;
-        let first = Expr::Compare {
-            field: field.clone(),
-            op: op.flipped(),
-            op_span,
-            lit,
-        };
+        let first = Expr::Compare { field: field.clone(), op: op.flipped(), op_span, lit };
         let Tok::Cmp(op2) = *self.peek() else {
             return Ok(first);
         };
         let op2_span = self.bump().span;
         let ascending = matches!(op, CmpOp::Lt | CmpOp::Le) && matches!(op2, CmpOp::Lt | CmpOp::Le);
-        let descending =
-            matches!(op, CmpOp::Gt | CmpOp::Ge) && matches!(op2, CmpOp::Gt | CmpOp::Ge);
+        let descending = matches!(op, CmpOp::Gt | CmpOp::Ge) && matches!(op2, CmpOp::Gt | CmpOp::Ge);
         if !ascending && !descending {
             let msg = format!(
                 "a chained range needs two \"<\"/\"<=\" or two \">\"/\">=\", got \"{}\" then \"{}\"",
@@ -159,12 +137,7 @@ impl Parser<'_> {
             return Err(self.error_at(op2_span, msg));
         }
         let lit2 = self.literal_after(op2_span)?;
-        let second = Expr::Compare {
-            field,
-            op: op2,
-            op_span: op2_span,
-            lit: lit2,
-        };
+        let second = Expr::Compare { field, op: op2, op_span: op2_span, lit: lit2 };
         Ok(Expr::And(vec![first, second]))
     }
 
@@ -174,30 +147,17 @@ impl Parser<'_> {
             Tok::Cmp(op) => {
                 let op_span = self.bump().span;
                 let lit = self.literal_after(op_span)?;
-                Ok(Expr::Compare {
-                    field,
-                    op,
-                    op_span,
-                    lit,
-                })
+                Ok(Expr::Compare { field, op, op_span, lit })
             }
             Tok::In => {
                 self.bump();
                 let list = self.list()?;
-                Ok(Expr::In {
-                    field,
-                    list,
-                    negated: false,
-                })
+                Ok(Expr::In { field, list, negated: false })
             }
             Tok::Like => {
                 let like = self.bump().span;
                 let pattern = self.string_after(like)?;
-                Ok(Expr::Like {
-                    field,
-                    pattern,
-                    negated: false,
-                })
+                Ok(Expr::Like { field, pattern, negated: false })
             }
             Tok::Not => {
                 let not = self.bump().span;
@@ -205,20 +165,12 @@ impl Parser<'_> {
                     Tok::In => {
                         self.bump();
                         let list = self.list()?;
-                        Ok(Expr::In {
-                            field,
-                            list,
-                            negated: true,
-                        })
+                        Ok(Expr::In { field, list, negated: true })
                     }
                     Tok::Like => {
                         let like = self.bump().span;
                         let pattern = self.string_after(like)?;
-                        Ok(Expr::Like {
-                            field,
-                            pattern,
-                            negated: true,
-                        })
+                        Ok(Expr::Like { field, pattern, negated: true })
                     }
                     _ => Err(self.error_at(not, "expected \"in\" or \"like\" after \"not\"")),
                 }
@@ -235,14 +187,7 @@ impl Parser<'_> {
                     } else {
                         "expected \"null\" or \"not null\" after \"is\""
                     };
-                    return Err(self.error_at(
-                        if self.peek() == &Tok::Eof {
-                            is
-                        } else {
-                            self.span()
-                        },
-                        msg,
-                    ));
+                    return Err(self.error_at(if self.peek() == &Tok::Eof { is } else { self.span() }, msg));
                 }
                 self.bump();
                 Ok(Expr::IsNull { field, negated })
@@ -276,10 +221,7 @@ impl Parser<'_> {
             let msg = format!("expected a field after \"{}\"", self.text(after));
             return Err(self.error_here(msg));
         };
-        let field = Ident {
-            name: name.clone(),
-            span: self.span(),
-        };
+        let field = Ident { name: name.clone(), span: self.span() };
         self.bump();
         Ok(field)
     }
@@ -289,10 +231,7 @@ impl Parser<'_> {
             let msg = format!("expected a string pattern after \"{}\"", self.text(after));
             return Err(self.error_here(msg));
         };
-        let lit = Lit {
-            value: LitValue::Str(s.clone()),
-            span: self.span(),
-        };
+        let lit = Lit { value: LitValue::Str(s.clone()), span: self.span() };
         self.bump();
         Ok(lit)
     }
@@ -311,17 +250,10 @@ impl Parser<'_> {
             }
             _ => (false, first.clone()),
         };
-        let span = Span {
-            start: first.span.start,
-            end: number.span.end,
-        };
+        let span = Span { start: first.span.start, end: number.span.end };
         let value = match number.tok {
             Tok::Int(mag) => {
-                let v = if negative {
-                    0i128 - i128::from(mag)
-                } else {
-                    i128::from(mag)
-                };
+                let v = if negative { 0i128 - i128::from(mag) } else { i128::from(mag) };
                 let v = i64::try_from(v)
                     .map_err(|_| self.error_at(span, "integer literal out of the Int64 range"))?;
                 LitValue::Int(v)
@@ -347,11 +279,7 @@ impl Parser<'_> {
                 return Ok(items);
             }
             if !self.at_literal() {
-                let msg = if items.is_empty() {
-                    "expected a literal or \"]\""
-                } else {
-                    "expected a literal"
-                };
+                let msg = if items.is_empty() { "expected a literal or \"]\"" } else { "expected a literal" };
                 return Err(self.error_here(msg));
             }
             items.push(self.literal()?);
@@ -361,10 +289,7 @@ impl Parser<'_> {
                 }
                 Tok::RBracket => {}
                 _ => {
-                    let msg = format!(
-                        "expected \",\" or \"]\" in the list opened at offset {}",
-                        open.start
-                    );
+                    let msg = format!("expected \",\" or \"]\" in the list opened at offset {}", open.start);
                     return Err(self.error_here(msg));
                 }
             }
@@ -394,16 +319,9 @@ mod tests {
             Expr::And(v) => format!("and({})", v.iter().map(shape).collect::<Vec<_>>().join(",")),
             Expr::Not(e) => format!("not({})", shape(e)),
             Expr::Compare { field, op, lit, .. } => format!("{}{op:?}{:?}", field.name, lit.value),
-            Expr::In {
-                field,
-                list,
-                negated,
-            } => format!(
-                "{}{}in{}",
-                field.name,
-                if *negated { "!" } else { "" },
-                list.len()
-            ),
+            Expr::In { field, list, negated } => {
+                format!("{}{}in{}", field.name, if *negated { "!" } else { "" }, list.len())
+            }
             Expr::Like { field, negated, .. } => {
                 format!("{}{}like", field.name, if *negated { "!" } else { "" })
             }
@@ -421,41 +339,20 @@ mod tests {
         assert_eq!(shape(&ast("not a and b")), "and(not(a),b)");
         assert_eq!(shape(&ast("!(a || b) && c")), "and(not(or(a,b)),c)");
         assert_eq!(shape(&ast("5 < x")), "xGtInt(5)");
-        assert_eq!(
-            shape(&ast("1 <= x < -2.5")),
-            "and(xGeInt(1),xLtFloat(-2.5))"
-        );
+        assert_eq!(shape(&ast("1 <= x < -2.5")), "and(xGeInt(1),xLtFloat(-2.5))");
         assert_eq!(shape(&ast("9 > x >= 1")), "and(xLtInt(9),xGeInt(1))");
-        assert_eq!(
-            shape(&ast("x not in [] or y in [1,2,] or s not like 'a%'")),
-            "or(x!in0,yin2,s!like)"
-        );
-        assert_eq!(
-            shape(&ast("x IS NOT NULL and y is null")),
-            "and(x!null,ynull)"
-        );
-        assert_eq!(
-            shape(&ast("x == -9223372036854775808")),
-            "xEqInt(-9223372036854775808)"
-        );
+        assert_eq!(shape(&ast("x not in [] or y in [1,2,] or s not like 'a%'")), "or(x!in0,yin2,s!like)");
+        assert_eq!(shape(&ast("x IS NOT NULL and y is null")), "and(x!null,ynull)");
+        assert_eq!(shape(&ast("x == -9223372036854775808")), "xEqInt(-9223372036854775808)");
         assert_eq!(shape(&ast("true")), "true");
     }
 
     #[test]
     fn errors_point_at_the_token() {
         let cases = [
-            (
-                "x ==",
-                "offset 4 (end of input): expected a literal after \"==\"",
-            ),
-            (
-                "x == y",
-                "offset 5 (\"y\"): expected a literal after \"==\" (comparing two fields",
-            ),
-            (
-                "x > 1 < 2",
-                "offset 6 (\"<\"): a comparison chain must have the field in the middle",
-            ),
+            ("x ==", "offset 4 (end of input): expected a literal after \"==\""),
+            ("x == y", "offset 5 (\"y\"): expected a literal after \"==\" (comparing two fields"),
+            ("x > 1 < 2", "offset 6 (\"<\"): a comparison chain must have the field in the middle"),
             ("1 < x > 2", "offset 6 (\">\"): a chained range needs"),
             ("(x > 1", "offset 6 (end of input): expected \")\""),
             ("x > 1)", "offset 5 (\")\"): unmatched"),
@@ -465,18 +362,9 @@ mod tests {
             ("x is nul", "offset 5 (\"nul\"): expected \"null\""),
             ("x like 5", "offset 7 (\"5\"): expected a string pattern"),
             ("and x", "offset 0 (\"and\"): expected a field"),
-            (
-                "5",
-                "offset 1 (end of input): expected a comparison operator after \"5\"",
-            ),
-            (
-                "x == -'a'",
-                "offset 6 (\"'a'\"): expected a number after \"-\"",
-            ),
-            (
-                "x == 9223372036854775808",
-                "offset 5 (\"9223372036854775808\"): integer literal out",
-            ),
+            ("5", "offset 1 (end of input): expected a comparison operator after \"5\""),
+            ("x == -'a'", "offset 6 (\"'a'\"): expected a number after \"-\""),
+            ("x == 9223372036854775808", "offset 5 (\"9223372036854775808\"): integer literal out"),
             ("a b", "offset 2 (\"b\"): expected \"and\""),
         ];
         for (src, want) in cases {

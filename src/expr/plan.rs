@@ -50,10 +50,7 @@ pub(crate) enum Pred {
     /// VarChar: byte-wise (code point order) comparison with `value`.
     StrCmp { op: CmpOp, value: Box<[u8]> },
     /// VarChar: `v` in a set.
-    StrIn {
-        set: HashSet<Box<[u8]>>,
-        negate: bool,
-    },
+    StrIn { set: HashSet<Box<[u8]>>, negate: bool },
     /// VarChar: `like` pattern.
     Like { pattern: LikePattern, negate: bool },
 }
@@ -95,22 +92,10 @@ impl Planner<'_> {
         let ty = self.schema.fields[index].field_type;
         let kind = match ty {
             FieldType::Bool => Kind::Bool,
-            FieldType::Int8 => Kind::Int {
-                min: i8::MIN.into(),
-                max: i8::MAX.into(),
-            },
-            FieldType::Int16 => Kind::Int {
-                min: i16::MIN.into(),
-                max: i16::MAX.into(),
-            },
-            FieldType::Int32 => Kind::Int {
-                min: i32::MIN.into(),
-                max: i32::MAX.into(),
-            },
-            FieldType::Int64 => Kind::Int {
-                min: i64::MIN,
-                max: i64::MAX,
-            },
+            FieldType::Int8 => Kind::Int { min: i8::MIN.into(), max: i8::MAX.into() },
+            FieldType::Int16 => Kind::Int { min: i16::MIN.into(), max: i16::MAX.into() },
+            FieldType::Int32 => Kind::Int { min: i32::MIN.into(), max: i32::MAX.into() },
+            FieldType::Int64 => Kind::Int { min: i64::MIN, max: i64::MAX },
             FieldType::Float => Kind::Float32,
             FieldType::Double => Kind::Float64,
             FieldType::VarChar { .. } => Kind::Str,
@@ -127,12 +112,8 @@ impl Planner<'_> {
     }
 
     fn mismatch(&self, ident: &Ident, ty: FieldType, lit: &Lit) -> Error {
-        let msg = format!(
-            "field `{}` is {} and cannot be compared with {}",
-            ident.name,
-            ty.describe(),
-            lit.kind()
-        );
+        let msg =
+            format!("field `{}` is {} and cannot be compared with {}", ident.name, ty.describe(), lit.kind());
         self.err(lit.span, msg)
     }
 
@@ -142,18 +123,12 @@ impl Planner<'_> {
             Expr::Not(inner) => Node::Not(Box::new(self.node(inner)?)),
             Expr::Or(terms) => Node::Or(terms.iter().map(|t| self.node(t)).collect::<Result<_>>()?),
             Expr::And(terms) => {
-                let nodes = terms
-                    .iter()
-                    .map(|t| self.node(t))
-                    .collect::<Result<Vec<_>>>()?;
+                let nodes = terms.iter().map(|t| self.node(t)).collect::<Result<Vec<_>>>()?;
                 Node::And(merge_ranges(nodes))
             }
             Expr::IsNull { field, negated } => {
                 let (index, _, _) = self.field(field)?;
-                Node::IsNull {
-                    field: index,
-                    negated: *negated,
-                }
+                Node::IsNull { field: index, negated: *negated }
             }
             Expr::Field(ident) => {
                 let (index, ty, kind) = self.field(ident)?;
@@ -165,56 +140,30 @@ impl Planner<'_> {
                     );
                     return Err(self.err(ident.span, msg));
                 }
-                Node::Leaf {
-                    field: index,
-                    pred: Pred::Bool {
-                        on_true: true,
-                        on_false: false,
-                    },
-                }
+                Node::Leaf { field: index, pred: Pred::Bool { on_true: true, on_false: false } }
             }
-            Expr::Compare {
-                field,
-                op,
-                op_span,
-                lit,
-            } => {
+            Expr::Compare { field, op, op_span, lit } => {
                 let (index, ty, kind) = self.field(field)?;
                 let pred = self.compare(field, ty, kind, *op, *op_span, lit)?;
                 Node::Leaf { field: index, pred }
             }
-            Expr::In {
-                field,
-                list,
-                negated,
-            } => {
+            Expr::In { field, list, negated } => {
                 let (index, ty, kind) = self.field(field)?;
                 let pred = self.membership(field, ty, kind, list, *negated)?;
                 Node::Leaf { field: index, pred }
             }
-            Expr::Like {
-                field,
-                pattern,
-                negated,
-            } => {
+            Expr::Like { field, pattern, negated } => {
                 let (index, ty, kind) = self.field(field)?;
                 let LitValue::Str(text) = &pattern.value else {
                     return Err(self.mismatch(field, ty, pattern));
                 };
                 if !matches!(kind, Kind::Str) {
-                    let msg = format!(
-                        "`like` needs a VarChar field, `{}` is {}",
-                        field.name,
-                        ty.describe()
-                    );
+                    let msg = format!("`like` needs a VarChar field, `{}` is {}", field.name, ty.describe());
                     return Err(self.err(field.span, msg));
                 }
                 Node::Leaf {
                     field: index,
-                    pred: Pred::Like {
-                        pattern: LikePattern::new(text),
-                        negate: *negated,
-                    },
+                    pred: Pred::Like { pattern: LikePattern::new(text), negate: *negated },
                 }
             }
         })
@@ -230,34 +179,23 @@ impl Planner<'_> {
         lit: &Lit,
     ) -> Result<Pred> {
         match (kind, &lit.value) {
-            (Kind::Int { min, max }, LitValue::Int(v)) => {
-                Ok(int_range(op, Bound::Int(*v), min, max))
-            }
-            (Kind::Int { min, max }, LitValue::Float(v)) => {
-                Ok(int_range(op, Bound::Float(*v), min, max))
-            }
+            (Kind::Int { min, max }, LitValue::Int(v)) => Ok(int_range(op, Bound::Int(*v), min, max)),
+            (Kind::Int { min, max }, LitValue::Float(v)) => Ok(int_range(op, Bound::Float(*v), min, max)),
             (Kind::Float64, LitValue::Int(v)) => Ok(float_range(op, *v as f64, false)),
             (Kind::Float64, LitValue::Float(v)) => Ok(float_range(op, *v, false)),
             (Kind::Float32, LitValue::Int(v)) => Ok(float_range(op, f64::from(*v as f32), true)),
             (Kind::Float32, LitValue::Float(v)) => Ok(float_range(op, f64::from(*v as f32), true)),
             (Kind::Bool, LitValue::Bool(b)) => match op {
-                CmpOp::Eq => Ok(Pred::Bool {
-                    on_true: *b,
-                    on_false: !*b,
-                }),
-                CmpOp::Ne => Ok(Pred::Bool {
-                    on_true: !*b,
-                    on_false: *b,
-                }),
+                CmpOp::Eq => Ok(Pred::Bool { on_true: *b, on_false: !*b }),
+                CmpOp::Ne => Ok(Pred::Bool { on_true: !*b, on_false: *b }),
                 _ => {
                     let msg = format!("field `{}` is Bool: only == and != apply", ident.name);
                     Err(self.err(op_span, msg))
                 }
             },
-            (Kind::Str, LitValue::Str(s)) => Ok(Pred::StrCmp {
-                op,
-                value: s.as_bytes().to_vec().into_boxed_slice(),
-            }),
+            (Kind::Str, LitValue::Str(s)) => {
+                Ok(Pred::StrCmp { op, value: s.as_bytes().to_vec().into_boxed_slice() })
+            }
             _ => Err(self.mismatch(ident, ty, lit)),
         }
     }
@@ -299,11 +237,7 @@ impl Planner<'_> {
                         LitValue::Float(f) => f,
                         _ => return Err(self.mismatch(ident, ty, lit)),
                     };
-                    let v = if matches!(kind, Kind::Float32) {
-                        f64::from(v as f32)
-                    } else {
-                        v
-                    };
+                    let v = if matches!(kind, Kind::Float32) { f64::from(v as f32) } else { v };
                     values.push(v + 0.0);
                 }
                 values.sort_unstable_by(f64::total_cmp);
@@ -319,10 +253,7 @@ impl Planner<'_> {
                         _ => return Err(self.mismatch(ident, ty, lit)),
                     }
                 }
-                Ok(Pred::Bool {
-                    on_true: on_true != negate,
-                    on_false: on_false != negate,
-                })
+                Ok(Pred::Bool { on_true: on_true != negate, on_false: on_false != negate })
             }
             Kind::Str => {
                 let mut set = HashSet::with_capacity(list.len());
@@ -373,34 +304,18 @@ fn int_range(op: CmpOp, bound: Bound, min: i64, max: i64) -> Pred {
     };
     let lo = lo.max(i128::from(min));
     let hi = hi.min(i128::from(max));
-    let (lo, hi) = if lo > hi {
-        (1, 0)
-    } else {
-        (lo as i64, hi as i64)
-    };
-    Pred::IntRange {
-        lo,
-        hi,
-        negate: op == CmpOp::Ne,
-    }
+    let (lo, hi) = if lo > hi { (1, 0) } else { (lo as i64, hi as i64) };
+    Pred::IntRange { lo, hi, negate: op == CmpOp::Ne }
 }
 
 /// `v op bound` over floats as an inclusive range; strict bounds step to the next float (in
 /// `f32` for Float fields), which is exact because stored values are never NaN.
 fn float_range(op: CmpOp, v: f64, single: bool) -> Pred {
     let up = |x: f64| {
-        if single {
-            f64::from((x as f32).next_up())
-        } else {
-            x.next_up()
-        }
+        if single { f64::from((x as f32).next_up()) } else { x.next_up() }
     };
     let down = |x: f64| {
-        if single {
-            f64::from((x as f32).next_down())
-        } else {
-            x.next_down()
-        }
+        if single { f64::from((x as f32).next_down()) } else { x.next_down() }
     };
     let (lo, hi) = match op {
         CmpOp::Eq | CmpOp::Ne => (v, v),
@@ -409,11 +324,7 @@ fn float_range(op: CmpOp, v: f64, single: bool) -> Pred {
         CmpOp::Gt => (up(v), f64::INFINITY),
         CmpOp::Ge => (v, f64::INFINITY),
     };
-    Pred::FloatRange {
-        lo,
-        hi,
-        negate: op == CmpOp::Ne,
-    }
+    Pred::FloatRange { lo, hi, negate: op == CmpOp::Ne }
 }
 
 /// Intersects plain (non-negated) range leaves on the same field inside one `and`, so chained
@@ -423,47 +334,15 @@ fn merge_ranges(nodes: Vec<Node>) -> Vec<Node> {
     for node in nodes {
         let merged = out.iter_mut().any(|prev| match (prev, &node) {
             (
-                Node::Leaf {
-                    field: f1,
-                    pred:
-                        Pred::IntRange {
-                            lo,
-                            hi,
-                            negate: false,
-                        },
-                },
-                Node::Leaf {
-                    field: f2,
-                    pred:
-                        Pred::IntRange {
-                            lo: lo2,
-                            hi: hi2,
-                            negate: false,
-                        },
-                },
+                Node::Leaf { field: f1, pred: Pred::IntRange { lo, hi, negate: false } },
+                Node::Leaf { field: f2, pred: Pred::IntRange { lo: lo2, hi: hi2, negate: false } },
             ) if f1 == f2 => {
                 (*lo, *hi) = ((*lo).max(*lo2), (*hi).min(*hi2));
                 true
             }
             (
-                Node::Leaf {
-                    field: f1,
-                    pred:
-                        Pred::FloatRange {
-                            lo,
-                            hi,
-                            negate: false,
-                        },
-                },
-                Node::Leaf {
-                    field: f2,
-                    pred:
-                        Pred::FloatRange {
-                            lo: lo2,
-                            hi: hi2,
-                            negate: false,
-                        },
-                },
+                Node::Leaf { field: f1, pred: Pred::FloatRange { lo, hi, negate: false } },
+                Node::Leaf { field: f2, pred: Pred::FloatRange { lo: lo2, hi: hi2, negate: false } },
             ) if f1 == f2 => {
                 (*lo, *hi) = ((*lo).max(*lo2), (*hi).min(*hi2));
                 true

@@ -25,8 +25,5 @@ pub(crate) fn syntax_error(src: &str, span: Span, message: String) -> Error {
     } else {
         format!("{text:?}")
     };
-    Error::InvalidArgument(format!(
-        "filter error at offset {} ({token}): {message}",
-        span.start
-    ))
+    Error::InvalidArgument(format!("filter error at offset {} ({token}): {message}", span.start))
 }

@@ -70,10 +70,7 @@ pub fn read_deletes(path: &Path, segment: u64, rows: usize) -> Result<Bitset> {
     if words.len() != rows.div_ceil(64) * 8 {
         return Err(bad("wrong number of bitmap words"));
     }
-    Ok(Bitset::from_words(
-        bytemuck::pod_collect_to_vec(words),
-        rows,
-    ))
+    Ok(Bitset::from_words(bytemuck::pod_collect_to_vec(words), rows))
 }
 
 #[cfg(test)]
@@ -93,9 +90,6 @@ mod tests {
         let mut bytes = std::fs::read(&path).unwrap();
         bytes[40] ^= 1;
         std::fs::write(&path, &bytes).unwrap();
-        assert!(matches!(
-            read_deletes(&path, 3, 100),
-            Err(Error::Corrupted { .. })
-        ));
+        assert!(matches!(read_deletes(&path, 3, 100), Err(Error::Corrupted { .. })));
     }
 }

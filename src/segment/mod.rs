@@ -34,21 +34,9 @@ impl SegmentColumns {
     pub fn new(schema: &Schema) -> Self {
         SegmentColumns {
             timestamps: Vec::new(),
-            columns: schema
-                .fields
-                .iter()
-                .map(|f| ColumnData::empty(f.field_type))
-                .collect(),
-            validity: schema
-                .fields
-                .iter()
-                .map(|f| f.nullable.then(Vec::new))
-                .collect(),
-            norms: schema
-                .fields
-                .iter()
-                .map(|f| f.field_type.is_vector().then(Vec::new))
-                .collect(),
+            columns: schema.fields.iter().map(|f| ColumnData::empty(f.field_type)).collect(),
+            validity: schema.fields.iter().map(|f| f.nullable.then(Vec::new)).collect(),
+            norms: schema.fields.iter().map(|f| f.field_type.is_vector().then(Vec::new)).collect(),
         }
     }
 
@@ -60,18 +48,9 @@ impl SegmentColumns {
     /// Approximate memory held, in bytes.
     pub fn byte_size(&self) -> usize {
         self.timestamps.len() * 8
-            + self
-                .columns
-                .iter()
-                .map(ColumnData::byte_size)
-                .sum::<usize>()
+            + self.columns.iter().map(ColumnData::byte_size).sum::<usize>()
             + self.validity.iter().flatten().map(Vec::len).sum::<usize>()
-            + self
-                .norms
-                .iter()
-                .flatten()
-                .map(|n| n.len() * 4)
-                .sum::<usize>()
+            + self.norms.iter().flatten().map(|n| n.len() * 4).sum::<usize>()
     }
 
     /// Appends the given rows of `src` (same schema), in order.

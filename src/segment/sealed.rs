@@ -67,9 +67,7 @@ impl SealedSegment {
             });
         }
         let footer_len = read_u32(b, b.len() - 16) as usize;
-        if footer_len < format::META_LEN + format::TRAILER_LEN
-            || footer_len > b.len() - format::HEADER_LEN
-        {
+        if footer_len < format::META_LEN + format::TRAILER_LEN || footer_len > b.len() - format::HEADER_LEN {
             return Err(bad("footer length out of range"));
         }
         let footer_start = b.len() - footer_len;
@@ -78,12 +76,9 @@ impl SealedSegment {
         if crc32c::crc32c(&b[footer_start..meta_start + 28]) != stored_crc {
             return Err(bad("footer checksum mismatch"));
         }
-        let identity = SegmentIdentity {
-            id: read_u64(b, meta_start),
-            partition: read_u64(b, meta_start + 8),
-        };
-        let rows = usize::try_from(read_u64(b, meta_start + 16))
-            .map_err(|_| bad("row count too large"))?;
+        let identity =
+            SegmentIdentity { id: read_u64(b, meta_start), partition: read_u64(b, meta_start + 8) };
+        let rows = usize::try_from(read_u64(b, meta_start + 16)).map_err(|_| bad("row count too large"))?;
         let n_blocks = read_u32(b, meta_start + 24) as usize;
         if footer_start + n_blocks * format::ENTRY_LEN != meta_start {
             return Err(bad("block directory size does not match its count"));
@@ -92,10 +87,7 @@ impl SealedSegment {
         let mut index = HashMap::new();
         for (i, e) in entries.iter().enumerate() {
             let kind = BlockKind::from_u16(e.kind).ok_or_else(|| bad("unknown block kind"))?;
-            let end = e
-                .offset
-                .checked_add(e.len)
-                .ok_or_else(|| bad("block range overflows"))?;
+            let end = e.offset.checked_add(e.len).ok_or_else(|| bad("block range overflows"))?;
             if !(e.offset as usize).is_multiple_of(format::ALIGN) || end > footer_start as u64 {
                 return Err(bad("block lies outside the data area or is misaligned"));
             }
@@ -146,12 +138,10 @@ impl SealedSegment {
     }
 
     fn block_index(&self, kind: BlockKind, field: u16) -> Result<usize> {
-        self.index.get(&(kind, field)).copied().ok_or_else(|| {
-            Error::corrupted(
-                &self.path,
-                format!("missing {kind:?} block of field {field}"),
-            )
-        })
+        self.index
+            .get(&(kind, field))
+            .copied()
+            .ok_or_else(|| Error::corrupted(&self.path, format!("missing {kind:?} block of field {field}")))
     }
 
     fn expect(&self, kind: BlockKind, field: u16, len: u64) -> Result<()> {
@@ -159,10 +149,7 @@ impl SealedSegment {
         if self.entries[i].len != len {
             return Err(Error::corrupted(
                 &self.path,
-                format!(
-                    "{kind:?} block of field {field} has {} bytes, expected {len}",
-                    self.entries[i].len
-                ),
+                format!("{kind:?} block of field {field} has {} bytes, expected {len}", self.entries[i].len),
             ));
         }
         Ok(())
@@ -177,11 +164,7 @@ impl SealedSegment {
         } else {
             Err(Error::corrupted(
                 &self.path,
-                format!(
-                    "checksum mismatch in {:?} block of field {}",
-                    BlockKind::from_u16(e.kind),
-                    e.field
-                ),
+                format!("checksum mismatch in {:?} block of field {}", BlockKind::from_u16(e.kind), e.field),
             ))
         }
     }
@@ -192,9 +175,7 @@ impl SealedSegment {
     }
 
     fn typed<T: FixedWidth>(&self, field: u16) -> Result<ColumnRef<'_>> {
-        Ok(T::column_ref(
-            self.cast(self.block_index(BlockKind::Values, field)?)?,
-        ))
+        Ok(T::column_ref(self.cast(self.block_index(BlockKind::Values, field)?)?))
     }
 
     /// Number of rows.
@@ -294,10 +275,7 @@ mod tests {
                 ColumnData::Int64(vec![7, 8]),
                 ColumnData::varchar(["ab", ""]),
                 ColumnData::Bool(vec![1, 0]),
-                ColumnData::FloatVector {
-                    dim: 3,
-                    data: vec![1.0, 2.0, 2.0, 0.0, 0.0, 1.0],
-                },
+                ColumnData::FloatVector { dim: 3, data: vec![1.0, 2.0, 2.0, 0.0, 0.0, 1.0] },
             ],
             validity: vec![None, Some(vec![1, 0]), None, None],
             norms: vec![None, None, None, Some(vec![3.0, 1.0])],
@@ -310,13 +288,7 @@ mod tests {
         let path = dir.path().join("s1.seg");
         write_segment(&path, 1, 9, &rows()).unwrap();
         let (seg, id) = SealedSegment::open(&path, &schema()).unwrap();
-        assert_eq!(
-            id,
-            SegmentIdentity {
-                id: 1,
-                partition: 9
-            }
-        );
+        assert_eq!(id, SegmentIdentity { id: 1, partition: 9 });
         assert_eq!(seg.rows(), 2);
         let r = rows();
         for f in 0..4 {
@@ -326,11 +298,7 @@ mod tests {
         assert_eq!(seg.norms(3).unwrap(), &[3.0, 1.0]);
         assert_eq!(seg.timestamps().unwrap(), &[10, 11]);
         if let ColumnRef::FloatVector { data, .. } = seg.column(3).unwrap() {
-            assert_eq!(
-                data.as_ptr() as usize % 64,
-                0,
-                "vectors are 64-byte aligned"
-            );
+            assert_eq!(data.as_ptr() as usize % 64, 0, "vectors are 64-byte aligned");
         }
     }
 
@@ -358,11 +326,7 @@ mod tests {
                 Ok(()) => {
                     let (seg, _) = SealedSegment::open(&p, &schema()).unwrap();
                     for f in 0..4 {
-                        assert_eq!(
-                            seg.column(f).unwrap(),
-                            rows().columns[f].as_ref(),
-                            "flip at {at}"
-                        );
+                        assert_eq!(seg.column(f).unwrap(), rows().columns[f].as_ref(), "flip at {at}");
                     }
                 }
                 Err(e) => assert!(

@@ -19,45 +19,28 @@ use crate::storage::fs;
 pub fn write_segment(path: &Path, id: u64, partition: u64, rows: &SegmentColumns) -> Result<()> {
     let tmp = path.with_extension("seg.tmp");
     let file = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
-    let mut w = BlockWriter {
-        out: BufWriter::with_capacity(1 << 20, file),
-        pos: 0,
-        entries: Vec::new(),
-    };
+    let mut w = BlockWriter { out: BufWriter::with_capacity(1 << 20, file), pos: 0, entries: Vec::new() };
     let io = |e| Error::io(&tmp, e);
     w.raw(&format::header()).map_err(io)?;
-    w.block(
-        BlockKind::Timestamps,
-        0,
-        bytemuck::cast_slice(&rows.timestamps),
-    )
-    .map_err(io)?;
+    w.block(BlockKind::Timestamps, 0, bytemuck::cast_slice(&rows.timestamps)).map_err(io)?;
     for (f, column) in rows.columns.iter().enumerate() {
-        let field =
-            u16::try_from(f).map_err(|_| Error::SchemaMismatch("more than 65535 fields".into()))?;
+        let field = u16::try_from(f).map_err(|_| Error::SchemaMismatch("more than 65535 fields".into()))?;
         match column.as_ref() {
             ColumnRef::VarChar { offsets, bytes } => {
-                w.block(BlockKind::Offsets, field, bytemuck::cast_slice(offsets))
-                    .map_err(io)?;
+                w.block(BlockKind::Offsets, field, bytemuck::cast_slice(offsets)).map_err(io)?;
                 w.block(BlockKind::Bytes, field, bytes).map_err(io)?;
             }
-            values => w
-                .block(BlockKind::Values, field, fixed_bytes(values))
-                .map_err(io)?,
+            values => w.block(BlockKind::Values, field, fixed_bytes(values)).map_err(io)?,
         }
         if let Some(v) = &rows.validity[f] {
             w.block(BlockKind::Validity, field, v).map_err(io)?;
         }
         if let Some(n) = &rows.norms[f] {
-            w.block(BlockKind::Norms, field, bytemuck::cast_slice(n))
-                .map_err(io)?;
+            w.block(BlockKind::Norms, field, bytemuck::cast_slice(n)).map_err(io)?;
         }
     }
     w.footer(id, partition, rows.rows() as u64).map_err(io)?;
-    let file = w
-        .out
-        .into_inner()
-        .map_err(|e| Error::io(&tmp, e.into_error()))?;
+    let file = w.out.into_inner().map_err(|e| Error::io(&tmp, e.into_error()))?;
     file.sync_all().map_err(io)?;
     drop(file);
     std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))?;

@@ -36,10 +36,7 @@ pub fn sync_parent(path: &Path) -> Result<()> {
 /// # Errors
 /// [`Error::Io`] for the directory.
 pub fn sync_dir(dir: &Path) -> Result<()> {
-    let d = OpenOptions::new()
-        .read(true)
-        .open(dir)
-        .map_err(|e| Error::io(dir, e))?;
+    let d = OpenOptions::new().read(true).open(dir).map_err(|e| Error::io(dir, e))?;
     d.sync_all().map_err(|e| Error::io(dir, e))
 }
 

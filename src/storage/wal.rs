@@ -54,13 +54,8 @@ impl Wal {
     /// header of another version.
     pub fn open(path: &Path, policy: SyncPolicy) -> Result<(Wal, Vec<Vec<u8>>)> {
         let io = |e| Error::io(path, e);
-        let mut file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .read(true)
-            .write(true)
-            .open(path)
-            .map_err(io)?;
+        let mut file =
+            OpenOptions::new().create(true).truncate(false).read(true).write(true).open(path).map_err(io)?;
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes).map_err(io)?;
         let mut records = Vec::new();
@@ -86,13 +81,7 @@ impl Wal {
             pos as u64
         };
         file.seek(SeekFrom::Start(valid_len)).map_err(io)?;
-        let wal = Wal {
-            file,
-            path: path.to_owned(),
-            policy,
-            last_sync: Instant::now(),
-            len: valid_len,
-        };
+        let wal = Wal { file, path: path.to_owned(), policy, last_sync: Instant::now(), len: valid_len };
         Ok((wal, records))
     }
 
@@ -103,10 +92,7 @@ impl Wal {
     /// must stop writing (the database becomes poisoned).
     pub fn append(&mut self, payload: &[u8]) -> Result<()> {
         let len = u32::try_from(payload.len()).map_err(|_| {
-            Error::InvalidArgument(format!(
-                "batch of {} bytes exceeds the 4 GiB record limit",
-                payload.len()
-            ))
+            Error::InvalidArgument(format!("batch of {} bytes exceeds the 4 GiB record limit", payload.len()))
         })?;
         let mut frame = [0u8; FRAME_LEN];
         frame[..4].copy_from_slice(&len.to_le_bytes());
@@ -127,9 +113,7 @@ impl Wal {
     /// # Errors
     /// [`Error::Io`].
     pub fn sync(&mut self) -> Result<()> {
-        self.file
-            .sync_data()
-            .map_err(|e| Error::io(&self.path, e))?;
+        self.file.sync_data().map_err(|e| Error::io(&self.path, e))?;
         self.last_sync = Instant::now();
         Ok(())
     }
@@ -161,10 +145,7 @@ fn header() -> [u8; HEADER_LEN as usize] {
 
 fn check_header(path: &Path, h: &[u8]) -> Result<()> {
     if &h[..8] != MAGIC {
-        return Err(Error::corrupted(
-            path,
-            "not a veclite write-ahead log (bad magic)",
-        ));
+        return Err(Error::corrupted(path, "not a veclite write-ahead log (bad magic)"));
     }
     let version = u32::from_le_bytes([h[8], h[9], h[10], h[11]]);
     if version != WAL_VERSION {
@@ -242,14 +223,8 @@ mod tests {
         h[8] = 99;
         std::fs::write(&path, h).unwrap();
         let err = Wal::open(&path, SyncPolicy::None).unwrap_err();
-        assert!(
-            matches!(err, Error::UnsupportedFormat { version: 99, .. }),
-            "{err}"
-        );
+        assert!(matches!(err, Error::UnsupportedFormat { version: 99, .. }), "{err}");
         std::fs::write(&path, b"garbage-garbage-garbage").unwrap();
-        assert!(matches!(
-            Wal::open(&path, SyncPolicy::None).unwrap_err(),
-            Error::Corrupted { .. }
-        ));
+        assert!(matches!(Wal::open(&path, SyncPolicy::None).unwrap_err(), Error::Corrupted { .. }));
     }
 }

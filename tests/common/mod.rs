@@ -20,11 +20,7 @@ pub fn rich_schema(name: &str) -> Schema {
         .field(Field::new("flag", FieldType::Bool).nullable(true))
         .field(Field::new("i8", FieldType::Int8).default_value(Value::Int(-1)))
         .field(Field::new("i16", FieldType::Int16).nullable(true))
-        .field(
-            Field::new("i32", FieldType::Int32)
-                .nullable(true)
-                .default_value(Value::Int(7)),
-        )
+        .field(Field::new("i32", FieldType::Int32).nullable(true).default_value(Value::Int(7)))
         .field(Field::new("f", FieldType::Float).nullable(true))
         .field(
             Field::new("title", FieldType::VarChar { max_length: 5 })
@@ -39,16 +35,11 @@ pub fn rich_schema(name: &str) -> Schema {
 pub fn seed_columns(ids: &[i64], bump: f64) -> Vec<Column> {
     vec![
         Column::int64("ID", ids.to_vec()),
-        Column::double(
-            "random",
-            ids.iter().map(|&i| i as f64 / 10.0 + bump).collect(),
-        ),
+        Column::double("random", ids.iter().map(|&i| i as f64 / 10.0 + bump).collect()),
         Column::float_vector(
             "embeddings",
             8,
-            ids.iter()
-                .flat_map(|&i| (0..8).map(move |j| (i + j) as f32 + bump as f32))
-                .collect(),
+            ids.iter().flat_map(|&i| (0..8).map(move |j| (i + j) as f32 + bump as f32)).collect(),
         ),
     ]
 }
