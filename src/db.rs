@@ -7,6 +7,8 @@ use std::sync::{Arc, RwLock, RwLockReadGuard};
 use crate::catalog::{Catalog, CollectionMeta, PartitionMeta};
 use crate::collection::{Collection, WriteMode, collection_dir};
 use crate::column::{Column, PrimaryKeys};
+use crate::context::Context;
+use crate::search::{SearchHits, SearchRequest};
 use crate::error::{Error, ObjectKind, Result};
 use crate::result::{MutationResult, QueryResult};
 use crate::schema::{DEFAULT_PARTITION, Schema};
@@ -393,6 +395,19 @@ impl Database {
         offset: usize,
     ) -> Result<QueryResult> {
         self.with_collection(collection, |c| c.scan(partitions, output_fields, limit, offset, &|_| Ok(None)))
+    }
+
+    /// Exact top-k search; one [`SearchHits`] per query vector. See [`Collection::search`].
+    ///
+    /// # Errors
+    /// Unknown collection; every error of [`Collection::search`].
+    pub fn search(
+        &self,
+        ctx: &Context,
+        collection: &str,
+        request: &SearchRequest<'_>,
+    ) -> Result<Vec<SearchHits>> {
+        self.with_collection(collection, |c| c.search(ctx, request))
     }
 
     /// Seals the collection's growing segments into memory-mapped files and empties its WAL.

@@ -1,0 +1,178 @@
+//! Exact scan of contiguous vector blocks into per-query top-k selections.
+//!
+//! A segment's rows are split into ranges; each range is scored in chunks with the batch kernels
+//! (one query: [`simd::l2sq_batch`]; several: [`simd::l2sq_multi`], which reads each vector once
+//! for all queries), and a row is offered to a query's [`TopK`] only if its cost passes the
+//! current threshold and the row is allowed (live and matching the filter). When few rows are
+//! allowed, only those rows are scored, so cost falls with filter selectivity.
+
+use super::Metric;
+use super::topk::{Hit, TopK};
+use crate::bitset::Bitset;
+use crate::column::{ColumnRef, PrimaryKey};
+use crate::simd;
+
+/// Rows scored per kernel call for one query (the distance buffer stays in L1/L2).
+const CHUNK_ROWS: usize = 4096;
+/// Distances buffered per multi-query kernel call.
+const MULTI_CHUNK_FLOATS: usize = 1 << 16;
+/// Below one allowed row in this many, only allowed rows are scored.
+const SPARSE_RATIO: usize = 8;
+
+/// The queries of one search, prepared once.
+#[derive(Debug)]
+pub struct Queries<'q> {
+    pub metric: Metric,
+    pub dim: usize,
+    pub nq: usize,
+    pub data: &'q [f32],
+    /// Norms of the queries (COSINE only).
+    pub norms: Vec<f32>,
+    /// Candidates kept per query: offset + topk.
+    pub k: usize,
+}
+
+impl Queries<'_> {
+    fn query(&self, q: usize) -> &[f32] {
+        &self.data[q * self.dim..(q + 1) * self.dim]
+    }
+}
+
+/// One range of one segment to scan.
+#[derive(Debug)]
+pub struct Task<'s> {
+    pub segment: u64,
+    pub vectors: &'s [f32],
+    pub norms: &'s [f32],
+    pub keys: ColumnRef<'s>,
+    /// Rows that may be returned; `None` when every row of the segment may.
+    pub allowed: Option<&'s Bitset>,
+    /// Whether `allowed` is sparse enough to score only allowed rows.
+    pub sparse: bool,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Whether a bitset of `rows` rows with `ones` set bits should be scanned sparsely.
+pub fn is_sparse(ones: usize, rows: usize) -> bool {
+    ones * SPARSE_RATIO < rows
+}
+
+fn key_at(keys: ColumnRef<'_>, row: usize) -> PrimaryKey {
+    match keys {
+        ColumnRef::Int64(k) => PrimaryKey::Int(k[row]),
+        other => PrimaryKey::Str(other.str_at(row).to_owned()),
+    }
+}
+
+/// Turns raw kernel outputs (squared distances or inner products) for rows `start..` into costs.
+fn to_costs(queries: &Queries<'_>, q: usize, norms: &[f32], start: usize, scores: &mut [f32]) {
+    match queries.metric {
+        Metric::L2 => {}
+        Metric::Ip => scores.iter_mut().for_each(|s| *s = -*s),
+        Metric::Cosine => {
+            let qn = queries.norms[q];
+            for (i, s) in scores.iter_mut().enumerate() {
+                *s = -simd::cosine_from_ip(*s, qn, norms[start + i]);
+            }
+        }
+    }
+}
+
+/// Scans `task` into `tops` (one selection per query), using `buf` as scratch.
+pub fn scan(queries: &Queries<'_>, task: &Task<'_>, tops: &mut [TopK], buf: &mut Vec<f32>) {
+    if task.sparse {
+        scan_sparse(queries, task, tops);
+    } else if queries.nq == 1 {
+        scan_one(queries, task, &mut tops[0], buf);
+    } else {
+        scan_many(queries, task, tops, buf);
+    }
+}
+
+fn offer(queries_k: &mut TopK, task: &Task<'_>, row: usize, cost: f32) {
+    if cost <= queries_k.threshold() && task.allowed.is_none_or(|a| a.get(row)) {
+        queries_k.push(Hit { cost, key: key_at(task.keys, row), segment: task.segment, row });
+    }
+}
+
+fn scan_one(queries: &Queries<'_>, task: &Task<'_>, top: &mut TopK, buf: &mut Vec<f32>) {
+    let dim = queries.dim;
+    let query = queries.query(0);
+    let mut start = task.start;
+    while start < task.end {
+        let end = (start + CHUNK_ROWS).min(task.end);
+        buf.resize(end - start, 0.0);
+        let block = &task.vectors[start * dim..end * dim];
+        match queries.metric {
+            Metric::L2 => simd::l2sq_batch(query, block, dim, buf),
+            Metric::Ip | Metric::Cosine => simd::ip_batch(query, block, dim, buf),
+        }
+        to_costs(queries, 0, task.norms, start, buf);
+        let threshold = top.threshold();
+        for (i, &cost) in buf.iter().enumerate() {
+            if cost <= threshold {
+                offer(top, task, start + i, cost);
+            }
+        }
+        start = end;
+    }
+}
+
+fn scan_many(queries: &Queries<'_>, task: &Task<'_>, tops: &mut [TopK], buf: &mut Vec<f32>) {
+    let (dim, nq) = (queries.dim, queries.nq);
+    let chunk = (MULTI_CHUNK_FLOATS / nq).clamp(64, CHUNK_ROWS);
+    let mut start = task.start;
+    while start < task.end {
+        let end = (start + chunk).min(task.end);
+        let n = end - start;
+        buf.resize(nq * n, 0.0);
+        let block = &task.vectors[start * dim..end * dim];
+        match queries.metric {
+            Metric::L2 => simd::l2sq_multi(queries.data, nq, block, dim, buf),
+            Metric::Ip | Metric::Cosine => simd::ip_multi(queries.data, nq, block, dim, buf),
+        }
+        for (q, top) in tops.iter_mut().enumerate() {
+            let scores = &mut buf[q * n..(q + 1) * n];
+            to_costs(queries, q, task.norms, start, scores);
+            let threshold = top.threshold();
+            for (i, &cost) in scores.iter().enumerate() {
+                if cost <= threshold {
+                    offer(top, task, start + i, cost);
+                }
+            }
+        }
+        start = end;
+    }
+}
+
+fn scan_sparse(queries: &Queries<'_>, task: &Task<'_>, tops: &mut [TopK]) {
+    let Some(allowed) = task.allowed else { return };
+    let dim = queries.dim;
+    let first_word = task.start / 64;
+    for (w, &word) in allowed.words().iter().enumerate().skip(first_word) {
+        if w * 64 >= task.end {
+            break;
+        }
+        let mut bits = word;
+        while bits != 0 {
+            let row = w * 64 + bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            if row < task.start || row >= task.end {
+                continue;
+            }
+            let v = &task.vectors[row * dim..(row + 1) * dim];
+            for (q, top) in tops.iter_mut().enumerate() {
+                let query = queries.query(q);
+                let cost = match queries.metric {
+                    Metric::L2 => simd::l2sq(query, v),
+                    Metric::Ip => -simd::ip(query, v),
+                    Metric::Cosine => -simd::cosine_from_ip(simd::ip(query, v), queries.norms[q], task.norms[row]),
+                };
+                if cost <= top.threshold() {
+                    top.push(Hit { cost, key: key_at(task.keys, row), segment: task.segment, row });
+                }
+            }
+        }
+    }
+}
