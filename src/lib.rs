@@ -39,6 +39,7 @@ pub mod bitset;
 pub mod column;
 pub mod error;
 pub mod schema;
+pub mod simd;
 
 pub use bitset::Bitset;
 pub use column::{Column, ColumnData, ColumnRef, PrimaryKey, PrimaryKeys};
