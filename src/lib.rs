@@ -47,6 +47,7 @@ pub mod result;
 pub mod schema;
 pub mod search;
 pub mod segment;
+pub mod simd;
 pub mod storage;
 pub mod timestamp;
 

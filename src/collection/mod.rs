@@ -38,9 +38,9 @@ const WAL_FILE: &str = "wal.log";
 pub struct Collection {
     id: u64,
     dir: PathBuf,
-    schema: Arc<Schema>,
+    pub(crate) schema: Arc<Schema>,
     catalog: Arc<Catalog>,
-    options: Arc<Options>,
+    pub(crate) options: Arc<Options>,
     writer: Mutex<Writer>,
     state: RwLock<State>,
 }

@@ -218,16 +218,11 @@ fn apply_write(schema: &Schema, state: &mut State, batch: &WriteBatch, ts: u64) 
             }
             if let (Some(norms), ColumnRef::FloatVector { .. }) = (&mut g.norms[f], column.as_ref()) {
                 let view = column.as_ref();
-                norms.extend((0..batch.rows).map(|r| vector_norm(view.vector_at(r))));
+                norms.extend((0..batch.rows).map(|r| crate::simd::norm(view.vector_at(r))));
             }
         }
     }
     segment.deleted.resize(base + batch.rows);
     state.pk.insert_all(keys, segment_id, base);
     deleted
-}
-
-/// Euclidean norm of a vector (stored at insert time for cosine similarity).
-pub(crate) fn vector_norm(v: &[f32]) -> f32 {
-    v.iter().map(|x| x * x).sum::<f32>().sqrt()
 }

@@ -1,0 +1,250 @@
+//! The kernel table: one set of function pointers per instruction-set path, with safe,
+//! slice-based methods that turn slice lengths into the raw-pointer kernel contracts.
+
+use std::fmt;
+
+/// Pair kernel: `f(a, b, n)` reads `n` floats from each pointer.
+///
+/// # Safety
+/// `a` and `b` are valid for `n` reads, and the CPU supports the kernel's instruction set.
+pub(super) type PairFn = unsafe fn(a: *const f32, b: *const f32, n: usize) -> f32;
+
+/// One query against `n` contiguous vectors: `f(query, block, dim, n, out)`.
+///
+/// # Safety
+/// `dim >= 1`; `query` is valid for `dim` reads, `block` for `n * dim` reads, `out` for `n`
+/// writes and does not overlap the inputs; the CPU supports the kernel's instruction set.
+pub(super) type BatchFn =
+    unsafe fn(query: *const f32, block: *const f32, dim: usize, n: usize, out: *mut f32);
+
+/// `nq` queries against `n` contiguous vectors: `f(queries, nq, block, dim, n, out)`, writing
+/// row-major `nq × n` results (row stride `n`).
+///
+/// # Safety
+/// `dim >= 1`; `queries` is valid for `nq * dim` reads, `block` for `n * dim` reads, `out` for
+/// `nq * n` writes and does not overlap the inputs; the CPU supports the kernel's instruction set.
+pub(super) type MultiFn = unsafe fn(
+    queries: *const f32,
+    nq: usize,
+    block: *const f32,
+    dim: usize,
+    n: usize,
+    out: *mut f32,
+);
+
+/// The distance kernels of one instruction-set path ("avx512", "avx2+fma", "neon", "scalar").
+///
+/// A table can only be obtained from [`super::active`] or [`super::available`], which hand out
+/// tables for instruction sets this CPU supports; that is what makes the methods safe.
+///
+/// Length handling is the same as the free functions in [`crate::simd`]: mismatched lengths
+/// trip a `debug_assert` and are otherwise clamped, never read out of bounds, never panic.
+#[derive(Clone, Copy)]
+pub struct Kernels {
+    pub(super) name: &'static str,
+    pub(super) l2sq: PairFn,
+    pub(super) ip: PairFn,
+    pub(super) l2sq_batch: BatchFn,
+    pub(super) ip_batch: BatchFn,
+    pub(super) l2sq_multi: MultiFn,
+    pub(super) ip_multi: MultiFn,
+}
+
+impl fmt::Debug for Kernels {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Kernels")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Kernels {
+    /// The path's name: "avx512", "avx2+fma", "neon" or "scalar".
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// Squared Euclidean distance; see [`crate::simd::l2sq`].
+    #[inline]
+    pub fn l2sq(&self, a: &[f32], b: &[f32]) -> f32 {
+        let n = pair_len(a, b);
+        // SAFETY: both slices hold at least `n` floats; the table's ISA is supported (type invariant).
+        unsafe { (self.l2sq)(a.as_ptr(), b.as_ptr(), n) }
+    }
+
+    /// Inner product; see [`crate::simd::ip`].
+    #[inline]
+    pub fn ip(&self, a: &[f32], b: &[f32]) -> f32 {
+        let n = pair_len(a, b);
+        // SAFETY: both slices hold at least `n` floats; the table's ISA is supported (type invariant).
+        unsafe { (self.ip)(a.as_ptr(), b.as_ptr(), n) }
+    }
+
+    /// Euclidean norm; see [`crate::simd::norm`].
+    #[inline]
+    pub fn norm(&self, a: &[f32]) -> f32 {
+        self.ip(a, a).sqrt()
+    }
+
+    /// One query against a block of vectors, squared Euclidean; see [`crate::simd::l2sq_batch`].
+    pub fn l2sq_batch(&self, query: &[f32], block: &[f32], dim: usize, out: &mut [f32]) {
+        self.run_batch(self.l2sq_batch, query, block, dim, out);
+    }
+
+    /// One query against a block of vectors, inner product; see [`crate::simd::ip_batch`].
+    pub fn ip_batch(&self, query: &[f32], block: &[f32], dim: usize, out: &mut [f32]) {
+        self.run_batch(self.ip_batch, query, block, dim, out);
+    }
+
+    /// Several queries against a block, squared Euclidean; see [`crate::simd::l2sq_multi`].
+    pub fn l2sq_multi(
+        &self,
+        queries: &[f32],
+        nq: usize,
+        block: &[f32],
+        dim: usize,
+        out: &mut [f32],
+    ) {
+        self.run_multi(self.l2sq_multi, queries, nq, block, dim, out);
+    }
+
+    /// Several queries against a block, inner product; see [`crate::simd::ip_multi`].
+    pub fn ip_multi(&self, queries: &[f32], nq: usize, block: &[f32], dim: usize, out: &mut [f32]) {
+        self.run_multi(self.ip_multi, queries, nq, block, dim, out);
+    }
+
+    fn run_batch(
+        &self,
+        kernel: BatchFn,
+        query: &[f32],
+        block: &[f32],
+        dim: usize,
+        out: &mut [f32],
+    ) {
+        let shape = BatchShape::new(query.len(), block.len(), dim, out.len());
+        debug_assert!(
+            shape.exact,
+            "batch lengths disagree: query {}, block {}, dim {dim}, out {}",
+            query.len(),
+            block.len(),
+            out.len()
+        );
+        if shape.n == 0 {
+            return;
+        }
+        // SAFETY: `BatchShape` guarantees query >= dim, block >= n * dim and out >= n floats;
+        // `out` is a unique borrow, so it cannot overlap the inputs; the ISA is supported.
+        unsafe {
+            kernel(
+                query.as_ptr(),
+                block.as_ptr(),
+                dim,
+                shape.n,
+                out.as_mut_ptr(),
+            )
+        }
+    }
+
+    fn run_multi(
+        &self,
+        kernel: MultiFn,
+        queries: &[f32],
+        nq: usize,
+        block: &[f32],
+        dim: usize,
+        out: &mut [f32],
+    ) {
+        let shape = MultiShape::new(queries.len(), nq, block.len(), dim, out.len());
+        debug_assert!(
+            shape.exact,
+            "multi lengths disagree: queries {} (nq {nq}), block {}, dim {dim}, out {}",
+            queries.len(),
+            block.len(),
+            out.len()
+        );
+        if shape.n == 0 || shape.nq == 0 {
+            return;
+        }
+        // SAFETY: `MultiShape` guarantees queries >= nq * dim, block >= n * dim and
+        // out >= nq * n floats; `out` is a unique borrow; the ISA is supported.
+        unsafe {
+            kernel(
+                queries.as_ptr(),
+                shape.nq,
+                block.as_ptr(),
+                dim,
+                shape.n,
+                out.as_mut_ptr(),
+            )
+        }
+    }
+}
+
+/// Common length of a pair; unequal lengths are a caller bug (debug builds assert).
+#[inline]
+fn pair_len(a: &[f32], b: &[f32]) -> usize {
+    debug_assert_eq!(a.len(), b.len(), "vector lengths differ");
+    a.len().min(b.len())
+}
+
+/// The part of a one-query batch that is well defined for the given lengths.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct BatchShape {
+    /// Vectors to score: `min(block / dim, out)`.
+    pub(super) n: usize,
+    /// Whether the lengths matched the contract exactly (no clamping, no trailing floats).
+    pub(super) exact: bool,
+}
+
+impl BatchShape {
+    /// Clamps to what the lengths allow; `n == 0` when `dim == 0` or the query is shorter than
+    /// `dim`.
+    pub(super) fn new(query: usize, block: usize, dim: usize, out: usize) -> Self {
+        if dim == 0 || query < dim {
+            return BatchShape { n: 0, exact: false };
+        }
+        let vectors = block / dim;
+        let exact = query == dim && block.is_multiple_of(dim) && out == vectors;
+        BatchShape {
+            n: vectors.min(out),
+            exact,
+        }
+    }
+}
+
+/// The part of a multi-query batch that is well defined for the given lengths.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct MultiShape {
+    /// Queries to run: `min(nq, queries / dim, out / n)`.
+    pub(super) nq: usize,
+    /// Vectors per query, which is also the output row stride: `block / dim`.
+    pub(super) n: usize,
+    /// Whether the lengths matched the contract exactly.
+    pub(super) exact: bool,
+}
+
+impl MultiShape {
+    /// Clamps to what the lengths allow; `nq == 0` or `n == 0` when nothing can be computed.
+    pub(super) fn new(queries: usize, nq: usize, block: usize, dim: usize, out: usize) -> Self {
+        if dim == 0 {
+            return MultiShape {
+                nq: 0,
+                n: 0,
+                exact: false,
+            };
+        }
+        let n = block / dim;
+        let exact = Some(queries) == nq.checked_mul(dim)
+            && block.is_multiple_of(dim)
+            && Some(out) == nq.checked_mul(n);
+        let runnable = nq.min(queries / dim);
+        let runnable = out
+            .checked_div(n)
+            .map_or(runnable, |rows| runnable.min(rows));
+        MultiShape {
+            nq: runnable,
+            n,
+            exact,
+        }
+    }
+}

@@ -1,0 +1,150 @@
+//! f32 distance kernels with runtime CPU dispatch.
+//!
+//! # Metrics
+//! - [`l2sq`]: **squared** Euclidean distance `Σ (aᵢ - bᵢ)²` (no square root; the ranking is the
+//!   same). A distance: smaller is closer.
+//! - [`ip`]: inner product `Σ aᵢ·bᵢ`. A similarity: larger is closer.
+//! - cosine similarity: computed from an inner product and norms stored at insert time
+//!   ([`norm`], [`cosine_from_ip`]), so a query costs one inner product per vector.
+//!
+//! # Numerics
+//! Sums are accumulated in f32 in several independent accumulators (4 SIMD registers, or 8
+//! scalar lanes), combined pairwise at the end. Results therefore differ from a sequential sum
+//! by a few ULPs times roughly `sqrt(n)`, and differ slightly between paths; the tests bound
+//! the difference at `2e-6 · sqrt(n) · Σ|termᵢ|`. Inputs must be finite: NaN and ±Inf are
+//! rejected when vectors are written, and the kernels do not check for them (a NaN input gives
+//! a NaN result, an infinite one may give NaN or ±Inf).
+//!
+//! # Lengths
+//! The functions never panic on length mismatches. Mismatches are caller bugs and trip a
+//! `debug_assert`; in release builds the work is clamped to what the slices allow, as each
+//! function documents, and nothing is read or written out of bounds.
+//!
+//! # Dispatch
+//! The best path this CPU supports ("avx512", "avx2+fma", "neon", else "scalar") is chosen once,
+//! on first use, and kept in a table of function pointers; calls do no feature detection.
+//! Setting the environment variable `VECLITE_SIMD` (read once, at that first use) to the name of
+//! an available path selects that path instead, e.g. `VECLITE_SIMD=scalar`; an unknown or
+//! unsupported name is ignored. [`force_scalar`] does the same from code, if called before any
+//! kernel runs. [`available`] lists every supported path for tests and benchmarks.
+
+#![allow(unsafe_code)]
+
+#[cfg(target_arch = "aarch64")]
+mod aarch64;
+mod dispatch;
+mod kernels;
+pub mod scalar;
+mod tiling;
+#[cfg(target_arch = "x86_64")]
+mod x86_64;
+
+#[cfg(test)]
+mod tests;
+
+pub use dispatch::{ENV_OVERRIDE, active, available, force_scalar};
+pub use kernels::Kernels;
+
+/// Name of the active path: "avx512", "avx2+fma", "neon" or "scalar".
+pub fn capabilities() -> &'static str {
+    active().name()
+}
+
+/// Squared Euclidean distance `Σ (aᵢ - bᵢ)²`.
+///
+/// Precondition: `a.len() == b.len()` (debug builds assert); otherwise the common prefix is
+/// used.
+#[inline]
+pub fn l2sq(a: &[f32], b: &[f32]) -> f32 {
+    active().l2sq(a, b)
+}
+
+/// Inner product `Σ aᵢ·bᵢ`.
+///
+/// Precondition: `a.len() == b.len()` (debug builds assert); otherwise the common prefix is
+/// used.
+#[inline]
+pub fn ip(a: &[f32], b: &[f32]) -> f32 {
+    active().ip(a, b)
+}
+
+/// Euclidean norm `sqrt(Σ aᵢ²)`, stored at insert time for cosine similarity.
+#[inline]
+pub fn norm(a: &[f32]) -> f32 {
+    active().norm(a)
+}
+
+/// Cosine similarity from an inner product and the two norms: `ip / (norm_a · norm_b)`,
+/// clamped to `[-1, 1]` against rounding, and `0` when either norm is `0`.
+#[inline]
+pub fn cosine_from_ip(ip: f32, norm_a: f32, norm_b: f32) -> f32 {
+    let denominator = norm_a * norm_b;
+    if denominator == 0.0 {
+        0.0
+    } else {
+        (ip / denominator).clamp(-1.0, 1.0)
+    }
+}
+
+/// Cosine similarity of two vectors, computing both norms (prefer [`cosine_from_ip`] with
+/// stored norms on hot paths). Same length precondition as [`ip`].
+pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
+    let k = active();
+    cosine_from_ip(k.ip(a, b), k.norm(a), k.norm(b))
+}
+
+/// Turns the inner products from [`ip_batch`] into cosine similarities in place, given the
+/// query's norm and the stored norm of each vector.
+///
+/// Precondition: `norms.len() == scores.len()` (debug builds assert); otherwise only the common
+/// prefix is converted.
+pub fn ip_to_cosine(scores: &mut [f32], query_norm: f32, norms: &[f32]) {
+    debug_assert_eq!(scores.len(), norms.len(), "one norm per score");
+    for (score, &n) in scores.iter_mut().zip(norms) {
+        *score = cosine_from_ip(*score, query_norm, n);
+    }
+}
+
+/// Squared Euclidean distances from `query` to each of the `block.len() / dim` vectors stored
+/// contiguously in `block`; `out[i]` receives the distance to vector `i`.
+///
+/// This is the scan path: it streams `block` once and runs close to memory bandwidth.
+///
+/// Preconditions (debug builds assert): `dim >= 1`, `query.len() == dim`,
+/// `block.len()` a multiple of `dim`, `out.len() == block.len() / dim`. Otherwise: nothing is
+/// written if `dim == 0` or `query.len() < dim`; a trailing partial vector is ignored; and only
+/// `min(block.len() / dim, out.len())` distances are written.
+#[inline]
+pub fn l2sq_batch(query: &[f32], block: &[f32], dim: usize, out: &mut [f32]) {
+    active().l2sq_batch(query, block, dim, out);
+}
+
+/// Inner products of `query` with each of the `block.len() / dim` vectors stored contiguously in
+/// `block`. Same contract as [`l2sq_batch`].
+#[inline]
+pub fn ip_batch(query: &[f32], block: &[f32], dim: usize, out: &mut [f32]) {
+    active().ip_batch(query, block, dim, out);
+}
+
+/// Squared Euclidean distances from each of `nq` queries (stored contiguously in `queries`) to
+/// each of the `n = block.len() / dim` vectors in `block`. `out` is row-major by query:
+/// `out[q * n + i]` is the distance from query `q` to vector `i`.
+///
+/// Each block vector is read from memory once for all queries (the block is processed in
+/// cache-sized tiles), so `nq` queries cost much less than `nq` calls to [`l2sq_batch`].
+///
+/// Preconditions (debug builds assert): `dim >= 1`, `queries.len() == nq * dim`, `block.len()` a
+/// multiple of `dim`, `out.len() == nq * n`. Otherwise: nothing is written if `dim == 0`; a
+/// trailing partial vector is ignored; only the first `min(nq, queries.len() / dim,
+/// out.len() / n)` queries are run, still with row stride `n`.
+#[inline]
+pub fn l2sq_multi(queries: &[f32], nq: usize, block: &[f32], dim: usize, out: &mut [f32]) {
+    active().l2sq_multi(queries, nq, block, dim, out);
+}
+
+/// Inner products of each of `nq` queries with each vector in `block`, row-major by query.
+/// Same contract as [`l2sq_multi`].
+#[inline]
+pub fn ip_multi(queries: &[f32], nq: usize, block: &[f32], dim: usize, out: &mut [f32]) {
+    active().ip_multi(queries, nq, block, dim, out);
+}

@@ -1,0 +1,264 @@
+//! AVX-512F kernels: 16 lanes, four independent zmm accumulators, masked tails.
+//!
+//! The batch scan has straight-line bodies for common dims (the dim is a constant in each
+//! `match` arm, so the loops fold away); every other dim takes the generic masked-tail loop.
+
+use std::arch::x86_64::*;
+
+use super::super::kernels::Kernels;
+use super::super::tiling::{RowKernel, multi_tiled};
+use super::{Ip, L2, Metric, scan_dim8};
+
+/// The AVX-512 kernel table. Only handed out when the CPU reports AVX-512F, AVX2 and FMA.
+pub(in crate::simd) const KERNELS: Kernels = Kernels {
+    name: "avx512",
+    l2sq: l2sq_f32_avx512,
+    ip: ip_f32_avx512,
+    l2sq_batch: l2sq_batch_f32_avx512,
+    ip_batch: ip_batch_f32_avx512,
+    l2sq_multi: l2sq_multi_f32_avx512,
+    ip_multi: ip_multi_f32_avx512,
+};
+
+/// Squared Euclidean distance. Contract: [`PairFn`](super::super::kernels::PairFn).
+///
+/// # Safety
+/// `a` and `b` are valid for `n` reads; the CPU supports AVX-512F.
+#[target_feature(enable = "avx512f,avx2,fma")]
+pub(in crate::simd) unsafe fn l2sq_f32_avx512(a: *const f32, b: *const f32, n: usize) -> f32 {
+    // SAFETY: forwarded contract; this function enables the features `pair` needs.
+    unsafe { pair::<L2>(a, b, n) }
+}
+
+/// Inner product. Contract: [`PairFn`](super::super::kernels::PairFn).
+///
+/// # Safety
+/// `a` and `b` are valid for `n` reads; the CPU supports AVX-512F.
+#[target_feature(enable = "avx512f,avx2,fma")]
+pub(in crate::simd) unsafe fn ip_f32_avx512(a: *const f32, b: *const f32, n: usize) -> f32 {
+    // SAFETY: forwarded contract; this function enables the features `pair` needs.
+    unsafe { pair::<Ip>(a, b, n) }
+}
+
+/// Squared Euclidean distances from one query to `n` vectors.
+///
+/// # Safety
+/// Contract of [`BatchFn`](super::super::kernels::BatchFn); the CPU supports AVX-512F.
+#[target_feature(enable = "avx512f,avx2,fma")]
+pub(in crate::simd) unsafe fn l2sq_batch_f32_avx512(
+    q: *const f32,
+    block: *const f32,
+    dim: usize,
+    n: usize,
+    out: *mut f32,
+) {
+    // SAFETY: forwarded contract; this function enables the features `scan` needs.
+    unsafe { scan::<L2>(q, block, dim, n, out) }
+}
+
+/// Inner products of one query with `n` vectors.
+///
+/// # Safety
+/// Contract of [`BatchFn`](super::super::kernels::BatchFn); the CPU supports AVX-512F.
+#[target_feature(enable = "avx512f,avx2,fma")]
+pub(in crate::simd) unsafe fn ip_batch_f32_avx512(
+    q: *const f32,
+    block: *const f32,
+    dim: usize,
+    n: usize,
+    out: *mut f32,
+) {
+    // SAFETY: forwarded contract; this function enables the features `scan` needs.
+    unsafe { scan::<Ip>(q, block, dim, n, out) }
+}
+
+/// Squared Euclidean distances for `nq` queries against `n` vectors, row-major by query.
+///
+/// # Safety
+/// Contract of [`MultiFn`](super::super::kernels::MultiFn); the CPU supports AVX-512F.
+#[target_feature(enable = "avx512f,avx2,fma")]
+pub(in crate::simd) unsafe fn l2sq_multi_f32_avx512(
+    queries: *const f32,
+    nq: usize,
+    block: *const f32,
+    dim: usize,
+    n: usize,
+    out: *mut f32,
+) {
+    // SAFETY: forwarded contract; this function enables the features `Rows` needs.
+    unsafe { multi_tiled::<Rows<L2>>(queries, nq, block, dim, n, out) }
+}
+
+/// Inner products for `nq` queries against `n` vectors, row-major by query.
+///
+/// # Safety
+/// Contract of [`MultiFn`](super::super::kernels::MultiFn); the CPU supports AVX-512F.
+#[target_feature(enable = "avx512f,avx2,fma")]
+pub(in crate::simd) unsafe fn ip_multi_f32_avx512(
+    queries: *const f32,
+    nq: usize,
+    block: *const f32,
+    dim: usize,
+    n: usize,
+    out: *mut f32,
+) {
+    // SAFETY: forwarded contract; this function enables the features `Rows` needs.
+    unsafe { multi_tiled::<Rows<Ip>>(queries, nq, block, dim, n, out) }
+}
+
+/// Lane mask selecting the first `len` (< 16) lanes.
+#[inline(always)]
+fn tail_mask(len: usize) -> __mmask16 {
+    debug_assert!(len < 16);
+    ((1u32 << len) - 1) as __mmask16
+}
+
+/// `M` over `n` floats: 64 per step into four accumulators, then 16 per step, then one
+/// masked step (masked-off lanes load as zero and add nothing for either metric).
+///
+/// # Safety
+/// `a` and `b` are valid for `n` reads; the CPU supports AVX-512F.
+#[inline(always)]
+unsafe fn pair<M: Metric>(a: *const f32, b: *const f32, n: usize) -> f32 {
+    // SAFETY: every full load reads [i, i + 16) with i + 16 <= n; the masked load touches only
+    // lanes below n - i; the caller runs with AVX-512F.
+    unsafe {
+        let mut s0 = _mm512_setzero_ps();
+        let mut s1 = _mm512_setzero_ps();
+        let mut s2 = _mm512_setzero_ps();
+        let mut s3 = _mm512_setzero_ps();
+        let mut i = 0;
+        while i + 64 <= n {
+            s0 = M::acc512(s0, _mm512_loadu_ps(a.add(i)), _mm512_loadu_ps(b.add(i)));
+            s1 = M::acc512(
+                s1,
+                _mm512_loadu_ps(a.add(i + 16)),
+                _mm512_loadu_ps(b.add(i + 16)),
+            );
+            s2 = M::acc512(
+                s2,
+                _mm512_loadu_ps(a.add(i + 32)),
+                _mm512_loadu_ps(b.add(i + 32)),
+            );
+            s3 = M::acc512(
+                s3,
+                _mm512_loadu_ps(a.add(i + 48)),
+                _mm512_loadu_ps(b.add(i + 48)),
+            );
+            i += 64;
+        }
+        // Rotate through the accumulators so a 16..63 remainder still has independent chains.
+        if i + 16 <= n {
+            s0 = M::acc512(s0, _mm512_loadu_ps(a.add(i)), _mm512_loadu_ps(b.add(i)));
+            i += 16;
+        }
+        if i + 16 <= n {
+            s1 = M::acc512(s1, _mm512_loadu_ps(a.add(i)), _mm512_loadu_ps(b.add(i)));
+            i += 16;
+        }
+        if i + 16 <= n {
+            s2 = M::acc512(s2, _mm512_loadu_ps(a.add(i)), _mm512_loadu_ps(b.add(i)));
+            i += 16;
+        }
+        if i < n {
+            let m = tail_mask(n - i);
+            s3 = M::acc512(
+                s3,
+                _mm512_maskz_loadu_ps(m, a.add(i)),
+                _mm512_maskz_loadu_ps(m, b.add(i)),
+            );
+        }
+        _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(s0, s1), _mm512_add_ps(s2, s3)))
+    }
+}
+
+/// One query against `n` vectors, with straight-line bodies for common dims.
+///
+/// # Safety
+/// Contract of [`BatchFn`](super::super::kernels::BatchFn); the CPU supports AVX-512F.
+#[inline(always)]
+unsafe fn scan<M: Metric>(q: *const f32, block: *const f32, dim: usize, n: usize, out: *mut f32) {
+    // SAFETY: forwarded contract; each arm passes the dim it matched.
+    unsafe {
+        match dim {
+            8 => scan_dim8::<M>(q, block, n, out),
+            16 => scan_rows::<M>(q, block, 16, n, out),
+            32 => scan_rows::<M>(q, block, 32, n, out),
+            64 => scan_rows::<M>(q, block, 64, n, out),
+            96 => scan_rows::<M>(q, block, 96, n, out),
+            128 => scan_rows::<M>(q, block, 128, n, out),
+            256 => scan_rows::<M>(q, block, 256, n, out),
+            384 => scan_rows::<M>(q, block, 384, n, out),
+            512 => scan_rows::<M>(q, block, 512, n, out),
+            768 => scan_rows::<M>(q, block, 768, n, out),
+            1024 => scan_rows::<M>(q, block, 1024, n, out),
+            1536 => scan_rows::<M>(q, block, 1536, n, out),
+            _ => scan_rows::<M>(q, block, dim, n, out),
+        }
+    }
+}
+
+/// The scan loop; with a literal `dim` the inlined `pair` becomes a straight-line body.
+///
+/// # Safety
+/// Contract of [`BatchFn`](super::super::kernels::BatchFn); the CPU supports AVX-512F.
+#[inline(always)]
+unsafe fn scan_rows<M: Metric>(
+    q: *const f32,
+    block: *const f32,
+    dim: usize,
+    n: usize,
+    out: *mut f32,
+) {
+    for v in 0..n {
+        // SAFETY: v < n, so vector v and out[v] are in bounds.
+        unsafe { *out.add(v) = pair::<M>(q, block.add(v * dim), dim) };
+    }
+}
+
+/// Register-blocked rows for the multi-query driver: four queries share each vector load.
+struct Rows<M>(std::marker::PhantomData<M>);
+
+impl<M: Metric> RowKernel for Rows<M> {
+    #[inline(always)]
+    unsafe fn one(query: *const f32, vector: *const f32, dim: usize) -> f32 {
+        // SAFETY: forwarded contract.
+        unsafe { pair::<M>(query, vector, dim) }
+    }
+
+    #[inline(always)]
+    unsafe fn four(queries: [*const f32; 4], vector: *const f32, dim: usize) -> [f32; 4] {
+        let [q0, q1, q2, q3] = queries;
+        // SAFETY: full loads read [i, i + 16) with i + 16 <= dim, the masked load only lanes
+        // below dim - i, from pointers valid for dim reads; the caller runs with AVX-512F.
+        unsafe {
+            let mut s0 = _mm512_setzero_ps();
+            let mut s1 = _mm512_setzero_ps();
+            let mut s2 = _mm512_setzero_ps();
+            let mut s3 = _mm512_setzero_ps();
+            let mut i = 0;
+            while i + 16 <= dim {
+                let x = _mm512_loadu_ps(vector.add(i));
+                s0 = M::acc512(s0, x, _mm512_loadu_ps(q0.add(i)));
+                s1 = M::acc512(s1, x, _mm512_loadu_ps(q1.add(i)));
+                s2 = M::acc512(s2, x, _mm512_loadu_ps(q2.add(i)));
+                s3 = M::acc512(s3, x, _mm512_loadu_ps(q3.add(i)));
+                i += 16;
+            }
+            if i < dim {
+                let m = tail_mask(dim - i);
+                let x = _mm512_maskz_loadu_ps(m, vector.add(i));
+                s0 = M::acc512(s0, x, _mm512_maskz_loadu_ps(m, q0.add(i)));
+                s1 = M::acc512(s1, x, _mm512_maskz_loadu_ps(m, q1.add(i)));
+                s2 = M::acc512(s2, x, _mm512_maskz_loadu_ps(m, q2.add(i)));
+                s3 = M::acc512(s3, x, _mm512_maskz_loadu_ps(m, q3.add(i)));
+            }
+            [
+                _mm512_reduce_add_ps(s0),
+                _mm512_reduce_add_ps(s1),
+                _mm512_reduce_add_ps(s2),
+                _mm512_reduce_add_ps(s3),
+            ]
+        }
+    }
+}
