@@ -229,8 +229,10 @@ impl Collection {
             .map(|top| {
                 let hits: Vec<_> = top.into_sorted().into_iter().skip(req.offset).collect();
                 let rows: Vec<(u64, usize)> = hits.iter().map(|h| (h.segment, h.row)).collect();
-                let scores =
-                    hits.iter().map(|h| if req.metric.higher_is_better() { -h.cost } else { h.cost }).collect();
+                let scores = hits
+                    .iter()
+                    .map(|h| if req.metric.higher_is_better() { -h.cost } else { h.cost })
+                    .collect();
                 let fields = self.gather(&state, &fields, &rows)?;
                 let ids = PrimaryKeys::from_column(fields.columns[0].data().as_ref())?;
                 Ok(SearchHits { ids, scores, fields })
@@ -243,9 +245,10 @@ impl Collection {
         let vector_fields: Vec<usize> =
             (0..self.schema.fields.len()).filter(|&f| self.schema.fields[f].field_type.is_vector()).collect();
         let field = match name {
-            Some(n) if !n.is_empty() => {
-                self.schema.field_index(n).ok_or_else(|| Error::not_found_in(ObjectKind::Field, n, self.name()))?
-            }
+            Some(n) if !n.is_empty() => self
+                .schema
+                .field_index(n)
+                .ok_or_else(|| Error::not_found_in(ObjectKind::Field, n, self.name()))?,
             _ if vector_fields.len() == 1 => vector_fields[0],
             _ => {
                 return Err(Error::InvalidArgument(format!(
@@ -292,7 +295,11 @@ fn validate(req: &SearchRequest<'_>, dim: usize, field: &str) -> Result<usize> {
         )));
     }
     if let Some(i) = req.queries.iter().position(|x| !x.is_finite()) {
-        return Err(Error::InvalidValue(format!("query {} component {}: values must be finite", i / dim, i % dim)));
+        return Err(Error::InvalidValue(format!(
+            "query {} component {}: values must be finite",
+            i / dim,
+            i % dim
+        )));
     }
     Ok(nq)
 }

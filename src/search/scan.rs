@@ -167,7 +167,9 @@ fn scan_sparse(queries: &Queries<'_>, task: &Task<'_>, tops: &mut [TopK]) {
                 let cost = match queries.metric {
                     Metric::L2 => simd::l2sq(query, v),
                     Metric::Ip => -simd::ip(query, v),
-                    Metric::Cosine => -simd::cosine_from_ip(simd::ip(query, v), queries.norms[q], task.norms[row]),
+                    Metric::Cosine => {
+                        -simd::cosine_from_ip(simd::ip(query, v), queries.norms[q], task.norms[row])
+                    }
                 };
                 if cost <= top.threshold() {
                     top.push(Hit { cost, key: key_at(task.keys, row), segment: task.segment, row });

@@ -48,7 +48,11 @@ impl TopK {
     /// [`TopK::push`]); `+inf` until the selection is full.
     #[inline]
     pub fn threshold(&self) -> f32 {
-        if self.heap.len() < self.k { f32::INFINITY } else { self.heap.peek().map_or(f32::INFINITY, |h| h.cost) }
+        if self.heap.len() < self.k {
+            f32::INFINITY
+        } else {
+            self.heap.peek().map_or(f32::INFINITY, |h| h.cost)
+        }
     }
 
     /// Offers a hit; keeps it if it beats the current worst.
@@ -90,7 +94,10 @@ mod tests {
             t.push(hit(c, k));
         }
         let keys: Vec<_> = t.into_sorted().into_iter().map(|h| (h.cost, h.key)).collect();
-        assert_eq!(keys, vec![(0.5, PrimaryKey::Int(7)), (1.0, PrimaryKey::Int(2)), (1.0, PrimaryKey::Int(3))]);
+        assert_eq!(
+            keys,
+            vec![(0.5, PrimaryKey::Int(7)), (1.0, PrimaryKey::Int(2)), (1.0, PrimaryKey::Int(3))]
+        );
     }
 
     #[test]

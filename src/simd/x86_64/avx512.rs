@@ -130,21 +130,9 @@ unsafe fn pair<M: Metric>(a: *const f32, b: *const f32, n: usize) -> f32 {
         let mut i = 0;
         while i + 64 <= n {
             s0 = M::acc512(s0, _mm512_loadu_ps(a.add(i)), _mm512_loadu_ps(b.add(i)));
-            s1 = M::acc512(
-                s1,
-                _mm512_loadu_ps(a.add(i + 16)),
-                _mm512_loadu_ps(b.add(i + 16)),
-            );
-            s2 = M::acc512(
-                s2,
-                _mm512_loadu_ps(a.add(i + 32)),
-                _mm512_loadu_ps(b.add(i + 32)),
-            );
-            s3 = M::acc512(
-                s3,
-                _mm512_loadu_ps(a.add(i + 48)),
-                _mm512_loadu_ps(b.add(i + 48)),
-            );
+            s1 = M::acc512(s1, _mm512_loadu_ps(a.add(i + 16)), _mm512_loadu_ps(b.add(i + 16)));
+            s2 = M::acc512(s2, _mm512_loadu_ps(a.add(i + 32)), _mm512_loadu_ps(b.add(i + 32)));
+            s3 = M::acc512(s3, _mm512_loadu_ps(a.add(i + 48)), _mm512_loadu_ps(b.add(i + 48)));
             i += 64;
         }
         // Rotate through the accumulators so a 16..63 remainder still has independent chains.
@@ -162,11 +150,7 @@ unsafe fn pair<M: Metric>(a: *const f32, b: *const f32, n: usize) -> f32 {
         }
         if i < n {
             let m = tail_mask(n - i);
-            s3 = M::acc512(
-                s3,
-                _mm512_maskz_loadu_ps(m, a.add(i)),
-                _mm512_maskz_loadu_ps(m, b.add(i)),
-            );
+            s3 = M::acc512(s3, _mm512_maskz_loadu_ps(m, a.add(i)), _mm512_maskz_loadu_ps(m, b.add(i)));
         }
         _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(s0, s1), _mm512_add_ps(s2, s3)))
     }
@@ -203,13 +187,7 @@ unsafe fn scan<M: Metric>(q: *const f32, block: *const f32, dim: usize, n: usize
 /// # Safety
 /// Contract of [`BatchFn`](super::super::kernels::BatchFn); the CPU supports AVX-512F.
 #[inline(always)]
-unsafe fn scan_rows<M: Metric>(
-    q: *const f32,
-    block: *const f32,
-    dim: usize,
-    n: usize,
-    out: *mut f32,
-) {
+unsafe fn scan_rows<M: Metric>(q: *const f32, block: *const f32, dim: usize, n: usize, out: *mut f32) {
     for v in 0..n {
         // SAFETY: v < n, so vector v and out[v] are in bounds.
         unsafe { *out.add(v) = pair::<M>(q, block.add(v * dim), dim) };
