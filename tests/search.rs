@@ -18,6 +18,9 @@ const DIM: usize = 16;
 /// The model: key → (partition, tag, vector).
 type Model = HashMap<i64, (String, i64, Vec<f32>)>;
 
+/// A filter case: expression, partitions, and the oracle's row predicate (partition, tag).
+type Case<'a> = (&'a str, &'a [&'a str], &'a dyn Fn(&str, i64) -> bool);
+
 fn schema() -> Schema {
     Schema::builder("c")
         .field(Field::new("ID", FieldType::Int64).primary_key())
@@ -100,7 +103,7 @@ fn run_all_checks(db: &Database, model: &Model, rng: &mut impl Rng, what: &str) 
     for metric in [Metric::L2, Metric::Ip, Metric::Cosine] {
         let nq = 3;
         let queries: Vec<f32> = (0..nq * DIM).map(|_| rng.random_range(-1.0..1.0)).collect();
-        let cases: [(&str, &[&str], &dyn Fn(&str, i64) -> bool); 4] = [
+        let cases: [Case<'_>; 4] = [
             ("", &[], &|_, _| true),
             ("tag < 3", &[], &|_, t| t < 3),
             ("tag == 7", &["p"], &|p, t| p == "p" && t == 7),
