@@ -418,10 +418,6 @@ impl Column {
     pub fn value(&self, row: usize) -> Value {
         if self.is_valid(row) { self.data.as_ref().value_at(row) } else { Value::Null }
     }
-
-    pub(crate) fn into_parts(self) -> (String, ColumnData, Option<Vec<bool>>) {
-        (self.name, self.data, self.validity)
-    }
 }
 
 /// Reads an `i64` PK column or a VarChar PK column into a uniform list of keys.

@@ -298,7 +298,9 @@ impl Database {
     /// ([`Error::MissingField`]); a key repeated in the batch ([`Error::DuplicatePrimaryKey`]);
     /// zero rows or an auto_id collection ([`Error::InvalidArgument`]); I/O.
     pub fn upsert(&self, collection: &str, partition: &str, columns: Vec<Column>) -> Result<MutationResult> {
-        self.with_collection(collection, |c| c.write(partition, columns, WriteMode::Upsert))
+        self.with_collection(collection, |c| {
+            c.write(partition, &columns.iter().collect::<Vec<_>>(), WriteMode::Upsert)
+        })
     }
 
     /// Inserts `columns`; a key that already exists or repeats in the batch is an error. On an
@@ -307,7 +309,9 @@ impl Database {
     /// # Errors
     /// As [`Database::upsert`], plus [`Error::DuplicatePrimaryKey`] for existing keys.
     pub fn insert(&self, collection: &str, partition: &str, columns: Vec<Column>) -> Result<MutationResult> {
-        self.with_collection(collection, |c| c.write(partition, columns, WriteMode::Insert))
+        self.with_collection(collection, |c| {
+            c.write(partition, &columns.iter().collect::<Vec<_>>(), WriteMode::Insert)
+        })
     }
 
     /// Deletes the rows with these primary keys (in `partition`, or anywhere for `""`).

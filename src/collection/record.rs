@@ -10,28 +10,31 @@
 //! ```
 //! Vector and fixed-width values are copied as raw little-endian arrays.
 
+use std::borrow::Cow;
+
 use crate::column::{ColumnData, ColumnRef, PrimaryKeys, map_fixed};
 use crate::error::{Error, Result};
 
-/// A write batch after validation: every schema field present, in schema order.
+/// A write batch after validation: every schema field present, in schema order. Columns the
+/// caller supplied as they are stay borrowed.
 #[derive(Debug, Clone, PartialEq)]
-pub struct WriteBatch {
+pub struct WriteBatch<'a> {
     pub partition: u64,
     pub rows: usize,
-    pub columns: Vec<ColumnData>,
+    pub columns: Vec<Cow<'a, ColumnData>>,
     pub validity: Vec<Option<Vec<u8>>>,
 }
 
 /// One logged operation.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Record {
+pub enum Record<'a> {
     /// Rows replace any live row with the same primary key, then land in `partition`.
-    Write { timestamp: u64, batch: WriteBatch },
+    Write { timestamp: u64, batch: WriteBatch<'a> },
     /// The live rows with these primary keys are deleted.
     Delete { timestamp: u64, keys: PrimaryKeys },
 }
 
-impl Record {
+impl Record<'_> {
     /// Timestamp of the operation.
     pub fn timestamp(&self) -> u64 {
         match self {
@@ -44,7 +47,7 @@ impl Record {
         let mut out = Vec::new();
         match self {
             Record::Write { timestamp, batch } => {
-                let size: usize = batch.columns.iter().map(ColumnData::byte_size).sum();
+                let size: usize = batch.columns.iter().map(|c| c.byte_size()).sum();
                 out.reserve(size + batch.rows * batch.columns.len() + 64);
                 out.push(1);
                 put_u64(&mut out, *timestamp);
@@ -52,14 +55,14 @@ impl Record {
                 put_u64(&mut out, batch.rows as u64);
                 put_u32(&mut out, batch.columns.len() as u32);
                 for (col, valid) in batch.columns.iter().zip(&batch.validity) {
-                    let (tag, dim) = type_tag(col.as_ref());
+                    let (tag, dim) = type_tag(ColumnData::as_ref(col));
                     out.push(tag);
                     put_u32(&mut out, dim);
                     out.push(valid.is_some() as u8);
                     if let Some(v) = valid {
                         out.extend_from_slice(v);
                     }
-                    put_values(&mut out, col.as_ref());
+                    put_values(&mut out, ColumnData::as_ref(col));
                 }
             }
             Record::Delete { timestamp, keys } => {
@@ -84,14 +87,14 @@ impl Record {
     ///
     /// # Errors
     /// [`Error::Corrupted`] (naming `file`) when the bytes are not a valid record.
-    pub fn decode(bytes: &[u8], file: &std::path::Path) -> Result<Record> {
+    pub fn decode(bytes: &[u8], file: &std::path::Path) -> Result<Record<'static>> {
         let mut d = Decoder { bytes, pos: 0 };
         decode_inner(&mut d)
             .ok_or_else(|| Error::corrupted(file, format!("undecodable WAL record at byte {}", d.pos)))
     }
 }
 
-fn decode_inner(d: &mut Decoder<'_>) -> Option<Record> {
+fn decode_inner(d: &mut Decoder<'_>) -> Option<Record<'static>> {
     let kind = d.u8()?;
     let timestamp = d.u64()?;
     let record = match kind {
@@ -112,7 +115,7 @@ fn decode_inner(d: &mut Decoder<'_>) -> Option<Record> {
                 if col.len() != rows {
                     return None;
                 }
-                columns.push(col);
+                columns.push(Cow::Owned(col));
                 validity.push(valid);
             }
             Record::Write { timestamp, batch: WriteBatch { partition, rows, columns, validity } }
@@ -244,7 +247,10 @@ mod tests {
                 ColumnData::varchar(["a", "bc"]),
                 ColumnData::FloatVector { dim: 2, data: vec![0.5, 1.0, 1.5, 2.0] },
                 ColumnData::Bool(vec![1, 0]),
-            ],
+            ]
+            .into_iter()
+            .map(Cow::Owned)
+            .collect(),
             validity: vec![None, Some(vec![1, 0]), None, None],
         };
         let records = [

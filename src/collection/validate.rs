@@ -1,6 +1,7 @@
 //! Turns caller columns into a [`WriteBatch`]: checks every rule of a write and fills omitted,
 //! nullable and defaulted fields. Nothing here touches storage, so a rejected batch writes nothing.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
@@ -20,8 +21,8 @@ pub enum WriteMode {
 
 /// A validated batch whose primary-key column is empty when the keys are still to be generated.
 #[derive(Debug)]
-pub struct ValidatedBatch {
-    pub batch: WriteBatch,
+pub struct ValidatedBatch<'a> {
+    pub batch: WriteBatch<'a>,
     /// Whether the primary keys must be generated (auto_id insert).
     pub generate_keys: bool,
 }
@@ -30,7 +31,7 @@ pub struct ValidatedBatch {
 ///
 /// # Errors
 /// One error per rule, naming the field, the row and the rule: see SPEC §2.
-pub fn validate(schema: &Schema, columns: Vec<Column>, mode: WriteMode) -> Result<ValidatedBatch> {
+pub fn validate<'a>(schema: &Schema, columns: &[&'a Column], mode: WriteMode) -> Result<ValidatedBatch<'a>> {
     let pk = schema.pk_field();
     if pk.auto_id && mode == WriteMode::Upsert {
         return Err(Error::InvalidArgument(format!(
@@ -41,9 +42,9 @@ pub fn validate(schema: &Schema, columns: Vec<Column>, mode: WriteMode) -> Resul
     if columns.is_empty() {
         return Err(Error::InvalidArgument("zero rows: a write needs at least one row".into()));
     }
-    let mut by_field: Vec<Option<Column>> = vec![None; schema.fields.len()];
+    let mut by_field: Vec<Option<&Column>> = vec![None; schema.fields.len()];
     let mut rows: Option<(usize, String)> = None;
-    for column in columns {
+    for &column in columns {
         let Some(f) = schema.field_index(column.name()) else {
             return Err(Error::NotFound {
                 kind: ObjectKind::Field,
@@ -55,7 +56,7 @@ pub fn validate(schema: &Schema, columns: Vec<Column>, mode: WriteMode) -> Resul
         if by_field[f].is_some() {
             return Err(Error::SchemaMismatch(format!("field `{}` is passed twice", field.name)));
         }
-        let n = check_shape(field, &column)?;
+        let n = check_shape(field, column)?;
         match &rows {
             Some((expected, first)) if *expected != n => {
                 return Err(Error::SchemaMismatch(format!(
@@ -88,14 +89,17 @@ pub fn validate(schema: &Schema, columns: Vec<Column>, mode: WriteMode) -> Resul
     for (f, field) in schema.fields.iter().enumerate() {
         let (data, validity) = match by_field[f].take() {
             Some(column) => normalize(field, column, rows)?,
-            None if f == pk_index && pk.auto_id => (ColumnData::Int64(Vec::new()), None),
-            None => omitted(field, rows)?,
+            None if f == pk_index && pk.auto_id => (Cow::Owned(ColumnData::Int64(Vec::new())), None),
+            None => {
+                let (data, validity) = omitted(field, rows)?;
+                (Cow::Owned(data), validity)
+            }
         };
         batch.columns.push(data);
         batch.validity.push(validity);
     }
     if !pk.auto_id {
-        check_unique_keys(&pk.name, batch.columns[pk_index].as_ref())?;
+        check_unique_keys(&pk.name, ColumnData::as_ref(&batch.columns[pk_index]))?;
     }
     Ok(ValidatedBatch { batch, generate_keys: pk.auto_id })
 }
@@ -142,9 +146,13 @@ fn check_shape(field: &Field, column: &Column) -> Result<usize> {
 }
 
 /// Checks values and applies nulls/defaults for a supplied column.
-fn normalize(field: &Field, column: Column, rows: usize) -> Result<(ColumnData, Option<Vec<u8>>)> {
-    let (_, data, validity) = column.into_parts();
-    let is_null = |r: usize| validity.as_ref().is_some_and(|v| !v[r]);
+fn normalize<'a>(
+    field: &Field,
+    column: &'a Column,
+    rows: usize,
+) -> Result<(Cow<'a, ColumnData>, Option<Vec<u8>>)> {
+    let (data, validity) = (column.data(), column.validity());
+    let is_null = |r: usize| validity.is_some_and(|v| !v[r]);
     let view = data.as_ref();
     for r in 0..rows {
         if is_null(r) {
@@ -158,7 +166,7 @@ fn normalize(field: &Field, column: Column, rows: usize) -> Result<(ColumnData, 
         }
         check_value(field, view, r)?;
     }
-    let any_null = validity.as_ref().is_some_and(|v| v.iter().any(|ok| !ok));
+    let any_null = validity.is_some_and(|v| v.iter().any(|ok| !ok));
     match (&field.default_value, any_null) {
         (Some(default), true) => {
             // Nulls in a defaulted field take the default value.
@@ -170,14 +178,14 @@ fn normalize(field: &Field, column: Column, rows: usize) -> Result<(ColumnData, 
                     filled.push_from(view, r);
                 }
             }
-            Ok((filled, field.nullable.then(|| vec![1; rows])))
+            Ok((Cow::Owned(filled), field.nullable.then(|| vec![1; rows])))
         }
         _ => {
-            let bytes = field.nullable.then(|| match &validity {
+            let bytes = field.nullable.then(|| match validity {
                 Some(v) => v.iter().map(|&ok| u8::from(ok)).collect(),
                 None => vec![1; rows],
             });
-            Ok((data, bytes))
+            Ok((Cow::Borrowed(data), bytes))
         }
     }
 }
@@ -270,6 +278,6 @@ fn check_unique_keys(name: &str, keys: ColumnRef<'_>) -> Result<()> {
 /// The primary keys of a batch.
 pub fn batch_keys(schema: &Schema, batch: &WriteBatch) -> PrimaryKeys {
     // Validated batches always hold an Int64 or VarChar key column.
-    PrimaryKeys::from_column(batch.columns[schema.pk_index()].as_ref())
+    PrimaryKeys::from_column(ColumnData::as_ref(&batch.columns[schema.pk_index()]))
         .unwrap_or(PrimaryKeys::Int(Vec::new()))
 }

@@ -16,7 +16,7 @@ impl Collection {
     ///
     /// # Errors
     /// Every rule of a write (see [`crate::Database::upsert`]); nothing is written on error.
-    pub fn write(&self, partition: &str, columns: Vec<Column>, mode: WriteMode) -> Result<MutationResult> {
+    pub fn write(&self, partition: &str, columns: &[&Column], mode: WriteMode) -> Result<MutationResult> {
         let validated = validate::validate(&self.schema, columns, mode)?;
         let mut batch = validated.batch;
         let mut writer = self.writer();
@@ -27,7 +27,7 @@ impl Collection {
         if validated.generate_keys {
             let first = timestamp::reserve(batch.rows as u64) as i64;
             batch.columns[self.schema.pk_index()] =
-                ColumnData::Int64((first..first + batch.rows as i64).collect());
+                std::borrow::Cow::Owned(ColumnData::Int64((first..first + batch.rows as i64).collect()));
         }
         let keys = batch_keys(&self.schema, &batch);
         if mode == WriteMode::Insert {
@@ -193,7 +193,7 @@ fn delete_keys(state: &mut State, keys: ColumnRef<'_>) -> u64 {
 }
 
 fn apply_write(schema: &Schema, state: &mut State, batch: &WriteBatch, ts: u64) -> u64 {
-    let keys = batch.columns[schema.pk_index()].as_ref();
+    let keys = ColumnData::as_ref(&batch.columns[schema.pk_index()]);
     let deleted = delete_keys(state, keys);
     let segment_id = match state.growing.get(&batch.partition) {
         Some(&id) => id,
@@ -212,12 +212,12 @@ fn apply_write(schema: &Schema, state: &mut State, batch: &WriteBatch, ts: u64) 
     if let SegmentData::Growing(g) = &mut segment.data {
         g.timestamps.resize(base + batch.rows, ts);
         for (f, column) in batch.columns.iter().enumerate() {
-            g.columns[f].extend_from(column.as_ref());
+            let view = ColumnData::as_ref(column);
+            g.columns[f].extend_from(view);
             if let (Some(dst), Some(src)) = (&mut g.validity[f], &batch.validity[f]) {
                 dst.extend_from_slice(src);
             }
-            if let (Some(norms), ColumnRef::FloatVector { .. }) = (&mut g.norms[f], column.as_ref()) {
-                let view = column.as_ref();
+            if let (Some(norms), ColumnRef::FloatVector { .. }) = (&mut g.norms[f], view) {
                 norms.extend((0..batch.rows).map(|r| crate::simd::norm(view.vector_at(r))));
             }
         }
