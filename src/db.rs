@@ -422,12 +422,28 @@ impl Database {
         self.with_collection(collection, Collection::flush)
     }
 
+    /// [`Database::flush`] honouring `ctx` between segment files.
+    ///
+    /// # Errors
+    /// As [`Database::flush`]; [`Error::Cancelled`]; [`Error::DeadlineExceeded`].
+    pub fn flush_with(&self, ctx: &Context, collection: &str) -> Result<()> {
+        self.with_collection(collection, |c| c.flush_with(ctx))
+    }
+
     /// Flushes, then merges small segments and drops deleted rows.
     ///
     /// # Errors
     /// Unknown collection; I/O.
     pub fn compact(&self, collection: &str) -> Result<CompactionStats> {
         self.with_collection(collection, Collection::compact)
+    }
+
+    /// [`Database::compact`] honouring `ctx` between segment files.
+    ///
+    /// # Errors
+    /// As [`Database::compact`]; [`Error::Cancelled`]; [`Error::DeadlineExceeded`].
+    pub fn compact_with(&self, ctx: &Context, collection: &str) -> Result<CompactionStats> {
+        self.with_collection(collection, |c| c.compact_with(ctx))
     }
 }
 

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use super::{Collection, Writer, deletes_path, segment_path};
 use crate::catalog::{PartitionMeta, SegmentMeta};
+use crate::context::Context;
 use crate::error::{Error, ObjectKind, Result};
 use crate::schema::{DEFAULT_PARTITION, validate_name};
 use crate::segment::deletes::write_deletes;
@@ -33,9 +34,19 @@ impl Collection {
     /// # Errors
     /// [`Error::Io`]; [`Error::Poisoned`].
     pub fn flush(&self) -> Result<()> {
+        self.flush_with(&Context::background())
+    }
+
+    /// [`Collection::flush`] that stops between segment files when `ctx` is cancelled or expires
+    /// (files already written are not referenced and are removed later).
+    ///
+    /// # Errors
+    /// As [`Collection::flush`]; [`Error::Cancelled`]; [`Error::DeadlineExceeded`].
+    pub fn flush_with(&self, ctx: &Context) -> Result<()> {
+        ctx.check()?;
         let mut writer = self.writer();
-        self.seal_locked(&mut writer)?;
-        self.maybe_compact_locked(&mut writer).map(|_| ())
+        self.seal_locked(&mut writer, ctx)?;
+        self.maybe_compact_locked(&mut writer, ctx).map(|_| ())
     }
 
     /// Flushes, then merges small segments and rewrites segments holding deleted rows.
@@ -43,12 +54,22 @@ impl Collection {
     /// # Errors
     /// As [`Collection::flush`].
     pub fn compact(&self) -> Result<CompactionStats> {
-        let mut writer = self.writer();
-        self.seal_locked(&mut writer)?;
-        self.compact_locked(&mut writer, true)
+        self.compact_with(&Context::background())
     }
 
-    pub(super) fn seal_locked(&self, writer: &mut Writer) -> Result<()> {
+    /// [`Collection::compact`] that stops between segment files when `ctx` is cancelled or
+    /// expires.
+    ///
+    /// # Errors
+    /// As [`Collection::compact`]; [`Error::Cancelled`]; [`Error::DeadlineExceeded`].
+    pub fn compact_with(&self, ctx: &Context) -> Result<CompactionStats> {
+        ctx.check()?;
+        let mut writer = self.writer();
+        self.seal_locked(&mut writer, ctx)?;
+        self.compact_locked(&mut writer, true, ctx)
+    }
+
+    pub(super) fn seal_locked(&self, writer: &mut Writer, ctx: &Context) -> Result<()> {
         if let Some(reason) = &writer.poisoned {
             return Err(Error::Poisoned(reason.clone()));
         }
@@ -63,6 +84,7 @@ impl Collection {
                 let SegmentData::Growing(rows) = &segment.data else {
                     continue;
                 };
+                ctx.check()?;
                 let path = segment_path(&self.dir, id);
                 write_segment(&path, id, segment.partition, rows)?;
                 let (file, _) = SealedSegment::open(&path, &self.schema)?;
@@ -141,7 +163,11 @@ impl Collection {
     /// Compacts when the automatic triggers fire: a segment with at least
     /// `compaction_deleted_ratio` of its rows deleted, or `compaction_small_segments` small
     /// segments in one partition.
-    pub(super) fn maybe_compact_locked(&self, writer: &mut Writer) -> Result<Option<CompactionStats>> {
+    pub(super) fn maybe_compact_locked(
+        &self,
+        writer: &mut Writer,
+        ctx: &Context,
+    ) -> Result<Option<CompactionStats>> {
         let due = {
             let state = self.read_state();
             let small = self.small_segment_rows();
@@ -157,7 +183,7 @@ impl Collection {
             }
             due || small_per_partition.values().any(|&n| n >= self.options.compaction_small_segments)
         };
-        if due { self.compact_locked(writer, false).map(Some) } else { Ok(None) }
+        if due { self.compact_locked(writer, false, ctx).map(Some) } else { Ok(None) }
     }
 
     /// Row count under which a sealed segment counts as small: half of what fits the seal
@@ -170,7 +196,7 @@ impl Collection {
 
     /// Rewrites, per partition, every small segment and every segment with deleted rows into as
     /// few segments as the seal threshold allows. Runs with an empty WAL (after a seal).
-    fn compact_locked(&self, writer: &mut Writer, explicit: bool) -> Result<CompactionStats> {
+    fn compact_locked(&self, writer: &mut Writer, explicit: bool, ctx: &Context) -> Result<CompactionStats> {
         if let Some(reason) = &writer.poisoned {
             return Err(Error::Poisoned(reason.clone()));
         }
@@ -202,6 +228,7 @@ impl Collection {
                     if out.rows() == 0 {
                         return Ok(());
                     }
+                    ctx.check()?;
                     let id = next_id;
                     next_id += 1;
                     let path = segment_path(&self.dir, id);
@@ -323,7 +350,7 @@ impl Collection {
         let mut writer = self.writer();
         let id = self.read_state().partition_id(name, self.name())?;
         // Seal first so the WAL holds nothing for the partition being dropped.
-        self.seal_locked(&mut writer)?;
+        self.seal_locked(&mut writer, &Context::background())?;
         let removed = self.catalog.update(|m| {
             let meta = m
                 .collection_mut(self.id)

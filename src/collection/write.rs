@@ -38,8 +38,9 @@ impl Collection {
         let delete_count = apply(&self.schema, &mut self.write_state(), &record);
         writer.last_timestamp = record.timestamp();
         if self.growing_bytes() >= self.options.seal_threshold_bytes {
-            self.seal_locked(&mut writer)?;
-            self.maybe_compact_locked(&mut writer)?;
+            let background = crate::context::Context::background();
+            self.seal_locked(&mut writer, &background)?;
+            self.maybe_compact_locked(&mut writer, &background)?;
         }
         Ok(MutationResult::written(keys, delete_count, mode == WriteMode::Upsert, record.timestamp()))
     }
