@@ -36,28 +36,63 @@ pub enum Status {
 }
 
 impl Status {
+    /// Every status, in numeric order.
+    pub const fn all() -> [Status; 19] {
+        [
+            Status::Ok,
+            Status::NullArgument,
+            Status::InvalidArgument,
+            Status::NotFound,
+            Status::AlreadyExists,
+            Status::SchemaMismatch,
+            Status::Io,
+            Status::Corrupted,
+            Status::UnsupportedFormat,
+            Status::Locked,
+            Status::Closed,
+            Status::Poisoned,
+            Status::Panic,
+            Status::DuplicatePrimaryKey,
+            Status::DimensionMismatch,
+            Status::InvalidValue,
+            Status::MissingField,
+            Status::Cancelled,
+            Status::DeadlineExceeded,
+        ]
+    }
+
+    /// The status with number `code`, if any.
+    pub fn from_u32(code: u32) -> Option<Status> {
+        Status::all().get(code as usize).copied()
+    }
+
     /// Upper-case name of the status, e.g. `"DUPLICATE_PRIMARY_KEY"`.
     pub fn name(self) -> &'static str {
+        self.c_name().to_str().unwrap_or_default()
+    }
+
+    /// [`Status::name`] as a NUL-terminated string.
+    pub fn c_name(self) -> &'static std::ffi::CStr {
         match self {
-            Status::Ok => "OK",
-            Status::NullArgument => "NULL_ARGUMENT",
-            Status::InvalidArgument => "INVALID_ARGUMENT",
-            Status::NotFound => "NOT_FOUND",
-            Status::AlreadyExists => "ALREADY_EXISTS",
-            Status::SchemaMismatch => "SCHEMA_MISMATCH",
-            Status::Io => "IO",
-            Status::Corrupted => "CORRUPTED",
-            Status::UnsupportedFormat => "UNSUPPORTED_FORMAT",
-            Status::Locked => "LOCKED",
-            Status::Closed => "CLOSED",
-            Status::Poisoned => "POISONED",
-            Status::Panic => "PANIC",
-            Status::DuplicatePrimaryKey => "DUPLICATE_PRIMARY_KEY",
-            Status::DimensionMismatch => "DIMENSION_MISMATCH",
-            Status::InvalidValue => "INVALID_VALUE",
-            Status::MissingField => "MISSING_FIELD",
-            Status::Cancelled => "CANCELLED",
-            Status::DeadlineExceeded => "DEADLINE_EXCEEDED",
+            Status::Ok => c"OK",
+            Status::NullArgument => c"NULL_ARGUMENT",
+            Status::InvalidArgument => c"INVALID_ARGUMENT",
+            Status::NotFound => c"NOT_FOUND",
+            Status::AlreadyExists => c"ALREADY_EXISTS",
+            Status::SchemaMismatch => c"SCHEMA_MISMATCH",
+            Status::Io => c"IO",
+            Status::Corrupted => c"CORRUPTED",
+            Status::UnsupportedFormat => c"UNSUPPORTED_FORMAT",
+            Status::Locked => c"LOCKED",
+            Status::Closed => c"CLOSED",
+            Status::Poisoned => c"POISONED",
+            Status::Panic => c"PANIC",
+            Status::DuplicatePrimaryKey => c"DUPLICATE_PRIMARY_KEY",
+            Status::DimensionMismatch => c"DIMENSION_MISMATCH",
+            Status::InvalidValue => c"INVALID_VALUE",
+            Status::MissingField => c"MISSING_FIELD",
+            Status::Cancelled => c"CANCELLED",
+            Status::DeadlineExceeded => c"DEADLINE_EXCEEDED",
         }
     }
 }
@@ -184,33 +219,14 @@ mod tests {
 
     #[test]
     fn status_names_are_distinct_and_upper_case() {
-        let all = [
-            Status::Ok,
-            Status::NullArgument,
-            Status::InvalidArgument,
-            Status::NotFound,
-            Status::AlreadyExists,
-            Status::SchemaMismatch,
-            Status::Io,
-            Status::Corrupted,
-            Status::UnsupportedFormat,
-            Status::Locked,
-            Status::Closed,
-            Status::Poisoned,
-            Status::Panic,
-            Status::DuplicatePrimaryKey,
-            Status::DimensionMismatch,
-            Status::InvalidValue,
-            Status::MissingField,
-            Status::Cancelled,
-            Status::DeadlineExceeded,
-        ];
-        let names: std::collections::HashSet<_> = all.iter().map(|s| s.name()).collect();
-        assert_eq!(names.len(), all.len());
-        for (i, s) in all.iter().enumerate() {
+        let names: std::collections::HashSet<_> = Status::all().iter().map(|s| s.name()).collect();
+        assert_eq!(names.len(), Status::all().len());
+        for (i, s) in Status::all().iter().enumerate() {
             assert_eq!(*s as u32, i as u32, "status numbers are dense and stable");
+            assert_eq!(Status::from_u32(i as u32), Some(*s));
             assert_eq!(s.name(), s.name().to_ascii_uppercase());
         }
+        assert_eq!(Status::from_u32(19), None);
     }
 
     #[test]

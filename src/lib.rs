@@ -43,6 +43,8 @@ pub mod context;
 pub mod db;
 pub mod error;
 pub mod expr;
+#[allow(unsafe_code)]
+pub mod ffi;
 pub mod result;
 pub mod schema;
 pub mod search;
@@ -52,6 +54,7 @@ pub mod storage;
 pub mod timestamp;
 
 pub use bitset::Bitset;
+pub use collection::WriteMode;
 pub use column::{Column, ColumnData, ColumnRef, PrimaryKey, PrimaryKeys};
 pub use context::Context;
 pub use db::{CollectionInfo, CompactionStats, Database, Options};
