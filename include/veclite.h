@@ -221,6 +221,76 @@ extern "C" {
 #endif // __cplusplus
 
 /**
+ * An Int8 column. Same contract as `veclite_column_new_int64`.
+ */
+veclite_status veclite_column_new_int8(const uint8_t *name,
+                                       size_t name_len,
+                                       const int8_t *data,
+                                       size_t n,
+                                       const bool *valid,
+                                       veclite_column **column_out,
+                                       veclite_error **err_out);
+
+/**
+ * An Int16 column. Same contract as `veclite_column_new_int64`.
+ */
+veclite_status veclite_column_new_int16(const uint8_t *name,
+                                        size_t name_len,
+                                        const int16_t *data,
+                                        size_t n,
+                                        const bool *valid,
+                                        veclite_column **column_out,
+                                        veclite_error **err_out);
+
+/**
+ * An Int32 column. Same contract as `veclite_column_new_int64`.
+ */
+veclite_status veclite_column_new_int32(const uint8_t *name,
+                                        size_t name_len,
+                                        const int32_t *data,
+                                        size_t n,
+                                        const bool *valid,
+                                        veclite_column **column_out,
+                                        veclite_error **err_out);
+
+/**
+ * An Int64 column.
+ *
+ * `data` holds `n` values (NULL allowed when `n == 0`); `valid` is NULL (every row has a value)
+ * or `n` flags, false marking a null. Both are copied. On success stores the new column in
+ * `*column_out` (caller owns it; free with `veclite_column_free`).
+ */
+veclite_status veclite_column_new_int64(const uint8_t *name,
+                                        size_t name_len,
+                                        const int64_t *data,
+                                        size_t n,
+                                        const bool *valid,
+                                        veclite_column **column_out,
+                                        veclite_error **err_out);
+
+/**
+ * A Float (f32) column. Same contract as `veclite_column_new_int64`.
+ */
+veclite_status veclite_column_new_float(const uint8_t *name,
+                                        size_t name_len,
+                                        const float *data,
+                                        size_t n,
+                                        const bool *valid,
+                                        veclite_column **column_out,
+                                        veclite_error **err_out);
+
+/**
+ * A Double (f64) column. Same contract as `veclite_column_new_int64`.
+ */
+veclite_status veclite_column_new_double(const uint8_t *name,
+                                         size_t name_len,
+                                         const double *data,
+                                         size_t n,
+                                         const bool *valid,
+                                         veclite_column **column_out,
+                                         veclite_error **err_out);
+
+/**
  * A Bool column. Same contract as `veclite_column_new_int64`.
  */
 veclite_status veclite_column_new_bool(const uint8_t *name,
@@ -285,6 +355,66 @@ void veclite_column_name(const veclite_column *column, const uint8_t **ptr_out, 
 veclite_status veclite_column_validity(const veclite_column *column,
                                        const bool **valid_out,
                                        veclite_error **err_out);
+
+/**
+ * Values of a Int8 column. Same contract as `veclite_column_int64_data`.
+ */
+veclite_status veclite_column_int8_data(const veclite_column *column,
+                                        const int8_t **data_out,
+                                        size_t *len_out,
+                                        veclite_error **err_out);
+
+/**
+ * Values of a Int16 column. Same contract as `veclite_column_int64_data`.
+ */
+veclite_status veclite_column_int16_data(const veclite_column *column,
+                                         const int16_t **data_out,
+                                         size_t *len_out,
+                                         veclite_error **err_out);
+
+/**
+ * Values of a Int32 column. Same contract as `veclite_column_int64_data`.
+ */
+veclite_status veclite_column_int32_data(const veclite_column *column,
+                                         const int32_t **data_out,
+                                         size_t *len_out,
+                                         veclite_error **err_out);
+
+/**
+ * Values of a Int64 column.
+ *
+ * Stores a pointer to the column's values in `*data_out` and their count in `*len_out` (valid
+ * while the column lives). Fails with `VECLITE_STATUS_SCHEMA_MISMATCH` if the column has
+ * another type. Values of null rows are unspecified.
+ */
+veclite_status veclite_column_int64_data(const veclite_column *column,
+                                         const int64_t **data_out,
+                                         size_t *len_out,
+                                         veclite_error **err_out);
+
+/**
+ * Values of a Float column. Same contract as `veclite_column_int64_data`.
+ */
+veclite_status veclite_column_float_data(const veclite_column *column,
+                                         const float **data_out,
+                                         size_t *len_out,
+                                         veclite_error **err_out);
+
+/**
+ * Values of a Double column. Same contract as `veclite_column_int64_data`.
+ */
+veclite_status veclite_column_double_data(const veclite_column *column,
+                                          const double **data_out,
+                                          size_t *len_out,
+                                          veclite_error **err_out);
+
+/**
+ * Values of a Bool (one byte per row, 0 or 1) column. Same contract as `veclite_column_int64_data`.
+ */
+veclite_status veclite_column_bool_data(const veclite_column *column,
+                                        const uint8_t **data_out,
+                                        size_t *len_out,
+                                        veclite_error **err_out);
 
 /**
  * Stores a pointer to the `rows * dim` contiguous floats of a FloatVector column, its row

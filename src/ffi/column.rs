@@ -50,57 +50,123 @@ unsafe fn new_column(
     })
 }
 
-macro_rules! fixed_constructor {
-    ($(#[$doc:meta])* $fn:ident, $t:ty, $variant:ident) => {
-        $(#[$doc])*
-        ///
-        /// `data` holds `n` values (NULL allowed when `n == 0`); `valid` is NULL (every row has
-        /// a value) or `n` flags, false marking a null. Both are copied. On success stores the
-        /// new column in `*column_out` (caller owns it).
-        #[unsafe(no_mangle)]
-        pub unsafe extern "C" fn $fn(
-            name: *const u8,
-            name_len: usize,
-            data: *const $t,
-            n: usize,
-            valid: *const bool,
-            column_out: *mut *mut veclite_column,
-            err_out: *mut *mut veclite_error,
-        ) -> veclite_status {
-            // SAFETY: API contract.
-            unsafe {
-                new_column(name, name_len, valid, n, column_out, err_out, || {
-                    Ok(ColumnData::$variant(slice_arg(data, n, "data")?.to_vec()))
-                })
-            }
-        }
-    };
+/// An Int8 column. Same contract as `veclite_column_new_int64`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn veclite_column_new_int8(
+    name: *const u8,
+    name_len: usize,
+    data: *const i8,
+    n: usize,
+    valid: *const bool,
+    column_out: *mut *mut veclite_column,
+    err_out: *mut *mut veclite_error,
+) -> veclite_status {
+    // SAFETY: API contract.
+    unsafe {
+        new_column(name, name_len, valid, n, column_out, err_out, || {
+            Ok(ColumnData::Int8(slice_arg(data, n, "data")?.to_vec()))
+        })
+    }
 }
 
-fixed_constructor!(
-    /// An Int8 column.
-    veclite_column_new_int8, i8, Int8
-);
-fixed_constructor!(
-    /// An Int16 column.
-    veclite_column_new_int16, i16, Int16
-);
-fixed_constructor!(
-    /// An Int32 column.
-    veclite_column_new_int32, i32, Int32
-);
-fixed_constructor!(
-    /// An Int64 column.
-    veclite_column_new_int64, i64, Int64
-);
-fixed_constructor!(
-    /// A Float (f32) column.
-    veclite_column_new_float, f32, Float
-);
-fixed_constructor!(
-    /// A Double (f64) column.
-    veclite_column_new_double, f64, Double
-);
+/// An Int16 column. Same contract as `veclite_column_new_int64`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn veclite_column_new_int16(
+    name: *const u8,
+    name_len: usize,
+    data: *const i16,
+    n: usize,
+    valid: *const bool,
+    column_out: *mut *mut veclite_column,
+    err_out: *mut *mut veclite_error,
+) -> veclite_status {
+    // SAFETY: API contract.
+    unsafe {
+        new_column(name, name_len, valid, n, column_out, err_out, || {
+            Ok(ColumnData::Int16(slice_arg(data, n, "data")?.to_vec()))
+        })
+    }
+}
+
+/// An Int32 column. Same contract as `veclite_column_new_int64`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn veclite_column_new_int32(
+    name: *const u8,
+    name_len: usize,
+    data: *const i32,
+    n: usize,
+    valid: *const bool,
+    column_out: *mut *mut veclite_column,
+    err_out: *mut *mut veclite_error,
+) -> veclite_status {
+    // SAFETY: API contract.
+    unsafe {
+        new_column(name, name_len, valid, n, column_out, err_out, || {
+            Ok(ColumnData::Int32(slice_arg(data, n, "data")?.to_vec()))
+        })
+    }
+}
+
+/// An Int64 column.
+///
+/// `data` holds `n` values (NULL allowed when `n == 0`); `valid` is NULL (every row has a value)
+/// or `n` flags, false marking a null. Both are copied. On success stores the new column in
+/// `*column_out` (caller owns it; free with `veclite_column_free`).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn veclite_column_new_int64(
+    name: *const u8,
+    name_len: usize,
+    data: *const i64,
+    n: usize,
+    valid: *const bool,
+    column_out: *mut *mut veclite_column,
+    err_out: *mut *mut veclite_error,
+) -> veclite_status {
+    // SAFETY: API contract.
+    unsafe {
+        new_column(name, name_len, valid, n, column_out, err_out, || {
+            Ok(ColumnData::Int64(slice_arg(data, n, "data")?.to_vec()))
+        })
+    }
+}
+
+/// A Float (f32) column. Same contract as `veclite_column_new_int64`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn veclite_column_new_float(
+    name: *const u8,
+    name_len: usize,
+    data: *const f32,
+    n: usize,
+    valid: *const bool,
+    column_out: *mut *mut veclite_column,
+    err_out: *mut *mut veclite_error,
+) -> veclite_status {
+    // SAFETY: API contract.
+    unsafe {
+        new_column(name, name_len, valid, n, column_out, err_out, || {
+            Ok(ColumnData::Float(slice_arg(data, n, "data")?.to_vec()))
+        })
+    }
+}
+
+/// A Double (f64) column. Same contract as `veclite_column_new_int64`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn veclite_column_new_double(
+    name: *const u8,
+    name_len: usize,
+    data: *const f64,
+    n: usize,
+    valid: *const bool,
+    column_out: *mut *mut veclite_column,
+    err_out: *mut *mut veclite_error,
+) -> veclite_status {
+    // SAFETY: API contract.
+    unsafe {
+        new_column(name, name_len, valid, n, column_out, err_out, || {
+            Ok(ColumnData::Double(slice_arg(data, n, "data")?.to_vec()))
+        })
+    }
+}
 
 /// A Bool column. Same contract as `veclite_column_new_int64`.
 #[unsafe(no_mangle)]
@@ -255,64 +321,130 @@ fn type_error(c: &veclite_column, wanted: &str) -> FfiError {
     )
 }
 
-macro_rules! fixed_accessor {
-    ($(#[$doc:meta])* $fn:ident, $t:ty, $variant:ident) => {
-        $(#[$doc])*
-        ///
-        /// Stores a pointer to the column's `len` values in `*data_out` and the count in
-        /// `*len_out` (valid while the column lives). Fails with `VECLITE_STATUS_SCHEMA_MISMATCH`
-        /// if the column has another type. Values of null rows are unspecified.
-        #[unsafe(no_mangle)]
-        pub unsafe extern "C" fn $fn(
-            column: *const veclite_column,
-            data_out: *mut *const $t,
-            len_out: *mut usize,
-            err_out: *mut *mut veclite_error,
-        ) -> veclite_status {
-            call(err_out, || {
-                // SAFETY: API contract.
-                let c = unsafe { arg(column, "column") }?;
-                let (data_out, len_out) = (out_arg(data_out, "data_out")?, out_arg(len_out, "len_out")?);
-                let ColumnData::$variant(v) = c.inner.data() else { return Err(type_error(c, stringify!($variant))) };
-                // SAFETY: out-params are non-NULL and writable.
-                unsafe {
-                    put(data_out, v.as_ptr().cast());
-                    put(len_out, v.len());
-                }
-                Ok(())
-            })
+/// Stores a pointer to the values of a fixed-width column of variant `get` and their count.
+fn fixed_data<T>(
+    column: *const veclite_column,
+    data_out: *mut *const T,
+    len_out: *mut usize,
+    err_out: *mut *mut veclite_error,
+    wanted: &str,
+    get: impl FnOnce(&ColumnData) -> Option<&[T]>,
+) -> veclite_status {
+    call(err_out, || {
+        // SAFETY: API contract.
+        let c = unsafe { arg(column, "column") }?;
+        let (data_out, len_out) = (out_arg(data_out, "data_out")?, out_arg(len_out, "len_out")?);
+        let values = get(c.inner.data()).ok_or_else(|| type_error(c, wanted))?;
+        // SAFETY: out-params are non-NULL and writable.
+        unsafe {
+            put(data_out, values.as_ptr());
+            put(len_out, values.len());
         }
-    };
+        Ok(())
+    })
 }
 
-fixed_accessor!(
-    /// Values of an Int8 column.
-    veclite_column_int8_data, i8, Int8
-);
-fixed_accessor!(
-    /// Values of an Int16 column.
-    veclite_column_int16_data, i16, Int16
-);
-fixed_accessor!(
-    /// Values of an Int32 column.
-    veclite_column_int32_data, i32, Int32
-);
-fixed_accessor!(
-    /// Values of an Int64 column.
-    veclite_column_int64_data, i64, Int64
-);
-fixed_accessor!(
-    /// Values of a Float column.
-    veclite_column_float_data, f32, Float
-);
-fixed_accessor!(
-    /// Values of a Double column.
-    veclite_column_double_data, f64, Double
-);
-fixed_accessor!(
-    /// Values of a Bool column, one byte per row (0 or 1).
-    veclite_column_bool_data, u8, Bool
-);
+/// Values of a Int8 column. Same contract as `veclite_column_int64_data`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn veclite_column_int8_data(
+    column: *const veclite_column,
+    data_out: *mut *const i8,
+    len_out: *mut usize,
+    err_out: *mut *mut veclite_error,
+) -> veclite_status {
+    fixed_data(column, data_out, len_out, err_out, "Int8", |d| match d {
+        ColumnData::Int8(v) => Some(v.as_slice()),
+        _ => None,
+    })
+}
+
+/// Values of a Int16 column. Same contract as `veclite_column_int64_data`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn veclite_column_int16_data(
+    column: *const veclite_column,
+    data_out: *mut *const i16,
+    len_out: *mut usize,
+    err_out: *mut *mut veclite_error,
+) -> veclite_status {
+    fixed_data(column, data_out, len_out, err_out, "Int16", |d| match d {
+        ColumnData::Int16(v) => Some(v.as_slice()),
+        _ => None,
+    })
+}
+
+/// Values of a Int32 column. Same contract as `veclite_column_int64_data`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn veclite_column_int32_data(
+    column: *const veclite_column,
+    data_out: *mut *const i32,
+    len_out: *mut usize,
+    err_out: *mut *mut veclite_error,
+) -> veclite_status {
+    fixed_data(column, data_out, len_out, err_out, "Int32", |d| match d {
+        ColumnData::Int32(v) => Some(v.as_slice()),
+        _ => None,
+    })
+}
+
+/// Values of a Int64 column.
+///
+/// Stores a pointer to the column's values in `*data_out` and their count in `*len_out` (valid
+/// while the column lives). Fails with `VECLITE_STATUS_SCHEMA_MISMATCH` if the column has
+/// another type. Values of null rows are unspecified.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn veclite_column_int64_data(
+    column: *const veclite_column,
+    data_out: *mut *const i64,
+    len_out: *mut usize,
+    err_out: *mut *mut veclite_error,
+) -> veclite_status {
+    fixed_data(column, data_out, len_out, err_out, "Int64", |d| match d {
+        ColumnData::Int64(v) => Some(v.as_slice()),
+        _ => None,
+    })
+}
+
+/// Values of a Float column. Same contract as `veclite_column_int64_data`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn veclite_column_float_data(
+    column: *const veclite_column,
+    data_out: *mut *const f32,
+    len_out: *mut usize,
+    err_out: *mut *mut veclite_error,
+) -> veclite_status {
+    fixed_data(column, data_out, len_out, err_out, "Float", |d| match d {
+        ColumnData::Float(v) => Some(v.as_slice()),
+        _ => None,
+    })
+}
+
+/// Values of a Double column. Same contract as `veclite_column_int64_data`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn veclite_column_double_data(
+    column: *const veclite_column,
+    data_out: *mut *const f64,
+    len_out: *mut usize,
+    err_out: *mut *mut veclite_error,
+) -> veclite_status {
+    fixed_data(column, data_out, len_out, err_out, "Double", |d| match d {
+        ColumnData::Double(v) => Some(v.as_slice()),
+        _ => None,
+    })
+}
+
+/// Values of a Bool (one byte per row, 0 or 1) column. Same contract as `veclite_column_int64_data`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn veclite_column_bool_data(
+    column: *const veclite_column,
+    data_out: *mut *const u8,
+    len_out: *mut usize,
+    err_out: *mut *mut veclite_error,
+) -> veclite_status {
+    fixed_data(column, data_out, len_out, err_out, "Bool", |d| match d {
+        ColumnData::Bool(v) => Some(v.as_slice()),
+        _ => None,
+    })
+}
 
 /// Stores a pointer to the `rows * dim` contiguous floats of a FloatVector column, its row
 /// count and its dim (valid while the column lives).

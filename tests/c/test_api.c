@@ -1,0 +1,473 @@
+/* The C user's view of veclite: the seed scenario, the bad-input matrix (each with its status,
+ * message and no state change), contexts, closed handles, and concurrent threads.
+ * Built with -std=c11 -Wall -Wextra -Werror -pedantic and run under valgrind by tests/c/run.sh. */
+#include "veclite.h"
+#include "veclite.h" /* double inclusion is harmless */
+
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int passed = 0, failed = 0;
+
+#define CHECK(cond)                                                                    \
+    do {                                                                               \
+        if (cond) {                                                                    \
+            passed++;                                                                  \
+        } else {                                                                       \
+            failed++;                                                                  \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
+        }                                                                              \
+    } while (0)
+
+#define S(str) (const uint8_t *)(str), strlen(str)
+
+#define DIM 8
+#define ROWS 3000
+
+/* Expects `status` to be `want` and the error message to contain `needle`; frees the error. */
+static void expect_error(veclite_status status, veclite_error *err, veclite_status want, const char *needle,
+                         int line) {
+    int ok = status == want && err != NULL && veclite_error_code(err) == want &&
+             strstr(veclite_error_message(err), needle) != NULL;
+    if (ok) {
+        passed++;
+    } else {
+        failed++;
+        fprintf(stderr, "line %d: expected %s containing \"%s\", got %s: %s\n", line,
+                veclite_status_name((uint32_t)want), needle, veclite_status_name((uint32_t)status),
+                err ? veclite_error_message(err) : "(no error object)");
+    }
+    veclite_error_free(err);
+}
+#define EXPECT_ERROR(call, want, needle)                     \
+    do {                                                     \
+        veclite_status st_ = (call);                         \
+        expect_error(st_, last_err, want, needle, __LINE__); \
+    } while (0)
+
+static veclite_error *last_err;
+#define E (last_err = NULL, &last_err)
+
+static veclite_schema *seed_schema(const char *name) {
+    veclite_schema_builder *b = NULL;
+    veclite_schema *schema = NULL;
+    CHECK(veclite_schema_builder_new(S(name), &b, NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_schema_builder_add_field(b, S("ID"), VECLITE_FIELD_INT64, 0, VECLITE_FLAG_PRIMARY_KEY, NULL) ==
+          VECLITE_STATUS_OK);
+    CHECK(veclite_schema_builder_add_field(b, S("random"), VECLITE_FIELD_DOUBLE, 0, 0, NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_schema_builder_add_field(b, S("embeddings"), VECLITE_FIELD_FLOAT_VECTOR, DIM, 0, NULL) ==
+          VECLITE_STATUS_OK);
+    CHECK(veclite_schema_builder_build(b, &schema, NULL) == VECLITE_STATUS_OK);
+    return schema;
+}
+
+/* Seed columns for ids [first, first + n): random = id / 10 + bump, vector[j] = id + j + bump. */
+static void seed_columns(int64_t first, size_t n, double bump, veclite_column *cols[3]) {
+    int64_t *ids = malloc(n * sizeof *ids);
+    double *random = malloc(n * sizeof *random);
+    float *vecs = malloc(n * DIM * sizeof *vecs);
+    for (size_t i = 0; i < n; i++) {
+        ids[i] = first + (int64_t)i;
+        random[i] = (double)ids[i] / 10.0 + bump;
+        for (size_t j = 0; j < DIM; j++) vecs[i * DIM + j] = (float)(ids[i] + (int64_t)j) + (float)bump;
+    }
+    CHECK(veclite_column_new_int64(S("ID"), ids, n, NULL, &cols[0], NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_column_new_double(S("random"), random, n, NULL, &cols[1], NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_column_new_float_vector(S("embeddings"), vecs, DIM, n, &cols[2], NULL) == VECLITE_STATUS_OK);
+    free(ids); /* columns copied their input */
+    free(random);
+    free(vecs);
+}
+
+static void free_columns(veclite_column **cols, size_t n) {
+    for (size_t i = 0; i < n; i++) veclite_column_free(cols[i]);
+}
+
+static uint64_t count(veclite_db *db, const char *collection) {
+    uint64_t n = 0;
+    CHECK(veclite_count(db, NULL, S(collection), NULL, 0, NULL, NULL, 0, &n, NULL) == VECLITE_STATUS_OK);
+    return n;
+}
+
+static void check_result(veclite_mutation_result *r, uint64_t inserted, uint64_t deleted, uint64_t upserted,
+                         int64_t first_key) {
+    CHECK(veclite_mutation_result_insert_count(r) == inserted);
+    CHECK(veclite_mutation_result_delete_count(r) == deleted);
+    CHECK(veclite_mutation_result_upsert_count(r) == upserted);
+    CHECK(veclite_mutation_result_succ_count(r) == inserted);
+    CHECK(veclite_mutation_result_err_count(r) == 0);
+    const uint64_t *succ = NULL;
+    size_t succ_len = 0, err_len = 99;
+    veclite_mutation_result_succ_index(r, &succ, &succ_len);
+    CHECK(succ_len == inserted && succ != NULL && succ[0] == 0 && succ[succ_len - 1] == succ_len - 1);
+    veclite_mutation_result_err_index(r, NULL, &err_len);
+    CHECK(err_len == 0);
+    const veclite_column *keys = veclite_mutation_result_primary_keys(r);
+    const int64_t *k = NULL;
+    size_t klen = 0;
+    CHECK(veclite_column_int64_data(keys, &k, &klen, NULL) == VECLITE_STATUS_OK);
+    CHECK(klen == inserted && k[0] == first_key && k[klen - 1] == first_key + (int64_t)klen - 1);
+    CHECK((veclite_mutation_result_timestamp(r) >> 18) > 1700000000000ull);
+}
+
+static void seed_scenario(veclite_db *db) {
+    veclite_schema *schema = seed_schema("hello");
+    CHECK(veclite_create_collection(db, schema, NULL) == VECLITE_STATUS_OK);
+    veclite_schema_free(schema);
+
+    veclite_column *cols[3];
+    veclite_mutation_result *r = NULL;
+    seed_columns(0, ROWS, 0.0, cols);
+    CHECK(veclite_upsert(db, NULL, S("hello"), NULL, 0, (const veclite_column *const *)cols, 3, &r, NULL) ==
+          VECLITE_STATUS_OK);
+    check_result(r, ROWS, 0, ROWS, 0);
+    uint64_t ts1 = veclite_mutation_result_timestamp(r);
+    veclite_mutation_result_free(r);
+    free_columns(cols, 3);
+
+    CHECK(veclite_flush(db, NULL, S("hello"), NULL) == VECLITE_STATUS_OK);
+
+    seed_columns(0, ROWS / 2, 1000.0, cols);
+    CHECK(veclite_upsert(db, NULL, S("hello"), S(""), (const veclite_column *const *)cols, 3, &r, NULL) ==
+          VECLITE_STATUS_OK);
+    check_result(r, ROWS / 2, ROWS / 2, ROWS / 2, 0);
+    CHECK(veclite_mutation_result_timestamp(r) > ts1);
+    veclite_mutation_result_free(r);
+    free_columns(cols, 3);
+    CHECK(count(db, "hello") == ROWS);
+
+    /* Search: row 2500's own vector finds it first at distance 0 (re-upserted rows 0..1499 now
+     * hold vectors 1000..2499 + j); the old vector of row 5 finds nothing at distance 0 any more. */
+    float query[2 * DIM];
+    for (int j = 0; j < DIM; j++) {
+        query[j] = (float)(2500 + j);
+        query[DIM + j] = (float)(5 + j);
+    }
+    int64_t ids[2 * 5];
+    float scores[2 * 5];
+    size_t counts[2];
+    veclite_search_result *sr = NULL;
+    veclite_search_options *so = veclite_search_options_new();
+    CHECK(veclite_search_options_add_output_field(so, S("random"), NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_search(db, NULL, S("hello"), so, query, 2, DIM, 5, VECLITE_METRIC_L2, ids, scores, counts, &sr,
+                         NULL) == VECLITE_STATUS_OK);
+    CHECK(counts[0] == 5 && counts[1] == 5);
+    CHECK(ids[0] == 2500 && scores[0] == 0.0f);
+    CHECK(ids[5] != 5 && scores[5] > 0.0f);
+    CHECK(veclite_search_result_nq(sr) == 2 && veclite_search_result_count(sr, 0) == 5);
+    const veclite_result *fields = veclite_search_result_fields(sr, 0);
+    const veclite_column *random = veclite_result_column_by_name(fields, S("random"));
+    const double *rv = NULL;
+    size_t rn = 0;
+    CHECK(veclite_column_double_data(random, &rv, &rn, NULL) == VECLITE_STATUS_OK);
+    CHECK(rn == 5 && fabs(rv[0] - 250.0) < 1e-9);
+    veclite_search_result_free(sr);
+
+    /* Fewer hits than k: padding with -1 / +inf. */
+    CHECK(veclite_search_options_set_filter(so, S("ID < 3"), NULL) == VECLITE_STATUS_OK);
+    int64_t few_ids[10];
+    float few_scores[10];
+    size_t few_count = 0;
+    CHECK(veclite_search(db, NULL, S("hello"), so, query, 1, DIM, 10, VECLITE_METRIC_L2, few_ids, few_scores,
+                         &few_count, NULL, NULL) == VECLITE_STATUS_OK);
+    CHECK(few_count == 3 && few_ids[3] == -1 && isinf(few_scores[9]));
+    veclite_search_options_free(so);
+
+    /* count(*) with a filter, and a query returning typed columns. */
+    uint64_t n = 0;
+    CHECK(veclite_count(db, NULL, S("hello"), S("random >= 1000.0"), NULL, NULL, 0, &n, NULL) == VECLITE_STATUS_OK);
+    CHECK(n == ROWS / 2);
+    const uint8_t *out_names[] = {(const uint8_t *)"*"};
+    size_t out_lens[] = {1};
+    veclite_result *qr = NULL;
+    CHECK(veclite_query(db, NULL, S("hello"), S("ID in [7, 2999]"), NULL, NULL, 0, out_names, out_lens, 1, 0, 0, &qr,
+                        NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_result_num_rows(qr) == 2 && veclite_result_num_columns(qr) == 3);
+    const float *vec = NULL;
+    size_t vrows = 0, vdim = 0;
+    CHECK(veclite_column_float_vector_data(veclite_result_column_by_name(qr, S("embeddings")), &vec, &vrows, &vdim,
+                                           NULL) == VECLITE_STATUS_OK);
+    CHECK(vrows == 2 && vdim == DIM && vec[0] == 1007.0f && vec[DIM] == 2999.0f);
+    veclite_result_free(qr);
+
+    /* Delete by expression and by keys: exact delete_count. */
+    CHECK(veclite_delete(db, NULL, S("hello"), NULL, 0, S("ID >= 2990"), &r, NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_mutation_result_delete_count(r) == 10);
+    veclite_mutation_result_free(r);
+    int64_t gone[] = {0, 1, 2990};
+    veclite_column *gone_col = NULL;
+    CHECK(veclite_column_new_int64(S("ID"), gone, 3, NULL, &gone_col, NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_delete_by_pks(db, NULL, S("hello"), NULL, 0, gone_col, &r, NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_mutation_result_delete_count(r) == 2);
+    veclite_mutation_result_free(r);
+    veclite_result *got = NULL;
+    CHECK(veclite_get(db, NULL, S("hello"), gone_col, NULL, NULL, 0, NULL, NULL, 0, &got, NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_result_num_rows(got) == 0);
+    veclite_result_free(got);
+    veclite_column_free(gone_col);
+    CHECK(count(db, "hello") == ROWS - 12);
+    CHECK(veclite_compact(db, NULL, S("hello"), NULL) == VECLITE_STATUS_OK);
+    CHECK(count(db, "hello") == ROWS - 12);
+}
+
+static void catalog_calls(veclite_db *db) {
+    veclite_strings *names = NULL;
+    CHECK(veclite_list_collections(db, &names, NULL) == VECLITE_STATUS_OK);
+    const uint8_t *p = NULL;
+    size_t len = 0;
+    CHECK(veclite_strings_len(names) == 1 && veclite_strings_get(names, 0, &p, &len) && len == 5 &&
+          memcmp(p, "hello", 5) == 0);
+    CHECK(!veclite_strings_get(names, 1, &p, &len));
+    veclite_strings_free(names);
+    CHECK(veclite_create_partition(db, S("hello"), S("p1"), NULL) == VECLITE_STATUS_OK);
+    bool exists = false;
+    CHECK(veclite_has_partition(db, S("hello"), S("p1"), &exists, NULL) == VECLITE_STATUS_OK && exists);
+    CHECK(veclite_list_partitions(db, S("hello"), &names, NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_strings_len(names) == 2);
+    veclite_strings_free(names);
+    CHECK(veclite_drop_partition(db, S("hello"), S("p1"), NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_has_collection(db, S("hello"), &exists, NULL) == VECLITE_STATUS_OK && exists);
+    veclite_schema *schema = NULL;
+    CHECK(veclite_describe_collection(db, S("hello"), &schema, NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_schema_num_fields(schema) == 3);
+    uint32_t type = 0, param = 0, flags = 0;
+    CHECK(veclite_schema_field(schema, 2, &p, &len, &type, &param, &flags));
+    CHECK(type == VECLITE_FIELD_FLOAT_VECTOR && param == DIM && flags == 0 && len == 10);
+    CHECK(veclite_schema_field(schema, 0, NULL, NULL, NULL, NULL, &flags) && flags == VECLITE_FLAG_PRIMARY_KEY);
+    veclite_schema_free(schema);
+}
+
+/* Every bad input fails with its status and message and changes nothing. */
+static void bad_input_matrix(veclite_db *db) {
+    const uint64_t before = count(db, "hello");
+    veclite_column *cols[4];
+    veclite_mutation_result *r = (veclite_mutation_result *)&r; /* must stay untouched */
+    veclite_mutation_result *const untouched = r;
+    const veclite_column *const *cc = (const veclite_column *const *)cols;
+
+    /* NULL for every pointer argument. */
+    seed_columns(5000, 2, 0.0, cols);
+    EXPECT_ERROR(veclite_upsert(NULL, NULL, S("hello"), NULL, 0, cc, 3, &r, E), VECLITE_STATUS_NULL_ARGUMENT, "db");
+    EXPECT_ERROR(veclite_upsert(db, NULL, NULL, 5, NULL, 0, cc, 3, &r, E), VECLITE_STATUS_NULL_ARGUMENT, "collection");
+    EXPECT_ERROR(veclite_upsert(db, NULL, S("hello"), NULL, 0, NULL, 3, &r, E), VECLITE_STATUS_NULL_ARGUMENT, "columns");
+    EXPECT_ERROR(veclite_upsert(db, NULL, S("hello"), NULL, 0, cc, 3, NULL, E), VECLITE_STATUS_NULL_ARGUMENT, "result_out");
+    const veclite_column *with_null[] = {cols[0], NULL, cols[2]};
+    EXPECT_ERROR(veclite_upsert(db, NULL, S("hello"), NULL, 0, with_null, 3, &r, E), VECLITE_STATUS_NULL_ARGUMENT,
+                 "columns");
+    EXPECT_ERROR(veclite_column_new_int64(NULL, 0, NULL, 0, NULL, &cols[3], E), VECLITE_STATUS_NULL_ARGUMENT, "name");
+    EXPECT_ERROR(veclite_column_new_int64(S("x"), NULL, 4, NULL, &cols[3], E), VECLITE_STATUS_NULL_ARGUMENT, "data");
+    EXPECT_ERROR(veclite_count(db, NULL, S("hello"), NULL, 0, NULL, NULL, 0, NULL, E), VECLITE_STATUS_NULL_ARGUMENT,
+                 "count_out");
+    EXPECT_ERROR(veclite_create_collection(db, NULL, E), VECLITE_STATUS_NULL_ARGUMENT, "schema");
+    EXPECT_ERROR(veclite_db_open(NULL, 0, NULL, NULL, E), VECLITE_STATUS_NULL_ARGUMENT, "path");
+    EXPECT_ERROR(veclite_search(db, NULL, S("hello"), NULL, NULL, 1, DIM, 1, 0, NULL, NULL, NULL, NULL, E),
+                 VECLITE_STATUS_NULL_ARGUMENT, "queries");
+    CHECK(veclite_status_name(VECLITE_STATUS_NULL_ARGUMENT)[0] == 'N');
+    veclite_error_free(NULL);
+    veclite_column_free(NULL);
+    veclite_mutation_result_free(NULL);
+    veclite_result_free(NULL);
+    CHECK(veclite_mutation_result_insert_count(NULL) == 0);
+
+    /* Unknown names, invalid UTF-8, empty names. */
+    EXPECT_ERROR(veclite_upsert(db, NULL, S("nope"), NULL, 0, cc, 3, &r, E), VECLITE_STATUS_NOT_FOUND,
+                 "collection `nope`");
+    EXPECT_ERROR(veclite_upsert(db, NULL, S("hello"), S("p9"), cc, 3, &r, E), VECLITE_STATUS_NOT_FOUND,
+                 "partition `p9`");
+    EXPECT_ERROR(veclite_upsert(db, NULL, (const uint8_t *)"hel\xff", 4, NULL, 0, cc, 3, &r, E),
+                 VECLITE_STATUS_INVALID_ARGUMENT, "not valid UTF-8");
+    EXPECT_ERROR(veclite_upsert(db, NULL, S(""), NULL, 0, cc, 3, &r, E), VECLITE_STATUS_NOT_FOUND, "collection ``");
+    EXPECT_ERROR(veclite_create_partition(db, S("hello"), S(""), E), VECLITE_STATUS_INVALID_ARGUMENT,
+                 "invalid partition name");
+    const uint8_t *bad_str[] = {(const uint8_t *)"ok", (const uint8_t *)"\xc3"};
+    size_t bad_lens[] = {2, 1};
+    EXPECT_ERROR(veclite_column_new_varchar(S("v"), bad_str, bad_lens, 2, NULL, &cols[3], E),
+                 VECLITE_STATUS_INVALID_ARGUMENT, "row 1");
+    free_columns(cols, 3);
+
+    /* Unknown field, dim mismatch, unequal lengths. */
+    seed_columns(5000, 2, 0.0, cols);
+    int64_t one[] = {1, 2};
+    CHECK(veclite_column_new_int64(S("bogus"), one, 2, NULL, &cols[3], NULL) == VECLITE_STATUS_OK);
+    EXPECT_ERROR(veclite_upsert(db, NULL, S("hello"), NULL, 0, cc, 4, &r, E), VECLITE_STATUS_NOT_FOUND,
+                 "field `bogus`");
+    veclite_column_free(cols[3]);
+    float seven[14] = {0};
+    veclite_column_free(cols[2]);
+    CHECK(veclite_column_new_float_vector(S("embeddings"), seven, 7, 2, &cols[2], NULL) == VECLITE_STATUS_OK);
+    EXPECT_ERROR(veclite_upsert(db, NULL, S("hello"), NULL, 0, cc, 3, &r, E), VECLITE_STATUS_DIMENSION_MISMATCH,
+                 "dim 8");
+    free_columns(cols, 3);
+    seed_columns(5000, 2, 0.0, cols);
+    veclite_column_free(cols[1]);
+    double lone = 0.5;
+    CHECK(veclite_column_new_double(S("random"), &lone, 1, NULL, &cols[1], NULL) == VECLITE_STATUS_OK);
+    EXPECT_ERROR(veclite_upsert(db, NULL, S("hello"), NULL, 0, cc, 3, &r, E), VECLITE_STATUS_SCHEMA_MISMATCH,
+                 "unequal lengths");
+    free_columns(cols, 3);
+
+    /* Duplicate primary keys in one batch; NaN. */
+    seed_columns(5000, 2, 0.0, cols);
+    veclite_column_free(cols[0]);
+    int64_t dup[] = {42, 42};
+    CHECK(veclite_column_new_int64(S("ID"), dup, 2, NULL, &cols[0], NULL) == VECLITE_STATUS_OK);
+    EXPECT_ERROR(veclite_upsert(db, NULL, S("hello"), NULL, 0, cc, 3, &r, E), VECLITE_STATUS_DUPLICATE_PRIMARY_KEY,
+                 "rows 0 and 1");
+    free_columns(cols, 3);
+    seed_columns(5000, 2, 0.0, cols);
+    veclite_column_free(cols[2]);
+    float nan_vecs[2 * DIM] = {0};
+    nan_vecs[DIM + 3] = NAN;
+    CHECK(veclite_column_new_float_vector(S("embeddings"), nan_vecs, DIM, 2, &cols[2], NULL) == VECLITE_STATUS_OK);
+    EXPECT_ERROR(veclite_upsert(db, NULL, S("hello"), NULL, 0, cc, 3, &r, E), VECLITE_STATUS_INVALID_VALUE,
+                 "row 1: NaN");
+    free_columns(cols, 3);
+
+    /* Cancelled context and expired deadline. */
+    seed_columns(5000, 2, 0.0, cols);
+    veclite_ctx *ctx = veclite_ctx_new();
+    veclite_ctx_cancel(ctx);
+    EXPECT_ERROR(veclite_upsert(db, ctx, S("hello"), NULL, 0, cc, 3, &r, E), VECLITE_STATUS_CANCELLED, "cancelled");
+    float q[DIM] = {0};
+    EXPECT_ERROR(veclite_search(db, ctx, S("hello"), NULL, q, 1, DIM, 1, 0, NULL, NULL, NULL, NULL, E),
+                 VECLITE_STATUS_CANCELLED, "cancelled");
+    EXPECT_ERROR(veclite_flush(db, ctx, S("hello"), E), VECLITE_STATUS_CANCELLED, "cancelled");
+    veclite_ctx_free(ctx);
+    ctx = veclite_ctx_new_with_timeout_ms(0);
+    EXPECT_ERROR(veclite_upsert(db, ctx, S("hello"), NULL, 0, cc, 3, &r, E), VECLITE_STATUS_DEADLINE_EXCEEDED,
+                 "deadline");
+    EXPECT_ERROR(veclite_compact(db, ctx, S("hello"), E), VECLITE_STATUS_DEADLINE_EXCEEDED, "deadline");
+    veclite_ctx_free(ctx);
+    free_columns(cols, 3);
+
+    /* Auto-id upsert and VarChar over max_length. */
+    veclite_schema_builder *b = NULL;
+    veclite_schema *schema = NULL;
+    CHECK(veclite_schema_builder_new(S("auto"), &b, NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_schema_builder_add_field(b, S("id"), VECLITE_FIELD_INT64, 0,
+                                           VECLITE_FLAG_PRIMARY_KEY | VECLITE_FLAG_AUTO_ID, NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_schema_builder_add_field(b, S("title"), VECLITE_FIELD_VARCHAR, 4, 0, NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_schema_builder_add_field(b, S("v"), VECLITE_FIELD_FLOAT_VECTOR, 2, 0, NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_schema_builder_build(b, &schema, NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_create_collection(db, schema, NULL) == VECLITE_STATUS_OK);
+    veclite_schema_free(schema);
+    const uint8_t *titles[] = {(const uint8_t *)"abcd", (const uint8_t *)"abcde"};
+    size_t title_lens[] = {4, 5};
+    float v2[4] = {1, 2, 3, 4};
+    veclite_column *acols[3];
+    CHECK(veclite_column_new_varchar(S("title"), titles, title_lens, 2, NULL, &acols[0], NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_column_new_float_vector(S("v"), v2, 2, 2, &acols[1], NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_column_new_int64(S("id"), one, 2, NULL, &acols[2], NULL) == VECLITE_STATUS_OK);
+    const veclite_column *const *ac = (const veclite_column *const *)acols;
+    EXPECT_ERROR(veclite_upsert(db, NULL, S("auto"), NULL, 0, ac, 3, &r, E), VECLITE_STATUS_INVALID_ARGUMENT,
+                 "upsert is not applicable");
+    EXPECT_ERROR(veclite_insert(db, NULL, S("auto"), NULL, 0, ac, 2, &r, E), VECLITE_STATUS_INVALID_VALUE,
+                 "length 5 exceeds max_length 4");
+    CHECK(count(db, "auto") == 0);
+    free_columns(acols, 3);
+
+    CHECK(r == untouched);
+    CHECK(count(db, "hello") == before);
+}
+
+/* Closing one handle closes the database for its clones, which then report CLOSED. */
+static void closed_handles(const char *dir) {
+    veclite_db *db = NULL, *clone = NULL, *second = NULL;
+    CHECK(veclite_db_open(S(dir), NULL, &db, NULL) == VECLITE_STATUS_OK);
+    EXPECT_ERROR(veclite_db_open(S(dir), NULL, &second, E), VECLITE_STATUS_LOCKED, "locked");
+    CHECK(second == NULL);
+    CHECK(veclite_db_clone(db, &clone, NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_db_close(db, NULL) == VECLITE_STATUS_OK);
+    uint64_t n = 0;
+    EXPECT_ERROR(veclite_count(clone, NULL, S("hello"), NULL, 0, NULL, NULL, 0, &n, E), VECLITE_STATUS_CLOSED,
+                 "closed");
+    CHECK(veclite_db_close(clone, NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_db_close(NULL, NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_db_open(S(dir), NULL, &db, NULL) == VECLITE_STATUS_OK);
+    CHECK(count(db, "hello") == ROWS - 12);
+    CHECK(veclite_db_close(db, NULL) == VECLITE_STATUS_OK);
+}
+
+/* Several threads upsert and search the same collection at once. */
+struct worker {
+    veclite_db *db;
+    int index;
+    int ok;
+};
+
+static void *work(void *arg) {
+    struct worker *w = arg;
+    w->ok = 1;
+    for (int round = 0; round < 10; round++) {
+        veclite_column *cols[3];
+        veclite_mutation_result *r = NULL;
+        seed_columns(10000 + w->index * 100, 100, (double)round, cols);
+        if (veclite_upsert(w->db, NULL, S("hello"), NULL, 0, (const veclite_column *const *)cols, 3, &r, NULL) !=
+            VECLITE_STATUS_OK)
+            w->ok = 0;
+        veclite_mutation_result_free(r);
+        free_columns(cols, 3);
+        float q[DIM] = {1, 2, 3, 4, 5, 6, 7, 8};
+        int64_t ids[10];
+        size_t n = 0;
+        if (veclite_search(w->db, NULL, S("hello"), NULL, q, 1, DIM, 10, VECLITE_METRIC_L2, ids, NULL, &n, NULL,
+                           NULL) != VECLITE_STATUS_OK ||
+            n != 10)
+            w->ok = 0;
+    }
+    return NULL;
+}
+
+static void concurrent_threads(veclite_db *db) {
+    enum { THREADS = 4 };
+    pthread_t threads[THREADS];
+    struct worker workers[THREADS];
+    for (int i = 0; i < THREADS; i++) {
+        workers[i] = (struct worker){db, i, 0};
+        CHECK(pthread_create(&threads[i], NULL, work, &workers[i]) == 0);
+    }
+    for (int i = 0; i < THREADS; i++) {
+        CHECK(pthread_join(threads[i], NULL) == 0);
+        CHECK(workers[i].ok);
+    }
+    CHECK(count(db, "hello") == ROWS - 12 + THREADS * 100);
+    uint64_t n = 0;
+    CHECK(veclite_count(db, NULL, S("hello"), S("ID >= 10000"), NULL, NULL, 0, &n, NULL) == VECLITE_STATUS_OK);
+    CHECK(n == THREADS * 100);
+    int64_t gone[THREADS * 100];
+    for (int i = 0; i < THREADS * 100; i++) gone[i] = 10000 + i;
+    veclite_column *col = NULL;
+    veclite_mutation_result *r = NULL;
+    CHECK(veclite_column_new_int64(S("ID"), gone, THREADS * 100, NULL, &col, NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_delete_by_pks(db, NULL, S("hello"), NULL, 0, col, &r, NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_mutation_result_delete_count(r) == THREADS * 100);
+    veclite_mutation_result_free(r);
+    veclite_column_free(col);
+}
+
+int main(int argc, char **argv) {
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s <empty directory>\n", argv[0]);
+        return 2;
+    }
+    printf("veclite %s (header %d), simd %s\n", veclite_version(), VECLITE_VERSION_NUMBER,
+           veclite_simd_capabilities());
+    veclite_options *options = veclite_options_new();
+    CHECK(veclite_options_set_sync_policy(options, VECLITE_SYNC_NONE, 0, NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_options_set_worker_threads(options, 2, NULL) == VECLITE_STATUS_OK);
+    EXPECT_ERROR(veclite_options_set_sync_policy(options, 9, 0, E), VECLITE_STATUS_INVALID_ARGUMENT, "sync policy");
+    veclite_db *db = NULL;
+    CHECK(veclite_db_open(S(argv[1]), options, &db, NULL) == VECLITE_STATUS_OK);
+    veclite_options_free(options);
+    seed_scenario(db);
+    catalog_calls(db);
+    bad_input_matrix(db);
+    concurrent_threads(db);
+    CHECK(veclite_db_close(db, NULL) == VECLITE_STATUS_OK);
+    closed_handles(argv[1]);
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed == 0 ? 0 : 1;
+}
