@@ -37,3 +37,15 @@ if [ -n "$stray" ]; then
   exit 1
 fi
 echo "exports: $(nm -D --defined-only "$lib/libveclite.so" | grep -c ' T veclite_') veclite_* functions, no others"
+
+# pkg-config: the generated veclite.pc compiles and links the same test program.
+pc_dir=$(mktemp -d)
+sed -e "s|@PREFIX@|$pc_dir|" -e "s|@VERSION@|$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)|" \
+  veclite.pc.in > "$pc_dir/veclite.pc"
+mkdir -p "$pc_dir/lib" "$pc_dir/include"
+cp "$lib/libveclite.a" "$pc_dir/lib/" && cp include/veclite.h "$pc_dir/include/"
+# shellcheck disable=SC2046
+cc -std=c11 -Wall -Werror $(PKG_CONFIG_PATH="$pc_dir" pkg-config --cflags veclite) tests/c/test_api.c \
+  $(PKG_CONFIG_PATH="$pc_dir" pkg-config --libs --static veclite) -o "$out/test_api_pc"
+echo "pkg-config: veclite $(PKG_CONFIG_PATH="$pc_dir" pkg-config --modversion veclite) links"
+rm -rf "$pc_dir"
