@@ -435,10 +435,7 @@ fn summary() {
 }
 
 fn main() {
-    let mut c = Criterion::default()
-        .configure_from_args()
-        .without_plots()
-        .nresamples(1_000);
+    let mut c = Criterion::default().configure_from_args().without_plots();
     bench_upserts(&mut c);
     bench_maintenance(&mut c);
     bench_reopen(&mut c);
