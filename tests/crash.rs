@@ -257,21 +257,33 @@ fn verify(
     (model, resolution)
 }
 
+/// Kills the writer if the parent panics before its SIGKILL, so that no writer outlives the test.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 fn run_round(
     dir: &Path,
     seed: u64,
     kill_after: Duration,
     model: BTreeMap<i64, Row>,
 ) -> (BTreeMap<i64, Row>, usize, &'static str) {
-    let mut child = Command::new(std::env::current_exe().unwrap())
-        .args(["crash_child", "--exact", "--nocapture", "--test-threads=1"])
-        .env(CHILD_ENV, dir)
-        .env(SEED_ENV, seed.to_string())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
+    let mut child = KillOnDrop(
+        Command::new(std::env::current_exe().unwrap())
+            .args(["crash_child", "--exact", "--nocapture", "--test-threads=1"])
+            .env(CHILD_ENV, dir)
+            .env(SEED_ENV, seed.to_string())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap(),
+    );
+    let stdout = child.0.stdout.take().unwrap();
     let (tx, rx) = mpsc::channel::<String>();
     let reader = std::thread::spawn(move || {
         let mut lines = Vec::new();
@@ -296,8 +308,8 @@ fn run_round(
     rx.recv_timeout(Duration::from_secs(30))
         .expect("the writer did not open the database");
     std::thread::sleep(kill_after);
-    child.kill().unwrap();
-    let status = child.wait().unwrap();
+    child.0.kill().unwrap();
+    let status = child.0.wait().unwrap();
     let lines = reader.join().unwrap();
     assert!(
         !status.success(),
