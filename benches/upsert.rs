@@ -52,10 +52,7 @@ fn schema(dim: usize) -> Schema {
     Schema::builder("bench")
         .field(Field::new("ID", FieldType::Int64).primary_key())
         .field(Field::new("random", FieldType::Double))
-        .field(Field::new(
-            "embeddings",
-            FieldType::FloatVector { dim: dim as u32 },
-        ))
+        .field(Field::new("embeddings", FieldType::FloatVector { dim: dim as u32 }))
         .build()
         .unwrap()
 }
@@ -106,11 +103,7 @@ impl Rows {
                 let mut b = Vec::with_capacity((e - s) * (16 + self.dim * 4));
                 b.extend(self.ids[s..e].iter().flat_map(|v| v.to_le_bytes()));
                 b.extend(self.random[s..e].iter().flat_map(|v| v.to_le_bytes()));
-                b.extend(
-                    self.vectors[s * self.dim..e * self.dim]
-                        .iter()
-                        .flat_map(|v| v.to_le_bytes()),
-                );
+                b.extend(self.vectors[s * self.dim..e * self.dim].iter().flat_map(|v| v.to_le_bytes()));
                 b
             })
             .collect()
@@ -129,9 +122,7 @@ impl Workload {
     fn new(n: usize, dim: usize) -> Workload {
         let mut rng = StdRng::seed_from_u64(SEED + dim as u64);
         let half = n / 2;
-        let mixed_ids = (0..half as i64)
-            .chain(n as i64..(n + n - half) as i64)
-            .collect();
+        let mixed_ids = (0..half as i64).chain(n as i64..(n + n - half) as i64).collect();
         Workload {
             n,
             dim,
@@ -151,14 +142,7 @@ fn policy_name(p: SyncPolicy) -> &'static str {
 }
 
 fn open(dir: &Path, sync: SyncPolicy) -> Database {
-    Database::open(
-        dir,
-        Options {
-            sync,
-            ..Options::default()
-        },
-    )
-    .unwrap()
+    Database::open(dir, Options { sync, ..Options::default() }).unwrap()
 }
 
 fn upsert_all(db: &Database, batches: Vec<Vec<Column>>) {
@@ -184,11 +168,7 @@ fn run_phase(w: &Workload, phase: &str, sync: SyncPolicy) -> Duration {
     let t = Instant::now();
     upsert_all(&db, batches);
     let d = t.elapsed();
-    let expected = if phase == "mixed" {
-        w.n + w.n - w.n / 2
-    } else {
-        w.n
-    };
+    let expected = if phase == "mixed" { w.n + w.n - w.n / 2 } else { w.n };
     assert_eq!(db.count("bench", &[]).unwrap(), expected as u64);
     db.close().unwrap();
     d
@@ -212,11 +192,8 @@ fn bench_upserts(c: &mut Criterion) {
     } else {
         &[(3_000, 8), (100_000, 128), (20_000, 768)]
     };
-    let policies = [
-        SyncPolicy::EveryWrite,
-        SyncPolicy::Interval(Duration::from_millis(100)),
-        SyncPolicy::None,
-    ];
+    let policies =
+        [SyncPolicy::EveryWrite, SyncPolicy::Interval(Duration::from_millis(100)), SyncPolicy::None];
     for &(n, dim) in configs {
         let w = Workload::new(n, dim);
         let mut g = c.benchmark_group(format!("upsert/{n}x{dim}"));
@@ -245,11 +222,7 @@ fn bench_upserts(c: &mut Criterion) {
                         (0..iters)
                             .map(|_| {
                                 let d = run_phase(&w, phase, policy);
-                                record(
-                                    &format!("{key}/{phase}/{}", policy_name(policy)),
-                                    n as u64,
-                                    d,
-                                );
+                                record(&format!("{key}/{phase}/{}", policy_name(policy)), n as u64, d);
                                 d
                             })
                             .sum()
@@ -262,11 +235,7 @@ fn bench_upserts(c: &mut Criterion) {
 }
 
 fn bench_maintenance(c: &mut Criterion) {
-    let (n, dim) = if quick() {
-        (9_000, 128)
-    } else {
-        (100_000, 128)
-    };
+    let (n, dim) = if quick() { (9_000, 128) } else { (100_000, 128) };
     let w = Workload::new(n, dim);
     let mut g = c.benchmark_group(format!("maintenance/{n}x{dim}"));
     g.sampling_mode(SamplingMode::Flat)
@@ -382,11 +351,7 @@ fn bench_reopen(c: &mut Criterion) {
 
 fn summary() {
     let results = RESULTS.lock().unwrap();
-    let rate = |k: &str| {
-        results
-            .get(k)
-            .map(|(rows, d)| *rows as f64 / median(d).as_secs_f64())
-    };
+    let rate = |k: &str| results.get(k).map(|(rows, d)| *rows as f64 / median(d).as_secs_f64());
     println!();
     println!("## veclite upsert throughput (rows/s, median; batches of {BATCH})");
     println!();
@@ -394,10 +359,7 @@ fn summary() {
         "| workload | phase | every_write | interval_100ms | none | raw write+fsync | every_write / raw |"
     );
     println!("|---|---|---:|---:|---:|---:|---:|");
-    let mut workloads: Vec<&str> = results
-        .keys()
-        .filter_map(|k| k.strip_suffix("/raw_fsync"))
-        .collect();
+    let mut workloads: Vec<&str> = results.keys().filter_map(|k| k.strip_suffix("/raw_fsync")).collect();
     workloads.sort_by_key(|w| {
         let (n, d) = w.split_once('x').unwrap();
         (d.parse::<usize>().unwrap(), n.parse::<usize>().unwrap())

@@ -14,9 +14,7 @@ use std::time::{Duration, Instant};
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use veclite::{
-    Column, ColumnData, Database, Field, FieldType, Options, PrimaryKeys, Schema, SyncPolicy,
-};
+use veclite::{Column, ColumnData, Database, Field, FieldType, Options, PrimaryKeys, Schema, SyncPolicy};
 
 struct Args {
     n: usize,
@@ -27,13 +25,7 @@ struct Args {
 }
 
 fn parse_args() -> Args {
-    let mut a = Args {
-        n: 100_000,
-        dim: 128,
-        batch: 3_000,
-        sync: "every_write".into(),
-        dir: None,
-    };
+    let mut a = Args { n: 100_000, dim: 128, batch: 3_000, sync: "every_write".into(), dir: None };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let mut value = || it.next().unwrap_or_else(|| panic!("{flag} needs a value"));
@@ -82,10 +74,7 @@ fn random_of(batches: &[Vec<Column>]) -> Vec<(i64, f64)> {
             let (ColumnData::Int64(ids), ColumnData::Double(r)) = (b[0].data(), b[1].data()) else {
                 unreachable!("built above")
             };
-            ids.iter()
-                .copied()
-                .zip(r.iter().copied())
-                .collect::<Vec<_>>()
+            ids.iter().copied().zip(r.iter().copied()).collect::<Vec<_>>()
         })
         .collect()
 }
@@ -99,17 +88,12 @@ fn main() {
         other => panic!("unknown sync policy {other}"),
     };
     let tmp = tempfile::tempdir().expect("tempdir");
-    let dir = args
-        .dir
-        .clone()
-        .map_or_else(|| tmp.path().to_path_buf(), Into::into);
+    let dir = args.dir.clone().map_or_else(|| tmp.path().to_path_buf(), Into::into);
     let (n, dim) = (args.n, args.dim);
     let mut rng = StdRng::seed_from_u64(20_240_601 + dim as u64);
     let ids: Vec<i64> = (0..n as i64).collect();
     let half = n / 2;
-    let mixed_ids: Vec<i64> = (0..half as i64)
-        .chain(n as i64..(n + n - half) as i64)
-        .collect();
+    let mixed_ids: Vec<i64> = (0..half as i64).chain(n as i64..(n + n - half) as i64).collect();
     let ins = batches(&ids, dim, args.batch, &mut rng);
     let ups = batches(&ids, dim, args.batch, &mut rng);
     let mix = batches(&mixed_ids, dim, args.batch, &mut rng);
@@ -119,22 +103,12 @@ fn main() {
     expect.extend(random_of(&mix));
 
     let t = Instant::now();
-    let db = Database::open(
-        &dir,
-        Options {
-            sync,
-            ..Options::default()
-        },
-    )
-    .expect("open");
+    let db = Database::open(&dir, Options { sync, ..Options::default() }).expect("open");
     let open_s = t.elapsed().as_secs_f64();
     let schema = Schema::builder("bench")
         .field(Field::new("ID", FieldType::Int64).primary_key())
         .field(Field::new("random", FieldType::Double))
-        .field(Field::new(
-            "embeddings",
-            FieldType::FloatVector { dim: dim as u32 },
-        ))
+        .field(Field::new("embeddings", FieldType::FloatVector { dim: dim as u32 }))
         .build()
         .expect("schema");
     db.create_collection(schema).expect("create");
@@ -153,20 +127,13 @@ fn main() {
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();
-    let got = db
-        .get("bench", &[], &PrimaryKeys::Int(sample.clone()), &["random"])
-        .expect("get");
-    let (ColumnData::Int64(got_ids), ColumnData::Double(got_r)) = (
-        got.column("ID").expect("ID").data(),
-        got.column("random").expect("random").data(),
-    ) else {
+    let got = db.get("bench", &[], &PrimaryKeys::Int(sample.clone()), &["random"]).expect("get");
+    let (ColumnData::Int64(got_ids), ColumnData::Double(got_r)) =
+        (got.column("ID").expect("ID").data(), got.column("random").expect("random").data())
+    else {
         unreachable!("schema types")
     };
-    let bad = got_ids
-        .iter()
-        .zip(got_r)
-        .filter(|(id, r)| expect.get(id) != Some(r))
-        .count()
+    let bad = got_ids.iter().zip(got_r).filter(|(id, r)| expect.get(id) != Some(r)).count()
         + sample.len().saturating_sub(got_ids.len());
     db.close().expect("close");
     let t = Instant::now();

@@ -26,10 +26,7 @@ fn schema(name: &str) -> Schema {
     Schema::builder(name)
         .field(Field::new("ID", FieldType::Int64).primary_key())
         .field(Field::new("random", FieldType::Double))
-        .field(Field::new(
-            "embeddings",
-            FieldType::FloatVector { dim: DIM as u32 },
-        ))
+        .field(Field::new("embeddings", FieldType::FloatVector { dim: DIM as u32 }))
         .build()
         .unwrap()
 }
@@ -46,19 +43,13 @@ fn full_batch(payload: u32) -> Vec<Column> {
     vec![
         Column::int64("ID", (0..KEYS).collect()),
         Column::double("random", vec![f64::from(payload); n]),
-        Column::float_vector(
-            "embeddings",
-            DIM,
-            (0..n).flat_map(|_| encode(payload)).collect(),
-        ),
+        Column::float_vector("embeddings", DIM, (0..n).flat_map(|_| encode(payload)).collect()),
     ]
 }
 
 /// Checks that a read result holds every key exactly once and a single payload; returns it.
 fn single_payload(columns: &veclite::QueryResult) -> u32 {
-    let ColumnData::Int64(ids) = columns.column("ID").unwrap().data() else {
-        panic!("ID is not Int64")
-    };
+    let ColumnData::Int64(ids) = columns.column("ID").unwrap().data() else { panic!("ID is not Int64") };
     let ColumnData::Double(random) = columns.column("random").unwrap().data() else {
         panic!("random is not Double")
     };
@@ -68,11 +59,7 @@ fn single_payload(columns: &veclite::QueryResult) -> u32 {
     assert_eq!(ids.len(), KEYS as usize, "a read did not return every key");
     let mut sorted = ids.clone();
     sorted.sort_unstable();
-    assert_eq!(
-        sorted,
-        (0..KEYS).collect::<Vec<_>>(),
-        "keys missing or repeated"
-    );
+    assert_eq!(sorted, (0..KEYS).collect::<Vec<_>>(), "keys missing or repeated");
     let payload = random[0];
     assert_eq!(payload.fract(), 0.0);
     let payload = payload as u32;
@@ -123,11 +110,9 @@ fn concurrent_upserts_of_same_keys_are_never_torn() {
             let keys = PrimaryKeys::Int((0..KEYS).rev().collect());
             while !done.load(Ordering::Acquire) {
                 let result = if reader == 2 {
-                    db.iterate("same", &[], &["*"], Some(KEYS as usize + 10), 0)
-                        .unwrap()
+                    db.iterate("same", &[], &["*"], Some(KEYS as usize + 10), 0).unwrap()
                 } else {
-                    db.get("same", &[], &keys, &["random", "embeddings"])
-                        .unwrap()
+                    db.get("same", &[], &keys, &["random", "embeddings"]).unwrap()
                 };
                 let p = single_payload(&result);
                 assert_eq!(db.count("same", &[]).unwrap(), KEYS as u64);
@@ -158,10 +143,7 @@ fn concurrent_upserts_of_same_keys_are_never_torn() {
                     let payload = 1 + w * 1_000 + b;
                     let r = db.upsert("same", "", full_batch(payload)).unwrap();
                     assert_eq!(r.upsert_count, KEYS as u64);
-                    assert_eq!(
-                        r.delete_count, KEYS as u64,
-                        "every key existed: all replaced"
-                    );
+                    assert_eq!(r.delete_count, KEYS as u64, "every key existed: all replaced");
                     last = last.max((r.timestamp, payload));
                 }
                 last
@@ -177,26 +159,18 @@ fn concurrent_upserts_of_same_keys_are_never_torn() {
     assert!(flushes > 0);
     // Reads interleaved with the writes: they saw several successive states.
     let distinct = payloads_seen.lock().unwrap().len();
-    assert!(
-        distinct >= 2,
-        "{} reads saw only {distinct} payload(s)",
-        reads.load(Ordering::Relaxed)
-    );
+    assert!(distinct >= 2, "{} reads saw only {distinct} payload(s)", reads.load(Ordering::Relaxed));
 
     // The final state is the payload of the write with the highest timestamp, entirely.
     let (_, expected) = *lasts.iter().max().unwrap();
     let keys = PrimaryKeys::Int((0..KEYS).collect());
-    let final_read = db
-        .get("same", &[], &keys, &["random", "embeddings"])
-        .unwrap();
+    let final_read = db.get("same", &[], &keys, &["random", "embeddings"]).unwrap();
     assert_eq!(single_payload(&final_read), expected);
     assert_eq!(db.count("same", &[]).unwrap(), KEYS as u64);
     // And it survives a reopen.
     db.close().unwrap();
     let db = Database::open(dir.path(), Options::default()).unwrap();
-    let reread = db
-        .get("same", &[], &keys, &["random", "embeddings"])
-        .unwrap();
+    let reread = db.get("same", &[], &keys, &["random", "embeddings"]).unwrap();
     assert_eq!(single_payload(&reread), expected);
     assert_eq!(db.count("same", &[]).unwrap(), KEYS as u64);
 }
@@ -210,12 +184,7 @@ fn writes_to_two_collections_proceed_concurrently() {
     let big_dim = 128;
     let big = Schema::builder("big")
         .field(Field::new("ID", FieldType::Int64).primary_key())
-        .field(Field::new(
-            "embeddings",
-            FieldType::FloatVector {
-                dim: big_dim as u32,
-            },
-        ))
+        .field(Field::new("embeddings", FieldType::FloatVector { dim: big_dim as u32 }))
         .build()
         .unwrap();
     db.create_collection(big).unwrap();
@@ -229,10 +198,7 @@ fn writes_to_two_collections_proceed_concurrently() {
                 Column::float_vector(
                     "embeddings",
                     big_dim,
-                    chunk
-                        .iter()
-                        .flat_map(|&k| (0..big_dim).map(move |j| (k as f32) + j as f32))
-                        .collect(),
+                    chunk.iter().flat_map(|&k| (0..big_dim).map(move |j| (k as f32) + j as f32)).collect(),
                 ),
             ],
         )
@@ -281,22 +247,9 @@ fn writes_to_two_collections_proceed_concurrently() {
     // `left` and `right` made progress while `big` was flushing: writes that started after the
     // flush began and returned before it ended. Under a database-wide write lock at most one
     // write (one that took the lock before the flush did) could do that per collection.
-    let inside: usize = spans
-        .iter()
-        .map(|s| s.iter().filter(|(a, b)| *a > f0 && *b < f1).count())
-        .sum();
-    assert!(
-        inside >= 3,
-        "only {inside} writes to other collections completed during a {:?} flush",
-        f1 - f0
-    );
+    let inside: usize = spans.iter().map(|s| s.iter().filter(|(a, b)| *a > f0 && *b < f1).count()).sum();
+    assert!(inside >= 3, "only {inside} writes to other collections completed during a {:?} flush", f1 - f0);
     // And the writers of `left` and `right` overlapped each other.
-    let overlaps = spans[0]
-        .iter()
-        .filter(|a| spans[1].iter().any(|b| a.0 < b.1 && b.0 < a.1))
-        .count();
-    assert!(
-        overlaps > 0,
-        "no write of `left` overlapped a write of `right`"
-    );
+    let overlaps = spans[0].iter().filter(|a| spans[1].iter().any(|b| a.0 < b.1 && b.0 < a.1)).count();
+    assert!(overlaps > 0, "no write of `left` overlapped a write of `right`");
 }

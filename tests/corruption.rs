@@ -3,9 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use veclite::segment::format::{BlockKind, ENTRY_LEN, META_LEN, TRAILER_LEN};
-use veclite::{
-    Column, ColumnData, Database, Error, Field, FieldType, Options, PrimaryKeys, Schema, Status,
-};
+use veclite::{Column, ColumnData, Database, Error, Field, FieldType, Options, PrimaryKeys, Schema, Status};
 
 const DIM: usize = 8;
 
@@ -13,10 +11,7 @@ fn schema() -> Schema {
     Schema::builder("c")
         .field(Field::new("ID", FieldType::Int64).primary_key())
         .field(Field::new("random", FieldType::Double))
-        .field(Field::new(
-            "embeddings",
-            FieldType::FloatVector { dim: DIM as u32 },
-        ))
+        .field(Field::new("embeddings", FieldType::FloatVector { dim: DIM as u32 }))
         .build()
         .unwrap()
 }
@@ -109,10 +104,8 @@ fn flipped_vector_byte_fails_reads_of_that_field_only() {
     let mut bytes = std::fs::read(&seg).unwrap();
     let (_, blocks) = footer(&bytes);
     // Field 2 is `embeddings`.
-    let &(_, _, offset, len) = blocks
-        .iter()
-        .find(|b| b.0 == BlockKind::Values as u16 && b.1 == 2)
-        .expect("no vector values block");
+    let &(_, _, offset, len) =
+        blocks.iter().find(|b| b.0 == BlockKind::Values as u16 && b.1 == 2).expect("no vector values block");
     assert_eq!(len, 100 * DIM * 4);
     assert_eq!(offset % 64, 0, "vector block must be 64-byte aligned");
     bytes[offset + 17 * DIM * 4 + 3] ^= 0x40;
@@ -122,13 +115,8 @@ fn flipped_vector_byte_fails_reads_of_that_field_only() {
     let db = Database::open(tmp.path(), Options::default()).unwrap();
     assert_eq!(db.count("c", &[]).unwrap(), 100);
     // Other fields still read correctly.
-    let r = db
-        .get("c", &[], &PrimaryKeys::Int(vec![17, 3]), &["random"])
-        .unwrap();
-    assert_eq!(
-        r.column("random").unwrap().data(),
-        &ColumnData::Double(vec![17.5, 3.5])
-    );
+    let r = db.get("c", &[], &PrimaryKeys::Int(vec![17, 3]), &["random"]).unwrap();
+    assert_eq!(r.column("random").unwrap().data(), &ColumnData::Double(vec![17.5, 3.5]));
     // Every read of the damaged field fails with Corrupted, including rows whose bytes are intact
     // (the block checksum covers the whole block), again and again.
     for key in [17, 3] {
@@ -139,10 +127,7 @@ fn flipped_vector_byte_fails_reads_of_that_field_only() {
             );
         }
     }
-    assert_corrupted(
-        db.iterate("c", &[], &["*"], Some(100), 0),
-        "iterate all fields",
-    );
+    assert_corrupted(db.iterate("c", &[], &["*"], Some(100), 0), "iterate all fields");
     db.close().unwrap();
 }
 
@@ -181,8 +166,7 @@ fn truncated_wal_tail_recovers_every_whole_record() {
     db.create_collection(schema()).unwrap();
     // Five batches, one WAL record each; the last one is the one we tear.
     for b in 0..5i64 {
-        db.upsert("c", "", batch(b * 40..b * 40 + 40, b as f64))
-            .unwrap();
+        db.upsert("c", "", batch(b * 40..b * 40 + 40, b as f64)).unwrap();
     }
     // Batch 5 overwrites keys of batch 0: a torn record must not lose the old values either.
     db.upsert("c", "", batch(0..20, 99.0)).unwrap();
@@ -200,37 +184,21 @@ fn truncated_wal_tail_recovers_every_whole_record() {
     assert_eq!(starts.len(), 6, "one WAL record per write");
     let last = *starts.last().unwrap();
     let end = pristine.len();
-    let cuts = [
-        last + 1,
-        last + 4,
-        last + 7,
-        last + 8,
-        last + 9,
-        (last + end) / 2,
-        end - 1,
-    ];
+    let cuts = [last + 1, last + 4, last + 7, last + 8, last + 9, (last + end) / 2, end - 1];
     let all = PrimaryKeys::Int((0..300).collect());
     for cut in cuts {
         std::fs::write(&wal, &pristine[..cut]).unwrap();
         let db = Database::open(tmp.path(), Options::default()).unwrap();
         assert_eq!(db.count("c", &[]).unwrap(), 200, "cut at {cut}");
         let r = db.get("c", &[], &all, &["random", "embeddings"]).unwrap();
-        let ColumnData::Int64(ids) = r.column("ID").unwrap().data() else {
-            panic!()
-        };
-        let ColumnData::Double(random) = r.column("random").unwrap().data() else {
-            panic!()
-        };
-        let ColumnData::FloatVector { data, .. } = r.column("embeddings").unwrap().data() else {
-            panic!()
-        };
+        let ColumnData::Int64(ids) = r.column("ID").unwrap().data() else { panic!() };
+        let ColumnData::Double(random) = r.column("random").unwrap().data() else { panic!() };
+        let ColumnData::FloatVector { data, .. } = r.column("embeddings").unwrap().data() else { panic!() };
         assert_eq!(ids, &(0..200).collect::<Vec<i64>>(), "cut at {cut}");
         for (i, &k) in ids.iter().enumerate() {
             let tag = (k / 40) as f64; // the batch that wrote it; batch 5 is torn
             assert_eq!(random[i], k as f64 + tag, "cut at {cut}, key {k}");
-            let want: Vec<f32> = (0..DIM)
-                .map(|j| (k * 10 + j as i64) as f32 + tag as f32)
-                .collect();
+            let want: Vec<f32> = (0..DIM).map(|j| (k * 10 + j as i64) as f32 + tag as f32).collect();
             assert_eq!(&data[i * DIM..(i + 1) * DIM], want.as_slice(), "key {k}");
         }
         db.close().unwrap();
@@ -241,13 +209,8 @@ fn truncated_wal_tail_recovers_every_whole_record() {
     db.close().unwrap();
     let db = Database::open(tmp.path(), Options::default()).unwrap();
     assert_eq!(db.count("c", &[]).unwrap(), 210);
-    let r = db
-        .get("c", &[], &PrimaryKeys::Int(vec![205, 5]), &["random"])
-        .unwrap();
-    assert_eq!(
-        r.column("random").unwrap().data(),
-        &ColumnData::Double(vec![212.0, 5.0])
-    );
+    let r = db.get("c", &[], &PrimaryKeys::Int(vec![205, 5]), &["random"]).unwrap();
+    assert_eq!(r.column("random").unwrap().data(), &ColumnData::Double(vec![212.0, 5.0]));
     db.close().unwrap();
 }
 

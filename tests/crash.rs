@@ -41,10 +41,7 @@ fn schema() -> Schema {
     Schema::builder(COLLECTION)
         .field(Field::new("ID", FieldType::Int64).primary_key())
         .field(Field::new("random", FieldType::Double))
-        .field(Field::new(
-            "embeddings",
-            FieldType::FloatVector { dim: DIM as u32 },
-        ))
+        .field(Field::new("embeddings", FieldType::FloatVector { dim: DIM as u32 }))
         .build()
         .unwrap()
 }
@@ -67,21 +64,14 @@ fn batch_rows(seed: u64) -> Vec<(i64, Row)> {
 fn delete_keys(seed: u64) -> Vec<i64> {
     let mut rng = StdRng::seed_from_u64(seed);
     let n = rng.random_range(1..=100);
-    rand::seq::index::sample(&mut rng, KEY_SPACE, n)
-        .into_iter()
-        .map(|k| k as i64)
-        .collect()
+    rand::seq::index::sample(&mut rng, KEY_SPACE, n).into_iter().map(|k| k as i64).collect()
 }
 
 fn upsert_columns(rows: &[(i64, Row)]) -> Vec<Column> {
     vec![
         Column::int64("ID", rows.iter().map(|r| r.0).collect()),
         Column::double("random", rows.iter().map(|r| r.1.0).collect()),
-        Column::float_vector(
-            "embeddings",
-            DIM,
-            rows.iter().flat_map(|r| r.1.1.iter().copied()).collect(),
-        ),
+        Column::float_vector("embeddings", DIM, rows.iter().flat_map(|r| r.1.1.iter().copied()).collect()),
     ]
 }
 
@@ -113,8 +103,7 @@ fn crash_child() {
             80..92 => {
                 say(format!("begin delete {op_seed}"));
                 let keys = delete_keys(op_seed);
-                db.delete_by_pks(COLLECTION, "", &PrimaryKeys::Int(keys))
-                    .unwrap();
+                db.delete_by_pks(COLLECTION, "", &PrimaryKeys::Int(keys)).unwrap();
             }
             92..98 => {
                 say("begin flush".into());
@@ -164,14 +153,7 @@ fn apply(model: &mut BTreeMap<i64, Row>, op: &Op) {
 
 /// The values stored for `keys`, or `None` for absent keys, in key order.
 fn read_keys(db: &Database, keys: &[i64]) -> BTreeMap<i64, Row> {
-    let r = db
-        .get(
-            COLLECTION,
-            &[],
-            &PrimaryKeys::Int(keys.to_vec()),
-            &["random", "embeddings"],
-        )
-        .unwrap();
+    let r = db.get(COLLECTION, &[], &PrimaryKeys::Int(keys.to_vec()), &["random", "embeddings"]).unwrap();
     let ids = match r.column("ID").unwrap().data() {
         ColumnData::Int64(v) => v.clone(),
         other => panic!("ID column of unexpected type {other:?}"),
@@ -215,8 +197,7 @@ fn verify(
             Op::Delete(s) => delete_keys(*s),
             Op::Maintenance => Vec::new(),
         };
-        let matches =
-            |m: &BTreeMap<i64, Row>| touched.iter().filter(|k| stored.get(k) == m.get(k)).count();
+        let matches = |m: &BTreeMap<i64, Row>| touched.iter().filter(|k| stored.get(k) == m.get(k)).count();
         let (with_op, without_op) = (matches(&applied), matches(&model));
         if touched.is_empty() {
             resolution = "flush/compact in flight";
@@ -244,9 +225,7 @@ fn verify(
     assert_eq!(stored.len(), model.len());
     assert_eq!(db.count(COLLECTION, &[]).unwrap(), model.len() as u64);
     // No key appears twice in a full scan either.
-    let scan = db
-        .iterate(COLLECTION, &[], &[], Some(KEY_SPACE + 1), 0)
-        .unwrap();
+    let scan = db.iterate(COLLECTION, &[], &[], Some(KEY_SPACE + 1), 0).unwrap();
     let mut ids = match scan.column("ID").unwrap().data() {
         ColumnData::Int64(v) => v.clone(),
         other => panic!("ID column of unexpected type {other:?}"),
@@ -305,16 +284,12 @@ fn run_round(
         }
         lines
     });
-    rx.recv_timeout(Duration::from_secs(30))
-        .expect("the writer did not open the database");
+    rx.recv_timeout(Duration::from_secs(30)).expect("the writer did not open the database");
     std::thread::sleep(kill_after);
     child.0.kill().unwrap();
     let status = child.0.wait().unwrap();
     let lines = reader.join().unwrap();
-    assert!(
-        !status.success(),
-        "the writer exited on its own (it must loop until killed): {lines:?}"
-    );
+    assert!(!status.success(), "the writer exited on its own (it must loop until killed): {lines:?}");
 
     let mut model = model;
     let mut pending = None;
@@ -339,12 +314,9 @@ fn run_round(
 
 #[test]
 fn crash_kill_reopen_rounds() {
-    let rounds: usize = std::env::var("VECLITE_CRASH_ROUNDS")
-        .ok()
-        .map_or(20, |v| v.parse().unwrap());
-    let base_seed: u64 = std::env::var("VECLITE_CRASH_BASE_SEED")
-        .ok()
-        .map_or(0x5eed_c0de, |v| v.parse().unwrap());
+    let rounds: usize = std::env::var("VECLITE_CRASH_ROUNDS").ok().map_or(20, |v| v.parse().unwrap());
+    let base_seed: u64 =
+        std::env::var("VECLITE_CRASH_BASE_SEED").ok().map_or(0x5eed_c0de, |v| v.parse().unwrap());
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("db");
     {
