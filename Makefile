@@ -16,7 +16,7 @@ lint:
 	cargo clippy --all-targets -- -D warnings
 
 test-rust:
-	cargo test --all-targets
+	cargo test --lib --bins --tests --examples
 	cargo test --doc
 
 # C API tests (strict C11, C++ header check, valgrind, exported symbols, pkg-config).

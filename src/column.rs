@@ -140,6 +140,16 @@ impl ColumnData {
                 bytes.extend_from_slice(&sb[start as usize..so[so.len() - 1] as usize]);
                 offsets.extend(so[1..].iter().map(|o| o - start + base));
             }
+            (ColumnData::Bool(d), ColumnRef::Bool(s)) => d.extend_from_slice(s),
+            (ColumnData::Int8(d), ColumnRef::Int8(s)) => d.extend_from_slice(s),
+            (ColumnData::Int16(d), ColumnRef::Int16(s)) => d.extend_from_slice(s),
+            (ColumnData::Int32(d), ColumnRef::Int32(s)) => d.extend_from_slice(s),
+            (ColumnData::Int64(d), ColumnRef::Int64(s)) => d.extend_from_slice(s),
+            (ColumnData::Float(d), ColumnRef::Float(s)) => d.extend_from_slice(s),
+            (ColumnData::Double(d), ColumnRef::Double(s)) => d.extend_from_slice(s),
+            (ColumnData::FloatVector { data, .. }, ColumnRef::FloatVector { data: s, .. }) => {
+                data.extend_from_slice(s)
+            }
             (this, src) => {
                 let n = src.len();
                 this.extend_from_rows(src, 0..n);

@@ -53,6 +53,8 @@ struct Writer {
     last_timestamp: u64,
     /// Set after a failed WAL write or fsync: the collection then refuses writes.
     poisoned: Option<String>,
+    /// Reused buffer for encoding records.
+    scratch: Vec<u8>,
 }
 
 /// What readers see: partitions, segments and the primary-key index.
@@ -151,7 +153,7 @@ impl Collection {
             schema,
             catalog,
             options,
-            writer: Mutex::new(Writer { wal, last_timestamp, poisoned: None }),
+            writer: Mutex::new(Writer { wal, last_timestamp, poisoned: None, scratch: Vec::new() }),
             state: RwLock::new(state),
         })
     }

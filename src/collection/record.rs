@@ -43,44 +43,51 @@ impl Record<'_> {
     }
 
     /// Serializes the record.
+    #[cfg(test)]
     pub fn encode(&self) -> Vec<u8> {
         let mut out = Vec::new();
+        self.encode_into(&mut out);
+        out
+    }
+
+    /// Serializes the record into `out` (cleared first), reusing its allocation.
+    pub fn encode_into(&self, out: &mut Vec<u8>) {
+        out.clear();
         match self {
             Record::Write { timestamp, batch } => {
                 let size: usize = batch.columns.iter().map(|c| c.byte_size()).sum();
                 out.reserve(size + batch.rows * batch.columns.len() + 64);
                 out.push(1);
-                put_u64(&mut out, *timestamp);
-                put_u64(&mut out, batch.partition);
-                put_u64(&mut out, batch.rows as u64);
-                put_u32(&mut out, batch.columns.len() as u32);
+                put_u64(out, *timestamp);
+                put_u64(out, batch.partition);
+                put_u64(out, batch.rows as u64);
+                put_u32(out, batch.columns.len() as u32);
                 for (col, valid) in batch.columns.iter().zip(&batch.validity) {
                     let (tag, dim) = type_tag(ColumnData::as_ref(col));
                     out.push(tag);
-                    put_u32(&mut out, dim);
+                    put_u32(out, dim);
                     out.push(valid.is_some() as u8);
                     if let Some(v) = valid {
                         out.extend_from_slice(v);
                     }
-                    put_values(&mut out, ColumnData::as_ref(col));
+                    put_values(out, ColumnData::as_ref(col));
                 }
             }
             Record::Delete { timestamp, keys } => {
                 out.push(2);
-                put_u64(&mut out, *timestamp);
+                put_u64(out, *timestamp);
                 match keys {
                     PrimaryKeys::Int(k) => {
                         out.push(1);
-                        put_values(&mut out, ColumnRef::Int64(k));
+                        put_values(out, ColumnRef::Int64(k));
                     }
                     PrimaryKeys::Str(k) => {
                         out.push(2);
-                        put_values(&mut out, ColumnData::varchar(k).as_ref());
+                        put_values(out, ColumnData::varchar(k).as_ref());
                     }
                 }
             }
         }
-        out
     }
 
     /// Parses a record written by [`Record::encode`].

@@ -151,7 +151,8 @@ impl Collection {
 impl super::Writer {
     /// Appends `record` to the WAL; a failure poisons the collection.
     fn log(&mut self, record: &Record) -> Result<()> {
-        let result = self.wal.append(&record.encode());
+        record.encode_into(&mut self.scratch);
+        let result = self.wal.append(&self.scratch);
         if let Err(e) = &result
             && !matches!(e, Error::InvalidArgument(_))
         {

@@ -11,7 +11,7 @@
 //! off at the last whole record so later appends follow valid data.
 
 use std::fs::{File, OpenOptions};
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::{IoSlice, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -97,9 +97,8 @@ impl Wal {
         let mut frame = [0u8; FRAME_LEN];
         frame[..4].copy_from_slice(&len.to_le_bytes());
         frame[4..].copy_from_slice(&crc32c::crc32c(payload).to_le_bytes());
-        let io = |e| Error::io(&self.path, e);
-        self.file.write_all(&frame).map_err(io)?;
-        self.file.write_all(payload).map_err(io)?;
+        let mut parts = [IoSlice::new(&frame), IoSlice::new(payload)];
+        write_all_vectored(&mut self.file, &mut parts).map_err(|e| Error::io(&self.path, e))?;
         self.len += (FRAME_LEN + payload.len()) as u64;
         match self.policy {
             SyncPolicy::EveryWrite => self.sync(),
@@ -134,6 +133,19 @@ impl Wal {
     pub fn record_bytes(&self) -> u64 {
         self.len - HEADER_LEN
     }
+}
+
+/// Writes every byte of `parts` with as few system calls as the OS allows.
+fn write_all_vectored(file: &mut File, mut parts: &mut [IoSlice<'_>]) -> std::io::Result<()> {
+    while !parts.is_empty() {
+        match file.write_vectored(parts) {
+            Ok(0) => return Err(std::io::ErrorKind::WriteZero.into()),
+            Ok(n) => IoSlice::advance_slices(&mut parts, n),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }
 
 fn header() -> [u8; HEADER_LEN as usize] {
