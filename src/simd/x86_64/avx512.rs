@@ -7,7 +7,7 @@ use std::arch::x86_64::*;
 
 use super::super::kernels::Kernels;
 use super::super::tiling::{RowKernel, multi_tiled};
-use super::{Ip, L2, Metric, scan_dim8};
+use super::{Ip, L2, Metric, hsum256x4, scan_dim8};
 
 /// The AVX-512 kernel table. Only handed out when the CPU reports AVX-512F, AVX2 and FMA.
 pub(in crate::simd) const KERNELS: Kernels = Kernels {
@@ -111,6 +111,20 @@ pub(in crate::simd) unsafe fn ip_multi_f32_avx512(
 fn tail_mask(len: usize) -> __mmask16 {
     debug_assert!(len < 16);
     ((1u32 << len) - 1) as __mmask16
+}
+
+/// Adds the upper 8 lanes of `v` onto the lower 8.
+///
+/// # Safety
+/// The CPU supports AVX-512F.
+#[inline(always)]
+unsafe fn fold256(v: __m512) -> __m256 {
+    // SAFETY: the caller runs with AVX-512F. (The f64x4 extract is AVX-512F; the f32x8 one
+    // would need AVX-512DQ.)
+    unsafe {
+        let high = _mm256_castpd_ps(_mm512_extractf64x4_pd::<1>(_mm512_castps_pd(v)));
+        _mm256_add_ps(_mm512_castps512_ps256(v), high)
+    }
 }
 
 /// `M` over `n` floats: 64 per step into four accumulators, then 16 per step, then one
@@ -253,12 +267,7 @@ impl<M: Metric> RowKernel for Rows<M> {
                 s2 = M::acc512(s2, x, _mm512_maskz_loadu_ps(m, q2.add(i)));
                 s3 = M::acc512(s3, x, _mm512_maskz_loadu_ps(m, q3.add(i)));
             }
-            [
-                _mm512_reduce_add_ps(s0),
-                _mm512_reduce_add_ps(s1),
-                _mm512_reduce_add_ps(s2),
-                _mm512_reduce_add_ps(s3),
-            ]
+            hsum256x4(fold256(s0), fold256(s1), fold256(s2), fold256(s3))
         }
     }
 }

@@ -110,6 +110,24 @@ pub(super) unsafe fn hsum256(v: __m256) -> f32 {
     }
 }
 
+/// Lane sums of four registers at once: `[Σa, Σb, Σc, Σd]`, by a horizontal-add transpose that
+/// shares the shuffles among the four (cheaper than four separate reductions).
+///
+/// # Safety
+/// The CPU supports AVX.
+#[inline(always)]
+pub(super) unsafe fn hsum256x4(a: __m256, b: __m256, c: __m256, d: __m256) -> [f32; 4] {
+    // SAFETY: the caller runs with AVX; the store writes 4 floats into a 4-float array.
+    unsafe {
+        // Per 128-bit half: [Σa, Σb, Σc, Σd] over that half's lanes.
+        let h = _mm256_hadd_ps(_mm256_hadd_ps(a, b), _mm256_hadd_ps(c, d));
+        let sums = _mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps::<1>(h));
+        let mut out = [0.0f32; 4];
+        _mm_storeu_ps(out.as_mut_ptr(), sums);
+        out
+    }
+}
+
 /// Scores `n` vectors of exactly 8 floats: eight vectors per step, one ymm register each,
 /// reduced together by a horizontal-add transpose so one store writes eight distances.
 ///
