@@ -26,8 +26,8 @@ pub(in crate::simd) const KERNELS: Kernels = Kernels {
 /// `a` and `b` are valid for `n` reads; the CPU supports AVX-512F.
 #[target_feature(enable = "avx512f,avx2,fma")]
 pub(in crate::simd) unsafe fn l2sq_f32_avx512(a: *const f32, b: *const f32, n: usize) -> f32 {
-    // SAFETY: forwarded contract; this function enables the features `pair` needs.
-    unsafe { pair::<L2>(a, b, n) }
+    // SAFETY: forwarded contract; this function enables the features `pair_aligning_b` needs.
+    unsafe { pair_aligning_b::<L2>(a, b, n) }
 }
 
 /// Inner product. Contract: [`PairFn`](super::super::kernels::PairFn).
@@ -36,8 +36,8 @@ pub(in crate::simd) unsafe fn l2sq_f32_avx512(a: *const f32, b: *const f32, n: u
 /// `a` and `b` are valid for `n` reads; the CPU supports AVX-512F.
 #[target_feature(enable = "avx512f,avx2,fma")]
 pub(in crate::simd) unsafe fn ip_f32_avx512(a: *const f32, b: *const f32, n: usize) -> f32 {
-    // SAFETY: forwarded contract; this function enables the features `pair` needs.
-    unsafe { pair::<Ip>(a, b, n) }
+    // SAFETY: forwarded contract; this function enables the features `pair_aligning_b` needs.
+    unsafe { pair_aligning_b::<Ip>(a, b, n) }
 }
 
 /// Squared Euclidean distances from one query to `n` vectors.
@@ -127,21 +127,67 @@ unsafe fn fold256(v: __m512) -> __m256 {
     }
 }
 
-/// `M` over `n` floats: 64 per step into four accumulators, then 16 per step, then one
-/// masked step (masked-off lanes load as zero and add nothing for either metric).
+/// Below this length a pair is not worth an alignment head.
+const PEEL_MIN: usize = 128;
+
+/// [`pair`] for the pair entry points, where inputs may sit anywhere: for `n >= PEEL_MIN` a
+/// masked head first brings `b` to a 64-byte boundary, so none of its loads split a cache
+/// line (split loads roughly halve the speed of L1-resident pairs). Stored vectors go in `b`.
+///
+/// # Safety
+/// `a` and `b` are valid for `n` reads; the CPU supports AVX-512F.
+#[inline(always)]
+unsafe fn pair_aligning_b<M: Metric>(a: *const f32, b: *const f32, n: usize) -> f32 {
+    let past_boundary = (b.addr() % 64) / size_of::<f32>();
+    // SAFETY: the head covers `16 - past_boundary <= 15 < n` elements, loaded with a mask, and
+    // `pair_from` continues from there under the same contract; the caller runs with AVX-512F.
+    unsafe {
+        if n < PEEL_MIN || past_boundary == 0 {
+            return pair::<M>(a, b, n);
+        }
+        let head = 16 - past_boundary;
+        let m = tail_mask(head);
+        let terms = M::acc512(
+            _mm512_setzero_ps(),
+            _mm512_maskz_loadu_ps(m, a),
+            _mm512_maskz_loadu_ps(m, b),
+        );
+        pair_from::<M>(a, b, n, head, terms)
+    }
+}
+
+/// `M` over `n` floats. See [`pair_from`].
 ///
 /// # Safety
 /// `a` and `b` are valid for `n` reads; the CPU supports AVX-512F.
 #[inline(always)]
 unsafe fn pair<M: Metric>(a: *const f32, b: *const f32, n: usize) -> f32 {
+    // SAFETY: forwarded contract.
+    unsafe { pair_from::<M>(a, b, n, 0, _mm512_setzero_ps()) }
+}
+
+/// `M` over elements `start..n`, added to `head` (the terms of elements `..start`): 64 per step
+/// into four accumulators, then up to three 16-wide steps, then one masked step (masked-off
+/// lanes load as zero and add nothing for either metric).
+///
+/// # Safety
+/// `start <= n`; `a` and `b` are valid for `n` reads; the CPU supports AVX-512F.
+#[inline(always)]
+unsafe fn pair_from<M: Metric>(
+    a: *const f32,
+    b: *const f32,
+    n: usize,
+    start: usize,
+    head: __m512,
+) -> f32 {
     // SAFETY: every full load reads [i, i + 16) with i + 16 <= n; the masked load touches only
     // lanes below n - i; the caller runs with AVX-512F.
     unsafe {
         let mut s0 = _mm512_setzero_ps();
         let mut s1 = _mm512_setzero_ps();
         let mut s2 = _mm512_setzero_ps();
-        let mut s3 = _mm512_setzero_ps();
-        let mut i = 0;
+        let mut s3 = head;
+        let mut i = start;
         while i + 64 <= n {
             s0 = M::acc512(s0, _mm512_loadu_ps(a.add(i)), _mm512_loadu_ps(b.add(i)));
             s1 = M::acc512(
