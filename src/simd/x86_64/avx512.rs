@@ -130,7 +130,8 @@ unsafe fn fold256(v: __m512) -> __m256 {
 /// Below this length a pair is not worth an alignment head.
 const PEEL_MIN: usize = 128;
 
-/// [`pair`] for the pair entry points, where inputs may sit anywhere: for `n >= PEEL_MIN` a
+/// [`pair`] for the pair entry points, where inputs may sit anywhere. Vectors shorter than 16
+/// take a single masked step. For `n >= PEEL_MIN` a
 /// masked head first brings `b` to a 64-byte boundary, so none of its loads split a cache
 /// line (split loads roughly halve the speed of L1-resident pairs). Stored vectors go in `b`.
 ///
@@ -139,9 +140,20 @@ const PEEL_MIN: usize = 128;
 #[inline(always)]
 unsafe fn pair_aligning_b<M: Metric>(a: *const f32, b: *const f32, n: usize) -> f32 {
     let past_boundary = (b.addr() % 64) / size_of::<f32>();
-    // SAFETY: the head covers `16 - past_boundary <= 15 < n` elements, loaded with a mask, and
-    // `pair_from` continues from there under the same contract; the caller runs with AVX-512F.
+    // SAFETY: masked loads touch only lanes below `n` (short case) or below the head length
+    // `16 - past_boundary <= 15 < n`; `pair_from` continues from there under the same contract;
+    // the caller runs with AVX-512F.
     unsafe {
+        if n < 16 {
+            // Short vectors: one masked step and a direct reduction, no accumulator merging.
+            let m = tail_mask(n);
+            let terms = M::acc512(
+                _mm512_setzero_ps(),
+                _mm512_maskz_loadu_ps(m, a),
+                _mm512_maskz_loadu_ps(m, b),
+            );
+            return _mm512_reduce_add_ps(terms);
+        }
         if n < PEEL_MIN || past_boundary == 0 {
             return pair::<M>(a, b, n);
         }
