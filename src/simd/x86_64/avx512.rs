@@ -7,7 +7,7 @@ use std::arch::x86_64::*;
 
 use super::super::kernels::Kernels;
 use super::super::tiling::{RowKernel, multi_tiled};
-use super::{Ip, L2, Metric, hsum256x4, scan_dim8};
+use super::{Ip, L2, Metric, hsum256x4, prefetch_lines, scan_dim8};
 
 /// The AVX-512 kernel table. Only handed out when the CPU reports AVX-512F, AVX2 and FMA.
 pub(in crate::simd) const KERNELS: Kernels = Kernels {
@@ -292,6 +292,12 @@ unsafe fn scan_rows<M: Metric>(
 struct Rows<M>(std::marker::PhantomData<M>);
 
 impl<M: Metric> RowKernel for Rows<M> {
+    #[inline(always)]
+    unsafe fn prefetch(vector: *const f32, dim: usize) {
+        // SAFETY: forwarded contract.
+        unsafe { prefetch_lines(vector, dim) }
+    }
+
     #[inline(always)]
     unsafe fn one(query: *const f32, vector: *const f32, dim: usize) -> f32 {
         // SAFETY: forwarded contract.

@@ -110,6 +110,23 @@ pub(super) unsafe fn hsum256(v: __m256) -> f32 {
     }
 }
 
+/// Prefetches the cache lines of `dim` floats at `vector` into L1.
+///
+/// # Safety
+/// `vector` is valid for `dim` reads.
+#[inline(always)]
+pub(super) unsafe fn prefetch_lines(vector: *const f32, dim: usize) {
+    let bytes = vector.cast::<i8>();
+    let len = dim * size_of::<f32>();
+    let mut offset = 0;
+    while offset < len {
+        // SAFETY: offset < len keeps the address inside the vector; prefetching never faults
+        // and SSE is part of the x86-64 baseline.
+        unsafe { _mm_prefetch::<_MM_HINT_T0>(bytes.add(offset)) };
+        offset += 64;
+    }
+}
+
 /// Lane sums of four registers at once: `[Σa, Σb, Σc, Σd]`, by a horizontal-add transpose that
 /// shares the shuffles among the four (cheaper than four separate reductions).
 ///
