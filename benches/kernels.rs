@@ -6,9 +6,7 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use criterion::{
-    BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
-};
+use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use simsimd::SpatialSimilarity;
@@ -63,10 +61,7 @@ fn read_sum(data: &[f32]) -> u32 {
             *a = a.wrapping_add(x.to_bits());
         }
     }
-    let tail = chunks
-        .remainder()
-        .iter()
-        .fold(0u32, |s, x| s.wrapping_add(x.to_bits()));
+    let tail = chunks.remainder().iter().fold(0u32, |s, x| s.wrapping_add(x.to_bits()));
     acc.iter().fold(tail, |s, &a| s.wrapping_add(a))
 }
 
@@ -85,13 +80,10 @@ fn scan(c: &mut Criterion) {
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(2))
         .throughput(Throughput::Bytes(bytes));
-    group.bench_function("read_sum_baseline", |bench| {
-        bench.iter(|| read_sum(black_box(&block)))
-    });
+    group.bench_function("read_sum_baseline", |bench| bench.iter(|| read_sum(black_box(&block))));
     for k in simd::available() {
         group.bench_function(BenchmarkId::new("l2sq_batch", k.name()), |bench| {
-            bench
-                .iter(|| k.l2sq_batch(black_box(query), &block, SCAN_DIM, &mut out[..SCAN_VECTORS]))
+            bench.iter(|| k.l2sq_batch(black_box(query), &block, SCAN_DIM, &mut out[..SCAN_VECTORS]))
         });
     }
     let best = simd::active();
@@ -117,29 +109,15 @@ fn scan(c: &mut Criterion) {
         .measurement_time(Duration::from_secs(3))
         .throughput(Throughput::Bytes(bytes * MULTI_QUERIES as u64));
     group.bench_function(BenchmarkId::new("l2sq_multi", best.name()), |bench| {
+        bench.iter(|| best.l2sq_multi(black_box(&queries), MULTI_QUERIES, &block, SCAN_DIM, &mut out))
+    });
+    group.bench_function(BenchmarkId::new("l2sq_batch_per_query", best.name()), |bench| {
         bench.iter(|| {
-            best.l2sq_multi(
-                black_box(&queries),
-                MULTI_QUERIES,
-                &block,
-                SCAN_DIM,
-                &mut out,
-            )
+            for (q, row) in queries.chunks_exact(SCAN_DIM).zip(out.chunks_exact_mut(SCAN_VECTORS)) {
+                best.l2sq_batch(black_box(q), &block, SCAN_DIM, row);
+            }
         })
     });
-    group.bench_function(
-        BenchmarkId::new("l2sq_batch_per_query", best.name()),
-        |bench| {
-            bench.iter(|| {
-                for (q, row) in queries
-                    .chunks_exact(SCAN_DIM)
-                    .zip(out.chunks_exact_mut(SCAN_VECTORS))
-                {
-                    best.l2sq_batch(black_box(q), &block, SCAN_DIM, row);
-                }
-            })
-        },
-    );
     group.finish();
 }
 

@@ -6,10 +6,7 @@ use veclite::simd;
 fn force_scalar_before_first_use_selects_scalar() {
     assert!(simd::force_scalar());
     assert_eq!(simd::capabilities(), "scalar");
-    assert!(
-        simd::force_scalar(),
-        "forcing again is a no-op that still reports scalar"
-    );
+    assert!(simd::force_scalar(), "forcing again is a no-op that still reports scalar");
     let (a, b) = ([1.0, 2.0, 3.0], [4.0, 6.0, 3.0]);
     assert_eq!(simd::l2sq(&a, &b), 25.0);
     assert_eq!(simd::ip(&a, &b), 25.0);

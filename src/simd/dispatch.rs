@@ -41,13 +41,8 @@ pub fn force_scalar() -> bool {
 /// The table named by `request` (case-insensitive, surrounding spaces ignored) if it is
 /// available, else the best available one.
 pub(super) fn select(available: &[Kernels], request: Option<&str>) -> Kernels {
-    let requested = request.map(str::trim).and_then(|name| {
-        available
-            .iter()
-            .find(|k| k.name().eq_ignore_ascii_case(name))
-    });
-    requested
-        .or(available.first())
-        .copied()
-        .unwrap_or(scalar::KERNELS)
+    let requested = request
+        .map(str::trim)
+        .and_then(|name| available.iter().find(|k| k.name().eq_ignore_ascii_case(name)));
+    requested.or(available.first()).copied().unwrap_or(scalar::KERNELS)
 }

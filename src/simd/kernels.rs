@@ -23,14 +23,8 @@ pub(super) type BatchFn =
 /// # Safety
 /// `dim >= 1`; `queries` is valid for `nq * dim` reads, `block` for `n * dim` reads, `out` for
 /// `nq * n` writes and does not overlap the inputs; the CPU supports the kernel's instruction set.
-pub(super) type MultiFn = unsafe fn(
-    queries: *const f32,
-    nq: usize,
-    block: *const f32,
-    dim: usize,
-    n: usize,
-    out: *mut f32,
-);
+pub(super) type MultiFn =
+    unsafe fn(queries: *const f32, nq: usize, block: *const f32, dim: usize, n: usize, out: *mut f32);
 
 /// The distance kernels of one instruction-set path ("avx512", "avx2+fma", "neon", "scalar").
 ///
@@ -52,9 +46,7 @@ pub struct Kernels {
 
 impl fmt::Debug for Kernels {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Kernels")
-            .field("name", &self.name)
-            .finish_non_exhaustive()
+        f.debug_struct("Kernels").field("name", &self.name).finish_non_exhaustive()
     }
 }
 
@@ -97,14 +89,7 @@ impl Kernels {
     }
 
     /// Several queries against a block, squared Euclidean; see [`crate::simd::l2sq_multi`].
-    pub fn l2sq_multi(
-        &self,
-        queries: &[f32],
-        nq: usize,
-        block: &[f32],
-        dim: usize,
-        out: &mut [f32],
-    ) {
+    pub fn l2sq_multi(&self, queries: &[f32], nq: usize, block: &[f32], dim: usize, out: &mut [f32]) {
         self.run_multi(self.l2sq_multi, queries, nq, block, dim, out);
     }
 
@@ -113,14 +98,7 @@ impl Kernels {
         self.run_multi(self.ip_multi, queries, nq, block, dim, out);
     }
 
-    fn run_batch(
-        &self,
-        kernel: BatchFn,
-        query: &[f32],
-        block: &[f32],
-        dim: usize,
-        out: &mut [f32],
-    ) {
+    fn run_batch(&self, kernel: BatchFn, query: &[f32], block: &[f32], dim: usize, out: &mut [f32]) {
         let shape = BatchShape::new(query.len(), block.len(), dim, out.len());
         debug_assert!(
             shape.exact,
@@ -134,15 +112,7 @@ impl Kernels {
         }
         // SAFETY: `BatchShape` guarantees query >= dim, block >= n * dim and out >= n floats;
         // `out` is a unique borrow, so it cannot overlap the inputs; the ISA is supported.
-        unsafe {
-            kernel(
-                query.as_ptr(),
-                block.as_ptr(),
-                dim,
-                shape.n,
-                out.as_mut_ptr(),
-            )
-        }
+        unsafe { kernel(query.as_ptr(), block.as_ptr(), dim, shape.n, out.as_mut_ptr()) }
     }
 
     fn run_multi(
@@ -167,16 +137,7 @@ impl Kernels {
         }
         // SAFETY: `MultiShape` guarantees queries >= nq * dim, block >= n * dim and
         // out >= nq * n floats; `out` is a unique borrow; the ISA is supported.
-        unsafe {
-            kernel(
-                queries.as_ptr(),
-                shape.nq,
-                block.as_ptr(),
-                dim,
-                shape.n,
-                out.as_mut_ptr(),
-            )
-        }
+        unsafe { kernel(queries.as_ptr(), shape.nq, block.as_ptr(), dim, shape.n, out.as_mut_ptr()) }
     }
 }
 
@@ -205,10 +166,7 @@ impl BatchShape {
         }
         let vectors = block / dim;
         let exact = query == dim && block.is_multiple_of(dim) && out == vectors;
-        BatchShape {
-            n: vectors.min(out),
-            exact,
-        }
+        BatchShape { n: vectors.min(out), exact }
     }
 }
 
@@ -227,24 +185,14 @@ impl MultiShape {
     /// Clamps to what the lengths allow; `nq == 0` or `n == 0` when nothing can be computed.
     pub(super) fn new(queries: usize, nq: usize, block: usize, dim: usize, out: usize) -> Self {
         if dim == 0 {
-            return MultiShape {
-                nq: 0,
-                n: 0,
-                exact: false,
-            };
+            return MultiShape { nq: 0, n: 0, exact: false };
         }
         let n = block / dim;
         let exact = Some(queries) == nq.checked_mul(dim)
             && block.is_multiple_of(dim)
             && Some(out) == nq.checked_mul(n);
         let runnable = nq.min(queries / dim);
-        let runnable = out
-            .checked_div(n)
-            .map_or(runnable, |rows| runnable.min(rows));
-        MultiShape {
-            nq: runnable,
-            n,
-            exact,
-        }
+        let runnable = out.checked_div(n).map_or(runnable, |rows| runnable.min(rows));
+        MultiShape { nq: runnable, n, exact }
     }
 }

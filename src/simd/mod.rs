@@ -82,11 +82,7 @@ pub fn norm(a: &[f32]) -> f32 {
 #[inline]
 pub fn cosine_from_ip(ip: f32, norm_a: f32, norm_b: f32) -> f32 {
     let denominator = norm_a * norm_b;
-    if denominator == 0.0 {
-        0.0
-    } else {
-        (ip / denominator).clamp(-1.0, 1.0)
-    }
+    if denominator == 0.0 { 0.0 } else { (ip / denominator).clamp(-1.0, 1.0) }
 }
 
 /// Cosine similarity of two vectors, computing both norms (prefer [`cosine_from_ip`] with

@@ -44,12 +44,7 @@ fn reduce(a: &[f32], b: &[f32], term: impl Fn(f32, f32) -> f32) -> f32 {
             acc[k] += term(ca[k], cb[k]);
         }
     }
-    for (k, (&x, &y)) in a_chunks
-        .remainder()
-        .iter()
-        .zip(b_chunks.remainder())
-        .enumerate()
-    {
+    for (k, (&x, &y)) in a_chunks.remainder().iter().zip(b_chunks.remainder()).enumerate() {
         acc[k] += term(x, y);
     }
     ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]))
@@ -62,12 +57,7 @@ fn reduce(a: &[f32], b: &[f32], term: impl Fn(f32, f32) -> f32) -> f32 {
 #[inline(always)]
 unsafe fn slices<'a>(a: *const f32, b: *const f32, n: usize) -> (&'a [f32], &'a [f32]) {
     // SAFETY: guaranteed by the caller.
-    unsafe {
-        (
-            std::slice::from_raw_parts(a, n),
-            std::slice::from_raw_parts(b, n),
-        )
-    }
+    unsafe { (std::slice::from_raw_parts(a, n), std::slice::from_raw_parts(b, n)) }
 }
 
 /// Raw-pointer form of [`l2sq`].
@@ -128,13 +118,7 @@ impl RowKernel for IpRows {
 /// # Safety
 /// See [`super::kernels::BatchFn`].
 #[inline(always)]
-unsafe fn batch<K: RowKernel>(
-    query: *const f32,
-    block: *const f32,
-    dim: usize,
-    n: usize,
-    out: *mut f32,
-) {
+unsafe fn batch<K: RowKernel>(query: *const f32, block: *const f32, dim: usize, n: usize, out: *mut f32) {
     for v in 0..n {
         // SAFETY: v < n, so the vector and the output slot are in bounds.
         unsafe { *out.add(v) = K::one(query, block.add(v * dim), dim) };

@@ -16,17 +16,11 @@ fn tolerance(n: usize, magnitude: f64) -> f64 {
 }
 
 fn l2sq_magnitude(a: &[f32], b: &[f32]) -> f64 {
-    a.iter()
-        .zip(b)
-        .map(|(&x, &y)| (f64::from(x) - f64::from(y)).powi(2))
-        .sum()
+    a.iter().zip(b).map(|(&x, &y)| (f64::from(x) - f64::from(y)).powi(2)).sum()
 }
 
 fn ip_magnitude(a: &[f32], b: &[f32]) -> f64 {
-    a.iter()
-        .zip(b)
-        .map(|(&x, &y)| (f64::from(x) * f64::from(y)).abs())
-        .sum()
+    a.iter().zip(b).map(|(&x, &y)| (f64::from(x) * f64::from(y)).abs()).sum()
 }
 
 fn assert_close(what: &str, got: f32, want: f64, n: usize, magnitude: f64) {
@@ -52,9 +46,7 @@ fn integer_vec(rng: &mut StdRng, n: usize) -> Vec<f32> {
 /// boundary lengths, and random lengths up to 2048.
 fn pair_lengths(rng: &mut StdRng) -> Vec<usize> {
     let mut lengths: Vec<usize> = (1..=64).collect();
-    lengths.extend([
-        95, 96, 97, 127, 128, 129, 255, 256, 257, 767, 768, 769, 1535, 1536, 2047, 2048,
-    ]);
+    lengths.extend([95, 96, 97, 127, 128, 129, 255, 256, 257, 767, 768, 769, 1535, 1536, 2047, 2048]);
     lengths.extend((0..200).map(|_| rng.random_range(1..=2048)));
     lengths
 }
@@ -98,56 +90,17 @@ fn pair_kernels_match_scalar_and_simsimd() {
         let ip_oracle = f64::from(scalar::ip(&a, &b));
         let l2_simsimd = f32::l2sq(&a, &b).unwrap();
         let ip_simsimd = f32::dot(&a, &b).unwrap();
-        assert_close(
-            "scalar l2sq vs simsimd",
-            scalar::l2sq(&a, &b),
-            l2_simsimd,
-            n,
-            l2_mag,
-        );
-        assert_close(
-            "scalar ip vs simsimd",
-            scalar::ip(&a, &b),
-            ip_simsimd,
-            n,
-            ip_mag,
-        );
+        assert_close("scalar l2sq vs simsimd", scalar::l2sq(&a, &b), l2_simsimd, n, l2_mag);
+        assert_close("scalar ip vs simsimd", scalar::ip(&a, &b), ip_simsimd, n, ip_mag);
         for k in available() {
             let name = k.name();
-            assert_close(
-                &format!("{name} l2sq vs scalar"),
-                k.l2sq(&a, &b),
-                l2_oracle,
-                n,
-                l2_mag,
-            );
-            assert_close(
-                &format!("{name} l2sq vs simsimd"),
-                k.l2sq(&a, &b),
-                l2_simsimd,
-                n,
-                l2_mag,
-            );
-            assert_close(
-                &format!("{name} ip vs scalar"),
-                k.ip(&a, &b),
-                ip_oracle,
-                n,
-                ip_mag,
-            );
-            assert_close(
-                &format!("{name} ip vs simsimd"),
-                k.ip(&a, &b),
-                ip_simsimd,
-                n,
-                ip_mag,
-            );
+            assert_close(&format!("{name} l2sq vs scalar"), k.l2sq(&a, &b), l2_oracle, n, l2_mag);
+            assert_close(&format!("{name} l2sq vs simsimd"), k.l2sq(&a, &b), l2_simsimd, n, l2_mag);
+            assert_close(&format!("{name} ip vs scalar"), k.ip(&a, &b), ip_oracle, n, ip_mag);
+            assert_close(&format!("{name} ip vs simsimd"), k.ip(&a, &b), ip_simsimd, n, ip_mag);
             let norm_want = f64::from(scalar::ip(&a, &a)).sqrt();
             let norm_tol = tolerance(n, norm_want * norm_want) / norm_want.max(1.0);
-            assert!(
-                (f64::from(k.norm(&a)) - norm_want).abs() <= norm_tol,
-                "{name} norm, n {n}"
-            );
+            assert!((f64::from(k.norm(&a)) - norm_want).abs() <= norm_tol, "{name} norm, n {n}");
         }
     }
 }
@@ -158,19 +111,10 @@ fn pair_kernels_are_exact_on_integer_inputs() {
     for n in pair_lengths(&mut rng) {
         let a = integer_vec(&mut rng, n);
         let b = integer_vec(&mut rng, n);
-        let l2_want: f64 = a
-            .iter()
-            .zip(&b)
-            .map(|(&x, &y)| f64::from(x - y).powi(2))
-            .sum();
+        let l2_want: f64 = a.iter().zip(&b).map(|(&x, &y)| f64::from(x - y).powi(2)).sum();
         let ip_want: f64 = a.iter().zip(&b).map(|(&x, &y)| f64::from(x * y)).sum();
         for k in available() {
-            assert_eq!(
-                f64::from(k.l2sq(&a, &b)),
-                l2_want,
-                "{} l2sq, n {n}",
-                k.name()
-            );
+            assert_eq!(f64::from(k.l2sq(&a, &b)), l2_want, "{} l2sq, n {n}", k.name());
             assert_eq!(f64::from(k.ip(&a, &b)), ip_want, "{} ip, n {n}", k.name());
         }
     }
@@ -243,14 +187,8 @@ fn batch_is_exact_on_integer_inputs() {
         let n = 19;
         let query = integer_vec(&mut rng, dim);
         let block = integer_vec(&mut rng, n * dim);
-        let l2_want: Vec<f32> = block
-            .chunks_exact(dim)
-            .map(|v| scalar::l2sq(&query, v))
-            .collect();
-        let ip_want: Vec<f32> = block
-            .chunks_exact(dim)
-            .map(|v| scalar::ip(&query, v))
-            .collect();
+        let l2_want: Vec<f32> = block.chunks_exact(dim).map(|v| scalar::l2sq(&query, v)).collect();
+        let ip_want: Vec<f32> = block.chunks_exact(dim).map(|v| scalar::ip(&query, v)).collect();
         for k in available() {
             let mut out = vec![f32::NAN; n];
             k.l2sq_batch(&query, &block, dim, &mut out);
@@ -277,8 +215,7 @@ fn multi_matches_pair_kernel() {
                     for (q, query) in queries.chunks_exact(dim).enumerate() {
                         for (i, v) in block.chunks_exact(dim).enumerate() {
                             let what = format!("{} dim {dim} n {n} nq {nq} q {q} v {i}", k.name());
-                            let (l2_mag, ip_mag) =
-                                (l2sq_magnitude(query, v), ip_magnitude(query, v));
+                            let (l2_mag, ip_mag) = (l2sq_magnitude(query, v), ip_magnitude(query, v));
                             let (l2_want, ip_want) = (k.l2sq(query, v), k.ip(query, v));
                             assert_close(&what, l2[q * n + i], f64::from(l2_want), dim, l2_mag);
                             assert_close(&what, ip[q * n + i], f64::from(ip_want), dim, ip_mag);
@@ -305,12 +242,7 @@ fn multi_spans_several_tiles() {
             for (q, query) in queries.chunks_exact(dim).enumerate() {
                 let mut want = vec![0.0; n];
                 k.l2sq_batch(query, &block, dim, &mut want);
-                assert_eq!(
-                    &out[q * n..(q + 1) * n],
-                    want,
-                    "{} dim {dim} q {q}",
-                    k.name()
-                );
+                assert_eq!(&out[q * n..(q + 1) * n], want, "{} dim {dim} q {q}", k.name());
             }
         }
     }
@@ -336,15 +268,7 @@ fn public_functions_use_the_active_path() {
     let l2_ab = scalar::l2sq(&a, &b);
     assert_eq!(grid, [0.0, l2_ab, l2_ab, 0.0]);
     ip_multi(&block, 2, &block, dim, &mut grid);
-    assert_eq!(
-        grid,
-        [
-            scalar::ip(&a, &a),
-            scalar::ip(&a, &b),
-            scalar::ip(&b, &a),
-            scalar::ip(&b, &b)
-        ]
-    );
+    assert_eq!(grid, [scalar::ip(&a, &a), scalar::ip(&a, &b), scalar::ip(&b, &a), scalar::ip(&b, &b)]);
 }
 
 #[test]
@@ -364,98 +288,25 @@ fn cosine_from_stored_norms() {
 
 #[test]
 fn batch_shape_clamps_bad_lengths() {
-    assert_eq!(
-        BatchShape::new(4, 12, 4, 3),
-        BatchShape { n: 3, exact: true }
-    );
-    assert_eq!(
-        BatchShape::new(4, 0, 4, 0),
-        BatchShape { n: 0, exact: true }
-    );
-    assert_eq!(
-        BatchShape::new(4, 14, 4, 3),
-        BatchShape { n: 3, exact: false }
-    );
-    assert_eq!(
-        BatchShape::new(4, 12, 4, 2),
-        BatchShape { n: 2, exact: false }
-    );
-    assert_eq!(
-        BatchShape::new(4, 12, 4, 5),
-        BatchShape { n: 3, exact: false }
-    );
-    assert_eq!(
-        BatchShape::new(3, 12, 4, 3),
-        BatchShape { n: 0, exact: false }
-    );
-    assert_eq!(
-        BatchShape::new(5, 12, 4, 3),
-        BatchShape { n: 3, exact: false }
-    );
-    assert_eq!(
-        BatchShape::new(4, 12, 0, 3),
-        BatchShape { n: 0, exact: false }
-    );
+    assert_eq!(BatchShape::new(4, 12, 4, 3), BatchShape { n: 3, exact: true });
+    assert_eq!(BatchShape::new(4, 0, 4, 0), BatchShape { n: 0, exact: true });
+    assert_eq!(BatchShape::new(4, 14, 4, 3), BatchShape { n: 3, exact: false });
+    assert_eq!(BatchShape::new(4, 12, 4, 2), BatchShape { n: 2, exact: false });
+    assert_eq!(BatchShape::new(4, 12, 4, 5), BatchShape { n: 3, exact: false });
+    assert_eq!(BatchShape::new(3, 12, 4, 3), BatchShape { n: 0, exact: false });
+    assert_eq!(BatchShape::new(5, 12, 4, 3), BatchShape { n: 3, exact: false });
+    assert_eq!(BatchShape::new(4, 12, 0, 3), BatchShape { n: 0, exact: false });
 }
 
 #[test]
 fn multi_shape_clamps_bad_lengths() {
-    assert_eq!(
-        MultiShape::new(8, 2, 12, 4, 6),
-        MultiShape {
-            nq: 2,
-            n: 3,
-            exact: true
-        }
-    );
-    assert_eq!(
-        MultiShape::new(8, 2, 0, 4, 0),
-        MultiShape {
-            nq: 2,
-            n: 0,
-            exact: true
-        }
-    );
-    assert_eq!(
-        MultiShape::new(4, 2, 12, 4, 6),
-        MultiShape {
-            nq: 1,
-            n: 3,
-            exact: false
-        }
-    );
-    assert_eq!(
-        MultiShape::new(8, 2, 12, 4, 5),
-        MultiShape {
-            nq: 1,
-            n: 3,
-            exact: false
-        }
-    );
-    assert_eq!(
-        MultiShape::new(8, 2, 13, 4, 6),
-        MultiShape {
-            nq: 2,
-            n: 3,
-            exact: false
-        }
-    );
-    assert_eq!(
-        MultiShape::new(8, 2, 12, 0, 6),
-        MultiShape {
-            nq: 0,
-            n: 0,
-            exact: false
-        }
-    );
-    assert_eq!(
-        MultiShape::new(8, usize::MAX, 12, 4, 6),
-        MultiShape {
-            nq: 2,
-            n: 3,
-            exact: false
-        }
-    );
+    assert_eq!(MultiShape::new(8, 2, 12, 4, 6), MultiShape { nq: 2, n: 3, exact: true });
+    assert_eq!(MultiShape::new(8, 2, 0, 4, 0), MultiShape { nq: 2, n: 0, exact: true });
+    assert_eq!(MultiShape::new(4, 2, 12, 4, 6), MultiShape { nq: 1, n: 3, exact: false });
+    assert_eq!(MultiShape::new(8, 2, 12, 4, 5), MultiShape { nq: 1, n: 3, exact: false });
+    assert_eq!(MultiShape::new(8, 2, 13, 4, 6), MultiShape { nq: 2, n: 3, exact: false });
+    assert_eq!(MultiShape::new(8, 2, 12, 0, 6), MultiShape { nq: 0, n: 0, exact: false });
+    assert_eq!(MultiShape::new(8, usize::MAX, 12, 4, 6), MultiShape { nq: 2, n: 3, exact: false });
 }
 
 #[cfg(debug_assertions)]
@@ -482,12 +333,6 @@ fn bad_lengths_are_clamped_in_release() {
     l2sq_batch(&[1.0], &[1.0, 2.0], 2, &mut out);
     assert_eq!(out, [0.0]);
     let mut grid = [7.0; 3];
-    l2sq_multi(
-        &[1.0, 2.0, 3.0, 4.0],
-        2,
-        &[1.0, 2.0, 3.0, 4.0],
-        2,
-        &mut grid,
-    );
+    l2sq_multi(&[1.0, 2.0, 3.0, 4.0], 2, &[1.0, 2.0, 3.0, 4.0], 2, &mut grid);
     assert_eq!(grid, [0.0, 8.0, 7.0]);
 }

@@ -6,9 +6,5 @@ use super::kernels::Kernels;
 
 /// Kernel tables this CPU supports, best first.
 pub(super) fn detect() -> Vec<Kernels> {
-    if std::arch::is_aarch64_feature_detected!("neon") {
-        vec![neon::KERNELS]
-    } else {
-        Vec::new()
-    }
+    if std::arch::is_aarch64_feature_detected!("neon") { vec![neon::KERNELS] } else { Vec::new() }
 }

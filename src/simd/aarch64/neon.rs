@@ -191,13 +191,7 @@ unsafe fn pair<M: Metric>(a: *const f32, b: *const f32, n: usize) -> f32 {
 /// # Safety
 /// Contract of [`BatchFn`](super::super::kernels::BatchFn); the CPU supports NEON.
 #[inline(always)]
-unsafe fn scan_rows<M: Metric>(
-    q: *const f32,
-    block: *const f32,
-    dim: usize,
-    n: usize,
-    out: *mut f32,
-) {
+unsafe fn scan_rows<M: Metric>(q: *const f32, block: *const f32, dim: usize, n: usize, out: *mut f32) {
     for v in 0..n {
         // SAFETY: v < n, so vector v and out[v] are in bounds.
         unsafe { *out.add(v) = pair::<M>(q, block.add(v * dim), dim) };

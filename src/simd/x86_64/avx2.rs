@@ -123,21 +123,9 @@ unsafe fn pair<M: Metric>(a: *const f32, b: *const f32, n: usize) -> f32 {
         let mut i = 0;
         while i + 32 <= n {
             s0 = M::acc256(s0, _mm256_loadu_ps(a.add(i)), _mm256_loadu_ps(b.add(i)));
-            s1 = M::acc256(
-                s1,
-                _mm256_loadu_ps(a.add(i + 8)),
-                _mm256_loadu_ps(b.add(i + 8)),
-            );
-            s2 = M::acc256(
-                s2,
-                _mm256_loadu_ps(a.add(i + 16)),
-                _mm256_loadu_ps(b.add(i + 16)),
-            );
-            s3 = M::acc256(
-                s3,
-                _mm256_loadu_ps(a.add(i + 24)),
-                _mm256_loadu_ps(b.add(i + 24)),
-            );
+            s1 = M::acc256(s1, _mm256_loadu_ps(a.add(i + 8)), _mm256_loadu_ps(b.add(i + 8)));
+            s2 = M::acc256(s2, _mm256_loadu_ps(a.add(i + 16)), _mm256_loadu_ps(b.add(i + 16)));
+            s3 = M::acc256(s3, _mm256_loadu_ps(a.add(i + 24)), _mm256_loadu_ps(b.add(i + 24)));
             i += 32;
         }
         // Rotate through the accumulators so an 8..31 remainder still has independent chains.
@@ -193,13 +181,7 @@ unsafe fn scan<M: Metric>(q: *const f32, block: *const f32, dim: usize, n: usize
 /// # Safety
 /// Contract of [`BatchFn`](super::super::kernels::BatchFn); the CPU supports AVX2 and FMA.
 #[inline(always)]
-unsafe fn scan_rows<M: Metric>(
-    q: *const f32,
-    block: *const f32,
-    dim: usize,
-    n: usize,
-    out: *mut f32,
-) {
+unsafe fn scan_rows<M: Metric>(q: *const f32, block: *const f32, dim: usize, n: usize, out: *mut f32) {
     for v in 0..n {
         // SAFETY: v < n, so vector v and out[v] are in bounds.
         unsafe { *out.add(v) = pair::<M>(q, block.add(v * dim), dim) };

@@ -147,11 +147,8 @@ unsafe fn pair_aligning_b<M: Metric>(a: *const f32, b: *const f32, n: usize) -> 
         if n < 16 {
             // Short vectors: one masked step and a direct reduction, no accumulator merging.
             let m = tail_mask(n);
-            let terms = M::acc512(
-                _mm512_setzero_ps(),
-                _mm512_maskz_loadu_ps(m, a),
-                _mm512_maskz_loadu_ps(m, b),
-            );
+            let terms =
+                M::acc512(_mm512_setzero_ps(), _mm512_maskz_loadu_ps(m, a), _mm512_maskz_loadu_ps(m, b));
             return _mm512_reduce_add_ps(terms);
         }
         if n < PEEL_MIN || past_boundary == 0 {
@@ -159,11 +156,7 @@ unsafe fn pair_aligning_b<M: Metric>(a: *const f32, b: *const f32, n: usize) -> 
         }
         let head = 16 - past_boundary;
         let m = tail_mask(head);
-        let terms = M::acc512(
-            _mm512_setzero_ps(),
-            _mm512_maskz_loadu_ps(m, a),
-            _mm512_maskz_loadu_ps(m, b),
-        );
+        let terms = M::acc512(_mm512_setzero_ps(), _mm512_maskz_loadu_ps(m, a), _mm512_maskz_loadu_ps(m, b));
         pair_from::<M>(a, b, n, head, terms)
     }
 }
@@ -185,13 +178,7 @@ unsafe fn pair<M: Metric>(a: *const f32, b: *const f32, n: usize) -> f32 {
 /// # Safety
 /// `start <= n`; `a` and `b` are valid for `n` reads; the CPU supports AVX-512F.
 #[inline(always)]
-unsafe fn pair_from<M: Metric>(
-    a: *const f32,
-    b: *const f32,
-    n: usize,
-    start: usize,
-    head: __m512,
-) -> f32 {
+unsafe fn pair_from<M: Metric>(a: *const f32, b: *const f32, n: usize, start: usize, head: __m512) -> f32 {
     // SAFETY: every full load reads [i, i + 16) with i + 16 <= n; the masked load touches only
     // lanes below n - i; the caller runs with AVX-512F.
     unsafe {
@@ -202,21 +189,9 @@ unsafe fn pair_from<M: Metric>(
         let mut i = start;
         while i + 64 <= n {
             s0 = M::acc512(s0, _mm512_loadu_ps(a.add(i)), _mm512_loadu_ps(b.add(i)));
-            s1 = M::acc512(
-                s1,
-                _mm512_loadu_ps(a.add(i + 16)),
-                _mm512_loadu_ps(b.add(i + 16)),
-            );
-            s2 = M::acc512(
-                s2,
-                _mm512_loadu_ps(a.add(i + 32)),
-                _mm512_loadu_ps(b.add(i + 32)),
-            );
-            s3 = M::acc512(
-                s3,
-                _mm512_loadu_ps(a.add(i + 48)),
-                _mm512_loadu_ps(b.add(i + 48)),
-            );
+            s1 = M::acc512(s1, _mm512_loadu_ps(a.add(i + 16)), _mm512_loadu_ps(b.add(i + 16)));
+            s2 = M::acc512(s2, _mm512_loadu_ps(a.add(i + 32)), _mm512_loadu_ps(b.add(i + 32)));
+            s3 = M::acc512(s3, _mm512_loadu_ps(a.add(i + 48)), _mm512_loadu_ps(b.add(i + 48)));
             i += 64;
         }
         // Rotate through the accumulators so a 16..63 remainder still has independent chains.
@@ -234,11 +209,7 @@ unsafe fn pair_from<M: Metric>(
         }
         if i < n {
             let m = tail_mask(n - i);
-            s3 = M::acc512(
-                s3,
-                _mm512_maskz_loadu_ps(m, a.add(i)),
-                _mm512_maskz_loadu_ps(m, b.add(i)),
-            );
+            s3 = M::acc512(s3, _mm512_maskz_loadu_ps(m, a.add(i)), _mm512_maskz_loadu_ps(m, b.add(i)));
         }
         _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(s0, s1), _mm512_add_ps(s2, s3)))
     }
@@ -275,13 +246,7 @@ unsafe fn scan<M: Metric>(q: *const f32, block: *const f32, dim: usize, n: usize
 /// # Safety
 /// Contract of [`BatchFn`](super::super::kernels::BatchFn); the CPU supports AVX-512F.
 #[inline(always)]
-unsafe fn scan_rows<M: Metric>(
-    q: *const f32,
-    block: *const f32,
-    dim: usize,
-    n: usize,
-    out: *mut f32,
-) {
+unsafe fn scan_rows<M: Metric>(q: *const f32, block: *const f32, dim: usize, n: usize, out: *mut f32) {
     for v in 0..n {
         // SAFETY: v < n, so vector v and out[v] are in bounds.
         unsafe { *out.add(v) = pair::<M>(q, block.add(v * dim), dim) };

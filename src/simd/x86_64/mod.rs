@@ -151,12 +151,7 @@ pub(super) unsafe fn hsum256x4(a: __m256, b: __m256, c: __m256, d: __m256) -> [f
 /// # Safety
 /// Contract of [`super::kernels::BatchFn`] with `dim == 8`; the CPU supports AVX2 and FMA.
 #[inline(always)]
-pub(super) unsafe fn scan_dim8<M: Metric>(
-    query: *const f32,
-    block: *const f32,
-    n: usize,
-    out: *mut f32,
-) {
+pub(super) unsafe fn scan_dim8<M: Metric>(query: *const f32, block: *const f32, n: usize, out: *mut f32) {
     // SAFETY: the query holds 8 floats; each step reads vectors v..v+8 < n and writes out[v..v+8];
     // the caller runs with AVX2+FMA.
     unsafe {
