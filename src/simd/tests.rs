@@ -121,6 +121,27 @@ fn pair_kernels_are_exact_on_integer_inputs() {
 }
 
 #[test]
+fn pair_kernels_are_exact_at_every_alignment() {
+    // Offsets 0..16 floats put the start at every 4-byte position within a 64-byte line, so
+    // every alignment-head length is taken.
+    let mut rng = StdRng::seed_from_u64(8);
+    let a_buf = integer_vec(&mut rng, 1100);
+    let b_buf = integer_vec(&mut rng, 1100);
+    for n in [127, 128, 129, 200, 1000] {
+        for a_off in [0, 3, 8] {
+            for b_off in 0..16 {
+                let (a, b) = (&a_buf[a_off..a_off + n], &b_buf[b_off..b_off + n]);
+                for k in available() {
+                    let what = format!("{} n {n} offsets {a_off}/{b_off}", k.name());
+                    assert_eq!(k.l2sq(a, b), scalar::l2sq(a, b), "{what}");
+                    assert_eq!(k.ip(a, b), scalar::ip(a, b), "{what}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
 fn empty_vectors_give_zero() {
     for k in available() {
         assert_eq!(k.l2sq(&[], &[]), 0.0);

@@ -1,12 +1,6 @@
 //! NEON kernels: 4 lanes, four independent accumulators, scalar tails. Batch and multi-query
 //! entry points reuse the pair kernel per vector (the multi-query path still gets the cache
 //! tiling).
-//!
-//! NEON is part of the standard AArch64 targets' baseline, where its arithmetic intrinsics are
-//! safe to call anywhere; the `unsafe` blocks around them are kept for targets without it,
-//! hence the `allow` below.
-
-#![allow(unused_unsafe)]
 
 use std::arch::aarch64::*;
 

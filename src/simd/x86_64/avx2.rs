@@ -7,7 +7,7 @@ use std::arch::x86_64::*;
 
 use super::super::kernels::Kernels;
 use super::super::tiling::{RowKernel, multi_tiled};
-use super::{Ip, L2, Metric, hsum256, scan_dim8};
+use super::{Ip, L2, Metric, hsum256, hsum256x4, prefetch_lines, scan_dim8};
 
 /// The AVX2+FMA kernel table. Only handed out when the CPU reports AVX2 and FMA.
 pub(in crate::simd) const KERNELS: Kernels = Kernels {
@@ -193,6 +193,12 @@ struct Rows<M>(std::marker::PhantomData<M>);
 
 impl<M: Metric> RowKernel for Rows<M> {
     #[inline(always)]
+    unsafe fn prefetch(vector: *const f32, dim: usize) {
+        // SAFETY: forwarded contract.
+        unsafe { prefetch_lines(vector, dim) }
+    }
+
+    #[inline(always)]
     unsafe fn one(query: *const f32, vector: *const f32, dim: usize) -> f32 {
         // SAFETY: forwarded contract.
         unsafe { pair::<M>(query, vector, dim) }
@@ -217,7 +223,7 @@ impl<M: Metric> RowKernel for Rows<M> {
                 s3 = M::acc256(s3, x, _mm256_loadu_ps(q3.add(i)));
                 i += 8;
             }
-            let mut d = [hsum256(s0), hsum256(s1), hsum256(s2), hsum256(s3)];
+            let mut d = hsum256x4(s0, s1, s2, s3);
             while i < dim {
                 let x = *vector.add(i);
                 d[0] = M::acc1(d[0], x, *q0.add(i));

@@ -1,12 +1,8 @@
 //! x86-64 kernels: AVX-512F (16 lanes, masked tails) and AVX2+FMA (8 lanes, scalar tails),
 //! plus the pieces both share: the metric definitions and the dim-8 batch body.
 //!
-//! Helpers are `#[inline(always)]` without target features and wrap arithmetic intrinsics in
-//! `unsafe`. When the build's baseline already includes AVX2 (e.g. `-C target-cpu=native`),
-//! those intrinsics become safe to call and some blocks would be reported as unused; hence the
-//! `allow` below.
-
-#![allow(unused_unsafe)]
+//! Helpers are `#[inline(always)]` without target features of their own; they are only called
+//! from the `#[target_feature]` entry points, into which they inline.
 
 mod avx2;
 mod avx512;
@@ -111,6 +107,41 @@ pub(super) unsafe fn hsum256(v: __m256) -> f32 {
         let s = _mm_add_ps(s, _mm_movehl_ps(s, s));
         let s = _mm_add_ss(s, _mm_shuffle_ps::<0b01>(s, s));
         _mm_cvtss_f32(s)
+    }
+}
+
+/// Prefetches the cache lines of `dim` floats at `vector` into L1.
+///
+/// # Safety
+/// `vector` is valid for `dim` reads.
+#[inline(always)]
+pub(super) unsafe fn prefetch_lines(vector: *const f32, dim: usize) {
+    let bytes = vector.cast::<i8>();
+    let len = dim * size_of::<f32>();
+    let mut offset = 0;
+    while offset < len {
+        // SAFETY: offset < len keeps the address inside the vector; prefetching never faults
+        // and SSE is part of the x86-64 baseline.
+        unsafe { _mm_prefetch::<_MM_HINT_T0>(bytes.add(offset)) };
+        offset += 64;
+    }
+}
+
+/// Lane sums of four registers at once: `[Σa, Σb, Σc, Σd]`, by a horizontal-add transpose that
+/// shares the shuffles among the four (cheaper than four separate reductions).
+///
+/// # Safety
+/// The CPU supports AVX.
+#[inline(always)]
+pub(super) unsafe fn hsum256x4(a: __m256, b: __m256, c: __m256, d: __m256) -> [f32; 4] {
+    // SAFETY: the caller runs with AVX; the store writes 4 floats into a 4-float array.
+    unsafe {
+        // Per 128-bit half: [Σa, Σb, Σc, Σd] over that half's lanes.
+        let h = _mm256_hadd_ps(_mm256_hadd_ps(a, b), _mm256_hadd_ps(c, d));
+        let sums = _mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps::<1>(h));
+        let mut out = [0.0f32; 4];
+        _mm_storeu_ps(out.as_mut_ptr(), sums);
+        out
     }
 }
 
