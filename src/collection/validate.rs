@@ -154,6 +154,9 @@ fn normalize<'a>(
     let (data, validity) = (column.data(), column.validity());
     let is_null = |r: usize| validity.is_some_and(|v| !v[r]);
     let view = data.as_ref();
+    if validity.is_none() && needs_no_row_checks(view) {
+        return Ok((Cow::Borrowed(data), field.nullable.then(|| vec![1; rows])));
+    }
     for r in 0..rows {
         if is_null(r) {
             if !field.nullable && field.default_value.is_none() {
@@ -187,6 +190,19 @@ fn normalize<'a>(
             });
             Ok((Cow::Borrowed(data), bytes))
         }
+    }
+}
+
+/// Whether every value of a column without nulls is known to be acceptable without looking at
+/// rows one by one: integers and booleans always are, floats when all are finite (one
+/// vectorizable pass). Text always needs per-row checks.
+fn needs_no_row_checks(view: ColumnRef<'_>) -> bool {
+    match view {
+        ColumnRef::Float(v) => v.iter().fold(true, |ok, x| ok & x.is_finite()),
+        ColumnRef::Double(v) => v.iter().fold(true, |ok, x| ok & x.is_finite()),
+        ColumnRef::FloatVector { data, .. } => data.iter().fold(true, |ok, x| ok & x.is_finite()),
+        ColumnRef::VarChar { .. } => false,
+        _ => true,
     }
 }
 
