@@ -43,6 +43,7 @@ pub mod context;
 pub mod db;
 pub mod error;
 pub mod expr;
+pub mod index;
 #[allow(unsafe_code)]
 pub mod ffi;
 pub mod result;

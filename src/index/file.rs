@@ -1,0 +1,147 @@
+//! Index files: `s<segment id>-f<field>.idx`, written once beside the segment and mapped.
+//!
+//! ```text
+//! magic "VECLIDX\0" (8) | version u32 | kind u32 (1 = HNSW, 2 = IVF_FLAT) | metric u32 |
+//! param0 u32 (M or nlist) | param1 u32 (efConstruction or 0) | reserved u32 |
+//! body length u64 | body (kind-specific, see hnsw.rs / ivf.rs) | crc32c u32 of all bytes before
+//! ```
+//!
+//! The header is checked when the file is opened; the checksum of the body the first time it is
+//! searched, so opening reads no index data.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use super::{Candidates, IndexParams, IndexQuery, Vectors, hnsw, ivf};
+use crate::context::Context;
+use crate::error::{Error, Result};
+use crate::search::Metric;
+use crate::storage::fs;
+use crate::storage::mmap::MappedFile;
+
+const MAGIC: &[u8; 8] = b"VECLIDX\0";
+const VERSION: u32 = 1;
+const HEADER_LEN: usize = 40;
+
+/// A built, persisted index of one segment's vector field.
+#[derive(Debug)]
+pub struct SegmentIndex {
+    path: PathBuf,
+    map: MappedFile,
+    params: IndexParams,
+    metric: Metric,
+    verified: OnceLock<bool>,
+}
+
+fn metric_number(m: Metric) -> u32 {
+    match m {
+        Metric::L2 => 0,
+        Metric::Ip => 1,
+        Metric::Cosine => 2,
+    }
+}
+
+impl SegmentIndex {
+    /// Builds the index described by `params` over `vectors`, writes it to `path` durably and
+    /// maps it.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for FLAT (nothing to build); a cancelled or expired `ctx`;
+    /// [`Error::Io`].
+    pub fn build(path: &Path, params: IndexParams, vectors: Vectors<'_>, ctx: &Context) -> Result<SegmentIndex> {
+        let (kind, p0, p1, body) = match params {
+            IndexParams::Hnsw { m, ef_construction } => {
+                (1u32, m, ef_construction, hnsw::build(vectors, m as usize, ef_construction as usize, ctx)?)
+            }
+            IndexParams::IvfFlat { nlist } => (2u32, nlist, 0, ivf::build(vectors, nlist as usize, ctx)?),
+            IndexParams::Flat => return Err(Error::InvalidArgument("FLAT has no index data to build".into())),
+        };
+        let mut bytes = Vec::with_capacity(HEADER_LEN + body.len() + 4);
+        bytes.extend_from_slice(MAGIC);
+        for v in [VERSION, kind, metric_number(vectors.metric), p0, p1, 0] {
+            bytes.extend_from_slice(&v.to_le_bytes());
+        }
+        bytes.extend_from_slice(&(body.len() as u64).to_le_bytes());
+        bytes.extend_from_slice(&body);
+        let crc = crc32c::crc32c(&bytes);
+        bytes.extend_from_slice(&crc.to_le_bytes());
+        fs::write_atomic(path, &bytes)?;
+        Self::open(path)
+    }
+
+    /// Maps the index file at `path` and checks its header.
+    ///
+    /// # Errors
+    /// [`Error::Corrupted`]; [`Error::UnsupportedFormat`]; [`Error::Io`].
+    pub fn open(path: &Path) -> Result<SegmentIndex> {
+        let map = MappedFile::open(path)?;
+        let b = map.bytes();
+        let bad = |reason: &str| Error::corrupted(path, reason);
+        if b.len() < HEADER_LEN + 4 || &b[..8] != MAGIC {
+            return Err(bad("not a veclite index file"));
+        }
+        let u32_at = |at: usize| u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]);
+        let version = u32_at(8);
+        if version != VERSION {
+            return Err(Error::UnsupportedFormat { file: path.display().to_string(), version, supported: VERSION });
+        }
+        let (p0, p1) = (u32_at(20), u32_at(24));
+        let params = match u32_at(12) {
+            1 => IndexParams::Hnsw { m: p0, ef_construction: p1 },
+            2 => IndexParams::IvfFlat { nlist: p0 },
+            _ => return Err(bad("unknown index kind")),
+        };
+        let metric = match u32_at(16) {
+            0 => Metric::L2,
+            1 => Metric::Ip,
+            2 => Metric::Cosine,
+            _ => return Err(bad("unknown metric")),
+        };
+        let mut len = [0u8; 8];
+        len.copy_from_slice(&b[32..40]);
+        if u64::from_le_bytes(len) != (b.len() - HEADER_LEN - 4) as u64 {
+            return Err(bad("index body length does not match the file size"));
+        }
+        Ok(SegmentIndex { path: path.to_owned(), map, params, metric, verified: OnceLock::new() })
+    }
+
+    /// The index type and build parameters.
+    pub fn params(&self) -> IndexParams {
+        self.params
+    }
+
+    /// The metric the index was built for.
+    pub fn metric(&self) -> Metric {
+        self.metric
+    }
+
+    /// Path of the index file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The body bytes, checksum-verified on first use.
+    fn body(&self) -> Result<&[u8]> {
+        let b = self.map.bytes();
+        let (data, crc) = b.split_at(b.len() - 4);
+        if *self.verified.get_or_init(|| crc32c::crc32c(data).to_le_bytes() == crc) {
+            Ok(&data[HEADER_LEN..])
+        } else {
+            Err(Error::corrupted(&self.path, "index checksum mismatch"))
+        }
+    }
+
+    /// The best `query.k` allowed rows by the index (approximate), best first.
+    ///
+    /// # Errors
+    /// [`Error::Corrupted`] when the file fails its checksum or structure checks.
+    pub fn search(&self, vectors: Vectors<'_>, query: &IndexQuery<'_>) -> Result<Candidates> {
+        let body = self.body()?;
+        let corrupted = |reason: &str| Error::corrupted(&self.path, reason);
+        match self.params {
+            IndexParams::Hnsw { .. } => hnsw::search(body, vectors, query).map_err(|r| corrupted(&r)),
+            IndexParams::IvfFlat { .. } => ivf::search(body, vectors, query).map_err(|r| corrupted(&r)),
+            IndexParams::Flat => Ok(Vec::new()),
+        }
+    }
+}
