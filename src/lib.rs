@@ -43,9 +43,9 @@ pub mod context;
 pub mod db;
 pub mod error;
 pub mod expr;
-pub mod index;
 #[allow(unsafe_code)]
 pub mod ffi;
+pub mod index;
 pub mod result;
 pub mod schema;
 pub mod search;

@@ -48,13 +48,20 @@ impl SegmentIndex {
     /// # Errors
     /// [`Error::InvalidArgument`] for FLAT (nothing to build); a cancelled or expired `ctx`;
     /// [`Error::Io`].
-    pub fn build(path: &Path, params: IndexParams, vectors: Vectors<'_>, ctx: &Context) -> Result<SegmentIndex> {
+    pub fn build(
+        path: &Path,
+        params: IndexParams,
+        vectors: Vectors<'_>,
+        ctx: &Context,
+    ) -> Result<SegmentIndex> {
         let (kind, p0, p1, body) = match params {
             IndexParams::Hnsw { m, ef_construction } => {
                 (1u32, m, ef_construction, hnsw::build(vectors, m as usize, ef_construction as usize, ctx)?)
             }
             IndexParams::IvfFlat { nlist } => (2u32, nlist, 0, ivf::build(vectors, nlist as usize, ctx)?),
-            IndexParams::Flat => return Err(Error::InvalidArgument("FLAT has no index data to build".into())),
+            IndexParams::Flat => {
+                return Err(Error::InvalidArgument("FLAT has no index data to build".into()));
+            }
         };
         let mut bytes = Vec::with_capacity(HEADER_LEN + body.len() + 4);
         bytes.extend_from_slice(MAGIC);
@@ -83,7 +90,11 @@ impl SegmentIndex {
         let u32_at = |at: usize| u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]);
         let version = u32_at(8);
         if version != VERSION {
-            return Err(Error::UnsupportedFormat { file: path.display().to_string(), version, supported: VERSION });
+            return Err(Error::UnsupportedFormat {
+                file: path.display().to_string(),
+                version,
+                supported: VERSION,
+            });
         }
         let (p0, p1) = (u32_at(20), u32_at(24));
         let params = match u32_at(12) {

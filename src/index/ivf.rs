@@ -10,6 +10,10 @@ pub fn build(_vectors: Vectors<'_>, _nlist: usize, _ctx: &Context) -> Result<Vec
 }
 
 /// Searches a serialized inverted file.
-pub fn search(_body: &[u8], _vectors: Vectors<'_>, _query: &IndexQuery<'_>) -> std::result::Result<Candidates, String> {
+pub fn search(
+    _body: &[u8],
+    _vectors: Vectors<'_>,
+    _query: &IndexQuery<'_>,
+) -> std::result::Result<Candidates, String> {
     Err("IVF_FLAT is not built yet".into())
 }
