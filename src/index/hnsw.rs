@@ -121,6 +121,7 @@ fn greedy<G: Graph>(g: &G, cost: &impl Fn(u32) -> f32, mut best: Near, layer: us
 
 /// Beam search of width `ef` on `layer` from `entries`. Returns up to `ef` rows that pass
 /// `allowed`, best first; rows that do not pass still guide the search.
+#[allow(clippy::too_many_arguments)]
 fn beam<G: Graph>(
     g: &G,
     cost: &impl Fn(u32) -> f32,
