@@ -5,12 +5,14 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock, RwLockReadGuard};
 
 use crate::catalog::{Catalog, CollectionMeta, PartitionMeta};
-use crate::collection::{Collection, WriteMode, collection_dir};
+use crate::collection::{Collection, IndexInfo, WriteMode, collection_dir};
 use crate::column::{Column, PrimaryKeys};
 use crate::context::Context;
 use crate::error::{Error, ObjectKind, Result};
+use crate::index::IndexParams;
 use crate::result::{MutationResult, QueryResult};
 use crate::schema::{DEFAULT_PARTITION, Schema};
+use crate::search::Metric;
 use crate::search::{SearchHits, SearchRequest};
 use crate::storage::lock::DirLock;
 use crate::storage::wal::SyncPolicy;
@@ -94,7 +96,7 @@ impl Database {
         let mut collections = HashMap::new();
         for meta in &manifest.collections {
             let c = Collection::open(&dir, meta, Arc::clone(&catalog), Arc::clone(&options))?;
-            collections.insert(meta.schema.name.clone(), Arc::new(c));
+            collections.insert(meta.schema.name.clone(), c);
         }
         remove_dropped_collection_dirs(&dir, &manifest.collections)?;
         let open = Open { dir, options, catalog, collections: RwLock::new(collections), _lock: lock };
@@ -110,6 +112,7 @@ impl Database {
         let open = self.inner.write().unwrap_or_else(std::sync::PoisonError::into_inner).take();
         let Some(open) = open else { return Ok(()) };
         let collections = open.collections.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        collections.values().for_each(|c| c.shutdown());
         collections.values().try_for_each(|c| c.sync_wal())
     }
 
@@ -177,6 +180,7 @@ impl Database {
                     next_segment_id: 1,
                     segments: Vec::new(),
                     checkpoint_timestamp: 0,
+                    indexes: Vec::new(),
                 };
                 // A directory left by a collection dropped under the same id must not leak in.
                 let dir = collection_dir(&open.dir, id);
@@ -187,7 +191,7 @@ impl Database {
                 Ok(meta)
             })?;
             let c = Collection::open(&open.dir, &meta, Arc::clone(&open.catalog), Arc::clone(&open.options))?;
-            collections.insert(schema.name.clone(), Arc::new(c));
+            collections.insert(schema.name.clone(), c);
             Ok(())
         })
     }
@@ -208,6 +212,7 @@ impl Database {
                 Ok(())
             })?;
             collections.remove(name);
+            c.shutdown();
             let dir = c.dir().to_path_buf();
             drop(c);
             match std::fs::remove_dir_all(&dir) {
@@ -414,6 +419,40 @@ impl Database {
         self.with_collection(collection, |c| c.search(ctx, request))
     }
 
+    /// Creates a vector index on `field` (HNSW, IVF_FLAT or FLAT) and builds it for the sealed
+    /// segments; segments sealed later are indexed automatically. See
+    /// [`Collection::create_index`].
+    ///
+    /// # Errors
+    /// Unknown collection; every error of [`Collection::create_index`].
+    pub fn create_index(
+        &self,
+        ctx: &Context,
+        collection: &str,
+        field: &str,
+        name: &str,
+        metric: Metric,
+        params: IndexParams,
+    ) -> Result<()> {
+        self.with_collection(collection, |c| c.create_index(ctx, field, name, metric, params))
+    }
+
+    /// The indexes of a collection (of `field` only, when given) with their build progress.
+    ///
+    /// # Errors
+    /// Unknown collection; [`Error::NotFound`] when `field` has no index.
+    pub fn describe_index(&self, collection: &str, field: Option<&str>) -> Result<Vec<IndexInfo>> {
+        self.with_collection(collection, |c| c.describe_index(field))
+    }
+
+    /// Drops the index of `field`.
+    ///
+    /// # Errors
+    /// Unknown collection; [`Error::NotFound`] when the field has no index; I/O.
+    pub fn drop_index(&self, collection: &str, field: &str) -> Result<()> {
+        self.with_collection(collection, |c| c.drop_index(field))
+    }
+
     /// Seals the collection's growing segments into memory-mapped files and empties its WAL.
     ///
     /// # Errors
@@ -444,6 +483,13 @@ impl Database {
     /// As [`Database::compact`]; [`Error::Cancelled`]; [`Error::DeadlineExceeded`].
     pub fn compact_with(&self, ctx: &Context, collection: &str) -> Result<CompactionStats> {
         self.with_collection(collection, |c| c.compact_with(ctx))
+    }
+}
+
+impl Drop for Open {
+    fn drop(&mut self) {
+        // Background index builds must stop before the directory lock is released.
+        self.read_collections().values().for_each(|c| c.shutdown());
     }
 }
 

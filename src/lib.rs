@@ -55,12 +55,13 @@ pub mod storage;
 pub mod timestamp;
 
 pub use bitset::Bitset;
-pub use collection::WriteMode;
+pub use collection::{IndexInfo, WriteMode};
 pub use column::{Column, ColumnData, ColumnRef, PrimaryKey, PrimaryKeys};
 pub use context::Context;
 pub use db::{CollectionInfo, CompactionStats, Database, Options};
 pub use error::{Error, ObjectKind, Result, Status};
 pub use expr::{ColumnSource, Filter};
+pub use index::{IndexParams, SearchParams};
 pub use result::{MutationResult, QueryResult};
 pub use schema::{Field, FieldType, Schema, SchemaBuilder, Value};
 pub use search::{Metric, SearchHits, SearchRequest};

@@ -11,7 +11,9 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::index::IndexParams;
 use crate::schema::Schema;
+use crate::search::Metric;
 use crate::storage::fs;
 
 /// File name of the manifest inside the database directory.
@@ -42,6 +44,18 @@ pub struct CollectionMeta {
     pub segments: Vec<SegmentMeta>,
     /// Every WAL record with a timestamp at or below this is contained in the sealed segments.
     pub checkpoint_timestamp: u64,
+    /// Vector indexes, at most one per field.
+    #[serde(default)]
+    pub indexes: Vec<IndexMeta>,
+}
+
+/// A vector index of a collection: built for every sealed segment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndexMeta {
+    pub name: String,
+    pub field: String,
+    pub metric: Metric,
+    pub params: IndexParams,
 }
 
 /// One partition.
@@ -59,6 +73,9 @@ pub struct SegmentMeta {
     pub rows: u64,
     /// Generation of its deletes file; 0 = no deletes file.
     pub deletes_generation: u64,
+    /// Schema positions of the fields whose index file (`s<id>-f<field>.idx`) exists.
+    #[serde(default)]
+    pub indexed_fields: Vec<u32>,
 }
 
 impl Manifest {
@@ -136,8 +153,20 @@ mod tests {
                 partitions: vec![PartitionMeta { id: 0, name: "_default".into() }],
                 next_partition_id: 1,
                 next_segment_id: 3,
-                segments: vec![SegmentMeta { id: 2, partition: 0, rows: 10, deletes_generation: 1 }],
+                segments: vec![SegmentMeta {
+                    id: 2,
+                    partition: 0,
+                    rows: 10,
+                    deletes_generation: 1,
+                    indexed_fields: vec![1],
+                }],
                 checkpoint_timestamp: 4,
+                indexes: vec![IndexMeta {
+                    name: "v_idx".into(),
+                    field: "v".into(),
+                    metric: Metric::L2,
+                    params: IndexParams::Hnsw { m: 16, ef_construction: 200 },
+                }],
             }],
         };
         m.write(&path).unwrap();

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use crate::error::{Error, Result};
-pub use manifest::{CollectionMeta, Manifest, PartitionMeta, SegmentMeta};
+pub use manifest::{CollectionMeta, IndexMeta, Manifest, PartitionMeta, SegmentMeta};
 
 /// The manifest of an open database, and the lock that serializes its changes.
 #[derive(Debug)]

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::{Collection, Writer, deletes_path, segment_path};
+use super::{Collection, Writer, deletes_path, remove_segment_files, segment_path};
 use crate::catalog::{PartitionMeta, SegmentMeta};
 use crate::context::Context;
 use crate::error::{Error, ObjectKind, Result};
@@ -28,8 +28,9 @@ pub struct CompactionStats {
 }
 
 impl Collection {
-    /// Seals every growing segment into a segment file and persists changed deletes; after it
-    /// returns, the WAL is empty. Not needed for visibility.
+    /// Seals every growing segment into a segment file, persists changed deletes, compacts when
+    /// due and builds the index files of new segments; after it returns, the WAL is empty. Not
+    /// needed for visibility.
     ///
     /// # Errors
     /// [`Error::Io`]; [`Error::Poisoned`].
@@ -44,9 +45,12 @@ impl Collection {
     /// As [`Collection::flush`]; [`Error::Cancelled`]; [`Error::DeadlineExceeded`].
     pub fn flush_with(&self, ctx: &Context) -> Result<()> {
         ctx.check()?;
-        let mut writer = self.writer();
-        self.seal_locked(&mut writer, ctx)?;
-        self.maybe_compact_locked(&mut writer, ctx).map(|_| ())
+        {
+            let mut writer = self.writer();
+            self.seal_locked(&mut writer, ctx)?;
+            self.maybe_compact_locked(&mut writer, ctx)?;
+        }
+        self.build_missing_indexes(ctx).map(|_| ())
     }
 
     /// Flushes, then merges small segments and rewrites segments holding deleted rows.
@@ -64,9 +68,13 @@ impl Collection {
     /// As [`Collection::compact`]; [`Error::Cancelled`]; [`Error::DeadlineExceeded`].
     pub fn compact_with(&self, ctx: &Context) -> Result<CompactionStats> {
         ctx.check()?;
-        let mut writer = self.writer();
-        self.seal_locked(&mut writer, ctx)?;
-        self.compact_locked(&mut writer, true, ctx)
+        let stats = {
+            let mut writer = self.writer();
+            self.seal_locked(&mut writer, ctx)?;
+            self.compact_locked(&mut writer, true, ctx)?
+        };
+        self.build_missing_indexes(ctx)?;
+        Ok(stats)
     }
 
     pub(super) fn seal_locked(&self, writer: &mut Writer, ctx: &Context) -> Result<()> {
@@ -121,6 +129,7 @@ impl Collection {
                     partition: *partition,
                     rows: file.rows() as u64,
                     deletes_generation: 0,
+                    indexed_fields: Vec::new(),
                 });
             }
             let mut old = Vec::new();
@@ -139,7 +148,7 @@ impl Collection {
             let mut state = self.write_state();
             for (id, _, file) in sealed {
                 if let Some(segment) = state.segments.get_mut(&id) {
-                    segment.data = SegmentData::Sealed(file);
+                    segment.data = SegmentData::Sealed(std::sync::Arc::new(file));
                 }
             }
             for (id, generation) in &deletes {
@@ -272,6 +281,7 @@ impl Collection {
                     partition: *partition,
                     rows: file.rows() as u64,
                     deletes_generation: 0,
+                    indexed_fields: Vec::new(),
                 });
             }
             meta.next_segment_id = next_segment_id;
@@ -283,29 +293,13 @@ impl Collection {
                 state.segments.remove(id);
             }
             for (id, partition, file) in outputs {
-                let segment = Segment {
-                    id,
-                    partition,
-                    deleted: crate::bitset::Bitset::new(file.rows()),
-                    data: SegmentData::Sealed(file),
-                    deletes_generation: 0,
-                    deletes_dirty: false,
-                };
+                let segment = Segment::sealed(id, partition, file);
                 let keys = segment.column(self.schema.pk_index())?;
                 state.pk.insert_all(keys, id, 0);
                 state.segments.insert(id, segment);
             }
         }
-        for s in removed {
-            crate::storage::fs::remove_file_if_exists(&segment_path(&self.dir, s.id))?;
-            if s.deletes_generation > 0 {
-                crate::storage::fs::remove_file_if_exists(&deletes_path(
-                    &self.dir,
-                    s.id,
-                    s.deletes_generation,
-                ))?;
-            }
-        }
+        removed.iter().try_for_each(|s| remove_segment_files(&self.dir, s))?;
         Ok(stats)
     }
 
@@ -369,16 +363,7 @@ impl Collection {
                 state.pk.remove_segment(s.id);
             }
         }
-        for s in removed {
-            crate::storage::fs::remove_file_if_exists(&segment_path(&self.dir, s.id))?;
-            if s.deletes_generation > 0 {
-                crate::storage::fs::remove_file_if_exists(&deletes_path(
-                    &self.dir,
-                    s.id,
-                    s.deletes_generation,
-                ))?;
-            }
-        }
+        removed.iter().try_for_each(|s| remove_segment_files(&self.dir, s))?;
         Ok(())
     }
 

@@ -5,6 +5,7 @@
 //! writers take it exclusively only to apply an already-logged batch, so a reader sees a batch
 //! either entirely or not at all. Lock order: writer → state → catalog.
 
+mod indexing;
 mod maintenance;
 mod pk_index;
 mod read;
@@ -19,12 +20,14 @@ use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuar
 use crate::catalog::{Catalog, CollectionMeta, PartitionMeta};
 use crate::db::Options;
 use crate::error::{Error, ObjectKind, Result};
+use crate::index::file::SegmentIndex;
 use crate::schema::{DEFAULT_PARTITION, FieldType, Schema};
 use crate::segment::Segment;
 use crate::segment::deletes::read_deletes;
 use crate::segment::sealed::SealedSegment;
 use crate::storage::wal::Wal;
 use crate::timestamp;
+pub use indexing::IndexInfo;
 pub use maintenance::CompactionStats;
 pub use pk_index::{PkIndex, RowLoc};
 use record::Record;
@@ -43,6 +46,16 @@ pub struct Collection {
     pub(crate) options: Arc<Options>,
     writer: Mutex<Writer>,
     state: RwLock<State>,
+    /// Serializes index builds (foreground and background).
+    index_build: Mutex<()>,
+    /// Index files built since open.
+    index_builds: std::sync::atomic::AtomicU64,
+    /// The background index build started after an automatic seal, if any.
+    background: Mutex<Option<std::thread::JoinHandle<()>>>,
+    /// Cancelled when the collection shuts down; background work checks it.
+    shutdown: crate::context::Context,
+    /// This collection, for background threads.
+    this: std::sync::Weak<Collection>,
 }
 
 /// What only writers touch.
@@ -65,6 +78,8 @@ pub(crate) struct State {
     /// Growing segment of each partition that has one.
     pub growing: HashMap<u64, u64>,
     pub pk: PkIndex,
+    /// Vector indexes defined on the collection.
+    pub indexes: Vec<crate::catalog::IndexMeta>,
     pub next_segment_id: u64,
 }
 
@@ -99,7 +114,7 @@ impl Collection {
         meta: &CollectionMeta,
         catalog: Arc<Catalog>,
         options: Arc<Options>,
-    ) -> Result<Collection> {
+    ) -> Result<Arc<Collection>> {
         let dir = collection_dir(db_dir, meta.id);
         crate::storage::fs::create_dir_all(&dir)?;
         let schema = Arc::new(meta.schema.clone());
@@ -109,6 +124,7 @@ impl Collection {
             segments: BTreeMap::new(),
             growing: HashMap::new(),
             pk: PkIndex::new(int_keys),
+            indexes: meta.indexes.clone(),
             next_segment_id: meta.next_segment_id,
         };
         for sm in &meta.segments {
@@ -118,18 +134,16 @@ impl Collection {
                 return Err(Error::corrupted(&path, "segment footer does not match the manifest"));
             }
             let rows = sealed.rows();
-            let deleted = match sm.deletes_generation {
-                0 => crate::bitset::Bitset::new(rows),
-                g => read_deletes(&deletes_path(&dir, sm.id, g), sm.id, rows)?,
-            };
-            let segment = Segment {
-                id: sm.id,
-                partition: sm.partition,
-                data: crate::segment::SegmentData::Sealed(sealed),
-                deleted,
-                deletes_generation: sm.deletes_generation,
-                deletes_dirty: false,
-            };
+            let mut segment = Segment::sealed(sm.id, sm.partition, sealed);
+            if sm.deletes_generation > 0 {
+                segment.deleted =
+                    read_deletes(&deletes_path(&dir, sm.id, sm.deletes_generation), sm.id, rows)?;
+                segment.deletes_generation = sm.deletes_generation;
+            }
+            for &field in &sm.indexed_fields {
+                let index = SegmentIndex::open(&index_path(&dir, sm.id, field as usize))?;
+                segment.indexes.insert(field as usize, Arc::new(index));
+            }
             let live = segment.live_bitset();
             state.pk.insert_rows(segment.column(schema.pk_index())?, sm.id, live.iter_ones());
             state.segments.insert(sm.id, segment);
@@ -147,7 +161,7 @@ impl Collection {
             last_timestamp = record.timestamp();
             write::apply(&schema, &mut state, &record);
         }
-        Ok(Collection {
+        Ok(Arc::new_cyclic(|this| Collection {
             id: meta.id,
             dir,
             schema,
@@ -155,7 +169,12 @@ impl Collection {
             options,
             writer: Mutex::new(Writer { wal, last_timestamp, poisoned: None, scratch: Vec::new() }),
             state: RwLock::new(state),
-        })
+            index_build: Mutex::new(()),
+            index_builds: std::sync::atomic::AtomicU64::new(0),
+            background: Mutex::new(None),
+            shutdown: crate::context::Context::background(),
+            this: this.clone(),
+        }))
     }
 
     /// The collection's schema.
@@ -193,6 +212,40 @@ impl Collection {
         self.state.write().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
+    /// Starts building missing index files in the background (after an automatic seal), unless
+    /// a background build is already running. The thread stops at [`Collection::shutdown`].
+    pub(crate) fn spawn_background_index_build(&self) {
+        if !self.read_state().indexes.iter().any(|i| i.params.has_data()) {
+            return;
+        }
+        let mut slot = self.background.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if slot.as_ref().is_some_and(|h| !h.is_finished()) {
+            return;
+        }
+        if let Some(done) = slot.take() {
+            let _ = done.join();
+        }
+        let (this, ctx) = (self.this.clone(), self.shutdown.clone());
+        *slot = Some(std::thread::spawn(move || {
+            // Failures leave segments unindexed (searched exactly); the next flush retries and
+            // reports them.
+            while let Some(c) = this.upgrade() {
+                if !matches!(c.build_missing_indexes(&ctx), Ok(n) if n > 0) {
+                    break;
+                }
+            }
+        }));
+    }
+
+    /// Stops background work and waits for it. Later foreground calls still work.
+    pub(crate) fn shutdown(&self) {
+        self.shutdown.cancel();
+        let handle = self.background.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
+        if let Some(h) = handle {
+            let _ = h.join();
+        }
+    }
+
     /// Makes every acknowledged write durable regardless of the sync policy.
     ///
     /// # Errors
@@ -215,6 +268,25 @@ fn deletes_path(dir: &Path, id: u64, generation: u64) -> PathBuf {
     dir.join(format!("s{id}-{generation}.del"))
 }
 
+fn index_path(dir: &Path, id: u64, field: usize) -> PathBuf {
+    dir.join(format!("s{id}-f{field}.idx"))
+}
+
+/// Removes the files of a segment that is no longer listed: data, deletes and index files.
+fn remove_segment_files(dir: &Path, segment: &crate::catalog::SegmentMeta) -> Result<()> {
+    crate::storage::fs::remove_file_if_exists(&segment_path(dir, segment.id))?;
+    if segment.deletes_generation > 0 {
+        crate::storage::fs::remove_file_if_exists(&deletes_path(
+            dir,
+            segment.id,
+            segment.deletes_generation,
+        ))?;
+    }
+    segment.indexed_fields.iter().try_for_each(|&f| {
+        crate::storage::fs::remove_file_if_exists(&index_path(dir, segment.id, f as usize))
+    })
+}
+
 /// Removes files a crash may have left behind: temp files, segments the manifest does not list
 /// and deletes files of older generations.
 fn remove_stray_files(dir: &Path, meta: &CollectionMeta) -> Result<()> {
@@ -224,6 +296,7 @@ fn remove_stray_files(dir: &Path, meta: &CollectionMeta) -> Result<()> {
         if s.deletes_generation > 0 {
             keep.push(deletes_path(dir, s.id, s.deletes_generation));
         }
+        keep.extend(s.indexed_fields.iter().map(|&f| index_path(dir, s.id, f as usize)));
     }
     let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
     for entry in entries {

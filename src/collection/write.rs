@@ -41,7 +41,9 @@ impl Collection {
             // The batch is durable and visible already; a failed seal leaves the rows in the WAL
             // and growing segment, and the next seal (or flush, which reports the error) retries.
             // Compaction is left to flush and compact, off the write path.
-            let _ = self.seal_locked(&mut writer, &crate::context::Context::background());
+            if self.seal_locked(&mut writer, &crate::context::Context::background()).is_ok() {
+                self.spawn_background_index_build();
+            }
         }
         Ok(MutationResult::written(keys, delete_count, mode == WriteMode::Upsert, record.timestamp()))
     }

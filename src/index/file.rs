@@ -42,8 +42,8 @@ fn metric_number(m: Metric) -> u32 {
 }
 
 impl SegmentIndex {
-    /// Builds the index described by `params` over `vectors`, writes it to `path` durably and
-    /// maps it.
+    /// Builds the index described by `params` over `vectors` (on up to `threads` threads), writes
+    /// it to `path` durably and maps it.
     ///
     /// # Errors
     /// [`Error::InvalidArgument`] for FLAT (nothing to build); a cancelled or expired `ctx`;
@@ -52,12 +52,16 @@ impl SegmentIndex {
         path: &Path,
         params: IndexParams,
         vectors: Vectors<'_>,
+        threads: usize,
         ctx: &Context,
     ) -> Result<SegmentIndex> {
         let (kind, p0, p1, body) = match params {
-            IndexParams::Hnsw { m, ef_construction } => {
-                (1u32, m, ef_construction, hnsw::build(vectors, m as usize, ef_construction as usize, ctx)?)
-            }
+            IndexParams::Hnsw { m, ef_construction } => (
+                1u32,
+                m,
+                ef_construction,
+                hnsw::build(vectors, m as usize, ef_construction as usize, threads, ctx)?,
+            ),
             IndexParams::IvfFlat { nlist } => (2u32, nlist, 0, ivf::build(vectors, nlist as usize, ctx)?),
             IndexParams::Flat => {
                 return Err(Error::InvalidArgument("FLAT has no index data to build".into()));

@@ -328,7 +328,7 @@ fn draw_levels(n: usize, m: usize) -> Vec<u8> {
 ///
 /// # Errors
 /// [`crate::Error::Cancelled`] / [`crate::Error::DeadlineExceeded`] from `ctx`.
-pub fn build_with_threads(
+pub fn build(
     vectors: Vectors<'_>,
     m: usize,
     ef_construction: usize,
@@ -389,15 +389,6 @@ pub fn build_with_threads(
         })?;
     }
     Ok(serialize(&builder))
-}
-
-/// Builds the graph single-threaded with the database's default: see [`build_with_threads`].
-///
-/// # Errors
-/// As [`build_with_threads`].
-pub fn build(vectors: Vectors<'_>, m: usize, ef_construction: usize, ctx: &Context) -> Result<Vec<u8>> {
-    let threads = std::thread::available_parallelism().map_or(1, |t| t.get());
-    build_with_threads(vectors, m, ef_construction, threads, ctx)
 }
 
 fn serialize(b: &Builder<'_>) -> Vec<u8> {
@@ -576,7 +567,7 @@ mod tests {
         let queries = clustered(50, dim, 2);
         for metric in [Metric::L2, Metric::Ip, Metric::Cosine] {
             let v = Vectors { dim, data: &data, norms: &norms, metric };
-            let body = build_with_threads(v, 16, 100, 2, &Context::background()).unwrap();
+            let body = build(v, 16, 100, 2, &Context::background()).unwrap();
             let mut allowed = Bitset::new(n);
             (0..n).step_by(3).for_each(|r| {
                 allowed.set(r);
@@ -612,7 +603,7 @@ mod tests {
         let norms = [1.0, 1.0];
         for n in [0usize, 1, 2] {
             let v = Vectors { dim: 2, data: &data[..n * 2], norms: &norms[..n], metric: Metric::L2 };
-            let body = build_with_threads(v, 4, 8, 1, &Context::background()).unwrap();
+            let body = build(v, 4, 8, 1, &Context::background()).unwrap();
             let q = IndexQuery {
                 vector: &[1.0, 0.0],
                 norm: 1.0,
@@ -626,7 +617,7 @@ mod tests {
             }
         }
         let v = Vectors { dim: 2, data: &data, norms: &norms, metric: Metric::L2 };
-        let mut body = build_with_threads(v, 4, 8, 1, &Context::background()).unwrap();
+        let mut body = build(v, 4, 8, 1, &Context::background()).unwrap();
         let q = IndexQuery {
             vector: &[1.0, 0.0],
             norm: 1.0,
@@ -645,6 +636,6 @@ mod tests {
         let v = Vectors { dim: 8, data: &data, norms: &[], metric: Metric::L2 };
         let ctx = Context::background();
         ctx.cancel();
-        assert!(matches!(build_with_threads(v, 8, 16, 2, &ctx), Err(crate::Error::Cancelled)));
+        assert!(matches!(build(v, 8, 16, 2, &ctx), Err(crate::Error::Cancelled)));
     }
 }

@@ -18,6 +18,7 @@ use crate::column::{ColumnRef, PrimaryKeys};
 use crate::context::Context;
 use crate::error::{Error, ObjectKind, Result};
 use crate::expr::Filter;
+use crate::index::SearchParams;
 use crate::result::QueryResult;
 use crate::schema::FieldType;
 use crate::simd;
@@ -30,6 +31,10 @@ pub const MAX_TOPK: usize = 16_384;
 pub const MAX_NQ: usize = 16_384;
 /// Rows per parallel work item.
 const RANGE_ROWS: usize = 1 << 16;
+/// Queries per parallel work item on an index.
+const QUERIES_PER_INDEX_TASK: usize = 8;
+/// An index is used only when at least one row in this many is allowed.
+const INDEX_MIN_SELECTIVITY: usize = 10;
 
 /// Distance or similarity measure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -88,6 +93,8 @@ pub struct SearchRequest<'q> {
     pub output_fields: Vec<String>,
     /// Hits skipped before the `topk` returned.
     pub offset: usize,
+    /// Index search parameters (`ef` for HNSW, `nprobe` for IVF_FLAT).
+    pub params: SearchParams,
 }
 
 impl<'q> SearchRequest<'q> {
@@ -102,7 +109,14 @@ impl<'q> SearchRequest<'q> {
             filter: String::new(),
             output_fields: Vec::new(),
             offset: 0,
+            params: SearchParams::default(),
         }
+    }
+
+    /// Sets the index search parameters.
+    pub fn params(mut self, params: SearchParams) -> Self {
+        self.params = params;
+        self
     }
 
     /// Sets the vector field.
@@ -186,6 +200,16 @@ impl Collection {
         };
         ctx.check()?;
         let state = self.read_state();
+        let field_name = &self.schema.fields[field].name;
+        if let Some(index) = state.indexes.iter().find(|i| &i.field == field_name)
+            && index.metric != req.metric
+        {
+            return Err(Error::InvalidArgument(format!(
+                "metric type not match: the index on `{field_name}` uses {}, the search asked for {}",
+                index.metric.name(),
+                req.metric.name()
+            )));
+        }
         let partitions: Vec<&str> = req.partitions.iter().map(String::as_str).collect();
         let scope = state.partition_ids(&partitions, self.name())?;
         let segments: Vec<_> = state.segments.values().filter(|s| scope.contains(&s.partition)).collect();
@@ -208,11 +232,36 @@ impl Collection {
             let keys = s.column(self.schema.pk_index())?;
             let norms = if req.metric == Metric::Cosine { s.norms(field)? } else { &[] };
             let sparse = allowed.as_ref().is_some_and(|a| scan::is_sparse(a.count_ones(), s.rows()));
-            if allowed.as_ref().is_some_and(|a| a.count_ones() == 0) {
+            let allowed_rows = allowed.as_ref().map_or(s.rows(), |a| a.count_ones());
+            if allowed_rows == 0 {
+                continue;
+            }
+            // A very selective filter makes graph and list traversal wasteful and lossy: such
+            // segments are scanned exactly instead.
+            let index = s.indexes.get(&field).filter(|_| allowed_rows * INDEX_MIN_SELECTIVITY >= s.rows());
+            if let Some(index) = index {
+                for first in (0..nq).step_by(QUERIES_PER_INDEX_TASK) {
+                    tasks.push(Task {
+                        index: Some(index),
+                        queries: first..(first + QUERIES_PER_INDEX_TASK).min(nq),
+                        params: req.params,
+                        segment: s.id,
+                        vectors: data,
+                        norms: s.norms(field)?,
+                        keys,
+                        allowed: allowed.as_ref(),
+                        sparse: false,
+                        start: 0,
+                        end: s.rows(),
+                    });
+                }
                 continue;
             }
             for start in (0..s.rows()).step_by(RANGE_ROWS) {
                 tasks.push(Task {
+                    index: None,
+                    queries: 0..nq,
+                    params: req.params,
                     segment: s.id,
                     vectors: data,
                     norms,
@@ -314,7 +363,7 @@ fn run_tasks(ctx: &Context, queries: &Queries<'_>, tasks: &[Task<'_>], workers: 
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some(task) = tasks.get(i) else { return Ok(tops) };
             ctx.check()?;
-            scan::scan(queries, task, &mut tops, &mut buf);
+            scan::scan(queries, task, &mut tops, &mut buf)?;
         }
     };
     let next = AtomicUsize::new(0);

@@ -10,6 +10,9 @@ use super::Metric;
 use super::topk::{Hit, TopK};
 use crate::bitset::Bitset;
 use crate::column::{ColumnRef, PrimaryKey};
+use crate::error::Result;
+use crate::index::file::SegmentIndex;
+use crate::index::{IndexQuery, SearchParams, Vectors};
 use crate::simd;
 
 /// Rows scored per kernel call for one query (the distance buffer stays in L1/L2).
@@ -38,9 +41,14 @@ impl Queries<'_> {
     }
 }
 
-/// One range of one segment to scan.
+/// One range of one segment to scan, or one segment's index to search for a range of queries.
 #[derive(Debug)]
 pub struct Task<'s> {
+    /// The segment's index: when set, the task searches it for the queries in `queries`
+    /// (instead of scanning rows `start..end` for every query).
+    pub index: Option<&'s SegmentIndex>,
+    pub queries: std::ops::Range<usize>,
+    pub params: SearchParams,
     pub segment: u64,
     pub vectors: &'s [f32],
     pub norms: &'s [f32],
@@ -80,7 +88,13 @@ fn to_costs(queries: &Queries<'_>, q: usize, norms: &[f32], start: usize, scores
 }
 
 /// Scans `task` into `tops` (one selection per query), using `buf` as scratch.
-pub fn scan(queries: &Queries<'_>, task: &Task<'_>, tops: &mut [TopK], buf: &mut Vec<f32>) {
+///
+/// # Errors
+/// [`crate::Error::Corrupted`] when an index file fails its checks.
+pub fn scan(queries: &Queries<'_>, task: &Task<'_>, tops: &mut [TopK], buf: &mut Vec<f32>) -> Result<()> {
+    if let Some(index) = task.index {
+        return search_index(queries, task, index, tops);
+    }
     if task.sparse {
         scan_sparse(queries, task, tops);
     } else if queries.nq == 1 {
@@ -88,6 +102,30 @@ pub fn scan(queries: &Queries<'_>, task: &Task<'_>, tops: &mut [TopK], buf: &mut
     } else {
         scan_many(queries, task, tops, buf);
     }
+    Ok(())
+}
+
+fn search_index(
+    queries: &Queries<'_>,
+    task: &Task<'_>,
+    index: &SegmentIndex,
+    tops: &mut [TopK],
+) -> Result<()> {
+    let vectors = Vectors { dim: queries.dim, data: task.vectors, norms: task.norms, metric: queries.metric };
+    for q in task.queries.clone() {
+        let query = IndexQuery {
+            vector: queries.query(q),
+            norm: queries.norms.get(q).copied().unwrap_or(0.0),
+            k: queries.k,
+            params: task.params,
+            allowed: task.allowed,
+        };
+        for (row, cost) in index.search(vectors, &query)? {
+            let row = row as usize;
+            tops[q].push(Hit { cost, key: key_at(task.keys, row), segment: task.segment, row });
+        }
+    }
+    Ok(())
 }
 
 fn offer(queries_k: &mut TopK, task: &Task<'_>, row: usize, cost: f32) {

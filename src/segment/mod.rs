@@ -10,9 +10,13 @@ pub mod format;
 pub mod sealed;
 pub mod writer;
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use crate::bitset::Bitset;
 use crate::column::{ColumnData, ColumnRef};
 use crate::error::Result;
+use crate::index::file::SegmentIndex;
 use crate::schema::Schema;
 use sealed::SealedSegment;
 
@@ -81,7 +85,7 @@ impl SegmentColumns {
 #[derive(Debug)]
 pub enum SegmentData {
     Growing(SegmentColumns),
-    Sealed(SealedSegment),
+    Sealed(Arc<SealedSegment>),
 }
 
 /// A segment with its identity and deleted rows.
@@ -99,6 +103,8 @@ pub struct Segment {
     pub deletes_generation: u64,
     /// Whether `deleted` changed since it was last persisted.
     pub deletes_dirty: bool,
+    /// Vector indexes by schema field position (sealed segments only).
+    pub indexes: HashMap<usize, Arc<SegmentIndex>>,
 }
 
 impl Segment {
@@ -111,6 +117,28 @@ impl Segment {
             deleted: Bitset::new(0),
             deletes_generation: 0,
             deletes_dirty: false,
+            indexes: HashMap::new(),
+        }
+    }
+
+    /// A sealed segment with no deletes and no indexes.
+    pub fn sealed(id: u64, partition: u64, file: SealedSegment) -> Segment {
+        Segment {
+            id,
+            partition,
+            deleted: Bitset::new(file.rows()),
+            data: SegmentData::Sealed(Arc::new(file)),
+            deletes_generation: 0,
+            deletes_dirty: false,
+            indexes: HashMap::new(),
+        }
+    }
+
+    /// The mapped file of a sealed segment.
+    pub fn sealed_file(&self) -> Option<&Arc<SealedSegment>> {
+        match &self.data {
+            SegmentData::Sealed(s) => Some(s),
+            SegmentData::Growing(_) => None,
         }
     }
 

@@ -1,0 +1,249 @@
+//! Vector indexes of a collection: create, describe, drop, and building the index files of sealed
+//! segments that lack them.
+//!
+//! Builds read a sealed segment through its shared mapping without holding any lock, then
+//! publish the file under the writer lock (if the segment and the index still exist). Growing
+//! segments and sealed segments not indexed yet are searched exactly, so new rows are found at
+//! once.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use super::{Collection, index_path};
+use crate::catalog::IndexMeta;
+use crate::column::ColumnRef;
+use crate::context::Context;
+use crate::error::{Error, ObjectKind, Result};
+use crate::index::file::SegmentIndex;
+use crate::index::{IndexParams, Vectors};
+use crate::search::Metric;
+use crate::segment::sealed::SealedSegment;
+
+/// What `describe_index` reports for one index.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndexInfo {
+    pub index: IndexMeta,
+    /// Rows (deleted ones included) of sealed segments whose index is built.
+    pub indexed_rows: u64,
+    /// Rows of all segments, growing ones included.
+    pub total_rows: u64,
+    /// Rows of sealed segments still waiting for their index (searched exactly meanwhile).
+    pub pending_rows: u64,
+}
+
+impl IndexInfo {
+    /// Whether every sealed segment has its index.
+    pub fn finished(&self) -> bool {
+        self.pending_rows == 0
+    }
+}
+
+/// One index file to build.
+struct Job {
+    segment: u64,
+    file: Arc<SealedSegment>,
+    field: usize,
+    index: IndexMeta,
+}
+
+impl Collection {
+    /// Creates an index on vector field `field` and builds it for every sealed segment (later
+    /// segments are indexed automatically when they are sealed). `name` may be empty (the field
+    /// name is used). Creating the same index again is a no-op.
+    ///
+    /// # Errors
+    /// Unknown or non-vector field; parameters out of range; a different index already on the
+    /// field; a cancelled or expired `ctx` (the index stays defined and is built later); I/O.
+    pub fn create_index(
+        &self,
+        ctx: &Context,
+        field: &str,
+        name: &str,
+        metric: Metric,
+        params: IndexParams,
+    ) -> Result<()> {
+        let position = self
+            .schema
+            .field_index(field)
+            .ok_or_else(|| Error::not_found_in(ObjectKind::Field, field, self.name()))?;
+        if !self.schema.fields[position].field_type.is_vector() {
+            return Err(Error::InvalidArgument(format!(
+                "field `{field}` is not a vector field: only vector fields take an index"
+            )));
+        }
+        params.validate()?;
+        let meta = IndexMeta {
+            name: if name.is_empty() { field.to_owned() } else { name.to_owned() },
+            field: field.to_owned(),
+            metric,
+            params,
+        };
+        {
+            let _writer = self.writer();
+            let existing = self.read_state().indexes.iter().find(|i| i.field == field).cloned();
+            match existing {
+                Some(e) if e == meta => {}
+                Some(e) => {
+                    return Err(Error::InvalidArgument(format!(
+                        "at most one distinct index is allowed per field: `{field}` already has {} ({} {:?})",
+                        e.name,
+                        e.metric.name(),
+                        e.params
+                    )));
+                }
+                None => {
+                    self.catalog.update(|m| {
+                        let c = m
+                            .collection_mut(self.id)
+                            .ok_or_else(|| Error::not_found(ObjectKind::Collection, self.name()))?;
+                        c.indexes.push(meta.clone());
+                        Ok(())
+                    })?;
+                    self.write_state().indexes.push(meta);
+                }
+            }
+        }
+        self.build_missing_indexes(ctx).map(|_| ())
+    }
+
+    /// The indexes (of `field` only, when given) with their build progress.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] when `field` is given and has no index.
+    pub fn describe_index(&self, field: Option<&str>) -> Result<Vec<IndexInfo>> {
+        let state = self.read_state();
+        let infos: Vec<IndexInfo> = state
+            .indexes
+            .iter()
+            .filter(|i| field.is_none_or(|f| i.field == f))
+            .map(|index| {
+                let position = self.schema.field_index(&index.field).unwrap_or(usize::MAX);
+                let mut info =
+                    IndexInfo { index: index.clone(), indexed_rows: 0, total_rows: 0, pending_rows: 0 };
+                for s in state.segments.values() {
+                    let rows = s.rows() as u64;
+                    info.total_rows += rows;
+                    if s.is_growing() {
+                        continue;
+                    }
+                    if s.indexes.contains_key(&position) || !index.params.has_data() {
+                        info.indexed_rows += rows;
+                    } else {
+                        info.pending_rows += rows;
+                    }
+                }
+                info
+            })
+            .collect();
+        match field {
+            Some(f) if infos.is_empty() => Err(Error::not_found_in(ObjectKind::Index, f, self.name())),
+            _ => Ok(infos),
+        }
+    }
+
+    /// Drops the index of `field` and deletes its files; searches become exact.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] when the field has no index; I/O.
+    pub fn drop_index(&self, field: &str) -> Result<()> {
+        let _writer = self.writer();
+        if !self.read_state().indexes.iter().any(|i| i.field == field) {
+            return Err(Error::not_found_in(ObjectKind::Index, field, self.name()));
+        }
+        let position = self.schema.field_index(field).unwrap_or(usize::MAX) as u32;
+        let dropped = self.catalog.update(|m| {
+            let c = m
+                .collection_mut(self.id)
+                .ok_or_else(|| Error::not_found(ObjectKind::Collection, self.name()))?;
+            c.indexes.retain(|i| i.field != field);
+            let mut dropped = Vec::new();
+            for s in &mut c.segments {
+                if s.indexed_fields.contains(&position) {
+                    s.indexed_fields.retain(|&f| f != position);
+                    dropped.push(s.id);
+                }
+            }
+            Ok(dropped)
+        })?;
+        {
+            let mut state = self.write_state();
+            state.indexes.retain(|i| i.field != field);
+            for s in state.segments.values_mut() {
+                s.indexes.remove(&(position as usize));
+            }
+        }
+        dropped.iter().try_for_each(|&id| {
+            crate::storage::fs::remove_file_if_exists(&index_path(&self.dir, id, position as usize))
+        })
+    }
+
+    /// Number of index files this collection has built since it was opened (diagnostics: a
+    /// reopen loads index files and builds nothing).
+    pub fn index_builds(&self) -> u64 {
+        self.index_builds.load(Ordering::Relaxed)
+    }
+
+    /// Builds every missing index file of sealed segments; returns how many were built.
+    ///
+    /// # Errors
+    /// A cancelled or expired `ctx`; I/O; [`Error::Corrupted`] for damaged segments.
+    pub fn build_missing_indexes(&self, ctx: &Context) -> Result<usize> {
+        let _builder = self.index_build.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let jobs = self.missing_index_jobs();
+        let mut built = 0;
+        for job in jobs {
+            ctx.check()?;
+            let ColumnRef::FloatVector { dim, data } = job.file.column(job.field)? else { continue };
+            let vectors = Vectors { dim, data, norms: job.file.norms(job.field)?, metric: job.index.metric };
+            let path = index_path(&self.dir, job.segment, job.field);
+            let index =
+                SegmentIndex::build(&path, job.index.params, vectors, self.options.worker_threads, ctx)?;
+            self.index_builds.fetch_add(1, Ordering::Relaxed);
+            built += usize::from(self.publish_index(&job, index)?);
+        }
+        Ok(built)
+    }
+
+    fn missing_index_jobs(&self) -> Vec<Job> {
+        let state = self.read_state();
+        let mut jobs = Vec::new();
+        for index in state.indexes.iter().filter(|i| i.params.has_data()) {
+            let Some(field) = self.schema.field_index(&index.field) else { continue };
+            for s in state.segments.values() {
+                if let Some(file) = s.sealed_file()
+                    && !s.indexes.contains_key(&field)
+                {
+                    jobs.push(Job { segment: s.id, file: Arc::clone(file), field, index: index.clone() });
+                }
+            }
+        }
+        jobs
+    }
+
+    /// Records a built index file, unless its segment or index went away meanwhile (then the
+    /// file is removed). Returns whether it was recorded.
+    fn publish_index(&self, job: &Job, index: SegmentIndex) -> Result<bool> {
+        let _writer = self.writer();
+        let current = {
+            let state = self.read_state();
+            state.segments.contains_key(&job.segment) && state.indexes.contains(&job.index)
+        };
+        if !current {
+            crate::storage::fs::remove_file_if_exists(index.path())?;
+            return Ok(false);
+        }
+        self.catalog.update(|m| {
+            let c = m
+                .collection_mut(self.id)
+                .ok_or_else(|| Error::not_found(ObjectKind::Collection, self.name()))?;
+            if let Some(s) = c.segments.iter_mut().find(|s| s.id == job.segment) {
+                s.indexed_fields.push(job.field as u32);
+            }
+            Ok(())
+        })?;
+        if let Some(s) = self.write_state().segments.get_mut(&job.segment) {
+            s.indexes.insert(job.field, Arc::new(index));
+        }
+        Ok(true)
+    }
+}
