@@ -262,3 +262,6 @@ func (cc *callCtx) err(st C.veclite_status, cerr *C.veclite_error) error {
 func isNotFoundCollection(err error) bool {
 	return errors.Is(err, ErrCollectionNotExists{})
 }
+
+// Dir returns the database directory (veclite-only).
+func (c *EmbeddedClient) Dir() string { return c.dir }
