@@ -171,9 +171,25 @@ func checkIDs(ids entity.Column) error {
 	return nil
 }
 
+// checkPKName fails unless ids is named after the collection's primary key (the C calls look
+// keys up by value whatever the column's name).
+func (c *EmbeddedClient) checkPKName(ctx context.Context, collName string, ids entity.Column, msg string) error {
+	schema, err := c.describe(ctx, collName)
+	if err != nil {
+		return err
+	}
+	if pk := schema.PKFieldName(); pk != ids.Name() {
+		return newErr(StatusInvalidArgument, "%s: ids column %s is not the primary key %s", msg, ids.Name(), pk)
+	}
+	return nil
+}
+
 // DeleteByPksWithResult is DeleteByPks returning the MutationResult (veclite-only).
 func (c *EmbeddedClient) DeleteByPksWithResult(ctx context.Context, collName string, partitionName string, ids entity.Column) (*MutationResult, error) {
 	if err := checkIDs(ids); err != nil {
+		return nil, err
+	}
+	if err := c.checkPKName(ctx, collName, ids, "only delete by primary key is supported now"); err != nil {
 		return nil, err
 	}
 	var out *MutationResult
@@ -450,6 +466,9 @@ func (c *EmbeddedClient) Query(ctx context.Context, collectionName string, parti
 
 func (c *EmbeddedClient) get(ctx context.Context, collectionName string, partitionNames []string, ids entity.Column, outputFields []string) (ResultSet, error) {
 	if err := checkIDs(ids); err != nil {
+		return nil, err
+	}
+	if err := c.checkPKName(ctx, collectionName, ids, "query by primary keys"); err != nil {
 		return nil, err
 	}
 	var rs ResultSet

@@ -178,6 +178,16 @@ func TestSDKErrorTypes(t *testing.T) {
 	if err := c.DeleteByPks(ctx, "hello", "", entity.NewColumnDouble("ID", []float64{1})); err == nil {
 		t.Fatal("double ids accepted")
 	}
+	if err := c.DeleteByPks(ctx, "hello", "", entity.NewColumnInt64("random", []int64{1})); err == nil ||
+		!strings.Contains(err.Error(), "only delete by primary key is supported now") {
+		t.Fatalf("delete by a non-key column: %v", err)
+	}
+	if _, err := c.Get(ctx, "hello", entity.NewColumnInt64("random", []int64{1})); !errors.Is(err, client.ErrInvalidArgument) {
+		t.Fatalf("get by a non-key column: %v", err)
+	}
+	if _, err := c.Get(ctx, "nope", entity.NewColumnInt64("ID", []int64{1})); !errors.Is(err, client.ErrCollectionNotExists{}) {
+		t.Fatalf("get on a missing collection: %v", err)
+	}
 	// A second client on the same directory: locked.
 	if _, err := client.NewClient(ctx, client.Config{Address: tmpDirOf(t, c)}); !errors.Is(err, client.ErrLocked) {
 		t.Fatalf("second open: %v", err)

@@ -215,4 +215,3 @@ func (c *EmbeddedClient) DropIndex(ctx context.Context, collName string, fieldNa
 	}
 	return nil
 }
-

@@ -16,11 +16,11 @@ import (
 
 func TestHelloMilvus(t *testing.T) {
 	const (
-		collectionName                      = "hello_milvus"
-		dim                                 = 128
-		idCol, randomCol, embeddingCol      = "ID", "random", "embeddings"
-		nEntities                           = 3000
-		topK                                = 3
+		collectionName                 = "hello_milvus"
+		dim                            = 128
+		idCol, randomCol, embeddingCol = "ID", "random", "embeddings"
+		nEntities                      = 3000
+		topK                           = 3
 	)
 	ctx := context.Background()
 	c, err := client.NewClient(ctx, client.Config{Address: t.TempDir()})
