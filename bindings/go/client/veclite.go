@@ -10,7 +10,6 @@ package client
 
 /*
 #cgo CFLAGS: -I${SRCDIR}/../../../include
-#cgo LDFLAGS: ${SRCDIR}/../../../target/release/libveclite.a -lm -ldl -lpthread
 #include "helpers.h"
 */
 import "C"
