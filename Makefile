@@ -2,14 +2,18 @@
 PREFIX ?= /usr/local
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 
-.PHONY: demo test lint test-rust test-c header lib install bench
+.PHONY: demo demo-rust test lint test-rust test-c header lib install bench test-go demo-go bench-go
 
-# Runs the seed demo: creates ./veclite_demo_db, upserts 3,000 rows, prints the MutationResults.
-demo:
+# Runs the seed demo (Go): creates ./veclite_demo_db, upserts 3,000 rows, upserts half again,
+# flushes, searches, counts, and prints every MutationResult.
+demo: demo-go
+
+# The same workload through the Rust API.
+demo-rust:
 	cargo run --release --example seed -- veclite_demo_db
 
 # Every test the project has.
-test: lint test-rust test-c
+test: lint test-rust test-c test-go
 
 lint:
 	cargo fmt --all -- --check
@@ -45,3 +49,26 @@ install: lib
 
 bench:
 	cargo bench --bench upsert
+
+# Go package (bindings/go): vet, tests under the race detector, and the GC-stress build
+# (veclitedebug: runtime.GC() on every handle access), against the release static library.
+test-go:
+	cargo build --release --lib
+	cd bindings/go && go vet ./... && go vet -tags veclitedebug ./...
+	@mkdir -p target
+	@for run in "-race" "-tags veclitedebug"; do \
+		echo "go test $$run ./..."; \
+		(cd bindings/go && CGO_ENABLED=1 go test $$run -count=1 ./...) > target/go-test.log 2>&1; st=$$?; \
+		if [ $$st -ne 0 ]; then cat target/go-test.log; exit $$st; fi; \
+		grep -E '^(ok|FAIL|\?)' target/go-test.log; \
+	done
+
+# The Go seed demo (creates ./veclite_demo_db).
+demo-go:
+	cargo build --release --lib
+	cd bindings/go && CGO_ENABLED=1 go run ./examples/seed -dir $(CURDIR)/veclite_demo_db
+
+# Go upsert benchmarks (seed 3,000 x dim 8; 100,000 x dim 128 in batches of 3,000).
+bench-go:
+	cargo build --release --lib
+	cd bindings/go && CGO_ENABLED=1 go test -run '^$$' -bench . -benchtime 3x ./client/

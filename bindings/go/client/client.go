@@ -1,0 +1,267 @@
+package client
+
+/*
+#include "veclite.h"
+*/
+import "C"
+
+import (
+	"context"
+	"errors"
+	"math"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/veclite/veclite/bindings/go/entity"
+)
+
+// Client is the interface of milvus-sdk-go v2.4.2's client, restricted to what veclite
+// supports. NewClient returns an *EmbeddedClient, which also has veclite-only methods.
+type Client interface {
+	Close() error
+
+	CreateCollection(ctx context.Context, schema *entity.Schema, shardsNum int32, opts ...CreateCollectionOption) error
+	DropCollection(ctx context.Context, collName string, opts ...DropCollectionOption) error
+	HasCollection(ctx context.Context, collName string) (bool, error)
+	DescribeCollection(ctx context.Context, collName string) (*entity.Collection, error)
+	ListCollections(ctx context.Context, opts ...ListCollectionOption) ([]*entity.Collection, error)
+	GetCollectionStatistics(ctx context.Context, collName string) (map[string]string, error)
+	LoadCollection(ctx context.Context, collName string, async bool, opts ...LoadCollectionOption) error
+	ReleaseCollection(ctx context.Context, collName string, opts ...ReleaseCollectionOption) error
+	NewCollection(ctx context.Context, collName string, dimension int64, opts ...CreateCollectionOption) error
+
+	CreatePartition(ctx context.Context, collName string, partitionName string, opts ...CreatePartitionOption) error
+	DropPartition(ctx context.Context, collName string, partitionName string, opts ...DropPartitionOption) error
+	HasPartition(ctx context.Context, collName string, partitionName string) (bool, error)
+	ShowPartitions(ctx context.Context, collName string) ([]*entity.Partition, error)
+
+	CreateIndex(ctx context.Context, collName string, fieldName string, idx entity.Index, async bool, opts ...IndexOption) error
+	DescribeIndex(ctx context.Context, collName string, fieldName string, opts ...IndexOption) ([]entity.Index, error)
+	DropIndex(ctx context.Context, collName string, fieldName string, opts ...IndexOption) error
+
+	Insert(ctx context.Context, collName string, partitionName string, columns ...entity.Column) (entity.Column, error)
+	Upsert(ctx context.Context, collName string, partitionName string, columns ...entity.Column) (entity.Column, error)
+	Delete(ctx context.Context, collName string, partitionName string, expr string) error
+	DeleteByPks(ctx context.Context, collName string, partitionName string, ids entity.Column) error
+	Flush(ctx context.Context, collName string, async bool, opts ...FlushOption) error
+
+	Search(ctx context.Context, collName string, partitions []string, expr string, outputFields []string,
+		vectors []entity.Vector, vectorField string, metricType entity.MetricType, topK int,
+		sp entity.SearchParam, opts ...SearchQueryOptionFunc) ([]SearchResult, error)
+	Query(ctx context.Context, collectionName string, partitionNames []string, expr string,
+		outputFields []string, opts ...SearchQueryOptionFunc) (ResultSet, error)
+	QueryByPks(ctx context.Context, collectionName string, partitionNames []string, ids entity.Column,
+		outputFields []string, opts ...SearchQueryOptionFunc) (ResultSet, error)
+	Get(ctx context.Context, collectionName string, ids entity.Column, opts ...GetOption) (ResultSet, error)
+}
+
+// SyncPolicy says when veclite fsyncs its write-ahead log (a veclite-only setting).
+type SyncPolicy int
+
+// Sync policies (VECLITE_SYNC_* in veclite.h).
+const (
+	// SyncEveryWrite fsyncs before every write is acknowledged (the default).
+	SyncEveryWrite SyncPolicy = 0
+	// SyncInterval fsyncs at most every Config.SyncInterval.
+	SyncInterval SyncPolicy = 1
+	// SyncNone never fsyncs explicitly.
+	SyncNone SyncPolicy = 2
+)
+
+// RetryRateLimitOption exists for source compatibility; veclite has no rate limits.
+type RetryRateLimitOption struct {
+	MaxRetry   uint
+	MaxBackoff time.Duration
+}
+
+// Config mirrors milvus-sdk-go's Config. Address is the database directory (created if
+// missing; a "file://" prefix is stripped). The authentication and connection fields are
+// accepted and ignored. The fields after DisableConn are veclite-only.
+type Config struct {
+	Address        string
+	Username       string
+	Password       string
+	DBName         string
+	Identifier     string
+	EnableTLSAuth  bool
+	APIKey         string
+	ServerVersion  string
+	RetryRateLimit *RetryRateLimitOption
+	DisableConn    bool
+
+	// SyncPolicy is the WAL sync policy (default SyncEveryWrite).
+	SyncPolicy SyncPolicy
+	// SyncInterval is the fsync interval of SyncInterval (default 1s when zero).
+	SyncInterval time.Duration
+	// SealThresholdBytes is the size at which growing segments are sealed (0 = default).
+	SealThresholdBytes int
+	// WorkerThreads is the number of search worker threads (0 = one per core).
+	WorkerThreads int
+}
+
+// EmbeddedClient is the Client of an open veclite database. Its methods are safe for
+// concurrent use. Close it when done (a cleanup closes it if it becomes unreachable, but only
+// as a safety net).
+type EmbeddedClient struct {
+	mu      sync.RWMutex
+	db      *C.veclite_db
+	cleanup runtime.Cleanup
+	dir     string
+
+	metaMu sync.Mutex // serialises go-indexes.json updates
+}
+
+var _ Client = (*EmbeddedClient)(nil)
+
+// NewClient opens (or creates) the veclite database in directory config.Address. It fails
+// with an error matching ErrLocked when another handle or process has it open.
+func NewClient(ctx context.Context, config Config) (Client, error) {
+	c, err := NewEmbeddedClient(ctx, config)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// NewEmbeddedClient is NewClient returning the concrete type (for the veclite-only methods).
+func NewEmbeddedClient(ctx context.Context, config Config) (*EmbeddedClient, error) {
+	if ctx != nil && ctx.Err() != nil {
+		return nil, ctxErr(ctx.Err())
+	}
+	dir := strings.TrimPrefix(config.Address, "file://")
+	if dir == "" {
+		return nil, newErr(StatusInvalidArgument, "address is empty")
+	}
+	opts := C.veclite_options_new()
+	defer C.veclite_options_free(opts)
+	var cerr *C.veclite_error
+	if config.SyncPolicy != SyncEveryWrite || config.SyncInterval != 0 {
+		interval := config.SyncInterval
+		if interval == 0 {
+			interval = time.Second
+		}
+		if st := C.veclite_options_set_sync_policy(opts, C.uint32_t(config.SyncPolicy),
+			C.uint64_t(interval.Milliseconds()), &cerr); st != C.VECLITE_STATUS_OK {
+			return nil, errFrom(st, cerr, nil)
+		}
+	}
+	if config.SealThresholdBytes != 0 {
+		if config.SealThresholdBytes < 0 {
+			return nil, newErr(StatusInvalidArgument, "SealThresholdBytes must be positive")
+		}
+		if st := C.veclite_options_set_seal_threshold(opts, C.size_t(config.SealThresholdBytes), &cerr); st != C.VECLITE_STATUS_OK {
+			return nil, errFrom(st, cerr, nil)
+		}
+	}
+	if config.WorkerThreads != 0 {
+		if config.WorkerThreads < 0 {
+			return nil, newErr(StatusInvalidArgument, "WorkerThreads must be positive")
+		}
+		if st := C.veclite_options_set_worker_threads(opts, C.size_t(config.WorkerThreads), &cerr); st != C.VECLITE_STATUS_OK {
+			return nil, errFrom(st, cerr, nil)
+		}
+	}
+	p, n := cstr(dir)
+	var db *C.veclite_db
+	st := C.veclite_db_open(p, n, opts, &db, &cerr)
+	runtime.KeepAlive(dir)
+	if st != C.VECLITE_STATUS_OK {
+		return nil, errFrom(st, cerr, nil)
+	}
+	c := &EmbeddedClient{db: db, dir: dir}
+	// Safety net only: the cleanup captures the C pointer, never c.
+	c.cleanup = runtime.AddCleanup(c, func(db *C.veclite_db) { C.veclite_db_close(db, nil) }, db)
+	return c, nil
+}
+
+// Close syncs and closes the database. It waits for calls in flight, is idempotent, and makes
+// every later call return an error matching ErrClosed (and ErrClientNotReady).
+func (c *EmbeddedClient) Close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.db == nil {
+		return nil
+	}
+	c.cleanup.Stop()
+	var cerr *C.veclite_error
+	st := C.veclite_db_close(c.db, &cerr)
+	c.db = nil
+	if st != C.VECLITE_STATUS_OK {
+		return errFrom(st, cerr, nil)
+	}
+	return nil
+}
+
+// handle returns the C handle; the caller holds c.mu (read) and calls runtime.KeepAlive(c)
+// after its last C call.
+func (c *EmbeddedClient) handle() (*C.veclite_db, error) {
+	maybeGC()
+	if c.db == nil {
+		return nil, errClosed
+	}
+	return c.db, nil
+}
+
+// callCtx carries a context.Context into C: a veclite_ctx with the same deadline, cancelled
+// by context.AfterFunc when ctx is done. c is nil when ctx can never be done.
+type callCtx struct {
+	ctx  context.Context
+	c    *C.veclite_ctx
+	stop func() bool
+	done chan struct{}
+}
+
+func newCallCtx(ctx context.Context) (*callCtx, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, ctxErr(err)
+	}
+	deadline, hasDeadline := ctx.Deadline()
+	if ctx.Done() == nil && !hasDeadline {
+		return &callCtx{ctx: ctx}, nil
+	}
+	var p *C.veclite_ctx
+	if hasDeadline {
+		ms := math.Ceil(float64(time.Until(deadline)) / float64(time.Millisecond))
+		if ms < 0 {
+			ms = 0
+		}
+		p = C.veclite_ctx_new_with_timeout_ms(C.uint64_t(ms))
+	} else {
+		p = C.veclite_ctx_new()
+	}
+	cc := &callCtx{ctx: ctx, c: p, done: make(chan struct{})}
+	cc.stop = context.AfterFunc(ctx, func() {
+		C.veclite_ctx_cancel(p)
+		close(cc.done)
+	})
+	return cc, nil
+}
+
+// release frees the veclite_ctx once no goroutine can cancel it any more.
+func (cc *callCtx) release() {
+	if cc == nil || cc.c == nil {
+		return
+	}
+	if !cc.stop() {
+		<-cc.done
+	}
+	C.veclite_ctx_free(cc.c)
+	cc.c = nil
+}
+
+func (cc *callCtx) err(st C.veclite_status, cerr *C.veclite_error) error {
+	return errFrom(st, cerr, cc.ctx)
+}
+
+// isNotFoundCollection reports whether err says the collection does not exist.
+func isNotFoundCollection(err error) bool {
+	return errors.Is(err, ErrCollectionNotExists{})
+}
+
+// Dir returns the database directory (veclite-only).
+func (c *EmbeddedClient) Dir() string { return c.dir }

@@ -1,0 +1,415 @@
+package client
+
+/*
+#include "helpers.h"
+*/
+import "C"
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"strconv"
+	"unsafe"
+
+	"github.com/veclite/veclite/bindings/go/entity"
+)
+
+func featureErr(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrFeatureNotSupported, fmt.Sprintf(format, args...))
+}
+
+// schemaToC validates the parts of a schema veclite cannot store and builds the C schema.
+func schemaToC(s *entity.Schema) (*C.veclite_schema, error) {
+	if s == nil {
+		return nil, newErr(StatusInvalidArgument, "nil schema")
+	}
+	if s.CollectionName == "" {
+		return nil, newErr(StatusInvalidArgument, "collection name cannot be empty")
+	}
+	if s.EnableDynamicField {
+		return nil, featureErr("dynamic fields (EnableDynamicField) are not supported by veclite's Go package yet")
+	}
+	np, nl := cstr(s.CollectionName)
+	var b *C.veclite_schema_builder
+	var cerr *C.veclite_error
+	if st := C.veclite_schema_builder_new(np, nl, &b, &cerr); st != C.VECLITE_STATUS_OK {
+		return nil, errFrom(st, cerr, nil)
+	}
+	fail := func(err error) (*C.veclite_schema, error) {
+		C.veclite_schema_builder_free(b)
+		return nil, err
+	}
+	if s.Description != "" {
+		dp, dl := cstr(s.Description)
+		if st := C.veclite_schema_builder_set_description(b, dp, dl, &cerr); st != C.VECLITE_STATUS_OK {
+			return fail(errFrom(st, cerr, nil))
+		}
+	}
+	for i, f := range s.Fields {
+		if f == nil {
+			return fail(newErr(StatusInvalidArgument, "field %d is nil", i))
+		}
+		if f.IsDynamic || f.IsPartitionKey || f.IsClusteringKey {
+			return fail(featureErr("field %s: dynamic, partition-key and clustering-key fields", f.Name))
+		}
+		var param uint64
+		switch f.DataType {
+		case entity.FieldTypeBool, entity.FieldTypeInt8, entity.FieldTypeInt16, entity.FieldTypeInt32,
+			entity.FieldTypeInt64, entity.FieldTypeFloat, entity.FieldTypeDouble:
+		case entity.FieldTypeVarChar:
+			v, err := typeParam(f, entity.TypeParamMaxLength)
+			if err != nil {
+				return fail(err)
+			}
+			param = v
+		case entity.FieldTypeFloatVector:
+			v, err := typeParam(f, entity.TypeParamDim)
+			if err != nil {
+				return fail(err)
+			}
+			param = v
+		default:
+			return fail(featureErr("field %s: type %s", f.Name, f.DataType))
+		}
+		var flags C.uint32_t
+		if f.PrimaryKey {
+			flags |= C.VECLITE_FLAG_PRIMARY_KEY
+			if f.AutoID || s.AutoID {
+				flags |= C.VECLITE_FLAG_AUTO_ID
+			}
+		} else if f.AutoID {
+			flags |= C.VECLITE_FLAG_AUTO_ID // let veclite reject it with its message
+		}
+		if f.Nullable {
+			flags |= C.VECLITE_FLAG_NULLABLE
+		}
+		fp, fl := cstr(f.Name)
+		if st := C.veclite_schema_builder_add_field(b, fp, fl, C.uint32_t(f.DataType), C.uint32_t(param), flags, &cerr); st != C.VECLITE_STATUS_OK {
+			return fail(errFrom(st, cerr, nil))
+		}
+	}
+	var schema *C.veclite_schema
+	st := C.veclite_schema_builder_build(b, &schema, &cerr) // consumes b
+	runtime.KeepAlive(s)
+	if st != C.VECLITE_STATUS_OK {
+		return nil, errFrom(st, cerr, nil)
+	}
+	return schema, nil
+}
+
+func typeParam(f *entity.Field, key string) (uint64, error) {
+	raw, ok := f.TypeParams[key]
+	if !ok {
+		return 0, newErr(StatusSchemaMismatch, "field %s: type param %s not set", f.Name, key)
+	}
+	v, err := strconv.ParseUint(raw, 10, 32)
+	if err != nil {
+		return 0, newErr(StatusSchemaMismatch, "field %s: type param %s=%q is not a number", f.Name, key, raw)
+	}
+	return v, nil
+}
+
+// schemaFromC copies a C schema into an entity.Schema.
+func schemaFromC(s *C.veclite_schema) *entity.Schema {
+	var np *C.uint8_t
+	var nl C.size_t
+	C.veclite_schema_name(s, &np, &nl)
+	out := &entity.Schema{CollectionName: C.GoStringN((*C.char)(unsafe.Pointer(np)), C.int(nl))}
+	n := int(C.veclite_schema_num_fields(s))
+	for i := range n {
+		var typ, param, flags C.uint32_t
+		if !C.veclite_schema_field(s, C.size_t(i), &np, &nl, &typ, &param, &flags) {
+			continue
+		}
+		f := &entity.Field{
+			ID:         int64(100 + i),
+			Name:       C.GoStringN((*C.char)(unsafe.Pointer(np)), C.int(nl)),
+			DataType:   entity.FieldType(typ),
+			PrimaryKey: flags&C.VECLITE_FLAG_PRIMARY_KEY != 0,
+			AutoID:     flags&C.VECLITE_FLAG_AUTO_ID != 0,
+			Nullable:   flags&C.VECLITE_FLAG_NULLABLE != 0,
+			TypeParams: map[string]string{},
+		}
+		switch f.DataType {
+		case entity.FieldTypeFloatVector:
+			f.TypeParams[entity.TypeParamDim] = strconv.FormatUint(uint64(param), 10)
+		case entity.FieldTypeVarChar:
+			f.TypeParams[entity.TypeParamMaxLength] = strconv.FormatUint(uint64(param), 10)
+		}
+		if f.PrimaryKey && f.AutoID {
+			out.AutoID = true
+		}
+		out.Fields = append(out.Fields, f)
+	}
+	return out
+}
+
+// CreateCollection creates a collection from schema. shardsNum is recorded and otherwise
+// ignored. Dynamic fields, partition keys and field types veclite does not store fail with an
+// error wrapping ErrFeatureNotSupported.
+func (c *EmbeddedClient) CreateCollection(ctx context.Context, schema *entity.Schema, shardsNum int32, opts ...CreateCollectionOption) error {
+	o := createCollOpt{ConsistencyLevel: entity.DefaultConsistencyLevel}
+	for _, f := range opts {
+		if f != nil {
+			f(&o)
+		}
+	}
+	if o.NumPartitions != 0 {
+		return featureErr("partition keys (WithPartitionNum)")
+	}
+	if o.EnableDynamicSchema {
+		return featureErr("dynamic fields (WithEnableDynamicSchema)")
+	}
+	if ctx != nil && ctx.Err() != nil {
+		return ctxErr(ctx.Err())
+	}
+	cs, err := schemaToC(schema)
+	if err != nil {
+		return err
+	}
+	defer C.veclite_schema_free(cs)
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	db, err := c.handle()
+	if err != nil {
+		return err
+	}
+	var cerr *C.veclite_error
+	st := C.veclite_create_collection(db, cs, &cerr)
+	runtime.KeepAlive(c)
+	if st != C.VECLITE_STATUS_OK {
+		return errFrom(st, cerr, nil)
+	}
+	if shardsNum <= 0 {
+		shardsNum = 1
+	}
+	return c.updateMeta(func(m *metaFile) {
+		m.Collections[schema.CollectionName] = &collMeta{
+			Description:      schema.Description,
+			ConsistencyLevel: o.ConsistencyLevel,
+			ShardNum:         shardsNum,
+			Properties:       o.Properties,
+			Indexes:          map[string]*indexMeta{},
+		}
+	})
+}
+
+// NewCollection creates a collection the SDK's quick way: Int64 primary key "id", FloatVector
+// "vector" of dimension, and a FLAT index with metric IP (unless options say otherwise). The
+// SDK's dynamic field is not created.
+func (c *EmbeddedClient) NewCollection(ctx context.Context, collName string, dimension int64, opts ...CreateCollectionOption) error {
+	o := createCollOpt{
+		ConsistencyLevel: entity.DefaultConsistencyLevel, PrimaryKeyFieldName: "id",
+		PrimaryKeyFieldType: entity.FieldTypeInt64, PrimaryKeyMaxLength: 64, VectorFieldName: "vector",
+		MetricsType: entity.IP,
+	}
+	for _, f := range opts {
+		if f != nil {
+			f(&o)
+		}
+	}
+	pk := entity.NewField().WithName(o.PrimaryKeyFieldName).WithDataType(o.PrimaryKeyFieldType).
+		WithIsPrimaryKey(true).WithIsAutoID(o.AutoID)
+	if o.PrimaryKeyFieldType == entity.FieldTypeVarChar {
+		pk.WithMaxLength(o.PrimaryKeyMaxLength)
+	}
+	schema := entity.NewSchema().WithName(collName).WithField(pk).
+		WithField(entity.NewField().WithName(o.VectorFieldName).WithDataType(entity.FieldTypeFloatVector).WithDim(dimension))
+	if err := c.CreateCollection(ctx, schema, 1, WithConsistencyLevel(o.ConsistencyLevel)); err != nil {
+		return err
+	}
+	idx, _ := entity.NewIndexFlat(o.MetricsType)
+	return c.CreateIndex(ctx, collName, o.VectorFieldName, idx, false)
+}
+
+// DropCollection drops a collection and its files.
+func (c *EmbeddedClient) DropCollection(ctx context.Context, collName string, opts ...DropCollectionOption) error {
+	err := c.nameCall(ctx, collName, "", func(db *C.veclite_db, cp *C.uint8_t, cn C.size_t, _ *C.uint8_t, _ C.size_t, cerr **C.veclite_error) C.veclite_status {
+		return C.veclite_drop_collection(db, cp, cn, cerr)
+	})
+	if err != nil {
+		return err
+	}
+	return c.updateMeta(func(m *metaFile) { delete(m.Collections, collName) })
+}
+
+// nameCall runs a catalog call taking a collection (and partition) name under the read lock.
+func (c *EmbeddedClient) nameCall(ctx context.Context, coll, part string,
+	fn func(db *C.veclite_db, cp *C.uint8_t, cn C.size_t, pp *C.uint8_t, pn C.size_t, cerr **C.veclite_error) C.veclite_status) error {
+	if ctx != nil && ctx.Err() != nil {
+		return ctxErr(ctx.Err())
+	}
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	db, err := c.handle()
+	if err != nil {
+		return err
+	}
+	cp, cn := cstr(coll)
+	pp, pn := cstr(part)
+	var cerr *C.veclite_error
+	st := fn(db, cp, cn, pp, pn, &cerr)
+	runtime.KeepAlive(c)
+	runtime.KeepAlive(coll)
+	runtime.KeepAlive(part)
+	if st != C.VECLITE_STATUS_OK {
+		return errFrom(st, cerr, nil)
+	}
+	return nil
+}
+
+// HasCollection reports whether the collection exists.
+func (c *EmbeddedClient) HasCollection(ctx context.Context, collName string) (bool, error) {
+	var exists C.bool
+	err := c.nameCall(ctx, collName, "", func(db *C.veclite_db, cp *C.uint8_t, cn C.size_t, _ *C.uint8_t, _ C.size_t, cerr **C.veclite_error) C.veclite_status {
+		return C.veclite_has_collection(db, cp, cn, &exists, cerr)
+	})
+	return bool(exists), err
+}
+
+// collectionMissing is the error of a call on an unknown collection found in Go.
+func collectionMissing(name string) error {
+	return newErr(StatusNotFound, "collection `%s` does not exist", name)
+}
+
+// requireCollection fails with a not-found error unless the collection exists.
+func (c *EmbeddedClient) requireCollection(ctx context.Context, collName string) error {
+	ok, err := c.HasCollection(ctx, collName)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return collectionMissing(collName)
+	}
+	return nil
+}
+
+func (c *EmbeddedClient) describe(ctx context.Context, collName string) (*entity.Schema, error) {
+	var cs *C.veclite_schema
+	err := c.nameCall(ctx, collName, "", func(db *C.veclite_db, cp *C.uint8_t, cn C.size_t, _ *C.uint8_t, _ C.size_t, cerr **C.veclite_error) C.veclite_status {
+		return C.veclite_describe_collection(db, cp, cn, &cs, cerr)
+	})
+	if err != nil {
+		return nil, err
+	}
+	defer C.veclite_schema_free(cs)
+	return schemaFromC(cs), nil
+}
+
+// DescribeCollection returns the collection's schema and settings. ID is 0 (veclite has no
+// collection ids); Loaded is always true.
+func (c *EmbeddedClient) DescribeCollection(ctx context.Context, collName string) (*entity.Collection, error) {
+	schema, err := c.describe(ctx, collName)
+	if err != nil {
+		return nil, err
+	}
+	coll := &entity.Collection{Name: collName, Schema: schema, Loaded: true,
+		ConsistencyLevel: entity.DefaultConsistencyLevel, ShardNum: 1}
+	c.viewMeta(func(m *metaFile) {
+		if cm := m.Collections[collName]; cm != nil {
+			schema.Description = cm.Description
+			coll.ConsistencyLevel = cm.ConsistencyLevel
+			coll.ShardNum = cm.ShardNum
+			if len(cm.Properties) > 0 {
+				coll.Properties = make(map[string]string, len(cm.Properties))
+				for k, v := range cm.Properties {
+					coll.Properties[k] = v
+				}
+			}
+		}
+	})
+	return coll, nil
+}
+
+func stringsFromC(list *C.veclite_strings) []string {
+	n := int(C.veclite_strings_len(list))
+	out := make([]string, 0, n)
+	for i := range n {
+		var p *C.uint8_t
+		var l C.size_t
+		if C.veclite_strings_get(list, C.size_t(i), &p, &l) {
+			out = append(out, C.GoStringN((*C.char)(unsafe.Pointer(p)), C.int(l)))
+		}
+	}
+	return out
+}
+
+// ListCollections lists the collections (sorted by name; Schema nil, Loaded true).
+func (c *EmbeddedClient) ListCollections(ctx context.Context, opts ...ListCollectionOption) ([]*entity.Collection, error) {
+	var list *C.veclite_strings
+	err := c.nameCall(ctx, "", "", func(db *C.veclite_db, _ *C.uint8_t, _ C.size_t, _ *C.uint8_t, _ C.size_t, cerr **C.veclite_error) C.veclite_status {
+		return C.veclite_list_collections(db, &list, cerr)
+	})
+	if err != nil {
+		return nil, err
+	}
+	defer C.veclite_strings_free(list)
+	names := stringsFromC(list)
+	out := make([]*entity.Collection, 0, len(names))
+	for _, n := range names {
+		out = append(out, &entity.Collection{Name: n, Loaded: true})
+	}
+	return out, nil
+}
+
+// GetCollectionStatistics returns {"row_count": live rows}. Milvus counts flushed rows
+// (deleted ones included); veclite counts live rows exactly.
+func (c *EmbeddedClient) GetCollectionStatistics(ctx context.Context, collName string) (map[string]string, error) {
+	n, err := c.Count(ctx, collName, "")
+	if err != nil {
+		return nil, err
+	}
+	return map[string]string{"row_count": strconv.FormatUint(n, 10)}, nil
+}
+
+// LoadCollection checks that the collection exists; collections are always loaded.
+func (c *EmbeddedClient) LoadCollection(ctx context.Context, collName string, async bool, opts ...LoadCollectionOption) error {
+	return c.requireCollection(ctx, collName)
+}
+
+// ReleaseCollection checks that the collection exists; collections stay searchable.
+func (c *EmbeddedClient) ReleaseCollection(ctx context.Context, collName string, opts ...ReleaseCollectionOption) error {
+	return c.requireCollection(ctx, collName)
+}
+
+// CreatePartition creates a partition.
+func (c *EmbeddedClient) CreatePartition(ctx context.Context, collName string, partitionName string, opts ...CreatePartitionOption) error {
+	return c.nameCall(ctx, collName, partitionName, func(db *C.veclite_db, cp *C.uint8_t, cn C.size_t, pp *C.uint8_t, pn C.size_t, cerr **C.veclite_error) C.veclite_status {
+		return C.veclite_create_partition(db, cp, cn, pp, pn, cerr)
+	})
+}
+
+// DropPartition drops a partition and its rows (not _default).
+func (c *EmbeddedClient) DropPartition(ctx context.Context, collName string, partitionName string, opts ...DropPartitionOption) error {
+	return c.nameCall(ctx, collName, partitionName, func(db *C.veclite_db, cp *C.uint8_t, cn C.size_t, pp *C.uint8_t, pn C.size_t, cerr **C.veclite_error) C.veclite_status {
+		return C.veclite_drop_partition(db, cp, cn, pp, pn, cerr)
+	})
+}
+
+// HasPartition reports whether the partition exists ("" names _default).
+func (c *EmbeddedClient) HasPartition(ctx context.Context, collName string, partitionName string) (bool, error) {
+	var exists C.bool
+	err := c.nameCall(ctx, collName, partitionName, func(db *C.veclite_db, cp *C.uint8_t, cn C.size_t, pp *C.uint8_t, pn C.size_t, cerr **C.veclite_error) C.veclite_status {
+		return C.veclite_has_partition(db, cp, cn, pp, pn, &exists, cerr)
+	})
+	return bool(exists), err
+}
+
+// ShowPartitions lists the partitions, _default first (IDs 0, Loaded true).
+func (c *EmbeddedClient) ShowPartitions(ctx context.Context, collName string) ([]*entity.Partition, error) {
+	var list *C.veclite_strings
+	err := c.nameCall(ctx, collName, "", func(db *C.veclite_db, cp *C.uint8_t, cn C.size_t, _ *C.uint8_t, _ C.size_t, cerr **C.veclite_error) C.veclite_status {
+		return C.veclite_list_partitions(db, cp, cn, &list, cerr)
+	})
+	if err != nil {
+		return nil, err
+	}
+	defer C.veclite_strings_free(list)
+	names := stringsFromC(list)
+	out := make([]*entity.Partition, 0, len(names))
+	for _, n := range names {
+		out = append(out, &entity.Partition{Name: n, Loaded: true})
+	}
+	return out, nil
+}

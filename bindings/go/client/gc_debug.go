@@ -1,0 +1,8 @@
+//go:build veclitedebug
+
+package client
+
+import "runtime"
+
+// maybeGC forces a collection on every handle access, to catch a missing runtime.KeepAlive.
+func maybeGC() { runtime.GC() }

@@ -1,0 +1,3 @@
+module github.com/veclite/veclite/bindings/go
+
+go 1.24
