@@ -47,6 +47,21 @@
 #define VECLITE_SYNC_NONE 2
 
 /**
+ * Index type: exact search (no index data).
+ */
+#define VECLITE_INDEX_FLAT 0
+
+/**
+ * Index type: HNSW graph (`param0` = M, `param1` = efConstruction).
+ */
+#define VECLITE_INDEX_HNSW 1
+
+/**
+ * Index type: IVF_FLAT inverted file (`param0` = nlist).
+ */
+#define VECLITE_INDEX_IVF_FLAT 2
+
+/**
  * Field type numbers (the same numbers as Milvus's `DataType`).
  */
 #define VECLITE_FIELD_BOOL 1
@@ -96,6 +111,11 @@
  * Metric: cosine similarity, descending.
  */
 #define VECLITE_METRIC_COSINE 2
+
+/**
+ * Search beam width when the caller gives no `ef` (the effective width is `max(ef, k)`).
+ */
+#define DEFAULT_EF 64
 
 /**
  * Stable status codes shared by the Rust API, the C ABI and the bindings.
@@ -164,6 +184,12 @@ typedef struct veclite_db veclite_db;
  * it with `veclite_error_free`. Immutable; safe to share across threads.
  */
 typedef struct veclite_error veclite_error;
+
+/**
+ * Description and build progress of an index. Caller owns it; free with
+ * `veclite_index_info_free`. Immutable; safe to share across threads.
+ */
+typedef struct veclite_index_info veclite_index_info;
 
 /**
  * The outcome of a write: counts, row indexes, primary keys and timestamp. Caller owns it; free
@@ -622,6 +648,73 @@ veclite_status veclite_compact(const veclite_db *db,
                                veclite_error **err_out);
 
 /**
+ * Creates an index on vector field `field` and builds it for every sealed segment (on the
+ * database's worker threads, checking `ctx`, which may be NULL); segments sealed later are
+ * indexed automatically. `name` may be NULL (the field name is used). `index_type` is a
+ * `VECLITE_INDEX_*` value; `param0` / `param1` are M / efConstruction for HNSW and nlist / 0
+ * for IVF_FLAT (ranges as in Milvus: M 2..=2048, nlist 1..=65536). Creating the same index again
+ * is a no-op; a different index on the same field fails.
+ */
+veclite_status veclite_create_index(const veclite_db *db,
+                                    const veclite_ctx *ctx,
+                                    const uint8_t *collection,
+                                    size_t collection_len,
+                                    const uint8_t *field,
+                                    size_t field_len,
+                                    const uint8_t *name,
+                                    size_t name_len,
+                                    uint32_t index_type,
+                                    uint32_t metric_type,
+                                    uint32_t param0,
+                                    uint32_t param1,
+                                    veclite_error **err_out);
+
+/**
+ * Drops the index of `field`; searches of it become exact.
+ */
+veclite_status veclite_drop_index(const veclite_db *db,
+                                  const uint8_t *collection,
+                                  size_t collection_len,
+                                  const uint8_t *field,
+                                  size_t field_len,
+                                  veclite_error **err_out);
+
+/**
+ * Stores the index of `field` with its build progress in `*info_out` (caller owns it). Fails
+ * with `VECLITE_STATUS_NOT_FOUND` when the field has no index.
+ */
+veclite_status veclite_describe_index(const veclite_db *db,
+                                      const uint8_t *collection,
+                                      size_t collection_len,
+                                      const uint8_t *field,
+                                      size_t field_len,
+                                      veclite_index_info **info_out,
+                                      veclite_error **err_out);
+
+/**
+ * Frees an index description. NULL is a no-op.
+ */
+void veclite_index_info_free(veclite_index_info *info);
+
+/**
+ * Describes an index: its name as `(ptr, len)` (valid until `info` is freed), its
+ * `VECLITE_INDEX_*` type, `VECLITE_METRIC_*` metric, parameters (as for
+ * `veclite_create_index`), and build progress in rows: indexed (sealed segments with their
+ * index built), total (all segments, growing ones included) and pending (sealed segments still
+ * searched exactly). Each out-param may be NULL. Returns false for a NULL `info`.
+ */
+bool veclite_index_info_get(const veclite_index_info *info,
+                            const uint8_t **name_out,
+                            size_t *name_len_out,
+                            uint32_t *type_out,
+                            uint32_t *metric_out,
+                            uint32_t *param0_out,
+                            uint32_t *param1_out,
+                            uint64_t *indexed_rows_out,
+                            uint64_t *total_rows_out,
+                            uint64_t *pending_rows_out);
+
+/**
  * Rows matching `expr` (empty or NULL = all rows; Milvus filter syntax) in `n_partitions`
  * partitions (0 = all), with the fields named in `output_fields` (`"*"` = all; the primary key
  * is always returned), skipping `offset` rows and returning at most `limit` (0 = no limit;
@@ -862,6 +955,20 @@ veclite_status veclite_search_options_add_output_field(veclite_search_options *o
  */
 veclite_status veclite_search_options_set_offset(veclite_search_options *options,
                                                  size_t offset,
+                                                 veclite_error **err_out);
+
+/**
+ * Sets the HNSW search width `ef` (the effective width is `max(ef, topk)`; default 64).
+ */
+veclite_status veclite_search_options_set_ef(veclite_search_options *options,
+                                             size_t ef,
+                                             veclite_error **err_out);
+
+/**
+ * Sets the number of IVF_FLAT lists probed (default 8, at most nlist).
+ */
+veclite_status veclite_search_options_set_nprobe(veclite_search_options *options,
+                                                 size_t nprobe,
                                                  veclite_error **err_out);
 
 /**

@@ -11,6 +11,7 @@
 mod column;
 mod ctx;
 mod db;
+mod index;
 mod read;
 mod schema;
 mod search;
@@ -23,6 +24,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 pub use column::*;
 pub use ctx::*;
 pub use db::*;
+pub use index::*;
 pub use read::*;
 pub use schema::*;
 pub use search::*;

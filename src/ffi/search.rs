@@ -6,6 +6,7 @@ use super::{
 };
 use crate::column::PrimaryKeys;
 use crate::error::Status;
+use crate::index::SearchParams;
 use crate::result::QueryResult;
 use crate::search::{Metric, SearchHits, SearchRequest};
 
@@ -25,6 +26,7 @@ pub struct veclite_search_options {
     filter: String,
     output_fields: Vec<String>,
     offset: usize,
+    params: SearchParams,
 }
 
 /// New options: all partitions, no filter, the only vector field, no output fields, offset 0.
@@ -36,6 +38,7 @@ pub extern "C" fn veclite_search_options_new() -> *mut veclite_search_options {
         filter: String::new(),
         output_fields: Vec::new(),
         offset: 0,
+        params: SearchParams::default(),
     }))
 }
 
@@ -124,6 +127,42 @@ pub unsafe extern "C" fn veclite_search_options_set_offset(
     })
 }
 
+/// Sets the HNSW search width `ef` (the effective width is `max(ef, topk)`; default 64).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn veclite_search_options_set_ef(
+    options: *mut veclite_search_options,
+    ef: usize,
+    err_out: *mut *mut veclite_error,
+) -> veclite_status {
+    call(err_out, || {
+        // SAFETY: `options` is NULL or live and not used concurrently (API contract).
+        let o = unsafe { options.as_mut() }.ok_or_else(|| FfiError::null("options"))?;
+        if ef == 0 {
+            return Err(FfiError::invalid("ef must be positive"));
+        }
+        o.params.ef = Some(ef);
+        Ok(())
+    })
+}
+
+/// Sets the number of IVF_FLAT lists probed (default 8, at most nlist).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn veclite_search_options_set_nprobe(
+    options: *mut veclite_search_options,
+    nprobe: usize,
+    err_out: *mut *mut veclite_error,
+) -> veclite_status {
+    call(err_out, || {
+        // SAFETY: `options` is NULL or live and not used concurrently (API contract).
+        let o = unsafe { options.as_mut() }.ok_or_else(|| FfiError::null("options"))?;
+        if nprobe == 0 {
+            return Err(FfiError::invalid("nprobe must be positive"));
+        }
+        o.params.nprobe = Some(nprobe);
+        Ok(())
+    })
+}
+
 /// Hits of every query of a search, with their keys and output fields. Caller owns it; free
 /// with `veclite_search_result_free`. Immutable; safe to share across threads.
 pub struct veclite_search_result {
@@ -136,7 +175,7 @@ struct QueryHits {
     fields: veclite_result,
 }
 
-fn metric(number: u32) -> FfiResult<Metric> {
+pub(crate) fn metric(number: u32) -> FfiResult<Metric> {
     match number {
         VECLITE_METRIC_L2 => Ok(Metric::L2),
         VECLITE_METRIC_IP => Ok(Metric::Ip),
@@ -188,6 +227,7 @@ pub unsafe extern "C" fn veclite_search(
             request.filter = o.filter.clone();
             request.output_fields = o.output_fields.clone();
             request.offset = o.offset;
+            request.params = o.params;
         }
         if nq == 0 || dim == 0 {
             return Err(FfiError::invalid(format!("nq ({nq}) and dim ({dim}) must be positive")));

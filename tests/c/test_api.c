@@ -213,6 +213,46 @@ static void seed_scenario(veclite_db *db) {
     CHECK(count(db, "hello") == ROWS - 12);
 }
 
+/* Index lifecycle: create (built for the sealed segment), describe, search with ef, drop. */
+static void index_calls(veclite_db *db) {
+    CHECK(veclite_create_index(db, NULL, S("hello"), S("embeddings"), NULL, 0, VECLITE_INDEX_HNSW, VECLITE_METRIC_L2,
+                               16, 64, NULL) == VECLITE_STATUS_OK);
+    veclite_index_info *info = NULL;
+    CHECK(veclite_describe_index(db, S("hello"), S("embeddings"), &info, NULL) == VECLITE_STATUS_OK);
+    uint32_t type = 99, metric = 99, m = 0, efc = 0;
+    uint64_t indexed = 0, total = 0, pending = 99;
+    const uint8_t *name = NULL;
+    size_t name_len = 0;
+    CHECK(veclite_index_info_get(info, &name, &name_len, &type, &metric, &m, &efc, &indexed, &total, &pending));
+    CHECK(type == VECLITE_INDEX_HNSW && metric == VECLITE_METRIC_L2 && m == 16 && efc == 64);
+    CHECK(name_len == 10 && memcmp(name, "embeddings", 10) == 0);
+    CHECK(pending == 0 && indexed > 0 && total >= indexed);
+    veclite_index_info_free(info);
+
+    float query[DIM];
+    for (int j = 0; j < DIM; j++) query[j] = (float)(2500 + j);
+    veclite_search_options *so = veclite_search_options_new();
+    CHECK(veclite_search_options_set_ef(so, 32, NULL) == VECLITE_STATUS_OK);
+    EXPECT_ERROR(veclite_search_options_set_ef(so, 0, E), VECLITE_STATUS_INVALID_ARGUMENT, "ef");
+    int64_t ids[3];
+    size_t n = 0;
+    CHECK(veclite_search(db, NULL, S("hello"), so, query, 1, DIM, 3, VECLITE_METRIC_L2, ids, NULL, &n, NULL, NULL) ==
+          VECLITE_STATUS_OK);
+    CHECK(n == 3 && ids[0] == 2500);
+    EXPECT_ERROR(veclite_search(db, NULL, S("hello"), so, query, 1, DIM, 3, VECLITE_METRIC_IP, ids, NULL, &n, NULL,
+                                E),
+                 VECLITE_STATUS_INVALID_ARGUMENT, "metric type not match");
+    veclite_search_options_free(so);
+    EXPECT_ERROR(veclite_create_index(db, NULL, S("hello"), S("random"), NULL, 0, VECLITE_INDEX_HNSW,
+                                      VECLITE_METRIC_L2, 16, 64, E),
+                 VECLITE_STATUS_INVALID_ARGUMENT, "not a vector field");
+    EXPECT_ERROR(veclite_create_index(db, NULL, S("hello"), S("embeddings"), NULL, 0, 7, VECLITE_METRIC_L2, 1, 1, E),
+                 VECLITE_STATUS_INVALID_ARGUMENT, "unknown index type");
+    CHECK(veclite_drop_index(db, S("hello"), S("embeddings"), NULL) == VECLITE_STATUS_OK);
+    EXPECT_ERROR(veclite_describe_index(db, S("hello"), S("embeddings"), &info, E), VECLITE_STATUS_NOT_FOUND,
+                 "embeddings");
+}
+
 static void catalog_calls(veclite_db *db) {
     veclite_strings *names = NULL;
     CHECK(veclite_list_collections(db, &names, NULL) == VECLITE_STATUS_OK);
@@ -463,6 +503,7 @@ int main(int argc, char **argv) {
     CHECK(veclite_db_open(S(argv[1]), options, &db, NULL) == VECLITE_STATUS_OK);
     veclite_options_free(options);
     seed_scenario(db);
+    index_calls(db);
     catalog_calls(db);
     bad_input_matrix(db);
     concurrent_threads(db);
