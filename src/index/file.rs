@@ -30,7 +30,7 @@ pub struct SegmentIndex {
     map: MappedFile,
     params: IndexParams,
     metric: Metric,
-    verified: OnceLock<bool>,
+    verified: OnceLock<std::result::Result<(), String>>,
 }
 
 fn metric_number(m: Metric) -> u32 {
@@ -135,14 +135,24 @@ impl SegmentIndex {
         &self.path
     }
 
-    /// The body bytes, checksum-verified on first use.
-    fn body(&self) -> Result<&[u8]> {
+    /// The body bytes, verified on first use: checksum, then the structure for `rows` vectors.
+    fn body(&self, rows: usize) -> Result<&[u8]> {
         let b = self.map.bytes();
         let (data, crc) = b.split_at(b.len() - 4);
-        if *self.verified.get_or_init(|| crc32c::crc32c(data).to_le_bytes() == crc) {
-            Ok(&data[HEADER_LEN..])
-        } else {
-            Err(Error::corrupted(&self.path, "index checksum mismatch"))
+        let body = &data[HEADER_LEN..];
+        let verdict = self.verified.get_or_init(|| {
+            if crc32c::crc32c(data).to_le_bytes() != crc {
+                return Err("index checksum mismatch".into());
+            }
+            match self.params {
+                IndexParams::Hnsw { .. } => hnsw::validate(body, rows),
+                IndexParams::IvfFlat { .. } => ivf::validate(body, rows),
+                IndexParams::Flat => Ok(()),
+            }
+        });
+        match verdict {
+            Ok(()) => Ok(body),
+            Err(reason) => Err(Error::corrupted(&self.path, reason.clone())),
         }
     }
 
@@ -151,7 +161,7 @@ impl SegmentIndex {
     /// # Errors
     /// [`Error::Corrupted`] when the file fails its checksum or structure checks.
     pub fn search(&self, vectors: Vectors<'_>, query: &IndexQuery<'_>) -> Result<Candidates> {
-        let body = self.body()?;
+        let body = self.body(vectors.len())?;
         let corrupted = |reason: &str| Error::corrupted(&self.path, reason);
         match self.params {
             IndexParams::Hnsw { .. } => hnsw::search(body, vectors, query).map_err(|r| corrupted(&r)),

@@ -434,9 +434,11 @@ struct View<'a> {
     layer0: &'a [u32],
     upper_offset: &'a [u32],
     upper: &'a [u32],
+    upper_slots: usize,
 }
 
 impl<'a> View<'a> {
+    /// Parses the header and sections; the links themselves are checked by [`validate`].
     fn parse(body: &'a [u8], vectors_len: usize) -> std::result::Result<View<'a>, String> {
         let words: &[u32] =
             bytemuck::try_cast_slice(body).map_err(|e| format!("misaligned HNSW body: {e}"))?;
@@ -462,13 +464,12 @@ impl<'a> View<'a> {
         if at != words.len() {
             return Err("HNSW body has trailing bytes".into());
         }
-        let view = View { n, m, m0, max_level, entry: entry as u32, levels, layer0, upper_offset, upper };
-        view.check(upper_slots)?;
-        Ok(view)
+        Ok(View { n, m, m0, max_level, entry: entry as u32, levels, layer0, upper_offset, upper, upper_slots })
     }
 
     /// Every count and neighbor is in range, so searches never index out of bounds.
-    fn check(&self, upper_slots: usize) -> std::result::Result<(), String> {
+    fn check(&self) -> std::result::Result<(), String> {
+        let upper_slots = self.upper_slots;
         let bad_list = |list: &[u32], cap: usize| {
             let count = list[0] as usize;
             count > cap || list[1..=count].iter().any(|&r| r as usize >= self.n)
@@ -507,10 +508,20 @@ impl Graph for View<'_> {
     }
 }
 
-/// Searches a serialized graph for the best `query.k` allowed rows, best first.
+/// Checks a serialized graph completely: header, sections and every link. Searches assume a
+/// body that passed this check once.
 ///
 /// # Errors
-/// A description of the problem when `body` is not a valid graph for these vectors.
+/// A description of the first problem found.
+pub fn validate(body: &[u8], vectors_len: usize) -> std::result::Result<(), String> {
+    View::parse(body, vectors_len)?.check()
+}
+
+/// Searches a serialized graph (checked with [`validate`]) for the best `query.k` allowed rows,
+/// best first.
+///
+/// # Errors
+/// A description of the problem when the body's header or sections do not fit these vectors.
 pub fn search(
     body: &[u8],
     vectors: Vectors<'_>,
@@ -613,8 +624,10 @@ mod tests {
             };
             assert_eq!(search(&body, v, &q).unwrap().len(), n);
             for cut in 0..body.len() {
-                assert!(search(&body[..cut / 4 * 4], v, &q).is_err() || cut / 4 * 4 == body.len());
+                let cut = cut / 4 * 4;
+                assert!(validate(&body[..cut], n).is_err() || cut == body.len());
             }
+            validate(&body, n).unwrap();
         }
         let v = Vectors { dim: 2, data: &data, norms: &norms, metric: Metric::L2 };
         let mut body = build(v, 4, 8, 1, &Context::background()).unwrap();
@@ -627,7 +640,8 @@ mod tests {
         };
         let layer0 = 6 * 4 + 4;
         body[layer0 + 4..layer0 + 8].copy_from_slice(&99u32.to_le_bytes());
-        assert!(search(&body, v, &q).is_err(), "a neighbor out of range is rejected");
+        assert!(validate(&body, 2).is_err(), "a neighbor out of range is rejected");
+        let _ = q;
     }
 
     #[test]

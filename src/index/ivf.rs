@@ -17,3 +17,8 @@ pub fn search(
 ) -> std::result::Result<Candidates, String> {
     Err("IVF_FLAT is not built yet".into())
 }
+
+/// Checks a serialized inverted file completely.
+pub fn validate(_body: &[u8], _vectors_len: usize) -> std::result::Result<(), String> {
+    Err("IVF_FLAT is not built yet".into())
+}
