@@ -135,8 +135,8 @@ impl SegmentIndex {
         &self.path
     }
 
-    /// The body bytes, verified on first use: checksum, then the structure for `rows` vectors.
-    fn body(&self, rows: usize) -> Result<&[u8]> {
+    /// The body bytes, verified on first use: checksum, then the structure against `vectors`.
+    fn body(&self, vectors: &Vectors<'_>) -> Result<&[u8]> {
         let b = self.map.bytes();
         let (data, crc) = b.split_at(b.len() - 4);
         let body = &data[HEADER_LEN..];
@@ -145,8 +145,8 @@ impl SegmentIndex {
                 return Err("index checksum mismatch".into());
             }
             match self.params {
-                IndexParams::Hnsw { .. } => hnsw::validate(body, rows),
-                IndexParams::IvfFlat { .. } => ivf::validate(body, rows),
+                IndexParams::Hnsw { .. } => hnsw::validate(body, vectors.len()),
+                IndexParams::IvfFlat { .. } => ivf::validate(body, vectors),
                 IndexParams::Flat => Ok(()),
             }
         });
@@ -161,7 +161,7 @@ impl SegmentIndex {
     /// # Errors
     /// [`Error::Corrupted`] when the file fails its checksum or structure checks.
     pub fn search(&self, vectors: Vectors<'_>, query: &IndexQuery<'_>) -> Result<Candidates> {
-        let body = self.body(vectors.len())?;
+        let body = self.body(&vectors)?;
         let corrupted = |reason: &str| Error::corrupted(&self.path, reason);
         match self.params {
             IndexParams::Hnsw { .. } => hnsw::search(body, vectors, query).map_err(|r| corrupted(&r)),
