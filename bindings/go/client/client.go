@@ -40,6 +40,7 @@ type Client interface {
 	CreateIndex(ctx context.Context, collName string, fieldName string, idx entity.Index, async bool, opts ...IndexOption) error
 	DescribeIndex(ctx context.Context, collName string, fieldName string, opts ...IndexOption) ([]entity.Index, error)
 	DropIndex(ctx context.Context, collName string, fieldName string, opts ...IndexOption) error
+	GetIndexBuildProgress(ctx context.Context, collName string, fieldName string, opts ...IndexOption) (total, indexed int64, err error)
 
 	Insert(ctx context.Context, collName string, partitionName string, columns ...entity.Column) (entity.Column, error)
 	Upsert(ctx context.Context, collName string, partitionName string, columns ...entity.Column) (entity.Column, error)
@@ -110,7 +111,7 @@ type EmbeddedClient struct {
 	cleanup runtime.Cleanup
 	dir     string
 
-	metaMu sync.Mutex // serialises go-indexes.json updates
+	metaMu sync.Mutex // serialises go-meta.json updates
 }
 
 var _ Client = (*EmbeddedClient)(nil)
@@ -173,6 +174,7 @@ func NewEmbeddedClient(ctx context.Context, config Config) (*EmbeddedClient, err
 	c := &EmbeddedClient{db: db, dir: dir}
 	// Safety net only: the cleanup captures the C pointer, never c.
 	c.cleanup = runtime.AddCleanup(c, func(db *C.veclite_db) { C.veclite_db_close(db, nil) }, db)
+	c.migrateLegacyIndexes()
 	return c, nil
 }
 

@@ -190,7 +190,6 @@ func (c *EmbeddedClient) CreateCollection(ctx context.Context, schema *entity.Sc
 			ConsistencyLevel: o.ConsistencyLevel,
 			ShardNum:         shardsNum,
 			Properties:       o.Properties,
-			Indexes:          map[string]*indexMeta{},
 		}
 	})
 }

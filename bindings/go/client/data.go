@@ -287,8 +287,11 @@ func metricToC(mt entity.MetricType) (C.uint32_t, error) {
 	return 0, featureErr("metric type %q (veclite supports L2, IP and COSINE)", mt)
 }
 
-// Search returns the topK nearest entities of each query vector (exact search: sp is accepted
-// whatever its index type and ignored). partitions nil = all; expr "" = no filter;
+// Search returns the topK nearest entities of each query vector. The field's index (if any)
+// is used: sp's "ef" (entity.NewIndexHNSWSearchParam) and "nprobe"
+// (entity.NewIndexIvfFlatSearchParam) tune HNSW and IVF_FLAT searches (defaults: ef = topK,
+// nprobe 8); FLAT's params set nothing. metricType must be the index's metric (searching an
+// indexed field with another metric fails). partitions nil = all; expr "" = no filter;
 // outputFields name the fields returned in SearchResult.Fields ("*" = all); vectorField ""
 // = the collection's only vector field. One SearchResult per vector.
 func (c *EmbeddedClient) Search(ctx context.Context, collName string, partitions []string, expr string, outputFields []string,
@@ -362,6 +365,9 @@ func (c *EmbeddedClient) Search(ctx context.Context, collName string, partitions
 			if err := check(C.veclite_search_options_set_offset(so, C.size_t(o.Offset), &cerr)); err != nil {
 				return err
 			}
+		}
+		if err := searchParamsToC(sp, so); err != nil {
+			return err
 		}
 		cp, cn := cstr(collName)
 		var sr *C.veclite_search_result

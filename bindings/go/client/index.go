@@ -1,21 +1,36 @@
 package client
 
+/*
+#include "veclite.h"
+*/
+import "C"
+
 import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"unsafe"
 
 	"github.com/veclite/veclite/bindings/go/entity"
 )
 
 // MetaFileName is the file, inside the database directory, where the Go package keeps what
-// the C API has no place for yet: indexes created with CreateIndex, collection descriptions,
-// consistency levels and properties. It is replaced atomically on every change.
+// the C API has no place for yet: collection descriptions, consistency levels, shard numbers
+// and properties. It is replaced atomically on every change. (Indexes live in the database
+// itself; FLAT index records written by earlier versions of this package are re-created
+// through the C API when a client opens the directory, then removed from the file.)
 const MetaFileName = "go-meta.json"
 
+// indexMeta is a FLAT index record of the previous format of go-meta.json (read only to
+// migrate it).
 type indexMeta struct {
 	Name      string            `json:"name"`
 	IndexType entity.IndexType  `json:"index_type"`
@@ -27,7 +42,8 @@ type collMeta struct {
 	ConsistencyLevel entity.ConsistencyLevel `json:"consistency_level"`
 	ShardNum         int32                   `json:"shard_num"`
 	Properties       map[string]string       `json:"properties,omitempty"`
-	Indexes          map[string]*indexMeta   `json:"indexes"` // by field name
+	// Indexes holds legacy FLAT index records (by field name); empty once migrated.
+	Indexes map[string]*indexMeta `json:"indexes,omitempty"`
 }
 
 type metaFile struct {
@@ -73,6 +89,7 @@ func (c *EmbeddedClient) updateMeta(fn func(*metaFile)) error {
 		return err
 	}
 	fn(m)
+	m.Version = 2 // index records no longer live here
 	raw, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return err
@@ -105,6 +122,62 @@ func (c *EmbeddedClient) updateMeta(fn func(*metaFile)) error {
 	return nil
 }
 
+// migrateLegacyIndexes re-creates, through the C API, the FLAT indexes that earlier versions
+// of this package recorded in go-meta.json, then removes the records. A record whose
+// collection or field is gone, or whose field already has another index, is dropped; a record
+// that failed for another reason (I/O, ...) is kept and retried at the next open.
+func (c *EmbeddedClient) migrateLegacyIndexes() {
+	type rec struct {
+		coll, field string
+		im          *indexMeta
+	}
+	var recs []rec
+	c.viewMeta(func(m *metaFile) {
+		for coll, cm := range m.Collections {
+			for field, im := range cm.Indexes {
+				if im != nil {
+					recs = append(recs, rec{coll, field, im})
+				}
+			}
+		}
+	})
+	if len(recs) == 0 {
+		return
+	}
+	done := make([]rec, 0, len(recs))
+	for _, r := range recs {
+		params := make(map[string]string, len(r.im.Params))
+		for k, v := range r.im.Params {
+			params[k] = v
+		}
+		it := r.im.IndexType
+		if it == "" {
+			it = entity.Flat
+		}
+		var opts []IndexOption
+		if r.im.Name != "" {
+			opts = append(opts, WithIndexName(r.im.Name))
+		}
+		err := c.CreateIndex(context.Background(), r.coll, r.field, entity.NewGenericIndex(r.im.Name, it, params), false, opts...)
+		var ve *Error
+		if err != nil && errors.As(err, &ve) {
+			switch ve.Code {
+			case StatusNotFound, StatusInvalidArgument, StatusSchemaMismatch:
+			default:
+				continue // keep the record: retried at the next open
+			}
+		}
+		done = append(done, r)
+	}
+	_ = c.updateMeta(func(m *metaFile) {
+		for _, r := range done {
+			if cm := m.Collections[r.coll]; cm != nil {
+				delete(cm.Indexes, r.field)
+			}
+		}
+	})
+}
+
 func (c *EmbeddedClient) vectorField(ctx context.Context, collName, fieldName string) (*entity.Field, error) {
 	schema, err := c.describe(ctx, collName)
 	if err != nil {
@@ -118,9 +191,122 @@ func (c *EmbeddedClient) vectorField(ctx context.Context, collName, fieldName st
 	return nil, newErr(StatusNotFound, "field `%s` does not exist in collection `%s`", fieldName, collName)
 }
 
-// CreateIndex records a FLAT index on a vector field (FLAT is what veclite searches: exact).
-// Any other index type, or an index on a scalar field, fails with an error wrapping
-// ErrFeatureNotSupported; nothing is substituted. async is ignored (nothing to build).
+// Build-parameter defaults (Milvus's), used when an index's params omit them.
+const (
+	DefaultHNSWM              = 30
+	DefaultHNSWEfConstruction = 360
+	DefaultIvfNlist           = 128
+)
+
+// indexSpec is an entity.Index translated for veclite_create_index.
+type indexSpec struct {
+	kind           C.uint32_t
+	metric         C.uint32_t
+	param0, param1 C.uint32_t
+}
+
+// buildParams merges the build parameters of an index: the "params" JSON object (what the
+// typed indexes of entity produce) and top-level keys (what generic indexes and Milvus's
+// flattened form carry); top-level keys win.
+func buildParams(params map[string]string) (map[string]string, error) {
+	out := map[string]string{}
+	if raw, ok := params["params"]; ok && strings.TrimSpace(raw) != "" {
+		var inner map[string]any
+		if err := json.Unmarshal([]byte(raw), &inner); err != nil {
+			return nil, newErr(StatusInvalidArgument, "index params %q: not a JSON object: %v", raw, err)
+		}
+		for k, v := range inner {
+			switch x := v.(type) {
+			case string:
+				out[k] = x
+			case float64:
+				out[k] = strconv.FormatFloat(x, 'f', -1, 64)
+			default:
+				out[k] = fmt.Sprint(x)
+			}
+		}
+	}
+	for k, v := range params {
+		if k != "params" && k != "index_type" && k != "metric_type" {
+			out[k] = v
+		}
+	}
+	return out, nil
+}
+
+func uintParam(build map[string]string, name string, def uint32) (C.uint32_t, error) {
+	s, ok := build[name]
+	if !ok || strings.TrimSpace(s) == "" {
+		return C.uint32_t(def), nil
+	}
+	v, err := strconv.ParseUint(strings.TrimSpace(s), 10, 32)
+	if err != nil {
+		return 0, newErr(StatusInvalidArgument, "index param %s = %q: expected an integer in [0, %d]", name, s, uint32(math.MaxUint32))
+	}
+	return C.uint32_t(v), nil
+}
+
+// indexToC maps FLAT, HNSW and IVF_FLAT (typed or generic) onto the C API; every other index
+// type fails with an error wrapping ErrFeatureNotSupported.
+func indexToC(idx entity.Index) (indexSpec, error) {
+	params := idx.Params()
+	it := entity.IndexType(strings.ToUpper(strings.TrimSpace(params["index_type"])))
+	if it == "" {
+		it = entity.IndexType(strings.ToUpper(string(idx.IndexType())))
+	}
+	var spec indexSpec
+	switch it {
+	case entity.Flat:
+		spec.kind = C.VECLITE_INDEX_FLAT
+	case entity.HNSW:
+		spec.kind = C.VECLITE_INDEX_HNSW
+	case entity.IvfFlat:
+		spec.kind = C.VECLITE_INDEX_IVF_FLAT
+	default:
+		if it == "" {
+			return spec, featureErr("scalar indexes (veclite's Go package supports FLAT, HNSW and IVF_FLAT)")
+		}
+		return spec, featureErr("index type %q (veclite's Go package supports FLAT, HNSW and IVF_FLAT)", it)
+	}
+	switch entity.MetricType(strings.ToUpper(params["metric_type"])) {
+	case entity.L2:
+		spec.metric = C.VECLITE_METRIC_L2
+	case entity.IP:
+		spec.metric = C.VECLITE_METRIC_IP
+	case entity.COSINE:
+		spec.metric = C.VECLITE_METRIC_COSINE
+	default:
+		return spec, newErr(StatusInvalidArgument, "index metric type %q: expected L2, IP or COSINE", params["metric_type"])
+	}
+	build, err := buildParams(params)
+	if err != nil {
+		return spec, err
+	}
+	switch spec.kind {
+	case C.VECLITE_INDEX_HNSW:
+		if spec.param0, err = uintParam(build, "M", DefaultHNSWM); err != nil {
+			return spec, err
+		}
+		if spec.param1, err = uintParam(build, "efConstruction", DefaultHNSWEfConstruction); err != nil {
+			return spec, err
+		}
+	case C.VECLITE_INDEX_IVF_FLAT:
+		if spec.param0, err = uintParam(build, "nlist", DefaultIvfNlist); err != nil {
+			return spec, err
+		}
+	}
+	return spec, nil
+}
+
+// CreateIndex creates a FLAT, HNSW or IVF_FLAT index on a vector field (entity.NewIndexFlat,
+// NewIndexHNSW, NewIndexIvfFlat, or a generic index whose params carry index_type,
+// metric_type and Milvus's M / efConstruction / nlist; missing build params take Milvus's
+// defaults M 30, efConstruction 360, nlist 128) and builds it for every sealed segment before
+// returning; segments sealed later are indexed automatically. async is accepted but the build
+// is always synchronous. Creating the same index again is a no-op; a different index on a
+// field that has one fails (ErrInvalidArgument). Any other index type, or an index on a
+// scalar field, fails with an error wrapping ErrFeatureNotSupported; nothing is substituted.
+// WithIndexName names the index (default: the field name).
 func (c *EmbeddedClient) CreateIndex(ctx context.Context, collName string, fieldName string, idx entity.Index, async bool, opts ...IndexOption) error {
 	if idx == nil {
 		return newErr(StatusInvalidArgument, "index is nil")
@@ -135,83 +321,244 @@ func (c *EmbeddedClient) CreateIndex(ctx context.Context, collName string, field
 	if err != nil {
 		return err
 	}
-	if idx.IndexType() != entity.Flat {
-		return featureErr("index type %q (veclite's Go package supports FLAT only)", idx.IndexType())
+	spec, err := indexToC(idx)
+	if err != nil {
+		return err
 	}
 	if f.DataType != entity.FieldTypeFloatVector {
 		return featureErr("index on scalar field %s", fieldName)
 	}
-	params := idx.Params()
-	switch entity.MetricType(params["metric_type"]) {
-	case entity.L2, entity.IP, entity.COSINE:
-	default:
-		return newErr(StatusInvalidArgument, "index metric type %q: expected L2, IP or COSINE", params["metric_type"])
-	}
-	params["index_type"] = string(entity.Flat)
-	return c.updateMeta(func(m *metaFile) {
-		cm := m.Collections[collName]
-		if cm == nil {
-			cm = &collMeta{ConsistencyLevel: entity.DefaultConsistencyLevel, ShardNum: 1}
-			m.Collections[collName] = cm
+	return c.dataCall(ctx, func(db *C.veclite_db, cc *callCtx) error {
+		cp, cn := cstr(collName)
+		fp, fnl := cstr(fieldName)
+		np, nn := cstr(def.name)
+		var cerr *C.veclite_error
+		st := C.veclite_create_index(db, cc.c, cp, cn, fp, fnl, np, nn, spec.kind, spec.metric,
+			spec.param0, spec.param1, &cerr)
+		runtime.KeepAlive(collName)
+		runtime.KeepAlive(fieldName)
+		runtime.KeepAlive(def.name)
+		if st != C.VECLITE_STATUS_OK {
+			return cc.err(st, cerr)
 		}
-		if cm.Indexes == nil {
-			cm.Indexes = map[string]*indexMeta{}
-		}
-		cm.Indexes[fieldName] = &indexMeta{Name: def.name, IndexType: entity.Flat, Params: params}
+		return nil
 	})
+}
+
+// indexInfo is one index as veclite_describe_index reports it.
+type indexInfo struct {
+	name                             string
+	index                            entity.Index
+	indexedRows, totalRows, pendRows int64
+}
+
+var (
+	indexTypeNames  = map[C.uint32_t]entity.IndexType{C.VECLITE_INDEX_FLAT: entity.Flat, C.VECLITE_INDEX_HNSW: entity.HNSW, C.VECLITE_INDEX_IVF_FLAT: entity.IvfFlat}
+	metricTypeNames = map[C.uint32_t]entity.MetricType{C.VECLITE_METRIC_L2: entity.L2, C.VECLITE_METRIC_IP: entity.IP, C.VECLITE_METRIC_COSINE: entity.COSINE}
+)
+
+// describeIndexC describes the index of one field (NOT_FOUND when it has none).
+func (c *EmbeddedClient) describeIndexC(ctx context.Context, collName, fieldName string) (*indexInfo, error) {
+	var out *indexInfo
+	err := c.nameCall(ctx, collName, fieldName, func(db *C.veclite_db, cp *C.uint8_t, cn C.size_t, fp *C.uint8_t, fnl C.size_t, cerr **C.veclite_error) C.veclite_status {
+		var info *C.veclite_index_info
+		st := C.veclite_describe_index(db, cp, cn, fp, fnl, &info, cerr)
+		if st != C.VECLITE_STATUS_OK {
+			return st
+		}
+		defer C.veclite_index_info_free(info)
+		var (
+			np                      *C.uint8_t
+			nl                      C.size_t
+			kind, metric, p0, p1    C.uint32_t
+			indexed, total, pending C.uint64_t
+		)
+		C.veclite_index_info_get(info, &np, &nl, &kind, &metric, &p0, &p1, &indexed, &total, &pending)
+		name := ""
+		if nl > 0 {
+			name = string(unsafe.Slice((*byte)(unsafe.Pointer(np)), int(nl)))
+		}
+		it, ok := indexTypeNames[kind]
+		if !ok {
+			it = entity.IndexType(fmt.Sprintf("UNKNOWN(%d)", kind))
+		}
+		mt, ok := metricTypeNames[metric]
+		if !ok {
+			mt = entity.MetricType(fmt.Sprintf("UNKNOWN(%d)", metric))
+		}
+		params := map[string]string{"index_type": string(it), "metric_type": string(mt)}
+		switch kind {
+		case C.VECLITE_INDEX_HNSW:
+			params["M"] = strconv.FormatUint(uint64(p0), 10)
+			params["efConstruction"] = strconv.FormatUint(uint64(p1), 10)
+		case C.VECLITE_INDEX_IVF_FLAT:
+			params["nlist"] = strconv.FormatUint(uint64(p0), 10)
+		}
+		out = &indexInfo{name: name, index: entity.NewGenericIndex(name, it, params),
+			indexedRows: int64(indexed), totalRows: int64(total), pendRows: int64(pending)}
+		return st
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 func indexMissing(collName, fieldName string) error {
 	return newErr(StatusNotFound, "index `%s` does not exist in collection `%s`", fieldName, collName)
 }
 
-// DescribeIndex returns the FLAT index recorded on fieldName ("" = every field), built with
-// entity.NewGenericIndex as the SDK does.
+// DescribeIndex returns the index of fieldName ("" = every vector field that has one), built
+// with entity.NewGenericIndex(name, type, params) as the SDK does: params hold index_type,
+// metric_type and the build params under Milvus's names (M and efConstruction for HNSW, nlist
+// for IVF_FLAT). WithIndexName keeps only the index of that name. A field without an index
+// fails with ErrNotFound.
 func (c *EmbeddedClient) DescribeIndex(ctx context.Context, collName string, fieldName string, opts ...IndexOption) ([]entity.Index, error) {
-	if err := c.requireCollection(ctx, collName); err != nil {
+	infos, err := c.describeIndexes(ctx, collName, fieldName, opts)
+	if err != nil {
 		return nil, err
 	}
-	var out []entity.Index
-	c.viewMeta(func(m *metaFile) {
-		cm := m.Collections[collName]
-		if cm == nil {
-			return
+	out := make([]entity.Index, len(infos))
+	for i, info := range infos {
+		out[i] = info.index
+	}
+	return out, nil
+}
+
+func (c *EmbeddedClient) describeIndexes(ctx context.Context, collName, fieldName string, opts []IndexOption) ([]*indexInfo, error) {
+	var def indexDef
+	for _, o := range opts {
+		if o != nil {
+			o(&def)
 		}
-		for field, im := range cm.Indexes {
-			if fieldName == "" || field == fieldName {
-				params := make(map[string]string, len(im.Params))
-				for k, v := range im.Params {
-					params[k] = v
-				}
-				out = append(out, entity.NewGenericIndex(im.Name, im.IndexType, params))
+	}
+	fields := []string{fieldName}
+	if fieldName == "" {
+		schema, err := c.describe(ctx, collName)
+		if err != nil {
+			return nil, err
+		}
+		fields = fields[:0]
+		for _, f := range schema.Fields {
+			if f.DataType == entity.FieldTypeFloatVector {
+				fields = append(fields, f.Name)
 			}
 		}
-	})
+	}
+	var out []*indexInfo
+	for _, f := range fields {
+		info, err := c.describeIndexC(ctx, collName, f)
+		if err != nil {
+			if fieldName == "" && errors.Is(err, ErrNotFound) && !errors.Is(err, ErrCollectionNotExists{}) {
+				continue
+			}
+			return nil, err
+		}
+		if def.name == "" || info.name == def.name {
+			out = append(out, info)
+		}
+	}
 	if len(out) == 0 {
+		if def.name != "" {
+			return nil, indexMissing(collName, def.name)
+		}
 		return nil, indexMissing(collName, fieldName)
 	}
 	return out, nil
 }
 
-// DropIndex forgets the index recorded on fieldName.
-func (c *EmbeddedClient) DropIndex(ctx context.Context, collName string, fieldName string, opts ...IndexOption) error {
-	if err := c.requireCollection(ctx, collName); err != nil {
-		return err
-	}
-	found := false
-	err := c.updateMeta(func(m *metaFile) {
-		if cm := m.Collections[collName]; cm != nil {
-			if _, ok := cm.Indexes[fieldName]; ok {
-				found = true
-				delete(cm.Indexes, fieldName)
-			}
-		}
-	})
+// GetIndexBuildProgress returns the rows of fieldName's collection (total, growing segments
+// included) and how many are covered by the built index (sealed segments whose index is
+// built), as the SDK's call of the same name.
+func (c *EmbeddedClient) GetIndexBuildProgress(ctx context.Context, collName string, fieldName string, opts ...IndexOption) (total, indexed int64, err error) {
+	infos, err := c.describeIndexes(ctx, collName, fieldName, opts)
 	if err != nil {
-		return err
+		return 0, 0, err
 	}
-	if !found {
-		return indexMissing(collName, fieldName)
+	for _, info := range infos {
+		total += info.totalRows
+		indexed += info.indexedRows
+	}
+	return total, indexed, nil
+}
+
+// DropIndex drops the index of fieldName; searches of the field become exact. A field
+// without an index fails with ErrNotFound.
+func (c *EmbeddedClient) DropIndex(ctx context.Context, collName string, fieldName string, opts ...IndexOption) error {
+	return c.nameCall(ctx, collName, fieldName, func(db *C.veclite_db, cp *C.uint8_t, cn C.size_t, fp *C.uint8_t, fnl C.size_t, cerr **C.veclite_error) C.veclite_status {
+		return C.veclite_drop_index(db, cp, cn, fp, fnl, cerr)
+	})
+}
+
+// searchParamsToC passes HNSW's ef and IVF_FLAT's nprobe from sp.Params() to the search
+// options (other keys, and FLAT's empty params, set nothing).
+func searchParamsToC(sp entity.SearchParam, so *C.veclite_search_options) error {
+	if sp == nil {
+		return nil
+	}
+	params := sp.Params()
+	for _, key := range []string{"ef", "nprobe"} {
+		raw, ok := params[key]
+		if !ok || raw == nil {
+			continue
+		}
+		v, err := intParam(raw)
+		if err != nil || v < 1 {
+			return newErr(StatusInvalidArgument, "search param %s = %v: expected a positive integer", key, raw)
+		}
+		var cerr *C.veclite_error
+		var st C.veclite_status
+		if key == "ef" {
+			st = C.veclite_search_options_set_ef(so, C.size_t(v), &cerr)
+		} else {
+			st = C.veclite_search_options_set_nprobe(so, C.size_t(v), &cerr)
+		}
+		if st != C.VECLITE_STATUS_OK {
+			return errFrom(st, cerr, nil)
+		}
 	}
 	return nil
+}
+
+func intParam(v any) (int64, error) {
+	switch x := v.(type) {
+	case int:
+		return int64(x), nil
+	case int8:
+		return int64(x), nil
+	case int16:
+		return int64(x), nil
+	case int32:
+		return int64(x), nil
+	case int64:
+		return x, nil
+	case uint:
+		return int64(x), nil
+	case uint8:
+		return int64(x), nil
+	case uint16:
+		return int64(x), nil
+	case uint32:
+		return int64(x), nil
+	case uint64:
+		if x > math.MaxInt64 {
+			return 0, errors.New("out of range")
+		}
+		return int64(x), nil
+	case float32:
+		if float32(int64(x)) != x {
+			return 0, errors.New("not an integer")
+		}
+		return int64(x), nil
+	case float64:
+		if float64(int64(x)) != x {
+			return 0, errors.New("not an integer")
+		}
+		return int64(x), nil
+	case string:
+		return strconv.ParseInt(strings.TrimSpace(x), 10, 64)
+	case json.Number:
+		return x.Int64()
+	}
+	return 0, fmt.Errorf("unsupported type %T", v)
 }

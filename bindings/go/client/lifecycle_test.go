@@ -196,7 +196,7 @@ func TestConcurrentUpsertSearchAndClose(t *testing.T) {
 	t.Logf("%d operations in %v by %d goroutines", ops.Load(), duration, workers)
 }
 
-func TestIndexRecordsSurviveReopen(t *testing.T) {
+func TestFlatIndexSurvivesReopen(t *testing.T) {
 	dir := t.TempDir()
 	ctx := context.Background()
 	c, err := client.NewClient(ctx, client.Config{Address: dir, SyncPolicy: client.SyncNone})
@@ -207,13 +207,11 @@ func TestIndexRecordsSurviveReopen(t *testing.T) {
 	if _, err := c.DescribeIndex(ctx, "hello", "embeddings"); !errors.Is(err, client.ErrNotFound) {
 		t.Fatalf("describe before create: %v", err)
 	}
-	hnsw, _ := entity.NewIndexHNSW(entity.L2, 16, 64)
-	if err := c.CreateIndex(ctx, "hello", "embeddings", hnsw, false); !errors.Is(err, client.ErrFeatureNotSupported) {
-		t.Fatalf("HNSW: %v", err)
-	}
-	ivf, _ := entity.NewIndexIvfFlat(entity.L2, 128)
-	if err := c.CreateIndex(ctx, "hello", "embeddings", ivf, false); !errors.Is(err, client.ErrFeatureNotSupported) {
-		t.Fatalf("IVF_FLAT: %v", err)
+	for _, it := range []entity.IndexType{entity.IvfPQ, entity.DISKANN, entity.AUTOINDEX, entity.SCANN} {
+		idx := entity.NewGenericIndex("x", it, map[string]string{"metric_type": "L2"})
+		if err := c.CreateIndex(ctx, "hello", "embeddings", idx, false); !errors.Is(err, client.ErrFeatureNotSupported) {
+			t.Fatalf("%s: %v", it, err)
+		}
 	}
 	if err := c.CreateIndex(ctx, "hello", "random", mustFlat(entity.L2), false); !errors.Is(err, client.ErrFeatureNotSupported) {
 		t.Fatalf("scalar: %v", err)

@@ -22,8 +22,8 @@ const (
 	SUPERSTRUCTURE MetricType = "SUPERSTRUCTURE"
 )
 
-// IndexType names an index kind. veclite's Go package supports Flat; CreateIndex rejects the
-// others with client.ErrFeatureNotSupported.
+// IndexType names an index kind. veclite's Go package supports Flat, HNSW and IvfFlat;
+// CreateIndex rejects the others with client.ErrFeatureNotSupported.
 type IndexType string
 
 // Index types (names as in Milvus).
@@ -108,7 +108,7 @@ func indexParams(it IndexType, metric MetricType, build map[string]string) map[s
 	return map[string]string{"index_type": string(it), "metric_type": string(metric), "params": string(bs)}
 }
 
-// IndexFlat is the exact (brute-force) index: what veclite always searches.
+// IndexFlat is the exact (brute-force) index.
 type IndexFlat struct {
 	metricType MetricType
 }
@@ -139,8 +139,8 @@ func NewIndexFlatSearchParam() (*IndexFlatSearchParam, error) {
 	return &IndexFlatSearchParam{baseSearchParams: newBaseSearchParams()}, nil
 }
 
-// IndexHNSW describes an HNSW index. veclite's Go package cannot build it yet: CreateIndex
-// returns an error wrapping client.ErrFeatureNotSupported.
+// IndexHNSW describes an HNSW graph index (M links per node, efConstruction candidates while
+// building).
 type IndexHNSW struct {
 	metricType     MetricType
 	m              int
@@ -171,7 +171,7 @@ func (i *IndexHNSW) Params() map[string]string {
 	})
 }
 
-// IndexHNSWSearchParam carries HNSW's ef (accepted; veclite searches exactly).
+// IndexHNSWSearchParam carries HNSW's search width ef (the effective width is max(ef, topK)).
 type IndexHNSWSearchParam struct {
 	baseSearchParams
 }
@@ -186,7 +186,7 @@ func NewIndexHNSWSearchParam(ef int) (*IndexHNSWSearchParam, error) {
 	return sp, nil
 }
 
-// IndexIvfFlat describes an IVF_FLAT index; CreateIndex rejects it (ErrFeatureNotSupported).
+// IndexIvfFlat describes an IVF_FLAT inverted-file index over nlist clusters.
 type IndexIvfFlat struct {
 	metricType MetricType
 	nlist      int
@@ -211,7 +211,8 @@ func (i *IndexIvfFlat) Params() map[string]string {
 	return indexParams(IvfFlat, i.metricType, map[string]string{"nlist": fmt.Sprint(i.nlist)})
 }
 
-// IndexIvfFlatSearchParam carries IVF_FLAT's nprobe (accepted; veclite searches exactly).
+// IndexIvfFlatSearchParam carries IVF_FLAT's nprobe: the number of clusters searched (at
+// most nlist).
 type IndexIvfFlatSearchParam struct {
 	baseSearchParams
 }
