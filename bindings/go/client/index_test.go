@@ -150,7 +150,6 @@ func TestIvfFlatHelloMilvus(t *testing.T) {
 			checkParams(t, describeOne(t, c, "ann", "embeddings"), "embeddings", entity.IvfFlat,
 				map[string]string{"index_type": "IVF_FLAT", "metric_type": "L2", "nlist": "128"})
 		}
-		skipIfNoIVF(t, err)
 		t.Fatal(err)
 	}
 	// The build is synchronous: every flushed row is indexed when CreateIndex returns.
@@ -388,20 +387,10 @@ func TestGenericIndexesAndParamErrors(t *testing.T) {
 	}
 	ivf := entity.NewGenericIndex("", entity.IvfFlat, map[string]string{"metric_type": "L2"})
 	if err := c.CreateIndex(ctx, "hello", "embeddings", ivf, false); err != nil {
-		skipIfNoIVF(t, err)
 		t.Fatal(err)
 	}
 	checkParams(t, describeOne(t, c, "hello", "embeddings"), "embeddings", entity.IvfFlat,
 		map[string]string{"index_type": "IVF_FLAT", "metric_type": "L2", "nlist": "128"})
-}
-
-// skipIfNoIVF skips the rest of a test when the linked library predates the IVF_FLAT build
-// (src/index/ivf.rs is a placeholder that fails with "IVF_FLAT is not built yet").
-func skipIfNoIVF(t *testing.T, err error) {
-	t.Helper()
-	if errors.Is(err, client.ErrInvalidArgument) && strings.Contains(err.Error(), "IVF_FLAT is not built yet") {
-		t.Skipf("the linked libveclite cannot build IVF_FLAT yet: %v", err)
-	}
 }
 
 // A go-meta.json written by the previous version of the package (FLAT index records) is
