@@ -464,7 +464,18 @@ impl<'a> View<'a> {
         if at != words.len() {
             return Err("HNSW body has trailing bytes".into());
         }
-        Ok(View { n, m, m0, max_level, entry: entry as u32, levels, layer0, upper_offset, upper, upper_slots })
+        Ok(View {
+            n,
+            m,
+            m0,
+            max_level,
+            entry: entry as u32,
+            levels,
+            layer0,
+            upper_offset,
+            upper,
+            upper_slots,
+        })
     }
 
     /// Every count and neighbor is in range, so searches never index out of bounds.
