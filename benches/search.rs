@@ -142,12 +142,16 @@ unsafe fn read_sum_avx512(data: &[f32]) -> u32 {
     s
 }
 
-/// `simd::ip_batch` over the block in 4096-vector chunks with no top-k: the kernel alone.
-fn ip_stream(query: &[f32], data: &[f32], buf: &mut [f32]) -> f32 {
+/// `simd::ip_batch` / `simd::l2sq_batch` over the block in 4096-vector chunks with no top-k:
+/// the kernel alone.
+fn kernel_stream(metric: Metric, query: &[f32], data: &[f32], buf: &mut [f32]) -> f32 {
     let mut best = f32::NEG_INFINITY;
     for block in data.chunks(buf.len() * DIM) {
         let out = &mut buf[..block.len() / DIM];
-        simd::ip_batch(query, block, DIM, out);
+        match metric {
+            Metric::L2 => simd::l2sq_batch(query, block, DIM, out),
+            _ => simd::ip_batch(query, block, DIM, out),
+        }
         best = best.max(out[0]);
     }
     best
@@ -249,7 +253,13 @@ fn main() {
     };
     let mut ip_1t = || {
         for b in &blocks {
-            std::hint::black_box(ip_stream(q1, b, &mut buf));
+            std::hint::black_box(kernel_stream(Metric::Ip, q1, b, &mut buf));
+        }
+    };
+    let mut buf2 = vec![0.0f32; 4096];
+    let mut l2k_1t = || {
+        for b in &blocks {
+            std::hint::black_box(kernel_stream(Metric::L2, q1, b, &mut buf2));
         }
     };
     let mut l2_1t = || {
@@ -270,13 +280,14 @@ fn main() {
         &mut [
             ("read_sum 1t", &mut sum_1t),
             ("ip_batch stream 1t", &mut ip_1t),
+            ("l2sq_batch stream 1t", &mut l2k_1t),
             ("search L2 1t", &mut l2_1t),
             ("search IP 1t", &mut ip_search_1t),
             ("search L2 tag<10 1t", &mut f10_1t),
             ("search L2 tag<1 1t", &mut f1_1t),
         ],
     );
-    let [sum1, ipstream1, l2_1, ip_1, f10_1, f1_1] = t[..] else { unreachable!() };
+    let [sum1, ipstream1, l2stream1, l2_1, ip_1, f10_1, f1_1] = t[..] else { unreachable!() };
     println!("\n[worker_threads = 1] load {load}");
     row(
         &mut table,
@@ -289,6 +300,12 @@ fn main() {
         "ip_batch stream 1 thread (no top-k)",
         ms(ipstream1),
         format!("{:.1} GB/s", gbs(ipstream1)),
+    );
+    row(
+        &mut table,
+        "l2sq_batch stream 1 thread (no top-k)",
+        ms(l2stream1),
+        format!("{:.1} GB/s", gbs(l2stream1)),
     );
     row(
         &mut table,
