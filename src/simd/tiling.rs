@@ -24,12 +24,34 @@ pub(super) trait RowKernel {
     /// # Safety
     /// Every pointer is valid for `dim` reads; the CPU supports the implementation's ISA.
     unsafe fn four(queries: [*const f32; 4], vector: *const f32, dim: usize) -> [f32; 4];
+
+    /// Distances between four queries and four consecutive vectors (`vectors`, `vectors + dim`,
+    /// ...): `out[k][j]` receives the distance from query `k` to vector `j`. The default scores
+    /// the vectors one at a time with [`RowKernel::four`]; register-blocked implementations
+    /// load each query and vector chunk once for all sixteen pairs.
+    ///
+    /// # Safety
+    /// Every query pointer is valid for `dim` reads, `vectors` for `4 * dim` reads, and every
+    /// `out` pointer for 4 writes not overlapping the inputs; the CPU supports the ISA.
+    #[inline(always)]
+    unsafe fn four_by_four(queries: [*const f32; 4], vectors: *const f32, dim: usize, out: [*mut f32; 4]) {
+        for j in 0..4 {
+            // SAFETY: forwarded contract; vector j lies within the 4 * dim readable floats and
+            // out[k] + j within the 4 writable ones.
+            unsafe {
+                let d = Self::four(queries, vectors.add(j * dim), dim);
+                for (k, dist) in d.into_iter().enumerate() {
+                    *out[k].add(j) = dist;
+                }
+            }
+        }
+    }
 }
 
 /// Scores `nq` queries against `n` vectors into the row-major `nq × n` matrix `out`.
 ///
-/// The block is walked tile by tile; within a tile, queries are taken four at a time so each
-/// vector load serves four accumulators. Inlined into each ISA's entry point so `K`'s kernels
+/// The block is walked tile by tile; within a tile, queries are taken four at a time and
+/// vectors four at a time, so each load serves four accumulators. Inlined into each ISA's entry point so `K`'s kernels
 /// are compiled with that entry point's target features.
 ///
 /// # Safety
@@ -54,7 +76,13 @@ pub(super) unsafe fn multi_tiled<K: RowKernel>(
             // every vector index v < n.
             unsafe {
                 let rows = [q, q + 1, q + 2, q + 3].map(|r| queries.add(r * dim));
-                for v in start..end {
+                let mut v = start;
+                while v + 4 <= end {
+                    let outs = [q, q + 1, q + 2, q + 3].map(|r| out.add(r * n + v));
+                    K::four_by_four(rows, block.add(v * dim), dim, outs);
+                    v += 4;
+                }
+                for v in v..end {
                     let d = K::four(rows, block.add(v * dim), dim);
                     for (k, dist) in d.into_iter().enumerate() {
                         *out.add((q + k) * n + v) = dist;
