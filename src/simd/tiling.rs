@@ -56,12 +56,34 @@ pub(super) trait RowKernel {
     /// # Safety
     /// Every pointer is valid for `dim` reads; the CPU supports the implementation's ISA.
     unsafe fn four(queries: [*const f32; 4], vector: *const f32, dim: usize) -> [f32; 4];
+
+    /// Distances between four queries and four consecutive vectors (`vectors` holds `4 * dim`
+    /// floats): `out[k][j]` receives query `k` against vector `j`. The default calls
+    /// [`RowKernel::four`] per vector; ISAs with enough registers score all sixteen pairs at once.
+    ///
+    /// # Safety
+    /// Every query pointer is valid for `dim` reads, `vectors` for `4 * dim` reads, and every
+    /// `out` pointer for 4 writes not overlapping the inputs; the CPU supports the ISA.
+    #[inline(always)]
+    unsafe fn four_by_four(queries: [*const f32; 4], vectors: *const f32, dim: usize, out: [*mut f32; 4]) {
+        for j in 0..4 {
+            // SAFETY: forwarded contract; vector j lies within the 4 * dim readable floats and
+            // out[k] + j within the 4 writable ones.
+            unsafe {
+                let d = Self::four(queries, vectors.add(j * dim), dim);
+                for (k, dist) in d.into_iter().enumerate() {
+                    *out[k].add(j) = dist;
+                }
+            }
+        }
+    }
 }
 
 /// Scores `nq` queries against `n` vectors into the row-major `nq × n` matrix `out`.
 ///
-/// Loop order: block tile (L2) → query group (L1) → vector → queries four at a time, so each
-/// vector load serves four accumulators and the block is read from memory once. Inlined into
+/// Loop order: block tile (L2) → query group (L1) → vectors four at a time → queries four at a
+/// time, so loads are shared across a 4 × 4 block of pairs and the block is read from memory
+/// once. Inlined into
 /// each ISA's entry point so `K`'s kernels are compiled with that entry point's target features.
 ///
 /// # Safety
@@ -85,29 +107,46 @@ pub(super) unsafe fn multi_tiled<K: RowKernel>(
         let mut group_start = 0;
         while group_start < nq {
             let group_end = nq.min(group_start + group);
-            for v in tile_start..tile_end {
-                // SAFETY: v < n, v + ahead < tile_end <= n, and every query index below is
-                // < group_end <= nq, so each read, prefetch and write is in bounds.
+            let mut v = tile_start;
+            while v < tile_end {
+                // Four vectors at a time where the tile allows, so each query load serves four
+                // vectors and each vector load four queries.
+                let step = if v + 4 <= tile_end { 4 } else { 1 };
+                // SAFETY: v + step <= tile_end <= n, v + j + ahead < tile_end when prefetched,
+                // and every query index below is < group_end <= nq, so each read, prefetch and
+                // write is in bounds.
                 unsafe {
-                    let vector = block.add(v * dim);
                     // The first group pulls the tile from memory; later groups find it cached.
-                    if group_start == 0 && v + ahead < tile_end {
-                        K::prefetch(block.add((v + ahead) * dim), dim);
+                    if group_start == 0 {
+                        for j in 0..step {
+                            if v + j + ahead < tile_end {
+                                K::prefetch(block.add((v + j + ahead) * dim), dim);
+                            }
+                        }
                     }
+                    let vectors = block.add(v * dim);
                     let mut q = group_start;
                     while q + 4 <= group_end {
                         let rows = [q, q + 1, q + 2, q + 3].map(|r| queries.add(r * dim));
-                        let d = K::four(rows, vector, dim);
-                        for (k, dist) in d.into_iter().enumerate() {
-                            *out.add((q + k) * n + v) = dist;
+                        if step == 4 {
+                            let outs = [q, q + 1, q + 2, q + 3].map(|r| out.add(r * n + v));
+                            K::four_by_four(rows, vectors, dim, outs);
+                        } else {
+                            let d = K::four(rows, vectors, dim);
+                            for (k, dist) in d.into_iter().enumerate() {
+                                *out.add((q + k) * n + v) = dist;
+                            }
                         }
                         q += 4;
                     }
                     while q < group_end {
-                        *out.add(q * n + v) = K::one(queries.add(q * dim), vector, dim);
+                        for j in 0..step {
+                            *out.add(q * n + v + j) = K::one(queries.add(q * dim), vectors.add(j * dim), dim);
+                        }
                         q += 1;
                     }
                 }
+                v += step;
             }
             group_start = group_end;
         }

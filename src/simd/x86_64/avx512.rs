@@ -299,4 +299,71 @@ impl<M: Metric> RowKernel for Rows<M> {
             hsum256x4(fold256(s0), fold256(s1), fold256(s2), fold256(s3))
         }
     }
+
+    #[inline(always)]
+    unsafe fn four_by_four(queries: [*const f32; 4], vectors: *const f32, dim: usize, out: [*mut f32; 4]) {
+        // SAFETY: full loads read [i, i + 16) with i + 16 <= dim of each query and of each of the
+        // four vectors (all within the 4 * dim readable floats), the masked loads only lanes
+        // below dim - i; each out row gets 4 floats; the caller runs with AVX-512F.
+        unsafe {
+            // acc[4 * k + j]: query k, vector j.
+            let mut acc = [_mm512_setzero_ps(); 16];
+            let x = [0, 1, 2, 3].map(|j| vectors.add(j * dim));
+            let mut i = 0;
+            while i + 16 <= dim {
+                let xs = x.map(|p| _mm512_loadu_ps(p.add(i)));
+                for (k, q) in queries.iter().enumerate() {
+                    let qv = _mm512_loadu_ps(q.add(i));
+                    for (j, &xv) in xs.iter().enumerate() {
+                        acc[4 * k + j] = M::acc512(acc[4 * k + j], xv, qv);
+                    }
+                }
+                i += 16;
+            }
+            if i < dim {
+                let m = tail_mask(dim - i);
+                let xs = x.map(|p| _mm512_maskz_loadu_ps(m, p.add(i)));
+                for (k, q) in queries.iter().enumerate() {
+                    let qv = _mm512_maskz_loadu_ps(m, q.add(i));
+                    for (j, &xv) in xs.iter().enumerate() {
+                        acc[4 * k + j] = M::acc512(acc[4 * k + j], xv, qv);
+                    }
+                }
+            }
+            let sums = reduce16(acc);
+            _mm_storeu_ps(out[0], _mm512_extractf32x4_ps::<0>(sums));
+            _mm_storeu_ps(out[1], _mm512_extractf32x4_ps::<1>(sums));
+            _mm_storeu_ps(out[2], _mm512_extractf32x4_ps::<2>(sums));
+            _mm_storeu_ps(out[3], _mm512_extractf32x4_ps::<3>(sums));
+        }
+    }
+}
+
+/// Horizontal sums of sixteen registers at once: lane `i` of the result is the sum of the lanes
+/// of `v[i]`. A transposing add tree: 45 instructions for 16 sums instead of ~8 per sum.
+///
+/// # Safety
+/// The CPU supports AVX-512F.
+#[inline(always)]
+unsafe fn reduce16(v: [__m512; 16]) -> __m512 {
+    // SAFETY: plain AVX-512F arithmetic and shuffles; the caller runs with AVX-512F.
+    unsafe {
+        // Pairs: within each 128-bit block, [a0+a2, b0+b2, a1+a3, b1+b3].
+        let pair = |a: __m512, b: __m512| _mm512_add_ps(_mm512_unpacklo_ps(a, b), _mm512_unpackhi_ps(a, b));
+        // Quads: within each 128-bit block, one partial sum of each of the four sources.
+        let quad = |ab: __m512, cd: __m512| {
+            let lo = _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(ab), _mm512_castps_pd(cd)));
+            let hi = _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(ab), _mm512_castps_pd(cd)));
+            _mm512_add_ps(lo, hi)
+        };
+        // Blocks: adds 128-bit blocks (0 + 1, 2 + 3) of each input, a's results first.
+        let blocks = |a: __m512, b: __m512| {
+            _mm512_add_ps(_mm512_shuffle_f32x4::<0x88>(a, b), _mm512_shuffle_f32x4::<0xDD>(a, b))
+        };
+        let q0 = quad(pair(v[0], v[1]), pair(v[2], v[3]));
+        let q1 = quad(pair(v[4], v[5]), pair(v[6], v[7]));
+        let q2 = quad(pair(v[8], v[9]), pair(v[10], v[11]));
+        let q3 = quad(pair(v[12], v[13]), pair(v[14], v[15]));
+        blocks(blocks(q0, q1), blocks(q2, q3))
+    }
 }

@@ -1,0 +1,303 @@
+#!/usr/bin/env python3
+"""search_peers.py - veclite vs faiss IndexFlat vs numpy, exact top-10, on identical data, one run.
+
+Data: the clustered Gaussian mixture of ../shared/peers/bench_peers.py section B (fixed seed
+20240601; 1M x 128, data_seed = SEED + n, query_seed = SEED + 7, 1,210 queries: 0..10 warm up
+the single-query loop, 10..210 are timed one by one, 0..1000 form the batches). It is written
+to raw little-endian f32 files, with faiss exact ground truth as raw int64, and the same files
+feed `cargo run --release --example search_throughput`.
+
+Threads: veclite uses its default worker pool (Options::default: available cores = 2), faiss
+its default OpenMP threads (2), numpy's BLAS its default (2). Reported in the table.
+
+Usage (from the repo root):
+    python3 benches/search_peers.py [--quick] [--keep-data DIR]
+It creates/uses the venv /tmp/peers-venv (numpy 2.4.6, faiss-cpu 1.15.1, the versions pinned in
+shared/peers/requirements-milvus-lite-3.txt) and re-executes itself inside it.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+VENV = "/tmp/peers-venv"
+PINS = ["numpy==2.4.6", "faiss-cpu==1.15.1"]
+SEED = 20240601
+K = 10
+DIM = 128
+NQ_ALL = 1210
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def ensure_venv():
+    py = os.path.join(VENV, "bin", "python")
+    if os.path.realpath(sys.prefix) == os.path.realpath(VENV):
+        return
+    if not os.path.exists(py):
+        subprocess.check_call([sys.executable, "-m", "venv", VENV])
+    try:
+        subprocess.check_call([py, "-c", "import numpy, faiss"], stderr=subprocess.DEVNULL)
+    except subprocess.CalledProcessError:
+        subprocess.check_call([py, "-m", "pip", "install", "-q", *PINS])
+    os.execv(py, [py, os.path.abspath(__file__), *sys.argv[1:]])
+
+
+# ---------------------------------------------------------------- data (as bench_peers.py)
+
+def gen_clustered(np, dim, seed, n_centers=100, rank=32, scale=0.8):
+    mix = np.random.default_rng(seed)
+    centers = mix.standard_normal((n_centers, dim)).astype(np.float32)
+    bases = (mix.standard_normal((n_centers, dim, rank)) * (scale / np.sqrt(rank))).astype(np.float32)
+    return centers, bases
+
+
+def sample_mixture(np, centers, bases, n, seed, noise=0.3):
+    rng = np.random.default_rng(seed)
+    n_centers, dim = centers.shape
+    rank = bases.shape[2]
+    assign = rng.integers(0, n_centers, n)
+    X = np.empty((n, dim), dtype=np.float32)
+    for c in range(n_centers):
+        idx = np.nonzero(assign == c)[0]
+        if idx.size == 0:
+            continue
+        z = rng.standard_normal((idx.size, rank), dtype=np.float32)
+        X[idx] = centers[c] + z @ bases[c].T + noise * rng.standard_normal((idx.size, dim), dtype=np.float32)
+    return X
+
+
+# ---------------------------------------------------------------- timing (as bench_peers.py)
+
+def now():
+    return time.perf_counter()
+
+
+def time_single(fn, queries, n=200, warm=10):
+    for q in queries[:warm]:
+        fn(q)
+    lat = []
+    for q in queries[warm:warm + n]:
+        t = now()
+        fn(q)
+        lat.append((now() - t) * 1000.0)
+    return {"median_ms": statistics.median(lat), "min_ms": min(lat), "queries": len(lat)}
+
+
+def time_batch(fn, Q, reps=3):
+    fn(Q[:10])
+    ts, res = [], None
+    for _ in range(reps):
+        t = now()
+        res = fn(Q)
+        ts.append(now() - t)
+    s = statistics.median(ts)
+    return {"qps": len(Q) / s, "seconds_median": s}, res
+
+
+def recall(I, GT):
+    n = min(len(I), len(GT))
+    hits = sum(len(set(map(int, a[:K])) & set(map(int, b[:K]))) for a, b in zip(I[:n], GT[:n]))
+    return hits / (n * K)
+
+
+def loadavg():
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+# ---------------------------------------------------------------- peers
+
+def run_faiss(faiss, X, Qall, GT):
+    out = {}
+    for metric in ("L2", "IP"):
+        idx = faiss.IndexFlatL2(DIM) if metric == "L2" else faiss.IndexFlatIP(DIM)
+        idx.add(X)
+        single = time_single(lambda q: idx.search(q[None, :], K), Qall)
+        r = {"single": single, "batch": {}}
+        for nq in (100, 1000):
+            bt, (D, I) = time_batch(lambda Qb: idx.search(Qb, K), Qall[:nq])
+            bt["load"] = loadavg()
+            r["batch"][str(nq)] = bt
+            if nq == 1000:
+                r["recall"] = recall(I, GT[metric])
+        out[metric] = r
+        del idx
+    return out
+
+
+def run_numpy(np, X, Qall, GT):
+    xnorm = np.einsum("ij,ij->i", X, X)
+
+    def top_l2(q):
+        d = xnorm - 2.0 * (X @ q)
+        idx = np.argpartition(d, K)[:K]
+        return idx[np.argsort(d[idx])]
+
+    def top_ip(q):
+        s = X @ q
+        idx = np.argpartition(-s, K)[:K]
+        return idx[np.argsort(-s[idx])]
+
+    def batch(Qb, metric):
+        outI = np.empty((len(Qb), K), dtype=np.int64)
+        ch = 100
+        for s0 in range(0, len(Qb), ch):
+            Qc = Qb[s0:s0 + ch]
+            S = Qc @ X.T
+            if metric == "L2":
+                S *= -2.0
+                S += xnorm[None, :]
+            else:
+                np.negative(S, out=S)
+            part = np.argpartition(S, K, axis=1)[:, :K]
+            vals = np.take_along_axis(S, part, axis=1)
+            order = np.argsort(vals, axis=1)
+            outI[s0:s0 + ch] = np.take_along_axis(part, order, axis=1)
+        return outI
+
+    out = {}
+    for metric, fn in (("L2", top_l2), ("IP", top_ip)):
+        r = {"single": time_single(fn, Qall), "batch": {}}
+        for nq in (100, 1000):
+            bt, I = time_batch(lambda Qb: batch(Qb, metric), Qall[:nq])
+            bt["load"] = loadavg()
+            r["batch"][str(nq)] = bt
+            if nq == 1000:
+                r["recall"] = recall(I, GT[metric])
+        out[metric] = r
+    return out
+
+
+def run_veclite(paths, threads=None):
+    subprocess.check_call(["cargo", "build", "--release", "--example", "search_throughput"], cwd=REPO)
+    cmd = ["cargo", "run", "--release", "--example", "search_throughput", "--",
+           "--base", paths["base"], "--queries", paths["queries"], "--dim", str(DIM),
+           "--gt-l2", paths["gt_L2"], "--gt-ip", paths["gt_IP"]]
+    if threads is not None:
+        cmd += ["--threads", str(threads)]
+    res = subprocess.run(cmd, cwd=REPO, check=True, stdout=subprocess.PIPE, text=True)
+    j = json.loads(res.stdout)
+    out = {"threads": j["worker_threads"], "insert_s": j["insert_s"], "flush_s": j["flush_s"]}
+    for metric in ("L2", "IP"):
+        r = j["results"][metric]
+        out[metric] = {"single": r["single"], "batch": r["batch"], "recall": r["recall_at_10"]}
+    return out
+
+
+# ---------------------------------------------------------------- main
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true", help="100k x 128 instead of 1M x 128")
+    ap.add_argument("--keep-data", help="directory for the raw data files (default: a temp dir, removed)")
+    ap.add_argument("--json", help="also write the raw results here")
+    ap.add_argument("--one-thread", action="store_true",
+                    help="also run veclite (worker_threads=1) and faiss (omp_set_num_threads(1)) on one thread")
+    args = ap.parse_args()
+
+    import numpy as np
+    import faiss
+
+    n = 100_000 if args.quick else 1_000_000
+    t0 = now()
+    print(f"generating {n} x {DIM} clustered data (seed {SEED}) ...", flush=True)
+    centers, bases = gen_clustered(np, DIM, SEED)
+    X = sample_mixture(np, centers, bases, n, SEED + n)
+    Qall = sample_mixture(np, centers, bases, NQ_ALL, SEED + 7)
+    GT = {}
+    for metric in ("L2", "IP"):
+        idx = faiss.IndexFlatL2(DIM) if metric == "L2" else faiss.IndexFlatIP(DIM)
+        idx.add(X)
+        GT[metric] = idx.search(Qall[:1000], K)[1].astype(np.int64)
+        del idx
+
+    tmp = None
+    data_dir = args.keep_data
+    if data_dir is None:
+        tmp = tempfile.TemporaryDirectory(prefix="search_peers_")
+        data_dir = tmp.name
+    os.makedirs(data_dir, exist_ok=True)
+    paths = {"base": os.path.join(data_dir, f"base_{n}x{DIM}.f32"),
+             "queries": os.path.join(data_dir, f"queries_{NQ_ALL}x{DIM}.f32"),
+             "gt_L2": os.path.join(data_dir, "gt_l2_1000x10.i64"),
+             "gt_IP": os.path.join(data_dir, "gt_ip_1000x10.i64")}
+    X.astype("<f4").tofile(paths["base"])
+    Qall.astype("<f4").tofile(paths["queries"])
+    GT["L2"].astype("<i8").tofile(paths["gt_L2"])
+    GT["IP"].astype("<i8").tofile(paths["gt_IP"])
+    print(f"data + ground truth ready in {now() - t0:.1f} s ({data_dir}), load {loadavg()}", flush=True)
+
+    try:
+        from threadpoolctl import threadpool_info
+        blas_threads = max((d.get("num_threads") or 0) for d in threadpool_info()) or "?"
+    except Exception:
+        blas_threads = os.cpu_count()
+    results = {}
+    print(f"veclite ... load {loadavg()}", flush=True)
+    results["veclite"] = run_veclite(paths)
+    print(f"faiss ... load {loadavg()}", flush=True)
+    results["faiss"] = run_faiss(faiss, X, Qall, GT)
+    results["faiss"]["threads"] = faiss.omp_get_max_threads()
+    if args.one_thread:
+        print(f"veclite 1 thread ... load {loadavg()}", flush=True)
+        results["veclite_1t"] = run_veclite(paths, threads=1)
+        print(f"faiss 1 thread ... load {loadavg()}", flush=True)
+        default_threads = faiss.omp_get_max_threads()
+        faiss.omp_set_num_threads(1)
+        results["faiss_1t"] = run_faiss(faiss, X, Qall, GT)
+        results["faiss_1t"]["threads"] = 1
+        faiss.omp_set_num_threads(default_threads)
+    print(f"numpy ... load {loadavg()}", flush=True)
+    results["numpy"] = run_numpy(np, X, Qall, GT)
+    results["numpy"]["threads"] = blas_threads
+    load_end = loadavg()
+
+    labels = {"veclite": "veclite (Database::search, sealed mmap)",
+              "faiss": "faiss IndexFlatL2/IP " + faiss.__version__,
+              "numpy": "numpy " + np.__version__ + " (matvec/GEMM + argpartition)"}
+    labels["veclite_1t"], labels["faiss_1t"] = labels["veclite"], labels["faiss"]
+    engines = [e for e in ("veclite", "faiss", "veclite_1t", "faiss_1t", "numpy") if e in results]
+    print()
+    print(f"## Exact top-10, {n:,} x {DIM} clustered mixture (seed {SEED}); load at end {load_end}")
+    print()
+    print("| engine | threads | metric | single ms (median / min) | QPS nq=100 | QPS nq=1000 | recall@10 |")
+    print("|---|---:|---|---:|---:|---:|---:|")
+    for eng in engines:
+        r = results[eng]
+        for metric in ("L2", "IP"):
+            m = r[metric]
+            s = m["single"]
+            print(f"| {labels[eng]} | {r['threads']} | {metric} | {s['median_ms']:.2f} / {s['min_ms']:.2f} | "
+                  f"{m['batch']['100']['qps']:,.0f} | {m['batch']['1000']['qps']:,.0f} | {m['recall']:.4f} |")
+    print()
+    print("| ratio veclite / faiss | metric | single-query speed | QPS nq=100 | QPS nq=1000 |")
+    print("|---|---|---:|---:|---:|")
+    pairs = [("veclite", "faiss", "default threads (2 vs 2)")]
+    if "veclite_1t" in results:
+        pairs.append(("veclite_1t", "faiss_1t", "1 thread vs 1 thread"))
+    for ve, fe, what in pairs:
+        for metric in ("L2", "IP"):
+            v, f = results[ve][metric], results[fe][metric]
+            print(f"| {what} | {metric} | {f['single']['median_ms'] / v['single']['median_ms']:.2f}x | "
+                  f"{v['batch']['100']['qps'] / f['batch']['100']['qps']:.2f}x | "
+                  f"{v['batch']['1000']['qps'] / f['batch']['1000']['qps']:.2f}x |")
+    print()
+    print("Single-query speed ratio = faiss median ms / veclite median ms (>1 means veclite is faster).")
+    print("Note: faiss's OpenMP threads busy-wait; when other processes compete for the 2 vCPUs its")
+    print("2-thread figures collapse far more than veclite's. Compare with the 1-thread rows and the load.")
+    print(f"veclite build: insert {results['veclite']['insert_s']:.1f} s, flush {results['veclite']['flush_s']:.1f} s")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"n": n, "dim": DIM, "load_end": load_end, "results": results}, f, indent=1)
+    if tmp is not None:
+        tmp.cleanup()
+
+
+if __name__ == "__main__":
+    ensure_venv()
+    main()
