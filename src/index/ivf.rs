@@ -568,7 +568,7 @@ mod tests {
             let u2 = rng.unit();
             ((-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()) as f32
         };
-        let centres: Vec<f32> = (0..clusters * dim).map(|_| gauss() * 4.0).collect();
+        let centres: Vec<f32> = (0..clusters * dim).map(|_| gauss()).collect();
         let mut pick = XorShift(seed.wrapping_mul(31) | 1);
         let mut data = Vec::with_capacity(n * dim);
         for _ in 0..n {
