@@ -480,7 +480,7 @@ fn scan(
         }
     }
     let vector = |r: usize| &vectors.data[r * dim..(r + 1) * dim];
-    let mut heap: BinaryHeap<Entry> = BinaryHeap::with_capacity(k + 1);
+    let mut heap: BinaryHeap<Entry> = BinaryHeap::with_capacity(k.min(candidates.len()));
     for &row in &candidates {
         let r = row as usize;
         let entry = Entry(cost(vector(r), r), row);
@@ -662,6 +662,8 @@ mod tests {
         let zero = search_words(&body, vectors, &query(qv, 5, Some(0), None)).unwrap();
         assert!(!zero.is_empty());
         assert!(search_words(&body, vectors, &query(qv, 0, None, None)).unwrap().is_empty());
+        let all = search_words(&body, vectors, &query(qv, usize::MAX, Some(16), None)).unwrap();
+        assert_eq!(all.len(), n);
     }
 
     #[test]
