@@ -1,7 +1,7 @@
 //! IVF_FLAT: an inverted file over k-means clusters of a segment's vectors.
 //!
 //! # Build
-//! `min(nlist, n)` centroids are trained by k-means (k-means++ seeding, up to
+//! `min(nlist, n)` centroids are trained by k-means (k-means++ seeding on a subset, up to
 //! [`LLOYD_ITERATIONS`] Lloyd iterations, empty clusters re-seeded by splitting the largest one)
 //! on a deterministic sample of at most `max(nlist * 64, 10_000)` vectors. For L2 the vectors
 //! are clustered as they are; for IP and COSINE their directions are (spherical k-means: the
@@ -53,6 +53,9 @@ const LLOYD_ITERATIONS: usize = 10;
 const SAMPLE_PER_LIST: usize = 64;
 /// Training points at least (when there are that many vectors).
 const MIN_SAMPLE: usize = 10_000;
+/// k-means++ seeding points per centroid, at most (each draw rescans them all, so they are kept
+/// few enough to stay in cache).
+const SEED_PER_LIST: usize = 8;
 /// Points assigned per multi-query kernel call.
 const ASSIGN_CHUNK: usize = 256;
 /// Fixed seed of the training sample and the k-means++ draws.
@@ -222,8 +225,9 @@ fn train(vectors: Vectors<'_>, k: usize, spherical: bool, ctx: &Context) -> Resu
     Ok(centroids)
 }
 
-/// k-means++ seeding: the first centroid uniformly, each next one with probability
-/// proportional to the squared distance to the nearest centroid chosen so far.
+/// k-means++ seeding on an evenly strided subset of `points` (at most [`SEED_PER_LIST`] per
+/// centroid): the first centroid uniformly, each next one with probability proportional to the
+/// squared distance to the nearest centroid chosen so far.
 fn seed_plus_plus(
     points: &[f32],
     dim: usize,
@@ -231,7 +235,16 @@ fn seed_plus_plus(
     rng: &mut XorShift,
     ctx: &Context,
 ) -> Result<Vec<f32>> {
-    let s = points.len() / dim;
+    let total = points.len() / dim;
+    let s = total.min(k * SEED_PER_LIST);
+    let subset: Vec<f32>;
+    let points = if s == total {
+        points
+    } else {
+        let row = |i: usize| &points[i * total / s * dim..(i * total / s + 1) * dim];
+        subset = (0..s).flat_map(row).copied().collect();
+        &subset
+    };
     let mut centroids = Vec::with_capacity(k * dim);
     let first = rng.below(s);
     centroids.extend_from_slice(&points[first * dim..(first + 1) * dim]);
@@ -438,29 +451,8 @@ fn is_allowed(allowed: Option<&Bitset>, row: usize) -> bool {
     allowed.is_none_or(|a| a.words().get(row / 64).is_some_and(|w| w >> (row % 64) & 1 == 1))
 }
 
-/// Candidates scored ahead of the one whose vector is prefetched.
-const PREFETCH_AHEAD: usize = 6;
-
-/// Asks the CPU to start loading `row` into cache; a hint, with no effect on results.
-#[inline(always)]
-fn prefetch(row: &[f32]) {
-    #[cfg(all(target_arch = "x86_64", target_feature = "sse"))]
-    #[allow(unsafe_code)]
-    {
-        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-        let lines = row.chunks(16).map(<[f32]>::as_ptr).chain(row.last().map(std::ptr::from_ref));
-        for line in lines {
-            // SAFETY: SSE is enabled for the whole build (the `cfg` above), and a prefetch of a
-            // valid address (inside `row`) neither faults nor changes memory.
-            unsafe { _mm_prefetch::<_MM_HINT_T0>(line.cast()) };
-        }
-    }
-    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse")))]
-    let _ = row;
-}
-
 /// Gathers the allowed rows of the probed lists, checking each row number, then scores them with
-/// `cost` (prefetching vectors a few candidates ahead) and keeps the best `k`.
+/// `cost` and keeps the best `k`.
 fn scan(
     layout: &Layout<'_>,
     probes: &[u32],
@@ -488,12 +480,8 @@ fn scan(
         }
     }
     let vector = |r: usize| &vectors.data[r * dim..(r + 1) * dim];
-    candidates.iter().take(PREFETCH_AHEAD).for_each(|&r| prefetch(vector(r as usize)));
-    let mut heap: BinaryHeap<Entry> = BinaryHeap::with_capacity(k + 1);
-    for (i, &row) in candidates.iter().enumerate() {
-        if let Some(&ahead) = candidates.get(i + PREFETCH_AHEAD) {
-            prefetch(vector(ahead as usize));
-        }
+    let mut heap: BinaryHeap<Entry> = BinaryHeap::with_capacity(k.min(candidates.len()));
+    for &row in &candidates {
         let r = row as usize;
         let entry = Entry(cost(vector(r), r), row);
         if heap.len() < k {
@@ -599,7 +587,7 @@ mod tests {
             let u2 = rng.unit();
             ((-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()) as f32
         };
-        let centres: Vec<f32> = (0..clusters * dim).map(|_| gauss() * 4.0).collect();
+        let centres: Vec<f32> = (0..clusters * dim).map(|_| gauss()).collect();
         let mut pick = XorShift(seed.wrapping_mul(31) | 1);
         let mut data = Vec::with_capacity(n * dim);
         for _ in 0..n {
@@ -693,6 +681,8 @@ mod tests {
         let zero = search_words(&body, vectors, &query(qv, 5, Some(0), None)).unwrap();
         assert!(!zero.is_empty());
         assert!(search_words(&body, vectors, &query(qv, 0, None, None)).unwrap().is_empty());
+        let all = search_words(&body, vectors, &query(qv, usize::MAX, Some(16), None)).unwrap();
+        assert_eq!(all.len(), n);
     }
 
     #[test]
