@@ -225,18 +225,57 @@ unsafe fn scan<M: Metric>(q: *const f32, block: *const f32, dim: usize, n: usize
     unsafe {
         match dim {
             8 => scan_dim8::<M>(q, block, n, out),
-            16 => scan_rows::<M>(q, block, 16, n, out),
-            32 => scan_rows::<M>(q, block, 32, n, out),
-            64 => scan_rows::<M>(q, block, 64, n, out),
-            96 => scan_rows::<M>(q, block, 96, n, out),
-            128 => scan_rows::<M>(q, block, 128, n, out),
-            256 => scan_rows::<M>(q, block, 256, n, out),
+            16 => scan_held::<M, 1>(q, block, n, out),
+            32 => scan_held::<M, 2>(q, block, n, out),
+            64 => scan_held::<M, 4>(q, block, n, out),
+            96 => scan_held::<M, 6>(q, block, n, out),
+            128 => scan_held::<M, 8>(q, block, n, out),
+            256 => scan_held::<M, 16>(q, block, n, out),
             384 => scan_rows::<M>(q, block, 384, n, out),
             512 => scan_rows::<M>(q, block, 512, n, out),
             768 => scan_rows::<M>(q, block, 768, n, out),
             1024 => scan_rows::<M>(q, block, 1024, n, out),
             1536 => scan_rows::<M>(q, block, 1536, n, out),
             _ => scan_rows::<M>(q, block, dim, n, out),
+        }
+    }
+}
+
+/// The scan loop for `dim = 16 * W` (W ≤ 16): the query stays in `W` registers, and vectors
+/// are scored four at a time with one shared horizontal reduction.
+///
+/// # Safety
+/// Contract of [`BatchFn`](super::super::kernels::BatchFn) with `dim == 16 * W`; the CPU
+/// supports AVX-512F.
+#[inline(always)]
+unsafe fn scan_held<M: Metric, const W: usize>(q: *const f32, block: *const f32, n: usize, out: *mut f32) {
+    let dim = 16 * W;
+    // SAFETY: the query holds 16 * W floats; vectors v..v + 4 lie within the n * dim readable
+    // floats of `block` and out[v..v + 4] within its n writable ones; the caller runs with
+    // AVX-512F.
+    unsafe {
+        let mut query = [_mm512_setzero_ps(); W];
+        for (w, reg) in query.iter_mut().enumerate() {
+            *reg = _mm512_loadu_ps(q.add(16 * w));
+        }
+        let mut v = 0;
+        while v + 4 <= n {
+            let base = block.add(v * dim);
+            let mut s = [_mm512_setzero_ps(); 4];
+            for (w, reg) in query.iter().enumerate() {
+                for (j, acc) in s.iter_mut().enumerate() {
+                    *acc = M::acc512(*acc, _mm512_loadu_ps(base.add(j * dim + 16 * w)), *reg);
+                }
+            }
+            let r = hsum256x4(fold256(s[0]), fold256(s[1]), fold256(s[2]), fold256(s[3]));
+            for (j, d) in r.into_iter().enumerate() {
+                *out.add(v + j) = d;
+            }
+            v += 4;
+        }
+        while v < n {
+            *out.add(v) = pair::<M>(q, block.add(v * dim), dim);
+            v += 1;
         }
     }
 }
