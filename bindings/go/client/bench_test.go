@@ -7,6 +7,7 @@ import (
 
 	"github.com/veclite/veclite/bindings/go/client"
 	"github.com/veclite/veclite/bindings/go/entity"
+	"github.com/veclite/veclite/bindings/go/internal/cpath"
 )
 
 func benchClient(b *testing.B, dim int, policy client.SyncPolicy) *client.EmbeddedClient {
@@ -78,4 +79,83 @@ func BenchmarkUpsert100kDim128(b *testing.B) {
 			b.ReportMetric(float64(rows*b.N)/b.Elapsed().Seconds(), "rows/s")
 		})
 	}
+}
+
+// The same upserts through the C API directly (internal/cpath), in the same run, so the Go
+// wrapper's overhead is the ratio of the two (ns/op Go / ns/op C).
+func BenchmarkSeedUpsertCAPI(b *testing.B) {
+	for _, p := range []struct {
+		name   string
+		policy uint32
+	}{{"fsync", 0}, {"nosync", 2}} {
+		b.Run(p.name, func(b *testing.B) {
+			db, err := cpath.Open(b.TempDir(), p.policy, 8)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer db.Close()
+			ids, random, vectors := rawBatch(rand.New(rand.NewSource(1)), 0, 3000, 8)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if err := db.Upsert(ids, random, vectors, 8); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(3000*b.N)/b.Elapsed().Seconds(), "rows/s")
+		})
+	}
+}
+
+func BenchmarkUpsert100kDim128CAPI(b *testing.B) {
+	const rows, batch, dim = 100_000, 3000, 128
+	r := rand.New(rand.NewSource(2))
+	type raw struct {
+		ids     []int64
+		random  []float64
+		vectors []float32
+	}
+	var batches []raw
+	for first := 0; first < rows; first += batch {
+		ids, random, vectors := rawBatch(r, first, min(batch, rows-first), dim)
+		batches = append(batches, raw{ids, random, vectors})
+	}
+	for _, p := range []struct {
+		name   string
+		policy uint32
+	}{{"fsync", 0}, {"nosync", 2}} {
+		b.Run(p.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				db, err := cpath.Open(b.TempDir(), p.policy, dim)
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				for _, x := range batches {
+					if err := db.Upsert(x.ids, x.random, x.vectors, dim); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.StopTimer()
+				db.Close()
+				b.StartTimer()
+			}
+			b.ReportMetric(float64(rows*b.N)/b.Elapsed().Seconds(), "rows/s")
+		})
+	}
+}
+
+// rawBatch is randomColumns' data as plain slices.
+func rawBatch(r *rand.Rand, first, n, dim int) ([]int64, []float64, []float32) {
+	ids := make([]int64, n)
+	random := make([]float64, n)
+	vectors := make([]float32, n*dim)
+	for i := range ids {
+		ids[i] = int64(first + i)
+		random[i] = r.Float64()
+	}
+	for i := range vectors {
+		vectors[i] = r.Float32()
+	}
+	return ids, random, vectors
 }
