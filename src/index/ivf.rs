@@ -7,7 +7,9 @@
 //! are clustered as they are; for IP and COSINE their directions are (spherical k-means: the
 //! vectors and the centroids are normalized), so ranking centroids by inner product with the
 //! query picks the lists pointing the query's way. Every vector is then put in the list of its
-//! nearest centroid. The index stores row numbers only; vectors are read from the segment.
+//! nearest centroid. The index keeps a copy of the vectors in list order, so a probed list is one
+//! contiguous block scanned with the batch kernels (the segment's own vectors are in row order,
+//! which would turn every probe into scattered reads).
 //!
 //! # Body layout
 //! Little-endian, every section 4-byte aligned (the body starts 8-byte aligned in the file):
@@ -24,6 +26,9 @@
 //! | rows: n × u32, row numbers grouped by list,    |   4 · n bytes
 //! |   ascending within a list                      |
 //! +------------------------------------------------+
+//! | vectors: n × dim f32, the segment's vectors    |   4 · n · dim bytes
+//! |   in list order (vector i belongs to rows[i])  |
+//! +------------------------------------------------+
 //! ```
 //!
 //! `nlist` here is the number of lists actually built, `min(nlist requested, n)`: 0 for an
@@ -32,9 +37,9 @@
 //!
 //! # Search
 //! The centroids are ranked against the query with a batch kernel (squared L2, or inner
-//! product for IP and COSINE), the rows of the `nprobe` best lists are scored in list order
-//! with the same costs as the exact scan, and the best `k` are kept in a bounded max-heap
-//! (ties: smaller row first).
+//! product for IP and COSINE), the vectors of the `nprobe` best lists are scored block by block
+//! with the batch kernels (the same costs as the exact scan), disallowed rows are skipped, and
+//! the best `k` are kept in a bounded max-heap (ties: smaller row first).
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
@@ -104,13 +109,16 @@ pub fn build(vectors: Vectors<'_>, nlist: usize, ctx: &Context) -> Result<Vec<u8
         *slot += 1;
     }
 
-    let mut body = Vec::with_capacity(4 * (HEADER_WORDS + k * dim + k + 1 + n));
+    let mut body = Vec::with_capacity(4 * (HEADER_WORDS + k * dim + k + 1 + n + n * dim));
     for v in [k as u32, dim as u32, n as u32, 0] {
         body.extend_from_slice(&v.to_le_bytes());
     }
     body.extend_from_slice(bytemuck::cast_slice(&centroids));
     body.extend_from_slice(bytemuck::cast_slice(&offsets));
     body.extend_from_slice(bytemuck::cast_slice(&rows));
+    for &row in &rows {
+        body.extend_from_slice(bytemuck::cast_slice(vectors.get(row as usize)));
+    }
     Ok(body)
 }
 
@@ -379,6 +387,8 @@ struct Layout<'a> {
     centroids: &'a [f32],
     offsets: &'a [u32],
     rows: &'a [u32],
+    /// The vectors in list order.
+    vectors: &'a [f32],
 }
 
 impl<'a> Layout<'a> {
@@ -401,7 +411,8 @@ impl<'a> Layout<'a> {
             return Err(format!("IVF_FLAT list count {nlist} is invalid for {n} rows"));
         }
         let centroid_words = nlist.checked_mul(dim).ok_or("IVF_FLAT centroid section overflows")?;
-        let expected = [centroid_words, nlist + 1, n]
+        let vector_words = n.checked_mul(dim).ok_or("IVF_FLAT vector section overflows")?;
+        let expected = [centroid_words, nlist + 1, n, vector_words]
             .iter()
             .try_fold(HEADER_WORDS, |acc, &w| acc.checked_add(w))
             .ok_or("IVF_FLAT body length overflows")?;
@@ -413,11 +424,18 @@ impl<'a> Layout<'a> {
             ));
         }
         let (centroids, rest) = words[HEADER_WORDS..].split_at(centroid_words);
-        let (offsets, rows) = rest.split_at(nlist + 1);
+        let (offsets, rest) = rest.split_at(nlist + 1);
+        let (rows, list_vectors) = rest.split_at(n);
         if offsets[0] != 0 || offsets[nlist] as usize != n || offsets.windows(2).any(|w| w[0] > w[1]) {
             return Err("IVF_FLAT list offsets are inconsistent".into());
         }
-        Ok(Layout { nlist, centroids: bytemuck::cast_slice(centroids), offsets, rows })
+        Ok(Layout {
+            nlist,
+            centroids: bytemuck::cast_slice(centroids),
+            offsets,
+            rows,
+            vectors: bytemuck::cast_slice(list_vectors),
+        })
     }
 }
 
@@ -451,45 +469,46 @@ fn is_allowed(allowed: Option<&Bitset>, row: usize) -> bool {
     allowed.is_none_or(|a| a.words().get(row / 64).is_some_and(|w| w >> (row % 64) & 1 == 1))
 }
 
-/// Gathers the allowed rows of the probed lists, checking each row number, then scores them with
-/// `cost` and keeps the best `k`.
+/// Scores the probed lists block by block with the batch kernels and keeps the best `k` allowed
+/// rows. Row numbers are checked as they are read.
 fn scan(
     layout: &Layout<'_>,
     probes: &[u32],
     vectors: &Vectors<'_>,
-    k: usize,
-    allowed: Option<&Bitset>,
-    cost: impl Fn(&[f32], usize) -> f32,
+    query: &IndexQuery<'_>,
 ) -> std::result::Result<Candidates, String> {
-    let (n, dim) = (vectors.len(), vectors.dim);
-    let list = |l: u32| {
-        let l = l as usize;
-        &layout.rows[layout.offsets[l] as usize..layout.offsets[l + 1] as usize]
-    };
-    let total = probes.iter().map(|&l| list(l).len()).sum();
-    let mut candidates: Vec<u32> = Vec::with_capacity(total);
+    let (n, dim, k) = (vectors.len(), vectors.dim, query.k);
+    let mut heap: BinaryHeap<Entry> = BinaryHeap::with_capacity(k.min(n) + 1);
+    let mut scores = Vec::new();
     for &l in probes {
-        for &row in list(l) {
+        let (start, end) = (layout.offsets[l as usize] as usize, layout.offsets[l as usize + 1] as usize);
+        let block = &layout.vectors[start * dim..end * dim];
+        scores.resize(end - start, 0.0);
+        match vectors.metric {
+            Metric::L2 => simd::l2sq_batch(query.vector, block, dim, &mut scores),
+            Metric::Ip | Metric::Cosine => simd::ip_batch(query.vector, block, dim, &mut scores),
+        }
+        for (&row, &score) in layout.rows[start..end].iter().zip(&scores) {
             let r = row as usize;
             if r >= n {
                 return Err(format!("IVF_FLAT row {r} is out of range for {n} rows"));
             }
-            if is_allowed(allowed, r) {
-                candidates.push(row);
+            if !is_allowed(query.allowed, r) {
+                continue;
             }
-        }
-    }
-    let vector = |r: usize| &vectors.data[r * dim..(r + 1) * dim];
-    let mut heap: BinaryHeap<Entry> = BinaryHeap::with_capacity(k.min(candidates.len()));
-    for &row in &candidates {
-        let r = row as usize;
-        let entry = Entry(cost(vector(r), r), row);
-        if heap.len() < k {
-            heap.push(entry);
-        } else if let Some(mut worst) = heap.peek_mut()
-            && entry < *worst
-        {
-            *worst = entry;
+            let cost = match vectors.metric {
+                Metric::L2 => score,
+                Metric::Ip => -score,
+                Metric::Cosine => -simd::cosine_from_ip(score, query.norm, vectors.norms[r]),
+            };
+            let entry = Entry(cost, row);
+            if heap.len() < k {
+                heap.push(entry);
+            } else if let Some(mut worst) = heap.peek_mut()
+                && entry < *worst
+            {
+                *worst = entry;
+            }
         }
     }
     Ok(heap.into_sorted_vec().into_iter().map(|Entry(c, r)| (r, c)).collect())
@@ -559,25 +578,25 @@ pub fn search(
     }
     probes.sort_unstable_by(by_score);
 
-    let q = query.vector;
-    let kernels = simd::active();
-    let (k, allowed) = (query.k, query.allowed);
-    match vectors.metric {
-        Metric::L2 => scan(&layout, &probes, &vectors, k, allowed, |v, _| kernels.l2sq(q, v)),
-        Metric::Ip => scan(&layout, &probes, &vectors, k, allowed, |v, _| -kernels.ip(q, v)),
-        Metric::Cosine => {
-            let (qn, norms) = (query.norm, vectors.norms);
-            scan(&layout, &probes, &vectors, k, allowed, |v, r| {
-                -simd::cosine_from_ip(kernels.ip(q, v), qn, norms[r])
-            })
-        }
-    }
+    scan(&layout, &probes, &vectors, query)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::index::SearchParams;
+
+    /// The same rows with the same costs (the batch and pair kernels may round differently, so
+    /// costs agree to a relative 1e-5 and near-ties may swap places).
+    fn assert_same(got: &Candidates, want: &Candidates, what: &str) {
+        assert_eq!(got.len(), want.len(), "{what}: {got:?} vs {want:?}");
+        let close = |a: f32, b: f32| (a - b).abs() <= 1e-5 * a.abs().max(b.abs()).max(1.0);
+        for (i, ((gr, gc), (_, wc))) in got.iter().zip(want).enumerate() {
+            assert!(close(*gc, *wc), "{what}: rank {i}: {got:?} vs {want:?}");
+            let twin = want.iter().find(|(r, _)| r == gr);
+            assert!(twin.is_some_and(|(_, c)| close(*c, *gc)), "{what}: row {gr}: {got:?} vs {want:?}");
+        }
+    }
 
     /// Deterministic clustered Gaussian data: `n` vectors of `dim` around `clusters` centres.
     fn clustered(n: usize, dim: usize, clusters: usize, seed: u64) -> Vec<f32> {
@@ -652,7 +671,11 @@ mod tests {
             for qv in queries.chunks_exact(dim) {
                 let full = query(qv, 10, Some(nlist), None);
                 let truth = exact(vectors, &full);
-                assert_eq!(search_words(&body, vectors, &full).unwrap(), truth, "{metric:?} nprobe = nlist");
+                assert_same(
+                    &search_words(&body, vectors, &full).unwrap(),
+                    &truth,
+                    &format!("{metric:?} nprobe = nlist"),
+                );
                 let quarter = query(qv, 10, Some(nlist / 4), None);
                 let got = search_words(&body, vectors, &quarter).unwrap();
                 assert_eq!(got.len(), 10);
@@ -711,7 +734,7 @@ mod tests {
             let mut rows: Vec<u32> = got.iter().map(|g| g.0).collect();
             rows.sort_unstable();
             assert_eq!(rows, vec![3, 777, 1500, 1999]);
-            assert_eq!(got, exact(vectors, &q));
+            assert_same(&got, &exact(vectors, &q), "few allowed rows");
             // A too-short bitset allows nothing past its end, and does not panic.
             let short = Bitset::full(10);
             let got = search_words(&body, vectors, &query(qv, 50, Some(nlist), Some(&short))).unwrap();
@@ -735,7 +758,7 @@ mod tests {
             let body = aligned(&build(vectors, 128, &Context::background()).unwrap());
             assert_eq!(body[0], 1);
             let got = search_words(&body, vectors, &query(&[1.0; 4], 3, None, None)).unwrap();
-            assert_eq!(got, exact(vectors, &query(&[1.0; 4], 3, None, None)));
+            assert_same(&got, &exact(vectors, &query(&[1.0; 4], 3, None, None)), "tiny");
             // n < nlist, with duplicates and a zero vector.
             let mut data = clustered(10, dim, 2, 5);
             data[4..8].copy_from_slice(&[0.0; 4]);
@@ -746,12 +769,12 @@ mod tests {
             let body = aligned(&build(vectors, 64, &Context::background()).unwrap());
             assert_eq!(body[0], 10);
             let q = query(&data[..dim], 4, Some(64), None);
-            assert_eq!(search_words(&body, vectors, &q).unwrap(), exact(vectors, &q));
+            assert_same(&search_words(&body, vectors, &q).unwrap(), &exact(vectors, &q), "edge case");
             // nlist = 1.
             let body = aligned(&build(vectors, 1, &Context::background()).unwrap());
             assert_eq!(body[0], 1);
             let q = query(&data[dim..2 * dim], 10, None, None);
-            assert_eq!(search_words(&body, vectors, &q).unwrap(), exact(vectors, &q));
+            assert_same(&search_words(&body, vectors, &q).unwrap(), &exact(vectors, &q), "edge case");
         }
         let vectors = view(&[], &[], dim, Metric::L2);
         assert!(matches!(build(vectors, 0, &Context::background()), Err(Error::InvalidArgument(_))));
