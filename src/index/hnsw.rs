@@ -121,18 +121,21 @@ fn greedy<G: Graph>(g: &G, cost: &impl Fn(u32) -> f32, mut best: Near, layer: us
 
 /// Beam search of width `ef` on `layer` from `entries`. Returns up to `ef` rows that pass
 /// `allowed`, best first; rows that do not pass still guide the search.
+/// Beam search of width `ef` on `layer` from `entries`. Returns up to `ef` rows that pass
+/// `allowed`, best first; rows that do not pass still guide the search. The unvisited neighbors
+/// of each expanded row are collected first and their vectors prefetched, then scored.
 #[allow(clippy::too_many_arguments)]
 fn beam<G: Graph>(
     g: &G,
+    vectors: &Vectors<'_>,
     cost: &impl Fn(u32) -> f32,
     entries: &[Near],
     ef: usize,
     layer: usize,
     allowed: &impl Fn(u32) -> bool,
     visited: &mut Visited,
-    n: usize,
 ) -> Vec<Near> {
-    visited.reset(n);
+    visited.reset(vectors.len());
     let mut frontier: BinaryHeap<std::cmp::Reverse<Near>> = BinaryHeap::new();
     let mut results: BinaryHeap<Near> = BinaryHeap::with_capacity(ef + 1);
     for &e in entries {
@@ -146,38 +149,32 @@ fn beam<G: Graph>(
     while results.len() > ef {
         results.pop();
     }
+    let mut pending: Vec<u32> = Vec::with_capacity(64);
     while let Some(std::cmp::Reverse(current)) = frontier.pop() {
-        let bound = if results.len() >= ef {
-            results.peek().map_or(f32::INFINITY, |w| w.cost)
-        } else {
-            f32::INFINITY
-        };
+        let bound = if results.len() >= ef { results.peek().map_or(f32::INFINITY, |w| w.cost) } else { f32::INFINITY };
         if current.cost > bound {
             break;
         }
-        g.with_neighbors(current.row, layer, |ns| {
-            for &r in ns {
-                if !visited.insert(r) {
-                    continue;
-                }
-                let c = cost(r);
-                let bound = if results.len() >= ef {
-                    results.peek().map_or(f32::INFINITY, |w| w.cost)
-                } else {
-                    f32::INFINITY
-                };
-                if c < bound {
-                    let near = Near { cost: c, row: r };
-                    frontier.push(std::cmp::Reverse(near));
-                    if allowed(r) {
-                        results.push(near);
-                        if results.len() > ef {
-                            results.pop();
-                        }
+        pending.clear();
+        g.with_neighbors(current.row, layer, |ns| pending.extend(ns.iter().filter(|&&r| visited.insert(r))));
+        for &r in &pending {
+            crate::simd::prefetch(vectors.get(r as usize));
+        }
+        for &r in &pending {
+            let c = cost(r);
+            let bound =
+                if results.len() >= ef { results.peek().map_or(f32::INFINITY, |w| w.cost) } else { f32::INFINITY };
+            if c < bound {
+                let near = Near { cost: c, row: r };
+                frontier.push(std::cmp::Reverse(near));
+                if allowed(r) {
+                    results.push(near);
+                    if results.len() > ef {
+                        results.pop();
                     }
                 }
             }
-        });
+        }
     }
     results.into_sorted_vec()
 }
@@ -268,7 +265,7 @@ impl Builder<'_> {
         }
         let mut entries = vec![ep];
         for layer in (0..=level.min(max_level)).rev() {
-            let found = beam(self, &cost, &entries, self.ef, layer, &|_| true, visited, self.links.len());
+            let found = beam(self, &self.vectors, &cost, &entries, self.ef, layer, &|_| true, visited);
             let neighbors = select(&|a, b| self.cost(a, b), &found, self.m);
             lock(&self.links[row as usize]).layers[layer] = neighbors.clone();
             let cap = if layer == 0 { self.m0 } else { self.m };
@@ -549,7 +546,7 @@ pub fn search(
     }
     let ef = query.params.ef.unwrap_or(DEFAULT_EF).max(query.k);
     let allowed = |r: u32| query.allowed.is_none_or(|a| a.get(r as usize));
-    let found = VISITED.with(|v| beam(&view, &cost, &[ep], ef, 0, &allowed, &mut v.borrow_mut(), view.n));
+    let found = VISITED.with(|v| beam(&view, &vectors, &cost, &[ep], ef, 0, &allowed, &mut v.borrow_mut()));
     Ok(found.into_iter().take(query.k).map(|h| (h.row, h.cost)).collect())
 }
 

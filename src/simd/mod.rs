@@ -45,6 +45,19 @@ mod tests;
 pub use dispatch::{ENV_OVERRIDE, active, available, force_scalar};
 pub use kernels::Kernels;
 
+/// Asks the CPU to start loading `data` into cache (a hint: no effect on results). Used ahead of
+/// random accesses, such as the neighbors of a graph node.
+#[inline]
+pub fn prefetch(data: &[f32]) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: the pointer and length describe `data`, which is valid for reads.
+    unsafe {
+        x86_64::prefetch_lines(data.as_ptr(), data.len())
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = data;
+}
+
 /// Name of the active path: "avx512", "avx2+fma", "neon" or "scalar".
 pub fn capabilities() -> &'static str {
     active().name()
