@@ -189,8 +189,8 @@ fn main() {
     db.close().expect("close");
 
     // Query phase: reopened with the query worker threads.
-    let db = Database::open(&dir, Options { worker_threads: args.query_threads, ..load_options })
-        .expect("reopen");
+    let db =
+        Database::open(&dir, Options { worker_threads: args.query_threads, ..load_options }).expect("reopen");
     let mut results = Vec::new();
     for &value in &sweep {
         let sp = match sweep_name {
