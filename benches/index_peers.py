@@ -194,6 +194,11 @@ def plot(results, path, title):
     fig.savefig(path, dpi=110)
 
 
+def plot_title(n, dim, nlist):
+    return (f"{n // 1000}k x {dim} clustered (bench_peers C), top-10, 1,000 queries\n"
+            f"HNSW M=16 efC=200, IVF nlist={nlist}; builds 2 threads, queries 1 thread")
+
+
 def loadavg():
     try:
         return os.getloadavg()
@@ -209,7 +214,14 @@ def main():
     ap.add_argument("--skip-veclite", action="store_true")
     ap.add_argument("--only", default="", help="comma list of runs to do (default all)")
     ap.add_argument("--plot", default=os.path.join(HERE, "index_recall_qps.png"))
+    ap.add_argument("--replot", metavar="JSON", help="only redraw table and plot from a results.json")
     args = ap.parse_args()
+    if args.replot:
+        with open(args.replot) as f:
+            saved = json.load(f)
+        print(table(saved["results"]))
+        plot(saved["results"], args.plot, plot_title(saved["meta"]["n"], saved["meta"]["dim"], saved["meta"]["nlist"]))
+        return
     os.makedirs(args.out, exist_ok=True)
 
     bp = load_peers(args.peers_module)
@@ -262,9 +274,7 @@ def main():
     with open(f"{args.out}/results.json", "w") as f:
         json.dump({"meta": meta, "results": results}, f, indent=1, default=str)
     print(table(results))
-    title = (f"{n // 1000}k x {dim} clustered (bench_peers C), top-10, 1,000 queries; "
-             f"HNSW M=16 efC=200, IVF nlist={nlist}; 1-thread queries")
-    plot(results, args.plot, title)
+    plot(results, args.plot, plot_title(n, dim, nlist))
     print(f"\nplot: {args.plot}; json: {args.out}/results.json", file=sys.stderr)
 
 
