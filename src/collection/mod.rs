@@ -127,6 +127,7 @@ impl Collection {
             indexes: meta.indexes.clone(),
             next_segment_id: meta.next_segment_id,
         };
+        state.pk.reserve(meta.segments.iter().map(|s| s.rows as usize).sum());
         for sm in &meta.segments {
             let path = segment_path(&dir, sm.id);
             let (sealed, identity) = SealedSegment::open(&path, &schema)?;

@@ -2,6 +2,10 @@
 
 use std::collections::HashMap;
 
+/// Hasher of the index: fast on integer and short string keys (foldhash, with a per-process
+/// random seed).
+type Hasher = foldhash::fast::RandomState;
+
 use crate::column::{ColumnRef, PrimaryKey, PrimaryKeys};
 
 /// Location of a row: segment id and row offset inside it.
@@ -14,14 +18,22 @@ pub struct RowLoc {
 /// Maps each live primary key to its row. Keys are unique across the collection.
 #[derive(Debug)]
 pub enum PkIndex {
-    Int(HashMap<i64, RowLoc>),
-    Str(HashMap<Box<str>, RowLoc>),
+    Int(HashMap<i64, RowLoc, Hasher>),
+    Str(HashMap<Box<str>, RowLoc, Hasher>),
 }
 
 impl PkIndex {
     /// An empty index for Int64 (`int = true`) or VarChar keys.
     pub fn new(int: bool) -> Self {
-        if int { PkIndex::Int(HashMap::new()) } else { PkIndex::Str(HashMap::new()) }
+        if int { PkIndex::Int(HashMap::default()) } else { PkIndex::Str(HashMap::default()) }
+    }
+
+    /// Makes room for `additional` more keys.
+    pub fn reserve(&mut self, additional: usize) {
+        match self {
+            PkIndex::Int(m) => m.reserve(additional),
+            PkIndex::Str(m) => m.reserve(additional),
+        }
     }
 
     /// Number of live keys.
