@@ -20,7 +20,12 @@ use veclite::{
     QueryResult, Schema, SearchParams, SearchRequest, Value,
 };
 
-create_exception!(_veclite, VecliteError, PyException, "A veclite core error: args are (code, status, message).");
+create_exception!(
+    _veclite,
+    VecliteError,
+    PyException,
+    "A veclite core error: args are (code, status, message)."
+);
 
 /// Converts a core error into a [`VecliteError`] carrying the status number and name.
 fn err(e: veclite::Error) -> PyErr {
@@ -36,7 +41,9 @@ fn invalid(message: String) -> PyErr {
 /// The call context of `timeout` seconds (`None` = no deadline; negative counts as zero).
 fn context(timeout: Option<f64>) -> Context {
     match timeout {
-        Some(t) => Context::with_timeout(Duration::from_secs_f64(if t.is_finite() { t.max(0.0) } else { 0.0 })),
+        Some(t) => {
+            Context::with_timeout(Duration::from_secs_f64(if t.is_finite() { t.max(0.0) } else { 0.0 }))
+        }
         None => Context::background(),
     }
 }
@@ -243,9 +250,9 @@ fn mutation_to_py<'py>(py: Python<'py>, r: &veclite::MutationResult) -> PyResult
     d.set_item("delete_count", r.delete_count)?;
     d.set_item("upsert_count", r.upsert_count)?;
     d.set_item("succ_count", r.succ_count)?;
-    d.set_item("succ_index", &r.succ_index)?;
+    // succ_index is always 0..n and err_index empty (writes are all-or-nothing): the Python
+    // layer derives them on demand instead of building two lists per write.
     d.set_item("err_count", r.err_count)?;
-    d.set_item("err_index", &r.err_index)?;
     d.set_item("primary_keys", keys_to_py(py, &r.primary_keys)?)?;
     d.set_item("timestamp", r.timestamp)?;
     Ok(d)
@@ -288,7 +295,8 @@ impl PyDatabase {
         description: String,
         enable_dynamic_field: bool,
     ) -> PyResult<()> {
-        let mut builder = Schema::builder(name).description(description).enable_dynamic_field(enable_dynamic_field);
+        let mut builder =
+            Schema::builder(name).description(description).enable_dynamic_field(enable_dynamic_field);
         for f in &fields {
             builder = builder.field(field_from_dict(f)?);
         }
@@ -344,7 +352,7 @@ impl PyDatabase {
     }
 
     /// Writes `columns` (`(name, type, data, validity)` tuples): an upsert, or an insert when
-    /// `upsert` is false. Returns the MutationResult as a dict.
+    /// `upsert` is false. Returns the MutationResult as a dict (without `succ_index` / `err_index`).
     #[pyo3(signature = (collection, partition, columns, upsert, timeout = None))]
     fn write<'py>(
         &self,
@@ -559,7 +567,9 @@ impl PyDatabase {
         let metric = Metric::parse(metric).map_err(err)?;
         let params = match index_type.to_ascii_uppercase().as_str() {
             "FLAT" => IndexParams::Flat,
-            "HNSW" => IndexParams::Hnsw { m: m.unwrap_or(30), ef_construction: ef_construction.unwrap_or(360) },
+            "HNSW" => {
+                IndexParams::Hnsw { m: m.unwrap_or(30), ef_construction: ef_construction.unwrap_or(360) }
+            }
             "IVF_FLAT" => IndexParams::IvfFlat { nlist: nlist.unwrap_or(128) },
             other => {
                 return Err(invalid(format!(

@@ -119,7 +119,7 @@ class Engine:
             ids = [int(i) if isinstance(i, np.integer) else i for i in ids]
             if not ids:
                 return {"delete_count": 0, "primary_keys": [], "insert_count": 0, "upsert_count": 0,
-                        "succ_count": 0, "succ_index": [], "err_count": 0, "err_index": [], "timestamp": 0}
+                        "succ_count": 0, "err_count": 0, "timestamp": 0}
             return call(self.db.delete, name, partition or "", None, ids, timeout)
         if not expr:
             raise ParamError(message="delete needs ids or a non-empty filter expression")

@@ -46,11 +46,11 @@ class MutationResult:
 
     @property
     def succ_index(self) -> List[int]:
-        return list(self._raw["succ_index"])
+        return list(range(self._raw["succ_count"]))
 
     @property
     def err_index(self) -> List[int]:
-        return list(self._raw["err_index"])
+        return []
 
     @property
     def cost(self) -> int:
