@@ -35,7 +35,6 @@ def test_two_searching_threads_run_concurrently(tmp_path):
     client = MilvusClient(str(tmp_path / "t"))
     client.create_collection("c", dimension=64, metric_type="L2")
     vecs = np.random.default_rng(2).random((40_000, 64), dtype=np.float32)
-    coll = Collection  # noqa: F841 (the ORM is not used here)
     client._engine.write("c", [np.arange(len(vecs)), vecs], None, True, None)
     queries = vecs[:32]
     intervals = {0: [], 1: []}

@@ -11,6 +11,15 @@ from typing import Dict, Type
 
 from . import _veclite
 
+__all__ = [
+    "MilvusException", "ParamError", "NullArgumentException", "NotFoundException", "CollectionNotExistException",
+    "PartitionNotExistException", "FieldNotExistException", "IndexNotExistException", "AlreadyExistsException",
+    "DataNotMatchException", "StorageException", "CorruptedException", "UnsupportedFormatException",
+    "LockedException", "ConnectionNotExistException", "PoisonedException", "InternalException",
+    "PrimaryKeyException", "DimensionMismatchException", "InvalidValueException", "MissingFieldException",
+    "CancelledException", "MilvusTimeoutException", "STATUS_CLASSES",
+]
+
 
 class MilvusException(Exception):
     """Base class of every veclite error: ``code``, ``status`` and ``message``."""
