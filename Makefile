@@ -2,7 +2,7 @@
 PREFIX ?= /usr/local
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 
-.PHONY: demo demo-rust test lint test-rust test-c header lib install bench test-go demo-go bench-go
+.PHONY: demo demo-rust test lint test-rust test-c header lib install bench test-go demo-go bench-go test-python
 
 # Runs the seed demo (Go): creates ./veclite_demo_db, upserts 3,000 rows, upserts half again,
 # flushes, searches, counts, and prints every MutationResult.
@@ -13,11 +13,11 @@ demo-rust:
 	cargo run --release --example seed -- veclite_demo_db
 
 # Every test the project has.
-test: lint test-rust test-c test-go
+test: lint test-rust test-c test-go test-python
 
 lint:
 	cargo fmt --all -- --check
-	cargo clippy --all-targets -- -D warnings
+	cargo clippy --workspace --all-targets -- -D warnings
 
 test-rust:
 	cargo test --lib --bins --tests --examples
@@ -72,3 +72,13 @@ demo-go:
 bench-go:
 	cargo build --release --lib
 	cd bindings/go && CGO_ENABLED=1 go test -run '^$$' -bench . -benchtime 3x ./client/
+
+# Python package (bindings/python): a venv in target/python-venv with maturin, numpy, pytest (and
+# pandas when it installs), the package built and installed by pip (maturin backend), then pytest.
+PYVENV := target/python-venv
+test-python:
+	@test -x $(PYVENV)/bin/python || python3 -m venv $(PYVENV)
+	$(PYVENV)/bin/pip install -q maturin numpy pytest
+	-$(PYVENV)/bin/pip install -q pandas
+	$(PYVENV)/bin/pip install -q --force-reinstall --no-deps ./bindings/python
+	cd bindings/python && ../../$(PYVENV)/bin/python -m pytest -q -p no:cacheprovider tests

@@ -1,0 +1,258 @@
+"""The shared engine behind ``MilvusClient`` and the ORM: one open database per directory per
+process, schema cache, data conversion and error translation."""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, TypeVar
+
+import numpy as np
+
+from . import _veclite
+from ._data import query_vectors, rows_from_columns, to_columns
+from ._types import CollectionSchema, DataType, FieldSchema
+from .exceptions import ConnectionNotExistException, ParamError, translate
+
+T = TypeVar("T")
+
+_lock = threading.Lock()
+_open: Dict[str, Tuple[_veclite.Database, int]] = {}
+
+
+def _path(uri: str) -> str:
+    if not isinstance(uri, str) or not uri:
+        raise ParamError(message=f"uri must be a local directory path, got {uri!r}")
+    if uri.startswith("file://"):
+        uri = uri[len("file://"):]
+    if "://" in uri:
+        raise ParamError(message=f"uri {uri!r}: veclite is embedded; pass a local directory (a *.db name is fine)")
+    return os.path.realpath(os.path.expanduser(uri))
+
+
+def call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Calls a native function, raising the MilvusException subclass of its status."""
+    try:
+        return fn(*args, **kwargs)
+    except _veclite.VecliteError as e:
+        raise translate(e) from None
+
+
+class Engine:
+    """A reference to the process-wide open database of one directory."""
+
+    def __init__(self, uri: str) -> None:
+        self.path = _path(uri)
+        with _lock:
+            db, refs = _open.get(self.path, (None, 0))
+            if db is None or not db.is_open():
+                db, refs = call(_veclite.Database, self.path), 0
+            _open[self.path] = (db, refs + 1)
+        self._db: Optional[_veclite.Database] = db
+        self._fields: Dict[str, List[FieldSchema]] = {}
+
+    @property
+    def db(self) -> _veclite.Database:
+        if self._db is None:
+            raise ConnectionNotExistException(message="the client is closed")
+        return self._db
+
+    def close(self) -> None:
+        """Drops this reference; the database closes when the last one goes. Idempotent."""
+        if self._db is None:
+            return
+        with _lock:
+            db, refs = _open.get(self.path, (None, 0))
+            if db is self._db:
+                if refs <= 1:
+                    del _open[self.path]
+                    call(db.close)
+                else:
+                    _open[self.path] = (db, refs - 1)
+        self._db = None
+
+    # --- schema ------------------------------------------------------------------------------
+
+    def create_collection(self, name: str, schema: CollectionSchema) -> None:
+        if not isinstance(schema, CollectionSchema):
+            raise ParamError(message=f"schema must be a CollectionSchema, got {type(schema).__name__}")
+        fields = [f._native() for f in schema.fields]
+        self._fields.pop(name, None)
+        call(self.db.create_collection, name, fields, schema.description, False)
+
+    def describe(self, name: str) -> Dict[str, Any]:
+        return call(self.db.describe_collection, name)
+
+    def fields(self, name: str) -> List[FieldSchema]:
+        fields = self._fields.get(name)
+        if fields is None:
+            fields = [FieldSchema._from_native(f) for f in self.describe(name)["fields"]]
+            self._fields[name] = fields
+        return fields
+
+    def schema(self, name: str) -> CollectionSchema:
+        d = self.describe(name)
+        return CollectionSchema([FieldSchema._from_native(f) for f in d["fields"]], d["description"])
+
+    def forget(self, name: str) -> None:
+        self._fields.pop(name, None)
+
+    def pk_name(self, name: str) -> str:
+        return next(f.name for f in self.fields(name) if f.is_primary)
+
+    def vector_fields(self, name: str) -> List[str]:
+        return [f.name for f in self.fields(name) if f.dtype == DataType.FLOAT_VECTOR]
+
+    # --- writes ------------------------------------------------------------------------------
+
+    def write(self, name: str, data: Any, partition: Optional[str], upsert: bool,
+              timeout: Optional[float]) -> Dict[str, Any]:
+        self.db  # a closed client fails before data conversion
+        columns = to_columns(self.fields(name), data)
+        return call(self.db.write, name, partition or "", columns, upsert, timeout)
+
+    def delete(self, name: str, partition: Optional[str], expr: Optional[str] = None, ids: Any = None,
+               timeout: Optional[float] = None) -> Dict[str, Any]:
+        if ids is not None:
+            if isinstance(ids, (int, str, np.integer)):
+                ids = [ids]
+            ids = [int(i) if isinstance(i, np.integer) else i for i in ids]
+            if not ids:
+                return {"delete_count": 0, "primary_keys": [], "insert_count": 0, "upsert_count": 0,
+                        "succ_count": 0, "err_count": 0, "timestamp": 0}
+            return call(self.db.delete, name, partition or "", None, ids, timeout)
+        if not expr:
+            raise ParamError(message="delete needs ids or a non-empty filter expression")
+        return call(self.db.delete, name, partition or "", expr, None, timeout)
+
+    # --- reads -------------------------------------------------------------------------------
+
+    def output(self, name: str, output_fields: Optional[Sequence[str]]) -> List[str]:
+        if output_fields is None:
+            return []
+        if isinstance(output_fields, str):
+            output_fields = [output_fields]
+        return [f for f in output_fields if f != self.pk_name(name)]
+
+    def query(self, name: str, expr: str, output_fields: Optional[Sequence[str]], partitions: Optional[Sequence[str]],
+              limit: Optional[int], offset: int, timeout: Optional[float]) -> List[Dict[str, Any]]:
+        fields = list(output_fields or [])
+        if "count(*)" in fields:
+            if len(fields) != 1:
+                raise ParamError(message="count(*) cannot be combined with other output fields")
+            n = call(self.db.count, name, expr or "", list(partitions or []), timeout)
+            return [{"count(*)": n}]
+        cols = call(self.db.query, name, expr or "", self.output(name, fields), list(partitions or []),
+                    limit, offset or 0, timeout)
+        return rows_from_columns(cols)
+
+    def get(self, name: str, ids: Any, output_fields: Optional[Sequence[str]],
+            partitions: Optional[Sequence[str]], timeout: Optional[float]) -> List[Dict[str, Any]]:
+        if isinstance(ids, (int, str, np.integer)):
+            ids = [ids]
+        ids = [int(i) if isinstance(i, np.integer) else i for i in ids]
+        if not ids:
+            return []
+        out = self.output(name, output_fields) if output_fields else ["*"]
+        cols = call(self.db.get, name, ids, out, list(partitions or []), timeout)
+        return rows_from_columns(cols)
+
+    def metric_of(self, name: str, field: Optional[str]) -> str:
+        for info in call(self.db.describe_index, name, None):
+            if field is None or info["field_name"] == field:
+                return info["metric_type"]
+        return "COSINE"
+
+    def search(self, name: str, data: Any, limit: int, anns_field: Optional[str], params: Optional[Dict[str, Any]],
+               expr: Optional[str], output_fields: Optional[Sequence[str]], partitions: Optional[Sequence[str]],
+               offset: int, timeout: Optional[float]) -> "SearchResult":
+        params = dict(params or {})
+        inner = dict(params.get("params") or {})
+        metric = params.get("metric_type") or self.metric_of(name, anns_field)
+        offset = int(params.get("offset", offset) or 0)
+        queries = query_vectors(data)
+        pk = self.pk_name(name)
+        out = list(output_fields or [])
+        native_out = [f for f in out if f != pk]
+        res = call(
+            self.db.search, name, queries, int(limit), str(metric), anns_field, list(partitions or []),
+            expr or "", native_out, offset, _opt_int(inner.get("ef")), _opt_int(inner.get("nprobe")), timeout,
+        )
+        result = SearchResult()
+        for ids, distances, cols in res:
+            rows = rows_from_columns(cols)
+            hits = Hits()
+            for i, (id_, dist) in enumerate(zip(ids, distances)):
+                entity = {k: v for k, v in rows[i].items() if k != pk or pk in out} if rows else {}
+                if pk in out:
+                    entity[pk] = id_
+                hits.append(Hit(id_, dist, entity, pk))
+            result.append(hits)
+        return result
+
+
+def _opt_int(v: Any) -> Optional[int]:
+    return None if v is None else int(v)
+
+
+class Hit(dict):
+    """One search hit: a dict ``{"id", "distance", "entity"}`` (MilvusClient shape) that also has
+    the ORM attributes ``id``, ``distance``, ``score``, ``entity`` and ``fields``."""
+
+    def __init__(self, id_: Any, distance: float, entity: Dict[str, Any], pk_name: str = "id") -> None:
+        super().__init__(id=id_, distance=distance, entity=entity)
+        self.pk_name = pk_name
+
+    @property
+    def id(self) -> Any:
+        return self["id"]
+
+    @property
+    def pk(self) -> Any:
+        return self["id"]
+
+    @property
+    def distance(self) -> float:
+        return self["distance"]
+
+    @property
+    def score(self) -> float:
+        return self["distance"]
+
+    @property
+    def entity(self) -> Dict[str, Any]:
+        return self["entity"]
+
+    @property
+    def fields(self) -> Dict[str, Any]:
+        return self["entity"]
+
+    def get(self, key: Any, default: Any = None) -> Any:  # type: ignore[override]
+        if key in self:
+            return dict.get(self, key, default)
+        return self["entity"].get(key, default)
+
+    def __getattr__(self, item: str) -> Any:
+        entity = dict.get(self, "entity") or {}
+        if item in entity:
+            return entity[item]
+        raise AttributeError(item)
+
+    def __str__(self) -> str:
+        return f"id: {self.id}, distance: {self.distance}, entity: {self.entity}"
+
+
+class Hits(list):
+    """The hits of one query, best first, with ``ids`` and ``distances``."""
+
+    @property
+    def ids(self) -> List[Any]:
+        return [h.id for h in self]
+
+    @property
+    def distances(self) -> List[float]:
+        return [h.distance for h in self]
+
+
+class SearchResult(list):
+    """One :class:`Hits` per query vector."""

@@ -1,0 +1,262 @@
+"""Turns every accepted data shape into native columns.
+
+Accepted: a list of columns in schema order (auto_id PK omitted), a list of row dicts, one row
+dict, or a pandas DataFrame. Vectors are lists or numpy arrays of any float dtype; a C-contiguous
+2-D float32 array passes to the core as is (one memcpy there, no Python object per row).
+Errors name the field, the row and the rule, and are raised before anything is written.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+
+from ._types import DataType, FieldSchema
+from .exceptions import (
+    DataNotMatchException,
+    DimensionMismatchException,
+    InvalidValueException,
+    MissingFieldException,
+    ParamError,
+)
+
+NativeColumn = Tuple[str, str, Any, Optional[List[bool]]]
+
+_INT_RANGES = {
+    DataType.INT8: (np.int8, -(2**7), 2**7 - 1),
+    DataType.INT16: (np.int16, -(2**15), 2**15 - 1),
+    DataType.INT32: (np.int32, -(2**31), 2**31 - 1),
+    DataType.INT64: (np.int64, -(2**63), 2**63 - 1),
+}
+_FLOATS = {DataType.FLOAT: np.float32, DataType.DOUBLE: np.float64}
+_MISSING = object()
+
+
+def _is_dataframe(data: Any) -> bool:
+    return type(data).__module__.split(".")[0] == "pandas" and hasattr(data, "columns")
+
+
+def _type_error(field: FieldSchema, row: int, value: Any) -> DataNotMatchException:
+    return DataNotMatchException(
+        message=f"field `{field.name}` expects {field.dtype.name}, but row {row} has "
+        f"{type(value).__name__} {value!r} (the input data type is inconsistent with the schema)"
+    )
+
+
+def _vectors(field: FieldSchema, values: Any) -> np.ndarray:
+    """A (rows, dim) float32 array; no copy for a C-contiguous float32 input."""
+    dim = field.dim or 0
+    if isinstance(values, np.ndarray) and values.ndim == 2:
+        if values.dtype.kind not in "fiu":
+            raise DataNotMatchException(
+                message=f"field `{field.name}` expects float vectors, got an array of dtype {values.dtype}"
+            )
+        if values.shape[1] != dim:
+            raise DimensionMismatchException(
+                message=f"field `{field.name}`: the dim ({values.shape[1]}) of row 0 is not equal to "
+                f"schema dim ({dim})"
+            )
+        return np.ascontiguousarray(values, dtype=np.float32)
+    rows = list(values)
+    for i, v in enumerate(rows):
+        if v is None or isinstance(v, (str, bytes, dict)) or not hasattr(v, "__len__"):
+            raise DataNotMatchException(
+                message=f"field `{field.name}` expects a float vector (list or numpy array), but row {i} has "
+                f"{type(v).__name__} {v!r}"
+            )
+        if len(v) != dim:
+            raise DimensionMismatchException(
+                message=f"field `{field.name}`: the dim ({len(v)}) of row {i} is not equal to schema dim ({dim})"
+            )
+    if not rows:
+        return np.empty((0, dim), dtype=np.float32)
+    try:
+        return np.asarray(rows, dtype=np.float32).reshape(len(rows), dim)
+    except (TypeError, ValueError):
+        for i, v in enumerate(rows):
+            for x in v:
+                if isinstance(x, bool) or not isinstance(x, (int, float, np.integer, np.floating)):
+                    raise DataNotMatchException(
+                        message=f"field `{field.name}` expects float vector components, but row {i} has "
+                        f"{type(x).__name__} {x!r}"
+                    ) from None
+        raise
+
+
+def _scalars(field: FieldSchema, values: Any) -> NativeColumn:
+    """A scalar column with its validity mask (None = all valid)."""
+    name, dt = field.name, field.dtype
+    if isinstance(values, np.ndarray) and values.dtype != object and dt != DataType.VARCHAR:
+        kind = values.dtype.kind
+        if dt in _INT_RANGES and kind in "iu":
+            np_t, lo, hi = _INT_RANGES[dt]
+            if values.size and (values.min() < lo or values.max() > hi):
+                bad = int(np.argmax((values < lo) | (values > hi)))
+                raise InvalidValueException(
+                    message=f"field `{name}`: row {bad} value {values[bad]} is out of range for {dt.name}"
+                )
+            return (name, dt.name, np.ascontiguousarray(values, dtype=np_t), None)
+        if dt in _FLOATS and kind in "fiu":
+            return (name, dt.name, np.ascontiguousarray(values, dtype=_FLOATS[dt]), None)
+        if dt == DataType.BOOL and kind == "b":
+            return (name, dt.name, np.ascontiguousarray(values, dtype=np.bool_), None)
+        values = values.tolist()
+    values = list(values)
+    valid: Optional[List[bool]] = None
+    if any(v is None for v in values):
+        valid = [v is not None for v in values]
+    out: List[Any] = []
+    for i, v in enumerate(values):
+        if v is None:
+            if not (field.nullable or field.default_value is not None):
+                raise InvalidValueException(
+                    message=f"field `{name}`: row {i} is null but the field is not nullable and has no default"
+                )
+            out.append("" if dt == DataType.VARCHAR else 0)
+            continue
+        if dt == DataType.VARCHAR:
+            if not isinstance(v, str):
+                raise _type_error(field, i, v)
+        elif dt == DataType.BOOL:
+            if not isinstance(v, (bool, np.bool_)):
+                raise _type_error(field, i, v)
+        elif dt in _INT_RANGES:
+            if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)):
+                raise _type_error(field, i, v)
+            _, lo, hi = _INT_RANGES[dt]
+            if not lo <= int(v) <= hi:
+                raise InvalidValueException(message=f"field `{name}`: row {i} value {v} is out of range for {dt.name}")
+        elif dt in _FLOATS:
+            if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer, np.floating)):
+                raise _type_error(field, i, v)
+        out.append(v)
+    if dt == DataType.VARCHAR:
+        data: Any = out
+    elif dt == DataType.BOOL:
+        data = np.asarray(out, dtype=np.bool_)
+    elif dt in _INT_RANGES:
+        data = np.asarray(out, dtype=_INT_RANGES[dt][0])
+    else:
+        data = np.asarray(out, dtype=_FLOATS[dt])
+    return (name, dt.name, data, valid)
+
+
+def _column(field: FieldSchema, values: Any) -> NativeColumn:
+    if field.dtype == DataType.FLOAT_VECTOR:
+        return (field.name, field.dtype.name, _vectors(field, values), None)
+    return _scalars(field, values)
+
+
+def _columns_from_rows(fields: Sequence[FieldSchema], rows: List[Dict[str, Any]]) -> List[NativeColumn]:
+    known = {f.name for f in fields}
+    for i, row in enumerate(rows):
+        if not isinstance(row, dict):
+            raise ParamError(
+                message=f"row {i} is a {type(row).__name__}: rows must all be dicts (or pass a list of columns)"
+            )
+        for key in row:
+            if key not in known:
+                raise DataNotMatchException(
+                    message=f"row {i} has field `{key}`, which is not in the schema (dynamic fields are not "
+                    "supported by veclite yet)"
+                )
+    columns: List[NativeColumn] = []
+    for f in fields:
+        present = [row.get(f.name, _MISSING) for row in rows]
+        if all(v is _MISSING for v in present):
+            continue  # omitted entirely: the core applies null / default or reports it missing
+        for i, v in enumerate(present):
+            if v is _MISSING:
+                if f.nullable or f.default_value is not None:
+                    present[i] = None
+                elif f.is_primary and f.auto_id:
+                    raise ParamError(message=f"row {i} omits auto_id primary key `{f.name}` that other rows give")
+                else:
+                    raise MissingFieldException(
+                        message=f"row {i} misses field `{f.name}`, which is neither nullable nor has a default value"
+                    )
+        columns.append(_column(f, present))
+    return columns
+
+
+def to_columns(fields: Sequence[FieldSchema], data: Any) -> List[NativeColumn]:
+    """Native columns of ``data`` for a collection with ``fields``."""
+    if data is None:
+        raise ParamError(message="The type of data should be List, pd.DataFrame or Dict")
+    if isinstance(data, dict):
+        return _columns_from_rows(fields, [data])
+    if _is_dataframe(data):
+        rows_n = len(data)
+        known = {f.name for f in fields}
+        for key in data.columns:
+            if key not in known:
+                raise DataNotMatchException(
+                    message=f"DataFrame column `{key}` is not in the schema (dynamic fields are not supported "
+                    "by veclite yet)"
+                )
+        cols = []
+        for f in fields:
+            if f.name not in data.columns:
+                continue
+            series = data[f.name]
+            if f.dtype == DataType.FLOAT_VECTOR:
+                values: Any = np.stack([np.asarray(v) for v in series]) if rows_n else []
+            else:
+                values = series.to_numpy()
+                if values.dtype == object:
+                    values = [None if _is_missing(v) else v for v in values]
+            cols.append(_column(f, values))
+        return cols
+    if isinstance(data, np.ndarray):
+        raise ParamError(message="The type of data should be List, pd.DataFrame or Dict, got a numpy array")
+    data = list(data)
+    if data and all(isinstance(r, dict) for r in data):
+        return _columns_from_rows(fields, data)
+    if any(isinstance(r, dict) for r in data):
+        raise ParamError(message="data mixes row dicts and columns: pass rows or columns, not both")
+    # A list of columns in schema order; an auto_id primary key may be omitted.
+    expected = [f for f in fields if not (f.is_primary and f.auto_id)]
+    if len(data) == len(fields) and len(expected) != len(fields):
+        expected = list(fields)  # the caller supplied the auto_id key: the core rejects or accepts it
+    if len(data) != len(expected):
+        names = ", ".join(f.name for f in expected)
+        raise DataNotMatchException(
+            message=f"The data doesn't match with schema fields, expect {len(expected)} list ({names}), "
+            f"got {len(data)}"
+        )
+    return [_column(f, values) for f, values in zip(expected, data)]
+
+
+def _is_missing(v: Any) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+def query_vectors(data: Any) -> np.ndarray:
+    """Search vectors as a (nq, dim) float32 array (one vector may be given flat)."""
+    if isinstance(data, np.ndarray):
+        arr = data
+    else:
+        data = list(data)
+        if data and isinstance(data[0], (int, float, np.integer, np.floating)):
+            data = [data]
+        try:
+            arr = np.asarray(data, dtype=np.float32)
+        except (TypeError, ValueError):
+            raise ParamError(message="search vectors must be equal-length lists of floats or a 2-D array") from None
+    if arr.ndim == 1:
+        arr = arr[None, :]
+    if arr.ndim != 2 or arr.dtype.kind not in "fiu":
+        raise ParamError(message=f"search vectors must form a 2-D float array, got shape {arr.shape}")
+    return np.ascontiguousarray(arr, dtype=np.float32)
+
+
+def rows_from_columns(columns: List[Tuple[str, Any]]) -> List[Dict[str, Any]]:
+    """Row dicts from native read columns (vectors become lists of float)."""
+    if not columns:
+        return []
+    names = [c[0] for c in columns]
+    values = [v.tolist() if isinstance(v, np.ndarray) else v for _, v in columns]
+    n = len(values[0])
+    return [{name: vals[i] for name, vals in zip(names, values)} for i in range(n)]

@@ -1,0 +1,171 @@
+"""Schema types: :class:`DataType`, :class:`FieldSchema`, :class:`CollectionSchema` (pymilvus shapes)."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import Any, Dict, List, Optional
+
+from .exceptions import ParamError
+
+
+class DataType(IntEnum):
+    """Field types, with pymilvus's numbers. veclite stores BOOL, INT8..INT64, FLOAT, DOUBLE,
+    VARCHAR and FLOAT_VECTOR; the others exist so code that names them imports, and raise
+    :class:`ParamError` when used in a schema."""
+
+    NONE = 0
+    BOOL = 1
+    INT8 = 2
+    INT16 = 3
+    INT32 = 4
+    INT64 = 5
+    FLOAT = 10
+    DOUBLE = 11
+    STRING = 20
+    VARCHAR = 21
+    ARRAY = 22
+    JSON = 23
+    BINARY_VECTOR = 100
+    FLOAT_VECTOR = 101
+    FLOAT16_VECTOR = 102
+    BFLOAT16_VECTOR = 103
+    SPARSE_FLOAT_VECTOR = 104
+    UNKNOWN = 999
+
+
+SUPPORTED = {
+    DataType.BOOL, DataType.INT8, DataType.INT16, DataType.INT32, DataType.INT64,
+    DataType.FLOAT, DataType.DOUBLE, DataType.VARCHAR, DataType.FLOAT_VECTOR,
+}
+
+
+def _to_int(value: Any, what: str) -> Optional[int]:
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ParamError(message=f"{what} must be an integer, got {value!r}") from None
+
+
+class FieldSchema:
+    """One field: ``FieldSchema(name, dtype, description="", is_primary=False, auto_id=False,
+    nullable=False, default_value=None, dim=None, max_length=None)``."""
+
+    def __init__(self, name: str, dtype: DataType, description: str = "", **kwargs: Any) -> None:
+        self.name = name
+        if not isinstance(dtype, DataType):
+            try:
+                dtype = DataType(dtype)
+            except ValueError:
+                raise ParamError(message=f"field `{name}`: unknown data type {dtype!r}") from None
+        self.dtype = dtype
+        self.description = description
+        self.is_primary = bool(kwargs.pop("is_primary", False))
+        self.auto_id = bool(kwargs.pop("auto_id", False))
+        self.nullable = bool(kwargs.pop("nullable", False))
+        self.default_value = kwargs.pop("default_value", None)
+        self.is_partition_key = bool(kwargs.pop("is_partition_key", False))
+        params = dict(kwargs.pop("params", None) or {})
+        params.update(kwargs.pop("type_params", None) or {})
+        params.update(kwargs)
+        self.dim = _to_int(params.pop("dim", None), f"dim of field `{name}`")
+        self.max_length = _to_int(params.pop("max_length", None), f"max_length of field `{name}`")
+        self.params = params
+        if self.is_partition_key:
+            raise ParamError(message=f"field `{name}`: partition keys are not supported by veclite")
+
+    @property
+    def type(self) -> DataType:  # pymilvus spelling
+        return self.dtype
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The pymilvus-style description of the field."""
+        d: Dict[str, Any] = {"name": self.name, "description": self.description, "type": self.dtype}
+        params: Dict[str, Any] = {}
+        if self.dim is not None:
+            params["dim"] = self.dim
+        if self.max_length is not None:
+            params["max_length"] = self.max_length
+        d["params"] = params
+        if self.is_primary:
+            d["is_primary"] = True
+        if self.auto_id:
+            d["auto_id"] = True
+        if self.nullable:
+            d["nullable"] = True
+        if self.default_value is not None:
+            d["default_value"] = self.default_value
+        return d
+
+    def _native(self) -> Dict[str, Any]:
+        if self.dtype not in SUPPORTED:
+            raise ParamError(message=f"field `{self.name}`: data type {self.dtype.name} is not supported by veclite")
+        return {
+            "name": self.name, "type": self.dtype.name, "dim": self.dim, "max_length": self.max_length,
+            "is_primary": self.is_primary, "auto_id": self.auto_id, "nullable": self.nullable,
+            "default_value": self.default_value, "description": self.description,
+        }
+
+    @classmethod
+    def _from_native(cls, d: Dict[str, Any]) -> "FieldSchema":
+        kw: Dict[str, Any] = {}
+        if "dim" in d:
+            kw["dim"] = d["dim"]
+        if "max_length" in d:
+            kw["max_length"] = d["max_length"]
+        return cls(
+            d["name"], DataType[d["type"]], d.get("description", ""), is_primary=d["is_primary"],
+            auto_id=d["auto_id"], nullable=d["nullable"], default_value=d["default_value"], **kw,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, FieldSchema) and self.to_dict() == other.to_dict()
+
+    def __repr__(self) -> str:
+        return repr(self.to_dict())
+
+
+class CollectionSchema:
+    """A schema: ``CollectionSchema(fields, description="", auto_id=None,
+    enable_dynamic_field=False)``. Also built step by step with :meth:`add_field`
+    (``MilvusClient.create_schema().add_field(...)``)."""
+
+    def __init__(self, fields: Optional[List[FieldSchema]] = None, description: str = "", **kwargs: Any) -> None:
+        self.fields: List[FieldSchema] = list(fields or [])
+        self.description = description
+        self.enable_dynamic_field = bool(kwargs.get("enable_dynamic_field", False))
+        auto_id = kwargs.get("auto_id")
+        primary_field = kwargs.get("primary_field")
+        for f in self.fields:
+            if primary_field is not None and f.name == primary_field:
+                f.is_primary = True
+            if auto_id is not None and f.is_primary:
+                f.auto_id = bool(auto_id)
+
+    def add_field(self, field_name: str, datatype: DataType, **kwargs: Any) -> "CollectionSchema":
+        """Appends a field; returns the schema so calls chain."""
+        desc = kwargs.pop("description", "")
+        self.fields.append(FieldSchema(field_name, datatype, desc, **kwargs))
+        return self
+
+    @property
+    def primary_field(self) -> Optional[FieldSchema]:
+        return next((f for f in self.fields if f.is_primary), None)
+
+    @property
+    def auto_id(self) -> bool:
+        pk = self.primary_field
+        return bool(pk and pk.auto_id)
+
+    def to_dict(self) -> Dict[str, Any]:
+        return {
+            "auto_id": self.auto_id, "description": self.description,
+            "fields": [f.to_dict() for f in self.fields], "enable_dynamic_field": self.enable_dynamic_field,
+        }
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, CollectionSchema) and self.to_dict() == other.to_dict()
+
+    def __repr__(self) -> str:
+        return repr(self.to_dict())

@@ -1,0 +1,632 @@
+//! `veclite._veclite`: the native half of the Python package.
+//!
+//! A thin layer over [`veclite::Database`]: the pure-Python modules (`veclite.milvus_client`,
+//! `veclite.orm`) turn pymilvus-shaped calls into these primitives. Columns cross as numpy
+//! arrays of the field's exact dtype (one `memcpy` of the buffer, never a Python object per
+//! row) or, for VarChar, as a list of `str`. Every call that can take long or writes releases
+//! the GIL while the core works. Errors raise [`VecliteError`] with `(code, status, message)`,
+//! which the Python layer maps to `MilvusException` subclasses.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use numpy::{PyArray1, PyArrayMethods, PyReadonlyArray1, PyReadonlyArray2, PyUntypedArrayMethods};
+use pyo3::create_exception;
+use pyo3::exceptions::PyException;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+use veclite::{
+    Column, ColumnData, Context, Database, Field, FieldType, IndexParams, Metric, Options, PrimaryKeys,
+    QueryResult, Schema, SearchParams, SearchRequest, Value,
+};
+
+create_exception!(
+    _veclite,
+    VecliteError,
+    PyException,
+    "A veclite core error: args are (code, status, message)."
+);
+
+/// Converts a core error into a [`VecliteError`] carrying the status number and name.
+fn err(e: veclite::Error) -> PyErr {
+    let status = e.status();
+    VecliteError::new_err((status as u32, status.name(), e.to_string()))
+}
+
+/// A [`VecliteError`] with status `INVALID_ARGUMENT` raised by the binding itself.
+fn invalid(message: String) -> PyErr {
+    err(veclite::Error::InvalidArgument(message))
+}
+
+/// The call context of `timeout` seconds (`None` = no deadline; negative counts as zero).
+fn context(timeout: Option<f64>) -> Context {
+    match timeout {
+        Some(t) => {
+            Context::with_timeout(Duration::from_secs_f64(if t.is_finite() { t.max(0.0) } else { 0.0 }))
+        }
+        None => Context::background(),
+    }
+}
+
+/// Parses the upper-case type names of `veclite.DataType` into a [`FieldType`].
+fn field_type(name: &str, dim: Option<u32>, max_length: Option<u32>) -> PyResult<FieldType> {
+    Ok(match name {
+        "BOOL" => FieldType::Bool,
+        "INT8" => FieldType::Int8,
+        "INT16" => FieldType::Int16,
+        "INT32" => FieldType::Int32,
+        "INT64" => FieldType::Int64,
+        "FLOAT" => FieldType::Float,
+        "DOUBLE" => FieldType::Double,
+        "VARCHAR" => FieldType::VarChar {
+            max_length: max_length.ok_or_else(|| invalid("a VARCHAR field needs max_length".into()))?,
+        },
+        "FLOAT_VECTOR" => FieldType::FloatVector {
+            dim: dim.ok_or_else(|| invalid("a FLOAT_VECTOR field needs dim".into()))?,
+        },
+        other => return Err(invalid(format!("data type {other} is not supported by veclite"))),
+    })
+}
+
+fn type_name(ty: FieldType) -> &'static str {
+    match ty {
+        FieldType::Bool => "BOOL",
+        FieldType::Int8 => "INT8",
+        FieldType::Int16 => "INT16",
+        FieldType::Int32 => "INT32",
+        FieldType::Int64 => "INT64",
+        FieldType::Float => "FLOAT",
+        FieldType::Double => "DOUBLE",
+        FieldType::VarChar { .. } => "VARCHAR",
+        FieldType::FloatVector { .. } => "FLOAT_VECTOR",
+    }
+}
+
+fn value_from_py(v: &Bound<'_, PyAny>) -> PyResult<Value> {
+    if v.is_none() {
+        Ok(Value::Null)
+    } else if let Ok(b) = v.cast::<pyo3::types::PyBool>() {
+        Ok(Value::Bool(b.is_true()))
+    } else if let Ok(i) = v.extract::<i64>() {
+        Ok(Value::Int(i))
+    } else if let Ok(f) = v.extract::<f64>() {
+        Ok(Value::Float(f))
+    } else if let Ok(s) = v.extract::<String>() {
+        Ok(Value::Text(s))
+    } else {
+        Err(invalid(format!("unsupported default value {v}")))
+    }
+}
+
+fn value_to_py(py: Python<'_>, v: &Value) -> PyResult<Py<PyAny>> {
+    Ok(match v {
+        Value::Null => py.None(),
+        Value::Bool(b) => b.into_pyobject(py)?.to_owned().into_any().unbind(),
+        Value::Int(i) => i.into_pyobject(py)?.into_any().unbind(),
+        Value::Float(f) => f.into_pyobject(py)?.into_any().unbind(),
+        Value::Text(s) => s.into_pyobject(py)?.into_any().unbind(),
+    })
+}
+
+fn get<'py, T: FromPyObjectOwned<'py>>(d: &Bound<'py, PyDict>, key: &str) -> PyResult<Option<T>> {
+    match d.get_item(key)? {
+        Some(v) if !v.is_none() => Ok(Some(v.extract::<T>().map_err(Into::into)?)),
+        _ => Ok(None),
+    }
+}
+
+/// One field from the dict the Python layer builds (`FieldSchema.to_dict()`).
+fn field_from_dict(d: &Bound<'_, PyDict>) -> PyResult<Field> {
+    let name: String = get(d, "name")?.ok_or_else(|| invalid("a field needs a name".into()))?;
+    let ty: String = get(d, "type")?.ok_or_else(|| invalid(format!("field `{name}` needs a type")))?;
+    let ty = field_type(&ty, get(d, "dim")?, get(d, "max_length")?)?;
+    let mut field = Field::new(name, ty)
+        .auto_id(get(d, "auto_id")?.unwrap_or(false))
+        .nullable(get(d, "nullable")?.unwrap_or(false))
+        .description(get::<String>(d, "description")?.unwrap_or_default());
+    if get(d, "is_primary")?.unwrap_or(false) {
+        field = field.primary_key();
+    }
+    if let Some(v) = d.get_item("default_value")?
+        && !v.is_none()
+    {
+        field = field.default_value(value_from_py(&v)?);
+    }
+    Ok(field)
+}
+
+fn field_to_dict<'py>(py: Python<'py>, f: &Field) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("name", &f.name)?;
+    d.set_item("type", type_name(f.field_type))?;
+    match f.field_type {
+        FieldType::VarChar { max_length } => d.set_item("max_length", max_length)?,
+        FieldType::FloatVector { dim } => d.set_item("dim", dim)?,
+        _ => {}
+    }
+    d.set_item("is_primary", f.primary_key)?;
+    d.set_item("auto_id", f.auto_id)?;
+    d.set_item("nullable", f.nullable)?;
+    let default = match &f.default_value {
+        Some(v) => value_to_py(py, v)?,
+        None => py.None(),
+    };
+    d.set_item("default_value", default)?;
+    d.set_item("description", &f.description)?;
+    Ok(d)
+}
+
+/// Copies a 1-D numpy array of element type `T` into a `Vec` (one `memcpy` when contiguous).
+fn vec1<T: numpy::Element + Copy>(data: &Bound<'_, PyAny>, field: &str, want: &str) -> PyResult<Vec<T>> {
+    let array: PyReadonlyArray1<'_, T> = data.extract().map_err(|_| {
+        err(veclite::Error::SchemaMismatch(format!("field `{field}` expects a 1-D {want} array")))
+    })?;
+    Ok(match array.as_slice() {
+        Ok(s) => s.to_vec(),
+        Err(_) => array.as_array().iter().copied().collect(),
+    })
+}
+
+/// One column from `(name, type, data, validity)` as built by `veclite._data`.
+fn column_from_py(item: &Bound<'_, PyAny>) -> PyResult<Column> {
+    let (name, ty, data, validity): (String, String, Bound<'_, PyAny>, Option<Vec<bool>>) = item.extract()?;
+    let data = match ty.as_str() {
+        "BOOL" => ColumnData::Bool(vec1::<bool>(&data, &name, "bool")?.into_iter().map(u8::from).collect()),
+        "INT8" => ColumnData::Int8(vec1(&data, &name, "int8")?),
+        "INT16" => ColumnData::Int16(vec1(&data, &name, "int16")?),
+        "INT32" => ColumnData::Int32(vec1(&data, &name, "int32")?),
+        "INT64" => ColumnData::Int64(vec1(&data, &name, "int64")?),
+        "FLOAT" => ColumnData::Float(vec1(&data, &name, "float32")?),
+        "DOUBLE" => ColumnData::Double(vec1(&data, &name, "float64")?),
+        "VARCHAR" => ColumnData::varchar(data.extract::<Vec<String>>().map_err(|_| {
+            err(veclite::Error::SchemaMismatch(format!("field `{name}` expects a list of str")))
+        })?),
+        "FLOAT_VECTOR" => {
+            let array: PyReadonlyArray2<'_, f32> = data.extract().map_err(|_| {
+                err(veclite::Error::SchemaMismatch(format!(
+                    "field `{name}` expects a 2-D float32 array (rows x dim)"
+                )))
+            })?;
+            let dim = array.shape()[1];
+            // The vector column is one memcpy of the caller's buffer.
+            let data = match array.as_slice() {
+                Ok(s) => s.to_vec(),
+                Err(_) => array.as_array().iter().copied().collect(),
+            };
+            ColumnData::FloatVector { dim, data }
+        }
+        other => return Err(invalid(format!("field `{name}`: column type {other} is not supported"))),
+    };
+    let column = Column::new(name, data);
+    Ok(match validity {
+        Some(v) => column.with_validity(v),
+        None => column,
+    })
+}
+
+/// A read result as a list of `(name, values)`: a list (None for nulls) per scalar column, a
+/// 2-D float32 array per vector column.
+fn columns_to_py<'py>(py: Python<'py>, result: QueryResult) -> PyResult<Bound<'py, PyList>> {
+    let out = PyList::empty(py);
+    for column in result.columns {
+        let values: Bound<'py, PyAny> = match column.data() {
+            ColumnData::FloatVector { dim, data } => {
+                let rows = data.len().checked_div(*dim).unwrap_or(0);
+                PyArray1::from_slice(py, data).reshape([rows, *dim])?.into_any()
+            }
+            _ => {
+                let list = PyList::empty(py);
+                for row in 0..column.len() {
+                    list.append(value_to_py(py, &column.value(row))?)?;
+                }
+                list.into_any()
+            }
+        };
+        out.append((column.name(), values))?;
+    }
+    Ok(out)
+}
+
+fn keys_from_py(keys: &Bound<'_, PyAny>) -> PyResult<PrimaryKeys> {
+    if let Ok(v) = keys.extract::<Vec<i64>>() {
+        Ok(PrimaryKeys::Int(v))
+    } else if let Ok(v) = keys.extract::<Vec<String>>() {
+        Ok(PrimaryKeys::Str(v))
+    } else {
+        Err(invalid("primary keys must all be int or all be str".into()))
+    }
+}
+
+fn keys_to_py<'py>(py: Python<'py>, keys: &PrimaryKeys) -> PyResult<Bound<'py, PyList>> {
+    match keys {
+        PrimaryKeys::Int(v) => PyList::new(py, v),
+        PrimaryKeys::Str(v) => PyList::new(py, v),
+    }
+}
+
+fn mutation_to_py<'py>(py: Python<'py>, r: &veclite::MutationResult) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("insert_count", r.insert_count)?;
+    d.set_item("delete_count", r.delete_count)?;
+    d.set_item("upsert_count", r.upsert_count)?;
+    d.set_item("succ_count", r.succ_count)?;
+    // succ_index is always 0..n and err_index empty (writes are all-or-nothing): the Python
+    // layer derives them on demand instead of building two lists per write.
+    d.set_item("err_count", r.err_count)?;
+    d.set_item("primary_keys", keys_to_py(py, &r.primary_keys)?)?;
+    d.set_item("timestamp", r.timestamp)?;
+    Ok(d)
+}
+
+fn strs(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
+/// An open database directory. Thread-safe; every method may be called from any thread.
+#[pyclass(name = "Database", module = "veclite._veclite", frozen)]
+struct PyDatabase {
+    db: Database,
+}
+
+#[pymethods]
+impl PyDatabase {
+    /// Opens (creating if needed) the database directory `path`.
+    #[new]
+    fn new(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
+        let db = py.detach(|| Database::open(&path, Options::default())).map_err(err)?;
+        Ok(PyDatabase { db })
+    }
+
+    /// Syncs and releases the directory; later calls raise status CLOSED. Idempotent.
+    fn close(&self, py: Python<'_>) -> PyResult<()> {
+        py.detach(|| self.db.close()).map_err(err)
+    }
+
+    /// Whether the handle is open.
+    fn is_open(&self) -> bool {
+        self.db.is_open()
+    }
+
+    #[pyo3(signature = (name, fields, description = String::new(), enable_dynamic_field = false))]
+    fn create_collection(
+        &self,
+        name: String,
+        fields: Vec<Bound<'_, PyDict>>,
+        description: String,
+        enable_dynamic_field: bool,
+    ) -> PyResult<()> {
+        let mut builder =
+            Schema::builder(name).description(description).enable_dynamic_field(enable_dynamic_field);
+        for f in &fields {
+            builder = builder.field(field_from_dict(f)?);
+        }
+        let schema = builder.build().map_err(err)?;
+        self.db.create_collection(schema).map_err(err)
+    }
+
+    fn drop_collection(&self, py: Python<'_>, name: &str) -> PyResult<()> {
+        py.detach(|| self.db.drop_collection(name)).map_err(err)
+    }
+
+    fn has_collection(&self, name: &str) -> PyResult<bool> {
+        self.db.has_collection(name).map_err(err)
+    }
+
+    fn list_collections(&self) -> PyResult<Vec<String>> {
+        self.db.list_collections().map_err(err)
+    }
+
+    /// `{"id", "name", "description", "enable_dynamic_field", "fields", "partitions",
+    /// "created_timestamp"}`.
+    fn describe_collection<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyDict>> {
+        let info = self.db.describe_collection(name).map_err(err)?;
+        let d = PyDict::new(py);
+        d.set_item("id", info.id)?;
+        d.set_item("name", &info.schema.name)?;
+        d.set_item("description", &info.schema.description)?;
+        d.set_item("enable_dynamic_field", info.schema.enable_dynamic_field)?;
+        let fields = PyList::empty(py);
+        for f in &info.schema.fields {
+            fields.append(field_to_dict(py, f)?)?;
+        }
+        d.set_item("fields", fields)?;
+        d.set_item("partitions", info.partitions)?;
+        d.set_item("created_timestamp", info.created_timestamp)?;
+        Ok(d)
+    }
+
+    fn create_partition(&self, collection: &str, partition: &str) -> PyResult<()> {
+        self.db.create_partition(collection, partition).map_err(err)
+    }
+
+    fn drop_partition(&self, py: Python<'_>, collection: &str, partition: &str) -> PyResult<()> {
+        py.detach(|| self.db.drop_partition(collection, partition)).map_err(err)
+    }
+
+    fn has_partition(&self, collection: &str, partition: &str) -> PyResult<bool> {
+        self.db.has_partition(collection, partition).map_err(err)
+    }
+
+    fn list_partitions(&self, collection: &str) -> PyResult<Vec<String>> {
+        self.db.list_partitions(collection).map_err(err)
+    }
+
+    /// Writes `columns` (`(name, type, data, validity)` tuples): an upsert, or an insert when
+    /// `upsert` is false. Returns the MutationResult as a dict (without `succ_index` / `err_index`).
+    #[pyo3(signature = (collection, partition, columns, upsert, timeout = None))]
+    fn write<'py>(
+        &self,
+        py: Python<'py>,
+        collection: &str,
+        partition: &str,
+        columns: Vec<Bound<'py, PyAny>>,
+        upsert: bool,
+        timeout: Option<f64>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let ctx = context(timeout);
+        let columns = columns.iter().map(column_from_py).collect::<PyResult<Vec<_>>>()?;
+        let result = py
+            .detach(|| {
+                // The core's writes take no context: the deadline is checked before the write.
+                ctx.check()?;
+                if upsert {
+                    self.db.upsert(collection, partition, columns)
+                } else {
+                    self.db.insert(collection, partition, columns)
+                }
+            })
+            .map_err(err)?;
+        mutation_to_py(py, &result)
+    }
+
+    /// Deletes by filter expression (`keys` None) or by primary keys.
+    #[pyo3(signature = (collection, partition, expr = None, keys = None, timeout = None))]
+    fn delete<'py>(
+        &self,
+        py: Python<'py>,
+        collection: &str,
+        partition: &str,
+        expr: Option<String>,
+        keys: Option<Bound<'py, PyAny>>,
+        timeout: Option<f64>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let ctx = context(timeout);
+        let keys = keys.map(|k| keys_from_py(&k)).transpose()?;
+        let result = py
+            .detach(|| {
+                ctx.check()?;
+                match (&keys, &expr) {
+                    (Some(keys), _) => self.db.delete_by_pks(collection, partition, keys),
+                    (None, Some(expr)) => self.db.delete(collection, partition, expr),
+                    (None, None) => {
+                        Err(veclite::Error::InvalidArgument("delete needs a filter expression or ids".into()))
+                    }
+                }
+            })
+            .map_err(err)?;
+        mutation_to_py(py, &result)
+    }
+
+    /// The rows with these primary keys, as `[(name, values), ...]`.
+    #[pyo3(signature = (collection, keys, output_fields, partitions = Vec::new(), timeout = None))]
+    fn get<'py>(
+        &self,
+        py: Python<'py>,
+        collection: &str,
+        keys: Bound<'py, PyAny>,
+        output_fields: Vec<String>,
+        partitions: Vec<String>,
+        timeout: Option<f64>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let ctx = context(timeout);
+        let keys = keys_from_py(&keys)?;
+        let result = py
+            .detach(|| {
+                ctx.check()?;
+                self.db.get(collection, &strs(&partitions), &keys, &strs(&output_fields))
+            })
+            .map_err(err)?;
+        columns_to_py(py, result)
+    }
+
+    /// Rows matching `expr` (empty = all), as `[(name, values), ...]`.
+    #[pyo3(signature = (collection, expr, output_fields, partitions = Vec::new(), limit = None, offset = 0, timeout = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn query<'py>(
+        &self,
+        py: Python<'py>,
+        collection: &str,
+        expr: &str,
+        output_fields: Vec<String>,
+        partitions: Vec<String>,
+        limit: Option<usize>,
+        offset: usize,
+        timeout: Option<f64>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let ctx = context(timeout);
+        let result = py
+            .detach(|| {
+                ctx.check()?;
+                self.db.query(collection, &strs(&partitions), expr, &strs(&output_fields), limit, offset)
+            })
+            .map_err(err)?;
+        columns_to_py(py, result)
+    }
+
+    /// `count(*)` of the rows matching `expr` (empty = all).
+    #[pyo3(signature = (collection, expr = "", partitions = Vec::new(), timeout = None))]
+    fn count(
+        &self,
+        py: Python<'_>,
+        collection: &str,
+        expr: &str,
+        partitions: Vec<String>,
+        timeout: Option<f64>,
+    ) -> PyResult<u64> {
+        let ctx = context(timeout);
+        py.detach(|| {
+            ctx.check()?;
+            self.db.count_where(collection, &strs(&partitions), expr)
+        })
+        .map_err(err)
+    }
+
+    /// Top-`limit` search of a `(nq, dim)` float32 array. Returns one `(ids, distances,
+    /// columns)` per query.
+    #[pyo3(signature = (collection, queries, limit, metric, vector_field = None, partitions = Vec::new(),
+        filter = String::new(), output_fields = Vec::new(), offset = 0, ef = None, nprobe = None, timeout = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn search<'py>(
+        &self,
+        py: Python<'py>,
+        collection: &str,
+        queries: PyReadonlyArray2<'py, f32>,
+        limit: usize,
+        metric: &str,
+        vector_field: Option<String>,
+        partitions: Vec<String>,
+        filter: String,
+        output_fields: Vec<String>,
+        offset: usize,
+        ef: Option<usize>,
+        nprobe: Option<usize>,
+        timeout: Option<f64>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let ctx = context(timeout);
+        let metric = Metric::parse(metric).map_err(err)?;
+        let data: Vec<f32> = match queries.as_slice() {
+            Ok(s) => s.to_vec(),
+            Err(_) => queries.as_array().iter().copied().collect(),
+        };
+        let hits = py
+            .detach(|| {
+                let request = SearchRequest {
+                    queries: &data,
+                    topk: limit,
+                    metric,
+                    vector_field,
+                    partitions,
+                    filter,
+                    output_fields,
+                    offset,
+                    params: SearchParams { ef, nprobe },
+                };
+                self.db.search(&ctx, collection, &request)
+            })
+            .map_err(err)?;
+        let out = PyList::empty(py);
+        for h in hits {
+            let ids = keys_to_py(py, &h.ids)?;
+            let columns = columns_to_py(py, h.fields)?;
+            out.append((ids, h.scores, columns))?;
+        }
+        Ok(out)
+    }
+
+    #[pyo3(signature = (collection, timeout = None))]
+    fn flush(&self, py: Python<'_>, collection: &str, timeout: Option<f64>) -> PyResult<()> {
+        let ctx = context(timeout);
+        py.detach(|| self.db.flush_with(&ctx, collection)).map_err(err)
+    }
+
+    /// Flushes and compacts; returns `{"segments_in", "segments_out", "rows_dropped"}`.
+    #[pyo3(signature = (collection, timeout = None))]
+    fn compact<'py>(
+        &self,
+        py: Python<'py>,
+        collection: &str,
+        timeout: Option<f64>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let ctx = context(timeout);
+        let stats = py.detach(|| self.db.compact_with(&ctx, collection)).map_err(err)?;
+        let d = PyDict::new(py);
+        d.set_item("segments_in", stats.segments_in)?;
+        d.set_item("segments_out", stats.segments_out)?;
+        d.set_item("rows_dropped", stats.rows_dropped)?;
+        Ok(d)
+    }
+
+    /// Creates an index: `index_type` FLAT, HNSW (`m`, `ef_construction`) or IVF_FLAT (`nlist`).
+    #[pyo3(signature = (collection, field, name, metric, index_type, m = None, ef_construction = None,
+        nlist = None, timeout = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn create_index(
+        &self,
+        py: Python<'_>,
+        collection: &str,
+        field: &str,
+        name: &str,
+        metric: &str,
+        index_type: &str,
+        m: Option<u32>,
+        ef_construction: Option<u32>,
+        nlist: Option<u32>,
+        timeout: Option<f64>,
+    ) -> PyResult<()> {
+        let ctx = context(timeout);
+        let metric = Metric::parse(metric).map_err(err)?;
+        let params = match index_type.to_ascii_uppercase().as_str() {
+            "FLAT" => IndexParams::Flat,
+            "HNSW" => {
+                IndexParams::Hnsw { m: m.unwrap_or(30), ef_construction: ef_construction.unwrap_or(360) }
+            }
+            "IVF_FLAT" => IndexParams::IvfFlat { nlist: nlist.unwrap_or(128) },
+            other => {
+                return Err(invalid(format!(
+                    "index type `{other}` is not supported: use FLAT, HNSW, IVF_FLAT or AUTOINDEX"
+                )));
+            }
+        };
+        py.detach(|| self.db.create_index(&ctx, collection, field, name, metric, params)).map_err(err)
+    }
+
+    /// Indexes of the collection (of `field` only, when given) as dicts.
+    #[pyo3(signature = (collection, field = None))]
+    fn describe_index<'py>(
+        &self,
+        py: Python<'py>,
+        collection: &str,
+        field: Option<&str>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let infos = self.db.describe_index(collection, field).map_err(err)?;
+        let out = PyList::empty(py);
+        for info in infos {
+            let d = PyDict::new(py);
+            d.set_item("index_name", &info.index.name)?;
+            d.set_item("field_name", &info.index.field)?;
+            d.set_item("metric_type", info.index.metric.name())?;
+            d.set_item("index_type", info.index.params.type_name())?;
+            match info.index.params {
+                IndexParams::Hnsw { m, ef_construction } => {
+                    d.set_item("M", m)?;
+                    d.set_item("efConstruction", ef_construction)?;
+                }
+                IndexParams::IvfFlat { nlist } => d.set_item("nlist", nlist)?,
+                IndexParams::Flat => {}
+            }
+            d.set_item("indexed_rows", info.indexed_rows)?;
+            d.set_item("total_rows", info.total_rows)?;
+            d.set_item("pending_index_rows", info.pending_rows)?;
+            d.set_item("state", if info.finished() { "Finished" } else { "InProgress" })?;
+            out.append(d)?;
+        }
+        Ok(out)
+    }
+
+    fn drop_index(&self, py: Python<'_>, collection: &str, field: &str) -> PyResult<()> {
+        py.detach(|| self.db.drop_index(collection, field)).map_err(err)
+    }
+}
+
+/// The native module `veclite._veclite`.
+#[pymodule]
+fn _veclite(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyDatabase>()?;
+    m.add("VecliteError", m.py().get_type::<VecliteError>())?;
+    let statuses = PyDict::new(m.py());
+    for s in veclite::Status::all() {
+        statuses.set_item(s as u32, s.name())?;
+    }
+    m.add("STATUS_NAMES", statuses)?;
+    Ok(())
+}
