@@ -403,7 +403,7 @@ impl Database {
         limit: Option<usize>,
         offset: usize,
     ) -> Result<QueryResult> {
-        self.with_collection(collection, |c| c.scan(partitions, output_fields, limit, offset, &|_| Ok(None)))
+        self.with_collection(collection, |c| c.query(partitions, "", output_fields, limit, offset))
     }
 
     /// Exact top-k search; one [`SearchHits`] per query vector. See [`Collection::search`].

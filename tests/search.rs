@@ -281,3 +281,36 @@ fn varchar_keys_search_and_tie_break() {
     assert_eq!(hits[0].ids, PrimaryKeys::Str(vec!["a".into(), "b".into(), "c".into()]));
     assert_eq!(hits[0].scores, vec![1.0, 1.0, 0.0]);
 }
+
+#[test]
+fn l2_is_exact_even_when_norms_dwarf_distances() {
+    // Every vector sits near (1000, …, 1000): |x|² ≈ 1.6e7 while neighbors differ by ~1e-2, so
+    // an L2 computed from inner products alone would lose the ranking to rounding.
+    let dir = tempfile::tempdir().unwrap();
+    let db = open(dir.path());
+    db.create_collection(schema()).unwrap();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(5);
+    let mut model = Model::new();
+    let n = 2_000;
+    let vecs: Vec<f32> = (0..n * DIM).map(|_| 1000.0 + rng.random_range(-0.05f32..0.05)).collect();
+    db.upsert(
+        "c",
+        "",
+        vec![
+            Column::int64("ID", (0..n as i64).collect()),
+            Column::int64("tag", vec![0; n]),
+            Column::float_vector("v", DIM, vecs.clone()),
+        ],
+    )
+    .unwrap();
+    for i in 0..n {
+        model.insert(i as i64, ("_default".into(), 0, vecs[i * DIM..(i + 1) * DIM].to_vec()));
+    }
+    db.flush("c").unwrap();
+    let queries: Vec<f32> = (0..4 * DIM).map(|_| 1000.0 + rng.random_range(-0.05f32..0.05)).collect();
+    let hits = db.search(&Context::background(), "c", &SearchRequest::new(&queries, 10, Metric::L2)).unwrap();
+    for (q, h) in hits.iter().enumerate() {
+        let expected = oracle(&model, Metric::L2, &queries[q * DIM..(q + 1) * DIM], 10, &|_, _| true);
+        check(h, &expected, &format!("offset data, query {q}"));
+    }
+}

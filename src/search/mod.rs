@@ -192,10 +192,7 @@ impl Collection {
             dim,
             nq,
             data: req.queries,
-            norms: match req.metric {
-                Metric::Cosine => (0..nq).map(|q| simd::norm(&req.queries[q * dim..(q + 1) * dim])).collect(),
-                _ => Vec::new(),
-            },
+            norms: (0..nq).map(|q| simd::norm(&req.queries[q * dim..(q + 1) * dim])).collect(),
             k: req.offset + req.topk,
         };
         ctx.check()?;
@@ -230,7 +227,7 @@ impl Collection {
         for (s, allowed) in segments.iter().zip(&allowed) {
             let ColumnRef::FloatVector { data, .. } = s.column(field)? else { continue };
             let keys = s.column(self.schema.pk_index())?;
-            let norms = if req.metric == Metric::Cosine { s.norms(field)? } else { &[] };
+            let norms = if req.metric == Metric::Ip { &[] } else { s.norms(field)? };
             let sparse = allowed.as_ref().is_some_and(|a| scan::is_sparse(a.count_ones(), s.rows()));
             let allowed_rows = allowed.as_ref().map_or(s.rows(), |a| a.count_ones());
             if allowed_rows == 0 {

@@ -29,7 +29,7 @@ pub struct Queries<'q> {
     pub dim: usize,
     pub nq: usize,
     pub data: &'q [f32],
-    /// Norms of the queries (COSINE only).
+    /// Euclidean norms of the queries.
     pub norms: Vec<f32>,
     /// Candidates kept per query: offset + topk.
     pub k: usize,
@@ -38,6 +38,11 @@ pub struct Queries<'q> {
 impl Queries<'_> {
     fn query(&self, q: usize) -> &[f32] {
         &self.data[q * self.dim..(q + 1) * self.dim]
+    }
+
+    /// Whether L2 can be computed from inner products: the task carries every row's norm.
+    fn l2_via_ip(&self, task: &Task<'_>) -> bool {
+        !task.norms.is_empty() && task.norms.len() * self.dim == task.vectors.len()
     }
 }
 
@@ -134,25 +139,59 @@ fn offer(queries_k: &mut TopK, task: &Task<'_>, row: usize, cost: f32) {
     }
 }
 
+/// Offers the rows `start..` of a chunk to `top`, given their raw kernel outputs: inner
+/// products (IP, COSINE, and L2 computed as `|q|² + |x|² − 2 q·x`) or squared distances.
+///
+/// L2 from inner products is an estimate whose rounding error is bounded by
+/// `dim · 2.5e-7 · (|q|² + |x|²)`; a row whose estimate minus that bound passes the threshold is
+/// re-scored with the exact kernel, so results and scores are those of the exact L2 scan.
+fn offer_chunk(
+    queries: &Queries<'_>,
+    q: usize,
+    task: &Task<'_>,
+    top: &mut TopK,
+    start: usize,
+    raw: &mut [f32],
+) {
+    if queries.metric == Metric::L2 && queries.l2_via_ip(task) {
+        let (query, qn2) = (queries.query(q), queries.norms[q] * queries.norms[q]);
+        let slack = queries.dim as f32 * 2.5e-7;
+        let mut threshold = top.threshold();
+        for (i, &dot) in raw.iter().enumerate() {
+            let row = start + i;
+            let xn2 = task.norms[row] * task.norms[row];
+            if qn2 + xn2 - 2.0 * dot - slack * (qn2 + xn2) <= threshold {
+                let exact = simd::l2sq(query, &task.vectors[row * queries.dim..(row + 1) * queries.dim]);
+                offer(top, task, row, exact);
+                threshold = top.threshold();
+            }
+        }
+        return;
+    }
+    to_costs(queries, q, task.norms, start, raw);
+    let threshold = top.threshold();
+    for (i, &cost) in raw.iter().enumerate() {
+        if cost <= threshold {
+            offer(top, task, start + i, cost);
+        }
+    }
+}
+
 fn scan_one(queries: &Queries<'_>, task: &Task<'_>, top: &mut TopK, buf: &mut Vec<f32>) {
     let dim = queries.dim;
     let query = queries.query(0);
+    let via_ip = queries.metric != Metric::L2 || queries.l2_via_ip(task);
     let mut start = task.start;
     while start < task.end {
         let end = (start + CHUNK_ROWS).min(task.end);
         buf.resize(end - start, 0.0);
         let block = &task.vectors[start * dim..end * dim];
-        match queries.metric {
-            Metric::L2 => simd::l2sq_batch(query, block, dim, buf),
-            Metric::Ip | Metric::Cosine => simd::ip_batch(query, block, dim, buf),
+        if via_ip {
+            simd::ip_batch(query, block, dim, buf);
+        } else {
+            simd::l2sq_batch(query, block, dim, buf);
         }
-        to_costs(queries, 0, task.norms, start, buf);
-        let threshold = top.threshold();
-        for (i, &cost) in buf.iter().enumerate() {
-            if cost <= threshold {
-                offer(top, task, start + i, cost);
-            }
-        }
+        offer_chunk(queries, 0, task, top, start, buf);
         start = end;
     }
 }
@@ -160,25 +199,20 @@ fn scan_one(queries: &Queries<'_>, task: &Task<'_>, top: &mut TopK, buf: &mut Ve
 fn scan_many(queries: &Queries<'_>, task: &Task<'_>, tops: &mut [TopK], buf: &mut Vec<f32>) {
     let (dim, nq) = (queries.dim, queries.nq);
     let chunk = (MULTI_CHUNK_FLOATS / nq).clamp(64, CHUNK_ROWS);
+    let via_ip = queries.metric != Metric::L2 || queries.l2_via_ip(task);
     let mut start = task.start;
     while start < task.end {
         let end = (start + chunk).min(task.end);
         let n = end - start;
         buf.resize(nq * n, 0.0);
         let block = &task.vectors[start * dim..end * dim];
-        match queries.metric {
-            Metric::L2 => simd::l2sq_multi(queries.data, nq, block, dim, buf),
-            Metric::Ip | Metric::Cosine => simd::ip_multi(queries.data, nq, block, dim, buf),
+        if via_ip {
+            simd::ip_multi(queries.data, nq, block, dim, buf);
+        } else {
+            simd::l2sq_multi(queries.data, nq, block, dim, buf);
         }
         for (q, top) in tops.iter_mut().enumerate() {
-            let scores = &mut buf[q * n..(q + 1) * n];
-            to_costs(queries, q, task.norms, start, scores);
-            let threshold = top.threshold();
-            for (i, &cost) in scores.iter().enumerate() {
-                if cost <= threshold {
-                    offer(top, task, start + i, cost);
-                }
-            }
+            offer_chunk(queries, q, task, top, start, &mut buf[q * n..(q + 1) * n]);
         }
         start = end;
     }

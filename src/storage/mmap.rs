@@ -1,10 +1,10 @@
 //! The only place veclite maps files into memory.
 //!
-//! Safety contract: veclite maps only sealed segment files, which are written once (complete and
-//! fsynced before they are referenced) and never modified, truncated or deleted while a mapping
-//! exists (compaction removes a replaced file only after its last reader drops the mapping). A
-//! process that modifies the database directory from outside breaks this contract; the result is
-//! undefined (typically SIGBUS).
+//! Safety contract: veclite maps only sealed segment and index files, which are written once
+//! (complete and fsynced before they are referenced) and never modified or truncated. A file that
+//! compaction or a drop removes may still be mapped by a reader or an index build; unlinking
+//! leaves those mappings valid until they are dropped. A process that modifies the database
+//! directory from outside breaks this contract; the result is undefined (typically SIGBUS).
 
 use std::fs::File;
 use std::path::Path;
