@@ -78,6 +78,13 @@ pub struct SegmentMeta {
     pub indexed_fields: Vec<u32>,
 }
 
+impl SegmentMeta {
+    /// A freshly written segment: no deletes file, no index files.
+    pub fn new(id: u64, partition: u64, rows: u64) -> Self {
+        SegmentMeta { id, partition, rows, deletes_generation: 0, indexed_fields: Vec::new() }
+    }
+}
+
 impl Manifest {
     /// Reads the manifest at `path`.
     ///

@@ -92,10 +92,7 @@ impl Collection {
                     )));
                 }
                 None => {
-                    self.catalog.update(|m| {
-                        let c = m
-                            .collection_mut(self.id)
-                            .ok_or_else(|| Error::not_found(ObjectKind::Collection, self.name()))?;
+                    self.update_meta(|c| {
                         c.indexes.push(meta.clone());
                         Ok(())
                     })?;
@@ -151,10 +148,7 @@ impl Collection {
             return Err(Error::not_found_in(ObjectKind::Index, field, self.name()));
         }
         let position = self.schema.field_index(field).unwrap_or(usize::MAX) as u32;
-        let dropped = self.catalog.update(|m| {
-            let c = m
-                .collection_mut(self.id)
-                .ok_or_else(|| Error::not_found(ObjectKind::Collection, self.name()))?;
+        let dropped = self.update_meta(|c| {
             c.indexes.retain(|i| i.field != field);
             let mut dropped = Vec::new();
             for s in &mut c.segments {
@@ -232,10 +226,7 @@ impl Collection {
             crate::storage::fs::remove_file_if_exists(index.path())?;
             return Ok(false);
         }
-        self.catalog.update(|m| {
-            let c = m
-                .collection_mut(self.id)
-                .ok_or_else(|| Error::not_found(ObjectKind::Collection, self.name()))?;
+        self.update_meta(|c| {
             if let Some(s) = c.segments.iter_mut().find(|s| s.id == job.segment) {
                 s.indexed_fields.push(job.field as u32);
             }

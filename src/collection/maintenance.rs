@@ -124,13 +124,7 @@ impl Collection {
                 .collection_mut(self.id)
                 .ok_or_else(|| Error::not_found(ObjectKind::Collection, self.name()))?;
             for (id, partition, file) in &sealed {
-                meta.segments.push(SegmentMeta {
-                    id: *id,
-                    partition: *partition,
-                    rows: file.rows() as u64,
-                    deletes_generation: 0,
-                    indexed_fields: Vec::new(),
-                });
+                meta.segments.push(SegmentMeta::new(*id, *partition, file.rows() as u64));
             }
             let mut old = Vec::new();
             for (id, generation) in &deletes {
@@ -268,21 +262,12 @@ impl Collection {
         stats.segments_in = inputs.len();
         stats.segments_out = outputs.len();
         let next_segment_id = self.read_state().next_segment_id;
-        let removed = self.catalog.update(|m| {
-            let meta = m
-                .collection_mut(self.id)
-                .ok_or_else(|| Error::not_found(ObjectKind::Collection, self.name()))?;
+        let removed = self.update_meta(|meta| {
             let removed: Vec<SegmentMeta> =
                 meta.segments.iter().filter(|s| inputs.contains(&s.id)).cloned().collect();
             meta.segments.retain(|s| !inputs.contains(&s.id));
             for (id, partition, file) in &outputs {
-                meta.segments.push(SegmentMeta {
-                    id: *id,
-                    partition: *partition,
-                    rows: file.rows() as u64,
-                    deletes_generation: 0,
-                    indexed_fields: Vec::new(),
-                });
+                meta.segments.push(SegmentMeta::new(*id, *partition, file.rows() as u64));
             }
             meta.next_segment_id = next_segment_id;
             Ok(removed)
@@ -320,10 +305,7 @@ impl Collection {
                 self.name()
             )));
         }
-        let partition = self.catalog.update(|m| {
-            let meta = m
-                .collection_mut(self.id)
-                .ok_or_else(|| Error::not_found(ObjectKind::Collection, self.name()))?;
+        let partition = self.update_meta(|meta| {
             let p = PartitionMeta { id: meta.next_partition_id, name: name.to_owned() };
             meta.next_partition_id += 1;
             meta.partitions.push(p.clone());
@@ -345,10 +327,7 @@ impl Collection {
         let id = self.read_state().partition_id(name, self.name())?;
         // Seal first so the WAL holds nothing for the partition being dropped.
         self.seal_locked(&mut writer, &Context::background())?;
-        let removed = self.catalog.update(|m| {
-            let meta = m
-                .collection_mut(self.id)
-                .ok_or_else(|| Error::not_found(ObjectKind::Collection, self.name()))?;
+        let removed = self.update_meta(|meta| {
             meta.partitions.retain(|p| p.id != id);
             let removed: Vec<SegmentMeta> =
                 meta.segments.iter().filter(|s| s.partition == id).cloned().collect();

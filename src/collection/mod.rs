@@ -247,6 +247,20 @@ impl Collection {
         }
     }
 
+    /// Applies `change` to this collection's entry of the manifest and persists it (see
+    /// [`Catalog::update`]).
+    ///
+    /// # Errors
+    /// Whatever `change` returns; [`Error::NotFound`] if the collection was dropped; I/O.
+    pub(crate) fn update_meta<T>(&self, change: impl FnOnce(&mut CollectionMeta) -> Result<T>) -> Result<T> {
+        self.catalog.update(|m| {
+            let meta = m
+                .collection_mut(self.id)
+                .ok_or_else(|| Error::not_found(ObjectKind::Collection, self.name()))?;
+            change(meta)
+        })
+    }
+
     /// Makes every acknowledged write durable regardless of the sync policy.
     ///
     /// # Errors
