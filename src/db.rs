@@ -181,6 +181,7 @@ impl Database {
                     segments: Vec::new(),
                     checkpoint_timestamp: 0,
                     indexes: Vec::new(),
+                    wal_generation: 0,
                 };
                 // A directory left by a collection dropped under the same id must not leak in.
                 let dir = collection_dir(&open.dir, id);

@@ -170,7 +170,7 @@ fn truncated_wal_tail_recovers_every_whole_record() {
     }
     // Batch 5 overwrites keys of batch 0: a torn record must not lose the old values either.
     db.upsert("c", "", batch(0..20, 99.0)).unwrap();
-    let wal = collection_dir(tmp.path(), &db).join("wal.log");
+    let wal = collection_dir(tmp.path(), &db).join("wal-0.log");
     db.close().unwrap();
     let pristine = std::fs::read(&wal).unwrap();
     // Walk the frames (u32 length, u32 crc, payload) after the 16-byte header.

@@ -95,8 +95,10 @@ fn size_threshold_seals_automatically() {
         let ids: Vec<i64> = (start..start + 100).collect();
         db.upsert("c", "", seed_columns(&ids, 0.0)).unwrap();
     }
+    // Seals run in the background; each one finishes before the next starts, so at most the
+    // last is still in flight.
     let (sealed, _) = db.collection("c").unwrap().segment_counts();
-    assert!(sealed >= 10, "{sealed} sealed segments");
+    assert!(sealed >= 9, "{sealed} sealed segments");
     let before = snapshot(&db);
     assert_eq!(before.len(), 2_000);
     db.close().unwrap();

@@ -47,6 +47,9 @@ pub struct CollectionMeta {
     /// Vector indexes, at most one per field.
     #[serde(default)]
     pub indexes: Vec<IndexMeta>,
+    /// Oldest WAL generation (`wal-<n>.log`) that may hold records not yet in sealed segments.
+    #[serde(default)]
+    pub wal_generation: u64,
 }
 
 /// A vector index of a collection: built for every sealed segment.
@@ -168,6 +171,7 @@ mod tests {
                     indexed_fields: vec![1],
                 }],
                 checkpoint_timestamp: 4,
+                wal_generation: 2,
                 indexes: vec![IndexMeta {
                     name: "v_idx".into(),
                     field: "v".into(),

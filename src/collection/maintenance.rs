@@ -3,7 +3,9 @@
 
 use std::collections::HashMap;
 
-use super::{Collection, Writer, deletes_path, remove_segment_files, segment_path};
+use std::sync::Arc;
+
+use super::{Collection, Writer, deletes_path, remove_segment_files, segment_path, wal_path};
 use crate::catalog::{PartitionMeta, SegmentMeta};
 use crate::context::Context;
 use crate::error::{Error, ObjectKind, Result};
@@ -12,9 +14,45 @@ use crate::segment::deletes::write_deletes;
 use crate::segment::sealed::SealedSegment;
 use crate::segment::writer::write_segment;
 use crate::segment::{Segment, SegmentColumns, SegmentData};
+use crate::storage::wal::Wal;
 
 /// Most partitions a collection may have (as in Milvus).
 pub const MAX_PARTITIONS: usize = 1024;
+
+/// Growing segments taken out of service for sealing, and the WAL position they cover.
+#[derive(Debug)]
+pub(super) struct Frozen {
+    /// Segment id, partition and rows of each frozen segment.
+    segments: Vec<(u64, u64, Arc<SegmentColumns>)>,
+    /// Timestamp of the last record in the WAL generations before `next_wal_generation`.
+    checkpoint: u64,
+    /// The WAL generation started at the freeze.
+    next_wal_generation: u64,
+}
+
+/// A seal whose files a background thread is writing.
+#[derive(Debug)]
+pub(crate) struct PendingSeal {
+    frozen: Frozen,
+    job: std::thread::JoinHandle<Result<Vec<(u64, u64, SealedSegment)>>>,
+}
+
+/// Writes and maps the segment files of frozen segments (no locks needed: the rows are frozen).
+fn write_frozen(
+    dir: &std::path::Path,
+    schema: &crate::schema::Schema,
+    segments: &[(u64, u64, Arc<SegmentColumns>)],
+    ctx: &Context,
+) -> Result<Vec<(u64, u64, SealedSegment)>> {
+    let mut files = Vec::with_capacity(segments.len());
+    for (id, partition, rows) in segments {
+        ctx.check()?;
+        let path = segment_path(dir, *id);
+        write_segment(&path, *id, *partition, rows)?;
+        files.push((*id, *partition, SealedSegment::open(&path, schema)?.0));
+    }
+    Ok(files)
+}
 
 /// Counts of a compaction run.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -77,32 +115,108 @@ impl Collection {
         Ok(stats)
     }
 
+    /// Seals every growing segment now: finishes a background seal first, then freezes, writes
+    /// and commits on the caller's thread.
     pub(super) fn seal_locked(&self, writer: &mut Writer, ctx: &Context) -> Result<()> {
+        self.finish_pending_seal(writer)?;
+        let Some(frozen) = self.freeze_locked(writer)? else { return Ok(()) };
+        let files = write_frozen(&self.dir, &self.schema, &frozen.segments, ctx)?;
+        self.commit_locked(writer, &frozen, files)
+    }
+
+    /// Freezes the growing segments and hands their files to a background thread, so the writer
+    /// does not wait for them; a seal still in flight is finished first (which bounds memory).
+    /// The frozen segments stay searchable until the commit swaps in the mapped files.
+    pub(super) fn seal_in_background(&self, writer: &mut Writer) -> Result<()> {
+        self.finish_pending_seal(writer)?;
+        let Some(frozen) = self.freeze_locked(writer)? else { return Ok(()) };
+        let (dir, schema, ctx) = (self.dir.clone(), Arc::clone(&self.schema), self.shutdown.clone());
+        let rows = frozen.segments.clone();
+        let job = std::thread::spawn(move || write_frozen(&dir, &schema, &rows, &ctx));
+        writer.pending_seal = Some(PendingSeal { frozen, job });
+        Ok(())
+    }
+
+    /// Commits a background seal if its files are written.
+    pub(super) fn poll_pending_seal(&self, writer: &mut Writer) -> Result<()> {
+        if writer.pending_seal.as_ref().is_some_and(|p| p.job.is_finished()) {
+            self.finish_pending_seal(writer)?;
+        }
+        Ok(())
+    }
+
+    /// Waits for a background seal, if any, and commits it.
+    pub(super) fn finish_pending_seal(&self, writer: &mut Writer) -> Result<()> {
+        let Some(pending) = writer.pending_seal.take() else { return Ok(()) };
+        let files = pending.job.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+        self.commit_locked(writer, &pending.frozen, files)?;
+        self.spawn_background_index_build();
+        Ok(())
+    }
+
+    /// Takes the growing segments out of `growing` (new rows start new segments) and moves the
+    /// WAL to a new generation, so everything logged so far is in the frozen segments or already
+    /// sealed. `None` when there is nothing to seal or persist.
+    fn freeze_locked(&self, writer: &mut Writer) -> Result<Option<Frozen>> {
         if let Some(reason) = &writer.poisoned {
             return Err(Error::Poisoned(reason.clone()));
         }
-        // 1. Write new files; the manifest does not name them yet, so a failure leaves no trace
-        //    after the next open.
-        let mut sealed = Vec::new();
+        let segments: Vec<(u64, u64, Arc<SegmentColumns>)> = {
+            let mut state = self.write_state();
+            let dirty = state.segments.values().any(|s| s.deletes_dirty);
+            if state.growing.is_empty() && state.frozen.is_empty() && !dirty && writer.wal.record_bytes() == 0
+            {
+                return Ok(None);
+            }
+            // Segments frozen by a seal that failed are sealed again with these.
+            let newly: Vec<u64> = state.growing.drain().map(|(_, id)| id).collect();
+            state.frozen.extend(newly);
+            let frozen = state.frozen.clone();
+            frozen
+                .iter()
+                .filter_map(|id| {
+                    let segment = state.segments.get(id)?;
+                    match &segment.data {
+                        SegmentData::Growing(rows) => Some((*id, segment.partition, Arc::clone(rows))),
+                        SegmentData::Sealed(_) => None,
+                    }
+                })
+                .collect()
+        };
+        let next = writer.wal_generation + 1;
+        let rotated =
+            writer.wal.sync().and_then(|()| Wal::open(&wal_path(&self.dir, next), self.options.sync));
+        match rotated {
+            Ok((wal, _)) => {
+                writer.wal = wal;
+                writer.wal_generation = next;
+            }
+            Err(e) => {
+                writer.poisoned = Some(e.to_string());
+                return Err(e);
+            }
+        }
+        Ok(Some(Frozen { segments, checkpoint: writer.last_timestamp, next_wal_generation: next }))
+    }
+
+    /// Makes frozen segments durable: writes changed deletes, records the segment files, the WAL
+    /// checkpoint and generation in the manifest, swaps the mapped files in and removes the WAL
+    /// generations the checkpoint covers. Runs under the writer lock.
+    fn commit_locked(
+        &self,
+        _writer: &mut Writer,
+        frozen: &Frozen,
+        files: Vec<(u64, u64, SealedSegment)>,
+    ) -> Result<()> {
+        let frozen_ids: Vec<u64> = frozen.segments.iter().map(|(id, _, _)| *id).collect();
         let mut deletes = Vec::new();
         {
             let state = self.read_state();
-            for &id in state.growing.values() {
-                let segment = &state.segments[&id];
-                let SegmentData::Growing(rows) = &segment.data else {
-                    continue;
-                };
-                ctx.check()?;
-                let path = segment_path(&self.dir, id);
-                write_segment(&path, id, segment.partition, rows)?;
-                let (file, _) = SealedSegment::open(&path, &self.schema)?;
-                sealed.push((id, segment.partition, file));
-            }
-            for segment in state
+            let changed = state
                 .segments
                 .values()
-                .filter(|s| s.deletes_dirty || (s.is_growing() && s.deleted.count_ones() > 0))
-            {
+                .filter(|s| s.deletes_dirty || (frozen_ids.contains(&s.id) && s.deleted.count_ones() > 0));
+            for segment in changed {
                 let generation = segment.deletes_generation + 1;
                 write_deletes(
                     &deletes_path(&self.dir, segment.id, generation),
@@ -112,18 +226,14 @@ impl Collection {
                 deletes.push((segment.id, generation));
             }
         }
-        if sealed.is_empty() && deletes.is_empty() && writer.wal.record_bytes() == 0 {
-            return Ok(());
-        }
-        // 2. Commit: the manifest names the new files and the WAL checkpoint.
-        let checkpoint = writer.last_timestamp;
+        let checkpoint = frozen.checkpoint;
         let next_segment_id = self.read_state().next_segment_id;
         let old_generations = self.catalog.update(|m| {
             m.last_timestamp = m.last_timestamp.max(checkpoint);
             let meta = m
                 .collection_mut(self.id)
                 .ok_or_else(|| Error::not_found(ObjectKind::Collection, self.name()))?;
-            for (id, partition, file) in &sealed {
+            for (id, partition, file) in &files {
                 meta.segments.push(SegmentMeta::new(*id, *partition, file.rows() as u64));
             }
             let mut old = Vec::new();
@@ -134,15 +244,16 @@ impl Collection {
                 }
             }
             meta.checkpoint_timestamp = checkpoint;
+            meta.wal_generation = frozen.next_wal_generation;
             meta.next_segment_id = next_segment_id;
             Ok(old)
         })?;
-        // 3. Publish: growing segments become mapped files.
         {
             let mut state = self.write_state();
-            for (id, _, file) in sealed {
+            state.frozen.retain(|id| !frozen_ids.contains(id));
+            for (id, _, file) in files {
                 if let Some(segment) = state.segments.get_mut(&id) {
-                    segment.data = SegmentData::Sealed(std::sync::Arc::new(file));
+                    segment.data = SegmentData::Sealed(Arc::new(file));
                 }
             }
             for (id, generation) in &deletes {
@@ -151,11 +262,11 @@ impl Collection {
                     segment.deletes_dirty = false;
                 }
             }
-            state.growing.clear();
         }
-        if let Err(e) = writer.wal.reset() {
-            writer.poisoned = Some(e.to_string());
-            return Err(e);
+        for generation in
+            super::wal_generations(&self.dir, 0)?.into_iter().filter(|&g| g < frozen.next_wal_generation)
+        {
+            crate::storage::fs::remove_file_if_exists(&wal_path(&self.dir, generation))?;
         }
         for (id, generation) in old_generations.into_iter().filter(|(_, g)| *g > 0) {
             crate::storage::fs::remove_file_if_exists(&deletes_path(&self.dir, id, generation))?;

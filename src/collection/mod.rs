@@ -33,8 +33,25 @@ pub use pk_index::{PkIndex, RowLoc};
 use record::Record;
 pub use validate::WriteMode;
 
-/// File name of a collection's write-ahead log.
-const WAL_FILE: &str = "wal.log";
+/// Path of WAL generation `generation` of a collection.
+fn wal_path(dir: &Path, generation: u64) -> PathBuf {
+    dir.join(format!("wal-{generation}.log"))
+}
+
+/// WAL generations present in `dir` at or above `oldest`, ascending.
+fn wal_generations(dir: &Path, oldest: u64) -> Result<Vec<u64>> {
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+    let mut found: Vec<u64> = entries
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().into_string().ok()?;
+            name.strip_prefix("wal-")?.strip_suffix(".log")?.parse().ok()
+        })
+        .filter(|&g| g >= oldest)
+        .collect();
+    found.sort_unstable();
+    Ok(found)
+}
 
 /// An open collection. Safe to use from multiple threads simultaneously.
 #[derive(Debug)]
@@ -68,6 +85,10 @@ struct Writer {
     poisoned: Option<String>,
     /// Reused buffer for encoding records.
     scratch: Vec<u8>,
+    /// Generation of `wal`.
+    wal_generation: u64,
+    /// A seal whose segment files a background thread is writing.
+    pending_seal: Option<maintenance::PendingSeal>,
 }
 
 /// What readers see: partitions, segments and the primary-key index.
@@ -77,6 +98,8 @@ pub(crate) struct State {
     pub segments: BTreeMap<u64, Segment>,
     /// Growing segment of each partition that has one.
     pub growing: HashMap<u64, u64>,
+    /// Growing segments frozen for sealing (no longer appended to) and not yet committed.
+    pub frozen: Vec<u64>,
     pub pk: PkIndex,
     /// Vector indexes defined on the collection.
     pub indexes: Vec<crate::catalog::IndexMeta>,
@@ -123,6 +146,7 @@ impl Collection {
             partitions: meta.partitions.clone(),
             segments: BTreeMap::new(),
             growing: HashMap::new(),
+            frozen: Vec::new(),
             pk: PkIndex::new(int_keys),
             indexes: meta.indexes.clone(),
             next_segment_id: meta.next_segment_id,
@@ -150,25 +174,42 @@ impl Collection {
             state.segments.insert(sm.id, segment);
         }
         remove_stray_files(&dir, meta)?;
-        let wal_path = dir.join(WAL_FILE);
-        let (wal, payloads) = Wal::open(&wal_path, options.sync)?;
+        // Replay every generation from the oldest unsealed one; the newest stays open for appends.
+        let generations = wal_generations(&dir, meta.wal_generation)?;
+        let wal_generation = generations.last().copied().unwrap_or(meta.wal_generation);
         let mut last_timestamp = meta.checkpoint_timestamp;
-        for payload in payloads {
-            let record = Record::decode(&payload, &wal_path)?;
-            timestamp::observe(record.timestamp());
-            if record.timestamp() <= meta.checkpoint_timestamp {
-                continue;
+        let mut replay = |path: &Path, payloads: Vec<Vec<u8>>| -> Result<()> {
+            for payload in payloads {
+                let record = Record::decode(&payload, path)?;
+                timestamp::observe(record.timestamp());
+                if record.timestamp() > meta.checkpoint_timestamp {
+                    last_timestamp = record.timestamp();
+                    write::apply(&schema, &mut state, &record);
+                }
             }
-            last_timestamp = record.timestamp();
-            write::apply(&schema, &mut state, &record);
+            Ok(())
+        };
+        for &generation in generations.iter().filter(|&&g| g != wal_generation) {
+            let path = wal_path(&dir, generation);
+            replay(&path, Wal::open(&path, options.sync)?.1)?;
         }
+        let path = wal_path(&dir, wal_generation);
+        let (wal, payloads) = Wal::open(&path, options.sync)?;
+        replay(&path, payloads)?;
         Ok(Arc::new_cyclic(|this| Collection {
             id: meta.id,
             dir,
             schema,
             catalog,
             options,
-            writer: Mutex::new(Writer { wal, last_timestamp, poisoned: None, scratch: Vec::new() }),
+            writer: Mutex::new(Writer {
+                wal,
+                last_timestamp,
+                poisoned: None,
+                scratch: Vec::new(),
+                wal_generation,
+                pending_seal: None,
+            }),
             state: RwLock::new(state),
             index_build: Mutex::new(()),
             index_builds: std::sync::atomic::AtomicU64::new(0),
@@ -238,8 +279,11 @@ impl Collection {
         }));
     }
 
-    /// Stops background work and waits for it. Later foreground calls still work.
+    /// Finishes a background seal, stops other background work and waits for it. Later
+    /// foreground calls still work.
     pub(crate) fn shutdown(&self) {
+        // A seal that cannot be committed leaves its rows in the WAL, replayed at the next open.
+        let _ = self.finish_pending_seal(&mut self.writer());
         self.shutdown.cancel();
         let handle = self.background.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
         if let Some(h) = handle {
@@ -305,7 +349,8 @@ fn remove_segment_files(dir: &Path, segment: &crate::catalog::SegmentMeta) -> Re
 /// Removes files a crash may have left behind: temp files, segments the manifest does not list
 /// and deletes files of older generations.
 fn remove_stray_files(dir: &Path, meta: &CollectionMeta) -> Result<()> {
-    let mut keep: Vec<PathBuf> = vec![dir.join(WAL_FILE)];
+    let mut keep: Vec<PathBuf> =
+        wal_generations(dir, meta.wal_generation)?.into_iter().map(|g| wal_path(dir, g)).collect();
     for s in &meta.segments {
         keep.push(segment_path(dir, s.id));
         if s.deletes_generation > 0 {

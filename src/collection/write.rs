@@ -23,6 +23,8 @@ impl Collection {
         if let Some(reason) = &writer.poisoned {
             return Err(Error::Poisoned(reason.clone()));
         }
+        // A failed commit leaves its segments frozen; the next seal retries them.
+        let _ = self.poll_pending_seal(&mut writer);
         batch.partition = self.read_state().partition_id(partition, self.name())?;
         if validated.generate_keys {
             let first = timestamp::reserve(batch.rows as u64) as i64;
@@ -38,12 +40,11 @@ impl Collection {
         let delete_count = apply(&self.schema, &mut self.write_state(), &record);
         writer.last_timestamp = record.timestamp();
         if self.growing_bytes() >= self.options.seal_threshold_bytes {
-            // The batch is durable and visible already; a failed seal leaves the rows in the WAL
-            // and growing segment, and the next seal (or flush, which reports the error) retries.
-            // Compaction is left to flush and compact, off the write path.
-            if self.seal_locked(&mut writer, &crate::context::Context::background()).is_ok() {
-                self.spawn_background_index_build();
-            }
+            // The batch is durable and visible already; the segment files are written by a
+            // background thread. A failed seal leaves the rows in the WAL and in memory, and the
+            // next seal (or flush, which reports the error) retries. Compaction is left to flush
+            // and compact, off the write path.
+            let _ = self.seal_in_background(&mut writer);
         }
         Ok(MutationResult::written(keys, delete_count, mode == WriteMode::Upsert, record.timestamp()))
     }
@@ -215,6 +216,8 @@ fn apply_write(schema: &Schema, state: &mut State, batch: &WriteBatch, ts: u64) 
     };
     let base = segment.rows();
     if let SegmentData::Growing(g) = &mut segment.data {
+        // Appends go to active growing segments, which only the state holds.
+        let g = std::sync::Arc::make_mut(g);
         g.timestamps.resize(base + batch.rows, ts);
         for (f, column) in batch.columns.iter().enumerate() {
             let view = ColumnData::as_ref(column);

@@ -84,7 +84,9 @@ impl SegmentColumns {
 /// Where a segment's rows live.
 #[derive(Debug)]
 pub enum SegmentData {
-    Growing(SegmentColumns),
+    /// Shared so a background seal can write a frozen segment while readers still use it;
+    /// only the writer appends, and only to segments nobody else holds.
+    Growing(Arc<SegmentColumns>),
     Sealed(Arc<SealedSegment>),
 }
 
@@ -113,7 +115,7 @@ impl Segment {
         Segment {
             id,
             partition,
-            data: SegmentData::Growing(SegmentColumns::new(schema)),
+            data: SegmentData::Growing(Arc::new(SegmentColumns::new(schema))),
             deleted: Bitset::new(0),
             deletes_generation: 0,
             deletes_dirty: false,
