@@ -192,7 +192,7 @@ mod tests {
         assert_eq!(recs, vec![b"one".to_vec(), b"two".to_vec()]);
         wal.append(b"three").unwrap();
         drop(wal);
-        let (mut wal, recs) = Wal::open(&path, SyncPolicy::None).unwrap();
+        let (wal, recs) = Wal::open(&path, SyncPolicy::None).unwrap();
         assert_eq!(recs.len(), 3);
         assert_eq!(recs[2], b"three");
         assert!(wal.record_bytes() > 0);
