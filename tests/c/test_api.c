@@ -413,6 +413,147 @@ static void bad_input_matrix(veclite_db *db) {
     CHECK(count(db, "hello") == before);
 }
 
+/* NULL for every required pointer argument of every fallible call gives NULL_ARGUMENT naming it;
+ * infallible accessors return their documented default. */
+#define NULL_ARG(call, name) EXPECT_ERROR(call, VECLITE_STATUS_NULL_ARGUMENT, name)
+static void null_everywhere(veclite_db *db) {
+    const uint64_t before = count(db, "hello");
+    veclite_column *col = NULL;
+    int64_t one = 1;
+    CHECK(veclite_column_new_int64(S("ID"), &one, 1, NULL, &col, NULL) == VECLITE_STATUS_OK);
+    const veclite_column *cols[] = {col};
+    veclite_mutation_result *r = NULL;
+    veclite_result *res = NULL;
+    veclite_strings *names = NULL;
+    veclite_schema *schema = NULL;
+    veclite_schema_builder *b = NULL;
+    veclite_index_info *info = NULL;
+    veclite_db *other = NULL;
+    bool flag = false;
+    uint64_t n = 0;
+    float q[DIM] = {0};
+    const int64_t *i64 = NULL;
+    const double *f64 = NULL;
+    const float *f32 = NULL;
+    const uint8_t *bytes = NULL;
+    const bool *valid = NULL;
+    size_t len = 0, rows = 0, dim = 0;
+
+    /* Every database call with a NULL handle. */
+    NULL_ARG(veclite_db_clone(NULL, &other, E), "db");
+    NULL_ARG(veclite_drop_collection(NULL, S("hello"), E), "db");
+    NULL_ARG(veclite_has_collection(NULL, S("hello"), &flag, E), "db");
+    NULL_ARG(veclite_describe_collection(NULL, S("hello"), &schema, E), "db");
+    NULL_ARG(veclite_list_collections(NULL, &names, E), "db");
+    NULL_ARG(veclite_create_partition(NULL, S("hello"), S("p"), E), "db");
+    NULL_ARG(veclite_drop_partition(NULL, S("hello"), S("p"), E), "db");
+    NULL_ARG(veclite_has_partition(NULL, S("hello"), S("p"), &flag, E), "db");
+    NULL_ARG(veclite_list_partitions(NULL, S("hello"), &names, E), "db");
+    NULL_ARG(veclite_flush(NULL, NULL, S("hello"), E), "db");
+    NULL_ARG(veclite_compact(NULL, NULL, S("hello"), E), "db");
+    NULL_ARG(veclite_create_index(NULL, NULL, S("hello"), S("embeddings"), NULL, 0, 0, 0, 0, 0, E), "db");
+    NULL_ARG(veclite_drop_index(NULL, S("hello"), S("embeddings"), E), "db");
+    NULL_ARG(veclite_describe_index(NULL, S("hello"), S("embeddings"), &info, E), "db");
+    NULL_ARG(veclite_insert(NULL, NULL, S("hello"), NULL, 0, cols, 1, &r, E), "db");
+    NULL_ARG(veclite_delete(NULL, NULL, S("hello"), NULL, 0, S("ID > 0"), &r, E), "db");
+    NULL_ARG(veclite_delete_by_pks(NULL, NULL, S("hello"), NULL, 0, col, &r, E), "db");
+    NULL_ARG(veclite_query(NULL, NULL, S("hello"), NULL, 0, NULL, NULL, 0, NULL, NULL, 0, 0, 0, &res, E), "db");
+    NULL_ARG(veclite_get(NULL, NULL, S("hello"), col, NULL, NULL, 0, NULL, NULL, 0, &res, E), "db");
+    NULL_ARG(veclite_count(NULL, NULL, S("hello"), NULL, 0, NULL, NULL, 0, &n, E), "db");
+
+    /* Names and out-params of the same calls. */
+    NULL_ARG(veclite_db_clone(db, NULL, E), "clone_out");
+    NULL_ARG(veclite_drop_collection(db, NULL, 5, E), "collection");
+    NULL_ARG(veclite_has_collection(db, S("hello"), NULL, E), "exists_out");
+    NULL_ARG(veclite_describe_collection(db, S("hello"), NULL, E), "schema_out");
+    NULL_ARG(veclite_list_collections(db, NULL, E), "names_out");
+    NULL_ARG(veclite_create_partition(db, S("hello"), NULL, 1, E), "partition");
+    NULL_ARG(veclite_drop_partition(db, NULL, 5, S("p"), E), "collection");
+    NULL_ARG(veclite_has_partition(db, S("hello"), S("p"), NULL, E), "exists_out");
+    NULL_ARG(veclite_list_partitions(db, S("hello"), NULL, E), "names_out");
+    NULL_ARG(veclite_flush(db, NULL, NULL, 5, E), "collection");
+    NULL_ARG(veclite_compact(db, NULL, NULL, 5, E), "collection");
+    NULL_ARG(veclite_create_index(db, NULL, S("hello"), NULL, 3, NULL, 0, 0, 0, 0, 0, E), "field");
+    NULL_ARG(veclite_drop_index(db, S("hello"), NULL, 3, E), "field");
+    NULL_ARG(veclite_describe_index(db, S("hello"), S("embeddings"), NULL, E), "info_out");
+    NULL_ARG(veclite_insert(db, NULL, S("hello"), NULL, 0, cols, 1, NULL, E), "result_out");
+    NULL_ARG(veclite_delete(db, NULL, S("hello"), NULL, 0, NULL, 3, &r, E), "expr");
+    NULL_ARG(veclite_delete(db, NULL, S("hello"), NULL, 0, S("ID > 0"), NULL, E), "result_out");
+    NULL_ARG(veclite_delete_by_pks(db, NULL, S("hello"), NULL, 0, NULL, &r, E), "ids");
+    NULL_ARG(veclite_delete_by_pks(db, NULL, S("hello"), NULL, 0, col, NULL, E), "result_out");
+    NULL_ARG(veclite_query(db, NULL, S("hello"), NULL, 0, NULL, NULL, 0, NULL, NULL, 0, 0, 0, NULL, E), "result_out");
+    NULL_ARG(veclite_query(db, NULL, S("hello"), NULL, 0, NULL, NULL, 2, NULL, NULL, 0, 0, 0, &res, E), "partitions");
+    NULL_ARG(veclite_get(db, NULL, S("hello"), NULL, NULL, NULL, 0, NULL, NULL, 0, &res, E), "ids");
+    NULL_ARG(veclite_get(db, NULL, S("hello"), col, NULL, NULL, 0, NULL, NULL, 1, &res, E), "output_fields");
+    NULL_ARG(veclite_get(db, NULL, S("hello"), col, NULL, NULL, 0, NULL, NULL, 0, NULL, E), "result_out");
+    NULL_ARG(veclite_search(db, NULL, NULL, 5, NULL, q, 1, DIM, 1, 0, NULL, NULL, NULL, NULL, E), "collection");
+
+    /* Options, schema builder, search options and column accessors. */
+    NULL_ARG(veclite_options_set_sync_policy(NULL, 0, 0, E), "options");
+    NULL_ARG(veclite_options_set_seal_threshold(NULL, 1, E), "options");
+    NULL_ARG(veclite_options_set_worker_threads(NULL, 1, E), "options");
+    NULL_ARG(veclite_db_open(S("x"), NULL, NULL, E), "db_out");
+    NULL_ARG(veclite_schema_builder_new(S("c"), NULL, E), "builder_out");
+    NULL_ARG(veclite_schema_builder_new(NULL, 1, &b, E), "name");
+    NULL_ARG(veclite_schema_builder_add_field(NULL, S("f"), VECLITE_FIELD_INT64, 0, 0, E), "builder");
+    NULL_ARG(veclite_schema_builder_set_default_int(NULL, S("f"), 1, E), "builder");
+    NULL_ARG(veclite_schema_builder_set_default_double(NULL, S("f"), 1.0, E), "builder");
+    NULL_ARG(veclite_schema_builder_set_default_bool(NULL, S("f"), true, E), "builder");
+    NULL_ARG(veclite_schema_builder_set_default_varchar(NULL, S("f"), S("v"), E), "builder");
+    NULL_ARG(veclite_schema_builder_set_default_varchar(b, S("f"), NULL, 1, E), "value");
+    NULL_ARG(veclite_schema_builder_set_description(NULL, S("d"), E), "builder");
+    NULL_ARG(veclite_schema_builder_build(NULL, &schema, E), "builder");
+    NULL_ARG(veclite_search_options_set_filter(NULL, S("ID > 0"), E), "options");
+    NULL_ARG(veclite_search_options_set_vector_field(NULL, S("embeddings"), E), "options");
+    NULL_ARG(veclite_search_options_add_partition(NULL, S("p"), E), "options");
+    NULL_ARG(veclite_search_options_add_output_field(NULL, S("f"), E), "options");
+    NULL_ARG(veclite_search_options_set_offset(NULL, 1, E), "options");
+    NULL_ARG(veclite_search_options_set_ef(NULL, 1, E), "options");
+    NULL_ARG(veclite_search_options_set_nprobe(NULL, 1, E), "options");
+    NULL_ARG(veclite_column_new_int8(S("x"), NULL, 1, NULL, &col, E), "data");
+    NULL_ARG(veclite_column_new_int16(S("x"), NULL, 1, NULL, &col, E), "data");
+    NULL_ARG(veclite_column_new_int32(S("x"), NULL, 1, NULL, &col, E), "data");
+    NULL_ARG(veclite_column_new_float(S("x"), NULL, 1, NULL, &col, E), "data");
+    NULL_ARG(veclite_column_new_double(S("x"), NULL, 1, NULL, &col, E), "data");
+    NULL_ARG(veclite_column_new_bool(S("x"), NULL, 1, NULL, &col, E), "data");
+    NULL_ARG(veclite_column_new_float_vector(S("x"), NULL, DIM, 1, &col, E), "data");
+    NULL_ARG(veclite_column_new_varchar(S("x"), NULL, &len, 1, NULL, &col, E), "strings");
+    NULL_ARG(veclite_column_new_int64(S("x"), &one, 1, NULL, NULL, E), "column_out");
+    NULL_ARG(veclite_column_int64_data(NULL, &i64, &len, E), "column");
+    NULL_ARG(veclite_column_int64_data(col, NULL, &len, E), "data_out");
+    NULL_ARG(veclite_column_double_data(col, &f64, NULL, E), "len_out");
+    NULL_ARG(veclite_column_float_vector_data(col, &f32, &rows, NULL, E), "dim_out");
+    NULL_ARG(veclite_column_varchar_value(NULL, 0, &bytes, &len, E), "column");
+    NULL_ARG(veclite_column_validity(col, NULL, E), "valid_out");
+    NULL_ARG(veclite_column_validity(NULL, &valid, E), "column");
+    (void)dim;
+
+    /* Infallible accessors on NULL return their defaults. */
+    CHECK(veclite_column_len(NULL) == 0 && veclite_column_type(NULL) == 0);
+    CHECK(veclite_result_num_rows(NULL) == 0 && veclite_result_num_columns(NULL) == 0);
+    CHECK(veclite_result_column(NULL, 0) == NULL && veclite_result_column_by_name(NULL, S("x")) == NULL);
+    CHECK(veclite_schema_num_fields(NULL) == 0 && !veclite_schema_field(NULL, 0, NULL, NULL, NULL, NULL, NULL));
+    CHECK(veclite_search_result_nq(NULL) == 0 && veclite_search_result_count(NULL, 0) == 0);
+    CHECK(veclite_search_result_ids(NULL, 0) == NULL && veclite_search_result_fields(NULL, 0) == NULL);
+    CHECK(veclite_strings_len(NULL) == 0 && !veclite_strings_get(NULL, 0, &bytes, &len));
+    CHECK(!veclite_index_info_get(NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
+    CHECK(veclite_mutation_result_primary_keys(NULL) == NULL && veclite_mutation_result_timestamp(NULL) == 0);
+    CHECK(veclite_error_code(NULL) == VECLITE_STATUS_NULL_ARGUMENT && veclite_error_message(NULL)[0] == 0);
+    veclite_ctx_cancel(NULL);
+    veclite_ctx_free(NULL);
+    veclite_options_free(NULL);
+    veclite_schema_builder_free(NULL);
+    veclite_schema_free(NULL);
+    veclite_search_options_free(NULL);
+    veclite_search_result_free(NULL);
+    veclite_strings_free(NULL);
+    veclite_index_info_free(NULL);
+
+    CHECK(r == NULL && res == NULL && names == NULL && schema == NULL && info == NULL && other == NULL);
+    veclite_column_free(col);
+    CHECK(count(db, "hello") == before);
+}
+
 /* Closing one handle closes the database for its clones, which then report CLOSED. */
 static void closed_handles(const char *dir) {
     veclite_db *db = NULL, *clone = NULL, *second = NULL;
@@ -506,6 +647,7 @@ int main(int argc, char **argv) {
     index_calls(db);
     catalog_calls(db);
     bad_input_matrix(db);
+    null_everywhere(db);
     concurrent_threads(db);
     CHECK(veclite_db_close(db, NULL) == VECLITE_STATUS_OK);
     closed_handles(argv[1]);
