@@ -8,6 +8,7 @@ use crate::column::PrimaryKeys;
 use crate::error::Status;
 use crate::index::SearchParams;
 use crate::result::QueryResult;
+use crate::schema::FieldType;
 use crate::search::{Metric, SearchHits, SearchRequest};
 
 /// Metric: squared Euclidean distance, ascending.
@@ -232,16 +233,13 @@ pub unsafe extern "C" fn veclite_search(
         if nq == 0 || dim == 0 {
             return Err(FfiError::invalid(format!("nq ({nq}) and dim ({dim}) must be positive")));
         }
-        let hits = db.search(&ctx, c, &request)?;
-        if hits.first().is_some_and(|h| {
-            h.fields.columns.first().is_some_and(|k| k.data().as_ref().type_name() != "Int64")
-        }) && !ids_out.is_null()
-        {
+        if !ids_out.is_null() && db.collection(c)?.schema().pk_field().field_type != FieldType::Int64 {
             return Err(FfiError::new(
                 Status::InvalidArgument,
                 "ids_out needs an Int64 primary key; read VarChar keys through result_out",
             ));
         }
+        let hits = db.search(&ctx, c, &request)?;
         let total = nq * topk;
         // SAFETY: each non-NULL buffer holds `nq * topk` (ids, scores) or `nq` (counts) entries
         // (API contract); nothing was written before this point.
