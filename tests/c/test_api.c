@@ -409,6 +409,41 @@ static void bad_input_matrix(veclite_db *db) {
     CHECK(count(db, "auto") == 0);
     free_columns(acols, 3);
 
+    /* VarChar primary keys come back through the result object, not ids_out. */
+    CHECK(veclite_schema_builder_new(S("vc"), &b, NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_schema_builder_add_field(b, S("key"), VECLITE_FIELD_VARCHAR, 8, VECLITE_FLAG_PRIMARY_KEY, NULL) ==
+          VECLITE_STATUS_OK);
+    CHECK(veclite_schema_builder_add_field(b, S("v"), VECLITE_FIELD_FLOAT_VECTOR, 2, 0, NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_schema_builder_build(b, &schema, NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_create_collection(db, schema, NULL) == VECLITE_STATUS_OK);
+    veclite_schema_free(schema);
+    const uint8_t *keys[] = {(const uint8_t *)"left", (const uint8_t *)"right"};
+    size_t key_lens[] = {4, 5};
+    float kv[4] = {1, 0, 0, 1};
+    veclite_column *vcols[2];
+    CHECK(veclite_column_new_varchar(S("key"), keys, key_lens, 2, NULL, &vcols[0], NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_column_new_float_vector(S("v"), kv, 2, 2, &vcols[1], NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_upsert(db, NULL, S("vc"), NULL, 0, (const veclite_column *const *)vcols, 2, &r, NULL) ==
+          VECLITE_STATUS_OK);
+    const uint8_t *k0 = NULL;
+    size_t k0_len = 0;
+    CHECK(veclite_column_varchar_value(veclite_mutation_result_primary_keys(r), 1, &k0, &k0_len, NULL) ==
+          VECLITE_STATUS_OK);
+    CHECK(k0_len == 5 && memcmp(k0, "right", 5) == 0);
+    veclite_mutation_result_free(r);
+    r = untouched;
+    free_columns(vcols, 2);
+    float vq[2] = {0, 1};
+    int64_t vids[1];
+    EXPECT_ERROR(veclite_search(db, NULL, S("vc"), NULL, vq, 1, 2, 1, VECLITE_METRIC_L2, vids, NULL, NULL, NULL, E),
+                 VECLITE_STATUS_INVALID_ARGUMENT, "ids_out needs an Int64 primary key");
+    veclite_search_result *vr = NULL;
+    CHECK(veclite_search(db, NULL, S("vc"), NULL, vq, 1, 2, 1, VECLITE_METRIC_L2, NULL, NULL, NULL, &vr, NULL) ==
+          VECLITE_STATUS_OK);
+    CHECK(veclite_column_varchar_value(veclite_search_result_ids(vr, 0), 0, &k0, &k0_len, NULL) == VECLITE_STATUS_OK);
+    CHECK(k0_len == 5 && memcmp(k0, "right", 5) == 0);
+    veclite_search_result_free(vr);
+
     CHECK(r == untouched);
     CHECK(count(db, "hello") == before);
 }
