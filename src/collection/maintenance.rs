@@ -1,8 +1,9 @@
 //! Sealing (flush), compaction and partition changes: everything that rewrites files and the
-//! manifest. All of it runs under the writer lock, so the WAL is quiet while it works.
+//! manifest. Freezing and committing a seal, compaction and partition changes run under the
+//! writer lock; only the segment files of an automatic seal are written on a background thread,
+//! from frozen rows nobody appends to.
 
 use std::collections::HashMap;
-
 use std::sync::Arc;
 
 use super::{Collection, Writer, deletes_path, remove_segment_files, segment_path, wal_path};
@@ -67,8 +68,8 @@ pub struct CompactionStats {
 
 impl Collection {
     /// Seals every growing segment into a segment file, persists changed deletes, compacts when
-    /// due and builds the index files of new segments; after it returns, the WAL is empty. Not
-    /// needed for visibility.
+    /// due and builds the index files of new segments; after it returns, every write so far is in
+    /// sealed segments and older WAL generations are gone. Not needed for visibility.
     ///
     /// # Errors
     /// [`Error::Io`]; [`Error::Poisoned`].
