@@ -100,7 +100,15 @@ impl Database {
         }
         remove_dropped_collection_dirs(&dir, &manifest.collections)?;
         let open = Open { dir, options, catalog, collections: RwLock::new(collections), _lock: lock };
-        Ok(Database { inner: Arc::new(RwLock::new(Some(open))) })
+        let sync_every = match open.options.sync {
+            SyncPolicy::Interval(every) => Some(every),
+            _ => None,
+        };
+        let db = Database { inner: Arc::new(RwLock::new(Some(open))) };
+        if let Some(every) = sync_every {
+            spawn_interval_syncer(Arc::downgrade(&db.inner), every);
+        }
+        Ok(db)
     }
 
     /// Syncs every WAL and releases the directory. Every clone of this handle is closed; later
@@ -509,6 +517,24 @@ impl Open {
             .cloned()
             .ok_or_else(|| Error::not_found(ObjectKind::Collection, name))
     }
+}
+
+/// Fsyncs, every `every`, the WALs holding writes older than `every`, so the interval policy
+/// bounds what a crash can lose even when no later write comes. The thread ends once the
+/// database is closed or dropped.
+fn spawn_interval_syncer(db: std::sync::Weak<RwLock<Option<Open>>>, every: std::time::Duration) {
+    std::thread::spawn(move || {
+        loop {
+            std::thread::sleep(every);
+            let Some(inner) = db.upgrade() else { return };
+            let guard = inner.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let Some(open) = guard.as_ref() else { return };
+            for c in open.read_collections().values() {
+                // A failed fsync poisons the collection; its next write reports the error.
+                let _ = c.sync_wal_if_due(every);
+            }
+        }
+    });
 }
 
 /// Removes directories of collections that a crash left behind after they were dropped.

@@ -187,3 +187,25 @@ fn query_and_delete_by_expression() {
     assert_eq!(err.status(), Status::InvalidArgument);
     assert_eq!(db.delete("c", "", "  ").unwrap_err().status(), Status::InvalidArgument);
 }
+
+#[test]
+fn interval_policy_syncs_without_a_later_write() {
+    use std::time::Duration;
+    let unsynced = |sync: SyncPolicy, wait: Duration| {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::open(dir.path(), Options { sync, ..Options::default() }).unwrap();
+        db.create_collection(seed_schema("c")).unwrap();
+        db.upsert("c", "", seed_columns(&[1, 2, 3], 0.0)).unwrap();
+        let c = db.collection("c").unwrap();
+        let right_after = c.unsynced_wal_bytes();
+        std::thread::sleep(wait);
+        (right_after, c.unsynced_wal_bytes())
+    };
+    assert_eq!(unsynced(SyncPolicy::EveryWrite, Duration::ZERO), (0, 0));
+    let (after, later) =
+        unsynced(SyncPolicy::Interval(Duration::from_millis(400)), Duration::from_millis(1_500));
+    assert!(after > 0, "the write is not fsynced at once under the interval policy");
+    assert_eq!(later, 0, "the interval timer fsyncs it without another write");
+    let (after, later) = unsynced(SyncPolicy::None, Duration::from_millis(300));
+    assert!(after > 0 && later == after, "sync none never fsyncs the WAL by itself");
+}

@@ -312,6 +312,24 @@ impl Collection {
     pub fn sync_wal(&self) -> Result<()> {
         self.writer().wal.sync()
     }
+
+    /// Fsyncs the WAL if it holds writes older than `every` (the interval sync policy's timer).
+    ///
+    /// # Errors
+    /// [`Error::Io`]; the collection is then poisoned.
+    pub(crate) fn sync_wal_if_due(&self, every: std::time::Duration) -> Result<()> {
+        let mut writer = self.writer();
+        let result = writer.wal.sync_if_due(every);
+        if let Err(e) = &result {
+            writer.poisoned = Some(e.to_string());
+        }
+        result
+    }
+
+    /// Bytes written to the WAL and not yet fsynced (diagnostics).
+    pub fn unsynced_wal_bytes(&self) -> u64 {
+        self.writer().wal.unsynced_bytes()
+    }
 }
 
 /// Directory of collection `id`.

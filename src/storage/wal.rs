@@ -45,6 +45,8 @@ pub struct Wal {
     policy: SyncPolicy,
     last_sync: Instant,
     len: u64,
+    /// Bytes appended since the last fsync.
+    unsynced: u64,
 }
 
 impl Wal {
@@ -83,7 +85,14 @@ impl Wal {
             pos as u64
         };
         file.seek(SeekFrom::Start(valid_len)).map_err(io)?;
-        let wal = Wal { file, path: path.to_owned(), policy, last_sync: Instant::now(), len: valid_len };
+        let wal = Wal {
+            file,
+            path: path.to_owned(),
+            policy,
+            last_sync: Instant::now(),
+            len: valid_len,
+            unsynced: 0,
+        };
         Ok((wal, records))
     }
 
@@ -102,6 +111,7 @@ impl Wal {
         let mut parts = [IoSlice::new(&frame), IoSlice::new(payload)];
         write_all_vectored(&mut self.file, &mut parts).map_err(|e| Error::io(&self.path, e))?;
         self.len += (FRAME_LEN + payload.len()) as u64;
+        self.unsynced += (FRAME_LEN + payload.len()) as u64;
         match self.policy {
             SyncPolicy::EveryWrite => self.sync(),
             SyncPolicy::Interval(every) if self.last_sync.elapsed() >= every => self.sync(),
@@ -116,7 +126,22 @@ impl Wal {
     pub fn sync(&mut self) -> Result<()> {
         self.file.sync_data().map_err(|e| Error::io(&self.path, e))?;
         self.last_sync = Instant::now();
+        self.unsynced = 0;
         Ok(())
+    }
+
+    /// Bytes appended since the last fsync.
+    pub fn unsynced_bytes(&self) -> u64 {
+        self.unsynced
+    }
+
+    /// Fsyncs if records were appended and `every` has passed since the last fsync (the
+    /// [`SyncPolicy::Interval`] timer, for when no write comes to trigger it).
+    ///
+    /// # Errors
+    /// [`Error::Io`].
+    pub fn sync_if_due(&mut self, every: Duration) -> Result<()> {
+        if self.unsynced > 0 && self.last_sync.elapsed() >= every { self.sync() } else { Ok(()) }
     }
 
     /// Bytes of records currently in the log.
