@@ -3,9 +3,12 @@
 //!
 //! `cargo bench --bench kernels` (add a filter such as `scan` to run one group).
 
+mod common;
+
 use std::hint::black_box;
 use std::time::Duration;
 
+use common::read_sum;
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -49,20 +52,6 @@ fn pair_kernels(c: &mut Criterion) {
         }
         group.finish();
     }
-}
-
-/// Wrapping sum of the bit patterns: integer adds vectorise freely, so this streams the bytes
-/// at memory bandwidth and serves as the ceiling for the scan.
-fn read_sum(data: &[f32]) -> u32 {
-    let mut acc = [0u32; 16];
-    let mut chunks = data.chunks_exact(16);
-    for chunk in &mut chunks {
-        for (a, x) in acc.iter_mut().zip(chunk) {
-            *a = a.wrapping_add(x.to_bits());
-        }
-    }
-    let tail = chunks.remainder().iter().fold(0u32, |s, x| s.wrapping_add(x.to_bits()));
-    acc.iter().fold(tail, |s, &a| s.wrapping_add(a))
 }
 
 fn scan(c: &mut Criterion) {

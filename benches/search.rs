@@ -17,9 +17,12 @@
 //! `cargo bench --bench search`. `SEARCH_BENCH_ROWS=100000` shrinks the collection for a smoke
 //! test. Prints `uptime` load averages next to the table: the machine has 2 vCPUs.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use common::read_sum;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use veclite::segment::sealed::SealedSegment;
@@ -96,50 +99,6 @@ fn vectors(segment: &SealedSegment) -> &[f32] {
         ColumnRef::FloatVector { data, .. } => data,
         _ => panic!("field 2 is not a vector field"),
     }
-}
-
-/// Wrapping integer sum of the bit patterns: a pure load stream, no FP latency chain.
-fn read_sum(data: &[f32]) -> u32 {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx512f") {
-        // SAFETY: AVX-512F is available (checked above).
-        return unsafe { read_sum_avx512(data) };
-    }
-    let mut acc = [0u32; 16];
-    let mut chunks = data.chunks_exact(16);
-    for chunk in &mut chunks {
-        for (a, x) in acc.iter_mut().zip(chunk) {
-            *a = a.wrapping_add(x.to_bits());
-        }
-    }
-    let tail = chunks.remainder().iter().fold(0u32, |s, x| s.wrapping_add(x.to_bits()));
-    acc.iter().fold(tail, |s, &a| s.wrapping_add(a))
-}
-
-/// # Safety
-/// The CPU supports AVX-512F.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f")]
-unsafe fn read_sum_avx512(data: &[f32]) -> u32 {
-    use std::arch::x86_64::*;
-    let p = data.as_ptr().cast::<i32>();
-    let n = data.len();
-    let mut acc = [_mm512_setzero_si512(); 8];
-    let mut i = 0;
-    // SAFETY: every load reads [i, i + 128) with i + 128 <= n.
-    unsafe {
-        while i + 128 <= n {
-            for (k, a) in acc.iter_mut().enumerate() {
-                *a = _mm512_add_epi32(*a, _mm512_loadu_si512(p.add(i + 16 * k).cast()));
-            }
-            i += 128;
-        }
-    }
-    let mut s = acc.iter().fold(0u32, |s, &a| s.wrapping_add(_mm512_reduce_add_epi32(a) as u32));
-    for x in &data[i..] {
-        s = s.wrapping_add(x.to_bits());
-    }
-    s
 }
 
 /// `simd::ip_batch` / `simd::l2sq_batch` over the block in 4096-vector chunks with no top-k:

@@ -28,26 +28,28 @@ pub struct MutationResult {
 }
 
 impl MutationResult {
+    /// Result of writing the rows with these keys, of which `delete_count` replaced live rows.
     pub(crate) fn written(keys: PrimaryKeys, delete_count: u64, upsert: bool, timestamp: u64) -> Self {
         let n = keys.len() as u64;
         MutationResult {
             insert_count: n,
-            delete_count,
             upsert_count: if upsert { n } else { 0 },
-            succ_count: n,
-            succ_index: (0..n).collect(),
-            err_count: 0,
-            err_index: Vec::new(),
-            primary_keys: keys,
-            timestamp,
+            ..Self::accepted(keys, delete_count, timestamp)
         }
     }
 
+    /// Result of deleting the rows with these keys.
     pub(crate) fn deleted(keys: PrimaryKeys, timestamp: u64) -> Self {
+        let n = keys.len() as u64;
+        Self::accepted(keys, n, timestamp)
+    }
+
+    /// Every row of the request accepted, nothing inserted.
+    fn accepted(keys: PrimaryKeys, delete_count: u64, timestamp: u64) -> Self {
         let n = keys.len() as u64;
         MutationResult {
             insert_count: 0,
-            delete_count: n,
+            delete_count,
             upsert_count: 0,
             succ_count: n,
             succ_index: (0..n).collect(),

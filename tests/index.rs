@@ -280,3 +280,24 @@ fn segments_sealed_later_are_indexed_automatically() {
     let q: Vec<f32> = (0..DIM).map(|_| rng.random_range(-1.0..1.0)).collect();
     assert_eq!(ids_of(&db, &SearchRequest::new(&q, 10, Metric::L2))[0].len(), 10);
 }
+
+#[test]
+fn an_index_file_that_disagrees_with_the_manifest_is_rejected_at_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = {
+        let db = indexed_db(dir.path(), 1_000, Metric::L2, IndexParams::Hnsw { m: 8, ef_construction: 32 });
+        let cdir = db.collection("c").unwrap().dir().to_path_buf();
+        db.close().unwrap();
+        std::fs::read_dir(cdir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().unwrap() == "idx")
+            .unwrap()
+    };
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes[20..24].copy_from_slice(&9u32.to_le_bytes()); // M recorded in the header: 8 -> 9
+    std::fs::write(&path, &bytes).unwrap();
+    let err = Database::open(dir.path(), Options::default()).unwrap_err();
+    assert_eq!(err.status(), Status::Corrupted);
+    assert!(err.to_string().contains("does not match the index the manifest defines"), "{err}");
+}

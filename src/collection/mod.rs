@@ -166,7 +166,18 @@ impl Collection {
                 segment.deletes_generation = sm.deletes_generation;
             }
             for &field in &sm.indexed_fields {
-                let index = SegmentIndex::open(&index_path(&dir, sm.id, field as usize))?;
+                let path = index_path(&dir, sm.id, field as usize);
+                let index = SegmentIndex::open(&path)?;
+                let defined = schema
+                    .fields
+                    .get(field as usize)
+                    .and_then(|f| meta.indexes.iter().find(|i| i.field == f.name));
+                if !defined.is_some_and(|i| i.params == index.params() && i.metric == index.metric()) {
+                    return Err(Error::corrupted(
+                        &path,
+                        "index file does not match the index the manifest defines",
+                    ));
+                }
                 segment.indexes.insert(field as usize, Arc::new(index));
             }
             let live = segment.live_bitset();
