@@ -58,13 +58,22 @@ fn batches(ids: &[i64], dim: usize, batch: usize, rng: &mut StdRng) -> Vec<Vec<C
         .collect()
 }
 
-/// Upserts every batch; returns the elapsed time.
-fn run(db: &Database, batches: Vec<Vec<Column>>) -> Duration {
-    let t = Instant::now();
+/// CPU time used so far by every thread of this process (background seals included).
+fn process_cpu() -> Duration {
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: `ts` is a valid, writable timespec for the duration of the call.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
+    assert_eq!(rc, 0, "clock_gettime");
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+}
+
+/// Upserts every batch; returns the elapsed wall-clock and process CPU time.
+fn run(db: &Database, batches: Vec<Vec<Column>>) -> (Duration, Duration) {
+    let (t, cpu) = (Instant::now(), process_cpu());
     for b in batches {
         db.upsert("bench", "", b).expect("upsert");
     }
-    t.elapsed()
+    (t.elapsed(), process_cpu() - cpu)
 }
 
 fn random_of(batches: &[Vec<Column>]) -> Vec<(i64, f64)> {
@@ -143,6 +152,7 @@ fn main() {
     db.close().expect("close");
 
     let rate = |d: Duration| n as f64 / d.as_secs_f64();
+    let cpu_rate = |(_, cpu): (Duration, Duration)| n as f64 / cpu.as_secs_f64();
     let out = serde_json::json!({
         "impl": format!("veclite {}", env!("CARGO_PKG_VERSION")),
         "sync": args.sync,
@@ -150,9 +160,12 @@ fn main() {
         "dim": dim,
         "batch_rows": args.batch,
         "open_s": open_s,
-        "insert_rows_per_s": rate(insert),
-        "upsert_overwrite_rows_per_s": rate(overwrite),
-        "upsert_mixed_rows_per_s": rate(mixed),
+        "insert_rows_per_s": rate(insert.0),
+        "upsert_overwrite_rows_per_s": rate(overwrite.0),
+        "upsert_mixed_rows_per_s": rate(mixed.0),
+        "insert_rows_per_cpu_s": cpu_rate(insert),
+        "upsert_overwrite_rows_per_cpu_s": cpu_rate(overwrite),
+        "upsert_mixed_rows_per_cpu_s": cpu_rate(mixed),
         "flush_s": flush_s,
         "count": count,
         "expected_distinct": expected_distinct,

@@ -122,7 +122,7 @@ impl Collection {
         self.finish_pending_seal(writer)?;
         let Some(frozen) = self.freeze_locked(writer)? else { return Ok(()) };
         let files = write_frozen(&self.dir, &self.schema, &frozen.segments, ctx)?;
-        self.commit_locked(writer, &frozen, files)
+        self.commit_locked(writer, frozen, files)
     }
 
     /// Freezes the growing segments and hands their files to a background thread, so the writer
@@ -150,7 +150,7 @@ impl Collection {
     pub(super) fn finish_pending_seal(&self, writer: &mut Writer) -> Result<()> {
         let Some(pending) = writer.pending_seal.take() else { return Ok(()) };
         let files = pending.job.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-        self.commit_locked(writer, &pending.frozen, files)?;
+        self.commit_locked(writer, pending.frozen, files)?;
         self.spawn_background_index_build();
         Ok(())
     }
@@ -202,11 +202,12 @@ impl Collection {
 
     /// Makes frozen segments durable: writes changed deletes, records the segment files, the WAL
     /// checkpoint and generation in the manifest, swaps the mapped files in and removes the WAL
-    /// generations the checkpoint covers. Runs under the writer lock.
+    /// generations the checkpoint covers; the frozen columns nobody reads any more go back to the
+    /// writer's growing buffers. Runs under the writer lock.
     fn commit_locked(
         &self,
-        _writer: &mut Writer,
-        frozen: &Frozen,
+        writer: &mut Writer,
+        frozen: Frozen,
         files: Vec<(u64, u64, SealedSegment)>,
     ) -> Result<()> {
         let frozen_ids: Vec<u64> = frozen.segments.iter().map(|(id, _, _)| *id).collect();
@@ -272,6 +273,11 @@ impl Collection {
         for (id, generation) in old_generations.into_iter().filter(|(_, g)| *g > 0) {
             crate::storage::fs::remove_file_if_exists(&deletes_path(&self.dir, id, generation))?;
         }
+        for (_, _, rows) in frozen.segments {
+            if let Ok(columns) = Arc::try_unwrap(rows) {
+                writer.buffers.recycle(columns);
+            }
+        }
         Ok(())
     }
 
@@ -304,8 +310,7 @@ impl Collection {
     /// Row count under which a sealed segment counts as small: half of what fits the seal
     /// threshold.
     fn small_segment_rows(&self) -> usize {
-        let row_bytes =
-            self.schema.fields.iter().map(|f| f.dim().map_or(8, |d| d * 4 + 4)).sum::<usize>() + 8;
+        let row_bytes = crate::segment::estimated_row_bytes(&self.schema);
         (self.options.seal_threshold_bytes / row_bytes / 2).max(1)
     }
 

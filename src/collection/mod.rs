@@ -22,9 +22,9 @@ use crate::db::Options;
 use crate::error::{Error, ObjectKind, Result};
 use crate::index::file::SegmentIndex;
 use crate::schema::{DEFAULT_PARTITION, FieldType, Schema};
-use crate::segment::Segment;
 use crate::segment::deletes::read_deletes;
 use crate::segment::sealed::SealedSegment;
+use crate::segment::{GrowingBuffers, Segment};
 use crate::storage::wal::Wal;
 use crate::timestamp;
 pub use indexing::IndexInfo;
@@ -85,6 +85,8 @@ struct Writer {
     poisoned: Option<String>,
     /// Reused buffer for encoding records.
     scratch: Vec<u8>,
+    /// Columns for new growing segments.
+    buffers: GrowingBuffers,
     /// Generation of `wal`.
     wal_generation: u64,
     /// A seal whose segment files a background thread is writing.
@@ -189,13 +191,14 @@ impl Collection {
         let generations = wal_generations(&dir, meta.wal_generation)?;
         let wal_generation = generations.last().copied().unwrap_or(meta.wal_generation);
         let mut last_timestamp = meta.checkpoint_timestamp;
+        let mut buffers = GrowingBuffers::new(options.seal_threshold_bytes);
         let mut replay = |path: &Path, payloads: Vec<Vec<u8>>| -> Result<()> {
             for payload in payloads {
                 let record = Record::decode(&payload, path)?;
                 timestamp::observe(record.timestamp());
                 if record.timestamp() > meta.checkpoint_timestamp {
                     last_timestamp = record.timestamp();
-                    write::apply(&schema, &mut state, &record);
+                    write::apply(&schema, &mut state, &record, &mut buffers);
                 }
             }
             Ok(())
@@ -218,6 +221,7 @@ impl Collection {
                 last_timestamp,
                 poisoned: None,
                 scratch: Vec::new(),
+                buffers,
                 wal_generation,
                 pending_seal: None,
             }),

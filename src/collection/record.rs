@@ -45,49 +45,51 @@ impl Record<'_> {
     /// Serializes the record.
     #[cfg(test)]
     pub fn encode(&self) -> Vec<u8> {
-        let mut out = Vec::new();
-        self.encode_into(&mut out);
-        out
+        let mut head = Vec::new();
+        self.encode_parts(&mut head).concat()
     }
 
-    /// Serializes the record into `out` (cleared first), reusing its allocation.
-    pub fn encode_into(&self, out: &mut Vec<u8>) {
-        out.clear();
+    /// Serializes the record as byte slices whose concatenation is the encoded record. Framing
+    /// fields are written to `head` (cleared first, its allocation reused); value arrays of at
+    /// least [`BORROW_MIN`] bytes are borrowed from the record, so a batch reaches the log
+    /// without an intermediate copy.
+    pub fn encode_parts<'s>(&'s self, head: &'s mut Vec<u8>) -> Vec<&'s [u8]> {
+        head.clear();
+        let mut out = Parts { head, spans: Vec::new() };
         match self {
             Record::Write { timestamp, batch } => {
-                let size: usize = batch.columns.iter().map(|c| c.byte_size()).sum();
-                out.reserve(size + batch.rows * batch.columns.len() + 64);
-                out.push(1);
-                put_u64(out, *timestamp);
-                put_u64(out, batch.partition);
-                put_u64(out, batch.rows as u64);
-                put_u32(out, batch.columns.len() as u32);
+                out.put(&[1]);
+                out.put_u64(*timestamp);
+                out.put_u64(batch.partition);
+                out.put_u64(batch.rows as u64);
+                out.put_u32(batch.columns.len() as u32);
                 for (col, valid) in batch.columns.iter().zip(&batch.validity) {
                     let (tag, dim) = type_tag(ColumnData::as_ref(col));
-                    out.push(tag);
-                    put_u32(out, dim);
-                    out.push(valid.is_some() as u8);
+                    out.put(&[tag]);
+                    out.put_u32(dim);
+                    out.put(&[valid.is_some() as u8]);
                     if let Some(v) = valid {
-                        out.extend_from_slice(v);
+                        out.put_borrowed(v);
                     }
-                    put_values(out, ColumnData::as_ref(col));
+                    out.put_values(ColumnData::as_ref(col));
                 }
             }
             Record::Delete { timestamp, keys } => {
-                out.push(2);
-                put_u64(out, *timestamp);
+                out.put(&[2]);
+                out.put_u64(*timestamp);
                 match keys {
                     PrimaryKeys::Int(k) => {
-                        out.push(1);
-                        put_values(out, ColumnRef::Int64(k));
+                        out.put(&[1]);
+                        out.put_values(ColumnRef::Int64(k));
                     }
                     PrimaryKeys::Str(k) => {
-                        out.push(2);
-                        put_values(out, ColumnData::varchar(k).as_ref());
+                        out.put(&[2]);
+                        out.put(&Parts::encode_values(ColumnData::varchar(k).as_ref()));
                     }
                 }
             }
         }
+        out.finish()
     }
 
     /// Parses a record written by [`Record::encode`].
@@ -158,27 +160,80 @@ fn type_tag(col: ColumnRef<'_>) -> (u8, u32) {
     }
 }
 
-fn put_u32(out: &mut Vec<u8>, v: u32) {
-    out.extend_from_slice(&v.to_le_bytes());
+/// Value arrays at least this long are borrowed into the encoded parts instead of copied.
+const BORROW_MIN: usize = 4096;
+
+/// Builds the parts of an encoded record: a run of bytes in `head`, or a borrowed slice.
+struct Parts<'s> {
+    head: &'s mut Vec<u8>,
+    /// Borrowed slices with the length `head` had when each was added.
+    spans: Vec<(usize, &'s [u8])>,
 }
 
-fn put_u64(out: &mut Vec<u8>, v: u64) {
-    out.extend_from_slice(&v.to_le_bytes());
-}
+impl<'s> Parts<'s> {
+    fn put(&mut self, b: &[u8]) {
+        self.head.extend_from_slice(b);
+    }
 
-fn put_bytes(out: &mut Vec<u8>, b: &[u8]) {
-    put_u64(out, b.len() as u64);
-    out.extend_from_slice(b);
-}
+    fn put_u32(&mut self, v: u32) {
+        self.put(&v.to_le_bytes());
+    }
 
-fn put_values(out: &mut Vec<u8>, col: ColumnRef<'_>) {
-    map_fixed!(col, ColumnRef,
-        v => put_bytes(out, bytemuck::cast_slice(v)),
-        varchar(o, b) => {
-            put_bytes(out, bytemuck::cast_slice(o));
-            put_bytes(out, b);
-        },
-        vector(_d, x) => put_bytes(out, bytemuck::cast_slice(x)))
+    fn put_u64(&mut self, v: u64) {
+        self.put(&v.to_le_bytes());
+    }
+
+    /// Appends `b`, borrowing it when it is large.
+    fn put_borrowed(&mut self, b: &'s [u8]) {
+        if b.len() < BORROW_MIN {
+            self.put(b);
+        } else {
+            self.spans.push((self.head.len(), b));
+        }
+    }
+
+    /// A length-prefixed byte array.
+    fn put_bytes(&mut self, b: &'s [u8]) {
+        self.put_u64(b.len() as u64);
+        self.put_borrowed(b);
+    }
+
+    fn put_values(&mut self, col: ColumnRef<'s>) {
+        map_fixed!(col, ColumnRef,
+            v => self.put_bytes(bytemuck::cast_slice(v)),
+            varchar(o, b) => {
+                self.put_bytes(bytemuck::cast_slice(o));
+                self.put_bytes(b);
+            },
+            vector(_d, x) => self.put_bytes(bytemuck::cast_slice(x)))
+    }
+
+    /// The encoding of `col` as one owned buffer.
+    fn encode_values(col: ColumnRef<'_>) -> Vec<u8> {
+        let mut head = Vec::new();
+        let mut parts = Parts { head: &mut head, spans: Vec::new() };
+        parts.put_values(col);
+        parts.finish().concat()
+    }
+
+    /// The parts in order: head runs interleaved with the borrowed slices.
+    fn finish(self) -> Vec<&'s [u8]> {
+        let Parts { head, spans } = self;
+        let head: &'s [u8] = head;
+        let mut parts = Vec::with_capacity(spans.len() * 2 + 1);
+        let mut start = 0;
+        for (at, slice) in spans {
+            if at > start {
+                parts.push(&head[start..at]);
+            }
+            parts.push(slice);
+            start = at;
+        }
+        if head.len() > start {
+            parts.push(&head[start..]);
+        }
+        parts
+    }
 }
 
 fn get_values(d: &mut Decoder<'_>, tag: u8, dim: usize) -> Option<ColumnData> {
@@ -270,5 +325,32 @@ mod tests {
             assert_eq!(Record::decode(&bytes, Path::new("w")).unwrap(), r);
             assert!(Record::decode(&bytes[..bytes.len() - 1], Path::new("w")).is_err());
         }
+    }
+
+    #[test]
+    fn large_arrays_are_borrowed_and_round_trip() {
+        let rows = 2_000;
+        let vectors: Vec<f32> = (0..rows * 4).map(|i| i as f32).collect();
+        let batch = WriteBatch {
+            partition: 1,
+            rows,
+            columns: vec![
+                Cow::Owned(ColumnData::Int64((0..rows as i64).collect())),
+                Cow::Owned(ColumnData::FloatVector { dim: 4, data: vectors.clone() }),
+            ],
+            validity: vec![None, Some(vec![1; rows])],
+        };
+        let record = Record::Write { timestamp: 5, batch };
+        let mut head = Vec::new();
+        let parts = record.encode_parts(&mut head);
+        let data = bytemuck::cast_slice::<f32, u8>(&vectors);
+        let Record::Write { batch, .. } = &record else { unreachable!() };
+        let ColumnRef::FloatVector { data: stored, .. } = ColumnData::as_ref(&batch.columns[1]) else {
+            unreachable!()
+        };
+        assert!(parts.iter().any(|p| std::ptr::eq(p.as_ptr(), stored.as_ptr().cast())), "vectors borrowed");
+        assert!(parts.iter().map(|p| p.len()).sum::<usize>() > data.len());
+        let bytes = parts.concat();
+        assert_eq!(Record::decode(&bytes, Path::new("w")).unwrap(), record);
     }
 }

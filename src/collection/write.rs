@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::expr::Filter;
 use crate::result::MutationResult;
 use crate::schema::Schema;
-use crate::segment::{Segment, SegmentData};
+use crate::segment::{GrowingBuffers, Segment, SegmentData};
 use crate::timestamp;
 
 impl Collection {
@@ -37,7 +37,7 @@ impl Collection {
         }
         let record = Record::Write { timestamp: timestamp::next(), batch };
         writer.log(&record)?;
-        let delete_count = apply(&self.schema, &mut self.write_state(), &record);
+        let delete_count = apply(&self.schema, &mut self.write_state(), &record, &mut writer.buffers);
         writer.last_timestamp = record.timestamp();
         if self.growing_bytes() >= self.options.seal_threshold_bytes {
             // The batch is durable and visible already; the segment files are written by a
@@ -118,7 +118,7 @@ impl Collection {
         }
         let record = Record::Delete { timestamp: ts, keys: found };
         writer.log(&record)?;
-        apply(&self.schema, &mut self.write_state(), &record);
+        apply(&self.schema, &mut self.write_state(), &record, &mut writer.buffers);
         writer.last_timestamp = ts;
         let Record::Delete { keys, .. } = record else { unreachable!("built above as a delete") };
         Ok(MutationResult::deleted(keys, ts))
@@ -155,8 +155,8 @@ impl Collection {
 impl super::Writer {
     /// Appends `record` to the WAL; a failure poisons the collection.
     fn log(&mut self, record: &Record) -> Result<()> {
-        record.encode_into(&mut self.scratch);
-        let result = self.wal.append(&self.scratch);
+        let parts = record.encode_parts(&mut self.scratch);
+        let result = self.wal.append(&parts);
         if let Err(e) = &result
             && !matches!(e, Error::InvalidArgument(_))
         {
@@ -174,10 +174,16 @@ fn select_keys(keys: &PrimaryKeys, rows: &[usize]) -> PrimaryKeys {
 }
 
 /// Applies a logged record to the in-memory state; returns the number of live rows it deleted.
-/// Deterministic, so replaying the WAL rebuilds the same state.
-pub(crate) fn apply(schema: &Schema, state: &mut State, record: &Record) -> u64 {
+/// A growing segment it creates takes its columns from `buffers`. Deterministic, so replaying
+/// the WAL rebuilds the same state.
+pub(crate) fn apply(
+    schema: &Schema,
+    state: &mut State,
+    record: &Record,
+    buffers: &mut GrowingBuffers,
+) -> u64 {
     match record {
-        Record::Write { timestamp, batch } => apply_write(schema, state, batch, *timestamp),
+        Record::Write { timestamp, batch } => apply_write(schema, state, batch, *timestamp, buffers),
         Record::Delete { keys, .. } => {
             let column = keys.to_column("");
             delete_keys(state, column.data().as_ref())
@@ -198,7 +204,13 @@ fn delete_keys(state: &mut State, keys: ColumnRef<'_>) -> u64 {
     deleted
 }
 
-fn apply_write(schema: &Schema, state: &mut State, batch: &WriteBatch, ts: u64) -> u64 {
+fn apply_write(
+    schema: &Schema,
+    state: &mut State,
+    batch: &WriteBatch,
+    ts: u64,
+    buffers: &mut GrowingBuffers,
+) -> u64 {
     let keys = ColumnData::as_ref(&batch.columns[schema.pk_index()]);
     let deleted = delete_keys(state, keys);
     let segment_id = match state.growing.get(&batch.partition) {
@@ -206,7 +218,7 @@ fn apply_write(schema: &Schema, state: &mut State, batch: &WriteBatch, ts: u64) 
         None => {
             let id = state.next_segment_id;
             state.next_segment_id += 1;
-            state.segments.insert(id, Segment::growing(id, batch.partition, schema));
+            state.segments.insert(id, Segment::growing(id, batch.partition, buffers.take(schema)));
             state.growing.insert(batch.partition, id);
             id
         }

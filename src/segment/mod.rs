@@ -44,6 +44,38 @@ impl SegmentColumns {
         }
     }
 
+    /// Empty columns for `schema` whose vector buffers already have room for the rows that fit
+    /// in `bytes` (see [`estimated_row_bytes`]), up to [`MAX_RESERVED_BYTES`]. The room is
+    /// reserved address space, advised for huge pages and touched only as rows arrive, so a
+    /// growing segment fills up to its seal threshold without reallocating and copying its
+    /// vectors.
+    pub fn with_capacity(schema: &Schema, bytes: usize) -> Self {
+        let rows = bytes.min(MAX_RESERVED_BYTES) / estimated_row_bytes(schema);
+        let mut columns = Self::new(schema);
+        columns.timestamps.reserve(rows);
+        for (column, norms) in columns.columns.iter_mut().zip(&mut columns.norms) {
+            if let (ColumnData::FloatVector { dim, data }, Some(norms)) = (column, norms) {
+                data.reserve_exact(rows * *dim);
+                crate::storage::mmap::advise_huge_pages(data.spare_capacity_mut());
+                norms.reserve_exact(rows);
+            }
+        }
+        columns
+    }
+
+    /// Removes every row, keeping the vector buffers' memory.
+    fn clear(&mut self) {
+        self.timestamps.clear();
+        for column in &mut self.columns {
+            match column {
+                ColumnData::FloatVector { data, .. } => data.clear(),
+                other => *other = ColumnData::empty_like(other),
+            }
+        }
+        self.validity.iter_mut().flatten().for_each(Vec::clear);
+        self.norms.iter_mut().flatten().for_each(Vec::clear);
+    }
+
     /// Number of rows.
     pub fn rows(&self) -> usize {
         self.timestamps.len()
@@ -81,6 +113,44 @@ impl SegmentColumns {
     }
 }
 
+/// Most address space a new growing segment reserves up front; past it, buffers grow by
+/// doubling.
+pub const MAX_RESERVED_BYTES: usize = 64 << 20;
+
+/// Where new growing segments get their columns: the emptied columns of the last sealed growing
+/// segment when nobody else held them (their pages are resident already, so filling them costs
+/// no page faults), else fresh ones with room for `capacity_bytes`. Keeps at most one spare, so
+/// a collection holds at most one seal threshold of idle buffer memory.
+#[derive(Debug)]
+pub struct GrowingBuffers {
+    capacity_bytes: usize,
+    spare: Option<SegmentColumns>,
+}
+
+impl GrowingBuffers {
+    /// Buffers for growing segments that seal at `capacity_bytes`.
+    pub fn new(capacity_bytes: usize) -> Self {
+        GrowingBuffers { capacity_bytes, spare: None }
+    }
+
+    /// Empty columns for a new growing segment of `schema`.
+    pub fn take(&mut self, schema: &Schema) -> SegmentColumns {
+        self.spare.take().unwrap_or_else(|| SegmentColumns::with_capacity(schema, self.capacity_bytes))
+    }
+
+    /// Keeps the columns of a growing segment that has been sealed, emptied, for the next one.
+    pub fn recycle(&mut self, mut columns: SegmentColumns) {
+        columns.clear();
+        self.spare = Some(columns);
+    }
+}
+
+/// Approximate bytes one row of `schema` takes in a segment: 4 per vector dimension plus its
+/// norm, 8 for every other field and for the timestamp.
+pub fn estimated_row_bytes(schema: &Schema) -> usize {
+    schema.fields.iter().map(|f| f.dim().map_or(8, |d| d * 4 + 4)).sum::<usize>() + 8
+}
+
 /// Where a segment's rows live.
 #[derive(Debug)]
 pub enum SegmentData {
@@ -110,12 +180,12 @@ pub struct Segment {
 }
 
 impl Segment {
-    /// A new, empty growing segment.
-    pub fn growing(id: u64, partition: u64, schema: &Schema) -> Segment {
+    /// A new growing segment holding `columns` (empty).
+    pub fn growing(id: u64, partition: u64, columns: SegmentColumns) -> Segment {
         Segment {
             id,
             partition,
-            data: SegmentData::Growing(Arc::new(SegmentColumns::new(schema))),
+            data: SegmentData::Growing(Arc::new(columns)),
             deleted: Bitset::new(0),
             deletes_generation: 0,
             deletes_dirty: false,
@@ -237,5 +307,52 @@ impl crate::expr::ColumnSource for Segment {
 
     fn validity(&self, field: usize) -> Result<Option<&[u8]>> {
         Segment::validity(self, field)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::{Field, FieldType};
+
+    fn schema() -> Schema {
+        Schema::builder("s")
+            .field(Field::new("id", FieldType::Int64).primary_key())
+            .field(Field::new("tag", FieldType::Int32).nullable(true))
+            .field(Field::new("v", FieldType::FloatVector { dim: 4 }))
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn growing_buffers_reserve_and_recycle_emptied_columns() {
+        let schema = schema();
+        let mut buffers = GrowingBuffers::new(1 << 20);
+        let mut columns = buffers.take(&schema);
+        let ColumnData::FloatVector { data, .. } = &columns.columns[2] else { unreachable!() };
+        let reserved = data.capacity();
+        assert_eq!(reserved, (1 << 20) / estimated_row_bytes(&schema) * 4);
+        columns.timestamps.extend([1, 2]);
+        columns.columns[0].extend_from(ColumnRef::Int64(&[7, 8]));
+        columns.columns[1].extend_from(ColumnRef::Int32(&[0, 3]));
+        columns.columns[2].extend_from(ColumnRef::FloatVector { dim: 4, data: &[1.0; 8] });
+        columns.validity[1].as_mut().unwrap().extend([0, 1]);
+        columns.norms[2].as_mut().unwrap().extend([2.0, 2.0]);
+        buffers.recycle(columns);
+
+        let again = buffers.take(&schema);
+        assert_eq!(again.rows(), 0);
+        assert_eq!(again.byte_size(), 0, "every column, validity and norm is empty");
+        let ColumnData::FloatVector { data, .. } = &again.columns[2] else { unreachable!() };
+        assert_eq!(data.capacity(), reserved, "the vector buffer is reused");
+        let fresh = buffers.take(&schema);
+        assert_eq!(fresh.rows(), 0);
+    }
+
+    #[test]
+    fn reservation_is_capped() {
+        let columns = SegmentColumns::with_capacity(&schema(), 1 << 40);
+        let ColumnData::FloatVector { data, .. } = &columns.columns[2] else { unreachable!() };
+        assert!(data.capacity() * 4 <= MAX_RESERVED_BYTES);
     }
 }
