@@ -80,6 +80,8 @@
 
 #define VECLITE_FIELD_VARCHAR 21
 
+#define VECLITE_FIELD_JSON 23
+
 #define VECLITE_FIELD_FLOAT_VECTOR 101
 
 /**
@@ -96,6 +98,11 @@
  * Field flag: the field accepts nulls.
  */
 #define VECLITE_FLAG_NULLABLE 4
+
+/**
+ * Field flag (reported only): the hidden JSON field `$meta` of a schema with dynamic fields.
+ */
+#define VECLITE_FLAG_DYNAMIC 8
 
 /**
  * Metric: squared Euclidean distance, ascending.
@@ -116,6 +123,11 @@
  * Search beam width when the caller gives no `ef` (the effective width is `max(ef, k)`).
  */
 #define DEFAULT_EF 64
+
+/**
+ * Largest JSON value accepted (bytes of its text), as in Milvus (`common.JSONMaxLength`).
+ */
+#define MAX_JSON_LENGTH 65536
 
 /**
  * Stable status codes shared by the Rust API, the C ABI and the bindings.
@@ -868,6 +880,15 @@ veclite_status veclite_schema_builder_set_description(veclite_schema_builder *bu
                                                       veclite_error **err_out);
 
 /**
+ * Turns dynamic fields on or off (off by default). When on, the built schema gets the hidden
+ * JSON field `$meta` after the declared fields, and writes may carry columns whose names are
+ * not in the schema: they are kept per row in `$meta`.
+ */
+veclite_status veclite_schema_builder_enable_dynamic_field(veclite_schema_builder *builder,
+                                                           bool on,
+                                                           veclite_error **err_out);
+
+/**
  * Validates the schema and stores it in `*schema_out` (caller owns it). The builder is
  * consumed (freed) whatever the status.
  */
@@ -891,7 +912,12 @@ void veclite_schema_free(veclite_schema *schema);
 void veclite_schema_name(const veclite_schema *schema, const uint8_t **ptr_out, size_t *len_out);
 
 /**
- * Number of fields; 0 for NULL.
+ * Whether dynamic fields are enabled; false for NULL.
+ */
+bool veclite_schema_dynamic_field_enabled(const veclite_schema *schema);
+
+/**
+ * Number of fields, the hidden `$meta` field included; 0 for NULL.
  */
 size_t veclite_schema_num_fields(const veclite_schema *schema);
 

@@ -67,7 +67,9 @@ impl ColumnData {
             FieldType::Int64 => ColumnData::Int64(Vec::new()),
             FieldType::Float => ColumnData::Float(Vec::new()),
             FieldType::Double => ColumnData::Double(Vec::new()),
-            FieldType::VarChar { .. } => ColumnData::VarChar { offsets: vec![0], bytes: Vec::new() },
+            FieldType::VarChar { .. } | FieldType::Json => {
+                ColumnData::VarChar { offsets: vec![0], bytes: Vec::new() }
+            }
             FieldType::FloatVector { dim } => ColumnData::FloatVector { dim: dim as usize, data: Vec::new() },
         }
     }
@@ -263,6 +265,7 @@ impl<'a> ColumnRef<'a> {
     }
 
     /// Whether values of this column can be stored in a field of type `ty` (dims not compared).
+    /// JSON fields hold their values' text, so they take VarChar columns.
     pub fn matches(&self, ty: FieldType) -> bool {
         matches!(
             (self, ty),
@@ -273,7 +276,7 @@ impl<'a> ColumnRef<'a> {
                 | (ColumnRef::Int64(_), FieldType::Int64)
                 | (ColumnRef::Float(_), FieldType::Float)
                 | (ColumnRef::Double(_), FieldType::Double)
-                | (ColumnRef::VarChar { .. }, FieldType::VarChar { .. })
+                | (ColumnRef::VarChar { .. }, FieldType::VarChar { .. } | FieldType::Json)
                 | (ColumnRef::FloatVector { .. }, FieldType::FloatVector { .. })
         )
     }
@@ -382,6 +385,17 @@ impl Column {
     }
     pub fn varchar<S: AsRef<str>>(name: impl Into<String>, values: impl IntoIterator<Item = S>) -> Self {
         Column::new(name, ColumnData::varchar(values))
+    }
+    /// A JSON column from the text of each value (checked when written: each must parse as JSON).
+    pub fn json<S: AsRef<str>>(name: impl Into<String>, values: impl IntoIterator<Item = S>) -> Self {
+        Column::new(name, ColumnData::varchar(values))
+    }
+    /// A JSON column from parsed values.
+    pub fn json_values<'v>(
+        name: impl Into<String>,
+        values: impl IntoIterator<Item = &'v serde_json::Value>,
+    ) -> Self {
+        Column::new(name, ColumnData::varchar(values.into_iter().map(|v| v.to_string())))
     }
     /// A vector column of `data.len() / dim` rows, each `dim` contiguous components.
     pub fn float_vector(name: impl Into<String>, dim: usize, data: Vec<f32>) -> Self {
