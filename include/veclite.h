@@ -366,6 +366,21 @@ veclite_status veclite_column_new_varchar(const uint8_t *name,
                                           veclite_error **err_out);
 
 /**
+ * A JSON column of `n` JSON texts (UTF-8), given and copied like the strings of
+ * `veclite_column_new_varchar`. Each text is checked when written: it must parse as JSON and be
+ * at most 65,536 bytes; for the dynamic field `$meta` it must be an object. Its
+ * `veclite_column_type` is `VECLITE_FIELD_JSON`.
+ */
+veclite_status veclite_column_new_json(const uint8_t *name,
+                                       size_t name_len,
+                                       const uint8_t *const *values,
+                                       const size_t *lens,
+                                       size_t n,
+                                       const bool *valid,
+                                       veclite_column **column_out,
+                                       veclite_error **err_out);
+
+/**
  * Frees a column created by a `veclite_column_new_*` function. NULL is a no-op. Never free a
  * column borrowed from a result.
  */
@@ -465,8 +480,8 @@ veclite_status veclite_column_float_vector_data(const veclite_column *column,
                                                 veclite_error **err_out);
 
 /**
- * Stores row `row` of a VarChar column as `(ptr, len)` UTF-8 (not NUL-terminated; valid while
- * the column lives).
+ * Stores row `row` of a VarChar or JSON column as `(ptr, len)` UTF-8 (not NUL-terminated;
+ * valid while the column lives). A JSON row is its JSON text; a null row is empty.
  */
 veclite_status veclite_column_varchar_value(const veclite_column *column,
                                             size_t row,

@@ -354,12 +354,15 @@ pub struct Column {
     name: String,
     data: ColumnData,
     validity: Option<Vec<bool>>,
+    /// Whether the VarChar data holds JSON texts (set by the JSON constructors and by reads of
+    /// JSON fields; writes go by the schema, not by this mark).
+    json: bool,
 }
 
 impl Column {
     /// A column from owned data, every row valid.
     pub fn new(name: impl Into<String>, data: ColumnData) -> Self {
-        Column { name: name.into(), data, validity: None }
+        Column { name: name.into(), data, validity: None, json: false }
     }
 
     pub fn bool(name: impl Into<String>, values: Vec<bool>) -> Self {
@@ -388,14 +391,23 @@ impl Column {
     }
     /// A JSON column from the text of each value (checked when written: each must parse as JSON).
     pub fn json<S: AsRef<str>>(name: impl Into<String>, values: impl IntoIterator<Item = S>) -> Self {
-        Column::new(name, ColumnData::varchar(values))
+        Column::new(name, ColumnData::varchar(values)).into_json()
     }
     /// A JSON column from parsed values.
     pub fn json_values<'v>(
         name: impl Into<String>,
         values: impl IntoIterator<Item = &'v serde_json::Value>,
     ) -> Self {
-        Column::new(name, ColumnData::varchar(values.into_iter().map(|v| v.to_string())))
+        Column::new(name, ColumnData::varchar(values.into_iter().map(|v| v.to_string()))).into_json()
+    }
+    /// Marks a VarChar column as holding JSON texts (see [`Column::is_json`]).
+    pub fn into_json(mut self) -> Self {
+        self.json = matches!(self.data, ColumnData::VarChar { .. });
+        self
+    }
+    /// Whether the column holds JSON texts: made by a JSON constructor or read from a JSON field.
+    pub fn is_json(&self) -> bool {
+        self.json
     }
     /// A vector column of `data.len() / dim` rows, each `dim` contiguous components.
     pub fn float_vector(name: impl Into<String>, dim: usize, data: Vec<f32>) -> Self {

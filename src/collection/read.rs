@@ -7,6 +7,7 @@ use crate::error::{Error, ObjectKind, Result};
 use crate::expr::Filter;
 use crate::json;
 use crate::result::QueryResult;
+use crate::schema::FieldType;
 use crate::segment::Segment;
 
 /// The fields a read returns, from its `output_fields`.
@@ -237,7 +238,10 @@ impl Collection {
                     .collect();
                 data = ColumnData::varchar(texts);
             }
-            let column = Column::new(field.name.clone(), data);
+            let mut column = Column::new(field.name.clone(), data);
+            if field.field_type == FieldType::Json {
+                column = column.into_json();
+            }
             columns.push(match validity {
                 Some(v) => column.with_validity(v),
                 None => column,
@@ -263,6 +267,7 @@ fn page(result: QueryResult, limit: Option<usize>, offset: usize) -> QueryResult
             let mut data = ColumnData::empty_like(c.data());
             data.extend_from_rows(c.data().as_ref(), rows.iter().copied());
             let out = Column::new(c.name(), data);
+            let out = if c.is_json() { out.into_json() } else { out };
             match c.validity() {
                 Some(v) => out.with_validity(rows.iter().map(|&r| v[r]).collect()),
                 None => out,
