@@ -121,6 +121,9 @@ fn unknown_columns_fold_into_meta() {
         meta_rows(&got),
         [json!({"x": [1, {"y": 2}], "n": 1}), json!({"n": 2}), json!({"n": 3}), json!({})]
     );
+    // Paths continue inside a dynamic key.
+    let hits = db.query("d", &[], r#"x[1]["y"] == 2 or $meta["x"][0] == 5"#, &[], None, 0).unwrap();
+    assert_eq!(ids(&hits), [10]);
 }
 
 #[test]
