@@ -80,6 +80,8 @@
 
 #define VECLITE_FIELD_VARCHAR 21
 
+#define VECLITE_FIELD_JSON 23
+
 #define VECLITE_FIELD_FLOAT_VECTOR 101
 
 /**
@@ -96,6 +98,11 @@
  * Field flag: the field accepts nulls.
  */
 #define VECLITE_FLAG_NULLABLE 4
+
+/**
+ * Field flag (reported only): the hidden JSON field `$meta` of a schema with dynamic fields.
+ */
+#define VECLITE_FLAG_DYNAMIC 8
 
 /**
  * Metric: squared Euclidean distance, ascending.
@@ -116,6 +123,11 @@
  * Search beam width when the caller gives no `ef` (the effective width is `max(ef, k)`).
  */
 #define DEFAULT_EF 64
+
+/**
+ * Largest JSON value accepted (bytes of its text), as in Milvus (`common.JSONMaxLength`).
+ */
+#define MAX_JSON_LENGTH 65536
 
 /**
  * Stable status codes shared by the Rust API, the C ABI and the bindings.
@@ -354,6 +366,21 @@ veclite_status veclite_column_new_varchar(const uint8_t *name,
                                           veclite_error **err_out);
 
 /**
+ * A JSON column of `n` JSON texts (UTF-8), given and copied like the strings of
+ * `veclite_column_new_varchar`. Each text is checked when written: it must parse as JSON and be
+ * at most 65,536 bytes; for the dynamic field `$meta` it must be an object. Its
+ * `veclite_column_type` is `VECLITE_FIELD_JSON`.
+ */
+veclite_status veclite_column_new_json(const uint8_t *name,
+                                       size_t name_len,
+                                       const uint8_t *const *values,
+                                       const size_t *lens,
+                                       size_t n,
+                                       const bool *valid,
+                                       veclite_column **column_out,
+                                       veclite_error **err_out);
+
+/**
  * Frees a column created by a `veclite_column_new_*` function. NULL is a no-op. Never free a
  * column borrowed from a result.
  */
@@ -453,8 +480,8 @@ veclite_status veclite_column_float_vector_data(const veclite_column *column,
                                                 veclite_error **err_out);
 
 /**
- * Stores row `row` of a VarChar column as `(ptr, len)` UTF-8 (not NUL-terminated; valid while
- * the column lives).
+ * Stores row `row` of a VarChar or JSON column as `(ptr, len)` UTF-8 (not NUL-terminated;
+ * valid while the column lives). A JSON row is its JSON text; a null row is empty.
  */
 veclite_status veclite_column_varchar_value(const veclite_column *column,
                                             size_t row,
@@ -868,6 +895,15 @@ veclite_status veclite_schema_builder_set_description(veclite_schema_builder *bu
                                                       veclite_error **err_out);
 
 /**
+ * Turns dynamic fields on or off (off by default). When on, the built schema gets the hidden
+ * JSON field `$meta` after the declared fields, and writes may carry columns whose names are
+ * not in the schema: they are kept per row in `$meta`.
+ */
+veclite_status veclite_schema_builder_enable_dynamic_field(veclite_schema_builder *builder,
+                                                           bool on,
+                                                           veclite_error **err_out);
+
+/**
  * Validates the schema and stores it in `*schema_out` (caller owns it). The builder is
  * consumed (freed) whatever the status.
  */
@@ -891,7 +927,12 @@ void veclite_schema_free(veclite_schema *schema);
 void veclite_schema_name(const veclite_schema *schema, const uint8_t **ptr_out, size_t *len_out);
 
 /**
- * Number of fields; 0 for NULL.
+ * Whether dynamic fields are enabled; false for NULL.
+ */
+bool veclite_schema_dynamic_field_enabled(const veclite_schema *schema);
+
+/**
+ * Number of fields, the hidden `$meta` field included; 0 for NULL.
  */
 size_t veclite_schema_num_fields(const veclite_schema *schema);
 

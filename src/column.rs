@@ -67,7 +67,9 @@ impl ColumnData {
             FieldType::Int64 => ColumnData::Int64(Vec::new()),
             FieldType::Float => ColumnData::Float(Vec::new()),
             FieldType::Double => ColumnData::Double(Vec::new()),
-            FieldType::VarChar { .. } => ColumnData::VarChar { offsets: vec![0], bytes: Vec::new() },
+            FieldType::VarChar { .. } | FieldType::Json => {
+                ColumnData::VarChar { offsets: vec![0], bytes: Vec::new() }
+            }
             FieldType::FloatVector { dim } => ColumnData::FloatVector { dim: dim as usize, data: Vec::new() },
         }
     }
@@ -263,6 +265,7 @@ impl<'a> ColumnRef<'a> {
     }
 
     /// Whether values of this column can be stored in a field of type `ty` (dims not compared).
+    /// JSON fields hold their values' text, so they take VarChar columns.
     pub fn matches(&self, ty: FieldType) -> bool {
         matches!(
             (self, ty),
@@ -273,7 +276,7 @@ impl<'a> ColumnRef<'a> {
                 | (ColumnRef::Int64(_), FieldType::Int64)
                 | (ColumnRef::Float(_), FieldType::Float)
                 | (ColumnRef::Double(_), FieldType::Double)
-                | (ColumnRef::VarChar { .. }, FieldType::VarChar { .. })
+                | (ColumnRef::VarChar { .. }, FieldType::VarChar { .. } | FieldType::Json)
                 | (ColumnRef::FloatVector { .. }, FieldType::FloatVector { .. })
         )
     }
@@ -351,12 +354,15 @@ pub struct Column {
     name: String,
     data: ColumnData,
     validity: Option<Vec<bool>>,
+    /// Whether the VarChar data holds JSON texts (set by the JSON constructors and by reads of
+    /// JSON fields; writes go by the schema, not by this mark).
+    json: bool,
 }
 
 impl Column {
     /// A column from owned data, every row valid.
     pub fn new(name: impl Into<String>, data: ColumnData) -> Self {
-        Column { name: name.into(), data, validity: None }
+        Column { name: name.into(), data, validity: None, json: false }
     }
 
     pub fn bool(name: impl Into<String>, values: Vec<bool>) -> Self {
@@ -382,6 +388,26 @@ impl Column {
     }
     pub fn varchar<S: AsRef<str>>(name: impl Into<String>, values: impl IntoIterator<Item = S>) -> Self {
         Column::new(name, ColumnData::varchar(values))
+    }
+    /// A JSON column from the text of each value (checked when written: each must parse as JSON).
+    pub fn json<S: AsRef<str>>(name: impl Into<String>, values: impl IntoIterator<Item = S>) -> Self {
+        Column::new(name, ColumnData::varchar(values)).into_json()
+    }
+    /// A JSON column from parsed values.
+    pub fn json_values<'v>(
+        name: impl Into<String>,
+        values: impl IntoIterator<Item = &'v serde_json::Value>,
+    ) -> Self {
+        Column::new(name, ColumnData::varchar(values.into_iter().map(|v| v.to_string()))).into_json()
+    }
+    /// Marks a VarChar column as holding JSON texts (see [`Column::is_json`]).
+    pub fn into_json(mut self) -> Self {
+        self.json = matches!(self.data, ColumnData::VarChar { .. });
+        self
+    }
+    /// Whether the column holds JSON texts: made by a JSON constructor or read from a JSON field.
+    pub fn is_json(&self) -> bool {
+        self.json
     }
     /// A vector column of `data.len() / dim` rows, each `dim` contiguous components.
     pub fn float_vector(name: impl Into<String>, dim: usize, data: Vec<f32>) -> Self {

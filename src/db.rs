@@ -163,11 +163,13 @@ impl Database {
         self.with_open(|o| o.collection(name))
     }
 
-    /// Creates a collection with partition `_default`.
+    /// Creates a collection with partition `_default`. A schema with `enable_dynamic_field` gets
+    /// its `$meta` field here if it was built without one.
     ///
     /// # Errors
     /// Schema rule violations; [`Error::AlreadyExists`]; [`Error::Io`].
     pub fn create_collection(&self, schema: Schema) -> Result<()> {
+        let schema = schema.with_dynamic_field();
         schema.validate()?;
         self.with_open(|open| {
             let mut collections = open.write_collections();

@@ -46,6 +46,7 @@ pub mod expr;
 #[allow(unsafe_code)]
 pub mod ffi;
 pub mod index;
+pub mod json;
 pub mod result;
 pub mod schema;
 pub mod search;

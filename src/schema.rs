@@ -14,6 +14,10 @@ pub const MAX_VARCHAR_LENGTH: u32 = 65_535;
 pub const MAX_NAME_LEN: usize = 255;
 /// Name of the partition every collection has.
 pub const DEFAULT_PARTITION: &str = "_default";
+/// Name of the hidden JSON field that holds a row's dynamic keys, as in Milvus.
+pub const DYNAMIC_FIELD: &str = "$meta";
+/// Largest JSON value accepted (bytes of its text), as in Milvus (`common.JSONMaxLength`).
+pub const MAX_JSON_LENGTH: usize = 65_536;
 
 /// The type of a field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,6 +37,8 @@ pub enum FieldType {
     FloatVector {
         dim: u32,
     },
+    /// A JSON value of at most [`MAX_JSON_LENGTH`] bytes, stored as its UTF-8 text.
+    Json,
 }
 
 impl FieldType {
@@ -46,6 +52,7 @@ impl FieldType {
         match self {
             FieldType::VarChar { max_length } => format!("VarChar({max_length})"),
             FieldType::FloatVector { dim } => format!("FloatVector({dim})"),
+            FieldType::Json => "JSON".to_owned(),
             other => format!("{other:?}"),
         }
     }
@@ -71,6 +78,9 @@ pub struct Field {
     pub auto_id: bool,
     pub nullable: bool,
     pub default_value: Option<Value>,
+    /// Whether this is the hidden `$meta` field of a schema with dynamic fields enabled.
+    #[serde(default)]
+    pub is_dynamic: bool,
 }
 
 impl Field {
@@ -84,7 +94,13 @@ impl Field {
             auto_id: false,
             nullable: false,
             default_value: None,
+            is_dynamic: false,
         }
+    }
+
+    /// The hidden `$meta` JSON field added to schemas with dynamic fields enabled.
+    pub fn dynamic() -> Self {
+        Field { is_dynamic: true, ..Field::new(DYNAMIC_FIELD, FieldType::Json) }
     }
 
     /// Marks the field as the primary key.
@@ -126,8 +142,16 @@ impl Field {
     }
 
     fn validate(&self) -> Result<()> {
-        validate_name("field", &self.name)?;
         let bad = |rule: &str| Err(Error::SchemaMismatch(format!("field `{}`: {rule}", self.name)));
+        if self.is_dynamic {
+            if *self != Field::dynamic().description(self.description.clone()) {
+                return bad(&format!(
+                    "the dynamic field must be the plain JSON field `{DYNAMIC_FIELD}`, added by enable_dynamic_field"
+                ));
+            }
+            return Ok(());
+        }
+        validate_name("field", &self.name)?;
         match self.field_type {
             FieldType::FloatVector { dim } if dim == 0 || dim > MAX_DIM => {
                 return bad(&format!("vector dim must be in 1..={MAX_DIM}, got {dim}"));
@@ -152,6 +176,9 @@ impl Field {
         }
         if self.field_type.is_vector() && (self.nullable || self.default_value.is_some()) {
             return bad("vector fields cannot be nullable or have a default value");
+        }
+        if self.field_type == FieldType::Json && self.default_value.is_some() {
+            return bad("JSON fields cannot have a default value");
         }
         if let Some(default) = &self.default_value
             && !value_fits(self.field_type, default)
@@ -238,6 +265,20 @@ impl Schema {
         self.fields.iter().find(|f| f.name == name)
     }
 
+    /// Position of the hidden `$meta` field (present exactly when dynamic fields are enabled).
+    pub fn dynamic_field_index(&self) -> Option<usize> {
+        self.fields.iter().position(|f| f.is_dynamic)
+    }
+
+    /// Makes the fields agree with `enable_dynamic_field`: appends the `$meta` field when the
+    /// flag is on and the field is missing. Idempotent; [`Schema::validate`] checks the result.
+    pub fn with_dynamic_field(mut self) -> Self {
+        if self.enable_dynamic_field && self.dynamic_field_index().is_none() {
+            self.fields.push(Field::dynamic());
+        }
+        self
+    }
+
     /// Checks every schema rule.
     ///
     /// # Errors
@@ -260,6 +301,14 @@ impl Schema {
             return Err(Error::SchemaMismatch(format!(
                 "collection `{}` must have at least one vector field",
                 self.name
+            )));
+        }
+        let dynamic = self.fields.iter().filter(|f| f.is_dynamic).count();
+        if dynamic != usize::from(self.enable_dynamic_field) {
+            return Err(Error::SchemaMismatch(format!(
+                "collection `{}`: a schema has the dynamic field `{DYNAMIC_FIELD}` exactly when \
+                 enable_dynamic_field is on (on: {}, dynamic fields: {dynamic})",
+                self.name, self.enable_dynamic_field
             )));
         }
         for (i, f) in self.fields.iter().enumerate() {
@@ -293,7 +342,8 @@ impl SchemaBuilder {
         self
     }
 
-    /// Keeps keys that are not in the schema in a per-row JSON `$meta` field.
+    /// Keeps keys that are not in the schema in a per-row JSON `$meta` field (added by
+    /// `build`, after the declared fields).
     pub fn enable_dynamic_field(mut self, on: bool) -> Self {
         self.schema.enable_dynamic_field = on;
         self
@@ -304,8 +354,9 @@ impl SchemaBuilder {
     /// # Errors
     /// As [`Schema::validate`].
     pub fn build(self) -> Result<Schema> {
-        self.schema.validate()?;
-        Ok(self.schema)
+        let schema = self.schema.with_dynamic_field();
+        schema.validate()?;
+        Ok(schema)
     }
 }
 
@@ -325,6 +376,19 @@ mod tests {
         let s = seed().build().unwrap();
         assert_eq!(s.pk_field().name, "ID");
         assert_eq!(s.field_index("embeddings"), Some(2));
+        assert_eq!(s.dynamic_field_index(), None);
+    }
+
+    #[test]
+    fn dynamic_schemas_carry_the_meta_field_last() {
+        let s = seed().field(Field::new("doc", FieldType::Json).nullable(true)).enable_dynamic_field(true);
+        let s = s.build().unwrap();
+        assert_eq!(s.dynamic_field_index(), Some(4));
+        assert_eq!(s.fields[4], Field::dynamic());
+        assert_eq!(s.clone().with_dynamic_field(), s);
+        let mut off = s.clone();
+        off.enable_dynamic_field = false;
+        assert!(off.validate().unwrap_err().to_string().contains("exactly when"));
     }
 
     #[test]
@@ -370,6 +434,13 @@ mod tests {
 
         let bad_default = seed().field(Field::new("x", FieldType::Int8).default_value(Value::Int(300)));
         assert!(bad_default.build().unwrap_err().to_string().contains("does not fit"));
+
+        let json_default =
+            seed().field(Field::new("j", FieldType::Json).default_value(Value::Text("{}".into())));
+        assert!(json_default.build().unwrap_err().to_string().contains("JSON fields cannot have a default"));
+
+        let explicit_dynamic = seed().field(Field::dynamic());
+        assert!(explicit_dynamic.build().unwrap_err().to_string().contains("exactly when"));
 
         let long_default = seed().field(
             Field::new("t", FieldType::VarChar { max_length: 2 }).default_value(Value::Text("abc".into())),

@@ -5,6 +5,7 @@
 //! writers take it exclusively only to apply an already-logged batch, so a reader sees a batch
 //! either entirely or not at all. Lock order: writer → state → catalog.
 
+mod dynamic;
 mod indexing;
 mod maintenance;
 mod pk_index;
@@ -30,6 +31,7 @@ use crate::timestamp;
 pub use indexing::IndexInfo;
 pub use maintenance::CompactionStats;
 pub use pk_index::{PkIndex, RowLoc};
+pub use read::OutputFields;
 use record::Record;
 pub use validate::WriteMode;
 

@@ -5,35 +5,58 @@ use crate::bitset::Bitset;
 use crate::column::{Column, ColumnData, PrimaryKeys};
 use crate::error::{Error, ObjectKind, Result};
 use crate::expr::Filter;
+use crate::json;
 use crate::result::QueryResult;
+use crate::schema::FieldType;
 use crate::segment::Segment;
+
+/// The fields a read returns, from its `output_fields`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFields {
+    /// Schema positions, primary key first.
+    pub fields: Vec<usize>,
+    /// Dynamic keys `$meta` is reduced to; empty = the whole `$meta`.
+    pub dynamic_keys: Vec<String>,
+}
 
 /// Largest `offset + limit` of a query, as in Milvus.
 pub const MAX_QUERY_WINDOW: usize = 16_384;
 
 impl Collection {
-    /// Field indexes to return for `output_fields`: the primary key first, then the named fields
-    /// in order (`"*"` = every field), each once.
+    /// The fields to return for `output_fields`: the primary key first, then the named fields
+    /// in order (`"*"` = every field, `$meta` included), each once. With dynamic fields, a name
+    /// that is not a schema field is a dynamic key: `$meta` is returned reduced to the keys asked
+    /// for, unless `$meta` itself or `"*"` is asked for too.
     ///
     /// # Errors
-    /// [`Error::NotFound`] naming an unknown field.
-    pub fn output_field_indexes(&self, output_fields: &[&str]) -> Result<Vec<usize>> {
-        let mut out = vec![self.schema.pk_index()];
+    /// [`Error::NotFound`] naming an unknown field (dynamic fields off).
+    pub fn output_field_indexes(&self, output_fields: &[&str]) -> Result<OutputFields> {
+        let dynamic = self.schema.dynamic_field_index();
+        let mut out = OutputFields { fields: vec![self.schema.pk_index()], dynamic_keys: Vec::new() };
+        let mut whole_meta = false;
         for name in output_fields {
             let wanted: Vec<usize> = if *name == "*" {
+                whole_meta = true;
                 (0..self.schema.fields.len()).collect()
+            } else if let Some(f) = self.schema.field_index(name) {
+                whole_meta |= Some(f) == dynamic;
+                vec![f]
+            } else if let Some(meta) = dynamic {
+                if !out.dynamic_keys.iter().any(|k| k == name) {
+                    out.dynamic_keys.push((*name).to_owned());
+                }
+                vec![meta]
             } else {
-                vec![
-                    self.schema
-                        .field_index(name)
-                        .ok_or_else(|| Error::not_found_in(ObjectKind::Field, name, self.name()))?,
-                ]
+                return Err(Error::not_found_in(ObjectKind::Field, name, self.name()));
             };
             for f in wanted {
-                if !out.contains(&f) {
-                    out.push(f);
+                if !out.fields.contains(&f) {
+                    out.fields.push(f);
                 }
             }
+        }
+        if whole_meta {
+            out.dynamic_keys.clear();
         }
         Ok(out)
     }
@@ -190,11 +213,11 @@ impl Collection {
     pub(crate) fn gather(
         &self,
         state: &State,
-        fields: &[usize],
+        output: &OutputFields,
         rows: &[(u64, usize)],
     ) -> Result<QueryResult> {
-        let mut columns = Vec::with_capacity(fields.len());
-        for &f in fields {
+        let mut columns = Vec::with_capacity(output.fields.len());
+        for &f in &output.fields {
             let field = &self.schema.fields[f];
             let mut data = ColumnData::empty(field.field_type);
             let mut validity = field.nullable.then(|| Vec::with_capacity(rows.len()));
@@ -208,7 +231,17 @@ impl Collection {
                     }
                 }
             }
-            let column = Column::new(field.name.clone(), data);
+            if field.is_dynamic && !output.dynamic_keys.is_empty() {
+                let view = data.as_ref();
+                let texts: Vec<String> = (0..view.len())
+                    .map(|r| json::select_keys(view.bytes_at(r), &output.dynamic_keys))
+                    .collect();
+                data = ColumnData::varchar(texts);
+            }
+            let mut column = Column::new(field.name.clone(), data);
+            if field.field_type == FieldType::Json {
+                column = column.into_json();
+            }
             columns.push(match validity {
                 Some(v) => column.with_validity(v),
                 None => column,
@@ -234,6 +267,7 @@ fn page(result: QueryResult, limit: Option<usize>, offset: usize) -> QueryResult
             let mut data = ColumnData::empty_like(c.data());
             data.extend_from_rows(c.data().as_ref(), rows.iter().copied());
             let out = Column::new(c.name(), data);
+            let out = if c.is_json() { out.into_json() } else { out };
             match c.validity() {
                 Some(v) => out.with_validity(rows.iter().map(|&r| v[r]).collect()),
                 None => out,

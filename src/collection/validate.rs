@@ -5,9 +5,11 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
+use super::dynamic;
 use super::record::WriteBatch;
 use crate::column::{Column, ColumnData, ColumnRef, PrimaryKeys};
 use crate::error::{Error, ObjectKind, Result};
+use crate::json;
 use crate::schema::{Field, FieldType, Schema, Value};
 
 /// Whether a write inserts only or replaces existing keys.
@@ -43,31 +45,48 @@ pub fn validate<'a>(schema: &Schema, columns: &[&'a Column], mode: WriteMode) ->
         return Err(Error::InvalidArgument("zero rows: a write needs at least one row".into()));
     }
     let mut by_field: Vec<Option<&Column>> = vec![None; schema.fields.len()];
+    let dynamic_index = schema.dynamic_field_index();
+    let mut dynamic: Vec<&Column> = Vec::new();
     let mut rows: Option<(usize, String)> = None;
     for &column in columns {
-        let Some(f) = schema.field_index(column.name()) else {
-            return Err(Error::NotFound {
-                kind: ObjectKind::Field,
-                name: column.name().to_owned(),
-                context: format!(" in collection `{}`", schema.name),
-            });
+        let n = match schema.field_index(column.name()) {
+            Some(f) => {
+                let field = &schema.fields[f];
+                if by_field[f].is_some() {
+                    return Err(Error::SchemaMismatch(format!("field `{}` is passed twice", field.name)));
+                }
+                by_field[f] = Some(column);
+                check_shape(field, column)?
+            }
+            // With dynamic fields, a column not in the schema is a dynamic key of each row.
+            None if dynamic_index.is_some() => {
+                if dynamic.iter().any(|c| c.name() == column.name()) {
+                    return Err(Error::SchemaMismatch(format!(
+                        "dynamic field `{}` is passed twice",
+                        column.name()
+                    )));
+                }
+                dynamic.push(column);
+                check_dynamic_shape(column)?
+            }
+            None => {
+                return Err(Error::NotFound {
+                    kind: ObjectKind::Field,
+                    name: column.name().to_owned(),
+                    context: format!(" in collection `{}` (dynamic fields are not enabled)", schema.name),
+                });
+            }
         };
-        let field = &schema.fields[f];
-        if by_field[f].is_some() {
-            return Err(Error::SchemaMismatch(format!("field `{}` is passed twice", field.name)));
-        }
-        let n = check_shape(field, column)?;
         match &rows {
             Some((expected, first)) if *expected != n => {
                 return Err(Error::SchemaMismatch(format!(
                     "columns have unequal lengths: `{}` has {n} rows but `{first}` has {expected}",
-                    field.name
+                    column.name()
                 )));
             }
-            None => rows = Some((n, field.name.clone())),
+            None => rows = Some((n, column.name().to_owned())),
             _ => {}
         }
-        by_field[f] = Some(column);
     }
     let rows = rows.map_or(0, |(n, _)| n);
     if rows == 0 {
@@ -88,6 +107,9 @@ pub fn validate<'a>(schema: &Schema, columns: &[&'a Column], mode: WriteMode) ->
     };
     for (f, field) in schema.fields.iter().enumerate() {
         let (data, validity) = match by_field[f].take() {
+            meta if Some(f) == dynamic_index => {
+                (Cow::Owned(dynamic::fold(schema, meta, &dynamic, rows)?), None)
+            }
             Some(column) => normalize(field, column, rows)?,
             None if f == pk_index && pk.auto_id => (Cow::Owned(ColumnData::Int64(Vec::new())), None),
             None => {
@@ -139,6 +161,30 @@ fn check_shape(field: &Field, column: &Column) -> Result<usize> {
         return Err(Error::SchemaMismatch(format!(
             "field `{}`: validity mask has {} entries for {n} rows",
             field.name,
+            v.len()
+        )));
+    }
+    Ok(n)
+}
+
+/// Checks a dynamic column's validity mask and vector shape; returns the row count.
+fn check_dynamic_shape(column: &Column) -> Result<usize> {
+    let n = column.len();
+    if let ColumnRef::FloatVector { dim, data } = column.data().as_ref()
+        && (dim == 0 || data.len() % dim != 0)
+    {
+        return Err(Error::DimensionMismatch(format!(
+            "dynamic field `{}`: {} floats is not a whole number of dim-{dim} vectors",
+            column.name(),
+            data.len()
+        )));
+    }
+    if let Some(v) = column.validity()
+        && v.len() != n
+    {
+        return Err(Error::SchemaMismatch(format!(
+            "dynamic field `{}`: validity mask has {} entries for {n} rows",
+            column.name(),
             v.len()
         )));
     }
@@ -240,6 +286,9 @@ fn check_value(field: &Field, view: ColumnRef<'_>, r: usize) -> Result<()> {
             Some(&x) => non_finite(x.into()),
             None => Ok(()),
         },
+        ColumnRef::VarChar { .. } if field.field_type == FieldType::Json => {
+            json::check(&field.name, r, view.bytes_at(r))
+        }
         ColumnRef::VarChar { .. } => {
             let FieldType::VarChar { max_length } = field.field_type else {
                 return Ok(());

@@ -4,12 +4,15 @@
 
 use super::lexer::CmpOp;
 use super::span::Span;
+use crate::json::PathStep;
 
-/// A field name as written.
+/// A field name as written, with the JSON path that follows it (`doc["a"][0]`; empty for a
+/// plain field).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Ident {
     pub name: String,
     pub span: Span,
+    pub path: Vec<PathStep>,
 }
 
 /// A literal value; integers are already range-checked to `i64` (with their sign).

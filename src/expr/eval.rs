@@ -9,7 +9,8 @@ use super::plan::{Node, Pred};
 use crate::bitset::Bitset;
 use crate::column::ColumnRef;
 use crate::error::{Error, Result};
-use crate::schema::Schema;
+use crate::json::lookup;
+use crate::schema::{FieldType, Schema};
 
 /// The inputs of one evaluation: the column and validity of every field the plan reads.
 struct Inputs<'a> {
@@ -18,6 +19,9 @@ struct Inputs<'a> {
     columns: Vec<Option<ColumnRef<'a>>>,
     /// Validity as a bitset (set = holds a value); `None` when the field has no nulls.
     valid: Vec<Option<Bitset>>,
+    /// Parsed rows of the JSON fields the plan reads (`None` for a row that does not parse, read
+    /// like a missing path); `None` for other fields.
+    json: Vec<Option<Vec<Option<serde_json::Value>>>>,
 }
 
 /// Evaluates `node` over the rows of `source`, reading `fields` (schema indices).
@@ -33,7 +37,7 @@ pub(crate) fn evaluate(
 ) -> Result<Bitset> {
     let rows = source.num_rows();
     let n = schema.fields.len();
-    let mut inputs = Inputs { rows, columns: vec![None; n], valid: vec![None; n] };
+    let mut inputs = Inputs { rows, columns: vec![None; n], valid: vec![None; n], json: vec![None; n] };
     for &f in fields {
         let field = &schema.fields[f];
         let col = source.column(f)?;
@@ -55,6 +59,9 @@ pub(crate) fn evaluate(
                 )));
             }
             inputs.valid[f] = Some(pack(v.len(), false, |i| v[i] != 0));
+        }
+        if field.field_type == FieldType::Json {
+            inputs.json[f] = Some((0..rows).map(|r| serde_json::from_slice(col.bytes_at(r)).ok()).collect());
         }
         inputs.columns[f] = Some(col);
     }
@@ -94,6 +101,18 @@ fn eval(node: &Node, inputs: &Inputs<'_>) -> Bitset {
             let mut b = inputs.valid[*field].clone().unwrap_or_else(|| Bitset::full(inputs.rows));
             if !negated {
                 b.negate();
+            }
+            b
+        }
+        Node::Json { field, path, pred, negate } => {
+            let Some(values) = &inputs.json[*field] else {
+                // Unreachable: the plan's field list covers every leaf.
+                return Bitset::new(inputs.rows);
+            };
+            let mut b =
+                pack(inputs.rows, *negate, |r| pred.test(values[r].as_ref().and_then(|v| lookup(v, path))));
+            if let Some(valid) = &inputs.valid[*field] {
+                b.and_with(valid);
             }
             b
         }

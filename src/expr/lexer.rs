@@ -110,6 +110,14 @@ pub(crate) fn tokenize(src: &str) -> Result<Vec<Token>> {
                 let len = bytes[i..].iter().take_while(|b| b.is_ascii_alphanumeric() || **b == b'_').count();
                 (keyword_or_ident(&src[i..i + len]), len)
             }
+            // The dynamic field, as in Milvus: `$meta["key"]`.
+            (b'$', _) if src[i..].starts_with("$meta") => {
+                let len = 5 + bytes[i + 5..]
+                    .iter()
+                    .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+                    .count();
+                (Tok::Ident(src[i..i + len].to_owned()), len)
+            }
             _ => {
                 let ch_len = src[i..].chars().next().map_or(1, char::len_utf8);
                 let span = Span { start, end: start + ch_len };

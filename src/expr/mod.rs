@@ -25,7 +25,8 @@
 //! float      := 1.5 | .5 | 3. | 2e3 | -1.5e-3
 //! string     := "..." | '...'   -- escapes \\ \" \' \n \t \r \0 \u{hex}; others kept as written
 //! bool       := true | True | TRUE | false | False | FALSE
-//! field      := [A-Za-z_][A-Za-z0-9_]*    (keywords excluded)
+//! field      := name ("[" (string | integer) "]")*   -- a JSON path: doc["a"][0]
+//! name       := [A-Za-z_][A-Za-z0-9_]*  (keywords excluded)  |  $meta
 //! ```
 //!
 //! Keywords (`and or not in like is null`) are accepted in lower or upper case. Precedence,
@@ -46,6 +47,21 @@
 //!   `\_`, `\\` the character itself.
 //! - Bool fields accept only `==`, `!=`, `in` with boolean literals, or stand alone.
 //! - Vector fields cannot appear in a filter. Comparing two fields is not supported.
+//!
+//! # JSON and dynamic fields
+//!
+//! A JSON field is read through a path (`doc["a"]["b"]`, `doc["list"][0]`; no path = the whole
+//! value). With dynamic fields enabled, a name that is not a schema field is a key of the hidden
+//! `$meta` field: `a == 1` is `$meta["a"] == 1`. The value found at a path compares with a
+//! literal of its own kind: numbers numerically (two integers exactly, otherwise as `f64`),
+//! strings byte-wise (`like` too), booleans with `==`/`!=` only. Each row's JSON is parsed once
+//! per evaluation.
+//!
+//! A missing path, or a value of another kind, fails the test: `a == 1`, `a > 1`, `a in [..]`
+//! and `a like ".."` do not match such a row, while their negations `a != 1`, `a not in [..]`,
+//! `a not like ".."` and `not (a == 1)` do — as in Milvus, where `!=` on a JSON path is true when
+//! the key is absent. `path is null` matches a missing path or a JSON `null`; a bare path
+//! (`ok`) matches the value `true`. A row whose JSON field is null matches no path test.
 //!
 //! # Nulls: two-valued logic
 //!
@@ -221,6 +237,6 @@ fn collect_fields(node: &Node, out: &mut Vec<usize>) {
         Node::Const(_) => {}
         Node::Not(inner) => collect_fields(inner, out),
         Node::And(terms) | Node::Or(terms) => terms.iter().for_each(|t| collect_fields(t, out)),
-        Node::IsNull { field, .. } | Node::Leaf { field, .. } => out.push(*field),
+        Node::IsNull { field, .. } | Node::Leaf { field, .. } | Node::Json { field, .. } => out.push(*field),
     }
 }

@@ -8,6 +8,7 @@ use super::ast::{Expr, Ident, Lit, LitValue};
 use super::lexer::{CmpOp, Tok, Token};
 use super::span::{Span, syntax_error};
 use crate::error::{Error, Result};
+use crate::json::PathStep;
 
 /// Parses a non-empty token stream (ending in `Eof`) of `src`.
 ///
@@ -102,9 +103,8 @@ impl Parser<'_> {
 
     /// A comparison, membership, pattern or null test, a bare field, or a bare boolean.
     fn predicate(&mut self) -> Result<Expr> {
-        if let Tok::Ident(name) = self.peek() {
-            let field = Ident { name: name.clone(), span: self.span() };
-            self.bump();
+        if let Tok::Ident(_) = self.peek() {
+            let field = self.field()?;
             return self.field_predicate(field);
         }
         if !self.at_literal() {
@@ -217,12 +217,34 @@ impl Parser<'_> {
     }
 
     fn field_after(&mut self, after: Span) -> Result<Ident> {
-        let Tok::Ident(name) = self.peek() else {
+        if !matches!(self.peek(), Tok::Ident(_)) {
             let msg = format!("expected a field after \"{}\"", self.text(after));
             return Err(self.error_here(msg));
+        }
+        self.field()
+    }
+
+    /// A field name at the current token and its JSON path: `name ("[" (string | integer) "]")*`.
+    fn field(&mut self) -> Result<Ident> {
+        let first = self.bump();
+        let Tok::Ident(name) = first.tok else {
+            return Err(self.error_at(first.span, "expected a field"));
         };
-        let field = Ident { name: name.clone(), span: self.span() };
-        self.bump();
+        let mut field = Ident { name, span: first.span, path: Vec::new() };
+        while self.peek() == &Tok::LBracket {
+            self.bump();
+            let step = match self.peek() {
+                Tok::Str(key) => PathStep::Key(key.clone()),
+                Tok::Int(i) => PathStep::Index(usize::try_from(*i).unwrap_or(usize::MAX)),
+                _ => return Err(self.error_here("expected a string key or an integer index after \"[\"")),
+            };
+            self.bump();
+            if self.peek() != &Tok::RBracket {
+                return Err(self.error_here("expected \"]\" after a JSON path step"));
+            }
+            field.span.end = self.bump().span.end;
+            field.path.push(step);
+        }
         Ok(field)
     }
 
@@ -345,6 +367,10 @@ mod tests {
         assert_eq!(shape(&ast("x IS NOT NULL and y is null")), "and(x!null,ynull)");
         assert_eq!(shape(&ast("x == -9223372036854775808")), "xEqInt(-9223372036854775808)");
         assert_eq!(shape(&ast("true")), "true");
+        assert_eq!(shape(&ast("$meta[\"a\"] == 1 or doc['b'][2] in [1]")), "or($metaEqInt(1),docin1)");
+        let Expr::Compare { field, .. } = ast("1 < doc['x'][0]") else { panic!() };
+        assert_eq!(field.path, [PathStep::Key("x".into()), PathStep::Index(0)]);
+        assert_eq!(field.span, Span { start: 4, end: 15 });
     }
 
     #[test]
@@ -366,6 +392,8 @@ mod tests {
             ("x == -'a'", "offset 6 (\"'a'\"): expected a number after \"-\""),
             ("x == 9223372036854775808", "offset 5 (\"9223372036854775808\"): integer literal out"),
             ("a b", "offset 2 (\"b\"): expected \"and\""),
+            ("j[x] == 1", "offset 2 (\"x\"): expected a string key"),
+            ("j['x' == 1", "offset 6 (\"==\"): expected \"]\""),
         ];
         for (src, want) in cases {
             let got = err(src);

@@ -12,7 +12,8 @@ use super::lexer::CmpOp;
 use super::like::LikePattern;
 use super::span::{Span, syntax_error};
 use crate::error::{Error, Result};
-use crate::schema::{FieldType, Schema};
+use crate::json::PathStep;
+use crate::schema::{DYNAMIC_FIELD, FieldType, Schema};
 
 /// A planned boolean expression.
 #[derive(Debug, Clone)]
@@ -31,6 +32,79 @@ pub(crate) enum Node {
         field: usize,
         pred: Pred,
     },
+    /// Rows of JSON field `field` whose value at `path` satisfies `pred` (flipped if
+    /// `negate`). Null rows never match; a missing path or a value of another type fails
+    /// `pred`, so it matches only when negated (`!=`, `not in`, `not like`), as in Milvus.
+    Json {
+        field: usize,
+        path: Vec<PathStep>,
+        pred: JsonPred,
+        negate: bool,
+    },
+}
+
+/// A literal compared with a JSON value.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum JsonLit {
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Bool(bool),
+}
+
+/// A test on the JSON value found at a path (`None`: the path does not exist).
+#[derive(Debug, Clone)]
+pub(crate) enum JsonPred {
+    /// `value op lit`; numbers compare numerically, strings byte-wise, booleans by equality.
+    Cmp { op: CmpOp, lit: JsonLit },
+    /// The value equals one of the literals.
+    In(Vec<JsonLit>),
+    /// A string value matching the pattern.
+    Like(LikePattern),
+    /// The path is missing or holds JSON `null`.
+    IsNull,
+    /// The value is `true` (a path standing alone as a condition).
+    True,
+}
+
+impl JsonPred {
+    /// Whether the value at the path (`None` = missing) passes.
+    pub(crate) fn test(&self, value: Option<&serde_json::Value>) -> bool {
+        use std::cmp::Ordering;
+        let Some(value) = value else {
+            return matches!(self, JsonPred::IsNull);
+        };
+        match self {
+            JsonPred::Cmp { op, lit } => json_cmp(value, lit).is_some_and(|ord| match op {
+                CmpOp::Eq | CmpOp::Ne => ord == Ordering::Equal,
+                CmpOp::Lt => ord == Ordering::Less,
+                CmpOp::Le => ord != Ordering::Greater,
+                CmpOp::Gt => ord == Ordering::Greater,
+                CmpOp::Ge => ord != Ordering::Less,
+            }),
+            JsonPred::In(lits) => lits.iter().any(|lit| json_cmp(value, lit) == Some(Ordering::Equal)),
+            JsonPred::Like(pattern) => value.as_str().is_some_and(|s| pattern.matches(s.as_bytes())),
+            JsonPred::IsNull => value.is_null(),
+            JsonPred::True => value == &serde_json::Value::Bool(true),
+        }
+    }
+}
+
+/// Orders a JSON value against a literal of the same kind (numbers with numbers, exactly for
+/// two integers); `None` when the kinds differ.
+fn json_cmp(value: &serde_json::Value, lit: &JsonLit) -> Option<std::cmp::Ordering> {
+    use serde_json::Value as V;
+    match (value, lit) {
+        (V::Number(n), JsonLit::Int(i)) => match (n.as_i64(), n.as_u64()) {
+            (Some(v), _) => Some(v.cmp(i)),
+            (None, Some(_)) => Some(std::cmp::Ordering::Greater),
+            _ => n.as_f64()?.partial_cmp(&(*i as f64)),
+        },
+        (V::Number(n), JsonLit::Float(f)) => n.as_f64()?.partial_cmp(f),
+        (V::String(s), JsonLit::Str(t)) => Some(s.as_bytes().cmp(t.as_bytes())),
+        (V::Bool(b), JsonLit::Bool(c)) => Some(b.cmp(c)),
+        _ => None,
+    }
 }
 
 /// A predicate over the non-null values of one field. `negate` flips the test on values only:
@@ -76,6 +150,7 @@ enum Kind {
     Float64,
     Bool,
     Str,
+    Json,
 }
 
 impl Planner<'_> {
@@ -99,6 +174,7 @@ impl Planner<'_> {
             FieldType::Float => Kind::Float32,
             FieldType::Double => Kind::Float64,
             FieldType::VarChar { .. } => Kind::Str,
+            FieldType::Json => Kind::Json,
             FieldType::FloatVector { .. } => {
                 let msg = format!(
                     "field `{}` is a vector field ({}) and cannot be used in a filter",
@@ -109,6 +185,49 @@ impl Planner<'_> {
             }
         };
         Ok((index, ty, kind))
+    }
+
+    /// The JSON field and path `ident` reads, if it reads JSON: a JSON field (with or without a
+    /// path) or, with dynamic fields enabled, a name that is not a schema field (`a` is
+    /// `$meta["a"]`). `None` for other schema fields.
+    ///
+    /// # Errors
+    /// A path after a field that is not JSON; an unknown name without dynamic fields.
+    fn json_target(&self, ident: &Ident) -> Result<Option<(usize, Vec<PathStep>)>> {
+        match self.schema.field_index(&ident.name) {
+            Some(f) if self.schema.fields[f].field_type == FieldType::Json => {
+                Ok(Some((f, ident.path.clone())))
+            }
+            Some(f) if !ident.path.is_empty() => {
+                let ty = self.schema.fields[f].field_type.describe();
+                let msg = format!(
+                    "field `{}` is {ty}, not JSON: `[...]` paths apply to JSON fields only",
+                    ident.name
+                );
+                Err(self.err(ident.span, msg))
+            }
+            Some(_) => Ok(None),
+            None => match self.schema.dynamic_field_index() {
+                Some(meta) => {
+                    let mut path = vec![PathStep::Key(ident.name.clone())];
+                    path.extend(ident.path.iter().cloned());
+                    Ok(Some((meta, path)))
+                }
+                None => {
+                    let msg = if ident.name == DYNAMIC_FIELD {
+                        format!("field `{DYNAMIC_FIELD}` does not exist: dynamic fields are not enabled")
+                    } else {
+                        format!("field `{}` does not exist", ident.name)
+                    };
+                    Err(self.err(ident.span, msg))
+                }
+            },
+        }
+    }
+
+    /// A JSON leaf.
+    fn json_node(&self, (field, path): (usize, Vec<PathStep>), pred: JsonPred, negate: bool) -> Node {
+        Node::Json { field, path, pred, negate }
     }
 
     fn mismatch(&self, ident: &Ident, ty: FieldType, lit: &Lit) -> Error {
@@ -126,11 +245,17 @@ impl Planner<'_> {
                 let nodes = terms.iter().map(|t| self.node(t)).collect::<Result<Vec<_>>>()?;
                 Node::And(merge_ranges(nodes))
             }
-            Expr::IsNull { field, negated } => {
-                let (index, _, _) = self.field(field)?;
-                Node::IsNull { field: index, negated: *negated }
-            }
+            Expr::IsNull { field, negated } => match self.json_target(field)? {
+                Some(target) if !target.1.is_empty() => self.json_node(target, JsonPred::IsNull, *negated),
+                _ => {
+                    let (index, _, _) = self.field(field)?;
+                    Node::IsNull { field: index, negated: *negated }
+                }
+            },
             Expr::Field(ident) => {
+                if let Some(target) = self.json_target(ident)? {
+                    return Ok(self.json_node(target, JsonPred::True, false));
+                }
                 let (index, ty, kind) = self.field(ident)?;
                 if !matches!(kind, Kind::Bool) {
                     let msg = format!(
@@ -143,16 +268,32 @@ impl Planner<'_> {
                 Node::Leaf { field: index, pred: Pred::Bool { on_true: true, on_false: false } }
             }
             Expr::Compare { field, op, op_span, lit } => {
+                if let Some(target) = self.json_target(field)? {
+                    if matches!(lit.value, LitValue::Bool(_)) && !matches!(op, CmpOp::Eq | CmpOp::Ne) {
+                        let msg = "only == and != apply to a boolean literal".to_owned();
+                        return Err(self.err(*op_span, msg));
+                    }
+                    let pred = JsonPred::Cmp { op: *op, lit: json_lit(lit) };
+                    return Ok(self.json_node(target, pred, *op == CmpOp::Ne));
+                }
                 let (index, ty, kind) = self.field(field)?;
                 let pred = self.compare(field, ty, kind, *op, *op_span, lit)?;
                 Node::Leaf { field: index, pred }
             }
             Expr::In { field, list, negated } => {
+                if let Some(target) = self.json_target(field)? {
+                    let pred = JsonPred::In(list.iter().map(json_lit).collect());
+                    return Ok(self.json_node(target, pred, *negated));
+                }
                 let (index, ty, kind) = self.field(field)?;
                 let pred = self.membership(field, ty, kind, list, *negated)?;
                 Node::Leaf { field: index, pred }
             }
             Expr::Like { field, pattern, negated } => {
+                if let (Some(target), LitValue::Str(text)) = (self.json_target(field)?, &pattern.value) {
+                    let pred = JsonPred::Like(LikePattern::new(text));
+                    return Ok(self.json_node(target, pred, *negated));
+                }
                 let (index, ty, kind) = self.field(field)?;
                 let LitValue::Str(text) = &pattern.value else {
                     return Err(self.mismatch(field, ty, pattern));
@@ -265,7 +406,21 @@ impl Planner<'_> {
                 }
                 Ok(Pred::StrIn { set, negate })
             }
+            // JSON targets never reach here (see `json_target`).
+            Kind::Json => {
+                let msg = format!("field `{}` is {}: `in` needs a JSON path", ident.name, ty.describe());
+                Err(self.err(ident.span, msg))
+            }
         }
+    }
+}
+
+fn json_lit(lit: &Lit) -> JsonLit {
+    match &lit.value {
+        LitValue::Int(v) => JsonLit::Int(*v),
+        LitValue::Float(v) => JsonLit::Float(*v),
+        LitValue::Str(s) => JsonLit::Str(s.clone()),
+        LitValue::Bool(b) => JsonLit::Bool(*b),
     }
 }
 

@@ -228,21 +228,70 @@ pub unsafe extern "C" fn veclite_column_new_varchar(
     // SAFETY: API contract.
     unsafe {
         new_column(name, name_len, valid, n, column_out, err_out, || {
-            let ptrs = slice_arg(strings, n, "strings")?;
-            let lens = slice_arg(lens, n, "lens")?;
-            let valid = if valid.is_null() { None } else { Some(slice_arg(valid, n, "valid")?) };
-            let mut texts = Vec::with_capacity(n);
-            for row in 0..n {
-                if valid.is_some_and(|v| !v[row]) && ptrs[row].is_null() {
-                    texts.push("");
-                    continue;
-                }
-                let text = str_arg(ptrs[row], lens[row], "strings")
-                    .map_err(|e| FfiError::new(e.status, format!("row {row}: {}", e.message)))?;
-                texts.push(text);
-            }
-            Ok(ColumnData::varchar(texts))
+            Ok(ColumnData::varchar(texts_arg(strings, lens, n, valid)?))
         })
+    }
+}
+
+/// A JSON column of `n` JSON texts (UTF-8), given and copied like the strings of
+/// `veclite_column_new_varchar`. Each text is checked when written: it must parse as JSON and be
+/// at most 65,536 bytes; for the dynamic field `$meta` it must be an object. Its
+/// `veclite_column_type` is `VECLITE_FIELD_JSON`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn veclite_column_new_json(
+    name: *const u8,
+    name_len: usize,
+    values: *const *const u8,
+    lens: *const usize,
+    n: usize,
+    valid: *const bool,
+    column_out: *mut *mut veclite_column,
+    err_out: *mut *mut veclite_error,
+) -> veclite_status {
+    call(err_out, || {
+        // SAFETY: API contract.
+        let name = unsafe { str_arg(name, name_len, "name") }?;
+        let out = out_arg(column_out, "column_out")?;
+        // SAFETY: API contract.
+        let texts = unsafe { texts_arg(values, lens, n, valid) }?;
+        let mut column = Column::json(name, texts);
+        if !valid.is_null() {
+            // SAFETY: `valid` points to `n` bools (API contract).
+            column = column.with_validity(unsafe { slice_arg(valid, n, "valid") }?.to_vec());
+        }
+        // SAFETY: `out` is non-NULL and writable.
+        unsafe { put(out, veclite_column::boxed(column)) };
+        Ok(())
+    })
+}
+
+/// The `n` strings of parallel pointer / length arrays, a null row's string allowed to be NULL.
+///
+/// # Safety
+/// `ptrs` and `lens` point to `n` entries; each non-NULL pointer to `lens[row]` bytes; `valid` is
+/// NULL or points to `n` flags.
+unsafe fn texts_arg<'a>(
+    ptrs: *const *const u8,
+    lens: *const usize,
+    n: usize,
+    valid: *const bool,
+) -> FfiResult<Vec<&'a str>> {
+    // SAFETY: API contract (see above).
+    unsafe {
+        let ptrs = slice_arg(ptrs, n, "strings")?;
+        let lens = slice_arg(lens, n, "lens")?;
+        let valid = if valid.is_null() { None } else { Some(slice_arg(valid, n, "valid")?) };
+        let mut texts = Vec::with_capacity(n);
+        for row in 0..n {
+            if valid.is_some_and(|v| !v[row]) && ptrs[row].is_null() {
+                texts.push("");
+                continue;
+            }
+            let text = str_arg(ptrs[row], lens[row], "strings")
+                .map_err(|e| FfiError::new(e.status, format!("row {row}: {}", e.message)))?;
+            texts.push(text);
+        }
+        Ok(texts)
     }
 }
 
@@ -270,6 +319,7 @@ pub unsafe extern "C" fn veclite_column_type(column: *const veclite_column) -> u
     // SAFETY: `column` is NULL or live (API contract).
     unsafe { column.as_ref() }.map_or(0, |c| {
         type_number(match c.inner.data() {
+            ColumnData::VarChar { .. } if c.inner.is_json() => FieldType::Json,
             ColumnData::Bool(_) => FieldType::Bool,
             ColumnData::Int8(_) => FieldType::Int8,
             ColumnData::Int16(_) => FieldType::Int16,
@@ -474,8 +524,8 @@ pub unsafe extern "C" fn veclite_column_float_vector_data(
     })
 }
 
-/// Stores row `row` of a VarChar column as `(ptr, len)` UTF-8 (not NUL-terminated; valid while
-/// the column lives).
+/// Stores row `row` of a VarChar or JSON column as `(ptr, len)` UTF-8 (not NUL-terminated;
+/// valid while the column lives). A JSON row is its JSON text; a null row is empty.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn veclite_column_varchar_value(
     column: *const veclite_column,
@@ -490,7 +540,7 @@ pub unsafe extern "C" fn veclite_column_varchar_value(
         let (ptr_out, len_out) = (out_arg(ptr_out, "ptr_out")?, out_arg(len_out, "len_out")?);
         let view = c.inner.data().as_ref();
         if !matches!(c.inner.data(), ColumnData::VarChar { .. }) {
-            return Err(type_error(c, "VarChar"));
+            return Err(type_error(c, "VarChar or JSON"));
         }
         if row >= view.len() {
             return Err(FfiError::invalid(format!(

@@ -12,6 +12,7 @@ pub const VECLITE_FIELD_INT64: u32 = 5;
 pub const VECLITE_FIELD_FLOAT: u32 = 10;
 pub const VECLITE_FIELD_DOUBLE: u32 = 11;
 pub const VECLITE_FIELD_VARCHAR: u32 = 21;
+pub const VECLITE_FIELD_JSON: u32 = 23;
 pub const VECLITE_FIELD_FLOAT_VECTOR: u32 = 101;
 
 /// Field flag: the primary key.
@@ -20,6 +21,8 @@ pub const VECLITE_FLAG_PRIMARY_KEY: u32 = 1;
 pub const VECLITE_FLAG_AUTO_ID: u32 = 2;
 /// Field flag: the field accepts nulls.
 pub const VECLITE_FLAG_NULLABLE: u32 = 4;
+/// Field flag (reported only): the hidden JSON field `$meta` of a schema with dynamic fields.
+pub const VECLITE_FLAG_DYNAMIC: u32 = 8;
 
 /// Number of a field type.
 pub(crate) fn type_number(ty: FieldType) -> u32 {
@@ -32,6 +35,7 @@ pub(crate) fn type_number(ty: FieldType) -> u32 {
         FieldType::Float => VECLITE_FIELD_FLOAT,
         FieldType::Double => VECLITE_FIELD_DOUBLE,
         FieldType::VarChar { .. } => VECLITE_FIELD_VARCHAR,
+        FieldType::Json => VECLITE_FIELD_JSON,
         FieldType::FloatVector { .. } => VECLITE_FIELD_FLOAT_VECTOR,
     }
 }
@@ -46,6 +50,7 @@ fn parse_field_type(number: u32, param: u32) -> FfiResult<FieldType> {
         VECLITE_FIELD_FLOAT => FieldType::Float,
         VECLITE_FIELD_DOUBLE => FieldType::Double,
         VECLITE_FIELD_VARCHAR => FieldType::VarChar { max_length: param },
+        VECLITE_FIELD_JSON => FieldType::Json,
         VECLITE_FIELD_FLOAT_VECTOR => FieldType::FloatVector { dim: param },
         other => return Err(FfiError::invalid(format!("unknown field type {other}"))),
     })
@@ -58,6 +63,7 @@ pub struct veclite_schema_builder {
     name: String,
     description: String,
     fields: Vec<Field>,
+    enable_dynamic_field: bool,
 }
 
 /// A validated collection schema. Caller owns it; free with `veclite_schema_free`. Immutable;
@@ -106,8 +112,12 @@ pub unsafe extern "C" fn veclite_schema_builder_new(
         // SAFETY: API contract.
         let name = unsafe { str_arg(name, name_len, "name") }?;
         let out = out_arg(builder_out, "builder_out")?;
-        let b =
-            veclite_schema_builder { name: name.to_owned(), description: String::new(), fields: Vec::new() };
+        let b = veclite_schema_builder {
+            name: name.to_owned(),
+            description: String::new(),
+            fields: Vec::new(),
+            enable_dynamic_field: false,
+        };
         // SAFETY: `out` is non-NULL and writable.
         unsafe { put(out, Box::into_raw(Box::new(b))) };
         Ok(())
@@ -227,6 +237,21 @@ pub unsafe extern "C" fn veclite_schema_builder_set_description(
     })
 }
 
+/// Turns dynamic fields on or off (off by default). When on, the built schema gets the hidden
+/// JSON field `$meta` after the declared fields, and writes may carry columns whose names are
+/// not in the schema: they are kept per row in `$meta`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn veclite_schema_builder_enable_dynamic_field(
+    builder: *mut veclite_schema_builder,
+    on: bool,
+    err_out: *mut *mut veclite_error,
+) -> veclite_status {
+    with_builder(builder, err_out, |b| {
+        b.enable_dynamic_field = on;
+        Ok(())
+    })
+}
+
 /// Validates the schema and stores it in `*schema_out` (caller owns it). The builder is
 /// consumed (freed) whatever the status.
 #[unsafe(no_mangle)]
@@ -242,7 +267,8 @@ pub unsafe extern "C" fn veclite_schema_builder_build(
         // SAFETY: `builder` came from `veclite_schema_builder_new` and is consumed once.
         let b = unsafe { Box::from_raw(builder) };
         let out = out_arg(schema_out, "schema_out")?;
-        let mut schema = Schema::builder(b.name).description(b.description);
+        let mut schema =
+            Schema::builder(b.name).description(b.description).enable_dynamic_field(b.enable_dynamic_field);
         for field in b.fields {
             schema = schema.field(field);
         }
@@ -284,7 +310,14 @@ pub unsafe extern "C" fn veclite_schema_name(
     }
 }
 
-/// Number of fields; 0 for NULL.
+/// Whether dynamic fields are enabled; false for NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn veclite_schema_dynamic_field_enabled(schema: *const veclite_schema) -> bool {
+    // SAFETY: `schema` is NULL or live (API contract).
+    unsafe { schema.as_ref() }.is_some_and(|s| s.inner.enable_dynamic_field)
+}
+
+/// Number of fields, the hidden `$meta` field included; 0 for NULL.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn veclite_schema_num_fields(schema: *const veclite_schema) -> usize {
     // SAFETY: `schema` is NULL or live (API contract).
@@ -314,7 +347,8 @@ pub unsafe extern "C" fn veclite_schema_field(
     let flag = |on: bool, bit: u32| if on { bit } else { 0 };
     let flags = flag(field.primary_key, VECLITE_FLAG_PRIMARY_KEY)
         | flag(field.auto_id, VECLITE_FLAG_AUTO_ID)
-        | flag(field.nullable, VECLITE_FLAG_NULLABLE);
+        | flag(field.nullable, VECLITE_FLAG_NULLABLE)
+        | flag(field.is_dynamic, VECLITE_FLAG_DYNAMIC);
     // SAFETY: out-params are NULL or writable (API contract).
     unsafe {
         put_bytes(field.name.as_bytes(), name_out, name_len_out);

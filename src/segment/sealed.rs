@@ -113,7 +113,7 @@ impl SealedSegment {
         for (f, field) in schema.fields.iter().enumerate() {
             let f = f as u16;
             match field.field_type {
-                FieldType::VarChar { .. } => {
+                FieldType::VarChar { .. } | FieldType::Json => {
                     self.expect(BlockKind::Offsets, f, (n + 1) * 8)?;
                     let i = self.block_index(BlockKind::Bytes, f)?;
                     let offsets: &[u64] = self.cast(self.index[&(BlockKind::Offsets, f)])?;
@@ -202,7 +202,7 @@ impl SealedSegment {
             FieldType::Int64 => self.typed::<i64>(f),
             FieldType::Float => self.typed::<f32>(f),
             FieldType::Double => self.typed::<f64>(f),
-            FieldType::VarChar { .. } => Ok(ColumnRef::VarChar {
+            FieldType::VarChar { .. } | FieldType::Json => Ok(ColumnRef::VarChar {
                 offsets: self.cast(self.block_index(BlockKind::Offsets, f)?)?,
                 bytes: self.block(self.block_index(BlockKind::Bytes, f)?)?,
             }),

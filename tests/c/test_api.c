@@ -664,6 +664,135 @@ static void concurrent_threads(veclite_db *db) {
     veclite_column_free(col);
 }
 
+/* Dynamic fields: a schema with a JSON field and dynamic fields on; unknown columns fold into
+ * `$meta`, which queries return (whole or reduced to named keys) and filters read; without the flag
+ * an unknown column is an error; invalid JSON is rejected naming field and row; nothing written. */
+static veclite_schema *dyn_schema(const char *name, bool dynamic) {
+    veclite_schema_builder *b = NULL;
+    veclite_schema *schema = NULL;
+    CHECK(veclite_schema_builder_new(S(name), &b, NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_schema_builder_add_field(b, S("id"), VECLITE_FIELD_INT64, 0, VECLITE_FLAG_PRIMARY_KEY, NULL) ==
+          VECLITE_STATUS_OK);
+    CHECK(veclite_schema_builder_add_field(b, S("doc"), VECLITE_FIELD_JSON, 0, VECLITE_FLAG_NULLABLE, NULL) ==
+          VECLITE_STATUS_OK);
+    CHECK(veclite_schema_builder_add_field(b, S("v"), VECLITE_FIELD_FLOAT_VECTOR, 2, 0, NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_schema_builder_enable_dynamic_field(b, dynamic, NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_schema_builder_build(b, &schema, NULL) == VECLITE_STATUS_OK);
+    return schema;
+}
+
+static void dyn_base(veclite_column *cols[2]) {
+    int64_t ids[] = {1, 2, 3};
+    float vecs[] = {1, 0, 0, 1, 1, 1};
+    CHECK(veclite_column_new_int64(S("id"), ids, 3, NULL, &cols[0], NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_column_new_float_vector(S("v"), vecs, 2, 3, &cols[1], NULL) == VECLITE_STATUS_OK);
+}
+
+static veclite_column *json_column(const char *name, const char *const texts[3], const bool *valid) {
+    const uint8_t *ptrs[3];
+    size_t lens[3];
+    for (int i = 0; i < 3; i++) {
+        ptrs[i] = (const uint8_t *)texts[i];
+        lens[i] = texts[i] ? strlen(texts[i]) : 0;
+    }
+    veclite_column *c = NULL;
+    CHECK(veclite_column_new_json(S(name), ptrs, lens, 3, valid, &c, NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_column_type(c) == VECLITE_FIELD_JSON && veclite_column_len(c) == 3);
+    return c;
+}
+
+static int text_is(const veclite_column *c, size_t row, const char *want) {
+    const uint8_t *p = NULL;
+    size_t len = 0;
+    if (veclite_column_varchar_value(c, row, &p, &len, NULL) != VECLITE_STATUS_OK) return 0;
+    return len == strlen(want) && memcmp(p, want, len) == 0;
+}
+
+static void dynamic_fields(veclite_db *db) {
+    veclite_schema *schema = dyn_schema("dyn", true);
+    CHECK(veclite_schema_dynamic_field_enabled(schema));
+    CHECK(veclite_schema_num_fields(schema) == 4);
+    const uint8_t *fname = NULL;
+    size_t flen = 0;
+    uint32_t ftype = 0, fflags = 0;
+    CHECK(veclite_schema_field(schema, 3, &fname, &flen, &ftype, NULL, &fflags));
+    CHECK(flen == 5 && memcmp(fname, "$meta", 5) == 0 && ftype == VECLITE_FIELD_JSON &&
+          fflags == VECLITE_FLAG_DYNAMIC);
+    CHECK(veclite_create_collection(db, schema, NULL) == VECLITE_STATUS_OK);
+    veclite_schema_free(schema);
+    schema = dyn_schema("static", false);
+    CHECK(!veclite_schema_dynamic_field_enabled(schema) && veclite_schema_num_fields(schema) == 3);
+    CHECK(veclite_create_collection(db, schema, NULL) == VECLITE_STATUS_OK);
+    veclite_schema_free(schema);
+
+    /* Insert: `a` and `tag` are not in the schema; `doc` is a JSON field with a null row. */
+    veclite_column *cols[5];
+    dyn_base(cols);
+    int64_t a[] = {100, 200, 0};
+    bool a_valid[] = {true, true, false};
+    CHECK(veclite_column_new_int64(S("a"), a, 3, a_valid, &cols[2], NULL) == VECLITE_STATUS_OK);
+    const uint8_t *tags[] = {(const uint8_t *)"red", (const uint8_t *)"blue", (const uint8_t *)"red"};
+    size_t tag_lens[] = {3, 4, 3};
+    CHECK(veclite_column_new_varchar(S("tag"), tags, tag_lens, 3, NULL, &cols[3], NULL) == VECLITE_STATUS_OK);
+    const char *docs[] = {"{\"k\": {\"n\": 1}}", NULL, "{\"k\": {\"n\": 3}}"};
+    bool doc_valid[] = {true, false, true};
+    cols[4] = json_column("doc", docs, doc_valid);
+    veclite_mutation_result *r = NULL;
+    CHECK(veclite_insert(db, NULL, S("dyn"), NULL, 0, (const veclite_column *const *)cols, 5, &r, NULL) ==
+          VECLITE_STATUS_OK);
+    CHECK(veclite_mutation_result_insert_count(r) == 3);
+    veclite_mutation_result_free(r);
+
+    /* Without dynamic fields the unknown column is an error. */
+    EXPECT_ERROR(veclite_insert(db, NULL, S("static"), NULL, 0, (const veclite_column *const *)cols, 5, &r, E),
+                 VECLITE_STATUS_NOT_FOUND, "dynamic fields are not enabled");
+    /* Invalid JSON: named field and row; nothing written. */
+    const char *bad[] = {"{}", "{\"x\":", "1"};
+    veclite_column_free(cols[4]);
+    cols[4] = json_column("doc", bad, NULL);
+    veclite_column *with_bad[] = {cols[0], cols[1], cols[4]};
+    EXPECT_ERROR(veclite_insert(db, NULL, S("static"), NULL, 0, (const veclite_column *const *)with_bad, 3, &r, E),
+                 VECLITE_STATUS_INVALID_VALUE, "field `doc` row 1: invalid JSON");
+    const char *not_object[] = {"{}", "[1]", "{}"};
+    veclite_column *meta = json_column("$meta", not_object, NULL);
+    veclite_column *with_meta[] = {cols[0], cols[1], meta};
+    EXPECT_ERROR(veclite_upsert(db, NULL, S("dyn"), NULL, 0, (const veclite_column *const *)with_meta, 3, &r, E),
+                 VECLITE_STATUS_INVALID_VALUE, "field `$meta` row 1: dynamic field data must be a JSON object");
+    veclite_column_free(meta);
+    CHECK(count(db, "static") == 0 && count(db, "dyn") == 3);
+    free_columns(cols, 5);
+
+    /* Query: filter on a dynamic key (missing key: no match) and on a JSON path; `$meta` out. */
+    const uint8_t *out_names[] = {(const uint8_t *)"$meta", (const uint8_t *)"doc"};
+    size_t out_lens[] = {5, 3};
+    veclite_result *qr = NULL;
+    CHECK(veclite_query(db, NULL, S("dyn"), S("a >= 100 and tag == \"red\""), NULL, NULL, 0, out_names, out_lens, 2,
+                        0, 0, &qr, NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_result_num_rows(qr) == 1 && veclite_result_num_columns(qr) == 3);
+    const veclite_column *m = veclite_result_column_by_name(qr, S("$meta"));
+    CHECK(veclite_column_type(m) == VECLITE_FIELD_JSON);
+    CHECK(text_is(m, 0, "{\"a\":100,\"tag\":\"red\"}"));
+    CHECK(text_is(veclite_result_column_by_name(qr, S("doc")), 0, "{\"k\": {\"n\": 1}}"));
+    veclite_result_free(qr);
+    uint64_t n = 0;
+    CHECK(veclite_count(db, NULL, S("dyn"), S("a != 100"), NULL, NULL, 0, &n, NULL) == VECLITE_STATUS_OK);
+    CHECK(n == 2); /* row 3 has no `a`: `!=` matches it, as in Milvus */
+    CHECK(veclite_count(db, NULL, S("dyn"), S("doc[\"k\"][\"n\"] in [1, 3]"), NULL, NULL, 0, &n, NULL) ==
+          VECLITE_STATUS_OK);
+    CHECK(n == 2);
+    /* A dynamic key by name: `$meta` reduced to it. */
+    const uint8_t *key_name[] = {(const uint8_t *)"tag"};
+    size_t key_len[] = {3};
+    CHECK(veclite_query(db, NULL, S("dyn"), S("id == 2"), NULL, NULL, 0, key_name, key_len, 1, 0, 0, &qr, NULL) ==
+          VECLITE_STATUS_OK);
+    CHECK(text_is(veclite_result_column_by_name(qr, S("$meta")), 0, "{\"tag\":\"blue\"}"));
+    veclite_result_free(qr);
+    EXPECT_ERROR(veclite_count(db, NULL, S("static"), S("a == 1"), NULL, NULL, 0, &n, E),
+                 VECLITE_STATUS_INVALID_ARGUMENT, "field `a` does not exist");
+    CHECK(veclite_drop_collection(db, S("dyn"), NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_drop_collection(db, S("static"), NULL) == VECLITE_STATUS_OK);
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: %s <empty directory>\n", argv[0]);
@@ -684,6 +813,7 @@ int main(int argc, char **argv) {
     bad_input_matrix(db);
     null_everywhere(db);
     concurrent_threads(db);
+    dynamic_fields(db);
     CHECK(veclite_db_close(db, NULL) == VECLITE_STATUS_OK);
     closed_handles(argv[1]);
     printf("%d passed, %d failed\n", passed, failed);

@@ -27,9 +27,6 @@ func schemaToC(s *entity.Schema) (*C.veclite_schema, error) {
 	if s.CollectionName == "" {
 		return nil, newErr(StatusInvalidArgument, "collection name cannot be empty")
 	}
-	if s.EnableDynamicField {
-		return nil, featureErr("dynamic fields (EnableDynamicField) are not supported by veclite's Go package yet")
-	}
 	np, nl := cstr(s.CollectionName)
 	var b *C.veclite_schema_builder
 	var cerr *C.veclite_error
@@ -39,6 +36,15 @@ func schemaToC(s *entity.Schema) (*C.veclite_schema, error) {
 	fail := func(err error) (*C.veclite_schema, error) {
 		C.veclite_schema_builder_free(b)
 		return nil, err
+	}
+	// A field marked IsDynamic (as DescribeCollection returns `$meta`) asks for dynamic fields;
+	// veclite adds `$meta` itself.
+	dynamic := s.EnableDynamicField
+	for _, f := range s.Fields {
+		dynamic = dynamic || (f != nil && f.IsDynamic)
+	}
+	if st := C.veclite_schema_builder_enable_dynamic_field(b, C.bool(dynamic), &cerr); st != C.VECLITE_STATUS_OK {
+		return fail(errFrom(st, cerr, nil))
 	}
 	if s.Description != "" {
 		dp, dl := cstr(s.Description)
@@ -50,13 +56,16 @@ func schemaToC(s *entity.Schema) (*C.veclite_schema, error) {
 		if f == nil {
 			return fail(newErr(StatusInvalidArgument, "field %d is nil", i))
 		}
-		if f.IsDynamic || f.IsPartitionKey || f.IsClusteringKey {
-			return fail(featureErr("field %s: dynamic, partition-key and clustering-key fields", f.Name))
+		if f.IsDynamic {
+			continue
+		}
+		if f.IsPartitionKey || f.IsClusteringKey {
+			return fail(featureErr("field %s: partition-key and clustering-key fields", f.Name))
 		}
 		var param uint64
 		switch f.DataType {
 		case entity.FieldTypeBool, entity.FieldTypeInt8, entity.FieldTypeInt16, entity.FieldTypeInt32,
-			entity.FieldTypeInt64, entity.FieldTypeFloat, entity.FieldTypeDouble:
+			entity.FieldTypeInt64, entity.FieldTypeFloat, entity.FieldTypeDouble, entity.FieldTypeJSON:
 		case entity.FieldTypeVarChar:
 			v, err := typeParam(f, entity.TypeParamMaxLength)
 			if err != nil {
@@ -115,7 +124,10 @@ func schemaFromC(s *C.veclite_schema) *entity.Schema {
 	var np *C.uint8_t
 	var nl C.size_t
 	C.veclite_schema_name(s, &np, &nl)
-	out := &entity.Schema{CollectionName: C.GoStringN((*C.char)(unsafe.Pointer(np)), C.int(nl))}
+	out := &entity.Schema{
+		CollectionName:     C.GoStringN((*C.char)(unsafe.Pointer(np)), C.int(nl)),
+		EnableDynamicField: bool(C.veclite_schema_dynamic_field_enabled(s)),
+	}
 	n := int(C.veclite_schema_num_fields(s))
 	for i := range n {
 		var typ, param, flags C.uint32_t
@@ -129,6 +141,7 @@ func schemaFromC(s *C.veclite_schema) *entity.Schema {
 			PrimaryKey: flags&C.VECLITE_FLAG_PRIMARY_KEY != 0,
 			AutoID:     flags&C.VECLITE_FLAG_AUTO_ID != 0,
 			Nullable:   flags&C.VECLITE_FLAG_NULLABLE != 0,
+			IsDynamic:  flags&C.VECLITE_FLAG_DYNAMIC != 0,
 			TypeParams: map[string]string{},
 		}
 		switch f.DataType {
@@ -146,8 +159,10 @@ func schemaFromC(s *C.veclite_schema) *entity.Schema {
 }
 
 // CreateCollection creates a collection from schema. shardsNum is recorded and otherwise
-// ignored. Dynamic fields, partition keys and field types veclite does not store fail with an
-// error wrapping ErrFeatureNotSupported.
+// ignored. With schema.EnableDynamicField (or WithEnableDynamicSchema(true), which sets it, as in
+// the SDK) the collection keeps columns that are not in the schema in its `$meta` JSON field.
+// Partition keys and field types veclite does not store fail with an error wrapping
+// ErrFeatureNotSupported.
 func (c *EmbeddedClient) CreateCollection(ctx context.Context, schema *entity.Schema, shardsNum int32, opts ...CreateCollectionOption) error {
 	o := createCollOpt{ConsistencyLevel: entity.DefaultConsistencyLevel}
 	for _, f := range opts {
@@ -158,8 +173,8 @@ func (c *EmbeddedClient) CreateCollection(ctx context.Context, schema *entity.Sc
 	if o.NumPartitions != 0 {
 		return featureErr("partition keys (WithPartitionNum)")
 	}
-	if o.EnableDynamicSchema {
-		return featureErr("dynamic fields (WithEnableDynamicSchema)")
+	if o.EnableDynamicSchema && schema != nil {
+		schema.EnableDynamicField = true
 	}
 	if ctx != nil && ctx.Err() != nil {
 		return ctxErr(ctx.Err())
@@ -195,13 +210,13 @@ func (c *EmbeddedClient) CreateCollection(ctx context.Context, schema *entity.Sc
 }
 
 // NewCollection creates a collection the SDK's quick way: Int64 primary key "id", FloatVector
-// "vector" of dimension, and a FLAT index with metric IP (unless options say otherwise). The
-// SDK's dynamic field is not created.
+// "vector" of dimension, dynamic fields on, and a FLAT index with metric IP (unless options say
+// otherwise).
 func (c *EmbeddedClient) NewCollection(ctx context.Context, collName string, dimension int64, opts ...CreateCollectionOption) error {
 	o := createCollOpt{
 		ConsistencyLevel: entity.DefaultConsistencyLevel, PrimaryKeyFieldName: "id",
 		PrimaryKeyFieldType: entity.FieldTypeInt64, PrimaryKeyMaxLength: 64, VectorFieldName: "vector",
-		MetricsType: entity.IP,
+		MetricsType: entity.IP, EnableDynamicSchema: true,
 	}
 	for _, f := range opts {
 		if f != nil {
@@ -213,7 +228,7 @@ func (c *EmbeddedClient) NewCollection(ctx context.Context, collName string, dim
 	if o.PrimaryKeyFieldType == entity.FieldTypeVarChar {
 		pk.WithMaxLength(o.PrimaryKeyMaxLength)
 	}
-	schema := entity.NewSchema().WithName(collName).WithField(pk).
+	schema := entity.NewSchema().WithName(collName).WithDynamicFieldEnabled(o.EnableDynamicSchema).WithField(pk).
 		WithField(entity.NewField().WithName(o.VectorFieldName).WithDataType(entity.FieldTypeFloatVector).WithDim(dimension))
 	if err := c.CreateCollection(ctx, schema, 1, WithConsistencyLevel(o.ConsistencyLevel)); err != nil {
 		return err

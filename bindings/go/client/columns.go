@@ -142,6 +142,14 @@ func columnToC(col entity.Column) (*C.veclite_column, error) {
 		defer pin.Unpin()
 		ptrs, lens, n := cstrings(c.Data(), &pin)
 		st = C.veclite_column_new_varchar(np, nl, ptrs, lens, n, nil, &out, &cerr)
+	case *entity.ColumnJSONBytes:
+		if c.IsDynamic() {
+			np, nl = cstr(dynamicFieldName) // an explicit dynamic column is `$meta`, as in the SDK
+		}
+		var pin runtime.Pinner
+		defer pin.Unpin()
+		ptrs, lens, n := cbytes(c.Data(), &pin)
+		st = C.veclite_column_new_json(np, nl, ptrs, lens, n, nil, &out, &cerr)
 	default:
 		return nil, newErr(StatusInvalidArgument, "column %s: unsupported column type %T (%s)", name, col, col.Type())
 	}
@@ -188,7 +196,31 @@ func fromC(col *C.veclite_column) (entity.Column, error) {
 			rows[i] = flat[i*dim : (i+1)*dim : (i+1)*dim]
 		}
 		return entity.NewColumnFloatVector(name, dim, rows), nil
+	case C.VECLITE_FIELD_JSON:
+		values, err := readTexts(col, n)
+		if err != nil {
+			return nil, err
+		}
+		rows := make([][]byte, n)
+		for i, v := range values {
+			rows[i] = []byte(v)
+		}
+		return entity.NewColumnJSONBytes(name, rows).WithIsDynamic(name == dynamicFieldName), nil
 	case C.VECLITE_FIELD_VARCHAR:
+		values, err := readTexts(col, n)
+		if err != nil {
+			return nil, err
+		}
+		return entity.NewColumnVarChar(name, values), nil
+	}
+	return nil, newErr(StatusInvalidArgument, "column %s: unsupported field type %d in result", name, int(info._type))
+}
+
+// readTexts copies the n rows of a VarChar or JSON column (borrowed) into strings sharing one
+// allocation.
+func readTexts(col *C.veclite_column, n int) ([]string, error) {
+	var cerr *C.veclite_error
+	{
 		values := make([]string, n)
 		if n > 0 {
 			ptrs := make([]*C.uint8_t, n)
@@ -212,9 +244,45 @@ func fromC(col *C.veclite_column) (entity.Column, error) {
 				off += int(lens[i])
 			}
 		}
-		return entity.NewColumnVarChar(name, values), nil
+		return values, nil
 	}
-	return nil, newErr(StatusInvalidArgument, "column %s: unsupported field type %d in result", name, int(info._type))
+}
+
+// dynamicFieldName is the name of the dynamic field of a collection.
+const dynamicFieldName = "$meta"
+
+// withDynamicColumns shapes the columns of a read as milvus-sdk-go does: the `$meta` column is
+// kept only when outputFields names it or holds "*", and every output field that is neither "*"
+// nor a returned column is a dynamic key, returned as an entity.ColumnDynamic over `$meta`.
+func withDynamicColumns(cols []entity.Column, outputFields []string) []entity.Column {
+	wildcard, wantMeta := false, false
+	for _, f := range outputFields {
+		wildcard = wildcard || f == "*"
+		wantMeta = wantMeta || f == dynamicFieldName
+	}
+	var meta *entity.ColumnJSONBytes
+	present := make(map[string]bool, len(cols))
+	out := make([]entity.Column, 0, len(cols)+len(outputFields))
+	for _, col := range cols {
+		present[col.Name()] = true
+		if j, ok := col.(*entity.ColumnJSONBytes); ok && j.IsDynamic() {
+			meta = j
+			if !wildcard && !wantMeta {
+				continue
+			}
+		}
+		out = append(out, col)
+	}
+	if meta == nil {
+		return out
+	}
+	for _, f := range outputFields {
+		if f != "*" && !present[f] {
+			present[f] = true
+			out = append(out, entity.NewColumnDynamic(meta, f))
+		}
+	}
+	return out
 }
 
 // copyC copies n values of type T from C memory.

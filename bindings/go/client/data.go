@@ -413,7 +413,7 @@ func readSearch(sr *C.veclite_search_result, nq int, outputFields []string) ([]S
 			if err != nil {
 				return nil, err
 			}
-			for _, col := range cols {
+			for _, col := range withDynamicColumns(cols, outputFields) {
 				if all || want[col.Name()] {
 					fields = append(fields, col)
 				}
@@ -465,6 +465,7 @@ func (c *EmbeddedClient) Query(ctx context.Context, collectionName string, parti
 		defer C.veclite_result_free(res)
 		var err error
 		rs, err = resultColumns(res)
+		rs = withDynamicColumns(rs, outputFields)
 		return err
 	})
 	return rs, err
@@ -498,6 +499,7 @@ func (c *EmbeddedClient) get(ctx context.Context, collectionName string, partiti
 		}
 		defer C.veclite_result_free(res)
 		rs, err = resultColumns(res)
+		rs = withDynamicColumns(rs, outputFields)
 		return err
 	})
 	return rs, err

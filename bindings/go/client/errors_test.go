@@ -136,13 +136,9 @@ func TestSDKErrorTypes(t *testing.T) {
 	if err := c.CreateCollection(ctx, nil, 1); err == nil || !strings.Contains(err.Error(), "nil schema") {
 		t.Fatalf("nil schema: %v", err)
 	}
-	dyn := seedSchema("dyn").WithDynamicFieldEnabled(true)
-	if err := c.CreateCollection(ctx, dyn, 1); !errors.Is(err, client.ErrFeatureNotSupported) {
-		t.Fatalf("dynamic: %v", err)
-	}
-	js := seedSchema("json").WithField(entity.NewField().WithName("meta").WithDataType(entity.FieldTypeJSON))
-	if err := c.CreateCollection(ctx, js, 1); !errors.Is(err, client.ErrFeatureNotSupported) {
-		t.Fatalf("json: %v", err)
+	arr := seedSchema("arr").WithField(entity.NewField().WithName("tags").WithDataType(entity.FieldTypeArray))
+	if err := c.CreateCollection(ctx, arr, 1); !errors.Is(err, client.ErrFeatureNotSupported) {
+		t.Fatalf("array: %v", err)
 	}
 	noVec := entity.NewSchema().WithName("novec").
 		WithField(entity.NewField().WithName("id").WithDataType(entity.FieldTypeInt64).WithIsPrimaryKey(true))

@@ -48,8 +48,8 @@ func WithAutoID(autoID bool) CreateCollectionOption {
 	return func(opt *createCollOpt) { opt.AutoID = autoID }
 }
 
-// WithEnableDynamicSchema asks for a dynamic field (not supported yet: true fails with
-// ErrFeatureNotSupported in CreateCollection; NewCollection ignores it).
+// WithEnableDynamicSchema turns dynamic fields on: CreateCollection sets the schema's
+// EnableDynamicField, as in the SDK; NewCollection has them on unless given false.
 func WithEnableDynamicSchema(enable bool) CreateCollectionOption {
 	return func(opt *createCollOpt) { opt.EnableDynamicSchema = enable }
 }

@@ -33,6 +33,15 @@ func cstr(s string) (*C.uint8_t, C.size_t) {
 // cstrings passes a list of strings as parallel (ptrs, lens) arrays. The strings are copied
 // into one buffer that p pins, so the ptrs array (Go memory) holds only pinned Go pointers.
 func cstrings(list []string, p *runtime.Pinner) (**C.uint8_t, *C.size_t, C.size_t) {
+	return ctexts(list, p)
+}
+
+// cbytes is cstrings for byte slices.
+func cbytes(list [][]byte, p *runtime.Pinner) (**C.uint8_t, *C.size_t, C.size_t) {
+	return ctexts(list, p)
+}
+
+func ctexts[T ~string | ~[]byte](list []T, p *runtime.Pinner) (**C.uint8_t, *C.size_t, C.size_t) {
 	if len(list) == 0 {
 		return nil, nil, 0
 	}

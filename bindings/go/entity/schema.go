@@ -11,7 +11,7 @@ func math32bits(f float32) uint32 { return math.Float32bits(f) }
 // VECLITE_FIELD_* constants).
 type FieldType int32
 
-// Field types. veclite stores Bool, Int8..Int64, Float, Double, VarChar and FloatVector; the
+// Field types. veclite stores Bool, Int8..Int64, Float, Double, VarChar, JSON and FloatVector; the
 // other constants exist for source compatibility and are rejected by CreateCollection.
 const (
 	FieldTypeNone           FieldType = 0
@@ -96,7 +96,8 @@ func (s *Schema) WithDescription(desc string) *Schema { s.Description = desc; re
 // WithAutoID sets AutoID (it applies to the primary key).
 func (s *Schema) WithAutoID(autoID bool) *Schema { s.AutoID = autoID; return s }
 
-// WithDynamicFieldEnabled sets EnableDynamicField (veclite's Go package rejects true for now).
+// WithDynamicFieldEnabled sets EnableDynamicField: columns that are not in the schema are kept
+// per row in the JSON field `$meta`.
 func (s *Schema) WithDynamicFieldEnabled(dynamicEnabled bool) *Schema {
 	s.EnableDynamicField = dynamicEnabled
 	return s
@@ -159,7 +160,8 @@ func (f *Field) WithIsPrimaryKey(isPrimaryKey bool) *Field { f.PrimaryKey = isPr
 // WithIsAutoID makes the (Int64) primary key generated on insert.
 func (f *Field) WithIsAutoID(isAutoID bool) *Field { f.AutoID = isAutoID; return f }
 
-// WithIsDynamic marks a dynamic field (not supported by veclite's Go package yet).
+// WithIsDynamic marks the dynamic field `$meta` (as DescribeCollection reports it); creating a
+// collection from a schema holding such a field enables dynamic fields.
 func (f *Field) WithIsDynamic(isDynamic bool) *Field { f.IsDynamic = isDynamic; return f }
 
 // WithIsPartitionKey marks a partition key (not supported by veclite).

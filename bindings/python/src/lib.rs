@@ -78,6 +78,7 @@ fn type_name(ty: FieldType) -> &'static str {
         FieldType::Float => "FLOAT",
         FieldType::Double => "DOUBLE",
         FieldType::VarChar { .. } => "VARCHAR",
+        FieldType::Json => "JSON",
         FieldType::FloatVector { .. } => "FLOAT_VECTOR",
     }
 }
