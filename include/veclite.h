@@ -120,16 +120,6 @@
 #define VECLITE_METRIC_COSINE 2
 
 /**
- * Search beam width when the caller gives no `ef` (the effective width is `max(ef, k)`).
- */
-#define DEFAULT_EF 64
-
-/**
- * Largest JSON value accepted (bytes of its text), as in Milvus (`common.JSONMaxLength`).
- */
-#define MAX_JSON_LENGTH 65536
-
-/**
  * Stable status codes shared by the Rust API, the C ABI and the bindings.
  *
  * The numbers never change once released; retired codes stay reserved.

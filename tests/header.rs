@@ -43,3 +43,16 @@ fn version_macros_match_cargo_toml() {
     let runtime = unsafe { std::ffi::CStr::from_ptr(veclite::ffi::veclite_version()) };
     assert_eq!(runtime.to_str().unwrap(), env!("CARGO_PKG_VERSION"));
 }
+
+#[test]
+fn every_macro_and_type_is_prefixed() {
+    let header = generate();
+    for line in header.lines() {
+        if let Some(rest) = line.strip_prefix("#define ") {
+            assert!(rest.starts_with("VECLITE_"), "unprefixed macro in the header: {line}");
+        }
+        if let Some(rest) = line.strip_prefix("typedef struct ") {
+            assert!(rest.starts_with("veclite_"), "unprefixed type in the header: {line}");
+        }
+    }
+}

@@ -115,7 +115,7 @@ impl SegmentColumns {
 
 /// Most address space a new growing segment reserves up front; past it, buffers grow by
 /// doubling.
-pub const MAX_RESERVED_BYTES: usize = 64 << 20;
+pub(crate) const MAX_RESERVED_BYTES: usize = 64 << 20;
 
 /// Where new growing segments get their columns: the emptied columns of the last sealed growing
 /// segment when nobody else held them (their pages are resident already, so filling them costs
