@@ -315,7 +315,8 @@ fn check_value(field: &Field, view: ColumnRef<'_>, r: usize) -> Result<()> {
 
 fn check_unique_keys(name: &str, keys: ColumnRef<'_>) -> Result<()> {
     fn first_repeat<K: std::hash::Hash + Eq>(keys: impl Iterator<Item = K>) -> Option<(usize, usize)> {
-        let mut seen = HashMap::new();
+        let mut seen: HashMap<K, usize, foldhash::fast::RandomState> =
+            HashMap::with_capacity_and_hasher(keys.size_hint().0, Default::default());
         for (row, key) in keys.enumerate() {
             match seen.entry(key) {
                 Entry::Occupied(e) => return Some((*e.get(), row)),
