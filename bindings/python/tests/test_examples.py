@@ -26,24 +26,6 @@ def test_quick_start(tmp_path):
     assert (tmp_path / "milvus_demo.db").is_dir()
 
 
-def test_hello_milvus(tmp_path):
-    out = run("hello_milvus.py", tmp_path)
-    assert "Does collection hello_milvus exist in Milvus: False" in out
-    assert "Number of entities in Milvus: 3000" in out
-    hits = re.findall(r"hit: id: (\S+), distance: (\S+), entity: \{'random': (\S+)\}, random field: (\S+)", out)
-    assert len(hits) == 12
-    # The first search's top hits are the query vectors themselves (rows 2998 and 2999), distance 0.
-    assert hits[0][0] == "2998" and float(hits[0][1]) == 0.0
-    assert hits[3][0] == "2999" and float(hits[3][1]) == 0.0
-    # The hybrid search returns only rows with random > 0.5.
-    assert all(float(h[2]) > 0.5 and h[2] == h[3] for h in hits[6:])
-    count = int(re.search(r"query result count: (\d+)", out).group(1))
-    assert 1300 < count < 1700
-    assert "query pagination(limit=4): 4" in out
-    assert re.search(r"query before delete by expr=`pk in \[\"0\" , \"1\"\]` -> result: \n-\{'pk': '0'", out)
-    assert "-> result: []" in out
-
-
 def test_dynamic_field(tmp_path):
     out = run("dynamic_field.py", tmp_path)
     assert "Does collection hello_milvus exist in Milvus: False" in out
@@ -61,3 +43,21 @@ def test_dynamic_field(tmp_path):
     assert "hit: {'pk': '1', 'random': 1.0, 'a': 1}\nhit: {'pk': '2', 'random': 1.0}\n" \
         "hit: {'pk': '7', 'random': 1.0, 'g': 1}\n" in out
     assert "Drop collection `hello_milvus`" in out
+
+
+def test_hello_milvus(tmp_path):
+    out = run("hello_milvus.py", tmp_path)
+    assert "Does collection hello_milvus exist in Milvus: False" in out
+    assert "Number of entities in Milvus: 3000" in out
+    hits = re.findall(r"hit: id: (\S+), distance: (\S+), entity: \{'random': (\S+)\}, random field: (\S+)", out)
+    assert len(hits) == 12
+    # The first search's top hits are the query vectors themselves (rows 2998 and 2999), distance 0.
+    assert hits[0][0] == "2998" and float(hits[0][1]) == 0.0
+    assert hits[3][0] == "2999" and float(hits[3][1]) == 0.0
+    # The hybrid search returns only rows with random > 0.5.
+    assert all(float(h[2]) > 0.5 and h[2] == h[3] for h in hits[6:])
+    count = int(re.search(r"query result count: (\d+)", out).group(1))
+    assert 1300 < count < 1700
+    assert "query pagination(limit=4): 4" in out
+    assert re.search(r"query before delete by expr=`pk in \[\"0\" , \"1\"\]` -> result: \n-\{'pk': '0'", out)
+    assert "-> result: []" in out
