@@ -337,7 +337,7 @@ impl PyDatabase {
     }
 
     /// `{"id", "name", "description", "enable_dynamic_field", "fields", "partitions",
-    /// "created_timestamp"}`.
+    /// "created_timestamp"}`; `fields` includes the hidden `$meta` field (`is_dynamic`).
     fn describe_collection<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyDict>> {
         let info = self.db.describe_collection(name).map_err(err)?;
         let d = PyDict::new(py);
