@@ -92,48 +92,6 @@ def _vectors(field: FieldSchema, values: Any) -> np.ndarray:
         raise
 
 
-def _json_default(value: Any) -> Any:
-    """``json.dumps`` fallback: numpy scalars and arrays as their Python values."""
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    raise TypeError(f"{type(value).__name__} is not JSON serializable")
-
-
-def _dumps(what: str, row: int, value: Any) -> str:
-    """The JSON text of ``value`` (row ``row`` of ``what``); NaN and infinity are refused."""
-    try:
-        return json.dumps(value, default=_json_default, allow_nan=False, ensure_ascii=False)
-    except (TypeError, ValueError, RecursionError) as e:
-        shown = repr(value)
-        shown = shown if len(shown) <= 80 else shown[:77] + "..."
-        raise DataNotMatchException(
-            message=f"{what} row {row}: {type(value).__name__} {shown} cannot be stored as JSON ({e})"
-        ) from None
-
-
-def _json_column(field: FieldSchema, values: Any) -> NativeColumn:
-    """A JSON field's column of JSON texts with its validity mask (None = all valid)."""
-    if isinstance(values, np.ndarray):
-        values = values.tolist()
-    values = list(values)
-    valid = [v is not None for v in values] if any(v is None for v in values) else None
-    texts: List[str] = []
-    for i, v in enumerate(values):
-        if v is None:
-            if not (field.nullable or field.default_value is not None):
-                raise InvalidValueException(
-                    message=f"field `{field.name}`: row {i} is null but the field is not nullable and has no default"
-                )
-            texts.append("")
-        elif isinstance(v, str):
-            texts.append(v)  # JSON text already; the core checks it
-        else:
-            texts.append(_dumps(f"field `{field.name}`", i, v))
-    return (field.name, DataType.JSON.name, texts, valid)
-
-
 def _scalars(field: FieldSchema, values: Any) -> NativeColumn:
     """A scalar column with its validity mask (None = all valid)."""
     name, dt = field.name, field.dtype
@@ -192,6 +150,48 @@ def _scalars(field: FieldSchema, values: Any) -> NativeColumn:
     else:
         data = np.asarray(out, dtype=_FLOATS[dt])
     return (name, dt.name, data, valid)
+
+
+def _json_default(value: Any) -> Any:
+    """``json.dumps`` fallback: numpy scalars and arrays as their Python values."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def _dumps(what: str, row: int, value: Any) -> str:
+    """The JSON text of ``value`` (row ``row`` of ``what``); NaN and infinity are refused."""
+    try:
+        return json.dumps(value, default=_json_default, allow_nan=False, ensure_ascii=False)
+    except (TypeError, ValueError, RecursionError) as e:
+        shown = repr(value)
+        shown = shown if len(shown) <= 80 else shown[:77] + "..."
+        raise DataNotMatchException(
+            message=f"{what} row {row}: {type(value).__name__} {shown} cannot be stored as JSON ({e})"
+        ) from None
+
+
+def _json_column(field: FieldSchema, values: Any) -> NativeColumn:
+    """A JSON field's column of JSON texts with its validity mask (None = all valid)."""
+    if isinstance(values, np.ndarray):
+        values = values.tolist()
+    values = list(values)
+    valid = [v is not None for v in values] if any(v is None for v in values) else None
+    texts: List[str] = []
+    for i, v in enumerate(values):
+        if v is None:
+            if not (field.nullable or field.default_value is not None):
+                raise InvalidValueException(
+                    message=f"field `{field.name}`: row {i} is null but the field is not nullable and has no default"
+                )
+            texts.append("")
+        elif isinstance(v, str):
+            texts.append(v)  # JSON text already; the core checks it
+        else:
+            texts.append(_dumps(f"field `{field.name}`", i, v))
+    return (field.name, DataType.JSON.name, texts, valid)
 
 
 def _column(field: FieldSchema, values: Any) -> NativeColumn:
