@@ -161,10 +161,14 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
+#: One encoder for every JSON value (``json.dumps`` with options builds a new one per call).
+_ENCODER = json.JSONEncoder(default=_json_default, allow_nan=False, ensure_ascii=False)
+
+
 def _dumps(what: str, row: int, value: Any) -> str:
     """The JSON text of ``value`` (row ``row`` of ``what``); NaN and infinity are refused."""
     try:
-        return json.dumps(value, default=_json_default, allow_nan=False, ensure_ascii=False)
+        return _ENCODER.encode(value)
     except (TypeError, ValueError, RecursionError) as e:
         shown = repr(value)
         shown = shown if len(shown) <= 80 else shown[:77] + "..."
@@ -223,19 +227,27 @@ def _given_meta(row: int, value: Any) -> Dict[str, Any]:
     return dict(value)
 
 
-def _meta_text(row: int, extras: Dict[str, Any]) -> str:
-    """The ``$meta`` JSON text of row ``row`` from its keys that are not fields (a ``$meta``
-    key among them is the row's own object, merged with the others)."""
-    obj = _given_meta(row, extras.pop(DYNAMIC_FIELD, None))
+def _merged_meta(row: int, extras: Dict[str, Any]) -> Dict[str, Any]:
+    """The row's own ``$meta`` object (``extras[DYNAMIC_FIELD]``) merged with its other keys."""
+    obj = _given_meta(row, extras[DYNAMIC_FIELD])
     for key, value in extras.items():
+        if key == DYNAMIC_FIELD:
+            continue
         if key in obj:
             raise InvalidValueException(
                 message=f"field `{DYNAMIC_FIELD}` row {row}: dynamic key `{key}` is given both in "
                 f"`{DYNAMIC_FIELD}` and as a key of the row"
             )
         obj[key] = value
+    return obj
+
+
+def _meta_text(row: int, extras: Dict[str, Any]) -> str:
+    """The ``$meta`` JSON text of row ``row`` from its keys that are not fields (a ``$meta``
+    key among them is the row's own object, merged with the others)."""
+    obj = _merged_meta(row, extras) if DYNAMIC_FIELD in extras else extras
     try:
-        return json.dumps(obj, default=_json_default, allow_nan=False, ensure_ascii=False)
+        return _ENCODER.encode(obj)
     except (TypeError, ValueError, RecursionError):
         for key, value in obj.items():
             _dumps(f"dynamic field `{key}`", row, value)  # raises naming the key
@@ -257,14 +269,14 @@ def _columns_from_rows(fields: Sequence[FieldSchema], rows: List[Dict[str, Any]]
             raise ParamError(
                 message=f"row {i} is a {type(row).__name__}: rows must all be dicts (or pass a list of columns)"
             )
-        extras = [key for key in row if key not in known]
+        extras = {key: value for key, value in row.items() if key not in known}
         if not extras:
             continue
         if not dynamic:
-            raise _unknown_field(f"row {i}", extras[0])
+            raise _unknown_field(f"row {i}", next(iter(extras)))
         if metas is None:
             metas = [None] * len(rows)
-        metas[i] = _meta_text(i, {key: row[key] for key in extras})
+        metas[i] = _meta_text(i, extras)
     columns: List[NativeColumn] = []
     for f in fields:
         present = [row.get(f.name, _MISSING) for row in rows]
