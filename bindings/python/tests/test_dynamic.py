@@ -261,6 +261,26 @@ def test_unknown_output_field_without_dynamic_fields_is_an_error(client):
     assert client.query("off", filter="id > 0", output_fields=["*"]) == [{"id": 1, "vector": [1.0, 0.0]}]
 
 
+def test_orm_partition_writes_reads_and_deletes_dynamic_keys(orm):
+    fields = [FieldSchema("id", DataType.INT64, is_primary=True), FieldSchema("v", DataType.FLOAT_VECTOR, dim=2),
+              FieldSchema("doc", DataType.JSON, nullable=True)]
+    c = Collection("p", CollectionSchema(fields, enable_dynamic_field=True))
+    p = veclite.Partition(c, "p1")
+    assert p.insert([{"id": 1, "v": [1, 0], "doc": None, "color": "red"},
+                     {"id": 2, "v": [0, 1], "doc": {"a": 1}, "color": "blue"}]).insert_count == 2
+    assert c.insert([{"id": 3, "v": [1, 1], "doc": [1], "size": 3}]).insert_count == 1
+    assert p.query('color == "red"', output_fields=["*"]) == [
+        {"id": 1, "v": [1.0, 0.0], "doc": None, "color": "red"}]
+    assert c.query("doc is null", output_fields=["doc", "color"]) == [{"id": 1, "doc": None, "color": "red"}]
+    hits = p.search([[1, 0]], "v", {"metric_type": "L2"}, limit=5, output_fields=["color"],
+                    expr='color in ["red", "blue"]')[0]
+    assert [(h.id, h.entity, h.color) for h in hits] == [(1, {"color": "red"}, "red"), (2, {"color": "blue"}, "blue")]
+    assert c.upsert([{"id": 1, "v": [1, 0], "color": "green"}], partition_name="p1").delete_count == 1
+    assert c.query("id == 1", output_fields=["color"]) == [{"id": 1, "color": "green"}]
+    assert c.delete('color == "green"').delete_count == 1
+    assert c.num_entities == 2 and p.num_entities == 1
+
+
 # --- JSON fields ---------------------------------------------------------------------------------
 
 
