@@ -23,6 +23,8 @@ def test_quick_start(tmp_path):
     assert out[4] == "query: [0, 2]"
     assert out[5] == "{'delete_count': 2}"
     assert out[6] == "{'row_count': 8}"
+    # `subject` is a dynamic key (quick setup has dynamic fields on); rows 0 and 2 were deleted.
+    assert out[7] == "history: [(1, 'history'), (3, 'history'), (5, 'history'), (7, 'history'), (9, 'history')]"
     assert (tmp_path / "milvus_demo.db").is_dir()
 
 
