@@ -3,8 +3,9 @@
 //! A thin layer over [`veclite::Database`]: the pure-Python modules (`veclite.milvus_client`,
 //! `veclite.orm`) turn pymilvus-shaped calls into these primitives. Columns cross as numpy
 //! arrays of the field's exact dtype (one `memcpy` of the buffer, never a Python object per
-//! row) or, for VarChar, as a list of `str`. Every call that can take long or writes releases
-//! the GIL while the core works. Errors raise [`VecliteError`] with `(code, status, message)`,
+//! row) or, for VarChar and JSON (as JSON text), as a list of `str`; JSON columns (`$meta`
+//! included) come back as parsed Python objects. Every call that can take long or writes
+//! releases the GIL while the core works. Errors raise [`VecliteError`] with `(code, status, message)`,
 //! which the Python layer maps to `MilvusException` subclasses.
 
 use std::path::PathBuf;
@@ -58,6 +59,7 @@ fn field_type(name: &str, dim: Option<u32>, max_length: Option<u32>) -> PyResult
         "INT64" => FieldType::Int64,
         "FLOAT" => FieldType::Float,
         "DOUBLE" => FieldType::Double,
+        "JSON" => FieldType::Json,
         "VARCHAR" => FieldType::VarChar {
             max_length: max_length.ok_or_else(|| invalid("a VARCHAR field needs max_length".into()))?,
         },
@@ -147,6 +149,7 @@ fn field_to_dict<'py>(py: Python<'py>, f: &Field) -> PyResult<Bound<'py, PyDict>
     }
     d.set_item("is_primary", f.primary_key)?;
     d.set_item("auto_id", f.auto_id)?;
+    d.set_item("is_dynamic", f.is_dynamic)?;
     d.set_item("nullable", f.nullable)?;
     let default = match &f.default_value {
         Some(v) => value_to_py(py, v)?,
@@ -179,7 +182,7 @@ fn column_from_py(item: &Bound<'_, PyAny>) -> PyResult<Column> {
         "INT64" => ColumnData::Int64(vec1(&data, &name, "int64")?),
         "FLOAT" => ColumnData::Float(vec1(&data, &name, "float32")?),
         "DOUBLE" => ColumnData::Double(vec1(&data, &name, "float64")?),
-        "VARCHAR" => ColumnData::varchar(data.extract::<Vec<String>>().map_err(|_| {
+        "VARCHAR" | "JSON" => ColumnData::varchar(data.extract::<Vec<String>>().map_err(|_| {
             err(veclite::Error::SchemaMismatch(format!("field `{name}` expects a list of str")))
         })?),
         "FLOAT_VECTOR" => {
@@ -199,14 +202,29 @@ fn column_from_py(item: &Bound<'_, PyAny>) -> PyResult<Column> {
         other => return Err(invalid(format!("field `{name}`: column type {other} is not supported"))),
     };
     let column = Column::new(name, data);
+    let column = if ty == "JSON" { column.into_json() } else { column };
     Ok(match validity {
         Some(v) => column.with_validity(v),
         None => column,
     })
 }
 
+/// The values of a JSON column (a JSON field or `$meta`) as Python objects, parsed with
+/// `json.loads` as pymilvus does (None for nulls).
+fn json_values_to_py<'py>(py: Python<'py>, column: &Column) -> PyResult<Bound<'py, PyList>> {
+    let loads = py.import("json")?.getattr("loads")?;
+    let list = PyList::empty(py);
+    for row in 0..column.len() {
+        match column.value(row) {
+            Value::Text(text) => list.append(loads.call1((text,))?)?,
+            other => list.append(value_to_py(py, &other)?)?,
+        }
+    }
+    Ok(list)
+}
+
 /// A read result as a list of `(name, values)`: a list (None for nulls) per scalar column, a
-/// 2-D float32 array per vector column.
+/// 2-D float32 array per vector column. JSON columns (`$meta` included) arrive parsed.
 fn columns_to_py<'py>(py: Python<'py>, result: QueryResult) -> PyResult<Bound<'py, PyList>> {
     let out = PyList::empty(py);
     for column in result.columns {
@@ -215,6 +233,7 @@ fn columns_to_py<'py>(py: Python<'py>, result: QueryResult) -> PyResult<Bound<'p
                 let rows = data.len().checked_div(*dim).unwrap_or(0);
                 PyArray1::from_slice(py, data).reshape([rows, *dim])?.into_any()
             }
+            _ if column.is_json() => json_values_to_py(py, &column)?.into_any(),
             _ => {
                 let list = PyList::empty(py);
                 for row in 0..column.len() {
@@ -318,7 +337,7 @@ impl PyDatabase {
     }
 
     /// `{"id", "name", "description", "enable_dynamic_field", "fields", "partitions",
-    /// "created_timestamp"}`.
+    /// "created_timestamp"}`; `fields` includes the hidden `$meta` field (`is_dynamic`).
     fn describe_collection<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyDict>> {
         let info = self.db.describe_collection(name).map_err(err)?;
         let d = PyDict::new(py);

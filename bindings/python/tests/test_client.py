@@ -214,8 +214,8 @@ def test_timeout_is_honoured(client):
     assert client.search("demo", [[0.1] * 5], limit=1, timeout=30)[0]
 
 
-def test_dynamic_field_keys_are_refused_naming_the_key(client):
-    client.create_collection("quick", dimension=2)
+def test_unknown_keys_are_refused_without_dynamic_fields(client):
+    client.create_collection("quick", dimension=2, enable_dynamic_field=False)
     with pytest.raises(veclite.DataNotMatchException) as e:
         client.insert("quick", [{"id": 1, "vector": [0.1, 0.2], "color": "red"}])
     assert "`color`" in e.value.message and "row 0" in e.value.message

@@ -23,7 +23,28 @@ def test_quick_start(tmp_path):
     assert out[4] == "query: [0, 2]"
     assert out[5] == "{'delete_count': 2}"
     assert out[6] == "{'row_count': 8}"
+    # `subject` is a dynamic key (quick setup has dynamic fields on); rows 0 and 2 were deleted.
+    assert out[7] == "history: [(1, 'history'), (3, 'history'), (5, 'history'), (7, 'history'), (9, 'history')]"
     assert (tmp_path / "milvus_demo.db").is_dir()
+
+
+def test_dynamic_field(tmp_path):
+    out = run("dynamic_field.py", tmp_path)
+    assert "Does collection hello_milvus exist in Milvus: False" in out
+    assert "Number of entities in Milvus: 7" in out
+    hits = re.findall(r"hit: id: (\S+), distance: (\S+), entity: (\{.*\})", out)
+    # The query vector is row "1"'s embedding: it comes first, at distance 0, with its dynamic key.
+    assert [h[0] for h in hits][:1] == ["1"] and len(hits) == 3
+    assert float(hits[0][1]) == 0.0 and hits[0][2] == "{'pk': '1', 'a': 1}"
+    # `$meta` in output_fields: each hit shows its own dynamic key at the top level.
+    for pk, _, entity in hits:
+        key = "abcdefg"[int(pk) - 1]
+        assert entity == f"{{'pk': '{pk}', '{key}': 1}}"
+    assert float(hits[1][1]) <= float(hits[2][1])
+    # A filter on a dynamic key (`g == 1`) with `||`; rows without a requested key just lack it.
+    assert "hit: {'pk': '1', 'random': 1.0, 'a': 1}\nhit: {'pk': '2', 'random': 1.0}\n" \
+        "hit: {'pk': '7', 'random': 1.0, 'g': 1}\n" in out
+    assert "Drop collection `hello_milvus`" in out
 
 
 def test_hello_milvus(tmp_path):

@@ -49,7 +49,7 @@ class Engine:
                 db, refs = call(_veclite.Database, self.path), 0
             _open[self.path] = (db, refs + 1)
         self._db: Optional[_veclite.Database] = db
-        self._fields: Dict[str, List[FieldSchema]] = {}
+        self._fields: Dict[str, Tuple[List[FieldSchema], bool]] = {}
 
     @property
     def db(self) -> _veclite.Database:
@@ -78,21 +78,32 @@ class Engine:
             raise ParamError(message=f"schema must be a CollectionSchema, got {type(schema).__name__}")
         fields = [f._native() for f in schema.fields]
         self._fields.pop(name, None)
-        call(self.db.create_collection, name, fields, schema.description, False)
+        call(self.db.create_collection, name, fields, schema.description, bool(schema.enable_dynamic_field))
 
     def describe(self, name: str) -> Dict[str, Any]:
+        """The native description; ``fields`` includes the hidden ``$meta`` field (``is_dynamic``)."""
         return call(self.db.describe_collection, name)
 
+    def _layout(self, name: str) -> Tuple[List[FieldSchema], bool]:
+        """The visible fields and whether dynamic fields are on (cached per collection)."""
+        layout = self._fields.get(name)
+        if layout is None:
+            d = self.describe(name)
+            layout = (visible_fields(d), bool(d["enable_dynamic_field"]))
+            self._fields[name] = layout
+        return layout
+
     def fields(self, name: str) -> List[FieldSchema]:
-        fields = self._fields.get(name)
-        if fields is None:
-            fields = [FieldSchema._from_native(f) for f in self.describe(name)["fields"]]
-            self._fields[name] = fields
-        return fields
+        """The schema's fields without the hidden ``$meta`` field."""
+        return self._layout(name)[0]
+
+    def dynamic(self, name: str) -> bool:
+        """Whether the collection keeps row keys that are not fields (``enable_dynamic_field``)."""
+        return self._layout(name)[1]
 
     def schema(self, name: str) -> CollectionSchema:
         d = self.describe(name)
-        return CollectionSchema([FieldSchema._from_native(f) for f in d["fields"]], d["description"])
+        return CollectionSchema(visible_fields(d), d["description"], enable_dynamic_field=d["enable_dynamic_field"])
 
     def forget(self, name: str) -> None:
         self._fields.pop(name, None)
@@ -108,7 +119,7 @@ class Engine:
     def write(self, name: str, data: Any, partition: Optional[str], upsert: bool,
               timeout: Optional[float]) -> Dict[str, Any]:
         self.db  # a closed client fails before data conversion
-        columns = to_columns(self.fields(name), data)
+        columns = to_columns(self.fields(name), data, self.dynamic(name))
         return call(self.db.write, name, partition or "", columns, upsert, timeout)
 
     def delete(self, name: str, partition: Optional[str], expr: Optional[str] = None, ids: Any = None,
@@ -189,6 +200,11 @@ class Engine:
                 hits.append(Hit(id_, dist, entity, pk))
             result.append(hits)
         return result
+
+
+def visible_fields(described: Dict[str, Any]) -> List[FieldSchema]:
+    """The fields of a native description, without the hidden ``$meta`` (pymilvus never lists it)."""
+    return [FieldSchema._from_native(f) for f in described["fields"] if not f.get("is_dynamic")]
 
 
 def _opt_int(v: Any) -> Optional[int]:

@@ -3,17 +3,24 @@
 Accepted: a list of columns in schema order (auto_id PK omitted), a list of row dicts, one row
 dict, or a pandas DataFrame. Vectors are lists or numpy arrays of any float dtype; a C-contiguous
 2-D float32 array passes to the core as is (one memcpy there, no Python object per row).
+JSON values cross as JSON text: a ``str`` is taken as JSON text already (as pymilvus does),
+anything else is serialized with ``json.dumps``.
+
+With dynamic fields, the keys of a row that are not fields (and a DataFrame's extra columns)
+become that row's object in one ``$meta`` JSON column, merged with the row's own ``$meta``
+object if it has one; a list of columns may end with a ``$meta`` column of dicts.
 Errors name the field, the row and the rule, and are raised before anything is written.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from ._types import DataType, FieldSchema
+from ._types import DYNAMIC_FIELD, DataType, FieldSchema
 from .exceptions import (
     DataNotMatchException,
     DimensionMismatchException,
@@ -88,6 +95,8 @@ def _vectors(field: FieldSchema, values: Any) -> np.ndarray:
 def _scalars(field: FieldSchema, values: Any) -> NativeColumn:
     """A scalar column with its validity mask (None = all valid)."""
     name, dt = field.name, field.dtype
+    if dt == DataType.JSON:
+        return _json_column(field, values)
     if isinstance(values, np.ndarray) and values.dtype != object and dt != DataType.VARCHAR:
         kind = values.dtype.kind
         if dt in _INT_RANGES and kind in "iu":
@@ -143,25 +152,131 @@ def _scalars(field: FieldSchema, values: Any) -> NativeColumn:
     return (name, dt.name, data, valid)
 
 
+def _json_default(value: Any) -> Any:
+    """``json.dumps`` fallback: numpy scalars and arrays as their Python values."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+#: One encoder for every JSON value (``json.dumps`` with options builds a new one per call).
+_ENCODER = json.JSONEncoder(default=_json_default, allow_nan=False, ensure_ascii=False)
+
+
+def _dumps(what: str, row: int, value: Any) -> str:
+    """The JSON text of ``value`` (row ``row`` of ``what``); NaN and infinity are refused."""
+    try:
+        return _ENCODER.encode(value)
+    except (TypeError, ValueError, RecursionError) as e:
+        shown = repr(value)
+        shown = shown if len(shown) <= 80 else shown[:77] + "..."
+        raise DataNotMatchException(
+            message=f"{what} row {row}: {type(value).__name__} {shown} cannot be stored as JSON ({e})"
+        ) from None
+
+
+def _json_column(field: FieldSchema, values: Any) -> NativeColumn:
+    """A JSON field's column of JSON texts with its validity mask (None = all valid)."""
+    if isinstance(values, np.ndarray):
+        values = values.tolist()
+    values = list(values)
+    valid = [v is not None for v in values] if any(v is None for v in values) else None
+    texts: List[str] = []
+    for i, v in enumerate(values):
+        if v is None:
+            if not (field.nullable or field.default_value is not None):
+                raise InvalidValueException(
+                    message=f"field `{field.name}`: row {i} is null but the field is not nullable and has no default"
+                )
+            texts.append("")
+        elif isinstance(v, str):
+            texts.append(v)  # JSON text already; the core checks it
+        else:
+            texts.append(_dumps(f"field `{field.name}`", i, v))
+    return (field.name, DataType.JSON.name, texts, valid)
+
+
 def _column(field: FieldSchema, values: Any) -> NativeColumn:
     if field.dtype == DataType.FLOAT_VECTOR:
         return (field.name, field.dtype.name, _vectors(field, values), None)
     return _scalars(field, values)
 
 
-def _columns_from_rows(fields: Sequence[FieldSchema], rows: List[Dict[str, Any]]) -> List[NativeColumn]:
+def _unknown_field(where: str, key: str) -> DataNotMatchException:
+    return DataNotMatchException(
+        message=f"{where} has field `{key}`, which is not in the schema (dynamic fields are not enabled: "
+        "create the collection with enable_dynamic_field=True to keep such keys)"
+    )
+
+
+def _given_meta(row: int, value: Any) -> Dict[str, Any]:
+    """A row's own ``$meta`` value as an object (None = empty); a str is JSON text."""
+    if value is None:
+        return {}
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError as e:
+            raise InvalidValueException(message=f"field `{DYNAMIC_FIELD}` row {row}: invalid JSON: {e}") from None
+    if not isinstance(value, dict):
+        raise InvalidValueException(
+            message=f"field `{DYNAMIC_FIELD}` row {row}: dynamic field data must be a JSON object"
+        )
+    return dict(value)
+
+
+def _merged_meta(row: int, extras: Dict[str, Any]) -> Dict[str, Any]:
+    """The row's own ``$meta`` object (``extras[DYNAMIC_FIELD]``) merged with its other keys."""
+    obj = _given_meta(row, extras[DYNAMIC_FIELD])
+    for key, value in extras.items():
+        if key == DYNAMIC_FIELD:
+            continue
+        if key in obj:
+            raise InvalidValueException(
+                message=f"field `{DYNAMIC_FIELD}` row {row}: dynamic key `{key}` is given both in "
+                f"`{DYNAMIC_FIELD}` and as a key of the row"
+            )
+        obj[key] = value
+    return obj
+
+
+def _meta_text(row: int, extras: Dict[str, Any]) -> str:
+    """The ``$meta`` JSON text of row ``row`` from its keys that are not fields (a ``$meta``
+    key among them is the row's own object, merged with the others)."""
+    obj = _merged_meta(row, extras) if DYNAMIC_FIELD in extras else extras
+    try:
+        return _ENCODER.encode(obj)
+    except (TypeError, ValueError, RecursionError):
+        for key, value in obj.items():
+            _dumps(f"dynamic field `{key}`", row, value)  # raises naming the key
+        raise
+
+
+def _meta_column(metas: List[Optional[str]]) -> NativeColumn:
+    """The ``$meta`` column (a None row is an empty object)."""
+    valid = [m is not None for m in metas]
+    return (DYNAMIC_FIELD, DataType.JSON.name, [m or "" for m in metas], None if all(valid) else valid)
+
+
+def _columns_from_rows(fields: Sequence[FieldSchema], rows: List[Dict[str, Any]],
+                       dynamic: bool = False) -> List[NativeColumn]:
     known = {f.name for f in fields}
+    metas: Optional[List[Optional[str]]] = None
     for i, row in enumerate(rows):
         if not isinstance(row, dict):
             raise ParamError(
                 message=f"row {i} is a {type(row).__name__}: rows must all be dicts (or pass a list of columns)"
             )
-        for key in row:
-            if key not in known:
-                raise DataNotMatchException(
-                    message=f"row {i} has field `{key}`, which is not in the schema (dynamic fields are not "
-                    "supported by veclite yet)"
-                )
+        extras = {key: value for key, value in row.items() if key not in known}
+        if not extras:
+            continue
+        if not dynamic:
+            raise _unknown_field(f"row {i}", next(iter(extras)))
+        if metas is None:
+            metas = [None] * len(rows)
+        metas[i] = _meta_text(i, extras)
     columns: List[NativeColumn] = []
     for f in fields:
         present = [row.get(f.name, _MISSING) for row in rows]
@@ -178,46 +293,74 @@ def _columns_from_rows(fields: Sequence[FieldSchema], rows: List[Dict[str, Any]]
                         message=f"row {i} misses field `{f.name}`, which is neither nullable nor has a default value"
                     )
         columns.append(_column(f, present))
+    if metas is not None:
+        columns.append(_meta_column(metas))
     return columns
 
 
-def to_columns(fields: Sequence[FieldSchema], data: Any) -> List[NativeColumn]:
-    """Native columns of ``data`` for a collection with ``fields``."""
+def _dataframe_columns(fields: Sequence[FieldSchema], data: Any, dynamic: bool) -> List[NativeColumn]:
+    """Native columns of a pandas DataFrame; extra columns are dynamic keys (missing cells left out)."""
+    rows_n = len(data)
+    known = {f.name for f in fields}
+    names = list(data.columns)
+    repeated = next((k for i, k in enumerate(names) if k in names[:i]), None)
+    if repeated is not None:
+        raise DataNotMatchException(message=f"DataFrame column `{repeated}` is given twice")
+    extra = [k for k in names if k not in known]
+    if extra and not dynamic:
+        raise _unknown_field("the DataFrame", extra[0])
+    cols = []
+    for f in fields:
+        if f.name not in names:
+            continue
+        series = data[f.name]
+        if f.dtype == DataType.FLOAT_VECTOR:
+            values: Any = np.stack([np.asarray(v) for v in series]) if rows_n else []
+        else:
+            values = series.to_numpy()
+            if values.dtype == object:
+                values = [None if _is_missing(v) else v for v in values]
+        cols.append(_column(f, values))
+    if extra:
+        cells = {k: data[k].tolist() for k in extra}
+        metas: List[Optional[str]] = [
+            _meta_text(i, {k: v[i] for k, v in cells.items() if not _is_missing(v[i])}) for i in range(rows_n)
+        ]
+        cols.append(_meta_column(metas))
+    return cols
+
+
+def _is_meta_column(values: Any) -> bool:
+    """Whether a trailing column holds ``$meta`` objects (dicts or None, at least one dict)."""
+    if isinstance(values, np.ndarray) and values.dtype != object:
+        return False
+    values = list(values)
+    return any(isinstance(v, dict) for v in values) and all(v is None or isinstance(v, dict) for v in values)
+
+
+def to_columns(fields: Sequence[FieldSchema], data: Any, dynamic: bool = False) -> List[NativeColumn]:
+    """Native columns of ``data`` for a collection with ``fields`` (visible fields, without
+    ``$meta``); ``dynamic`` = the collection keeps keys that are not fields."""
     if data is None:
         raise ParamError(message="The type of data should be List, pd.DataFrame or Dict")
     if isinstance(data, dict):
-        return _columns_from_rows(fields, [data])
+        return _columns_from_rows(fields, [data], dynamic)
     if _is_dataframe(data):
-        rows_n = len(data)
-        known = {f.name for f in fields}
-        for key in data.columns:
-            if key not in known:
-                raise DataNotMatchException(
-                    message=f"DataFrame column `{key}` is not in the schema (dynamic fields are not supported "
-                    "by veclite yet)"
-                )
-        cols = []
-        for f in fields:
-            if f.name not in data.columns:
-                continue
-            series = data[f.name]
-            if f.dtype == DataType.FLOAT_VECTOR:
-                values: Any = np.stack([np.asarray(v) for v in series]) if rows_n else []
-            else:
-                values = series.to_numpy()
-                if values.dtype == object:
-                    values = [None if _is_missing(v) else v for v in values]
-            cols.append(_column(f, values))
-        return cols
+        return _dataframe_columns(fields, data, dynamic)
     if isinstance(data, np.ndarray):
         raise ParamError(message="The type of data should be List, pd.DataFrame or Dict, got a numpy array")
     data = list(data)
     if data and all(isinstance(r, dict) for r in data):
-        return _columns_from_rows(fields, data)
+        return _columns_from_rows(fields, data, dynamic)
     if any(isinstance(r, dict) for r in data):
         raise ParamError(message="data mixes row dicts and columns: pass rows or columns, not both")
-    # A list of columns in schema order; an auto_id primary key may be omitted.
+    # A list of columns in schema order; an auto_id primary key may be omitted; with dynamic
+    # fields a last column of dicts is each row's `$meta` object.
     expected = [f for f in fields if not (f.is_primary and f.auto_id)]
+    meta: Optional[NativeColumn] = None
+    if dynamic and len(data) in (len(expected) + 1, len(fields) + 1) and _is_meta_column(data[-1]):
+        meta = _meta_column([None if v is None else _meta_text(i, {DYNAMIC_FIELD: v}) for i, v in enumerate(data[-1])])
+        data = data[:-1]
     if len(data) == len(fields) and len(expected) != len(fields):
         expected = list(fields)  # the caller supplied the auto_id key: the core rejects or accepts it
     if len(data) != len(expected):
@@ -226,7 +369,8 @@ def to_columns(fields: Sequence[FieldSchema], data: Any) -> List[NativeColumn]:
             message=f"The data doesn't match with schema fields, expect {len(expected)} list ({names}), "
             f"got {len(data)}"
         )
-    return [_column(f, values) for f, values in zip(expected, data)]
+    columns = [_column(f, values) for f, values in zip(expected, data)]
+    return columns + ([meta] if meta is not None else [])
 
 
 def _is_missing(v: Any) -> bool:
@@ -253,10 +397,21 @@ def query_vectors(data: Any) -> np.ndarray:
 
 
 def rows_from_columns(columns: List[Tuple[str, Any]]) -> List[Dict[str, Any]]:
-    """Row dicts from native read columns (vectors become lists of float)."""
+    """Row dicts from native read columns (vectors become lists of float; ``$meta`` keys become
+    top-level keys)."""
     if not columns:
         return []
     names = [c[0] for c in columns]
     values = [v.tolist() if isinstance(v, np.ndarray) else v for _, v in columns]
     n = len(values[0])
-    return [{name: vals[i] for name, vals in zip(names, values)} for i in range(n)]
+    rows = [{name: vals[i] for name, vals in zip(names, values)} for i in range(n)]
+    return _flatten_dynamic(rows) if DYNAMIC_FIELD in names else rows
+
+
+def _flatten_dynamic(rows: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """Moves each row's ``$meta`` keys to the top level of the row, after its fields, as
+    pymilvus shows dynamic fields (a field keeps its value if a key has the same name)."""
+    for row in rows:
+        for key, value in (row.pop(DYNAMIC_FIELD, None) or {}).items():
+            row.setdefault(key, value)
+    return rows

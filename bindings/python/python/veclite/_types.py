@@ -10,7 +10,7 @@ from .exceptions import ParamError
 
 class DataType(IntEnum):
     """Field types, with pymilvus's numbers. veclite stores BOOL, INT8..INT64, FLOAT, DOUBLE,
-    VARCHAR and FLOAT_VECTOR; the others exist so code that names them imports, and raise
+    VARCHAR, JSON and FLOAT_VECTOR; the others exist so code that names them imports, and raise
     :class:`ParamError` when used in a schema."""
 
     NONE = 0
@@ -35,8 +35,11 @@ class DataType(IntEnum):
 
 SUPPORTED = {
     DataType.BOOL, DataType.INT8, DataType.INT16, DataType.INT32, DataType.INT64,
-    DataType.FLOAT, DataType.DOUBLE, DataType.VARCHAR, DataType.FLOAT_VECTOR,
+    DataType.FLOAT, DataType.DOUBLE, DataType.VARCHAR, DataType.JSON, DataType.FLOAT_VECTOR,
 }
+
+#: Name of the hidden JSON field that keeps each entity's dynamic keys (as in Milvus).
+DYNAMIC_FIELD = "$meta"
 
 
 def _to_int(value: Any, what: str) -> Optional[int]:
@@ -50,7 +53,12 @@ def _to_int(value: Any, what: str) -> Optional[int]:
 
 class FieldSchema:
     """One field: ``FieldSchema(name, dtype, description="", is_primary=False, auto_id=False,
-    nullable=False, default_value=None, dim=None, max_length=None)``."""
+    nullable=False, default_value=None, dim=None, max_length=None, is_dynamic=False)``.
+
+    A ``DataType.JSON`` field holds any JSON value per entity (dicts, lists, scalars); reads
+    return it parsed. ``is_dynamic`` exists as in pymilvus, but a collection cannot be created
+    with a field marked dynamic: ``enable_dynamic_field`` on the schema adds the hidden
+    ``$meta`` field instead."""
 
     def __init__(self, name: str, dtype: DataType, description: str = "", **kwargs: Any) -> None:
         self.name = name
@@ -66,6 +74,7 @@ class FieldSchema:
         self.nullable = bool(kwargs.pop("nullable", False))
         self.default_value = kwargs.pop("default_value", None)
         self.is_partition_key = bool(kwargs.pop("is_partition_key", False))
+        self.is_dynamic = bool(kwargs.pop("is_dynamic", False))
         params = dict(kwargs.pop("params", None) or {})
         params.update(kwargs.pop("type_params", None) or {})
         params.update(kwargs)
@@ -96,11 +105,18 @@ class FieldSchema:
             d["nullable"] = True
         if self.default_value is not None:
             d["default_value"] = self.default_value
+        if self.is_dynamic:
+            d["is_dynamic"] = True
         return d
 
     def _native(self) -> Dict[str, Any]:
         if self.dtype not in SUPPORTED:
             raise ParamError(message=f"field `{self.name}`: data type {self.dtype.name} is not supported by veclite")
+        if self.is_dynamic:
+            raise ParamError(
+                message=f"field `{self.name}`: cannot explicitly set a field as a dynamic field (use "
+                "enable_dynamic_field=True on the schema)"
+            )
         return {
             "name": self.name, "type": self.dtype.name, "dim": self.dim, "max_length": self.max_length,
             "is_primary": self.is_primary, "auto_id": self.auto_id, "nullable": self.nullable,
@@ -116,7 +132,8 @@ class FieldSchema:
             kw["max_length"] = d["max_length"]
         return cls(
             d["name"], DataType[d["type"]], d.get("description", ""), is_primary=d["is_primary"],
-            auto_id=d["auto_id"], nullable=d["nullable"], default_value=d["default_value"], **kw,
+            auto_id=d["auto_id"], nullable=d["nullable"], default_value=d["default_value"],
+            is_dynamic=d.get("is_dynamic", False), **kw,
         )
 
     def __eq__(self, other: object) -> bool:
@@ -129,7 +146,11 @@ class FieldSchema:
 class CollectionSchema:
     """A schema: ``CollectionSchema(fields, description="", auto_id=None,
     enable_dynamic_field=False)``. Also built step by step with :meth:`add_field`
-    (``MilvusClient.create_schema().add_field(...)``)."""
+    (``MilvusClient.create_schema().add_field(...)``).
+
+    With ``enable_dynamic_field=True`` a row's keys that are not fields are kept per entity in
+    a hidden JSON field ``$meta``: reads return them as top-level keys and filters name them
+    like fields (``color == "red"``, ``$meta["color"]``). ``fields`` never lists ``$meta``."""
 
     def __init__(self, fields: Optional[List[FieldSchema]] = None, description: str = "", **kwargs: Any) -> None:
         self.fields: List[FieldSchema] = list(fields or [])

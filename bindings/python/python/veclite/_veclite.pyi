@@ -2,8 +2,11 @@
 
 Columns cross as ``(name, type, data, validity)`` where ``type`` is a ``DataType`` name, ``data``
 a numpy array of the field's exact dtype (``FLOAT_VECTOR``: a 2-D float32 array) or, for
-VARCHAR, a list of str. Reads return ``[(name, values)]``: a list per scalar column (None for
-nulls), a 2-D float32 array per vector column.
+VARCHAR and JSON, a list of str (JSON: one JSON text per row). With dynamic fields a column
+whose name is not a field is a dynamic key of each row, and a ``"$meta"`` JSON column holds each
+row's object of dynamic keys. Reads return ``[(name, values)]``: a list per scalar column (None
+for nulls; JSON columns, ``"$meta"`` included, parsed into Python objects), a 2-D float32 array
+per vector column.
 """
 
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
@@ -30,7 +33,9 @@ class Database:
     def drop_collection(self, name: str) -> None: ...
     def has_collection(self, name: str) -> bool: ...
     def list_collections(self) -> List[str]: ...
-    def describe_collection(self, name: str) -> Dict[str, Any]: ...
+    def describe_collection(self, name: str) -> Dict[str, Any]:
+        """``{"id", "name", "description", "enable_dynamic_field", "fields", "partitions",
+        "created_timestamp"}``; ``fields`` includes the hidden ``$meta`` (``is_dynamic``)."""
     def create_partition(self, collection: str, partition: str) -> None: ...
     def drop_partition(self, collection: str, partition: str) -> None: ...
     def has_partition(self, collection: str, partition: str) -> bool: ...

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Union
 
 from ._data import _is_dataframe
-from ._core import Engine, SearchResult, call
-from ._types import CollectionSchema, DataType, FieldSchema
+from ._core import Engine, SearchResult, call, visible_fields
+from ._types import CollectionSchema, DataType
 from .exceptions import ParamError
 
 _INDEX_TYPES = {"FLAT", "HNSW", "IVF_FLAT", "AUTOINDEX", ""}
@@ -58,7 +58,8 @@ class MilvusClient:
     # --- collections ---------------------------------------------------------------------
 
     def create_schema(self, **kwargs: Any) -> CollectionSchema:
-        """An empty :class:`CollectionSchema` (``auto_id``, ``enable_dynamic_field``, ``description``)."""
+        """An empty :class:`CollectionSchema` (``auto_id``, ``enable_dynamic_field`` (default
+        False, as in pymilvus), ``description``)."""
         return CollectionSchema([], **kwargs)
 
     @staticmethod
@@ -74,12 +75,13 @@ class MilvusClient:
                           metric_type: str = "COSINE", auto_id: bool = False, timeout: Optional[float] = None,
                           schema: Optional[CollectionSchema] = None, index_params: Optional[IndexParams] = None,
                           **kwargs: Any) -> None:
-        """Quick form (``dimension`` + names, metric, ``auto_id``, ``id_type``) or schema form
-        (``schema=``, optional ``index_params=``)."""
+        """Quick form (``dimension`` + names, metric, ``auto_id``, ``id_type``; dynamic fields on
+        unless ``enable_dynamic_field=False``) or schema form (``schema=``, optional
+        ``index_params=``; dynamic fields as the schema says)."""
         if schema is None:
             if dimension is None:
                 raise ParamError(message="create_collection needs `dimension` (quick setup) or `schema`")
-            schema = CollectionSchema([], enable_dynamic_field=True)
+            schema = CollectionSchema([], enable_dynamic_field=bool(kwargs.get("enable_dynamic_field", True)))
             if id_type in ("int", DataType.INT64):
                 schema.add_field(primary_field_name, DataType.INT64, is_primary=True, auto_id=auto_id)
             elif id_type in ("string", "str", DataType.VARCHAR):
@@ -109,18 +111,19 @@ class MilvusClient:
     def describe_collection(self, collection_name: str, timeout: Optional[float] = None, **kwargs: Any
                             ) -> Dict[str, Any]:
         """pymilvus's shape: ``collection_name``, ``auto_id``, ``fields`` (``field_id``, ``name``,
-        ``type``, ``params``, ...), ``num_partitions``, ``enable_dynamic_field`` (always False)..."""
+        ``type``, ``params``, ...; the hidden ``$meta`` field is not listed), ``num_partitions``,
+        ``enable_dynamic_field``..."""
         d = self._engine.describe(collection_name)
         fields = []
-        for i, f in enumerate(d["fields"]):
-            fs = FieldSchema._from_native(f).to_dict()
+        for i, f in enumerate(visible_fields(d)):
+            fs = f.to_dict()
             fs["field_id"] = 100 + i
             fields.append(fs)
         return {
             "collection_name": d["name"], "auto_id": any(f["auto_id"] for f in d["fields"]), "num_shards": 1,
             "description": d["description"], "fields": fields, "functions": [], "aliases": [],
             "collection_id": d["id"], "consistency_level": 2, "properties": {},
-            "num_partitions": len(d["partitions"]), "enable_dynamic_field": False,
+            "num_partitions": len(d["partitions"]), "enable_dynamic_field": bool(d["enable_dynamic_field"]),
             "created_timestamp": d["created_timestamp"],
         }
 
@@ -185,7 +188,8 @@ class MilvusClient:
 
     def insert(self, collection_name: str, data: Union[Dict[str, Any], List[Dict[str, Any]]],
                timeout: Optional[float] = None, partition_name: Optional[str] = "", **kwargs: Any) -> Dict[str, Any]:
-        """Inserts rows; ``{"insert_count": n, "ids": [...]}``."""
+        """Inserts rows; ``{"insert_count": n, "ids": [...]}``. With dynamic fields, keys that are
+        not fields are kept per entity (in ``$meta``); without, they are an error."""
         if isinstance(data, list) and not data:
             return {"insert_count": 0, "ids": []}
         r = self._engine.write(collection_name, _rows(data), partition_name, False, _t(timeout, self._timeout))
@@ -228,7 +232,9 @@ class MilvusClient:
     def query(self, collection_name: str, filter: str = "", output_fields: Optional[List[str]] = None,
               timeout: Optional[float] = None, ids: Optional[Union[list, str, int]] = None,
               partition_names: Optional[List[str]] = None, **kwargs: Any) -> List[Dict[str, Any]]:
-        """Rows matching ``filter`` (``limit``/``offset`` kwargs); ``output_fields=["count(*)"]`` counts."""
+        """Rows matching ``filter`` (``limit``/``offset`` kwargs); ``output_fields=["count(*)"]`` counts.
+        Dynamic keys are output fields like any other (by name, ``"*"`` or ``"$meta"``) and come
+        back as top-level keys of each row; filters name them directly (``color == "red"``)."""
         if ids is not None:
             return self.get(collection_name, ids, output_fields, timeout, partition_names)
         limit = kwargs.get("limit")

@@ -107,6 +107,12 @@ def _result(raw: Dict[str, Any]) -> MutationResult:
     return MutationResult(raw)
 
 
+def _same_schema(existing: CollectionSchema, given: CollectionSchema) -> bool:
+    """Whether ``given`` describes the existing collection: same fields, same dynamic-field flag."""
+    return (existing.to_dict()["fields"] == given.to_dict()["fields"]
+            and existing.enable_dynamic_field == given.enable_dynamic_field)
+
+
 class Collection:
     """``Collection(name, schema=None, using="default")``: opens the collection, creating it when
     ``schema`` is given and it does not exist (a different existing schema is an error)."""
@@ -117,7 +123,7 @@ class Collection:
         self._using = using
         engine = self._engine
         if call(engine.db.has_collection, name):
-            if schema is not None and engine.schema(name).to_dict()["fields"] != schema.to_dict()["fields"]:
+            if schema is not None and not _same_schema(engine.schema(name), schema):
                 raise ParamError(message=f"collection `{name}` exists with a different schema")
         elif schema is None:
             raise CollectionNotExistException(message=f"collection `{name}` does not exist")

@@ -1,4 +1,4 @@
-# pymilvus MilvusClient quick start (no dynamic fields); only the import line and URI differ.
+# pymilvus MilvusClient quick start; only the import line and URI differ.
 import numpy as np
 from veclite import MilvusClient
 
@@ -15,7 +15,7 @@ print(client.list_collections())
 
 rng = np.random.default_rng(seed=19530)
 vectors = rng.random((10, 8)).tolist()
-data = [{"id": i, "vector": vectors[i]} for i in range(len(vectors))]
+data = [{"id": i, "vector": vectors[i], "subject": "history" if i % 2 else "biology"} for i in range(len(vectors))]
 
 res = client.upsert(collection_name="demo_collection", data=data)
 print(res)
@@ -36,5 +36,8 @@ print("query:", sorted(r["id"] for r in res))
 res = client.delete(collection_name="demo_collection", filter="id in [0, 2]")
 print(res)
 print(client.get_collection_stats("demo_collection"))
+
+res = client.query(collection_name="demo_collection", filter="subject == 'history'", output_fields=["subject"])
+print("history:", sorted((r["id"], r["subject"]) for r in res))
 client.drop_collection(collection_name="demo_collection")
 client.close()
