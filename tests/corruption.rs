@@ -214,6 +214,60 @@ fn truncated_wal_tail_recovers_every_whole_record() {
     db.close().unwrap();
 }
 
+/// Keys with a live row, ascending.
+fn live_keys(db: &Database) -> Vec<i64> {
+    let r = db.get("c", &[], &PrimaryKeys::Int((0..100).collect()), &[]).unwrap();
+    let ColumnData::Int64(ids) = r.column("ID").unwrap().data() else { panic!() };
+    ids.clone()
+}
+
+#[test]
+fn wal_generation_after_a_lost_tail_is_not_replayed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = Database::open(tmp.path(), Options::default()).unwrap();
+    db.create_collection(schema()).unwrap();
+    db.upsert("c", "", batch(0..10, 0.0)).unwrap(); // record A
+    db.upsert("c", "", batch(10..20, 1.0)).unwrap(); // record B
+    let cdir = collection_dir(tmp.path(), &db);
+    db.close().unwrap();
+    let wal = std::fs::read(cdir.join("wal-0.log")).unwrap();
+    let b_start = 16 + 8 + u32_at(&wal, 16) as usize;
+    let crc_of = |frame: usize| u32_at(&wal, frame + 4);
+    // Generation 1 as a seal would start it: its header chains to the last record before it,
+    // and it holds a copy of record B (so replaying it would bring keys 10..20 back).
+    let next = |chain: u32| {
+        let mut bytes = wal[..12].to_vec();
+        bytes.extend_from_slice(&chain.to_le_bytes());
+        bytes.extend_from_slice(&wal[b_start..]);
+        bytes
+    };
+    let cases = [
+        // (generation 0 as found, generation 1's chain, live keys after reopen)
+        (wal.clone(), crc_of(b_start), (0..20).collect::<Vec<i64>>()),
+        (wal[..b_start].to_vec(), crc_of(b_start), (0..10).collect()),
+        (wal.clone(), crc_of(16), (0..20).collect()),
+    ];
+    for (i, (first, chain, want)) in cases.into_iter().enumerate() {
+        std::fs::write(cdir.join("wal-0.log"), &first).unwrap();
+        std::fs::write(cdir.join("wal-1.log"), next(chain)).unwrap();
+        let db = Database::open(tmp.path(), Options::default()).unwrap();
+        assert_eq!(live_keys(&db), want, "case {i}");
+        let chained = first.len() == wal.len() && chain == crc_of(b_start);
+        assert_eq!(cdir.join("wal-1.log").exists(), chained, "case {i}: a generation after a gap is removed");
+        // The log that stays open accepts writes that survive the next reopen.
+        db.upsert("c", "", batch(50..52, 5.0)).unwrap();
+        db.close().unwrap();
+        let db = Database::open(tmp.path(), Options::default()).unwrap();
+        let mut expected = want.clone();
+        expected.extend([50, 51]);
+        assert_eq!(live_keys(&db), expected, "case {i} after reopen");
+        db.close().unwrap();
+        for f in files_with_ext(&cdir, "log") {
+            std::fs::remove_file(f).unwrap();
+        }
+    }
+}
+
 #[test]
 fn manifest_of_unknown_version_is_unsupported() {
     let tmp = tempfile::tempdir().unwrap();

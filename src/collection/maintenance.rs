@@ -15,7 +15,7 @@ use crate::segment::deletes::write_deletes;
 use crate::segment::sealed::SealedSegment;
 use crate::segment::writer::write_segment;
 use crate::segment::{Segment, SegmentColumns, SegmentData};
-use crate::storage::wal::Wal;
+use crate::storage::wal::{SyncPolicy, Wal};
 
 /// Most partitions a collection may have (as in Milvus).
 pub const MAX_PARTITIONS: usize = 1024;
@@ -185,8 +185,11 @@ impl Collection {
                 .collect()
         };
         let next = writer.wal_generation + 1;
-        let rotated =
-            writer.wal.sync().and_then(|()| Wal::open(&wal_path(&self.dir, next), self.options.sync));
+        // The old generation is fsynced first unless the policy never syncs: then the new
+        // header's chain lets a reopen see that the old one lost its tail, and stop there.
+        let synced = if self.options.sync == SyncPolicy::None { Ok(()) } else { writer.wal.sync() };
+        let chain = writer.wal.last_crc();
+        let rotated = synced.and_then(|()| Wal::open(&wal_path(&self.dir, next), self.options.sync, chain));
         match rotated {
             Ok((wal, _)) => {
                 writer.wal = wal;

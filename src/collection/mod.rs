@@ -190,28 +190,40 @@ impl Collection {
         }
         remove_stray_files(&dir, meta)?;
         // Replay every generation from the oldest unsealed one; the newest stays open for appends.
-        let generations = wal_generations(&dir, meta.wal_generation)?;
-        let wal_generation = generations.last().copied().unwrap_or(meta.wal_generation);
         let mut last_timestamp = meta.checkpoint_timestamp;
         let mut buffers = GrowingBuffers::new(options.seal_threshold_bytes);
-        let mut replay = |path: &Path, payloads: Vec<Vec<u8>>| -> Result<()> {
+        let mut current: Option<(Wal, u64)> = None;
+        let generations = wal_generations(&dir, meta.wal_generation)?;
+        for (i, &generation) in generations.iter().enumerate() {
+            let path = wal_path(&dir, generation);
+            let (wal, payloads) = Wal::open(&path, options.sync, 0)?;
+            if let Some((previous, _)) = &current
+                && wal.chain() != 0
+                && wal.chain() != previous.last_crc()
+            {
+                // The previous generation lost its tail in a crash: what was logged after it
+                // must not be replayed either.
+                for &later in &generations[i..] {
+                    crate::storage::fs::remove_file_if_exists(&wal_path(&dir, later))?;
+                }
+                break;
+            }
             for payload in payloads {
-                let record = Record::decode(&payload, path)?;
+                let record = Record::decode(&payload, &path)?;
                 timestamp::observe(record.timestamp());
                 if record.timestamp() > meta.checkpoint_timestamp {
                     last_timestamp = record.timestamp();
                     write::apply(&schema, &mut state, &record, &mut buffers);
                 }
             }
-            Ok(())
-        };
-        for &generation in generations.iter().filter(|&&g| g != wal_generation) {
-            let path = wal_path(&dir, generation);
-            replay(&path, Wal::open(&path, options.sync)?.1)?;
+            current = Some((wal, generation));
         }
-        let path = wal_path(&dir, wal_generation);
-        let (wal, payloads) = Wal::open(&path, options.sync)?;
-        replay(&path, payloads)?;
+        let (wal, wal_generation) = match current {
+            Some(open) => open,
+            None => {
+                (Wal::open(&wal_path(&dir, meta.wal_generation), options.sync, 0)?.0, meta.wal_generation)
+            }
+        };
         Ok(Arc::new_cyclic(|this| Collection {
             id: meta.id,
             dir,

@@ -2,9 +2,14 @@
 //!
 //! ```text
 //! file   := header record*
-//! header := magic "VECLWAL\0" (8 bytes) | format version u32 LE | reserved u32
+//! header := magic "VECLWAL\0" (8 bytes) | format version u32 LE | chain u32 LE
 //! record := payload length u32 LE | CRC32C(payload) u32 LE | payload
 //! ```
+//!
+//! `chain` is the CRC32C of the last record logged before the file was created (in the previous
+//! generation; 0 when unknown). A reader that finds the previous generation ending with another
+//! record knows that generation lost its tail in a crash, so a generation is never replayed
+//! after a gap even when the previous one was not fsynced before it was started.
 //!
 //! A record is acknowledged once it is written (and, under [`SyncPolicy::EveryWrite`], fsynced).
 //! A collection writes one log file per generation; a seal starts a new generation and removes
@@ -47,35 +52,42 @@ pub struct Wal {
     len: u64,
     /// Bytes appended since the last fsync.
     unsynced: u64,
+    /// The header's `chain`.
+    chain: u32,
+    /// CRC32C of the last record in the file, or `chain` when it has none.
+    last_crc: u32,
 }
 
 impl Wal {
-    /// Opens (or creates) the log at `path` and returns it with the payloads of every whole record,
-    /// oldest first.
+    /// Opens (or creates, with header `chain`) the log at `path` and returns it with the payloads
+    /// of every whole record, oldest first.
     ///
     /// # Errors
     /// [`Error::Io`]; [`Error::Corrupted`] for a bad header; [`Error::UnsupportedFormat`] for a
     /// header of another version.
-    pub fn open(path: &Path, policy: SyncPolicy) -> Result<(Wal, Vec<Vec<u8>>)> {
+    pub fn open(path: &Path, policy: SyncPolicy, chain: u32) -> Result<(Wal, Vec<Vec<u8>>)> {
         let io = |e| Error::io(path, e);
         let mut file =
             OpenOptions::new().create(true).truncate(false).read(true).write(true).open(path).map_err(io)?;
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes).map_err(io)?;
         let mut records = Vec::new();
+        let (mut chain, mut last_crc) = (chain, chain);
         let valid_len = if bytes.len() < HEADER_LEN as usize {
             // New file, or a crash while writing the header: start afresh.
             file.set_len(0).map_err(io)?;
             file.seek(SeekFrom::Start(0)).map_err(io)?;
-            file.write_all(&header()).map_err(io)?;
+            file.write_all(&header(chain)).map_err(io)?;
             file.sync_all().map_err(io)?;
             crate::storage::fs::sync_parent(path)?;
             HEADER_LEN
         } else {
-            check_header(path, &bytes[..HEADER_LEN as usize])?;
+            chain = check_header(path, &bytes[..HEADER_LEN as usize])?;
+            last_crc = chain;
             let mut pos = HEADER_LEN as usize;
             while let Some((payload, next)) = read_record(&bytes, pos) {
                 records.push(payload.to_vec());
+                last_crc = crc32c::crc32c(payload);
                 pos = next;
             }
             if pos < bytes.len() {
@@ -92,6 +104,8 @@ impl Wal {
             last_sync: Instant::now(),
             len: valid_len,
             unsynced: 0,
+            chain,
+            last_crc,
         };
         Ok((wal, records))
     }
@@ -117,6 +131,7 @@ impl Wal {
         write_all_vectored(&mut self.file, &mut parts).map_err(|e| Error::io(&self.path, e))?;
         self.len += (FRAME_LEN + size) as u64;
         self.unsynced += (FRAME_LEN + size) as u64;
+        self.last_crc = crc;
         match self.policy {
             SyncPolicy::EveryWrite => self.sync(),
             SyncPolicy::Interval(every) if self.last_sync.elapsed() >= every => self.sync(),
@@ -149,6 +164,17 @@ impl Wal {
         if self.unsynced > 0 && self.last_sync.elapsed() >= every { self.sync() } else { Ok(()) }
     }
 
+    /// The header's `chain`: the CRC32C of the record logged last before this file.
+    pub fn chain(&self) -> u32 {
+        self.chain
+    }
+
+    /// The CRC32C of the last record in the log (its `chain` when it has none): what the next
+    /// generation's header records.
+    pub fn last_crc(&self) -> u32 {
+        self.last_crc
+    }
+
     /// Bytes of records currently in the log.
     pub fn record_bytes(&self) -> u64 {
         self.len - HEADER_LEN
@@ -168,14 +194,16 @@ fn write_all_vectored(file: &mut File, mut parts: &mut [IoSlice<'_>]) -> std::io
     Ok(())
 }
 
-fn header() -> [u8; HEADER_LEN as usize] {
+fn header(chain: u32) -> [u8; HEADER_LEN as usize] {
     let mut h = [0u8; HEADER_LEN as usize];
     h[..8].copy_from_slice(MAGIC);
     h[8..12].copy_from_slice(&WAL_VERSION.to_le_bytes());
+    h[12..].copy_from_slice(&chain.to_le_bytes());
     h
 }
 
-fn check_header(path: &Path, h: &[u8]) -> Result<()> {
+/// Checks magic and version; returns the header's `chain`.
+fn check_header(path: &Path, h: &[u8]) -> Result<u32> {
     if &h[..8] != MAGIC {
         return Err(Error::corrupted(path, "not a veclite write-ahead log (bad magic)"));
     }
@@ -187,7 +215,7 @@ fn check_header(path: &Path, h: &[u8]) -> Result<()> {
             supported: WAL_VERSION,
         });
     }
-    Ok(())
+    Ok(u32::from_le_bytes([h[12], h[13], h[14], h[15]]))
 }
 
 /// The record at `pos` and the position after it, or `None` if no whole valid record starts there.
@@ -209,7 +237,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("wal.log");
         {
-            let (mut wal, recs) = Wal::open(&path, SyncPolicy::EveryWrite).unwrap();
+            let (mut wal, recs) = Wal::open(&path, SyncPolicy::EveryWrite, 0).unwrap();
             assert!(recs.is_empty());
             wal.append(&[b"one"]).unwrap();
             wal.append(&[b"t", b"wo"]).unwrap();
@@ -218,11 +246,11 @@ mod tests {
         let mut f = OpenOptions::new().append(true).open(&path).unwrap();
         f.write_all(&[100, 0, 0, 0, 1, 2, 3, 4, 9, 9]).unwrap();
         drop(f);
-        let (mut wal, recs) = Wal::open(&path, SyncPolicy::None).unwrap();
+        let (mut wal, recs) = Wal::open(&path, SyncPolicy::None, 0).unwrap();
         assert_eq!(recs, vec![b"one".to_vec(), b"two".to_vec()]);
         wal.append(&[b"three"]).unwrap();
         drop(wal);
-        let (wal, recs) = Wal::open(&path, SyncPolicy::None).unwrap();
+        let (wal, recs) = Wal::open(&path, SyncPolicy::None, 0).unwrap();
         assert_eq!(recs.len(), 3);
         assert_eq!(recs[2], b"three");
         assert!(wal.record_bytes() > 0);
@@ -232,7 +260,7 @@ mod tests {
     fn corrupt_record_ends_recovery_there() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("wal.log");
-        let (mut wal, _) = Wal::open(&path, SyncPolicy::None).unwrap();
+        let (mut wal, _) = Wal::open(&path, SyncPolicy::None, 0).unwrap();
         wal.append(&[b"first"]).unwrap();
         wal.append(&[b"second"]).unwrap();
         drop(wal);
@@ -240,7 +268,7 @@ mod tests {
         let last = bytes.len() - 1;
         bytes[last] ^= 0xff;
         std::fs::write(&path, &bytes).unwrap();
-        let (_, recs) = Wal::open(&path, SyncPolicy::None).unwrap();
+        let (_, recs) = Wal::open(&path, SyncPolicy::None, 0).unwrap();
         assert_eq!(recs, vec![b"first".to_vec()]);
     }
 
@@ -248,12 +276,27 @@ mod tests {
     fn unknown_version_is_reported() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("wal.log");
-        let mut h = header();
+        let mut h = header(0);
         h[8] = 99;
         std::fs::write(&path, h).unwrap();
-        let err = Wal::open(&path, SyncPolicy::None).unwrap_err();
+        let err = Wal::open(&path, SyncPolicy::None, 0).unwrap_err();
         assert!(matches!(err, Error::UnsupportedFormat { version: 99, .. }), "{err}");
         std::fs::write(&path, b"garbage-garbage-garbage").unwrap();
-        assert!(matches!(Wal::open(&path, SyncPolicy::None).unwrap_err(), Error::Corrupted { .. }));
+        assert!(matches!(Wal::open(&path, SyncPolicy::None, 0).unwrap_err(), Error::Corrupted { .. }));
+    }
+
+    #[test]
+    fn chain_is_kept_in_the_header_and_last_crc_follows_appends() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("wal.log");
+        let (mut wal, _) = Wal::open(&path, SyncPolicy::None, 77).unwrap();
+        assert_eq!((wal.chain(), wal.last_crc()), (77, 77));
+        wal.append(&[b"ab", b"c"]).unwrap();
+        assert_eq!(wal.last_crc(), crc32c::crc32c(b"abc"));
+        drop(wal);
+        // An existing file keeps its own chain, whatever the caller passes.
+        let (wal, recs) = Wal::open(&path, SyncPolicy::None, 5).unwrap();
+        assert_eq!(recs, vec![b"abc".to_vec()]);
+        assert_eq!((wal.chain(), wal.last_crc()), (77, crc32c::crc32c(b"abc")));
     }
 }
