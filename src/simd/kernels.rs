@@ -43,6 +43,9 @@ pub(super) type GatherFn = unsafe fn(
     out: *mut f32,
 );
 
+/// How many rows ahead of the one being scored the row-by-row gather prefetches.
+const GATHER_AHEAD: usize = 4;
+
 /// The distance kernels of one instruction-set path ("avx512", "avx2+fma", "neon", "scalar").
 ///
 /// A table can only be obtained from [`super::active`] or [`super::available`], which hand out
@@ -59,7 +62,8 @@ pub struct Kernels {
     pub(super) ip_batch: BatchFn,
     pub(super) l2sq_multi: MultiFn,
     pub(super) ip_multi: MultiFn,
-    /// Gathered scoring; paths without one score the rows one by one with the pair kernel.
+    /// Gathered scoring; paths without one score the rows one by one with the pair kernel,
+    /// prefetching a few rows ahead.
     pub(super) l2sq_gather: Option<GatherFn>,
     pub(super) ip_gather: Option<GatherFn>,
 }
@@ -165,9 +169,12 @@ impl Kernels {
                 unsafe { kernel(query.as_ptr(), block.as_ptr(), dim, rows.as_ptr(), count, out.as_mut_ptr()) }
             }
             _ => {
-                for (o, &r) in out.iter_mut().zip(rows) {
-                    let r = r as usize;
-                    *o = match block.get(r * dim..(r + 1) * dim) {
+                let vector = |r: u32| block.get(r as usize * dim..(r as usize + 1) * dim);
+                for (i, (o, &r)) in out.iter_mut().zip(rows).enumerate() {
+                    if let Some(ahead) = rows.get(i + GATHER_AHEAD).and_then(|&a| vector(a)) {
+                        super::prefetch(ahead);
+                    }
+                    *o = match vector(r) {
                         // SAFETY: both slices hold dim floats; the ISA is supported.
                         Some(v) => unsafe { pair(query.as_ptr(), v.as_ptr(), dim) },
                         None => f32::NAN,
