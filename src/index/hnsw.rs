@@ -21,7 +21,7 @@
 //! guide the search, so results stay k long when k allowed rows exist).
 
 use std::cell::RefCell;
-use std::cmp::Ordering;
+use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
 use std::sync::{Mutex, MutexGuard, RwLock};
@@ -61,21 +61,24 @@ impl PartialOrd for Near {
     }
 }
 
-/// Epoch-stamped visited marks, reused across searches on one thread.
+/// Epoch-stamped visited marks, reused across searches on one thread: a row is visited when its
+/// mark equals the current epoch, so starting a search costs no clearing (except once every
+/// `u16::MAX` searches, when the epoch wraps).
 #[derive(Debug, Default)]
 struct Visited {
-    marks: Vec<u32>,
-    epoch: u32,
+    marks: Vec<u16>,
+    epoch: u16,
 }
 
 impl Visited {
+    /// Forgets every mark and makes room for rows `0..n`.
     fn reset(&mut self, n: usize) {
         if self.marks.len() < n {
             self.marks.resize(n, 0);
         }
         self.epoch = self.epoch.wrapping_add(1);
         if self.epoch == 0 {
-            self.marks.iter_mut().for_each(|m| *m = 0);
+            self.marks.fill(0);
             self.epoch = 1;
         }
     }
@@ -90,57 +93,153 @@ impl Visited {
     }
 }
 
+/// Buffers of one thread's graph searches, reused from search to search.
+#[derive(Debug, Default)]
+struct Scratch {
+    visited: Visited,
+    /// Rows still to expand, best first.
+    frontier: BinaryHeap<Reverse<Near>>,
+    /// The best `ef` allowed rows so far, worst on top.
+    results: BinaryHeap<Near>,
+    /// Unvisited neighbors of the row being expanded, and their costs.
+    pending: Vec<u32>,
+    costs: Vec<f32>,
+}
+
 thread_local! {
-    static VISITED: RefCell<Visited> = RefCell::new(Visited::default());
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
 /// Read access to a graph: the frozen serialized view or the graph being built.
 trait Graph {
+    /// Number of rows.
+    fn len(&self) -> usize;
+
     /// Calls `f` with the neighbors of `row` on `layer`.
     fn with_neighbors<R>(&self, row: u32, layer: usize, f: impl FnOnce(&[u32]) -> R) -> R;
+
+    /// Starts loading the neighbor list of `row` on `layer` into cache (a hint).
+    fn prefetch_neighbors(&self, _row: u32, _layer: usize) {}
 }
 
-/// Greedy descent: the closest row to the query on `layer`, starting from `entry`.
-fn greedy<G: Graph>(g: &G, cost: &impl Fn(u32) -> f32, mut best: Near, layer: usize) -> Near {
-    loop {
-        let mut improved = false;
-        g.with_neighbors(best.row, layer, |ns| {
-            for &r in ns {
-                let c = cost(r);
-                if c < best.cost {
-                    best = Near { cost: c, row: r };
-                    improved = true;
+/// Costs of rows to one fixed point: a query, or the row being inserted.
+trait Scorer {
+    /// `out[i]` = cost of `rows[i]`; `rows` and `out` have the same length.
+    fn costs(&self, rows: &[u32], out: &mut [f32]);
+
+    /// Starts loading the vector of `row` into cache (a hint).
+    fn prefetch(&self, row: u32);
+
+    /// Cost of one row.
+    fn cost(&self, row: u32) -> f32 {
+        let mut out = [0.0];
+        self.costs(&[row], &mut out);
+        out[0]
+    }
+}
+
+/// A query's costs to the rows of `vectors`.
+struct QueryScorer<'a> {
+    vectors: Vectors<'a>,
+    query: &'a [f32],
+    norm: f32,
+}
+
+impl Scorer for QueryScorer<'_> {
+    #[inline]
+    fn costs(&self, rows: &[u32], out: &mut [f32]) {
+        self.vectors.costs(self.query, self.norm, rows, out);
+    }
+
+    #[inline]
+    fn prefetch(&self, row: u32) {
+        crate::simd::prefetch(self.vectors.get(row as usize));
+    }
+}
+
+/// Rows that may extend the pending list of one expansion before the scoring kernel takes over
+/// prefetching: the first few are prefetched as they are found.
+const PREFETCH_FIRST: usize = 4;
+
+/// Collects the unvisited neighbors of `row` on `layer` into `pending`, marking them visited
+/// and prefetching the vectors of the first [`PREFETCH_FIRST`].
+fn collect<G: Graph, S: Scorer>(
+    g: &G,
+    scorer: &S,
+    row: u32,
+    layer: usize,
+    visited: &mut Visited,
+    pending: &mut Vec<u32>,
+) {
+    pending.clear();
+    g.with_neighbors(row, layer, |ns| {
+        for &r in ns {
+            if visited.insert(r) {
+                if pending.len() < PREFETCH_FIRST {
+                    scorer.prefetch(r);
                 }
+                pending.push(r);
             }
-        });
+        }
+    });
+}
+
+/// Greedy descent: the closest row to the query on `layer`, starting from `best`.
+fn greedy<G: Graph, S: Scorer>(
+    g: &G,
+    scorer: &S,
+    mut best: Near,
+    layer: usize,
+    scratch: &mut Scratch,
+) -> Near {
+    let Scratch { pending, costs, .. } = scratch;
+    loop {
+        pending.clear();
+        g.with_neighbors(best.row, layer, |ns| pending.extend_from_slice(ns));
+        costs.resize(pending.len(), 0.0);
+        scorer.costs(pending, costs);
+        let mut improved = false;
+        for (&row, &cost) in pending.iter().zip(costs.iter()) {
+            if cost < best.cost {
+                best = Near { cost, row };
+                improved = true;
+            }
+        }
         if !improved {
             return best;
         }
     }
 }
 
+/// The cost a row must beat to enter `results`: that of the worst kept row once `ef` are kept.
+#[inline]
+fn bound(results: &BinaryHeap<Near>, ef: usize) -> f32 {
+    if results.len() >= ef { results.peek().map_or(f32::INFINITY, |w| w.cost) } else { f32::INFINITY }
+}
+
 /// Beam search of width `ef` on `layer` from `entries`. Returns up to `ef` rows that pass
 /// `allowed`, best first; rows that do not pass still guide the search.
-/// Beam search of width `ef` on `layer` from `entries`. Returns up to `ef` rows that pass
-/// `allowed`, best first; rows that do not pass still guide the search. The unvisited neighbors
-/// of each expanded row are collected first and their vectors prefetched, then scored.
+///
+/// The search stops when the best unexpanded row is worse than the worst of `ef` kept rows.
+/// Each expansion collects the row's unvisited neighbors, then scores them in one gathered
+/// kernel call.
 #[allow(clippy::too_many_arguments)]
-fn beam<G: Graph>(
+fn beam<G: Graph, S: Scorer>(
     g: &G,
-    vectors: &Vectors<'_>,
-    cost: &impl Fn(u32) -> f32,
+    scorer: &S,
     entries: &[Near],
     ef: usize,
     layer: usize,
     allowed: &impl Fn(u32) -> bool,
-    visited: &mut Visited,
+    scratch: &mut Scratch,
 ) -> Vec<Near> {
-    visited.reset(vectors.len());
-    let mut frontier: BinaryHeap<std::cmp::Reverse<Near>> = BinaryHeap::new();
-    let mut results: BinaryHeap<Near> = BinaryHeap::with_capacity(ef + 1);
+    let Scratch { visited, frontier, results, pending, costs } = scratch;
+    visited.reset(g.len());
+    frontier.clear();
+    results.clear();
     for &e in entries {
         if visited.insert(e.row) {
-            frontier.push(std::cmp::Reverse(e));
+            frontier.push(Reverse(e));
             if allowed(e.row) {
                 results.push(e);
             }
@@ -149,41 +248,34 @@ fn beam<G: Graph>(
     while results.len() > ef {
         results.pop();
     }
-    let mut pending: Vec<u32> = Vec::with_capacity(64);
-    while let Some(std::cmp::Reverse(current)) = frontier.pop() {
-        let bound = if results.len() >= ef {
-            results.peek().map_or(f32::INFINITY, |w| w.cost)
-        } else {
-            f32::INFINITY
-        };
-        if current.cost > bound {
+    while let Some(Reverse(current)) = frontier.pop() {
+        if current.cost > bound(results, ef) {
             break;
         }
-        pending.clear();
-        g.with_neighbors(current.row, layer, |ns| pending.extend(ns.iter().filter(|&&r| visited.insert(r))));
-        for &r in &pending {
-            crate::simd::prefetch(vectors.get(r as usize));
+        if let Some(Reverse(next)) = frontier.peek() {
+            g.prefetch_neighbors(next.row, layer);
         }
-        for &r in &pending {
-            let c = cost(r);
-            let bound = if results.len() >= ef {
-                results.peek().map_or(f32::INFINITY, |w| w.cost)
-            } else {
-                f32::INFINITY
-            };
-            if c < bound {
-                let near = Near { cost: c, row: r };
-                frontier.push(std::cmp::Reverse(near));
-                if allowed(r) {
+        collect(g, scorer, current.row, layer, visited, pending);
+        costs.resize(pending.len(), 0.0);
+        scorer.costs(pending, costs);
+        let mut worst = bound(results, ef);
+        for (&row, &cost) in pending.iter().zip(costs.iter()) {
+            if cost < worst {
+                let near = Near { cost, row };
+                frontier.push(Reverse(near));
+                if allowed(row) {
                     results.push(near);
                     if results.len() > ef {
                         results.pop();
                     }
+                    worst = bound(results, ef);
                 }
             }
         }
     }
-    results.into_sorted_vec()
+    let mut found: Vec<Near> = results.drain().collect();
+    found.sort_unstable();
+    found
 }
 
 /// Diversity heuristic: keeps a candidate only if it is closer to the base row than to every
@@ -252,6 +344,10 @@ fn lock(m: &Mutex<Links>) -> MutexGuard<'_, Links> {
 }
 
 impl Graph for Builder<'_> {
+    fn len(&self) -> usize {
+        self.levels.len()
+    }
+
     fn with_neighbors<R>(&self, row: u32, layer: usize, f: impl FnOnce(&[u32]) -> R) -> R {
         let links = lock(&self.links[row as usize]);
         f(links.layer(layer))
@@ -272,7 +368,7 @@ impl Builder<'_> {
         }
     }
 
-    fn insert(&self, row: u32, visited: &mut Visited) {
+    fn insert(&self, row: u32, scratch: &mut Scratch) {
         let level = self.levels[row as usize] as usize;
         let top = *self.top.read().unwrap_or_else(std::sync::PoisonError::into_inner);
         let Some((entry, max_level)) = top else {
@@ -282,16 +378,16 @@ impl Builder<'_> {
                 return;
             }
             drop(top);
-            return self.insert(row, visited);
+            return self.insert(row, scratch);
         };
-        let cost = |r: u32| self.cost(row, r);
-        let mut ep = Near { cost: cost(entry), row: entry };
+        let scorer = BuildScorer { builder: self, row };
+        let mut ep = Near { cost: scorer.cost(entry), row: entry };
         for layer in (level + 1..=max_level).rev() {
-            ep = greedy(self, &cost, ep, layer);
+            ep = greedy(self, &scorer, ep, layer, scratch);
         }
         let mut entries = vec![ep];
         for layer in (0..=level.min(max_level)).rev() {
-            let found = beam(self, &self.vectors, &cost, &entries, self.ef, layer, &|_| true, visited);
+            let found = beam(self, &scorer, &entries, self.ef, layer, &|_| true, scratch);
             let neighbors = select(&|a, b| self.cost(a, b), &found, self.m);
             *lock(&self.links[row as usize]).layer_mut(layer) = neighbors.clone();
             let cap = if layer == 0 { self.m0 } else { self.m };
@@ -326,6 +422,36 @@ impl Builder<'_> {
             .collect();
         candidates.sort();
         *list = select(&|a, b| self.cost(a, b), &candidates, cap);
+    }
+}
+
+/// Build costs from one row to the others (see [`Builder`]).
+struct BuildScorer<'b, 'a> {
+    builder: &'b Builder<'a>,
+    row: u32,
+}
+
+impl Scorer for BuildScorer<'_, '_> {
+    fn costs(&self, rows: &[u32], out: &mut [f32]) {
+        let (b, row) = (self.builder, self.row as usize);
+        let v = &b.vectors;
+        match v.metric {
+            Metric::Ip => {
+                crate::simd::l2sq_gather(v.get(row), v.data, v.dim, rows, out);
+                for (o, &r) in out.iter_mut().zip(rows) {
+                    let d = b.augment[row] - b.augment[r as usize];
+                    *o += d * d;
+                }
+            }
+            _ => {
+                let norm = if v.metric == Metric::Cosine { v.norms[row] } else { 0.0 };
+                v.costs(v.get(row), norm, rows, out);
+            }
+        }
+    }
+
+    fn prefetch(&self, row: u32) {
+        crate::simd::prefetch(self.builder.vectors.get(row as usize));
     }
 }
 
@@ -387,16 +513,16 @@ pub fn build(
         top: RwLock::new(None),
     };
     let serial = n.min(SERIAL_START);
-    let mut visited = Visited::default();
+    let mut scratch = Scratch::default();
     for row in 0..serial {
         if row % CHUNK == 0 {
             ctx.check()?;
         }
-        builder.insert(row as u32, &mut visited);
+        builder.insert(row as u32, &mut scratch);
     }
     let next = AtomicUsize::new(serial);
     let work = || -> Result<()> {
-        let mut visited = Visited::default();
+        let mut scratch = Scratch::default();
         loop {
             let start = next.fetch_add(CHUNK, AtomicOrdering::Relaxed);
             if start >= n {
@@ -404,7 +530,7 @@ pub fn build(
             }
             ctx.check()?;
             for row in start..(start + CHUNK).min(n) {
-                builder.insert(row as u32, &mut visited);
+                builder.insert(row as u32, &mut scratch);
             }
         }
     };
@@ -531,6 +657,20 @@ impl<'a> View<'a> {
 }
 
 impl Graph for View<'_> {
+    fn len(&self) -> usize {
+        self.n
+    }
+
+    #[inline]
+    fn prefetch_neighbors(&self, row: u32, layer: usize) {
+        if layer == 0 {
+            let at = row as usize * (1 + self.m0);
+            if let Some(list) = self.layer0.get(at..at + 1 + self.m0) {
+                crate::simd::prefetch_u32(list);
+            }
+        }
+    }
+
     #[inline]
     fn with_neighbors<R>(&self, row: u32, layer: usize, f: impl FnOnce(&[u32]) -> R) -> R {
         let row = row as usize;
@@ -570,14 +710,17 @@ pub fn search(
     if view.n == 0 || query.k == 0 {
         return Ok(Vec::new());
     }
-    let cost = |r: u32| vectors.cost(query.vector, query.norm, r as usize);
-    let mut ep = Near { cost: cost(view.entry), row: view.entry };
-    for layer in (1..=view.max_level).rev() {
-        ep = greedy(&view, &cost, ep, layer);
-    }
+    let scorer = QueryScorer { vectors, query: query.vector, norm: query.norm };
     let ef = query.params.ef.unwrap_or(DEFAULT_EF).max(query.k);
     let allowed = |r: u32| query.allowed.is_none_or(|a| a.get(r as usize));
-    let found = VISITED.with(|v| beam(&view, &vectors, &cost, &[ep], ef, 0, &allowed, &mut v.borrow_mut()));
+    let found = SCRATCH.with(|s| {
+        let scratch = &mut s.borrow_mut();
+        let mut ep = Near { cost: scorer.cost(view.entry), row: view.entry };
+        for layer in (1..=view.max_level).rev() {
+            ep = greedy(&view, &scorer, ep, layer, scratch);
+        }
+        beam(&view, &scorer, &[ep], ef, 0, &allowed, scratch)
+    });
     Ok(found.into_iter().take(query.k).map(|h| (h.row, h.cost)).collect())
 }
 

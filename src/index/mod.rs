@@ -114,6 +114,25 @@ impl<'a> Vectors<'a> {
         }
     }
 
+    /// Costs between a query (with its norm) and the listed rows: `out[i]` for `rows[i]`.
+    /// `rows` and `out` have the same length and every row is below [`Vectors::len`].
+    #[inline]
+    pub fn costs(&self, query: &[f32], query_norm: f32, rows: &[u32], out: &mut [f32]) {
+        match self.metric {
+            Metric::L2 => simd::l2sq_gather(query, self.data, self.dim, rows, out),
+            Metric::Ip => {
+                simd::ip_gather(query, self.data, self.dim, rows, out);
+                out.iter_mut().for_each(|c| *c = -*c);
+            }
+            Metric::Cosine => {
+                simd::ip_gather(query, self.data, self.dim, rows, out);
+                for (c, &r) in out.iter_mut().zip(rows) {
+                    *c = -simd::cosine_from_ip(*c, query_norm, self.norms[r as usize]);
+                }
+            }
+        }
+    }
+
     /// Cost between vectors `a` and `b` of the block.
     #[inline]
     pub fn cost_between(&self, a: usize, b: usize) -> f32 {

@@ -26,6 +26,26 @@ pub(super) type BatchFn =
 pub(super) type MultiFn =
     unsafe fn(queries: *const f32, nq: usize, block: *const f32, dim: usize, n: usize, out: *mut f32);
 
+/// One query against listed vectors of a block: `f(query, block, dim, rows, count, out)` scores
+/// vector `rows[i]` (the floats `rows[i] * dim..(rows[i] + 1) * dim` of `block`) into `out[i]`
+/// for `i < count`.
+///
+/// # Safety
+/// `dim >= 1`; `query` is valid for `dim` reads; `rows` for `count` reads, each row's vector
+/// valid for `dim` reads from `block`; `out` for `count` writes, not overlapping the inputs; the
+/// CPU supports the kernel's instruction set.
+pub(super) type GatherFn = unsafe fn(
+    query: *const f32,
+    block: *const f32,
+    dim: usize,
+    rows: *const u32,
+    count: usize,
+    out: *mut f32,
+);
+
+/// How many rows ahead of the one being scored the row-by-row gather prefetches.
+const GATHER_AHEAD: usize = 4;
+
 /// The distance kernels of one instruction-set path ("avx512", "avx2+fma", "neon", "scalar").
 ///
 /// A table can only be obtained from [`super::active`] or [`super::available`], which hand out
@@ -42,6 +62,10 @@ pub struct Kernels {
     pub(super) ip_batch: BatchFn,
     pub(super) l2sq_multi: MultiFn,
     pub(super) ip_multi: MultiFn,
+    /// Gathered scoring; paths without one score the rows one by one with the pair kernel,
+    /// prefetching a few rows ahead.
+    pub(super) l2sq_gather: Option<GatherFn>,
+    pub(super) ip_gather: Option<GatherFn>,
 }
 
 impl fmt::Debug for Kernels {
@@ -96,6 +120,68 @@ impl Kernels {
     /// Several queries against a block, inner product; see [`crate::simd::ip_multi`].
     pub fn ip_multi(&self, queries: &[f32], nq: usize, block: &[f32], dim: usize, out: &mut [f32]) {
         self.run_multi(self.ip_multi, queries, nq, block, dim, out);
+    }
+
+    /// One query against listed rows of a block, squared Euclidean; see
+    /// [`crate::simd::l2sq_gather`].
+    #[inline]
+    pub fn l2sq_gather(&self, query: &[f32], block: &[f32], dim: usize, rows: &[u32], out: &mut [f32]) {
+        self.run_gather(self.l2sq_gather, self.l2sq, query, block, dim, rows, out);
+    }
+
+    /// One query against listed rows of a block, inner product; see [`crate::simd::ip_gather`].
+    #[inline]
+    pub fn ip_gather(&self, query: &[f32], block: &[f32], dim: usize, rows: &[u32], out: &mut [f32]) {
+        self.run_gather(self.ip_gather, self.ip, query, block, dim, rows, out);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    #[inline]
+    fn run_gather(
+        &self,
+        kernel: Option<GatherFn>,
+        pair: PairFn,
+        query: &[f32],
+        block: &[f32],
+        dim: usize,
+        rows: &[u32],
+        out: &mut [f32],
+    ) {
+        let n = block.len().checked_div(dim).unwrap_or(0);
+        let count = rows.len().min(out.len());
+        let in_range = rows.iter().all(|&r| (r as usize) < n);
+        debug_assert!(
+            dim >= 1 && query.len() == dim && rows.len() == out.len() && in_range,
+            "gather arguments disagree: dim {dim}, query {}, block {}, rows {}, out {}",
+            query.len(),
+            block.len(),
+            rows.len(),
+            out.len()
+        );
+        if dim == 0 || query.len() < dim {
+            return;
+        }
+        match kernel {
+            Some(kernel) if in_range => {
+                // SAFETY: query >= dim floats; every listed row is below n = block.len() / dim,
+                // so its dim floats lie in `block`; rows and out hold >= count entries; `out` is
+                // a unique borrow; the table's ISA is supported (type invariant).
+                unsafe { kernel(query.as_ptr(), block.as_ptr(), dim, rows.as_ptr(), count, out.as_mut_ptr()) }
+            }
+            _ => {
+                let vector = |r: u32| block.get(r as usize * dim..(r as usize + 1) * dim);
+                for (i, (o, &r)) in out.iter_mut().zip(rows).enumerate() {
+                    if let Some(ahead) = rows.get(i + GATHER_AHEAD).and_then(|&a| vector(a)) {
+                        super::prefetch(ahead);
+                    }
+                    *o = match vector(r) {
+                        // SAFETY: both slices hold dim floats; the ISA is supported.
+                        Some(v) => unsafe { pair(query.as_ptr(), v.as_ptr(), dim) },
+                        None => f32::NAN,
+                    };
+                }
+            }
+        }
     }
 
     fn run_batch(&self, kernel: BatchFn, query: &[f32], block: &[f32], dim: usize, out: &mut [f32]) {

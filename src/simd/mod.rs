@@ -58,6 +58,19 @@ pub fn prefetch(data: &[f32]) {
     let _ = data;
 }
 
+/// [`prefetch`] for a list of `u32`s, such as a graph node's neighbor list.
+#[inline]
+pub fn prefetch_u32(data: &[u32]) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: the pointer and length describe `data` (u32 and f32 have the same size), which is
+    // valid for reads.
+    unsafe {
+        x86_64::prefetch_lines(data.as_ptr().cast(), data.len())
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = data;
+}
+
 /// Name of the active path: "avx512", "avx2+fma", "neon" or "scalar".
 pub fn capabilities() -> &'static str {
     active().name()
@@ -162,4 +175,28 @@ pub fn l2sq_multi(queries: &[f32], nq: usize, block: &[f32], dim: usize, out: &m
 #[inline]
 pub fn ip_multi(queries: &[f32], nq: usize, block: &[f32], dim: usize, out: &mut [f32]) {
     active().ip_multi(queries, nq, block, dim, out);
+}
+
+/// Squared Euclidean distances from `query` to the listed vectors of `block` (vectors of `dim`
+/// floats stored contiguously): `out[i]` receives the distance to vector `rows[i]`.
+///
+/// This is the graph-search path: the rows are scattered, so the kernel prefetches vectors a
+/// few rows ahead of the one it scores, and paths with a dedicated kernel keep the query in
+/// registers and score several rows per reduction. The first rows are worth prefetching with
+/// [`prefetch`] by the caller while it collects them.
+///
+/// Preconditions (debug builds assert): `dim >= 1`, `query.len() == dim`,
+/// `rows.len() == out.len()`, every row below `block.len() / dim`. Otherwise: nothing is
+/// written if `dim == 0` or `query.len() < dim`; only `min(rows.len(), out.len())` outputs are
+/// written; an out-of-range row scores NaN.
+#[inline]
+pub fn l2sq_gather(query: &[f32], block: &[f32], dim: usize, rows: &[u32], out: &mut [f32]) {
+    active().l2sq_gather(query, block, dim, rows, out);
+}
+
+/// Inner products of `query` with the listed vectors of `block`. Same contract as
+/// [`l2sq_gather`].
+#[inline]
+pub fn ip_gather(query: &[f32], block: &[f32], dim: usize, rows: &[u32], out: &mut [f32]) {
+    active().ip_gather(query, block, dim, rows, out);
 }

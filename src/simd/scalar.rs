@@ -15,6 +15,8 @@ pub(super) const KERNELS: Kernels = Kernels {
     ip_batch: ip_batch_f32_scalar,
     l2sq_multi: l2sq_multi_f32_scalar,
     ip_multi: ip_multi_f32_scalar,
+    l2sq_gather: None,
+    ip_gather: None,
 };
 
 /// Squared Euclidean distance over the common prefix of `a` and `b`.

@@ -180,6 +180,64 @@ fn batch_matches_pair_kernel() {
     }
 }
 
+/// Row lists for gather tests over `n` vectors: empty, every length up to 13 (each remainder of
+/// the four-row groups, and past the prefetch distance), repeats, and random orders.
+fn gather_lists(rng: &mut StdRng, n: usize) -> Vec<Vec<u32>> {
+    let mut lists: Vec<Vec<u32>> =
+        (0..=13).map(|len| (0..len).map(|i| (i * 7 % n) as u32).collect()).collect();
+    lists.push(vec![0; 9]);
+    lists.extend(
+        (0..4).map(|_| (0..rng.random_range(1..40)).map(|_| rng.random_range(0..n as u32)).collect()),
+    );
+    lists
+}
+
+#[test]
+fn gather_matches_pair_kernel() {
+    let mut rng = StdRng::seed_from_u64(13);
+    let n = 23;
+    for dim in batch_dims() {
+        let query = random_vec(&mut rng, dim);
+        let block = random_vec(&mut rng, n * dim);
+        for rows in gather_lists(&mut rng, n) {
+            for k in available() {
+                let mut l2 = vec![f32::NAN; rows.len()];
+                let mut ip = vec![f32::NAN; rows.len()];
+                k.l2sq_gather(&query, &block, dim, &rows, &mut l2);
+                k.ip_gather(&query, &block, dim, &rows, &mut ip);
+                for (i, &r) in rows.iter().enumerate() {
+                    let v = &block[r as usize * dim..(r as usize + 1) * dim];
+                    let what = format!("{} dim {dim} rows {rows:?} entry {i}", k.name());
+                    let (l2_mag, ip_mag) = (l2sq_magnitude(&query, v), ip_magnitude(&query, v));
+                    assert_close(&what, l2[i], f64::from(k.l2sq(&query, v)), dim, l2_mag);
+                    assert_close(&what, ip[i], f64::from(k.ip(&query, v)), dim, ip_mag);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn gather_is_exact_on_integer_inputs() {
+    let mut rng = StdRng::seed_from_u64(14);
+    let n = 17;
+    for dim in batch_dims() {
+        let query = integer_vec(&mut rng, dim);
+        let block = integer_vec(&mut rng, n * dim);
+        let rows: Vec<u32> = (0..11).map(|_| rng.random_range(0..n as u32)).collect();
+        let vector = |r: u32| &block[r as usize * dim..(r as usize + 1) * dim];
+        let l2_want: Vec<f32> = rows.iter().map(|&r| scalar::l2sq(&query, vector(r))).collect();
+        let ip_want: Vec<f32> = rows.iter().map(|&r| scalar::ip(&query, vector(r))).collect();
+        for k in available() {
+            let mut out = vec![f32::NAN; rows.len()];
+            k.l2sq_gather(&query, &block, dim, &rows, &mut out);
+            assert_eq!(out, l2_want, "{} l2sq dim {dim}", k.name());
+            k.ip_gather(&query, &block, dim, &rows, &mut out);
+            assert_eq!(out, ip_want, "{} ip dim {dim}", k.name());
+        }
+    }
+}
+
 #[test]
 fn batch_is_exact_on_integer_inputs() {
     let mut rng = StdRng::seed_from_u64(12);
@@ -321,6 +379,31 @@ fn mismatched_pair_lengths_assert_in_debug() {
 #[should_panic(expected = "batch lengths disagree")]
 fn short_batch_output_asserts_in_debug() {
     l2sq_batch(&[1.0, 2.0], &[1.0, 2.0, 3.0, 4.0], 2, &mut [0.0]);
+}
+
+#[cfg(debug_assertions)]
+#[test]
+#[should_panic(expected = "gather arguments disagree")]
+fn out_of_range_gather_row_asserts_in_debug() {
+    l2sq_gather(&[1.0, 2.0], &[1.0, 2.0, 3.0, 4.0], 2, &[2], &mut [0.0]);
+}
+
+#[cfg(not(debug_assertions))]
+#[test]
+fn bad_gather_arguments_are_clamped_in_release() {
+    let block = [1.0, 2.0, 3.0, 4.0];
+    for k in available() {
+        let mut out = [7.0; 3];
+        k.l2sq_gather(&[1.0, 2.0], &block, 2, &[1, 5, 0], &mut out);
+        assert_eq!(out[0], 8.0, "{}", k.name());
+        assert!(out[1].is_nan(), "{}: an out-of-range row scores NaN", k.name());
+        assert_eq!(out[2], 0.0, "{}", k.name());
+        let mut short = [7.0];
+        k.l2sq_gather(&[1.0, 2.0], &block, 2, &[1, 0], &mut short);
+        assert_eq!(short, [8.0], "{}", k.name());
+        k.l2sq_gather(&[1.0], &block, 2, &[0], &mut short);
+        assert_eq!(short, [8.0], "{}: a short query writes nothing", k.name());
+    }
 }
 
 #[cfg(not(debug_assertions))]

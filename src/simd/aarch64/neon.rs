@@ -16,6 +16,8 @@ pub(in crate::simd) const KERNELS: Kernels = Kernels {
     ip_batch: ip_batch_f32_neon,
     l2sq_multi: l2sq_multi_f32_neon,
     ip_multi: ip_multi_f32_neon,
+    l2sq_gather: None,
+    ip_gather: None,
 };
 
 /// A metric as a per-lane accumulation step.

@@ -18,6 +18,8 @@ pub(in crate::simd) const KERNELS: Kernels = Kernels {
     ip_batch: ip_batch_f32_avx2,
     l2sq_multi: l2sq_multi_f32_avx2,
     ip_multi: ip_multi_f32_avx2,
+    l2sq_gather: None,
+    ip_gather: None,
 };
 
 /// Squared Euclidean distance. Contract: [`PairFn`](super::super::kernels::PairFn).

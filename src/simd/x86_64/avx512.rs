@@ -18,6 +18,8 @@ pub(in crate::simd) const KERNELS: Kernels = Kernels {
     ip_batch: ip_batch_f32_avx512,
     l2sq_multi: l2sq_multi_f32_avx512,
     ip_multi: ip_multi_f32_avx512,
+    l2sq_gather: Some(l2sq_gather_f32_avx512),
+    ip_gather: Some(ip_gather_f32_avx512),
 };
 
 /// Squared Euclidean distance. Contract: [`PairFn`](super::super::kernels::PairFn).
@@ -104,6 +106,40 @@ pub(in crate::simd) unsafe fn ip_multi_f32_avx512(
 ) {
     // SAFETY: forwarded contract; this function enables the features `Rows` needs.
     unsafe { multi_tiled::<Rows<Ip>>(queries, nq, block, dim, n, out) }
+}
+
+/// Squared Euclidean distances from one query to listed rows of a block.
+///
+/// # Safety
+/// Contract of [`GatherFn`](super::super::kernels::GatherFn); the CPU supports AVX-512F.
+#[target_feature(enable = "avx512f,avx2,fma")]
+pub(in crate::simd) unsafe fn l2sq_gather_f32_avx512(
+    q: *const f32,
+    block: *const f32,
+    dim: usize,
+    rows: *const u32,
+    count: usize,
+    out: *mut f32,
+) {
+    // SAFETY: forwarded contract; this function enables the features `gather` needs.
+    unsafe { gather::<L2>(q, block, dim, rows, count, out) }
+}
+
+/// Inner products of one query with listed rows of a block.
+///
+/// # Safety
+/// Contract of [`GatherFn`](super::super::kernels::GatherFn); the CPU supports AVX-512F.
+#[target_feature(enable = "avx512f,avx2,fma")]
+pub(in crate::simd) unsafe fn ip_gather_f32_avx512(
+    q: *const f32,
+    block: *const f32,
+    dim: usize,
+    rows: *const u32,
+    count: usize,
+    out: *mut f32,
+) {
+    // SAFETY: forwarded contract; this function enables the features `gather` needs.
+    unsafe { gather::<Ip>(q, block, dim, rows, count, out) }
 }
 
 /// Lane mask selecting the first `len` (< 16) lanes.
@@ -276,6 +312,112 @@ unsafe fn scan_held<M: Metric, const W: usize>(q: *const f32, block: *const f32,
         while v < n {
             *out.add(v) = pair::<M>(q, block.add(v * dim), dim);
             v += 1;
+        }
+    }
+}
+
+/// How many rows ahead of the one being scored a gather prefetches.
+const GATHER_AHEAD: usize = 4;
+
+/// Listed rows against one query, with query-in-registers bodies for common dims.
+///
+/// # Safety
+/// Contract of [`GatherFn`](super::super::kernels::GatherFn); the CPU supports AVX-512F.
+#[inline(always)]
+unsafe fn gather<M: Metric>(
+    q: *const f32,
+    block: *const f32,
+    dim: usize,
+    rows: *const u32,
+    count: usize,
+    out: *mut f32,
+) {
+    // SAFETY: forwarded contract; each arm passes the dim it matched.
+    unsafe {
+        match dim {
+            16 => gather_held::<M, 1>(q, block, rows, count, out),
+            32 => gather_held::<M, 2>(q, block, rows, count, out),
+            64 => gather_held::<M, 4>(q, block, rows, count, out),
+            96 => gather_held::<M, 6>(q, block, rows, count, out),
+            128 => gather_held::<M, 8>(q, block, rows, count, out),
+            256 => gather_held::<M, 16>(q, block, rows, count, out),
+            _ => gather_rows::<M>(q, block, dim, rows, count, out),
+        }
+    }
+}
+
+/// The gather loop for `dim = 16 * W` (W ≤ 16): the query stays in `W` registers, rows are
+/// scored four at a time with one shared horizontal reduction, and the vectors
+/// [`GATHER_AHEAD`] rows on are prefetched.
+///
+/// # Safety
+/// Contract of [`GatherFn`](super::super::kernels::GatherFn) with `dim == 16 * W`; the CPU
+/// supports AVX-512F.
+#[inline(always)]
+unsafe fn gather_held<M: Metric, const W: usize>(
+    q: *const f32,
+    block: *const f32,
+    rows: *const u32,
+    count: usize,
+    out: *mut f32,
+) {
+    let dim = 16 * W;
+    // SAFETY: `vector(i)` is only called with i < count, and each listed row's dim floats are
+    // readable (contract); out[i..i + 4] lies within its count writable floats; the query holds
+    // dim floats; the caller runs with AVX-512F.
+    unsafe {
+        let vector = |i: usize| block.add(*rows.add(i) as usize * dim);
+        let mut query = [_mm512_setzero_ps(); W];
+        for (w, reg) in query.iter_mut().enumerate() {
+            *reg = _mm512_loadu_ps(q.add(16 * w));
+        }
+        let mut i = 0;
+        while i + 4 <= count {
+            for ahead in i + GATHER_AHEAD..(i + GATHER_AHEAD + 4).min(count) {
+                prefetch_lines(vector(ahead), dim);
+            }
+            let v = [vector(i), vector(i + 1), vector(i + 2), vector(i + 3)];
+            let mut s = [_mm512_setzero_ps(); 4];
+            for (w, reg) in query.iter().enumerate() {
+                for (acc, p) in s.iter_mut().zip(v) {
+                    *acc = M::acc512(*acc, _mm512_loadu_ps(p.add(16 * w)), *reg);
+                }
+            }
+            let r = hsum256x4(fold256(s[0]), fold256(s[1]), fold256(s[2]), fold256(s[3]));
+            for (j, d) in r.into_iter().enumerate() {
+                *out.add(i + j) = d;
+            }
+            i += 4;
+        }
+        while i < count {
+            *out.add(i) = pair::<M>(q, vector(i), dim);
+            i += 1;
+        }
+    }
+}
+
+/// The gather loop for any dim: one row at a time, prefetching [`GATHER_AHEAD`] rows on.
+///
+/// # Safety
+/// Contract of [`GatherFn`](super::super::kernels::GatherFn); the CPU supports AVX-512F.
+#[inline(always)]
+unsafe fn gather_rows<M: Metric>(
+    q: *const f32,
+    block: *const f32,
+    dim: usize,
+    rows: *const u32,
+    count: usize,
+    out: *mut f32,
+) {
+    // SAFETY: `vector(i)` is only called with i < count, and each listed row's dim floats are
+    // readable (contract); out[i] lies within its count writable floats.
+    unsafe {
+        let vector = |i: usize| block.add(*rows.add(i) as usize * dim);
+        for i in 0..count {
+            if i + GATHER_AHEAD < count {
+                prefetch_lines(vector(i + GATHER_AHEAD), dim);
+            }
+            *out.add(i) = pair::<M>(q, vector(i), dim);
         }
     }
 }
