@@ -240,6 +240,12 @@ def test_same_workload_same_results(pair, metric):
     theirs.flush(name)
     _check_reads(ours, theirs, name, live)
     _check_search(ours, theirs, name, metric, queries, live)
+    # output_fields=["*"]: every field, the key and the vector included.
+    a = ours.search(name, queries[:3], limit=TOPK, output_fields=["*"])
+    b = theirs.search(name, queries[:3], limit=TOPK, output_fields=["*"])
+    for qi, (ha, hb) in enumerate(zip(a, b)):
+        assert all(set(h["entity"]) == {"id", "tag", "score", "name", "v"} for h in ha)
+        _same_hits(list(ha), list(hb), f"{metric} query {qi} output_fields=['*']")
 
 
 def test_distance_conventions(pair):
