@@ -26,6 +26,7 @@ import pytest
 import veclite
 
 try:
+    import milvus_lite  # noqa: F401  (pymilvus runs a local *.db path through it)
     import pymilvus
 except ImportError as e:  # reported by the `pair` fixture, so the tests fail instead of skipping
     pymilvus = None
