@@ -74,11 +74,13 @@ bench-go:
 	cd bindings/go && CGO_ENABLED=1 go test -run '^$$' -bench . -benchtime 3x ./client/
 
 # Python package (bindings/python): a venv in target/python-venv with maturin, numpy, pytest (and
-# pandas when it installs), the package built and installed by pip (maturin backend), then pytest.
+# pandas when it installs), pinned Milvus Lite + pymilvus for the differential test, the package
+# built and installed by pip (maturin backend), then pytest.
 PYVENV := target/python-venv
 test-python:
 	@test -x $(PYVENV)/bin/python || python3 -m venv $(PYVENV)
 	$(PYVENV)/bin/pip install -q maturin numpy pytest
 	-$(PYVENV)/bin/pip install -q pandas
+	$(PYVENV)/bin/pip install -q -r bindings/python/tests/requirements-milvus-lite.txt
 	$(PYVENV)/bin/pip install -q --force-reinstall --no-deps ./bindings/python
 	cd bindings/python && ../../$(PYVENV)/bin/python -m pytest -q -p no:cacheprovider tests

@@ -14,9 +14,11 @@
 //!
 //! ```text
 //! cargo run --release --example search_throughput -- --base X.f32 --queries Q.f32 --dim 128 \
-//!     [--gt-l2 gt_l2.i64] [--gt-ip gt_ip.i64] [--threads N]
+//!     [--gt-l2 gt_l2.i64] [--gt-ip gt_ip.i64] [--threads N] [--dir PATH]
 //! ```
 //! `--threads` sets `Options::worker_threads` (default: the available cores, like the library).
+//! `--dir` builds the database in `PATH` (which must not hold one) and keeps it, so another
+//! program can search the same segment; by default a temp dir is used and removed.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -38,19 +40,21 @@ struct Args {
     gt_l2: Option<PathBuf>,
     gt_ip: Option<PathBuf>,
     threads: Option<usize>,
+    dir: Option<PathBuf>,
 }
 
 fn usage() -> ! {
     eprintln!(
-        "usage: search_throughput --base X.f32 --queries Q.f32 --dim D [--gt-l2 F] [--gt-ip F] [--threads N]"
+        "usage: search_throughput --base X.f32 --queries Q.f32 --dim D [--gt-l2 F] [--gt-ip F] [--threads N] \
+         [--dir PATH]"
     );
     std::process::exit(2)
 }
 
 fn parse_args() -> Args {
     let mut it = std::env::args().skip(1);
-    let (mut base, mut queries, mut dim, mut gt_l2, mut gt_ip, mut threads) =
-        (None, None, None, None, None, None);
+    let (mut base, mut queries, mut dim, mut gt_l2, mut gt_ip, mut threads, mut dir) =
+        (None, None, None, None, None, None, None);
     while let Some(flag) = it.next() {
         let value = it.next().unwrap_or_else(|| usage());
         match flag.as_str() {
@@ -60,12 +64,13 @@ fn parse_args() -> Args {
             "--gt-l2" => gt_l2 = Some(PathBuf::from(value)),
             "--gt-ip" => gt_ip = Some(PathBuf::from(value)),
             "--threads" => threads = value.parse().ok(),
+            "--dir" => dir = Some(PathBuf::from(value)),
             _ => usage(),
         }
     }
     match (base, queries, dim) {
         (Some(base), Some(queries), Some(dim)) if dim > 0 => {
-            Args { base, queries, dim, gt_l2, gt_ip, threads }
+            Args { base, queries, dim, gt_l2, gt_ip, threads, dir }
         }
         _ => usage(),
     }
@@ -158,7 +163,7 @@ fn main() {
     }
     let threads = options.worker_threads;
     let tmp = tempfile::tempdir().expect("tempdir");
-    let db = Database::open(tmp.path(), options).expect("open");
+    let db = Database::open(args.dir.as_deref().unwrap_or(tmp.path()), options).expect("open");
     let schema = Schema::builder("bench")
         .field(Field::new("id", FieldType::Int64).primary_key())
         .field(Field::new("v", FieldType::FloatVector { dim: dim as u32 }))

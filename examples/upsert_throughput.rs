@@ -5,9 +5,13 @@
 //! existing), `mixed` upserts ids `0..n/2` and `n..n + n/2` (half existing, half new) — the same
 //! phases and id pattern as section A of `bench_peers.py`. Then flush, count and a value check.
 //!
+//! Values are random (seeded), or read from files with `--vectors` (raw little-endian f32,
+//! `3n × dim`) and `--randoms` (raw little-endian f64, `3n`): rows `0..n` feed `insert`,
+//! `n..2n` `overwrite` and `2n..3n` `mixed`, so another program can replay the same data.
+//!
 //! ```text
 //! cargo run --release --example upsert_throughput -- [--n 100000] [--dim 128] [--batch 3000]
-//!     [--sync every_write|interval|none] [--dir PATH]
+//!     [--sync every_write|interval|none] [--dir PATH] [--vectors F.f32 --randoms F.f64]
 //! ```
 
 use std::time::{Duration, Instant};
@@ -22,10 +26,20 @@ struct Args {
     batch: usize,
     sync: String,
     dir: Option<String>,
+    vectors: Option<String>,
+    randoms: Option<String>,
 }
 
 fn parse_args() -> Args {
-    let mut a = Args { n: 100_000, dim: 128, batch: 3_000, sync: "every_write".into(), dir: None };
+    let mut a = Args {
+        n: 100_000,
+        dim: 128,
+        batch: 3_000,
+        sync: "every_write".into(),
+        dir: None,
+        vectors: None,
+        randoms: None,
+    };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let mut value = || it.next().unwrap_or_else(|| panic!("{flag} needs a value"));
@@ -35,6 +49,8 @@ fn parse_args() -> Args {
             "--batch" => a.batch = value().parse().expect("--batch"),
             "--sync" => a.sync = value(),
             "--dir" => a.dir = Some(value()),
+            "--vectors" => a.vectors = Some(value()),
+            "--randoms" => a.randoms = Some(value()),
             other => panic!("unknown argument {other}"),
         }
     }
@@ -52,6 +68,45 @@ fn batches(ids: &[i64], dim: usize, batch: usize, rng: &mut StdRng) -> Vec<Vec<C
                     "embeddings",
                     dim,
                     (0..chunk.len() * dim).map(|_| rng.random()).collect(),
+                ),
+            ]
+        })
+        .collect()
+}
+
+/// The phase values (`random`, `embeddings`) read from files: `3n` rows.
+struct Values {
+    randoms: Vec<f64>,
+    vectors: Vec<f32>,
+}
+
+fn read_values(randoms: &str, vectors: &str) -> Values {
+    let read = |p: &str| std::fs::read(p).unwrap_or_else(|e| panic!("reading {p}: {e}"));
+    Values {
+        randoms: read(randoms)
+            .chunks_exact(8)
+            .map(|c| f64::from_le_bytes(c.try_into().expect("8 bytes")))
+            .collect(),
+        vectors: read(vectors)
+            .chunks_exact(4)
+            .map(|c| f32::from_le_bytes(c.try_into().expect("4 bytes")))
+            .collect(),
+    }
+}
+
+/// Batches of columns for `ids` with the values of rows `first..first + ids.len()` of `values`.
+fn batches_from(ids: &[i64], dim: usize, batch: usize, values: &Values, first: usize) -> Vec<Vec<Column>> {
+    ids.chunks(batch)
+        .enumerate()
+        .map(|(b, chunk)| {
+            let row = first + b * batch;
+            vec![
+                Column::int64("ID", chunk.to_vec()),
+                Column::double("random", values.randoms[row..row + chunk.len()].to_vec()),
+                Column::float_vector(
+                    "embeddings",
+                    dim,
+                    values.vectors[row * dim..(row + chunk.len()) * dim].to_vec(),
                 ),
             ]
         })
@@ -103,9 +158,26 @@ fn main() {
     let ids: Vec<i64> = (0..n as i64).collect();
     let half = n / 2;
     let mixed_ids: Vec<i64> = (0..half as i64).chain(n as i64..(n + n - half) as i64).collect();
-    let ins = batches(&ids, dim, args.batch, &mut rng);
-    let ups = batches(&ids, dim, args.batch, &mut rng);
-    let mix = batches(&mixed_ids, dim, args.batch, &mut rng);
+    let (ins, ups, mix) = match (&args.randoms, &args.vectors) {
+        (Some(r), Some(v)) => {
+            let values = read_values(r, v);
+            assert!(
+                values.randoms.len() >= 3 * n && values.vectors.len() >= 3 * n * dim,
+                "--randoms / --vectors need 3n rows"
+            );
+            (
+                batches_from(&ids, dim, args.batch, &values, 0),
+                batches_from(&ids, dim, args.batch, &values, n),
+                batches_from(&mixed_ids, dim, args.batch, &values, 2 * n),
+            )
+        }
+        (None, None) => (
+            batches(&ids, dim, args.batch, &mut rng),
+            batches(&ids, dim, args.batch, &mut rng),
+            batches(&mixed_ids, dim, args.batch, &mut rng),
+        ),
+        _ => panic!("--vectors and --randoms go together"),
+    };
     // The expected `random` of every id after the three phases, to check a sample afterwards.
     let mut expect: std::collections::HashMap<i64, f64> = random_of(&ins).into_iter().collect();
     expect.extend(random_of(&ups));

@@ -190,12 +190,13 @@ class Engine:
             expr or "", native_out, offset, _opt_int(inner.get("ef")), _opt_int(inner.get("nprobe")), timeout,
         )
         result = SearchResult()
+        with_pk = pk in out or "*" in out  # "*" is every field, the primary key included
         for ids, distances, cols in res:
             rows = rows_from_columns(cols)
             hits = Hits()
             for i, (id_, dist) in enumerate(zip(ids, distances)):
-                entity = {k: v for k, v in rows[i].items() if k != pk or pk in out} if rows else {}
-                if pk in out:
+                entity = {k: v for k, v in rows[i].items() if k != pk or with_pk} if rows else {}
+                if with_pk:
                     entity[pk] = id_
                 hits.append(Hit(id_, dist, entity, pk))
             result.append(hits)

@@ -92,6 +92,22 @@ def _vectors(field: FieldSchema, values: Any) -> np.ndarray:
         raise
 
 
+#: Item types converted by one numpy call instead of item by item (bools are not ints here).
+_FAST_TYPES = {DataType.FLOAT: {float, int}, DataType.DOUBLE: {float, int}, **{t: {int} for t in _INT_RANGES}}
+
+
+def _fast_array(dt: DataType, values: List[Any]) -> Optional[np.ndarray]:
+    """``values`` as one numpy array when every item is a plain ``int`` (integer fields) or
+    ``int``/``float`` (float fields), the common case; None otherwise (checked item by item)."""
+    allowed = _FAST_TYPES.get(dt)
+    if allowed is None or not values or not set(map(type, values)) <= allowed:
+        return None
+    try:
+        return np.asarray(values, dtype=np.float64 if dt in _FLOATS else np.int64)
+    except OverflowError:
+        return None
+
+
 def _scalars(field: FieldSchema, values: Any) -> NativeColumn:
     """A scalar column with its validity mask (None = all valid)."""
     name, dt = field.name, field.dtype
@@ -113,6 +129,9 @@ def _scalars(field: FieldSchema, values: Any) -> NativeColumn:
             return (name, dt.name, np.ascontiguousarray(values, dtype=np.bool_), None)
         values = values.tolist()
     values = list(values)
+    fast = _fast_array(dt, values)
+    if fast is not None:
+        return _scalars(field, fast)  # range checks and dtype conversion on the array
     valid: Optional[List[bool]] = None
     if any(v is None for v in values):
         valid = [v is not None for v in values]
