@@ -205,8 +205,8 @@ impl Collection {
 
     /// Makes frozen segments durable: writes changed deletes, records the segment files, the WAL
     /// checkpoint and generation in the manifest, swaps the mapped files in and removes the WAL
-    /// generations the checkpoint covers; the frozen columns nobody reads any more go back to the
-    /// writer's growing buffers. Runs under the writer lock.
+    /// generations the checkpoint covers (in the background); the frozen columns nobody reads
+    /// any more go back to the writer's growing buffers. Runs under the writer lock.
     fn commit_locked(
         &self,
         writer: &mut Writer,
@@ -268,10 +268,18 @@ impl Collection {
                 }
             }
         }
-        for generation in
-            super::wal_generations(&self.dir, 0)?.into_iter().filter(|&g| g < frozen.next_wal_generation)
-        {
-            crate::storage::fs::remove_file_if_exists(&wal_path(&self.dir, generation))?;
+        // Generations the manifest no longer points to are never read again (a reopen ignores
+        // and removes them), so unlinking them, which takes milliseconds for a large log, is
+        // left to a background thread.
+        let obsolete: Vec<_> = super::wal_generations(&self.dir, 0)?
+            .into_iter()
+            .filter(|&g| g < frozen.next_wal_generation)
+            .map(|g| wal_path(&self.dir, g))
+            .collect();
+        if !obsolete.is_empty() {
+            std::thread::spawn(move || {
+                obsolete.iter().for_each(|path| drop(crate::storage::fs::remove_file_if_exists(path)))
+            });
         }
         for (id, generation) in old_generations.into_iter().filter(|(_, g)| *g > 0) {
             crate::storage::fs::remove_file_if_exists(&deletes_path(&self.dir, id, generation))?;
