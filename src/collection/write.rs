@@ -235,6 +235,7 @@ fn apply_write(
             let view = ColumnData::as_ref(column);
             if let ColumnData::FloatVector { data, .. } = &mut g.columns[f] {
                 reserve_huge(data, view.byte_size() / 4);
+                prefault_ahead(data, view.byte_size() / 4);
             }
             g.columns[f].extend_from(view);
             if let (Some(dst), Some(src)) = (&mut g.validity[f], &batch.validity[f]) {
@@ -250,6 +251,27 @@ fn apply_write(
     deleted
 }
 
+/// Bytes of a growing vector buffer faulted in ahead of the rows being appended.
+const PREFAULT_CHUNK: usize = 8 << 20;
+
+/// Before `additional` floats are appended to `data`: when the append crosses into a new
+/// [`PREFAULT_CHUNK`] of the buffer, the next chunk of reserved capacity is faulted in on a
+/// background thread, so later appends find their pages ready instead of zeroing them on the
+/// writer's path. Buffers smaller than one chunk are never prefaulted (small collections keep
+/// their memory small).
+fn prefault_ahead(data: &Vec<f32>, additional: usize) {
+    let (len, cap) = (data.len() * 4, data.capacity() * 4);
+    let end = len + additional * 4;
+    if len / PREFAULT_CHUNK == end / PREFAULT_CHUNK {
+        return;
+    }
+    let next = (end / PREFAULT_CHUNK + 1) * PREFAULT_CHUNK;
+    if next < cap {
+        let start = data.as_ptr() as usize + next;
+        crate::storage::mmap::populate_in_background(start, PREFAULT_CHUNK.min(cap - next));
+    }
+}
+
 /// Makes room for `additional` more floats in a growing segment's vector column. When the
 /// buffer must grow it doubles into a fresh allocation advised for huge pages before it is
 /// touched, so filling it costs one page fault per 2 MiB instead of one per 4 KiB.
@@ -262,4 +284,26 @@ fn reserve_huge(data: &mut Vec<f32>, additional: usize) {
     crate::storage::mmap::advise_huge_pages(grown.spare_capacity_mut());
     grown.extend_from_slice(data);
     *data = grown;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn appends_across_prefaulted_chunks_keep_every_value() {
+        let chunk_floats = PREFAULT_CHUNK / 4;
+        let mut data: Vec<f32> = Vec::with_capacity(chunk_floats * 4);
+        let batch: Vec<f32> = (0..chunk_floats / 3).map(|i| i as f32).collect();
+        while data.len() + batch.len() <= data.capacity() {
+            prefault_ahead(&data, batch.len());
+            data.extend_from_slice(&batch);
+        }
+        // Give the background faults time to land on pages that are already written.
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        assert!(data.len() > chunk_floats * 3);
+        for (i, &x) in data.iter().enumerate() {
+            assert_eq!(x, (i % batch.len()) as f32, "float {i}");
+        }
+    }
 }
