@@ -3,6 +3,7 @@
 //! describe/drop, parameter errors and cancellation.
 
 use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 
 use rand::{Rng, SeedableRng};
 use rand_distr_free::gaussian;
@@ -83,7 +84,7 @@ fn recall(indexed: &[Vec<i64>], exact: &[Vec<i64>]) -> f64 {
     hits as f64 / exact.iter().map(Vec::len).sum::<usize>() as f64
 }
 
-fn indexed_db(dir: &std::path::Path, n: usize, metric: Metric, params: IndexParams) -> Database {
+fn indexed_db(dir: &Path, n: usize, metric: Metric, params: IndexParams) -> Database {
     let db = Database::open(dir, Options { seal_threshold_bytes: 1 << 30, ..Options::default() }).unwrap();
     db.create_collection(schema()).unwrap();
     upsert(&db, 0, &mixture(n, 1));
@@ -186,19 +187,22 @@ fn reopen_uses_the_index_files_without_rebuilding() {
     assert!(db.describe_index("c", None).unwrap()[0].finished());
 }
 
+/// Builds an L2-indexed database of `rows` rows in `dir`, closes it and returns its index file.
+fn index_file(dir: &Path, rows: usize, params: IndexParams) -> PathBuf {
+    let db = indexed_db(dir, rows, Metric::L2, params);
+    let cdir = db.collection("c").unwrap().dir().to_path_buf();
+    db.close().unwrap();
+    std::fs::read_dir(cdir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().unwrap() == "idx")
+        .unwrap()
+}
+
 #[test]
 fn a_corrupted_index_file_gives_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
-    let path = {
-        let db = indexed_db(dir.path(), 2_000, Metric::L2, IndexParams::IvfFlat { nlist: 16 });
-        let cdir = db.collection("c").unwrap().dir().to_path_buf();
-        db.close().unwrap();
-        std::fs::read_dir(cdir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .find(|p| p.extension().unwrap() == "idx")
-            .unwrap()
-    };
+    let path = index_file(dir.path(), 2_000, IndexParams::IvfFlat { nlist: 16 });
     let mut bytes = std::fs::read(&path).unwrap();
     let mid = bytes.len() / 2;
     bytes[mid] ^= 0x55;
@@ -284,16 +288,7 @@ fn segments_sealed_later_are_indexed_automatically() {
 #[test]
 fn an_index_file_that_disagrees_with_the_manifest_is_rejected_at_open() {
     let dir = tempfile::tempdir().unwrap();
-    let path = {
-        let db = indexed_db(dir.path(), 1_000, Metric::L2, IndexParams::Hnsw { m: 8, ef_construction: 32 });
-        let cdir = db.collection("c").unwrap().dir().to_path_buf();
-        db.close().unwrap();
-        std::fs::read_dir(cdir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .find(|p| p.extension().unwrap() == "idx")
-            .unwrap()
-    };
+    let path = index_file(dir.path(), 1_000, IndexParams::Hnsw { m: 8, ef_construction: 32 });
     let mut bytes = std::fs::read(&path).unwrap();
     bytes[20..24].copy_from_slice(&9u32.to_le_bytes()); // M recorded in the header: 8 -> 9
     std::fs::write(&path, &bytes).unwrap();

@@ -188,12 +188,12 @@ impl Collection {
             state.pk.insert_rows(segment.column(schema.pk_index())?, sm.id, live.iter_ones());
             state.segments.insert(sm.id, segment);
         }
-        remove_stray_files(&dir, meta)?;
+        let generations = wal_generations(&dir, meta.wal_generation)?;
+        remove_stray_files(&dir, meta, &generations)?;
         // Replay every generation from the oldest unsealed one; the newest stays open for appends.
         let mut last_timestamp = meta.checkpoint_timestamp;
         let mut buffers = GrowingBuffers::new(options.seal_threshold_bytes);
         let mut current: Option<(Wal, u64)> = None;
-        let generations = wal_generations(&dir, meta.wal_generation)?;
         for (i, &generation) in generations.iter().enumerate() {
             let path = wal_path(&dir, generation);
             let (wal, payloads) = Wal::open(&path, options.sync, 0)?;
@@ -394,10 +394,9 @@ fn remove_segment_files(dir: &Path, segment: &crate::catalog::SegmentMeta) -> Re
 }
 
 /// Removes files a crash may have left behind: temp files, segments the manifest does not list
-/// and deletes files of older generations.
-fn remove_stray_files(dir: &Path, meta: &CollectionMeta) -> Result<()> {
-    let mut keep: Vec<PathBuf> =
-        wal_generations(dir, meta.wal_generation)?.into_iter().map(|g| wal_path(dir, g)).collect();
+/// and deletes files of older generations; keeps the WAL generations `wal_generations`.
+fn remove_stray_files(dir: &Path, meta: &CollectionMeta, wal_generations: &[u64]) -> Result<()> {
+    let mut keep: Vec<PathBuf> = wal_generations.iter().map(|&g| wal_path(dir, g)).collect();
     for s in &meta.segments {
         keep.push(segment_path(dir, s.id));
         if s.deletes_generation > 0 {

@@ -35,11 +35,30 @@ unsafe fn new_column(
     err_out: *mut *mut veclite_error,
     data: impl FnOnce() -> FfiResult<ColumnData>,
 ) -> veclite_status {
+    // SAFETY: forwarded contract.
+    unsafe {
+        build_column(name, name_len, valid, n, column_out, err_out, |name| Ok(Column::new(name, data()?)))
+    }
+}
+
+/// [`new_column`] for a column that `make` builds from its name.
+///
+/// # Safety
+/// As [`new_column`].
+unsafe fn build_column(
+    name: *const u8,
+    name_len: usize,
+    valid: *const bool,
+    n: usize,
+    column_out: *mut *mut veclite_column,
+    err_out: *mut *mut veclite_error,
+    make: impl FnOnce(&str) -> FfiResult<Column>,
+) -> veclite_status {
     call(err_out, || {
         // SAFETY: API contract.
         let name = unsafe { str_arg(name, name_len, "name") }?;
         let out = out_arg(column_out, "column_out")?;
-        let mut column = Column::new(name, data()?);
+        let mut column = make(name)?;
         if !valid.is_null() {
             // SAFETY: `valid` points to `n` bools (API contract).
             column = column.with_validity(unsafe { slice_arg(valid, n, "valid") }?.to_vec());
@@ -248,21 +267,12 @@ pub unsafe extern "C" fn veclite_column_new_json(
     column_out: *mut *mut veclite_column,
     err_out: *mut *mut veclite_error,
 ) -> veclite_status {
-    call(err_out, || {
-        // SAFETY: API contract.
-        let name = unsafe { str_arg(name, name_len, "name") }?;
-        let out = out_arg(column_out, "column_out")?;
-        // SAFETY: API contract.
-        let texts = unsafe { texts_arg(values, lens, n, valid) }?;
-        let mut column = Column::json(name, texts);
-        if !valid.is_null() {
-            // SAFETY: `valid` points to `n` bools (API contract).
-            column = column.with_validity(unsafe { slice_arg(valid, n, "valid") }?.to_vec());
-        }
-        // SAFETY: `out` is non-NULL and writable.
-        unsafe { put(out, veclite_column::boxed(column)) };
-        Ok(())
-    })
+    // SAFETY: API contract.
+    unsafe {
+        build_column(name, name_len, valid, n, column_out, err_out, |name| {
+            Ok(Column::json(name, texts_arg(values, lens, n, valid)?))
+        })
+    }
 }
 
 /// The `n` strings of parallel pointer / length arrays, a null row's string allowed to be NULL.
