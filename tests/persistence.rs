@@ -107,6 +107,25 @@ fn size_threshold_seals_automatically() {
 }
 
 #[test]
+fn a_batch_that_would_cross_the_threshold_starts_a_new_segment() {
+    // A seed row adds 60 bytes to a growing segment (timestamp 8, ID 8, random 8, vector 32,
+    // norm 4), so at most 136 rows fit 8 KiB; batches of 60 rows seal after two batches.
+    let dir = tempfile::tempdir().unwrap();
+    let options = Options { seal_threshold_bytes: 8 * 1024, ..Options::default() };
+    let db = Database::open(dir.path(), options).unwrap();
+    db.create_collection(seed_schema("c")).unwrap();
+    for start in (0..2_000).step_by(60) {
+        let ids: Vec<i64> = (start..(start + 60).min(2_000)).collect();
+        db.upsert("c", "", seed_columns(&ids, 0.0)).unwrap();
+    }
+    db.flush("c").unwrap();
+    let (sealed, growing) = db.collection("c").unwrap().segment_counts();
+    assert_eq!(growing, 0);
+    assert!(sealed >= 2_000_usize.div_ceil(136), "{sealed} segments: some segment outgrew the threshold");
+    assert_eq!(db.count("c", &[]).unwrap(), 2_000);
+}
+
+#[test]
 fn timestamps_increase_across_reopen_under_every_sync_policy() {
     for sync in
         [SyncPolicy::EveryWrite, SyncPolicy::Interval(std::time::Duration::from_millis(5)), SyncPolicy::None]

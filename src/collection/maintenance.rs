@@ -44,12 +44,13 @@ fn write_frozen(
     schema: &crate::schema::Schema,
     segments: &[(u64, u64, Arc<SegmentColumns>)],
     ctx: &Context,
+    paced: bool,
 ) -> Result<Vec<(u64, u64, SealedSegment)>> {
     let mut files = Vec::with_capacity(segments.len());
     for (id, partition, rows) in segments {
         ctx.check()?;
         let path = segment_path(dir, *id);
-        write_segment(&path, *id, *partition, rows)?;
+        write_segment(&path, *id, *partition, rows, paced)?;
         files.push((*id, *partition, SealedSegment::open(&path, schema)?.0));
     }
     Ok(files)
@@ -121,7 +122,7 @@ impl Collection {
     pub(super) fn seal_locked(&self, writer: &mut Writer, ctx: &Context) -> Result<()> {
         self.finish_pending_seal(writer)?;
         let Some(frozen) = self.freeze_locked(writer)? else { return Ok(()) };
-        let files = write_frozen(&self.dir, &self.schema, &frozen.segments, ctx)?;
+        let files = write_frozen(&self.dir, &self.schema, &frozen.segments, ctx, false)?;
         self.commit_locked(writer, frozen, files)
     }
 
@@ -133,7 +134,9 @@ impl Collection {
         let Some(frozen) = self.freeze_locked(writer)? else { return Ok(()) };
         let (dir, schema, ctx) = (self.dir.clone(), Arc::clone(&self.schema), self.shutdown.clone());
         let rows = frozen.segments.clone();
-        let job = std::thread::spawn(move || write_frozen(&dir, &schema, &rows, &ctx));
+        // Paced so that the WAL commits of the writes meanwhile do not queue behind the file.
+        let paced = self.options.sync != SyncPolicy::None;
+        let job = std::thread::spawn(move || write_frozen(&dir, &schema, &rows, &ctx, paced));
         writer.pending_seal = Some(PendingSeal { frozen, job });
         Ok(())
     }
@@ -363,7 +366,7 @@ impl Collection {
                     let id = next_id;
                     next_id += 1;
                     let path = segment_path(&self.dir, id);
-                    write_segment(&path, id, partition, out)?;
+                    write_segment(&path, id, partition, out, false)?;
                     outputs.push((id, partition, SealedSegment::open(&path, &self.schema)?.0));
                     *out = SegmentColumns::new(&self.schema);
                     Ok(())

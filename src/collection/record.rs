@@ -14,6 +14,7 @@ use std::borrow::Cow;
 
 use crate::column::{ColumnData, ColumnRef, PrimaryKeys, map_fixed};
 use crate::error::{Error, Result};
+use crate::schema::Schema;
 
 /// A write batch after validation: every schema field present, in schema order. Columns the
 /// caller supplied as they are stay borrowed.
@@ -23,6 +24,17 @@ pub struct WriteBatch<'a> {
     pub rows: usize,
     pub columns: Vec<Cow<'a, ColumnData>>,
     pub validity: Vec<Option<Vec<u8>>>,
+}
+
+impl WriteBatch<'_> {
+    /// Bytes the batch adds to a growing segment of `schema`, as
+    /// [`crate::segment::SegmentColumns::byte_size`] counts them.
+    pub fn segment_bytes(&self, schema: &Schema) -> usize {
+        let norm_bytes = schema.fields.iter().filter(|f| f.dim().is_some()).count() * 4;
+        self.rows * (8 + norm_bytes)
+            + self.columns.iter().map(|c| c.byte_size()).sum::<usize>()
+            + self.validity.iter().flatten().map(Vec::len).sum::<usize>()
+    }
 }
 
 /// One logged operation.

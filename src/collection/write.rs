@@ -26,6 +26,12 @@ impl Collection {
         // A failed commit leaves its segments frozen; the next seal retries them.
         let _ = self.poll_pending_seal(&mut writer);
         batch.partition = self.read_state().partition_id(partition, self.name())?;
+        let growing = self.growing_bytes();
+        if growing > 0 && growing + batch.segment_bytes(&self.schema) > self.options.seal_threshold_bytes {
+            // Sealing before the batch keeps growing segments within the threshold, so their
+            // reserved buffers never reallocate. A failed seal is retried later (as below).
+            let _ = self.seal_in_background(&mut writer);
+        }
         if validated.generate_keys {
             let first = timestamp::reserve(batch.rows as u64) as i64;
             batch.columns[self.schema.pk_index()] =
@@ -254,18 +260,19 @@ fn apply_write(
 /// Bytes of a growing vector buffer faulted in ahead of the rows being appended.
 const PREFAULT_CHUNK: usize = 8 << 20;
 
-/// Before `additional` floats are appended to `data`: when the append crosses into a new
+/// Before `additional` floats are appended to `data`: when the append crosses the middle of a
 /// [`PREFAULT_CHUNK`] of the buffer, the next chunk of reserved capacity is faulted in on a
 /// background thread, so later appends find their pages ready instead of zeroing them on the
-/// writer's path. Buffers smaller than one chunk are never prefaulted (small collections keep
-/// their memory small).
+/// writer's path. Buffers that stay below half a chunk are never prefaulted (small collections
+/// keep their memory small).
 fn prefault_ahead(data: &Vec<f32>, additional: usize) {
     let (len, cap) = (data.len() * 4, data.capacity() * 4);
+    let half = PREFAULT_CHUNK / 2;
     let end = len + additional * 4;
-    if len / PREFAULT_CHUNK == end / PREFAULT_CHUNK {
+    if (len + half) / PREFAULT_CHUNK == (end + half) / PREFAULT_CHUNK {
         return;
     }
-    let next = (end / PREFAULT_CHUNK + 1) * PREFAULT_CHUNK;
+    let next = (end + half) / PREFAULT_CHUNK * PREFAULT_CHUNK;
     if next < cap {
         let start = data.as_ptr() as usize + next;
         crate::storage::mmap::populate_in_background(start, PREFAULT_CHUNK.min(cap - next));

@@ -45,12 +45,12 @@ impl SegmentColumns {
     }
 
     /// Empty columns for `schema` whose vector buffers already have room for the rows that fit
-    /// in `bytes` (see [`estimated_row_bytes`]), up to [`MAX_RESERVED_BYTES`]. The room is
+    /// in `bytes` (see [`min_row_bytes`]), up to [`MAX_RESERVED_BYTES`]. The room is
     /// reserved address space, advised for huge pages and touched only as rows arrive, so a
     /// growing segment fills up to its seal threshold without reallocating and copying its
     /// vectors.
     pub fn with_capacity(schema: &Schema, bytes: usize) -> Self {
-        let rows = bytes.min(MAX_RESERVED_BYTES) / estimated_row_bytes(schema);
+        let rows = bytes.min(MAX_RESERVED_BYTES) / min_row_bytes(schema);
         let mut columns = Self::new(schema);
         columns.timestamps.reserve(rows);
         for (column, norms) in columns.columns.iter_mut().zip(&mut columns.norms) {
@@ -149,6 +149,13 @@ impl GrowingBuffers {
 /// norm, 8 for every other field and for the timestamp.
 pub fn estimated_row_bytes(schema: &Schema) -> usize {
     schema.fields.iter().map(|f| f.dim().map_or(8, |d| d * 4 + 4)).sum::<usize>() + 8
+}
+
+/// The fewest bytes one row of `schema` adds to [`SegmentColumns::byte_size`]: its timestamp, 4
+/// per vector dimension plus the norm, 1 for every other field. A growing segment reserved for
+/// `bytes / min_row_bytes` rows reaches `bytes` before it outgrows its buffers.
+fn min_row_bytes(schema: &Schema) -> usize {
+    schema.fields.iter().map(|f| f.dim().map_or(1, |d| d * 4 + 4)).sum::<usize>() + 8
 }
 
 /// Where a segment's rows live.
@@ -331,7 +338,7 @@ mod tests {
         let mut columns = buffers.take(&schema);
         let ColumnData::FloatVector { data, .. } = &columns.columns[2] else { unreachable!() };
         let reserved = data.capacity();
-        assert_eq!(reserved, (1 << 20) / estimated_row_bytes(&schema) * 4);
+        assert_eq!(reserved, (1 << 20) / min_row_bytes(&schema) * 4);
         columns.timestamps.extend([1, 2]);
         columns.columns[0].extend_from(ColumnRef::Int64(&[7, 8]));
         columns.columns[1].extend_from(ColumnRef::Int32(&[0, 3]));

@@ -286,7 +286,7 @@ mod tests {
     fn written_segment_reads_back_identically() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s1.seg");
-        write_segment(&path, 1, 9, &rows()).unwrap();
+        write_segment(&path, 1, 9, &rows(), false).unwrap();
         let (seg, id) = SealedSegment::open(&path, &schema()).unwrap();
         assert_eq!(id, SegmentIdentity { id: 1, partition: 9 });
         assert_eq!(seg.rows(), 2);
@@ -306,7 +306,7 @@ mod tests {
     fn flipped_bytes_are_detected_never_returned() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s1.seg");
-        write_segment(&path, 1, 9, &rows()).unwrap();
+        write_segment(&path, 1, 9, &rows(), false).unwrap();
         let clean = std::fs::read(&path).unwrap();
         for at in 0..clean.len() {
             let mut bytes = clean.clone();

@@ -11,15 +11,18 @@ use crate::error::{Error, Result};
 use crate::storage::fs;
 
 /// Writes `rows` as segment `id` of partition `partition` to `path`, durably: temp file → fsync →
-/// rename → fsync directory. The file is complete on disk when this returns.
+/// rename → fsync directory. The file is complete on disk when this returns. `paced` sends the
+/// bytes to the disk step by step as they are written ([`fs::PacedFile`]), for writes in the
+/// background of durable commits.
 ///
 /// # Errors
 /// [`Error::Io`]; nothing is left at `path` on failure (a stray temp file may remain and is
 /// removed when the database next opens).
-pub fn write_segment(path: &Path, id: u64, partition: u64, rows: &SegmentColumns) -> Result<()> {
+pub fn write_segment(path: &Path, id: u64, partition: u64, rows: &SegmentColumns, paced: bool) -> Result<()> {
     let tmp = path.with_extension("seg.tmp");
     let file = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
-    let mut w = BlockWriter { out: BufWriter::with_capacity(1 << 20, file), pos: 0, entries: Vec::new() };
+    let out = BufWriter::with_capacity(1 << 20, fs::PacedFile::new(file, paced));
+    let mut w = BlockWriter { out, pos: 0, entries: Vec::new() };
     let io = |e| Error::io(&tmp, e);
     w.raw(&format::header()).map_err(io)?;
     w.block(BlockKind::Timestamps, 0, bytemuck::cast_slice(&rows.timestamps)).map_err(io)?;
@@ -40,7 +43,7 @@ pub fn write_segment(path: &Path, id: u64, partition: u64, rows: &SegmentColumns
         }
     }
     w.footer(id, partition, rows.rows() as u64).map_err(io)?;
-    let file = w.out.into_inner().map_err(|e| Error::io(&tmp, e.into_error()))?;
+    let file = w.out.into_inner().map_err(|e| Error::io(&tmp, e.into_error()))?.into_inner();
     file.sync_all().map_err(io)?;
     drop(file);
     std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))?;
@@ -56,7 +59,7 @@ fn fixed_bytes<'a>(values: ColumnRef<'a>) -> &'a [u8] {
 }
 
 struct BlockWriter {
-    out: BufWriter<File>,
+    out: BufWriter<fs::PacedFile>,
     pos: usize,
     entries: Vec<BlockEntry>,
 }

@@ -67,12 +67,36 @@ pub fn advise_huge_pages<T>(buf: &[T]) {
 /// fail harmlessly.
 pub fn populate_in_background(start: usize, len: usize) {
     #[cfg(target_os = "linux")]
-    std::thread::spawn(move || {
-        // SAFETY: MADV_POPULATE_WRITE only faults pages in (as a write would, without writing);
-        // it never changes memory contents or mappings, and fails with an error code for
-        // addresses that are not mapped.
-        unsafe { libc::madvise(start as *mut libc::c_void, len, libc::MADV_POPULATE_WRITE) };
-    });
+    std::thread::spawn(move || populate(start, len));
     #[cfg(not(target_os = "linux"))]
     let _ = (start, len);
+}
+
+/// Faults in the pages of the `len` bytes at address `start` as for writing (see
+/// [`populate_in_background`]).
+#[cfg(target_os = "linux")]
+fn populate(start: usize, len: usize) -> std::io::Result<()> {
+    // madvise takes page-aligned ranges; the page holding `start` is part of the same mapping.
+    // SAFETY: sysconf only reads a system constant.
+    let page_size = unsafe { libc::sysconf(libc::_SC_PAGESIZE) } as usize;
+    let page = start & !(page_size - 1);
+    // SAFETY: MADV_POPULATE_WRITE only faults pages in (as a write would, without writing); it
+    // never changes memory contents or mappings, and fails with an error code for addresses
+    // that are not mapped.
+    let rc =
+        unsafe { libc::madvise(page as *mut libc::c_void, len + (start - page), libc::MADV_POPULATE_WRITE) };
+    if rc == 0 { Ok(()) } else { Err(std::io::Error::last_os_error()) }
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    #[test]
+    fn populating_an_unaligned_range_of_a_buffer_succeeds_and_keeps_its_contents() {
+        let mut buf = vec![7u8; 3 << 20];
+        let start = buf.as_ptr() as usize + 12_345;
+        super::populate(start, 1 << 20).unwrap();
+        buf[2 << 20] = 9;
+        assert!(buf[..2 << 20].iter().all(|&b| b == 7));
+        assert_eq!(buf[2 << 20], 9);
+    }
 }
