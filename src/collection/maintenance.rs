@@ -272,7 +272,7 @@ impl Collection {
             }
         }
         // Generations the manifest no longer points to are never read again (a reopen ignores
-        // and removes them), so unlinking them, which takes milliseconds for a large log, is
+        // and removes them), so removing them, which takes milliseconds for a large log, is
         // left to a background thread.
         let obsolete: Vec<_> = super::wal_generations(&self.dir, 0)?
             .into_iter()
@@ -281,7 +281,7 @@ impl Collection {
             .collect();
         if !obsolete.is_empty() {
             std::thread::spawn(move || {
-                obsolete.iter().for_each(|path| drop(crate::storage::fs::remove_file_if_exists(path)))
+                obsolete.iter().for_each(|path| drop(crate::storage::fs::remove_file_gradually(path)))
             });
         }
         for (id, generation) in old_generations.into_iter().filter(|(_, g)| *g > 0) {

@@ -59,8 +59,31 @@ pub fn remove_file_if_exists(path: &Path) -> Result<()> {
     }
 }
 
+/// Bytes [`remove_file_gradually`] frees per step.
+const REMOVE_STEP: u64 = 2 << 20;
+
+/// Removes a file, ignoring one that is already gone, by first truncating it in steps of
+/// [`REMOVE_STEP`]: freeing a large file's blocks at once holds the file system's journal for
+/// milliseconds, and every fsync meanwhile (a WAL commit) waits for it. For background threads.
+///
+/// # Errors
+/// [`Error::Io`] for any failure but a missing file.
+pub fn remove_file_gradually(path: &Path) -> Result<()> {
+    let file = match OpenOptions::new().write(true).open(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        other => other.map_err(|e| Error::io(path, e))?,
+    };
+    let mut len = file.metadata().map_err(|e| Error::io(path, e))?.len();
+    while len > REMOVE_STEP {
+        len -= REMOVE_STEP;
+        file.set_len(len).map_err(|e| Error::io(path, e))?;
+    }
+    drop(file);
+    remove_file_if_exists(path)
+}
+
 /// Bytes a [`PacedFile`] lets reach the disk per step.
-const PACE_STEP: u64 = 1 << 20;
+const PACE_STEP: u64 = 128 << 10;
 
 /// A file being written whose bytes, when paced, go to the disk in steps of [`PACE_STEP`], each
 /// waited for before the next is written (Linux; elsewhere and unpaced a plain file). A large
@@ -87,29 +110,38 @@ impl PacedFile {
         self.file
     }
 
-    #[cfg(target_os = "linux")]
     fn settle(&mut self) -> std::io::Result<()> {
+        write_back(&self.file, self.settled, self.written - self.settled, true)?;
+        self.settled = self.written;
+        Ok(())
+    }
+}
+
+/// Starts writeback of the `len` bytes at `offset` of `file` to the disk and, with `wait`, waits
+/// for it (Linux `sync_file_range`; elsewhere nothing). Not a durability point: the file's
+/// metadata and the device cache still need an fsync.
+///
+/// # Errors
+/// The system call's error.
+pub fn write_back(file: &File, offset: u64, len: u64, wait: bool) -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
         use std::os::fd::AsRawFd;
-        let flags = libc::SYNC_FILE_RANGE_WAIT_BEFORE
-            | libc::SYNC_FILE_RANGE_WRITE
-            | libc::SYNC_FILE_RANGE_WAIT_AFTER;
-        let len = self.written - self.settled;
-        // SAFETY: sync_file_range only starts and waits for writeback of the given range of an
-        // open file descriptor; it reads no memory of this process.
-        let rc =
-            unsafe { libc::sync_file_range(self.file.as_raw_fd(), self.settled as i64, len as i64, flags) };
-        if rc != 0 {
+        let flags = if wait {
+            libc::SYNC_FILE_RANGE_WAIT_BEFORE | libc::SYNC_FILE_RANGE_WRITE | libc::SYNC_FILE_RANGE_WAIT_AFTER
+        } else {
+            libc::SYNC_FILE_RANGE_WRITE
+        };
+        let (offset, len) = (offset as libc::off64_t, len as libc::off64_t);
+        // SAFETY: sync_file_range only starts (and waits for) writeback of a range of an open
+        // file descriptor; it reads no memory of this process.
+        if unsafe { libc::sync_file_range(file.as_raw_fd(), offset, len, flags) } != 0 {
             return Err(std::io::Error::last_os_error());
         }
-        self.settled = self.written;
-        Ok(())
     }
-
     #[cfg(not(target_os = "linux"))]
-    fn settle(&mut self) -> std::io::Result<()> {
-        self.settled = self.written;
-        Ok(())
-    }
+    let _ = (file, offset, len, wait);
+    Ok(())
 }
 
 impl Write for PacedFile {
@@ -134,6 +166,16 @@ impl Write for PacedFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gradual_removal_removes_large_and_missing_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big");
+        std::fs::write(&path, vec![1u8; (REMOVE_STEP * 2 + 10) as usize]).unwrap();
+        remove_file_gradually(&path).unwrap();
+        assert!(!path.exists());
+        remove_file_gradually(&path).unwrap();
+    }
 
     #[test]
     fn paced_file_writes_every_byte_in_order_and_settles_each_step() {

@@ -3,8 +3,11 @@
 //! ```text
 //! file   := header record*
 //! header := magic "VECLWAL\0" (8 bytes) | format version u32 LE | chain u32 LE
-//! record := payload length u32 LE | CRC32C(payload) u32 LE | payload
+//! record := payload length u32 LE (> 0) | CRC32C(payload) u32 LE | payload
 //! ```
+//!
+//! An append writes the payload first and the frame last, so a crash mid-append leaves a frame
+//! of zeros (never a valid record) or one whose checksum fails.
 //!
 //! `chain` is the CRC32C of the last record logged before the file was created (in the previous
 //! generation; 0 when unknown). A reader that finds the previous generation ending with another
@@ -18,17 +21,21 @@
 //! off at the last whole record so later appends follow valid data.
 
 use std::fs::{File, OpenOptions};
-use std::io::{IoSlice, Read, Seek, SeekFrom, Write};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
+use crate::storage::fs;
 
 const MAGIC: &[u8; 8] = b"VECLWAL\0";
 /// WAL format version written by this build.
 pub const WAL_VERSION: u32 = 1;
 const HEADER_LEN: u64 = 16;
 const FRAME_LEN: usize = 8;
+/// Bytes of a record whose writeback an fsync-every-write append starts at a time.
+const STREAM_STEP: usize = 256 << 10;
 
 /// When appended records are fsynced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,25 +118,38 @@ impl Wal {
     }
 
     /// Appends one record, whose payload is the concatenation of `payload`'s parts, and syncs
-    /// it according to the policy. The parts go to the file in one vectored write, uncopied.
+    /// it according to the policy. The parts go to the file uncopied, the frame last: a record is
+    /// whole only once its frame is written. Under [`SyncPolicy::EveryWrite`] the payload's
+    /// writeback starts step by step ([`STREAM_STEP`]) while the rest is checksummed and written,
+    /// so the final fsync has little left to wait for.
     ///
     /// # Errors
-    /// [`Error::InvalidArgument`] for a payload of 4 GiB or more (nothing written); [`Error::Io`].
-    /// After a failed write or fsync the log's state on disk is unknown: the caller must stop
-    /// writing (the database becomes poisoned).
+    /// [`Error::InvalidArgument`] for an empty payload or one of 4 GiB or more (nothing
+    /// written); [`Error::Io`]. After a failed write or fsync the log's state on disk is unknown:
+    /// the caller must stop writing (the database becomes poisoned).
     pub fn append(&mut self, payload: &[&[u8]]) -> Result<()> {
         let size: usize = payload.iter().map(|p| p.len()).sum();
-        let len = u32::try_from(size).map_err(|_| {
-            Error::InvalidArgument(format!("batch of {size} bytes exceeds the 4 GiB record limit"))
+        let len = u32::try_from(size).ok().filter(|&l| l > 0).ok_or_else(|| {
+            Error::InvalidArgument(format!("a record of {size} bytes is outside 1 byte ..< 4 GiB"))
         })?;
-        let crc = payload.iter().fold(0, |crc, p| crc32c::crc32c_append(crc, p));
+        let io = |e| Error::io(&self.path, e);
+        let stream = self.policy != SyncPolicy::None;
+        let frame_at = self.len;
+        let (mut at, mut started, mut crc) = (frame_at + FRAME_LEN as u64, frame_at, 0);
+        for piece in payload.iter().flat_map(|part| part.chunks(STREAM_STEP)) {
+            crc = crc32c::crc32c_append(crc, piece);
+            self.file.write_all_at(piece, at).map_err(io)?;
+            at += piece.len() as u64;
+            if stream && at - started >= STREAM_STEP as u64 {
+                fs::write_back(&self.file, started, at - started, false).map_err(io)?;
+                started = at;
+            }
+        }
         let mut frame = [0u8; FRAME_LEN];
         frame[..4].copy_from_slice(&len.to_le_bytes());
         frame[4..].copy_from_slice(&crc.to_le_bytes());
-        let mut parts: Vec<IoSlice<'_>> =
-            std::iter::once(IoSlice::new(&frame)).chain(payload.iter().map(|p| IoSlice::new(p))).collect();
-        write_all_vectored(&mut self.file, &mut parts).map_err(|e| Error::io(&self.path, e))?;
-        self.len += (FRAME_LEN + size) as u64;
+        self.file.write_all_at(&frame, frame_at).map_err(io)?;
+        self.len = at;
         self.unsynced += (FRAME_LEN + size) as u64;
         self.last_crc = crc;
         match self.policy {
@@ -181,19 +201,6 @@ impl Wal {
     }
 }
 
-/// Writes every byte of `parts` with as few system calls as the OS allows.
-fn write_all_vectored(file: &mut File, mut parts: &mut [IoSlice<'_>]) -> std::io::Result<()> {
-    while !parts.is_empty() {
-        match file.write_vectored(parts) {
-            Ok(0) => return Err(std::io::ErrorKind::WriteZero.into()),
-            Ok(n) => IoSlice::advance_slices(&mut parts, n),
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(())
-}
-
 fn header(chain: u32) -> [u8; HEADER_LEN as usize] {
     let mut h = [0u8; HEADER_LEN as usize];
     h[..8].copy_from_slice(MAGIC);
@@ -222,6 +229,10 @@ fn check_header(path: &Path, h: &[u8]) -> Result<u32> {
 fn read_record(bytes: &[u8], pos: usize) -> Option<(&[u8], usize)> {
     let frame = bytes.get(pos..pos + FRAME_LEN)?;
     let len = u32::from_le_bytes([frame[0], frame[1], frame[2], frame[3]]) as usize;
+    if len == 0 {
+        // Records are never empty: zeros are a frame that was never written.
+        return None;
+    }
     let crc = u32::from_le_bytes([frame[4], frame[5], frame[6], frame[7]]);
     let start = pos + FRAME_LEN;
     let payload = bytes.get(start..start.checked_add(len)?)?;
@@ -254,6 +265,30 @@ mod tests {
         assert_eq!(recs.len(), 3);
         assert_eq!(recs[2], b"three");
         assert!(wal.record_bytes() > 0);
+    }
+
+    #[test]
+    fn a_payload_whose_frame_was_never_written_is_not_replayed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("wal.log");
+        let (mut wal, _) = Wal::open(&path, SyncPolicy::EveryWrite, 0).unwrap();
+        wal.append(&[b"kept"]).unwrap();
+        assert!(matches!(wal.append(&[b"", b""]), Err(Error::InvalidArgument(_))));
+        drop(wal);
+        // A crash after the payload of the next record reached the file but before its frame
+        // did: the frame's bytes are a hole (zeros).
+        let mut f = OpenOptions::new().append(true).open(&path).unwrap();
+        f.write_all(&[0; FRAME_LEN]).unwrap();
+        f.write_all(b"lost payload").unwrap();
+        drop(f);
+        let (mut wal, recs) = Wal::open(&path, SyncPolicy::EveryWrite, 0).unwrap();
+        assert_eq!(recs, vec![b"kept".to_vec()]);
+        let big: Vec<u8> = (0..STREAM_STEP * 2 + 5).map(|i| i as u8).collect();
+        wal.append(&[b"x", &big, b"y"]).unwrap();
+        drop(wal);
+        let (_, recs) = Wal::open(&path, SyncPolicy::None, 0).unwrap();
+        assert_eq!(recs.len(), 2);
+        assert_eq!(recs[1], [b"x".as_slice(), &big, b"y"].concat());
     }
 
     #[test]
