@@ -1,4 +1,6 @@
-//! Durable file operations: write-once files via temp file → fsync → rename → fsync directory.
+//! Durable file operations: write-once files via temp file → fsync → rename → fsync directory,
+//! and control of when written bytes go to the disk (paced writes, early writeback, gradual
+//! removal) so background file work does not stall a foreground fsync.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
@@ -82,6 +84,33 @@ pub fn remove_file_gradually(path: &Path) -> Result<()> {
     remove_file_if_exists(path)
 }
 
+/// Starts writeback of the `len` bytes at `offset` of `file` to the disk and, with `wait`, waits
+/// for it (Linux `sync_file_range`; elsewhere nothing). Not a durability point: the file's
+/// metadata and the device cache still need an fsync.
+///
+/// # Errors
+/// The system call's error.
+pub fn write_back(file: &File, offset: u64, len: u64, wait: bool) -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        let flags = if wait {
+            libc::SYNC_FILE_RANGE_WAIT_BEFORE | libc::SYNC_FILE_RANGE_WRITE | libc::SYNC_FILE_RANGE_WAIT_AFTER
+        } else {
+            libc::SYNC_FILE_RANGE_WRITE
+        };
+        let (offset, len) = (offset as libc::off64_t, len as libc::off64_t);
+        // SAFETY: sync_file_range only starts (and waits for) writeback of a range of an open
+        // file descriptor; it reads no memory of this process.
+        if unsafe { libc::sync_file_range(file.as_raw_fd(), offset, len, flags) } != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = (file, offset, len, wait);
+    Ok(())
+}
+
 /// Bytes a [`PacedFile`] lets reach the disk per step.
 const PACE_STEP: u64 = 128 << 10;
 
@@ -115,33 +144,6 @@ impl PacedFile {
         self.settled = self.written;
         Ok(())
     }
-}
-
-/// Starts writeback of the `len` bytes at `offset` of `file` to the disk and, with `wait`, waits
-/// for it (Linux `sync_file_range`; elsewhere nothing). Not a durability point: the file's
-/// metadata and the device cache still need an fsync.
-///
-/// # Errors
-/// The system call's error.
-pub fn write_back(file: &File, offset: u64, len: u64, wait: bool) -> std::io::Result<()> {
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::fd::AsRawFd;
-        let flags = if wait {
-            libc::SYNC_FILE_RANGE_WAIT_BEFORE | libc::SYNC_FILE_RANGE_WRITE | libc::SYNC_FILE_RANGE_WAIT_AFTER
-        } else {
-            libc::SYNC_FILE_RANGE_WRITE
-        };
-        let (offset, len) = (offset as libc::off64_t, len as libc::off64_t);
-        // SAFETY: sync_file_range only starts (and waits for) writeback of a range of an open
-        // file descriptor; it reads no memory of this process.
-        if unsafe { libc::sync_file_range(file.as_raw_fd(), offset, len, flags) } != 0 {
-            return Err(std::io::Error::last_os_error());
-        }
-    }
-    #[cfg(not(target_os = "linux"))]
-    let _ = (file, offset, len, wait);
-    Ok(())
 }
 
 impl Write for PacedFile {
