@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use veclite::{Column, Error, Field, FieldType, PrimaryKeys, Schema, Status, Value};
+use veclite::{Column, ColumnData, Error, Field, FieldType, PrimaryKeys, Schema, Status, Value};
 
 fn ids(db: &veclite::Database, partitions: &[&str]) -> Vec<i64> {
     let r = db.iterate("c", partitions, &[], None, 0).unwrap();
@@ -204,6 +204,22 @@ fn nan_and_infinity_are_rejected() {
         let err = db.upsert("c", "", cols).unwrap_err();
         assert_rejected(&db, err, Status::InvalidValue, &["`random` row 1", word]);
     }
+}
+
+#[test]
+fn finite_vectors_whose_norm_overflows_are_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_with_two_rows(dir.path());
+    let mut cols = seed_columns(&[1, 4], 9.0);
+    let mut v = vec![0.5f32; 16];
+    v[9] = 3.0e38;
+    cols[2] = Column::float_vector("embeddings", 8, v.clone());
+    db.upsert("c", "", cols).unwrap();
+    let got = db.get("c", &[], &PrimaryKeys::Int(vec![4]), &["embeddings"]).unwrap();
+    let ColumnData::FloatVector { data, .. } = got.column("embeddings").unwrap().data() else {
+        panic!("a vector column")
+    };
+    assert_eq!(data, &v[8..]);
 }
 
 #[test]

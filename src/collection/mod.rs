@@ -213,7 +213,7 @@ impl Collection {
                 timestamp::observe(record.timestamp());
                 if record.timestamp() > meta.checkpoint_timestamp {
                     last_timestamp = record.timestamp();
-                    write::apply(&schema, &mut state, &record, &mut buffers);
+                    write::apply(&schema, &mut state, &record, &[], &mut buffers);
                 }
             }
             current = Some((wal, generation));

@@ -27,6 +27,8 @@ pub struct ValidatedBatch<'a> {
     pub batch: WriteBatch<'a>,
     /// Whether the primary keys must be generated (auto_id insert).
     pub generate_keys: bool,
+    /// Per schema field, the norms of a vector column's rows when validation computed them.
+    pub norms: Vec<Option<Vec<f32>>>,
 }
 
 /// Validates `columns` against `schema` for a write of kind `mode`.
@@ -105,12 +107,13 @@ pub fn validate<'a>(schema: &Schema, columns: &[&'a Column], mode: WriteMode) ->
         columns: Vec::with_capacity(schema.fields.len()),
         validity: Vec::new(),
     };
+    let mut norms = vec![None; schema.fields.len()];
     for (f, field) in schema.fields.iter().enumerate() {
         let (data, validity) = match by_field[f].take() {
             meta if Some(f) == dynamic_index => {
                 (Cow::Owned(dynamic::fold(schema, meta, &dynamic, rows)?), None)
             }
-            Some(column) => normalize(field, column, rows)?,
+            Some(column) => normalize(field, column, rows, &mut norms[f])?,
             None if f == pk_index && pk.auto_id => (Cow::Owned(ColumnData::Int64(Vec::new())), None),
             None => {
                 let (data, validity) = omitted(field, rows)?;
@@ -123,7 +126,7 @@ pub fn validate<'a>(schema: &Schema, columns: &[&'a Column], mode: WriteMode) ->
     if !pk.auto_id {
         check_unique_keys(&pk.name, ColumnData::as_ref(&batch.columns[pk_index]))?;
     }
-    Ok(ValidatedBatch { batch, generate_keys: pk.auto_id })
+    Ok(ValidatedBatch { batch, generate_keys: pk.auto_id, norms })
 }
 
 /// Checks type and dimension; returns the row count.
@@ -191,17 +194,33 @@ fn check_dynamic_shape(column: &Column) -> Result<usize> {
     Ok(n)
 }
 
-/// Checks values and applies nulls/defaults for a supplied column.
+/// Checks values and applies nulls/defaults for a supplied column. For a vector column whose
+/// rows all have finite norms (so every value is finite: one pass instead of two), the norms
+/// go to `norms`.
 fn normalize<'a>(
     field: &Field,
     column: &'a Column,
     rows: usize,
+    norms: &mut Option<Vec<f32>>,
 ) -> Result<(Cow<'a, ColumnData>, Option<Vec<u8>>)> {
     let (data, validity) = (column.data(), column.validity());
     let is_null = |r: usize| validity.is_some_and(|v| !v[r]);
     let view = data.as_ref();
-    if validity.is_none() && needs_no_row_checks(view) {
-        return Ok((Cow::Borrowed(data), field.nullable.then(|| vec![1; rows])));
+    if validity.is_none() {
+        let all_valid = match view {
+            ColumnRef::FloatVector { dim, data: values } => {
+                let computed: Vec<f32> = values.chunks_exact(dim).map(crate::simd::norm).collect();
+                // A non-finite norm comes from a NaN or infinity (reported below) or from
+                // finite values whose squares overflow (accepted below).
+                let finite = computed.iter().all(|n| n.is_finite());
+                *norms = finite.then_some(computed);
+                finite
+            }
+            other => needs_no_row_checks(other),
+        };
+        if all_valid {
+            return Ok((Cow::Borrowed(data), field.nullable.then(|| vec![1; rows])));
+        }
     }
     for r in 0..rows {
         if is_null(r) {
@@ -239,14 +258,13 @@ fn normalize<'a>(
     }
 }
 
-/// Whether every value of a column without nulls is known to be acceptable without looking at
-/// rows one by one: integers and booleans always are, floats when all are finite (one
-/// vectorizable pass). Text always needs per-row checks.
+/// Whether every value of a scalar column without nulls is known to be acceptable without
+/// looking at rows one by one: integers and booleans always are, floats when all are finite
+/// (one vectorizable pass). Text always needs per-row checks.
 fn needs_no_row_checks(view: ColumnRef<'_>) -> bool {
     match view {
         ColumnRef::Float(v) => v.iter().fold(true, |ok, x| ok & x.is_finite()),
         ColumnRef::Double(v) => v.iter().fold(true, |ok, x| ok & x.is_finite()),
-        ColumnRef::FloatVector { data, .. } => data.iter().fold(true, |ok, x| ok & x.is_finite()),
         ColumnRef::VarChar { .. } => false,
         _ => true,
     }

@@ -43,7 +43,8 @@ impl Collection {
         }
         let record = Record::Write { timestamp: timestamp::next(), batch };
         writer.log(&record)?;
-        let delete_count = apply(&self.schema, &mut self.write_state(), &record, &mut writer.buffers);
+        let delete_count =
+            apply(&self.schema, &mut self.write_state(), &record, &validated.norms, &mut writer.buffers);
         writer.last_timestamp = record.timestamp();
         if self.growing_bytes() >= self.options.seal_threshold_bytes {
             // The batch is durable and visible already; the segment files are written by a
@@ -124,7 +125,7 @@ impl Collection {
         }
         let record = Record::Delete { timestamp: ts, keys: found };
         writer.log(&record)?;
-        apply(&self.schema, &mut self.write_state(), &record, &mut writer.buffers);
+        apply(&self.schema, &mut self.write_state(), &record, &[], &mut writer.buffers);
         writer.last_timestamp = ts;
         let Record::Delete { keys, .. } = record else { unreachable!("built above as a delete") };
         Ok(MutationResult::deleted(keys, ts))
@@ -180,16 +181,18 @@ fn select_keys(keys: &PrimaryKeys, rows: &[usize]) -> PrimaryKeys {
 }
 
 /// Applies a logged record to the in-memory state; returns the number of live rows it deleted.
-/// A growing segment it creates takes its columns from `buffers`. Deterministic, so replaying
-/// the WAL rebuilds the same state.
+/// `norms` holds, per schema field, the row norms of a vector column when already computed
+/// (missing or `None`: computed here). A growing segment it creates takes its columns from
+/// `buffers`. Deterministic, so replaying the WAL rebuilds the same state.
 pub(crate) fn apply(
     schema: &Schema,
     state: &mut State,
     record: &Record,
+    norms: &[Option<Vec<f32>>],
     buffers: &mut GrowingBuffers,
 ) -> u64 {
     match record {
-        Record::Write { timestamp, batch } => apply_write(schema, state, batch, *timestamp, buffers),
+        Record::Write { timestamp, batch } => apply_write(schema, state, batch, *timestamp, norms, buffers),
         Record::Delete { keys, .. } => {
             let column = keys.to_column("");
             delete_keys(state, column.data().as_ref())
@@ -215,6 +218,7 @@ fn apply_write(
     state: &mut State,
     batch: &WriteBatch,
     ts: u64,
+    known_norms: &[Option<Vec<f32>>],
     buffers: &mut GrowingBuffers,
 ) -> u64 {
     let keys = ColumnData::as_ref(&batch.columns[schema.pk_index()]);
@@ -248,7 +252,10 @@ fn apply_write(
                 dst.extend_from_slice(src);
             }
             if let (Some(norms), ColumnRef::FloatVector { .. }) = (&mut g.norms[f], view) {
-                norms.extend((0..batch.rows).map(|r| crate::simd::norm(view.vector_at(r))));
+                match known_norms.get(f).and_then(Option::as_ref) {
+                    Some(known) => norms.extend_from_slice(known),
+                    None => norms.extend((0..batch.rows).map(|r| crate::simd::norm(view.vector_at(r)))),
+                }
             }
         }
     }
