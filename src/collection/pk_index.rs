@@ -92,6 +92,33 @@ impl PkIndex {
         }
     }
 
+    /// Points every key of `keys` to `segment`, rows `base..`, and calls `replaced` with the row
+    /// each key pointed to before, if any (one hash probe per key).
+    pub fn replace_all(
+        &mut self,
+        keys: ColumnRef<'_>,
+        segment: u64,
+        base: usize,
+        mut replaced: impl FnMut(RowLoc),
+    ) {
+        let loc = |i: usize| RowLoc { segment, row: (base + i) as u32 };
+        match (self, keys) {
+            (PkIndex::Int(m), ColumnRef::Int64(k)) => {
+                m.reserve(k.len());
+                for (i, &key) in k.iter().enumerate() {
+                    m.insert(key, loc(i)).into_iter().for_each(&mut replaced);
+                }
+            }
+            (PkIndex::Str(m), c @ ColumnRef::VarChar { .. }) => {
+                m.reserve(c.len());
+                for i in 0..c.len() {
+                    m.insert(Box::from(c.str_at(i)), loc(i)).into_iter().for_each(&mut replaced);
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// Points the keys of the rows `rows` (offsets into `keys`) to `segment`, rows `rows`.
     pub fn insert_rows(&mut self, keys: ColumnRef<'_>, segment: u64, rows: impl Iterator<Item = usize>) {
         let loc = |r: usize| RowLoc { segment, row: r as u32 };

@@ -222,7 +222,6 @@ fn apply_write(
     buffers: &mut GrowingBuffers,
 ) -> u64 {
     let keys = ColumnData::as_ref(&batch.columns[schema.pk_index()]);
-    let deleted = delete_keys(state, keys);
     let segment_id = match state.growing.get(&batch.partition) {
         Some(&id) => id,
         None => {
@@ -234,7 +233,7 @@ fn apply_write(
         }
     };
     let Some(segment) = state.segments.get_mut(&segment_id) else {
-        return deleted;
+        return 0;
     };
     let base = segment.rows();
     if let SegmentData::Growing(g) = &mut segment.data {
@@ -260,7 +259,14 @@ fn apply_write(
         }
     }
     segment.deleted.resize(base + batch.rows);
-    state.pk.insert_all(keys, segment_id, base);
+    // Keys are unique within a batch, so every replaced row is an older one.
+    let mut deleted = 0;
+    let segments = &mut state.segments;
+    state.pk.replace_all(keys, segment_id, base, |old| {
+        if let Some(segment) = segments.get_mut(&old.segment) {
+            deleted += u64::from(segment.delete_row(old.row as usize));
+        }
+    });
     deleted
 }
 
