@@ -332,6 +332,50 @@ fn filters_on_dynamic_keys_and_json_paths() {
 }
 
 #[test]
+fn json_contains_functions_and_exists() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_with(dir.path(), true);
+    seed(&db);
+    let cases: &[(&str, &[i64])] = &[
+        ("json_contains(doc['arr'], 5)", &[1]),
+        ("json_contains(doc, 2)", &[4]),
+        ("JSON_CONTAINS(doc, 2.0)", &[4]),
+        ("json_contains(doc, '2')", &[]),
+        ("json_contains_all(doc, [1, 2])", &[4]),
+        ("json_contains_all(doc, [1, 3])", &[]),
+        ("json_contains_any(doc['arr'], [7, 6])", &[1]),
+        ("array_contains_any(doc, [2, 5]) or array_contains(doc['arr'], 5)", &[1, 4]),
+        ("array_contains_all(doc['arr'], [6, 5, 5])", &[1]),
+        // Not an array, missing or null: no match, so only the negation matches.
+        ("json_contains(tag, 'red')", &[]),
+        ("not json_contains(doc['arr'], 5)", &[0, 2, 3, 4]),
+        ("exists doc['arr']", &[1]),
+        ("EXISTS doc['k'] and id < 3", &[0, 1]),
+        ("exists a", &[0, 1, 3]),
+        ("exists $meta['tag']", &[0, 1, 2, 3]),
+        ("not exists nothing", &[0, 1, 2, 3, 4]),
+    ];
+    for (expr, want) in cases {
+        assert_eq!(hits(&db, expr), *want, "{expr}");
+    }
+    let errors = [
+        (
+            "json_contains(id, 1)",
+            "field `id` is Int64: json_contains, array_contains and exists apply to JSON",
+        ),
+        ("json_contains(doc, [1])", "takes one value; use json_contains_all or json_contains_any"),
+        ("json_contains_all(doc, [])", "\"json_contains_all\" needs at least one value"),
+        ("json_contains(doc 1)", "expected \",\" after the field of \"json_contains\""),
+        ("json_contains_any(doc, [1]", "expected \")\" to close"),
+        ("exists id", "field `id` is Int64"),
+    ];
+    for (expr, want) in errors {
+        let err = db.query("d", &[], expr, &[], None, 0).unwrap_err().to_string();
+        assert!(err.contains(want), "{expr}: {err}");
+    }
+}
+
+#[test]
 fn integers_compare_exactly_and_numbers_across_kinds() {
     let dir = tempfile::tempdir().unwrap();
     let db = db_with(dir.path(), true);

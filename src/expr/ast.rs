@@ -76,6 +76,39 @@ pub(crate) enum Expr {
     },
     /// A bare field used as a predicate (must be Bool).
     Field(Ident),
+    /// `json_contains(field, lit)` and its `_all` / `_any` forms (`array_contains*` alike):
+    /// whether the JSON array at `field` holds the value(s). `name` is the function's span.
+    Contains {
+        field: Ident,
+        mode: ContainsMode,
+        values: Vec<Lit>,
+        name: Span,
+    },
+    /// `exists field`: whether the JSON path is present.
+    Exists(Ident),
     /// A bare boolean literal (`true`, `false`).
     Const(bool),
+}
+
+/// Which of the given values a JSON array must hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ContainsMode {
+    /// The one value (`json_contains`).
+    One,
+    /// Every value (`json_contains_all`).
+    All,
+    /// At least one value (`json_contains_any`).
+    Any,
+}
+
+impl ContainsMode {
+    /// The mode of a function name (any letter case), if it is one of the contains functions.
+    pub(crate) fn of_function(name: &str) -> Option<ContainsMode> {
+        match name.to_ascii_lowercase().as_str() {
+            "json_contains" | "array_contains" => Some(ContainsMode::One),
+            "json_contains_all" | "array_contains_all" => Some(ContainsMode::All),
+            "json_contains_any" | "array_contains_any" => Some(ContainsMode::Any),
+            _ => None,
+        }
+    }
 }

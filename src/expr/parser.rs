@@ -4,7 +4,7 @@
 //! Contract: [`parse`] consumes the whole token stream or fails with an error located at the
 //! first token it could not accept; it never checks names or types (see `plan`).
 
-use super::ast::{Expr, Ident, Lit, LitValue};
+use super::ast::{ContainsMode, Expr, Ident, Lit, LitValue};
 use super::lexer::{CmpOp, Tok, Token};
 use super::span::{Span, syntax_error};
 use crate::error::{Error, Result};
@@ -36,7 +36,12 @@ struct Parser<'a> {
 
 impl Parser<'_> {
     fn peek(&self) -> &Tok {
-        &self.tokens[self.pos.min(self.tokens.len() - 1)].tok
+        self.peek_at(0)
+    }
+
+    /// The token `ahead` places after the current one (the final `Eof` past the end).
+    fn peek_at(&self, ahead: usize) -> &Tok {
+        &self.tokens[(self.pos + ahead).min(self.tokens.len() - 1)].tok
     }
 
     fn span(&self) -> Span {
@@ -103,7 +108,15 @@ impl Parser<'_> {
 
     /// A comparison, membership, pattern or null test, a bare field, or a bare boolean.
     fn predicate(&mut self) -> Result<Expr> {
-        if let Tok::Ident(_) = self.peek() {
+        if let Tok::Ident(name) = self.peek() {
+            let next = self.peek_at(1);
+            if let Some(mode) = ContainsMode::of_function(name).filter(|_| next == &Tok::LParen) {
+                return self.contains(mode);
+            }
+            if name.eq_ignore_ascii_case("exists") && matches!(next, Tok::Ident(_)) {
+                self.bump();
+                return Ok(Expr::Exists(self.field()?));
+            }
             let field = self.field()?;
             return self.field_predicate(field);
         }
@@ -194,6 +207,43 @@ impl Parser<'_> {
             }
             _ => Ok(Expr::Field(field)),
         }
+    }
+
+    /// `name "(" field "," (literal | list) ")"` for the contains functions: one literal for
+    /// `json_contains`, a non-empty list for the `_all` / `_any` forms.
+    fn contains(&mut self, mode: ContainsMode) -> Result<Expr> {
+        let name = self.bump().span;
+        let open = self.bump().span;
+        let field = self.field_after(open)?;
+        if self.peek() != &Tok::Comma {
+            return Err(self.error_here(format!("expected \",\" after the field of \"{}\"", self.text(name))));
+        }
+        let comma = self.bump().span;
+        let values = match mode {
+            ContainsMode::One if self.peek() == &Tok::LBracket => {
+                let msg = format!(
+                    "\"{}\" takes one value; use json_contains_all or json_contains_any for a list",
+                    self.text(name)
+                );
+                return Err(self.error_here(msg));
+            }
+            ContainsMode::One => vec![self.literal_after(comma)?],
+            ContainsMode::All | ContainsMode::Any => {
+                let at = self.span();
+                let list = self.list()?;
+                if list.is_empty() {
+                    let msg = format!("\"{}\" needs at least one value in its list", self.text(name));
+                    return Err(self.error_at(at, msg));
+                }
+                list
+            }
+        };
+        if self.peek() != &Tok::RParen {
+            let msg = format!("expected \")\" to close the \"(\" at offset {}", open.start);
+            return Err(self.error_here(msg));
+        }
+        self.bump();
+        Ok(Expr::Contains { field, mode, values, name })
     }
 
     fn at_literal(&self) -> bool {
@@ -352,6 +402,10 @@ mod tests {
             }
             Expr::Field(f) => f.name.clone(),
             Expr::Const(b) => b.to_string(),
+            Expr::Contains { field, mode, values, .. } => {
+                format!("{}contains{mode:?}{}", field.name, values.len())
+            }
+            Expr::Exists(f) => format!("{}exists", f.name),
         }
     }
 
@@ -368,6 +422,12 @@ mod tests {
         assert_eq!(shape(&ast("x == -9223372036854775808")), "xEqInt(-9223372036854775808)");
         assert_eq!(shape(&ast("true")), "true");
         assert_eq!(shape(&ast("$meta[\"a\"] == 1 or doc['b'][2] in [1]")), "or($metaEqInt(1),docin1)");
+        assert_eq!(
+            shape(&ast("json_contains(t, 1) and not ARRAY_CONTAINS_ANY(t['x'], [1, 2]) or exists d['k']")),
+            "or(and(tcontainsOne1,not(tcontainsAny2)),dexists)"
+        );
+        // Without its call syntax a function name is a field; `exists` alone is one too.
+        assert_eq!(shape(&ast("json_contains == 1 or exists")), "or(json_containsEqInt(1),exists)");
         let Expr::Compare { field, .. } = ast("1 < doc['x'][0]") else { panic!() };
         assert_eq!(field.path, [PathStep::Key("x".into()), PathStep::Index(0)]);
         assert_eq!(field.span, Span { start: 4, end: 15 });

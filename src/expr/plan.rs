@@ -7,7 +7,7 @@
 
 use std::collections::HashSet;
 
-use super::ast::{Expr, Ident, Lit, LitValue};
+use super::ast::{ContainsMode, Expr, Ident, Lit, LitValue};
 use super::lexer::CmpOp;
 use super::like::LikePattern;
 use super::span::{Span, syntax_error};
@@ -65,6 +65,10 @@ pub(crate) enum JsonPred {
     IsNull,
     /// The value is `true` (a path standing alone as a condition).
     True,
+    /// The value is an array holding the literals as `mode` asks.
+    Contains { mode: ContainsMode, lits: Vec<JsonLit> },
+    /// The path is present (whatever its value).
+    Exists,
 }
 
 impl JsonPred {
@@ -86,6 +90,14 @@ impl JsonPred {
             JsonPred::Like(pattern) => value.as_str().is_some_and(|s| pattern.matches(s.as_bytes())),
             JsonPred::IsNull => value.is_null(),
             JsonPred::True => value == &serde_json::Value::Bool(true),
+            JsonPred::Contains { mode, lits } => value.as_array().is_some_and(|items| {
+                let held = |lit: &JsonLit| items.iter().any(|v| json_cmp(v, lit) == Some(Ordering::Equal));
+                match mode {
+                    ContainsMode::One | ContainsMode::Any => lits.iter().any(held),
+                    ContainsMode::All => lits.iter().all(held),
+                }
+            }),
+            JsonPred::Exists => true,
         }
     }
 }
@@ -225,6 +237,16 @@ impl Planner<'_> {
         }
     }
 
+    /// The error for a JSON function or `exists` applied to a field that is not JSON.
+    fn not_json(&self, field: &Ident, blame: Span) -> Error {
+        let ty = self.schema.field(&field.name).map_or_else(String::new, |f| f.field_type.describe());
+        let msg = format!(
+            "field `{}` is {ty}: json_contains, array_contains and exists apply to JSON fields and dynamic keys",
+            field.name
+        );
+        self.err(blame, msg)
+    }
+
     /// A JSON leaf.
     fn json_node(&self, (field, path): (usize, Vec<PathStep>), pred: JsonPred, negate: bool) -> Node {
         Node::Json { field, path, pred, negate }
@@ -251,6 +273,18 @@ impl Planner<'_> {
                     let (index, _, _) = self.field(field)?;
                     Node::IsNull { field: index, negated: *negated }
                 }
+            },
+            Expr::Contains { field, mode, values, name } => match self.json_target(field)? {
+                Some(target) => {
+                    let pred =
+                        JsonPred::Contains { mode: *mode, lits: values.iter().map(json_lit).collect() };
+                    self.json_node(target, pred, false)
+                }
+                None => return Err(self.not_json(field, *name)),
+            },
+            Expr::Exists(field) => match self.json_target(field)? {
+                Some(target) => self.json_node(target, JsonPred::Exists, false),
+                None => return Err(self.not_json(field, field.span)),
             },
             Expr::Field(ident) => {
                 if let Some(target) = self.json_target(ident)? {
