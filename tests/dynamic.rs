@@ -354,6 +354,9 @@ fn json_contains_functions_and_exists() {
         ("exists a", &[0, 1, 3]),
         ("exists $meta['tag']", &[0, 1, 2, 3]),
         ("not exists nothing", &[0, 1, 2, 3, 4]),
+        ("array_length(doc) == 2", &[4]),
+        ("array_length(doc['arr']) >= 1 or array_length(doc) < 2", &[1]),
+        ("array_length(doc['arr']) != 2", &[0, 3, 4]),
     ];
     for (expr, want) in cases {
         assert_eq!(hits(&db, expr), *want, "{expr}");
@@ -361,13 +364,15 @@ fn json_contains_functions_and_exists() {
     let errors = [
         (
             "json_contains(id, 1)",
-            "field `id` is Int64: json_contains, array_contains and exists apply to JSON",
+            "field `id` is Int64: json_contains, array_contains, array_length and exists apply",
         ),
         ("json_contains(doc, [1])", "takes one value; use json_contains_all or json_contains_any"),
         ("json_contains_all(doc, [])", "\"json_contains_all\" needs at least one value"),
         ("json_contains(doc 1)", "expected \",\" after the field of \"json_contains\""),
         ("json_contains_any(doc, [1]", "expected \")\" to close"),
         ("exists id", "field `id` is Int64"),
+        ("array_length(doc) > 'a'", "array_length compares with an integer, not a string literal"),
+        ("array_length(doc) 2", "expected a comparison operator after \"array_length(...)\""),
     ];
     for (expr, want) in errors {
         let err = db.query("d", &[], expr, &[], None, 0).unwrap_err().to_string();

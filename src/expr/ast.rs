@@ -86,6 +86,12 @@ pub(crate) enum Expr {
     },
     /// `exists field`: whether the JSON path is present.
     Exists(Ident),
+    /// `array_length(field) op lit`: the length of the JSON array at `field`.
+    Length {
+        field: Ident,
+        op: CmpOp,
+        lit: Lit,
+    },
     /// A bare boolean literal (`true`, `false`).
     Const(bool),
 }

@@ -29,6 +29,19 @@ impl CmpOp {
             other => other,
         }
     }
+
+    /// Whether `left op right` holds, given how `left` orders against `right`; `!=` tests
+    /// equality like `==` (its callers negate it, so that values of another kind match `!=`).
+    pub(crate) fn holds(self, ord: std::cmp::Ordering) -> bool {
+        use std::cmp::Ordering;
+        match self {
+            CmpOp::Eq | CmpOp::Ne => ord == Ordering::Equal,
+            CmpOp::Lt => ord == Ordering::Less,
+            CmpOp::Le => ord != Ordering::Greater,
+            CmpOp::Gt => ord == Ordering::Greater,
+            CmpOp::Ge => ord != Ordering::Less,
+        }
+    }
 }
 
 /// Token kinds. Keywords are accepted in lower case and upper case (`and`/`AND`); booleans

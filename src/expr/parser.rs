@@ -113,6 +113,9 @@ impl Parser<'_> {
             if let Some(mode) = ContainsMode::of_function(name).filter(|_| next == &Tok::LParen) {
                 return self.contains(mode);
             }
+            if name.eq_ignore_ascii_case("array_length") && next == &Tok::LParen {
+                return self.array_length();
+            }
             if name.eq_ignore_ascii_case("exists") && matches!(next, Tok::Ident(_)) {
                 self.bump();
                 return Ok(Expr::Exists(self.field()?));
@@ -244,6 +247,24 @@ impl Parser<'_> {
         }
         self.bump();
         Ok(Expr::Contains { field, mode, values, name })
+    }
+
+    /// `array_length "(" field ")" op literal`.
+    fn array_length(&mut self) -> Result<Expr> {
+        self.bump();
+        let open = self.bump().span;
+        let field = self.field_after(open)?;
+        if self.peek() != &Tok::RParen {
+            let msg = format!("expected \")\" to close the \"(\" at offset {}", open.start);
+            return Err(self.error_here(msg));
+        }
+        let close = self.bump().span;
+        let Tok::Cmp(op) = *self.peek() else {
+            return Err(self.error_at(close, "expected a comparison operator after \"array_length(...)\""));
+        };
+        let op_span = self.bump().span;
+        let lit = self.literal_after(op_span)?;
+        Ok(Expr::Length { field, op, lit })
     }
 
     fn at_literal(&self) -> bool {
@@ -406,6 +427,7 @@ mod tests {
                 format!("{}contains{mode:?}{}", field.name, values.len())
             }
             Expr::Exists(f) => format!("{}exists", f.name),
+            Expr::Length { field, op, lit, .. } => format!("len({}){op:?}{:?}", field.name, lit.value),
         }
     }
 
@@ -426,6 +448,7 @@ mod tests {
             shape(&ast("json_contains(t, 1) and not ARRAY_CONTAINS_ANY(t['x'], [1, 2]) or exists d['k']")),
             "or(and(tcontainsOne1,not(tcontainsAny2)),dexists)"
         );
+        assert_eq!(shape(&ast("array_length(t['a']) >= 2")), "len(t)GeInt(2)");
         // Without its call syntax a function name is a field; `exists` alone is one too.
         assert_eq!(shape(&ast("json_contains == 1 or exists")), "or(json_containsEqInt(1),exists)");
         let Expr::Compare { field, .. } = ast("1 < doc['x'][0]") else { panic!() };

@@ -69,6 +69,9 @@ pub(crate) enum JsonPred {
     Contains { mode: ContainsMode, lits: Vec<JsonLit> },
     /// The path is present (whatever its value).
     Exists,
+    /// The value is an array whose length compares with `len` as `op` says (`!=` tests
+    /// equality; the leaf negates it).
+    Length { op: CmpOp, len: i64 },
 }
 
 impl JsonPred {
@@ -79,13 +82,7 @@ impl JsonPred {
             return matches!(self, JsonPred::IsNull);
         };
         match self {
-            JsonPred::Cmp { op, lit } => json_cmp(value, lit).is_some_and(|ord| match op {
-                CmpOp::Eq | CmpOp::Ne => ord == Ordering::Equal,
-                CmpOp::Lt => ord == Ordering::Less,
-                CmpOp::Le => ord != Ordering::Greater,
-                CmpOp::Gt => ord == Ordering::Greater,
-                CmpOp::Ge => ord != Ordering::Less,
-            }),
+            JsonPred::Cmp { op, lit } => json_cmp(value, lit).is_some_and(|ord| op.holds(ord)),
             JsonPred::In(lits) => lits.iter().any(|lit| json_cmp(value, lit) == Some(Ordering::Equal)),
             JsonPred::Like(pattern) => value.as_str().is_some_and(|s| pattern.matches(s.as_bytes())),
             JsonPred::IsNull => value.is_null(),
@@ -98,6 +95,9 @@ impl JsonPred {
                 }
             }),
             JsonPred::Exists => true,
+            JsonPred::Length { op, len } => {
+                value.as_array().is_some_and(|items| op.holds((items.len() as i64).cmp(len)))
+            }
         }
     }
 }
@@ -241,7 +241,7 @@ impl Planner<'_> {
     fn not_json(&self, field: &Ident, blame: Span) -> Error {
         let ty = self.schema.field(&field.name).map_or_else(String::new, |f| f.field_type.describe());
         let msg = format!(
-            "field `{}` is {ty}: json_contains, array_contains and exists apply to JSON fields and dynamic keys",
+            "field `{}` is {ty}: json_contains, array_contains, array_length and exists apply to JSON fields and dynamic keys",
             field.name
         );
         self.err(blame, msg)
@@ -282,6 +282,16 @@ impl Planner<'_> {
                 }
                 None => return Err(self.not_json(field, *name)),
             },
+            Expr::Length { field, op, lit, .. } => {
+                let Some(target) = self.json_target(field)? else {
+                    return Err(self.not_json(field, field.span));
+                };
+                let LitValue::Int(len) = lit.value else {
+                    let msg = format!("array_length compares with an integer, not {}", lit.kind());
+                    return Err(self.err(lit.span, msg));
+                };
+                self.json_node(target, JsonPred::Length { op: *op, len }, *op == CmpOp::Ne)
+            }
             Expr::Exists(field) => match self.json_target(field)? {
                 Some(target) => self.json_node(target, JsonPred::Exists, false),
                 None => return Err(self.not_json(field, field.span)),

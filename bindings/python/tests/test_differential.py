@@ -344,6 +344,8 @@ DYNAMIC_FILTERS = [
     "json_contains_any(tags, [5, 7])",
     "array_contains_any(tags, [0, 6]) and n < 5",
     "not json_contains(tags, 1)",
+    "array_length(tags) == 2",
+    "array_length(tags) >= 1 and n > 2",
 ]
 
 
