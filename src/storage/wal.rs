@@ -34,7 +34,7 @@ const MAGIC: &[u8; 8] = b"VECLWAL\0";
 pub const WAL_VERSION: u32 = 1;
 const HEADER_LEN: u64 = 16;
 const FRAME_LEN: usize = 8;
-/// Bytes of a record whose writeback an fsync-every-write append starts at a time.
+/// Bytes of a record whose writeback an append under a syncing policy starts at a time.
 const STREAM_STEP: usize = 256 << 10;
 
 /// When appended records are fsynced.
@@ -119,9 +119,9 @@ impl Wal {
 
     /// Appends one record, whose payload is the concatenation of `payload`'s parts, and syncs
     /// it according to the policy. The parts go to the file uncopied, the frame last: a record is
-    /// whole only once its frame is written. Under [`SyncPolicy::EveryWrite`] the payload's
-    /// writeback starts step by step ([`STREAM_STEP`]) while the rest is checksummed and written,
-    /// so the final fsync has little left to wait for.
+    /// whole only once its frame is written. Under a policy that fsyncs (every write or on an
+    /// interval) the payload's writeback starts step by step ([`STREAM_STEP`]) while the rest is
+    /// checksummed and written, so the next fsync has little left to wait for.
     ///
     /// # Errors
     /// [`Error::InvalidArgument`] for an empty payload or one of 4 GiB or more (nothing
