@@ -7,8 +7,9 @@
 //! Each for every sync policy. Beside them, `raw_fsync` writes the same column bytes to a plain
 //! file with `write_all` + `sync_data` per batch: the floor of a durable write on this disk.
 //!
-//! Then: flush and compaction of a 100k x 128 collection, and reopen of a flushed 1,000,000 x 128
-//! and 1,000,000 x 8 database (built once per run in a temp dir).
+//! Then: flush and compaction of a 100k x 128 collection, and for a 1,000,000 x 128 and a
+//! 1,000,000 x 8 database (built once per run in a temp dir): the final flush of the build,
+//! reopen, and one compaction after every tenth key was overwritten.
 //!
 //! At the end a summary table (median of the measured iterations) is printed to stdout.
 //!
@@ -293,8 +294,9 @@ fn bench_maintenance(c: &mut Criterion) {
     g.finish();
 }
 
-/// Builds a flushed database of `n` rows at `dim` (sync off: only the build is quick).
-fn build_large(dir: &Path, n: usize, dim: usize) {
+/// Builds a flushed database of `n` rows at `dim` (sync off: only the build is quick); returns
+/// the time of the final flush.
+fn build_large(dir: &Path, n: usize, dim: usize) -> Duration {
     let db = open(dir, SyncPolicy::None);
     db.create_collection(schema(dim)).unwrap();
     let mut rng = StdRng::seed_from_u64(SEED);
@@ -313,8 +315,41 @@ fn build_large(dir: &Path, n: usize, dim: usize) {
         )
         .unwrap();
     }
+    let t = Instant::now();
     db.flush("bench").unwrap();
+    let flush = t.elapsed();
     db.close().unwrap();
+    flush
+}
+
+/// Compaction of the large database at `dir` after every tenth key was overwritten (so every
+/// segment has deleted rows and is rewritten); returns its time.
+fn compact_large(dir: &Path, n: usize, dim: usize) -> Duration {
+    let options = Options {
+        compaction_deleted_ratio: 2.0,
+        compaction_small_segments: usize::MAX,
+        ..Options::default()
+    };
+    let db = Database::open(dir, Options { sync: SyncPolicy::None, ..options }).unwrap();
+    let mut rng = StdRng::seed_from_u64(SEED + 1);
+    let ids: Vec<i64> = (0..n as i64).step_by(10).collect();
+    for chunk in ids.chunks(10_000) {
+        let rows = Rows::generate(chunk.to_vec(), dim, &mut rng);
+        let columns = vec![
+            Column::int64("ID", rows.ids),
+            Column::double("random", rows.random),
+            Column::float_vector("embeddings", dim, rows.vectors),
+        ];
+        db.upsert("bench", "", columns).unwrap();
+    }
+    db.flush("bench").unwrap();
+    let t = Instant::now();
+    let stats = db.compact("bench").unwrap();
+    let d = t.elapsed();
+    assert_eq!(stats.rows_dropped, ids.len() as u64, "{stats:?}");
+    assert_eq!(db.count("bench", &[]).unwrap(), n as u64);
+    db.close().unwrap();
+    d
 }
 
 fn bench_reopen(c: &mut Criterion) {
@@ -327,8 +362,9 @@ fn bench_reopen(c: &mut Criterion) {
     for dim in [128, 8] {
         let tmp = tempfile::tempdir().unwrap();
         let t = Instant::now();
-        build_large(tmp.path(), n, dim);
+        let flush = build_large(tmp.path(), n, dim);
         eprintln!("built {n} x {dim} in {:?}", t.elapsed());
+        record(&format!("flush {n}x{dim} (last of {n} upserts)"), 0, flush);
         g.bench_function(BenchmarkId::new(format!("{n}x"), dim), |b| {
             b.iter_custom(|iters| {
                 (0..iters)
@@ -345,6 +381,11 @@ fn bench_reopen(c: &mut Criterion) {
                     .sum()
             })
         });
+        record(
+            &format!("compact {n}x{dim} (every 10th key overwritten; one run)"),
+            0,
+            compact_large(tmp.path(), n, dim),
+        );
     }
     g.finish();
 }
