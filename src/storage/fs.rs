@@ -86,10 +86,12 @@ pub fn remove_file_gradually(path: &Path) -> Result<()> {
 
 /// Starts writeback of the `len` bytes at `offset` of `file` to the disk and, with `wait`, waits
 /// for it (Linux `sync_file_range`; elsewhere nothing). Not a durability point: the file's
-/// metadata and the device cache still need an fsync.
+/// metadata and the device cache still need an fsync. A file that does not support it is
+/// written back by that fsync instead.
 ///
 /// # Errors
-/// The system call's error.
+/// An I/O error of the writeback (which an fsync of the same descriptor may then not report
+/// again, so it must not be ignored).
 pub fn write_back(file: &File, offset: u64, len: u64, wait: bool) -> std::io::Result<()> {
     #[cfg(target_os = "linux")]
     {
@@ -103,7 +105,11 @@ pub fn write_back(file: &File, offset: u64, len: u64, wait: bool) -> std::io::Re
         // SAFETY: sync_file_range only starts (and waits for) writeback of a range of an open
         // file descriptor; it reads no memory of this process.
         if unsafe { libc::sync_file_range(file.as_raw_fd(), offset, len, flags) } != 0 {
-            return Err(std::io::Error::last_os_error());
+            let e = std::io::Error::last_os_error();
+            let unsupported = [libc::EINVAL, libc::ENOSYS, libc::ESPIPE, libc::EOPNOTSUPP];
+            if !e.raw_os_error().is_some_and(|code| unsupported.contains(&code)) {
+                return Err(e);
+            }
         }
     }
     #[cfg(not(target_os = "linux"))]
@@ -177,6 +183,14 @@ mod tests {
         remove_file_gradually(&path).unwrap();
         assert!(!path.exists());
         remove_file_gradually(&path).unwrap();
+    }
+
+    #[test]
+    fn writeback_hints_on_a_file_that_cannot_take_them_are_ignored() {
+        let (_reader, writer) = std::io::pipe().unwrap();
+        let pipe = File::from(std::os::fd::OwnedFd::from(writer));
+        write_back(&pipe, 0, 4096, false).unwrap();
+        write_back(&pipe, 0, 4096, true).unwrap();
     }
 
     #[test]
