@@ -227,7 +227,8 @@ fn apply_write(
         None => {
             let id = state.next_segment_id;
             state.next_segment_id += 1;
-            state.segments.insert(id, Segment::growing(id, batch.partition, buffers.take(schema)));
+            let columns = buffers.take(schema, batch.segment_bytes(schema));
+            state.segments.insert(id, Segment::growing(id, batch.partition, columns));
             state.growing.insert(batch.partition, id);
             id
         }

@@ -117,10 +117,15 @@ impl SegmentColumns {
 /// doubling.
 pub(crate) const MAX_RESERVED_BYTES: usize = 64 << 20;
 
+/// A first batch of at least `capacity / BULK_DIVISOR` bytes (1 MiB of the default 64 MiB) marks
+/// a bulk load, whose growing segments are reserved up front.
+const BULK_DIVISOR: usize = 64;
+
 /// Where new growing segments get their columns: the emptied columns of the last sealed growing
 /// segment when nobody else held them (their pages are resident already, so filling them costs
-/// no page faults), else fresh ones with room for `capacity_bytes`. Keeps at most one spare, so
-/// a collection holds at most one seal threshold of idle buffer memory.
+/// no page faults), else fresh ones, with room for `capacity_bytes` when the first batch is
+/// large ([`BULK_DIVISOR`]). Keeps at most one spare, so a collection holds at most one seal
+/// threshold of idle buffer memory.
 #[derive(Debug)]
 pub struct GrowingBuffers {
     capacity_bytes: usize,
@@ -133,9 +138,19 @@ impl GrowingBuffers {
         GrowingBuffers { capacity_bytes, spare: None }
     }
 
-    /// Empty columns for a new growing segment of `schema`.
-    pub fn take(&mut self, schema: &Schema) -> SegmentColumns {
-        self.spare.take().unwrap_or_else(|| SegmentColumns::with_capacity(schema, self.capacity_bytes))
+    /// Empty columns for a new growing segment of `schema` whose first batch adds `first_bytes`.
+    /// Only a bulk load (a first batch of at least 1/[`BULK_DIVISOR`] of the capacity) gets the
+    /// whole reservation; smaller writes start empty and grow as rows arrive, so a collection
+    /// written a few rows at a time never holds (or, under strict overcommit, commits) a seal
+    /// threshold of address space.
+    pub fn take(&mut self, schema: &Schema, first_bytes: usize) -> SegmentColumns {
+        self.spare.take().unwrap_or_else(|| {
+            if first_bytes >= self.capacity_bytes / BULK_DIVISOR {
+                SegmentColumns::with_capacity(schema, self.capacity_bytes)
+            } else {
+                SegmentColumns::new(schema)
+            }
+        })
     }
 
     /// Keeps the columns of a growing segment that has been sealed, emptied, for the next one.
@@ -335,7 +350,10 @@ mod tests {
     fn growing_buffers_reserve_and_recycle_emptied_columns() {
         let schema = schema();
         let mut buffers = GrowingBuffers::new(1 << 20);
-        let mut columns = buffers.take(&schema);
+        let small = buffers.take(&schema, (1 << 20) / BULK_DIVISOR - 1);
+        let ColumnData::FloatVector { data, .. } = &small.columns[2] else { unreachable!() };
+        assert_eq!(data.capacity(), 0, "a small first batch reserves nothing");
+        let mut columns = buffers.take(&schema, (1 << 20) / BULK_DIVISOR);
         let ColumnData::FloatVector { data, .. } = &columns.columns[2] else { unreachable!() };
         let reserved = data.capacity();
         assert_eq!(reserved, (1 << 20) / min_row_bytes(&schema) * 4);
@@ -347,12 +365,12 @@ mod tests {
         columns.norms[2].as_mut().unwrap().extend([2.0, 2.0]);
         buffers.recycle(columns);
 
-        let again = buffers.take(&schema);
+        let again = buffers.take(&schema, 0);
         assert_eq!(again.rows(), 0);
         assert_eq!(again.byte_size(), 0, "every column, validity and norm is empty");
         let ColumnData::FloatVector { data, .. } = &again.columns[2] else { unreachable!() };
         assert_eq!(data.capacity(), reserved, "the vector buffer is reused");
-        let fresh = buffers.take(&schema);
+        let fresh = buffers.take(&schema, 0);
         assert_eq!(fresh.rows(), 0);
     }
 
