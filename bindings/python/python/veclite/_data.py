@@ -288,9 +288,9 @@ def _columns_from_rows(fields: Sequence[FieldSchema], rows: List[Dict[str, Any]]
             raise ParamError(
                 message=f"row {i} is a {type(row).__name__}: rows must all be dicts (or pass a list of columns)"
             )
-        extras = {key: value for key, value in row.items() if key not in known}
-        if not extras:
+        if row.keys() <= known:
             continue
+        extras = {key: value for key, value in row.items() if key not in known}
         if not dynamic:
             raise _unknown_field(f"row {i}", next(iter(extras)))
         if metas is None:
@@ -301,6 +301,9 @@ def _columns_from_rows(fields: Sequence[FieldSchema], rows: List[Dict[str, Any]]
         present = [row.get(f.name, _MISSING) for row in rows]
         if all(v is _MISSING for v in present):
             continue  # omitted entirely: the core applies null / default or reports it missing
+        if not any(v is _MISSING for v in present):
+            columns.append(_column(f, present))
+            continue
         for i, v in enumerate(present):
             if v is _MISSING:
                 if f.nullable or f.default_value is not None:
