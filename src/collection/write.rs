@@ -26,16 +26,16 @@ impl Collection {
         // A failed commit leaves its segments frozen; the next seal retries them.
         let _ = self.poll_pending_seal(&mut writer);
         batch.partition = self.read_state().partition_id(partition, self.name())?;
+        if validated.generate_keys {
+            let first = timestamp::reserve(batch.rows as u64) as i64;
+            batch.columns[self.schema.pk_index()] =
+                std::borrow::Cow::Owned(ColumnData::Int64((first..first + batch.rows as i64).collect()));
+        }
         let growing = self.growing_bytes();
         if growing > 0 && growing + batch.segment_bytes(&self.schema) > self.options.seal_threshold_bytes {
             // Sealing before the batch keeps growing segments within the threshold, so their
             // reserved buffers never reallocate. A failed seal is retried later (as below).
             let _ = self.seal_in_background(&mut writer);
-        }
-        if validated.generate_keys {
-            let first = timestamp::reserve(batch.rows as u64) as i64;
-            batch.columns[self.schema.pk_index()] =
-                std::borrow::Cow::Owned(ColumnData::Int64((first..first + batch.rows as i64).collect()));
         }
         let keys = batch_keys(&self.schema, &batch);
         if mode == WriteMode::Insert {
