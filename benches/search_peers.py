@@ -74,6 +74,21 @@ def sample_mixture(np, centers, bases, n, seed, noise=0.3):
 
 # ---------------------------------------------------------------- timing (as bench_peers.py)
 
+def clustered_workload(np, faiss, n):
+    """The seeded clustered data: ``n`` x DIM base vectors, NQ_ALL queries, and the exact top-K
+    ids of the first 1,000 queries per metric (faiss IndexFlat), as ``(X, queries, gt)``."""
+    centers, bases = gen_clustered(np, DIM, SEED)
+    X = sample_mixture(np, centers, bases, n, SEED + n)
+    queries = sample_mixture(np, centers, bases, NQ_ALL, SEED + 7)
+    gt = {}
+    for metric in ("L2", "IP"):
+        idx = faiss.IndexFlatL2(DIM) if metric == "L2" else faiss.IndexFlatIP(DIM)
+        idx.add(X)
+        gt[metric] = idx.search(queries[:1000], K)[1].astype(np.int64)
+        del idx
+    return X, queries, gt
+
+
 def now():
     return time.perf_counter()
 
@@ -206,15 +221,7 @@ def main():
     n = 100_000 if args.quick else 1_000_000
     t0 = now()
     print(f"generating {n} x {DIM} clustered data (seed {SEED}) ...", flush=True)
-    centers, bases = gen_clustered(np, DIM, SEED)
-    X = sample_mixture(np, centers, bases, n, SEED + n)
-    Qall = sample_mixture(np, centers, bases, NQ_ALL, SEED + 7)
-    GT = {}
-    for metric in ("L2", "IP"):
-        idx = faiss.IndexFlatL2(DIM) if metric == "L2" else faiss.IndexFlatIP(DIM)
-        idx.add(X)
-        GT[metric] = idx.search(Qall[:1000], K)[1].astype(np.int64)
-        del idx
+    X, Qall, GT = clustered_workload(np, faiss, n)
 
     tmp = None
     data_dir = args.keep_data

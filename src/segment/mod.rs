@@ -163,14 +163,19 @@ impl GrowingBuffers {
 /// Approximate bytes one row of `schema` takes in a segment: 4 per vector dimension plus its
 /// norm, 8 for every other field and for the timestamp.
 pub fn estimated_row_bytes(schema: &Schema) -> usize {
-    schema.fields.iter().map(|f| f.dim().map_or(8, |d| d * 4 + 4)).sum::<usize>() + 8
+    row_bytes(schema, 8)
 }
 
 /// The fewest bytes one row of `schema` adds to [`SegmentColumns::byte_size`]: its timestamp, 4
 /// per vector dimension plus the norm, 1 for every other field. A growing segment reserved for
 /// `bytes / min_row_bytes` rows reaches `bytes` before it outgrows its buffers.
 fn min_row_bytes(schema: &Schema) -> usize {
-    schema.fields.iter().map(|f| f.dim().map_or(1, |d| d * 4 + 4)).sum::<usize>() + 8
+    row_bytes(schema, 1)
+}
+
+/// Bytes of a row of `schema`, counting `scalar_bytes` for each non-vector field.
+fn row_bytes(schema: &Schema, scalar_bytes: usize) -> usize {
+    schema.fields.iter().map(|f| f.dim().map_or(scalar_bytes, |d| d * 4 + 4)).sum::<usize>() + 8
 }
 
 /// Where a segment's rows live.

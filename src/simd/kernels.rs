@@ -43,8 +43,8 @@ pub(super) type GatherFn = unsafe fn(
     out: *mut f32,
 );
 
-/// How many rows ahead of the one being scored the row-by-row gather prefetches.
-const GATHER_AHEAD: usize = 4;
+/// How many rows ahead of the one being scored a gather prefetches (every path).
+pub(super) const GATHER_AHEAD: usize = 4;
 
 /// The distance kernels of one instruction-set path ("avx512", "avx2+fma", "neon", "scalar").
 ///

@@ -296,15 +296,7 @@ def bench_search(n, milvus_rows, milvus_single, milvus_batch, with_milvus=True):
     import faiss
 
     log(f"search: generating {n} x {DIM} clustered data (seed {SEED}) ...")
-    centers, bases = search_peers.gen_clustered(np, DIM, SEED)
-    X = search_peers.sample_mixture(np, centers, bases, n, SEED + n)
-    queries = search_peers.sample_mixture(np, centers, bases, search_peers.NQ_ALL, SEED + 7)
-    gt = {}
-    for metric in ("L2", "IP"):
-        idx = faiss.IndexFlatL2(DIM) if metric == "L2" else faiss.IndexFlatIP(DIM)
-        idx.add(X)
-        gt[metric] = idx.search(queries[:1000], K)[1].astype(np.int64)
-        del idx
+    X, queries, gt = search_peers.clustered_workload(np, faiss, n)
     out = {"n": n, "dim": DIM, "k": K}
     with tempfile.TemporaryDirectory(prefix="pybench_search_") as d:
         paths = {"base": os.path.join(d, "base.f32"), "queries": os.path.join(d, "queries.f32"),

@@ -5,7 +5,7 @@
 
 use std::arch::x86_64::*;
 
-use super::super::kernels::Kernels;
+use super::super::kernels::{GATHER_AHEAD, Kernels};
 use super::super::tiling::{RowKernel, multi_tiled};
 use super::{Ip, L2, Metric, hsum256x4, prefetch_lines, scan_dim8};
 
@@ -277,6 +277,42 @@ unsafe fn scan<M: Metric>(q: *const f32, block: *const f32, dim: usize, n: usize
     }
 }
 
+/// The `16 * W` floats of a query in `W` registers.
+///
+/// # Safety
+/// `q` is valid for `16 * W` reads; the CPU supports AVX-512F.
+#[inline(always)]
+unsafe fn hold<const W: usize>(q: *const f32) -> [__m512; W] {
+    // SAFETY: the loads stay within the 16 * W readable floats; the caller runs with AVX-512F.
+    unsafe {
+        let mut query = [_mm512_setzero_ps(); W];
+        for (w, reg) in query.iter_mut().enumerate() {
+            *reg = _mm512_loadu_ps(q.add(16 * w));
+        }
+        query
+    }
+}
+
+/// Four vectors of `16 * W` floats scored against a held query, with one shared horizontal
+/// reduction.
+///
+/// # Safety
+/// Each of `v` is valid for `16 * W` reads; the CPU supports AVX-512F.
+#[inline(always)]
+unsafe fn score4<M: Metric, const W: usize>(query: &[__m512; W], v: [*const f32; 4]) -> [f32; 4] {
+    // SAFETY: every load reads floats 16w..16w + 16 < 16 * W of one vector; the caller runs with
+    // AVX-512F.
+    unsafe {
+        let mut s = [_mm512_setzero_ps(); 4];
+        for (w, reg) in query.iter().enumerate() {
+            for (acc, p) in s.iter_mut().zip(v) {
+                *acc = M::acc512(*acc, _mm512_loadu_ps(p.add(16 * w)), *reg);
+            }
+        }
+        hsum256x4(fold256(s[0]), fold256(s[1]), fold256(s[2]), fold256(s[3]))
+    }
+}
+
 /// The scan loop for `dim = 16 * W` (W ≤ 16): the query stays in `W` registers, and vectors
 /// are scored four at a time with one shared horizontal reduction.
 ///
@@ -290,20 +326,11 @@ unsafe fn scan_held<M: Metric, const W: usize>(q: *const f32, block: *const f32,
     // floats of `block` and out[v..v + 4] within its n writable ones; the caller runs with
     // AVX-512F.
     unsafe {
-        let mut query = [_mm512_setzero_ps(); W];
-        for (w, reg) in query.iter_mut().enumerate() {
-            *reg = _mm512_loadu_ps(q.add(16 * w));
-        }
+        let query = hold::<W>(q);
         let mut v = 0;
         while v + 4 <= n {
             let base = block.add(v * dim);
-            let mut s = [_mm512_setzero_ps(); 4];
-            for (w, reg) in query.iter().enumerate() {
-                for (j, acc) in s.iter_mut().enumerate() {
-                    *acc = M::acc512(*acc, _mm512_loadu_ps(base.add(j * dim + 16 * w)), *reg);
-                }
-            }
-            let r = hsum256x4(fold256(s[0]), fold256(s[1]), fold256(s[2]), fold256(s[3]));
+            let r = score4::<M, W>(&query, [base, base.add(dim), base.add(2 * dim), base.add(3 * dim)]);
             for (j, d) in r.into_iter().enumerate() {
                 *out.add(v + j) = d;
             }
@@ -315,9 +342,6 @@ unsafe fn scan_held<M: Metric, const W: usize>(q: *const f32, block: *const f32,
         }
     }
 }
-
-/// How many rows ahead of the one being scored a gather prefetches.
-const GATHER_AHEAD: usize = 4;
 
 /// Listed rows against one query, with query-in-registers bodies for common dims.
 ///
@@ -367,23 +391,13 @@ unsafe fn gather_held<M: Metric, const W: usize>(
     // dim floats; the caller runs with AVX-512F.
     unsafe {
         let vector = |i: usize| block.add(*rows.add(i) as usize * dim);
-        let mut query = [_mm512_setzero_ps(); W];
-        for (w, reg) in query.iter_mut().enumerate() {
-            *reg = _mm512_loadu_ps(q.add(16 * w));
-        }
+        let query = hold::<W>(q);
         let mut i = 0;
         while i + 4 <= count {
             for ahead in i + GATHER_AHEAD..(i + GATHER_AHEAD + 4).min(count) {
                 prefetch_lines(vector(ahead), dim);
             }
-            let v = [vector(i), vector(i + 1), vector(i + 2), vector(i + 3)];
-            let mut s = [_mm512_setzero_ps(); 4];
-            for (w, reg) in query.iter().enumerate() {
-                for (acc, p) in s.iter_mut().zip(v) {
-                    *acc = M::acc512(*acc, _mm512_loadu_ps(p.add(16 * w)), *reg);
-                }
-            }
-            let r = hsum256x4(fold256(s[0]), fold256(s[1]), fold256(s[2]), fold256(s[3]));
+            let r = score4::<M, W>(&query, [vector(i), vector(i + 1), vector(i + 2), vector(i + 3)]);
             for (j, d) in r.into_iter().enumerate() {
                 *out.add(i + j) = d;
             }
