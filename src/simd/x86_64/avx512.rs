@@ -313,32 +313,53 @@ unsafe fn score4<M: Metric, const W: usize>(query: &[__m512; W], v: [*const f32;
     }
 }
 
-/// The scan loop for `dim = 16 * W` (W ≤ 16): the query stays in `W` registers, and vectors
-/// are scored four at a time with one shared horizontal reduction.
+/// The scan loop for `dim = 16 * W` (W ≤ 16): [`held`] over consecutive vectors.
 ///
 /// # Safety
 /// Contract of [`BatchFn`](super::super::kernels::BatchFn) with `dim == 16 * W`; the CPU
 /// supports AVX-512F.
 #[inline(always)]
 unsafe fn scan_held<M: Metric, const W: usize>(q: *const f32, block: *const f32, n: usize, out: *mut f32) {
+    // SAFETY: vectors 0..n lie within the n * 16 * W readable floats of `block` (contract).
+    unsafe { held::<M, W, false>(q, n, |i| block.add(i * 16 * W), out) }
+}
+
+/// Scores `count` vectors of `dim = 16 * W` floats (W ≤ 16), vector `i` at `vector(i)`: the
+/// query stays in `W` registers and vectors are scored four at a time with one shared
+/// horizontal reduction. With `PREFETCH` (scattered vectors) the vectors [`GATHER_AHEAD`] on
+/// are prefetched.
+///
+/// # Safety
+/// `q` holds `dim` readable floats, `vector(i)` is valid for `dim` reads for every `i < count`,
+/// `out` for `count` writes; the CPU supports AVX-512F.
+#[inline(always)]
+unsafe fn held<M: Metric, const W: usize, const PREFETCH: bool>(
+    q: *const f32,
+    count: usize,
+    vector: impl Fn(usize) -> *const f32,
+    out: *mut f32,
+) {
     let dim = 16 * W;
-    // SAFETY: the query holds 16 * W floats; vectors v..v + 4 lie within the n * dim readable
-    // floats of `block` and out[v..v + 4] within its n writable ones; the caller runs with
-    // AVX-512F.
+    // SAFETY: `vector` is only called with i < count; out[i..i + 4] lies within its count
+    // writable floats; the caller runs with AVX-512F.
     unsafe {
         let query = hold::<W>(q);
-        let mut v = 0;
-        while v + 4 <= n {
-            let base = block.add(v * dim);
-            let r = score4::<M, W>(&query, [base, base.add(dim), base.add(2 * dim), base.add(3 * dim)]);
-            for (j, d) in r.into_iter().enumerate() {
-                *out.add(v + j) = d;
+        let mut i = 0;
+        while i + 4 <= count {
+            if PREFETCH {
+                for ahead in i + GATHER_AHEAD..(i + GATHER_AHEAD + 4).min(count) {
+                    prefetch_lines(vector(ahead), dim);
+                }
             }
-            v += 4;
+            let r = score4::<M, W>(&query, [vector(i), vector(i + 1), vector(i + 2), vector(i + 3)]);
+            for (j, d) in r.into_iter().enumerate() {
+                *out.add(i + j) = d;
+            }
+            i += 4;
         }
-        while v < n {
-            *out.add(v) = pair::<M>(q, block.add(v * dim), dim);
-            v += 1;
+        while i < count {
+            *out.add(i) = pair::<M>(q, vector(i), dim);
+            i += 1;
         }
     }
 }
@@ -370,9 +391,7 @@ unsafe fn gather<M: Metric>(
     }
 }
 
-/// The gather loop for `dim = 16 * W` (W ≤ 16): the query stays in `W` registers, rows are
-/// scored four at a time with one shared horizontal reduction, and the vectors
-/// [`GATHER_AHEAD`] rows on are prefetched.
+/// The gather loop for `dim = 16 * W` (W ≤ 16): [`held`] over the listed rows, prefetching.
 ///
 /// # Safety
 /// Contract of [`GatherFn`](super::super::kernels::GatherFn) with `dim == 16 * W`; the CPU
@@ -385,29 +404,9 @@ unsafe fn gather_held<M: Metric, const W: usize>(
     count: usize,
     out: *mut f32,
 ) {
-    let dim = 16 * W;
-    // SAFETY: `vector(i)` is only called with i < count, and each listed row's dim floats are
-    // readable (contract); out[i..i + 4] lies within its count writable floats; the query holds
-    // dim floats; the caller runs with AVX-512F.
-    unsafe {
-        let vector = |i: usize| block.add(*rows.add(i) as usize * dim);
-        let query = hold::<W>(q);
-        let mut i = 0;
-        while i + 4 <= count {
-            for ahead in i + GATHER_AHEAD..(i + GATHER_AHEAD + 4).min(count) {
-                prefetch_lines(vector(ahead), dim);
-            }
-            let r = score4::<M, W>(&query, [vector(i), vector(i + 1), vector(i + 2), vector(i + 3)]);
-            for (j, d) in r.into_iter().enumerate() {
-                *out.add(i + j) = d;
-            }
-            i += 4;
-        }
-        while i < count {
-            *out.add(i) = pair::<M>(q, vector(i), dim);
-            i += 1;
-        }
-    }
+    // SAFETY: `rows` holds count entries, each listed row's 16 * W floats are readable
+    // (contract), and `held` reads rows[i] only for i < count.
+    unsafe { held::<M, W, true>(q, count, |i| block.add(*rows.add(i) as usize * 16 * W), out) }
 }
 
 /// The gather loop for any dim: one row at a time, prefetching [`GATHER_AHEAD`] rows on.
