@@ -10,7 +10,6 @@ import (
 	"errors"
 	"math"
 	"runtime"
-	"strings"
 	"sync"
 	"time"
 
@@ -78,8 +77,10 @@ type RetryRateLimitOption struct {
 }
 
 // Config mirrors milvus-sdk-go's Config. Address is the database directory (created if
-// missing; a "file://" prefix is stripped). The authentication and connection fields are
-// accepted and ignored. The fields after DisableConn are veclite-only.
+// missing; a "file://" prefix is stripped); an empty Address or a server address ("host:port",
+// "http://...", "unix:...") is an error. The authentication and connection fields must keep
+// their zero values (DBName may be "default"): NewClient refuses them with an error wrapping
+// ErrFeatureNotSupported rather than ignore them. The fields after DisableConn are veclite-only.
 type Config struct {
 	Address        string
 	Username       string
@@ -117,7 +118,8 @@ type EmbeddedClient struct {
 var _ Client = (*EmbeddedClient)(nil)
 
 // NewClient opens (or creates) the veclite database in directory config.Address. It fails
-// with an error matching ErrLocked when another handle or process has it open.
+// with an error matching ErrLocked when another handle or process has it open (the message
+// says "already open in this process" or "locked by another process").
 func NewClient(ctx context.Context, config Config) (Client, error) {
 	c, err := NewEmbeddedClient(ctx, config)
 	if err != nil {
@@ -131,9 +133,12 @@ func NewEmbeddedClient(ctx context.Context, config Config) (*EmbeddedClient, err
 	if ctx != nil && ctx.Err() != nil {
 		return nil, ctxErr(ctx.Err())
 	}
-	dir := strings.TrimPrefix(config.Address, "file://")
-	if dir == "" {
-		return nil, newErr(StatusInvalidArgument, "address is empty")
+	dir, err := localDir(config.Address)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkServerConfig(config); err != nil {
+		return nil, err
 	}
 	opts := C.veclite_options_new()
 	defer C.veclite_options_free(opts)
