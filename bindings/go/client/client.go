@@ -95,7 +95,8 @@ type Config struct {
 
 	// SyncPolicy is the WAL sync policy (default SyncEveryWrite).
 	SyncPolicy SyncPolicy
-	// SyncInterval is the fsync interval of SyncInterval (default 1s when zero).
+	// SyncInterval is the fsync interval of SyncInterval (default 1s when zero; at least 1ms;
+	// an error with any other policy).
 	SyncInterval time.Duration
 	// SealThresholdBytes is the size at which growing segments are sealed (0 = default).
 	SealThresholdBytes int
@@ -143,7 +144,13 @@ func NewEmbeddedClient(ctx context.Context, config Config) (*EmbeddedClient, err
 	opts := C.veclite_options_new()
 	defer C.veclite_options_free(opts)
 	var cerr *C.veclite_error
-	if config.SyncPolicy != SyncEveryWrite || config.SyncInterval != 0 {
+	if config.SyncInterval != 0 && config.SyncPolicy != SyncInterval {
+		return nil, newErr(StatusInvalidArgument, "SyncInterval (%v) applies to SyncPolicy SyncInterval only", config.SyncInterval)
+	}
+	if config.SyncInterval != 0 && config.SyncInterval < time.Millisecond {
+		return nil, newErr(StatusInvalidArgument, "SyncInterval %v must be at least 1ms", config.SyncInterval)
+	}
+	if config.SyncPolicy != SyncEveryWrite {
 		interval := config.SyncInterval
 		if interval == 0 {
 			interval = time.Second

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/veclite/veclite/bindings/go/client"
 )
@@ -82,7 +83,12 @@ func TestServerOnlyConfigFieldsAreRefused(t *testing.T) {
 			t.Fatalf("%s: %v", name, err)
 		}
 	}
-	c, err := client.NewClient(ctx, client.Config{Address: dir, DBName: "default"})
+	_, err := client.NewClient(ctx, client.Config{Address: dir, SyncInterval: time.Second})
+	wantErr(t, "SyncInterval without its policy", err, client.ErrInvalidArgument, "SyncInterval", "SyncPolicy")
+	_, err = client.NewClient(ctx, client.Config{Address: dir, SyncPolicy: client.SyncInterval, SyncInterval: -time.Second})
+	wantErr(t, "negative SyncInterval", err, client.ErrInvalidArgument, "at least 1ms")
+	c, err := client.NewClient(ctx, client.Config{Address: dir, DBName: "default", SyncPolicy: client.SyncInterval,
+		SyncInterval: 50 * time.Millisecond})
 	if err != nil {
 		t.Fatalf("DBName default: %v", err)
 	}
