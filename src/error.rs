@@ -156,8 +156,9 @@ pub enum Error {
     /// A file was written by a format version this build cannot read.
     #[error("unsupported format version {version} in {file} (this build reads version {supported})")]
     UnsupportedFormat { file: String, version: u32, supported: u32 },
-    /// Another process holds the database directory.
-    #[error("database {0} is locked by another process")]
+    /// The database directory is held by another handle: the message says whether by this
+    /// process ("already open in this process") or by another one ("locked by another process").
+    #[error("{0}")]
     Locked(String),
     /// The database was closed.
     #[error("database is closed")]

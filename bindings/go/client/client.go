@@ -10,7 +10,6 @@ import (
 	"errors"
 	"math"
 	"runtime"
-	"strings"
 	"sync"
 	"time"
 
@@ -78,8 +77,10 @@ type RetryRateLimitOption struct {
 }
 
 // Config mirrors milvus-sdk-go's Config. Address is the database directory (created if
-// missing; a "file://" prefix is stripped). The authentication and connection fields are
-// accepted and ignored. The fields after DisableConn are veclite-only.
+// missing; a "file://" prefix is stripped); an empty Address or a server address ("host:port",
+// "http://...", "unix:...") is an error. The authentication and connection fields must keep
+// their zero values (DBName may be "default"): NewClient refuses them with an error wrapping
+// ErrFeatureNotSupported rather than ignore them. The fields after DisableConn are veclite-only.
 type Config struct {
 	Address        string
 	Username       string
@@ -94,7 +95,8 @@ type Config struct {
 
 	// SyncPolicy is the WAL sync policy (default SyncEveryWrite).
 	SyncPolicy SyncPolicy
-	// SyncInterval is the fsync interval of SyncInterval (default 1s when zero).
+	// SyncInterval is the fsync interval of SyncInterval (default 1s when zero; at least 1ms;
+	// an error with any other policy).
 	SyncInterval time.Duration
 	// SealThresholdBytes is the size at which growing segments are sealed (0 = default).
 	SealThresholdBytes int
@@ -117,7 +119,8 @@ type EmbeddedClient struct {
 var _ Client = (*EmbeddedClient)(nil)
 
 // NewClient opens (or creates) the veclite database in directory config.Address. It fails
-// with an error matching ErrLocked when another handle or process has it open.
+// with an error matching ErrLocked when another handle or process has it open (the message
+// says "already open in this process" or "locked by another process").
 func NewClient(ctx context.Context, config Config) (Client, error) {
 	c, err := NewEmbeddedClient(ctx, config)
 	if err != nil {
@@ -131,14 +134,23 @@ func NewEmbeddedClient(ctx context.Context, config Config) (*EmbeddedClient, err
 	if ctx != nil && ctx.Err() != nil {
 		return nil, ctxErr(ctx.Err())
 	}
-	dir := strings.TrimPrefix(config.Address, "file://")
-	if dir == "" {
-		return nil, newErr(StatusInvalidArgument, "address is empty")
+	dir, err := localDir(config.Address)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkServerConfig(config); err != nil {
+		return nil, err
 	}
 	opts := C.veclite_options_new()
 	defer C.veclite_options_free(opts)
 	var cerr *C.veclite_error
-	if config.SyncPolicy != SyncEveryWrite || config.SyncInterval != 0 {
+	if config.SyncInterval != 0 && config.SyncPolicy != SyncInterval {
+		return nil, newErr(StatusInvalidArgument, "SyncInterval (%v) applies to SyncPolicy SyncInterval only", config.SyncInterval)
+	}
+	if config.SyncInterval != 0 && config.SyncInterval < time.Millisecond {
+		return nil, newErr(StatusInvalidArgument, "SyncInterval %v must be at least 1ms", config.SyncInterval)
+	}
+	if config.SyncPolicy != SyncEveryWrite {
 		interval := config.SyncInterval
 		if interval == 0 {
 			interval = time.Second

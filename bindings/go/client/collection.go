@@ -8,8 +8,12 @@ import "C"
 import (
 	"context"
 	"fmt"
+	"math"
 	"runtime"
+	"slices"
+	"sort"
 	"strconv"
+	"strings"
 	"unsafe"
 
 	"github.com/veclite/veclite/bindings/go/entity"
@@ -59,8 +63,8 @@ func schemaToC(s *entity.Schema) (*C.veclite_schema, error) {
 		if f.IsDynamic {
 			continue
 		}
-		if f.IsPartitionKey || f.IsClusteringKey {
-			return fail(featureErr("field %s: partition-key and clustering-key fields", f.Name))
+		if err := checkField(i, f); err != nil {
+			return fail(err)
 		}
 		var param uint64
 		switch f.DataType {
@@ -107,6 +111,34 @@ func schemaToC(s *entity.Schema) (*C.veclite_schema, error) {
 	return schema, nil
 }
 
+// checkField refuses the parts of field i that veclite would otherwise ignore: partition and
+// clustering keys, type params other than the field type's dim / max_length, index params (set
+// indexes with CreateIndex), an element type (Array fields are not supported) and an ID other
+// than 0 or the one DescribeCollection reports (100+i), so a described schema can be reused.
+func checkField(i int, f *entity.Field) error {
+	if f.IsPartitionKey || f.IsClusteringKey {
+		return featureErr("field %s: partition-key and clustering-key fields", f.Name)
+	}
+	for key := range f.TypeParams {
+		switch {
+		case key == entity.TypeParamDim && f.DataType == entity.FieldTypeFloatVector:
+		case key == entity.TypeParamMaxLength && f.DataType == entity.FieldTypeVarChar:
+		default:
+			return featureErr("field %s: type param %q for a %s field", f.Name, key, f.DataType)
+		}
+	}
+	if len(f.IndexParams) > 0 {
+		return featureErr("field %s: Field.IndexParams (create indexes with CreateIndex)", f.Name)
+	}
+	if f.ElementType != entity.FieldTypeNone {
+		return featureErr("field %s: ElementType %s (Array fields)", f.Name, f.ElementType)
+	}
+	if f.ID != 0 && f.ID != int64(100+i) {
+		return newErr(StatusInvalidArgument, "field %s: ID %d is assigned by veclite (leave it 0)", f.Name, f.ID)
+	}
+	return nil
+}
+
 func typeParam(f *entity.Field, key string) (uint64, error) {
 	raw, ok := f.TypeParams[key]
 	if !ok {
@@ -114,7 +146,7 @@ func typeParam(f *entity.Field, key string) (uint64, error) {
 	}
 	v, err := strconv.ParseUint(raw, 10, 32)
 	if err != nil {
-		return 0, newErr(StatusSchemaMismatch, "field %s: type param %s=%q is not a number", f.Name, key, raw)
+		return 0, newErr(StatusSchemaMismatch, "field %s: type param %s=%q is not an integer in [0, %d]", f.Name, key, raw, uint32(math.MaxUint32))
 	}
 	return v, nil
 }
@@ -158,11 +190,13 @@ func schemaFromC(s *C.veclite_schema) *entity.Schema {
 	return out
 }
 
-// CreateCollection creates a collection from schema. shardsNum is recorded and otherwise
-// ignored. With schema.EnableDynamicField (or WithEnableDynamicSchema(true), which sets it, as in
-// the SDK) the collection keeps columns that are not in the schema in its `$meta` JSON field.
-// Partition keys and field types veclite does not store fail with an error wrapping
-// ErrFeatureNotSupported.
+// CreateCollection creates a collection from schema. shardsNum (0 = 1) is recorded and
+// returned by DescribeCollection; the collection is one in-process shard whatever its value, and
+// results do not depend on it. With schema.EnableDynamicField (or WithEnableDynamicSchema(true),
+// which sets it, as in the SDK) the collection keeps columns that are not in the schema in its
+// `$meta` JSON field. Partition keys, collection properties and field types veclite does not
+// store fail with an error wrapping ErrFeatureNotSupported; NewCollection's options (WithAutoID,
+// WithPKFieldName, ...) fail with ErrInvalidArgument, since the schema says those things.
 func (c *EmbeddedClient) CreateCollection(ctx context.Context, schema *entity.Schema, shardsNum int32, opts ...CreateCollectionOption) error {
 	o := createCollOpt{ConsistencyLevel: entity.DefaultConsistencyLevel}
 	for _, f := range opts {
@@ -170,8 +204,23 @@ func (c *EmbeddedClient) CreateCollection(ctx context.Context, schema *entity.Sc
 			f(&o)
 		}
 	}
+	if len(o.quickOnly) > 0 {
+		return newErr(StatusInvalidArgument, "%s: NewCollection's options; CreateCollection takes the primary key, "+
+			"vector field and auto-id from the schema", strings.Join(o.quickOnly, ", "))
+	}
+	return c.createCollection(ctx, schema, shardsNum, o)
+}
+
+// createCollection creates the collection with the options of CreateCollection.
+func (c *EmbeddedClient) createCollection(ctx context.Context, schema *entity.Schema, shardsNum int32, o createCollOpt) error {
 	if o.NumPartitions != 0 {
 		return featureErr("partition keys (WithPartitionNum)")
+	}
+	if len(o.Properties) > 0 {
+		return featureErr("collection properties (WithCollectionProperty %s): veclite acts on none of them", sortedKeys(o.Properties))
+	}
+	if shardsNum < 0 {
+		return newErr(StatusInvalidArgument, "shardsNum %d must not be negative", shardsNum)
 	}
 	if o.EnableDynamicSchema && schema != nil {
 		schema.EnableDynamicField = true
@@ -201,17 +250,41 @@ func (c *EmbeddedClient) CreateCollection(ctx context.Context, schema *entity.Sc
 	}
 	return c.updateMeta(func(m *metaFile) {
 		m.Collections[schema.CollectionName] = &collMeta{
-			Description:      schema.Description,
-			ConsistencyLevel: o.ConsistencyLevel,
-			ShardNum:         shardsNum,
-			Properties:       o.Properties,
+			Description:       schema.Description,
+			ConsistencyLevel:  o.ConsistencyLevel,
+			ShardNum:          shardsNum,
+			FieldDescriptions: fieldDescriptions(schema),
 		}
 	})
 }
 
+// fieldDescriptions returns the non-empty field descriptions of schema by field name (the C
+// API keeps none; go-meta.json does).
+func fieldDescriptions(schema *entity.Schema) map[string]string {
+	var out map[string]string
+	for _, f := range schema.Fields {
+		if f != nil && f.Description != "" && !f.IsDynamic {
+			if out == nil {
+				out = make(map[string]string)
+			}
+			out[f.Name] = f.Description
+		}
+	}
+	return out
+}
+
+func sortedKeys(m map[string]string) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, strconv.Quote(k))
+	}
+	sort.Strings(keys)
+	return strings.Join(keys, ", ")
+}
+
 // NewCollection creates a collection the SDK's quick way: Int64 primary key "id", FloatVector
 // "vector" of dimension, dynamic fields on, and a FLAT index with metric IP (unless options say
-// otherwise).
+// otherwise). Every option applies; those CreateCollection refuses are refused here too.
 func (c *EmbeddedClient) NewCollection(ctx context.Context, collName string, dimension int64, opts ...CreateCollectionOption) error {
 	o := createCollOpt{
 		ConsistencyLevel: entity.DefaultConsistencyLevel, PrimaryKeyFieldName: "id",
@@ -223,6 +296,9 @@ func (c *EmbeddedClient) NewCollection(ctx context.Context, collName string, dim
 			f(&o)
 		}
 	}
+	if o.PrimaryKeyFieldType != entity.FieldTypeVarChar && slices.Contains(o.quickOnly, "WithPKMaxLength") {
+		return newErr(StatusInvalidArgument, "WithPKMaxLength applies to a VarChar primary key (WithPKFieldType(entity.FieldTypeVarChar))")
+	}
 	pk := entity.NewField().WithName(o.PrimaryKeyFieldName).WithDataType(o.PrimaryKeyFieldType).
 		WithIsPrimaryKey(true).WithIsAutoID(o.AutoID)
 	if o.PrimaryKeyFieldType == entity.FieldTypeVarChar {
@@ -230,7 +306,8 @@ func (c *EmbeddedClient) NewCollection(ctx context.Context, collName string, dim
 	}
 	schema := entity.NewSchema().WithName(collName).WithDynamicFieldEnabled(o.EnableDynamicSchema).WithField(pk).
 		WithField(entity.NewField().WithName(o.VectorFieldName).WithDataType(entity.FieldTypeFloatVector).WithDim(dimension))
-	if err := c.CreateCollection(ctx, schema, 1, WithConsistencyLevel(o.ConsistencyLevel)); err != nil {
+	o.quickOnly = nil
+	if err := c.createCollection(ctx, schema, 1, o); err != nil {
 		return err
 	}
 	idx, _ := entity.NewIndexFlat(o.MetricsType)
@@ -323,6 +400,9 @@ func (c *EmbeddedClient) DescribeCollection(ctx context.Context, collName string
 	c.viewMeta(func(m *metaFile) {
 		if cm := m.Collections[collName]; cm != nil {
 			schema.Description = cm.Description
+			for _, f := range schema.Fields {
+				f.Description = cm.FieldDescriptions[f.Name]
+			}
 			coll.ConsistencyLevel = cm.ConsistencyLevel
 			coll.ShardNum = cm.ShardNum
 			if len(cm.Properties) > 0 {
@@ -377,8 +457,19 @@ func (c *EmbeddedClient) GetCollectionStatistics(ctx context.Context, collName s
 	return map[string]string{"row_count": strconv.FormatUint(n, 10)}, nil
 }
 
-// LoadCollection checks that the collection exists; collections are always loaded.
+// LoadCollection checks that the collection exists; collections are always loaded, so the call
+// is done when it returns, async or not. WithReplicaNumber accepts one replica (or 0, the
+// default).
 func (c *EmbeddedClient) LoadCollection(ctx context.Context, collName string, async bool, opts ...LoadCollectionOption) error {
+	var o loadCollOpt
+	for _, f := range opts {
+		if f != nil {
+			f(&o)
+		}
+	}
+	if o.replicaNumber != 0 && o.replicaNumber != 1 {
+		return featureErr("WithReplicaNumber(%d): veclite serves one in-process replica", o.replicaNumber)
+	}
 	return c.requireCollection(ctx, collName)
 }
 

@@ -290,7 +290,11 @@ func metricToC(mt entity.MetricType) (C.uint32_t, error) {
 // Search returns the topK nearest entities of each query vector. The field's index (if any)
 // is used: sp's "ef" (entity.NewIndexHNSWSearchParam) and "nprobe"
 // (entity.NewIndexIvfFlatSearchParam) tune HNSW and IVF_FLAT searches (defaults: ef = topK,
-// nprobe 8); FLAT's params set nothing. metricType must be the index's metric (searching an
+// nprobe 8); FLAT's params set nothing. A param the field's index does not take (ef without
+// an HNSW index, nprobe without an IVF_FLAT one) is ErrInvalidArgument; range search
+// (AddRadius / AddRangeFilter), page_retain_order, other keys, WithGroupByField,
+// WithIgnoreGrowing fail with an error wrapping ErrFeatureNotSupported, and WithLimit (a Query
+// option) with ErrInvalidArgument. metricType must be the index's metric (searching an
 // indexed field with another metric fails). partitions nil = all; expr "" = no filter;
 // outputFields name the fields returned in SearchResult.Fields ("*" = all); vectorField ""
 // = the collection's only vector field. One SearchResult per vector.
@@ -298,6 +302,13 @@ func (c *EmbeddedClient) Search(ctx context.Context, collName string, partitions
 	vectors []entity.Vector, vectorField string, metricType entity.MetricType, topK int,
 	sp entity.SearchParam, opts ...SearchQueryOptionFunc) ([]SearchResult, error) {
 	o, err := makeSearchQueryOption(opts)
+	if err != nil {
+		return nil, err
+	}
+	if o.Limit != 0 {
+		return nil, newErr(StatusInvalidArgument, "WithLimit(%d) applies to Query: Search returns topK hits per vector", o.Limit)
+	}
+	ann, err := parseSearchParams(sp)
 	if err != nil {
 		return nil, err
 	}
@@ -314,6 +325,9 @@ func (c *EmbeddedClient) Search(ctx context.Context, collName string, partitions
 	dim := 0
 	if v, ok := vectors[0].(entity.FloatVector); ok {
 		dim = len(v)
+	}
+	if err := c.checkApplies(ctx, collName, vectorField, ann); err != nil {
+		return nil, err
 	}
 	flat := make([]float32, 0, len(vectors)*dim)
 	for i, v := range vectors {
@@ -366,7 +380,7 @@ func (c *EmbeddedClient) Search(ctx context.Context, collName string, partitions
 				return err
 			}
 		}
-		if err := searchParamsToC(sp, so); err != nil {
+		if err := setSearchParams(ann, so); err != nil {
 			return err
 		}
 		cp, cn := cstr(collName)
@@ -439,6 +453,9 @@ func (c *EmbeddedClient) Query(ctx context.Context, collectionName string, parti
 		return nil, err
 	}
 	if len(outputFields) == 1 && strings.EqualFold(strings.ReplaceAll(outputFields[0], " ", ""), "count(*)") {
+		if o.Limit != 0 || o.Offset != 0 {
+			return nil, newErr(StatusInvalidArgument, "count(*) counts every matching row: WithLimit / WithOffset do not apply")
+		}
 		n, err := c.Count(ctx, collectionName, expr, partitionNames...)
 		if err != nil {
 			return nil, err
@@ -506,13 +523,24 @@ func (c *EmbeddedClient) get(ctx context.Context, collectionName string, partiti
 }
 
 // QueryByPks returns the live rows whose primary keys are in ids, in request order, with the
-// primary key and outputFields.
+// primary key and outputFields; WithOffset / WithLimit page through them.
 func (c *EmbeddedClient) QueryByPks(ctx context.Context, collectionName string, partitionNames []string, ids entity.Column,
 	outputFields []string, opts ...SearchQueryOptionFunc) (ResultSet, error) {
-	if _, err := makeSearchQueryOption(opts); err != nil {
+	o, err := makeSearchQueryOption(opts)
+	if err != nil {
 		return nil, err
 	}
-	return c.get(ctx, collectionName, partitionNames, ids, outputFields)
+	rs, err := c.get(ctx, collectionName, partitionNames, ids, outputFields)
+	if err != nil || (o.Offset == 0 && o.Limit == 0) {
+		return rs, err
+	}
+	n := int64(rs.Len())
+	start := min(o.Offset, n)
+	end := n
+	if o.Limit > 0 {
+		end = min(start+o.Limit, n)
+	}
+	return rs.Slice(int(start), int(end)), nil
 }
 
 // Get returns the rows whose primary keys are in ids, with every field unless

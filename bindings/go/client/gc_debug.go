@@ -1,4 +1,4 @@
-//go:build veclitedebug
+//go:build veclitedebug && cgo
 
 package client
 

@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"unsafe"
@@ -42,6 +43,8 @@ type collMeta struct {
 	ConsistencyLevel entity.ConsistencyLevel `json:"consistency_level"`
 	ShardNum         int32                   `json:"shard_num"`
 	Properties       map[string]string       `json:"properties,omitempty"`
+	// FieldDescriptions holds the non-empty field descriptions by field name.
+	FieldDescriptions map[string]string `json:"field_descriptions,omitempty"`
 	// Indexes holds legacy FLAT index records (by field name); empty once migrated.
 	Indexes map[string]*indexMeta `json:"indexes,omitempty"`
 }
@@ -234,6 +237,27 @@ func buildParams(params map[string]string) (map[string]string, error) {
 	return out, nil
 }
 
+// buildKeys are the build params veclite reads, by index type.
+var buildKeys = map[entity.IndexType][]string{
+	entity.Flat:    nil,
+	entity.HNSW:    {"M", "efConstruction"},
+	entity.IvfFlat: {"nlist"},
+}
+
+// checkBuildKeys refuses a build param the index type does not read (it would be ignored).
+func checkBuildKeys(it entity.IndexType, build map[string]string) error {
+	for key := range build {
+		if !slices.Contains(buildKeys[it], key) {
+			reads := "no build params"
+			if keys := buildKeys[it]; len(keys) > 0 {
+				reads = strings.Join(keys, " and ")
+			}
+			return featureErr("index param %q for %s (veclite's %s reads %s)", key, it, it, reads)
+		}
+	}
+	return nil
+}
+
 func uintParam(build map[string]string, name string, def uint32) (C.uint32_t, error) {
 	s, ok := build[name]
 	if !ok || strings.TrimSpace(s) == "" {
@@ -282,6 +306,9 @@ func indexToC(idx entity.Index) (indexSpec, error) {
 	if err != nil {
 		return spec, err
 	}
+	if err := checkBuildKeys(it, build); err != nil {
+		return spec, err
+	}
 	switch spec.kind {
 	case C.VECLITE_INDEX_HNSW:
 		if spec.param0, err = uintParam(build, "M", DefaultHNSWM); err != nil {
@@ -302,20 +329,19 @@ func indexToC(idx entity.Index) (indexSpec, error) {
 // NewIndexHNSW, NewIndexIvfFlat, or a generic index whose params carry index_type,
 // metric_type and Milvus's M / efConstruction / nlist; missing build params take Milvus's
 // defaults M 30, efConstruction 360, nlist 128) and builds it for every sealed segment before
-// returning; segments sealed later are indexed automatically. async is accepted but the build
-// is always synchronous. Creating the same index again is a no-op; a different index on a
-// field that has one fails (ErrInvalidArgument). Any other index type, or an index on a
-// scalar field, fails with an error wrapping ErrFeatureNotSupported; nothing is substituted.
-// WithIndexName names the index (default: the field name).
+// returning; segments sealed later are indexed automatically. The build is synchronous, so an
+// async call is also done when it returns. Creating the same index again is a no-op; a
+// different index on a field that has one fails (ErrInvalidArgument). Any other index type, a
+// build param the type does not read, or an index on a scalar field fails with an error
+// wrapping ErrFeatureNotSupported; nothing is substituted or ignored. WithIndexName (or a
+// generic index's own name) names the index (default: the field name).
 func (c *EmbeddedClient) CreateIndex(ctx context.Context, collName string, fieldName string, idx entity.Index, async bool, opts ...IndexOption) error {
 	if idx == nil {
 		return newErr(StatusInvalidArgument, "index is nil")
 	}
-	def := indexDef{name: fieldName}
-	for _, o := range opts {
-		if o != nil {
-			o(&def)
-		}
+	def, err := indexName(fieldName, idx, opts)
+	if err != nil {
+		return err
 	}
 	f, err := c.vectorField(ctx, collName, fieldName)
 	if err != nil {
@@ -343,6 +369,28 @@ func (c *EmbeddedClient) CreateIndex(ctx context.Context, collName string, field
 		}
 		return nil
 	})
+}
+
+// indexName is the name CreateIndex gives an index: WithIndexName's, else a generic index's
+// own name (entity.NewGenericIndex(name, ...)), else the field name. Two different names are
+// an error.
+func indexName(fieldName string, idx entity.Index, opts []IndexOption) (indexDef, error) {
+	var def indexDef
+	for _, o := range opts {
+		if o != nil {
+			o(&def)
+		}
+	}
+	if g, ok := idx.(entity.GenericIndex); ok && g.Name() != "" {
+		if def.name != "" && def.name != g.Name() {
+			return def, newErr(StatusInvalidArgument, "index named %q by NewGenericIndex and %q by WithIndexName", g.Name(), def.name)
+		}
+		def.name = g.Name()
+	}
+	if def.name == "" {
+		def.name = fieldName
+	}
+	return def, nil
 }
 
 // indexInfo is one index as veclite_describe_index reports it.
@@ -483,37 +531,120 @@ func (c *EmbeddedClient) GetIndexBuildProgress(ctx context.Context, collName str
 }
 
 // DropIndex drops the index of fieldName; searches of the field become exact. A field
-// without an index fails with ErrNotFound.
+// without an index, or whose index is not the one WithIndexName names, fails with ErrNotFound.
 func (c *EmbeddedClient) DropIndex(ctx context.Context, collName string, fieldName string, opts ...IndexOption) error {
+	var def indexDef
+	for _, o := range opts {
+		if o != nil {
+			o(&def)
+		}
+	}
+	if def.name != "" {
+		info, err := c.describeIndexC(ctx, collName, fieldName)
+		if err != nil {
+			return err
+		}
+		if info.name != def.name {
+			return indexMissing(collName, def.name)
+		}
+	}
 	return c.nameCall(ctx, collName, fieldName, func(db *C.veclite_db, cp *C.uint8_t, cn C.size_t, fp *C.uint8_t, fnl C.size_t, cerr **C.veclite_error) C.veclite_status {
 		return C.veclite_drop_index(db, cp, cn, fp, fnl, cerr)
 	})
 }
 
-// searchParamsToC passes HNSW's ef and IVF_FLAT's nprobe from sp.Params() to the search
-// options (other keys, and FLAT's empty params, set nothing).
-func searchParamsToC(sp entity.SearchParam, so *C.veclite_search_options) error {
+// annParams are the index search parameters of a Search: 0 = not given.
+type annParams struct {
+	ef, nprobe int64
+}
+
+// parseSearchParams reads sp.Params(): HNSW's "ef" and IVF_FLAT's "nprobe" (positive integers).
+// Every other key is refused rather than ignored: "radius" / "range_filter" (range search) and
+// "page_retain_order" true with an error wrapping ErrFeatureNotSupported, like unknown keys.
+func parseSearchParams(sp entity.SearchParam) (annParams, error) {
+	var out annParams
 	if sp == nil {
+		return out, nil
+	}
+	for key, raw := range sp.Params() {
+		switch key {
+		case "ef", "nprobe":
+			if raw == nil {
+				continue
+			}
+			v, err := intParam(raw)
+			if err != nil || v < 1 {
+				return out, newErr(StatusInvalidArgument, "search param %s = %v: expected a positive integer", key, raw)
+			}
+			if key == "ef" {
+				out.ef = v
+			} else {
+				out.nprobe = v
+			}
+		case "radius", "range_filter":
+			return out, featureErr("range search (search param %q, AddRadius / AddRangeFilter)", key)
+		case "page_retain_order":
+			if on, ok := raw.(bool); !ok || on {
+				return out, featureErr("search param page_retain_order = %v (AddPageRetainOrder)", raw)
+			}
+		default:
+			return out, featureErr("search param %q (veclite reads ef for HNSW and nprobe for IVF_FLAT)", key)
+		}
+	}
+	return out, nil
+}
+
+// checkApplies fails unless the index of the searched field takes the params given: ef needs
+// an HNSW index, nprobe an IVF_FLAT index (a FLAT index or no index is an exact search, which
+// has neither). vectorField "" is the collection's only vector field; with several, the
+// library reports the missing field name and nothing is checked here.
+func (c *EmbeddedClient) checkApplies(ctx context.Context, collName, vectorField string, p annParams) error {
+	if p.ef == 0 && p.nprobe == 0 {
 		return nil
 	}
-	params := sp.Params()
-	for _, key := range []string{"ef", "nprobe"} {
-		raw, ok := params[key]
-		if !ok || raw == nil {
-			continue
+	if vectorField == "" {
+		schema, err := c.describe(ctx, collName)
+		if err != nil {
+			return err
 		}
-		v, err := intParam(raw)
-		if err != nil || v < 1 {
-			return newErr(StatusInvalidArgument, "search param %s = %v: expected a positive integer", key, raw)
+		for _, f := range schema.Fields {
+			if f.DataType == entity.FieldTypeFloatVector {
+				if vectorField != "" {
+					return nil
+				}
+				vectorField = f.Name
+			}
 		}
-		var cerr *C.veclite_error
-		var st C.veclite_status
-		if key == "ef" {
-			st = C.veclite_search_options_set_ef(so, C.size_t(v), &cerr)
-		} else {
-			st = C.veclite_search_options_set_nprobe(so, C.size_t(v), &cerr)
+	}
+	kind := "no index"
+	info, err := c.describeIndexC(ctx, collName, vectorField)
+	switch {
+	case err == nil:
+		kind = "a " + string(info.index.IndexType()) + " index"
+		if (p.ef == 0 || info.index.IndexType() == entity.HNSW) && (p.nprobe == 0 || info.index.IndexType() == entity.IvfFlat) {
+			return nil
 		}
-		if st != C.VECLITE_STATUS_OK {
+	case !errors.Is(err, ErrNotFound) || errors.Is(err, ErrCollectionNotExists{}):
+		return err
+	}
+	key, want := "ef", "HNSW"
+	if p.ef == 0 || kind == "a HNSW index" {
+		key, want = "nprobe", "IVF_FLAT"
+	}
+	return newErr(StatusInvalidArgument, "search param %s applies to %s indexes, and field `%s` of collection `%s` has %s "+
+		"(remove it: the search of that field does not use it)", key, want, vectorField, collName, kind)
+}
+
+// setSearchParams passes the index search parameters to the search options.
+func setSearchParams(p annParams, so *C.veclite_search_options) error {
+	var cerr *C.veclite_error
+	if p.ef > 0 {
+		if st := C.veclite_search_options_set_ef(so, C.size_t(p.ef), &cerr); st != C.VECLITE_STATUS_OK {
+			return errFrom(st, cerr, nil)
+		}
+	}
+	if p.nprobe > 0 {
+		if st := C.veclite_search_options_set_nprobe(so, C.size_t(p.nprobe), &cerr); st != C.VECLITE_STATUS_OK {
 			return errFrom(st, cerr, nil)
 		}
 	}

@@ -221,8 +221,13 @@ func TestIvfFlatHelloMilvus(t *testing.T) {
 	if err := c.DropIndex(ctx, "ann", "embeddings"); !errors.Is(err, client.ErrNotFound) {
 		t.Fatalf("drop twice: %v", err)
 	}
-	// Without an index, any metric searches exactly.
-	if _, err := c.Search(ctx, "ann", nil, "", nil, q, "embeddings", entity.IP, 3, sp); err != nil {
+	// Without an index, any metric searches exactly, and nprobe has nothing to tune.
+	if _, err := c.Search(ctx, "ann", nil, "", nil, q, "embeddings", entity.IP, 3, sp); !errors.Is(err, client.ErrInvalidArgument) ||
+		!strings.Contains(err.Error(), "has no index") {
+		t.Fatalf("nprobe after drop: %v", err)
+	}
+	exact, _ := entity.NewIndexFlatSearchParam()
+	if _, err := c.Search(ctx, "ann", nil, "", nil, q, "embeddings", entity.IP, 3, exact); err != nil {
 		t.Fatalf("IP search after drop: %v", err)
 	}
 	if err := c.CreateIndex(ctx, "ann", "embeddings", hnsw, false); err != nil {

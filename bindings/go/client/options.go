@@ -1,3 +1,5 @@
+//go:build cgo
+
 package client
 
 import (
@@ -17,7 +19,12 @@ type createCollOpt struct {
 	PrimaryKeyMaxLength int64
 	VectorFieldName     string
 	MetricsType         entity.MetricType
+	// quickOnly names the options given that only NewCollection acts on.
+	quickOnly []string
 }
+
+// quick records a NewCollection-only option.
+func (o *createCollOpt) quick(name string) { o.quickOnly = append(o.quickOnly, name) }
 
 // CreateCollectionOption configures CreateCollection and NewCollection.
 type CreateCollectionOption func(opt *createCollOpt)
@@ -33,7 +40,9 @@ func WithPartitionNum(partitionNums int64) CreateCollectionOption {
 	return func(opt *createCollOpt) { opt.NumPartitions = partitionNums }
 }
 
-// WithCollectionProperty records a collection property (returned by DescribeCollection).
+// WithCollectionProperty sets a collection property. veclite acts on none of Milvus's
+// collection properties (TTL, mmap, ...), so CreateCollection and NewCollection fail with an
+// error wrapping ErrFeatureNotSupported when one is given.
 func WithCollectionProperty(key, value string) CreateCollectionOption {
 	return func(opt *createCollOpt) {
 		if opt.Properties == nil {
@@ -43,9 +52,10 @@ func WithCollectionProperty(key, value string) CreateCollectionOption {
 	}
 }
 
-// WithAutoID makes NewCollection's primary key auto-generated.
+// WithAutoID makes NewCollection's primary key auto-generated (NewCollection only:
+// CreateCollection takes AutoID from the schema and refuses this option).
 func WithAutoID(autoID bool) CreateCollectionOption {
-	return func(opt *createCollOpt) { opt.AutoID = autoID }
+	return func(opt *createCollOpt) { opt.AutoID = autoID; opt.quick("WithAutoID") }
 }
 
 // WithEnableDynamicSchema turns dynamic fields on: CreateCollection sets the schema's
@@ -54,36 +64,36 @@ func WithEnableDynamicSchema(enable bool) CreateCollectionOption {
 	return func(opt *createCollOpt) { opt.EnableDynamicSchema = enable }
 }
 
-// WithPKFieldName sets NewCollection's primary-key field name (default "id").
+// WithPKFieldName sets NewCollection's primary-key field name (default "id"; NewCollection only).
 func WithPKFieldName(name string) CreateCollectionOption {
-	return func(opt *createCollOpt) { opt.PrimaryKeyFieldName = name }
+	return func(opt *createCollOpt) { opt.PrimaryKeyFieldName = name; opt.quick("WithPKFieldName") }
 }
 
-// WithPKFieldType sets NewCollection's primary-key type (Int64 or VarChar).
+// WithPKFieldType sets NewCollection's primary-key type (Int64 or VarChar; NewCollection only).
 func WithPKFieldType(fieldType entity.FieldType) CreateCollectionOption {
-	return func(opt *createCollOpt) { opt.PrimaryKeyFieldType = fieldType }
+	return func(opt *createCollOpt) { opt.PrimaryKeyFieldType = fieldType; opt.quick("WithPKFieldType") }
 }
 
-// WithPKMaxLength sets NewCollection's VarChar primary-key max length.
+// WithPKMaxLength sets NewCollection's VarChar primary-key max length (NewCollection only).
 func WithPKMaxLength(maxLength int64) CreateCollectionOption {
-	return func(opt *createCollOpt) { opt.PrimaryKeyMaxLength = maxLength }
+	return func(opt *createCollOpt) { opt.PrimaryKeyMaxLength = maxLength; opt.quick("WithPKMaxLength") }
 }
 
-// WithVectorFieldName sets NewCollection's vector field name (default "vector").
+// WithVectorFieldName sets NewCollection's vector field name (default "vector"; NewCollection only).
 func WithVectorFieldName(name string) CreateCollectionOption {
-	return func(opt *createCollOpt) { opt.VectorFieldName = name }
+	return func(opt *createCollOpt) { opt.VectorFieldName = name; opt.quick("WithVectorFieldName") }
 }
 
-// WithMetricsType sets NewCollection's index metric (default IP).
+// WithMetricsType sets NewCollection's index metric (default IP; NewCollection only).
 func WithMetricsType(metricType entity.MetricType) CreateCollectionOption {
-	return func(opt *createCollOpt) { opt.MetricsType = metricType }
+	return func(opt *createCollOpt) { opt.MetricsType = metricType; opt.quick("WithMetricsType") }
 }
 
 // The SDK's options for these calls take protobuf request types; veclite's take private
 // structs and have no constructors (no settings apply to an embedded database).
 type (
 	dropCollOpt             struct{}
-	loadCollOpt             struct{}
+	loadCollOpt             struct{ replicaNumber int32 }
 	releaseCollOpt          struct{}
 	createPartOpt           struct{}
 	dropPartOpt             struct{}
@@ -98,8 +108,12 @@ type (
 	ListCollectionOption    func(*listCollOpt)
 )
 
-// WithReplicaNumber is accepted and ignored (one in-process replica).
-func WithReplicaNumber(rn int32) LoadCollectionOption { return func(*loadCollOpt) {} }
+// WithReplicaNumber sets the number of replicas to load: veclite serves one in-process
+// replica, so LoadCollection accepts 1 (and 0, the server default) and refuses other numbers
+// with an error wrapping ErrFeatureNotSupported.
+func WithReplicaNumber(rn int32) LoadCollectionOption {
+	return func(o *loadCollOpt) { o.replicaNumber = rn }
+}
 
 // WithShowInMemory is accepted; every collection is always loaded.
 func WithShowInMemory(value bool) ListCollectionOption {
@@ -136,7 +150,8 @@ func WithSearchQueryConsistencyLevel(cl entity.ConsistencyLevel) SearchQueryOpti
 	return func(option *SearchQueryOption) { option.ConsistencyLevel = cl }
 }
 
-// WithGuaranteeTimestamp is accepted (with ClCustomized only, as in the SDK) and ignored.
+// WithGuaranteeTimestamp is accepted with ClCustomized only, as in the SDK. Like consistency
+// levels it needs no action: every read sees every write acknowledged before it started.
 func WithGuaranteeTimestamp(gt uint64) SearchQueryOptionFunc {
 	return func(option *SearchQueryOption) { option.GuaranteeTimestamp = gt }
 }
@@ -144,12 +159,13 @@ func WithGuaranteeTimestamp(gt uint64) SearchQueryOptionFunc {
 // WithTravelTimestamp is a deprecated no-op, as in the SDK.
 func WithTravelTimestamp(_ uint64) SearchQueryOptionFunc { return func(*SearchQueryOption) {} }
 
-// WithOffset skips the first offset results of a Search (per query) or Query.
+// WithOffset skips the first offset results of a Search (per query), Query or QueryByPks.
 func WithOffset(offset int64) SearchQueryOptionFunc {
 	return func(option *SearchQueryOption) { option.Offset = offset }
 }
 
-// WithLimit bounds the number of rows of a Query.
+// WithLimit bounds the number of rows of a Query (or QueryByPks). Search takes topK instead
+// and refuses it.
 func WithLimit(limit int64) SearchQueryOptionFunc {
 	return func(option *SearchQueryOption) { option.Limit = limit }
 }
@@ -181,8 +197,14 @@ func makeSearchQueryOption(opts []SearchQueryOptionFunc) (*SearchQueryOption, er
 	if o.GroupByField != "" {
 		return nil, featureErr("WithGroupByField")
 	}
-	if o.Offset < 0 || o.Limit < 0 {
-		return nil, newErr(StatusInvalidArgument, "offset and limit must not be negative")
+	if o.ForTuning {
+		return nil, featureErr("SearchQueryOption.ForTuning")
+	}
+	if o.Offset < 0 {
+		return nil, newErr(StatusInvalidArgument, "offset %d must not be negative", o.Offset)
+	}
+	if o.Limit < 0 {
+		return nil, newErr(StatusInvalidArgument, "limit %d must not be negative", o.Limit)
 	}
 	return o, nil
 }

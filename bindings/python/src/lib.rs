@@ -210,13 +210,23 @@ fn column_from_py(item: &Bound<'_, PyAny>) -> PyResult<Column> {
 }
 
 /// The values of a JSON column (a JSON field or `$meta`) as Python objects, parsed with
-/// `json.loads` as pymilvus does (None for nulls).
+/// `json.loads` as pymilvus does (None for nulls). A value `json.loads` cannot convert (one
+/// nested past the interpreter's recursion limit) is a [`VecliteError`] naming field and row,
+/// never a raw `RecursionError`.
 fn json_values_to_py<'py>(py: Python<'py>, column: &Column) -> PyResult<Bound<'py, PyList>> {
     let loads = py.import("json")?.getattr("loads")?;
     let list = PyList::empty(py);
     for row in 0..column.len() {
         match column.value(row) {
-            Value::Text(text) => list.append(loads.call1((text,))?)?,
+            Value::Text(text) => {
+                let value = loads.call1((text,)).map_err(|e| {
+                    err(veclite::Error::InvalidValue(format!(
+                        "field `{}` row {row}: the stored JSON value cannot be converted to Python ({e})",
+                        column.name()
+                    )))
+                })?;
+                list.append(value)?
+            }
             other => list.append(value_to_py(py, &other)?)?,
         }
     }

@@ -3,13 +3,13 @@ process, schema cache, data conversion and error translation."""
 
 from __future__ import annotations
 
-import os
 import threading
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, TypeVar
 
 import numpy as np
 
 from . import _veclite
+from ._args import check_round_decimal, check_tuning, local_path, search_params, uint
 from ._data import query_vectors, rows_from_columns, to_columns
 from ._types import CollectionSchema, DataType, FieldSchema
 from .exceptions import ConnectionNotExistException, ParamError, translate
@@ -20,29 +20,23 @@ _lock = threading.Lock()
 _open: Dict[str, Tuple[_veclite.Database, int]] = {}
 
 
-def _path(uri: str) -> str:
-    if not isinstance(uri, str) or not uri:
-        raise ParamError(message=f"uri must be a local directory path, got {uri!r}")
-    if uri.startswith("file://"):
-        uri = uri[len("file://"):]
-    if "://" in uri:
-        raise ParamError(message=f"uri {uri!r}: veclite is embedded; pass a local directory (a *.db name is fine)")
-    return os.path.realpath(os.path.expanduser(uri))
-
-
 def call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Calls a native function, raising the MilvusException subclass of its status."""
+    """Calls a native function, raising the MilvusException subclass of its status. An integer
+    argument out of the native type's range (which the Python layer checks first) is a
+    ParamError too, never a raw OverflowError."""
     try:
         return fn(*args, **kwargs)
     except _veclite.VecliteError as e:
         raise translate(e) from None
+    except OverflowError as e:
+        raise ParamError(message=str(e)) from None
 
 
 class Engine:
     """A reference to the process-wide open database of one directory."""
 
     def __init__(self, uri: str) -> None:
-        self.path = _path(uri)
+        self.path = local_path(uri)
         with _lock:
             db, refs = _open.get(self.path, (None, 0))
             if db is None or not db.is_open():
@@ -76,7 +70,7 @@ class Engine:
     def create_collection(self, name: str, schema: CollectionSchema) -> None:
         if not isinstance(schema, CollectionSchema):
             raise ParamError(message=f"schema must be a CollectionSchema, got {type(schema).__name__}")
-        fields = [f._native() for f in schema.fields]
+        fields = schema._native_fields()
         self._fields.pop(name, None)
         call(self.db.create_collection, name, fields, schema.description, bool(schema.enable_dynamic_field))
 
@@ -139,18 +133,17 @@ class Engine:
     # --- reads -------------------------------------------------------------------------------
 
     def output(self, name: str, output_fields: Optional[Sequence[str]]) -> List[str]:
-        if output_fields is None:
-            return []
-        if isinstance(output_fields, str):
-            output_fields = [output_fields]
-        return [f for f in output_fields if f != self.pk_name(name)]
+        """The output fields to ask the core for: the primary key, always returned, left out."""
+        return [f for f in _names(output_fields) if f != self.pk_name(name)]
 
     def query(self, name: str, expr: str, output_fields: Optional[Sequence[str]], partitions: Optional[Sequence[str]],
               limit: Optional[int], offset: int, timeout: Optional[float]) -> List[Dict[str, Any]]:
-        fields = list(output_fields or [])
+        fields = _names(output_fields)
         if "count(*)" in fields:
             if len(fields) != 1:
                 raise ParamError(message="count(*) cannot be combined with other output fields")
+            if limit is not None or offset:
+                raise ParamError(message="count(*) counts every matching row: limit and offset do not apply")
             n = call(self.db.count, name, expr or "", list(partitions or []), timeout)
             return [{"count(*)": n}]
         cols = call(self.db.query, name, expr or "", self.output(name, fields), list(partitions or []),
@@ -168,26 +161,42 @@ class Engine:
         cols = call(self.db.get, name, ids, out, list(partitions or []), timeout)
         return rows_from_columns(cols)
 
-    def metric_of(self, name: str, field: Optional[str]) -> str:
-        for info in call(self.db.describe_index, name, None):
-            if field is None or info["field_name"] == field:
-                return info["metric_type"]
-        return "COSINE"
+    def index_of(self, name: str, field: Optional[str]) -> Tuple[Optional[str], Optional[Dict[str, Any]]]:
+        """The searched field (``field``, or the collection's only vector field; None when it
+        has several) and its index description (None = no index)."""
+        indexes = call(self.db.describe_index, name, None)
+        if field is None:
+            vectors = self.vector_fields(name)
+            if len(vectors) != 1:
+                return None, indexes[0] if indexes else None
+            field = vectors[0]
+        return field, next((i for i in indexes if i["field_name"] == field), None)
 
     def search(self, name: str, data: Any, limit: int, anns_field: Optional[str], params: Optional[Dict[str, Any]],
                expr: Optional[str], output_fields: Optional[Sequence[str]], partitions: Optional[Sequence[str]],
-               offset: int, timeout: Optional[float]) -> "SearchResult":
-        params = dict(params or {})
-        inner = dict(params.get("params") or {})
-        metric = params.get("metric_type") or self.metric_of(name, anns_field)
-        offset = int(params.get("offset", offset) or 0)
+               offset: Optional[int], round_decimal: Any, timeout: Optional[float]) -> "SearchResult":
+        """Top-``limit`` search. ``params`` are the search params (metric, ``ef`` / ``nprobe``,
+        ``offset``: see :func:`veclite._args.search_params`); ``offset`` the keyword argument
+        (not both); ``round_decimal`` rounds distances to that many decimals (-1 = not)."""
+        p = search_params(params)
+        if offset is not None and p.offset is not None:
+            raise ParamError(message="offset is given both as an argument and in search_params: give it once")
+        offset = uint("offset", offset if offset is not None else p.offset or 0)
+        limit = uint("limit", limit, 1)
+        decimals = check_round_decimal(round_decimal)
+        metric = p.metric
+        if metric is None or p.ef is not None or p.nprobe is not None:
+            field, index = self.index_of(name, anns_field)
+            if field is not None:
+                check_tuning(p, field, index["index_type"] if index else None)
+            metric = metric or (index["metric_type"] if index else "COSINE")
         queries = query_vectors(data)
         pk = self.pk_name(name)
-        out = list(output_fields or [])
+        out = _names(output_fields)
         native_out = [f for f in out if f != pk]
         res = call(
-            self.db.search, name, queries, int(limit), str(metric), anns_field, list(partitions or []),
-            expr or "", native_out, offset, _opt_int(inner.get("ef")), _opt_int(inner.get("nprobe")), timeout,
+            self.db.search, name, queries, limit, metric, anns_field, list(partitions or []),
+            expr or "", native_out, offset, p.ef, p.nprobe, timeout,
         )
         result = SearchResult()
         with_pk = pk in out or "*" in out  # "*" is every field, the primary key included
@@ -198,18 +207,27 @@ class Engine:
                 entity = {k: v for k, v in rows[i].items() if k != pk or with_pk} if rows else {}
                 if with_pk:
                     entity[pk] = id_
-                hits.append(Hit(id_, dist, entity, pk))
+                hits.append(Hit(id_, dist if decimals < 0 else round(dist, decimals), entity, pk))
             result.append(hits)
         return result
+
+
+def _names(output_fields: Optional[Sequence[str]]) -> List[str]:
+    """``output_fields`` as a list of names (one name may be given as a str)."""
+    if output_fields is None:
+        return []
+    if isinstance(output_fields, str):
+        return [output_fields]
+    names = list(output_fields)
+    for f in names:
+        if not isinstance(f, str):
+            raise ParamError(message=f"output_fields must be field names (str), got {type(f).__name__} {f!r}")
+    return names
 
 
 def visible_fields(described: Dict[str, Any]) -> List[FieldSchema]:
     """The fields of a native description, without the hidden ``$meta`` (pymilvus never lists it)."""
     return [FieldSchema._from_native(f) for f in described["fields"] if not f.get("is_dynamic")]
-
-
-def _opt_int(v: Any) -> Optional[int]:
-    return None if v is None else int(v)
 
 
 class Hit(dict):

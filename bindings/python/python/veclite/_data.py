@@ -16,6 +16,9 @@ from __future__ import annotations
 
 import json
 import math
+import re
+import reprlib
+from itertools import accumulate
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -41,6 +44,58 @@ _FLOATS = {DataType.FLOAT: np.float32, DataType.DOUBLE: np.float64}
 _MISSING = object()
 
 
+#: The deepest nesting of containers a JSON value (a JSON field's value, or a row's ``$meta``
+#: object) may have here: deeper values are refused before they are encoded, so that encoding
+#: never recurses past it whatever the interpreter's recursion limit. The core's own depth
+#: limit is not larger; below this bound, it decides.
+MAX_JSON_DEPTH = 128
+
+_CONTAINERS = (dict, list, tuple)
+
+#: Bounded ``repr`` for error messages: a value nested 10,000 deep is shown, not recursed into.
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxstring, _REPR.maxother, _REPR.maxlist, _REPR.maxdict = 3, 60, 60, 8, 8
+
+
+def _shown(value: Any) -> str:
+    """``value`` for an error message: bounded in length and depth."""
+    return _REPR.repr(value)
+
+
+def _too_deep(value: Any, limit: int) -> bool:
+    """Whether ``value`` nests dicts / lists / tuples more than ``limit`` deep (a scalar is 0
+    deep, ``[1]`` is 1). Iterative, and stops at ``limit`` + 1, so a self-containing list ends too."""
+    if not isinstance(value, _CONTAINERS):
+        return False
+    stack = [(value, 1)]
+    while stack:
+        v, depth = stack.pop()
+        if depth > limit:
+            return True
+        for child in v.values() if isinstance(v, dict) else v:
+            if isinstance(child, _CONTAINERS):
+                stack.append((child, depth + 1))
+    return False
+
+
+#: JSON strings (with their escapes), removed before brackets are counted.
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def _text_too_deep(text: str, limit: int) -> bool:
+    """Whether JSON text nests arrays / objects more than ``limit`` deep (counted without
+    parsing, so no recursion)."""
+    bare = _JSON_STRING.sub("", text)
+    steps = [1 if c in "[{" else -1 for c in bare if c in "[]{}"]
+    return max(accumulate(steps), default=0) > limit
+
+
+def _depth_error(what: str, row: int) -> InvalidValueException:
+    return InvalidValueException(
+        message=f"{what} row {row}: the value nests deeper than {MAX_JSON_DEPTH} levels of arrays and objects"
+    )
+
+
 def _is_dataframe(data: Any) -> bool:
     return type(data).__module__.split(".")[0] == "pandas" and hasattr(data, "columns")
 
@@ -48,7 +103,7 @@ def _is_dataframe(data: Any) -> bool:
 def _type_error(field: FieldSchema, row: int, value: Any) -> DataNotMatchException:
     return DataNotMatchException(
         message=f"field `{field.name}` expects {field.dtype.name}, but row {row} has "
-        f"{type(value).__name__} {value!r} (the input data type is inconsistent with the schema)"
+        f"{type(value).__name__} {_shown(value)} (the input data type is inconsistent with the schema)"
     )
 
 
@@ -71,7 +126,7 @@ def _vectors(field: FieldSchema, values: Any) -> np.ndarray:
         if v is None or isinstance(v, (str, bytes, dict)) or not hasattr(v, "__len__"):
             raise DataNotMatchException(
                 message=f"field `{field.name}` expects a float vector (list or numpy array), but row {i} has "
-                f"{type(v).__name__} {v!r}"
+                f"{type(v).__name__} {_shown(v)}"
             )
         if len(v) != dim:
             raise DimensionMismatchException(
@@ -87,7 +142,7 @@ def _vectors(field: FieldSchema, values: Any) -> np.ndarray:
                 if isinstance(x, bool) or not isinstance(x, (int, float, np.integer, np.floating)):
                     raise DataNotMatchException(
                         message=f"field `{field.name}` expects float vector components, but row {i} has "
-                        f"{type(x).__name__} {x!r}"
+                        f"{type(x).__name__} {_shown(x)}"
                     ) from None
         raise
 
@@ -184,15 +239,16 @@ def _json_default(value: Any) -> Any:
 _ENCODER = json.JSONEncoder(default=_json_default, allow_nan=False, ensure_ascii=False)
 
 
-def _dumps(what: str, row: int, value: Any) -> str:
-    """The JSON text of ``value`` (row ``row`` of ``what``); NaN and infinity are refused."""
+def _dumps(what: str, row: int, value: Any, depth: int = MAX_JSON_DEPTH) -> str:
+    """The JSON text of ``value`` (row ``row`` of ``what``, at most ``depth`` deep); NaN and
+    infinity are refused."""
+    if _too_deep(value, depth):
+        raise _depth_error(what, row)
     try:
         return _ENCODER.encode(value)
     except (TypeError, ValueError, RecursionError) as e:
-        shown = repr(value)
-        shown = shown if len(shown) <= 80 else shown[:77] + "..."
         raise DataNotMatchException(
-            message=f"{what} row {row}: {type(value).__name__} {shown} cannot be stored as JSON ({e})"
+            message=f"{what} row {row}: {type(value).__name__} {_shown(value)} cannot be stored as JSON ({e})"
         ) from None
 
 
@@ -235,9 +291,11 @@ def _given_meta(row: int, value: Any) -> Dict[str, Any]:
     if value is None:
         return {}
     if isinstance(value, str):
+        if _text_too_deep(value, MAX_JSON_DEPTH):
+            raise _depth_error(f"field `{DYNAMIC_FIELD}`", row)
         try:
             value = json.loads(value)
-        except ValueError as e:
+        except (ValueError, RecursionError) as e:
             raise InvalidValueException(message=f"field `{DYNAMIC_FIELD}` row {row}: invalid JSON: {e}") from None
     if not isinstance(value, dict):
         raise InvalidValueException(
@@ -265,6 +323,9 @@ def _meta_text(row: int, extras: Dict[str, Any]) -> str:
     """The ``$meta`` JSON text of row ``row`` from its keys that are not fields (a ``$meta``
     key among them is the row's own object, merged with the others)."""
     obj = _merged_meta(row, extras) if DYNAMIC_FIELD in extras else extras
+    for key, value in obj.items():
+        if _too_deep(value, MAX_JSON_DEPTH - 1):  # inside the `$meta` object: one level down
+            raise _depth_error(f"dynamic field `{key}`", row)
     try:
         return _ENCODER.encode(obj)
     except (TypeError, ValueError, RecursionError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Any, Dict, List, Optional
 
+from ._args import refuse_unknown, uint
 from .exceptions import ParamError
 
 
@@ -42,13 +43,22 @@ SUPPORTED = {
 DYNAMIC_FIELD = "$meta"
 
 
+def _applies(param: str, dtype: "DataType") -> bool:
+    """Whether veclite acts on type parameter ``param`` of a ``dtype`` field."""
+    return (param == "dim" and dtype == DataType.FLOAT_VECTOR) or (param == "max_length" and dtype == DataType.VARCHAR)
+
+
 def _to_int(value: Any, what: str) -> Optional[int]:
+    """``value`` (an int, or its decimal text as pymilvus's type params carry it) as an int in
+    the native range [0, 2**32 - 1]; None passes."""
     if value is None:
         return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise ParamError(message=f"{what} must be an integer, got {value!r}") from None
+    if isinstance(value, str):
+        try:
+            value = int(value.strip())
+        except ValueError:
+            raise ParamError(message=f"{what} must be an integer, got {value!r}") from None
+    return uint(what, value, 0, 2**32 - 1)
 
 
 class FieldSchema:
@@ -112,6 +122,10 @@ class FieldSchema:
     def _native(self) -> Dict[str, Any]:
         if self.dtype not in SUPPORTED:
             raise ParamError(message=f"field `{self.name}`: data type {self.dtype.name} is not supported by veclite")
+        for key, given in (("dim", self.dim), ("max_length", self.max_length), *self.params.items()):
+            if given is not None and not _applies(key, self.dtype):
+                raise ParamError(message=f"field `{self.name}`: parameter `{key}` is not supported for a "
+                                 f"{self.dtype.name} field")
         if self.is_dynamic:
             raise ParamError(
                 message=f"field `{self.name}`: cannot explicitly set a field as a dynamic field (use "
@@ -153,22 +167,35 @@ class CollectionSchema:
     like fields (``color == "red"``, ``$meta["color"]``). ``fields`` never lists ``$meta``."""
 
     def __init__(self, fields: Optional[List[FieldSchema]] = None, description: str = "", **kwargs: Any) -> None:
-        self.fields: List[FieldSchema] = list(fields or [])
+        refuse_unknown("CollectionSchema", kwargs, ("enable_dynamic_field", "auto_id", "primary_field"))
+        self.fields: List[FieldSchema] = []
         self.description = description
         self.enable_dynamic_field = bool(kwargs.get("enable_dynamic_field", False))
-        auto_id = kwargs.get("auto_id")
-        primary_field = kwargs.get("primary_field")
-        for f in self.fields:
-            if primary_field is not None and f.name == primary_field:
-                f.is_primary = True
-            if auto_id is not None and f.is_primary:
-                f.auto_id = bool(auto_id)
+        self._auto_id = kwargs.get("auto_id")
+        self._primary_field = kwargs.get("primary_field")
+        for f in fields or []:
+            self._append(f)
+
+    def _append(self, f: FieldSchema) -> None:
+        """Adds a field, marking it primary (``primary_field``) and auto_id (``auto_id``) as the
+        schema's arguments say, whether the field came with the schema or later."""
+        if self._primary_field is not None and f.name == self._primary_field:
+            f.is_primary = True
+        if self._auto_id is not None and f.is_primary:
+            f.auto_id = bool(self._auto_id)
+        self.fields.append(f)
 
     def add_field(self, field_name: str, datatype: DataType, **kwargs: Any) -> "CollectionSchema":
         """Appends a field; returns the schema so calls chain."""
         desc = kwargs.pop("description", "")
-        self.fields.append(FieldSchema(field_name, datatype, desc, **kwargs))
+        self._append(FieldSchema(field_name, datatype, desc, **kwargs))
         return self
+
+    def _native_fields(self) -> List[Dict[str, Any]]:
+        """The fields as the native module takes them (every setting checked)."""
+        if self._primary_field is not None and all(f.name != self._primary_field for f in self.fields):
+            raise ParamError(message=f"primary_field `{self._primary_field}` is not a field of the schema")
+        return [f._native() for f in self.fields]
 
     @property
     def primary_field(self) -> Optional[FieldSchema]:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any, Dict, List, Optional, Union
 
+from ._args import (build_params, check_credentials, check_replicas, check_shards, check_timeout, query_window,
+                    refuse_unknown, unsupported)
 from ._data import _is_dataframe
 from ._core import Engine, SearchResult, call, visible_fields
 from ._types import CollectionSchema, DataType
@@ -13,16 +16,18 @@ _INDEX_TYPES = {"FLAT", "HNSW", "IVF_FLAT", "AUTOINDEX", ""}
 
 
 class IndexParam:
-    """One index request of :class:`IndexParams`."""
+    """One index request of :class:`IndexParams`. Keyword arguments are build parameters (as in
+    pymilvus); ``params`` may nest them under ``"params"``."""
 
     def __init__(self, field_name: str, index_type: str = "", index_name: str = "", metric_type: str = "",
                  params: Optional[Dict[str, Any]] = None, **kwargs: Any) -> None:
         self.field_name = field_name
+        self.params = _flat_params(params, kwargs)
+        index_type = _same("index_type", index_type, self.params.pop("index_type", None))
+        metric_type = _same("metric_type", metric_type, self.params.pop("metric_type", None))
         self.index_type = (index_type or "AUTOINDEX").upper()
         self.index_name = index_name or field_name
         self.metric_type = (metric_type or "COSINE").upper()
-        self.params = dict(params or {})
-        self.params.update(kwargs)
 
     def to_dict(self) -> Dict[str, Any]:
         return {"field_name": self.field_name, "index_type": self.index_type, "index_name": self.index_name,
@@ -30,6 +35,34 @@ class IndexParam:
 
     def __repr__(self) -> str:
         return repr(self.to_dict())
+
+
+def _flat_params(params: Optional[Dict[str, Any]], extra: Dict[str, Any]) -> Dict[str, Any]:
+    """One dict of index parameters from ``params`` (whose ``"params"`` entry, a dict or JSON
+    text, holds more) and keyword arguments; a key given twice with two values is an error."""
+    if params is not None and not isinstance(params, dict):
+        raise ParamError(message=f"index params must be a dict, got {type(params).__name__}")
+    out = dict(params or {})
+    nested = out.pop("params", None)
+    if isinstance(nested, str):
+        try:
+            nested = json.loads(nested)
+        except ValueError as e:
+            raise ParamError(message=f"index params['params'] is not JSON: {e}") from None
+    if nested is not None and not isinstance(nested, dict):
+        raise ParamError(message=f"index params['params'] must be a dict, got {type(nested).__name__}")
+    for key, value in list((nested or {}).items()) + list(extra.items()):
+        out[key] = _same(key, out.get(key), value)
+    return out
+
+
+def _same(key: str, a: Any, b: Any) -> Any:
+    """``a`` or ``b``, whichever is given; both given and different is an error."""
+    if a in (None, "") or a == b:
+        return b
+    if b in (None, ""):
+        return a
+    raise ParamError(message=f"index param `{key}` is given twice: {a!r} and {b!r}")
 
 
 class IndexParams(list):
@@ -48,12 +81,15 @@ def _ids(result: Dict[str, Any]) -> List[Any]:
 
 class MilvusClient:
     """``MilvusClient(uri)`` where ``uri`` is a local directory (``"./milvus_demo.db"`` is used as a
-    directory name). Several clients of one directory share one open database."""
+    directory name; a server address is refused). Several clients of one directory share one
+    open database. ``timeout`` is the default of every call's ``timeout``."""
 
     def __init__(self, uri: str = "./milvus.db", user: str = "", password: str = "", db_name: str = "",
                  token: str = "", timeout: Optional[float] = None, **kwargs: Any) -> None:
+        check_credentials(user, password, token, db_name)
+        refuse_unknown("MilvusClient", kwargs)
+        self._timeout = check_timeout(timeout)
         self._engine = Engine(uri)
-        self._timeout = timeout
 
     # --- collections ---------------------------------------------------------------------
 
@@ -75,25 +111,46 @@ class MilvusClient:
                           metric_type: str = "COSINE", auto_id: bool = False, timeout: Optional[float] = None,
                           schema: Optional[CollectionSchema] = None, index_params: Optional[IndexParams] = None,
                           **kwargs: Any) -> None:
-        """Quick form (``dimension`` + names, metric, ``auto_id``, ``id_type``; dynamic fields on
-        unless ``enable_dynamic_field=False``) or schema form (``schema=``, optional
-        ``index_params=``; dynamic fields as the schema says)."""
+        """Quick form (``dimension`` + names, metric, ``auto_id``, ``id_type``, ``max_length`` of
+        a string id, ``description``; dynamic fields on unless ``enable_dynamic_field=False``;
+        an AUTOINDEX index unless ``index_params`` says otherwise) or schema form (``schema=``,
+        optional ``index_params=``; the quick form's arguments are refused). ``num_shards`` may
+        only be 1."""
+        check_timeout(timeout)
+        check_shards(kwargs.pop("num_shards", None))
         if schema is None:
+            refuse_unknown("create_collection", kwargs, ("enable_dynamic_field", "max_length", "description"))
             if dimension is None:
                 raise ParamError(message="create_collection needs `dimension` (quick setup) or `schema`")
-            schema = CollectionSchema([], enable_dynamic_field=bool(kwargs.get("enable_dynamic_field", True)))
+            schema = CollectionSchema([], kwargs.get("description", ""),
+                                      enable_dynamic_field=bool(kwargs.get("enable_dynamic_field", True)))
             if id_type in ("int", DataType.INT64):
+                if "max_length" in kwargs:
+                    raise ParamError(message="max_length applies to a string primary key (id_type='string')")
                 schema.add_field(primary_field_name, DataType.INT64, is_primary=True, auto_id=auto_id)
             elif id_type in ("string", "str", DataType.VARCHAR):
                 if auto_id:
                     raise ParamError(message="auto_id requires an int primary key (id_type='int')")
                 schema.add_field(primary_field_name, DataType.VARCHAR, is_primary=True,
-                                 max_length=int(kwargs.get("max_length", 65535)))
+                                 max_length=kwargs.get("max_length", 65535))
             else:
                 raise ParamError(message=f"id_type must be 'int' or 'string', got {id_type!r}")
-            schema.add_field(vector_field_name, DataType.FLOAT_VECTOR, dim=int(dimension))
-            index_params = IndexParams()
-            index_params.add_index(vector_field_name, "AUTOINDEX", metric_type=metric_type)
+            schema.add_field(vector_field_name, DataType.FLOAT_VECTOR, dim=dimension)
+            if index_params is None:
+                index_params = IndexParams()
+                index_params.add_index(vector_field_name, "AUTOINDEX", metric_type=metric_type)
+            elif metric_type != "COSINE":
+                raise ParamError(message="metric_type and index_params both say how to index: give the metric in "
+                                 "index_params")
+        else:
+            refuse_unknown("create_collection", kwargs)
+            quick = {"dimension": (dimension, None), "primary_field_name": (primary_field_name, "id"),
+                     "id_type": (id_type, "int"), "vector_field_name": (vector_field_name, "vector"),
+                     "metric_type": (metric_type, "COSINE"), "auto_id": (auto_id, False)}
+            given = [k for k, (v, default) in quick.items() if v != default]
+            if given:
+                raise ParamError(message=f"create_collection(schema=...) takes the collection's layout from the "
+                                 f"schema: {', '.join(given)} apply to the quick form (without schema) only")
         self._engine.create_collection(collection_name, schema)
         try:
             for p in index_params or []:
@@ -103,9 +160,12 @@ class MilvusClient:
             raise
 
     def list_collections(self, **kwargs: Any) -> List[str]:
+        refuse_unknown("list_collections", kwargs)
         return call(self._engine.db.list_collections)
 
     def has_collection(self, collection_name: str, timeout: Optional[float] = None, **kwargs: Any) -> bool:
+        refuse_unknown("has_collection", kwargs)
+        check_timeout(timeout)
         return call(self._engine.db.has_collection, collection_name)
 
     def describe_collection(self, collection_name: str, timeout: Optional[float] = None, **kwargs: Any
@@ -113,6 +173,8 @@ class MilvusClient:
         """pymilvus's shape: ``collection_name``, ``auto_id``, ``fields`` (``field_id``, ``name``,
         ``type``, ``params``, ...; the hidden ``$meta`` field is not listed), ``num_partitions``,
         ``enable_dynamic_field``..."""
+        refuse_unknown("describe_collection", kwargs)
+        check_timeout(timeout)
         d = self._engine.describe(collection_name)
         fields = []
         for i, f in enumerate(visible_fields(d)):
@@ -128,30 +190,46 @@ class MilvusClient:
         }
 
     def drop_collection(self, collection_name: str, timeout: Optional[float] = None, **kwargs: Any) -> None:
+        refuse_unknown("drop_collection", kwargs)
+        check_timeout(timeout)
         self._engine.forget(collection_name)
         call(self._engine.db.drop_collection, collection_name)
 
     def get_collection_stats(self, collection_name: str, timeout: Optional[float] = None, **kwargs: Any
                              ) -> Dict[str, int]:
-        return {"row_count": call(self._engine.db.count, collection_name, "", [], timeout)}
+        refuse_unknown("get_collection_stats", kwargs)
+        return {"row_count": call(self._engine.db.count, collection_name, "", [], _t(timeout, self._timeout))}
 
     # load / release: veclite serves every collection without loading; names are validated.
     def load_collection(self, collection_name: str, timeout: Optional[float] = None, **kwargs: Any) -> None:
+        """Checks the name; ``replica_number`` may only be 1 (one in-process replica)."""
+        check_replicas(kwargs.pop("replica_number", None))
+        refuse_unknown("load_collection", kwargs)
+        check_timeout(timeout)
         self._engine.describe(collection_name)
 
     def release_collection(self, collection_name: str, timeout: Optional[float] = None, **kwargs: Any) -> None:
+        refuse_unknown("release_collection", kwargs)
+        check_timeout(timeout)
         self._engine.describe(collection_name)
 
     def load_partitions(self, collection_name: str, partition_names: Union[str, List[str]],
                         timeout: Optional[float] = None, **kwargs: Any) -> None:
+        check_replicas(kwargs.pop("replica_number", None))
+        refuse_unknown("load_partitions", kwargs)
+        check_timeout(timeout)
         self._check_partitions(collection_name, partition_names)
 
     def release_partitions(self, collection_name: str, partition_names: Union[str, List[str]],
                            timeout: Optional[float] = None, **kwargs: Any) -> None:
+        refuse_unknown("release_partitions", kwargs)
+        check_timeout(timeout)
         self._check_partitions(collection_name, partition_names)
 
     def get_load_state(self, collection_name: str, partition_name: str = "", timeout: Optional[float] = None,
                        **kwargs: Any) -> Dict[str, Any]:
+        refuse_unknown("get_load_state", kwargs)
+        check_timeout(timeout)
         if partition_name:
             self._check_partitions(collection_name, [partition_name])
         else:
@@ -171,17 +249,25 @@ class MilvusClient:
 
     def create_partition(self, collection_name: str, partition_name: str, timeout: Optional[float] = None,
                          **kwargs: Any) -> None:
+        refuse_unknown("create_partition", kwargs)
+        check_timeout(timeout)
         call(self._engine.db.create_partition, collection_name, partition_name)
 
     def drop_partition(self, collection_name: str, partition_name: str, timeout: Optional[float] = None,
                        **kwargs: Any) -> None:
+        refuse_unknown("drop_partition", kwargs)
+        check_timeout(timeout)
         call(self._engine.db.drop_partition, collection_name, partition_name)
 
     def has_partition(self, collection_name: str, partition_name: str, timeout: Optional[float] = None,
                       **kwargs: Any) -> bool:
+        refuse_unknown("has_partition", kwargs)
+        check_timeout(timeout)
         return call(self._engine.db.has_partition, collection_name, partition_name)
 
     def list_partitions(self, collection_name: str, timeout: Optional[float] = None, **kwargs: Any) -> List[str]:
+        refuse_unknown("list_partitions", kwargs)
+        check_timeout(timeout)
         return call(self._engine.db.list_partitions, collection_name)
 
     # --- writes ------------------------------------------------------------------------------
@@ -190,39 +276,53 @@ class MilvusClient:
                timeout: Optional[float] = None, partition_name: Optional[str] = "", **kwargs: Any) -> Dict[str, Any]:
         """Inserts rows; ``{"insert_count": n, "ids": [...]}``. With dynamic fields, keys that are
         not fields are kept per entity (in ``$meta``); without, they are an error."""
+        refuse_unknown("insert", kwargs)
+        timeout = _t(timeout, self._timeout)
         if isinstance(data, list) and not data:
             return {"insert_count": 0, "ids": []}
-        r = self._engine.write(collection_name, _rows(data), partition_name, False, _t(timeout, self._timeout))
+        r = self._engine.write(collection_name, _rows(data), partition_name, False, timeout)
         return {"insert_count": r["insert_count"], "ids": _ids(r)}
 
     def upsert(self, collection_name: str, data: Union[Dict[str, Any], List[Dict[str, Any]]],
                timeout: Optional[float] = None, partition_name: Optional[str] = "", **kwargs: Any) -> Dict[str, Any]:
         """Upserts rows (a key is unique across the collection); ``{"upsert_count": n, "ids": [...]}``."""
+        refuse_unknown("upsert", kwargs)
+        timeout = _t(timeout, self._timeout)
         if isinstance(data, list) and not data:
             return {"upsert_count": 0, "ids": []}
-        r = self._engine.write(collection_name, _rows(data), partition_name, True, _t(timeout, self._timeout))
+        r = self._engine.write(collection_name, _rows(data), partition_name, True, timeout)
         return {"upsert_count": r["upsert_count"], "ids": _ids(r)}
 
     def delete(self, collection_name: str, ids: Optional[Union[list, str, int]] = None,
                timeout: Optional[float] = None, filter: Optional[str] = None, partition_name: Optional[str] = "",
                **kwargs: Any) -> Dict[str, int]:
         """Deletes by ``ids`` or ``filter``; ``{"delete_count": n}`` counts rows really deleted."""
+        refuse_unknown("delete", kwargs)
+        timeout = _t(timeout, self._timeout)
         if ids is None and not filter:
             raise ParamError(message="delete needs `ids` or `filter`")
         if ids is not None and filter:
             raise ParamError(message="delete takes either `ids` or `filter`, not both")
-        r = self._engine.delete(collection_name, partition_name, filter, ids, _t(timeout, self._timeout))
+        r = self._engine.delete(collection_name, partition_name, filter, ids, timeout)
         return {"delete_count": r["delete_count"]}
 
     def flush(self, collection_name: str, timeout: Optional[float] = None, **kwargs: Any) -> None:
+        refuse_unknown("flush", kwargs)
         call(self._engine.db.flush, collection_name, _t(timeout, self._timeout))
 
-    def compact(self, collection_name: str, timeout: Optional[float] = None, **kwargs: Any) -> Dict[str, int]:
-        """Flushes and compacts now; returns veclite's stats (pymilvus returns a job id)."""
+    def compact(self, collection_name: str, is_clustering: bool = False, is_l0: bool = False,
+                timeout: Optional[float] = None, **kwargs: Any) -> Dict[str, int]:
+        """Flushes and compacts now; returns veclite's stats (pymilvus returns a job id).
+        Clustering and L0 compactions are refused."""
+        if is_clustering or is_l0:
+            raise ParamError(message=unsupported("compact", "is_clustering" if is_clustering else "is_l0"))
+        refuse_unknown("compact", kwargs)
         return call(self._engine.db.compact, collection_name, _t(timeout, self._timeout))
 
     def get_compaction_state(self, job_id: Any, timeout: Optional[float] = None, **kwargs: Any) -> str:
         """``"Completed"``: :meth:`compact` runs synchronously, so its job is done when it returns."""
+        refuse_unknown("get_compaction_state", kwargs)
+        check_timeout(timeout)
         return "Completed"
 
     # --- reads -------------------------------------------------------------------------------
@@ -231,29 +331,38 @@ class MilvusClient:
             timeout: Optional[float] = None, partition_names: Optional[List[str]] = None, **kwargs: Any
             ) -> List[Dict[str, Any]]:
         """The rows with these ids, in request order (all fields unless ``output_fields``)."""
+        refuse_unknown("get", kwargs)
         return self._engine.get(collection_name, ids, output_fields, partition_names, _t(timeout, self._timeout))
 
     def query(self, collection_name: str, filter: str = "", output_fields: Optional[List[str]] = None,
               timeout: Optional[float] = None, ids: Optional[Union[list, str, int]] = None,
               partition_names: Optional[List[str]] = None, **kwargs: Any) -> List[Dict[str, Any]]:
-        """Rows matching ``filter`` (``limit``/``offset`` kwargs); ``output_fields=["count(*)"]`` counts.
-        Dynamic keys are output fields like any other (by name, ``"*"`` or ``"$meta"``) and come
-        back as top-level keys of each row; filters name them directly (``color == "red"``)."""
+        """Rows matching ``filter``, or the rows of ``ids`` (not both); ``limit`` / ``offset``
+        kwargs page through them; ``output_fields=["count(*)"]`` counts. Dynamic keys are output
+        fields like any other (by name, ``"*"`` or ``"$meta"``) and come back as top-level keys
+        of each row; filters name them directly (``color == "red"``)."""
+        refuse_unknown("query", kwargs, ("limit", "offset"))
+        limit, offset = query_window(kwargs)
+        timeout = _t(timeout, self._timeout)
         if ids is not None:
-            return self.get(collection_name, ids, output_fields, timeout, partition_names)
-        limit = kwargs.get("limit")
-        return self._engine.query(collection_name, filter, output_fields, partition_names,
-                                  None if limit is None or limit < 0 else int(limit), int(kwargs.get("offset", 0)),
-                                  _t(timeout, self._timeout))
+            if filter:
+                raise ParamError(message="query takes either `filter` or `ids`, not both")
+            rows = self._engine.get(collection_name, ids, output_fields, partition_names, timeout)
+            return rows[offset:] if limit is None else rows[offset:offset + limit]
+        return self._engine.query(collection_name, filter, output_fields, partition_names, limit, offset, timeout)
 
     def search(self, collection_name: str, data: Any, filter: str = "", limit: int = 10,
                output_fields: Optional[List[str]] = None, search_params: Optional[Dict[str, Any]] = None,
                timeout: Optional[float] = None, partition_names: Optional[List[str]] = None,
                anns_field: Optional[str] = None, **kwargs: Any) -> SearchResult:
         """One list of hits ``{"id", "distance", "entity"}`` per query vector. ``search_params``:
-        ``{"metric_type": .., "params": {"ef": .., "nprobe": ..}}`` (metric defaults to the index's)."""
+        ``{"metric_type": .., "params": {"ef": .., "nprobe": ..}}`` (metric defaults to the
+        index's; ``ef`` needs an HNSW index and ``nprobe`` an IVF_FLAT one). ``offset`` and
+        ``round_decimal`` kwargs; grouping, range search and every other kwarg are refused."""
+        refuse_unknown("search", kwargs, ("offset", "round_decimal"))
         return self._engine.search(collection_name, data, limit, anns_field, search_params, filter, output_fields,
-                                   partition_names, int(kwargs.get("offset", 0)), _t(timeout, self._timeout))
+                                   partition_names, kwargs.get("offset"), kwargs.get("round_decimal", -1),
+                                   _t(timeout, self._timeout))
 
     # --- indexes -----------------------------------------------------------------------------
 
@@ -262,28 +371,25 @@ class MilvusClient:
             raise ParamError(message=f"index type `{p.index_type}` is not supported: use FLAT, HNSW, IVF_FLAT or "
                              "AUTOINDEX")
         kind = "FLAT" if p.index_type in ("AUTOINDEX", "") else p.index_type
-        prm = p.params.get("params", p.params) if isinstance(p.params.get("params"), dict) else p.params
-
-        def num(*keys: str) -> Optional[int]:
-            for k in keys:
-                if prm.get(k) is not None:
-                    return int(prm[k])
-            return None
-
+        m, ef_construction, nlist = build_params(kind, p.params)
         call(self._engine.db.create_index, collection_name, p.field_name, p.index_name, p.metric_type, kind,
-             num("M", "m"), num("efConstruction", "ef_construction"), num("nlist"), _t(timeout, self._timeout))
+             m, ef_construction, nlist, _t(timeout, self._timeout))
 
     def create_index(self, collection_name: str, index_params: IndexParams, timeout: Optional[float] = None,
                      **kwargs: Any) -> None:
+        refuse_unknown("create_index", kwargs)
         for p in index_params:
             self._create_index(collection_name, p, timeout)
 
     def list_indexes(self, collection_name: str, field_name: Optional[str] = "", **kwargs: Any) -> List[str]:
+        refuse_unknown("list_indexes", kwargs)
         return [i["index_name"] for i in call(self._engine.db.describe_index, collection_name, None)
                 if not field_name or i["field_name"] == field_name]
 
     def describe_index(self, collection_name: str, index_name: str, timeout: Optional[float] = None,
                        **kwargs: Any) -> Dict[str, Any]:
+        refuse_unknown("describe_index", kwargs)
+        check_timeout(timeout)
         for i in call(self._engine.db.describe_index, collection_name, None):
             if i["index_name"] == index_name:
                 return i
@@ -293,7 +399,8 @@ class MilvusClient:
 
     def drop_index(self, collection_name: str, index_name: str, timeout: Optional[float] = None,
                    **kwargs: Any) -> None:
-        field = self.describe_index(collection_name, index_name)["field_name"]
+        refuse_unknown("drop_index", kwargs)
+        field = self.describe_index(collection_name, index_name, timeout)["field_name"]
         call(self._engine.db.drop_index, collection_name, field)
 
     def close(self) -> None:
@@ -325,4 +432,6 @@ def _rows(data: Any) -> Any:
 
 
 def _t(timeout: Optional[float], default: Optional[float]) -> Optional[float]:
-    return default if timeout is None else timeout
+    """The call's timeout (checked), or the client's."""
+    return default if timeout is None else check_timeout(timeout)
+

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
+from ._args import (check_credentials, check_replicas, check_shards, check_timeout, query_window, refuse_unknown,
+                    unsupported)
 from ._core import Engine, SearchResult, call
 from ._types import CollectionSchema
 from .exceptions import CollectionNotExistException, ConnectionNotExistException, ParamError
@@ -67,20 +69,24 @@ class MutationResult:
 
 
 class Connections:
-    """``connections.connect(alias="default", uri="./dir")``; ``host``/``port`` are refused."""
+    """``connections.connect(alias="default", uri="./dir")``; ``host``/``port``, server URIs and
+    credentials are refused."""
 
     def __init__(self) -> None:
         self._engines: Dict[str, Engine] = {}
 
     def connect(self, alias: str = "default", user: str = "", password: str = "", db_name: str = "",
                 token: str = "", **kwargs: Any) -> None:
-        uri = kwargs.get("uri")
-        if not uri:
-            raise ParamError(message="veclite is embedded: connect(uri='./dir') with a local directory")
+        check_credentials(user, password, token, db_name)
+        uri = kwargs.pop("uri", None)
+        refuse_unknown("connections.connect", kwargs)
+        if uri is None:
+            raise ParamError(message="veclite opens a local directory: connect(uri='./dir')")
+        engine = Engine(uri)
         old = self._engines.get(alias)
         if old is not None:
             old.close()
-        self._engines[alias] = Engine(uri)
+        self._engines[alias] = engine
 
     def disconnect(self, alias: str = "default") -> None:
         engine = self._engines.pop(alias, None)
@@ -119,6 +125,8 @@ class Collection:
 
     def __init__(self, name: str, schema: Optional[CollectionSchema] = None, using: str = "default",
                  **kwargs: Any) -> None:
+        check_shards(kwargs.pop("shards_num", kwargs.pop("num_shards", None)))
+        refuse_unknown("Collection", kwargs)
         self._name = name
         self._using = using
         engine = self._engine
@@ -167,98 +175,127 @@ class Collection:
         return Partition(self, partition_name) if self.has_partition(partition_name) else None
 
     def has_partition(self, partition_name: str, timeout: Optional[float] = None) -> bool:
+        check_timeout(timeout)
         return call(self._engine.db.has_partition, self._name, partition_name)
 
     def create_partition(self, partition_name: str, description: str = "", **kwargs: Any) -> "Partition":
+        """Creates a partition (partition descriptions are not stored: a non-empty one is refused)."""
+        _no_description(description)
+        refuse_unknown("create_partition", kwargs)
         call(self._engine.db.create_partition, self._name, partition_name)
         return Partition(self, partition_name)
 
     def drop_partition(self, partition_name: str, timeout: Optional[float] = None, **kwargs: Any) -> None:
+        refuse_unknown("drop_partition", kwargs)
+        check_timeout(timeout)
         call(self._engine.db.drop_partition, self._name, partition_name)
 
     def insert(self, data: Any, partition_name: Optional[str] = None, timeout: Optional[float] = None,
                **kwargs: Any) -> MutationResult:
         """Inserts ``data`` (columns in schema order, row dicts, a row dict or a DataFrame)."""
-        return _result(self._engine.write(self._name, data, partition_name, False, timeout))
+        refuse_unknown("insert", kwargs)
+        return _result(self._engine.write(self._name, data, partition_name, False, check_timeout(timeout)))
 
     def upsert(self, data: Any, partition_name: Optional[str] = None, timeout: Optional[float] = None,
                **kwargs: Any) -> MutationResult:
         """Upserts ``data``: an existing key anywhere in the collection is replaced."""
-        return _result(self._engine.write(self._name, data, partition_name, True, timeout))
+        refuse_unknown("upsert", kwargs)
+        return _result(self._engine.write(self._name, data, partition_name, True, check_timeout(timeout)))
 
     def delete(self, expr: str, partition_name: Optional[str] = None, timeout: Optional[float] = None,
                **kwargs: Any) -> MutationResult:
         """Deletes the rows matching ``expr``; ``delete_count`` is exact."""
-        return _result(self._engine.delete(self._name, partition_name, expr, None, timeout))
+        refuse_unknown("delete", kwargs)
+        return _result(self._engine.delete(self._name, partition_name, expr, None, check_timeout(timeout)))
 
     def flush(self, timeout: Optional[float] = None, **kwargs: Any) -> None:
-        call(self._engine.db.flush, self._name, timeout)
+        refuse_unknown("flush", kwargs)
+        call(self._engine.db.flush, self._name, check_timeout(timeout))
 
-    def compact(self, timeout: Optional[float] = None, **kwargs: Any) -> Dict[str, int]:
-        return call(self._engine.db.compact, self._name, timeout)
+    def compact(self, is_clustering: bool = False, timeout: Optional[float] = None, **kwargs: Any) -> Dict[str, int]:
+        """Flushes and compacts now; returns veclite's stats. Clustering compaction is refused."""
+        if is_clustering:
+            raise ParamError(message=unsupported("compact", "is_clustering"))
+        refuse_unknown("compact", kwargs)
+        return call(self._engine.db.compact, self._name, check_timeout(timeout))
 
-    def load(self, partition_names: Optional[List[str]] = None, **kwargs: Any) -> None:
-        """Validates names; veclite serves every collection without loading."""
+    def load(self, partition_names: Optional[List[str]] = None, replica_number: Optional[int] = None,
+             timeout: Optional[float] = None, **kwargs: Any) -> None:
+        """Validates names; veclite serves every collection without loading (one replica)."""
+        check_replicas(replica_number)
+        refuse_unknown("load", kwargs)
+        check_timeout(timeout)
         for p in partition_names or []:
             if not self.has_partition(p):
                 raise ParamError(message=f"partition `{p}` does not exist in collection `{self._name}`")
 
-    def release(self, **kwargs: Any) -> None:
-        pass
+    def release(self, timeout: Optional[float] = None, **kwargs: Any) -> None:
+        """Nothing to release: veclite serves every collection without loading."""
+        refuse_unknown("release", kwargs)
+        check_timeout(timeout)
 
     def query(self, expr: str = "", output_fields: Optional[List[str]] = None,
               partition_names: Optional[List[str]] = None, timeout: Optional[float] = None, **kwargs: Any
               ) -> List[Dict[str, Any]]:
         """Rows matching ``expr`` (``limit``/``offset`` kwargs); ``["count(*)"]`` counts."""
-        limit = kwargs.get("limit")
-        return self._engine.query(self._name, expr, output_fields, partition_names,
-                                  None if limit is None or limit < 0 else int(limit), int(kwargs.get("offset", 0)),
-                                  timeout)
+        refuse_unknown("query", kwargs, ("limit", "offset"))
+        limit, offset = query_window(kwargs)
+        return self._engine.query(self._name, expr, output_fields, partition_names, limit, offset,
+                                  check_timeout(timeout))
 
     def search(self, data: Any, anns_field: Optional[str], param: Optional[Dict[str, Any]], limit: int,
                expr: Optional[str] = None, partition_names: Optional[List[str]] = None,
                output_fields: Optional[List[str]] = None, timeout: Optional[float] = None, round_decimal: int = -1,
                **kwargs: Any) -> SearchResult:
-        """Top-``limit`` search; iterate the result per query, each hit has ``id``, ``distance``, ``entity``."""
-        res = self._engine.search(self._name, data, limit, anns_field, param, expr, output_fields, partition_names,
-                                  int(kwargs.get("offset", 0)), timeout)
-        if round_decimal >= 0:
-            for hits in res:
-                for h in hits:
-                    h["distance"] = round(h["distance"], round_decimal)
-        return res
+        """Top-``limit`` search; iterate the result per query, each hit has ``id``, ``distance``,
+        ``entity``. ``param`` as in :meth:`MilvusClient.search`; ``offset`` kwarg; distances
+        rounded to ``round_decimal`` decimals (-1 = not); grouping and range search are refused."""
+        refuse_unknown("search", kwargs, ("offset",))
+        return self._engine.search(self._name, data, limit, anns_field, param, expr, output_fields, partition_names,
+                                   kwargs.get("offset"), round_decimal, check_timeout(timeout))
 
     def create_index(self, field_name: str, index_params: Optional[Dict[str, Any]] = None,
                      timeout: Optional[float] = None, **kwargs: Any) -> None:
         """``index_params``: ``{"index_type": "HNSW"|"IVF_FLAT"|"FLAT"|"AUTOINDEX", "metric_type": ..,
-        "params": {...}}``."""
-        from .milvus_client import IndexParam
+        "params": {...}}`` (build params may also sit at the top level); ``index_name`` kwarg."""
+        from .milvus_client import IndexParam, MilvusClient
 
-        p = dict(index_params or {})
-        param = IndexParam(field_name, p.get("index_type", ""), kwargs.get("index_name", ""),
-                           p.get("metric_type", ""), p.get("params") or {})
-        from .milvus_client import MilvusClient
+        refuse_unknown("create_index", kwargs, ("index_name",))
+        param = IndexParam(field_name, index_name=kwargs.get("index_name", ""), params=index_params)
+        MilvusClient._create_index(_Shim(self._engine), self._name, param, check_timeout(timeout))  # type: ignore[arg-type]
 
-        MilvusClient._create_index(_Shim(self._engine), self._name, param, timeout)  # type: ignore[arg-type]
-
-    def has_index(self, **kwargs: Any) -> bool:
-        return bool(call(self._engine.db.describe_index, self._name, None))
+    def has_index(self, timeout: Optional[float] = None, **kwargs: Any) -> bool:
+        """Whether the collection has an index (the one named ``index_name``, when given)."""
+        refuse_unknown("has_index", kwargs, ("index_name",))
+        check_timeout(timeout)
+        name = kwargs.get("index_name")
+        return any(not name or i["index_name"] == name for i in call(self._engine.db.describe_index, self._name, None))
 
     @property
     def indexes(self) -> List[Dict[str, Any]]:
         return call(self._engine.db.describe_index, self._name, None)
 
-    def drop_index(self, **kwargs: Any) -> None:
+    def drop_index(self, timeout: Optional[float] = None, **kwargs: Any) -> None:
+        """Drops the collection's indexes (the one named ``index_name``, when given)."""
+        refuse_unknown("drop_index", kwargs, ("index_name",))
+        check_timeout(timeout)
         for i in call(self._engine.db.describe_index, self._name, None):
             if not kwargs.get("index_name") or kwargs["index_name"] == i["index_name"]:
                 call(self._engine.db.drop_index, self._name, i["field_name"])
 
     def drop(self, timeout: Optional[float] = None, **kwargs: Any) -> None:
+        refuse_unknown("drop", kwargs)
+        check_timeout(timeout)
         self._engine.forget(self._name)
         call(self._engine.db.drop_collection, self._name)
 
     def __repr__(self) -> str:
         return f"<Collection>:\n-------------\n<name>: {self._name}\n<schema>: {self.schema}\n"
+
+
+def _no_description(description: str) -> None:
+    if description:
+        raise ParamError(message="partition descriptions are not stored by veclite: pass description=''")
 
 
 class _Shim:
@@ -271,6 +308,8 @@ class Partition:
     """``Partition(collection, name)``: creates the partition when absent."""
 
     def __init__(self, collection: Any, name: str, description: str = "", **kwargs: Any) -> None:
+        _no_description(description)
+        refuse_unknown("Partition", kwargs)
         self._collection = collection if isinstance(collection, Collection) else Collection(collection)
         self._name = name
         if not self._collection.has_partition(name):
@@ -289,13 +328,13 @@ class Partition:
         return self.num_entities == 0
 
     def insert(self, data: Any, timeout: Optional[float] = None, **kwargs: Any) -> MutationResult:
-        return self._collection.insert(data, self._name, timeout)
+        return self._collection.insert(data, self._name, timeout, **kwargs)
 
     def upsert(self, data: Any, timeout: Optional[float] = None, **kwargs: Any) -> MutationResult:
-        return self._collection.upsert(data, self._name, timeout)
+        return self._collection.upsert(data, self._name, timeout, **kwargs)
 
     def delete(self, expr: str, timeout: Optional[float] = None, **kwargs: Any) -> MutationResult:
-        return self._collection.delete(expr, self._name, timeout)
+        return self._collection.delete(expr, self._name, timeout, **kwargs)
 
     def query(self, expr: str = "", output_fields: Optional[List[str]] = None, timeout: Optional[float] = None,
               **kwargs: Any) -> List[Dict[str, Any]]:
@@ -308,16 +347,17 @@ class Partition:
                                        **kwargs)
 
     def flush(self, timeout: Optional[float] = None, **kwargs: Any) -> None:
-        self._collection.flush(timeout)
+        self._collection.flush(timeout, **kwargs)
 
-    def load(self, **kwargs: Any) -> None:
-        pass
+    def load(self, replica_number: Optional[int] = None, timeout: Optional[float] = None, **kwargs: Any) -> None:
+        """Checks the partition exists; veclite serves every partition without loading (one replica)."""
+        self._collection.load([self._name], replica_number, timeout, **kwargs)
 
-    def release(self, **kwargs: Any) -> None:
-        pass
+    def release(self, timeout: Optional[float] = None, **kwargs: Any) -> None:
+        self._collection.release(timeout, **kwargs)
 
     def drop(self, timeout: Optional[float] = None, **kwargs: Any) -> None:
-        self._collection.drop_partition(self._name)
+        self._collection.drop_partition(self._name, timeout, **kwargs)
 
     def __repr__(self) -> str:
         return f'{{"name": "{self._name}", "collection_name": "{self._collection.name}"}}'
@@ -327,19 +367,25 @@ class _Utility:
     """``utility.has_collection / drop_collection / list_collections / has_partition``."""
 
     def has_collection(self, collection_name: str, using: str = "default", **kwargs: Any) -> bool:
+        refuse_unknown("utility.has_collection", kwargs)
         return call(connections._get(using).db.has_collection, collection_name)
 
     def drop_collection(self, collection_name: str, timeout: Optional[float] = None, using: str = "default",
                         **kwargs: Any) -> None:
+        refuse_unknown("utility.drop_collection", kwargs)
+        check_timeout(timeout)
         engine = connections._get(using)
         engine.forget(collection_name)
         call(engine.db.drop_collection, collection_name)
 
     def list_collections(self, timeout: Optional[float] = None, using: str = "default", **kwargs: Any) -> List[str]:
+        refuse_unknown("utility.list_collections", kwargs)
+        check_timeout(timeout)
         return call(connections._get(using).db.list_collections)
 
     def has_partition(self, collection_name: str, partition_name: str, using: str = "default",
                       **kwargs: Any) -> bool:
+        refuse_unknown("utility.has_partition", kwargs)
         return call(connections._get(using).db.has_partition, collection_name, partition_name)
 
 

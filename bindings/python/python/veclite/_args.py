@@ -1,0 +1,272 @@
+"""Argument rules shared by ``MilvusClient``, the ORM and ``connections``.
+
+Every argument veclite accepts is acted on, or refused with a :class:`ParamError` that names
+the call and the argument: never ignored. ``consistency_level`` (every read sees every
+acknowledged write, whatever the level) and ``timeout`` (checked where the call can take long)
+are the documented exceptions. Keyword arguments a pymilvus signature swallows in ``**kwargs``
+are checked against the few each call acts on.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Any, Collection, Dict, NamedTuple, Optional, Tuple
+
+import numpy as np
+
+from .exceptions import ParamError
+
+#: Why some keyword arguments pymilvus knows are refused (the message says it).
+_WHY = {
+    "group_by_field": "grouping search results is not supported",
+    "group_size": "grouping search results is not supported",
+    "strict_group_size": "grouping search results is not supported",
+    "radius": "range search is not supported",
+    "range_filter": "range search is not supported",
+    "filter_params": "filter templates are not supported: write the values into the filter",
+    "expr_params": "filter templates are not supported: write the values into the filter",
+    "ignore_growing": "veclite always searches growing data",
+    "page_retain_order": "page_retain_order is not supported",
+    "ranker": "rankers (hybrid search) are not supported",
+    "function_chains": "search function chains are not supported",
+    "highlighter": "highlighting is not supported",
+    "search_aggregation": "search aggregation is not supported",
+    "hints": "search hints are not supported",
+    "_async": "asynchronous calls are not supported: every call returns when it is done",
+    "_callback": "asynchronous calls are not supported: every call returns when it is done",
+    "partition_key_field": "partition keys are not supported",
+    "num_partitions": "partition keys are not supported",
+    "clustering_key_field": "clustering keys are not supported",
+    "properties": "collection properties are not supported (veclite acts on none of them)",
+    "functions": "schema functions are not supported",
+    "replica_number": "veclite serves one in-process replica",
+    "resource_groups": "resource groups are not supported",
+    "load_fields": "veclite serves every field of a collection",
+    "skip_load_dynamic_field": "veclite serves every field of a collection",
+    "refresh": "veclite serves every collection without loading",
+    "partial_update": "partial updates are not supported: an upsert replaces the whole row",
+    "is_clustering": "clustering compaction is not supported",
+    "is_l0": "L0 compaction is not supported",
+    "ids": "searching by primary keys is not supported: pass the vectors",
+    "address": "veclite opens a local directory: pass uri='./dir' (a server mode is not available in-process)",
+    "host": "veclite opens a local directory: pass uri='./dir' (a server mode is not available in-process)",
+    "port": "veclite opens a local directory: pass uri='./dir' (a server mode is not available in-process)",
+    "secure": "there is no connection to secure",
+    "enable_dynamic_field": "with schema=, the schema says it (create_schema(enable_dynamic_field=...))",
+}
+
+#: Consistency level names (pymilvus's ``ConsistencyLevel``); ints 0..4 are accepted too.
+_LEVELS = {"strong", "session", "bounded", "eventually", "customized"}
+
+
+def refuse_unknown(call: str, kwargs: Dict[str, Any], allowed: Collection[str] = ()) -> None:
+    """Raises ParamError for the first keyword argument of ``call`` that it does not act on
+    (``allowed`` lists those it does). ``consistency_level`` (with ``guarantee_timestamp`` and
+    ``graceful_time``) and ``timeout`` are accepted everywhere, their values checked."""
+    for key, value in kwargs.items():
+        if key in allowed:
+            continue
+        if key == "consistency_level":
+            check_consistency_level(value)
+        elif key in ("guarantee_timestamp", "graceful_time"):
+            uint(key, value)  # consistency settings: every read already sees every acknowledged write
+        elif key == "timeout":
+            check_timeout(value)
+        else:
+            raise ParamError(message=unsupported(call, key))
+
+
+def unsupported(call: str, key: str) -> str:
+    """The message refusing argument ``key`` of ``call``."""
+    why = _WHY.get(key, "veclite does not act on it")
+    return f"{call}(): argument `{key}` is not supported: {why}"
+
+
+def check_consistency_level(value: Any) -> None:
+    """A consistency level is accepted (reads are always strong) but must be one pymilvus knows."""
+    if value is None:
+        return
+    if isinstance(value, str) and value.lower() in _LEVELS:
+        return
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool) and 0 <= value <= 4:
+        return
+    raise ParamError(
+        message=f"consistency_level {value!r} is not a consistency level (Strong, Session, Bounded, Eventually, "
+        "Customized or 0..4)"
+    )
+
+
+def check_timeout(value: Any) -> Optional[float]:
+    """``timeout`` as seconds (None = no deadline); a negative or non-numeric value is refused."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or not value >= 0:
+        raise ParamError(message=f"timeout must be a non-negative number of seconds, got {value!r}")
+    return float(value)
+
+
+def uint(name: str, value: Any, minimum: int = 0, maximum: int = 2**63 - 1) -> int:
+    """``value`` as an int in [minimum, maximum]; anything else (floats, bools, strings,
+    negative numbers) is a ParamError naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise ParamError(message=f"{name} must be an integer, got {type(value).__name__} {value!r}")
+    if value < minimum:
+        bound = "non-negative" if minimum == 0 else f"at least {minimum}"
+        raise ParamError(message=f"{name} must be {bound}, got {value}")
+    if value > maximum:
+        raise ParamError(message=f"{name} must be at most {maximum}, got {value}")
+    return int(value)
+
+
+def opt_uint(name: str, value: Any, minimum: int = 0, maximum: int = 2**63 - 1) -> Optional[int]:
+    """:func:`uint`, with None passed through."""
+    return None if value is None else uint(name, value, minimum, maximum)
+
+
+def check_credentials(user: str, password: str, token: str, db_name: str) -> None:
+    """Refuses credentials and databases: a veclite directory has no users and holds the
+    default database only (``db_name`` may be ``""`` or ``"default"``)."""
+    if user or password or token:
+        raise ParamError(message="user / password / token are not supported: veclite opens a local directory and has "
+                         "no users")
+    if db_name not in ("", "default", None):
+        raise ParamError(message=f"db_name={db_name!r}: databases are not supported (a veclite directory holds the "
+                         "default database only)")
+
+
+def check_shards(num_shards: Any) -> None:
+    """``num_shards`` / ``shards_num``: a collection is one in-process shard, so only 1 is accepted."""
+    if num_shards is not None and uint("num_shards", num_shards) != 1:
+        raise ParamError(message=f"num_shards={num_shards}: a veclite collection has one shard")
+
+
+def check_replicas(replica_number: Any) -> None:
+    """``replica_number``: veclite serves one in-process replica, so only 1 is accepted."""
+    if replica_number is not None and uint("replica_number", replica_number) != 1:
+        raise ParamError(message=f"replica_number={replica_number}: veclite serves one in-process replica")
+
+
+def query_window(kwargs: Dict[str, Any]) -> Tuple[Optional[int], int]:
+    """``(limit, offset)`` of a query's kwargs (limit None = every row)."""
+    return opt_uint("limit", kwargs.get("limit")), uint("offset", kwargs.get("offset", 0))
+
+
+def check_round_decimal(value: Any) -> int:
+    """``round_decimal``: -1 (no rounding) or 0..6 decimal places, as pymilvus checks it."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not -1 <= value <= 6:
+        raise ParamError(message=f"round_decimal must be an integer in [-1, 6] (-1 = no rounding), got {value!r}")
+    return int(value)
+
+
+# --- URIs ------------------------------------------------------------------------------------
+
+#: What a Milvus client takes for a server: a URI scheme ("http://", "grpc://", ...), "unix:",
+#: or a bare host:port ("localhost:19530", "10.0.0.7:19530", "[::1]:19530").
+_SERVER = re.compile(r"^(?i:[a-z][a-z0-9+.-]*://|unix:)|^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):[0-9]+$")
+
+
+def local_path(uri: Any) -> str:
+    """The directory a URI names (absolute, ``~`` expanded, ``file://`` stripped). A
+    Milvus Lite file name such as ``"./milvus_demo.db"`` is used as a directory name; an empty
+    URI or a server address is a ParamError."""
+    if not isinstance(uri, (str, os.PathLike)):
+        raise ParamError(message=f"uri must be a local directory path, got {type(uri).__name__} {uri!r}")
+    path = os.fspath(uri)
+    if isinstance(path, bytes):
+        path = os.fsdecode(path)
+    if path.startswith("file://"):
+        path = path[len("file://"):]
+    if not path.strip():
+        raise ParamError(message="uri is empty: veclite opens a local directory path (e.g. './milvus_demo.db')")
+    if _SERVER.match(path):
+        raise ParamError(
+            message=f"uri {uri!r} looks like a Milvus server address: veclite opens a local directory path in this "
+            "process (a server mode is not available in-process); pass a directory such as './milvus_demo.db'"
+        )
+    return os.path.realpath(os.path.expanduser(path))
+
+
+# --- search and index parameters ------------------------------------------------------------
+
+class SearchParams(NamedTuple):
+    """What a search's ``search_params`` ask for."""
+
+    metric: Optional[str]
+    ef: Optional[int]
+    nprobe: Optional[int]
+    offset: Optional[int]
+
+
+#: The index type each search parameter tunes.
+_TUNES = {"ef": "HNSW", "nprobe": "IVF_FLAT"}
+
+
+def search_params(params: Optional[Dict[str, Any]]) -> SearchParams:
+    """Reads ``{"metric_type", "offset", "params": {...}}``; as in pymilvus, the index
+    parameters may also sit at the top level (a key given in both places with two values is an
+    error). ``ef`` and ``nprobe`` are read; range search (``radius``, ``range_filter``) and every
+    other key are refused."""
+    if params is None:
+        params = {}
+    if not isinstance(params, dict):
+        raise ParamError(message=f"search_params must be a dict, got {type(params).__name__}")
+    inner = params.get("params") or {}
+    if not isinstance(inner, dict):
+        raise ParamError(message=f"search_params['params'] must be a dict, got {type(inner).__name__}")
+    merged = dict(inner)
+    for key, value in params.items():
+        if key in ("params", "metric_type", "offset"):
+            continue
+        if key in merged and merged[key] != value:
+            raise ParamError(message=f"search param `{key}` is given twice: {value!r} and {merged[key]!r} in 'params'")
+        merged[key] = value
+    for key in merged:
+        if key not in _TUNES:
+            why = _WHY.get(key) or "veclite reads `ef` (HNSW) and `nprobe` (IVF_FLAT)"
+            raise ParamError(message=f"search param `{key}` is not supported: {why}")
+    metric = params.get("metric_type")
+    if metric is not None and not isinstance(metric, str):
+        raise ParamError(message=f"metric_type must be a str, got {metric!r}")
+    return SearchParams(
+        metric or None,
+        opt_uint("ef", merged.get("ef"), 1),
+        opt_uint("nprobe", merged.get("nprobe"), 1),
+        opt_uint("offset", params.get("offset")),
+    )
+
+
+def check_tuning(p: SearchParams, field: str, index_type: Optional[str]) -> None:
+    """Refuses ``ef`` / ``nprobe`` when the searched field's index does not take them (a FLAT
+    index, or no index, is an exact search)."""
+    for key, tuned in _TUNES.items():
+        if getattr(p, key) is not None and index_type != tuned:
+            has = f"a {index_type} index" if index_type else "no index"
+            raise ParamError(
+                message=f"search param `{key}` applies to {tuned} indexes, and field `{field}` has {has} "
+                "(remove it: the search of that field does not use it)"
+            )
+
+
+#: The build parameters each index type reads, under Milvus's names and their aliases.
+_BUILD = {
+    "FLAT": {},
+    "HNSW": {"M": "M", "m": "M", "efConstruction": "efConstruction", "ef_construction": "efConstruction"},
+    "IVF_FLAT": {"nlist": "nlist"},
+}
+
+
+def build_params(index_type: str, params: Dict[str, Any]) -> Tuple[Optional[int], Optional[int], Optional[int]]:
+    """``(M, efConstruction, nlist)`` of an index's build parameters (None = the default); a
+    key the index type does not read is refused."""
+    known = _BUILD[index_type]
+    out: Dict[str, int] = {}
+    for key, value in params.items():
+        name = known.get(key)
+        if name is None:
+            reads = " and ".join(sorted(set(known.values()))) or "no build parameters"
+            raise ParamError(message=f"index param `{key}` is not supported for {index_type} ({index_type} reads {reads})")
+        if name in out:
+            raise ParamError(message=f"index param `{name}` is given twice")
+        out[name] = uint(f"index param {key}", value, 0, 2**32 - 1)
+    return out.get("M"), out.get("efConstruction"), out.get("nlist")
