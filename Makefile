@@ -23,7 +23,8 @@ test-rust:
 	cargo test --lib --bins --tests --examples
 	cargo test --doc
 
-# C API tests (strict C11, C++ header check, valgrind, exported symbols, pkg-config).
+# C API tests (strict C11, C++ header check, valgrind, exported symbols; make install into a
+# temporary prefix, then the README's static and shared pkg-config links, checked and run).
 test-c:
 	bash tests/c/run.sh
 

@@ -64,8 +64,10 @@ cp tests/c/test_api.c "$work/app.c"
 (
   cd "$work"
   export PKG_CONFIG_PATH="$libdir/pkgconfig"
-  eval "$static_cmd" && mv app app_static
-  eval "$shared_cmd" && mv app app_shared
+  eval "$static_cmd"
+  mv app app_static
+  eval "$shared_cmd"
+  mv app app_shared
 )
 needed() { readelf -d "$1" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'; }
 if needed "$work/app_static" | grep veclite >/dev/null; then fail "the static link needs $(needed "$work/app_static" | grep veclite)"; fi
