@@ -23,7 +23,8 @@ test-rust:
 	cargo test --lib --bins --tests --examples
 	cargo test --doc
 
-# C API tests (strict C11, C++ header check, valgrind, exported symbols, pkg-config).
+# C API tests (strict C11, C++ header check, valgrind, exported symbols; make install into a
+# temporary prefix, then the README's static and shared pkg-config links, checked and run).
 test-c:
 	bash tests/c/run.sh
 
@@ -31,21 +32,37 @@ test-c:
 header:
 	VECLITE_BLESS_HEADER=1 cargo test --test header
 
-# Release static + shared libraries and target/release/veclite.pc (prefix = this checkout).
+# The shared library's file name, SONAME (major version) and symlink chain:
+# libveclite.so -> libveclite.so.$(SOMAJOR) -> libveclite.so.$(VERSION).
+SOMAJOR := $(firstword $(subst ., ,$(VERSION)))
+SONAME := libveclite.so.$(SOMAJOR)
+SOFILE := libveclite.so.$(VERSION)
+
+# $(call install_tree,ROOT,PREFIX): the release libraries, header and pkg-config files
+# (veclite.pc links the shared library, veclite-static.pc the archive) under ROOT, with
+# pkg-config files that name PREFIX.
+define install_tree
+	install -d $(1)/lib/pkgconfig $(1)/include
+	install -m 644 target/release/libveclite.a $(1)/lib/
+	install -m 755 target/release/libveclite.so $(1)/lib/$(SOFILE)
+	ln -sfn $(SOFILE) $(1)/lib/$(SONAME)
+	ln -sfn $(SONAME) $(1)/lib/libveclite.so
+	install -m 644 include/veclite.h $(1)/include/
+	for pc in veclite veclite-static; do \
+		sed -e 's|@PREFIX@|$(2)|' -e 's|@VERSION@|$(VERSION)|' -e 's|@SOMAJOR@|$(SOMAJOR)|' \
+			$$pc.pc.in > $(1)/lib/pkgconfig/$$pc.pc; \
+	done
+endef
+
+# Release static + shared libraries, staged as an install tree in target/release/pkg
+# (PKG_CONFIG_PATH=target/release/pkg/lib/pkgconfig links against this checkout).
 lib:
 	cargo build --release --lib
-	sed -e 's|@PREFIX@|$(CURDIR)/target/release/pkg|' -e 's|@VERSION@|$(VERSION)|' veclite.pc.in > target/release/veclite.pc
-	mkdir -p target/release/pkg/lib target/release/pkg/include
-	cp target/release/libveclite.a target/release/libveclite.so target/release/pkg/lib/
-	cp include/veclite.h target/release/pkg/include/
+	$(call install_tree,$(CURDIR)/target/release/pkg,$(CURDIR)/target/release/pkg)
 
-# Installs the libraries, header and pkg-config file under $(PREFIX).
+# Installs the libraries, header and pkg-config files under $(DESTDIR)$(PREFIX).
 install: lib
-	install -d $(PREFIX)/lib/pkgconfig $(PREFIX)/include
-	install -m 644 target/release/libveclite.a $(PREFIX)/lib/
-	install -m 755 target/release/libveclite.so $(PREFIX)/lib/
-	install -m 644 include/veclite.h $(PREFIX)/include/
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' veclite.pc.in > $(PREFIX)/lib/pkgconfig/veclite.pc
+	$(call install_tree,$(DESTDIR)$(PREFIX),$(PREFIX))
 
 bench:
 	cargo bench --bench upsert

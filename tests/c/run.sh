@@ -4,7 +4,9 @@
 #   under valgrind (zero errors, zero leaks);
 # - compiles the header as C++ with double inclusion;
 # - checks that every exported symbol of the shared library starts with veclite_;
-# - checks the generated pkg-config file.
+# - installs into a temporary prefix (`make install`), checks the SONAME and the symlink chain,
+#   links the test program statically and dynamically with the README's pkg-config commands, checks
+#   with readelf/ldd what each binary needs and finds, and runs both.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 profile=${VECLITE_C_PROFILE:-debug}
@@ -38,14 +40,42 @@ if [ -n "$stray" ]; then
 fi
 echo "exports: $(nm -D --defined-only "$lib/libveclite.so" | grep -c ' T veclite_') veclite_* functions, no others"
 
-# pkg-config: the generated veclite.pc compiles and links the same test program.
-pc_dir=$(mktemp -d)
-sed -e "s|@PREFIX@|$pc_dir|" -e "s|@VERSION@|$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)|" \
-  veclite.pc.in > "$pc_dir/veclite.pc"
-mkdir -p "$pc_dir/lib" "$pc_dir/include"
-cp "$lib/libveclite.a" "$pc_dir/lib/" && cp include/veclite.h "$pc_dir/include/"
-# shellcheck disable=SC2046
-cc -std=c11 -Wall -Werror $(PKG_CONFIG_PATH="$pc_dir" pkg-config --cflags veclite) tests/c/test_api.c \
-  $(PKG_CONFIG_PATH="$pc_dir" pkg-config --libs --static veclite) -o "$out/test_api_pc"
-echo "pkg-config: veclite $(PKG_CONFIG_PATH="$pc_dir" pkg-config --modversion veclite) links"
-rm -rf "$pc_dir"
+# Install into a temporary prefix, then link the test program both ways with the exact commands of
+# the README's C quick start (app.c = tests/c/test_api.c) and run both binaries. (No `grep -q` after
+# a pipe: with pipefail, its early exit would fail the writer with SIGPIPE.)
+version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+soname="libveclite.so.${version%%.*}"
+static_cmd='cc -std=c11 app.c $(pkg-config --cflags --libs veclite-static) -o app'
+shared_cmd='cc -std=c11 app.c $(pkg-config --cflags --libs veclite) -Wl,-rpath,"$(pkg-config --variable=libdir veclite)" -o app'
+for cmd in "$static_cmd" "$shared_cmd"; do
+  grep -qF -- "$cmd" README.md || { echo "README.md no longer says: $cmd" >&2; exit 1; }
+done
+fail() { echo "install: $*" >&2; exit 1; }
+prefix=$(mktemp -d)
+work=$(mktemp -d)
+trap 'rm -rf "$db" "$prefix" "$work"' EXIT
+make --no-print-directory install PREFIX="$prefix" >/dev/null
+libdir="$prefix/lib"
+[ "$(readlink "$libdir/libveclite.so")" = "$soname" ] || fail "libveclite.so does not point to $soname"
+[ "$(readlink "$libdir/$soname")" = "libveclite.so.$version" ] || fail "$soname does not point to libveclite.so.$version"
+[ -f "$libdir/libveclite.so.$version" ] && [ ! -L "$libdir/libveclite.so.$version" ] || fail "libveclite.so.$version is not a file"
+readelf -d "$libdir/libveclite.so.$version" | grep -F "Library soname: [$soname]" >/dev/null || fail "SONAME is not $soname"
+cp tests/c/test_api.c "$work/app.c"
+(
+  cd "$work"
+  export PKG_CONFIG_PATH="$libdir/pkgconfig"
+  eval "$static_cmd"
+  mv app app_static
+  eval "$shared_cmd"
+  mv app app_shared
+)
+needed() { readelf -d "$1" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'; }
+if needed "$work/app_static" | grep veclite >/dev/null; then fail "the static link needs $(needed "$work/app_static" | grep veclite)"; fi
+nm "$work/app_static" | grep ' T veclite_db_open$' >/dev/null || fail "the static binary does not contain veclite_db_open"
+[ "$(needed "$work/app_shared" | grep veclite)" = "$soname" ] || fail "the shared link needs $(needed "$work/app_shared" | grep veclite), not $soname"
+ldd "$work/app_shared" | grep -F "$soname => $libdir/$soname" >/dev/null || fail "the loader does not find $libdir/$soname: $(ldd "$work/app_shared")"
+for kind in static shared; do
+  "$work/app_$kind" "$work/db_$kind" >/dev/null || fail "app_$kind failed"
+done
+echo "install: $soname (SONAME) -> libveclite.so.$version; README static link needs no libveclite.so, \
+README shared link finds $soname in the prefix; both run"
