@@ -18,6 +18,9 @@ pub const DEFAULT_PARTITION: &str = "_default";
 pub const DYNAMIC_FIELD: &str = "$meta";
 /// Largest JSON value accepted (bytes of its text), as in Milvus (`common.JSONMaxLength`).
 pub const MAX_JSON_LENGTH: usize = 65_536;
+/// Deepest nesting of arrays and objects in a JSON value: `[[1]]` nests 2 deep, a scalar 0.
+/// Every stored JSON value is within it, so filters, `get` and the bindings can read it all.
+pub const MAX_JSON_DEPTH: usize = 64;
 
 /// The type of a field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,7 +40,8 @@ pub enum FieldType {
     FloatVector {
         dim: u32,
     },
-    /// A JSON value of at most [`MAX_JSON_LENGTH`] bytes, stored as its UTF-8 text.
+    /// A JSON value of at most [`MAX_JSON_LENGTH`] bytes and [`MAX_JSON_DEPTH`] levels of
+    /// nesting, stored as its UTF-8 text (the rules: [`crate::json::check`]).
     Json,
 }
 
