@@ -486,6 +486,21 @@ fn json_some_reader_could_not_read_is_refused_in_json_and_dynamic_fields_alike()
             );
         }
     }
+    // Text that is not UTF-8 inside a string (the raw bytes of a C or Go caller).
+    let bytes = b"{\"a\": \"\xff\", \"b\": 5}".to_vec();
+    for field in ["doc", "$meta"] {
+        let raw = ColumnData::VarChar {
+            offsets: vec![0, 2, 2 + bytes.len() as u64],
+            bytes: [b"{}".as_slice(), &bytes].concat(),
+        };
+        let mut cols = base(&[1, 2]);
+        cols.push(Column::new(field, raw).into_json());
+        let err = db.insert("d", "", cols).unwrap_err();
+        assert_eq!(err.status(), Status::InvalidValue, "{err}");
+        let want =
+            format!("field `{field}` row 1: invalid JSON: invalid unicode code point at line 1 column 8");
+        assert!(err.to_string().contains(&want), "{err}");
+    }
     assert_eq!(db.count("d", &[]).unwrap(), 0, "nothing was written");
 
     // At the limits, every document is stored as given and every filter reads it.

@@ -346,6 +346,19 @@ fn deep_nesting_is_refused_and_long_flat_chains_work() {
     for err in errors {
         assert!(err.contains(&format!("filter nests deeper than {MAX} levels")), "{err}");
     }
+    // Sign chains, nested lists and long paths are not recursive: plain syntax errors.
+    let flat = [
+        (format!("id == {}1", "-".repeat(100_000)), "offset 7 (\"-\"): expected a number after \"-\""),
+        (
+            format!("id in {}1{}", "[".repeat(100_000), "]".repeat(100_000)),
+            "offset 7 (\"[\"): expected a literal",
+        ),
+        (format!("name{} == 1", "[0]".repeat(100_000)), "field `name` is VarChar(64), not JSON"),
+    ];
+    let errors = on_small_stack(move || flat.map(|(src, want)| (error(&src), want)));
+    for (err, want) in errors {
+        assert!(err.contains(want), "{err}");
+    }
     // At the limit the filter is exact, even on a small stack: an even number of `not`s is none.
     let at_limit = [nested("(", MAX, ")"), nested("not ", MAX, ""), nested("not (", MAX / 2, ")")];
     let got = on_small_stack(move || at_limit.map(|src| rows(&src)));
