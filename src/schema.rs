@@ -18,6 +18,18 @@ pub const DEFAULT_PARTITION: &str = "_default";
 pub const DYNAMIC_FIELD: &str = "$meta";
 /// Largest JSON value accepted (bytes of its text), as in Milvus (`common.JSONMaxLength`).
 pub const MAX_JSON_LENGTH: usize = 65_536;
+/// Deepest nesting of arrays and objects in a JSON value: `[[1]]` nests 2 deep, a scalar 0.
+/// Every stored JSON value is within it, so filters, `get` and the bindings can read it all.
+pub const MAX_JSON_DEPTH: usize = 64;
+/// Largest Euclidean norm of a stored or query vector.
+///
+/// Scores are computed in `f32`. Under this bound, for any two admissible vectors `a` and `b`:
+/// `|a|² ≤ 1e36`, `|a·b| ≤ |a||b| ≤ 1e36`, `|a − b|² ≤ (|a| + |b|)² ≤ 4e36`, and the squared
+/// distances HNSW builds for inner product (which add at most `1e36`) stay below `5e36` — every
+/// partial sum too — leaving a margin of more than 60× below `f32::MAX` (≈ 3.4e38) for
+/// rounding. Larger vectors would make L2, IP and COSINE scores overflow to infinity (or NaN)
+/// and drop hits silently, so they are refused.
+pub const MAX_VECTOR_NORM: f32 = 1e18;
 
 /// The type of a field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,7 +49,8 @@ pub enum FieldType {
     FloatVector {
         dim: u32,
     },
-    /// A JSON value of at most [`MAX_JSON_LENGTH`] bytes, stored as its UTF-8 text.
+    /// A JSON value of at most [`MAX_JSON_LENGTH`] bytes and [`MAX_JSON_DEPTH`] levels of
+    /// nesting, stored as its UTF-8 text (the rules: [`crate::json::check`]).
     Json,
 }
 
@@ -204,6 +217,19 @@ fn value_fits(ty: FieldType, value: &Value) -> bool {
         (FieldType::VarChar { max_length }, Value::Text(s)) => s.len() <= max_length as usize,
         _ => false,
     }
+}
+
+/// Why a vector whose norm computes to `norm` (in `f32`, as for storage) is refused: `None`
+/// when `norm` is within [`MAX_VECTOR_NORM`]. The message gives the norm computed in `f64`,
+/// which does not overflow.
+pub(crate) fn vector_norm_excess(vector: &[f32], norm: f32) -> Option<String> {
+    if norm <= MAX_VECTOR_NORM {
+        return None;
+    }
+    let exact = vector.iter().map(|&x| f64::from(x).powi(2)).sum::<f64>().sqrt();
+    Some(format!(
+        "vector norm {exact:.3e} exceeds the maximum of {MAX_VECTOR_NORM:e} (larger vectors make distances overflow f32)"
+    ))
 }
 
 /// Checks the name rule shared by collections, partitions and fields:

@@ -442,3 +442,104 @@ fn upsert_replaces_meta_and_dynamic_data_survives_flush_compaction_reopen_and_re
     db.insert("d", "", cols).unwrap();
     assert_eq!(hits(&db, "fresh == 1"), [30]);
 }
+
+/// `{"a": <a>, "b": 5}`.
+fn doc_with(a: &str) -> String {
+    format!(r#"{{"a": {a}, "b": 5}}"#)
+}
+
+#[test]
+fn json_some_reader_could_not_read_is_refused_in_json_and_dynamic_fields_alike() {
+    use veclite::schema::MAX_JSON_DEPTH;
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_with(dir.path(), true);
+    let arrays = |n: usize| format!("{}1{}", "[".repeat(n), "]".repeat(n));
+    let too_deep = format!("arrays and objects nest deeper than {MAX_JSON_DEPTH} levels");
+    let refused = [
+        (doc_with(&arrays(MAX_JSON_DEPTH)), too_deep.as_str()),
+        (doc_with(&arrays(127)), &too_deep),
+        (doc_with(&arrays(128)), &too_deep),
+        (doc_with(&arrays(1_000)), &too_deep),
+        (
+            doc_with("1e400"),
+            "number out of range at line 1 column 11 (numbers must be finite: ±Inf is refused)",
+        ),
+        (doc_with("[-1e400]"), "number out of range"),
+        (doc_with(&format!("1{}", "0".repeat(400))), "number out of range"),
+        (doc_with(r#""\ud800""#), "unexpected end of hex escape"),
+        (doc_with(r#""\udc00 x""#), "lone leading surrogate in hex escape"),
+        (r#"{"a": 1, "b": 2, "b": 5}"#.to_owned(), "duplicate key \"b\" at line 1 column 20"),
+        (r#"{"a": {"x": 1, "\u0078": 2}, "b": 5}"#.to_owned(), "duplicate key \"x\""),
+    ];
+    for (text, rule) in &refused {
+        for field in ["doc", "$meta"] {
+            let mut cols = base(&[1, 2]);
+            cols.push(Column::json(field, ["{}", text.as_str()]));
+            let err = db.insert("d", "", cols).unwrap_err();
+            assert_eq!(err.status(), Status::InvalidValue, "{err}");
+            let want = format!("field `{field}` row 1: invalid JSON: ");
+            let msg = err.to_string();
+            assert!(
+                msg.contains(&want) && msg.contains(rule),
+                "{field} {}: {msg}",
+                &text[..text.len().min(40)]
+            );
+        }
+    }
+    // Text that is not UTF-8 inside a string (the raw bytes of a C or Go caller).
+    let bytes = b"{\"a\": \"\xff\", \"b\": 5}".to_vec();
+    for field in ["doc", "$meta"] {
+        let raw = ColumnData::VarChar {
+            offsets: vec![0, 2, 2 + bytes.len() as u64],
+            bytes: [b"{}".as_slice(), &bytes].concat(),
+        };
+        let mut cols = base(&[1, 2]);
+        cols.push(Column::new(field, raw).into_json());
+        let err = db.insert("d", "", cols).unwrap_err();
+        assert_eq!(err.status(), Status::InvalidValue, "{err}");
+        let want =
+            format!("field `{field}` row 1: invalid JSON: invalid unicode code point at line 1 column 8");
+        assert!(err.to_string().contains(&want), "{err}");
+    }
+    assert_eq!(db.count("d", &[]).unwrap(), 0, "nothing was written");
+
+    // At the limits, every document is stored as given and every filter reads it.
+    let deepest = arrays(MAX_JSON_DEPTH - 1);
+    let accepted = [
+        doc_with(&deepest),
+        doc_with("[1e308, -1e-400, 18446744073709551615, -9223372036854775808]"),
+        doc_with(r#"["\ud83d\ude00", "\u00e9\u0000"]"#),
+        doc_with(r#"{"x": 1, "X": 2, "\u0079": 3}"#),
+    ];
+    let n = accepted.len() as i64;
+    let mut cols = base(&(0..n).collect::<Vec<_>>());
+    cols.push(Column::json("doc", &accepted));
+    cols.push(Column::json("$meta", &accepted));
+    db.insert("d", "", cols).unwrap();
+    let every: Vec<i64> = (0..n).collect();
+    for expr in [
+        "doc['b'] == 5",
+        "b == 5",
+        "exists doc['a']",
+        "exists a",
+        "doc['a'] is not null",
+        "not (doc['b'] != 5)",
+    ] {
+        assert_eq!(hits(&db, expr), every, "{expr}");
+    }
+    let deep_path = format!("doc['a']{} == 1", "[0]".repeat(MAX_JSON_DEPTH - 1));
+    assert_eq!(hits(&db, &deep_path), [0]);
+    assert_eq!(hits(&db, &deep_path.replace("doc['a']", "a")), [0]);
+    assert_eq!(hits(&db, "array_length(doc['a']) == 1 and array_length(a) == 1"), [0]);
+    assert_eq!(hits(&db, "array_length(doc['a']) == 4"), [1]);
+    assert_eq!(hits(&db, "json_contains(a, 1e308) and doc['a'][2] > 1.8e19"), [1]);
+    assert_eq!(hits(&db, "json_contains(doc['a'], '\u{1F600}') and a[1] == '\u{e9}\u{0}'"), [2]);
+    assert_eq!(hits(&db, "doc['a']['x'] == 1 and a['X'] == 2 and a['y'] == 3"), [3]);
+    let got = db.get("d", &[], &PrimaryKeys::Int(every.clone()), &["doc", "$meta"]).unwrap();
+    let parsed = |text: &str| serde_json::from_str::<Json>(text).unwrap();
+    let docs = got.column("doc").unwrap();
+    for (i, text) in accepted.iter().enumerate() {
+        assert_eq!(docs.data().as_ref().bytes_at(i), text.as_bytes(), "row {i} stored as given");
+        assert_eq!(meta_rows(&got)[i], parsed(text), "row {i}");
+    }
+}

@@ -321,6 +321,59 @@ fn long_columns_cross_word_boundaries() {
     assert_eq!(neg.count_ones(), 500);
 }
 
+/// Runs `f` on a thread with a 256 KiB stack: a recursion the depth bound misses would overflow it
+/// (and kill the test process) long before it could the 8 MiB main thread of an application.
+fn on_small_stack<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> R {
+    std::thread::Builder::new().stack_size(256 * 1024).spawn(f).unwrap().join().unwrap()
+}
+
+#[test]
+fn deep_nesting_is_refused_and_long_flat_chains_work() {
+    use veclite::expr::MAX_FILTER_DEPTH as MAX;
+    let nested = |open: &str, n: usize, close: &str| format!("{}id > 12{}", open.repeat(n), close.repeat(n));
+    // The inputs, and others of the same kind: refused with a clear error, no crash.
+    let too_deep = [
+        nested("(", 10_000, ")"),
+        nested("not ", 10_000, ""),
+        "(".repeat(10_000),
+        nested("!", 100_000, ""),
+        nested("not (", 5_000, ")"),
+        nested("(id > 0 or ", 10_000, ")"),
+        nested("(", MAX + 1, ")"),
+        nested("NOT ", MAX + 1, ""),
+    ];
+    let errors = on_small_stack(move || too_deep.map(|src| error(&src)));
+    for err in errors {
+        assert!(err.contains(&format!("filter nests deeper than {MAX} levels")), "{err}");
+    }
+    // Sign chains, nested lists and long paths are not recursive: plain syntax errors.
+    let flat = [
+        (format!("id == {}1", "-".repeat(100_000)), "offset 7 (\"-\"): expected a number after \"-\""),
+        (
+            format!("id in {}1{}", "[".repeat(100_000), "]".repeat(100_000)),
+            "offset 7 (\"[\"): expected a literal",
+        ),
+        (format!("name{} == 1", "[0]".repeat(100_000)), "field `name` is VarChar(64), not JSON"),
+    ];
+    let errors = on_small_stack(move || flat.map(|(src, want)| (error(&src), want)));
+    for (err, want) in errors {
+        assert!(err.contains(want), "{err}");
+    }
+    // At the limit the filter is exact, even on a small stack: an even number of `not`s is none.
+    let at_limit = [nested("(", MAX, ")"), nested("not ", MAX, ""), nested("not (", MAX / 2, ")")];
+    let got = on_small_stack(move || at_limit.map(|src| rows(&src)));
+    assert_eq!(got, [vec![3, 4, 5], vec![3, 4, 5], vec![3, 4, 5]]);
+    // Long flat chains are not nesting: thousands of terms parse and evaluate on a small stack.
+    let chains = on_small_stack(|| {
+        let any: Vec<String> = (0..10_000).map(|i| format!("id == {}", 10_000 - i)).collect();
+        let none_of: Vec<String> = (0..10_000).filter(|i| i % 3 != 0).map(|i| format!("id != {i}")).collect();
+        let mixed: Vec<String> = (0..5_000).map(|i| format!("(id == {i} and not (age < 0))")).collect();
+        [rows(&any.join(" or ")), rows(&none_of.join(" && ")), rows(&mixed.join(" || "))]
+    });
+    // Row 3's `age` is null: `age < 0` is false there, so `not (age < 0)` holds.
+    assert_eq!(chains, [vec![0, 1, 2, 3, 4, 5], vec![2, 5], vec![1, 2, 3, 4, 5]]);
+}
+
 // ---- Property test: column-wise evaluation == a naive per-row interpreter. ----
 
 /// Generated expression over fields `a` (Int64), `x` (Double), `s` (VarChar), all nullable.

@@ -9,8 +9,8 @@ use std::collections::HashMap;
 use common::*;
 use rand::{Rng, SeedableRng};
 use veclite::{
-    Column, Context, Database, Field, FieldType, Metric, Options, PrimaryKeys, Schema, SearchHits,
-    SearchRequest, Status,
+    Column, Context, Database, Field, FieldType, IndexParams, Metric, Options, PrimaryKey, PrimaryKeys,
+    Schema, SearchHits, SearchParams, SearchRequest, Status,
 };
 
 const DIM: usize = 16;
@@ -313,4 +313,113 @@ fn l2_is_exact_even_when_norms_dwarf_distances() {
         let expected = oracle(&model, Metric::L2, &queries[q * DIM..(q + 1) * DIM], 10, &|_, _| true);
         check(h, &expected, &format!("offset data, query {q}"));
     }
+}
+
+/// Rows whose norms span 1 to just under the bound, the three rows scaled to it first.
+fn magnitude_rows(rng: &mut impl Rng, n: usize) -> Vec<f32> {
+    let edge = 0.999 * veclite::schema::MAX_VECTOR_NORM;
+    let mut data = vec![0.0f32; n * DIM];
+    data[0] = edge;
+    data[DIM] = 1.0;
+    data[2 * DIM..2 * DIM + 2].copy_from_slice(&[edge / 2f32.sqrt(), edge / 2f32.sqrt()]);
+    for row in data.chunks_exact_mut(DIM).skip(3) {
+        let direction: Vec<f32> = (0..DIM).map(|_| rng.random_range(-1.0f32..1.0)).collect();
+        let length = direction.iter().map(|x| x * x).sum::<f32>().sqrt();
+        let norm = edge * 10f32.powf(-rng.random_range(0.0f32..18.0));
+        row.iter_mut().zip(&direction).for_each(|(x, d)| *x = d / length * norm);
+    }
+    data
+}
+
+#[test]
+fn vectors_up_to_the_norm_bound_score_right_flat_and_indexed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db =
+        Database::open(dir.path(), Options { seal_threshold_bytes: 1 << 30, ..Options::default() }).unwrap();
+    db.create_collection(schema()).unwrap();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(11);
+    let n = 400;
+    let data = magnitude_rows(&mut rng, n);
+    db.insert(
+        "c",
+        "",
+        vec![
+            Column::int64("ID", (0..n as i64).collect()),
+            Column::int64("tag", vec![0; n]),
+            Column::float_vector("v", DIM, data.clone()),
+        ],
+    )
+    .unwrap();
+    let model: Model = (0..n)
+        .map(|i| (i as i64, ("_default".to_owned(), 0, data[i * DIM..(i + 1) * DIM].to_vec())))
+        .collect();
+    // Queries: the largest row itself, the unit row, then rows of every magnitude.
+    let queries: Vec<f32> =
+        [&data[..DIM], &data[DIM..2 * DIM], &magnitude_rows(&mut rng, 8)[3 * DIM..]].concat();
+    let nq = queries.len() / DIM;
+    db.flush("c").unwrap();
+    let ctx = Context::background();
+    let indexes = [
+        ("flat", None),
+        ("HNSW", Some(IndexParams::Hnsw { m: 16, ef_construction: 200 })),
+        ("IVF_FLAT", Some(IndexParams::IvfFlat { nlist: 16 })),
+    ];
+    for metric in [Metric::L2, Metric::Ip, Metric::Cosine] {
+        for (what, params) in indexes {
+            if let Some(params) = params {
+                db.create_index(&ctx, "c", "v", "", metric, params).unwrap();
+            }
+            let exhaustive = SearchParams { ef: Some(n), nprobe: Some(16) };
+            let req = SearchRequest::new(&queries, 10, metric).params(exhaustive);
+            let results = db.search(&ctx, "c", &req).unwrap();
+            assert_eq!(results.len(), nq);
+            for (q, hits) in results.iter().enumerate() {
+                assert!(
+                    hits.scores.iter().all(|s| s.is_finite()),
+                    "{what} {metric:?} q={q}: {:?}",
+                    hits.scores
+                );
+                let expected = oracle(&model, metric, &queries[q * DIM..(q + 1) * DIM], 10, &|_, _| true);
+                check(hits, &expected, &format!("{what} {metric:?} q={q}"));
+            }
+            // The cases: the largest row finds itself at distance 0, and the unit row is
+            // as similar to it as it is to itself under COSINE.
+            let best = |q: usize| (results[q].ids.get(0), results[q].scores[0]);
+            match metric {
+                Metric::L2 => assert_eq!(best(0), (PrimaryKey::Int(0), 0.0), "{what}"),
+                Metric::Cosine => assert_eq!(results[1].scores[..2], [1.0, 1.0], "{what}"),
+                Metric::Ip => assert_eq!(best(0).0, PrimaryKey::Int(0), "{what}"),
+            }
+            if params.is_some() {
+                db.drop_index("c", "v").unwrap();
+            }
+        }
+    }
+}
+
+#[test]
+fn queries_beyond_the_norm_bound_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = open(dir.path());
+    db.create_collection(schema()).unwrap();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(12);
+    write(&db, &mut Model::new(), &mut rng, "", &[1, 2, 3]);
+    let mut within = vec![0.0f32; DIM];
+    within[..2].copy_from_slice(&[7e17, 7e17]);
+    for (big, norm) in
+        [(vec![1e20f32], "1.000e20"), (vec![3e38, 3e38], "4.243e38"), (vec![8e17, -8e17], "1.131e18")]
+    {
+        let mut beyond = vec![0.0f32; DIM];
+        beyond[..big.len()].copy_from_slice(&big);
+        let queries = [within.clone(), beyond].concat();
+        for metric in [Metric::L2, Metric::Ip, Metric::Cosine] {
+            let err =
+                db.search(&Context::background(), "c", &SearchRequest::new(&queries, 3, metric)).unwrap_err();
+            assert_eq!(err.status(), Status::InvalidArgument, "{err}");
+            let want = format!("query 1: vector norm {norm} exceeds the maximum of 1e18");
+            assert!(err.to_string().contains(&want), "want {want:?}, got {err}");
+        }
+    }
+    let hits = db.search(&Context::background(), "c", &SearchRequest::new(&within, 3, Metric::L2)).unwrap();
+    assert_eq!(hits[0].len(), 3);
 }

@@ -207,12 +207,37 @@ fn nan_and_infinity_are_rejected() {
 }
 
 #[test]
-fn finite_vectors_whose_norm_overflows_are_accepted() {
+fn vectors_whose_norm_exceeds_the_bound_are_rejected() {
+    use veclite::schema::MAX_VECTOR_NORM;
     let dir = tempfile::tempdir().unwrap();
     let db = db_with_two_rows(dir.path());
-    let mut cols = seed_columns(&[1, 4], 9.0);
+    // Finite components whose squares overflow f32 (3e38, 1e20), and a norm just over the bound
+    // (8e17·√2 ≈ 1.13e18): each is refused, naming the field, the row and the rule.
+    let rows: [(&[f32], &str); 4] = [
+        (&[0.5, 3.0e38], "vector norm 3.000e38 exceeds the maximum of 1e18"),
+        (&[1e20, 0.0], "vector norm 1.000e20"),
+        (&[3e19, 3e19], "vector norm 4.243e19"),
+        (&[8e17, 8e17], "vector norm 1.131e18"),
+    ];
+    for (big, norm) in rows {
+        let mut v = vec![0.5f32; 16];
+        v[8..8 + big.len()].copy_from_slice(big);
+        for nullable_path in [false, true] {
+            let mut cols = seed_columns(&[1, 4], 9.0);
+            cols[2] = Column::float_vector("embeddings", 8, v.clone());
+            if nullable_path {
+                // A validity mask takes the per-row path instead of the batch norm pass.
+                cols[2] = cols[2].clone().with_validity(vec![true, true]);
+            }
+            let err = db.upsert("c", "", cols).unwrap_err();
+            assert_rejected(&db, err, Status::InvalidValue, &["field `embeddings` row 1: ", norm]);
+        }
+    }
+    // Just within the bound (7e17·√2 ≈ 9.9e17) is accepted and stored as given.
+    assert_eq!(MAX_VECTOR_NORM, 1e18);
     let mut v = vec![0.5f32; 16];
-    v[9] = 3.0e38;
+    v[8..10].copy_from_slice(&[7e17, -7e17]);
+    let mut cols = seed_columns(&[1, 4], 9.0);
     cols[2] = Column::float_vector("embeddings", 8, v.clone());
     db.upsert("c", "", cols).unwrap();
     let got = db.get("c", &[], &PrimaryKeys::Int(vec![4]), &["embeddings"]).unwrap();

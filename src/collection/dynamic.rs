@@ -5,6 +5,11 @@
 //! columns' names must not be schema field names; a null `$meta` row is an empty object; null
 //! cells of dynamic columns are left out of the row's object; a key given both in `$meta` and as
 //! a column is an error; the resulting text is at most `MAX_JSON_LENGTH` bytes.
+//!
+//! A `$meta` value passes the same check as a JSON field's ([`json::check`]: depth, finite
+//! numbers, valid strings, no repeated key), and the object built from it and the dynamic
+//! columns keeps those rules by construction: keys are distinct, cells are finite scalars, text
+//! or flat arrays, so it nests no deeper than the `$meta` value (or 2 for a vector).
 
 use serde_json::{Map, Value};
 

@@ -10,7 +10,7 @@ use super::record::WriteBatch;
 use crate::column::{Column, ColumnData, ColumnRef, PrimaryKeys};
 use crate::error::{Error, ObjectKind, Result};
 use crate::json;
-use crate::schema::{Field, FieldType, Schema, Value};
+use crate::schema::{Field, FieldType, MAX_VECTOR_NORM, Schema, Value, vector_norm_excess};
 
 /// Whether a write inserts only or replaces existing keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -195,8 +195,8 @@ fn check_dynamic_shape(column: &Column) -> Result<usize> {
 }
 
 /// Checks values and applies nulls/defaults for a supplied column. For a vector column whose
-/// rows all have finite norms (so every value is finite: one pass instead of two), the norms
-/// go to `norms`.
+/// rows all have norms within [`MAX_VECTOR_NORM`] (so every value is finite: one pass instead
+/// of two), the norms go to `norms`.
 fn normalize<'a>(
     field: &Field,
     column: &'a Column,
@@ -210,11 +210,11 @@ fn normalize<'a>(
         let all_valid = match view {
             ColumnRef::FloatVector { dim, data: values } => {
                 let computed: Vec<f32> = values.chunks_exact(dim).map(crate::simd::norm).collect();
-                // A non-finite norm comes from a NaN or infinity (reported below) or from
-                // finite values whose squares overflow (accepted below).
-                let finite = computed.iter().all(|n| n.is_finite());
-                *norms = finite.then_some(computed);
-                finite
+                // A norm out of bounds (NaN and infinity are) comes from a NaN or infinity or
+                // from a vector too large; the row checks below report which.
+                let within = computed.iter().all(|&n| n <= MAX_VECTOR_NORM);
+                *norms = within.then_some(computed);
+                within
             }
             other => needs_no_row_checks(other),
         };
@@ -300,10 +300,13 @@ fn check_value(field: &Field, view: ColumnRef<'_>, r: usize) -> Result<()> {
     match view {
         ColumnRef::Float(v) if !v[r].is_finite() => non_finite(v[r].into()),
         ColumnRef::Double(v) if !v[r].is_finite() => non_finite(v[r]),
-        ColumnRef::FloatVector { .. } => match view.vector_at(r).iter().find(|x| !x.is_finite()) {
-            Some(&x) => non_finite(x.into()),
-            None => Ok(()),
-        },
+        ColumnRef::FloatVector { .. } => {
+            let vector = view.vector_at(r);
+            match vector.iter().find(|x| !x.is_finite()) {
+                Some(&x) => non_finite(x.into()),
+                None => check_norm(&field.name, r, vector),
+            }
+        }
         ColumnRef::VarChar { .. } if field.field_type == FieldType::Json => {
             json::check(&field.name, r, view.bytes_at(r))
         }
@@ -328,6 +331,15 @@ fn check_value(field: &Field, view: ColumnRef<'_>, r: usize) -> Result<()> {
             Ok(())
         }
         _ => Ok(()),
+    }
+}
+
+/// Checks that finite `vector` (row `r` of field `field`) is within [`MAX_VECTOR_NORM`], by the
+/// same computation as the norms of the batch check.
+fn check_norm(field: &str, r: usize, vector: &[f32]) -> Result<()> {
+    match vector_norm_excess(vector, crate::simd::norm(vector)) {
+        Some(why) => Err(Error::InvalidValue(format!("field `{field}` row {r}: {why}"))),
+        None => Ok(()),
     }
 }
 

@@ -71,6 +71,13 @@
 //! Milvus also treats comparisons with null as false; this module does not implement SQL's
 //! three-valued `unknown`.
 //!
+//! # Nesting
+//!
+//! A filter nests at most [`MAX_FILTER_DEPTH`] levels deep, where each parenthesised group and
+//! each `not` (or `!`) opens one level: `not (a or (b and not c))` nests 4 deep. Deeper filters
+//! are refused while parsing, so no later stage recurses without bound. Flat chains are not
+//! nesting: `a or b or c ...` and `a and b and c ...` may have any number of terms.
+//!
 //! # Errors
 //!
 //! Syntax, name and type errors are [`Error::InvalidArgument`](crate::Error::InvalidArgument)
@@ -128,6 +135,10 @@ use crate::column::{ColumnRef, PrimaryKeys};
 use crate::error::Result;
 use crate::schema::{FieldType, Schema};
 use plan::{Node, Pred};
+
+/// Deepest nesting of parenthesised groups and `not`s a filter may have (see the module docs).
+/// Deeper filters fail to parse with `filter nests deeper than 64 levels`.
+pub const MAX_FILTER_DEPTH: usize = 64;
 
 /// A parsed, type-checked filter, reusable across segments of the schema it was built for.
 #[derive(Debug, Clone)]

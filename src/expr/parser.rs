@@ -2,8 +2,11 @@
 //! (`or` < `and` < `not` < predicate).
 //!
 //! Contract: [`parse`] consumes the whole token stream or fails with an error located at the
-//! first token it could not accept; it never checks names or types (see `plan`).
+//! first token it could not accept; it never checks names or types (see `plan`). The tree it
+//! returns nests at most [`MAX_FILTER_DEPTH`] groups and `not`s deep, so every later walk of it
+//! (planning, evaluation, `Debug`, drop) recurses a bounded number of times.
 
+use super::MAX_FILTER_DEPTH;
 use super::ast::{ContainsMode, Expr, Ident, Lit, LitValue};
 use super::lexer::{CmpOp, Tok, Token};
 use super::span::{Span, syntax_error};
@@ -15,7 +18,7 @@ use crate::json::PathStep;
 /// # Errors
 /// `Error::InvalidArgument` naming the offset and text of the unexpected token.
 pub(crate) fn parse(src: &str, tokens: &[Token]) -> Result<Expr> {
-    let mut p = Parser { src, tokens, pos: 0 };
+    let mut p = Parser { src, tokens, pos: 0, depth: 0 };
     let expr = p.or()?;
     if p.peek() != &Tok::Eof {
         let msg = match p.peek() {
@@ -32,6 +35,8 @@ struct Parser<'a> {
     src: &'a str,
     tokens: &'a [Token],
     pos: usize,
+    /// Groups and `not`s enclosing the current token.
+    depth: usize,
 }
 
 impl Parser<'_> {
@@ -88,22 +93,40 @@ impl Parser<'_> {
 
     fn unary(&mut self) -> Result<Expr> {
         match self.peek() {
-            Tok::Not => {
-                self.bump();
-                Ok(Expr::Not(Box::new(self.unary()?)))
-            }
-            Tok::LParen => {
-                let open = self.bump().span;
-                let inner = self.or()?;
-                if self.peek() != &Tok::RParen {
+            Tok::Not => self.nested(|p| {
+                p.bump();
+                Ok(Expr::Not(Box::new(p.unary()?)))
+            }),
+            Tok::LParen => self.nested(|p| {
+                let open = p.bump().span;
+                let inner = p.or()?;
+                if p.peek() != &Tok::RParen {
                     let msg = format!("expected \")\" to close the \"(\" at offset {}", open.start);
-                    return Err(self.error_here(msg));
+                    return Err(p.error_here(msg));
                 }
-                self.bump();
+                p.bump();
                 Ok(inner)
-            }
+            }),
             _ => self.predicate(),
         }
+    }
+
+    /// Runs `parse` one nesting level deeper (at a `not` or `(`, the current token).
+    ///
+    /// # Errors
+    /// `Error::InvalidArgument` at the current token when it would nest deeper than
+    /// [`MAX_FILTER_DEPTH`], before recursing any further.
+    fn nested(&mut self, parse: impl FnOnce(&mut Self) -> Result<Expr>) -> Result<Expr> {
+        if self.depth == MAX_FILTER_DEPTH {
+            let msg = format!(
+                "filter nests deeper than {MAX_FILTER_DEPTH} levels (each \"(\" and \"not\" opens one)"
+            );
+            return Err(self.error_here(msg));
+        }
+        self.depth += 1;
+        let expr = parse(self);
+        self.depth -= 1;
+        expr
     }
 
     /// A comparison, membership, pattern or null test, a bare field, or a bare boolean.
@@ -454,6 +477,35 @@ mod tests {
         let Expr::Compare { field, .. } = ast("1 < doc['x'][0]") else { panic!() };
         assert_eq!(field.path, [PathStep::Key("x".into()), PathStep::Index(0)]);
         assert_eq!(field.span, Span { start: 4, end: 15 });
+    }
+
+    #[test]
+    fn nesting_is_bounded_and_flat_chains_are_not_nesting() {
+        use super::super::MAX_FILTER_DEPTH as MAX;
+        let parens = |n: usize| format!("{}x{}", "(".repeat(n), ")".repeat(n));
+        let nots = |n: usize| format!("{}x", "not ".repeat(n));
+        let mixed = |n: usize| format!("{}x{}", "!(".repeat(n / 2), ")".repeat(n / 2));
+        for ok in [parens(MAX), nots(MAX), mixed(MAX)] {
+            ast(&ok);
+        }
+        let too_deep = format!("filter nests deeper than {MAX} levels");
+        for (src, offset) in [
+            (parens(MAX + 1), MAX),
+            (nots(MAX + 1), 4 * MAX),
+            (mixed(MAX + 2), MAX),
+            (parens(10_000), MAX),
+            (nots(10_000), 4 * MAX),
+            ("(".repeat(10_000), MAX),
+            ("!".repeat(10_000), MAX),
+        ] {
+            let got = err(&src);
+            assert!(got.contains(&format!("offset {offset} ")) && got.contains(&too_deep), "{got}");
+        }
+        let chain = vec!["x"; 10_000];
+        let Expr::Or(terms) = ast(&chain.join(" or ")) else { panic!("an or") };
+        assert_eq!(terms.len(), 10_000);
+        let Expr::And(terms) = ast(&chain.join(" && ")) else { panic!("an and") };
+        assert_eq!(terms.len(), 10_000);
     }
 
     #[test]

@@ -4,6 +4,8 @@
 //! Contract: every leaf names a scalar field and carries a predicate of that field's storage
 //! type, with literals already converted (and clamped) to it, so evaluation never looks at
 //! literals' types again. Leaves are false on null rows; see the module docs for the logic.
+//! The plan mirrors the parsed tree node for node, whose depth the parser bounds, so planning
+//! and evaluation recurse a bounded number of times.
 
 use std::collections::HashSet;
 

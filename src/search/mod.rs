@@ -20,7 +20,7 @@ use crate::error::{Error, ObjectKind, Result};
 use crate::expr::Filter;
 use crate::index::SearchParams;
 use crate::result::QueryResult;
-use crate::schema::FieldType;
+use crate::schema::{FieldType, vector_norm_excess};
 use crate::simd;
 use scan::{Queries, Task};
 use topk::TopK;
@@ -179,22 +179,19 @@ impl Collection {
     /// # Errors
     /// `topk`, `nq` or `offset + topk` outside 1..=16384 ([`Error::InvalidArgument`]); query
     /// length not a multiple of the field's dim ([`Error::DimensionMismatch`]); NaN/Inf in a
-    /// query ([`Error::InvalidValue`]); unknown partition or field; filter errors; a cancelled or
+    /// query ([`Error::InvalidValue`]); a query whose norm exceeds
+    /// [`MAX_VECTOR_NORM`](crate::schema::MAX_VECTOR_NORM) ([`Error::InvalidArgument`]); unknown
+    /// partition or field; filter errors; a cancelled or
     /// expired `ctx`; [`Error::Corrupted`] for damaged segments.
     pub fn search(&self, ctx: &Context, req: &SearchRequest<'_>) -> Result<Vec<SearchHits>> {
         let (field, dim) = self.vector_field(req.vector_field.as_deref())?;
-        let nq = validate(req, dim, &self.schema.fields[field].name)?;
+        let norms = validate(req, dim, &self.schema.fields[field].name)?;
+        let nq = norms.len();
         let filter = Filter::parse(&req.filter, &self.schema)?;
         let output: Vec<&str> = req.output_fields.iter().map(String::as_str).collect();
         let fields = self.output_field_indexes(&output)?;
-        let queries = Queries {
-            metric: req.metric,
-            dim,
-            nq,
-            data: req.queries,
-            norms: (0..nq).map(|q| simd::norm(&req.queries[q * dim..(q + 1) * dim])).collect(),
-            k: req.offset + req.topk,
-        };
+        let queries =
+            Queries { metric: req.metric, dim, nq, data: req.queries, norms, k: req.offset + req.topk };
         ctx.check()?;
         let state = self.read_state();
         let field_name = &self.schema.fields[field].name;
@@ -314,8 +311,8 @@ impl Collection {
     }
 }
 
-/// Checks limits and queries; returns nq.
-fn validate(req: &SearchRequest<'_>, dim: usize, field: &str) -> Result<usize> {
+/// Checks limits and queries; returns the norm of each query.
+fn validate(req: &SearchRequest<'_>, dim: usize, field: &str) -> Result<Vec<f32>> {
     if req.topk == 0 || req.topk > MAX_TOPK {
         return Err(Error::InvalidArgument(format!(
             "topk [{}] is invalid, it should be in range [1, {MAX_TOPK}]",
@@ -347,7 +344,13 @@ fn validate(req: &SearchRequest<'_>, dim: usize, field: &str) -> Result<usize> {
             i % dim
         )));
     }
-    Ok(nq)
+    let norms: Vec<f32> = req.queries.chunks_exact(dim).map(simd::norm).collect();
+    for (q, (query, &norm)) in req.queries.chunks_exact(dim).zip(&norms).enumerate() {
+        if let Some(why) = vector_norm_excess(query, norm) {
+            return Err(Error::InvalidArgument(format!("query {q}: {why}")));
+        }
+    }
+    Ok(norms)
 }
 
 /// Runs the tasks on up to `workers` threads and merges their selections.
