@@ -2,6 +2,7 @@
 # Builds the static and shared libraries, then:
 # - compiles tests/c/test_api.c as strict C11 against include/ and the static library and runs it
 #   under valgrind (zero errors, zero leaks);
+# - compiles every example program examples/*.c the same way and runs each under valgrind;
 # - compiles the header as C++ with double inclusion;
 # - checks that every exported symbol of the shared library starts with veclite_;
 # - installs into a temporary prefix (`make install`), checks the SONAME and the symlink chain,
@@ -18,6 +19,11 @@ mkdir -p "$out"
 
 cc -std=c11 -Wall -Wextra -Werror -pedantic -g -Iinclude tests/c/test_api.c "$lib/libveclite.a" \
   -lpthread -ldl -lm -o "$out/test_api"
+examples=$(ls examples/*.c)
+for example in $examples; do
+  cc -std=c11 -Wall -Wextra -Werror -pedantic -g -Iinclude "$example" "$lib/libveclite.a" \
+    -lpthread -ldl -lm -o "$out/$(basename "$example" .c)"
+done
 c++ -std=c++17 -Wall -Wextra -Werror -pedantic -Iinclude tests/c/double_include.cpp "$lib/libveclite.a" \
   -lpthread -ldl -lm -o "$out/double_include"
 "$out/double_include"
@@ -27,6 +33,12 @@ trap 'rm -rf "$db"' EXIT
 if command -v valgrind >/dev/null; then
   valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
     --show-leak-kinds=definite,indirect "$out/test_api" "$db/db"
+  for example in $examples; do
+    name=$(basename "$example" .c)
+    valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+      --show-leak-kinds=definite,indirect "$out/$name" "$db/$name" >/dev/null
+    echo "example $example: compiled, ran under valgrind"
+  done
 else
   echo "valgrind not found: install it (apt-get install valgrind)" >&2
   exit 1
