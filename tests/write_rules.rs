@@ -1,4 +1,4 @@
-//! One test per write rule and error of SPEC §2, each checking the exact MutationResult on
+//! One test per write rule and error (docs/semantics.md), each checking the exact MutationResult on
 //! success and that nothing was written on failure.
 
 mod common;

@@ -34,7 +34,7 @@ pub struct ValidatedBatch<'a> {
 /// Validates `columns` against `schema` for a write of kind `mode`.
 ///
 /// # Errors
-/// One error per rule, naming the field, the row and the rule: see SPEC §2.
+/// One error per rule, naming the field, the row and the rule (docs/semantics.md).
 pub fn validate<'a>(schema: &Schema, columns: &[&'a Column], mode: WriteMode) -> Result<ValidatedBatch<'a>> {
     let pk = schema.pk_field();
     if pk.auto_id && mode == WriteMode::Upsert {

@@ -4,7 +4,7 @@
 //! maps the result: no business logic lives here. The global rules (status codes, optional
 //! `veclite_error **err_out`, out-params written only on success, `(ptr, len)` UTF-8 strings
 //! borrowed for the call, NULL handling, panics caught) are stated once in the header preamble
-//! and the README's "API conventions".
+//! and docs/c-api.md, "API conventions".
 #![allow(non_camel_case_types)]
 #![allow(clippy::missing_safety_doc)]
 

@@ -1,8 +1,9 @@
 //! Vector indexes: HNSW and IVF_FLAT, one per sealed segment and vector field, stored in an
 //! index file beside the segment and searched through zero-copy views of its bytes.
 //!
-//! An index never owns vectors: it stores row numbers and reads the segment's contiguous vector
-//! block (and stored norms, for COSINE) through [`Vectors`]. Costs are "lower is better": squared
+//! HNSW stores row numbers and reads the segment's contiguous vector block (and stored norms,
+//! for COSINE) through [`Vectors`]; IVF_FLAT keeps its own copy of the vectors in list order, so
+//! a probed list is one contiguous block. Costs are "lower is better": squared
 //! L2 distance, or negated inner product / cosine similarity, as in [`crate::search`].
 //!
 //! FLAT is the exact scan and needs no index data.
@@ -68,7 +69,7 @@ impl IndexParams {
     }
 }
 
-/// Per-search tuning: HNSW `ef` (default: `max(ef, k)` with ef = k) and IVF `nprobe`
+/// Per-search tuning: HNSW `ef` (default: `max(64, k)`; a given `ef` is raised to `k`) and IVF `nprobe`
 /// (default 8, clamped to nlist).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SearchParams {

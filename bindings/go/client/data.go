@@ -289,8 +289,8 @@ func metricToC(mt entity.MetricType) (C.uint32_t, error) {
 
 // Search returns the topK nearest entities of each query vector. The field's index (if any)
 // is used: sp's "ef" (entity.NewIndexHNSWSearchParam) and "nprobe"
-// (entity.NewIndexIvfFlatSearchParam) tune HNSW and IVF_FLAT searches (defaults: ef = topK,
-// nprobe 8); FLAT's params set nothing. A param the field's index does not take (ef without
+// (entity.NewIndexIvfFlatSearchParam) tune HNSW and IVF_FLAT searches (defaults: ef = max(64,
+// topK), nprobe 8); FLAT's params set nothing. A param the field's index does not take (ef without
 // an HNSW index, nprobe without an IVF_FLAT one) is ErrInvalidArgument; range search
 // (AddRadius / AddRangeFilter), page_retain_order, other keys, WithGroupByField,
 // WithIgnoreGrowing fail with an error wrapping ErrFeatureNotSupported, and WithLimit (a Query

@@ -118,7 +118,7 @@ var (
 	// ErrStatusNil exists for source compatibility; veclite never returns it.
 	ErrStatusNil = errors.New("response status is nil")
 	// ErrFeatureNotSupported is wrapped by every call or option veclite does not support
-	// (index types other than FLAT, HNSW and IVF_FLAT, dynamic fields, partition keys, ...).
+	// (index types other than FLAT, HNSW and IVF_FLAT, range search, partition keys, ...).
 	ErrFeatureNotSupported = errors.New("feature not supported")
 )
 

@@ -11,7 +11,7 @@ import (
 	"github.com/veclite/veclite/bindings/go/entity"
 )
 
-// Every SPEC §2 error surfaces with its sentinel and a message naming what failed, and
+// Every write-rule error surfaces with its sentinel and a message naming what failed, and
 // nothing is written.
 func TestWriteErrors(t *testing.T) {
 	ctx := context.Background()

@@ -1,7 +1,7 @@
 // Package client mirrors the client package of milvus-sdk-go v2.4.2 over veclite, an embedded
 // vector database: NewClient(ctx, Config{Address: dir}) opens (or creates) the database in
 // directory dir, in this process. The calls, option types and results have the SDK's names and
-// signatures for everything veclite supports; see the README for the differences.
+// signatures for everything veclite supports; see docs/go.md for the differences.
 //
 // Each call makes one cgo call per batch (plus one per column to build or read columns), never
 // one per row. Every call takes the client's read lock, so Close (write lock) waits for calls

@@ -1,4 +1,4 @@
-"""Every bad input SPEC §2 lists: a clear error naming field, row and rule, and nothing written."""
+"""Every bad write input: a clear error naming field, row and rule, and nothing written."""
 
 import math
 

@@ -4,15 +4,15 @@
 Both sides get the same schema (``id`` Int64 key, ``tag`` Int64, ``score`` Double, ``name``
 VarChar, ``v`` FloatVector), a FLAT index (exact search) per metric, and the same sequence of
 inserts, upserts (half overwrites, half new keys), deletes by key and by filter. After every step
-the test compares what SPEC and Milvus agree on: ``count(*)`` (with and without a filter), the
+the test compares what veclite and Milvus agree on: ``count(*)`` (with and without a filter), the
 keys and values a query returns, ``get`` by key (deleted keys included), the write results
 (``insert_count`` / ``upsert_count`` / ``ids``), and top-k search results (ids and distances
 within float tolerance, with and without a filter). Milvus Lite's distance conventions, checked
 by running it: L2 is the squared distance, IP the inner product, COSINE the cosine similarity;
 veclite must report the same numbers.
 
-Where SPEC deliberately differs from Milvus, the ``test_difference_*`` tests assert veclite's
-behaviour and name the difference (README, "Semantics").
+Where veclite deliberately differs from Milvus, the ``test_difference_*`` tests assert veclite's
+behaviour and name the difference (docs/semantics.md).
 
 Milvus Lite and pymilvus are pinned in ``tests/requirements-milvus-lite.txt`` and installed by
 ``make test-python``; without them every test here fails, saying how to install them.
@@ -230,7 +230,7 @@ def test_same_workload_same_results(pair, metric):
             live.update({r["id"]: r for r in arg})
         else:
             gone = _deleted(live, kind, arg)
-            # Difference (README "Semantics": delete_count is exact): veclite counts rows really
+            # Difference (docs/semantics.md: delete_count is exact): veclite counts rows really
             # deleted; Milvus Lite's MilvusClient returns the keys it was sent (by ids) or matched.
             assert ra == {"delete_count": len(gone)}
             if kind == "delete_filter":
