@@ -6,7 +6,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::{Collection, Writer, deletes_path, remove_segment_files, segment_path, wal_path};
+use super::files::{deletes_path, remove_segment_files, segment_path, wal_generations, wal_path};
+use super::{Collection, Writer};
 use crate::catalog::{PartitionMeta, SegmentMeta};
 use crate::context::Context;
 use crate::error::{Error, ObjectKind, Result};
@@ -274,7 +275,7 @@ impl Collection {
         // Generations the manifest no longer points to are never read again (a reopen ignores
         // and removes them), so removing them, which takes milliseconds for a large log, is
         // left to a background thread.
-        let obsolete: Vec<_> = super::wal_generations(&self.dir, 0)?
+        let obsolete: Vec<_> = wal_generations(&self.dir, 0)?
             .into_iter()
             .filter(|&g| g < frozen.next_wal_generation)
             .map(|g| wal_path(&self.dir, g))
