@@ -546,15 +546,16 @@ mod tests {
         let payloads: [&[u8]; 4] = [b"first record", b"second record", b"third record", b"fourth"];
         let at = log_of(&path, &payloads);
         let pristine = std::fs::read(&path).unwrap();
-        let mutations: [(&str, usize, fn(&mut [u8])); 4] = [
-            ("payload bit", at[1] + 11, |b| b[0] ^= 0x10),
-            ("checksum bit", at[1] + 5, |b| b[0] ^= 1),
-            ("length past the end", at[1] + 3, |b| b[0] = 0x7f),
-            ("zeroed frame", at[1], |b| b[..8].fill(0)),
+        // (what, offset, bytes written there)
+        let mutations = [
+            ("payload bit", at[1] + 11, vec![pristine[at[1] + 11] ^ 0x10]),
+            ("checksum bit", at[1] + 5, vec![pristine[at[1] + 5] ^ 1]),
+            ("length past the end", at[1] + 3, vec![0x7f]),
+            ("zeroed frame", at[1], vec![0; FRAME_LEN]),
         ];
-        for (what, pos, mutate) in mutations {
+        for (what, pos, patch) in mutations {
             let mut bytes = pristine.clone();
-            mutate(&mut bytes[pos..]);
+            bytes[pos..pos + patch.len()].copy_from_slice(&patch);
             std::fs::write(&path, &bytes).unwrap();
             let scan = scan(&path).unwrap();
             assert_eq!(scan.records.len(), 1, "{what}");
