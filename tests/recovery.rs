@@ -392,3 +392,23 @@ fn recover_drops_unreadable_segments_and_index_files() {
     assert!(rows == 20 || rows == 30, "one segment's rows are gone: {rows}");
     assert!(!segment.exists() && report.preserved.iter().any(|p| p.file == segment));
 }
+
+#[test]
+fn a_record_that_does_not_decode_is_damage_that_recover_skips() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cdir = populated(tmp.path(), 2);
+    let wal = newest_wal(&cdir);
+    let mut bytes = std::fs::read(&wal).unwrap();
+    let at = bytes.len();
+    let junk = b"not a record";
+    bytes.extend_from_slice(&(junk.len() as u32).to_le_bytes());
+    bytes.extend_from_slice(&crc32c::crc32c(junk).to_le_bytes());
+    bytes.extend_from_slice(junk);
+    std::fs::write(&wal, &bytes).unwrap();
+    let message = corrupted(Database::open(tmp.path(), Options::default()));
+    assert!(message.contains(&format!("at byte {at}: the record's checksum matches")), "{message}");
+    let (report, rows) = recover(tmp.path());
+    assert_eq!(rows, 50);
+    assert_eq!(report.skipped.len(), 1, "{report:#?}");
+    assert_eq!((report.skipped[0].offset, report.skipped[0].len), (at as u64, 8 + junk.len() as u64));
+}
