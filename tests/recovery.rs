@@ -412,3 +412,28 @@ fn a_record_that_does_not_decode_is_damage_that_recover_skips() {
     assert_eq!(report.skipped.len(), 1, "{report:#?}");
     assert_eq!((report.skipped[0].offset, report.skipped[0].len), (at as u64, 8 + junk.len() as u64));
 }
+
+#[test]
+fn a_damaged_collection_fails_the_open_before_any_other_file_changes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = seed_db(tmp.path());
+    db.create_collection(seed_schema("d")).unwrap();
+    for name in ["c", "d"] {
+        for b in 0..2i64 {
+            db.insert(name, "", seed_columns(&(b * 10..b * 10 + 10).collect::<Vec<_>>(), 0.0)).unwrap();
+        }
+    }
+    let (c, d) =
+        (db.collection("c").unwrap().dir().to_path_buf(), db.collection("d").unwrap().dir().to_path_buf());
+    db.close().unwrap();
+    // `c` ends with an interrupted append (cut at the next open), `d` is damaged.
+    let mut torn = std::fs::read(newest_wal(&c)).unwrap();
+    torn.extend_from_slice(&[0; 12]);
+    std::fs::write(newest_wal(&c), &torn).unwrap();
+    let mut damaged = std::fs::read(newest_wal(&d)).unwrap();
+    damaged[30] ^= 1;
+    std::fs::write(newest_wal(&d), &damaged).unwrap();
+    let before = tree(tmp.path());
+    corrupted(Database::open(tmp.path(), Options::default()));
+    assert_eq!(tree(tmp.path()), before, "the torn tail of `c` is not cut while the open fails");
+}

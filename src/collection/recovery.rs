@@ -259,7 +259,7 @@ impl Repair {
             (None, LogEnd::Clean) => None,
         };
         let Some((at, reason, damaged)) = bad else {
-            return Ok((scan.records.len() as u64, scan.last_crc()));
+            return Ok((scan.records.len() as u64, scan.last_crc));
         };
         let kept: Vec<_> = scan.records.iter().take_while(|r| r.offset < at).collect();
         let crc = kept.last().map_or(scan.chain, |r| crc32c::crc32c(&r.payload));
