@@ -18,7 +18,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use veclite::{
     Column, ColumnData, Context, Database, Field, FieldType, IndexParams, Metric, Options, PrimaryKeys,
-    QueryResult, Schema, SearchParams, SearchRequest, Value,
+    QueryResult, Schema, SearchParams, SearchRequest, SyncPolicy, Value,
 };
 
 create_exception!(
@@ -288,6 +288,71 @@ fn mutation_to_py<'py>(py: Python<'py>, r: &veclite::MutationResult) -> PyResult
     Ok(d)
 }
 
+/// The shortest sync interval accepted (a shorter one would keep the syncer thread spinning).
+const MIN_SYNC_INTERVAL: Duration = Duration::from_millis(1);
+
+/// The engine options of `Database(path, ...)`: the sync policy of [`parse_sync_policy`]; a `None`
+/// size or thread count keeps the default. The Python layer checks the same rules first, with
+/// messages naming its call; these checks keep bad values from reaching the core.
+fn options_from_args(
+    sync_policy: &str,
+    sync_interval: Option<f64>,
+    seal_threshold_bytes: Option<usize>,
+    worker_threads: Option<usize>,
+) -> PyResult<Options> {
+    let mut options = Options { sync: parse_sync_policy(sync_policy, sync_interval)?, ..Options::default() };
+    for (name, value, slot) in [
+        ("seal_threshold_bytes", seal_threshold_bytes, &mut options.seal_threshold_bytes),
+        ("worker_threads", worker_threads, &mut options.worker_threads),
+    ] {
+        match value {
+            Some(0) => return Err(invalid(format!("{name} must be positive, got 0"))),
+            Some(n) => *slot = n,
+            None => {}
+        }
+    }
+    Ok(options)
+}
+
+/// `"every_write"`, `"interval"` (fsync every `interval` seconds, at least 1 ms: required with
+/// it, refused with the others) or `"none"`.
+fn parse_sync_policy(name: &str, interval: Option<f64>) -> PyResult<SyncPolicy> {
+    match (name, interval) {
+        ("every_write", None) => Ok(SyncPolicy::EveryWrite),
+        ("none", None) => Ok(SyncPolicy::None),
+        ("interval", Some(seconds)) => match Duration::try_from_secs_f64(seconds) {
+            Ok(every) if every >= MIN_SYNC_INTERVAL => Ok(SyncPolicy::Interval(every)),
+            _ => Err(invalid(format!(
+                "sync_interval must be from 0.001 to {} seconds, got {seconds}",
+                Duration::MAX.as_secs()
+            ))),
+        },
+        ("interval", None) => Err(invalid("sync_policy \"interval\" needs sync_interval".into())),
+        ("every_write" | "none", Some(_)) => {
+            Err(invalid(format!("sync_interval applies to sync_policy \"interval\" only, not \"{name}\"")))
+        }
+        (other, _) => Err(invalid(format!(
+            "sync_policy must be \"every_write\", \"interval\" or \"none\", got \"{other}\""
+        ))),
+    }
+}
+
+/// `{"sync_policy", "sync_interval" (seconds; None unless "interval"), "seal_threshold_bytes",
+/// "worker_threads"}`: the options [`options_from_args`] reads, under the same names.
+fn options_to_dict<'py>(py: Python<'py>, options: &Options) -> PyResult<Bound<'py, PyDict>> {
+    let (policy, interval) = match options.sync {
+        SyncPolicy::EveryWrite => ("every_write", None),
+        SyncPolicy::Interval(every) => ("interval", Some(every.as_secs_f64())),
+        SyncPolicy::None => ("none", None),
+    };
+    let d = PyDict::new(py);
+    d.set_item("sync_policy", policy)?;
+    d.set_item("sync_interval", interval)?;
+    d.set_item("seal_threshold_bytes", options.seal_threshold_bytes)?;
+    d.set_item("worker_threads", options.worker_threads)?;
+    Ok(d)
+}
+
 fn strs(v: &[String]) -> Vec<&str> {
     v.iter().map(String::as_str).collect()
 }
@@ -300,11 +365,27 @@ struct PyDatabase {
 
 #[pymethods]
 impl PyDatabase {
-    /// Opens (creating if needed) the database directory `path`.
+    /// Opens (creating if needed) the database directory `path` with the options of
+    /// [`options_from_args`].
     #[new]
-    fn new(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
-        let db = py.detach(|| Database::open(&path, Options::default())).map_err(err)?;
+    #[pyo3(signature = (path, sync_policy = "every_write", sync_interval = None, seal_threshold_bytes = None,
+        worker_threads = None))]
+    fn new(
+        py: Python<'_>,
+        path: PathBuf,
+        sync_policy: &str,
+        sync_interval: Option<f64>,
+        seal_threshold_bytes: Option<usize>,
+        worker_threads: Option<usize>,
+    ) -> PyResult<Self> {
+        let options = options_from_args(sync_policy, sync_interval, seal_threshold_bytes, worker_threads)?;
+        let db = py.detach(|| Database::open(&path, options)).map_err(err)?;
         Ok(PyDatabase { db })
+    }
+
+    /// The options the database was opened with (see [`options_to_dict`]); status CLOSED once closed.
+    fn options<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        options_to_dict(py, &self.db.options().map_err(err)?)
     }
 
     /// Syncs and releases the directory; later calls raise status CLOSED. Idempotent.
@@ -648,10 +729,17 @@ impl PyDatabase {
     }
 }
 
+/// The options a database opened without any has (as [`PyDatabase::options`] reports them).
+#[pyfunction]
+fn default_options(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
+    options_to_dict(py, &Options::default())
+}
+
 /// The native module `veclite._veclite`.
 #[pymodule]
 fn _veclite(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyDatabase>()?;
+    m.add_function(wrap_pyfunction!(default_options, m)?)?;
     m.add("VecliteError", m.py().get_type::<VecliteError>())?;
     let statuses = PyDict::new(m.py());
     for s in veclite::Status::all() {

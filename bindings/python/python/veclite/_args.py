@@ -15,6 +15,7 @@ from typing import Any, Collection, Dict, NamedTuple, Optional, Tuple
 
 import numpy as np
 
+from . import _veclite
 from .exceptions import ParamError
 
 #: Why some keyword arguments pymilvus knows are refused (the message says it).
@@ -157,6 +158,82 @@ def check_round_decimal(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not -1 <= value <= 6:
         raise ParamError(message=f"round_decimal must be an integer in [-1, 6] (-1 = no rounding), got {value!r}")
     return int(value)
+
+
+# --- engine options --------------------------------------------------------------------------
+
+#: The values of ``sync_policy``: when the write-ahead log is fsynced.
+SYNC_POLICIES = ("every_write", "interval", "none")
+
+#: The fsync interval of ``sync_policy="interval"`` when ``sync_interval`` is not given, in seconds.
+DEFAULT_SYNC_INTERVAL = 1.0
+
+#: The shortest ``sync_interval`` accepted, in seconds (1 ms, as in the Go package).
+MIN_SYNC_INTERVAL = 0.001
+
+
+def open_options(call: str, sync_policy: Any = None, sync_interval: Any = None, seal_threshold_bytes: Any = None,
+                 worker_threads: Any = None) -> Dict[str, Any]:
+    """The engine options ``call`` (``MilvusClient`` or ``connections.connect``) was given, checked,
+    as keyword arguments of the native ``Database`` (an option left out, or None, keeps the
+    engine's default). ``sync_policy`` is one of :data:`SYNC_POLICIES`; ``sync_interval`` (seconds,
+    at least :data:`MIN_SYNC_INTERVAL`, default :data:`DEFAULT_SYNC_INTERVAL`) goes with
+    ``"interval"`` only; ``seal_threshold_bytes`` and ``worker_threads`` are positive integers.
+    Anything else is a ParamError naming the argument."""
+    options: Dict[str, Any] = {}
+    if sync_policy is not None:
+        if not isinstance(sync_policy, str) or sync_policy not in SYNC_POLICIES:
+            raise ParamError(message=f"{call}(): sync_policy must be one of {', '.join(map(repr, SYNC_POLICIES))}, "
+                             f"got {sync_policy!r}")
+        options["sync_policy"] = sync_policy
+    if sync_interval is not None:
+        if options.get("sync_policy") != "interval":
+            raise ParamError(message=f"{call}(): sync_interval applies to sync_policy='interval' only (sync_policy is "
+                             f"{options.get('sync_policy', 'every_write')!r})")
+        seconds = _seconds(sync_interval)
+        if seconds is None or not MIN_SYNC_INTERVAL <= seconds < float("inf"):
+            raise ParamError(message=f"{call}(): sync_interval must be a finite number of seconds, at least "
+                             f"{MIN_SYNC_INTERVAL}, got {sync_interval!r}")
+        options["sync_interval"] = seconds
+    elif options.get("sync_policy") == "interval":
+        options["sync_interval"] = DEFAULT_SYNC_INTERVAL
+    for name, value in (("seal_threshold_bytes", seal_threshold_bytes), ("worker_threads", worker_threads)):
+        if value is not None:
+            options[name] = uint(f"{call}(): {name}", value, 1)
+    return options
+
+
+def _seconds(value: Any) -> Optional[float]:
+    """A number as a float (an int too large for one is infinite); None for anything else."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        return None
+    try:
+        return float(value)
+    except OverflowError:
+        return float("inf")
+
+
+def check_same_options(path: str, have: Dict[str, Any], asked: Dict[str, Any]) -> None:
+    """Refuses to share the database open at ``path`` with options ``have`` (as the native
+    ``Database.options()`` reports them) with a client that asked for ``asked`` (as
+    :func:`open_options` returns them; what it left out means the defaults): the open database
+    cannot change its options, and a client never runs with other options than it asked for."""
+    wanted = {**_veclite.default_options(), **asked}
+    differ = [key for key, value in wanted.items() if not _same_option(have[key], value)]
+    if differ:
+        has = ", ".join(f"{key}={have[key]!r}" for key in differ)
+        asks = ", ".join(f"{key}={wanted[key]!r}" for key in differ)
+        raise ParamError(
+            message=f"the database {path!r} is already open in this process with other options ({has}; asked for "
+            f"{asks}): open it with the options it has, or close its other clients and connections first"
+        )
+
+
+def _same_option(a: Any, b: Any) -> bool:
+    """Whether two option values are equal (sync intervals to the nanosecond the engine keeps)."""
+    if isinstance(a, float) and isinstance(b, float):
+        return abs(a - b) < 1e-9
+    return a == b
 
 
 # --- URIs ------------------------------------------------------------------------------------

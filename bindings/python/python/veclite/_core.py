@@ -9,7 +9,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, TypeVar
 import numpy as np
 
 from . import _veclite
-from ._args import check_round_decimal, check_tuning, local_path, search_params, uint
+from ._args import check_round_decimal, check_same_options, check_tuning, local_path, search_params, uint
 from ._data import query_vectors, rows_from_columns, to_columns
 from ._types import CollectionSchema, DataType, FieldSchema
 from .exceptions import ConnectionNotExistException, ParamError, translate
@@ -35,12 +35,18 @@ def call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 class Engine:
     """A reference to the process-wide open database of one directory."""
 
-    def __init__(self, uri: str) -> None:
+    def __init__(self, uri: str, options: Optional[Dict[str, Any]] = None) -> None:
+        """Opens the directory of ``uri`` with ``options`` (from :func:`veclite._args.open_options`;
+        None = the defaults), or joins the database this process has open there, which must
+        have been opened with the same options (else ParamError)."""
         self.path = local_path(uri)
+        options = options or {}
         with _lock:
             db, refs = _open.get(self.path, (None, 0))
             if db is None or not db.is_open():
-                db, refs = call(_veclite.Database, self.path), 0
+                db, refs = call(_veclite.Database, self.path, **options), 0
+            else:
+                check_same_options(self.path, call(db.options), options)
             _open[self.path] = (db, refs + 1)
         self._db: Optional[_veclite.Database] = db
         self._fields: Dict[str, Tuple[List[FieldSchema], bool]] = {}

@@ -23,8 +23,19 @@ STATUS_NAMES: Dict[int, str]
 class VecliteError(Exception):
     """``args == (code, status, message)``."""
 
+def default_options() -> Dict[str, Any]:
+    """The options of a database opened without any, as :meth:`Database.options` reports them."""
+
 class Database:
-    def __init__(self, path: str) -> None: ...
+    def __init__(
+        self, path: str, sync_policy: str = "every_write", sync_interval: Optional[float] = None,
+        seal_threshold_bytes: Optional[int] = None, worker_threads: Optional[int] = None,
+    ) -> None:
+        """Opens ``path``. ``sync_policy`` ``"every_write"`` / ``"interval"`` (with
+        ``sync_interval`` seconds, required) / ``"none"``; None sizes and counts keep the default."""
+    def options(self) -> Dict[str, Any]:
+        """``{"sync_policy", "sync_interval" (seconds, None unless "interval"),
+        "seal_threshold_bytes", "worker_threads"}`` of the open database."""
     def close(self) -> None: ...
     def is_open(self) -> bool: ...
     def create_collection(

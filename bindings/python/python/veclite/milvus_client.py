@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, List, Optional, Union
 
-from ._args import (build_params, check_credentials, check_replicas, check_shards, check_timeout, query_window,
-                    refuse_unknown, unsupported)
+from ._args import (build_params, check_credentials, check_replicas, check_shards, check_timeout, open_options,
+                    query_window, refuse_unknown, unsupported)
 from ._data import _is_dataframe
 from ._core import Engine, SearchResult, call, visible_fields
 from ._types import CollectionSchema, DataType
@@ -81,15 +81,27 @@ def _ids(result: Dict[str, Any]) -> List[Any]:
 
 class MilvusClient:
     """``MilvusClient(uri)`` where ``uri`` is a local directory (``"./milvus_demo.db"`` is used as a
-    directory name; a server address is refused). Several clients of one directory share one
-    open database. ``timeout`` is the default of every call's ``timeout``."""
+    directory name; a server address is refused). ``timeout`` is the default of every call's
+    ``timeout``.
+
+    The veclite-only keyword arguments choose the engine's options (left out = the default):
+    ``sync_policy`` (``"every_write"``, the default: fsync the write-ahead log before a write
+    returns; ``"interval"``: fsync every ``sync_interval`` seconds, default 1.0; ``"none"``: leave
+    it to the OS), ``seal_threshold_bytes`` (growing segments are sealed at this size, default
+    64 MiB) and ``worker_threads`` (threads of a search or an index build, default one per
+    core). Several clients (and ORM connections) of one directory share one open database, so
+    they must ask for the same options: a client asking for other options than the open
+    database has raises ParamError."""
 
     def __init__(self, uri: str = "./milvus.db", user: str = "", password: str = "", db_name: str = "",
-                 token: str = "", timeout: Optional[float] = None, **kwargs: Any) -> None:
+                 token: str = "", timeout: Optional[float] = None, *, sync_policy: Optional[str] = None,
+                 sync_interval: Optional[float] = None, seal_threshold_bytes: Optional[int] = None,
+                 worker_threads: Optional[int] = None, **kwargs: Any) -> None:
         check_credentials(user, password, token, db_name)
         refuse_unknown("MilvusClient", kwargs)
         self._timeout = check_timeout(timeout)
-        self._engine = Engine(uri)
+        options = open_options("MilvusClient", sync_policy, sync_interval, seal_threshold_bytes, worker_threads)
+        self._engine = Engine(uri, options)
 
     # --- collections ---------------------------------------------------------------------
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
-from ._args import (check_credentials, check_replicas, check_shards, check_timeout, query_window, refuse_unknown,
-                    unsupported)
+from ._args import (check_credentials, check_replicas, check_shards, check_timeout, open_options, query_window,
+                    refuse_unknown, unsupported)
 from ._core import Engine, SearchResult, call
 from ._types import CollectionSchema
 from .exceptions import CollectionNotExistException, ConnectionNotExistException, ParamError
@@ -76,13 +76,21 @@ class Connections:
         self._engines: Dict[str, Engine] = {}
 
     def connect(self, alias: str = "default", user: str = "", password: str = "", db_name: str = "",
-                token: str = "", **kwargs: Any) -> None:
+                token: str = "", *, sync_policy: Optional[str] = None, sync_interval: Optional[float] = None,
+                seal_threshold_bytes: Optional[int] = None, worker_threads: Optional[int] = None,
+                **kwargs: Any) -> None:
+        """Connects ``alias`` to the directory ``uri``. ``sync_policy``, ``sync_interval``,
+        ``seal_threshold_bytes`` and ``worker_threads`` choose the engine's options as in
+        :class:`veclite.MilvusClient` (a directory already open in this process must have been
+        opened with the same ones). Connecting an alias again replaces its connection."""
         check_credentials(user, password, token, db_name)
         uri = kwargs.pop("uri", None)
         refuse_unknown("connections.connect", kwargs)
         if uri is None:
             raise ParamError(message="veclite opens a local directory: connect(uri='./dir')")
-        engine = Engine(uri)
+        options = open_options("connections.connect", sync_policy, sync_interval, seal_threshold_bytes,
+                               worker_threads)
+        engine = Engine(uri, options)
         old = self._engines.get(alias)
         if old is not None:
             old.close()
