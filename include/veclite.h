@@ -1098,9 +1098,9 @@ veclite_status veclite_search_options_set_nprobe(veclite_search_options *options
                                                  veclite_error **err_out);
 
 /**
- * Exact top-`topk` search of `nq` query vectors of `dim` floats (`queries`, `nq * dim` floats,
- * borrowed) with `metric` (`VECLITE_METRIC_*`). `options` may be NULL for the defaults; `ctx`
- * may be NULL.
+ * Top-`topk` search (through the field's index where one is built, exact elsewhere) of `nq`
+ * query vectors of `dim` floats (`queries`, `nq * dim` floats, borrowed) with `metric`
+ * (`VECLITE_METRIC_*`). `options` may be NULL for the defaults; `ctx` may be NULL.
  *
  * Fast path, caller buffers (each may be NULL when not wanted): `ids_out` and `scores_out` hold
  * `nq * topk` entries, query after query, best first; a query with fewer hits is padded with id

@@ -448,7 +448,8 @@ impl Database {
         self.with_collection(collection, |c| c.query(partitions, "", output_fields, limit, offset))
     }
 
-    /// Exact top-k search; one [`SearchHits`] per query vector. See [`Collection::search`].
+    /// Top-k search (through the index where one is built, exact elsewhere); one [`SearchHits`]
+    /// per query vector. See [`Collection::search`].
     ///
     /// # Errors
     /// Unknown collection; every error of [`Collection::search`].

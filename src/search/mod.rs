@@ -174,7 +174,8 @@ impl SearchHits {
 }
 
 impl Collection {
-    /// Runs an exact search; returns one [`SearchHits`] per query.
+    /// Top-k search: sealed segments through the field's index when one is built, everything else
+    /// exactly. Returns one [`SearchHits`] per query.
     ///
     /// # Errors
     /// `topk`, `nq` or `offset + topk` outside 1..=16384 ([`Error::InvalidArgument`]); query
