@@ -312,3 +312,51 @@ fn second_open_is_locked_until_close() {
     assert_eq!(db2.count("c", &[]).unwrap(), 10);
     db2.close().unwrap();
 }
+
+#[test]
+fn missing_segment_deletes_or_index_file_is_corrupted_naming_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pristine = tmp.path().join("pristine");
+    let db = Database::open(&pristine, Options::default()).unwrap();
+    db.create_collection(schema()).unwrap();
+    db.upsert("c", "", batch(0..100, 0.5)).unwrap();
+    db.flush("c").unwrap();
+    let params = veclite::IndexParams::Hnsw { m: 8, ef_construction: 32 };
+    db.create_index(&veclite::Context::background(), "c", "embeddings", "h", veclite::Metric::L2, params)
+        .unwrap();
+    db.delete_by_pks("c", "", &PrimaryKeys::Int(vec![3, 4])).unwrap();
+    db.flush("c").unwrap();
+    let cdir = collection_dir(&pristine, &db);
+    db.close().unwrap();
+    let names: Vec<PathBuf> = ["seg", "del", "idx"]
+        .iter()
+        .map(|ext| files_with_ext(&cdir, ext).remove(0).strip_prefix(&pristine).unwrap().to_owned())
+        .collect();
+    for name in names {
+        let copy = tmp.path().join("copy");
+        let _ = std::fs::remove_dir_all(&copy);
+        copy_dir(&pristine, &copy);
+        std::fs::remove_file(copy.join(&name)).unwrap();
+        match Database::open(&copy, Options::default()) {
+            Err(Error::Corrupted { file, reason }) => {
+                assert!(file.ends_with(name.to_str().unwrap()), "{name:?}: error names {file}");
+                assert!(reason.contains("missing"), "{name:?}: {reason}");
+            }
+            other => panic!("{name:?} deleted: expected Corrupted, got {other:?}"),
+        }
+    }
+}
+
+/// Copies the directory tree `from` to `to`.
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let dst = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &dst);
+        } else {
+            std::fs::copy(&path, &dst).unwrap();
+        }
+    }
+}
