@@ -204,6 +204,16 @@ impl Error {
         Error::Corrupted { file: file.as_ref().display().to_string(), reason: reason.into() }
     }
 
+    /// [`Error::Corrupted`] for damage found at byte `offset` of `file`: the reason reads
+    /// `at byte <offset>: <reason>`.
+    pub(crate) fn corrupted_at(
+        file: impl AsRef<std::path::Path>,
+        offset: u64,
+        reason: impl std::fmt::Display,
+    ) -> Self {
+        Error::corrupted(file, format!("at byte {offset}: {reason}"))
+    }
+
     pub(crate) fn not_found(kind: ObjectKind, name: &str) -> Self {
         Error::NotFound { kind, name: name.to_owned(), context: String::new() }
     }

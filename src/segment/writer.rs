@@ -16,14 +16,13 @@ use crate::storage::fs;
 /// background of durable commits.
 ///
 /// # Errors
-/// [`Error::Io`]; nothing is left at `path` on failure (a stray temp file may remain and is
-/// removed when the database next opens).
+/// [`Error::Io`]; nothing is left at `path` or at the temp path on failure.
 pub fn write_segment(path: &Path, id: u64, partition: u64, rows: &SegmentColumns, paced: bool) -> Result<()> {
-    let tmp = path.with_extension("seg.tmp");
-    let file = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+    let tmp = fs::TempPath::new(path.with_extension("seg.tmp"));
+    let file = File::create(tmp.path()).map_err(|e| Error::io(tmp.path(), e))?;
     let out = BufWriter::with_capacity(1 << 20, fs::PacedFile::new(file, paced));
     let mut w = BlockWriter { out, pos: 0, entries: Vec::new() };
-    let io = |e| Error::io(&tmp, e);
+    let io = |e| Error::io(tmp.path(), e);
     w.raw(&format::header()).map_err(io)?;
     w.block(BlockKind::Timestamps, 0, bytemuck::cast_slice(&rows.timestamps)).map_err(io)?;
     for (f, column) in rows.columns.iter().enumerate() {
@@ -43,11 +42,10 @@ pub fn write_segment(path: &Path, id: u64, partition: u64, rows: &SegmentColumns
         }
     }
     w.footer(id, partition, rows.rows() as u64).map_err(io)?;
-    let file = w.out.into_inner().map_err(|e| Error::io(&tmp, e.into_error()))?.into_inner();
+    let file = w.out.into_inner().map_err(|e| Error::io(tmp.path(), e.into_error()))?.into_inner();
     file.sync_all().map_err(io)?;
     drop(file);
-    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))?;
-    fs::sync_parent(path)
+    tmp.rename_to(path)
 }
 
 /// The bytes of a fixed-width or vector column.

@@ -4,22 +4,108 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
 /// Writes `bytes` to `path` atomically and durably: readers see the old file or the whole new one.
+/// The bytes go to `path` with extension `tmp` first; a failed write removes that file.
 ///
 /// # Errors
 /// [`Error::Io`] naming the file that failed.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = path.with_extension("tmp");
-    let mut file = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
-    file.write_all(bytes).map_err(|e| Error::io(&tmp, e))?;
-    file.sync_all().map_err(|e| Error::io(&tmp, e))?;
+    let tmp = TempPath::new(path.with_extension("tmp"));
+    let mut file = File::create(tmp.path()).map_err(|e| Error::io(tmp.path(), e))?;
+    failpoint::check(bytes.len())
+        .and_then(|()| file.write_all(bytes))
+        .map_err(|e| Error::io(tmp.path(), e))?;
+    file.sync_all().map_err(|e| Error::io(tmp.path(), e))?;
     drop(file);
-    fs::rename(&tmp, path).map_err(|e| Error::io(path, e))?;
-    sync_parent(path)
+    tmp.rename_to(path)
+}
+
+/// The path of a file being written under a temporary name. Dropped before
+/// [`TempPath::rename_to`] moved the file into place (the write failed or was abandoned), it
+/// removes the file, so a failed write leaves nothing behind.
+#[derive(Debug)]
+pub struct TempPath {
+    path: PathBuf,
+    armed: bool,
+}
+
+impl TempPath {
+    /// Takes charge of `path` (the file need not exist yet).
+    pub fn new(path: PathBuf) -> TempPath {
+        TempPath { path, armed: true }
+    }
+
+    /// The temporary path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Renames the (complete, fsynced) file to `target` and fsyncs the directory.
+    ///
+    /// # Errors
+    /// [`Error::Io`]; the temporary file is then removed.
+    pub fn rename_to(mut self, target: &Path) -> Result<()> {
+        fs::rename(&self.path, target).map_err(|e| Error::io(target, e))?;
+        self.armed = false;
+        sync_parent(target)
+    }
+}
+
+impl Drop for TempPath {
+    fn drop(&mut self) {
+        if self.armed {
+            // Best effort: a file that cannot be removed now is a veclite temporary file, which
+            // the next open removes.
+            let _ = fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// Injected write failures for tests: [`failpoint::fail_writes_after`] makes writes of durable
+/// files ([`write_atomic`], [`PacedFile`]) on the calling thread fail with `ENOSPC` once a number
+/// of bytes has been written. Outside tests [`failpoint::check`] does nothing.
+pub(crate) mod failpoint {
+    #[cfg(test)]
+    thread_local! {
+        static BUDGET: std::cell::Cell<Option<u64>> = const { std::cell::Cell::new(None) };
+    }
+
+    /// Fails writes on this thread after `bytes` more bytes, until the guard is dropped.
+    #[cfg(test)]
+    pub fn fail_writes_after(bytes: u64) -> impl Drop {
+        struct Reset;
+        impl Drop for Reset {
+            fn drop(&mut self) {
+                BUDGET.with(|b| b.set(None));
+            }
+        }
+        BUDGET.with(|b| b.set(Some(bytes)));
+        Reset
+    }
+
+    /// Accounts for a write of `len` bytes; `ENOSPC` when an injected budget is exhausted.
+    #[cfg(test)]
+    pub fn check(len: usize) -> std::io::Result<()> {
+        BUDGET.with(|b| match b.get() {
+            Some(left) if left < len as u64 => Err(std::io::Error::from_raw_os_error(libc::ENOSPC)),
+            Some(left) => {
+                b.set(Some(left - len as u64));
+                Ok(())
+            }
+            None => Ok(()),
+        })
+    }
+
+    /// Accounts for a write of `len` bytes (nothing outside tests).
+    #[cfg(not(test))]
+    #[inline(always)]
+    pub fn check(_len: usize) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Fsyncs the directory holding `path`, making a rename or create in it durable.
@@ -155,6 +241,7 @@ impl PacedFile {
 
 impl Write for PacedFile {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        failpoint::check(buf.len())?;
         if !self.paced {
             return self.file.write(buf);
         }

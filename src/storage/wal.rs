@@ -6,34 +6,38 @@
 //! record := payload length u32 LE (> 0) | CRC32C(payload) u32 LE | payload
 //! ```
 //!
-//! An append writes the payload first and the frame last, so a crash mid-append leaves a frame
-//! of zeros (never a valid record) or one whose checksum fails.
+//! An append writes the payload first and the frame last, so what a crash mid-append leaves at
+//! the end of the log is an incomplete last record (a *torn tail*): a partial frame, a frame of
+//! zeros, or a frame whose payload runs to or past the end of the file. Reading a log
+//! ([`scan`]) tells that apart from damage ([`LogEnd::Damaged`]): a bad record followed by a
+//! chain of whole records reaching the end of the file, or a bad record whose stated extent ends
+//! before the end of the file, is not what a crash leaves. A torn tail is cut off when the log
+//! is opened for appending; a damaged log is refused and left as it is.
 //!
 //! `chain` is the CRC32C of the last record logged before the file was created (in the previous
 //! generation; 0 when unknown). A reader that finds the previous generation ending with another
-//! record knows that generation lost its tail in a crash, so a generation is never replayed
-//! after a gap even when the previous one was not fsynced before it was started.
+//! record knows that generation lost its tail, so a generation is never replayed after a gap.
 //!
 //! A record is acknowledged once it is written (and, under [`SyncPolicy::EveryWrite`], fsynced).
 //! A collection writes one log file per generation; a seal starts a new generation and removes
 //! the older ones once their records are in sealed segments.
-//! Opening the log returns every whole record; a torn or corrupt tail (a crash mid-append) is cut
-//! off at the last whole record so later appends follow valid data.
 
 use std::fs::{File, OpenOptions};
-use std::io::{Read, Seek, SeekFrom, Write};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::bitset::Bitset;
 use crate::error::{Error, Result};
 use crate::storage::fs;
 
 const MAGIC: &[u8; 8] = b"VECLWAL\0";
 /// WAL format version written by this build.
 pub const WAL_VERSION: u32 = 1;
-const HEADER_LEN: u64 = 16;
-const FRAME_LEN: usize = 8;
+/// Bytes of the file header; the first record starts here.
+pub const HEADER_LEN: u64 = 16;
+/// Bytes of a record's frame (length and checksum) before its payload.
+pub const FRAME_LEN: usize = 8;
 /// Bytes of a record whose writeback an append under a syncing policy starts at a time.
 const STREAM_STEP: usize = 256 << 10;
 
@@ -65,56 +69,180 @@ pub struct Wal {
     last_crc: u32,
 }
 
-impl Wal {
-    /// Opens (or creates, with header `chain`) the log at `path` and returns it with the payloads
-    /// of every whole record, oldest first.
-    ///
-    /// # Errors
-    /// [`Error::Io`]; [`Error::Corrupted`] for a bad header; [`Error::UnsupportedFormat`] for a
-    /// header of another version.
-    pub fn open(path: &Path, policy: SyncPolicy, chain: u32) -> Result<(Wal, Vec<Vec<u8>>)> {
-        let io = |e| Error::io(path, e);
-        let mut file =
-            OpenOptions::new().create(true).truncate(false).read(true).write(true).open(path).map_err(io)?;
-        let mut bytes = Vec::new();
-        file.read_to_end(&mut bytes).map_err(io)?;
-        let mut records = Vec::new();
-        let (mut chain, mut last_crc) = (chain, chain);
-        let valid_len = if bytes.len() < HEADER_LEN as usize {
-            // New file, or a crash while writing the header: start afresh.
-            file.set_len(0).map_err(io)?;
-            file.seek(SeekFrom::Start(0)).map_err(io)?;
-            file.write_all(&header(chain)).map_err(io)?;
-            file.sync_all().map_err(io)?;
-            crate::storage::fs::sync_parent(path)?;
-            HEADER_LEN
-        } else {
-            chain = check_header(path, &bytes[..HEADER_LEN as usize])?;
-            last_crc = chain;
-            let mut pos = HEADER_LEN as usize;
-            while let Some((payload, next)) = read_record(&bytes, pos) {
-                records.push(payload.to_vec());
-                last_crc = crc32c::crc32c(payload);
+/// One whole record of a log file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogRecord {
+    /// Byte offset of the record's frame in the file.
+    pub offset: u64,
+    pub payload: Vec<u8>,
+}
+
+impl LogRecord {
+    /// Bytes the record takes in the file, frame included.
+    pub fn file_len(&self) -> u64 {
+        (FRAME_LEN + self.payload.len()) as u64
+    }
+}
+
+/// A byte range of a log file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Extent {
+    pub offset: u64,
+    pub len: u64,
+}
+
+/// How a log file ends after its last whole record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LogEnd {
+    /// It ends with a whole record, or with the header.
+    Clean,
+    /// It is shorter than its header (or missing): its creation was interrupted, so it never held
+    /// a record.
+    NoHeader,
+    /// The bytes from `at` to the end are an incomplete last record: an append a crash
+    /// interrupted.
+    Torn { at: u64 },
+    /// The record at `at` is bad and more data follows it: damage, not a crash.
+    Damaged {
+        at: u64,
+        /// What is wrong, naming the offsets involved.
+        reason: String,
+        /// The whole records found behind the damage, in file order.
+        later: Vec<Extent>,
+    },
+}
+
+/// A log file as read, without changing it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogScan {
+    /// The header's `chain` (0 without a header).
+    pub chain: u32,
+    /// Every whole record before the first bad one, in file order.
+    pub records: Vec<LogRecord>,
+    pub end: LogEnd,
+    /// Size of the file in bytes.
+    pub file_len: u64,
+}
+
+impl LogScan {
+    /// The scan of a log file that does not exist yet.
+    pub fn missing() -> LogScan {
+        LogScan { chain: 0, records: Vec::new(), end: LogEnd::NoHeader, file_len: 0 }
+    }
+
+    /// Bytes of header and whole records before the first bad byte.
+    pub fn valid_len(&self) -> u64 {
+        match &self.end {
+            LogEnd::Clean => self.file_len,
+            LogEnd::NoHeader => 0,
+            LogEnd::Torn { at } | LogEnd::Damaged { at, .. } => *at,
+        }
+    }
+
+    /// The CRC32C of the last whole record (`chain` when there is none): what the header of the
+    /// next generation must record.
+    pub fn last_crc(&self) -> u32 {
+        self.records.last().map_or(self.chain, |r| crc32c::crc32c(&r.payload))
+    }
+
+    /// The error a damaged log is reported with: the file and the offset of the bad record.
+    pub fn damage(&self, path: &Path) -> Option<Error> {
+        match &self.end {
+            LogEnd::Damaged { at, reason, .. } => Some(Error::corrupted_at(path, *at, reason.clone())),
+            _ => None,
+        }
+    }
+}
+
+/// Reads the log at `path` without changing it: its header, every whole record and how it ends.
+///
+/// # Errors
+/// [`Error::Io`] (a missing file included); [`Error::Corrupted`] for a bad header;
+/// [`Error::UnsupportedFormat`] for a header of another version. Damaged records are not an
+/// error here: they are [`LogEnd::Damaged`].
+pub fn scan(path: &Path) -> Result<LogScan> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let file_len = bytes.len() as u64;
+    if file_len < HEADER_LEN {
+        if !is_header_prefix(&bytes) {
+            return Err(Error::corrupted_at(path, 0, "not a veclite write-ahead log (bad magic)"));
+        }
+        return Ok(LogScan { chain: 0, records: Vec::new(), end: LogEnd::NoHeader, file_len });
+    }
+    let chain = check_header(path, &bytes[..HEADER_LEN as usize])?;
+    let mut records = Vec::new();
+    let mut pos = HEADER_LEN as usize;
+    let end = loop {
+        if pos == bytes.len() {
+            break LogEnd::Clean;
+        }
+        match read_record(&bytes, pos) {
+            Ok((payload, next)) => {
+                records.push(LogRecord { offset: pos as u64, payload: payload.to_vec() });
                 pos = next;
             }
-            if pos < bytes.len() {
-                file.set_len(pos as u64).map_err(io)?;
-                file.sync_all().map_err(io)?;
-            }
-            pos as u64
+            Err(bad) => break classify(&bytes, pos, &bad),
+        }
+    };
+    Ok(LogScan { chain, records, end, file_len })
+}
+
+impl Wal {
+    /// Opens (or creates, with header `chain`) the log at `path` for appending and returns it
+    /// with the payloads of every whole record, oldest first. A torn tail is cut off.
+    ///
+    /// # Errors
+    /// [`Error::Io`]; [`Error::Corrupted`] for a bad header or a damaged record (naming its
+    /// offset; nothing is changed then); [`Error::UnsupportedFormat`] for a header of another
+    /// version.
+    pub fn open(path: &Path, policy: SyncPolicy, chain: u32) -> Result<(Wal, Vec<Vec<u8>>)> {
+        let scan = match std::fs::symlink_metadata(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => LogScan::missing(),
+            _ => scan(path)?,
         };
-        file.seek(SeekFrom::Start(valid_len)).map_err(io)?;
-        let wal = Wal {
+        let wal = Wal::resume(path, policy, &scan, chain)?;
+        Ok((wal, scan.records.into_iter().map(|r| r.payload).collect()))
+    }
+
+    /// Opens the log at `path`, read as `scan`, for appending after its last whole record: a
+    /// torn tail is cut off; a file without a header (or none at all) gets one with `chain`.
+    ///
+    /// # Errors
+    /// [`Error::Corrupted`] when `scan` found damage (nothing is changed); [`Error::Io`].
+    pub fn resume(path: &Path, policy: SyncPolicy, scan: &LogScan, chain: u32) -> Result<Wal> {
+        if let Some(damage) = scan.damage(path) {
+            return Err(damage);
+        }
+        let io = |e| Error::io(path, e);
+        let file =
+            OpenOptions::new().create(true).truncate(false).read(true).write(true).open(path).map_err(io)?;
+        let (len, chain, last_crc) = match scan.end {
+            LogEnd::NoHeader => {
+                file.set_len(0).map_err(io)?;
+                file.write_all_at(&header(chain), 0).map_err(io)?;
+                file.sync_all().map_err(io)?;
+                fs::sync_parent(path)?;
+                (HEADER_LEN, chain, chain)
+            }
+            _ => {
+                let len = scan.valid_len();
+                if len < scan.file_len {
+                    file.set_len(len).map_err(io)?;
+                    file.sync_all().map_err(io)?;
+                }
+                (len, scan.chain, scan.last_crc())
+            }
+        };
+        Ok(Wal {
             file,
             path: path.to_owned(),
             policy,
             last_sync: Instant::now(),
-            len: valid_len,
+            len,
             unsynced: 0,
             chain,
             last_crc,
-        };
-        Ok((wal, records))
+        })
     }
 
     /// Appends one record, whose payload is the concatenation of `payload`'s parts, and syncs
@@ -212,7 +340,7 @@ fn header(chain: u32) -> [u8; HEADER_LEN as usize] {
 /// Checks magic and version; returns the header's `chain`.
 fn check_header(path: &Path, h: &[u8]) -> Result<u32> {
     if &h[..8] != MAGIC {
-        return Err(Error::corrupted(path, "not a veclite write-ahead log (bad magic)"));
+        return Err(Error::corrupted_at(path, 0, "not a veclite write-ahead log (bad magic)"));
     }
     let version = u32::from_le_bytes([h[8], h[9], h[10], h[11]]);
     if version != WAL_VERSION {
@@ -225,22 +353,112 @@ fn check_header(path: &Path, h: &[u8]) -> Result<u32> {
     Ok(u32::from_le_bytes([h[12], h[13], h[14], h[15]]))
 }
 
-/// The record at `pos` and the position after it, or `None` if no whole valid record starts there.
-fn read_record(bytes: &[u8], pos: usize) -> Option<(&[u8], usize)> {
-    let frame = bytes.get(pos..pos + FRAME_LEN)?;
+/// Whether `bytes`, shorter than a header, can be the start of one being written: zeros (not
+/// yet written back) or a prefix of the magic.
+fn is_header_prefix(bytes: &[u8]) -> bool {
+    let n = bytes.len().min(MAGIC.len());
+    bytes.iter().all(|&b| b == 0) || bytes[..n] == MAGIC[..n]
+}
+
+/// Why no whole record starts at some offset.
+#[derive(Debug)]
+enum BadRecord {
+    /// Fewer than [`FRAME_LEN`] bytes are left.
+    PartialFrame,
+    /// The frame is zeros: a frame that was never written.
+    ZeroFrame,
+    /// The frame's length runs past the end of the file.
+    PastEnd { len: usize },
+    /// The payload fits but does not match the frame's checksum.
+    Checksum { len: usize },
+}
+
+impl std::fmt::Display for BadRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BadRecord::PartialFrame => write!(f, "incomplete record frame"),
+            BadRecord::ZeroFrame => write!(f, "record frame is zero"),
+            BadRecord::PastEnd { len } => write!(f, "record length {len} runs past the end of the file"),
+            BadRecord::Checksum { len } => write!(f, "record checksum mismatch ({len}-byte payload)"),
+        }
+    }
+}
+
+/// The record at `pos` and the position after it, or why no whole valid record starts there.
+fn read_record(bytes: &[u8], pos: usize) -> std::result::Result<(&[u8], usize), BadRecord> {
+    let frame = bytes.get(pos..pos + FRAME_LEN).ok_or(BadRecord::PartialFrame)?;
     let len = u32::from_le_bytes([frame[0], frame[1], frame[2], frame[3]]) as usize;
+    let crc = u32::from_le_bytes([frame[4], frame[5], frame[6], frame[7]]);
     if len == 0 {
         // Records are never empty: zeros are a frame that was never written.
+        return Err(BadRecord::ZeroFrame);
+    }
+    let start = pos + FRAME_LEN;
+    let payload = bytes.get(start..start + len).ok_or(BadRecord::PastEnd { len })?;
+    if crc32c::crc32c(payload) != crc {
+        return Err(BadRecord::Checksum { len });
+    }
+    Ok((payload, start + len))
+}
+
+/// How a log whose record at `pos` is `bad` ends: damaged when whole records follow it or its
+/// stated extent ends before the end of the file, torn otherwise.
+fn classify(bytes: &[u8], pos: usize, bad: &BadRecord) -> LogEnd {
+    let n = bytes.len();
+    let extent_end = match bad {
+        BadRecord::Checksum { len } => Some(pos + FRAME_LEN + len),
+        _ => None,
+    };
+    let later = find_resume(bytes, pos + 1).map_or_else(Vec::new, |at| whole_records_from(bytes, at));
+    let reason = match (later.first(), extent_end) {
+        (Some(next), _) => format!("{bad}, and a whole record follows at byte {}", next.offset),
+        (None, Some(end)) if end < n => format!("{bad}, and {} more bytes follow it", n - end),
+        _ => return LogEnd::Torn { at: pos as u64 },
+    };
+    LogEnd::Damaged { at: pos as u64, reason: format!("{reason} (damage, not an interrupted append)"), later }
+}
+
+/// The first offset at or after `from` where a whole record starts that is followed by whole
+/// records up to exactly the end of the file: where intact data resumes after damage.
+///
+/// Every offset is a candidate, so the lengths are checked first, from the end of the file
+/// backwards (linear time): a random length rarely fits, and a chain of fitting lengths that
+/// lands exactly on the end of the file almost never happens by chance. Only the candidates that
+/// pass have their checksum computed.
+fn find_resume(bytes: &[u8], from: usize) -> Option<usize> {
+    let n = bytes.len();
+    let last = n.checked_sub(FRAME_LEN + 1)?;
+    if from > last {
         return None;
     }
-    let crc = u32::from_le_bytes([frame[4], frame[5], frame[6], frame[7]]);
-    let start = pos + FRAME_LEN;
-    let payload = bytes.get(start..start.checked_add(len)?)?;
-    (crc32c::crc32c(payload) == crc).then_some((payload, start + len))
+    let mut reaches_end = Bitset::new(last - from + 1);
+    for q in (from..=last).rev() {
+        let len = u32::from_le_bytes([bytes[q], bytes[q + 1], bytes[q + 2], bytes[q + 3]]) as usize;
+        if len == 0 || len > n - q - FRAME_LEN {
+            continue;
+        }
+        let end = q + FRAME_LEN + len;
+        if end == n || (end <= last && reaches_end.get(end - from)) {
+            reaches_end.set(q - from);
+        }
+    }
+    reaches_end.iter_ones().map(|i| from + i).find(|&q| read_record(bytes, q).is_ok())
+}
+
+/// The extents of the whole records from `pos` on, up to the first bad one.
+fn whole_records_from(bytes: &[u8], mut pos: usize) -> Vec<Extent> {
+    let mut out = Vec::new();
+    while let Ok((payload, next)) = read_record(bytes, pos) {
+        out.push(Extent { offset: pos as u64, len: (FRAME_LEN + payload.len()) as u64 });
+        pos = next;
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
+    use std::io::Write;
+
     use super::*;
 
     #[test]
@@ -292,7 +510,8 @@ mod tests {
     }
 
     #[test]
-    fn corrupt_record_ends_recovery_there() {
+    fn a_bad_last_record_is_a_torn_tail() {
+        // Nothing follows it, so it cannot be told from an append a crash interrupted.
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("wal.log");
         let (mut wal, _) = Wal::open(&path, SyncPolicy::None, 0).unwrap();
@@ -305,6 +524,136 @@ mod tests {
         std::fs::write(&path, &bytes).unwrap();
         let (_, recs) = Wal::open(&path, SyncPolicy::None, 0).unwrap();
         assert_eq!(recs, vec![b"first".to_vec()]);
+    }
+
+    /// A log with records `payloads` at `path`; returns the offsets of their frames.
+    fn log_of(path: &Path, payloads: &[&[u8]]) -> Vec<usize> {
+        let (mut wal, _) = Wal::open(path, SyncPolicy::None, 0).unwrap();
+        let mut offsets = Vec::new();
+        for p in payloads {
+            offsets.push(wal.len as usize);
+            wal.append(&[p]).unwrap();
+        }
+        offsets
+    }
+
+    #[test]
+    fn a_bad_record_followed_by_whole_records_is_damage_and_nothing_is_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("wal.log");
+        let payloads: [&[u8]; 4] = [b"first record", b"second record", b"third record", b"fourth"];
+        let at = log_of(&path, &payloads);
+        let pristine = std::fs::read(&path).unwrap();
+        let mutations: [(&str, usize, fn(&mut [u8])); 4] = [
+            ("payload bit", at[1] + 11, |b| b[0] ^= 0x10),
+            ("checksum bit", at[1] + 5, |b| b[0] ^= 1),
+            ("length past the end", at[1] + 3, |b| b[0] = 0x7f),
+            ("zeroed frame", at[1], |b| b[..8].fill(0)),
+        ];
+        for (what, pos, mutate) in mutations {
+            let mut bytes = pristine.clone();
+            mutate(&mut bytes[pos..]);
+            std::fs::write(&path, &bytes).unwrap();
+            let scan = scan(&path).unwrap();
+            assert_eq!(scan.records.len(), 1, "{what}");
+            let LogEnd::Damaged { at: bad, later, .. } = &scan.end else { panic!("{what}: {:?}", scan.end) };
+            assert_eq!(*bad, at[1] as u64, "{what}");
+            let later: Vec<u64> = later.iter().map(|e| e.offset).collect();
+            assert_eq!(later, [at[2] as u64, at[3] as u64], "{what}: the intact records behind the damage");
+            let err = Wal::open(&path, SyncPolicy::None, 0).unwrap_err();
+            let text = err.to_string();
+            assert!(matches!(err, Error::Corrupted { .. }), "{what}: {text}");
+            assert!(
+                text.contains("wal.log") && text.contains(&format!("at byte {}", at[1])),
+                "{what}: {text}"
+            );
+            assert_eq!(std::fs::read(&path).unwrap(), bytes, "{what}: the damaged log is left as it was");
+        }
+    }
+
+    #[test]
+    fn a_bad_record_with_bytes_behind_its_extent_is_damage() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("wal.log");
+        let at = log_of(&path, &[b"one", b"two"]);
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes[at[1] + FRAME_LEN] ^= 1;
+        bytes.extend_from_slice(b"xyz");
+        std::fs::write(&path, &bytes).unwrap();
+        let scan = scan(&path).unwrap();
+        assert!(
+            matches!(&scan.end, LogEnd::Damaged { at: a, later, reason } if *a == at[1] as u64 && later.is_empty() && reason.contains("3 more bytes")),
+            "{:?}",
+            scan.end
+        );
+    }
+
+    #[test]
+    fn what_an_interrupted_append_leaves_is_a_torn_tail() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("wal.log");
+        let at = log_of(&path, &[b"kept", b"last record"]);
+        let pristine = std::fs::read(&path).unwrap();
+        let n = pristine.len();
+        let mut zero_frame = pristine.clone();
+        zero_frame[at[1]..at[1] + FRAME_LEN].fill(0);
+        let mut zero_payload = pristine.clone();
+        zero_payload[at[1] + FRAME_LEN..].fill(0);
+        let cases = [
+            ("partial frame", pristine[..at[1] + 5].to_vec()),
+            ("frame only", pristine[..at[1] + FRAME_LEN].to_vec()),
+            ("partial payload", pristine[..n - 1].to_vec()),
+            ("payload without its frame", zero_frame),
+            ("frame without its payload", zero_payload),
+        ];
+        for (what, bytes) in cases {
+            std::fs::write(&path, &bytes).unwrap();
+            let found = scan(&path).unwrap();
+            assert_eq!(found.end, LogEnd::Torn { at: at[1] as u64 }, "{what}");
+            let (_, records) = Wal::open(&path, SyncPolicy::None, 0).unwrap();
+            assert_eq!(records, vec![b"kept".to_vec()], "{what}");
+            assert_eq!(std::fs::metadata(&path).unwrap().len(), at[1] as u64, "{what}: the tail is cut");
+        }
+    }
+
+    #[test]
+    fn a_large_torn_payload_is_classified_in_linear_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("wal.log");
+        log_of(&path, &[b"kept"]);
+        // A 4 MiB payload whose frame was never written, of data that is full of small lengths
+        // (which fit and would each cost a checksum in a naive scan).
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes.extend_from_slice(&[0; FRAME_LEN]);
+        let mut x = 12345u64;
+        for _ in 0..(4 << 20) / 8 {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            bytes.extend_from_slice(&((x >> 40) % (3 << 20)).to_le_bytes());
+        }
+        std::fs::write(&path, &bytes).unwrap();
+        let started = Instant::now();
+        let found = scan(&path).unwrap();
+        assert!(matches!(found.end, LogEnd::Torn { .. }), "{:?}", found.end);
+        assert!(started.elapsed() < Duration::from_secs(10), "took {:?}", started.elapsed());
+    }
+
+    #[test]
+    fn a_file_shorter_than_its_header_is_a_new_log_unless_it_is_foreign() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("wal.log");
+        for short in [&b""[..], b"VECLW", &[0u8; 11]] {
+            std::fs::write(&path, short).unwrap();
+            assert_eq!(scan(&path).unwrap().end, LogEnd::NoHeader);
+            let (mut wal, records) = Wal::open(&path, SyncPolicy::None, 9).unwrap();
+            assert!(records.is_empty());
+            assert_eq!(wal.chain(), 9);
+            wal.append(&[b"x"]).unwrap();
+            assert_eq!(Wal::open(&path, SyncPolicy::None, 0).unwrap().1, vec![b"x".to_vec()]);
+        }
+        std::fs::write(&path, b"hello").unwrap();
+        let err = Wal::open(&path, SyncPolicy::None, 0).unwrap_err();
+        assert!(matches!(err, Error::Corrupted { .. }), "{err}");
+        assert_eq!(std::fs::read(&path).unwrap(), b"hello");
     }
 
     #[test]
