@@ -14,9 +14,9 @@
 mod file_damage;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use file_damage::{Expected, Kind, Outcome, Verdict};
+use file_damage::{Case, Expected, Kind, Outcome, Verdict};
 
 #[test]
 fn damaged_copy_child() {
@@ -107,51 +107,12 @@ impl Mutation {
     }
 }
 
-/// One damaged copy.
-struct Case {
-    kind: Kind,
-    mutation: Mutation,
-    file: PathBuf,
-    dir: PathBuf,
-    /// For a WAL: the fewest records a torn-tail reading must keep, when allowed.
-    torn_tail_keeps: Option<usize>,
-}
-
-/// Why an outcome breaks the rules, if it does: a category (a failure verdict's label,
-/// `SILENT-LOSS` for a WAL cut that is not a torn tail, `MISNAMED` for an error that does not name
-/// the damaged file) and the details.
-fn failure(case: &Case, o: &Outcome) -> Option<(&'static str, String)> {
-    let file_name = case.file.file_name().unwrap().to_str().unwrap();
-    match o.verdict {
-        v if v.is_failure() => Some((v.label(), o.detail.clone())),
-        Verdict::TornTail => match case.torn_tail_keeps {
-            Some(keeps) if o.kept >= keeps => None,
-            Some(keeps) => Some(("SILENT-LOSS", format!("{}; at least {keeps} must be kept", o.detail))),
-            None => Some(("SILENT-LOSS", format!("{} (the damage is not a torn tail)", o.detail))),
-        },
-        Verdict::Corrupted | Verdict::CorruptedOnRead | Verdict::Unsupported
-            if !o.detail.contains(file_name) =>
-        {
-            Some(("MISNAMED", format!("the error does not name {file_name}: {}", o.detail)))
-        }
-        _ => None,
-    }
-}
-
-fn write_case(pristine: &Path, dir: &Path, file: &Path, damaged: Option<&[u8]>) {
-    file_damage::copy_dir(pristine, dir);
-    match damaged {
-        Some(bytes) => std::fs::write(dir.join(file), bytes).unwrap(),
-        None => std::fs::remove_file(dir.join(file)).unwrap(),
-    }
-}
-
 /// The matrix as a Markdown table: one row per kind, one column per mutation, each cell the
 /// outcomes seen over the files of that kind.
-fn table(cases: &[Case], outcomes: &[Outcome]) -> String {
+fn table(cases: &[(Case, Mutation)], outcomes: &[Outcome]) -> String {
     let mut cells: BTreeMap<(Kind, Mutation), BTreeSet<&'static str>> = BTreeMap::new();
-    for (c, o) in cases.iter().zip(outcomes) {
-        cells.entry((c.kind, c.mutation)).or_default().insert(o.verdict.label());
+    for ((c, m), o) in cases.iter().zip(outcomes) {
+        cells.entry((c.kind, *m)).or_default().insert(o.verdict.label());
     }
     let mut t = String::from("| file kind |");
     Mutation::ALL.iter().for_each(|m| t += &format!(" {} |", m.label()));
@@ -197,41 +158,17 @@ fn corruption_matrix() {
             for mutation in Mutation::ALL {
                 let Ok(damaged) = mutation.apply(&bytes) else { continue };
                 let dir = tmp.path().join(format!("case{}", cases.len()));
-                write_case(&pristine, &dir, file, damaged.as_deref());
-                let torn_tail_keeps = match (&damaged, kind) {
-                    (Some(d), Kind::Wal) => file_damage::torn_tail_keeps(&bytes, d),
-                    _ => None,
-                };
-                cases.push(Case { kind, mutation, file: file.clone(), dir, torn_tail_keeps });
+                cases.push((Case::write(&pristine, &dir, kind, file, damaged.as_deref()), mutation));
             }
         }
     }
-    let dirs: Vec<PathBuf> = cases.iter().map(|c| c.dir.clone()).collect();
+    let dirs: Vec<PathBuf> = cases.iter().map(|(c, _)| c.dir.clone()).collect();
     let outcomes = file_damage::run_cases("damaged_copy_child", tmp.path(), &dirs);
 
     println!("\n{}", table(&cases, &outcomes));
-    let mut failures = Vec::new();
-    let mut categories: BTreeMap<&str, usize> = BTreeMap::new();
-    for (c, o) in cases.iter().zip(&outcomes) {
-        println!(
-            "{:?} {} {}: {} {}",
-            c.kind,
-            c.mutation.label(),
-            c.file.display(),
-            o.verdict.label(),
-            o.detail
-        );
-        if let Some((category, why)) = failure(c, o) {
-            *categories.entry(category).or_default() += 1;
-            failures.push(format!(
-                "{} / {} / {}: {category} — {why}",
-                c.kind.label(),
-                c.mutation.label(),
-                c.file.display()
-            ));
-        }
-    }
-    println!("\n{} cases, {} failures: {categories:?}", cases.len(), failures.len());
+    let labels: Vec<String> = cases.iter().map(|(_, m)| m.label().to_owned()).collect();
+    let cases: Vec<Case> = cases.into_iter().map(|(c, _)| c).collect();
+    let failures = file_damage::failures(&cases, &labels, &outcomes, true);
     assert!(
         failures.is_empty(),
         "{} of {} cases break the rules:\n{}",

@@ -350,7 +350,8 @@ mod tests {
     fn structure_damage_behind_valid_checksums_is_corrupted() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s1.seg");
-        let cases: Vec<(&str, Box<dyn Fn(&mut Vec<u8>, &mut Vec<BlockEntry>, &mut u64)>)> = vec![
+        type Edit = Box<dyn Fn(&mut Vec<u8>, &mut Vec<BlockEntry>, &mut u64)>;
+        let cases: Vec<(&str, Edit)> = vec![
             ("row count exceeds", Box::new(|_, _, rows| *rows = u64::MAX / 4)),
             (
                 "offsets of field 1",

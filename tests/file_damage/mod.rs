@@ -166,35 +166,57 @@ impl Expected {
     }
 }
 
-/// `(start, end)` of every record frame of a WAL file's bytes, as far as they parse (header:
-/// 16 bytes; frame: length u32, crc u32, payload).
+/// Bytes of a WAL file's header; the first record starts here.
+const WAL_HEADER: usize = 16;
+
+/// `(start, end)` of every record frame of a WAL file's bytes, as far as they parse (frame:
+/// length u32, crc u32, payload).
 pub fn wal_frames(bytes: &[u8]) -> Vec<(usize, usize)> {
     let mut frames = Vec::new();
-    let mut at = 16;
-    while at + 8 <= bytes.len() {
-        let len = u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap()) as usize;
-        let end = at + 8 + len;
-        if len == 0 || end > bytes.len() {
-            break;
-        }
+    let mut at = WAL_HEADER;
+    while let Some(end) = whole_record(bytes, at) {
         frames.push((at, end));
         at = end;
     }
     frames
 }
 
-/// For a damaged copy `damaged` of the WAL `pristine`: the fewest whole records that reading it
-/// as a torn tail must keep, when the damage may be read as one. A torn tail is an incomplete
-/// last record: the log cut short (`damaged` is a prefix of `pristine`), or bytes after its last
-/// record; every record before the cut must be kept. Damage to a whole record is never a torn
-/// tail.
+/// The end of the whole record (non-empty payload, checksum matching) at `at`, if there is one.
+fn whole_record(bytes: &[u8], at: usize) -> Option<usize> {
+    let word = |i: usize| Some(u32::from_le_bytes(bytes.get(i..i + 4)?.try_into().unwrap()));
+    let len = word(at)? as usize;
+    let payload = bytes.get(at + 8..(at + 8).checked_add(len)?)?;
+    (len > 0 && crc32c::crc32c(payload) == word(at + 4)?).then_some(at + 8 + len)
+}
+
+/// For a damaged copy `damaged` of the WAL `pristine`: how many records a reading of it as a
+/// torn tail must keep, when it may be read as one. A torn tail is what an interrupted append
+/// leaves, an incomplete last record: fewer bytes than a frame, or a frame whose payload runs
+/// to or past the end of the file (the frame is written after its payload, but the two may
+/// reach the disk in either order), with no whole records after it. A file shorter than its
+/// header is a header whose writing was interrupted. Every record before the damage must be
+/// kept.
 pub fn torn_tail_keeps(pristine: &[u8], damaged: &[u8]) -> Option<usize> {
-    let first_diff = pristine.iter().zip(damaged).position(|(a, b)| a != b);
-    let cut = damaged.len() < pristine.len() && first_diff.is_none();
-    let start = first_diff.unwrap_or(damaged.len().min(pristine.len()));
+    let start =
+        pristine.iter().zip(damaged).position(|(a, b)| a != b).unwrap_or(damaged.len().min(pristine.len()));
+    if start < WAL_HEADER {
+        return (damaged.len() < WAL_HEADER).then_some(0);
+    }
     let frames = wal_frames(pristine);
-    let before = frames.iter().filter(|&&(_, end)| end <= start).count();
-    (cut || before == frames.len()).then_some(before)
+    let kept = frames.iter().filter(|&&(_, end)| end <= start).count();
+    // The damaged record, or the bytes after the last record.
+    let at = frames.get(kept).map_or(pristine.len(), |&(s, _)| s);
+    let stated_end =
+        damaged.get(at..at + 4).map(|len| at + 8 + u32::from_le_bytes(len.try_into().unwrap()) as usize);
+    let incomplete = stated_end.is_none_or(|end| end >= damaged.len());
+    // Whether whole records reach the end of the file from some offset after `at`.
+    let mut chained = vec![false; damaged.len() + 1];
+    chained[damaged.len()] = true;
+    for p in (at + 1..damaged.len()).rev() {
+        chained[p] = whole_record(damaged, p).is_some_and(|end| chained[end]);
+    }
+    let records_follow = (at + 1..damaged.len()).any(|p| chained[p]);
+    (incomplete && !records_follow).then_some(kept)
 }
 
 fn columns(keys: &[i64], version: u64) -> Vec<Column> {
@@ -601,6 +623,84 @@ fn check_search(
     Ok(Ok(()))
 }
 
+/// One damaged copy of a populated database.
+pub struct Case {
+    pub kind: Kind,
+    /// The damaged file, relative to the database directory.
+    pub file: PathBuf,
+    /// The copy.
+    pub dir: PathBuf,
+    /// For a WAL: the fewest records a torn-tail reading must keep, when one is allowed
+    /// ([`torn_tail_keeps`]).
+    pub torn_tail_keeps: Option<usize>,
+    /// Whether the damaged file's checksums were recomputed (forged): its damage is then
+    /// undetectable where it changes only values, so only panics, crashes and hangs are failures.
+    pub forged: bool,
+}
+
+impl Case {
+    /// Copies `pristine` to `dir` and replaces its `file` (of kind `kind`) with `damaged`, or
+    /// deletes it for `None`.
+    pub fn write(pristine: &Path, dir: &Path, kind: Kind, file: &Path, damaged: Option<&[u8]>) -> Case {
+        copy_dir(pristine, dir);
+        let torn_tail_keeps = match damaged {
+            Some(bytes) => {
+                std::fs::write(dir.join(file), bytes).unwrap();
+                let pristine_bytes = std::fs::read(pristine.join(file)).unwrap();
+                (kind == Kind::Wal).then(|| torn_tail_keeps(&pristine_bytes, bytes)).flatten()
+            }
+            None => {
+                std::fs::remove_file(dir.join(file)).unwrap();
+                None
+            }
+        };
+        Case { kind, file: file.to_owned(), dir: dir.to_owned(), torn_tail_keeps, forged: false }
+    }
+
+    /// Why `o` breaks the rules, if it does: a category (a failure verdict's label,
+    /// `SILENT-LOSS` for a cut WAL that is not a torn tail, `MISNAMED` for an error that does
+    /// not name the damaged file) and the details.
+    pub fn failure(&self, o: &Outcome) -> Option<(&'static str, String)> {
+        let file_name = self.file.file_name().unwrap().to_str().unwrap();
+        match o.verdict {
+            v @ (Verdict::Panic | Verdict::Crash | Verdict::Hang) => Some((v.label(), o.detail.clone())),
+            _ if self.forged => None,
+            v if v.is_failure() => Some((v.label(), o.detail.clone())),
+            Verdict::TornTail => match self.torn_tail_keeps {
+                Some(keeps) if o.kept >= keeps => None,
+                Some(keeps) => Some(("SILENT-LOSS", format!("{}; at least {keeps} must be kept", o.detail))),
+                None => Some(("SILENT-LOSS", format!("{} (the damage is not a torn tail)", o.detail))),
+            },
+            Verdict::Corrupted | Verdict::CorruptedOnRead | Verdict::Unsupported
+                if !o.detail.contains(file_name) =>
+            {
+                Some(("MISNAMED", format!("the error does not name {file_name}: {}", o.detail)))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The cases whose outcomes break the rules ([`Case::failure`]), one line each naming the case
+/// (`whats[i]` describes the damage of `cases[i]`). Prints every case when `verbose`, and a
+/// summary.
+pub fn failures(cases: &[Case], whats: &[String], outcomes: &[Outcome], verbose: bool) -> Vec<String> {
+    let mut failures = Vec::new();
+    let mut categories: BTreeMap<&str, usize> = BTreeMap::new();
+    for ((c, what), o) in cases.iter().zip(whats).zip(outcomes) {
+        let name = format!("{} / {what} / {}", c.kind.label(), c.file.display());
+        if verbose {
+            println!("{name}: {} {}", o.verdict.label(), o.detail);
+        }
+        if let Some((category, why)) = c.failure(o) {
+            *categories.entry(category).or_default() += 1;
+            failures.push(format!("{name}: {category} — {why}"));
+        }
+    }
+    println!("{} cases, {} failures {categories:?}", cases.len(), failures.len());
+    failures
+}
+
 /// The child side of [`run_cases`]: when the environment names a case list, verifies each
 /// case from the given first one, printing `CASE <i> begin` before and `CASE <i> <outcome>`
 /// after it. A no-op in a normal test run.
@@ -687,7 +787,14 @@ pub fn run_cases(child_test: &str, work: &Path, dirs: &[PathBuf]) -> Vec<Outcome
         match running {
             Some(i) => {
                 let stderr = std::fs::read_to_string(&stderr_path).unwrap_or_default();
-                let tail: String = stderr.lines().rev().take(3).collect::<Vec<_>>().join(" | ");
+                // The messages, without backtrace frames.
+                let tail: String = stderr
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.starts_with("at ") && !l.starts_with(|c: char| c.is_ascii_digit()))
+                    .take(6)
+                    .collect::<Vec<_>>()
+                    .join(" | ");
                 let verdict = if hung { Verdict::Hang } else { Verdict::Crash };
                 outcomes[i] = Some(Outcome::new(verdict, format!("{status}: {tail}")));
                 from = i + 1;
