@@ -4,8 +4,10 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock, RwLockReadGuard};
 
-use crate::catalog::{Catalog, CollectionMeta, PartitionMeta};
-use crate::collection::{Collection, IndexInfo, WriteMode, collection_dir};
+use crate::catalog::{self, Catalog, CollectionMeta, DirState, Manifest, PartitionMeta};
+use crate::collection::{
+    Collection, IndexInfo, WriteMode, collection_dir, collection_id, remove_collection_files,
+};
 use crate::column::{Column, PrimaryKeys};
 use crate::context::Context;
 use crate::error::{Error, ObjectKind, Result};
@@ -18,7 +20,7 @@ use crate::storage::lock::DirLock;
 use crate::storage::wal::SyncPolicy;
 use crate::timestamp;
 
-pub use crate::collection::CompactionStats;
+pub use crate::collection::{CompactionStats, Kept, Preserved, RecoveryReport, Skipped};
 
 /// Options of an open database.
 #[derive(Debug, Clone)]
@@ -74,22 +76,51 @@ struct Open {
 }
 
 impl Database {
-    /// Opens the database in `dir`, creating the directory if needed. Opening maps segment files
-    /// and rebuilds primary-key indexes; it reads no vector data.
+    /// Opens the database in `dir`, creating the directory if needed (an empty or missing
+    /// directory becomes a new database). Opening maps segment files and rebuilds primary-key
+    /// indexes; it reads no vector data. An append that a crash interrupted (the incomplete last
+    /// record of a WAL) is cut off; anything else that is damaged fails the open and nothing is
+    /// changed: see [`Database::recover`].
     ///
     /// # Errors
-    /// [`Error::Locked`] when another process (or handle) has it open; [`Error::Corrupted`] /
-    /// [`Error::UnsupportedFormat`] for damaged or foreign files; [`Error::Io`].
+    /// [`Error::InvalidArgument`] for an empty path, a path that is not a directory, or a
+    /// non-empty directory that is not a veclite database (nothing is written to it);
+    /// [`Error::Locked`] when another process (or handle) has it open; [`Error::Corrupted`]
+    /// naming the file (and byte offset) for damaged or missing files, a missing manifest
+    /// included; [`Error::UnsupportedFormat`] for files of another format version;
+    /// [`Error::Io`].
     pub fn open(dir: impl AsRef<Path>, options: Options) -> Result<Database> {
-        let dir = dir.as_ref().to_path_buf();
-        if options.seal_threshold_bytes == 0 || options.worker_threads == 0 {
-            return Err(Error::InvalidArgument(
-                "seal_threshold_bytes and worker_threads must be positive".into(),
-            ));
-        }
-        crate::storage::fs::create_dir_all(&dir)?;
-        let lock = DirLock::acquire(&dir)?;
-        let catalog = Arc::new(Catalog::open(&dir)?);
+        let dir = dir.as_ref();
+        check_options(&options)?;
+        let (lock, state) = lock_dir(dir)?;
+        let catalog = Catalog::open(dir, state)?;
+        Database::start(dir, options, lock, catalog)
+    }
+
+    /// Opens the database in `dir` as [`Database::open`] does after repairing what is damaged,
+    /// and reports exactly what it could not keep. Recovery keeps a state the database really
+    /// had: the WAL records up to the first damaged one (later records, even intact ones, are
+    /// not replayed), every segment whose files read, and the index files that read (others are
+    /// rebuilt at the next flush). Before it changes or removes a file it copies or moves the
+    /// original to `<dir>/quarantine/<n>/` ([`RecoveryReport::quarantine`]). On a database
+    /// that is not damaged it changes nothing and returns an empty report.
+    ///
+    /// # Errors
+    /// As [`Database::open`]; a missing or damaged manifest cannot be recovered from
+    /// ([`Error::Corrupted`]).
+    pub fn recover(dir: impl AsRef<Path>, options: Options) -> Result<(Database, RecoveryReport)> {
+        let dir = dir.as_ref();
+        check_options(&options)?;
+        let (lock, state) = lock_dir(dir)?;
+        let catalog = Catalog::open(dir, state)?;
+        let report = crate::collection::recover(dir, &catalog)?;
+        Ok((Database::start(dir, options, lock, catalog)?, report))
+    }
+
+    /// Opens the collections of the database in `dir`, whose lock and catalog the caller holds.
+    fn start(dir: &Path, options: Options, lock: DirLock, catalog: Catalog) -> Result<Database> {
+        let dir = dir.to_path_buf();
+        let catalog = Arc::new(catalog);
         let manifest = catalog.snapshot();
         timestamp::observe(manifest.last_timestamp);
         let options = Arc::new(options);
@@ -98,7 +129,7 @@ impl Database {
             let c = Collection::open(&dir, meta, Arc::clone(&catalog), Arc::clone(&options))?;
             collections.insert(meta.schema.name.clone(), c);
         }
-        remove_dropped_collection_dirs(&dir, &manifest.collections)?;
+        remove_dropped_collection_dirs(&dir, &manifest)?;
         let open = Open { dir, options, catalog, collections: RwLock::new(collections), _lock: lock };
         let sync_every = match open.options.sync {
             SyncPolicy::Interval(every) => Some(every),
@@ -177,8 +208,8 @@ impl Database {
                 return Err(Error::AlreadyExists { kind: ObjectKind::Collection, name: schema.name.clone() });
             }
             let meta = open.catalog.update(|m| {
-                let id = m.next_collection_id;
-                m.next_collection_id += 1;
+                let id = claim_collection_id(&open.dir, m.next_collection_id)?;
+                m.next_collection_id = id + 1;
                 let ts = timestamp::next();
                 m.last_timestamp = m.last_timestamp.max(ts);
                 let meta = CollectionMeta {
@@ -193,11 +224,7 @@ impl Database {
                     indexes: Vec::new(),
                     wal_generation: 0,
                 };
-                // A directory left by a collection dropped under the same id must not leak in.
-                let dir = collection_dir(&open.dir, id);
-                if dir.exists() {
-                    std::fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-                }
+                crate::collection::create_files(&open.dir, id)?;
                 m.collections.push(meta.clone());
                 Ok(meta)
             })?;
@@ -226,10 +253,7 @@ impl Database {
             c.shutdown();
             let dir = c.dir().to_path_buf();
             drop(c);
-            match std::fs::remove_dir_all(&dir) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(&dir, e)),
-                _ => Ok(()),
-            }
+            remove_collection_files(&dir).map(drop)
         })
     }
 
@@ -539,18 +563,61 @@ fn spawn_interval_syncer(db: std::sync::Weak<RwLock<Option<Open>>>, every: std::
     });
 }
 
-/// Removes directories of collections that a crash left behind after they were dropped.
-fn remove_dropped_collection_dirs(dir: &Path, live: &[CollectionMeta]) -> Result<()> {
-    let root = dir.join("collections");
-    let Ok(entries) = std::fs::read_dir(&root) else {
-        return Ok(());
+/// Checks what [`Database::open`] needs of its options.
+fn check_options(options: &Options) -> Result<()> {
+    if options.seal_threshold_bytes == 0 || options.worker_threads == 0 {
+        return Err(Error::InvalidArgument(
+            "seal_threshold_bytes and worker_threads must be positive".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Takes the lock on database directory `dir`, creating the directory if it is missing. A
+/// directory that is not a database is refused before anything is written to it.
+///
+/// # Errors
+/// [`Error::InvalidArgument`] for an empty path; those of [`catalog::inspect_dir`];
+/// [`Error::Locked`]; [`Error::Io`].
+fn lock_dir(dir: &Path) -> Result<(DirLock, DirState)> {
+    if dir.as_os_str().is_empty() {
+        return Err(Error::InvalidArgument(
+            "the database path is empty: name the directory to open or create".into(),
+        ));
+    }
+    if catalog::inspect_dir(dir)? == DirState::New {
+        crate::storage::fs::create_dir_all(dir)?;
+    }
+    let lock = DirLock::acquire(dir)?;
+    // Inspected again under the lock: another process may have created the database meanwhile.
+    Ok((lock, catalog::inspect_dir(dir)?))
+}
+
+/// The first collection id from `next` on whose directory is free: missing, or holding only
+/// veclite files left by a creation that did not complete (the manifest never named the id), which
+/// are removed.
+fn claim_collection_id(db_dir: &Path, mut next: u64) -> Result<u64> {
+    while !remove_collection_files(&collection_dir(db_dir, next))? {
+        next += 1;
+    }
+    Ok(next)
+}
+
+/// Removes what a crash left of dropped collections: the veclite files in the directory of a
+/// collection id that the manifest allocated (below its next id) and no live collection has.
+/// Anything else under `collections/` is left alone.
+fn remove_dropped_collection_dirs(dir: &Path, manifest: &Manifest) -> Result<()> {
+    let root = dir.join(catalog::COLLECTIONS_DIR);
+    let entries = match std::fs::read_dir(&root) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        other => other.map_err(|e| Error::io(&root, e))?,
     };
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let known = live.iter().any(|m| name.to_str() == Some(m.id.to_string().as_str()));
-        if !known {
-            let path = entry.path();
-            std::fs::remove_dir_all(&path).map_err(|e| Error::io(&path, e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::io(&root, e))?;
+        let Some(id) = entry.file_name().to_str().and_then(collection_id) else { continue };
+        let dropped = id < manifest.next_collection_id && !manifest.collections.iter().any(|m| m.id == id);
+        if dropped {
+            remove_collection_files(&entry.path())?;
         }
     }
     Ok(())

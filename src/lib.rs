@@ -59,7 +59,7 @@ pub use bitset::Bitset;
 pub use collection::{IndexInfo, WriteMode};
 pub use column::{Column, ColumnData, ColumnRef, PrimaryKey, PrimaryKeys};
 pub use context::Context;
-pub use db::{CollectionInfo, CompactionStats, Database, Options};
+pub use db::{CollectionInfo, CompactionStats, Database, Options, RecoveryReport};
 pub use error::{Error, ObjectKind, Result, Status};
 pub use expr::{ColumnSource, Filter};
 pub use index::{IndexParams, SearchParams};

@@ -7,7 +7,73 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use crate::error::{Error, Result};
+use crate::storage::lock::LOCK_FILE;
 pub use manifest::{CollectionMeta, IndexMeta, Manifest, PartitionMeta, SegmentMeta};
+
+/// Name of the directory, inside a database directory, holding one directory per collection.
+pub const COLLECTIONS_DIR: &str = "collections";
+
+/// What opening a database finds in its directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DirState {
+    /// Missing, empty, or holding only what an interrupted first open leaves (the lock file, a
+    /// manifest being written): a new database, created there.
+    New,
+    /// A database: the directory has a manifest.
+    Database,
+}
+
+/// Finds what directory `dir` holds, changing nothing.
+///
+/// # Errors
+/// [`Error::InvalidArgument`] when `dir` is not a directory, or is a non-empty directory that is
+/// not a veclite database (no manifest, no collection data); [`Error::Corrupted`] naming the
+/// manifest when the directory holds veclite data (`collections/`, `quarantine/`) but no
+/// manifest; [`Error::Io`].
+pub fn inspect_dir(dir: &Path) -> Result<DirState> {
+    let entries = match std::fs::read_dir(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(DirState::New),
+        Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => {
+            return Err(Error::InvalidArgument(format!(
+                "{} is not a directory: a database is a directory",
+                dir.display()
+            )));
+        }
+        other => other.map_err(|e| Error::io(dir, e))?,
+    };
+    let mut data = Vec::new();
+    let mut foreign = Vec::new();
+    for entry in entries {
+        let name = entry.map_err(|e| Error::io(dir, e))?.file_name().to_string_lossy().into_owned();
+        match name.as_str() {
+            manifest::MANIFEST_FILE => return Ok(DirState::Database),
+            LOCK_FILE | MANIFEST_TEMP => {}
+            COLLECTIONS_DIR | crate::collection::QUARANTINE_DIR => data.push(name),
+            _ => foreign.push(name),
+        }
+    }
+    if !data.is_empty() {
+        return Err(Error::corrupted(
+            dir.join(manifest::MANIFEST_FILE),
+            format!(
+                "missing: the directory holds veclite data ({}/) but no manifest; nothing was changed",
+                data.join("/, ")
+            ),
+        ));
+    }
+    if let Some(first) = foreign.first() {
+        return Err(Error::InvalidArgument(format!(
+            "{} is not a veclite database: it is not empty ({first}{}) and has no {}; nothing was changed",
+            dir.display(),
+            if foreign.len() > 1 { format!(" and {} more", foreign.len() - 1) } else { String::new() },
+            manifest::MANIFEST_FILE
+        )));
+    }
+    Ok(DirState::New)
+}
+
+/// Name of the manifest while it is being written.
+const MANIFEST_TEMP: &str = "MANIFEST.tmp";
 
 /// The manifest of an open database, and the lock that serializes its changes.
 #[derive(Debug)]
@@ -17,13 +83,28 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    /// Loads the manifest in `dir`, or starts an empty one if the directory has none.
+    /// Loads the manifest of the database in `dir` (state `state`, see [`inspect_dir`]), or
+    /// writes an empty one for a new database. A manifest write that a crash interrupted
+    /// (`MANIFEST.tmp`) is removed.
     ///
     /// # Errors
-    /// As [`Manifest::read`].
-    pub fn open(dir: &Path) -> Result<Catalog> {
+    /// As [`Manifest::read`] (a missing manifest is [`Error::Corrupted`]); [`Error::Io`].
+    pub fn open(dir: &Path, state: DirState) -> Result<Catalog> {
         let path = dir.join(manifest::MANIFEST_FILE);
-        let manifest = if path.exists() { Manifest::read(&path)? } else { Manifest::default() };
+        let manifest = match state {
+            DirState::New => {
+                let empty = Manifest::default();
+                empty.write(&path)?;
+                empty
+            }
+            DirState::Database => Manifest::read(&path).map_err(|e| match e {
+                Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+                    Error::corrupted(&path, "missing")
+                }
+                other => other,
+            })?,
+        };
+        crate::storage::fs::remove_file_if_exists(&dir.join(MANIFEST_TEMP))?;
         Ok(Catalog { path, manifest: Mutex::new(manifest) })
     }
 

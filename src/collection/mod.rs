@@ -6,11 +6,14 @@
 //! either entirely or not at all. Lock order: writer → state → catalog.
 
 mod dynamic;
+mod files;
 mod indexing;
+mod log_chain;
 mod maintenance;
 mod pk_index;
 mod read;
 pub mod record;
+mod recovery;
 mod validate;
 mod write;
 
@@ -18,7 +21,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
-use crate::catalog::{Catalog, CollectionMeta, PartitionMeta};
+use crate::catalog::{Catalog, CollectionMeta, IndexMeta, PartitionMeta, SegmentMeta};
 use crate::db::Options;
 use crate::error::{Error, ObjectKind, Result};
 use crate::index::file::SegmentIndex;
@@ -26,34 +29,19 @@ use crate::schema::{DEFAULT_PARTITION, FieldType, Schema};
 use crate::segment::deletes::read_deletes;
 use crate::segment::sealed::SealedSegment;
 use crate::segment::{GrowingBuffers, Segment};
-use crate::storage::wal::Wal;
+use crate::storage::wal::{LogRecord, SyncPolicy, Wal};
 use crate::timestamp;
+pub(crate) use files::{collection_id, remove_collection_files};
+use files::{deletes_path, index_path, remove_stray_files, segment_path, wal_path};
 pub use indexing::IndexInfo;
+use log_chain::LogChain;
 pub use maintenance::CompactionStats;
 pub use pk_index::{PkIndex, RowLoc};
 pub use read::OutputFields;
 use record::Record;
+pub(crate) use recovery::recover;
+pub use recovery::{Kept, Preserved, QUARANTINE_DIR, RecoveryReport, Skipped};
 pub use validate::WriteMode;
-
-/// Path of WAL generation `generation` of a collection.
-fn wal_path(dir: &Path, generation: u64) -> PathBuf {
-    dir.join(format!("wal-{generation}.log"))
-}
-
-/// WAL generations present in `dir` at or above `oldest`, ascending.
-fn wal_generations(dir: &Path, oldest: u64) -> Result<Vec<u64>> {
-    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
-    let mut found: Vec<u64> = entries
-        .flatten()
-        .filter_map(|e| {
-            let name = e.file_name().into_string().ok()?;
-            name.strip_prefix("wal-")?.strip_suffix(".log")?.parse().ok()
-        })
-        .filter(|&g| g >= oldest)
-        .collect();
-    found.sort_unstable();
-    Ok(found)
-}
 
 /// An open collection. Safe to use from multiple threads simultaneously.
 #[derive(Debug)]
@@ -143,7 +131,12 @@ impl Collection {
         options: Arc<Options>,
     ) -> Result<Arc<Collection>> {
         let dir = collection_dir(db_dir, meta.id);
-        crate::storage::fs::create_dir_all(&dir)?;
+        if !dir.is_dir() {
+            return Err(Error::corrupted(
+                &dir,
+                format!("missing: the manifest lists collection `{}` (id {})", meta.schema.name, meta.id),
+            ));
+        }
         let schema = Arc::new(meta.schema.clone());
         let int_keys = schema.pk_field().field_type == FieldType::Int64;
         let mut state = State {
@@ -157,73 +150,38 @@ impl Collection {
         };
         state.pk.reserve(meta.segments.iter().map(|s| s.rows as usize).sum());
         for sm in &meta.segments {
-            let path = segment_path(&dir, sm.id);
-            let (sealed, identity) = SealedSegment::open(&path, &schema)?;
-            if identity.id != sm.id || identity.partition != sm.partition || sealed.rows() as u64 != sm.rows {
-                return Err(Error::corrupted(&path, "segment footer does not match the manifest"));
-            }
-            let rows = sealed.rows();
-            let mut segment = Segment::sealed(sm.id, sm.partition, sealed);
-            if sm.deletes_generation > 0 {
-                segment.deleted =
-                    read_deletes(&deletes_path(&dir, sm.id, sm.deletes_generation), sm.id, rows)?;
-                segment.deletes_generation = sm.deletes_generation;
-            }
+            let mut segment = load_segment(&dir, &schema, sm)?;
             for &field in &sm.indexed_fields {
-                let path = index_path(&dir, sm.id, field as usize);
-                let index = SegmentIndex::open(&path)?;
-                let defined = schema
-                    .fields
-                    .get(field as usize)
-                    .and_then(|f| meta.indexes.iter().find(|i| i.field == f.name));
-                if !defined.is_some_and(|i| i.params == index.params() && i.metric == index.metric()) {
-                    return Err(Error::corrupted(
-                        &path,
-                        "index file does not match the index the manifest defines",
-                    ));
-                }
+                let index = load_index(&dir, &schema, &meta.indexes, sm.id, field)?;
                 segment.indexes.insert(field as usize, Arc::new(index));
             }
             let live = segment.live_bitset();
             state.pk.insert_rows(segment.column(schema.pk_index())?, sm.id, live.iter_ones());
             state.segments.insert(sm.id, segment);
         }
-        let generations = wal_generations(&dir, meta.wal_generation)?;
-        remove_stray_files(&dir, meta, &generations)?;
+        let logs = LogChain::read(&dir, meta, options.sync)?;
+        // Everything is readable: only now are files that are no longer needed removed.
+        remove_stray_files(&dir, meta)?;
+        for orphan in &logs.orphans {
+            crate::storage::fs::remove_file_if_exists(orphan)?;
+        }
         // Replay every generation from the oldest unsealed one; the newest stays open for appends.
         let mut last_timestamp = meta.checkpoint_timestamp;
         let mut buffers = GrowingBuffers::new(options.seal_threshold_bytes);
-        let mut current: Option<(Wal, u64)> = None;
-        for (i, &generation) in generations.iter().enumerate() {
-            let path = wal_path(&dir, generation);
-            let (wal, payloads) = Wal::open(&path, options.sync, 0)?;
-            if let Some((previous, _)) = &current
-                && wal.chain() != 0
-                && wal.chain() != previous.last_crc()
-            {
-                // The previous generation lost its tail in a crash: what was logged after it
-                // must not be replayed either.
-                for &later in &generations[i..] {
-                    crate::storage::fs::remove_file_if_exists(&wal_path(&dir, later))?;
-                }
-                break;
-            }
-            for payload in payloads {
-                let record = Record::decode(&payload, &path)?;
+        for log in &logs.logs {
+            for entry in &log.scan.records {
+                let record = decode_record(&log.path, entry)?;
                 timestamp::observe(record.timestamp());
                 if record.timestamp() > meta.checkpoint_timestamp {
                     last_timestamp = record.timestamp();
                     write::apply(&schema, &mut state, &record, &[], &mut buffers);
                 }
             }
-            current = Some((wal, generation));
         }
-        let (wal, wal_generation) = match current {
-            Some(open) => open,
-            None => {
-                (Wal::open(&wal_path(&dir, meta.wal_generation), options.sync, 0)?.0, meta.wal_generation)
-            }
-        };
+        let chain = logs.last_crc();
+        let newest = logs.logs.last().ok_or_else(|| Error::corrupted(&dir, "no write-ahead log"))?;
+        let wal = Wal::resume(&newest.path, options.sync, &newest.scan, chain)?;
+        let wal_generation = newest.generation;
         Ok(Arc::new_cyclic(|this| Collection {
             id: meta.id,
             dir,
@@ -363,53 +321,80 @@ impl Collection {
 
 /// Directory of collection `id`.
 pub(crate) fn collection_dir(db_dir: &Path, id: u64) -> PathBuf {
-    db_dir.join("collections").join(id.to_string())
+    db_dir.join(crate::catalog::COLLECTIONS_DIR).join(id.to_string())
 }
 
-fn segment_path(dir: &Path, id: u64) -> PathBuf {
-    dir.join(format!("s{id}.seg"))
+/// Creates the directory of new collection `id` with an empty first WAL generation, durably:
+/// every file the manifest will name exists before the manifest names it.
+///
+/// # Errors
+/// [`Error::Io`].
+pub(crate) fn create_files(db_dir: &Path, id: u64) -> Result<()> {
+    let dir = collection_dir(db_dir, id);
+    crate::storage::fs::create_dir_all(&dir)?;
+    crate::storage::fs::sync_parent(&dir)?;
+    crate::storage::fs::sync_parent(&db_dir.join(crate::catalog::COLLECTIONS_DIR))?;
+    Wal::open(&wal_path(&dir, 0), SyncPolicy::EveryWrite, 0).map(drop)
 }
 
-fn deletes_path(dir: &Path, id: u64, generation: u64) -> PathBuf {
-    dir.join(format!("s{id}-{generation}.del"))
-}
-
-fn index_path(dir: &Path, id: u64, field: usize) -> PathBuf {
-    dir.join(format!("s{id}-f{field}.idx"))
-}
-
-/// Removes the files of a segment that is no longer listed: data, deletes and index files.
-fn remove_segment_files(dir: &Path, segment: &crate::catalog::SegmentMeta) -> Result<()> {
-    crate::storage::fs::remove_file_if_exists(&segment_path(dir, segment.id))?;
-    if segment.deletes_generation > 0 {
-        crate::storage::fs::remove_file_if_exists(&deletes_path(
-            dir,
-            segment.id,
-            segment.deletes_generation,
-        ))?;
+/// Maps sealed segment `sm` and reads its deletes.
+///
+/// # Errors
+/// [`Error::Corrupted`] (a missing file included) or [`Error::UnsupportedFormat`] naming the
+/// file; [`Error::Io`].
+fn load_segment(dir: &Path, schema: &Schema, sm: &SegmentMeta) -> Result<Segment> {
+    let path = segment_path(dir, sm.id);
+    let (sealed, identity) = SealedSegment::open(&path, schema).map_err(missing_is_corrupted)?;
+    if identity.id != sm.id || identity.partition != sm.partition || sealed.rows() as u64 != sm.rows {
+        return Err(Error::corrupted(&path, "segment footer does not match the manifest"));
     }
-    segment.indexed_fields.iter().try_for_each(|&f| {
-        crate::storage::fs::remove_file_if_exists(&index_path(dir, segment.id, f as usize))
+    let rows = sealed.rows();
+    let mut segment = Segment::sealed(sm.id, sm.partition, sealed);
+    if sm.deletes_generation > 0 {
+        let path = deletes_path(dir, sm.id, sm.deletes_generation);
+        segment.deleted = read_deletes(&path, sm.id, rows).map_err(missing_is_corrupted)?;
+        segment.deletes_generation = sm.deletes_generation;
+    }
+    Ok(segment)
+}
+
+/// Maps the index file of schema field `field` of segment `segment`, checked against the index
+/// `indexes` defines for the field.
+///
+/// # Errors
+/// As [`load_segment`].
+fn load_index(
+    dir: &Path,
+    schema: &Schema,
+    indexes: &[IndexMeta],
+    segment: u64,
+    field: u32,
+) -> Result<SegmentIndex> {
+    let path = index_path(dir, segment, field as usize);
+    let index = SegmentIndex::open(&path).map_err(missing_is_corrupted)?;
+    let defined = schema.fields.get(field as usize).and_then(|f| indexes.iter().find(|i| i.field == f.name));
+    if !defined.is_some_and(|i| i.params == index.params() && i.metric == index.metric()) {
+        return Err(Error::corrupted(&path, "index file does not match the index the manifest defines"));
+    }
+    Ok(index)
+}
+
+/// A file the manifest lists that is missing is [`Error::Corrupted`], not an I/O error.
+fn missing_is_corrupted(e: Error) -> Error {
+    match e {
+        Error::Io { path, source } if source.kind() == std::io::ErrorKind::NotFound => {
+            Error::Corrupted { file: path, reason: "missing: the manifest lists it".into() }
+        }
+        other => other,
+    }
+}
+
+/// Decodes the WAL record `entry` of log `path`.
+///
+/// # Errors
+/// [`Error::Corrupted`] naming the file and the record's offset.
+fn decode_record(path: &Path, entry: &LogRecord) -> Result<Record<'static>> {
+    Record::decode(&entry.payload, path).map_err(|_| {
+        Error::corrupted_at(path, entry.offset, "the record's checksum matches but it does not decode")
     })
-}
-
-/// Removes files a crash may have left behind: temp files, segments the manifest does not list
-/// and deletes files of older generations; keeps the WAL generations `wal_generations`.
-fn remove_stray_files(dir: &Path, meta: &CollectionMeta, wal_generations: &[u64]) -> Result<()> {
-    let mut keep: Vec<PathBuf> = wal_generations.iter().map(|&g| wal_path(dir, g)).collect();
-    for s in &meta.segments {
-        keep.push(segment_path(dir, s.id));
-        if s.deletes_generation > 0 {
-            keep.push(deletes_path(dir, s.id, s.deletes_generation));
-        }
-        keep.extend(s.indexed_fields.iter().map(|&f| index_path(dir, s.id, f as usize)));
-    }
-    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
-    for entry in entries {
-        let path = entry.map_err(|e| Error::io(dir, e))?.path();
-        if path.is_file() && !keep.contains(&path) {
-            crate::storage::fs::remove_file_if_exists(&path)?;
-        }
-    }
-    Ok(())
 }

@@ -36,6 +36,8 @@ const MAGIC: &[u8; 8] = b"VECLWAL\0";
 pub const WAL_VERSION: u32 = 1;
 /// Bytes of the file header; the first record starts here.
 pub const HEADER_LEN: u64 = 16;
+/// Byte offset of `chain` in the header.
+pub const CHAIN_OFFSET: u64 = 12;
 /// Bytes of a record's frame (length and checksum) before its payload.
 pub const FRAME_LEN: usize = 8;
 /// Bytes of a record whose writeback an append under a syncing policy starts at a time.
