@@ -119,6 +119,59 @@ fn mutate(rng: &mut StdRng, b: &mut Vec<u8>, donor: &[u8]) -> String {
     }
 }
 
+/// Changes one number of a manifest's JSON, or removes or repeats one array element: a
+/// manifest that parses but describes files other than the ones present. `None` when `b` is
+/// not a manifest with JSON.
+fn mutate_manifest_json(rng: &mut StdRng, b: &mut Vec<u8>) -> Option<String> {
+    /// JSON pointers of every number and every non-empty array under `v`.
+    fn walk(v: &serde_json::Value, at: String, numbers: &mut Vec<String>, arrays: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                m.iter().for_each(|(k, v)| walk(v, format!("{at}/{k}"), numbers, arrays))
+            }
+            serde_json::Value::Array(a) => {
+                if !a.is_empty() {
+                    arrays.push(at.clone());
+                }
+                a.iter().enumerate().for_each(|(i, v)| walk(v, format!("{at}/{i}"), numbers, arrays));
+            }
+            serde_json::Value::Number(_) => numbers.push(at),
+            _ => {}
+        }
+    }
+    let mut json: serde_json::Value = serde_json::from_slice(b.get(16..)?).ok()?;
+    let (mut numbers, mut arrays) = (Vec::new(), Vec::new());
+    walk(&json, String::new(), &mut numbers, &mut arrays);
+    let what = if rng.random_bool(0.8) {
+        let at = &numbers[rng.random_range(0..numbers.len())];
+        let v = json.pointer_mut(at)?;
+        let n = v.as_u64().unwrap_or(0);
+        let new = match rng.random_range(0..5) {
+            0 => n.wrapping_add(1),
+            1 => n.saturating_sub(1),
+            2 => 0,
+            3 => u64::from(u32::MAX),
+            _ => rng.random(),
+        };
+        *v = new.into();
+        format!("manifest {at}: {n} -> {new}")
+    } else {
+        let at = &arrays[rng.random_range(0..arrays.len())];
+        let a = json.pointer_mut(at)?.as_array_mut()?;
+        let i = rng.random_range(0..a.len());
+        if rng.random_bool(0.5) {
+            a.remove(i);
+            format!("manifest {at}: removed element {i}")
+        } else {
+            a.insert(i, a[i].clone());
+            format!("manifest {at}: repeated element {i}")
+        }
+    };
+    b.truncate(16);
+    b.extend(serde_json::to_vec_pretty(&json).unwrap());
+    Some(what)
+}
+
 /// Recomputes every checksum of `b`, a file of kind `kind`, that its (damaged) structure still
 /// locates, so that the damage reaches the structure checks behind the checksums.
 fn reseal(kind: Kind, b: &mut [u8]) {
@@ -182,8 +235,15 @@ fn damage(
     let (file, pristine) = &of_kind[pick];
     let donor = &of_kind[(pick + 1) % of_kind.len()].1;
     let mut bytes = pristine.clone();
-    let steps: Vec<String> =
-        (0..rng.random_range(1..=3)).map(|_| mutate(&mut rng, &mut bytes, donor)).collect();
+    let structured = if forge && kind == Kind::Manifest && rng.random_bool(0.5) {
+        mutate_manifest_json(&mut rng, &mut bytes)
+    } else {
+        None
+    };
+    let steps: Vec<String> = match structured {
+        Some(what) => vec![what],
+        None => (0..rng.random_range(1..=3)).map(|_| mutate(&mut rng, &mut bytes, donor)).collect(),
+    };
     if forge {
         reseal(kind, &mut bytes);
     }
