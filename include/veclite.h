@@ -206,6 +206,13 @@ typedef struct veclite_mutation_result veclite_mutation_result;
 typedef struct veclite_options veclite_options;
 
 /**
+ * What `veclite_db_recover` found and did: the data it skipped, the files it kept, and where
+ * the originals of the files it changed or moved away are. Caller owns it; free with
+ * `veclite_recovery_report_free`. Immutable; safe to share across threads.
+ */
+typedef struct veclite_recovery_report veclite_recovery_report;
+
+/**
  * Rows returned by a read, as columns (the primary key first, then the requested fields).
  * Caller owns it; free with `veclite_result_free`. Columns obtained from it are borrowed and
  * valid until it is freed. Immutable; safe to share across threads.
@@ -536,16 +543,104 @@ veclite_status veclite_options_set_worker_threads(veclite_options *options,
                                                   veclite_error **err_out);
 
 /**
- * Opens (or creates) the database in directory `path` (`path_len` UTF-8 bytes).
- * `options` may be NULL for the defaults; it is borrowed for the call. On success stores a new
- * handle in `*db_out`, owned by the caller (release with `veclite_db_close`).
- * Fails with `VECLITE_STATUS_LOCKED` when another handle or process has the directory open.
+ * Opens (or creates) the database in directory `path` (`path_len` UTF-8 bytes); a missing or
+ * empty directory becomes a new database. `options` may be NULL for the defaults; it is
+ * borrowed for the call. On success stores a new handle in `*db_out`, owned by the caller
+ * (release with `veclite_db_close`). Fails with `VECLITE_STATUS_INVALID_ARGUMENT` for an empty
+ * path or a non-empty directory that is not a veclite database (nothing is written to it),
+ * `VECLITE_STATUS_LOCKED` when another handle or process has the directory open, and
+ * `VECLITE_STATUS_CORRUPTED` (naming the file and byte offset; nothing is changed) for damaged
+ * files: see `veclite_db_recover`.
  */
 veclite_status veclite_db_open(const uint8_t *path,
                                size_t path_len,
                                const veclite_options *options,
                                veclite_db **db_out,
                                veclite_error **err_out);
+
+/**
+ * Opens the database in directory `path` (`path_len` UTF-8 bytes) after repairing what is
+ * damaged, keeping a state the database really had: the WAL records before the first damaged
+ * one (later ones, even intact, are not replayed), every segment whose files read, the index
+ * files that read (the others are rebuilt at the next flush). The original of every file it
+ * changes or moves away is kept under `<path>/quarantine/<n>/`. On success stores a new handle
+ * in `*db_out` (release with `veclite_db_close`) and what was skipped and kept in
+ * `*report_out` (free with `veclite_recovery_report_free`). A database that is not damaged is
+ * opened unchanged, with an empty report. Fails as `veclite_db_open` does; a missing or damaged
+ * MANIFEST cannot be recovered from (`VECLITE_STATUS_CORRUPTED`).
+ */
+veclite_status veclite_db_recover(const uint8_t *path,
+                                  size_t path_len,
+                                  const veclite_options *options,
+                                  veclite_db **db_out,
+                                  veclite_recovery_report **report_out,
+                                  veclite_error **err_out);
+
+/**
+ * Frees a recovery report. NULL is a no-op.
+ */
+void veclite_recovery_report_free(veclite_recovery_report *report);
+
+/**
+ * Number of skipped byte ranges (0 for NULL or a database that was not damaged).
+ */
+size_t veclite_recovery_report_skipped_count(const veclite_recovery_report *report);
+
+/**
+ * Describes skipped range `i`: the file as `(ptr, len)`, the byte offset and length of the data
+ * not loaded (0 and 0 for a missing file), and the reason as `(ptr, len)`; strings are valid
+ * until the report is freed. Each out-param may be NULL. Returns false (writing nothing) for
+ * NULL or an index out of range.
+ */
+bool veclite_recovery_report_skipped(const veclite_recovery_report *report,
+                                     size_t i,
+                                     const uint8_t **file_out,
+                                     size_t *file_len_out,
+                                     uint64_t *offset_out,
+                                     uint64_t *len_out,
+                                     const uint8_t **reason_out,
+                                     size_t *reason_len_out);
+
+/**
+ * Number of files whose data was loaded.
+ */
+size_t veclite_recovery_report_kept_count(const veclite_recovery_report *report);
+
+/**
+ * Describes kept file `i`: its path as `(ptr, len)` (valid until the report is freed) and the
+ * WAL records replayed from it (a log file) or its rows (a segment file). Each out-param may be
+ * NULL. Returns false (writing nothing) for NULL or an index out of range.
+ */
+bool veclite_recovery_report_kept(const veclite_recovery_report *report,
+                                  size_t i,
+                                  const uint8_t **file_out,
+                                  size_t *file_len_out,
+                                  uint64_t *records_out);
+
+/**
+ * Number of files recovery changed or moved away.
+ */
+size_t veclite_recovery_report_preserved_count(const veclite_recovery_report *report);
+
+/**
+ * Describes changed or moved file `i`: where it was and where its original bytes are now, both
+ * as `(ptr, len)` valid until the report is freed. Each out-param may be NULL. Returns false
+ * (writing nothing) for NULL or an index out of range.
+ */
+bool veclite_recovery_report_preserved(const veclite_recovery_report *report,
+                                       size_t i,
+                                       const uint8_t **file_out,
+                                       size_t *file_len_out,
+                                       const uint8_t **copy_out,
+                                       size_t *copy_len_out);
+
+/**
+ * Writes the quarantine directory holding the originals as `(ptr, len)` (valid until the
+ * report is freed). Returns false (writing nothing) for NULL or when recovery changed nothing.
+ */
+bool veclite_recovery_report_quarantine(const veclite_recovery_report *report,
+                                        const uint8_t **ptr_out,
+                                        size_t *len_out);
 
 /**
  * A second handle to the same open database (e.g. for another thread or owner). Closing any

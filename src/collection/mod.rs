@@ -160,11 +160,6 @@ impl Collection {
             state.segments.insert(sm.id, segment);
         }
         let logs = LogChain::read(&dir, meta, options.sync)?;
-        // Everything is readable: only now are files that are no longer needed removed.
-        remove_stray_files(&dir, meta)?;
-        for orphan in &logs.orphans {
-            crate::storage::fs::remove_file_if_exists(orphan)?;
-        }
         // Replay every generation from the oldest unsealed one; the newest stays open for appends.
         let mut last_timestamp = meta.checkpoint_timestamp;
         let mut buffers = GrowingBuffers::new(options.seal_threshold_bytes);
@@ -177,6 +172,12 @@ impl Collection {
                     write::apply(&schema, &mut state, &record, &[], &mut buffers);
                 }
             }
+        }
+        // Everything is readable: only now are files that are no longer needed removed, and a
+        // torn tail cut off.
+        remove_stray_files(&dir, meta)?;
+        for orphan in &logs.orphans {
+            crate::storage::fs::remove_file_if_exists(orphan)?;
         }
         let chain = logs.last_crc();
         let newest = logs.logs.last().ok_or_else(|| Error::corrupted(&dir, "no write-ahead log"))?;

@@ -82,16 +82,12 @@ pub(crate) fn recover(db_dir: &Path, catalog: &Catalog) -> Result<RecoveryReport
     for meta in catalog.snapshot().collections {
         let dir = collection_dir(db_dir, meta.id);
         fs::create_dir_all(&dir)?;
-        let (dropped, unindexed) = repair.segments(&dir, &meta)?;
+        let dropped = repair.segments(&dir, &meta)?;
         repair.logs(&dir, &meta)?;
-        if !dropped.is_empty() || !unindexed.is_empty() {
+        if !dropped.is_empty() {
             catalog.update(|m| {
-                let Some(c) = m.collection_mut(meta.id) else { return Ok(()) };
-                c.segments.retain(|s| !dropped.contains(&s.id));
-                for (segment, field) in &unindexed {
-                    if let Some(s) = c.segments.iter_mut().find(|s| s.id == *segment) {
-                        s.indexed_fields.retain(|f| f != field);
-                    }
+                if let Some(c) = m.collection_mut(meta.id) {
+                    dropped.apply(c);
                 }
                 Ok(())
             })?;
@@ -107,15 +103,39 @@ struct Repair {
     quarantine: Quarantine,
 }
 
+/// Segment and index files of a collection that recovery moved away, to drop from its manifest
+/// entry.
+#[derive(Default)]
+struct Dropped {
+    segments: Vec<u64>,
+    /// `(segment, schema field)` of each index file.
+    indexes: Vec<(u64, u32)>,
+}
+
+impl Dropped {
+    fn is_empty(&self) -> bool {
+        self.segments.is_empty() && self.indexes.is_empty()
+    }
+
+    fn apply(&self, meta: &mut CollectionMeta) {
+        meta.segments.retain(|s| !self.segments.contains(&s.id));
+        for (segment, field) in &self.indexes {
+            if let Some(s) = meta.segments.iter_mut().find(|s| s.id == *segment) {
+                s.indexed_fields.retain(|f| f != field);
+            }
+        }
+    }
+}
+
 impl Repair {
     fn skip(&mut self, file: &Path, offset: u64, len: u64, reason: impl Into<String>) {
         self.report.skipped.push(Skipped { file: file.to_owned(), offset, len, reason: reason.into() });
     }
 
-    /// Checks every sealed segment of `meta`: returns the segments dropped (their files moved
-    /// away) and the `(segment, field)` index files dropped.
-    fn segments(&mut self, dir: &Path, meta: &CollectionMeta) -> Result<(Vec<u64>, Vec<(u64, u32)>)> {
-        let (mut dropped, mut unindexed) = (Vec::new(), Vec::new());
+    /// Checks every sealed segment of `meta` and its index files; returns those that do not
+    /// read, whose files it moved to the quarantine.
+    fn segments(&mut self, dir: &Path, meta: &CollectionMeta) -> Result<Dropped> {
+        let mut dropped = Dropped::default();
         for sm in &meta.segments {
             let path = segment_path(dir, sm.id);
             if let Err(e) = load_segment(dir, &meta.schema, sm) {
@@ -128,7 +148,7 @@ impl Repair {
                 for file in segment_files(dir, sm) {
                     self.quarantine.move_away(&file, &mut self.report)?;
                 }
-                dropped.push(sm.id);
+                dropped.segments.push(sm.id);
                 continue;
             }
             self.report.kept.push(Kept { file: path, records: sm.rows });
@@ -142,11 +162,11 @@ impl Repair {
                         format!("{e}; the index is rebuilt at the next flush"),
                     );
                     self.quarantine.move_away(&path, &mut self.report)?;
-                    unindexed.push((sm.id, field));
+                    dropped.indexes.push((sm.id, field));
                 }
             }
         }
-        Ok((dropped, unindexed))
+        Ok(dropped)
     }
 
     /// Keeps the longest prefix of whole, decodable WAL records of `meta` that replays in order:

@@ -6,10 +6,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use super::{
-    FfiError, FfiResult, arg, call, context_arg, out_arg, put, str_arg, veclite_ctx, veclite_error,
-    veclite_schema, veclite_status, veclite_strings,
+    FfiError, FfiResult, arg, call, context_arg, out_arg, put, put_bytes, str_arg, veclite_ctx,
+    veclite_error, veclite_schema, veclite_status, veclite_strings,
 };
-use crate::db::{Database, Options};
+use crate::db::{Database, Options, RecoveryReport};
 use crate::error::Status;
 use crate::storage::wal::SyncPolicy;
 
@@ -130,10 +130,14 @@ pub(crate) fn with_db(
     })
 }
 
-/// Opens (or creates) the database in directory `path` (`path_len` UTF-8 bytes).
-/// `options` may be NULL for the defaults; it is borrowed for the call. On success stores a new
-/// handle in `*db_out`, owned by the caller (release with `veclite_db_close`).
-/// Fails with `VECLITE_STATUS_LOCKED` when another handle or process has the directory open.
+/// Opens (or creates) the database in directory `path` (`path_len` UTF-8 bytes); a missing or
+/// empty directory becomes a new database. `options` may be NULL for the defaults; it is
+/// borrowed for the call. On success stores a new handle in `*db_out`, owned by the caller
+/// (release with `veclite_db_close`). Fails with `VECLITE_STATUS_INVALID_ARGUMENT` for an empty
+/// path or a non-empty directory that is not a veclite database (nothing is written to it),
+/// `VECLITE_STATUS_LOCKED` when another handle or process has the directory open, and
+/// `VECLITE_STATUS_CORRUPTED` (naming the file and byte offset; nothing is changed) for damaged
+/// files: see `veclite_db_recover`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn veclite_db_open(
     path: *const u8,
@@ -154,6 +158,205 @@ pub unsafe extern "C" fn veclite_db_open(
         unsafe { put(out, handle) };
         Ok(())
     })
+}
+
+/// What `veclite_db_recover` found and did: the data it skipped, the files it kept, and where
+/// the originals of the files it changed or moved away are. Caller owns it; free with
+/// `veclite_recovery_report_free`. Immutable; safe to share across threads.
+pub struct veclite_recovery_report {
+    skipped: Vec<(String, u64, u64, String)>,
+    kept: Vec<(String, u64)>,
+    preserved: Vec<(String, String)>,
+    quarantine: Option<String>,
+}
+
+impl veclite_recovery_report {
+    fn boxed(report: RecoveryReport) -> *mut veclite_recovery_report {
+        let text = |p: &std::path::Path| p.display().to_string();
+        Box::into_raw(Box::new(veclite_recovery_report {
+            skipped: report
+                .skipped
+                .iter()
+                .map(|s| (text(&s.file), s.offset, s.len, s.reason.clone()))
+                .collect(),
+            kept: report.kept.iter().map(|k| (text(&k.file), k.records)).collect(),
+            preserved: report.preserved.iter().map(|p| (text(&p.file), text(&p.copy))).collect(),
+            quarantine: report.quarantine.as_deref().map(text),
+        }))
+    }
+}
+
+/// Opens the database in directory `path` (`path_len` UTF-8 bytes) after repairing what is
+/// damaged, keeping a state the database really had: the WAL records before the first damaged
+/// one (later ones, even intact, are not replayed), every segment whose files read, the index
+/// files that read (the others are rebuilt at the next flush). The original of every file it
+/// changes or moves away is kept under `<path>/quarantine/<n>/`. On success stores a new handle
+/// in `*db_out` (release with `veclite_db_close`) and what was skipped and kept in
+/// `*report_out` (free with `veclite_recovery_report_free`). A database that is not damaged is
+/// opened unchanged, with an empty report. Fails as `veclite_db_open` does; a missing or damaged
+/// MANIFEST cannot be recovered from (`VECLITE_STATUS_CORRUPTED`).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn veclite_db_recover(
+    path: *const u8,
+    path_len: usize,
+    options: *const veclite_options,
+    db_out: *mut *mut veclite_db,
+    report_out: *mut *mut veclite_recovery_report,
+    err_out: *mut *mut veclite_error,
+) -> veclite_status {
+    call(err_out, || {
+        // SAFETY: arguments follow the API contract.
+        let path = unsafe { str_arg(path, path_len, "path") }?;
+        let db_out = out_arg(db_out, "db_out")?;
+        let report_out = out_arg(report_out, "report_out")?;
+        // SAFETY: `options` is NULL or live (API contract).
+        let options = unsafe { options.as_ref() }.map_or_else(Options::default, |o| o.inner.clone());
+        let (db, report) = Database::recover(path, options)?;
+        let handle = Box::into_raw(Box::new(veclite_db { db, poisoned: AtomicBool::new(false) }));
+        // SAFETY: both out-params are non-NULL and writable.
+        unsafe {
+            put(db_out, handle);
+            put(report_out, veclite_recovery_report::boxed(report));
+        }
+        Ok(())
+    })
+}
+
+/// Frees a recovery report. NULL is a no-op.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn veclite_recovery_report_free(report: *mut veclite_recovery_report) {
+    if !report.is_null() {
+        // SAFETY: `report` came from `veclite_db_recover` and is freed once (API contract).
+        drop(unsafe { Box::from_raw(report) });
+    }
+}
+
+/// Number of skipped byte ranges (0 for NULL or a database that was not damaged).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn veclite_recovery_report_skipped_count(
+    report: *const veclite_recovery_report,
+) -> usize {
+    // SAFETY: `report` is NULL or live (API contract).
+    unsafe { report.as_ref() }.map_or(0, |r| r.skipped.len())
+}
+
+/// Describes skipped range `i`: the file as `(ptr, len)`, the byte offset and length of the data
+/// not loaded (0 and 0 for a missing file), and the reason as `(ptr, len)`; strings are valid
+/// until the report is freed. Each out-param may be NULL. Returns false (writing nothing) for
+/// NULL or an index out of range.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn veclite_recovery_report_skipped(
+    report: *const veclite_recovery_report,
+    i: usize,
+    file_out: *mut *const u8,
+    file_len_out: *mut usize,
+    offset_out: *mut u64,
+    len_out: *mut u64,
+    reason_out: *mut *const u8,
+    reason_len_out: *mut usize,
+) -> bool {
+    // SAFETY: `report` is NULL or live (API contract).
+    let Some((file, offset, len, reason)) = (unsafe { report.as_ref() }).and_then(|r| r.skipped.get(i))
+    else {
+        return false;
+    };
+    // SAFETY: out-params are NULL or writable (API contract).
+    unsafe {
+        put_bytes(file.as_bytes(), file_out, file_len_out);
+        put_bytes(reason.as_bytes(), reason_out, reason_len_out);
+        put_opt(offset_out, *offset);
+        put_opt(len_out, *len);
+    }
+    true
+}
+
+/// Number of files whose data was loaded.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn veclite_recovery_report_kept_count(report: *const veclite_recovery_report) -> usize {
+    // SAFETY: `report` is NULL or live (API contract).
+    unsafe { report.as_ref() }.map_or(0, |r| r.kept.len())
+}
+
+/// Describes kept file `i`: its path as `(ptr, len)` (valid until the report is freed) and the
+/// WAL records replayed from it (a log file) or its rows (a segment file). Each out-param may be
+/// NULL. Returns false (writing nothing) for NULL or an index out of range.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn veclite_recovery_report_kept(
+    report: *const veclite_recovery_report,
+    i: usize,
+    file_out: *mut *const u8,
+    file_len_out: *mut usize,
+    records_out: *mut u64,
+) -> bool {
+    // SAFETY: `report` is NULL or live (API contract).
+    let Some((file, records)) = (unsafe { report.as_ref() }).and_then(|r| r.kept.get(i)) else {
+        return false;
+    };
+    // SAFETY: out-params are NULL or writable (API contract).
+    unsafe {
+        put_bytes(file.as_bytes(), file_out, file_len_out);
+        put_opt(records_out, *records);
+    }
+    true
+}
+
+/// Number of files recovery changed or moved away.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn veclite_recovery_report_preserved_count(
+    report: *const veclite_recovery_report,
+) -> usize {
+    // SAFETY: `report` is NULL or live (API contract).
+    unsafe { report.as_ref() }.map_or(0, |r| r.preserved.len())
+}
+
+/// Describes changed or moved file `i`: where it was and where its original bytes are now, both
+/// as `(ptr, len)` valid until the report is freed. Each out-param may be NULL. Returns false
+/// (writing nothing) for NULL or an index out of range.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn veclite_recovery_report_preserved(
+    report: *const veclite_recovery_report,
+    i: usize,
+    file_out: *mut *const u8,
+    file_len_out: *mut usize,
+    copy_out: *mut *const u8,
+    copy_len_out: *mut usize,
+) -> bool {
+    // SAFETY: `report` is NULL or live (API contract).
+    let Some((file, copy)) = (unsafe { report.as_ref() }).and_then(|r| r.preserved.get(i)) else {
+        return false;
+    };
+    // SAFETY: out-params are NULL or writable (API contract).
+    unsafe {
+        put_bytes(file.as_bytes(), file_out, file_len_out);
+        put_bytes(copy.as_bytes(), copy_out, copy_len_out);
+    }
+    true
+}
+
+/// Writes the quarantine directory holding the originals as `(ptr, len)` (valid until the
+/// report is freed). Returns false (writing nothing) for NULL or when recovery changed nothing.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn veclite_recovery_report_quarantine(
+    report: *const veclite_recovery_report,
+    ptr_out: *mut *const u8,
+    len_out: *mut usize,
+) -> bool {
+    // SAFETY: `report` is NULL or live (API contract).
+    let Some(dir) = (unsafe { report.as_ref() }).and_then(|r| r.quarantine.as_ref()) else { return false };
+    // SAFETY: out-params are NULL or writable (API contract).
+    unsafe { put_bytes(dir.as_bytes(), ptr_out, len_out) };
+    true
+}
+
+/// Writes `value` to `out` unless it is NULL.
+///
+/// # Safety
+/// `out` is NULL or writable.
+unsafe fn put_opt<T>(out: *mut T, value: T) {
+    if !out.is_null() {
+        // SAFETY: non-NULL and writable (caller contract).
+        unsafe { out.write(value) };
+    }
 }
 
 /// A second handle to the same open database (e.g. for another thread or owner). Closing any

@@ -35,11 +35,11 @@ const MAGIC: &[u8; 8] = b"VECLWAL\0";
 /// WAL format version written by this build.
 pub const WAL_VERSION: u32 = 1;
 /// Bytes of the file header; the first record starts here.
-pub const HEADER_LEN: u64 = 16;
+pub(crate) const HEADER_LEN: u64 = 16;
 /// Byte offset of `chain` in the header.
-pub const CHAIN_OFFSET: u64 = 12;
+pub(crate) const CHAIN_OFFSET: u64 = 12;
 /// Bytes of a record's frame (length and checksum) before its payload.
-pub const FRAME_LEN: usize = 8;
+pub(crate) const FRAME_LEN: usize = 8;
 /// Bytes of a record whose writeback an append under a syncing policy starts at a time.
 const STREAM_STEP: usize = 256 << 10;
 
@@ -546,15 +546,16 @@ mod tests {
         let payloads: [&[u8]; 4] = [b"first record", b"second record", b"third record", b"fourth"];
         let at = log_of(&path, &payloads);
         let pristine = std::fs::read(&path).unwrap();
-        let mutations: [(&str, usize, fn(&mut [u8])); 4] = [
-            ("payload bit", at[1] + 11, |b| b[0] ^= 0x10),
-            ("checksum bit", at[1] + 5, |b| b[0] ^= 1),
-            ("length past the end", at[1] + 3, |b| b[0] = 0x7f),
-            ("zeroed frame", at[1], |b| b[..8].fill(0)),
+        // (what, offset, bytes written there)
+        let mutations = [
+            ("payload bit", at[1] + 11, vec![pristine[at[1] + 11] ^ 0x10]),
+            ("checksum bit", at[1] + 5, vec![pristine[at[1] + 5] ^ 1]),
+            ("length past the end", at[1] + 3, vec![0x7f]),
+            ("zeroed frame", at[1], vec![0; FRAME_LEN]),
         ];
-        for (what, pos, mutate) in mutations {
+        for (what, pos, patch) in mutations {
             let mut bytes = pristine.clone();
-            mutate(&mut bytes[pos..]);
+            bytes[pos..pos + patch.len()].copy_from_slice(&patch);
             std::fs::write(&path, &bytes).unwrap();
             let scan = scan(&path).unwrap();
             assert_eq!(scan.records.len(), 1, "{what}");

@@ -793,6 +793,113 @@ static void dynamic_fields(veclite_db *db) {
     CHECK(veclite_drop_collection(db, S("static"), NULL) == VECLITE_STATUS_OK);
 }
 
+/* Reads file `path` into a new buffer; returns its length in *len. */
+static unsigned char *read_file(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    CHECK(f != NULL);
+    if (f == NULL) return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    unsigned char *bytes = malloc((size_t)n + 1);
+    *len = fread(bytes, 1, (size_t)n, f);
+    fclose(f);
+    return bytes;
+}
+
+static void write_file(const char *path, const unsigned char *bytes, size_t len) {
+    FILE *f = fopen(path, "wb");
+    CHECK(f != NULL && fwrite(bytes, 1, len, f) == len);
+    if (f != NULL) fclose(f);
+}
+
+/* An empty path and a directory that is not a database are refused; a flipped bit in a WAL record
+ * fails the open (CORRUPTED, file untouched) until veclite_db_recover keeps the records before it
+ * and reports the rest. */
+static void recovery(const char *base) {
+    veclite_db *db = NULL;
+    veclite_recovery_report *report = NULL;
+    EXPECT_ERROR(veclite_db_open((const uint8_t *)"", 0, NULL, &db, E), VECLITE_STATUS_INVALID_ARGUMENT,
+                 "path is empty");
+    CHECK(db == NULL);
+
+    char dir[4096], wal[4200], sub[4200], lock[4300];
+    snprintf(dir, sizeof dir, "%s-recover", base);
+    snprintf(wal, sizeof wal, "%s/collections/0/wal-0.log", dir);
+    snprintf(sub, sizeof sub, "%s/collections", dir);
+    snprintf(lock, sizeof lock, "%s/collections/LOCK", dir);
+    CHECK(veclite_db_open(S(dir), NULL, &db, NULL) == VECLITE_STATUS_OK);
+    veclite_schema *schema = seed_schema("r");
+    CHECK(veclite_create_collection(db, schema, NULL) == VECLITE_STATUS_OK);
+    veclite_schema_free(schema);
+    for (int b = 0; b < 3; b++) {
+        veclite_column *cols[3];
+        veclite_mutation_result *r = NULL;
+        seed_columns(b * 10, 10, 0.0, cols);
+        CHECK(veclite_insert(db, NULL, S("r"), NULL, 0, (const veclite_column *const *)cols, 3, &r, NULL) ==
+              VECLITE_STATUS_OK);
+        veclite_mutation_result_free(r);
+        free_columns(cols, 3);
+    }
+    CHECK(veclite_db_close(db, NULL) == VECLITE_STATUS_OK);
+    db = NULL;
+
+    /* `collections/` alone is not a database: refused, and no lock file is created in it. */
+    EXPECT_ERROR(veclite_db_open(S(sub), NULL, &db, E), VECLITE_STATUS_INVALID_ARGUMENT, "not a veclite database");
+    CHECK(fopen(lock, "r") == NULL);
+
+    size_t len = 0;
+    unsigned char *bytes = read_file(wal, &len);
+    if (bytes == NULL) return;
+    size_t second = 16 + 8 + ((size_t)bytes[16] | (size_t)bytes[17] << 8 | (size_t)bytes[18] << 16);
+    size_t third = second + 8 + ((size_t)bytes[second] | (size_t)bytes[second + 1] << 8 |
+                                 (size_t)bytes[second + 2] << 16);
+    bytes[second + 20] ^= 1;
+    write_file(wal, bytes, len);
+    char at[64];
+    snprintf(at, sizeof at, "at byte %zu", second);
+    EXPECT_ERROR(veclite_db_open(S(dir), NULL, &db, E), VECLITE_STATUS_CORRUPTED, at);
+    size_t after = 0;
+    unsigned char *untouched = read_file(wal, &after);
+    CHECK(after == len && untouched != NULL && memcmp(untouched, bytes, len) == 0);
+    free(untouched);
+
+    NULL_ARG(veclite_db_recover(S(dir), NULL, NULL, &report, E), "db_out");
+    NULL_ARG(veclite_db_recover(S(dir), NULL, &db, NULL, E), "report_out");
+    CHECK(db == NULL && report == NULL);
+    CHECK(veclite_db_recover(S(dir), NULL, &db, &report, NULL) == VECLITE_STATUS_OK);
+    CHECK(count(db, "r") == 10);
+    CHECK(veclite_recovery_report_skipped_count(report) == 2);
+    const uint8_t *file = NULL, *reason = NULL;
+    size_t file_len = 0, reason_len = 0;
+    uint64_t offset = 0, skipped = 0, records = 0;
+    CHECK(veclite_recovery_report_skipped(report, 0, &file, &file_len, &offset, &skipped, &reason, &reason_len));
+    CHECK(file_len == strlen(wal) && memcmp(file, wal, file_len) == 0);
+    CHECK(offset == second && skipped == third - second && reason_len > 0);
+    CHECK(veclite_recovery_report_skipped(report, 1, NULL, NULL, &offset, &skipped, NULL, NULL));
+    CHECK(offset == third && skipped == len - third);
+    CHECK(!veclite_recovery_report_skipped(report, 2, &file, NULL, NULL, NULL, NULL, NULL));
+    CHECK(veclite_recovery_report_kept_count(report) == 1);
+    CHECK(veclite_recovery_report_kept(report, 0, NULL, NULL, &records) && records == 1);
+    CHECK(!veclite_recovery_report_kept(report, 1, NULL, NULL, &records));
+    const uint8_t *copy = NULL;
+    size_t copy_len = 0;
+    CHECK(veclite_recovery_report_preserved_count(report) == 1);
+    CHECK(veclite_recovery_report_preserved(report, 0, NULL, NULL, &copy, &copy_len) && copy_len > 0);
+    CHECK(veclite_recovery_report_quarantine(report, &copy, &copy_len) && copy_len > strlen(dir));
+    CHECK(veclite_recovery_report_skipped_count(NULL) == 0 && veclite_recovery_report_kept_count(NULL) == 0);
+    CHECK(!veclite_recovery_report_quarantine(NULL, &copy, &copy_len));
+    veclite_recovery_report_free(report);
+    veclite_recovery_report_free(NULL);
+    CHECK(veclite_db_close(db, NULL) == VECLITE_STATUS_OK);
+    free(bytes);
+
+    /* Recovered, the database opens normally again. */
+    CHECK(veclite_db_open(S(dir), NULL, &db, NULL) == VECLITE_STATUS_OK);
+    CHECK(count(db, "r") == 10);
+    CHECK(veclite_db_close(db, NULL) == VECLITE_STATUS_OK);
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: %s <empty directory>\n", argv[0]);
@@ -816,6 +923,7 @@ int main(int argc, char **argv) {
     dynamic_fields(db);
     CHECK(veclite_db_close(db, NULL) == VECLITE_STATUS_OK);
     closed_handles(argv[1]);
+    recovery(argv[1]);
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }
