@@ -202,6 +202,7 @@ pub enum TornTail {
     Allowed(usize),
     /// No: whole records follow the damage (and then an incomplete record).
     RecordsThenTorn,
+    /// No: the damage is not at the end of the log.
     No,
 }
 
@@ -209,8 +210,9 @@ pub enum TornTail {
 /// is allowed, and how many records it must keep.
 ///
 /// A torn tail is what an interrupted append leaves: an incomplete last record, that is fewer
-/// bytes than a frame, or a frame whose payload runs to or past the end of the file (the frame
-/// is written after its payload, but the two may reach the disk in either order). A whole
+/// bytes than a frame, a frame not written yet (length 0), or a frame whose payload runs to or
+/// past the end of the file (the frame is written after its payload, but the two may reach the
+/// disk in either order). A whole
 /// record after the damage proves the damaged record was not the last one, even when an
 /// incomplete record follows it in turn: that is damage, never a torn tail. A file shorter than
 /// its header is a header whose writing was interrupted. The header's `chain` field is not
@@ -233,10 +235,10 @@ pub fn torn_tail(pristine: &[u8], damaged: &[u8]) -> TornTail {
     let at = frames.get(kept).map_or(pristine.len(), |&(s, _)| s);
     let n = damaged.len();
     let incomplete = |q: usize| {
-        q >= n
-            || damaged
-                .get(q..q + 4)
-                .is_none_or(|len| q + 8 + u32::from_le_bytes(len.try_into().unwrap()) as usize >= n)
+        damaged.get(q..q + 4).is_none_or(|len| {
+            let len = u32::from_le_bytes(len.try_into().unwrap()) as usize;
+            len == 0 || q + 8 + len >= n
+        })
     };
     // `to_end[p]`: whole records from `p` up to exactly the end of the file; `to_torn[p]`: up
     // to the end or to an incomplete record.
