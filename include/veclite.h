@@ -608,7 +608,7 @@ size_t veclite_recovery_report_kept_count(const veclite_recovery_report *report)
 
 /**
  * Describes kept file `i`: its path as `(ptr, len)` (valid until the report is freed) and the
- * WAL records replayed from it (a log file) or its rows (a segment file). Each out-param may be
+ * whole WAL records kept in it (a log file) or its rows (a segment file). Each out-param may be
  * NULL. Returns false (writing nothing) for NULL or an index out of range.
  */
 bool veclite_recovery_report_kept(const veclite_recovery_report *report,

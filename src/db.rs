@@ -79,8 +79,8 @@ impl Database {
     /// Opens the database in `dir`, creating the directory if needed (an empty or missing
     /// directory becomes a new database). Opening maps segment files and rebuilds primary-key
     /// indexes; it reads no vector data. An append that a crash interrupted (the incomplete last
-    /// record of a WAL) is cut off; anything else that is damaged fails the open and nothing is
-    /// changed: see [`Database::recover`].
+    /// record of a WAL) is cut off; anything else that is damaged fails the open before any file
+    /// is changed: see [`Database::recover`].
     ///
     /// # Errors
     /// [`Error::InvalidArgument`] for an empty path, a path that is not a directory, or a
@@ -124,9 +124,16 @@ impl Database {
         let manifest = catalog.snapshot();
         timestamp::observe(manifest.last_timestamp);
         let options = Arc::new(options);
+        // Every collection is read before any file is changed: a damaged one fails the open with
+        // nothing truncated or removed anywhere.
+        let loaded: Vec<_> = manifest
+            .collections
+            .iter()
+            .map(|meta| Collection::load(&dir, meta, &options))
+            .collect::<Result<_>>()?;
         let mut collections = HashMap::new();
-        for meta in &manifest.collections {
-            let c = Collection::open(&dir, meta, Arc::clone(&catalog), Arc::clone(&options))?;
+        for (meta, loaded) in manifest.collections.iter().zip(loaded) {
+            let c = loaded.start(Arc::clone(&catalog), Arc::clone(&options))?;
             collections.insert(meta.schema.name.clone(), c);
         }
         remove_dropped_collection_dirs(&dir, &manifest)?;

@@ -392,3 +392,48 @@ fn recover_drops_unreadable_segments_and_index_files() {
     assert!(rows == 20 || rows == 30, "one segment's rows are gone: {rows}");
     assert!(!segment.exists() && report.preserved.iter().any(|p| p.file == segment));
 }
+
+#[test]
+fn a_record_that_does_not_decode_is_damage_that_recover_skips() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cdir = populated(tmp.path(), 2);
+    let wal = newest_wal(&cdir);
+    let mut bytes = std::fs::read(&wal).unwrap();
+    let at = bytes.len();
+    let junk = b"not a record";
+    bytes.extend_from_slice(&(junk.len() as u32).to_le_bytes());
+    bytes.extend_from_slice(&crc32c::crc32c(junk).to_le_bytes());
+    bytes.extend_from_slice(junk);
+    std::fs::write(&wal, &bytes).unwrap();
+    let message = corrupted(Database::open(tmp.path(), Options::default()));
+    assert!(message.contains(&format!("at byte {at}: the record's checksum matches")), "{message}");
+    let (report, rows) = recover(tmp.path());
+    assert_eq!(rows, 50);
+    assert_eq!(report.skipped.len(), 1, "{report:#?}");
+    assert_eq!((report.skipped[0].offset, report.skipped[0].len), (at as u64, 8 + junk.len() as u64));
+}
+
+#[test]
+fn a_damaged_collection_fails_the_open_before_any_other_file_changes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = seed_db(tmp.path());
+    db.create_collection(seed_schema("d")).unwrap();
+    for name in ["c", "d"] {
+        for b in 0..2i64 {
+            db.insert(name, "", seed_columns(&(b * 10..b * 10 + 10).collect::<Vec<_>>(), 0.0)).unwrap();
+        }
+    }
+    let (c, d) =
+        (db.collection("c").unwrap().dir().to_path_buf(), db.collection("d").unwrap().dir().to_path_buf());
+    db.close().unwrap();
+    // `c` ends with an interrupted append (cut at the next open), `d` is damaged.
+    let mut torn = std::fs::read(newest_wal(&c)).unwrap();
+    torn.extend_from_slice(&[0; 12]);
+    std::fs::write(newest_wal(&c), &torn).unwrap();
+    let mut damaged = std::fs::read(newest_wal(&d)).unwrap();
+    damaged[30] ^= 1;
+    std::fs::write(newest_wal(&d), &damaged).unwrap();
+    let before = tree(tmp.path());
+    corrupted(Database::open(tmp.path(), Options::default()));
+    assert_eq!(tree(tmp.path()), before, "the torn tail of `c` is not cut while the open fails");
+}

@@ -77,9 +77,14 @@ impl LogChain {
         Ok(chain)
     }
 
+    /// Frees the payloads of the records once they are replayed.
+    pub fn drop_payloads(&mut self) {
+        self.logs.iter_mut().for_each(|log| log.scan.records = Vec::new());
+    }
+
     /// The CRC32C that a header of a generation started after the last replayed log records.
     pub fn last_crc(&self) -> u32 {
-        self.logs.iter().rev().find(|l| l.scan.end != LogEnd::NoHeader).map_or(0, |l| l.scan.last_crc())
+        self.logs.iter().rev().find(|l| l.scan.end != LogEnd::NoHeader).map_or(0, |l| l.scan.last_crc)
     }
 }
 
@@ -110,7 +115,7 @@ fn continues(previous: &Log, next: &Log, sync: SyncPolicy) -> Result<bool> {
         LogEnd::Torn { at } => Some(at),
         _ => None,
     };
-    let expected = previous.scan.last_crc();
+    let expected = previous.scan.last_crc;
     let broken = next.scan.end != LogEnd::NoHeader && next.scan.chain != 0 && next.scan.chain != expected;
     if sync == SyncPolicy::None {
         return Ok(!broken);

@@ -118,18 +118,39 @@ impl State {
     }
 }
 
+/// A collection read from its files, which are not changed yet: see [`Collection::load`].
+#[derive(Debug)]
+pub(crate) struct Loaded {
+    meta: CollectionMeta,
+    dir: PathBuf,
+    state: State,
+    buffers: GrowingBuffers,
+    last_timestamp: u64,
+    logs: LogChain,
+}
+
 impl Collection {
-    /// Opens the collection described by `meta` inside `db_dir`: maps its sealed segments, reads
-    /// their deletes, rebuilds the primary-key index and replays its WAL.
+    /// Opens the collection described by `meta` inside `db_dir`: [`Collection::load`], then
+    /// [`Loaded::start`].
     ///
     /// # Errors
-    /// [`Error::Corrupted`], [`Error::UnsupportedFormat`] or [`Error::Io`] for damaged files.
+    /// As those.
     pub(crate) fn open(
         db_dir: &Path,
         meta: &CollectionMeta,
         catalog: Arc<Catalog>,
         options: Arc<Options>,
     ) -> Result<Arc<Collection>> {
+        Collection::load(db_dir, meta, &options)?.start(catalog, options)
+    }
+
+    /// Reads the collection described by `meta` inside `db_dir`, changing no file: maps its
+    /// sealed segments, reads their deletes, rebuilds the primary-key index and replays its WAL.
+    ///
+    /// # Errors
+    /// [`Error::Corrupted`] naming the file (and byte offset), [`Error::UnsupportedFormat`] or
+    /// [`Error::Io`] for damaged or missing files.
+    pub(crate) fn load(db_dir: &Path, meta: &CollectionMeta, options: &Options) -> Result<Loaded> {
         let dir = collection_dir(db_dir, meta.id);
         if !dir.is_dir() {
             return Err(Error::corrupted(
@@ -159,8 +180,8 @@ impl Collection {
             state.pk.insert_rows(segment.column(schema.pk_index())?, sm.id, live.iter_ones());
             state.segments.insert(sm.id, segment);
         }
-        let logs = LogChain::read(&dir, meta, options.sync)?;
-        // Replay every generation from the oldest unsealed one; the newest stays open for appends.
+        let mut logs = LogChain::read(&dir, meta, options.sync)?;
+        // Replay every generation from the oldest unsealed one.
         let mut last_timestamp = meta.checkpoint_timestamp;
         let mut buffers = GrowingBuffers::new(options.seal_threshold_bytes);
         for log in &logs.logs {
@@ -173,9 +194,20 @@ impl Collection {
                 }
             }
         }
-        // Everything is readable: only now are files that are no longer needed removed, and a
-        // torn tail cut off.
-        remove_stray_files(&dir, meta)?;
+        logs.drop_payloads();
+        Ok(Loaded { meta: meta.clone(), dir, state, buffers, last_timestamp, logs })
+    }
+}
+
+impl Loaded {
+    /// Makes the loaded collection ready for writes: removes the files the manifest shows are no
+    /// longer needed, cuts a torn WAL tail and opens the newest WAL generation for appends.
+    ///
+    /// # Errors
+    /// [`Error::Io`].
+    pub(crate) fn start(self, catalog: Arc<Catalog>, options: Arc<Options>) -> Result<Arc<Collection>> {
+        let Loaded { meta, dir, state, buffers, last_timestamp, logs } = self;
+        remove_stray_files(&dir, &meta)?;
         for orphan in &logs.orphans {
             crate::storage::fs::remove_file_if_exists(orphan)?;
         }
@@ -186,7 +218,7 @@ impl Collection {
         Ok(Arc::new_cyclic(|this| Collection {
             id: meta.id,
             dir,
-            schema,
+            schema: Arc::new(meta.schema),
             catalog,
             options,
             writer: Mutex::new(Writer {
@@ -206,7 +238,9 @@ impl Collection {
             this: this.clone(),
         }))
     }
+}
 
+impl Collection {
     /// The collection's schema.
     pub fn schema(&self) -> &Arc<Schema> {
         &self.schema

@@ -59,7 +59,7 @@ pub struct Skipped {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Kept {
     pub file: PathBuf,
-    /// WAL records replayed from a log file, or rows of a segment file.
+    /// Whole WAL records kept in a log file, or rows of a segment file.
     pub records: u64,
 }
 
@@ -259,7 +259,7 @@ impl Repair {
             (None, LogEnd::Clean) => None,
         };
         let Some((at, reason, damaged)) = bad else {
-            return Ok((scan.records.len() as u64, scan.last_crc()));
+            return Ok((scan.records.len() as u64, scan.last_crc));
         };
         let kept: Vec<_> = scan.records.iter().take_while(|r| r.offset < at).collect();
         let crc = kept.last().map_or(scan.chain, |r| crc32c::crc32c(&r.payload));
@@ -270,7 +270,8 @@ impl Repair {
         match scan.records.iter().find(|r| r.offset == at) {
             Some(undecodable) => {
                 self.skip(path, at, undecodable.file_len(), reason);
-                self.skip_rest(path, scan, at + undecodable.file_len(), &record_reason, &record_reason);
+                let bad_reason = format!("bad bytes behind the bad data at byte {at}");
+                self.skip_rest(path, scan, at + undecodable.file_len(), &bad_reason, &record_reason);
             }
             None => self.skip_rest(path, scan, at, &reason, &record_reason),
         }

@@ -278,7 +278,7 @@ pub unsafe extern "C" fn veclite_recovery_report_kept_count(report: *const vecli
 }
 
 /// Describes kept file `i`: its path as `(ptr, len)` (valid until the report is freed) and the
-/// WAL records replayed from it (a log file) or its rows (a segment file). Each out-param may be
+/// whole WAL records kept in it (a log file) or its rows (a segment file). Each out-param may be
 /// NULL. Returns false (writing nothing) for NULL or an index out of range.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn veclite_recovery_report_kept(

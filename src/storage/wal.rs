@@ -124,12 +124,15 @@ pub struct LogScan {
     pub end: LogEnd,
     /// Size of the file in bytes.
     pub file_len: u64,
+    /// The CRC32C of the last whole record (`chain` when there is none): what the header of the
+    /// next generation must record.
+    pub last_crc: u32,
 }
 
 impl LogScan {
     /// The scan of a log file that does not exist yet.
     pub fn missing() -> LogScan {
-        LogScan { chain: 0, records: Vec::new(), end: LogEnd::NoHeader, file_len: 0 }
+        LogScan { chain: 0, records: Vec::new(), end: LogEnd::NoHeader, file_len: 0, last_crc: 0 }
     }
 
     /// Bytes of header and whole records before the first bad byte.
@@ -139,12 +142,6 @@ impl LogScan {
             LogEnd::NoHeader => 0,
             LogEnd::Torn { at } | LogEnd::Damaged { at, .. } => *at,
         }
-    }
-
-    /// The CRC32C of the last whole record (`chain` when there is none): what the header of the
-    /// next generation must record.
-    pub fn last_crc(&self) -> u32 {
-        self.records.last().map_or(self.chain, |r| crc32c::crc32c(&r.payload))
     }
 
     /// The error a damaged log is reported with: the file and the offset of the bad record.
@@ -169,10 +166,11 @@ pub fn scan(path: &Path) -> Result<LogScan> {
         if !is_header_prefix(&bytes) {
             return Err(Error::corrupted_at(path, 0, "not a veclite write-ahead log (bad magic)"));
         }
-        return Ok(LogScan { chain: 0, records: Vec::new(), end: LogEnd::NoHeader, file_len });
+        return Ok(LogScan { chain: 0, records: Vec::new(), end: LogEnd::NoHeader, file_len, last_crc: 0 });
     }
     let chain = check_header(path, &bytes[..HEADER_LEN as usize])?;
     let mut records = Vec::new();
+    let mut last_crc = chain;
     let mut pos = HEADER_LEN as usize;
     let end = loop {
         if pos == bytes.len() {
@@ -180,13 +178,14 @@ pub fn scan(path: &Path) -> Result<LogScan> {
         }
         match read_record(&bytes, pos) {
             Ok((payload, next)) => {
+                last_crc = crc32c::crc32c(payload);
                 records.push(LogRecord { offset: pos as u64, payload: payload.to_vec() });
                 pos = next;
             }
             Err(bad) => break classify(&bytes, pos, &bad),
         }
     };
-    Ok(LogScan { chain, records, end, file_len })
+    Ok(LogScan { chain, records, end, file_len, last_crc })
 }
 
 impl Wal {
@@ -232,7 +231,7 @@ impl Wal {
                     file.set_len(len).map_err(io)?;
                     file.sync_all().map_err(io)?;
                 }
-                (len, scan.chain, scan.last_crc())
+                (len, scan.chain, scan.last_crc)
             }
         };
         Ok(Wal {
