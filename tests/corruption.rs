@@ -378,6 +378,37 @@ fn damaged_record_followed_by_whole_records_and_a_torn_append_is_corrupted() {
     }
 }
 
+/// A WAL record whose checksum matches but whose column has another type than the schema's
+/// field (here `random`, a Double, logged as Int64) is damage: open fails with `CORRUPTED`.
+#[test]
+#[ignore = "pending in WAL replay: decoded records are applied without checking them against the schema (panics)"]
+fn wal_record_of_another_schema_is_corrupted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = Database::open(tmp.path(), Options::default()).unwrap();
+    db.create_collection(schema()).unwrap();
+    db.upsert("c", "", batch(0..10, 0.0)).unwrap();
+    let wal = collection_dir(tmp.path(), &db).join("wal-0.log");
+    db.close().unwrap();
+    let mut bytes = std::fs::read(&wal).unwrap();
+    // Payload: kind, timestamp, partition, rows, field count; then per field: type, dim,
+    // validity flag, values (byte length u64, bytes). Field 0 is `ID`, field 1 `random`.
+    let payload = 16 + 8;
+    let field0 = payload + 1 + 8 + 8 + 8 + 4;
+    let field1 = field0 + 6 + 8 + 10 * 8;
+    assert_eq!(bytes[field1], 7, "type tag of a Double column");
+    bytes[field1] = 5;
+    let crc = crc32c::crc32c(&bytes[payload..]);
+    bytes[20..24].copy_from_slice(&crc.to_le_bytes());
+    std::fs::write(&wal, &bytes).unwrap();
+    let open = std::panic::catch_unwind(|| Database::open(tmp.path(), Options::default()));
+    match open {
+        Ok(Err(Error::Corrupted { file, .. })) => assert!(file.ends_with("wal-0.log"), "{file}"),
+        Ok(Err(e)) => panic!("expected Corrupted, got {e}"),
+        Ok(Ok(_)) => panic!("opened"),
+        Err(_) => panic!("open panicked"),
+    }
+}
+
 /// Copies the directory tree `from` to `to`.
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
