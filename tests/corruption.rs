@@ -316,3 +316,109 @@ fn second_open_is_locked_until_close() {
     assert_eq!(db2.count("c", &[]).unwrap(), 10);
     db2.close().unwrap();
 }
+
+#[test]
+fn missing_segment_deletes_or_index_file_is_corrupted_naming_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pristine = tmp.path().join("pristine");
+    let db = Database::open(&pristine, Options::default()).unwrap();
+    db.create_collection(schema()).unwrap();
+    db.upsert("c", "", batch(0..100, 0.5)).unwrap();
+    db.flush("c").unwrap();
+    let params = veclite::IndexParams::Hnsw { m: 8, ef_construction: 32 };
+    db.create_index(&veclite::Context::background(), "c", "embeddings", "h", veclite::Metric::L2, params)
+        .unwrap();
+    db.delete_by_pks("c", "", &PrimaryKeys::Int(vec![3, 4])).unwrap();
+    db.flush("c").unwrap();
+    let cdir = collection_dir(&pristine, &db);
+    db.close().unwrap();
+    let names: Vec<PathBuf> = ["seg", "del", "idx"]
+        .iter()
+        .map(|ext| files_with_ext(&cdir, ext).remove(0).strip_prefix(&pristine).unwrap().to_owned())
+        .collect();
+    for name in names {
+        let copy = tmp.path().join("copy");
+        let _ = std::fs::remove_dir_all(&copy);
+        copy_dir(&pristine, &copy);
+        std::fs::remove_file(copy.join(&name)).unwrap();
+        match Database::open(&copy, Options::default()) {
+            Err(Error::Corrupted { file, reason }) => {
+                assert!(file.ends_with(name.to_str().unwrap()), "{name:?}: error names {file}");
+                assert!(reason.contains("missing"), "{name:?}: {reason}");
+            }
+            other => panic!("{name:?} deleted: expected Corrupted, got {other:?}"),
+        }
+    }
+}
+
+/// A damaged first WAL record followed by two whole records and then an incomplete one (a
+/// crash during the next append): the whole records prove the damaged one was not the last, so
+/// this is damage, not a torn tail, and must not drop the two intact acknowledged records.
+#[test]
+#[ignore = "pending in the WAL reader: it takes whole records followed by an incomplete one, after a damaged record, for a torn tail"]
+fn damaged_record_followed_by_whole_records_and_a_torn_append_is_corrupted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = Database::open(tmp.path(), Options::default()).unwrap();
+    db.create_collection(schema()).unwrap();
+    for b in 0..3i64 {
+        db.upsert("c", "", batch(b * 10..b * 10 + 10, 0.0)).unwrap();
+    }
+    let wal = collection_dir(tmp.path(), &db).join("wal-0.log");
+    db.close().unwrap();
+    let mut bytes = std::fs::read(&wal).unwrap();
+    // The first record's length now runs past the end of the file; records 2 and 3 are intact;
+    // then the frame of an append the crash interrupted.
+    bytes[16 + 3] ^= 0x40;
+    bytes.extend_from_slice(&[0x20, 0, 0, 0, 1, 2, 3, 4, 5]);
+    std::fs::write(&wal, &bytes).unwrap();
+    match Database::open(tmp.path(), Options::default()) {
+        Err(Error::Corrupted { file, reason }) => assert!(file.ends_with("wal-0.log"), "{file}: {reason}"),
+        Ok(db) => panic!("opened with {} rows of the 30 acknowledged", db.count("c", &[]).unwrap()),
+        Err(e) => panic!("expected Corrupted, got {e}"),
+    }
+}
+
+/// A WAL record whose checksum matches but whose column has another type than the schema's
+/// field (here `random`, a Double, logged as Int64) is damage: open fails with `CORRUPTED`.
+#[test]
+#[ignore = "pending in WAL replay: decoded records are applied without checking them against the schema (panics)"]
+fn wal_record_of_another_schema_is_corrupted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = Database::open(tmp.path(), Options::default()).unwrap();
+    db.create_collection(schema()).unwrap();
+    db.upsert("c", "", batch(0..10, 0.0)).unwrap();
+    let wal = collection_dir(tmp.path(), &db).join("wal-0.log");
+    db.close().unwrap();
+    let mut bytes = std::fs::read(&wal).unwrap();
+    // Payload: kind, timestamp, partition, rows, field count; then per field: type, dim,
+    // validity flag, values (byte length u64, bytes). Field 0 is `ID`, field 1 `random`.
+    let payload = 16 + 8;
+    let field0 = payload + 1 + 8 + 8 + 8 + 4;
+    let field1 = field0 + 6 + 8 + 10 * 8;
+    assert_eq!(bytes[field1], 7, "type tag of a Double column");
+    bytes[field1] = 5;
+    let crc = crc32c::crc32c(&bytes[payload..]);
+    bytes[20..24].copy_from_slice(&crc.to_le_bytes());
+    std::fs::write(&wal, &bytes).unwrap();
+    let open = std::panic::catch_unwind(|| Database::open(tmp.path(), Options::default()));
+    match open {
+        Ok(Err(Error::Corrupted { file, .. })) => assert!(file.ends_with("wal-0.log"), "{file}"),
+        Ok(Err(e)) => panic!("expected Corrupted, got {e}"),
+        Ok(Ok(_)) => panic!("opened"),
+        Err(_) => panic!("open panicked"),
+    }
+}
+
+/// Copies the directory tree `from` to `to`.
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let dst = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &dst);
+        } else {
+            std::fs::copy(&path, &dst).unwrap();
+        }
+    }
+}

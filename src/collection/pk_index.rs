@@ -28,12 +28,14 @@ impl PkIndex {
         if int { PkIndex::Int(HashMap::default()) } else { PkIndex::Str(HashMap::default()) }
     }
 
-    /// Makes room for `additional` more keys.
+    /// Makes room for `additional` more keys, as far as memory allows. A hint: a count too
+    /// large to allocate (say, from a damaged manifest) reserves nothing, and the index grows
+    /// as keys arrive.
     pub fn reserve(&mut self, additional: usize) {
-        match self {
-            PkIndex::Int(m) => m.reserve(additional),
-            PkIndex::Str(m) => m.reserve(additional),
-        }
+        let _ = match self {
+            PkIndex::Int(m) => m.try_reserve(additional),
+            PkIndex::Str(m) => m.try_reserve(additional),
+        };
     }
 
     /// Number of live keys.
@@ -136,6 +138,26 @@ impl PkIndex {
         match self {
             PkIndex::Int(m) => m.retain(|_, loc| loc.segment != segment),
             PkIndex::Str(m) => m.retain(|_, loc| loc.segment != segment),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::column::ColumnData;
+
+    #[test]
+    fn reserving_more_than_memory_allows_reserves_nothing() {
+        for int in [true, false] {
+            let mut pk = PkIndex::new(int);
+            pk.reserve(usize::MAX);
+            pk.reserve(1 << 50);
+            let keys = if int { ColumnData::Int64(vec![4, 5]) } else { ColumnData::varchar(["a", "b"]) };
+            pk.insert_all(keys.as_ref(), 7, 0);
+            assert_eq!(pk.len(), 2);
+            let key = if int { PrimaryKeys::Int(vec![5]) } else { PrimaryKeys::Str(vec!["b".into()]) };
+            assert_eq!(pk.get(&key, 0), Some(RowLoc { segment: 7, row: 1 }));
         }
     }
 }

@@ -123,8 +123,10 @@ fn decode_inner(d: &mut Decoder<'_>) -> Option<Record<'static>> {
             let partition = d.u64()?;
             let rows = usize::try_from(d.u64()?).ok()?;
             let n = d.u32()? as usize;
-            let mut columns = Vec::with_capacity(n);
-            let mut validity = Vec::with_capacity(n);
+            // Each field takes at least 6 bytes: a count beyond that is damage, not an
+            // allocation to attempt.
+            let mut columns = Vec::with_capacity(n.min(d.remaining() / 6));
+            let mut validity = Vec::with_capacity(n.min(d.remaining() / 6));
             for _ in 0..n {
                 let tag = d.u8()?;
                 let dim = d.u32()? as usize;
@@ -295,6 +297,9 @@ impl<'a> Decoder<'a> {
         self.pos += n;
         Some(b)
     }
+    fn remaining(&self) -> usize {
+        self.bytes.len() - self.pos
+    }
     fn u8(&mut self) -> Option<u8> {
         Some(self.take(1)?[0])
     }
@@ -364,5 +369,17 @@ mod tests {
         assert!(parts.iter().map(|p| p.len()).sum::<usize>() > data.len());
         let bytes = parts.concat();
         assert_eq!(Record::decode(&bytes, Path::new("w")).unwrap(), record);
+    }
+
+    #[test]
+    fn a_field_count_beyond_the_record_is_corrupted_not_allocated() {
+        // kind, timestamp, partition, rows, then 4 billion fields in a 29-byte record.
+        let mut bytes = vec![1u8];
+        for v in [7u64, 0, 1] {
+            bytes.extend_from_slice(&v.to_le_bytes());
+        }
+        bytes.extend_from_slice(&u32::MAX.to_le_bytes());
+        let err = Record::decode(&bytes, Path::new("wal-3.log")).unwrap_err();
+        assert!(matches!(&err, Error::Corrupted { file, .. } if file == "wal-3.log"), "{err}");
     }
 }

@@ -83,12 +83,13 @@ impl SegmentIndex {
     /// Maps the index file at `path` and checks its header.
     ///
     /// # Errors
-    /// [`Error::Corrupted`]; [`Error::UnsupportedFormat`]; [`Error::Io`].
+    /// [`Error::Corrupted`] for a missing or short file or a bad header;
+    /// [`Error::UnsupportedFormat`]; [`Error::Io`].
     pub fn open(path: &Path) -> Result<SegmentIndex> {
-        let map = MappedFile::open(path)?;
+        let map = MappedFile::open(path, HEADER_LEN + 4)?;
         let b = map.bytes();
         let bad = |reason: &str| Error::corrupted(path, reason);
-        if b.len() < HEADER_LEN + 4 || &b[..8] != MAGIC {
+        if &b[..8] != MAGIC {
             return Err(bad("not a veclite index file"));
         }
         let u32_at = |at: usize| u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]);

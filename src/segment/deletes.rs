@@ -38,10 +38,13 @@ pub fn write_deletes(path: &Path, segment: u64, deleted: &Bitset) -> Result<()> 
 /// Reads the deleted rows of segment `segment`, which has `rows` rows, from `path`.
 ///
 /// # Errors
-/// [`Error::Corrupted`] when the file is damaged or belongs to another segment;
-/// [`Error::UnsupportedFormat`]; [`Error::Io`].
+/// [`Error::Corrupted`] when the file is missing (the manifest names it), damaged or belongs to
+/// another segment; [`Error::UnsupportedFormat`]; [`Error::Io`].
 pub fn read_deletes(path: &Path, segment: u64, rows: usize) -> Result<Bitset> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let bytes = std::fs::read(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Error::corrupted(path, "the deletes file is missing"),
+        _ => Error::io(path, e),
+    })?;
     let bad = |reason: &str| Error::corrupted(path, reason);
     if bytes.len() < HEADER_LEN + 4 || &bytes[..8] != MAGIC {
         return Err(bad("not a veclite deletes file"));
@@ -91,5 +94,12 @@ mod tests {
         bytes[40] ^= 1;
         std::fs::write(&path, &bytes).unwrap();
         assert!(matches!(read_deletes(&path, 3, 100), Err(Error::Corrupted { .. })));
+        std::fs::remove_file(&path).unwrap();
+        match read_deletes(&path, 3, 100) {
+            Err(Error::Corrupted { file, reason }) => {
+                assert!(file.ends_with("s3-1.del") && reason.contains("missing"), "{file}: {reason}")
+            }
+            other => panic!("a missing deletes file: {other:?}"),
+        }
     }
 }

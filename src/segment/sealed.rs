@@ -46,15 +46,13 @@ impl SealedSegment {
     /// Maps and validates the segment at `path` against `schema`.
     ///
     /// # Errors
-    /// [`Error::Corrupted`] for a bad magic, footer checksum, missing block or out-of-range block;
+    /// [`Error::Corrupted`] for a missing or short file, a bad magic, footer checksum, missing
+    /// block or out-of-range block;
     /// [`Error::UnsupportedFormat`] for another format version; [`Error::Io`].
     pub fn open(path: &Path, schema: &Schema) -> Result<(SealedSegment, SegmentIdentity)> {
-        let map = MappedFile::open(path)?;
+        let map = MappedFile::open(path, format::HEADER_LEN + format::META_LEN + format::TRAILER_LEN)?;
         let b = map.bytes();
         let bad = |reason: &str| Error::corrupted(path, reason);
-        if b.len() < format::HEADER_LEN + format::META_LEN + format::TRAILER_LEN {
-            return Err(bad("file too short for a segment"));
-        }
         if &b[b.len() - 8..] != format::MAGIC || &b[..8] != format::MAGIC {
             return Err(bad("bad magic (not a veclite segment)"));
         }
@@ -65,6 +63,9 @@ impl SealedSegment {
                 version,
                 supported: format::VERSION,
             });
+        }
+        if read_u32(b, 8) != version {
+            return Err(bad("header and trailer format versions differ"));
         }
         let footer_len = read_u32(b, b.len() - 16) as usize;
         if footer_len < format::META_LEN + format::TRAILER_LEN || footer_len > b.len() - format::HEADER_LEN {
@@ -78,7 +79,13 @@ impl SealedSegment {
         }
         let identity =
             SegmentIdentity { id: read_u64(b, meta_start), partition: read_u64(b, meta_start + 8) };
-        let rows = usize::try_from(read_u64(b, meta_start + 16)).map_err(|_| bad("row count too large"))?;
+        // Every row has an 8-byte timestamp in the data area, which bounds the row count (and
+        // keeps every block size computed from it far from overflowing).
+        let rows = read_u64(b, meta_start + 16);
+        if rows > (footer_start / 8) as u64 {
+            return Err(bad("row count exceeds what the file can hold"));
+        }
+        let rows = rows as usize;
         let n_blocks = read_u32(b, meta_start + 24) as usize;
         if footer_start + n_blocks * format::ENTRY_LEN != meta_start {
             return Err(bad("block directory size does not match its count"));
@@ -88,10 +95,15 @@ impl SealedSegment {
         for (i, e) in entries.iter().enumerate() {
             let kind = BlockKind::from_u16(e.kind).ok_or_else(|| bad("unknown block kind"))?;
             let end = e.offset.checked_add(e.len).ok_or_else(|| bad("block range overflows"))?;
-            if !(e.offset as usize).is_multiple_of(format::ALIGN) || end > footer_start as u64 {
+            if !(e.offset as usize).is_multiple_of(format::ALIGN)
+                || e.offset < format::HEADER_LEN as u64
+                || end > footer_start as u64
+            {
                 return Err(bad("block lies outside the data area or is misaligned"));
             }
-            index.insert((kind, e.field), i);
+            if index.insert((kind, e.field), i).is_some() {
+                return Err(bad("block listed twice"));
+            }
         }
         let seg = SealedSegment {
             path: path.to_owned(),
@@ -106,26 +118,30 @@ impl SealedSegment {
         Ok((seg, identity))
     }
 
-    /// Checks that every block the schema needs exists with the right size.
+    /// Checks that every block the schema needs exists with the right size, and that the
+    /// offsets of every VarChar field rise from 0 to the end of its bytes block.
     fn check_blocks(&self, schema: &Schema) -> Result<()> {
         let n = self.rows as u64;
         self.expect(BlockKind::Timestamps, 0, n * 8)?;
         for (f, field) in schema.fields.iter().enumerate() {
-            let f = f as u16;
+            let f = u16::try_from(f).map_err(|_| Error::corrupted(&self.path, "more than 65535 fields"))?;
             match field.field_type {
                 FieldType::VarChar { .. } | FieldType::Json => {
                     self.expect(BlockKind::Offsets, f, (n + 1) * 8)?;
                     let i = self.block_index(BlockKind::Bytes, f)?;
                     let offsets: &[u64] = self.cast(self.index[&(BlockKind::Offsets, f)])?;
-                    if offsets.last().copied() != Some(self.entries[i].len) || offsets[0] != 0 {
+                    if offsets[0] != 0
+                        || offsets.last().copied() != Some(self.entries[i].len)
+                        || offsets.windows(2).any(|w| w[0] > w[1])
+                    {
                         return Err(Error::corrupted(
                             &self.path,
-                            "VarChar offsets do not match the bytes block",
+                            format!("VarChar offsets of field {f} do not match its bytes block"),
                         ));
                     }
                 }
                 FieldType::FloatVector { dim } => {
-                    self.expect(BlockKind::Values, f, n * dim as u64 * 4)?;
+                    self.expect(BlockKind::Values, f, n.saturating_mul(u64::from(dim) * 4))?;
                     self.expect(BlockKind::Norms, f, n * 4)?;
                 }
                 ty => self.expect(BlockKind::Values, f, n * fixed_width(ty))?,
@@ -300,6 +316,89 @@ mod tests {
         if let ColumnRef::FloatVector { data, .. } = seg.column(3).unwrap() {
             assert_eq!(data.as_ptr() as usize % 64, 0, "vectors are 64-byte aligned");
         }
+    }
+
+    /// The file at `path` with its footer rebuilt after `edit` changed the data area, the block
+    /// directory or the row count, with every checksum consistent: damage that checksums
+    /// cannot see, which the structure checks must.
+    fn forge(path: &Path, edit: impl FnOnce(&mut Vec<u8>, &mut Vec<BlockEntry>, &mut u64)) {
+        let b = std::fs::read(path).unwrap();
+        let n = b.len();
+        let footer_start = n - read_u32(&b, n - 16) as usize;
+        let meta = n - format::TRAILER_LEN - format::META_LEN;
+        let mut data = b[..footer_start].to_vec();
+        let mut entries: Vec<BlockEntry> = bytemuck::pod_collect_to_vec(&b[footer_start..meta]);
+        let mut rows = read_u64(&b, meta + 16);
+        edit(&mut data, &mut entries, &mut rows);
+        let mut footer: Vec<u8> = bytemuck::cast_slice(&entries).to_vec();
+        footer.extend_from_slice(&b[meta..meta + 16]);
+        footer.extend_from_slice(&rows.to_le_bytes());
+        footer.extend_from_slice(&(entries.len() as u32).to_le_bytes());
+        footer.extend_from_slice(&crc32c::crc32c(&footer).to_le_bytes());
+        footer.extend_from_slice(&((footer.len() + format::TRAILER_LEN) as u32).to_le_bytes());
+        footer.extend_from_slice(&format::VERSION.to_le_bytes());
+        footer.extend_from_slice(format::MAGIC);
+        data.extend_from_slice(&footer);
+        std::fs::write(path, data).unwrap();
+    }
+
+    fn entry(entries: &mut [BlockEntry], kind: BlockKind, field: u16) -> &mut BlockEntry {
+        entries.iter_mut().find(|e| e.kind == kind as u16 && e.field == field).unwrap()
+    }
+
+    #[test]
+    fn structure_damage_behind_valid_checksums_is_corrupted() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s1.seg");
+        type Edit = Box<dyn Fn(&mut Vec<u8>, &mut Vec<BlockEntry>, &mut u64)>;
+        let cases: Vec<(&str, Edit)> = vec![
+            ("row count exceeds", Box::new(|_, _, rows| *rows = u64::MAX / 4)),
+            (
+                "offsets of field 1",
+                Box::new(|data, entries, _| {
+                    // "ab", "" stored as offsets [0, 2, 2]: make them [0, 3, 2].
+                    let e = entry(entries, BlockKind::Offsets, 1);
+                    let at = e.offset as usize + 8;
+                    data[at..at + 8].copy_from_slice(&3u64.to_le_bytes());
+                    e.crc = crc32c::crc32c(&data[e.offset as usize..(e.offset + e.len) as usize]);
+                }),
+            ),
+            (
+                "outside the data area",
+                Box::new(|data, entries, _| {
+                    // The timestamps block moved onto the header.
+                    let e = entry(entries, BlockKind::Timestamps, 0);
+                    e.offset = 0;
+                    e.crc = crc32c::crc32c(&data[..e.len as usize]);
+                }),
+            ),
+            (
+                "listed twice",
+                Box::new(|data, entries, _| {
+                    // A second values block for `flag`, made of the first two bytes of the ids.
+                    let ids = *entry(entries, BlockKind::Values, 0);
+                    let mut twin = *entry(entries, BlockKind::Values, 2);
+                    twin.offset = ids.offset;
+                    twin.crc = crc32c::crc32c(&data[ids.offset as usize..ids.offset as usize + 2]);
+                    entries.push(twin);
+                }),
+            ),
+            ("versions differ", Box::new(|data, _, _| data[8..12].copy_from_slice(&2u32.to_le_bytes()))),
+        ];
+        for (reason, edit) in cases {
+            write_segment(&path, 1, 9, &rows(), false).unwrap();
+            forge(&path, edit);
+            match SealedSegment::open(&path, &schema()) {
+                Err(Error::Corrupted { reason: r, .. }) => assert!(r.contains(reason), "{reason}: {r}"),
+                Err(e) => panic!("{reason}: {e}"),
+                Ok(_) => panic!("{reason}: the segment opened"),
+            }
+        }
+        // The forging itself keeps an undamaged file intact.
+        write_segment(&path, 1, 9, &rows(), false).unwrap();
+        forge(&path, |_, _, _| {});
+        let (seg, _) = SealedSegment::open(&path, &schema()).unwrap();
+        assert_eq!(seg.column(1).unwrap(), rows().columns[1].as_ref());
     }
 
     #[test]

@@ -20,14 +20,28 @@ pub struct MappedFile {
 }
 
 impl MappedFile {
-    /// Maps `path` read-only.
+    /// Maps `path` read-only. The file must exist (veclite maps only files its manifest names)
+    /// and hold at least `min_len` bytes, checked on the open file before it is mapped; the
+    /// mapping covers the file's length at that moment, so a file cut short before it is opened
+    /// maps at its new length and every read stays inside the mapping.
     ///
     /// # Errors
-    /// [`Error::Io`] when the file cannot be opened or mapped.
-    pub fn open(path: &Path) -> Result<MappedFile> {
-        let file = File::open(path).map_err(|e| Error::io(path, e))?;
-        // SAFETY: the file is a sealed segment, immutable for as long as the mapping lives (see
-        // the module contract); the mapping is read-only.
+    /// [`Error::Corrupted`] when the file is missing or shorter than `min_len`; [`Error::Io`]
+    /// when it cannot be opened or mapped.
+    pub fn open(path: &Path, min_len: usize) -> Result<MappedFile> {
+        let file = File::open(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => Error::corrupted(path, "the file is missing"),
+            _ => Error::io(path, e),
+        })?;
+        let len = file.metadata().map_err(|e| Error::io(path, e))?.len();
+        if len < min_len as u64 {
+            return Err(Error::corrupted(
+                path,
+                format!("file of {len} bytes is too short (at least {min_len} expected)"),
+            ));
+        }
+        // SAFETY: the file is a sealed segment or index file, immutable for as long as the
+        // mapping lives (see the module contract); the mapping is read-only.
         let map = unsafe { MmapOptions::new().map(&file) }.map_err(|e| Error::io(path, e))?;
         Ok(MappedFile { map })
     }
@@ -88,8 +102,28 @@ fn populate(start: usize, len: usize) -> std::io::Result<()> {
     if rc == 0 { Ok(()) } else { Err(std::io::Error::last_os_error()) }
 }
 
-#[cfg(all(test, target_os = "linux"))]
+#[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_and_short_files_are_corrupted_before_mapping() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s1.seg");
+        let missing = MappedFile::open(&path, 0).unwrap_err();
+        assert!(
+            matches!(&missing, Error::Corrupted { reason, .. } if reason.contains("missing")),
+            "{missing}"
+        );
+        std::fs::write(&path, [7u8; 10]).unwrap();
+        let short = MappedFile::open(&path, 11).unwrap_err();
+        assert!(matches!(&short, Error::Corrupted { reason, .. } if reason.contains("10 bytes")), "{short}");
+        assert_eq!(MappedFile::open(&path, 10).unwrap().bytes(), &[7u8; 10]);
+        std::fs::write(&path, []).unwrap();
+        assert!(MappedFile::open(&path, 0).unwrap().bytes().is_empty());
+    }
+
+    #[cfg(target_os = "linux")]
     #[test]
     fn populating_an_unaligned_range_of_a_buffer_succeeds_and_keeps_its_contents() {
         let mut buf = vec![7u8; 3 << 20];
