@@ -329,7 +329,7 @@ fn crash_child() {
     let var = |name| std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set"));
     let scenario = Scenario::parse(&var(SCENARIO_ENV));
     let mut rng = StdRng::seed_from_u64(var(SEED_ENV).parse().unwrap());
-    let db = Database::open(&dir, scenario.options(parse_sync(&var(SYNC_ENV)))).unwrap();
+    let db = open_when_free(&dir, scenario.options(parse_sync(&var(SYNC_ENV))));
     let mut has_index = stored_index(&db).is_some();
     let out = std::io::stdout();
     let say = |line: String| {
@@ -560,6 +560,22 @@ impl Drop for KillOnDrop {
     }
 }
 
+/// Opens `dir`, waiting while its lock is held elsewhere. The tests of this file run in parallel
+/// threads that each spawn writers: a child forked by one thread holds copies of the descriptors
+/// the parent had open, another test's lock file included, until it execs, so a lock released a
+/// moment ago can still be held for that moment.
+fn open_when_free(dir: impl AsRef<Path>, options: Options) -> Database {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        match Database::open(dir.as_ref(), options.clone()) {
+            Err(veclite::Error::Locked(_)) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            other => return other.unwrap(),
+        }
+    }
+}
+
 /// Longest wait for the writer to reach the moment a [`Kill`] waits for.
 const KILL_DEADLINE: Duration = Duration::from_secs(60);
 
@@ -618,7 +634,7 @@ impl Rounds {
     /// Creates the collection (and preloads rows) in a fresh database under `tmp`.
     fn new(scenario: Scenario, tmp: &Path) -> Rounds {
         let dir = tmp.join("db");
-        let db = Database::open(&dir, scenario.options(SyncPolicy::EveryWrite)).unwrap();
+        let db = open_when_free(&dir, scenario.options(SyncPolicy::EveryWrite));
         db.create_collection(scenario.schema()).unwrap();
         let mut model = Model::default();
         if scenario.preload() {
@@ -782,7 +798,7 @@ impl Rounds {
     }
 
     fn reopen_and_verify(&mut self, sync: SyncPolicy, pending: Option<Op>, rng: &mut StdRng) {
-        let db = Database::open(&self.dir, self.scenario.options(sync)).unwrap();
+        let db = open_when_free(&self.dir, self.scenario.options(sync));
         let temps: Vec<String> = file_names(&self.dir)
             .into_iter()
             .filter(|n| n.ends_with(".tmp") && n != "MANIFEST.tmp")
@@ -867,7 +883,7 @@ fn run_scenario(scenario: Scenario, mut plan: impl FnMut(usize, &mut StdRng) -> 
         state.targeted
     );
     // The lock is released by the killed writer: a plain open works and the status is OK.
-    let db = Database::open(&state.dir, scenario.options(SyncPolicy::EveryWrite)).unwrap();
+    let db = open_when_free(&state.dir, scenario.options(SyncPolicy::EveryWrite));
     assert_eq!(db.count(COLLECTION, &[]).unwrap(), state.model.rows.len() as u64);
     db.close().unwrap();
     eprintln!("{}", state.summary(rounds, started));
