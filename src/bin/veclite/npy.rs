@@ -37,7 +37,8 @@ fn parse(bytes: &[u8]) -> Result<Vectors, String> {
         .and_then(|h| std::str::from_utf8(h).ok())
         .ok_or("truncated or non-UTF-8 header")?;
     let descr = dict_value(header, "descr").ok_or("header has no 'descr'")?;
-    let width = match descr.trim_matches(|c| c == '\'' || c == '"') {
+    let descr = descr.strip_prefix('\'').and_then(|d| d.split('\'').next()).ok_or("malformed 'descr'")?;
+    let width = match descr {
         "<f4" => 4,
         "<f8" => 8,
         other => {
