@@ -245,6 +245,11 @@ fn every_command_on_a_small_database() {
         lines(&ok(&["describe", dir, COLLECTION, "--json"]))[0]["indexes"].as_array().expect("a").is_empty()
     );
 
+    let segments = &lines(&ok(&["info", dir, "--json"]))[0]["collections"][0]["segments"];
+    let deleted: u64 =
+        segments.as_array().expect("segments").iter().map(|s| s["deleted"].as_u64().expect("n")).sum();
+    assert_eq!(deleted, 4, "the flushed deletes: {segments}");
+
     let stats = &lines(&ok(&["compact", dir, COLLECTION]))[0];
     assert_eq!(stats["rows_dropped"], 4, "{stats}");
     assert_eq!(lines(&ok(&["count", dir, COLLECTION]))[0]["count"], 106);
