@@ -287,6 +287,18 @@ fn verify_changes_no_byte_and_finds_a_flipped_segment_byte() {
 }
 
 #[test]
+fn verify_names_a_file_the_manifest_lists_that_is_missing() {
+    let (_tmp, dir) = fresh();
+    let segment = files_named(Path::new(&dir), ".seg").pop().expect("a segment file");
+    std::fs::remove_file(&segment).expect("remove");
+    let (code, out, _) = veclite(&["verify", &dir, "--json"]);
+    assert_eq!(code, 1, "{out}");
+    let problem = &lines(&out)[0];
+    assert_eq!(problem["file"].as_str(), segment.to_str(), "{out}");
+    assert!(problem["problem"].as_str().expect("what").starts_with("missing"), "{out}");
+}
+
+#[test]
 fn a_damaged_wal_record_is_found_by_verify_and_skipped_by_recover() {
     let (_tmp, dir) = fresh();
     let log = files_named(Path::new(&dir), ".log").pop().expect("a WAL file");
@@ -373,5 +385,6 @@ fn usage_errors_exit_2_and_every_command_has_help_with_an_example() {
         assert!(top.contains(command), "{command} missing from --help");
         let help = ok(&[command, "--help"]);
         assert!(help.contains(&format!("veclite {command} ")), "no example in `{command} --help`:\n{help}");
+        assert!(help.contains("Exit status"), "no exit status in `{command} --help`:\n{help}");
     }
 }

@@ -10,7 +10,7 @@ mod verify;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 const EXIT_CODES: &str = "\
 Exit status:
@@ -213,8 +213,28 @@ not be recovered (e.g. a damaged manifest) or is locked; 2 usage error"
     },
 }
 
+/// The command line, with the exit status appended to the help of every command that does not
+/// describe its own.
+fn command() -> clap::Command {
+    Cli::command().mut_subcommands(|sub| {
+        let own = sub.get_after_help().is_some_and(|h| h.to_string().contains("Exit status"));
+        if own {
+            return sub;
+        }
+        let help = match sub.get_after_help() {
+            Some(h) => format!("{h}\n\n{EXIT_CODES}"),
+            None => EXIT_CODES.to_owned(),
+        };
+        sub.after_help(help)
+    })
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = command().get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     match commands::run(cli.command) {
         Ok(code) => code,
         Err(message) => {
