@@ -287,15 +287,19 @@ fn verify_changes_no_byte_and_finds_a_flipped_segment_byte() {
 }
 
 #[test]
-fn verify_names_a_file_the_manifest_lists_that_is_missing() {
+fn verify_names_a_missing_file_the_manifest_lists_and_notes_an_unlisted_one() {
     let (_tmp, dir) = fresh();
     let segment = files_named(Path::new(&dir), ".seg").pop().expect("a segment file");
     std::fs::remove_file(&segment).expect("remove");
+    let stray = segment.with_file_name("s77.seg.tmp");
+    std::fs::write(&stray, b"left by an interrupted seal").expect("write");
     let (code, out, _) = veclite(&["verify", &dir, "--json"]);
     assert_eq!(code, 1, "{out}");
-    let problem = &lines(&out)[0];
-    assert_eq!(problem["file"].as_str(), segment.to_str(), "{out}");
-    assert!(problem["problem"].as_str().expect("what").starts_with("missing"), "{out}");
+    let out = lines(&out);
+    assert_eq!(out[0]["file"].as_str(), segment.to_str(), "{out:?}");
+    assert!(out[0]["problem"].as_str().expect("what").starts_with("missing"), "{out:?}");
+    let note = format!("{}: not listed in the manifest (never read)", stray.display());
+    assert!(out.iter().any(|l| l["note"].as_str() == Some(note.as_str())), "{out:?}");
 }
 
 #[test]

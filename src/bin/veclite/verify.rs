@@ -91,12 +91,14 @@ fn collection_dir(dir: &Path, meta: &CollectionMeta) -> PathBuf {
 fn check_files(dir: &Path, meta: &CollectionMeta, report: &mut Report) {
     let cdir = collection_dir(dir, meta);
     let name = &meta.schema.name;
+    let mut listed = Vec::new();
     for seg in &meta.segments {
         let mut expect = vec![cdir.join(format!("s{}.seg", seg.id))];
         if seg.deletes_generation > 0 {
             expect.push(cdir.join(format!("s{}-{}.del", seg.id, seg.deletes_generation)));
         }
         expect.extend(seg.indexed_fields.iter().map(|f| cdir.join(format!("s{}-f{f}.idx", seg.id))));
+        listed.extend(expect.iter().cloned());
         for path in expect {
             if !path.is_file() {
                 report.problem(
@@ -133,6 +135,30 @@ fn check_files(dir: &Path, meta: &CollectionMeta, report: &mut Report) {
         }
     }
     check_wal(&cdir, meta, report);
+    note_unlisted(&cdir, meta, &listed, report);
+}
+
+/// Notes the files of collection directory `cdir` that the manifest does not list (besides the
+/// WAL generations it still needs): what an interrupted write or a dropped index leaves, which
+/// the engine never reads.
+fn note_unlisted(cdir: &Path, meta: &CollectionMeta, listed: &[PathBuf], report: &mut Report) {
+    let wal_needed = |name: &str| {
+        name.strip_prefix("wal-")
+            .and_then(|n| n.strip_suffix(".log"))
+            .and_then(|g| g.parse::<u64>().ok())
+            .is_some_and(|g| g >= meta.wal_generation)
+    };
+    let mut unlisted: Vec<PathBuf> = std::fs::read_dir(cdir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| !listed.contains(p) && !p.file_name().and_then(|n| n.to_str()).is_some_and(wal_needed))
+        .collect();
+    unlisted.sort();
+    for path in unlisted {
+        report.notes.push(format!("{}: not listed in the manifest (never read)", path.display()));
+    }
 }
 
 /// Reads every block of the segment file at `path` (checking each block's checksum) and checks
