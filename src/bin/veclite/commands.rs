@@ -6,10 +6,8 @@ use std::process::ExitCode;
 use clap::Args;
 use serde_json::{Value as Json, json};
 use veclite::catalog::manifest::MANIFEST_FILE;
-use veclite::catalog::{COLLECTIONS_DIR, Manifest, SegmentMeta};
-use veclite::segment::deletes::read_deletes;
 use veclite::{
-    Context, Database, Error, FieldType, IndexParams, Metric, Options, PrimaryKeys, RecoveryReport, Schema,
+    Context, Database, Error, FieldType, IndexParams, Metric, Options, PrimaryKeys, RecoveryReport,
     SearchParams, SearchRequest,
 };
 
@@ -84,8 +82,8 @@ pub struct CreateIndexArgs {
 /// Runs `command`; `Ok` carries the exit status.
 pub fn run(command: Command) -> Result<ExitCode, Failure> {
     match command {
-        Command::Info { dir, format } => info(&dir, mode(format)),
-        Command::Describe { target, format } => describe(&target, mode(format)),
+        Command::Info { dir, format } => crate::inspect::info(&dir, mode(format)),
+        Command::Describe { target, format } => crate::inspect::describe(&target, mode(format)),
         Command::Count { target, filter, partitions, format } => {
             let db = open(&target.dir)?;
             let n = db.count_where(&target.collection, &strs(&partitions), &filter).map_err(fail)?;
@@ -119,7 +117,7 @@ pub fn run(command: Command) -> Result<ExitCode, Failure> {
                     let keys = primary_keys(&db, &target.collection, &ids)?;
                     db.delete_by_pks(&target.collection, &partition, &keys)
                 }
-                (None, None) => unreachable!("clap requires --filter or --ids"),
+                (None, None) => return Err("give --filter or --ids".into()),
             }
             .map_err(fail)?;
             let mut rows = Rows::new(&["delete_count"]);
@@ -151,16 +149,18 @@ pub fn run(command: Command) -> Result<ExitCode, Failure> {
     }
 }
 
+/// The output mode `format` asks for (see [`Mode::pick`]).
 fn mode(format: Format) -> Mode {
     Mode::pick(format.json, format.table)
 }
 
+/// `values` as string slices, for the engine's `&[&str]` arguments.
 fn strs(values: &[String]) -> Vec<&str> {
     values.iter().map(String::as_str).collect()
 }
 
 /// The message for an engine error; a locked database also says what to do.
-fn fail(err: Error) -> Failure {
+pub fn fail(err: Error) -> Failure {
     match err {
         Error::Locked(_) => format!(
             "{err}\n  Close the program that has the database open (only one process may open it at a \
@@ -171,7 +171,7 @@ fn fail(err: Error) -> Failure {
 }
 
 /// Opens the existing database in `dir` (never creating one).
-fn open(dir: &Path) -> Result<Database, Failure> {
+pub fn open(dir: &Path) -> Result<Database, Failure> {
     if !dir.join(MANIFEST_FILE).is_file() {
         return Err(format!("{}: not a veclite database (no {MANIFEST_FILE} file)", dir.display()));
     }
@@ -179,7 +179,7 @@ fn open(dir: &Path) -> Result<Database, Failure> {
 }
 
 /// Closes `db` (syncing its WALs) and reports success.
-fn done(db: Database) -> Result<ExitCode, Failure> {
+pub fn done(db: Database) -> Result<ExitCode, Failure> {
     db.close().map_err(fail)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -201,6 +201,7 @@ fn primary_keys(db: &Database, collection: &str, ids: &[String]) -> Result<Prima
     }
 }
 
+/// Parses a `--param KEY=VALUE` of create-index.
 fn parse_param(text: &str) -> Result<(String, u32), String> {
     let (key, value) = text.split_once('=').ok_or_else(|| format!("{text:?} is not KEY=VALUE"))?;
     let value =
@@ -228,6 +229,7 @@ fn index_params(index_type: &str, params: &[(String, u32)]) -> Result<IndexParam
     })
 }
 
+/// `veclite create-index`: creates the index and builds it for the sealed segments.
 fn create_index(args: &CreateIndexArgs) -> Result<ExitCode, Failure> {
     let params = index_params(&args.index_type, &args.params)?;
     let metric = Metric::parse(&args.metric).map_err(fail)?;
@@ -265,6 +267,7 @@ fn query_vectors(args: &SearchArgs) -> Result<(usize, Vec<f32>), Failure> {
     Ok((dim.unwrap_or(0), data))
 }
 
+/// `veclite search`: one output row per hit, numbered by query and rank.
 fn search(args: &SearchArgs) -> Result<ExitCode, Failure> {
     let (_, queries) = query_vectors(args)?;
     let db = open(&args.target.dir)?;
@@ -315,258 +318,7 @@ fn index_metric(db: &Database, collection: &str, field: Option<&str>) -> Result<
     Ok(indexes.iter().find(|i| i.index.field == field).map(|i| i.index.metric))
 }
 
-fn field_rows(schema: &Schema) -> Rows {
-    let mut rows = Rows::new(&[
-        "field",
-        "type",
-        "primary_key",
-        "auto_id",
-        "nullable",
-        "default",
-        "dynamic",
-        "description",
-    ]);
-    for f in &schema.fields {
-        let default =
-            f.default_value.as_ref().map_or(Json::Null, |v| serde_json::to_value(v).unwrap_or(Json::Null));
-        rows.push(vec![
-            json!(f.name),
-            json!(f.field_type.describe()),
-            json!(f.primary_key),
-            json!(f.auto_id),
-            json!(f.nullable),
-            default,
-            json!(f.is_dynamic),
-            json!(f.description),
-        ]);
-    }
-    rows
-}
-
-fn index_rows(db: &Database, collection: &str) -> Result<Rows, Failure> {
-    let mut rows = Rows::new(&INDEX_COLUMNS);
-    for i in db.describe_index(collection, None).map_err(fail)? {
-        let params = match i.index.params {
-            IndexParams::Flat => json!({}),
-            IndexParams::Hnsw { m, ef_construction } => json!({"M": m, "efConstruction": ef_construction}),
-            IndexParams::IvfFlat { nlist } => json!({"nlist": nlist}),
-        };
-        rows.push(vec![
-            json!(i.index.name),
-            json!(i.index.field),
-            json!(i.index.params.type_name()),
-            json!(i.index.metric.name()),
-            params,
-            json!(i.indexed_rows),
-            json!(i.pending_rows),
-            json!(i.total_rows),
-        ]);
-    }
-    Ok(rows)
-}
-
-fn describe(target: &Target, mode: Mode) -> Result<ExitCode, Failure> {
-    let db = open(&target.dir)?;
-    let info = db.describe_collection(&target.collection).map_err(fail)?;
-    let fields = field_rows(&info.schema);
-    let indexes = index_rows(&db, &target.collection)?;
-    match mode {
-        Mode::Json => {
-            let object = json!({
-                "collection": info.schema.name,
-                "description": info.schema.description,
-                "enable_dynamic_field": info.schema.enable_dynamic_field,
-                "partitions": info.partitions,
-                "fields": objects(&fields),
-                "indexes": objects(&indexes),
-            });
-            println!("{object}");
-        }
-        Mode::Table => {
-            println!(
-                "collection {:?}  dynamic fields: {}",
-                info.schema.name, info.schema.enable_dynamic_field
-            );
-            println!("partitions: {}\n", info.partitions.join(", "));
-            fields.print(mode);
-            if !indexes.rows.is_empty() {
-                println!();
-                indexes.print(mode);
-            }
-        }
-    }
-    done(db)
-}
-
-/// `rows` as an array of JSON objects.
-fn objects(rows: &Rows) -> Json {
-    Json::Array(
-        rows.rows
-            .iter()
-            .map(|r| Json::Object(rows.columns.iter().cloned().zip(r.iter().cloned()).collect()))
-            .collect(),
-    )
-}
-
-/// Bytes of every file under `dir`, and of its WAL files (`wal-*.log`).
-fn disk_use(dir: &Path) -> (u64, u64) {
-    let mut total = 0;
-    let mut wal = 0;
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let Ok(meta) = entry.metadata() else { continue };
-        if meta.is_dir() {
-            let (t, w) = disk_use(&entry.path());
-            total += t;
-            wal += w;
-        } else {
-            total += meta.len();
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            if name.starts_with("wal-") && name.ends_with(".log") {
-                wal += meta.len();
-            }
-        }
-    }
-    (total, wal)
-}
-
-/// Rows of segment `seg` (in collection directory `cdir`) its persisted deletes file marks
-/// deleted; `null` when the file does not read (`veclite verify` reports why). Deletes not yet
-/// flushed are not counted.
-fn deleted_rows(cdir: &Path, seg: &SegmentMeta) -> Json {
-    if seg.deletes_generation == 0 {
-        return json!(0);
-    }
-    let path = cdir.join(format!("s{}-{}.del", seg.id, seg.deletes_generation));
-    read_deletes(&path, seg.id, seg.rows as usize).map_or(Json::Null, |d| json!(d.count_ones()))
-}
-
-/// The format version in bytes 8..12 of a veclite file (after its 8-byte magic).
-fn format_version(path: &Path) -> Option<u32> {
-    use std::io::Read;
-    let mut head = [0u8; 12];
-    std::fs::File::open(path).ok()?.read_exact(&mut head).ok()?;
-    Some(u32::from_le_bytes([head[8], head[9], head[10], head[11]]))
-}
-
-fn info(dir: &Path, mode: Mode) -> Result<ExitCode, Failure> {
-    let db = open(dir)?;
-    let manifest = Manifest::read(&dir.join(MANIFEST_FILE)).map_err(fail)?;
-    let (total, _) = disk_use(dir);
-    let mut collections = Vec::new();
-    for meta in &manifest.collections {
-        let name = &meta.schema.name;
-        let cdir = dir.join(COLLECTIONS_DIR).join(meta.id.to_string());
-        let (bytes, wal) = disk_use(&cdir);
-        let mut partitions = Vec::new();
-        for p in db.list_partitions(name).map_err(fail)? {
-            partitions.push(json!({"name": p, "rows": db.count(name, &[&p]).map_err(fail)?}));
-        }
-        let segments: Vec<Json> = meta
-            .segments
-            .iter()
-            .map(|s| {
-                let partition = meta.partitions.iter().find(|p| p.id == s.partition).map(|p| p.name.clone());
-                let file = cdir.join(format!("s{}.seg", s.id));
-                json!({
-                    "id": s.id,
-                    "partition": partition,
-                    "rows": s.rows,
-                    "deleted": deleted_rows(&cdir, s),
-                    "bytes": std::fs::metadata(file).map_or(0, |m| m.len()),
-                })
-            })
-            .collect();
-        let wal_version = std::fs::read_dir(&cdir)
-            .into_iter()
-            .flatten()
-            .flatten()
-            .filter(|e| e.file_name().to_string_lossy().ends_with(".log"))
-            .find_map(|e| format_version(&e.path()));
-        collections.push(json!({
-            "name": name,
-            "id": meta.id,
-            "rows": db.count(name, &[]).map_err(fail)?,
-            "partitions": partitions,
-            "segments": segments,
-            "indexes": objects(&index_rows(&db, name)?),
-            "wal_bytes": wal,
-            "wal_version": wal_version,
-            "disk_bytes": bytes,
-        }));
-    }
-    let report = json!({
-        "directory": dir.display().to_string(),
-        "manifest_version": format_version(&dir.join(MANIFEST_FILE)),
-        "wal_version_written": veclite::storage::wal::WAL_VERSION,
-        "veclite_version": env!("CARGO_PKG_VERSION"),
-        "collections": collections,
-        "disk_bytes": total,
-    });
-    match mode {
-        Mode::Json => println!("{report}"),
-        Mode::Table => print_info(&report),
-    }
-    done(db)
-}
-
-/// The lists of a collection in `info`, with their columns in table order.
-const INFO_TABLES: [(&str, &[&str]); 3] = [
-    ("partitions", &["name", "rows"]),
-    ("segments", &["id", "partition", "rows", "deleted", "bytes"]),
-    ("indexes", &INDEX_COLUMNS),
-];
-
-const INDEX_COLUMNS: [&str; 8] =
-    ["index", "field", "type", "metric", "params", "indexed_rows", "pending_rows", "total_rows"];
-
-fn print_info(report: &Json) {
-    println!("database   {}", report["directory"].as_str().unwrap_or_default());
-    println!(
-        "format     manifest v{}, WAL v{} (veclite {})",
-        report["manifest_version"],
-        report["wal_version_written"],
-        report["veclite_version"].as_str().unwrap_or_default()
-    );
-    println!("disk use   {}", human_bytes(report["disk_bytes"].as_u64().unwrap_or(0)));
-    for c in report["collections"].as_array().into_iter().flatten() {
-        println!(
-            "\ncollection {}  rows {}  WAL {}  disk {}",
-            c["name"],
-            c["rows"],
-            human_bytes(c["wal_bytes"].as_u64().unwrap_or(0)),
-            human_bytes(c["disk_bytes"].as_u64().unwrap_or(0))
-        );
-        for (key, columns) in INFO_TABLES {
-            let items = c[key].as_array().cloned().unwrap_or_default();
-            if items.is_empty() {
-                println!("  {key}: none");
-                continue;
-            }
-            println!("  {key}:");
-            let columns: Vec<String> = columns.iter().map(|c| (*c).to_owned()).collect();
-            let rows = items.iter().map(|i| columns.iter().map(|k| i[k].clone()).collect()).collect();
-            let table = Rows { columns, rows };
-            let mut text = Vec::new();
-            let _ = table.write_table_to(&mut text);
-            for line in String::from_utf8_lossy(&text).lines() {
-                println!("    {line}");
-            }
-        }
-    }
-}
-
-fn human_bytes(n: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut value = n as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < UNITS.len() {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 { format!("{n} B") } else { format!("{value:.1} {} ({n} bytes)", UNITS[unit]) }
-}
-
+/// `veclite verify`: the problems, notes and a summary; status 1 when there is a problem.
 fn verify(dir: &Path, mode: Mode) -> Result<ExitCode, Failure> {
     if !dir.is_dir() {
         return Err(format!("{}: no such directory", dir.display()));
@@ -613,6 +365,7 @@ fn verify(dir: &Path, mode: Mode) -> Result<ExitCode, Failure> {
     Ok(if report.problems.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
+/// `veclite recover`: recovers the database in `dir` and prints what it kept and skipped.
 fn recover(dir: &Path, mode: Mode) -> Result<ExitCode, Failure> {
     if !dir.join(MANIFEST_FILE).is_file() {
         return Err(format!("{}: not a veclite database (no {MANIFEST_FILE} file)", dir.display()));
@@ -622,6 +375,7 @@ fn recover(dir: &Path, mode: Mode) -> Result<ExitCode, Failure> {
     done(db)
 }
 
+/// One row per kept, skipped and preserved file of `report`, then a summary.
 fn print_recovery(report: &RecoveryReport, mode: Mode) {
     let path = |p: &Path| json!(p.display().to_string());
     let mut lines = Rows::new(&["action", "file", "offset", "len", "records", "detail"]);

@@ -3,6 +3,7 @@
 //! Exit status: 0 success; 1 the operation failed or `verify` found problems; 2 usage error.
 
 mod commands;
+mod inspect;
 mod npy;
 mod output;
 mod verify;
