@@ -330,6 +330,22 @@ fn verify_finds_a_wal_generation_that_does_not_chain_to_the_one_before() {
 }
 
 #[test]
+fn verify_finds_a_damaged_index_file_through_a_copy_and_names_the_original() {
+    let (_tmp, dir) = fresh();
+    ok(&["create-index", &dir, COLLECTION, "--field", "embeddings", "--type", "IVF_FLAT", "--metric", "L2"]);
+    let index = files_named(Path::new(&dir), ".idx").pop().expect("an index file");
+    let mut bytes = std::fs::read(&index).expect("read");
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0xff;
+    std::fs::write(&index, &bytes).expect("write");
+    let (code, out, _) = veclite(&["verify", &dir, "--json"]);
+    assert_eq!(code, 1, "{out}");
+    let problem = &lines(&out)[0];
+    assert_eq!(problem["file"].as_str(), index.to_str(), "{out}");
+    assert_eq!(problem["problem"], "index checksum mismatch", "{out}");
+}
+
+#[test]
 fn a_damaged_wal_record_is_found_by_verify_and_skipped_by_recover() {
     let (_tmp, dir) = fresh();
     let log = files_named(Path::new(&dir), ".log").pop().expect("a WAL file");

@@ -252,13 +252,15 @@ fn read_copy(dir: &Path, report: &mut Report) {
     let result = read_all(&copy, report);
     let _ = std::fs::remove_dir_all(&copy);
     if let Err(e) = result {
-        report.error(dir, &e);
-        // Paths in engine errors name the copy; point them at the original.
-        for p in &mut report.problems {
-            if let Ok(rel) = p.file.strip_prefix(&copy) {
-                p.file = dir.join(rel);
-            }
+        report.error(&copy, &e);
+    }
+    // What the engine reports names files of the copy; point it at the original.
+    let (from, to) = (copy.display().to_string(), dir.display().to_string());
+    for p in &mut report.problems {
+        if let Ok(rel) = p.file.strip_prefix(&copy) {
+            p.file = dir.join(rel);
         }
+        p.what = p.what.replace(&from, &to);
     }
 }
 
