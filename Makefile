@@ -2,7 +2,7 @@
 PREFIX ?= /usr/local
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 
-.PHONY: demo demo-rust test lint test-rust test-c header lib install bench test-go demo-go bench-go test-python
+.PHONY: demo demo-rust test lint test-rust test-c header lib install bench test-go demo-go bench-go test-python cli test-cli
 
 # Runs the seed demo (Go): creates ./veclite_demo_db, upserts 3,000 rows, upserts half again,
 # flushes, searches, counts, and prints every MutationResult.
@@ -13,15 +13,23 @@ demo-rust:
 	cargo run --release --example seed -- veclite_demo_db
 
 # Every test the project has.
-test: lint test-rust test-c test-go test-python
+test: lint test-rust test-cli test-c test-go test-python
 
 lint:
 	cargo fmt --all -- --check
-	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy --workspace --all-targets --features cli -- -D warnings
 
 test-rust:
 	cargo test --lib --bins --tests --examples
 	cargo test --doc
+
+# The `veclite` command-line tool (feature `cli`): target/release/veclite.
+cli:
+	cargo build --release --features cli --bin veclite
+
+# The command-line tool end to end (tests/cli.rs runs the built binary) and its unit tests.
+test-cli:
+	cargo test --features cli --test cli --bin veclite
 
 # C API tests (strict C11, C++ header check, valgrind, exported symbols; make install into a
 # temporary prefix, then the README's static and shared pkg-config links, checked and run).

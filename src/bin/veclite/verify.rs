@@ -1,0 +1,331 @@
+//! `veclite verify`: checks a database directory without changing a byte of it.
+//!
+//! 1. The manifest is read through its checksum.
+//! 2. Every file the manifest names must exist and match it: each segment file is mapped
+//!    read-only and every block (timestamps, values, offsets, bytes, validity, norms) is read, so
+//!    every block checksum is checked, and its footer's id, partition and row count must be the
+//!    manifest's; each deletes file is read through its checksum; each index file's header is
+//!    read. Every WAL generation from the manifest's oldest unsealed one is scanned record by
+//!    record, and each generation's header must chain to the last record of the one before.
+//! 3. The directory is copied to a temporary directory (the engine's open takes the lock and may
+//!    cut off a torn WAL tail, so it never runs on the original) and opened there: the WAL is
+//!    replayed, every row of every collection is read with every field and every vector field is
+//!    searched (which checks every index file's checksum and structure).
+
+use std::path::{Path, PathBuf};
+
+use veclite::catalog::manifest::MANIFEST_FILE;
+use veclite::catalog::{CollectionMeta, Manifest, SegmentMeta};
+use veclite::index::file::SegmentIndex;
+use veclite::segment::deletes::read_deletes;
+use veclite::segment::sealed::SealedSegment;
+use veclite::storage::wal::{self, LogEnd};
+use veclite::{Context, Database, Error, Metric, Options, SearchRequest};
+
+/// Something wrong with a database file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub file: PathBuf,
+    pub offset: Option<u64>,
+    pub what: String,
+}
+
+/// What verification found: problems, and notes that need no action.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub problems: Vec<Problem>,
+    pub notes: Vec<String>,
+    /// Files read.
+    pub files: usize,
+    /// Rows read through the engine.
+    pub rows: u64,
+}
+
+impl Report {
+    fn problem(&mut self, file: &Path, offset: Option<u64>, what: impl Into<String>) {
+        self.problems.push(Problem { file: file.to_path_buf(), offset, what: what.into() });
+    }
+
+    fn error(&mut self, fallback: &Path, err: &Error) {
+        match err {
+            Error::Corrupted { file, reason } => {
+                let offset = reason.strip_prefix("at byte ").and_then(|r| r.split(':').next()?.parse().ok());
+                self.problem(Path::new(file), offset, reason.clone());
+            }
+            Error::UnsupportedFormat { file, .. } | Error::Io { path: file, .. } => {
+                self.problem(Path::new(file), None, err.to_string());
+            }
+            _ => self.problem(fallback, None, err.to_string()),
+        }
+    }
+}
+
+/// Verifies the database in `dir`.
+pub fn verify(dir: &Path) -> Report {
+    let mut report = Report::default();
+    let manifest_path = dir.join(MANIFEST_FILE);
+    let manifest = match Manifest::read(&manifest_path) {
+        Ok(m) => m,
+        Err(e) => {
+            report.error(&manifest_path, &e);
+            return report;
+        }
+    };
+    report.files += 1;
+    for meta in &manifest.collections {
+        check_files(dir, meta, &mut report);
+    }
+    if report.problems.is_empty() {
+        read_copy(dir, &mut report);
+    } else {
+        report.notes.push("rows were not read: fix or recover the problems above first".into());
+    }
+    report
+}
+
+fn collection_dir(dir: &Path, meta: &CollectionMeta) -> PathBuf {
+    dir.join(veclite::catalog::COLLECTIONS_DIR).join(meta.id.to_string())
+}
+
+/// Checks that the files `meta` names exist and scans its WAL generations.
+fn check_files(dir: &Path, meta: &CollectionMeta, report: &mut Report) {
+    let cdir = collection_dir(dir, meta);
+    let name = &meta.schema.name;
+    let mut listed = Vec::new();
+    for seg in &meta.segments {
+        let mut expect = vec![cdir.join(format!("s{}.seg", seg.id))];
+        if seg.deletes_generation > 0 {
+            expect.push(cdir.join(format!("s{}-{}.del", seg.id, seg.deletes_generation)));
+        }
+        expect.extend(seg.indexed_fields.iter().map(|f| cdir.join(format!("s{}-f{f}.idx", seg.id))));
+        listed.extend(expect.iter().cloned());
+        for path in expect {
+            if !path.is_file() {
+                report.problem(
+                    &path,
+                    None,
+                    format!("missing: the manifest lists it for collection {name:?}"),
+                );
+            }
+        }
+        let seg_path = cdir.join(format!("s{}.seg", seg.id));
+        if seg_path.is_file() {
+            report.files += 1;
+            if let Err(e) = check_segment(&seg_path, meta, seg) {
+                report.error(&seg_path, &e);
+            }
+        }
+        if seg.deletes_generation > 0 {
+            let del = cdir.join(format!("s{}-{}.del", seg.id, seg.deletes_generation));
+            if del.is_file() {
+                report.files += 1;
+                if let Err(e) = read_deletes(&del, seg.id, seg.rows as usize) {
+                    report.error(&del, &e);
+                }
+            }
+        }
+        for field in &seg.indexed_fields {
+            let idx = cdir.join(format!("s{}-f{field}.idx", seg.id));
+            if idx.is_file() {
+                report.files += 1;
+                if let Err(e) = SegmentIndex::open(&idx) {
+                    report.error(&idx, &e);
+                }
+            }
+        }
+    }
+    check_wal(&cdir, meta, report);
+    note_unlisted(&cdir, meta, &listed, report);
+}
+
+/// Notes the files of collection directory `cdir` that the manifest does not list (besides the
+/// WAL generations it still needs): what an interrupted write or a dropped index leaves, which
+/// the engine never reads.
+fn note_unlisted(cdir: &Path, meta: &CollectionMeta, listed: &[PathBuf], report: &mut Report) {
+    let wal_needed = |name: &str| {
+        name.strip_prefix("wal-")
+            .and_then(|n| n.strip_suffix(".log"))
+            .and_then(|g| g.parse::<u64>().ok())
+            .is_some_and(|g| g >= meta.wal_generation)
+    };
+    let mut unlisted: Vec<PathBuf> = std::fs::read_dir(cdir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| !listed.contains(p) && !p.file_name().and_then(|n| n.to_str()).is_some_and(wal_needed))
+        .collect();
+    unlisted.sort();
+    for path in unlisted {
+        report.notes.push(format!("{}: not listed in the manifest (never read)", path.display()));
+    }
+}
+
+/// Reads every block of the segment file at `path` (checking each block's checksum) and checks
+/// its footer against the manifest's `seg`.
+fn check_segment(path: &Path, meta: &CollectionMeta, seg: &SegmentMeta) -> veclite::Result<()> {
+    let (file, identity) = SealedSegment::open(path, &meta.schema)?;
+    let mismatch = |what: String| Error::Corrupted { file: path.display().to_string(), reason: what };
+    if identity.id != seg.id || identity.partition != seg.partition || file.rows() as u64 != seg.rows {
+        return Err(mismatch(format!(
+            "footer says segment {} of partition {} with {} rows; the manifest says segment {} of \
+             partition {} with {} rows",
+            identity.id,
+            identity.partition,
+            file.rows(),
+            seg.id,
+            seg.partition,
+            seg.rows
+        )));
+    }
+    file.timestamps()?;
+    for (i, field) in meta.schema.fields.iter().enumerate() {
+        file.column(i)?;
+        file.validity(i)?;
+        if field.field_type.is_vector() {
+            file.norms(i)?;
+        }
+    }
+    Ok(())
+}
+
+/// Scans WAL generations `meta.wal_generation..` of the collection in `cdir`: records, tails,
+/// and each header's chain to the generation before.
+fn check_wal(cdir: &Path, meta: &CollectionMeta, report: &mut Report) {
+    let mut generations: Vec<u64> = std::fs::read_dir(cdir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.strip_prefix("wal-")?.strip_suffix(".log")?.parse().ok())
+        .filter(|g| *g >= meta.wal_generation)
+        .collect();
+    generations.sort_unstable();
+    let mut previous: Option<(u64, u32)> = None;
+    for generation in generations {
+        let path = cdir.join(format!("wal-{generation}.log"));
+        let scan = match wal::scan(&path) {
+            Ok(scan) => scan,
+            Err(e) => {
+                report.error(&path, &e);
+                previous = None;
+                continue;
+            }
+        };
+        report.files += 1;
+        match &scan.end {
+            LogEnd::Damaged { at, reason, later } => report.problem(
+                &path,
+                Some(*at),
+                format!("damaged record: {reason}; {} whole record(s) after it would be lost", later.len()),
+            ),
+            LogEnd::Torn { at } => report.notes.push(format!(
+                "{}: incomplete last record at offset {at} (an interrupted append; the next open cuts it off)",
+                path.display()
+            )),
+            LogEnd::Clean | LogEnd::NoHeader => {}
+        }
+        if let Some((prev_gen, last_crc)) = previous
+            && scan.chain != 0
+            && (prev_gen + 1 != generation || scan.chain != last_crc)
+        {
+            report.problem(
+                &path,
+                Some(0),
+                format!(
+                    "WAL chain broken: its header does not follow the last record of wal-{prev_gen}.log \
+                     (a lost tail or a missing generation); its records would not be replayed"
+                ),
+            );
+        }
+        previous = Some((generation, scan.last_crc));
+    }
+}
+
+/// Copies `dir` to a temporary directory, opens it there and reads everything.
+fn read_copy(dir: &Path, report: &mut Report) {
+    let copy = std::env::temp_dir().join(format!("veclite-verify-{}-{}", std::process::id(), nanos()));
+    if let Err(e) = copy_tree(dir, &copy) {
+        report.notes.push(format!("rows were not read: copying to {} failed: {e}", copy.display()));
+        let _ = std::fs::remove_dir_all(&copy);
+        return;
+    }
+    let result = read_all(&copy, report);
+    let _ = std::fs::remove_dir_all(&copy);
+    if let Err(e) = result {
+        report.error(&copy, &e);
+    }
+    // What the engine reports names files of the copy; point it at the original.
+    let (from, to) = (copy.display().to_string(), dir.display().to_string());
+    for p in &mut report.problems {
+        if let Ok(rel) = p.file.strip_prefix(&copy) {
+            p.file = dir.join(rel);
+        }
+        p.what = p.what.replace(&from, &to);
+    }
+}
+
+fn nanos() -> u128 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos())
+}
+
+/// Copies the files of `from` into a new directory `to` (the lock file left out).
+fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            copy_tree(&entry.path(), &target)?;
+        } else if kind.is_file() && entry.file_name() != "LOCK" {
+            std::fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
+}
+
+/// Opens the database in `dir` and reads every row and index.
+fn read_all(dir: &Path, report: &mut Report) -> veclite::Result<()> {
+    let db = Database::open(dir, Options { worker_threads: 1, ..Options::default() })?;
+    for name in db.list_collections()? {
+        let count = db.count(&name, &[])?;
+        let all = db.query(&name, &[], "", &["*"], None, 0)?;
+        if all.len() as u64 != count {
+            report.problem(
+                dir,
+                None,
+                format!(
+                    "collection {name:?}: count(*) is {count} but a full scan returns {} rows",
+                    all.len()
+                ),
+            );
+        }
+        report.rows += count;
+        search_every_vector_field(&db, &name, &all)?;
+    }
+    db.close()
+}
+
+/// Searches each vector field of `collection` once with its index's metric, reading its index
+/// files and vector blocks; the query is the field's first vector.
+fn search_every_vector_field(
+    db: &Database,
+    collection: &str,
+    rows: &veclite::QueryResult,
+) -> veclite::Result<()> {
+    let info = db.describe_collection(collection)?;
+    let indexes = db.describe_index(collection, None)?;
+    for field in info.schema.fields.iter().filter(|f| f.field_type.is_vector()) {
+        let Some(veclite::ColumnData::FloatVector { dim, data }) = rows.column(&field.name).map(|c| c.data())
+        else {
+            continue;
+        };
+        let Some(query) = data.get(..*dim) else { continue };
+        let metric =
+            indexes.iter().find(|i| i.index.field == field.name).map_or(Metric::L2, |i| i.index.metric);
+        let mut request = SearchRequest::new(query, 10, metric);
+        request.vector_field = Some(field.name.clone());
+        db.search(&Context::background(), collection, &request)?;
+    }
+    Ok(())
+}
