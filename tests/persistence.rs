@@ -228,3 +228,62 @@ fn interval_policy_syncs_without_a_later_write() {
     let (after, later) = unsynced(SyncPolicy::None, Duration::from_millis(300));
     assert!(after > 0 && later == after, "sync none never fsyncs the WAL by itself");
 }
+
+#[test]
+fn a_closed_database_directory_no_longer_changes() {
+    // A flush makes the WAL generation before it obsolete; its removal runs off the writer's
+    // path, and close waits for it, so the directory is final when close returns.
+    let dir = tempfile::tempdir().unwrap();
+    let options = Options { sync: SyncPolicy::None, ..Options::default() };
+    let db = Database::open(dir.path(), options).unwrap();
+    db.create_collection(
+        veclite::Schema::builder("c")
+            .field(veclite::Field::new("ID", veclite::FieldType::Int64).primary_key())
+            .field(veclite::Field::new("embeddings", veclite::FieldType::FloatVector { dim: 512 }))
+            .build()
+            .unwrap(),
+    )
+    .unwrap();
+    for batch in 0..8i64 {
+        let ids: Vec<i64> = (batch * 2_000..(batch + 1) * 2_000).collect();
+        let vectors = ids.iter().flat_map(|&i| (0..512).map(move |j| ((i + j) % 97) as f32)).collect();
+        db.insert(
+            "c",
+            "",
+            vec![
+                veclite::Column::int64("ID", ids),
+                veclite::Column::float_vector("embeddings", 512, vectors),
+            ],
+        )
+        .unwrap();
+    }
+    db.flush("c").unwrap();
+    db.close().unwrap();
+    let list = || {
+        let mut names: Vec<String> = walkdir_names(dir.path());
+        names.sort();
+        names
+    };
+    let at_close = list();
+    let wal_logs = at_close.iter().filter(|n| n.ends_with(".log")).count();
+    assert_eq!(wal_logs, 1, "obsolete WAL generations left after close: {at_close:?}");
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert_eq!(list(), at_close, "the directory changed after close");
+}
+
+/// Names of the files under `dir`, recursively, relative to it.
+fn walkdir_names(dir: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(path.strip_prefix(dir).unwrap().display().to_string());
+            }
+        }
+    }
+    out
+}

@@ -273,17 +273,14 @@ impl Collection {
             }
         }
         // Generations the manifest no longer points to are never read again (a reopen ignores
-        // and removes them), so removing them, which takes milliseconds for a large log, is
-        // left to a background thread.
+        // and removes them), so they are removed off the writer's path.
         let obsolete: Vec<_> = wal_generations(&self.dir, 0)?
             .into_iter()
             .filter(|&g| g < frozen.next_wal_generation)
             .map(|g| wal_path(&self.dir, g))
             .collect();
         if !obsolete.is_empty() {
-            std::thread::spawn(move || {
-                obsolete.iter().for_each(|path| drop(crate::storage::fs::remove_file_gradually(path)))
-            });
+            self.remove_wal_generations_in_background(obsolete);
         }
         for (id, generation) in old_generations.into_iter().filter(|(_, g)| *g > 0) {
             crate::storage::fs::remove_file_if_exists(&deletes_path(&self.dir, id, generation))?;

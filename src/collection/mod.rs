@@ -59,6 +59,9 @@ pub struct Collection {
     index_builds: std::sync::atomic::AtomicU64,
     /// The background index build started after an automatic seal, if any.
     background: Mutex<Option<std::thread::JoinHandle<()>>>,
+    /// Threads removing WAL generations a seal made obsolete; joined at shutdown, so a closed
+    /// database's directory no longer changes.
+    wal_removals: Mutex<Vec<std::thread::JoinHandle<()>>>,
     /// Cancelled when the collection shuts down; background work checks it.
     shutdown: crate::context::Context,
     /// This collection, for background threads.
@@ -234,6 +237,7 @@ impl Loaded {
             index_build: Mutex::new(()),
             index_builds: std::sync::atomic::AtomicU64::new(0),
             background: Mutex::new(None),
+            wal_removals: Mutex::new(Vec::new()),
             shutdown: crate::context::Context::background(),
             this: this.clone(),
         }))
@@ -311,6 +315,21 @@ impl Collection {
         if let Some(h) = handle {
             let _ = h.join();
         }
+        let removals =
+            std::mem::take(&mut *self.wal_removals.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+        for h in removals {
+            let _ = h.join();
+        }
+    }
+
+    /// Removes the WAL generations at `paths` on a background thread (removing a large log takes
+    /// milliseconds); [`Collection::shutdown`] waits for it.
+    pub(super) fn remove_wal_generations_in_background(&self, paths: Vec<std::path::PathBuf>) {
+        let mut removals = self.wal_removals.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        removals.retain(|h| !h.is_finished());
+        removals.push(std::thread::spawn(move || {
+            paths.iter().for_each(|path| drop(crate::storage::fs::remove_file_gradually(path)))
+        }));
     }
 
     /// Applies `change` to this collection's entry of the manifest and persists it (see
