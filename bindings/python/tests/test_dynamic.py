@@ -175,6 +175,8 @@ def test_bad_dynamic_input_raises_and_writes_nothing(quick):
          "key `id` is a schema field"),
         ({"id": 50, "vector": [1, 0, 0], "$meta": "{oops"}, veclite.InvalidValueException,
          "field `$meta` row 0: invalid JSON"),
+        ({"id": 50, "vector": [1, 0, 0], "$meta": '{"b": 1, "b": 2}'}, veclite.InvalidValueException,
+         "field `$meta` row 0: invalid JSON: duplicate key 'b'"),
         ({"id": 50, "vector": [1, 0, 0], "when": object()}, veclite.DataNotMatchException,
          "dynamic field `when` row 0: object"),
         ({"id": 50, "vector": [1, 0, 0], "x": float("nan")}, veclite.DataNotMatchException,

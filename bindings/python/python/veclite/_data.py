@@ -286,6 +286,17 @@ def _unknown_field(where: str, key: str) -> DataNotMatchException:
     )
 
 
+def _object_without_repeated_keys(pairs: List[Tuple[str, Any]]) -> Dict[str, Any]:
+    """``json.loads`` hook: an object, refusing a key given twice (the core refuses it too, and
+    keeping either value would silently drop the other)."""
+    obj: Dict[str, Any] = {}
+    for key, value in pairs:
+        if key in obj:
+            raise ValueError(f"duplicate key {key!r}")
+        obj[key] = value
+    return obj
+
+
 def _given_meta(row: int, value: Any) -> Dict[str, Any]:
     """A row's own ``$meta`` value as an object (None = empty); a str is JSON text."""
     if value is None:
@@ -294,7 +305,7 @@ def _given_meta(row: int, value: Any) -> Dict[str, Any]:
         if _text_too_deep(value, MAX_JSON_DEPTH):
             raise _depth_error(f"field `{DYNAMIC_FIELD}`", row)
         try:
-            value = json.loads(value)
+            value = json.loads(value, object_pairs_hook=_object_without_repeated_keys)
         except (ValueError, RecursionError) as e:
             raise InvalidValueException(message=f"field `{DYNAMIC_FIELD}` row {row}: invalid JSON: {e}") from None
     if not isinstance(value, dict):
