@@ -355,7 +355,6 @@ fn missing_segment_deletes_or_index_file_is_corrupted_naming_it() {
 /// crash during the next append): the whole records prove the damaged one was not the last, so
 /// this is damage, not a torn tail, and must not drop the two intact acknowledged records.
 #[test]
-#[ignore = "pending in the WAL reader: it takes whole records followed by an incomplete one, after a damaged record, for a torn tail"]
 fn damaged_record_followed_by_whole_records_and_a_torn_append_is_corrupted() {
     let tmp = tempfile::tempdir().unwrap();
     let db = Database::open(tmp.path(), Options::default()).unwrap();
@@ -379,30 +378,74 @@ fn damaged_record_followed_by_whole_records_and_a_torn_append_is_corrupted() {
 }
 
 /// A WAL record whose checksum matches but whose column has another type than the schema's
-/// field (here `random`, a Double, logged as Int64) is damage: open fails with `CORRUPTED`.
+/// field (here `random`, a Double, logged as Int64) is damage: open fails with `CORRUPTED`
+/// naming the file and the record's offset, and `recover` keeps the records before it.
 #[test]
-#[ignore = "pending in WAL replay: decoded records are applied without checking them against the schema (panics)"]
 fn wal_record_of_another_schema_is_corrupted() {
     let tmp = tempfile::tempdir().unwrap();
     let db = Database::open(tmp.path(), Options::default()).unwrap();
     db.create_collection(schema()).unwrap();
     db.upsert("c", "", batch(0..10, 0.0)).unwrap();
+    db.upsert("c", "", batch(10..20, 0.0)).unwrap();
     let wal = collection_dir(tmp.path(), &db).join("wal-0.log");
     db.close().unwrap();
     let mut bytes = std::fs::read(&wal).unwrap();
+    // The second record, of the same size as the first.
+    let record = 16 + (bytes.len() - 16) / 2;
     // Payload: kind, timestamp, partition, rows, field count; then per field: type, dim,
     // validity flag, values (byte length u64, bytes). Field 0 is `ID`, field 1 `random`.
-    let payload = 16 + 8;
+    let payload = record + 8;
     let field0 = payload + 1 + 8 + 8 + 8 + 4;
     let field1 = field0 + 6 + 8 + 10 * 8;
     assert_eq!(bytes[field1], 7, "type tag of a Double column");
     bytes[field1] = 5;
     let crc = crc32c::crc32c(&bytes[payload..]);
-    bytes[20..24].copy_from_slice(&crc.to_le_bytes());
+    bytes[record + 4..record + 8].copy_from_slice(&crc.to_le_bytes());
     std::fs::write(&wal, &bytes).unwrap();
     let open = std::panic::catch_unwind(|| Database::open(tmp.path(), Options::default()));
     match open {
-        Ok(Err(Error::Corrupted { file, .. })) => assert!(file.ends_with("wal-0.log"), "{file}"),
+        Ok(Err(Error::Corrupted { file, reason })) => {
+            assert!(file.ends_with("wal-0.log"), "{file}");
+            assert!(reason.contains(&format!("at byte {record}")) && reason.contains("`random`"), "{reason}");
+        }
+        Ok(Err(e)) => panic!("expected Corrupted, got {e}"),
+        Ok(Ok(_)) => panic!("opened"),
+        Err(_) => panic!("open panicked"),
+    }
+    let recovered = std::panic::catch_unwind(|| Database::recover(tmp.path(), Options::default()));
+    let Ok(Ok((db, report))) = recovered else { panic!("recover failed or panicked") };
+    assert_eq!(db.count("c", &[]).unwrap(), 10, "the record before the damage is kept");
+    assert_eq!(report.skipped.len(), 1, "{report:#?}");
+    assert_eq!(
+        (report.skipped[0].offset, report.skipped[0].len),
+        (record as u64, (bytes.len() - record) as u64)
+    );
+}
+
+/// Manifest row counts whose sum overflows (a checksum recomputed over the edited JSON) make
+/// the open fail with `CORRUPTED`, not overflow while sizing the primary-key index.
+#[test]
+fn manifest_row_counts_summing_past_u64_max_are_corrupted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = Database::open(tmp.path(), Options::default()).unwrap();
+    db.create_collection(schema()).unwrap();
+    for b in 0..2i64 {
+        db.upsert("c", "", batch(b * 10..b * 10 + 10, 0.0)).unwrap();
+        db.flush("c").unwrap();
+    }
+    db.close().unwrap();
+    let manifest = tmp.path().join("MANIFEST");
+    let bytes = std::fs::read(&manifest).unwrap();
+    let json = std::str::from_utf8(&bytes[16..]).unwrap();
+    assert_eq!(json.matches("\"rows\": 10,").count(), 2, "{json}");
+    let json = json.replace("\"rows\": 10,", &format!("\"rows\": {},", u64::MAX - 1));
+    let mut edited = bytes[..16].to_vec();
+    edited[12..16].copy_from_slice(&crc32c::crc32c(json.as_bytes()).to_le_bytes());
+    edited.extend_from_slice(json.as_bytes());
+    std::fs::write(&manifest, &edited).unwrap();
+    let open = std::panic::catch_unwind(|| Database::open(tmp.path(), Options::default()));
+    match open {
+        Ok(Err(Error::Corrupted { .. })) => {}
         Ok(Err(e)) => panic!("expected Corrupted, got {e}"),
         Ok(Ok(_)) => panic!("opened"),
         Err(_) => panic!("open panicked"),

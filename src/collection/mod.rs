@@ -172,7 +172,12 @@ impl Collection {
             indexes: meta.indexes.clone(),
             next_segment_id: meta.next_segment_id,
         };
-        state.pk.reserve(meta.segments.iter().map(|s| s.rows as usize).sum());
+        // Only a capacity hint: it saturates, as the row counts of a damaged manifest may overflow.
+        state.pk.reserve(
+            meta.segments
+                .iter()
+                .fold(0usize, |sum, s| sum.saturating_add(usize::try_from(s.rows).unwrap_or(usize::MAX))),
+        );
         for sm in &meta.segments {
             let mut segment = load_segment(&dir, &schema, sm)?;
             for &field in &sm.indexed_fields {
@@ -189,7 +194,7 @@ impl Collection {
         let mut buffers = GrowingBuffers::new(options.seal_threshold_bytes);
         for log in &logs.logs {
             for entry in &log.scan.records {
-                let record = decode_record(&log.path, entry)?;
+                let record = decode_record(&log.path, entry, &schema)?;
                 timestamp::observe(record.timestamp());
                 if record.timestamp() > meta.checkpoint_timestamp {
                     last_timestamp = record.timestamp();
@@ -443,12 +448,21 @@ fn missing_is_corrupted(e: Error) -> Error {
     }
 }
 
-/// Decodes the WAL record `entry` of log `path`.
+/// Decodes the WAL record `entry` of log `path` and checks it against `schema`
+/// ([`Record::check_schema`]).
 ///
 /// # Errors
 /// [`Error::Corrupted`] naming the file and the record's offset.
-fn decode_record(path: &Path, entry: &LogRecord) -> Result<Record<'static>> {
-    Record::decode(&entry.payload, path).map_err(|_| {
+fn decode_record(path: &Path, entry: &LogRecord, schema: &Schema) -> Result<Record<'static>> {
+    let record = Record::decode(&entry.payload, path).map_err(|_| {
         Error::corrupted_at(path, entry.offset, "the record's checksum matches but it does not decode")
-    })
+    })?;
+    record.check_schema(schema).map_err(|why| {
+        Error::corrupted_at(
+            path,
+            entry.offset,
+            format!("the record's checksum matches but it does not fit the schema: {why}"),
+        )
+    })?;
+    Ok(record)
 }

@@ -14,7 +14,7 @@ use std::borrow::Cow;
 
 use crate::column::{ColumnData, ColumnRef, PrimaryKeys, map_fixed};
 use crate::error::{Error, Result};
-use crate::schema::Schema;
+use crate::schema::{Field, FieldType, Schema};
 
 /// A write batch after validation: every schema field present, in schema order. Columns the
 /// caller supplied as they are stay borrowed.
@@ -113,6 +113,80 @@ impl Record<'_> {
         decode_inner(&mut d)
             .ok_or_else(|| Error::corrupted(file, format!("undecodable WAL record at byte {}", d.pos)))
     }
+}
+
+impl Record<'_> {
+    /// Checks that the record can be applied to a collection of `schema`: a write has one column
+    /// per field, in schema order, each of the field's type (and dimension) with a value per row
+    /// and a validity array exactly when the field is nullable; a delete's keys have the type of
+    /// the primary key.
+    ///
+    /// # Errors
+    /// What does not fit, naming the field.
+    pub fn check_schema(&self, schema: &Schema) -> std::result::Result<(), String> {
+        match self {
+            Record::Write { batch, .. } => {
+                if batch.columns.len() != schema.fields.len() || batch.validity.len() != schema.fields.len() {
+                    return Err(format!(
+                        "the record has {} fields, the schema {}",
+                        batch.columns.len(),
+                        schema.fields.len()
+                    ));
+                }
+                for ((field, column), validity) in
+                    schema.fields.iter().zip(&batch.columns).zip(&batch.validity)
+                {
+                    check_column(field, ColumnData::as_ref(column), validity.as_deref(), batch.rows)
+                        .map_err(|why| format!("field `{}`: {why}", field.name))?;
+                }
+                Ok(())
+            }
+            Record::Delete { keys, .. } => {
+                let pk = schema.pk_field();
+                let fits = match keys {
+                    PrimaryKeys::Int(_) => pk.field_type == FieldType::Int64,
+                    PrimaryKeys::Str(_) => matches!(pk.field_type, FieldType::VarChar { .. }),
+                };
+                if fits {
+                    Ok(())
+                } else {
+                    Err(format!("the delete's keys do not have the type of primary key `{}`", pk.name))
+                }
+            }
+        }
+    }
+}
+
+/// Checks a write's `column` (with `validity`, of `rows` rows) against `field`.
+fn check_column(
+    field: &Field,
+    column: ColumnRef<'_>,
+    validity: Option<&[u8]>,
+    rows: usize,
+) -> std::result::Result<(), String> {
+    if !column.matches(field.field_type) {
+        return Err(format!(
+            "a {} column for a field of type {}",
+            column.type_name(),
+            field.field_type.describe()
+        ));
+    }
+    if let (ColumnRef::FloatVector { dim, .. }, Some(want)) = (column, field.dim())
+        && dim != want
+    {
+        return Err(format!("vectors of dimension {dim}, the field's is {want}"));
+    }
+    if column.len() != rows || validity.is_some_and(|v| v.len() != rows) {
+        return Err(format!("not {rows} values, as the record's row count states"));
+    }
+    if validity.is_some() != field.nullable {
+        return Err(format!(
+            "validity {} for a field that is {}nullable",
+            if validity.is_some() { "present" } else { "missing" },
+            if field.nullable { "" } else { "not " }
+        ));
+    }
+    Ok(())
 }
 
 fn decode_inner(d: &mut Decoder<'_>) -> Option<Record<'static>> {

@@ -16,6 +16,7 @@ use super::files::{index_path, segment_files, segment_path, wal_generations, wal
 use super::{collection_dir, decode_record, load_index, load_segment};
 use crate::catalog::{Catalog, CollectionMeta};
 use crate::error::{Error, Result};
+use crate::schema::Schema;
 use crate::storage::fs;
 use crate::storage::wal::{self, LogEnd, LogScan, SyncPolicy, Wal};
 
@@ -213,7 +214,7 @@ impl Repair {
                 stop = Some(reason);
                 continue;
             }
-            let (kept, crc) = self.cut_log(&path, &scan, previous_crc, &mut stop)?;
+            let (kept, crc) = self.cut_log(&path, &scan, &meta.schema, previous_crc, &mut stop)?;
             self.report.kept.push(Kept { file: path, records: kept });
             previous_crc = Some(crc);
         }
@@ -234,11 +235,12 @@ impl Repair {
         &mut self,
         path: &Path,
         scan: &LogScan,
+        schema: &Schema,
         previous_crc: Option<u32>,
         stop: &mut Option<String>,
     ) -> Result<(u64, u32)> {
         let undecodable =
-            scan.records.iter().find_map(|r| decode_record(path, r).err().map(|e| (r.offset, e)));
+            scan.records.iter().find_map(|r| decode_record(path, r, schema).err().map(|e| (r.offset, e)));
         let bad = match (&undecodable, &scan.end) {
             (Some((at, e)), _) => Some((*at, e.to_string(), true)),
             (None, LogEnd::Damaged { at, .. }) => {

@@ -10,8 +10,9 @@
 //! the end of the log is an incomplete last record (a *torn tail*): a partial frame, a frame of
 //! zeros, or a frame whose payload runs to or past the end of the file. Reading a log
 //! ([`scan`]) tells that apart from damage ([`LogEnd::Damaged`]): a bad record followed by a
-//! chain of whole records reaching the end of the file, or a bad record whose stated extent ends
-//! before the end of the file, is not what a crash leaves. A torn tail is cut off when the log
+//! chain of whole records reaching the end of the file or an incomplete last record (damage,
+//! then a crash during a later append), or a bad record whose stated extent ends before the end
+//! of the file, is not what a crash leaves. A torn tail is cut off when the log
 //! is opened for appending; a damaged log is refused and left as it is.
 //!
 //! `chain` is the CRC32C of the last record logged before the file was created (in the previous
@@ -402,8 +403,9 @@ fn read_record(bytes: &[u8], pos: usize) -> std::result::Result<(&[u8], usize), 
     Ok((payload, start + len))
 }
 
-/// How a log whose record at `pos` is `bad` ends: damaged when whole records follow it or its
-/// stated extent ends before the end of the file, torn otherwise.
+/// How a log whose record at `pos` is `bad` ends: damaged when whole records follow it (up to
+/// the end of the file or to an incomplete last record) or its stated extent ends before the end
+/// of the file, torn otherwise.
 fn classify(bytes: &[u8], pos: usize, bad: &BadRecord) -> LogEnd {
     let n = bytes.len();
     let extent_end = match bad {
@@ -419,31 +421,118 @@ fn classify(bytes: &[u8], pos: usize, bad: &BadRecord) -> LogEnd {
     LogEnd::Damaged { at: pos as u64, reason: format!("{reason} (damage, not an interrupted append)"), later }
 }
 
-/// The first offset at or after `from` where a whole record starts that is followed by whole
-/// records up to exactly the end of the file: where intact data resumes after damage.
+/// Whether what starts at `pos` may be what an interrupted append leaves as the last record: a
+/// partial frame, a frame of zeros, or a frame whose payload runs to or past the end of the file
+/// (whether or not its checksum matches, which is checked elsewhere).
+fn is_incomplete(bytes: &[u8], pos: usize) -> bool {
+    let n = bytes.len();
+    if n - pos < FRAME_LEN {
+        return true;
+    }
+    let len = u32::from_le_bytes([bytes[pos], bytes[pos + 1], bytes[pos + 2], bytes[pos + 3]]) as usize;
+    len == 0 || len >= n - pos - FRAME_LEN
+}
+
+/// The first offset at or after `from` where a chain of whole records starts that ends exactly
+/// at the end of the file or at an incomplete last record ([`is_incomplete`]): where intact data
+/// resumes after damage (a crash may have interrupted a later append).
 ///
 /// Every offset is a candidate, so the lengths are checked first, from the end of the file
-/// backwards (linear time): a random length rarely fits, and a chain of fitting lengths that
-/// lands exactly on the end of the file almost never happens by chance. Only the candidates that
-/// pass have their checksum computed.
+/// backwards, and a record's checksum is computed only where its length lands on the end of a
+/// chain, from running checksums of the tail ([`TailCrc`]) in time independent of its length:
+/// the search is linear in the size of the file.
 fn find_resume(bytes: &[u8], from: usize) -> Option<usize> {
     let n = bytes.len();
     let last = n.checked_sub(FRAME_LEN + 1)?;
     if from > last {
         return None;
     }
-    let mut reaches_end = Bitset::new(last - from + 1);
+    let crcs = TailCrc::new(bytes, from);
+    let mut chained = Bitset::new(last - from + 1);
     for q in (from..=last).rev() {
         let len = u32::from_le_bytes([bytes[q], bytes[q + 1], bytes[q + 2], bytes[q + 3]]) as usize;
         if len == 0 || len > n - q - FRAME_LEN {
             continue;
         }
-        let end = q + FRAME_LEN + len;
-        if end == n || (end <= last && reaches_end.get(end - from)) {
-            reaches_end.set(q - from);
+        let (start, end) = (q + FRAME_LEN, q + FRAME_LEN + len);
+        let lands = end == n || (end <= last && chained.get(end - from)) || is_incomplete(bytes, end);
+        let crc = u32::from_le_bytes([bytes[q + 4], bytes[q + 5], bytes[q + 6], bytes[q + 7]]);
+        if lands && crcs.of(start, end) == crc {
+            chained.set(q - from);
         }
     }
-    reaches_end.iter_ones().map(|i| from + i).find(|&q| read_record(bytes, q).is_ok())
+    chained.iter_ones().next().map(|i| from + i)
+}
+
+/// Bytes between two checkpoints of a [`TailCrc`].
+const CRC_STEP: usize = 64;
+
+/// Running CRC32C values of the bytes of a file from some offset on, kept every [`CRC_STEP`]
+/// bytes, from which the checksum of any range is derived in time independent of its length.
+struct TailCrc<'a> {
+    bytes: &'a [u8],
+    base: usize,
+    /// `checkpoints[i]`: the CRC32C of `bytes[base..base + i * CRC_STEP]`.
+    checkpoints: Vec<u32>,
+    /// `shifts[k]`: x^(2^k) modulo the CRC32C polynomial.
+    shifts: [u32; 64],
+}
+
+impl<'a> TailCrc<'a> {
+    fn new(bytes: &'a [u8], base: usize) -> TailCrc<'a> {
+        let mut checkpoints = vec![0];
+        let mut crc = 0;
+        for chunk in bytes[base..].chunks_exact(CRC_STEP) {
+            crc = crc32c::crc32c_append(crc, chunk);
+            checkpoints.push(crc);
+        }
+        let mut shifts = [0u32; 64];
+        let mut p = 1 << 30; // x^1
+        for s in &mut shifts {
+            *s = p;
+            p = gf2_mul_mod(p, p);
+        }
+        TailCrc { bytes, base, checkpoints, shifts }
+    }
+
+    /// The CRC32C of `bytes[base..at]`.
+    fn prefix(&self, at: usize) -> u32 {
+        let step = (at - self.base) / CRC_STEP;
+        let from = self.base + step * CRC_STEP;
+        crc32c::crc32c_append(self.checkpoints[step], &self.bytes[from..at])
+    }
+
+    /// The CRC32C of `bytes[start..end]` (`base <= start <= end`): since
+    /// `crc(a ++ b) = crc(a) * x^(8 * len(b)) + crc(b)` over GF(2), the checksum of the range is
+    /// the running checksum at `end` minus the one at `start` shifted past the range.
+    fn of(&self, start: usize, end: usize) -> u32 {
+        let mut shifted = self.prefix(start);
+        let mut bits = 8 * (end - start) as u64;
+        let mut k = 0;
+        while bits != 0 {
+            if bits & 1 != 0 {
+                shifted = gf2_mul_mod(self.shifts[k], shifted);
+            }
+            bits >>= 1;
+            k += 1;
+        }
+        self.prefix(end) ^ shifted
+    }
+}
+
+/// `a * b` modulo the CRC32C polynomial, both in the reflected bit order of CRC32C values.
+fn gf2_mul_mod(a: u32, mut b: u32) -> u32 {
+    const POLY: u32 = 0x82F6_3B78;
+    let mut product = 0;
+    let mut m = 1u32 << 31;
+    while m != 0 {
+        if a & m != 0 {
+            product ^= b;
+        }
+        b = if b & 1 != 0 { (b >> 1) ^ POLY } else { b >> 1 };
+        m >>= 1;
+    }
+    product
 }
 
 /// The extents of the whole records from `pos` on, up to the first bad one.
@@ -570,6 +659,49 @@ mod tests {
                 "{what}: {text}"
             );
             assert_eq!(std::fs::read(&path).unwrap(), bytes, "{what}: the damaged log is left as it was");
+        }
+    }
+
+    #[test]
+    fn a_bad_record_followed_by_whole_records_and_an_incomplete_one_is_damage() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("wal.log");
+        let at = log_of(&path, &[b"first record", b"second record", b"third record", b"fourth"]);
+        let pristine = std::fs::read(&path).unwrap();
+        // What a crash during the next append leaves behind the intact records.
+        let tails: [(&str, &[u8]); 5] = [
+            ("partial frame", &[9, 0, 0]),
+            ("zero frame", &[0, 0, 0, 0, 0, 0, 0, 0, b'x', b'y']),
+            ("frame past the end", &[0x20, 0, 0, 0, 1, 2, 3, 4, 5]),
+            ("frame only", &[3, 0, 0, 0, 1, 2, 3, 4]),
+            ("frame with a payload not written back", &[3, 0, 0, 0, 1, 2, 3, 4, 0, 0, 0]),
+        ];
+        for (what, tail) in tails {
+            let mut bytes = pristine.clone();
+            bytes[at[1] + 3] ^= 0x40;
+            bytes.extend_from_slice(tail);
+            std::fs::write(&path, &bytes).unwrap();
+            let scan = scan(&path).unwrap();
+            let LogEnd::Damaged { at: bad, later, .. } = &scan.end else { panic!("{what}: {:?}", scan.end) };
+            assert_eq!(*bad, at[1] as u64, "{what}");
+            let later: Vec<u64> = later.iter().map(|e| e.offset).collect();
+            assert_eq!(later, [at[2] as u64, at[3] as u64], "{what}");
+            let err = Wal::open(&path, SyncPolicy::None, 0).unwrap_err();
+            assert!(err.to_string().contains(&format!("at byte {}", at[1])), "{what}: {err}");
+            assert_eq!(std::fs::read(&path).unwrap(), bytes, "{what}: nothing is cut");
+        }
+    }
+
+    #[test]
+    fn checksums_of_ranges_match_direct_ones() {
+        let bytes: Vec<u8> = (0..1000u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+        for base in [0, 1, 63, 64, 200] {
+            let crcs = TailCrc::new(&bytes, base);
+            for (start, end) in
+                [(base, base), (base, 999), (base + 3, base + 70), (base + 64, 1000), (500, 1000)]
+            {
+                assert_eq!(crcs.of(start, end), crc32c::crc32c(&bytes[start..end]), "{base} {start}..{end}");
+            }
         }
     }
 

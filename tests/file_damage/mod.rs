@@ -189,12 +189,6 @@ fn whole_record(bytes: &[u8], at: usize) -> Option<usize> {
     (len > 0 && crc32c::crc32c(payload) == word(at + 4)?).then_some(at + 8 + len)
 }
 
-/// Whether the WAL reader still takes whole records followed by an incomplete one, after a
-/// damaged record, for a torn tail (it looks for whole records reaching exactly the end of the
-/// file). While it does, such cases ([`TornTail::RecordsThenTorn`]) are counted and printed as
-/// `PENDING-WAL-GAP`, not failed; set to `false` once the reader refuses them.
-pub const WAL_GAP_PENDING: bool = true;
-
 /// Whether a damaged WAL may be read as a torn tail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TornTail {
@@ -697,7 +691,7 @@ impl Case {
 
     /// Why `o` breaks the rules, if it does: a category (a failure verdict's label,
     /// `SILENT-LOSS` for a cut WAL that is not a torn tail, `MISNAMED` for an error that does
-    /// not name the damaged file, [`PENDING_WAL_GAP`]) and the details.
+    /// not name the damaged file) and the details.
     pub fn failure(&self, o: &Outcome) -> Option<(&'static str, String)> {
         let file_name = self.file.file_name().unwrap().to_str().unwrap();
         match o.verdict {
@@ -710,7 +704,7 @@ impl Case {
                     Some(("SILENT-LOSS", format!("{}; at least {keeps} must be kept", o.detail)))
                 }
                 TornTail::RecordsThenTorn => Some((
-                    if WAL_GAP_PENDING { PENDING_WAL_GAP } else { "SILENT-LOSS" },
+                    "SILENT-LOSS",
                     format!("{} (whole records follow the damage, then an incomplete record)", o.detail),
                 )),
                 TornTail::No => {
@@ -727,12 +721,9 @@ impl Case {
     }
 }
 
-/// Category of the cases [`WAL_GAP_PENDING`] lets pass.
-pub const PENDING_WAL_GAP: &str = "PENDING-WAL-GAP";
-
 /// The cases whose outcomes break the rules ([`Case::failure`]), one line each naming the case
-/// (`whats[i]` describes the damage of `cases[i]`). Prints every case when `verbose`, the
-/// [`PENDING_WAL_GAP`] cases, and a summary.
+/// (`whats[i]` describes the damage of `cases[i]`). Prints every case when `verbose`, and a
+/// summary.
 pub fn failures(cases: &[Case], whats: &[String], outcomes: &[Outcome], verbose: bool) -> Vec<String> {
     let mut failures = Vec::new();
     let mut categories: BTreeMap<&str, usize> = BTreeMap::new();
@@ -743,11 +734,7 @@ pub fn failures(cases: &[Case], whats: &[String], outcomes: &[Outcome], verbose:
         }
         if let Some((category, why)) = c.failure(o) {
             *categories.entry(category).or_default() += 1;
-            if category == PENDING_WAL_GAP {
-                println!("{name}: {category} — {why}");
-            } else {
-                failures.push(format!("{name}: {category} — {why}"));
-            }
+            failures.push(format!("{name}: {category} — {why}"));
         }
     }
     println!("{} cases, {} failures {categories:?}", cases.len(), failures.len());
