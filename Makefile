@@ -2,7 +2,7 @@
 PREFIX ?= /usr/local
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 
-.PHONY: demo demo-rust test lint test-rust test-c header lib install bench test-go demo-go bench-go test-python cli test-cli
+.PHONY: demo demo-rust test lint test-rust test-c header lib install bench test-go demo-go bench-go test-python wheel cli test-cli
 
 # Runs the seed demo (Go): creates ./veclite_demo_db, upserts 3,000 rows, upserts half again,
 # flushes, searches, counts, and prints every MutationResult.
@@ -98,14 +98,30 @@ bench-go:
 	cargo build --release --lib
 	cd bindings/go && CGO_ENABLED=1 go test -run '^$$' -bench . -benchtime 3x ./client/
 
-# Python package (bindings/python): a venv in target/python-venv with maturin, numpy, pytest (and
-# pandas when it installs), pinned Milvus Lite + pymilvus for the differential test, the package
-# built and installed by pip (maturin backend), then pytest.
+# Python package (bindings/python) as a user installs it: the abi3 wheel (one file for every
+# CPython >= 3.9 on this platform), built with maturin from its own venv into target/wheels/.
+PYTHON ?= python3
+PYBUILDVENV := target/python-build-venv
+WHEELS := target/wheels
+wheel:
+	@test -x $(PYBUILDVENV)/bin/python || $(PYTHON) -m venv $(PYBUILDVENV)
+	$(PYBUILDVENV)/bin/pip install -q "maturin>=1.5,<2"
+	rm -f $(WHEELS)/veclite-*.whl
+	$(PYBUILDVENV)/bin/maturin build --release -m bindings/python/Cargo.toml -o $(WHEELS)
+
+# The Python tests against the installed wheel: a fresh venv in target/python-venv, driven with a
+# PATH that has no cargo or rustc (checked), gets numpy, pytest (and pandas when it installs),
+# the pinned Milvus Lite + pymilvus for the differential test and the wheel; pytest runs in
+# bindings/python, where `import veclite` can only find the venv's site-packages copy (checked).
 PYVENV := target/python-venv
-test-python:
-	@test -x $(PYVENV)/bin/python || python3 -m venv $(PYVENV)
-	$(PYVENV)/bin/pip install -q maturin numpy pytest
-	-$(PYVENV)/bin/pip install -q pandas
-	$(PYVENV)/bin/pip install -q -r bindings/python/tests/requirements-milvus-lite.txt
-	$(PYVENV)/bin/pip install -q --force-reinstall --no-deps ./bindings/python
-	cd bindings/python && ../../$(PYVENV)/bin/python -m pytest -q -p no:cacheprovider tests
+NORUST := env PATH=$(CURDIR)/$(PYVENV)/bin:/usr/bin:/bin
+test-python: wheel
+	rm -rf $(PYVENV)
+	$(PYTHON) -m venv $(PYVENV)
+	@$(NORUST) sh -c 'for t in cargo rustc; do if command -v $$t; then echo "$$t is on the test PATH" >&2; exit 1; fi; done; echo "test PATH: no cargo, no rustc"'
+	$(NORUST) pip install -q numpy pytest
+	-$(NORUST) pip install -q pandas
+	$(NORUST) pip install -q -r bindings/python/tests/requirements-milvus-lite.txt
+	$(NORUST) pip install -q --force-reinstall --no-deps $(WHEELS)/veclite-*.whl
+	cd bindings/python && $(NORUST) python -c 'import veclite; f = veclite.__file__; print("veclite from", f); assert f.startswith("$(CURDIR)/$(PYVENV)/lib/") and "/site-packages/" in f, f'
+	cd bindings/python && $(NORUST) python -m pytest -q -p no:cacheprovider tests
