@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """index_peers.py - veclite HNSW / IVF_FLAT against hnswlib, usearch and faiss on one data set.
 
-The data is section C of ../shared/peers/bench_peers.py exactly (clustered Gaussian mixture,
-seed 20240601, data stream SEED + 11, query stream SEED + 13, the first 1,000 queries),
-100k x 128 (20k with --quick). Ground truth: faiss IndexFlatL2.
+The data is workloads.clustered_dataset (clustered Gaussian mixture, seed 20240601, data stream
+SEED + 11, query stream SEED + 13, the first 1,000 queries), 100k x 128 (20k with --quick).
+Ground truth: faiss IndexFlatL2.
 
 Every library builds on 2 threads and queries on 1 thread:
   single QPS = 1,000 queries, one search call per query (1 thread), median of REPS passes
@@ -12,15 +12,14 @@ Every library builds on 2 threads and queries on 1 thread:
 The summary compares each HNSW library at its fastest setting reaching recall@10 >= 0.95.
 veclite runs as `cargo run --release --example index_bench` on raw files written here.
 
-Usage (from the crate root):
-  /tmp/peers-venv/bin/python benches/index_peers.py [--quick] [--out DIR] [--skip-veclite]
-      [--peers-module PATH/bench_peers.py]
+Usage (from the crate root, in any venv holding benches/requirements-peers.txt):
+  python -m venv $VENV && $VENV/bin/pip install -r benches/requirements-peers.txt
+  $VENV/bin/python benches/index_peers.py [--quick] [--out DIR] [--skip-veclite]
 Writes DIR/results.json, prints a Markdown table and writes benches/index_recall_qps.png.
 """
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import subprocess
@@ -28,6 +27,8 @@ import sys
 import time
 
 import numpy as np
+
+import workloads
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -37,13 +38,6 @@ NPROBES = [8, 16, 32, 64]
 NQ = 1000
 REPS = 5
 TARGET_RECALL = 0.95
-
-
-def load_peers(path):
-    spec = importlib.util.spec_from_file_location("bench_peers", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def recall(I, GT):
@@ -238,7 +232,7 @@ def plot(results, path, title):
 
 
 def plot_title(n, dim, nlist):
-    return (f"{n // 1000}k x {dim} clustered (bench_peers C), top-10, 1,000 queries\n"
+    return (f"{n // 1000}k x {dim} clustered (seed 20240601), top-10, 1,000 queries\n"
             f"HNSW M=16 efC=200, IVF nlist={nlist}; builds 2 threads, queries 1 thread")
 
 
@@ -253,7 +247,6 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="20k base vectors instead of 100k")
     ap.add_argument("--out", default="/tmp/index_peers")
-    ap.add_argument("--peers-module", default="/work/shared/peers/bench_peers.py")
     ap.add_argument("--skip-veclite", action="store_true")
     ap.add_argument("--only", default="", help="comma list of runs to do (default all)")
     ap.add_argument("--plot", default=os.path.join(HERE, "index_recall_qps.png"))
@@ -269,13 +262,12 @@ def main():
         return
     os.makedirs(args.out, exist_ok=True)
 
-    bp = load_peers(args.peers_module)
     n, dim = (20_000 if args.quick else 100_000), 128
     t = time.perf_counter()
-    # Exactly bench_peers.py section C: the same mixture, streams and query slice.
-    X, Qall = bp.clustered_dataset(n, dim, 1210, data_seed=bp.SEED + 11, query_seed=bp.SEED + 13)
+    X, Qall = workloads.clustered_dataset(n, dim, 1210, data_seed=workloads.SEED + 11,
+                                          query_seed=workloads.SEED + 13)
     Q = np.ascontiguousarray(Qall[:NQ])
-    GT = bp.exact_gt(X, Q, K, "L2")
+    GT = workloads.exact_gt(X, Q, K, "L2")
     print(f"data {n} x {dim}, {len(Q)} queries, GT in {time.perf_counter() - t:.1f} s", file=sys.stderr)
     files = {"base": f"{args.out}/base.f32", "queries": f"{args.out}/queries.f32", "gt": f"{args.out}/gt.i64"}
     X.astype("<f4").tofile(files["base"])
@@ -285,7 +277,7 @@ def main():
 
     runs = [
         ("veclite HNSW", lambda: run_veclite(files, dim, "hnsw", nlist)),
-        ("hnswlib", lambda: run_hnswlib(X, Q, GT, bp.SEED)),
+        ("hnswlib", lambda: run_hnswlib(X, Q, GT, workloads.SEED)),
         ("usearch", lambda: run_usearch(X, Q, GT)),
         ("faiss HNSWFlat", lambda: run_faiss_hnsw(X, Q, GT)),
         ("veclite IVF_FLAT", lambda: run_veclite(files, dim, "ivf", nlist)),

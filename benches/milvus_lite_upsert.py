@@ -1,27 +1,27 @@
 #!/usr/bin/env python3
 """milvus_lite_upsert.py - veclite vs Milvus Lite upsert throughput, side by side.
 
-Workload (section A of /work/shared/peers/bench_peers.py, so the figures sit beside
-/work/shared/reference/peer-baseline.md): schema id Int64 PK, random Double, embeddings
-FloatVector(dim); batches of 3,000 rows; data from np.random.default_rng(SEED + dim) exactly as
-there. Phases on one fresh database:
+Workload (the peer baseline's Milvus Lite upsert workload): schema id Int64 PK, random Double,
+embeddings FloatVector(dim); batches of 3,000 rows; data from np.random.default_rng(SEED + dim)
+with SEED = workloads.SEED (uniform [0, 1) float32 vectors and doubles). Phases on one fresh
+database:
   insert     upsert of ids 0..n (all new)
   overwrite  upsert of ids 0..n (all existing)
   mixed      upsert of ids 0..n/2 and n..n+n/2 (half existing, half new)
 then flush, count(*) and a sampled value check.
 
-Note: bench_peers.py times its first phase with insert(); here both engines use upsert() for every
-phase (pass --milvus-insert to time Milvus Lite's first phase with insert() as bench_peers does).
+Note: the peer baseline times Milvus Lite's first phase with insert(); here both engines use
+upsert() for every phase (pass --milvus-insert to time Milvus Lite's first phase with insert()).
 
 In the same run the script builds and runs the Rust example `upsert_throughput` (same phases and
 sizes; rows generated with the same distribution by the example itself) for each requested sync
 policy, then prints rows/s and the ratio veclite / Milvus Lite per phase.
 
-Setup (outside the repository):
-  python3 -m venv /tmp/peers-venv
-  /tmp/peers-venv/bin/pip install -r /work/shared/peers/requirements-milvus-lite-3.txt
+Setup, into any venv directory $VENV:
+  python3 -m venv $VENV
+  $VENV/bin/pip install -r benches/requirements-peers.txt -r bindings/python/tests/requirements-milvus-lite.txt
 Run from the repository root:
-  /tmp/peers-venv/bin/python benches/milvus_lite_upsert.py [--n 100000] [--dim 128]
+  $VENV/bin/python benches/milvus_lite_upsert.py [--n 100000] [--dim 128]
       [--sync every_write,interval,none] [--reps 1]
 """
 from __future__ import annotations
@@ -38,7 +38,7 @@ import time
 
 import numpy as np
 
-SEED = 20240601  # as in bench_peers.py
+from workloads import SEED
 BATCH = 3000
 PHASES = ("insert", "overwrite", "mixed")
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -160,7 +160,7 @@ def main():
                     help="comma-separated veclite sync policies")
     ap.add_argument("--reps", type=int, default=1)
     ap.add_argument("--milvus-insert", action="store_true",
-                    help="time Milvus Lite's first phase with insert() (as bench_peers.py)")
+                    help="time Milvus Lite's first phase with insert() (as the peer baseline)")
     ap.add_argument("--json", help="also write all results to this file")
     a = ap.parse_args()
     syncs = [s for s in a.sync.split(",") if s]

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """search_peers.py - veclite vs faiss IndexFlat vs numpy, exact top-10, on identical data, one run.
 
-Data: the clustered Gaussian mixture of ../shared/peers/bench_peers.py section B (fixed seed
+Data: workloads.clustered_dataset, the clustered Gaussian mixture (fixed seed
 20240601; 1M x 128, data_seed = SEED + n, query_seed = SEED + 7, 1,210 queries: 0..10 warm up
 the single-query loop, 10..210 are timed one by one, 0..1000 form the batches). It is written
 to raw little-endian f32 files, with faiss exact ground truth as raw int64, and the same files
@@ -11,9 +11,10 @@ Threads: veclite uses its default worker pool (Options::default: available cores
 its default OpenMP threads (2), numpy's BLAS its default (2). Reported in the table.
 
 Usage (from the repo root):
-    python3 benches/search_peers.py [--quick] [--keep-data DIR]
-It creates/uses the venv /tmp/peers-venv (numpy 2.4.6, faiss-cpu 1.15.1, the versions pinned in
-shared/peers/requirements-milvus-lite-3.txt) and re-executes itself inside it.
+    $VENV/bin/python benches/search_peers.py [--quick] [--keep-data DIR]
+If the interpreter running it lacks numpy or faiss, it creates (or reuses) the venv given by
+--venv (default: $VENV, else target/bench-venv), installs benches/requirements-peers.txt into it
+(numpy 2.4.6, faiss-cpu 1.15.1, ...) and re-executes itself there.
 """
 from __future__ import annotations
 
@@ -26,66 +27,48 @@ import sys
 import tempfile
 import time
 
-VENV = "/tmp/peers-venv"
-PINS = ["numpy==2.4.6", "faiss-cpu==1.15.1"]
-SEED = 20240601
+SEED = 20240601  # workloads.SEED (that module needs numpy, which may not be importable yet)
 K = 10
 DIM = 128
 NQ_ALL = 1210
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REQUIREMENTS = os.path.join(REPO, "benches", "requirements-peers.txt")
 
 
-def ensure_venv():
-    py = os.path.join(VENV, "bin", "python")
-    if os.path.realpath(sys.prefix) == os.path.realpath(VENV):
+def ensure_venv(argv):
+    """Return if this interpreter imports numpy and faiss (or --no-venv is given); otherwise
+    create the venv of --venv if missing, install REQUIREMENTS into it if it lacks them, and
+    re-execute this script there with the same arguments."""
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument("--venv", default=os.environ.get("VENV") or os.path.join(REPO, "target", "bench-venv"))
+    pre.add_argument("--no-venv", action="store_true")
+    args, _ = pre.parse_known_args(argv)
+    try:
+        import faiss  # noqa: F401
+        import numpy  # noqa: F401
         return
+    except ImportError:
+        if args.no_venv:
+            raise
+    venv = os.path.abspath(args.venv)
+    py = os.path.join(venv, "bin", "python")
     if not os.path.exists(py):
-        subprocess.check_call([sys.executable, "-m", "venv", VENV])
+        subprocess.check_call([sys.executable, "-m", "venv", venv])
     try:
         subprocess.check_call([py, "-c", "import numpy, faiss"], stderr=subprocess.DEVNULL)
     except subprocess.CalledProcessError:
-        subprocess.check_call([py, "-m", "pip", "install", "-q", *PINS])
-    os.execv(py, [py, os.path.abspath(__file__), *sys.argv[1:]])
+        subprocess.check_call([py, "-m", "pip", "install", "-q", "-r", REQUIREMENTS])
+    os.execv(py, [py, os.path.abspath(__file__), *argv])
 
 
-# ---------------------------------------------------------------- data (as bench_peers.py)
-
-def gen_clustered(np, dim, seed, n_centers=100, rank=32, scale=0.8):
-    mix = np.random.default_rng(seed)
-    centers = mix.standard_normal((n_centers, dim)).astype(np.float32)
-    bases = (mix.standard_normal((n_centers, dim, rank)) * (scale / np.sqrt(rank))).astype(np.float32)
-    return centers, bases
-
-
-def sample_mixture(np, centers, bases, n, seed, noise=0.3):
-    rng = np.random.default_rng(seed)
-    n_centers, dim = centers.shape
-    rank = bases.shape[2]
-    assign = rng.integers(0, n_centers, n)
-    X = np.empty((n, dim), dtype=np.float32)
-    for c in range(n_centers):
-        idx = np.nonzero(assign == c)[0]
-        if idx.size == 0:
-            continue
-        z = rng.standard_normal((idx.size, rank), dtype=np.float32)
-        X[idx] = centers[c] + z @ bases[c].T + noise * rng.standard_normal((idx.size, dim), dtype=np.float32)
-    return X
-
-
-# ---------------------------------------------------------------- timing (as bench_peers.py)
+# ---------------------------------------------------------------- data and timing
 
 def clustered_workload(np, faiss, n):
     """The seeded clustered data: ``n`` x DIM base vectors, NQ_ALL queries, and the exact top-K
     ids of the first 1,000 queries per metric (faiss IndexFlat), as ``(X, queries, gt)``."""
-    centers, bases = gen_clustered(np, DIM, SEED)
-    X = sample_mixture(np, centers, bases, n, SEED + n)
-    queries = sample_mixture(np, centers, bases, NQ_ALL, SEED + 7)
-    gt = {}
-    for metric in ("L2", "IP"):
-        idx = faiss.IndexFlatL2(DIM) if metric == "L2" else faiss.IndexFlatIP(DIM)
-        idx.add(X)
-        gt[metric] = idx.search(queries[:1000], K)[1].astype(np.int64)
-        del idx
+    import workloads
+    X, queries = workloads.clustered_dataset(n, DIM, NQ_ALL, data_seed=SEED + n, query_seed=SEED + 7)
+    gt = {metric: workloads.exact_gt(X, queries[:1000], K, metric).astype(np.int64) for metric in ("L2", "IP")}
     return X, queries, gt
 
 
@@ -209,6 +192,9 @@ def run_veclite(paths, threads=None):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="100k x 128 instead of 1M x 128")
+    ap.add_argument("--venv", help="the venv to create/use when this interpreter lacks numpy or faiss "
+                    "(default: $VENV, else target/bench-venv)")
+    ap.add_argument("--no-venv", action="store_true", help="never create or switch to a venv")
     ap.add_argument("--keep-data", help="directory for the raw data files (default: a temp dir, removed)")
     ap.add_argument("--json", help="also write the raw results here")
     ap.add_argument("--one-thread", action="store_true",
@@ -307,5 +293,5 @@ def main():
 
 
 if __name__ == "__main__":
-    ensure_venv()
+    ensure_venv(sys.argv[1:])
     main()

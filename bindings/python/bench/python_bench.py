@@ -16,8 +16,8 @@ Schema ``ID`` Int64 key, ``random`` Double, ``embeddings`` FloatVector(128). Eng
   MilvusClient variant.
 veclite's Python and Rust runs alternate, ``--reps`` times each; medians are reported.
 
-Exact search (section "search"): the clustered 1M x 128 data of benches/search_peers.py (the
-peer baseline's section B; its generator is imported), top-10, L2 and IP, one query at a time
+Exact search (section "search"): the clustered 1M x 128 data of benches/search_peers.py
+(benches/workloads.py; its generator is imported), top-10, L2 and IP, one query at a time
 (10 warm-ups, then 200 timed; Milvus Lite fewer) and a batch of 1,000 queries in one call
 (median of 3). Engines:
 - veclite Rust: the release example ``search_throughput --dir D`` builds the database in D (one
@@ -28,10 +28,11 @@ peer baseline's section B; its generator is imported), top-10, L2 and IP, one qu
 - Milvus Lite 3 with a FLAT index (``--milvus-rows``, default all rows; inserted in batches of
   5,000), few queries because each takes about a second.
 
-Run from the repository root, in the peers venv with veclite installed into it:
+Run from the repository root, in a venv $VENV holding benches/requirements-peers.txt and
+bindings/python/tests/requirements-milvus-lite.txt, with veclite installed into it:
     cargo build --release --example upsert_throughput --example search_throughput
-    /tmp/peers-venv/bin/pip install ./bindings/python
-    OPENBLAS_CORETYPE=SkylakeX /tmp/peers-venv/bin/python bindings/python/bench/python_bench.py
+    $VENV/bin/pip install ./bindings/python
+    OPENBLAS_CORETYPE=SkylakeX $VENV/bin/python bindings/python/bench/python_bench.py
 Options: ``--quick`` (20k rows for upsert, 100k for search), ``--sections upsert,search``,
 ``--milvus-rows N``, ``--out DIR`` (default bindings/python/bench). Redraw the table and plot
 from saved figures: ``python_bench.py --replot bindings/python/bench/python_bench_results.json``.

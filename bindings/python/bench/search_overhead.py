@@ -6,7 +6,10 @@ through MilvusClient.search (search-param parsing, one hit dict per result), int
 the machine's load hits both alike. 1,000,000 x 128 random rows in one sealed segment; top-10
 L2, 40 single queries and 3 batches of 1,000 (medians).
 
-    /tmp/peers-venv/bin/python bindings/python/bench/search_overhead.py [--n 1000000]
+    $VENV/bin/python bindings/python/bench/search_overhead.py [--n 1000000]
+
+($VENV: any venv with numpy and the veclite package, e.g. the one of
+benches/requirements-peers.txt after ``$VENV/bin/pip install ./bindings/python``.)
 """
 import argparse
 import os
@@ -16,13 +19,13 @@ import time
 
 import numpy as np
 
-import veclite
-
 
 def main():
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--n", type=int, default=1_000_000)
     n, dim = ap.parse_args().n, 128
+    import veclite
+
     rng = np.random.default_rng(1)
     with tempfile.TemporaryDirectory() as d:
         veclite.connections.connect(uri=os.path.join(d, "db"))
