@@ -120,6 +120,31 @@
 #define VECLITE_METRIC_COSINE 2
 
 /**
+ * Object kind of an error that names no collection, partition, field or index.
+ */
+#define VECLITE_OBJECT_NONE 0
+
+/**
+ * Object kind: a collection.
+ */
+#define VECLITE_OBJECT_COLLECTION 1
+
+/**
+ * Object kind: a partition.
+ */
+#define VECLITE_OBJECT_PARTITION 2
+
+/**
+ * Object kind: a field.
+ */
+#define VECLITE_OBJECT_FIELD 3
+
+/**
+ * Object kind: a vector index.
+ */
+#define VECLITE_OBJECT_INDEX 4
+
+/**
  * Stable status codes shared by the Rust API, the C ABI and the bindings.
  *
  * The numbers never change once released; retired codes stay reserved.
@@ -1172,6 +1197,14 @@ veclite_status veclite_error_code(const veclite_error *err);
  * is NULL.
  */
 const char *veclite_error_message(const veclite_error *err);
+
+/**
+ * Kind of object a `VECLITE_STATUS_NOT_FOUND` or `VECLITE_STATUS_ALREADY_EXISTS` error names:
+ * one of `VECLITE_OBJECT_COLLECTION`, `_PARTITION`, `_FIELD` or `_INDEX`. `VECLITE_OBJECT_NONE`
+ * (0) for every other error and when `err` is NULL. The numbers are stable across releases;
+ * callers should treat an unknown number like `VECLITE_OBJECT_NONE`.
+ */
+uint32_t veclite_error_object_kind(const veclite_error *err);
 
 /**
  * Frees an error object. NULL is a no-op.

@@ -106,14 +106,21 @@ pub enum ObjectKind {
     Index,
 }
 
-impl std::fmt::Display for ObjectKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
+impl ObjectKind {
+    /// Lower-case name of the kind, e.g. `"partition"` (the word error messages start with).
+    pub fn name(self) -> &'static str {
+        match self {
             ObjectKind::Collection => "collection",
             ObjectKind::Partition => "partition",
             ObjectKind::Field => "field",
             ObjectKind::Index => "index",
-        })
+        }
+    }
+}
+
+impl std::fmt::Display for ObjectKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
     }
 }
 
@@ -197,6 +204,15 @@ impl Error {
         }
     }
 
+    /// The kind of object a [`Error::NotFound`] or [`Error::AlreadyExists`] names; `None` for
+    /// every other error.
+    pub fn object_kind(&self) -> Option<ObjectKind> {
+        match self {
+            Error::NotFound { kind, .. } | Error::AlreadyExists { kind, .. } => Some(*kind),
+            _ => None,
+        }
+    }
+
     pub(crate) fn io(path: impl AsRef<std::path::Path>, source: io::Error) -> Self {
         Error::Io { path: path.as_ref().display().to_string(), source }
     }
@@ -245,5 +261,17 @@ mod tests {
         let e = Error::not_found_in(ObjectKind::Partition, "p9", "docs");
         assert_eq!(e.to_string(), "partition `p9` does not exist in collection `docs`");
         assert_eq!(e.status(), Status::NotFound);
+    }
+
+    #[test]
+    fn object_kind_is_set_only_for_named_objects() {
+        for kind in [ObjectKind::Collection, ObjectKind::Partition, ObjectKind::Field, ObjectKind::Index] {
+            assert_eq!(Error::not_found(kind, "x").object_kind(), Some(kind));
+            let exists = Error::AlreadyExists { kind, name: "x".into() };
+            assert_eq!(exists.object_kind(), Some(kind));
+            assert!(exists.to_string().starts_with(kind.name()));
+        }
+        assert_eq!(Error::InvalidArgument("x".into()).object_kind(), None);
+        assert_eq!(Error::Closed.object_kind(), None);
     }
 }

@@ -298,7 +298,7 @@ unsafe fn texts_arg<'a>(
                 continue;
             }
             let text = str_arg(ptrs[row], lens[row], "strings")
-                .map_err(|e| FfiError::new(e.status, format!("row {row}: {}", e.message)))?;
+                .map_err(|e| FfiError { message: format!("row {row}: {}", e.message), ..e })?;
             texts.push(text);
         }
         Ok(texts)

@@ -34,18 +34,20 @@ pub use write::*;
 
 use crate::error::Status;
 
-/// An error on its way to C: a status and a message.
+/// An error on its way to C: a status, a message and, for named objects, their kind.
 #[derive(Debug)]
 pub(crate) struct FfiError {
     pub status: Status,
     pub message: String,
+    /// The kind of object a not-found / already-exists error names.
+    pub kind: Option<crate::ObjectKind>,
 }
 
 pub(crate) type FfiResult<T = ()> = std::result::Result<T, FfiError>;
 
 impl FfiError {
     pub fn new(status: Status, message: impl Into<String>) -> Self {
-        FfiError { status, message: message.into() }
+        FfiError { status, message: message.into(), kind: None }
     }
 
     pub fn null(what: &str) -> Self {
@@ -68,7 +70,7 @@ impl FfiError {
 
 impl From<crate::Error> for FfiError {
     fn from(e: crate::Error) -> Self {
-        FfiError::new(e.status(), e.to_string())
+        FfiError { status: e.status(), message: e.to_string(), kind: e.object_kind() }
     }
 }
 

@@ -3,7 +3,29 @@
 use std::ffi::{CString, c_char};
 
 use super::FfiError;
-use crate::error::Status;
+use crate::error::{ObjectKind, Status};
+
+/// Object kind of an error that names no collection, partition, field or index.
+pub const VECLITE_OBJECT_NONE: u32 = 0;
+/// Object kind: a collection.
+pub const VECLITE_OBJECT_COLLECTION: u32 = 1;
+/// Object kind: a partition.
+pub const VECLITE_OBJECT_PARTITION: u32 = 2;
+/// Object kind: a field.
+pub const VECLITE_OBJECT_FIELD: u32 = 3;
+/// Object kind: a vector index.
+pub const VECLITE_OBJECT_INDEX: u32 = 4;
+
+/// The `VECLITE_OBJECT_*` number of `kind` (`VECLITE_OBJECT_NONE` for `None`).
+fn object_kind_number(kind: Option<ObjectKind>) -> u32 {
+    match kind {
+        None => VECLITE_OBJECT_NONE,
+        Some(ObjectKind::Collection) => VECLITE_OBJECT_COLLECTION,
+        Some(ObjectKind::Partition) => VECLITE_OBJECT_PARTITION,
+        Some(ObjectKind::Field) => VECLITE_OBJECT_FIELD,
+        Some(ObjectKind::Index) => VECLITE_OBJECT_INDEX,
+    }
+}
 
 /// Status of every fallible veclite call: `VECLITE_STATUS_OK` (0) on success. Values are
 /// stable across releases.
@@ -15,12 +37,14 @@ pub type veclite_status = Status;
 pub struct veclite_error {
     code: Status,
     message: CString,
+    object_kind: u32,
 }
 
 impl veclite_error {
     pub(crate) fn boxed(e: FfiError) -> *mut veclite_error {
         let message = CString::new(e.message.replace('\0', " ")).unwrap_or_default();
-        Box::into_raw(Box::new(veclite_error { code: e.status, message }))
+        let object_kind = object_kind_number(e.kind);
+        Box::into_raw(Box::new(veclite_error { code: e.status, message, object_kind }))
     }
 }
 
@@ -37,6 +61,16 @@ pub unsafe extern "C" fn veclite_error_code(err: *const veclite_error) -> veclit
 pub unsafe extern "C" fn veclite_error_message(err: *const veclite_error) -> *const c_char {
     // SAFETY: `err` is NULL or a live error object (API contract).
     unsafe { err.as_ref() }.map_or(c"".as_ptr(), |e| e.message.as_ptr())
+}
+
+/// Kind of object a `VECLITE_STATUS_NOT_FOUND` or `VECLITE_STATUS_ALREADY_EXISTS` error names:
+/// one of `VECLITE_OBJECT_COLLECTION`, `_PARTITION`, `_FIELD` or `_INDEX`. `VECLITE_OBJECT_NONE`
+/// (0) for every other error and when `err` is NULL. The numbers are stable across releases;
+/// callers should treat an unknown number like `VECLITE_OBJECT_NONE`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn veclite_error_object_kind(err: *const veclite_error) -> u32 {
+    // SAFETY: `err` is NULL or a live error object (API contract).
+    unsafe { err.as_ref() }.map_or(VECLITE_OBJECT_NONE, |e| e.object_kind)
 }
 
 /// Frees an error object. NULL is a no-op.
@@ -92,5 +126,30 @@ mod tests {
         // SAFETY: static NUL-terminated string.
         let unknown = unsafe { std::ffi::CStr::from_ptr(veclite_status_name(99)) };
         assert_eq!(unknown.to_str().unwrap(), "UNKNOWN");
+    }
+
+    #[test]
+    fn error_object_kind_follows_the_core_error() {
+        let cases = [
+            (crate::Error::not_found(ObjectKind::Collection, "c"), VECLITE_OBJECT_COLLECTION),
+            (crate::Error::not_found_in(ObjectKind::Partition, "p", "c"), VECLITE_OBJECT_PARTITION),
+            (crate::Error::not_found_in(ObjectKind::Field, "f", "c"), VECLITE_OBJECT_FIELD),
+            (crate::Error::not_found_in(ObjectKind::Index, "i", "c"), VECLITE_OBJECT_INDEX),
+            (
+                crate::Error::AlreadyExists { kind: ObjectKind::Collection, name: "c".into() },
+                VECLITE_OBJECT_COLLECTION,
+            ),
+            (crate::Error::InvalidArgument("x".into()), VECLITE_OBJECT_NONE),
+        ];
+        for (e, want) in cases {
+            let err = veclite_error::boxed(e.into());
+            // SAFETY: `err` is a live error object, freed once below.
+            unsafe {
+                assert_eq!(veclite_error_object_kind(err), want);
+                veclite_error_free(err);
+            }
+        }
+        // SAFETY: NULL is allowed.
+        assert_eq!(unsafe { veclite_error_object_kind(std::ptr::null()) }, VECLITE_OBJECT_NONE);
     }
 }

@@ -51,6 +51,24 @@ static void expect_error(veclite_status status, veclite_error *err, veclite_stat
 static veclite_error *last_err;
 #define E (last_err = NULL, &last_err)
 
+/* Expects `status` to be `want` with object kind `kind` (VECLITE_OBJECT_*); frees the error. */
+static void expect_kind(veclite_status status, veclite_error *err, veclite_status want, uint32_t kind, int line) {
+    if (status == want && err != NULL && veclite_error_object_kind(err) == kind) {
+        passed++;
+    } else {
+        failed++;
+        fprintf(stderr, "line %d: expected %s with object kind %u, got %s with kind %u: %s\n", line,
+                veclite_status_name((uint32_t)want), kind, veclite_status_name((uint32_t)status),
+                veclite_error_object_kind(err), err ? veclite_error_message(err) : "(no error object)");
+    }
+    veclite_error_free(err);
+}
+#define EXPECT_KIND(call, want, kind)                     \
+    do {                                                  \
+        veclite_status st_ = (call);                      \
+        expect_kind(st_, last_err, want, kind, __LINE__); \
+    } while (0)
+
 static veclite_schema *seed_schema(const char *name) {
     veclite_schema_builder *b = NULL;
     veclite_schema *schema = NULL;
@@ -317,6 +335,13 @@ static void bad_input_matrix(veclite_db *db) {
                  "collection `nope`");
     EXPECT_ERROR(veclite_upsert(db, NULL, S("hello"), S("p9"), cc, 3, &r, E), VECLITE_STATUS_NOT_FOUND,
                  "partition `p9`");
+    EXPECT_KIND(veclite_upsert(db, NULL, S("nope"), NULL, 0, cc, 3, &r, E), VECLITE_STATUS_NOT_FOUND,
+                VECLITE_OBJECT_COLLECTION);
+    EXPECT_KIND(veclite_drop_partition(db, S("hello"), S("p9"), E), VECLITE_STATUS_NOT_FOUND, VECLITE_OBJECT_PARTITION);
+    EXPECT_KIND(veclite_drop_index(db, S("hello"), S("random"), E), VECLITE_STATUS_NOT_FOUND, VECLITE_OBJECT_INDEX);
+    EXPECT_KIND(veclite_create_partition(db, S("hello"), S("_default"), E), VECLITE_STATUS_ALREADY_EXISTS,
+                VECLITE_OBJECT_PARTITION);
+    EXPECT_KIND(veclite_create_partition(db, S("hello"), S(""), E), VECLITE_STATUS_INVALID_ARGUMENT, VECLITE_OBJECT_NONE);
     EXPECT_ERROR(veclite_upsert(db, NULL, (const uint8_t *)"hel\xff", 4, NULL, 0, cc, 3, &r, E),
                  VECLITE_STATUS_INVALID_ARGUMENT, "not valid UTF-8");
     EXPECT_ERROR(veclite_upsert(db, NULL, S(""), NULL, 0, cc, 3, &r, E), VECLITE_STATUS_NOT_FOUND, "collection ``");
@@ -334,6 +359,8 @@ static void bad_input_matrix(veclite_db *db) {
     CHECK(veclite_column_new_int64(S("bogus"), one, 2, NULL, &cols[3], NULL) == VECLITE_STATUS_OK);
     EXPECT_ERROR(veclite_upsert(db, NULL, S("hello"), NULL, 0, cc, 4, &r, E), VECLITE_STATUS_NOT_FOUND,
                  "field `bogus`");
+    EXPECT_KIND(veclite_upsert(db, NULL, S("hello"), NULL, 0, cc, 4, &r, E), VECLITE_STATUS_NOT_FOUND,
+                VECLITE_OBJECT_FIELD);
     veclite_column_free(cols[3]);
     float seven[14] = {0};
     veclite_column_free(cols[2]);
@@ -574,6 +601,7 @@ static void null_everywhere(veclite_db *db) {
     CHECK(!veclite_index_info_get(NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
     CHECK(veclite_mutation_result_primary_keys(NULL) == NULL && veclite_mutation_result_timestamp(NULL) == 0);
     CHECK(veclite_error_code(NULL) == VECLITE_STATUS_NULL_ARGUMENT && veclite_error_message(NULL)[0] == 0);
+    CHECK(veclite_error_object_kind(NULL) == VECLITE_OBJECT_NONE);
     veclite_ctx_cancel(NULL);
     veclite_ctx_free(NULL);
     veclite_options_free(NULL);

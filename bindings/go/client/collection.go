@@ -361,7 +361,7 @@ func (c *EmbeddedClient) HasCollection(ctx context.Context, collName string) (bo
 
 // collectionMissing is the error of a call on an unknown collection found in Go.
 func collectionMissing(name string) error {
-	return newErr(StatusNotFound, "collection `%s` does not exist", name)
+	return notFound(ObjectCollection, "collection `%s` does not exist", name)
 }
 
 // requireCollection fails with a not-found error unless the collection exists.

@@ -9,7 +9,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 )
 
 // Status is a veclite status code (VECLITE_STATUS_* in veclite.h).
@@ -41,14 +40,31 @@ const (
 // String returns the upper-case name of the status, e.g. "NOT_FOUND".
 func (s Status) String() string { return C.GoString(C.veclite_status_name(C.uint32_t(s))) }
 
-// Error is a failed veclite call: the C status code and its message (which names the
-// collection, field, row and rule). errors.Is matches it against the sentinel of its code
-// (ErrNotFound, ErrDuplicatePrimaryKey, ...), against ErrCollectionNotExists{} /
-// ErrPartitionNotExists{} for unknown collections / partitions, and against context.Canceled /
-// context.DeadlineExceeded for cancelled calls.
+// ObjectKind is the kind of named object a not-found or already-exists error is about
+// (VECLITE_OBJECT_* in veclite.h).
+type ObjectKind uint32
+
+// Object kinds, numbered as in veclite.h.
+const (
+	ObjectNone       ObjectKind = C.VECLITE_OBJECT_NONE
+	ObjectCollection ObjectKind = C.VECLITE_OBJECT_COLLECTION
+	ObjectPartition  ObjectKind = C.VECLITE_OBJECT_PARTITION
+	ObjectField      ObjectKind = C.VECLITE_OBJECT_FIELD
+	ObjectIndex      ObjectKind = C.VECLITE_OBJECT_INDEX
+)
+
+// Error is a failed veclite call: the C status code, its message (which names the
+// collection, field, row and rule) and, for StatusNotFound / StatusAlreadyExists, the kind of
+// object concerned. errors.Is matches it against the sentinel of its code (ErrNotFound,
+// ErrDuplicatePrimaryKey, ...), against ErrCollectionNotExists{} / ErrPartitionNotExists{} for
+// unknown collections / partitions, and against context.Canceled / context.DeadlineExceeded for
+// cancelled calls.
 type Error struct {
 	Code Status
 	Msg  string
+	// Kind is the object a StatusNotFound or StatusAlreadyExists error names; ObjectNone
+	// otherwise.
+	Kind ObjectKind
 	// cause is the context error that made the call fail, if any.
 	cause error
 }
@@ -69,14 +85,10 @@ func (e *Error) Is(target error) bool {
 	switch t := target.(type) {
 	case *Error:
 		return t.Code == e.Code
-	case ErrCollectionNotExists:
-		return e.Code == StatusNotFound && strings.HasPrefix(e.Msg, "collection `")
-	case *ErrCollectionNotExists:
-		return e.Code == StatusNotFound && strings.HasPrefix(e.Msg, "collection `")
-	case ErrPartitionNotExists:
-		return e.Code == StatusNotFound && strings.HasPrefix(e.Msg, "partition `")
-	case *ErrPartitionNotExists:
-		return e.Code == StatusNotFound && strings.HasPrefix(e.Msg, "partition `")
+	case ErrCollectionNotExists, *ErrCollectionNotExists:
+		return e.isNotFound(ObjectCollection)
+	case ErrPartitionNotExists, *ErrPartitionNotExists:
+		return e.isNotFound(ObjectPartition)
 	}
 	switch target {
 	case context.Canceled:
@@ -87,6 +99,11 @@ func (e *Error) Is(target error) bool {
 		return e.Code == StatusClosed
 	}
 	return false
+}
+
+// isNotFound reports whether e says an object of the given kind does not exist.
+func (e *Error) isNotFound(kind ObjectKind) bool {
+	return e.Code == StatusNotFound && e.Kind == kind
 }
 
 // Sentinels, one per status: errors.Is(err, ErrNotFound) holds for every *Error with that code.
@@ -149,6 +166,7 @@ func errFrom(st C.veclite_status, err *C.veclite_error, ctx context.Context) err
 	e := &Error{Code: Status(st)}
 	if err != nil {
 		e.Msg = C.GoString(C.veclite_error_message(err))
+		e.Kind = ObjectKind(C.veclite_error_object_kind(err))
 		C.veclite_error_free(err)
 	}
 	if e.Code == StatusCancelled || e.Code == StatusDeadlineExceeded {
@@ -176,6 +194,11 @@ func ctxErr(err error) error {
 // newErr is an error found in Go before any C call.
 func newErr(code Status, format string, args ...any) error {
 	return &Error{Code: code, Msg: fmt.Sprintf(format, args...)}
+}
+
+// notFound is the error of an unknown object of the given kind found in Go.
+func notFound(kind ObjectKind, format string, args ...any) error {
+	return &Error{Code: StatusNotFound, Kind: kind, Msg: fmt.Sprintf(format, args...)}
 }
 
 var errClosed = &Error{Code: StatusClosed, Msg: "client is closed"}

@@ -194,3 +194,58 @@ func TestSDKErrorTypes(t *testing.T) {
 }
 
 func tmpDirOf(t *testing.T, c *client.EmbeddedClient) string { return c.Dir() }
+
+// A not-found or already-exists error carries the kind of object it names (from C or from Go),
+// and ErrCollectionNotExists / ErrPartitionNotExists match on that kind, not on message text.
+func TestErrorObjectKind(t *testing.T) {
+	ctx := context.Background()
+	c := open(t)
+	createSeed(t, c, "hello")
+	kindOf := func(err error) (client.Status, client.ObjectKind) {
+		t.Helper()
+		var ve *client.Error
+		if !errors.As(err, &ve) {
+			t.Fatalf("not a *client.Error: %#v", err)
+		}
+		return ve.Code, ve.Kind
+	}
+	_, errColl := c.DescribeCollection(ctx, "missing")
+	_, errPart := c.Upsert(ctx, "hello", "p9", seedColumns(0, 1, 0)...)
+	_, errField := c.Upsert(ctx, "hello", "", append(seedColumns(0, 1, 0), entity.NewColumnInt64("bogus", []int64{1}))...)
+	_, errIndex := c.DescribeIndex(ctx, "hello", "embeddings")
+	errExists := c.CreateCollection(ctx, seedSchema("hello"), 1)
+	_, errOther := c.Upsert(ctx, "hello", "", seedColumns(0, 0, 0)...)
+	cases := []struct {
+		name string
+		err  error
+		code client.Status
+		kind client.ObjectKind
+	}{
+		{"collection", errColl, client.StatusNotFound, client.ObjectCollection},
+		{"partition", errPart, client.StatusNotFound, client.ObjectPartition},
+		{"field", errField, client.StatusNotFound, client.ObjectField},
+		{"index", errIndex, client.StatusNotFound, client.ObjectIndex},
+		{"collection exists", errExists, client.StatusAlreadyExists, client.ObjectCollection},
+		{"zero rows", errOther, client.StatusInvalidArgument, client.ObjectNone},
+	}
+	for _, tc := range cases {
+		if code, kind := kindOf(tc.err); code != tc.code || kind != tc.kind {
+			t.Errorf("%s: code %v kind %d, want %v kind %d (%v)", tc.name, code, kind, tc.code, tc.kind, tc.err)
+		}
+	}
+
+	// Matching uses the kind: a message without the usual words still matches, and a message
+	// that starts like another kind does not.
+	part := &client.Error{Code: client.StatusNotFound, Kind: client.ObjectPartition, Msg: "collection `x` gone"}
+	if !errors.Is(part, client.ErrPartitionNotExists{}) || errors.Is(part, client.ErrCollectionNotExists{}) {
+		t.Fatalf("partition kind: %v", part)
+	}
+	coll := &client.Error{Code: client.StatusNotFound, Kind: client.ObjectCollection, Msg: "no such thing"}
+	if !errors.Is(coll, &client.ErrCollectionNotExists{}) || errors.Is(coll, &client.ErrPartitionNotExists{}) {
+		t.Fatalf("collection kind: %v", coll)
+	}
+	exists := &client.Error{Code: client.StatusAlreadyExists, Kind: client.ObjectCollection}
+	if errors.Is(exists, client.ErrCollectionNotExists{}) {
+		t.Fatal("an already-exists error matches ErrCollectionNotExists")
+	}
+}

@@ -191,7 +191,7 @@ func (c *EmbeddedClient) vectorField(ctx context.Context, collName, fieldName st
 			return f, nil
 		}
 	}
-	return nil, newErr(StatusNotFound, "field `%s` does not exist in collection `%s`", fieldName, collName)
+	return nil, notFound(ObjectField, "field `%s` does not exist in collection `%s`", fieldName, collName)
 }
 
 // Build-parameter defaults (Milvus's), used when an index's params omit them.
@@ -453,7 +453,7 @@ func (c *EmbeddedClient) describeIndexC(ctx context.Context, collName, fieldName
 }
 
 func indexMissing(collName, fieldName string) error {
-	return newErr(StatusNotFound, "index `%s` does not exist in collection `%s`", fieldName, collName)
+	return notFound(ObjectIndex, "index `%s` does not exist in collection `%s`", fieldName, collName)
 }
 
 // DescribeIndex returns the index of fieldName ("" = every vector field that has one), built

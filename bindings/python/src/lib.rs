@@ -5,8 +5,9 @@
 //! arrays of the field's exact dtype (one `memcpy` of the buffer, never a Python object per
 //! row) or, for VarChar and JSON (as JSON text), as a list of `str`; JSON columns (`$meta`
 //! included) come back as parsed Python objects. Every call that can take long or writes
-//! releases the GIL while the core works. Errors raise [`VecliteError`] with `(code, status, message)`,
-//! which the Python layer maps to `MilvusException` subclasses.
+//! releases the GIL while the core works. Errors raise [`VecliteError`] with
+//! `(code, status, message, object_kind)`, which the Python layer maps to `MilvusException`
+//! subclasses.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -25,13 +26,17 @@ create_exception!(
     _veclite,
     VecliteError,
     PyException,
-    "A veclite core error: args are (code, status, message)."
+    "A veclite core error: args are (code, status, message, object_kind); object_kind is the kind of \
+     object a NOT_FOUND / ALREADY_EXISTS error names (\"collection\", \"partition\", \"field\", \"index\") \
+     or None."
 );
 
-/// Converts a core error into a [`VecliteError`] carrying the status number and name.
+/// Converts a core error into a [`VecliteError`] carrying the status number and name, the
+/// message and the object kind's name (`None` when the error names no object).
 fn err(e: veclite::Error) -> PyErr {
     let status = e.status();
-    VecliteError::new_err((status as u32, status.name(), e.to_string()))
+    let kind = e.object_kind().map(veclite::ObjectKind::name);
+    VecliteError::new_err((status as u32, status.name(), e.to_string(), kind))
 }
 
 /// A [`VecliteError`] with status `INVALID_ARGUMENT` raised by the binding itself.

@@ -21,7 +21,8 @@ ReadColumns = List[Tuple[str, Union[List[Any], npt.NDArray[np.float32]]]]
 STATUS_NAMES: Dict[int, str]
 
 class VecliteError(Exception):
-    """``args == (code, status, message)``."""
+    """``args == (code, status, message, object_kind)``; ``object_kind`` is ``"collection"``,
+    ``"partition"``, ``"field"`` or ``"index"`` for NOT_FOUND / ALREADY_EXISTS, else ``None``."""
 
 def default_options() -> Dict[str, Any]:
     """The options of a database opened without any, as :meth:`Database.options` reports them."""

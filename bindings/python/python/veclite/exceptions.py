@@ -2,12 +2,13 @@
 
 Every error is a :class:`MilvusException` with ``code`` (veclite's stable status number),
 ``status`` (its name, e.g. ``"DUPLICATE_PRIMARY_KEY"``) and ``message``. Each core status maps to
-exactly one class (see :data:`STATUS_CLASSES`); class names follow pymilvus where it has one.
+exactly one class (see :data:`STATUS_CLASSES`); a NOT_FOUND error takes the class of the kind of
+object it names (see :data:`NOT_FOUND_CLASSES`). Class names follow pymilvus where it has one.
 """
 
 from __future__ import annotations
 
-from typing import Dict, Type
+from typing import Dict, Optional, Type
 
 from . import _veclite
 
@@ -17,7 +18,7 @@ __all__ = [
     "DataNotMatchException", "StorageException", "CorruptedException", "UnsupportedFormatException",
     "LockedException", "ConnectionNotExistException", "PoisonedException", "InternalException",
     "PrimaryKeyException", "DimensionMismatchException", "InvalidValueException", "MissingFieldException",
-    "CancelledException", "MilvusTimeoutException", "STATUS_CLASSES",
+    "CancelledException", "MilvusTimeoutException", "STATUS_CLASSES", "NOT_FOUND_CLASSES",
 ]
 
 
@@ -108,7 +109,8 @@ STATUS_CLASSES: Dict[str, Type[MilvusException]] = {
     )
 }
 
-_NOT_FOUND_KINDS = {
+#: The class of a NOT_FOUND error by the kind of object it names (the native ``object_kind``).
+NOT_FOUND_CLASSES: Dict[str, Type[MilvusException]] = {
     "collection": CollectionNotExistException,
     "partition": PartitionNotExistException,
     "field": FieldNotExistException,
@@ -116,17 +118,18 @@ _NOT_FOUND_KINDS = {
 }
 
 
-def make(status: str, message: str) -> MilvusException:
-    """The exception of status name ``status`` with ``message``."""
+def make(status: str, message: str, object_kind: Optional[str] = None) -> MilvusException:
+    """The exception of status name ``status`` with ``message``; a NOT_FOUND error naming an
+    ``object_kind`` gets that kind's class."""
     cls = STATUS_CLASSES.get(status, MilvusException)
-    if cls is NotFoundException:
-        cls = _NOT_FOUND_KINDS.get(message.split(" ", 1)[0], NotFoundException)
+    if cls is NotFoundException and object_kind is not None:
+        cls = NOT_FOUND_CLASSES.get(object_kind, NotFoundException)
     return cls(cls.default_code, message, status)
 
 
 def translate(e: _veclite.VecliteError) -> MilvusException:
-    """Maps a native error ``(code, status, message)`` to its class."""
-    code, status, message = e.args
-    err = make(status, message)
+    """Maps a native error ``(code, status, message, object_kind)`` to its class."""
+    code, status, message, object_kind = e.args
+    err = make(status, message, object_kind)
     err._code = code
     return err
