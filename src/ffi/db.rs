@@ -107,6 +107,22 @@ pub struct veclite_db {
     poisoned: AtomicBool,
 }
 
+impl veclite_db {
+    /// A new handle to `db`, owned by the caller (freed by `veclite_db_close`).
+    fn boxed(db: Database) -> *mut veclite_db {
+        Box::into_raw(Box::new(veclite_db { db, poisoned: AtomicBool::new(false) }))
+    }
+}
+
+/// The options behind `options`, or the defaults when it is NULL.
+///
+/// # Safety
+/// `options` is NULL or a live `veclite_options`.
+unsafe fn options_or_default(options: *const veclite_options) -> Options {
+    // SAFETY: `options` is NULL or live (caller's contract).
+    unsafe { options.as_ref() }.map_or_else(Options::default, |o| o.inner.clone())
+}
+
 /// Runs `f` on the database behind `db`; a panic inside poisons the handle, so later calls
 /// return `VECLITE_STATUS_POISONED`.
 pub(crate) fn with_db(
@@ -151,9 +167,9 @@ pub unsafe extern "C" fn veclite_db_open(
         let path = unsafe { str_arg(path, path_len, "path") }?;
         let out = out_arg(db_out, "db_out")?;
         // SAFETY: `options` is NULL or live (API contract).
-        let options = unsafe { options.as_ref() }.map_or_else(Options::default, |o| o.inner.clone());
+        let options = unsafe { options_or_default(options) };
         let db = Database::open(path, options)?;
-        let handle = Box::into_raw(Box::new(veclite_db { db, poisoned: AtomicBool::new(false) }));
+        let handle = veclite_db::boxed(db);
         // SAFETY: `out` is non-NULL and writable.
         unsafe { put(out, handle) };
         Ok(())
@@ -210,9 +226,9 @@ pub unsafe extern "C" fn veclite_db_recover(
         let db_out = out_arg(db_out, "db_out")?;
         let report_out = out_arg(report_out, "report_out")?;
         // SAFETY: `options` is NULL or live (API contract).
-        let options = unsafe { options.as_ref() }.map_or_else(Options::default, |o| o.inner.clone());
+        let options = unsafe { options_or_default(options) };
         let (db, report) = Database::recover(path, options)?;
-        let handle = Box::into_raw(Box::new(veclite_db { db, poisoned: AtomicBool::new(false) }));
+        let handle = veclite_db::boxed(db);
         // SAFETY: both out-params are non-NULL and writable.
         unsafe {
             put(db_out, handle);
@@ -370,7 +386,7 @@ pub unsafe extern "C" fn veclite_db_clone(
 ) -> veclite_status {
     with_db(db, err_out, |db| {
         let out = out_arg(clone_out, "clone_out")?;
-        let clone = Box::into_raw(Box::new(veclite_db { db: db.clone(), poisoned: AtomicBool::new(false) }));
+        let clone = veclite_db::boxed(db.clone());
         // SAFETY: `out` is non-NULL and writable.
         unsafe { put(out, clone) };
         Ok(())
