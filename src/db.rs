@@ -11,44 +11,13 @@ use crate::collection::{
 use crate::column::{Column, PrimaryKeys};
 use crate::context::Context;
 use crate::error::{Error, ObjectKind, Result};
-use crate::index::IndexParams;
-use crate::result::{MutationResult, QueryResult};
+use crate::params::{IndexParams, Metric, Options, SearchRequest, SyncPolicy};
+use crate::result::{MutationResult, QueryResult, SearchHits};
 use crate::schema::{DEFAULT_PARTITION, Schema};
-use crate::search::Metric;
-use crate::search::{SearchHits, SearchRequest};
 use crate::storage::lock::DirLock;
-use crate::storage::wal::SyncPolicy;
 use crate::timestamp;
 
 pub use crate::collection::{CompactionStats, Kept, Preserved, RecoveryReport, Skipped};
-
-/// Options of an open database.
-#[derive(Debug, Clone)]
-pub struct Options {
-    /// When WAL records are fsynced. Default: [`SyncPolicy::EveryWrite`].
-    pub sync: SyncPolicy,
-    /// Growing segments of a collection are sealed once they hold this many bytes. Default 64 MiB.
-    pub seal_threshold_bytes: usize,
-    /// Worker threads for searches and index builds. Default: the available cores.
-    pub worker_threads: usize,
-    /// A segment with at least this share of rows deleted is compacted at the next flush.
-    /// Default 0.2.
-    pub compaction_deleted_ratio: f64,
-    /// This many small segments in one partition trigger a compaction at the next flush. Default 8.
-    pub compaction_small_segments: usize,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            sync: SyncPolicy::EveryWrite,
-            seal_threshold_bytes: 64 << 20,
-            worker_threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
-            compaction_deleted_ratio: 0.2,
-            compaction_small_segments: 8,
-        }
-    }
-}
 
 /// Description of a collection.
 #[derive(Debug, Clone, PartialEq)]
@@ -91,7 +60,7 @@ impl Database {
     /// [`Error::Io`].
     pub fn open(dir: impl AsRef<Path>, options: Options) -> Result<Database> {
         let dir = dir.as_ref();
-        check_options(&options)?;
+        options.check()?;
         let (lock, state) = lock_dir(dir)?;
         let catalog = Catalog::open(dir, state)?;
         Database::start(dir, options, lock, catalog)
@@ -110,7 +79,7 @@ impl Database {
     /// ([`Error::Corrupted`]).
     pub fn recover(dir: impl AsRef<Path>, options: Options) -> Result<(Database, RecoveryReport)> {
         let dir = dir.as_ref();
-        check_options(&options)?;
+        options.check()?;
         let (lock, state) = lock_dir(dir)?;
         let catalog = Catalog::open(dir, state)?;
         let report = crate::collection::recover(dir, &catalog)?;
@@ -571,16 +540,6 @@ fn spawn_interval_syncer(db: std::sync::Weak<RwLock<Option<Open>>>, every: std::
     });
 }
 
-/// Checks what [`Database::open`] needs of its options.
-fn check_options(options: &Options) -> Result<()> {
-    if options.seal_threshold_bytes == 0 || options.worker_threads == 0 {
-        return Err(Error::InvalidArgument(
-            "seal_threshold_bytes and worker_threads must be positive".into(),
-        ));
-    }
-    Ok(())
-}
-
 /// Takes the lock on database directory `dir`, creating the directory if it is missing. A
 /// directory that is not a database is refused before anything is written to it.
 ///
@@ -629,4 +588,89 @@ fn remove_dropped_collection_dirs(dir: &Path, manifest: &Manifest) -> Result<()>
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::Database;
+    use crate::column::{Column, PrimaryKeys};
+    use crate::error::Error;
+    use crate::params::Options;
+    use crate::schema::{Field, FieldType, Schema};
+    use crate::storage::fs::failpoint;
+
+    fn rows(ids: std::ops::Range<i64>) -> Vec<Column> {
+        let ids: Vec<i64> = ids.collect();
+        let vectors = ids.iter().flat_map(|&i| [i as f32; 8]).collect();
+        vec![Column::int64("id", ids), Column::float_vector("v", 8, vectors)]
+    }
+
+    /// Names of the temporary files in `dir`.
+    fn temp_files(dir: &Path) -> Vec<String> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n.ends_with(".tmp"))
+            .collect()
+    }
+
+    fn assert_out_of_space(result: crate::error::Result<impl std::fmt::Debug>, file: &str) {
+        match result {
+            Err(Error::Io { path, source }) => {
+                assert_eq!(source.raw_os_error(), Some(libc::ENOSPC));
+                assert!(path.ends_with(file), "{path}");
+            }
+            other => panic!("expected ENOSPC on {file}, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn failed_flushes_compactions_and_manifest_writes_leave_no_temp_file() {
+        let tmp = tempfile::tempdir().unwrap();
+        let db = Database::open(tmp.path(), Options::default()).unwrap();
+        let schema = Schema::builder("c")
+            .field(Field::new("id", FieldType::Int64).primary_key())
+            .field(Field::new("v", FieldType::FloatVector { dim: 8 }))
+            .build()
+            .unwrap();
+        db.create_collection(schema).unwrap();
+        let dir = db.collection("c").unwrap().dir().to_path_buf();
+        db.upsert("c", "", rows(0..1_000)).unwrap();
+        {
+            let _full = failpoint::fail_writes_after(4096);
+            assert_out_of_space(db.flush("c"), ".seg.tmp");
+        }
+        assert_eq!(temp_files(&dir), Vec::<String>::new(), "the failed flush removed its temp file");
+        assert_eq!(db.count("c", &[]).unwrap(), 1_000);
+        db.flush("c").unwrap();
+
+        // A compaction whose output segment cannot be written: the seal before it (a deletes
+        // file and the manifest) fits in the budget, the segment does not.
+        db.delete_by_pks("c", "", &PrimaryKeys::Int((0..500).collect())).unwrap();
+        let manifest = std::fs::metadata(tmp.path().join("MANIFEST")).unwrap().len();
+        {
+            let _full = failpoint::fail_writes_after(2 * manifest + 1024);
+            assert_out_of_space(db.compact("c"), ".seg.tmp");
+        }
+        assert_eq!(temp_files(&dir), Vec::<String>::new(), "the failed compaction removed its temp file");
+        assert_eq!(db.count("c", &[]).unwrap(), 500);
+
+        {
+            let _full = failpoint::fail_writes_after(0);
+            assert_out_of_space(db.create_partition("c", "p"), "MANIFEST.tmp");
+        }
+        assert_eq!(
+            temp_files(tmp.path()),
+            Vec::<String>::new(),
+            "the failed manifest write removed its temp file"
+        );
+        assert!(!db.has_partition("c", "p").unwrap());
+
+        db.compact("c").unwrap();
+        db.close().unwrap();
+        let db = Database::open(tmp.path(), Options::default()).unwrap();
+        assert_eq!(db.count("c", &[]).unwrap(), 500);
+    }
 }

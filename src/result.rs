@@ -83,3 +83,26 @@ impl QueryResult {
         self.columns.iter().find(|c| c.name() == name)
     }
 }
+
+/// Hits of one query, best first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchHits {
+    /// Primary keys of the hits.
+    pub ids: PrimaryKeys,
+    /// Distance (L2) or similarity (IP, COSINE) of each hit.
+    pub scores: Vec<f32>,
+    /// Requested output fields of the hits (the key column first).
+    pub fields: QueryResult,
+}
+
+impl SearchHits {
+    /// Number of hits.
+    pub fn len(&self) -> usize {
+        self.scores.len()
+    }
+
+    /// Whether there are no hits.
+    pub fn is_empty(&self) -> bool {
+        self.scores.is_empty()
+    }
+}

@@ -11,9 +11,8 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::index::IndexParams;
+use crate::params::{IndexParams, Metric};
 use crate::schema::Schema;
-use crate::search::Metric;
 use crate::storage::fs;
 
 /// File name of the manifest inside the database directory.

@@ -12,6 +12,8 @@ pub use manifest::{CollectionMeta, IndexMeta, Manifest, PartitionMeta, SegmentMe
 
 /// Name of the directory, inside a database directory, holding one directory per collection.
 pub const COLLECTIONS_DIR: &str = "collections";
+/// Name of the directory, inside a database directory, that recovery moves damaged files to.
+pub const QUARANTINE_DIR: &str = "quarantine";
 
 /// What opening a database finds in its directory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,7 +50,7 @@ pub fn inspect_dir(dir: &Path) -> Result<DirState> {
         match name.as_str() {
             manifest::MANIFEST_FILE => return Ok(DirState::Database),
             LOCK_FILE | MANIFEST_TEMP => {}
-            COLLECTIONS_DIR | crate::collection::QUARANTINE_DIR => data.push(name),
+            COLLECTIONS_DIR | QUARANTINE_DIR => data.push(name),
             _ => foreign.push(name),
         }
     }

@@ -14,9 +14,10 @@ use crate::catalog::IndexMeta;
 use crate::column::ColumnRef;
 use crate::context::Context;
 use crate::error::{Error, ObjectKind, Result};
+use crate::index::Vectors;
 use crate::index::file::SegmentIndex;
-use crate::index::{IndexParams, Vectors};
-use crate::search::Metric;
+use crate::params::IndexParams;
+use crate::params::Metric;
 use crate::segment::sealed::SealedSegment;
 
 /// What `describe_index` reports for one index.

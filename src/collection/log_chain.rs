@@ -15,7 +15,8 @@ use std::path::{Path, PathBuf};
 use super::files::{wal_generations, wal_path};
 use crate::catalog::CollectionMeta;
 use crate::error::{Error, Result};
-use crate::storage::wal::{self, LogEnd, LogScan, SyncPolicy};
+use crate::params::SyncPolicy;
+use crate::storage::wal::{self, LogEnd, LogScan};
 
 /// One WAL generation, read.
 #[derive(Debug)]

@@ -11,12 +11,13 @@ use super::{Collection, Writer};
 use crate::catalog::{PartitionMeta, SegmentMeta};
 use crate::context::Context;
 use crate::error::{Error, ObjectKind, Result};
+use crate::params::SyncPolicy;
 use crate::schema::{DEFAULT_PARTITION, validate_name};
 use crate::segment::deletes::write_deletes;
 use crate::segment::sealed::SealedSegment;
 use crate::segment::writer::write_segment;
 use crate::segment::{Segment, SegmentColumns, SegmentData};
-use crate::storage::wal::{SyncPolicy, Wal};
+use crate::storage::wal::Wal;
 
 /// Most partitions a collection may have (as in Milvus).
 pub const MAX_PARTITIONS: usize = 1024;
@@ -490,87 +491,5 @@ impl Collection {
         let state = self.read_state();
         let growing = state.segments.values().filter(|s| s.is_growing()).count();
         (state.segments.len() - growing, growing)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::path::Path;
-
-    use crate::schema::{Field, FieldType, Schema};
-    use crate::storage::fs::failpoint;
-    use crate::{Column, Database, Error, Options, PrimaryKeys};
-
-    fn rows(ids: std::ops::Range<i64>) -> Vec<Column> {
-        let ids: Vec<i64> = ids.collect();
-        let vectors = ids.iter().flat_map(|&i| [i as f32; 8]).collect();
-        vec![Column::int64("id", ids), Column::float_vector("v", 8, vectors)]
-    }
-
-    /// Names of the temporary files in `dir`.
-    fn temp_files(dir: &Path) -> Vec<String> {
-        std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().into_string().unwrap())
-            .filter(|n| n.ends_with(".tmp"))
-            .collect()
-    }
-
-    fn assert_out_of_space(result: crate::Result<impl std::fmt::Debug>, file: &str) {
-        match result {
-            Err(Error::Io { path, source }) => {
-                assert_eq!(source.raw_os_error(), Some(libc::ENOSPC));
-                assert!(path.ends_with(file), "{path}");
-            }
-            other => panic!("expected ENOSPC on {file}, got {other:?}"),
-        }
-    }
-
-    #[test]
-    fn failed_flushes_compactions_and_manifest_writes_leave_no_temp_file() {
-        let tmp = tempfile::tempdir().unwrap();
-        let db = Database::open(tmp.path(), Options::default()).unwrap();
-        let schema = Schema::builder("c")
-            .field(Field::new("id", FieldType::Int64).primary_key())
-            .field(Field::new("v", FieldType::FloatVector { dim: 8 }))
-            .build()
-            .unwrap();
-        db.create_collection(schema).unwrap();
-        let dir = db.collection("c").unwrap().dir().to_path_buf();
-        db.upsert("c", "", rows(0..1_000)).unwrap();
-        {
-            let _full = failpoint::fail_writes_after(4096);
-            assert_out_of_space(db.flush("c"), ".seg.tmp");
-        }
-        assert_eq!(temp_files(&dir), Vec::<String>::new(), "the failed flush removed its temp file");
-        assert_eq!(db.count("c", &[]).unwrap(), 1_000);
-        db.flush("c").unwrap();
-
-        // A compaction whose output segment cannot be written: the seal before it (a deletes
-        // file and the manifest) fits in the budget, the segment does not.
-        db.delete_by_pks("c", "", &PrimaryKeys::Int((0..500).collect())).unwrap();
-        let manifest = std::fs::metadata(tmp.path().join("MANIFEST")).unwrap().len();
-        {
-            let _full = failpoint::fail_writes_after(2 * manifest + 1024);
-            assert_out_of_space(db.compact("c"), ".seg.tmp");
-        }
-        assert_eq!(temp_files(&dir), Vec::<String>::new(), "the failed compaction removed its temp file");
-        assert_eq!(db.count("c", &[]).unwrap(), 500);
-
-        {
-            let _full = failpoint::fail_writes_after(0);
-            assert_out_of_space(db.create_partition("c", "p"), "MANIFEST.tmp");
-        }
-        assert_eq!(
-            temp_files(tmp.path()),
-            Vec::<String>::new(),
-            "the failed manifest write removed its temp file"
-        );
-        assert!(!db.has_partition("c", "p").unwrap());
-
-        db.compact("c").unwrap();
-        db.close().unwrap();
-        let db = Database::open(tmp.path(), Options::default()).unwrap();
-        assert_eq!(db.count("c", &[]).unwrap(), 500);
     }
 }

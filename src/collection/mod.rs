@@ -14,6 +14,7 @@ mod pk_index;
 mod read;
 pub mod record;
 mod recovery;
+mod search;
 mod validate;
 mod write;
 
@@ -22,14 +23,14 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crate::catalog::{Catalog, CollectionMeta, IndexMeta, PartitionMeta, SegmentMeta};
-use crate::db::Options;
 use crate::error::{Error, ObjectKind, Result};
 use crate::index::file::SegmentIndex;
+use crate::params::{Options, SyncPolicy};
 use crate::schema::{DEFAULT_PARTITION, FieldType, Schema};
 use crate::segment::deletes::read_deletes;
 use crate::segment::sealed::SealedSegment;
 use crate::segment::{GrowingBuffers, Segment};
-use crate::storage::wal::{LogRecord, SyncPolicy, Wal};
+use crate::storage::wal::{LogRecord, Wal};
 use crate::timestamp;
 pub(crate) use files::{collection_id, remove_collection_files};
 use files::{deletes_path, index_path, remove_stray_files, segment_path, wal_path};
@@ -40,7 +41,7 @@ pub use pk_index::{PkIndex, RowLoc};
 pub use read::OutputFields;
 use record::Record;
 pub(crate) use recovery::recover;
-pub use recovery::{Kept, Preserved, QUARANTINE_DIR, RecoveryReport, Skipped};
+pub use recovery::{Kept, Preserved, RecoveryReport, Skipped};
 pub use validate::WriteMode;
 
 /// An open collection. Safe to use from multiple threads simultaneously.

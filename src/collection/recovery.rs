@@ -14,14 +14,12 @@ use std::path::{Path, PathBuf};
 
 use super::files::{index_path, segment_files, segment_path, wal_generations, wal_path};
 use super::{collection_dir, decode_record, load_index, load_segment};
-use crate::catalog::{Catalog, CollectionMeta};
+use crate::catalog::{Catalog, CollectionMeta, QUARANTINE_DIR};
 use crate::error::{Error, Result};
+use crate::params::SyncPolicy;
 use crate::schema::Schema;
 use crate::storage::fs;
-use crate::storage::wal::{self, LogEnd, LogScan, SyncPolicy, Wal};
-
-/// Name of the directory, inside the database directory, that recovery moves damaged files to.
-pub const QUARANTINE_DIR: &str = "quarantine";
+use crate::storage::wal::{self, LogEnd, LogScan, Wal};
 
 /// What [`crate::Database::recover`] found and did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

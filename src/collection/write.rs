@@ -62,7 +62,7 @@ impl Collection {
     /// # Errors
     /// Unknown partition; keys of the wrong type; I/O. Keys that match no live row are ignored.
     pub fn delete_by_pks(&self, partition: &str, keys: &PrimaryKeys) -> Result<MutationResult> {
-        let int_keys = matches!(self.schema.pk_field().field_type, crate::FieldType::Int64);
+        let int_keys = matches!(self.schema.pk_field().field_type, crate::schema::FieldType::Int64);
         if int_keys != matches!(keys, PrimaryKeys::Int(_)) {
             return Err(Error::SchemaMismatch(format!(
                 "primary key `{}` is {}; the keys given are of another type",

@@ -9,9 +9,9 @@ use super::{
     FfiError, FfiResult, arg, call, context_arg, out_arg, put, put_bytes, str_arg, veclite_ctx,
     veclite_error, veclite_schema, veclite_status, veclite_strings,
 };
-use crate::db::{Database, Options, RecoveryReport};
+use crate::db::{Database, RecoveryReport};
 use crate::error::Status;
-use crate::storage::wal::SyncPolicy;
+use crate::params::{Options, SyncPolicy};
 
 /// Sync policy: fsync the WAL before every write is acknowledged (default).
 pub const VECLITE_SYNC_EVERY_WRITE: u32 = 0;

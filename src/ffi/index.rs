@@ -6,8 +6,7 @@ use super::{
     veclite_error, veclite_status, with_db,
 };
 use crate::collection::IndexInfo;
-use crate::index::IndexParams;
-use crate::search::Metric;
+use crate::params::{IndexParams, Metric};
 
 /// Index type: exact search (no index data).
 pub const VECLITE_INDEX_FLAT: u32 = 0;

@@ -40,7 +40,7 @@ pub(crate) struct FfiError {
     pub status: Status,
     pub message: String,
     /// The kind of object a not-found / already-exists error names.
-    pub kind: Option<crate::ObjectKind>,
+    pub kind: Option<crate::error::ObjectKind>,
 }
 
 pub(crate) type FfiResult<T = ()> = std::result::Result<T, FfiError>;
@@ -68,8 +68,8 @@ impl FfiError {
     }
 }
 
-impl From<crate::Error> for FfiError {
-    fn from(e: crate::Error) -> Self {
+impl From<crate::error::Error> for FfiError {
+    fn from(e: crate::error::Error) -> Self {
         FfiError { status: e.status(), message: e.to_string(), kind: e.object_kind() }
     }
 }

@@ -6,10 +6,10 @@ use super::{
 };
 use crate::column::PrimaryKeys;
 use crate::error::Status;
-use crate::index::SearchParams;
+use crate::params::{Metric, SearchParams, SearchRequest};
 use crate::result::QueryResult;
+use crate::result::SearchHits;
 use crate::schema::FieldType;
-use crate::search::{Metric, SearchHits, SearchRequest};
 
 /// Metric: squared Euclidean distance, ascending.
 pub const VECLITE_METRIC_L2: u32 = 0;

@@ -131,15 +131,15 @@ mod tests {
     #[test]
     fn error_object_kind_follows_the_core_error() {
         let cases = [
-            (crate::Error::not_found(ObjectKind::Collection, "c"), VECLITE_OBJECT_COLLECTION),
-            (crate::Error::not_found_in(ObjectKind::Partition, "p", "c"), VECLITE_OBJECT_PARTITION),
-            (crate::Error::not_found_in(ObjectKind::Field, "f", "c"), VECLITE_OBJECT_FIELD),
-            (crate::Error::not_found_in(ObjectKind::Index, "i", "c"), VECLITE_OBJECT_INDEX),
+            (crate::error::Error::not_found(ObjectKind::Collection, "c"), VECLITE_OBJECT_COLLECTION),
+            (crate::error::Error::not_found_in(ObjectKind::Partition, "p", "c"), VECLITE_OBJECT_PARTITION),
+            (crate::error::Error::not_found_in(ObjectKind::Field, "f", "c"), VECLITE_OBJECT_FIELD),
+            (crate::error::Error::not_found_in(ObjectKind::Index, "i", "c"), VECLITE_OBJECT_INDEX),
             (
-                crate::Error::AlreadyExists { kind: ObjectKind::Collection, name: "c".into() },
+                crate::error::Error::AlreadyExists { kind: ObjectKind::Collection, name: "c".into() },
                 VECLITE_OBJECT_COLLECTION,
             ),
-            (crate::Error::InvalidArgument("x".into()), VECLITE_OBJECT_NONE),
+            (crate::error::Error::InvalidArgument("x".into()), VECLITE_OBJECT_NONE),
         ];
         for (e, want) in cases {
             let err = veclite_error::boxed(e.into());

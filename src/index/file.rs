@@ -12,10 +12,11 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use super::{Candidates, IndexParams, IndexQuery, Vectors, hnsw, ivf};
+use super::{Candidates, IndexQuery, Vectors, hnsw, ivf};
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::search::Metric;
+use crate::params::IndexParams;
+use crate::params::Metric;
 use crate::storage::fs;
 use crate::storage::mmap::MappedFile;
 

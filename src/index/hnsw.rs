@@ -29,7 +29,7 @@ use std::sync::{Mutex, MutexGuard, RwLock};
 use super::{Candidates, IndexQuery, Vectors};
 use crate::context::Context;
 use crate::error::Result;
-use crate::search::Metric;
+use crate::params::Metric;
 
 /// Search beam width when the caller gives no `ef` (the effective width is `max(ef, k)`).
 pub const DEFAULT_EF: usize = 64;
@@ -476,7 +476,7 @@ fn draw_levels(n: usize, m: usize) -> Vec<u8> {
 /// Builds the graph over `vectors` with `threads` workers; returns the serialized body.
 ///
 /// # Errors
-/// [`crate::Error::Cancelled`] / [`crate::Error::DeadlineExceeded`] from `ctx`.
+/// [`crate::error::Error::Cancelled`] / [`crate::error::Error::DeadlineExceeded`] from `ctx`.
 pub fn build(
     vectors: Vectors<'_>,
     m: usize,
@@ -728,7 +728,7 @@ pub fn search(
 mod tests {
     use super::*;
     use crate::bitset::Bitset;
-    use crate::index::SearchParams;
+    use crate::params::SearchParams;
     use rand::{Rng, SeedableRng};
 
     fn clustered(n: usize, dim: usize, seed: u64) -> Vec<f32> {
@@ -832,6 +832,6 @@ mod tests {
         let v = Vectors { dim: 8, data: &data, norms: &[], metric: Metric::L2 };
         let ctx = Context::background();
         ctx.cancel();
-        assert!(matches!(build(v, 8, 16, 2, &ctx), Err(crate::Error::Cancelled)));
+        assert!(matches!(build(v, 8, 16, 2, &ctx), Err(crate::error::Error::Cancelled)));
     }
 }

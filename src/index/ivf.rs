@@ -49,7 +49,7 @@ use super::{Candidates, IndexQuery, Vectors};
 use crate::bitset::Bitset;
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::search::Metric;
+use crate::params::Metric;
 use crate::simd;
 
 /// Lloyd iterations after seeding (fewer when the assignment stops changing).
@@ -584,7 +584,7 @@ pub fn search(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::index::SearchParams;
+    use crate::params::SearchParams;
 
     /// The same rows with the same costs (the batch and pair kernels may round differently, so
     /// costs agree to a relative 1e-5 and near-ties may swap places).

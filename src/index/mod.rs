@@ -4,7 +4,7 @@
 //! HNSW stores row numbers and reads the segment's contiguous vector block (and stored norms,
 //! for COSINE) through [`Vectors`]; IVF_FLAT keeps its own copy of the vectors in list order, so
 //! a probed list is one contiguous block. Costs are "lower is better": squared
-//! L2 distance, or negated inner product / cosine similarity, as in [`crate::search`].
+//! L2 distance, or negated inner product / cosine similarity, as in [`crate::params::Metric`].
 //!
 //! FLAT is the exact scan and needs no index data.
 
@@ -12,70 +12,9 @@ pub mod file;
 pub mod hnsw;
 pub mod ivf;
 
-use serde::{Deserialize, Serialize};
-
 use crate::bitset::Bitset;
-use crate::error::{Error, Result};
-use crate::search::Metric;
+use crate::params::{Metric, SearchParams};
 use crate::simd;
-
-/// Index type and build parameters, with Milvus's names, defaults and ranges.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum IndexParams {
-    /// Exact search; no index data.
-    Flat,
-    /// Hierarchical navigable small-world graph: `m` links per node (2..=2048, default 30),
-    /// `ef_construction` candidates while building (1..=i32::MAX, default 360).
-    Hnsw { m: u32, ef_construction: u32 },
-    /// Inverted file over `nlist` k-means clusters (1..=65536, default 128).
-    IvfFlat { nlist: u32 },
-}
-
-impl IndexParams {
-    /// Milvus's type name: "FLAT", "HNSW" or "IVF_FLAT".
-    pub fn type_name(&self) -> &'static str {
-        match self {
-            IndexParams::Flat => "FLAT",
-            IndexParams::Hnsw { .. } => "HNSW",
-            IndexParams::IvfFlat { .. } => "IVF_FLAT",
-        }
-    }
-
-    /// Checks the parameter ranges.
-    ///
-    /// # Errors
-    /// [`Error::InvalidArgument`] naming the parameter, its range and the value given.
-    pub fn validate(&self) -> Result<()> {
-        let range = |name: &str, v: u32, lo: u32, hi: u32| {
-            if v < lo || v > hi {
-                Err(Error::InvalidArgument(format!("{name} out of range: [{lo}, {hi}], got {v}")))
-            } else {
-                Ok(())
-            }
-        };
-        match *self {
-            IndexParams::Flat => Ok(()),
-            IndexParams::Hnsw { m, ef_construction } => {
-                range("M", m, 2, 2048)?;
-                range("efConstruction", ef_construction, 1, i32::MAX as u32)
-            }
-            IndexParams::IvfFlat { nlist } => range("nlist", nlist, 1, 65_536),
-        }
-    }
-
-    /// Whether the index has per-segment data to build.
-    pub fn has_data(&self) -> bool {
-        !matches!(self, IndexParams::Flat)
-    }
-}
-
-/// Per-search tuning: HNSW `ef` (default: `max(64, k)`; a given `ef` is raised to `k`) and IVF `nprobe`
-/// (default 8, clamped to nlist).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct SearchParams {
-    pub ef: Option<usize>,
-    pub nprobe: Option<usize>,
-}
 
 /// The vectors an index refers to: a segment's contiguous block, its norms and the metric.
 #[derive(Debug, Clone, Copy)]

@@ -6,13 +6,13 @@
 //! current threshold and the row is allowed (live and matching the filter). When few rows are
 //! allowed, only those rows are scored, so cost falls with filter selectivity.
 
-use super::Metric;
 use super::topk::{Hit, TopK};
 use crate::bitset::Bitset;
 use crate::column::{ColumnRef, PrimaryKey};
 use crate::error::Result;
 use crate::index::file::SegmentIndex;
-use crate::index::{IndexQuery, SearchParams, Vectors};
+use crate::index::{IndexQuery, Vectors};
+use crate::params::{Metric, SearchParams};
 use crate::simd;
 
 /// Rows scored per kernel call for one query (the distance buffer stays in L1/L2).

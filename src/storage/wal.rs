@@ -30,6 +30,7 @@ use std::time::{Duration, Instant};
 
 use crate::bitset::Bitset;
 use crate::error::{Error, Result};
+use crate::params::SyncPolicy;
 use crate::storage::fs;
 
 const MAGIC: &[u8; 8] = b"VECLWAL\0";
@@ -43,18 +44,6 @@ pub(crate) const CHAIN_OFFSET: u64 = 12;
 pub(crate) const FRAME_LEN: usize = 8;
 /// Bytes of a record whose writeback an append under a syncing policy starts at a time.
 const STREAM_STEP: usize = 256 << 10;
-
-/// When appended records are fsynced.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SyncPolicy {
-    /// Fsync before every write is acknowledged (the default): nothing acknowledged is lost.
-    EveryWrite,
-    /// Fsync when at least this long has passed since the last fsync; a crash may lose the
-    /// writes of the last interval, never leaves a partial batch.
-    Interval(Duration),
-    /// Never fsync the log explicitly (the OS writes it back); flushes still fsync segments.
-    None,
-}
 
 /// An open write-ahead log.
 #[derive(Debug)]

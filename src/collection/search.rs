@@ -1,0 +1,202 @@
+//! Collection-level search: plans one task per segment range (exact scan) or per query group
+//! (a segment's index), runs them with [`search::run`] and turns the merged selections into
+//! [`SearchHits`] with the requested output fields.
+
+use super::Collection;
+use crate::column::{ColumnRef, PrimaryKeys};
+use crate::context::Context;
+use crate::error::{Error, ObjectKind, Result};
+use crate::expr::Filter;
+use crate::params::{MAX_NQ, MAX_TOPK, Metric, SearchRequest};
+use crate::result::SearchHits;
+use crate::schema::{FieldType, vector_norm_excess};
+use crate::search::{self, Queries, Task};
+use crate::simd;
+
+/// Rows per parallel work item.
+const RANGE_ROWS: usize = 1 << 16;
+/// Queries per parallel work item on an index.
+const QUERIES_PER_INDEX_TASK: usize = 8;
+/// An index is used only when at least one row in this many is allowed.
+const INDEX_MIN_SELECTIVITY: usize = 10;
+
+impl Collection {
+    /// Top-k search: sealed segments through the field's index when one is built, everything else
+    /// exactly. Returns one [`SearchHits`] per query.
+    ///
+    /// # Errors
+    /// `topk`, `nq` or `offset + topk` outside 1..=16384 ([`Error::InvalidArgument`]); query
+    /// length not a multiple of the field's dim ([`Error::DimensionMismatch`]); NaN/Inf in a
+    /// query ([`Error::InvalidValue`]); a query whose norm exceeds
+    /// [`MAX_VECTOR_NORM`](crate::schema::MAX_VECTOR_NORM) ([`Error::InvalidArgument`]); unknown
+    /// partition or field; filter errors; a cancelled or
+    /// expired `ctx`; [`Error::Corrupted`] for damaged segments.
+    pub fn search(&self, ctx: &Context, req: &SearchRequest<'_>) -> Result<Vec<SearchHits>> {
+        let (field, dim) = self.vector_field(req.vector_field.as_deref())?;
+        let norms = validate(req, dim, &self.schema.fields[field].name)?;
+        let nq = norms.len();
+        let filter = Filter::parse(&req.filter, &self.schema)?;
+        let output: Vec<&str> = req.output_fields.iter().map(String::as_str).collect();
+        let fields = self.output_field_indexes(&output)?;
+        let queries =
+            Queries { metric: req.metric, dim, nq, data: req.queries, norms, k: req.offset + req.topk };
+        ctx.check()?;
+        let state = self.read_state();
+        let field_name = &self.schema.fields[field].name;
+        if let Some(index) = state.indexes.iter().find(|i| &i.field == field_name)
+            && index.metric != req.metric
+        {
+            return Err(Error::InvalidArgument(format!(
+                "metric type not match: the index on `{field_name}` uses {}, the search asked for {}",
+                index.metric.name(),
+                req.metric.name()
+            )));
+        }
+        let partitions: Vec<&str> = req.partitions.iter().map(String::as_str).collect();
+        let scope = state.partition_ids(&partitions, self.name())?;
+        let segments: Vec<_> = state.segments.values().filter(|s| scope.contains(&s.partition)).collect();
+        let mut allowed = Vec::with_capacity(segments.len());
+        for s in &segments {
+            let has_deletes = s.deleted.count_ones() > 0;
+            allowed.push(match (filter.is_empty(), has_deletes) {
+                (true, false) => None,
+                (true, true) => Some(s.live_bitset()),
+                (false, _) => {
+                    let mut bits = filter.evaluate(*s)?;
+                    bits.and_not_with(&s.deleted);
+                    Some(bits)
+                }
+            });
+        }
+        let mut tasks = Vec::new();
+        for (s, allowed) in segments.iter().zip(&allowed) {
+            let ColumnRef::FloatVector { data, .. } = s.column(field)? else { continue };
+            let keys = s.column(self.schema.pk_index())?;
+            let norms = if req.metric == Metric::Ip { &[] } else { s.norms(field)? };
+            let sparse = allowed.as_ref().is_some_and(|a| search::is_sparse(a.count_ones(), s.rows()));
+            let allowed_rows = allowed.as_ref().map_or(s.rows(), |a| a.count_ones());
+            if allowed_rows == 0 {
+                continue;
+            }
+            // A very selective filter makes graph and list traversal wasteful and lossy: such
+            // segments are scanned exactly instead.
+            let index = s.indexes.get(&field).filter(|_| allowed_rows * INDEX_MIN_SELECTIVITY >= s.rows());
+            if let Some(index) = index {
+                for first in (0..nq).step_by(QUERIES_PER_INDEX_TASK) {
+                    tasks.push(Task {
+                        index: Some(index),
+                        queries: first..(first + QUERIES_PER_INDEX_TASK).min(nq),
+                        params: req.params,
+                        segment: s.id,
+                        vectors: data,
+                        norms: s.norms(field)?,
+                        keys,
+                        allowed: allowed.as_ref(),
+                        sparse: false,
+                        start: 0,
+                        end: s.rows(),
+                    });
+                }
+                continue;
+            }
+            for start in (0..s.rows()).step_by(RANGE_ROWS) {
+                tasks.push(Task {
+                    index: None,
+                    queries: 0..nq,
+                    params: req.params,
+                    segment: s.id,
+                    vectors: data,
+                    norms,
+                    keys,
+                    allowed: allowed.as_ref(),
+                    sparse,
+                    start,
+                    end: (start + RANGE_ROWS).min(s.rows()),
+                });
+            }
+        }
+        let tops = search::run(ctx, &queries, &tasks, self.options.worker_threads)?;
+        tops.into_iter()
+            .map(|top| {
+                let hits: Vec<_> = top.into_sorted().into_iter().skip(req.offset).collect();
+                let rows: Vec<(u64, usize)> = hits.iter().map(|h| (h.segment, h.row)).collect();
+                let scores = hits
+                    .iter()
+                    .map(|h| if req.metric.higher_is_better() { -h.cost } else { h.cost })
+                    .collect();
+                let fields = self.gather(&state, &fields, &rows)?;
+                let ids = PrimaryKeys::from_column(fields.columns[0].data().as_ref())?;
+                Ok(SearchHits { ids, scores, fields })
+            })
+            .collect()
+    }
+
+    /// Index and dim of the vector field `name` (or of the only vector field).
+    fn vector_field(&self, name: Option<&str>) -> Result<(usize, usize)> {
+        let vector_fields: Vec<usize> =
+            (0..self.schema.fields.len()).filter(|&f| self.schema.fields[f].field_type.is_vector()).collect();
+        let field = match name {
+            Some(n) if !n.is_empty() => self
+                .schema
+                .field_index(n)
+                .ok_or_else(|| Error::not_found_in(ObjectKind::Field, n, self.name()))?,
+            _ if vector_fields.len() == 1 => vector_fields[0],
+            _ => {
+                return Err(Error::InvalidArgument(format!(
+                    "collection `{}` has several vector fields: name the one to search",
+                    self.name()
+                )));
+            }
+        };
+        match self.schema.fields[field].field_type {
+            FieldType::FloatVector { dim } => Ok((field, dim as usize)),
+            other => Err(Error::SchemaMismatch(format!(
+                "field `{}` is {}, not a vector field",
+                self.schema.fields[field].name,
+                other.describe()
+            ))),
+        }
+    }
+}
+
+/// Checks limits and queries; returns the norm of each query.
+fn validate(req: &SearchRequest<'_>, dim: usize, field: &str) -> Result<Vec<f32>> {
+    if req.topk == 0 || req.topk > MAX_TOPK {
+        return Err(Error::InvalidArgument(format!(
+            "topk [{}] is invalid, it should be in range [1, {MAX_TOPK}]",
+            req.topk
+        )));
+    }
+    if req.offset + req.topk > MAX_TOPK {
+        return Err(Error::InvalidArgument(format!(
+            "offset+topk [{}] is invalid, it should be in range [1, {MAX_TOPK}]",
+            req.offset + req.topk
+        )));
+    }
+    if req.queries.is_empty() || !req.queries.len().is_multiple_of(dim) {
+        return Err(Error::DimensionMismatch(format!(
+            "field `{field}` has dim {dim}; {} query floats is not a whole, non-zero number of vectors",
+            req.queries.len()
+        )));
+    }
+    let nq = req.queries.len() / dim;
+    if nq > MAX_NQ {
+        return Err(Error::InvalidArgument(format!(
+            "nq (number of search vectors per request) should be in range [1, {MAX_NQ}], but got {nq}"
+        )));
+    }
+    if let Some(i) = req.queries.iter().position(|x| !x.is_finite()) {
+        return Err(Error::InvalidValue(format!(
+            "query {} component {}: values must be finite",
+            i / dim,
+            i % dim
+        )));
+    }
+    let norms: Vec<f32> = req.queries.chunks_exact(dim).map(simd::norm).collect();
+    for (q, (query, &norm)) in req.queries.chunks_exact(dim).zip(&norms).enumerate() {
+        if let Some(why) = vector_norm_excess(query, norm) {
+            return Err(Error::InvalidArgument(format!("query {q}: {why}")));
+        }
+    }
+    Ok(norms)
+}

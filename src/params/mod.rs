@@ -1,0 +1,18 @@
+//! The vocabulary every layer shares: plain types with their named defaults and checks and no
+//! behaviour beyond them. This module depends on nothing but [`crate::error`]; everything else
+//! may depend on it.
+//!
+//! - [`Metric`]: how vectors are compared;
+//! - [`IndexParams`]: index types and build parameters (Milvus names, defaults, ranges);
+//! - [`SearchParams`] and [`SearchRequest`]: what a search asks for;
+//! - [`Options`] and [`SyncPolicy`]: how a database is opened.
+
+mod index;
+mod metric;
+mod options;
+mod search;
+
+pub use index::IndexParams;
+pub use metric::Metric;
+pub use options::{Options, SyncPolicy};
+pub use search::{MAX_NQ, MAX_TOPK, SearchParams, SearchRequest};
