@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 use common::read_sum;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use veclite::segment::sealed::SealedSegment;
+use veclite::internals::SealedSegment;
 use veclite::{
     Column, ColumnRef, Context, Database, Field, FieldType, Metric, Options, Schema, SearchRequest,
     SyncPolicy, simd,

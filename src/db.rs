@@ -6,7 +6,7 @@ use std::sync::{Arc, RwLock, RwLockReadGuard};
 
 use crate::catalog::{self, Catalog, CollectionMeta, DirState, Manifest, PartitionMeta};
 use crate::collection::{
-    Collection, IndexInfo, WriteMode, collection_dir, collection_id, remove_collection_files,
+    Collection, IndexInfo, StorageInfo, WriteMode, collection_dir, collection_id, remove_collection_files,
 };
 use crate::column::{Column, PrimaryKeys};
 use crate::context::Context;
@@ -61,7 +61,7 @@ impl Database {
     pub fn open(dir: impl AsRef<Path>, options: Options) -> Result<Database> {
         let dir = dir.as_ref();
         options.check()?;
-        let (lock, state) = lock_dir(dir)?;
+        let (lock, state) = lock_dir(dir, options.create_if_missing)?;
         let catalog = Catalog::open(dir, state)?;
         Database::start(dir, options, lock, catalog)
     }
@@ -80,7 +80,7 @@ impl Database {
     pub fn recover(dir: impl AsRef<Path>, options: Options) -> Result<(Database, RecoveryReport)> {
         let dir = dir.as_ref();
         options.check()?;
-        let (lock, state) = lock_dir(dir)?;
+        let (lock, state) = lock_dir(dir, options.create_if_missing)?;
         let catalog = Catalog::open(dir, state)?;
         let report = crate::collection::recover(dir, &catalog)?;
         Ok((Database::start(dir, options, lock, catalog)?, report))
@@ -457,6 +457,15 @@ impl Database {
         self.with_collection(collection, |c| c.describe_index(field))
     }
 
+    /// The segments of `collection` (rows, deleted rows, file size, built indexes) and the bytes
+    /// its files take on disk.
+    ///
+    /// # Errors
+    /// Unknown collection.
+    pub fn storage_info(&self, collection: &str) -> Result<StorageInfo> {
+        self.with_collection(collection, |c| Ok(c.storage_info()))
+    }
+
     /// Drops the index of `field`.
     ///
     /// # Errors
@@ -540,19 +549,26 @@ fn spawn_interval_syncer(db: std::sync::Weak<RwLock<Option<Open>>>, every: std::
     });
 }
 
-/// Takes the lock on database directory `dir`, creating the directory if it is missing. A
+/// Takes the lock on database directory `dir`, creating the directory if it is missing (and
+/// `create_if_missing`). A
 /// directory that is not a database is refused before anything is written to it.
 ///
 /// # Errors
 /// [`Error::InvalidArgument`] for an empty path; those of [`catalog::inspect_dir`];
 /// [`Error::Locked`]; [`Error::Io`].
-fn lock_dir(dir: &Path) -> Result<(DirLock, DirState)> {
+fn lock_dir(dir: &Path, create_if_missing: bool) -> Result<(DirLock, DirState)> {
     if dir.as_os_str().is_empty() {
         return Err(Error::InvalidArgument(
             "the database path is empty: name the directory to open or create".into(),
         ));
     }
     if catalog::inspect_dir(dir)? == DirState::New {
+        if !create_if_missing {
+            return Err(Error::InvalidArgument(format!(
+                "{}: not a veclite database (no MANIFEST file), and create_if_missing is off",
+                dir.display()
+            )));
+        }
         crate::storage::fs::create_dir_all(dir)?;
     }
     let lock = DirLock::acquire(dir)?;

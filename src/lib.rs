@@ -35,34 +35,54 @@
 #[cfg(target_endian = "big")]
 compile_error!("veclite's file formats are little-endian; big-endian targets are not supported");
 
-pub mod bitset;
-pub mod catalog;
-pub mod collection;
-pub mod column;
-pub mod context;
-pub mod db;
-pub mod error;
-pub mod expr;
+mod bitset;
+mod catalog;
+mod collection;
+mod column;
+mod context;
+mod db;
+mod error;
+mod expr;
 #[allow(unsafe_code)]
+#[doc(hidden)]
 pub mod ffi;
-pub mod index;
-pub mod json;
-pub mod params;
-pub mod result;
-pub mod schema;
-pub mod search;
-pub mod segment;
+mod index;
+mod json;
+mod params;
+mod result;
+mod schema;
+mod search;
+mod segment;
+#[doc(hidden)]
 pub mod simd;
-pub mod storage;
-pub mod timestamp;
+mod storage;
+mod timestamp;
+mod verify;
 
 pub use bitset::Bitset;
-pub use collection::{IndexInfo, WriteMode};
+pub use catalog::{IndexMeta, MANIFEST_VERSION};
+pub use collection::{IndexInfo, SegmentInfo, StorageInfo, WriteMode};
 pub use column::{Column, ColumnData, ColumnRef, PrimaryKey, PrimaryKeys};
 pub use context::Context;
-pub use db::{CollectionInfo, CompactionStats, Database, RecoveryReport};
+pub use db::{CollectionInfo, CompactionStats, Database, Kept, Preserved, RecoveryReport, Skipped};
 pub use error::{Error, ObjectKind, Result, Status};
-pub use expr::{ColumnSource, Filter};
-pub use params::{IndexParams, Metric, Options, SearchParams, SearchRequest, SyncPolicy};
+pub use expr::{ColumnSource, Filter, MAX_FILTER_DEPTH};
+pub use params::{IndexParams, MAX_NQ, MAX_TOPK, Metric, Options, SearchParams, SearchRequest, SyncPolicy};
 pub use result::{MutationResult, QueryResult, SearchHits};
-pub use schema::{Field, FieldType, Schema, SchemaBuilder, Value};
+pub use schema::{
+    DEFAULT_PARTITION, Field, FieldType, MAX_JSON_DEPTH, MAX_JSON_LENGTH, MAX_VECTOR_NORM, Schema,
+    SchemaBuilder, Value,
+};
+pub use storage::wal::WAL_VERSION;
+pub use timestamp::physical_ms;
+pub use verify::{VerifyProblem, VerifyReport, verify};
+
+/// Internals that the repository's own tests and benchmarks reach into (file layouts, the WAL,
+/// a collection's segments). Not a stable API: anything here may change in any release.
+#[doc(hidden)]
+pub mod internals {
+    pub use crate::collection::Collection;
+    pub use crate::segment::format;
+    pub use crate::segment::sealed::SealedSegment;
+    pub use crate::storage::wal;
+}

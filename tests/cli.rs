@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use serde_json::Value as Json;
-use veclite::storage::wal;
+use veclite::internals::wal;
 use veclite::{Column, Database, Field, FieldType, Options, Schema};
 
 const COLLECTION: &str = "docs";

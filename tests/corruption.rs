@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use veclite::segment::format::{BlockKind, ENTRY_LEN, META_LEN, TRAILER_LEN};
+use veclite::internals::format::{BlockKind, ENTRY_LEN, META_LEN, TRAILER_LEN};
 use veclite::{
     Column, ColumnData, Database, Error, Field, FieldType, Options, PrimaryKeys, Schema, Status, SyncPolicy,
 };

@@ -450,7 +450,7 @@ fn doc_with(a: &str) -> String {
 
 #[test]
 fn json_some_reader_could_not_read_is_refused_in_json_and_dynamic_fields_alike() {
-    use veclite::schema::MAX_JSON_DEPTH;
+    use veclite::MAX_JSON_DEPTH;
     let dir = tempfile::tempdir().unwrap();
     let db = db_with(dir.path(), true);
     let arrays = |n: usize| format!("{}1{}", "[".repeat(n), "]".repeat(n));

@@ -329,7 +329,7 @@ fn on_small_stack<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> 
 
 #[test]
 fn deep_nesting_is_refused_and_long_flat_chains_work() {
-    use veclite::expr::MAX_FILTER_DEPTH as MAX;
+    use veclite::MAX_FILTER_DEPTH as MAX;
     let nested = |open: &str, n: usize, close: &str| format!("{}id > 12{}", open.repeat(n), close.repeat(n));
     // The inputs, and others of the same kind: refused with a clear error, no crash.
     let too_deep = [

@@ -36,11 +36,11 @@ use std::time::{Duration, Instant};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{Map, Value as Json};
-use veclite::schema::{MAX_JSON_DEPTH, MAX_JSON_LENGTH};
 use veclite::{
     Column, ColumnData, Context, Database, Field, FieldType, IndexParams, Metric, Options, PrimaryKeys,
     Schema, SearchRequest, Status, SyncPolicy,
 };
+use veclite::{MAX_JSON_DEPTH, MAX_JSON_LENGTH};
 
 // ---- Running seeded cases ----
 

@@ -317,7 +317,7 @@ fn l2_is_exact_even_when_norms_dwarf_distances() {
 
 /// Rows whose norms span 1 to just under the bound, the three rows scaled to it first.
 fn magnitude_rows(rng: &mut impl Rng, n: usize) -> Vec<f32> {
-    let edge = 0.999 * veclite::schema::MAX_VECTOR_NORM;
+    let edge = 0.999 * veclite::MAX_VECTOR_NORM;
     let mut data = vec![0.0f32; n * DIM];
     data[0] = edge;
     data[DIM] = 1.0;

@@ -36,7 +36,7 @@ fn upsert_new_keys_inserts_with_exact_result() {
     assert_eq!(r.err_count, 0);
     assert!(r.err_index.is_empty());
     assert_eq!(r.primary_keys, PrimaryKeys::Int(vec![3, 1, 2]));
-    assert!(veclite::timestamp::physical_ms(r.timestamp) > 1_700_000_000_000);
+    assert!(veclite::physical_ms(r.timestamp) > 1_700_000_000_000);
     assert_eq!(db.count("c", &[]).unwrap(), 3);
 }
 
@@ -208,7 +208,7 @@ fn nan_and_infinity_are_rejected() {
 
 #[test]
 fn vectors_whose_norm_exceeds_the_bound_are_rejected() {
-    use veclite::schema::MAX_VECTOR_NORM;
+    use veclite::MAX_VECTOR_NORM;
     let dir = tempfile::tempdir().unwrap();
     let db = db_with_two_rows(dir.path());
     // Finite components whose squares overflow f32 (3e38, 1e20), and a norm just over the bound

@@ -18,7 +18,8 @@ use crate::storage::fs;
 /// File name of the manifest inside the database directory.
 pub const MANIFEST_FILE: &str = "MANIFEST";
 const MAGIC: &[u8; 8] = b"VECLMAN\0";
-const VERSION: u32 = 1;
+/// Format version of the manifest this release reads and writes.
+pub const MANIFEST_VERSION: u32 = 1;
 
 /// Everything the database persists about its layout.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -99,11 +100,11 @@ impl Manifest {
             return Err(Error::corrupted(path, "not a veclite manifest"));
         }
         let version = u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]);
-        if version != VERSION {
+        if version != MANIFEST_VERSION {
             return Err(Error::UnsupportedFormat {
                 file: path.display().to_string(),
                 version,
-                supported: VERSION,
+                supported: MANIFEST_VERSION,
             });
         }
         let crc = u32::from_le_bytes([bytes[12], bytes[13], bytes[14], bytes[15]]);
@@ -121,7 +122,7 @@ impl Manifest {
         let json = serde_json::to_vec_pretty(self)?;
         let mut bytes = Vec::with_capacity(json.len() + 16);
         bytes.extend_from_slice(MAGIC);
-        bytes.extend_from_slice(&VERSION.to_le_bytes());
+        bytes.extend_from_slice(&MANIFEST_VERSION.to_le_bytes());
         bytes.extend_from_slice(&crc32c::crc32c(&json).to_le_bytes());
         bytes.extend_from_slice(&json);
         fs::write_atomic(path, &bytes)

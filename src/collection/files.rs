@@ -10,25 +10,25 @@ use crate::error::{Error, Result};
 use crate::storage::fs;
 
 /// Path of WAL generation `generation` of a collection.
-pub(super) fn wal_path(dir: &Path, generation: u64) -> PathBuf {
+pub(crate) fn wal_path(dir: &Path, generation: u64) -> PathBuf {
     dir.join(format!("wal-{generation}.log"))
 }
 
-pub(super) fn segment_path(dir: &Path, id: u64) -> PathBuf {
+pub(crate) fn segment_path(dir: &Path, id: u64) -> PathBuf {
     dir.join(format!("s{id}.seg"))
 }
 
-pub(super) fn deletes_path(dir: &Path, id: u64, generation: u64) -> PathBuf {
+pub(crate) fn deletes_path(dir: &Path, id: u64, generation: u64) -> PathBuf {
     dir.join(format!("s{id}-{generation}.del"))
 }
 
-pub(super) fn index_path(dir: &Path, id: u64, field: usize) -> PathBuf {
+pub(crate) fn index_path(dir: &Path, id: u64, field: usize) -> PathBuf {
     dir.join(format!("s{id}-f{field}.idx"))
 }
 
 /// A file name veclite writes in a collection directory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum FileName {
+pub(crate) enum FileName {
     /// `wal-<generation>.log`
     Wal(u64),
     /// `s<id>.seg`

@@ -15,6 +15,7 @@ mod read;
 pub mod record;
 mod recovery;
 mod search;
+mod stats;
 mod validate;
 mod write;
 
@@ -32,16 +33,17 @@ use crate::segment::sealed::SealedSegment;
 use crate::segment::{GrowingBuffers, Segment};
 use crate::storage::wal::{LogRecord, Wal};
 use crate::timestamp;
+use files::remove_stray_files;
+pub(crate) use files::{FileName, deletes_path, index_path, segment_path, wal_path};
 pub(crate) use files::{collection_id, remove_collection_files};
-use files::{deletes_path, index_path, remove_stray_files, segment_path, wal_path};
 pub use indexing::IndexInfo;
 use log_chain::LogChain;
 pub use maintenance::CompactionStats;
-pub use pk_index::{PkIndex, RowLoc};
-pub use read::OutputFields;
+pub use pk_index::PkIndex;
 use record::Record;
 pub(crate) use recovery::recover;
 pub use recovery::{Kept, Preserved, RecoveryReport, Skipped};
+pub use stats::{SegmentInfo, StorageInfo};
 pub use validate::WriteMode;
 
 /// An open collection. Safe to use from multiple threads simultaneously.
@@ -162,47 +164,12 @@ impl Collection {
                 format!("missing: the manifest lists collection `{}` (id {})", meta.schema.name, meta.id),
             ));
         }
-        let schema = Arc::new(meta.schema.clone());
-        let int_keys = schema.pk_field().field_type == FieldType::Int64;
-        let mut state = State {
-            partitions: meta.partitions.clone(),
-            segments: BTreeMap::new(),
-            growing: HashMap::new(),
-            frozen: Vec::new(),
-            pk: PkIndex::new(int_keys),
-            indexes: meta.indexes.clone(),
-            next_segment_id: meta.next_segment_id,
-        };
-        // Only a capacity hint: it saturates, as the row counts of a damaged manifest may overflow.
-        state.pk.reserve(
-            meta.segments
-                .iter()
-                .fold(0usize, |sum, s| sum.saturating_add(usize::try_from(s.rows).unwrap_or(usize::MAX))),
-        );
-        for sm in &meta.segments {
-            let mut segment = load_segment(&dir, &schema, sm)?;
-            for &field in &sm.indexed_fields {
-                let index = load_index(&dir, &schema, &meta.indexes, sm.id, field)?;
-                segment.indexes.insert(field as usize, Arc::new(index));
-            }
-            let live = segment.live_bitset();
-            state.pk.insert_rows(segment.column(schema.pk_index())?, sm.id, live.iter_ones());
-            state.segments.insert(sm.id, segment);
-        }
+        let schema = &meta.schema;
+        let mut state = State::empty(meta);
+        load_sealed_segments(&dir, schema, meta, &mut state)?;
         let mut logs = LogChain::read(&dir, meta, options.sync)?;
-        // Replay every generation from the oldest unsealed one.
-        let mut last_timestamp = meta.checkpoint_timestamp;
         let mut buffers = GrowingBuffers::new(options.seal_threshold_bytes);
-        for log in &logs.logs {
-            for entry in &log.scan.records {
-                let record = decode_record(&log.path, entry, &schema)?;
-                timestamp::observe(record.timestamp());
-                if record.timestamp() > meta.checkpoint_timestamp {
-                    last_timestamp = record.timestamp();
-                    write::apply(&schema, &mut state, &record, &[], &mut buffers);
-                }
-            }
-        }
+        let last_timestamp = replay(&logs, schema, meta.checkpoint_timestamp, &mut state, &mut buffers)?;
         logs.drop_payloads();
         Ok(Loaded { meta: meta.clone(), dir, state, buffers, last_timestamp, logs })
     }
@@ -395,6 +362,73 @@ pub(crate) fn create_files(db_dir: &Path, id: u64) -> Result<()> {
     crate::storage::fs::sync_parent(&dir)?;
     crate::storage::fs::sync_parent(&db_dir.join(crate::catalog::COLLECTIONS_DIR))?;
     Wal::open(&wal_path(&dir, 0), SyncPolicy::EveryWrite, 0).map(drop)
+}
+
+impl State {
+    /// The state of collection `meta` before any segment is loaded: its partitions and indexes,
+    /// no segments, an empty primary-key index.
+    fn empty(meta: &CollectionMeta) -> State {
+        State {
+            partitions: meta.partitions.clone(),
+            segments: BTreeMap::new(),
+            growing: HashMap::new(),
+            frozen: Vec::new(),
+            pk: PkIndex::new(meta.schema.pk_field().field_type == FieldType::Int64),
+            indexes: meta.indexes.clone(),
+            next_segment_id: meta.next_segment_id,
+        }
+    }
+}
+
+/// Maps every sealed segment `meta` lists with its deletes and index files, and adds its live
+/// rows to the primary-key index.
+///
+/// # Errors
+/// As [`load_segment`] and [`load_index`].
+fn load_sealed_segments(dir: &Path, schema: &Schema, meta: &CollectionMeta, state: &mut State) -> Result<()> {
+    // Only a capacity hint: it saturates, as the row counts of a damaged manifest may overflow.
+    state.pk.reserve(
+        meta.segments
+            .iter()
+            .fold(0usize, |sum, s| sum.saturating_add(usize::try_from(s.rows).unwrap_or(usize::MAX))),
+    );
+    for sm in &meta.segments {
+        let mut segment = load_segment(dir, schema, sm)?;
+        for &field in &sm.indexed_fields {
+            let index = load_index(dir, schema, &meta.indexes, sm.id, field)?;
+            segment.indexes.insert(field as usize, Arc::new(index));
+        }
+        let live = segment.live_bitset();
+        state.pk.insert_rows(segment.column(schema.pk_index())?, sm.id, live.iter_ones());
+        state.segments.insert(sm.id, segment);
+    }
+    Ok(())
+}
+
+/// Applies the records of `logs` newer than `checkpoint` (older ones are in sealed segments) to
+/// `state`, in order; returns the timestamp of the last record applied (`checkpoint` if none).
+///
+/// # Errors
+/// As [`decode_record`].
+fn replay(
+    logs: &LogChain,
+    schema: &Schema,
+    checkpoint: u64,
+    state: &mut State,
+    buffers: &mut GrowingBuffers,
+) -> Result<u64> {
+    let mut last_timestamp = checkpoint;
+    for log in &logs.logs {
+        for entry in &log.scan.records {
+            let record = decode_record(&log.path, entry, schema)?;
+            timestamp::observe(record.timestamp());
+            if record.timestamp() > checkpoint {
+                last_timestamp = record.timestamp();
+                write::apply(schema, state, &record, &[], buffers);
+            }
+        }
+    }
+    Ok(last_timestamp)
 }
 
 /// Maps sealed segment `sm` and reads its deletes.

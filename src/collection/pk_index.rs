@@ -6,7 +6,7 @@ use std::collections::HashMap;
 /// random seed).
 type Hasher = foldhash::fast::RandomState;
 
-use crate::column::{ColumnRef, PrimaryKey, PrimaryKeys};
+use crate::column::{ColumnRef, PrimaryKeys};
 
 /// Location of a row: segment id and row offset inside it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +39,7 @@ impl PkIndex {
     }
 
     /// Number of live keys.
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         match self {
             PkIndex::Int(m) => m.len(),
@@ -46,25 +47,11 @@ impl PkIndex {
         }
     }
 
-    /// Whether no key is live.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// Row of key `i` of `keys`.
     pub fn get(&self, keys: &PrimaryKeys, i: usize) -> Option<RowLoc> {
         match (self, keys) {
             (PkIndex::Int(m), PrimaryKeys::Int(k)) => m.get(&k[i]).copied(),
             (PkIndex::Str(m), PrimaryKeys::Str(k)) => m.get(k[i].as_str()).copied(),
-            _ => None,
-        }
-    }
-
-    /// Row of `key`.
-    pub fn get_key(&self, key: &PrimaryKey) -> Option<RowLoc> {
-        match (self, key) {
-            (PkIndex::Int(m), PrimaryKey::Int(k)) => m.get(k).copied(),
-            (PkIndex::Str(m), PrimaryKey::Str(k)) => m.get(k.as_str()).copied(),
             _ => None,
         }
     }

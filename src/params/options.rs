@@ -18,6 +18,9 @@ pub struct Options {
     pub compaction_deleted_ratio: f64,
     /// This many small segments in one partition trigger a compaction at the next flush. Default 8.
     pub compaction_small_segments: usize,
+    /// Whether opening a directory that holds no database creates one there. Default true;
+    /// false makes such an open fail (for tools that must only open existing databases).
+    pub create_if_missing: bool,
 }
 
 impl Default for Options {
@@ -28,6 +31,7 @@ impl Default for Options {
             worker_threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
             compaction_deleted_ratio: 0.2,
             compaction_small_segments: 8,
+            create_if_missing: true,
         }
     }
 }

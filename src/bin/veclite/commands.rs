@@ -5,7 +5,6 @@ use std::process::ExitCode;
 
 use clap::Args;
 use serde_json::{Value as Json, json};
-use veclite::catalog::manifest::MANIFEST_FILE;
 use veclite::{
     Context, Database, Error, FieldType, IndexParams, Metric, Options, PrimaryKeys, RecoveryReport,
     SearchParams, SearchRequest,
@@ -172,10 +171,12 @@ pub fn fail(err: Error) -> Failure {
 
 /// Opens the existing database in `dir` (never creating one).
 pub fn open(dir: &Path) -> Result<Database, Failure> {
-    if !dir.join(MANIFEST_FILE).is_file() {
-        return Err(format!("{}: not a veclite database (no {MANIFEST_FILE} file)", dir.display()));
-    }
-    Database::open(dir, Options::default()).map_err(fail)
+    Database::open(dir, existing_only()).map_err(fail)
+}
+
+/// Options that open only an existing database.
+fn existing_only() -> Options {
+    Options { create_if_missing: false, ..Options::default() }
 }
 
 /// Closes `db` (syncing its WALs) and reports success.
@@ -323,7 +324,7 @@ fn verify(dir: &Path, mode: Mode) -> Result<ExitCode, Failure> {
     if !dir.is_dir() {
         return Err(format!("{}: no such directory", dir.display()));
     }
-    let report = crate::verify::verify(dir);
+    let report = veclite::verify(dir);
     let mut rows = Rows::new(&["file", "offset", "problem"]);
     for p in &report.problems {
         let offset = match (p.offset, mode) {
@@ -367,10 +368,7 @@ fn verify(dir: &Path, mode: Mode) -> Result<ExitCode, Failure> {
 
 /// `veclite recover`: recovers the database in `dir` and prints what it kept and skipped.
 fn recover(dir: &Path, mode: Mode) -> Result<ExitCode, Failure> {
-    if !dir.join(MANIFEST_FILE).is_file() {
-        return Err(format!("{}: not a veclite database (no {MANIFEST_FILE} file)", dir.display()));
-    }
-    let (db, report) = Database::recover(dir, Options::default()).map_err(fail)?;
+    let (db, report) = Database::recover(dir, existing_only()).map_err(fail)?;
     print_recovery(&report, mode);
     done(db)
 }

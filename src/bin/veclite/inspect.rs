@@ -4,9 +4,6 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use serde_json::{Value as Json, json};
-use veclite::catalog::manifest::MANIFEST_FILE;
-use veclite::catalog::{COLLECTIONS_DIR, Manifest, SegmentMeta};
-use veclite::segment::deletes::read_deletes;
 use veclite::{Database, IndexParams, Schema};
 
 use crate::Target;
@@ -131,77 +128,48 @@ fn disk_use(dir: &Path) -> (u64, u64) {
     (total, wal)
 }
 
-/// Rows of segment `seg` (in collection directory `cdir`) its persisted deletes file marks
-/// deleted; `null` when the file does not read (`veclite verify` reports why). Deletes not yet
-/// flushed are not counted.
-fn deleted_rows(cdir: &Path, seg: &SegmentMeta) -> Json {
-    if seg.deletes_generation == 0 {
-        return json!(0);
-    }
-    let path = cdir.join(format!("s{}-{}.del", seg.id, seg.deletes_generation));
-    read_deletes(&path, seg.id, seg.rows as usize).map_or(Json::Null, |d| json!(d.count_ones()))
-}
-
-/// The format version in bytes 8..12 of a veclite file (after its 8-byte magic).
-fn format_version(path: &Path) -> Option<u32> {
-    use std::io::Read;
-    let mut head = [0u8; 12];
-    std::fs::File::open(path).ok()?.read_exact(&mut head).ok()?;
-    Some(u32::from_le_bytes([head[8], head[9], head[10], head[11]]))
-}
-
 /// `veclite info`: format versions, disk use and, per collection, rows, partitions, segments,
 /// indexes and WAL bytes.
 pub fn info(dir: &Path, mode: Mode) -> Result<ExitCode, Failure> {
     let db = open(dir)?;
-    let manifest = Manifest::read(&dir.join(MANIFEST_FILE)).map_err(fail)?;
     let (total, _) = disk_use(dir);
     let mut collections = Vec::new();
-    for meta in &manifest.collections {
-        let name = &meta.schema.name;
-        let cdir = dir.join(COLLECTIONS_DIR).join(meta.id.to_string());
-        let (bytes, wal) = disk_use(&cdir);
+    for name in db.list_collections().map_err(fail)? {
         let mut partitions = Vec::new();
-        for p in db.list_partitions(name).map_err(fail)? {
-            partitions.push(json!({"name": p, "rows": db.count(name, &[&p]).map_err(fail)?}));
+        for p in db.list_partitions(&name).map_err(fail)? {
+            partitions.push(json!({"name": p, "rows": db.count(&name, &[&p]).map_err(fail)?}));
         }
-        let segments: Vec<Json> = meta
+        let storage = db.storage_info(&name).map_err(fail)?;
+        let segments: Vec<Json> = storage
             .segments
             .iter()
             .map(|s| {
-                let partition = meta.partitions.iter().find(|p| p.id == s.partition).map(|p| p.name.clone());
-                let file = cdir.join(format!("s{}.seg", s.id));
                 json!({
                     "id": s.id,
-                    "partition": partition,
+                    "partition": s.partition,
+                    "state": if s.sealed { "sealed" } else { "growing" },
                     "rows": s.rows,
-                    "deleted": deleted_rows(&cdir, s),
-                    "bytes": std::fs::metadata(file).map_or(0, |m| m.len()),
+                    "deleted": s.deleted_rows,
+                    "bytes": s.file_bytes,
+                    "indexed_fields": s.indexed_fields,
                 })
             })
             .collect();
-        let wal_version = std::fs::read_dir(&cdir)
-            .into_iter()
-            .flatten()
-            .flatten()
-            .filter(|e| e.file_name().to_string_lossy().ends_with(".log"))
-            .find_map(|e| format_version(&e.path()));
         collections.push(json!({
             "name": name,
-            "id": meta.id,
-            "rows": db.count(name, &[]).map_err(fail)?,
+            "id": db.describe_collection(&name).map_err(fail)?.id,
+            "rows": db.count(&name, &[]).map_err(fail)?,
             "partitions": partitions,
             "segments": segments,
-            "indexes": objects(&index_rows(&db, name)?),
-            "wal_bytes": wal,
-            "wal_version": wal_version,
-            "disk_bytes": bytes,
+            "indexes": objects(&index_rows(&db, &name)?),
+            "wal_bytes": storage.wal_bytes,
+            "disk_bytes": storage.disk_bytes,
         }));
     }
     let report = json!({
         "directory": dir.display().to_string(),
-        "manifest_version": format_version(&dir.join(MANIFEST_FILE)),
-        "wal_version_written": veclite::storage::wal::WAL_VERSION,
+        "manifest_version": veclite::MANIFEST_VERSION,
+        "wal_version": veclite::WAL_VERSION,
         "veclite_version": env!("CARGO_PKG_VERSION"),
         "collections": collections,
         "disk_bytes": total,
@@ -216,7 +184,7 @@ pub fn info(dir: &Path, mode: Mode) -> Result<ExitCode, Failure> {
 /// The lists of a collection in `info`, with their columns in table order.
 const INFO_TABLES: [(&str, &[&str]); 3] = [
     ("partitions", &["name", "rows"]),
-    ("segments", &["id", "partition", "rows", "deleted", "bytes"]),
+    ("segments", &["id", "partition", "state", "rows", "deleted", "bytes"]),
     ("indexes", &INDEX_COLUMNS),
 ];
 
@@ -229,7 +197,7 @@ fn print_info(report: &Json) {
     println!(
         "format     manifest v{}, WAL v{} (veclite {})",
         report["manifest_version"],
-        report["wal_version_written"],
+        report["wal_version"],
         report["veclite_version"].as_str().unwrap_or_default()
     );
     println!("disk use   {}", human_bytes(report["disk_bytes"].as_u64().unwrap_or(0)));

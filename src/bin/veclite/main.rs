@@ -6,7 +6,6 @@ mod commands;
 mod inspect;
 mod npy;
 mod output;
-mod verify;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

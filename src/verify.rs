@@ -1,4 +1,4 @@
-//! `veclite verify`: checks a database directory without changing a byte of it.
+//! Verification of a database directory without changing a byte of it (`veclite verify`).
 //!
 //! 1. The manifest is read through its checksum.
 //! 2. Every file the manifest names must exist and match it: each segment file is mapped
@@ -14,26 +14,37 @@
 
 use std::path::{Path, PathBuf};
 
-use veclite::catalog::manifest::MANIFEST_FILE;
-use veclite::catalog::{CollectionMeta, Manifest, SegmentMeta};
-use veclite::index::file::SegmentIndex;
-use veclite::segment::deletes::read_deletes;
-use veclite::segment::sealed::SealedSegment;
-use veclite::storage::wal::{self, LogEnd};
-use veclite::{Context, Database, Error, Metric, Options, SearchRequest};
+use crate::catalog::manifest::MANIFEST_FILE;
+use crate::catalog::{CollectionMeta, Manifest, SegmentMeta};
+use crate::collection::{FileName, collection_dir, deletes_path, index_path, segment_path, wal_path};
+use crate::column::ColumnData;
+use crate::context::Context;
+use crate::db::Database;
+use crate::error::{Error, Result};
+use crate::index::file::SegmentIndex;
+use crate::params::{Metric, Options, SearchRequest};
+use crate::result::QueryResult;
+use crate::segment::deletes::read_deletes;
+use crate::segment::sealed::SealedSegment;
+use crate::storage::wal::{self, LogEnd};
 
 /// Something wrong with a database file.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
+pub struct VerifyProblem {
+    /// The damaged or missing file.
     pub file: PathBuf,
+    /// Byte offset of the damage, when known.
     pub offset: Option<u64>,
+    /// What is wrong, for a person to act on.
     pub what: String,
 }
 
-/// What verification found: problems, and notes that need no action.
+/// What [`verify`] found: problems, and notes that need no action.
 #[derive(Debug, Default)]
-pub struct Report {
-    pub problems: Vec<Problem>,
+pub struct VerifyReport {
+    /// Damaged or missing files; empty when the database is sound.
+    pub problems: Vec<VerifyProblem>,
+    /// Findings that need no action (a torn WAL tail the next open cuts off, unlisted files).
     pub notes: Vec<String>,
     /// Files read.
     pub files: usize,
@@ -41,9 +52,9 @@ pub struct Report {
     pub rows: u64,
 }
 
-impl Report {
+impl VerifyReport {
     fn problem(&mut self, file: &Path, offset: Option<u64>, what: impl Into<String>) {
-        self.problems.push(Problem { file: file.to_path_buf(), offset, what: what.into() });
+        self.problems.push(VerifyProblem { file: file.to_path_buf(), offset, what: what.into() });
     }
 
     fn error(&mut self, fallback: &Path, err: &Error) {
@@ -60,9 +71,12 @@ impl Report {
     }
 }
 
-/// Verifies the database in `dir`.
-pub fn verify(dir: &Path) -> Report {
-    let mut report = Report::default();
+/// Verifies the database in directory `dir`: every checksum and cross-reference (manifest ↔
+/// files, segment footers, deletes, indexes, WAL chain), then every row and index through a
+/// copy. The directory is only read, so this works while another process has it open (it then
+/// sees a moment's state). Never fails: what it cannot read is a problem in the report.
+pub fn verify(dir: &Path) -> VerifyReport {
+    let mut report = VerifyReport::default();
     let manifest_path = dir.join(MANIFEST_FILE);
     let manifest = match Manifest::read(&manifest_path) {
         Ok(m) => m,
@@ -83,21 +97,17 @@ pub fn verify(dir: &Path) -> Report {
     report
 }
 
-fn collection_dir(dir: &Path, meta: &CollectionMeta) -> PathBuf {
-    dir.join(veclite::catalog::COLLECTIONS_DIR).join(meta.id.to_string())
-}
-
 /// Checks that the files `meta` names exist and scans its WAL generations.
-fn check_files(dir: &Path, meta: &CollectionMeta, report: &mut Report) {
-    let cdir = collection_dir(dir, meta);
+fn check_files(dir: &Path, meta: &CollectionMeta, report: &mut VerifyReport) {
+    let cdir = collection_dir(dir, meta.id);
     let name = &meta.schema.name;
     let mut listed = Vec::new();
     for seg in &meta.segments {
-        let mut expect = vec![cdir.join(format!("s{}.seg", seg.id))];
+        let mut expect = vec![segment_path(&cdir, seg.id)];
         if seg.deletes_generation > 0 {
-            expect.push(cdir.join(format!("s{}-{}.del", seg.id, seg.deletes_generation)));
+            expect.push(deletes_path(&cdir, seg.id, seg.deletes_generation));
         }
-        expect.extend(seg.indexed_fields.iter().map(|f| cdir.join(format!("s{}-f{f}.idx", seg.id))));
+        expect.extend(seg.indexed_fields.iter().map(|&f| index_path(&cdir, seg.id, f as usize)));
         listed.extend(expect.iter().cloned());
         for path in expect {
             if !path.is_file() {
@@ -108,7 +118,7 @@ fn check_files(dir: &Path, meta: &CollectionMeta, report: &mut Report) {
                 );
             }
         }
-        let seg_path = cdir.join(format!("s{}.seg", seg.id));
+        let seg_path = segment_path(&cdir, seg.id);
         if seg_path.is_file() {
             report.files += 1;
             if let Err(e) = check_segment(&seg_path, meta, seg) {
@@ -116,7 +126,7 @@ fn check_files(dir: &Path, meta: &CollectionMeta, report: &mut Report) {
             }
         }
         if seg.deletes_generation > 0 {
-            let del = cdir.join(format!("s{}-{}.del", seg.id, seg.deletes_generation));
+            let del = deletes_path(&cdir, seg.id, seg.deletes_generation);
             if del.is_file() {
                 report.files += 1;
                 if let Err(e) = read_deletes(&del, seg.id, seg.rows as usize) {
@@ -124,8 +134,8 @@ fn check_files(dir: &Path, meta: &CollectionMeta, report: &mut Report) {
                 }
             }
         }
-        for field in &seg.indexed_fields {
-            let idx = cdir.join(format!("s{}-f{field}.idx", seg.id));
+        for &field in &seg.indexed_fields {
+            let idx = index_path(&cdir, seg.id, field as usize);
             if idx.is_file() {
                 report.files += 1;
                 if let Err(e) = SegmentIndex::open(&idx) {
@@ -141,13 +151,8 @@ fn check_files(dir: &Path, meta: &CollectionMeta, report: &mut Report) {
 /// Notes the files of collection directory `cdir` that the manifest does not list (besides the
 /// WAL generations it still needs): what an interrupted write or a dropped index leaves, which
 /// the engine never reads.
-fn note_unlisted(cdir: &Path, meta: &CollectionMeta, listed: &[PathBuf], report: &mut Report) {
-    let wal_needed = |name: &str| {
-        name.strip_prefix("wal-")
-            .and_then(|n| n.strip_suffix(".log"))
-            .and_then(|g| g.parse::<u64>().ok())
-            .is_some_and(|g| g >= meta.wal_generation)
-    };
+fn note_unlisted(cdir: &Path, meta: &CollectionMeta, listed: &[PathBuf], report: &mut VerifyReport) {
+    let wal_needed = |name: &str| wal_generation(name).is_some_and(|g| g >= meta.wal_generation);
     let mut unlisted: Vec<PathBuf> = std::fs::read_dir(cdir)
         .into_iter()
         .flatten()
@@ -163,7 +168,7 @@ fn note_unlisted(cdir: &Path, meta: &CollectionMeta, listed: &[PathBuf], report:
 
 /// Reads every block of the segment file at `path` (checking each block's checksum) and checks
 /// its footer against the manifest's `seg`.
-fn check_segment(path: &Path, meta: &CollectionMeta, seg: &SegmentMeta) -> veclite::Result<()> {
+fn check_segment(path: &Path, meta: &CollectionMeta, seg: &SegmentMeta) -> Result<()> {
     let (file, identity) = SealedSegment::open(path, &meta.schema)?;
     let mismatch = |what: String| Error::Corrupted { file: path.display().to_string(), reason: what };
     if identity.id != seg.id || identity.partition != seg.partition || file.rows() as u64 != seg.rows {
@@ -191,18 +196,18 @@ fn check_segment(path: &Path, meta: &CollectionMeta, seg: &SegmentMeta) -> vecli
 
 /// Scans WAL generations `meta.wal_generation..` of the collection in `cdir`: records, tails,
 /// and each header's chain to the generation before.
-fn check_wal(cdir: &Path, meta: &CollectionMeta, report: &mut Report) {
+fn check_wal(cdir: &Path, meta: &CollectionMeta, report: &mut VerifyReport) {
     let mut generations: Vec<u64> = std::fs::read_dir(cdir)
         .into_iter()
         .flatten()
         .flatten()
-        .filter_map(|e| e.file_name().to_str()?.strip_prefix("wal-")?.strip_suffix(".log")?.parse().ok())
+        .filter_map(|e| wal_generation(e.file_name().to_str()?))
         .filter(|g| *g >= meta.wal_generation)
         .collect();
     generations.sort_unstable();
     let mut previous: Option<(u64, u32)> = None;
     for generation in generations {
-        let path = cdir.join(format!("wal-{generation}.log"));
+        let path = wal_path(cdir, generation);
         let scan = match wal::scan(&path) {
             Ok(scan) => scan,
             Err(e) => {
@@ -241,8 +246,16 @@ fn check_wal(cdir: &Path, meta: &CollectionMeta, report: &mut Report) {
     }
 }
 
+/// The generation of WAL file `name`, if it is one.
+fn wal_generation(name: &str) -> Option<u64> {
+    match FileName::parse(name)? {
+        FileName::Wal(generation) => Some(generation),
+        _ => None,
+    }
+}
+
 /// Copies `dir` to a temporary directory, opens it there and reads everything.
-fn read_copy(dir: &Path, report: &mut Report) {
+fn read_copy(dir: &Path, report: &mut VerifyReport) {
     let copy = std::env::temp_dir().join(format!("veclite-verify-{}-{}", std::process::id(), nanos()));
     if let Err(e) = copy_tree(dir, &copy) {
         report.notes.push(format!("rows were not read: copying to {} failed: {e}", copy.display()));
@@ -285,7 +298,7 @@ fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
 }
 
 /// Opens the database in `dir` and reads every row and index.
-fn read_all(dir: &Path, report: &mut Report) -> veclite::Result<()> {
+fn read_all(dir: &Path, report: &mut VerifyReport) -> Result<()> {
     let db = Database::open(dir, Options { worker_threads: 1, ..Options::default() })?;
     for name in db.list_collections()? {
         let count = db.count(&name, &[])?;
@@ -308,16 +321,11 @@ fn read_all(dir: &Path, report: &mut Report) -> veclite::Result<()> {
 
 /// Searches each vector field of `collection` once with its index's metric, reading its index
 /// files and vector blocks; the query is the field's first vector.
-fn search_every_vector_field(
-    db: &Database,
-    collection: &str,
-    rows: &veclite::QueryResult,
-) -> veclite::Result<()> {
+fn search_every_vector_field(db: &Database, collection: &str, rows: &QueryResult) -> Result<()> {
     let info = db.describe_collection(collection)?;
     let indexes = db.describe_index(collection, None)?;
     for field in info.schema.fields.iter().filter(|f| f.field_type.is_vector()) {
-        let Some(veclite::ColumnData::FloatVector { dim, data }) = rows.column(&field.name).map(|c| c.data())
-        else {
+        let Some(ColumnData::FloatVector { dim, data }) = rows.column(&field.name).map(|c| c.data()) else {
             continue;
         };
         let Some(query) = data.get(..*dim) else { continue };
