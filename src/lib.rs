@@ -67,7 +67,10 @@ pub use context::Context;
 pub use db::{CollectionInfo, CompactionStats, Database, Kept, Preserved, RecoveryReport, Skipped};
 pub use error::{Error, ObjectKind, Result, Status};
 pub use expr::{ColumnSource, Filter, MAX_FILTER_DEPTH};
-pub use params::{IndexParams, MAX_NQ, MAX_TOPK, Metric, Options, SearchParams, SearchRequest, SyncPolicy};
+pub use params::{
+    CostRange, IndexParams, MAX_NQ, MAX_ROUND_DECIMAL, MAX_TOPK, Metric, Options, SearchParams,
+    SearchRequest, SyncPolicy,
+};
 pub use result::{MutationResult, QueryResult, SearchHits};
 pub use schema::{
     DEFAULT_PARTITION, Field, FieldType, MAX_JSON_DEPTH, MAX_JSON_LENGTH, MAX_VECTOR_NORM, Schema,

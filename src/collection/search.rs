@@ -22,24 +22,36 @@ const INDEX_MIN_SELECTIVITY: usize = 10;
 
 impl Collection {
     /// Top-k search: sealed segments through the field's index when one is built, everything else
-    /// exactly. Returns one [`SearchHits`] per query.
+    /// exactly. Returns one [`SearchHits`] per query. A range search returns the best `topk` hits
+    /// inside the range (an index is asked for more candidates until the range is covered, the
+    /// index runs out, or `topk` are found); scores are rounded last.
     ///
     /// # Errors
     /// `topk`, `nq` or `offset + topk` outside 1..=16384 ([`Error::InvalidArgument`]); query
     /// length not a multiple of the field's dim ([`Error::DimensionMismatch`]); NaN/Inf in a
     /// query ([`Error::InvalidValue`]); a query whose norm exceeds
     /// [`MAX_VECTOR_NORM`](crate::schema::MAX_VECTOR_NORM) ([`Error::InvalidArgument`]); unknown
-    /// partition or field; filter errors; a cancelled or
-    /// expired `ctx`; [`Error::Corrupted`] for damaged segments.
+    /// partition or field; filter errors; range bounds or `round_decimal` out of their rules
+    /// ([`SearchRequest::cost_range`], [`Error::InvalidArgument`]); a cancelled or expired
+    /// `ctx`; [`Error::Corrupted`] for damaged segments.
     pub fn search(&self, ctx: &Context, req: &SearchRequest<'_>) -> Result<Vec<SearchHits>> {
         let (field, dim) = self.vector_field(req.vector_field.as_deref())?;
         let norms = validate(req, dim, &self.schema.fields[field].name)?;
+        let range = req.cost_range()?;
+        req.check_round_decimal()?;
         let nq = norms.len();
         let filter = Filter::parse(&req.filter, &self.schema)?;
         let output: Vec<&str> = req.output_fields.iter().map(String::as_str).collect();
         let fields = self.output_field_indexes(&output)?;
-        let queries =
-            Queries { metric: req.metric, dim, nq, data: req.queries, norms, k: req.offset + req.topk };
+        let queries = Queries {
+            metric: req.metric,
+            dim,
+            nq,
+            data: req.queries,
+            norms,
+            k: req.offset + req.topk,
+            range,
+        };
         ctx.check()?;
         let state = self.read_state();
         let field_name = &self.schema.fields[field].name;
@@ -122,7 +134,7 @@ impl Collection {
                 let rows: Vec<(u64, usize)> = hits.iter().map(|h| (h.segment, h.row)).collect();
                 let scores = hits
                     .iter()
-                    .map(|h| if req.metric.higher_is_better() { -h.cost } else { h.cost })
+                    .map(|h| req.rounded(if req.metric.higher_is_better() { -h.cost } else { h.cost }))
                     .collect();
                 let fields = self.gather(&state, &fields, &rows)?;
                 let ids = PrimaryKeys::from_column(fields.columns[0].data().as_ref())?;

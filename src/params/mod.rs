@@ -15,4 +15,4 @@ mod search;
 pub use index::IndexParams;
 pub use metric::Metric;
 pub use options::{Options, SyncPolicy};
-pub use search::{MAX_NQ, MAX_TOPK, SearchParams, SearchRequest};
+pub use search::{CostRange, MAX_NQ, MAX_ROUND_DECIMAL, MAX_TOPK, SearchParams, SearchRequest};

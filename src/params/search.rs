@@ -1,12 +1,15 @@
 //! What a search asks for: the queries, `topk`, metric, scope, filter, output fields, paging and
 //! the index's search-time parameters.
 
+use crate::error::{Error, Result};
 use crate::params::Metric;
 
 /// Largest `topk`, `nq` and `offset + topk`, as in Milvus.
 pub const MAX_TOPK: usize = 16_384;
 /// Largest number of query vectors per call.
 pub const MAX_NQ: usize = 16_384;
+/// Most decimal places `round_decimal` may ask for, as in Milvus.
+pub const MAX_ROUND_DECIMAL: u32 = 6;
 
 /// Per-search tuning: HNSW `ef` (default: `max(64, k)`; a given `ef` is raised to `k`) and IVF `nprobe`
 /// (default 8, clamped to nlist).
@@ -35,6 +38,30 @@ pub struct SearchRequest<'q> {
     pub offset: usize,
     /// Index search parameters (`ef` for HNSW, `nprobe` for IVF_FLAT).
     pub params: SearchParams,
+    /// Range search: only hits beyond this bound from the query are returned: a distance below
+    /// `radius` (L2) or a similarity above it (IP, COSINE). See [`SearchRequest::cost_range`].
+    pub radius: Option<f32>,
+    /// With `radius`: the other, inclusive bound of the range: a distance at least
+    /// `range_filter` (L2) or a similarity at most `range_filter` (IP, COSINE).
+    pub range_filter: Option<f32>,
+    /// Scores rounded to this many decimal places (0..=6); `None` = as computed.
+    pub round_decimal: Option<u32>,
+}
+
+/// The costs a range search keeps: `lo <= cost < hi`, where a cost is the squared L2 distance or
+/// the negated similarity (lower is better, as everywhere in search).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CostRange {
+    pub lo: f32,
+    pub hi: f32,
+}
+
+impl CostRange {
+    /// Whether `cost` is in the range.
+    #[inline]
+    pub fn contains(&self, cost: f32) -> bool {
+        self.lo <= cost && cost < self.hi
+    }
 }
 
 impl<'q> SearchRequest<'q> {
@@ -50,6 +77,86 @@ impl<'q> SearchRequest<'q> {
             output_fields: Vec::new(),
             offset: 0,
             params: SearchParams::default(),
+            radius: None,
+            range_filter: None,
+            round_decimal: None,
+        }
+    }
+
+    /// Makes this a range search (Milvus's `radius` and optional `range_filter`).
+    pub fn range(mut self, radius: f32, range_filter: Option<f32>) -> Self {
+        self.radius = Some(radius);
+        self.range_filter = range_filter;
+        self
+    }
+
+    /// Rounds returned scores to `decimals` places.
+    pub fn round_decimal(mut self, decimals: u32) -> Self {
+        self.round_decimal = Some(decimals);
+        self
+    }
+
+    /// The costs a range search keeps, with Milvus's direction per metric: for L2,
+    /// `range_filter <= distance < radius`; for IP and COSINE, `radius < similarity <=
+    /// range_filter`. `None` when this is not a range search.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for a non-finite bound, `range_filter` without `radius`, or
+    /// bounds in the wrong order for the metric.
+    pub fn cost_range(&self) -> Result<Option<CostRange>> {
+        let Some(radius) = self.radius else {
+            return match self.range_filter {
+                Some(_) => Err(Error::InvalidArgument(
+                    "range_filter needs radius: a range search is asked for by radius".into(),
+                )),
+                None => Ok(None),
+            };
+        };
+        if !radius.is_finite() || self.range_filter.is_some_and(|f| !f.is_finite()) {
+            return Err(Error::InvalidArgument("radius and range_filter must be finite".into()));
+        }
+        if self.metric.higher_is_better() {
+            let filter = self.range_filter.unwrap_or(f32::INFINITY);
+            if filter <= radius {
+                return Err(Error::InvalidArgument(format!(
+                    "range_filter must be greater than radius for {}: radius {radius}, range_filter {filter}",
+                    self.metric.name()
+                )));
+            }
+            Ok(Some(CostRange { lo: -filter, hi: -radius }))
+        } else {
+            let filter = self.range_filter.unwrap_or(f32::NEG_INFINITY);
+            if filter >= radius {
+                return Err(Error::InvalidArgument(format!(
+                    "range_filter must be less than radius for {}: radius {radius}, range_filter {filter}",
+                    self.metric.name()
+                )));
+            }
+            Ok(Some(CostRange { lo: filter, hi: radius }))
+        }
+    }
+
+    /// Checks `round_decimal`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] above [`MAX_ROUND_DECIMAL`].
+    pub fn check_round_decimal(&self) -> Result<()> {
+        match self.round_decimal {
+            Some(d) if d > MAX_ROUND_DECIMAL => Err(Error::InvalidArgument(format!(
+                "round_decimal {d} is invalid: it should be in range [-1, {MAX_ROUND_DECIMAL}]"
+            ))),
+            _ => Ok(()),
+        }
+    }
+
+    /// `score` rounded as `round_decimal` asks (half away from zero).
+    pub fn rounded(&self, score: f32) -> f32 {
+        match self.round_decimal {
+            Some(d) => {
+                let scale = 10f64.powi(d as i32);
+                ((score as f64 * scale).round() / scale) as f32
+            }
+            None => score,
         }
     }
 

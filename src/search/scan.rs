@@ -12,7 +12,7 @@ use crate::column::{ColumnRef, PrimaryKey};
 use crate::error::Result;
 use crate::index::file::SegmentIndex;
 use crate::index::{IndexQuery, Vectors};
-use crate::params::{Metric, SearchParams};
+use crate::params::{CostRange, Metric, SearchParams};
 use crate::simd;
 
 /// Rows scored per kernel call for one query (the distance buffer stays in L1/L2).
@@ -33,6 +33,8 @@ pub struct Queries<'q> {
     pub norms: Vec<f32>,
     /// Candidates kept per query: offset + topk.
     pub k: usize,
+    /// For a range search, the costs kept.
+    pub range: Option<CostRange>,
 }
 
 impl Queries<'_> {
@@ -118,19 +120,36 @@ fn search_index(
 ) -> Result<()> {
     let vectors = Vectors { dim: queries.dim, data: task.vectors, norms: task.norms, metric: queries.metric };
     for q in task.queries.clone() {
-        let query = IndexQuery {
+        let mut query = IndexQuery {
             vector: queries.query(q),
             norm: queries.norms.get(q).copied().unwrap_or(0.0),
             k: queries.k,
             params: task.params,
             allowed: task.allowed,
         };
-        for (row, cost) in index.search(vectors, &query)? {
+        let candidates = loop {
+            let candidates = index.search(vectors, &query)?;
+            if !needs_more(queries, &candidates, query.k, task.end) {
+                break candidates;
+            }
+            query.k = (query.k * 2).min(task.end);
+        };
+        for (row, cost) in candidates {
             let row = row as usize;
             tops[q].push(Hit { cost, key: key_at(task.keys, row), segment: task.segment, row });
         }
     }
     Ok(())
+}
+
+/// Whether a range search should ask the index for more than the `asked` candidates it
+/// returned (best first): all of them were in range or closer than the range, fewer than `k`
+/// are in range, and the index may have more (it returned all it was asked for, of `rows`).
+fn needs_more(queries: &Queries<'_>, candidates: &[(u32, f32)], asked: usize, rows: usize) -> bool {
+    let Some(range) = queries.range else { return false };
+    let in_range = candidates.iter().filter(|(_, cost)| range.contains(*cost)).count();
+    let beyond = candidates.last().is_some_and(|&(_, cost)| cost >= range.hi);
+    candidates.len() == asked && asked < rows && !beyond && in_range < queries.k
 }
 
 fn offer(queries_k: &mut TopK, task: &Task<'_>, row: usize, cost: f32) {

@@ -7,6 +7,7 @@ use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 use crate::column::PrimaryKey;
+use crate::params::CostRange;
 
 /// A candidate hit.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,32 +32,34 @@ impl PartialOrd for Hit {
     }
 }
 
-/// Keeps the `k` best hits seen.
+/// Keeps the `k` best hits seen (of those whose cost is in the range, for a range search).
 #[derive(Debug)]
 pub struct TopK {
     k: usize,
     heap: BinaryHeap<Hit>,
+    range: Option<CostRange>,
 }
 
 impl TopK {
-    /// An empty selection of at most `k` hits.
-    pub fn new(k: usize) -> Self {
-        TopK { k, heap: BinaryHeap::with_capacity(k + 1) }
+    /// An empty selection of at most `k` hits, of costs in `range` when given.
+    pub fn new(k: usize, range: Option<CostRange>) -> Self {
+        TopK { k, heap: BinaryHeap::with_capacity(k + 1), range }
     }
 
-    /// Cost a new hit must not exceed to be worth offering (ties are decided by key in
-    /// [`TopK::push`]); `+inf` until the selection is full.
+    /// Cost a new hit must not exceed to be worth offering (ties are decided by key, and a
+    /// range's exclusive upper bound, in [`TopK::push`]); `+inf` (or the range's upper bound)
+    /// until the selection is full.
     #[inline]
     pub fn threshold(&self) -> f32 {
-        if self.heap.len() < self.k {
-            f32::INFINITY
-        } else {
-            self.heap.peek().map_or(f32::INFINITY, |h| h.cost)
-        }
+        let bound = self.range.map_or(f32::INFINITY, |r| r.hi);
+        if self.heap.len() < self.k { bound } else { self.heap.peek().map_or(bound, |h| h.cost.min(bound)) }
     }
 
-    /// Offers a hit; keeps it if it beats the current worst.
+    /// Offers a hit; keeps it if it is in the range and beats the current worst.
     pub fn push(&mut self, hit: Hit) {
+        if self.range.is_some_and(|r| !r.contains(hit.cost)) {
+            return;
+        }
         if self.heap.len() < self.k {
             self.heap.push(hit);
         } else if let Some(mut worst) = self.heap.peek_mut()
@@ -89,7 +92,7 @@ mod tests {
 
     #[test]
     fn keeps_best_k_with_ties_by_smaller_key() {
-        let mut t = TopK::new(3);
+        let mut t = TopK::new(3, None);
         for (c, k) in [(5.0, 1), (1.0, 9), (1.0, 3), (0.5, 7), (1.0, 2), (9.0, 0)] {
             t.push(hit(c, k));
         }
@@ -102,15 +105,26 @@ mod tests {
 
     #[test]
     fn merge_and_threshold() {
-        let mut a = TopK::new(2);
+        let mut a = TopK::new(2, None);
         assert_eq!(a.threshold(), f32::INFINITY);
         a.push(hit(3.0, 1));
         a.push(hit(4.0, 2));
         assert_eq!(a.threshold(), 4.0);
-        let mut b = TopK::new(2);
+        let mut b = TopK::new(2, None);
         b.push(hit(1.0, 5));
         a.merge(b);
         let costs: Vec<f32> = a.into_sorted().iter().map(|h| h.cost).collect();
         assert_eq!(costs, vec![1.0, 3.0]);
+    }
+
+    #[test]
+    fn a_range_keeps_only_costs_in_it() {
+        let mut t = TopK::new(10, Some(CostRange { lo: 1.0, hi: 3.0 }));
+        assert_eq!(t.threshold(), 3.0);
+        for (c, k) in [(0.5, 1), (1.0, 2), (2.5, 3), (3.0, 4), (9.0, 5)] {
+            t.push(hit(c, k));
+        }
+        let costs: Vec<f32> = t.into_sorted().iter().map(|h| h.cost).collect();
+        assert_eq!(costs, vec![1.0, 2.5], "lo is inclusive, hi exclusive");
     }
 }

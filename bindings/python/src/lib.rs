@@ -617,15 +617,13 @@ impl PyDatabase {
         let hits = py
             .detach(|| {
                 let request = SearchRequest {
-                    queries: &data,
-                    topk: limit,
-                    metric,
                     vector_field,
                     partitions,
                     filter,
                     output_fields,
                     offset,
                     params: SearchParams { ef, nprobe },
+                    ..SearchRequest::new(&data, limit, metric)
                 };
                 self.db.search(&ctx, collection, &request)
             })
