@@ -43,6 +43,7 @@ impl Collection {
         let filter = Filter::parse(&req.filter, &self.schema)?;
         let output: Vec<&str> = req.output_fields.iter().map(String::as_str).collect();
         let fields = self.output_field_indexes(&output)?;
+        let group_by = self.group_by_field(req)?;
         let queries = Queries {
             metric: req.metric,
             dim,
@@ -51,6 +52,7 @@ impl Collection {
             norms,
             k: req.offset + req.topk,
             range,
+            group_size: group_by.map(|_| req.group_size),
         };
         ctx.check()?;
         let state = self.read_state();
@@ -84,6 +86,10 @@ impl Collection {
         for (s, allowed) in segments.iter().zip(&allowed) {
             let ColumnRef::FloatVector { data, .. } = s.column(field)? else { continue };
             let keys = s.column(self.schema.pk_index())?;
+            let group = match group_by {
+                Some(g) => Some((s.column(g)?, s.validity(g)?)),
+                None => None,
+            };
             let norms = if req.metric == Metric::Ip { &[] } else { s.norms(field)? };
             let sparse = allowed.as_ref().is_some_and(|a| search::is_sparse(a.count_ones(), s.rows()));
             let allowed_rows = allowed.as_ref().map_or(s.rows(), |a| a.count_ones());
@@ -107,6 +113,7 @@ impl Collection {
                         sparse: false,
                         start: 0,
                         end: s.rows(),
+                        group,
                     });
                 }
                 continue;
@@ -124,13 +131,15 @@ impl Collection {
                     sparse,
                     start,
                     end: (start + RANGE_ROWS).min(s.rows()),
+                    group,
                 });
             }
         }
         let tops = search::run(ctx, &queries, &tasks, self.options.worker_threads)?;
         tops.into_iter()
             .map(|top| {
-                let hits: Vec<_> = top.into_sorted().into_iter().skip(req.offset).collect();
+                // `offset` skips hits, or whole groups in a group-by search.
+                let hits: Vec<_> = top.into_groups().into_iter().skip(req.offset).flatten().collect();
                 let rows: Vec<(u64, usize)> = hits.iter().map(|h| (h.segment, h.row)).collect();
                 let scores = hits
                     .iter()
@@ -141,6 +150,41 @@ impl Collection {
                 Ok(SearchHits { ids, scores, fields })
             })
             .collect()
+    }
+
+    /// Schema position of the group-by field of `req`, if it asks for one, checked: a Bool,
+    /// integer or VarChar field, and `group_size` such that `(offset + topk) × group_size` is at
+    /// most [`MAX_TOPK`].
+    fn group_by_field(&self, req: &SearchRequest<'_>) -> Result<Option<usize>> {
+        let Some(name) = req.group_by_field.as_deref() else { return Ok(None) };
+        let field = self
+            .schema
+            .field_index(name)
+            .ok_or_else(|| Error::not_found_in(ObjectKind::Field, name, self.name()))?;
+        let ty = self.schema.fields[field].field_type;
+        let groupable = matches!(
+            ty,
+            FieldType::Bool
+                | FieldType::Int8
+                | FieldType::Int16
+                | FieldType::Int32
+                | FieldType::Int64
+                | FieldType::VarChar { .. }
+        );
+        if !groupable {
+            return Err(Error::InvalidArgument(format!(
+                "group_by_field `{name}` is {}: grouping takes a Bool, Int8, Int16, Int32, Int64 or VarChar field",
+                ty.describe()
+            )));
+        }
+        let hits = (req.offset + req.topk).saturating_mul(req.group_size);
+        if req.group_size == 0 || hits > MAX_TOPK {
+            return Err(Error::InvalidArgument(format!(
+                "group_size [{}] is invalid: it should be at least 1, and (offset + topk) × group_size at most {MAX_TOPK}",
+                req.group_size
+            )));
+        }
+        Ok(Some(field))
     }
 
     /// Index and dim of the vector field `name` (or of the only vector field).

@@ -46,6 +46,14 @@ pub struct SearchRequest<'q> {
     pub range_filter: Option<f32>,
     /// Scores rounded to this many decimal places (0..=6); `None` = as computed.
     pub round_decimal: Option<u32>,
+    /// Group-by search: hits are grouped by this scalar field (Bool, Int8..Int64, VarChar) and
+    /// `topk` counts groups, ranked by their best hit.
+    pub group_by_field: Option<String>,
+    /// Hits returned per group (default 1).
+    pub group_size: usize,
+    /// Whether groups must hold `group_size` hits when the data has them. veclite always fills
+    /// groups that far, so both settings return the same hits.
+    pub strict_group_size: bool,
 }
 
 /// The costs a range search keeps: `lo <= cost < hi`, where a cost is the squared L2 distance or
@@ -80,7 +88,18 @@ impl<'q> SearchRequest<'q> {
             radius: None,
             range_filter: None,
             round_decimal: None,
+            group_by_field: None,
+            group_size: 1,
+            strict_group_size: false,
         }
+    }
+
+    /// Makes this a group-by search on `field`, with `group_size` hits a group.
+    pub fn group_by(mut self, field: &str, group_size: usize, strict_group_size: bool) -> Self {
+        self.group_by_field = Some(field.to_owned());
+        self.group_size = group_size;
+        self.strict_group_size = strict_group_size;
+        self
     }
 
     /// Makes this a range search (Milvus's `radius` and optional `range_filter`).

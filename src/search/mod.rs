@@ -26,7 +26,7 @@ pub(crate) fn run(
     tasks: &[Task<'_>],
     workers: usize,
 ) -> Result<Vec<TopK>> {
-    let new_tops = || (0..queries.nq).map(|_| TopK::new(queries.k, queries.range)).collect::<Vec<_>>();
+    let new_tops = || (0..queries.nq).map(|_| queries.selection()).collect::<Vec<_>>();
     let worker = |next: &AtomicUsize| -> Result<Vec<TopK>> {
         let mut tops = new_tops();
         let mut buf = Vec::new();

@@ -6,7 +6,7 @@
 //! current threshold and the row is allowed (live and matching the filter). When few rows are
 //! allowed, only those rows are scored, so cost falls with filter selectivity.
 
-use super::topk::{Hit, TopK};
+use super::topk::{GroupKey, Hit, TopK};
 use crate::bitset::Bitset;
 use crate::column::{ColumnRef, PrimaryKey};
 use crate::error::Result;
@@ -35,9 +35,19 @@ pub struct Queries<'q> {
     pub k: usize,
     /// For a range search, the costs kept.
     pub range: Option<CostRange>,
+    /// For a group-by search, the hits kept per group.
+    pub group_size: Option<usize>,
 }
 
 impl Queries<'_> {
+    /// An empty selection for one query: `k` hits or groups, in range when a range is set.
+    pub fn selection(&self) -> TopK {
+        match self.group_size {
+            Some(size) => TopK::grouped(self.k, size, self.range),
+            None => TopK::new(self.k, self.range),
+        }
+    }
+
     fn query(&self, q: usize) -> &[f32] {
         &self.data[q * self.dim..(q + 1) * self.dim]
     }
@@ -66,11 +76,35 @@ pub struct Task<'s> {
     pub sparse: bool,
     pub start: usize,
     pub end: usize,
+    /// For a group-by search, the segment's group-by column and its validity (1 = not null).
+    pub group: Option<(ColumnRef<'s>, Option<&'s [u8]>)>,
+}
+
+impl Task<'_> {
+    /// The hit for `row` at `cost`, with its key and (in a group-by search) its group.
+    fn hit(&self, row: usize, cost: f32) -> Hit {
+        let group = self.group.map(|(column, validity)| group_at(column, validity, row));
+        Hit { cost, key: key_at(self.keys, row), segment: self.segment, row, group }
+    }
 }
 
 /// Whether a bitset of `rows` rows with `ones` set bits should be scanned sparsely.
 pub fn is_sparse(ones: usize, rows: usize) -> bool {
     ones * SPARSE_RATIO < rows
+}
+
+fn group_at(column: ColumnRef<'_>, validity: Option<&[u8]>, row: usize) -> GroupKey {
+    if validity.is_some_and(|v| v[row] == 0) {
+        return GroupKey::Null;
+    }
+    match column {
+        ColumnRef::Bool(v) => GroupKey::Bool(v[row] != 0),
+        ColumnRef::Int8(v) => GroupKey::Int(v[row].into()),
+        ColumnRef::Int16(v) => GroupKey::Int(v[row].into()),
+        ColumnRef::Int32(v) => GroupKey::Int(v[row].into()),
+        ColumnRef::Int64(v) => GroupKey::Int(v[row]),
+        other => GroupKey::Str(other.str_at(row).into()),
+    }
 }
 
 fn key_at(keys: ColumnRef<'_>, row: usize) -> PrimaryKey {
@@ -129,32 +163,44 @@ fn search_index(
         };
         let candidates = loop {
             let candidates = index.search(vectors, &query)?;
-            if !needs_more(queries, &candidates, query.k, task.end) {
+            if !needs_more(queries, task, &candidates, query.k) {
                 break candidates;
             }
             query.k = (query.k * 2).min(task.end);
         };
         for (row, cost) in candidates {
-            let row = row as usize;
-            tops[q].push(Hit { cost, key: key_at(task.keys, row), segment: task.segment, row });
+            tops[q].push(task.hit(row as usize, cost));
         }
     }
     Ok(())
 }
 
-/// Whether a range search should ask the index for more than the `asked` candidates it
-/// returned (best first): all of them were in range or closer than the range, fewer than `k`
-/// are in range, and the index may have more (it returned all it was asked for, of `rows`).
-fn needs_more(queries: &Queries<'_>, candidates: &[(u32, f32)], asked: usize, rows: usize) -> bool {
-    let Some(range) = queries.range else { return false };
-    let in_range = candidates.iter().filter(|(_, cost)| range.contains(*cost)).count();
-    let beyond = candidates.last().is_some_and(|&(_, cost)| cost >= range.hi);
-    candidates.len() == asked && asked < rows && !beyond && in_range < queries.k
+/// Whether a range or group-by search should ask the index for more than the `asked`
+/// candidates it returned (best first): the index may have more (it returned all it was asked
+/// for, of the task's rows), a range search has not passed its range, and fewer than `k` hits
+/// (range) or full groups (group-by) are among the candidates.
+fn needs_more(queries: &Queries<'_>, task: &Task<'_>, candidates: &[(u32, f32)], asked: usize) -> bool {
+    if queries.range.is_none() && queries.group_size.is_none() {
+        return false;
+    }
+    if candidates.len() < asked || asked >= task.end {
+        return false;
+    }
+    if let Some(range) = queries.range
+        && candidates.last().is_some_and(|&(_, cost)| cost >= range.hi)
+    {
+        return false;
+    }
+    let mut selection = queries.selection();
+    for &(row, cost) in candidates {
+        selection.push(task.hit(row as usize, cost));
+    }
+    selection.filled() < queries.k
 }
 
 fn offer(queries_k: &mut TopK, task: &Task<'_>, row: usize, cost: f32) {
     if cost <= queries_k.threshold() && task.allowed.is_none_or(|a| a.get(row)) {
-        queries_k.push(Hit { cost, key: key_at(task.keys, row), segment: task.segment, row });
+        queries_k.push(task.hit(row, cost));
     }
 }
 
@@ -263,7 +309,7 @@ fn scan_sparse(queries: &Queries<'_>, task: &Task<'_>, tops: &mut [TopK]) {
                     }
                 };
                 if cost <= top.threshold() {
-                    top.push(Hit { cost, key: key_at(task.keys, row), segment: task.segment, row });
+                    top.push(task.hit(row, cost));
                 }
             }
         }
