@@ -785,6 +785,23 @@ veclite_status veclite_compact(const veclite_db *db,
                                veclite_error **err_out);
 
 /**
+ * Renders the filter template `expr` (`expr_len` bytes of UTF-8) with the placeholder values in
+ * `params_json` (`params_len` bytes: a JSON object such as `{"min": 3, "names": ["a", "b"]}`;
+ * integers that fit 64 bits are integers, other numbers floats). On success `*out` is a list
+ * holding the one rendered filter (free with `veclite_strings_free`).
+ *
+ * Errors: `VECLITE_INVALID_ARGUMENT` for a placeholder without a value (naming its offset), a
+ * value no placeholder uses, a value that is not a boolean, number, string or array of those,
+ * or a malformed filter; NULL arguments.
+ */
+veclite_status veclite_filter_render(const uint8_t *expr,
+                                     size_t expr_len,
+                                     const uint8_t *params_json,
+                                     size_t params_len,
+                                     veclite_strings **out,
+                                     veclite_error **err_out);
+
+/**
  * Creates an index on vector field `field` and builds it for every sealed segment (on the
  * database's worker threads, checking `ctx`, which may be NULL); segments sealed later are
  * indexed automatically. `name` may be NULL (the field name is used). `index_type` is a

@@ -66,7 +66,9 @@ pub use column::{Column, ColumnData, ColumnRef, PrimaryKey, PrimaryKeys};
 pub use context::Context;
 pub use db::{CollectionInfo, CompactionStats, Database, Kept, Preserved, RecoveryReport, Skipped};
 pub use error::{Error, ObjectKind, Result, Status};
-pub use expr::{ColumnSource, Filter, MAX_FILTER_DEPTH};
+pub use expr::{
+    ColumnSource, Filter, MAX_FILTER_DEPTH, TemplateValue, render_template, render_template_json,
+};
 pub use params::{
     CostRange, IndexParams, MAX_NQ, MAX_ROUND_DECIMAL, MAX_TOPK, Metric, Options, SearchParams,
     SearchRequest, SyncPolicy,

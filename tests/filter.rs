@@ -617,3 +617,20 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn templates_render_to_the_filter_written_out() {
+    let template = "age > {min} and name in {names} or score == {score} and flag == {flag}";
+    let rendered = veclite::render_template_json(
+        template,
+        r#"{"min": 0, "names": ["apple", "apricot", "cherry"], "score": 3.0, "flag": false}"#,
+    )
+    .unwrap();
+    let written =
+        "age > 0 and name in [\"apple\", \"apricot\", \"cherry\"] or score == 3.0 and flag == false";
+    assert_eq!(rendered, written);
+    assert_eq!(rows(&rendered), rows(written));
+    assert_eq!(rows(&rendered), [2, 4, 5]);
+    let err = error("age > {min}");
+    assert!(err.contains("offset 6 (\"{min}\"): a template placeholder needs its value"), "{err}");
+}

@@ -69,6 +69,9 @@ pub(crate) enum Tok {
     LBracket,
     RBracket,
     Comma,
+    /// A template placeholder `{name}`, replaced by a value of `filter_params` before parsing
+    /// (see [`super::template`]).
+    Param(String),
     Eof,
 }
 
@@ -117,6 +120,7 @@ pub(crate) fn tokenize(src: &str) -> Result<Vec<Token>> {
                 let (text, len) = lex_string(src, start)?;
                 (Tok::Str(text), len)
             }
+            (b'{', _) => lex_placeholder(src, start)?,
             (b'0'..=b'9', _) => lex_number(src, start)?,
             (b'.', _) if bytes.get(i + 1).is_some_and(u8::is_ascii_digit) => lex_number(src, start)?,
             (b'a'..=b'z' | b'A'..=b'Z' | b'_', _) => {
@@ -158,6 +162,26 @@ fn keyword_or_ident(word: &str) -> Tok {
         "false" | "False" | "FALSE" => Tok::Bool(false),
         _ => Tok::Ident(word.to_owned()),
     }
+}
+
+/// Lexes a template placeholder `{name}` starting at `start` (spaces inside the braces allowed).
+fn lex_placeholder(src: &str, start: usize) -> Result<(Tok, usize)> {
+    let bad = |end: usize| {
+        let span = Span { start, end };
+        syntax_error(
+            src,
+            span,
+            "a template placeholder is `{name}`, name a letter or `_` then letters, digits or `_`".to_owned(),
+        )
+    };
+    let close = src[start..].find('}').ok_or_else(|| bad(start + 1))?;
+    let name = src[start + 1..start + close].trim();
+    let valid = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !valid {
+        return Err(bad(start + close + 1));
+    }
+    Ok((Tok::Param(name.to_owned()), close + 1))
 }
 
 /// Lexes a quoted string starting at `start`; returns its unescaped text and byte length.

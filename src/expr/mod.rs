@@ -129,12 +129,14 @@ mod like;
 mod parser;
 mod plan;
 mod span;
+mod template;
 
 use crate::bitset::Bitset;
 use crate::column::{ColumnRef, PrimaryKeys};
 use crate::error::Result;
 use crate::schema::{FieldType, Schema};
 use plan::{Node, Pred};
+pub use template::{TemplateValue, render as render_template, render_json as render_template_json};
 
 /// Deepest nesting of parenthesised groups and `not`s a filter may have (see the module docs).
 /// Deeper filters fail to parse with `filter nests deeper than 64 levels`.
@@ -175,6 +177,13 @@ impl Filter {
             return Ok(Filter { root: None, fields: Vec::new(), schema: schema.clone() });
         }
         let tokens = lexer::tokenize(expr)?;
+        if let Some(token) = tokens.iter().find(|t| matches!(t.tok, lexer::Tok::Param(_))) {
+            return Err(span::syntax_error(
+                expr,
+                token.span,
+                "a template placeholder needs its value: pass it in filter_params".to_owned(),
+            ));
+        }
         let ast = parser::parse(expr, &tokens)?;
         let root = plan::plan(expr, &ast, schema)?;
         let mut fields = Vec::new();

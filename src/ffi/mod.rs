@@ -11,6 +11,7 @@
 mod column;
 mod ctx;
 mod db;
+mod filter;
 mod index;
 mod read;
 mod schema;

@@ -928,6 +928,27 @@ static void recovery(const char *base) {
     CHECK(veclite_db_close(db, NULL) == VECLITE_STATUS_OK);
 }
 
+/* Filter templates: placeholders replaced by the JSON values; a missing value is refused. */
+static void filter_templates(veclite_db *db) {
+    veclite_strings *out = NULL;
+    const char *tmpl = "ID in {ids} and random < {max}";
+    CHECK(veclite_filter_render(S(tmpl), S("{\"ids\": [1, 2, 3], \"max\": 0.5}"), &out, NULL) ==
+          VECLITE_STATUS_OK);
+    const uint8_t *p = NULL;
+    size_t len = 0;
+    const char *want = "ID in [1, 2, 3] and random < 0.5";
+    CHECK(veclite_strings_len(out) == 1 && veclite_strings_get(out, 0, &p, &len) && len == strlen(want) &&
+          memcmp(p, want, len) == 0);
+    uint64_t n = 0;
+    CHECK(veclite_count(db, NULL, S("hello"), NULL, 0, p, len, 0, &n, NULL) == VECLITE_STATUS_OK);
+    veclite_strings_free(out);
+    EXPECT_ERROR(veclite_filter_render(S(tmpl), S("{\"ids\": [1]}"), &out, E), VECLITE_STATUS_INVALID_ARGUMENT,
+                 "no value for placeholder `max`");
+    EXPECT_ERROR(veclite_filter_render(S(tmpl), S("[1]"), &out, E), VECLITE_STATUS_INVALID_ARGUMENT,
+                 "not a JSON object");
+    EXPECT_ERROR(veclite_filter_render(S(tmpl), NULL, 0, NULL, E), VECLITE_STATUS_INVALID_ARGUMENT, "out");
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: %s <empty directory>\n", argv[0]);
@@ -949,6 +970,7 @@ int main(int argc, char **argv) {
     null_everywhere(db);
     concurrent_threads(db);
     dynamic_fields(db);
+    filter_templates(db);
     CHECK(veclite_db_close(db, NULL) == VECLITE_STATUS_OK);
     closed_handles(argv[1]);
     recovery(argv[1]);
