@@ -79,7 +79,14 @@ impl Drop for TempPath {
         if self.armed {
             // Best effort: a file that cannot be removed now is a veclite temporary file, which
             // the next open removes.
-            let _ = fs::remove_file(&self.path);
+            if let Err(e) = fs::remove_file(&self.path)
+                && e.kind() != std::io::ErrorKind::NotFound
+            {
+                log::debug!(
+                    "could not remove temporary file {} (the next open removes it): {e}",
+                    self.path.display()
+                );
+            }
         }
     }
 }
