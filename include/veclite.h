@@ -62,6 +62,36 @@
 #define VECLITE_INDEX_IVF_FLAT 2
 
 /**
+ * Log level: no event (as `max_level`: logging off).
+ */
+#define VECLITE_LOG_OFF 0
+
+/**
+ * Log level: corruption found, background work that failed.
+ */
+#define VECLITE_LOG_ERROR 1
+
+/**
+ * Log level: slow or retried operations (slow fsync, a seal retried later), data recovery skips.
+ */
+#define VECLITE_LOG_WARN 2
+
+/**
+ * Log level: lifecycle events (seal, compaction, index build, recovery actions).
+ */
+#define VECLITE_LOG_INFO 3
+
+/**
+ * Log level: detail (each segment file written).
+ */
+#define VECLITE_LOG_DEBUG 4
+
+/**
+ * Log level: finest detail.
+ */
+#define VECLITE_LOG_TRACE 5
+
+/**
  * Field type numbers (the same numbers as Milvus's `DataType`).
  */
 #define VECLITE_FIELD_BOOL 1
@@ -275,6 +305,20 @@ typedef struct veclite_search_result veclite_search_result;
  * `veclite_strings_free`. Immutable; safe to share across threads.
  */
 typedef struct veclite_strings veclite_strings;
+
+/**
+ * Receives one event: its level (`VECLITE_LOG_ERROR` .. `VECLITE_LOG_TRACE`), its target (the
+ * veclite module that logged it, e.g. "veclite::collection::maintenance") and its message, both
+ * NUL-terminated UTF-8 valid only during the call, and the `user_data` given at registration.
+ *
+ * It may be called from any thread, veclite's background threads included, and from several
+ * threads at once, while veclite holds internal locks: it must be thread-safe, return promptly,
+ * not unwind (no C++ exception or longjmp out of it), and must not call any veclite function.
+ */
+typedef void (*veclite_log_callback)(uint32_t level,
+                                     const char *target,
+                                     const char *message,
+                                     void *user_data);
 
 #ifdef __cplusplus
 extern "C" {
@@ -867,6 +911,26 @@ bool veclite_index_info_get(const veclite_index_info *info,
                             uint64_t *indexed_rows_out,
                             uint64_t *total_rows_out,
                             uint64_t *pending_rows_out);
+
+/**
+ * Delivers veclite's events up to `max_level` (`VECLITE_LOG_OFF` .. `VECLITE_LOG_TRACE`) to
+ * `callback` with `user_data`. No event is produced or formatted until a callback is set.
+ * Calling it again replaces the callback, user data and level; a NULL `callback` (or
+ * `VECLITE_LOG_OFF`) turns logging off. When it returns, no call of the previous callback is
+ * in progress and none follows, so the previous `user_data` may be freed.
+ *
+ * Logging is process-wide (all databases). See `veclite_log_callback` for what the callback
+ * must do; it must not call `veclite_set_log_callback` itself. `user_data` must stay valid until
+ * the callback is replaced and be usable from any thread.
+ *
+ * Errors: `VECLITE_STATUS_INVALID_ARGUMENT` for a `max_level` above `VECLITE_LOG_TRACE`;
+ * `VECLITE_STATUS_ALREADY_EXISTS` when the process already has another logger for the Rust
+ * `log` facade (then nothing changes).
+ */
+veclite_status veclite_set_log_callback(veclite_log_callback callback,
+                                        void *user_data,
+                                        uint32_t max_level,
+                                        veclite_error **err_out);
 
 /**
  * Rows matching `expr` (empty or NULL = all rows; Milvus filter syntax) in `n_partitions`

@@ -62,8 +62,8 @@ impl Database {
         let dir = dir.as_ref();
         options.check()?;
         let (lock, state) = lock_dir(dir, options.create_if_missing)?;
-        let catalog = Catalog::open(dir, state)?;
-        Database::start(dir, options, lock, catalog)
+        let catalog = Catalog::open(dir, state).inspect_err(Error::log_if_corrupted)?;
+        Database::start(dir, options, lock, catalog).inspect_err(Error::log_if_corrupted)
     }
 
     /// Opens the database in `dir` as [`Database::open`] does after repairing what is damaged,
@@ -81,9 +81,9 @@ impl Database {
         let dir = dir.as_ref();
         options.check()?;
         let (lock, state) = lock_dir(dir, options.create_if_missing)?;
-        let catalog = Catalog::open(dir, state)?;
+        let catalog = Catalog::open(dir, state).inspect_err(Error::log_if_corrupted)?;
         let report = crate::collection::recover(dir, &catalog)?;
-        Ok((Database::start(dir, options, lock, catalog)?, report))
+        Ok((Database::start(dir, options, lock, catalog).inspect_err(Error::log_if_corrupted)?, report))
     }
 
     /// Opens the collections of the database in `dir`, whose lock and catalog the caller holds.
@@ -542,7 +542,7 @@ fn spawn_interval_syncer(db: std::sync::Weak<RwLock<Option<Open>>>, every: std::
             let guard = inner.read().unwrap_or_else(std::sync::PoisonError::into_inner);
             let Some(open) = guard.as_ref() else { return };
             for c in open.read_collections().values() {
-                // A failed fsync poisons the collection; its next write reports the error.
+                // A failed fsync poisons the collection (and is logged); its next write reports it.
                 let _ = c.sync_wal_if_due(every);
             }
         }

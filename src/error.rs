@@ -231,6 +231,15 @@ impl Error {
         Error::corrupted(file, format!("at byte {offset}: {reason}"))
     }
 
+    /// Logs an [`Error::Corrupted`] as corruption found: an `error` event naming the file and
+    /// the reason (which starts with the byte offset when it is known). Other errors are not
+    /// logged: they are the caller's to report.
+    pub(crate) fn log_if_corrupted(&self) {
+        if let Error::Corrupted { file, reason } = self {
+            log::error!("corruption found in {file}: {reason}");
+        }
+    }
+
     pub(crate) fn not_found(kind: ObjectKind, name: &str) -> Self {
         Error::NotFound { kind, name: name.to_owned(), context: String::new() }
     }

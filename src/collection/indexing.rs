@@ -191,10 +191,22 @@ impl Collection {
             let ColumnRef::FloatVector { dim, data } = job.file.column(job.field)? else { continue };
             let vectors = Vectors { dim, data, norms: job.file.norms(job.field)?, metric: job.index.metric };
             let path = index_path(&self.dir, job.segment, job.field);
+            let started = std::time::Instant::now();
             let index =
                 SegmentIndex::build(&path, job.index.params, vectors, self.options.worker_threads, ctx)?;
             self.index_builds.fetch_add(1, Ordering::Relaxed);
-            built += usize::from(self.publish_index(&job, index)?);
+            let published = self.publish_index(&job, index)?;
+            log::info!(
+                "built {} index `{}` of segment {} of collection `{}`: {} vectors in {} ms{}",
+                job.index.params.type_name(),
+                job.index.name,
+                job.segment,
+                self.name(),
+                job.file.rows(),
+                started.elapsed().as_millis(),
+                if published { "" } else { " (discarded: the segment or index is gone)" }
+            );
+            built += usize::from(published);
         }
         Ok(built)
     }

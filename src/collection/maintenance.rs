@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Instant;
 
 use super::files::{deletes_path, remove_segment_files, segment_path, wal_generations, wal_path};
 use super::{Collection, Writer};
@@ -31,6 +32,8 @@ pub(super) struct Frozen {
     checkpoint: u64,
     /// The WAL generation started at the freeze.
     next_wal_generation: u64,
+    /// When the seal began.
+    started: Instant,
 }
 
 /// A seal whose files a background thread is writing.
@@ -53,6 +56,7 @@ fn write_frozen(
         ctx.check()?;
         let path = segment_path(dir, *id);
         write_segment(&path, *id, *partition, rows, paced)?;
+        log::debug!("wrote segment file {} ({} rows)", path.display(), rows.rows());
         files.push((*id, *partition, SealedSegment::open(&path, schema)?.0));
     }
     Ok(files)
@@ -205,7 +209,8 @@ impl Collection {
                 return Err(e);
             }
         }
-        Ok(Some(Frozen { segments, checkpoint: writer.last_timestamp, next_wal_generation: next }))
+        let started = Instant::now();
+        Ok(Some(Frozen { segments, checkpoint: writer.last_timestamp, next_wal_generation: next, started }))
     }
 
     /// Makes frozen segments durable: writes changed deletes, records the segment files, the WAL
@@ -219,6 +224,7 @@ impl Collection {
         files: Vec<(u64, u64, SealedSegment)>,
     ) -> Result<()> {
         let frozen_ids: Vec<u64> = frozen.segments.iter().map(|(id, _, _)| *id).collect();
+        let (rows, bytes) = files.iter().fold((0, 0), |(r, b), (_, _, f)| (r + f.rows(), b + f.file_len()));
         let mut deletes = Vec::new();
         {
             let state = self.read_state();
@@ -286,6 +292,15 @@ impl Collection {
         for (id, generation) in old_generations.into_iter().filter(|(_, g)| *g > 0) {
             crate::storage::fs::remove_file_if_exists(&deletes_path(&self.dir, id, generation))?;
         }
+        let level = if frozen_ids.is_empty() { log::Level::Debug } else { log::Level::Info };
+        log::log!(
+            level,
+            "sealed collection `{}`: {} segments, {rows} rows, {bytes} bytes, {} deletes files in {} ms",
+            self.name(),
+            frozen_ids.len(),
+            deletes.len(),
+            frozen.started.elapsed().as_millis()
+        );
         for (_, _, rows) in frozen.segments {
             if let Ok(columns) = Arc::try_unwrap(rows) {
                 writer.buffers.recycle(columns);
@@ -333,6 +348,7 @@ impl Collection {
         if let Some(reason) = &writer.poisoned {
             return Err(Error::Poisoned(reason.clone()));
         }
+        let started = Instant::now();
         let small = self.small_segment_rows();
         let max_rows = small * 2;
         let mut stats = CompactionStats::default();
@@ -415,6 +431,14 @@ impl Collection {
             }
         }
         removed.iter().try_for_each(|s| remove_segment_files(&self.dir, s))?;
+        log::info!(
+            "compacted collection `{}`: {} segments into {}, {} deleted rows dropped, in {} ms",
+            self.name(),
+            stats.segments_in,
+            stats.segments_out,
+            stats.rows_dropped,
+            started.elapsed().as_millis()
+        );
         Ok(stats)
     }
 

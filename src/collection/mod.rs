@@ -271,8 +271,16 @@ impl Collection {
             // Failures leave segments unindexed (searched exactly); the next flush retries and
             // reports them.
             while let Some(c) = this.upgrade() {
-                if !matches!(c.build_missing_indexes(&ctx), Ok(n) if n > 0) {
-                    break;
+                match c.build_missing_indexes(&ctx) {
+                    Ok(n) if n > 0 => {}
+                    Ok(_) | Err(Error::Cancelled) => break,
+                    Err(e) => {
+                        log::error!(
+                            "background index build of collection `{}` failed (retried at the next flush): {e}",
+                            c.name()
+                        );
+                        break;
+                    }
                 }
             }
         }));
@@ -282,17 +290,22 @@ impl Collection {
     /// foreground calls still work.
     pub(crate) fn shutdown(&self) {
         // A seal that cannot be committed leaves its rows in the WAL, replayed at the next open.
-        let _ = self.finish_pending_seal(&mut self.writer());
+        self.finish_pending_seal(&mut self.writer()).unwrap_or_else(|e| self.log_seal_failure(&e));
         self.shutdown.cancel();
         let handle = self.background.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
-        if let Some(h) = handle {
-            let _ = h.join();
-        }
         let removals =
             std::mem::take(&mut *self.wal_removals.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
-        for h in removals {
-            let _ = h.join();
+        for h in handle.into_iter().chain(removals) {
+            if h.join().is_err() {
+                log::error!("a background thread of collection `{}` panicked", self.name());
+            }
         }
+    }
+
+    /// Logs a seal that failed where no caller sees the error (its rows stay in the WAL and in
+    /// memory; the next seal retries).
+    pub(super) fn log_seal_failure(&self, e: &Error) {
+        log::warn!("seal of collection `{}` failed (retried at the next seal or flush): {e}", self.name());
     }
 
     /// Removes the WAL generations at `paths` on a background thread (removing a large log takes
@@ -301,7 +314,11 @@ impl Collection {
         let mut removals = self.wal_removals.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         removals.retain(|h| !h.is_finished());
         removals.push(std::thread::spawn(move || {
-            paths.iter().for_each(|path| drop(crate::storage::fs::remove_file_gradually(path)))
+            for path in &paths {
+                if let Err(e) = crate::storage::fs::remove_file_gradually(path) {
+                    log::warn!("could not remove obsolete WAL generation (the next open removes it): {e}");
+                }
+            }
         }));
     }
 
@@ -335,6 +352,12 @@ impl Collection {
         let mut writer = self.writer();
         let result = writer.wal.sync_if_due(every);
         if let Err(e) = &result {
+            if writer.poisoned.is_none() {
+                log::error!(
+                    "WAL fsync of collection `{}` failed; it refuses writes until reopened: {e}",
+                    self.name()
+                );
+            }
             writer.poisoned = Some(e.to_string());
         }
         result

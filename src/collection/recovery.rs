@@ -94,6 +94,13 @@ pub(crate) fn recover(db_dir: &Path, catalog: &Catalog) -> Result<RecoveryReport
     }
     let Repair { mut report, quarantine } = repair;
     report.quarantine = quarantine.dir;
+    log::info!(
+        "recovery of {}: {} files kept, {} byte ranges skipped, {} originals preserved",
+        db_dir.display(),
+        report.kept.len(),
+        report.skipped.len(),
+        report.preserved.len()
+    );
     Ok(report)
 }
 
@@ -128,7 +135,9 @@ impl Dropped {
 
 impl Repair {
     fn skip(&mut self, file: &Path, offset: u64, len: u64, reason: impl Into<String>) {
-        self.report.skipped.push(Skipped { file: file.to_owned(), offset, len, reason: reason.into() });
+        let reason = reason.into();
+        log::warn!("recovery skips {len} bytes at byte {offset} of {}: {reason}", file.display());
+        self.report.skipped.push(Skipped { file: file.to_owned(), offset, len, reason });
     }
 
     /// Checks every sealed segment of `meta` and its index files; returns those that do not
@@ -336,6 +345,7 @@ fn file_len(path: &Path) -> u64 {
 fn truncate(path: &Path, len: u64) -> Result<()> {
     let io = |e| Error::io(path, e);
     let file = std::fs::OpenOptions::new().write(true).open(path).map_err(io)?;
+    log::info!("recovery cuts {} to {len} bytes", path.display());
     file.set_len(len).map_err(io)?;
     file.sync_all().map_err(io)
 }
@@ -384,6 +394,7 @@ impl Quarantine {
         std::fs::rename(file, &target).map_err(|e| Error::io(file, e))?;
         fs::sync_parent(&target)?;
         fs::sync_parent(file)?;
+        log::info!("recovery moved {} to {}", file.display(), target.display());
         report.preserved.push(Preserved { file: file.to_owned(), copy: target });
         Ok(())
     }
@@ -394,6 +405,7 @@ impl Quarantine {
         std::fs::copy(file, &target).map_err(|e| Error::io(file, e))?;
         std::fs::File::open(&target).and_then(|f| f.sync_all()).map_err(|e| Error::io(&target, e))?;
         fs::sync_parent(&target)?;
+        log::info!("recovery copied {} to {} before cutting it", file.display(), target.display());
         report.preserved.push(Preserved { file: file.to_owned(), copy: target });
         Ok(())
     }

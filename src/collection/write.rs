@@ -24,7 +24,7 @@ impl Collection {
             return Err(Error::Poisoned(reason.clone()));
         }
         // A failed commit leaves its segments frozen; the next seal retries them.
-        let _ = self.poll_pending_seal(&mut writer);
+        self.poll_pending_seal(&mut writer).unwrap_or_else(|e| self.log_seal_failure(&e));
         batch.partition = self.read_state().partition_id(partition, self.name())?;
         if validated.generate_keys {
             let first = timestamp::reserve(batch.rows as u64) as i64;
@@ -35,7 +35,7 @@ impl Collection {
         if growing > 0 && growing + batch.segment_bytes(&self.schema) > self.options.seal_threshold_bytes {
             // Sealing before the batch keeps growing segments within the threshold, so their
             // reserved buffers never reallocate. A failed seal is retried later (as below).
-            let _ = self.seal_in_background(&mut writer);
+            self.seal_in_background(&mut writer).unwrap_or_else(|e| self.log_seal_failure(&e));
         }
         let keys = batch_keys(&self.schema, &batch);
         if mode == WriteMode::Insert {
@@ -51,7 +51,7 @@ impl Collection {
             // background thread. A failed seal leaves the rows in the WAL and in memory, and the
             // next seal (or flush, which reports the error) retries. Compaction is left to flush
             // and compact, off the write path.
-            let _ = self.seal_in_background(&mut writer);
+            self.seal_in_background(&mut writer).unwrap_or_else(|e| self.log_seal_failure(&e));
         }
         Ok(MutationResult::written(keys, delete_count, mode == WriteMode::Upsert, record.timestamp()))
     }

@@ -199,6 +199,11 @@ impl SealedSegment {
         self.rows
     }
 
+    /// Size of the file in bytes.
+    pub fn file_len(&self) -> u64 {
+        self.map.bytes().len() as u64
+    }
+
     /// Path of the file.
     pub fn path(&self) -> &Path {
         &self.path

@@ -43,7 +43,7 @@ pub fn write_segment(path: &Path, id: u64, partition: u64, rows: &SegmentColumns
     }
     w.footer(id, partition, rows.rows() as u64).map_err(io)?;
     let file = w.out.into_inner().map_err(|e| Error::io(tmp.path(), e.into_error()))?.into_inner();
-    file.sync_all().map_err(io)?;
+    crate::storage::fs::fsync(&file, tmp.path(), false)?;
     drop(file);
     tmp.rename_to(path)
 }

@@ -19,9 +19,28 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     failpoint::check(bytes.len())
         .and_then(|()| file.write_all(bytes))
         .map_err(|e| Error::io(tmp.path(), e))?;
-    file.sync_all().map_err(|e| Error::io(tmp.path(), e))?;
+    fsync(&file, tmp.path(), false)?;
     drop(file);
     tmp.rename_to(path)
+}
+
+/// An fsync taking at least this long is logged as a warning: the device is overloaded or
+/// failing, and every durable write waits for it.
+pub const SLOW_FSYNC: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Fsyncs `file` (its data only when `data_only`, else its data and metadata), which is `path`;
+/// an fsync slower than [`SLOW_FSYNC`] is logged as a warning.
+///
+/// # Errors
+/// [`Error::Io`] naming `path`.
+pub fn fsync(file: &File, path: &Path, data_only: bool) -> Result<()> {
+    let started = std::time::Instant::now();
+    let synced = if data_only { file.sync_data() } else { file.sync_all() };
+    let elapsed = started.elapsed();
+    if elapsed >= SLOW_FSYNC {
+        log::warn!("slow fsync: {} took {} ms", path.display(), elapsed.as_millis());
+    }
+    synced.map_err(|e| Error::io(path, e))
 }
 
 /// The path of a file being written under a temporary name. Dropped before
@@ -60,7 +79,14 @@ impl Drop for TempPath {
         if self.armed {
             // Best effort: a file that cannot be removed now is a veclite temporary file, which
             // the next open removes.
-            let _ = fs::remove_file(&self.path);
+            if let Err(e) = fs::remove_file(&self.path)
+                && e.kind() != std::io::ErrorKind::NotFound
+            {
+                log::debug!(
+                    "could not remove temporary file {} (the next open removes it): {e}",
+                    self.path.display()
+                );
+            }
         }
     }
 }
@@ -125,7 +151,7 @@ pub fn sync_parent(path: &Path) -> Result<()> {
 /// [`Error::Io`] for the directory.
 pub fn sync_dir(dir: &Path) -> Result<()> {
     let d = OpenOptions::new().read(true).open(dir).map_err(|e| Error::io(dir, e))?;
-    d.sync_all().map_err(|e| Error::io(dir, e))
+    fsync(&d, dir, false)
 }
 
 /// Creates `dir` and its parents if missing.

@@ -283,7 +283,7 @@ impl Wal {
     /// # Errors
     /// [`Error::Io`].
     pub fn sync(&mut self) -> Result<()> {
-        self.file.sync_data().map_err(|e| Error::io(&self.path, e))?;
+        fs::fsync(&self.file, &self.path, true)?;
         self.last_sync = Instant::now();
         self.unsynced = 0;
         Ok(())

@@ -949,6 +949,76 @@ static void filter_templates(veclite_db *db) {
     EXPECT_ERROR(veclite_filter_render(S(tmpl), NULL, 0, NULL, E), VECLITE_STATUS_INVALID_ARGUMENT, "out");
 }
 
+/* Events a log callback received, counted under a lock: the callback may run on veclite's
+ * background threads. */
+struct log_events {
+    pthread_mutex_t lock;
+    int calls;
+    int seals;        /* INFO events "sealed collection `logged`: 1 segments, 100 rows, ..." */
+    int bad_targets;  /* events whose target does not start with "veclite" */
+};
+
+static void count_event(uint32_t level, const char *target, const char *message, void *user_data) {
+    struct log_events *events = user_data;
+    pthread_mutex_lock(&events->lock);
+    events->calls++;
+    if (strncmp(target, "veclite", 7) != 0) events->bad_targets++;
+    if (level == VECLITE_LOG_INFO && strstr(message, "sealed collection `logged`: 1 segments, 100 rows, ") != NULL)
+        events->seals++;
+    pthread_mutex_unlock(&events->lock);
+}
+
+/* A copy of `events`, read under its lock. */
+static struct log_events snapshot(struct log_events *events) {
+    pthread_mutex_lock(&events->lock);
+    struct log_events copy = {.calls = events->calls, .seals = events->seals, .bad_targets = events->bad_targets};
+    pthread_mutex_unlock(&events->lock);
+    return copy;
+}
+
+/* Upserts 100 rows into collection `logged` and flushes them. */
+static void write_and_flush(veclite_db *db) {
+    veclite_column *cols[3];
+    veclite_mutation_result *r = NULL;
+    seed_columns(0, 100, 0.0, cols);
+    CHECK(veclite_upsert(db, NULL, S("logged"), NULL, 0, (const veclite_column *const *)cols, 3, &r, NULL) ==
+          VECLITE_STATUS_OK);
+    veclite_mutation_result_free(r);
+    free_columns(cols, 3);
+    CHECK(veclite_flush(db, NULL, S("logged"), NULL) == VECLITE_STATUS_OK);
+}
+
+/* A log callback receives the seal of a flush; a replaced or removed callback receives nothing
+ * more; an out-of-range level is refused. */
+static void logging(veclite_db *db) {
+    struct log_events first = {.lock = PTHREAD_MUTEX_INITIALIZER}, second = {.lock = PTHREAD_MUTEX_INITIALIZER};
+    veclite_schema *schema = seed_schema("logged");
+    CHECK(veclite_create_collection(db, schema, NULL) == VECLITE_STATUS_OK);
+    veclite_schema_free(schema);
+
+    EXPECT_ERROR(veclite_set_log_callback(count_event, &first, VECLITE_LOG_TRACE + 1, E),
+                 VECLITE_STATUS_INVALID_ARGUMENT, "max_level 6");
+    CHECK(veclite_set_log_callback(count_event, &first, VECLITE_LOG_INFO, NULL) == VECLITE_STATUS_OK);
+    write_and_flush(db);
+    /* The seal is committed on the flushing thread: its event has arrived when flush returns. */
+    CHECK(snapshot(&first).seals == 1);
+    CHECK(snapshot(&first).bad_targets == 0);
+
+    /* Replaced: only the new callback sees the next seal (rows re-upserted: 100 rows again). */
+    CHECK(veclite_set_log_callback(count_event, &second, VECLITE_LOG_DEBUG, NULL) == VECLITE_STATUS_OK);
+    int first_calls = snapshot(&first).calls;
+    write_and_flush(db);
+    CHECK(snapshot(&first).calls == first_calls);
+    CHECK(snapshot(&second).seals == 1);
+
+    /* Removed: nothing more arrives. */
+    CHECK(veclite_set_log_callback(NULL, NULL, VECLITE_LOG_TRACE, NULL) == VECLITE_STATUS_OK);
+    int second_calls = snapshot(&second).calls;
+    write_and_flush(db);
+    CHECK(snapshot(&second).calls == second_calls);
+    CHECK(veclite_drop_collection(db, S("logged"), NULL) == VECLITE_STATUS_OK);
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: %s <empty directory>\n", argv[0]);
@@ -964,6 +1034,7 @@ int main(int argc, char **argv) {
     CHECK(veclite_db_open(S(argv[1]), options, &db, NULL) == VECLITE_STATUS_OK);
     veclite_options_free(options);
     seed_scenario(db);
+    logging(db);
     index_calls(db);
     catalog_calls(db);
     bad_input_matrix(db);

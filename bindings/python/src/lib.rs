@@ -7,7 +7,9 @@
 //! included) come back as parsed Python objects. Every call that can take long or writes
 //! releases the GIL while the core works. Errors raise [`VecliteError`] with
 //! `(code, status, message, object_kind)`, which the Python layer maps to `MilvusException`
-//! subclasses.
+//! subclasses. The core's events go to Python's `logging` (logger `veclite`; see [`logging`]).
+
+mod logging;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -749,5 +751,5 @@ fn _veclite(m: &Bound<'_, PyModule>) -> PyResult<()> {
         statuses.set_item(s as u32, s.name())?;
     }
     m.add("STATUS_NAMES", statuses)?;
-    Ok(())
+    logging::install(m.py())
 }

@@ -6,6 +6,8 @@ Change ``from pymilvus import ...`` to ``from veclite import ...`` and point the
 directory.
 """
 
+import logging as _logging
+
 from . import _veclite
 from ._core import Hit, Hits, SearchResult
 from ._types import CollectionSchema, DataType, FieldSchema
@@ -15,6 +17,10 @@ from .milvus_client import IndexParams, LoadState, MilvusClient
 from .orm import Collection, Connections, MutationResult, Partition, connections, utility
 
 __version__ = "0.1.0"
+
+# The core's events go to the logger "veclite" (and its children); like any library, it prints
+# nothing unless the application configures logging.
+_logging.getLogger("veclite").addHandler(_logging.NullHandler())
 
 __all__ = [
     "MilvusClient", "IndexParams", "LoadState", "DataType", "FieldSchema", "CollectionSchema", "Collection",
