@@ -60,9 +60,12 @@ pub use bitset::Bitset;
 pub use collection::{IndexInfo, WriteMode};
 pub use column::{Column, ColumnData, ColumnRef, PrimaryKey, PrimaryKeys};
 pub use context::Context;
-pub use db::{CollectionInfo, CompactionStats, Database, RecoveryReport};
+pub use db::{CollectionChange, CollectionInfo, CompactionStats, Database, RecoveryReport};
 pub use error::{Error, ObjectKind, Result, Status};
 pub use expr::{ColumnSource, Filter};
-pub use params::{IndexParams, Metric, Options, SearchParams, SearchRequest, SyncPolicy};
+pub use params::{
+    CollectionSettings, ConsistencyLevel, IndexParams, Metric, Options, Property, SearchParams,
+    SearchRequest, SyncPolicy,
+};
 pub use result::{MutationResult, QueryResult, SearchHits};
 pub use schema::{Field, FieldType, Schema, SchemaBuilder, Value};
