@@ -92,6 +92,32 @@
 #define VECLITE_LOG_TRACE 5
 
 /**
+ * Consistency level Strong (Milvus's numbering, as every `VECLITE_CONSISTENCY_*`). veclite
+ * records the level and reads strongly whatever it is.
+ */
+#define VECLITE_CONSISTENCY_STRONG 0
+
+/**
+ * Consistency level Session.
+ */
+#define VECLITE_CONSISTENCY_SESSION 1
+
+/**
+ * Consistency level Bounded (the default).
+ */
+#define VECLITE_CONSISTENCY_BOUNDED 2
+
+/**
+ * Consistency level Eventually.
+ */
+#define VECLITE_CONSISTENCY_EVENTUALLY 3
+
+/**
+ * Consistency level Customized.
+ */
+#define VECLITE_CONSISTENCY_CUSTOMIZED 4
+
+/**
  * Field type numbers (the same numbers as Milvus's `DataType`).
  */
 #define VECLITE_FIELD_BOOL 1
@@ -211,6 +237,20 @@ typedef enum veclite_status veclite_status;
 typedef uint32_t veclite_status;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
+
+/**
+ * A change to a collection's metadata, for `veclite_create_collection_with` and
+ * `veclite_alter_collection`; what is not set stays as it is. Under the hood a
+ * `Box<CollectionChange>`. Create with `veclite_collection_change_new`, free with
+ * `veclite_collection_change_free`. Not safe for concurrent mutation.
+ */
+typedef struct veclite_collection_change veclite_collection_change;
+
+/**
+ * A collection's settings: consistency level, shard number and properties. Caller owns it;
+ * free with `veclite_collection_settings_free`. Immutable; safe to share across threads.
+ */
+typedef struct veclite_collection_settings veclite_collection_settings;
 
 /**
  * A named, typed column of values with optional nulls. Built by `veclite_column_new_*`, which
@@ -933,6 +973,132 @@ veclite_status veclite_set_log_callback(veclite_log_callback callback,
                                         veclite_error **err_out);
 
 /**
+ * A new, empty change. Caller owns it; free with `veclite_collection_change_free`.
+ */
+veclite_collection_change *veclite_collection_change_new(void);
+
+/**
+ * Frees a change. NULL is a no-op.
+ */
+void veclite_collection_change_free(veclite_collection_change *change);
+
+/**
+ * Sets the collection description (copied; it replaces the schema's).
+ */
+veclite_status veclite_collection_change_set_description(veclite_collection_change *change,
+                                                         const uint8_t *text,
+                                                         size_t text_len,
+                                                         veclite_error **err_out);
+
+/**
+ * Sets the description of field `field` (copied). An unknown field fails the create or alter
+ * call with `VECLITE_STATUS_NOT_FOUND`.
+ */
+veclite_status veclite_collection_change_set_field_description(veclite_collection_change *change,
+                                                               const uint8_t *field,
+                                                               size_t field_len,
+                                                               const uint8_t *text,
+                                                               size_t text_len,
+                                                               veclite_error **err_out);
+
+/**
+ * Sets the consistency level (`VECLITE_CONSISTENCY_*`; another number is
+ * `VECLITE_STATUS_INVALID_ARGUMENT`).
+ */
+veclite_status veclite_collection_change_set_consistency_level(veclite_collection_change *change,
+                                                               uint32_t level,
+                                                               veclite_error **err_out);
+
+/**
+ * Sets the shard number, recorded only (a collection is one shard); 0 means 1, the default.
+ */
+veclite_status veclite_collection_change_set_shard_num(veclite_collection_change *change,
+                                                       uint32_t shards,
+                                                       veclite_error **err_out);
+
+/**
+ * Sets property `key` to `value` (both copied; a later value of the same key wins). The create
+ * or alter call checks it: a value veclite cannot honour (e.g. `collection.ttl.seconds` other
+ * than 0) fails with `VECLITE_STATUS_INVALID_ARGUMENT` naming the property.
+ */
+veclite_status veclite_collection_change_set_property(veclite_collection_change *change,
+                                                      const uint8_t *key,
+                                                      size_t key_len,
+                                                      const uint8_t *value,
+                                                      size_t value_len,
+                                                      veclite_error **err_out);
+
+/**
+ * Removes property `key` (copied); a key that is not set is no error.
+ */
+veclite_status veclite_collection_change_delete_property(veclite_collection_change *change,
+                                                         const uint8_t *key,
+                                                         size_t key_len,
+                                                         veclite_error **err_out);
+
+/**
+ * Creates a collection from `schema` with the default settings (consistency level Bounded, one
+ * shard, no properties) and `change` (may be NULL) applied, in one commit. Both are borrowed
+ * for the call.
+ */
+veclite_status veclite_create_collection_with(const veclite_db *db,
+                                              const veclite_schema *schema,
+                                              const veclite_collection_change *change,
+                                              veclite_error **err_out);
+
+/**
+ * Applies `change` (borrowed for the call) to the collection's metadata, as Milvus's
+ * `AlterCollection`: all of it in one commit, or nothing (on any error).
+ */
+veclite_status veclite_alter_collection(const veclite_db *db,
+                                        const uint8_t *collection,
+                                        size_t collection_len,
+                                        const veclite_collection_change *change,
+                                        veclite_error **err_out);
+
+/**
+ * Stores the collection's settings in `*settings_out` (caller owns them). Its descriptions are
+ * in the schema `veclite_describe_collection` returns.
+ */
+veclite_status veclite_describe_collection_settings(const veclite_db *db,
+                                                    const uint8_t *collection,
+                                                    size_t collection_len,
+                                                    veclite_collection_settings **settings_out,
+                                                    veclite_error **err_out);
+
+/**
+ * Frees settings. NULL is a no-op.
+ */
+void veclite_collection_settings_free(veclite_collection_settings *settings);
+
+/**
+ * The consistency level (`VECLITE_CONSISTENCY_*`); `VECLITE_CONSISTENCY_BOUNDED` for NULL.
+ */
+uint32_t veclite_collection_settings_consistency_level(const veclite_collection_settings *settings);
+
+/**
+ * The shard number (at least 1); 0 for NULL.
+ */
+uint32_t veclite_collection_settings_shard_num(const veclite_collection_settings *settings);
+
+/**
+ * Number of properties; 0 for NULL.
+ */
+size_t veclite_collection_settings_property_count(const veclite_collection_settings *settings);
+
+/**
+ * Writes property `i` (in the order first set) as `(ptr, len)` key and value, valid until the
+ * settings are freed. Each out-param may be NULL. Returns false (writing nothing) for NULL or an
+ * index out of range.
+ */
+bool veclite_collection_settings_property(const veclite_collection_settings *settings,
+                                          size_t i,
+                                          const uint8_t **key_out,
+                                          size_t *key_len_out,
+                                          const uint8_t **value_out,
+                                          size_t *value_len_out);
+
+/**
  * Rows matching `expr` (empty or NULL = all rows; Milvus filter syntax) in `n_partitions`
  * partitions (0 = all), with the fields named in `output_fields` (`"*"` = all; the primary key
  * is always returned), skipping `offset` rows and returning at most `limit` (0 = no limit;
@@ -1086,6 +1252,16 @@ veclite_status veclite_schema_builder_set_description(veclite_schema_builder *bu
                                                       veclite_error **err_out);
 
 /**
+ * Sets the description of field `field` (copied), which must have been added.
+ */
+veclite_status veclite_schema_builder_set_field_description(veclite_schema_builder *builder,
+                                                            const uint8_t *field,
+                                                            size_t field_len,
+                                                            const uint8_t *text,
+                                                            size_t text_len,
+                                                            veclite_error **err_out);
+
+/**
  * Turns dynamic fields on or off (off by default). When on, the built schema gets the hidden
  * JSON field `$meta` after the declared fields, and writes may carry columns whose names are
  * not in the schema: they are kept per row in `$meta`.
@@ -1116,6 +1292,23 @@ void veclite_schema_free(veclite_schema *schema);
  * Writes the collection name as `(ptr, len)`, valid until the schema is freed. No-op on NULL.
  */
 void veclite_schema_name(const veclite_schema *schema, const uint8_t **ptr_out, size_t *len_out);
+
+/**
+ * Writes the collection description as `(ptr, len)`, valid until the schema is freed. No-op on
+ * NULL.
+ */
+void veclite_schema_description(const veclite_schema *schema,
+                                const uint8_t **ptr_out,
+                                size_t *len_out);
+
+/**
+ * Writes the description of field `i` as `(ptr, len)`, valid until the schema is freed.
+ * Returns false (writing nothing) for NULL or an index out of range.
+ */
+bool veclite_schema_field_description(const veclite_schema *schema,
+                                      size_t i,
+                                      const uint8_t **ptr_out,
+                                      size_t *len_out);
 
 /**
  * Whether dynamic fields are enabled; false for NULL.

@@ -1,5 +1,7 @@
 //! The database: a directory of collections, its lock and its catalog.
 
+mod metadata;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock, RwLockReadGuard};
@@ -11,21 +13,25 @@ use crate::collection::{
 use crate::column::{Column, PrimaryKeys};
 use crate::context::Context;
 use crate::error::{Error, ObjectKind, Result};
-use crate::params::{IndexParams, Metric, Options, SearchRequest, SyncPolicy};
+use crate::params::{CollectionSettings, IndexParams, Metric, Options, SearchRequest, SyncPolicy};
 use crate::result::{MutationResult, QueryResult, SearchHits};
 use crate::schema::{DEFAULT_PARTITION, Schema};
 use crate::storage::lock::DirLock;
 use crate::timestamp;
 
 pub use crate::collection::{CompactionStats, Kept, Preserved, RecoveryReport, Skipped};
+pub use metadata::CollectionChange;
 
 /// Description of a collection.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CollectionInfo {
     pub id: u64,
+    /// The schema, with the descriptions as last set.
     pub schema: Schema,
     pub partitions: Vec<String>,
     pub created_timestamp: u64,
+    /// Consistency level, shard number and properties.
+    pub settings: CollectionSettings,
 }
 
 /// An open database directory. Cloning is cheap and every clone refers to the same database.
@@ -170,14 +176,18 @@ impl Database {
         self.with_open(|o| o.collection(name))
     }
 
-    /// Creates a collection with partition `_default`. A schema with `enable_dynamic_field` gets
-    /// its `$meta` field here if it was built without one.
+    /// Creates a collection with partition `_default` and the default settings (see
+    /// [`Database::create_collection_with`]). A schema with `enable_dynamic_field` gets its
+    /// `$meta` field here if it was built without one.
     ///
     /// # Errors
     /// Schema rule violations; [`Error::AlreadyExists`]; [`Error::Io`].
     pub fn create_collection(&self, schema: Schema) -> Result<()> {
-        let schema = schema.with_dynamic_field();
-        schema.validate()?;
+        self.create_collection_with(schema, &CollectionChange::default())
+    }
+
+    /// Creates a collection from a checked schema and settings, in one manifest commit.
+    fn create_checked_collection(&self, schema: Schema, settings: CollectionSettings) -> Result<()> {
         self.with_open(|open| {
             let mut collections = open.write_collections();
             if collections.contains_key(&schema.name) {
@@ -199,6 +209,7 @@ impl Database {
                     checkpoint_timestamp: 0,
                     indexes: Vec::new(),
                     wal_generation: 0,
+                    settings: settings.clone(),
                 };
                 crate::collection::create_files(&open.dir, id)?;
                 m.collections.push(meta.clone());
@@ -253,19 +264,22 @@ impl Database {
         })
     }
 
-    /// Schema, partitions and identity of collection `name`.
+    /// Schema, partitions, identity and settings of collection `name`.
     ///
     /// # Errors
     /// [`Error::NotFound`]; [`Error::Closed`].
     pub fn describe_collection(&self, name: &str) -> Result<CollectionInfo> {
         self.with_open(|open| {
             let c = open.collection(name)?;
-            let created = open.catalog.snapshot().collection(name).map_or(0, |m| m.created_timestamp);
+            let manifest = open.catalog.snapshot();
+            let meta =
+                manifest.collection(name).ok_or_else(|| Error::not_found(ObjectKind::Collection, name))?;
             Ok(CollectionInfo {
                 id: c.id(),
-                schema: (**c.schema()).clone(),
+                schema: meta.schema.clone(),
                 partitions: c.list_partitions(),
-                created_timestamp: created,
+                created_timestamp: meta.created_timestamp,
+                settings: meta.settings.clone(),
             })
         })
     }

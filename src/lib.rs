@@ -64,14 +64,16 @@ pub use catalog::{IndexMeta, MANIFEST_VERSION};
 pub use collection::{IndexInfo, SegmentInfo, StorageInfo, WriteMode};
 pub use column::{Column, ColumnData, ColumnRef, PrimaryKey, PrimaryKeys};
 pub use context::Context;
-pub use db::{CollectionInfo, CompactionStats, Database, Kept, Preserved, RecoveryReport, Skipped};
+pub use db::{
+    CollectionChange, CollectionInfo, CompactionStats, Database, Kept, Preserved, RecoveryReport, Skipped,
+};
 pub use error::{Error, ObjectKind, Result, Status};
 pub use expr::{
     ColumnSource, Filter, MAX_FILTER_DEPTH, TemplateValue, render_template, render_template_json,
 };
 pub use params::{
-    CostRange, IndexParams, MAX_NQ, MAX_ROUND_DECIMAL, MAX_TOPK, Metric, Options, SearchParams,
-    SearchRequest, SyncPolicy,
+    CollectionSettings, ConsistencyLevel, CostRange, IndexParams, MAX_NQ, MAX_ROUND_DECIMAL, MAX_TOPK,
+    Metric, Options, Property, SearchParams, SearchRequest, SyncPolicy,
 };
 pub use result::{MutationResult, QueryResult, SearchHits};
 pub use schema::{

@@ -306,6 +306,31 @@ fn assert_all_rows(db: &Database) {
     assert_eq!(got, want);
 }
 
+/// The fixture's manifest predates collection settings: they read as the defaults, and settings
+/// set now are kept through a reopen without touching the fixture's data.
+#[test]
+fn collections_written_before_settings_read_the_defaults() {
+    let (dir, db) = open_copy();
+    for name in [TYPED, KEYED] {
+        let settings = db.describe_collection(name).unwrap().settings;
+        assert_eq!(settings, veclite::CollectionSettings::default(), "{name}");
+        assert_eq!((settings.consistency_level, settings.shard_num), (veclite::ConsistencyLevel::Bounded, 1));
+    }
+    let change = veclite::CollectionChange {
+        consistency_level: Some(veclite::ConsistencyLevel::Strong),
+        ..Default::default()
+    };
+    db.alter_collection(KEYED, &change).unwrap();
+    let rows = db.count(KEYED, &[]).unwrap();
+    db.close().unwrap();
+    let db = Database::open(dir.path(), Options::default()).unwrap();
+    assert_eq!(
+        db.describe_collection(KEYED).unwrap().settings.consistency_level,
+        veclite::ConsistencyLevel::Strong
+    );
+    assert_eq!(db.count(KEYED, &[]).unwrap(), rows);
+}
+
 #[test]
 fn every_value_of_every_field_type_reads_back() {
     let (_dir, db) = open_copy();

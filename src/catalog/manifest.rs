@@ -11,7 +11,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::params::{IndexParams, Metric};
+use crate::params::{CollectionSettings, IndexParams, Metric};
 use crate::schema::Schema;
 use crate::storage::fs;
 
@@ -50,6 +50,10 @@ pub struct CollectionMeta {
     /// Oldest WAL generation (`wal-<n>.log`) that may hold records not yet in sealed segments.
     #[serde(default)]
     pub wal_generation: u64,
+    /// Consistency level, shard number and properties (absent from manifests written before
+    /// they were kept here: read as the defaults).
+    #[serde(default)]
+    pub settings: CollectionSettings,
 }
 
 /// A vector index of a collection: built for every sealed segment.
@@ -178,6 +182,14 @@ mod tests {
                     metric: Metric::L2,
                     params: IndexParams::Hnsw { m: 16, ef_construction: 200 },
                 }],
+                settings: CollectionSettings {
+                    consistency_level: crate::params::ConsistencyLevel::Strong,
+                    shard_num: 2,
+                    properties: vec![crate::params::Property {
+                        key: "mmap.enabled".into(),
+                        value: "true".into(),
+                    }],
+                },
             }],
         };
         m.write(&path).unwrap();

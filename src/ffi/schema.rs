@@ -237,6 +237,24 @@ pub unsafe extern "C" fn veclite_schema_builder_set_description(
     })
 }
 
+/// Sets the description of field `field` (copied), which must have been added.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn veclite_schema_builder_set_field_description(
+    builder: *mut veclite_schema_builder,
+    field: *const u8,
+    field_len: usize,
+    text: *const u8,
+    text_len: usize,
+    err_out: *mut *mut veclite_error,
+) -> veclite_status {
+    with_builder(builder, err_out, |b| {
+        // SAFETY: API contract.
+        let (name, text) = unsafe { (str_arg(field, field_len, "field")?, str_arg(text, text_len, "text")?) };
+        b.field_mut(name)?.description = text.to_owned();
+        Ok(())
+    })
+}
+
 /// Turns dynamic fields on or off (off by default). When on, the built schema gets the hidden
 /// JSON field `$meta` after the declared fields, and writes may carry columns whose names are
 /// not in the schema: they are kept per row in `$meta`.
@@ -308,6 +326,36 @@ pub unsafe extern "C" fn veclite_schema_name(
     if let Some(s) = unsafe { schema.as_ref() } {
         unsafe { put_bytes(s.inner.name.as_bytes(), ptr_out, len_out) };
     }
+}
+
+/// Writes the collection description as `(ptr, len)`, valid until the schema is freed. No-op on
+/// NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn veclite_schema_description(
+    schema: *const veclite_schema,
+    ptr_out: *mut *const u8,
+    len_out: *mut usize,
+) {
+    // SAFETY: `schema` is NULL or live; out-params are NULL or writable (API contract).
+    if let Some(s) = unsafe { schema.as_ref() } {
+        unsafe { put_bytes(s.inner.description.as_bytes(), ptr_out, len_out) };
+    }
+}
+
+/// Writes the description of field `i` as `(ptr, len)`, valid until the schema is freed.
+/// Returns false (writing nothing) for NULL or an index out of range.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn veclite_schema_field_description(
+    schema: *const veclite_schema,
+    i: usize,
+    ptr_out: *mut *const u8,
+    len_out: *mut usize,
+) -> bool {
+    // SAFETY: `schema` is NULL or live (API contract).
+    let Some(field) = (unsafe { schema.as_ref() }).and_then(|s| s.inner.fields.get(i)) else { return false };
+    // SAFETY: out-params are NULL or writable (API contract).
+    unsafe { put_bytes(field.description.as_bytes(), ptr_out, len_out) };
+    true
 }
 
 /// Whether dynamic fields are enabled; false for NULL.

@@ -5,13 +5,16 @@
 //! - [`Metric`]: how vectors are compared;
 //! - [`IndexParams`]: index types and build parameters (Milvus names, defaults, ranges);
 //! - [`SearchParams`] and [`SearchRequest`]: what a search asks for;
-//! - [`Options`] and [`SyncPolicy`]: how a database is opened.
+//! - [`Options`] and [`SyncPolicy`]: how a database is opened;
+//! - [`CollectionSettings`] and [`ConsistencyLevel`]: a collection's settings outside its schema.
 
+mod collection;
 mod index;
 mod metric;
 mod options;
 mod search;
 
+pub use collection::{CollectionSettings, ConsistencyLevel, DEFAULT_SHARD_NUM, Property};
 pub use index::IndexParams;
 pub use metric::Metric;
 pub use options::{Options, SyncPolicy};

@@ -1019,6 +1019,114 @@ static void logging(veclite_db *db) {
     CHECK(veclite_drop_collection(db, S("logged"), NULL) == VECLITE_STATUS_OK);
 }
 
+/* Descriptions, consistency level, shard number and properties: set at creation, changed by
+ * veclite_alter_collection (all or nothing), read back. */
+static void collection_metadata(veclite_db *db) {
+    veclite_schema_builder *b = NULL;
+    veclite_schema *schema = NULL;
+    CHECK(veclite_schema_builder_new(S("meta"), &b, NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_schema_builder_add_field(b, S("id"), VECLITE_FIELD_INT64, 0, VECLITE_FLAG_PRIMARY_KEY, NULL) ==
+          VECLITE_STATUS_OK);
+    CHECK(veclite_schema_builder_add_field(b, S("v"), VECLITE_FIELD_FLOAT_VECTOR, 2, 0, NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_schema_builder_set_description(b, S("described"), NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_schema_builder_set_field_description(b, S("v"), S("vectors"), NULL) == VECLITE_STATUS_OK);
+    EXPECT_ERROR(veclite_schema_builder_set_field_description(b, S("nope"), S("x"), E),
+                 VECLITE_STATUS_INVALID_ARGUMENT, "field `nope` has not been added");
+    CHECK(veclite_schema_builder_build(b, &schema, NULL) == VECLITE_STATUS_OK);
+
+    veclite_collection_change *change = veclite_collection_change_new();
+    EXPECT_ERROR(veclite_collection_change_set_consistency_level(change, 5, E), VECLITE_STATUS_INVALID_ARGUMENT,
+                 "consistency level 5");
+    CHECK(veclite_collection_change_set_consistency_level(change, VECLITE_CONSISTENCY_STRONG, NULL) ==
+          VECLITE_STATUS_OK);
+    CHECK(veclite_collection_change_set_shard_num(change, 2, NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_collection_change_set_property(change, S("mmap.enabled"), S("true"), NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_collection_change_set_property(change, S("collection.ttl.seconds"), S("60"), NULL) ==
+          VECLITE_STATUS_OK);
+    EXPECT_ERROR(veclite_create_collection_with(db, schema, change, E), VECLITE_STATUS_INVALID_ARGUMENT,
+                 "collection.ttl.seconds");
+    bool exists = true;
+    CHECK(veclite_has_collection(db, S("meta"), &exists, NULL) == VECLITE_STATUS_OK && !exists);
+    CHECK(veclite_collection_change_set_property(change, S("collection.ttl.seconds"), S("0"), NULL) ==
+          VECLITE_STATUS_OK);
+    CHECK(veclite_collection_change_set_property(change, S("owner"), S("c test"), NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_create_collection_with(db, schema, change, NULL) == VECLITE_STATUS_OK);
+    veclite_collection_change_free(change);
+    veclite_schema_free(schema);
+
+    veclite_collection_settings *settings = NULL;
+    CHECK(veclite_describe_collection_settings(db, S("meta"), &settings, NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_collection_settings_consistency_level(settings) == VECLITE_CONSISTENCY_STRONG);
+    CHECK(veclite_collection_settings_shard_num(settings) == 2);
+    CHECK(veclite_collection_settings_property_count(settings) == 3);
+    const uint8_t *k = NULL, *v = NULL;
+    size_t kl = 0, vl = 0;
+    CHECK(veclite_collection_settings_property(settings, 1, &k, &kl, &v, &vl));
+    CHECK(kl == 22 && memcmp(k, "collection.ttl.seconds", kl) == 0 && vl == 1 && v[0] == '0');
+    CHECK(!veclite_collection_settings_property(settings, 3, &k, &kl, &v, &vl));
+    veclite_collection_settings_free(settings);
+
+    /* A change that fails anywhere changes nothing. */
+    change = veclite_collection_change_new();
+    CHECK(veclite_collection_change_set_description(change, S("lost"), NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_collection_change_set_field_description(change, S("nope"), S("x"), NULL) == VECLITE_STATUS_OK);
+    EXPECT_KIND(veclite_alter_collection(db, S("meta"), change, E), VECLITE_STATUS_NOT_FOUND, VECLITE_OBJECT_FIELD);
+    EXPECT_KIND(veclite_alter_collection(db, S("nope"), change, E), VECLITE_STATUS_NOT_FOUND,
+                VECLITE_OBJECT_COLLECTION);
+    veclite_collection_change_free(change);
+
+    change = veclite_collection_change_new();
+    CHECK(veclite_collection_change_set_description(change, S("altered"), NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_collection_change_set_field_description(change, S("id"), S("the key"), NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_collection_change_set_consistency_level(change, VECLITE_CONSISTENCY_EVENTUALLY, NULL) ==
+          VECLITE_STATUS_OK);
+    CHECK(veclite_collection_change_delete_property(change, S("mmap.enabled"), NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_alter_collection(db, S("meta"), change, NULL) == VECLITE_STATUS_OK);
+    veclite_collection_change_free(change);
+
+    EXPECT_ERROR(veclite_alter_collection(db, S("meta"), NULL, E), VECLITE_STATUS_NULL_ARGUMENT, "change");
+    EXPECT_ERROR(veclite_collection_change_set_property(NULL, S("k"), S("v"), E), VECLITE_STATUS_NULL_ARGUMENT,
+                 "change");
+    EXPECT_ERROR(veclite_describe_collection_settings(db, S("meta"), NULL, E), VECLITE_STATUS_NULL_ARGUMENT,
+                 "settings_out");
+    CHECK(veclite_collection_settings_shard_num(NULL) == 0 && veclite_collection_settings_property_count(NULL) == 0);
+    CHECK(!veclite_collection_settings_property(NULL, 0, NULL, NULL, NULL, NULL));
+    CHECK(!veclite_schema_field_description(NULL, 0, NULL, NULL));
+    veclite_collection_change_free(NULL);
+    veclite_collection_settings_free(NULL);
+}
+
+/* What collection_metadata set is there after the database is reopened. */
+static void collection_metadata_after_reopen(const char *dir) {
+    veclite_db *db = NULL;
+    CHECK(veclite_db_open(S(dir), NULL, &db, NULL) == VECLITE_STATUS_OK);
+    veclite_schema *schema = NULL;
+    CHECK(veclite_describe_collection(db, S("meta"), &schema, NULL) == VECLITE_STATUS_OK);
+    const uint8_t *p = NULL;
+    size_t len = 0;
+    veclite_schema_description(schema, &p, &len);
+    CHECK(len == 7 && memcmp(p, "altered", len) == 0);
+    CHECK(veclite_schema_field_description(schema, 0, &p, &len) && len == 7 && memcmp(p, "the key", len) == 0);
+    CHECK(veclite_schema_field_description(schema, 1, &p, &len) && len == 7 && memcmp(p, "vectors", len) == 0);
+    CHECK(!veclite_schema_field_description(schema, 2, &p, &len));
+    veclite_schema_free(schema);
+    veclite_collection_settings *settings = NULL;
+    CHECK(veclite_describe_collection_settings(db, S("meta"), &settings, NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_collection_settings_consistency_level(settings) == VECLITE_CONSISTENCY_EVENTUALLY);
+    CHECK(veclite_collection_settings_shard_num(settings) == 2);
+    CHECK(veclite_collection_settings_property_count(settings) == 2);
+    CHECK(veclite_collection_settings_property(settings, 1, &p, &len, NULL, NULL) && len == 5 &&
+          memcmp(p, "owner", len) == 0);
+    veclite_collection_settings_free(settings);
+    CHECK(veclite_describe_collection_settings(db, S("hello"), &settings, NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_collection_settings_consistency_level(settings) == VECLITE_CONSISTENCY_BOUNDED &&
+          veclite_collection_settings_shard_num(settings) == 1 &&
+          veclite_collection_settings_property_count(settings) == 0);
+    veclite_collection_settings_free(settings);
+    CHECK(veclite_drop_collection(db, S("meta"), NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_db_close(db, NULL) == VECLITE_STATUS_OK);
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: %s <empty directory>\n", argv[0]);
@@ -1042,8 +1150,10 @@ int main(int argc, char **argv) {
     concurrent_threads(db);
     dynamic_fields(db);
     filter_templates(db);
+    collection_metadata(db);
     CHECK(veclite_db_close(db, NULL) == VECLITE_STATUS_OK);
     closed_handles(argv[1]);
+    collection_metadata_after_reopen(argv[1]);
     recovery(argv[1]);
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;

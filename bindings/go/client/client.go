@@ -25,6 +25,7 @@ type Client interface {
 	DropCollection(ctx context.Context, collName string, opts ...DropCollectionOption) error
 	HasCollection(ctx context.Context, collName string) (bool, error)
 	DescribeCollection(ctx context.Context, collName string) (*entity.Collection, error)
+	AlterCollection(ctx context.Context, collName string, attrs ...entity.CollectionAttribute) error
 	ListCollections(ctx context.Context, opts ...ListCollectionOption) ([]*entity.Collection, error)
 	GetCollectionStatistics(ctx context.Context, collName string) (map[string]string, error)
 	LoadCollection(ctx context.Context, collName string, async bool, opts ...LoadCollectionOption) error
@@ -112,8 +113,6 @@ type EmbeddedClient struct {
 	db      *C.veclite_db
 	cleanup runtime.Cleanup
 	dir     string
-
-	metaMu sync.Mutex // serialises go-meta.json updates
 }
 
 var _ Client = (*EmbeddedClient)(nil)
@@ -186,7 +185,10 @@ func NewEmbeddedClient(ctx context.Context, config Config) (*EmbeddedClient, err
 	c := &EmbeddedClient{db: db, dir: dir}
 	// Safety net only: the cleanup captures the C pointer, never c.
 	c.cleanup = runtime.AddCleanup(c, func(db *C.veclite_db) { C.veclite_db_close(db, nil) }, db)
-	c.migrateLegacyIndexes()
+	if err := c.migrateMetaFile(); err != nil {
+		c.Close()
+		return nil, err
+	}
 	return c, nil
 }
 

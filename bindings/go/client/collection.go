@@ -8,10 +8,10 @@ import "C"
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"runtime"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"unsafe"
@@ -101,6 +101,12 @@ func schemaToC(s *entity.Schema) (*C.veclite_schema, error) {
 		if st := C.veclite_schema_builder_add_field(b, fp, fl, C.uint32_t(f.DataType), C.uint32_t(param), flags, &cerr); st != C.VECLITE_STATUS_OK {
 			return fail(errFrom(st, cerr, nil))
 		}
+		if f.Description != "" {
+			dp, dl := cstr(f.Description)
+			if st := C.veclite_schema_builder_set_field_description(b, fp, fl, dp, dl, &cerr); st != C.VECLITE_STATUS_OK {
+				return fail(errFrom(st, cerr, nil))
+			}
+		}
 	}
 	var schema *C.veclite_schema
 	st := C.veclite_schema_builder_build(b, &schema, &cerr) // consumes b
@@ -160,6 +166,8 @@ func schemaFromC(s *C.veclite_schema) *entity.Schema {
 		CollectionName:     C.GoStringN((*C.char)(unsafe.Pointer(np)), C.int(nl)),
 		EnableDynamicField: bool(C.veclite_schema_dynamic_field_enabled(s)),
 	}
+	C.veclite_schema_description(s, &np, &nl)
+	out.Description = C.GoStringN((*C.char)(unsafe.Pointer(np)), C.int(nl))
 	n := int(C.veclite_schema_num_fields(s))
 	for i := range n {
 		var typ, param, flags C.uint32_t
@@ -176,6 +184,9 @@ func schemaFromC(s *C.veclite_schema) *entity.Schema {
 			IsDynamic:  flags&C.VECLITE_FLAG_DYNAMIC != 0,
 			TypeParams: map[string]string{},
 		}
+		if C.veclite_schema_field_description(s, C.size_t(i), &np, &nl) {
+			f.Description = C.GoStringN((*C.char)(unsafe.Pointer(np)), C.int(nl))
+		}
 		switch f.DataType {
 		case entity.FieldTypeFloatVector:
 			f.TypeParams[entity.TypeParamDim] = strconv.FormatUint(uint64(param), 10)
@@ -190,13 +201,18 @@ func schemaFromC(s *C.veclite_schema) *entity.Schema {
 	return out
 }
 
-// CreateCollection creates a collection from schema. shardsNum (0 = 1) is recorded and
-// returned by DescribeCollection; the collection is one in-process shard whatever its value, and
-// results do not depend on it. With schema.EnableDynamicField (or WithEnableDynamicSchema(true),
-// which sets it, as in the SDK) the collection keeps columns that are not in the schema in its
-// `$meta` JSON field. Partition keys, collection properties and field types veclite does not
-// store fail with an error wrapping ErrFeatureNotSupported; NewCollection's options (WithAutoID,
-// WithPKFieldName, ...) fail with ErrInvalidArgument, since the schema says those things.
+// CreateCollection creates a collection from schema. The descriptions, shardsNum (0 = 1), the
+// consistency level (WithConsistencyLevel, default Bounded) and the properties
+// (WithCollectionProperty) are kept in the database's catalog with the collection and returned
+// by DescribeCollection. The collection is one in-process shard and reads are always strong,
+// whatever the values recorded. A property veclite cannot honour (collection.ttl.seconds other
+// than 0, allow_insert_auto_id or partitionkey.isolation true, ...) fails with
+// ErrInvalidArgument naming it. With schema.EnableDynamicField (or
+// WithEnableDynamicSchema(true), which sets it, as in the SDK) the collection keeps columns that
+// are not in the schema in its `$meta` JSON field. Partition keys and field types veclite does
+// not store fail with an error wrapping ErrFeatureNotSupported; NewCollection's options
+// (WithAutoID, WithPKFieldName, ...) fail with ErrInvalidArgument, since the schema says those
+// things.
 func (c *EmbeddedClient) CreateCollection(ctx context.Context, schema *entity.Schema, shardsNum int32, opts ...CreateCollectionOption) error {
 	o := createCollOpt{ConsistencyLevel: entity.DefaultConsistencyLevel}
 	for _, f := range opts {
@@ -216,9 +232,6 @@ func (c *EmbeddedClient) createCollection(ctx context.Context, schema *entity.Sc
 	if o.NumPartitions != 0 {
 		return featureErr("partition keys (WithPartitionNum)")
 	}
-	if len(o.Properties) > 0 {
-		return featureErr("collection properties (WithCollectionProperty %s): veclite acts on none of them", sortedKeys(o.Properties))
-	}
 	if shardsNum < 0 {
 		return newErr(StatusInvalidArgument, "shardsNum %d must not be negative", shardsNum)
 	}
@@ -233,6 +246,12 @@ func (c *EmbeddedClient) createCollection(ctx context.Context, schema *entity.Sc
 		return err
 	}
 	defer C.veclite_schema_free(cs)
+	cl := o.ConsistencyLevel
+	ch, err := collChange{consistency: &cl, shards: shardsNum, properties: o.Properties}.toC()
+	if err != nil {
+		return err
+	}
+	defer C.veclite_collection_change_free(ch)
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	db, err := c.handle()
@@ -240,46 +259,76 @@ func (c *EmbeddedClient) createCollection(ctx context.Context, schema *entity.Sc
 		return err
 	}
 	var cerr *C.veclite_error
-	st := C.veclite_create_collection(db, cs, &cerr)
+	st := C.veclite_create_collection_with(db, cs, ch, &cerr)
 	runtime.KeepAlive(c)
 	if st != C.VECLITE_STATUS_OK {
 		return errFrom(st, cerr, nil)
 	}
-	if shardsNum <= 0 {
-		shardsNum = 1
-	}
-	return c.updateMeta(func(m *metaFile) {
-		m.Collections[schema.CollectionName] = &collMeta{
-			Description:       schema.Description,
-			ConsistencyLevel:  o.ConsistencyLevel,
-			ShardNum:          shardsNum,
-			FieldDescriptions: fieldDescriptions(schema),
-		}
-	})
+	return nil
 }
 
-// fieldDescriptions returns the non-empty field descriptions of schema by field name (the C
-// API keeps none; go-meta.json does).
-func fieldDescriptions(schema *entity.Schema) map[string]string {
-	var out map[string]string
-	for _, f := range schema.Fields {
-		if f != nil && f.Description != "" && !f.IsDynamic {
-			if out == nil {
-				out = make(map[string]string)
+// collChange is a change to a collection's catalog metadata (veclite_collection_change); the
+// zero value of each field changes nothing.
+type collChange struct {
+	description       *string
+	fieldDescriptions map[string]string
+	consistency       *entity.ConsistencyLevel
+	shards            int32
+	properties        map[string]string
+}
+
+// toC builds the C change (the caller frees it). Map entries go in key order.
+func (ch collChange) toC() (*C.veclite_collection_change, error) {
+	out := C.veclite_collection_change_new()
+	var cerr *C.veclite_error
+	check := func(st C.veclite_status) error {
+		if st != C.VECLITE_STATUS_OK {
+			return errFrom(st, cerr, nil)
+		}
+		return nil
+	}
+	err := func() error {
+		if ch.description != nil {
+			p, n := cstr(*ch.description)
+			if err := check(C.veclite_collection_change_set_description(out, p, n, &cerr)); err != nil {
+				return err
 			}
-			out[f.Name] = f.Description
 		}
+		for _, field := range slices.Sorted(maps.Keys(ch.fieldDescriptions)) {
+			fp, fl := cstr(field)
+			tp, tl := cstr(ch.fieldDescriptions[field])
+			if err := check(C.veclite_collection_change_set_field_description(out, fp, fl, tp, tl, &cerr)); err != nil {
+				return err
+			}
+		}
+		if ch.consistency != nil {
+			if *ch.consistency < 0 {
+				return newErr(StatusInvalidArgument, "consistency level %d: expected ClStrong ... ClCustomized", *ch.consistency)
+			}
+			if err := check(C.veclite_collection_change_set_consistency_level(out, C.uint32_t(*ch.consistency), &cerr)); err != nil {
+				return err
+			}
+		}
+		if ch.shards > 0 {
+			if err := check(C.veclite_collection_change_set_shard_num(out, C.uint32_t(ch.shards), &cerr)); err != nil {
+				return err
+			}
+		}
+		for _, key := range slices.Sorted(maps.Keys(ch.properties)) {
+			kp, kl := cstr(key)
+			vp, vl := cstr(ch.properties[key])
+			if err := check(C.veclite_collection_change_set_property(out, kp, kl, vp, vl, &cerr)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}()
+	runtime.KeepAlive(ch)
+	if err != nil {
+		C.veclite_collection_change_free(out)
+		return nil, err
 	}
-	return out
-}
-
-func sortedKeys(m map[string]string) string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, strconv.Quote(k))
-	}
-	sort.Strings(keys)
-	return strings.Join(keys, ", ")
+	return out, nil
 }
 
 // NewCollection creates a collection the SDK's quick way: Int64 primary key "id", FloatVector
@@ -319,10 +368,7 @@ func (c *EmbeddedClient) DropCollection(ctx context.Context, collName string, op
 	err := c.nameCall(ctx, collName, "", func(db *C.veclite_db, cp *C.uint8_t, cn C.size_t, _ *C.uint8_t, _ C.size_t, cerr **C.veclite_error) C.veclite_status {
 		return C.veclite_drop_collection(db, cp, cn, cerr)
 	})
-	if err != nil {
-		return err
-	}
-	return c.updateMeta(func(m *metaFile) { delete(m.Collections, collName) })
+	return err
 }
 
 // nameCall runs a catalog call taking a collection (and partition) name under the read lock.
@@ -388,32 +434,66 @@ func (c *EmbeddedClient) describe(ctx context.Context, collName string) (*entity
 	return schemaFromC(cs), nil
 }
 
-// DescribeCollection returns the collection's schema and settings. ID is 0 (veclite has no
-// collection ids); Loaded is always true.
+// DescribeCollection returns the collection's schema (with its descriptions) and settings
+// (consistency level, shard number, properties), as the database's catalog holds them. ID is 0
+// (veclite has no collection ids); Loaded is always true; Properties is nil when none is set.
 func (c *EmbeddedClient) DescribeCollection(ctx context.Context, collName string) (*entity.Collection, error) {
 	schema, err := c.describe(ctx, collName)
 	if err != nil {
 		return nil, err
 	}
-	coll := &entity.Collection{Name: collName, Schema: schema, Loaded: true,
-		ConsistencyLevel: entity.DefaultConsistencyLevel, ShardNum: 1}
-	c.viewMeta(func(m *metaFile) {
-		if cm := m.Collections[collName]; cm != nil {
-			schema.Description = cm.Description
-			for _, f := range schema.Fields {
-				f.Description = cm.FieldDescriptions[f.Name]
-			}
-			coll.ConsistencyLevel = cm.ConsistencyLevel
-			coll.ShardNum = cm.ShardNum
-			if len(cm.Properties) > 0 {
-				coll.Properties = make(map[string]string, len(cm.Properties))
-				for k, v := range cm.Properties {
-					coll.Properties[k] = v
+	coll := &entity.Collection{Name: collName, Schema: schema, Loaded: true}
+	err = c.nameCall(ctx, collName, "", func(db *C.veclite_db, cp *C.uint8_t, cn C.size_t, _ *C.uint8_t, _ C.size_t, cerr **C.veclite_error) C.veclite_status {
+		var s *C.veclite_collection_settings
+		st := C.veclite_describe_collection_settings(db, cp, cn, &s, cerr)
+		if st != C.VECLITE_STATUS_OK {
+			return st
+		}
+		defer C.veclite_collection_settings_free(s)
+		coll.ConsistencyLevel = entity.ConsistencyLevel(C.veclite_collection_settings_consistency_level(s))
+		coll.ShardNum = int32(C.veclite_collection_settings_shard_num(s))
+		n := int(C.veclite_collection_settings_property_count(s))
+		for i := range n {
+			var kp, vp *C.uint8_t
+			var kl, vl C.size_t
+			if C.veclite_collection_settings_property(s, C.size_t(i), &kp, &kl, &vp, &vl) {
+				if coll.Properties == nil {
+					coll.Properties = make(map[string]string, n)
 				}
+				coll.Properties[C.GoStringN((*C.char)(unsafe.Pointer(kp)), C.int(kl))] = C.GoStringN((*C.char)(unsafe.Pointer(vp)), C.int(vl))
 			}
 		}
+		return st
 	})
+	if err != nil {
+		return nil, err
+	}
 	return coll, nil
+}
+
+// AlterCollection sets collection properties (Milvus's AlterCollection): all of them in one
+// commit to the database's catalog, or none. An attribute whose Valid fails, or a property
+// veclite cannot honour (as for CreateCollection), fails with ErrInvalidArgument.
+func (c *EmbeddedClient) AlterCollection(ctx context.Context, collName string, attrs ...entity.CollectionAttribute) error {
+	properties := make(map[string]string, len(attrs))
+	for i, a := range attrs {
+		if a == nil {
+			return newErr(StatusInvalidArgument, "collection attribute %d is nil", i)
+		}
+		k, v := a.KeyValue()
+		if err := a.Valid(); err != nil {
+			return newErr(StatusInvalidArgument, "collection attribute %s = %q: %v", k, v, err)
+		}
+		properties[k] = v
+	}
+	ch, err := collChange{properties: properties}.toC()
+	if err != nil {
+		return err
+	}
+	defer C.veclite_collection_change_free(ch)
+	return c.nameCall(ctx, collName, "", func(db *C.veclite_db, cp *C.uint8_t, cn C.size_t, _ *C.uint8_t, _ C.size_t, cerr **C.veclite_error) C.veclite_status {
+		return C.veclite_alter_collection(db, cp, cn, ch, cerr)
+	})
 }
 
 func stringsFromC(list *C.veclite_strings) []string {

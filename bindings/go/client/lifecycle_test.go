@@ -3,6 +3,7 @@ package client_test
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"math/rand"
 	"os"
 	"path/filepath"
@@ -231,8 +232,8 @@ func TestFlatIndexSurvivesReopen(t *testing.T) {
 	if err := c.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join(dir, client.MetaFileName)); err != nil {
-		t.Fatal(err)
+	if _, err := os.Stat(filepath.Join(dir, client.MetaFileName)); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("%s written: %v", client.MetaFileName, err)
 	}
 	c, err = client.NewClient(ctx, client.Config{Address: dir, SyncPolicy: client.SyncNone})
 	if err != nil {

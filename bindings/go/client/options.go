@@ -29,7 +29,8 @@ func (o *createCollOpt) quick(name string) { o.quickOnly = append(o.quickOnly, n
 // CreateCollectionOption configures CreateCollection and NewCollection.
 type CreateCollectionOption func(opt *createCollOpt)
 
-// WithConsistencyLevel records the consistency level (reads are always read-your-writes).
+// WithConsistencyLevel sets the consistency level recorded in the catalog and returned by
+// DescribeCollection (default Bounded); reads are always strong, whatever the level.
 func WithConsistencyLevel(cl entity.ConsistencyLevel) CreateCollectionOption {
 	return func(opt *createCollOpt) { opt.ConsistencyLevel = cl }
 }
@@ -40,9 +41,12 @@ func WithPartitionNum(partitionNums int64) CreateCollectionOption {
 	return func(opt *createCollOpt) { opt.NumPartitions = partitionNums }
 }
 
-// WithCollectionProperty sets a collection property. veclite acts on none of Milvus's
-// collection properties (TTL, mmap, ...), so CreateCollection and NewCollection fail with an
-// error wrapping ErrFeatureNotSupported when one is given.
+// WithCollectionProperty sets a collection property, kept in the catalog as given and returned
+// by DescribeCollection. Properties that would change behaviour in a way veclite does not
+// implement (collection.ttl.seconds other than 0, allow_insert_auto_id or
+// partitionkey.isolation true, dynamicfield.enabled unlike the schema) fail with
+// ErrInvalidArgument; mmap.enabled, lazyload.enabled and collection.autocompaction.enabled must
+// be booleans and are recorded only; other keys are recorded as user metadata.
 func WithCollectionProperty(key, value string) CreateCollectionOption {
 	return func(opt *createCollOpt) {
 		if opt.Properties == nil {

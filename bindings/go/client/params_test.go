@@ -142,9 +142,9 @@ func TestCollectionOptionsAreHonouredOrRefused(t *testing.T) {
 		wantErr(t, name, err, client.ErrInvalidArgument, name, "NewCollection")
 	}
 	err := c.CreateCollection(ctx, seedSchema("props"), 1, client.WithCollectionProperty("collection.ttl.seconds", "60"))
-	wantErr(t, "property", err, client.ErrFeatureNotSupported, "collection.ttl.seconds")
-	err = c.NewCollection(ctx, "quick", 4, client.WithCollectionProperty("mmap.enabled", "true"))
-	wantErr(t, "NewCollection property", err, client.ErrFeatureNotSupported, "mmap.enabled")
+	wantErr(t, "property", err, client.ErrInvalidArgument, "collection.ttl.seconds")
+	err = c.NewCollection(ctx, "quick", 4, client.WithCollectionProperty("partitionkey.isolation", "true"))
+	wantErr(t, "NewCollection property", err, client.ErrInvalidArgument, "partitionkey.isolation")
 	err = c.NewCollection(ctx, "quick", 4, client.WithPartitionNum(4))
 	wantErr(t, "NewCollection partitions", err, client.ErrFeatureNotSupported, "WithPartitionNum")
 	err = c.NewCollection(ctx, "quick", 4, client.WithPKMaxLength(10))

@@ -20,8 +20,9 @@ use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use veclite::{
-    Column, ColumnData, Context, Database, Field, FieldType, IndexParams, Metric, Options, PrimaryKeys,
-    QueryResult, Schema, SearchParams, SearchRequest, SyncPolicy, Value,
+    CollectionChange, Column, ColumnData, ConsistencyLevel, Context, Database, Field, FieldType, IndexParams,
+    Metric, Options, PrimaryKeys, Property, QueryResult, Schema, SearchParams, SearchRequest, SyncPolicy,
+    Value,
 };
 
 create_exception!(
@@ -405,13 +406,20 @@ impl PyDatabase {
         self.db.is_open()
     }
 
-    #[pyo3(signature = (name, fields, description = String::new(), enable_dynamic_field = false))]
+    /// Creates a collection; `consistency_level` is Milvus's number (default Bounded),
+    /// `properties` `(key, value)` pairs kept in the catalog as given.
+    #[pyo3(signature = (name, fields, description = String::new(), enable_dynamic_field = false,
+                        consistency_level = None, num_shards = None, properties = Vec::new()))]
+    #[allow(clippy::too_many_arguments)]
     fn create_collection(
         &self,
         name: String,
         fields: Vec<Bound<'_, PyDict>>,
         description: String,
         enable_dynamic_field: bool,
+        consistency_level: Option<u32>,
+        num_shards: Option<u32>,
+        properties: Vec<(String, String)>,
     ) -> PyResult<()> {
         let mut builder =
             Schema::builder(name).description(description).enable_dynamic_field(enable_dynamic_field);
@@ -419,7 +427,31 @@ impl PyDatabase {
             builder = builder.field(field_from_dict(f)?);
         }
         let schema = builder.build().map_err(err)?;
-        self.db.create_collection(schema).map_err(err)
+        let change = CollectionChange {
+            consistency_level: consistency_level
+                .map(ConsistencyLevel::from_number)
+                .transpose()
+                .map_err(err)?,
+            shard_num: num_shards,
+            set_properties: properties.into_iter().map(|(key, value)| Property { key, value }).collect(),
+            ..CollectionChange::default()
+        };
+        self.db.create_collection_with(schema, &change).map_err(err)
+    }
+
+    /// Sets and removes collection properties in one catalog commit.
+    fn alter_collection(
+        &self,
+        name: &str,
+        properties: Vec<(String, String)>,
+        delete_keys: Vec<String>,
+    ) -> PyResult<()> {
+        let change = CollectionChange {
+            set_properties: properties.into_iter().map(|(key, value)| Property { key, value }).collect(),
+            delete_properties: delete_keys,
+            ..CollectionChange::default()
+        };
+        self.db.alter_collection(name, &change).map_err(err)
     }
 
     fn drop_collection(&self, py: Python<'_>, name: &str) -> PyResult<()> {
@@ -435,7 +467,9 @@ impl PyDatabase {
     }
 
     /// `{"id", "name", "description", "enable_dynamic_field", "fields", "partitions",
-    /// "created_timestamp"}`; `fields` includes the hidden `$meta` field (`is_dynamic`).
+    /// "created_timestamp", "consistency_level", "num_shards", "properties"}`; `fields` includes
+    /// the hidden `$meta` field (`is_dynamic`); `consistency_level` is Milvus's number;
+    /// `properties` is a dict in the order the keys were first set.
     fn describe_collection<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyDict>> {
         let info = self.db.describe_collection(name).map_err(err)?;
         let d = PyDict::new(py);
@@ -450,6 +484,13 @@ impl PyDatabase {
         d.set_item("fields", fields)?;
         d.set_item("partitions", info.partitions)?;
         d.set_item("created_timestamp", info.created_timestamp)?;
+        d.set_item("consistency_level", info.settings.consistency_level.number())?;
+        d.set_item("num_shards", info.settings.shard_num)?;
+        let properties = PyDict::new(py);
+        for p in &info.settings.properties {
+            properties.set_item(&p.key, &p.value)?;
+        }
+        d.set_item("properties", properties)?;
         Ok(d)
     }
 

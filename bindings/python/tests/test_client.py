@@ -31,6 +31,7 @@ def test_quick_create_defaults_and_describe(client):
     names = [(f["name"], f["type"]) for f in d["fields"]]
     assert names == [("id", DataType.INT64), ("vector", DataType.FLOAT_VECTOR)]
     assert d["fields"][1]["params"] == {"dim": 4}
+    assert (d["num_shards"], d["consistency_level"], d["properties"]) == (1, 2, {})
     assert client.list_indexes("quick") == ["vector"]
     idx = client.describe_index("quick", "vector")
     assert idx["metric_type"] == "COSINE" and idx["index_type"] == "FLAT" and idx["field_name"] == "vector"
@@ -220,3 +221,18 @@ def test_unknown_keys_are_refused_without_dynamic_fields(client):
         client.insert("quick", [{"id": 1, "vector": [0.1, 0.2], "color": "red"}])
     assert "`color`" in e.value.message and "row 0" in e.value.message
     assert client.get_collection_stats("quick")["row_count"] == 0
+
+
+def test_collection_settings_live_in_the_catalog(tmp_path):
+    path = str(tmp_path / "db")
+    c = veclite.MilvusClient(path)
+    c.create_collection("s", dimension=4, consistency_level="Strong",
+                        properties={"mmap.enabled": True, "collection.ttl.seconds": 0, "team": "search"})
+    c.alter_collection_properties("s", {"team": "ranking", "lazyload.enabled": "false"})
+    c.drop_collection_properties("s", ["mmap.enabled", "never.set"])
+    with pytest.raises(veclite.ParamError, match="allow_insert_auto_id"):
+        c.alter_collection_properties("s", {"allow_insert_auto_id": "true", "team": "lost"})
+    c.close()
+    d = veclite.MilvusClient(path).describe_collection("s")
+    assert d["consistency_level"] == 0 and d["num_shards"] == 1
+    assert d["properties"] == {"collection.ttl.seconds": "0", "team": "ranking", "lazyload.enabled": "false"}

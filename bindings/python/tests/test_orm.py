@@ -127,3 +127,13 @@ def test_connect_requires_uri():
         connections.connect("default", host="localhost", port="19530")
     with pytest.raises(veclite.ConnectionNotExistException):
         utility.list_collections(using="nowhere")
+
+
+def test_collection_consistency_level_is_recorded(orm, tmp_path):
+    schema = CollectionSchema([FieldSchema("k", DataType.INT64, is_primary=True),
+                               FieldSchema("v", DataType.FLOAT_VECTOR, dim=2)])
+    Collection("lvl", schema, consistency_level="Eventually")
+    with pytest.raises(veclite.ParamError, match="consistency_level"):
+        Collection("bad", schema, consistency_level="Strongest")
+    d = veclite.MilvusClient(str(tmp_path / "orm_db")).describe_collection("lvl")
+    assert d["consistency_level"] == 3 and not utility.has_collection("bad")

@@ -176,6 +176,8 @@ def client_calls(client):
         ("list_collections", lambda **k: client.list_collections(**k)),
         ("has_collection", lambda **k: client.has_collection("demo", **k)),
         ("describe_collection", lambda **k: client.describe_collection("demo", **k)),
+        ("alter_collection_properties", lambda **k: client.alter_collection_properties("demo", {"owner": "me"}, **k)),
+        ("drop_collection_properties", lambda **k: client.drop_collection_properties("demo", ["owner"], **k)),
         ("get_collection_stats", lambda **k: client.get_collection_stats("demo", **k)),
         ("load_collection", lambda **k: client.load_collection("demo", **k)),
         ("release_collection", lambda **k: client.release_collection("demo", **k)),
@@ -215,7 +217,9 @@ def test_every_client_call_refuses_unknown_kwargs_and_accepts_consistency_level(
 def test_client_and_schema_arguments(client, tmp_path):
     refused(lambda: client.create_collection("c", dimension=4, num_shards=2), "num_shards", "one shard")
     refused(lambda: client.create_collection("c", dimension=4, max_length=8), "max_length", "string")
-    refused(lambda: client.create_collection("c", dimension=4, properties={"mmap.enabled": True}), "properties")
+    refused(lambda: client.create_collection("c", dimension=4, properties={"collection.ttl.seconds": 60}),
+            "collection.ttl.seconds", "does not expire rows")
+    refused(lambda: client.create_collection("c", dimension=4, properties=[("mmap.enabled", True)]), "dict")
     refused(lambda: client.create_collection("c", dimension=4, partition_key_field="id"), "partition_key_field")
     schema = client.create_schema()
     schema.add_field("id", DataType.INT64, is_primary=True)

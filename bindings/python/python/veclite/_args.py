@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Any, Collection, Dict, NamedTuple, Optional, Tuple
+from typing import Any, Collection, Dict, List, NamedTuple, Optional, Tuple
 
 import numpy as np
 
@@ -39,7 +39,6 @@ _WHY = {
     "partition_key_field": "partition keys are not supported",
     "num_partitions": "partition keys are not supported",
     "clustering_key_field": "clustering keys are not supported",
-    "properties": "collection properties are not supported (veclite acts on none of them)",
     "functions": "schema functions are not supported",
     "replica_number": "veclite serves one in-process replica",
     "resource_groups": "resource groups are not supported",
@@ -82,6 +81,27 @@ def unsupported(call: str, key: str) -> str:
     """The message refusing argument ``key`` of ``call``."""
     why = _WHY.get(key, "veclite does not act on it")
     return f"{call}(): argument `{key}` is not supported: {why}"
+
+
+def consistency_number(value: Any) -> Optional[int]:
+    """The number (0..4, pymilvus's ``ConsistencyLevel``) of a checked consistency level; None
+    stays None."""
+    check_consistency_level(value)
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return ["strong", "session", "bounded", "eventually", "customized"].index(value.lower())
+    return int(value)
+
+
+def check_properties(properties: Any) -> List[Tuple[str, str]]:
+    """Collection properties as ``(key, value)`` strings (values as ``str()`` writes them, as
+    pymilvus sends them); the core checks the keys it acts on."""
+    if properties is None:
+        return []
+    if not isinstance(properties, dict):
+        raise ParamError(message=f"properties must be a dict, got {type(properties).__name__}")
+    return [(str(k), str(v)) for k, v in properties.items()]
 
 
 def check_consistency_level(value: Any) -> None:

@@ -73,12 +73,16 @@ class Engine:
 
     # --- schema ------------------------------------------------------------------------------
 
-    def create_collection(self, name: str, schema: CollectionSchema) -> None:
+    def create_collection(self, name: str, schema: CollectionSchema, consistency_level: Optional[int] = None,
+                          properties: Sequence[Tuple[str, str]] = ()) -> None:
+        """Creates the collection with its settings (``consistency_level`` as pymilvus's number,
+        ``properties`` as ``(key, value)`` strings) in the core's catalog."""
         if not isinstance(schema, CollectionSchema):
             raise ParamError(message=f"schema must be a CollectionSchema, got {type(schema).__name__}")
         fields = schema._native_fields()
         self._fields.pop(name, None)
-        call(self.db.create_collection, name, fields, schema.description, bool(schema.enable_dynamic_field))
+        call(self.db.create_collection, name, fields, schema.description, bool(schema.enable_dynamic_field),
+             consistency_level, None, list(properties))
 
     def describe(self, name: str) -> Dict[str, Any]:
         """The native description; ``fields`` includes the hidden ``$meta`` field (``is_dynamic``)."""

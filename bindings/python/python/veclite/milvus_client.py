@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, List, Optional, Union
 
-from ._args import (build_params, check_credentials, check_replicas, check_shards, check_timeout, open_options,
-                    query_window, refuse_unknown, unsupported)
+from ._args import (build_params, check_credentials, check_properties, check_replicas, check_shards, check_timeout,
+                    consistency_number, open_options, query_window, refuse_unknown, unsupported)
 from ._data import _is_dataframe
 from ._core import Engine, SearchResult, call, visible_fields
 from ._types import CollectionSchema, DataType
@@ -127,9 +127,13 @@ class MilvusClient:
         a string id, ``description``; dynamic fields on unless ``enable_dynamic_field=False``;
         an AUTOINDEX index unless ``index_params`` says otherwise) or schema form (``schema=``,
         optional ``index_params=``; the quick form's arguments are refused). ``num_shards`` may
-        only be 1."""
+        only be 1. ``consistency_level`` (default Bounded) and ``properties`` are kept in the
+        catalog and returned by :meth:`describe_collection`; a property veclite cannot honour
+        (``collection.ttl.seconds`` other than 0, ...) is refused."""
         check_timeout(timeout)
         check_shards(kwargs.pop("num_shards", None))
+        level = consistency_number(kwargs.pop("consistency_level", None))
+        properties = check_properties(kwargs.pop("properties", None))
         if schema is None:
             refuse_unknown("create_collection", kwargs, ("enable_dynamic_field", "max_length", "description"))
             if dimension is None:
@@ -163,7 +167,7 @@ class MilvusClient:
             if given:
                 raise ParamError(message=f"create_collection(schema=...) takes the collection's layout from the "
                                  f"schema: {', '.join(given)} apply to the quick form (without schema) only")
-        self._engine.create_collection(collection_name, schema)
+        self._engine.create_collection(collection_name, schema, level, properties)
         try:
             for p in index_params or []:
                 self._create_index(collection_name, p, timeout)
@@ -184,7 +188,8 @@ class MilvusClient:
                             ) -> Dict[str, Any]:
         """pymilvus's shape: ``collection_name``, ``auto_id``, ``fields`` (``field_id``, ``name``,
         ``type``, ``params``, ...; the hidden ``$meta`` field is not listed), ``num_partitions``,
-        ``enable_dynamic_field``..."""
+        ``enable_dynamic_field``, and ``num_shards``, ``consistency_level`` (a number) and
+        ``properties`` as the catalog holds them..."""
         refuse_unknown("describe_collection", kwargs)
         check_timeout(timeout)
         d = self._engine.describe(collection_name)
@@ -194,12 +199,29 @@ class MilvusClient:
             fs["field_id"] = 100 + i
             fields.append(fs)
         return {
-            "collection_name": d["name"], "auto_id": any(f["auto_id"] for f in d["fields"]), "num_shards": 1,
-            "description": d["description"], "fields": fields, "functions": [], "aliases": [],
-            "collection_id": d["id"], "consistency_level": 2, "properties": {},
+            "collection_name": d["name"], "auto_id": any(f["auto_id"] for f in d["fields"]),
+            "num_shards": d["num_shards"], "description": d["description"], "fields": fields, "functions": [],
+            "aliases": [], "collection_id": d["id"], "consistency_level": d["consistency_level"],
+            "properties": d["properties"],
             "num_partitions": len(d["partitions"]), "enable_dynamic_field": bool(d["enable_dynamic_field"]),
             "created_timestamp": d["created_timestamp"],
         }
+
+    def alter_collection_properties(self, collection_name: str, properties: Dict[str, Any],
+                                    timeout: Optional[float] = None, **kwargs: Any) -> None:
+        """Sets collection properties in one catalog commit (refused ones change nothing)."""
+        refuse_unknown("alter_collection_properties", kwargs)
+        check_timeout(timeout)
+        call(self._engine.db.alter_collection, collection_name, check_properties(properties), [])
+
+    def drop_collection_properties(self, collection_name: str, property_keys: List[str],
+                                   timeout: Optional[float] = None, **kwargs: Any) -> None:
+        """Removes collection properties (a key that is not set is no error)."""
+        refuse_unknown("drop_collection_properties", kwargs)
+        check_timeout(timeout)
+        if isinstance(property_keys, str) or not all(isinstance(k, str) for k in property_keys):
+            raise ParamError(message="property_keys must be a list of strings")
+        call(self._engine.db.alter_collection, collection_name, [], list(property_keys))
 
     def drop_collection(self, collection_name: str, timeout: Optional[float] = None, **kwargs: Any) -> None:
         refuse_unknown("drop_collection", kwargs)

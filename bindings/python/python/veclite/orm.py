@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
-from ._args import (check_credentials, check_replicas, check_shards, check_timeout, open_options, query_window,
-                    refuse_unknown, unsupported)
+from ._args import (check_credentials, check_replicas, check_shards, check_timeout, consistency_number, open_options,
+                    query_window, refuse_unknown, unsupported)
 from ._core import Engine, SearchResult, call
 from ._types import CollectionSchema
 from .exceptions import CollectionNotExistException, ConnectionNotExistException, ParamError
@@ -129,11 +129,13 @@ def _same_schema(existing: CollectionSchema, given: CollectionSchema) -> bool:
 
 class Collection:
     """``Collection(name, schema=None, using="default")``: opens the collection, creating it when
-    ``schema`` is given and it does not exist (a different existing schema is an error)."""
+    ``schema`` is given and it does not exist (a different existing schema is an error); a
+    ``consistency_level`` given at creation is recorded in the catalog."""
 
     def __init__(self, name: str, schema: Optional[CollectionSchema] = None, using: str = "default",
                  **kwargs: Any) -> None:
         check_shards(kwargs.pop("shards_num", kwargs.pop("num_shards", None)))
+        level = consistency_number(kwargs.pop("consistency_level", None))
         refuse_unknown("Collection", kwargs)
         self._name = name
         self._using = using
@@ -144,7 +146,7 @@ class Collection:
         elif schema is None:
             raise CollectionNotExistException(message=f"collection `{name}` does not exist")
         else:
-            engine.create_collection(name, schema)
+            engine.create_collection(name, schema, level)
 
     @property
     def _engine(self) -> Engine:
