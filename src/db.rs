@@ -13,7 +13,9 @@ use crate::collection::{
 use crate::column::{Column, PrimaryKeys};
 use crate::context::Context;
 use crate::error::{Error, ObjectKind, Result};
-use crate::params::{CollectionSettings, IndexParams, Metric, Options, SearchRequest, SyncPolicy};
+use crate::params::{
+    CollectionSettings, HybridRequest, IndexParams, Metric, Options, SearchRequest, SyncPolicy,
+};
 use crate::result::{MutationResult, QueryResult, SearchHits};
 use crate::schema::{DEFAULT_PARTITION, Schema};
 use crate::storage::lock::DirLock;
@@ -469,6 +471,19 @@ impl Database {
     /// Unknown collection; [`Error::NotFound`] when `field` has no index.
     pub fn describe_index(&self, collection: &str, field: Option<&str>) -> Result<Vec<IndexInfo>> {
         self.with_collection(collection, |c| c.describe_index(field))
+    }
+
+    /// Hybrid search of `collection`: [`Collection::hybrid_search`].
+    ///
+    /// # Errors
+    /// Unknown collection; those of [`Collection::hybrid_search`].
+    pub fn hybrid_search(
+        &self,
+        ctx: &Context,
+        collection: &str,
+        req: &HybridRequest<'_>,
+    ) -> Result<Vec<SearchHits>> {
+        self.with_collection(collection, |c| c.hybrid_search(ctx, req))
     }
 
     /// The segments of `collection` (rows, deleted rows, file size, built indexes) and the bytes

@@ -72,8 +72,9 @@ pub use expr::{
     ColumnSource, Filter, MAX_FILTER_DEPTH, TemplateValue, render_template, render_template_json,
 };
 pub use params::{
-    CollectionSettings, ConsistencyLevel, CostRange, IndexParams, MAX_NQ, MAX_ROUND_DECIMAL, MAX_TOPK,
-    Metric, Options, Property, SearchParams, SearchRequest, SyncPolicy,
+    CollectionSettings, ConsistencyLevel, CostRange, DEFAULT_RRF_K, HybridRequest, IndexParams,
+    MAX_HYBRID_REQUESTS, MAX_NQ, MAX_ROUND_DECIMAL, MAX_TOPK, Metric, Options, Property, Ranker,
+    SearchParams, SearchRequest, SyncPolicy,
 };
 pub use result::{MutationResult, QueryResult, SearchHits};
 pub use schema::{

@@ -7,6 +7,7 @@
 
 mod dynamic;
 mod files;
+mod hybrid;
 mod indexing;
 mod log_chain;
 mod maintenance;

@@ -2,7 +2,7 @@
 //! (a segment's index), runs them with [`search::run`] and turns the merged selections into
 //! [`SearchHits`] with the requested output fields.
 
-use super::Collection;
+use super::{Collection, State};
 use crate::column::{ColumnRef, PrimaryKeys};
 use crate::context::Context;
 use crate::error::{Error, ObjectKind, Result};
@@ -10,6 +10,7 @@ use crate::expr::Filter;
 use crate::params::{MAX_NQ, MAX_TOPK, Metric, SearchRequest};
 use crate::result::SearchHits;
 use crate::schema::{FieldType, vector_norm_excess};
+use crate::search::topk::Hit;
 use crate::search::{self, Queries, Task};
 use crate::simd;
 
@@ -35,14 +36,39 @@ impl Collection {
     /// ([`SearchRequest::cost_range`], [`Error::InvalidArgument`]); a cancelled or expired
     /// `ctx`; [`Error::Corrupted`] for damaged segments.
     pub fn search(&self, ctx: &Context, req: &SearchRequest<'_>) -> Result<Vec<SearchHits>> {
+        let output: Vec<&str> = req.output_fields.iter().map(String::as_str).collect();
+        let fields = self.output_field_indexes(&output)?;
+        let state = self.read_state();
+        let selections = self.select(ctx, &state, req)?;
+        selections
+            .into_iter()
+            .map(|hits| {
+                let rows: Vec<(u64, usize)> = hits.iter().map(|h| (h.segment, h.row)).collect();
+                let scores = hits.iter().map(|h| req.rounded(req.score(h.cost))).collect();
+                let fields = self.gather(&state, &fields, &rows)?;
+                let ids = PrimaryKeys::from_column(fields.columns[0].data().as_ref())?;
+                Ok(SearchHits { ids, scores, fields })
+            })
+            .collect()
+    }
+
+    /// The hits of each query of `req` in `state`, best first, after `offset` (hits, or whole
+    /// groups in a group-by search).
+    ///
+    /// # Errors
+    /// As [`Collection::search`].
+    pub(super) fn select(
+        &self,
+        ctx: &Context,
+        state: &State,
+        req: &SearchRequest<'_>,
+    ) -> Result<Vec<Vec<Hit>>> {
         let (field, dim) = self.vector_field(req.vector_field.as_deref())?;
         let norms = validate(req, dim, &self.schema.fields[field].name)?;
         let range = req.cost_range()?;
         req.check_round_decimal()?;
         let nq = norms.len();
         let filter = Filter::parse(&req.filter, &self.schema)?;
-        let output: Vec<&str> = req.output_fields.iter().map(String::as_str).collect();
-        let fields = self.output_field_indexes(&output)?;
         let group_by = self.group_by_field(req)?;
         let queries = Queries {
             metric: req.metric,
@@ -55,7 +81,6 @@ impl Collection {
             group_size: group_by.map(|_| req.group_size),
         };
         ctx.check()?;
-        let state = self.read_state();
         let field_name = &self.schema.fields[field].name;
         if let Some(index) = state.indexes.iter().find(|i| &i.field == field_name)
             && index.metric != req.metric
@@ -136,20 +161,11 @@ impl Collection {
             }
         }
         let tops = search::run(ctx, &queries, &tasks, self.options.worker_threads)?;
-        tops.into_iter()
-            .map(|top| {
-                // `offset` skips hits, or whole groups in a group-by search.
-                let hits: Vec<_> = top.into_groups().into_iter().skip(req.offset).flatten().collect();
-                let rows: Vec<(u64, usize)> = hits.iter().map(|h| (h.segment, h.row)).collect();
-                let scores = hits
-                    .iter()
-                    .map(|h| req.rounded(if req.metric.higher_is_better() { -h.cost } else { h.cost }))
-                    .collect();
-                let fields = self.gather(&state, &fields, &rows)?;
-                let ids = PrimaryKeys::from_column(fields.columns[0].data().as_ref())?;
-                Ok(SearchHits { ids, scores, fields })
-            })
-            .collect()
+        // `offset` skips hits, or whole groups in a group-by search.
+        Ok(tops
+            .into_iter()
+            .map(|top| top.into_groups().into_iter().skip(req.offset).flatten().collect())
+            .collect())
     }
 
     /// Schema position of the group-by field of `req`, if it asks for one, checked: a Bool,

@@ -4,17 +4,20 @@
 //!
 //! - [`Metric`]: how vectors are compared;
 //! - [`IndexParams`]: index types and build parameters (Milvus names, defaults, ranges);
-//! - [`SearchParams`] and [`SearchRequest`]: what a search asks for;
+//! - [`SearchParams`] and [`SearchRequest`]: what a search asks for; [`HybridRequest`] and
+//!   [`Ranker`]: several searches fused into one ranking;
 //! - [`Options`] and [`SyncPolicy`]: how a database is opened;
 //! - [`CollectionSettings`] and [`ConsistencyLevel`]: a collection's settings outside its schema.
 
 mod collection;
+mod hybrid;
 mod index;
 mod metric;
 mod options;
 mod search;
 
 pub use collection::{CollectionSettings, ConsistencyLevel, DEFAULT_SHARD_NUM, Property};
+pub use hybrid::{DEFAULT_RRF_K, HybridRequest, MAX_HYBRID_REQUESTS, Ranker};
 pub use index::IndexParams;
 pub use metric::Metric;
 pub use options::{Options, SyncPolicy};

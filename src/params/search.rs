@@ -168,6 +168,11 @@ impl<'q> SearchRequest<'q> {
         }
     }
 
+    /// The score of a hit of `cost`: the distance (L2) or the similarity (IP, COSINE).
+    pub fn score(&self, cost: f32) -> f32 {
+        if self.metric.higher_is_better() { -cost } else { cost }
+    }
+
     /// `score` rounded as `round_decimal` asks (half away from zero).
     pub fn rounded(&self, score: f32) -> f32 {
         match self.round_decimal {

@@ -939,8 +939,10 @@ static void filter_templates(veclite_db *db) {
     const char *want = "ID in [1, 2, 3] and random < 0.5";
     CHECK(veclite_strings_len(out) == 1 && veclite_strings_get(out, 0, &p, &len) && len == strlen(want) &&
           memcmp(p, want, len) == 0);
-    uint64_t n = 0;
-    CHECK(veclite_count(db, NULL, S("hello"), NULL, 0, p, len, 0, &n, NULL) == VECLITE_STATUS_OK);
+    uint64_t n = 0, written = 0;
+    CHECK(veclite_count(db, NULL, S("hello"), p, len, NULL, NULL, 0, &n, NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_count(db, NULL, S("hello"), S(want), NULL, NULL, 0, &written, NULL) == VECLITE_STATUS_OK);
+    CHECK(n == written && n > 0);
     veclite_strings_free(out);
     EXPECT_ERROR(veclite_filter_render(S(tmpl), S("{\"ids\": [1]}"), &out, E), VECLITE_STATUS_INVALID_ARGUMENT,
                  "no value for placeholder `max`");
