@@ -219,13 +219,14 @@ def plot(saved, path):
     ax.set_ylim(bottom=1000)
     ax.set_ylabel("rows/s (log scale)")
     ax.set_xlabel("labels: Milvus Lite rows/s; veclite / Milvus Lite", fontsize=8)
+    ax.set_ylim(top=ax.get_ylim()[1] * 3)
+    load = " -> ".join(meta[k].split()[0] for k in ("load_start", "load_end") if k in meta)
     ax.set_title(f"Upsert, {meta['n']:,} x {meta['dim']} float32, batches of {meta['batch']:,}, "
-                 f"median of {meta['reps']}\n{saved['milvus_lite'][0]['impl']} (pymilvus) vs "
-                 f"veclite (Rust API); {meta.get('utc', '')}, load {meta.get('load_start', '?')} -> "
-                 f"{meta.get('load_end', '?')}", fontsize=9)
+                 f"median of {meta['reps']}: {saved['milvus_lite'][0]['impl']} (pymilvus)\n"
+                 f"vs veclite (Rust API); {meta.get('utc', '')}, load (1 min) {load}", fontsize=9)
     ax.grid(True, axis="y", which="both", alpha=0.3)
-    ax.legend(fontsize=8, loc="upper right")
-    fig.tight_layout()
+    fig.legend(*ax.get_legend_handles_labels(), fontsize=8, loc="lower center", ncol=len(series))
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
     fig.savefig(path, dpi=110)
     log(f"plot: {path}")
 

@@ -281,8 +281,8 @@ def plot(saved, path):
     handles, texts = axes[0].get_legend_handles_labels()
     fig.legend(handles, texts, fontsize=8, loc="lower center", ncol=len(runs))
     fig.suptitle(f"Exact top-10, {saved['n']:,} x {DIM} clustered float32 (seed {SEED}), one query at a time "
-                 f"(1000 / median ms) and in batches\n{saved.get('utc', '')}, load {saved.get('load_start', '?')} "
-                 f"-> {saved['load_end']}", fontsize=9)
+                 f"(1000 / median ms) and in batches\n{saved.get('utc', '')}, load (1 min) "
+                 f"{saved.get('load_start', '?').split()[0]} -> {saved['load_end'].split()[0]}", fontsize=9)
     fig.tight_layout(rect=(0, 0.07, 1, 1))
     fig.savefig(path, dpi=110)
     print(f"plot: {path}")
