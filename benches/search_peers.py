@@ -269,7 +269,7 @@ def plot(saved, path):
             label = f"{names[eng].split(' (')[0]}, {r['threads']} thread{'s' if r['threads'] != 1 else ''}"
             ax.bar(xs, ys, width, label=label)
             for x, y in zip(xs, ys):
-                ax.annotate(f"{y:,.0f}", (x, y), ha="center", va="bottom", fontsize=6,
+                ax.annotate(f"{y:,.1f}" if y < 10 else f"{y:,.0f}", (x, y), ha="center", va="bottom", fontsize=6,
                             textcoords="offset points", xytext=(0, 2))
         ax.set_xticks(range(len(modes)))
         ax.set_xticklabels([m for m, _ in modes])
