@@ -76,7 +76,9 @@ bench:
 	cargo bench --bench upsert
 
 # Go package (bindings/go): vet, tests under the race detector, and the GC-stress build
-# (veclitedebug: runtime.GC() on every handle access), against the release static library.
+# (veclitedebug: runtime.GC() on every handle access), against the release static library; then
+# a program outside the repository built as bindings/go/README.md says (replace directive, and
+# a vendored copy linking veclite-static.pc) and run.
 test-go:
 	cargo build --release --lib
 	cd bindings/go && go vet ./... && go vet -tags veclitedebug ./...
@@ -87,6 +89,7 @@ test-go:
 		if [ $$st -ne 0 ]; then cat target/go-test.log; exit $$st; fi; \
 		grep -E '^(ok|FAIL|\?)' target/go-test.log; \
 	done
+	bash tests/go/out_of_tree.sh
 
 # The Go seed demo (creates ./veclite_demo_db).
 demo-go:

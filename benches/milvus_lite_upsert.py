@@ -17,12 +17,17 @@ In the same run the script builds and runs the Rust example `upsert_throughput` 
 sizes; rows generated with the same distribution by the example itself) for each requested sync
 policy, then prints rows/s and the ratio veclite / Milvus Lite per phase.
 
+The results go to --json (default benches/milvus_lite_upsert_results.json) and the bar chart of
+rows/s per phase to --plot (default benches/milvus_lite_upsert.png); --replot JSON redraws the
+table and the chart from saved results without running anything.
+
 Setup, into any venv directory $VENV:
   python3 -m venv $VENV
   $VENV/bin/pip install -r benches/requirements-peers.txt -r bindings/python/tests/requirements-milvus-lite.txt
 Run from the repository root:
   $VENV/bin/python benches/milvus_lite_upsert.py [--n 100000] [--dim 128]
       [--sync every_write,interval,none] [--reps 1]
+  $VENV/bin/python benches/milvus_lite_upsert.py --replot benches/milvus_lite_upsert_results.json
 """
 from __future__ import annotations
 
@@ -42,6 +47,9 @@ from workloads import SEED
 BATCH = 3000
 PHASES = ("insert", "overwrite", "mixed")
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.join(REPO, "benches")
+# Chart labels of the veclite sync policies (the names of --sync).
+SYNC_LABELS = {"every_write": "fsync every write", "interval": "interval 100 ms", "none": "sync none"}
 
 
 def log(*a):
@@ -151,6 +159,82 @@ def median(xs):
     return xs[len(xs) // 2]
 
 
+def report(saved):
+    """Prints the table of rows/s and ratios per phase (medians over the repetitions) and the
+    checks of every run, from results as saved by --json."""
+    ml_runs, vl_runs, meta = saved["milvus_lite"], saved["veclite"], saved["meta"]
+    syncs = list(vl_runs)
+    ml, vl = medians(saved)
+    log("")
+    log(f"## Upsert throughput, {meta['n']} x {meta['dim']}, batches of {meta['batch']} "
+        f"(rows/s, median of {meta['reps']}; load {meta.get('load_start')} -> {meta.get('load_end')})")
+    log("")
+    log(f"Milvus Lite: {ml_runs[0]['impl']}; count ok: {all(r['count_ok'] for r in ml_runs)}, "
+        f"bad values: {sum(r['value_check_bad'] for r in ml_runs)}")
+    log("")
+    header = "| phase | Milvus Lite | " + " | ".join(f"veclite {s}" for s in syncs) + " | " + \
+        " | ".join(f"ratio {s}" for s in syncs) + " |"
+    log(header)
+    log("|---|---:|" + "---:|" * (2 * len(syncs)))
+    for p in PHASES:
+        cells = [f"{ml[p]:,.0f}"] + [f"{vl[s][p]:,.0f}" for s in syncs] + \
+            [f"{vl[s][p] / ml[p]:,.0f}x" for s in syncs]
+        log(f"| {p} | " + " | ".join(cells) + " |")
+    for s in syncs:
+        ok = all(r["count_ok"] for r in vl_runs[s])
+        bad = sum(r["value_check_bad"] for r in vl_runs[s])
+        log(f"veclite {s}: count ok: {ok}, bad values: {bad}")
+
+
+def medians(saved):
+    """The median rows/s per phase: ``(milvus_lite[phase], veclite[sync][phase])``."""
+    ml = {p: median([r[f"{p}_rows_per_s"] for r in saved["milvus_lite"]]) for p in PHASES}
+    vl = {s: {p: median([r[f"{p}_rows_per_s"] for r in runs]) for p in PHASES}
+          for s, runs in saved["veclite"].items()}
+    return ml, vl
+
+
+def plot(saved, path):
+    """Grouped bars of the median rows/s per phase (log scale), Milvus Lite and each veclite
+    sync policy, each veclite bar labelled with its ratio to Milvus Lite."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    meta = saved["meta"]
+    ml, vl = medians(saved)
+    series = [("Milvus Lite", ml)] + [(f"veclite, {SYNC_LABELS.get(s, s)}", vl[s]) for s in vl]
+    width = 0.8 / len(series)
+    fig, ax = plt.subplots(figsize=(8, 5))
+    for i, (name, rates) in enumerate(series):
+        xs = [j + (i - (len(series) - 1) / 2) * width for j in range(len(PHASES))]
+        ys = [rates[p] for p in PHASES]
+        ax.bar(xs, ys, width, label=name)
+        for x, y, p in zip(xs, ys, PHASES):
+            text = f"{y / 1000:,.0f}k" if i == 0 else f"{y / ml[p]:,.0f}x"
+            ax.annotate(text, (x, y), ha="center", va="bottom", fontsize=7,
+                        textcoords="offset points", xytext=(0, 2))
+    ax.set_xticks(range(len(PHASES)))
+    ax.set_xticklabels(["insert (all new)", "overwrite (all existing)", "half new"])
+    ax.set_yscale("log")
+    ax.set_ylim(bottom=1000)
+    ax.set_ylabel("rows/s (log scale)")
+    ax.set_xlabel("labels: Milvus Lite rows/s; veclite / Milvus Lite", fontsize=8)
+    ax.set_ylim(top=ax.get_ylim()[1] * 3)
+    load = " -> ".join(meta[k].split()[0] for k in ("load_start", "load_end") if k in meta)
+    ax.set_title(f"Upsert, {meta['n']:,} x {meta['dim']} float32, batches of {meta['batch']:,}, "
+                 f"median of {meta['reps']}: {saved['milvus_lite'][0]['impl']} (pymilvus)\n"
+                 f"vs veclite (Rust API); {meta.get('utc', '')}, load (1 min) {load}", fontsize=9)
+    ax.grid(True, axis="y", which="both", alpha=0.3)
+    fig.legend(*ax.get_legend_handles_labels(), fontsize=8, loc="lower center", ncol=len(series))
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    fig.savefig(path, dpi=110)
+    log(f"plot: {path}")
+
+
+def loadavg():
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--n", type=int, default=100_000)
@@ -161,8 +245,18 @@ def main():
     ap.add_argument("--reps", type=int, default=1)
     ap.add_argument("--milvus-insert", action="store_true",
                     help="time Milvus Lite's first phase with insert() (as the peer baseline)")
-    ap.add_argument("--json", help="also write all results to this file")
+    ap.add_argument("--json", default=os.path.join(HERE, "milvus_lite_upsert_results.json"),
+                    help="write all results to this file (default: %(default)s)")
+    ap.add_argument("--plot", default=os.path.join(HERE, "milvus_lite_upsert.png"),
+                    help="write the bar chart to this PNG (default: %(default)s)")
+    ap.add_argument("--replot", metavar="JSON", help="only redraw the table and chart from saved results")
     a = ap.parse_args()
+    if a.replot:
+        with open(a.replot) as f:
+            saved = json.load(f)
+        report(saved)
+        plot(saved, a.plot)
+        return 0
     syncs = [s for s in a.sync.split(",") if s]
 
     # Build the example first so that compile time is not measured.
@@ -170,6 +264,7 @@ def main():
     subprocess.run(["cargo", "build", "--release", "--quiet", "--example", "upsert_throughput"],
                    cwd=REPO, check=True)
 
+    load_start = loadavg()
     ml_runs, vl_runs = [], {s: [] for s in syncs}
     for rep in range(a.reps):
         log(f"rep {rep}: Milvus Lite {a.n} x {a.dim}")
@@ -180,29 +275,15 @@ def main():
             log("  " + json.dumps(r))
             vl_runs[s].append(r)
 
-    ml = {p: median([r[f"{p}_rows_per_s"] for r in ml_runs]) for p in PHASES}
-    log("")
-    log(f"## Upsert throughput, {a.n} x {a.dim}, batches of {a.batch} (rows/s, median of {a.reps})")
-    log("")
-    log(f"Milvus Lite: {ml_runs[0]['impl']}; count ok: {all(r['count_ok'] for r in ml_runs)}, "
-        f"bad values: {sum(r['value_check_bad'] for r in ml_runs)}")
-    log("")
-    header = "| phase | Milvus Lite | " + " | ".join(f"veclite {s}" for s in syncs) + " | " + \
-        " | ".join(f"ratio {s}" for s in syncs) + " |"
-    log(header)
-    log("|---|---:|" + "---:|" * (2 * len(syncs)))
-    for p in PHASES:
-        vl = {s: median([r[f"{p}_rows_per_s"] for r in vl_runs[s]]) for s in syncs}
-        cells = [f"{ml[p]:,.0f}"] + [f"{vl[s]:,.0f}" for s in syncs] + \
-            [f"{vl[s] / ml[p]:,.0f}x" for s in syncs]
-        log(f"| {p} | " + " | ".join(cells) + " |")
-    for s in syncs:
-        ok = all(r["count_ok"] for r in vl_runs[s])
-        bad = sum(r["value_check_bad"] for r in vl_runs[s])
-        log(f"veclite {s}: count ok: {ok}, bad values: {bad}")
-    if a.json:
-        with open(a.json, "w") as f:
-            json.dump({"milvus_lite": ml_runs, "veclite": vl_runs}, f, indent=1)
+    meta = {"n": a.n, "dim": a.dim, "batch": a.batch, "reps": a.reps, "milvus_insert": a.milvus_insert,
+            "load_start": load_start, "load_end": loadavg(),
+            "utc": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+    saved = {"meta": meta, "milvus_lite": ml_runs, "veclite": vl_runs}
+    report(saved)
+    with open(a.json, "w") as f:
+        json.dump(saved, f, indent=1)
+    log(f"results: {a.json}")
+    plot(saved, a.plot)
     return 0
 
 

@@ -12,6 +12,10 @@ its default OpenMP threads (2), numpy's BLAS its default (2). Reported in the ta
 
 Usage (from the repo root):
     $VENV/bin/python benches/search_peers.py [--quick] [--keep-data DIR]
+    $VENV/bin/python benches/search_peers.py --replot benches/search_peers_results.json
+The results go to --json (default benches/search_peers_results.json) and the bar chart of QPS
+per engine, metric and batch size to --plot (default benches/search_peers.png); --replot JSON
+redraws the tables and the chart from saved results without running anything.
 If the interpreter running it lacks numpy or faiss, it creates (or reuses) the venv given by
 --venv (default: $VENV, else target/bench-venv), installs benches/requirements-peers.txt into it
 (numpy 2.4.6, faiss-cpu 1.15.1, ...) and re-executes itself there.
@@ -33,6 +37,7 @@ DIM = 128
 NQ_ALL = 1210
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REQUIREMENTS = os.path.join(REPO, "benches", "requirements-peers.txt")
+HERE = os.path.join(REPO, "benches")
 
 
 def ensure_venv(argv):
@@ -42,8 +47,12 @@ def ensure_venv(argv):
     pre = argparse.ArgumentParser(add_help=False)
     pre.add_argument("--venv", default=os.environ.get("VENV") or os.path.join(REPO, "target", "bench-venv"))
     pre.add_argument("--no-venv", action="store_true")
+    pre.add_argument("--replot")
     args, _ = pre.parse_known_args(argv)
     try:
+        if args.replot:
+            import matplotlib  # noqa: F401
+            return
         import faiss  # noqa: F401
         import numpy  # noqa: F401
         return
@@ -187,6 +196,98 @@ def run_veclite(paths, threads=None):
     return out
 
 
+# ---------------------------------------------------------------- report
+
+def labels(versions):
+    """The table label of each engine, from the peers' versions saved with the results."""
+    out = {"veclite": "veclite (Database::search, sealed mmap)",
+           "faiss": "faiss IndexFlatL2/IP " + versions["faiss"],
+           "numpy": "numpy " + versions["numpy"] + " (matvec/GEMM + argpartition)"}
+    out["veclite_1t"], out["faiss_1t"] = out["veclite"], out["faiss"]
+    return out
+
+
+def engines(results):
+    return [e for e in ("veclite", "faiss", "veclite_1t", "faiss_1t", "numpy") if e in results]
+
+
+def report(saved):
+    """Prints the results table and the veclite / faiss ratios from results as saved by --json."""
+    results, n = saved["results"], saved["n"]
+    names = labels(saved["versions"])
+    print()
+    print(f"## Exact top-10, {n:,} x {DIM} clustered mixture (seed {SEED}); load at end {saved['load_end']}")
+    print()
+    print("| engine | threads | metric | single ms (median / min) | QPS nq=100 | QPS nq=1000 | recall@10 |")
+    print("|---|---:|---|---:|---:|---:|---:|")
+    for eng in engines(results):
+        r = results[eng]
+        for metric in ("L2", "IP"):
+            m = r[metric]
+            s = m["single"]
+            print(f"| {names[eng]} | {r['threads']} | {metric} | {s['median_ms']:.2f} / {s['min_ms']:.2f} | "
+                  f"{m['batch']['100']['qps']:,.0f} | {m['batch']['1000']['qps']:,.0f} | {m['recall']:.4f} |")
+    print()
+    print("| ratio veclite / faiss | metric | single-query speed | QPS nq=100 | QPS nq=1000 |")
+    print("|---|---|---:|---:|---:|")
+    pairs = [("veclite", "faiss", "default threads (2 vs 2)")]
+    if "veclite_1t" in results:
+        pairs.append(("veclite_1t", "faiss_1t", "1 thread vs 1 thread"))
+    for ve, fe, what in pairs:
+        for metric in ("L2", "IP"):
+            v, f = results[ve][metric], results[fe][metric]
+            print(f"| {what} | {metric} | {f['single']['median_ms'] / v['single']['median_ms']:.2f}x | "
+                  f"{v['batch']['100']['qps'] / f['batch']['100']['qps']:.2f}x | "
+                  f"{v['batch']['1000']['qps'] / f['batch']['1000']['qps']:.2f}x |")
+    print()
+    print("Single-query speed ratio = faiss median ms / veclite median ms (>1 means veclite is faster).")
+    print("Note: faiss IndexFlat answers a 100-query batch at about 40 QPS on this machine even when it")
+    print("runs alone; its 1,000-query batches need OPENBLAS_CORETYPE=SkylakeX for the bundled OpenBLAS")
+    print("(about 500 QPS with it, about 200 without). Run this script with that variable set.")
+    print(f"veclite build: insert {results['veclite']['insert_s']:.1f} s, flush {results['veclite']['flush_s']:.1f} s")
+
+
+def plot(saved, path):
+    """One panel per metric: grouped bars of QPS (log scale) for one query at a time
+    (1000 / median ms), batches of 100 and batches of 1,000, one bar per engine run."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    results = saved["results"]
+    names = labels(saved["versions"])
+    runs = engines(results)
+    modes = [("one query", lambda m: 1000.0 / m["single"]["median_ms"]),
+             ("batch of 100", lambda m: m["batch"]["100"]["qps"]),
+             ("batch of 1,000", lambda m: m["batch"]["1000"]["qps"])]
+    width = 0.8 / len(runs)
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4.8), sharey=True)
+    for ax, metric in zip(axes, ("L2", "IP")):
+        for i, eng in enumerate(runs):
+            r = results[eng]
+            xs = [j + (i - (len(runs) - 1) / 2) * width for j in range(len(modes))]
+            ys = [qps(r[metric]) for _, qps in modes]
+            label = f"{names[eng].split(' (')[0]}, {r['threads']} thread{'s' if r['threads'] != 1 else ''}"
+            ax.bar(xs, ys, width, label=label)
+            for x, y in zip(xs, ys):
+                ax.annotate(f"{y:,.1f}" if y < 10 else f"{y:,.0f}", (x, y), ha="center", va="bottom", fontsize=6,
+                            textcoords="offset points", xytext=(0, 2))
+        ax.set_xticks(range(len(modes)))
+        ax.set_xticklabels([m for m, _ in modes])
+        ax.set_yscale("log")
+        ax.set_ylim(top=ax.get_ylim()[1] * 2)
+        ax.set_title(f"{metric}", fontsize=9)
+        ax.grid(True, axis="y", which="both", alpha=0.3)
+    axes[0].set_ylabel("queries/s (log)")
+    handles, texts = axes[0].get_legend_handles_labels()
+    fig.legend(handles, texts, fontsize=8, loc="lower center", ncol=len(runs))
+    fig.suptitle(f"Exact top-10, {saved['n']:,} x {DIM} clustered float32 (seed {SEED}), one query at a time "
+                 f"(1000 / median ms) and in batches\n{saved.get('utc', '')}, load (1 min) "
+                 f"{saved.get('load_start', '?').split()[0]} -> {saved['load_end'].split()[0]}", fontsize=9)
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    fig.savefig(path, dpi=110)
+    print(f"plot: {path}")
+
+
 # ---------------------------------------------------------------- main
 
 def main():
@@ -196,10 +297,20 @@ def main():
                     "(default: $VENV, else target/bench-venv)")
     ap.add_argument("--no-venv", action="store_true", help="never create or switch to a venv")
     ap.add_argument("--keep-data", help="directory for the raw data files (default: a temp dir, removed)")
-    ap.add_argument("--json", help="also write the raw results here")
+    ap.add_argument("--json", default=os.path.join(HERE, "search_peers_results.json"),
+                    help="write the raw results here (default: %(default)s)")
+    ap.add_argument("--plot", default=os.path.join(HERE, "search_peers.png"),
+                    help="write the bar chart to this PNG (default: %(default)s)")
+    ap.add_argument("--replot", metavar="JSON", help="only redraw the tables and chart from saved results")
     ap.add_argument("--one-thread", action="store_true",
                     help="also run veclite (worker_threads=1) and faiss (omp_set_num_threads(1)) on one thread")
     args = ap.parse_args()
+    if args.replot:
+        with open(args.replot) as f:
+            saved = json.load(f)
+        report(saved)
+        plot(saved, args.plot)
+        return
 
     import numpy as np
     import faiss
@@ -230,6 +341,7 @@ def main():
         blas_threads = max((d.get("num_threads") or 0) for d in threadpool_info()) or "?"
     except Exception:
         blas_threads = os.cpu_count()
+    load_start = loadavg()
     results = {}
     print(f"veclite ... load {loadavg()}", flush=True)
     results["veclite"] = run_veclite(paths)
@@ -248,46 +360,16 @@ def main():
     print(f"numpy ... load {loadavg()}", flush=True)
     results["numpy"] = run_numpy(np, X, Qall, GT)
     results["numpy"]["threads"] = blas_threads
-    load_end = loadavg()
 
-    labels = {"veclite": "veclite (Database::search, sealed mmap)",
-              "faiss": "faiss IndexFlatL2/IP " + faiss.__version__,
-              "numpy": "numpy " + np.__version__ + " (matvec/GEMM + argpartition)"}
-    labels["veclite_1t"], labels["faiss_1t"] = labels["veclite"], labels["faiss"]
-    engines = [e for e in ("veclite", "faiss", "veclite_1t", "faiss_1t", "numpy") if e in results]
-    print()
-    print(f"## Exact top-10, {n:,} x {DIM} clustered mixture (seed {SEED}); load at end {load_end}")
-    print()
-    print("| engine | threads | metric | single ms (median / min) | QPS nq=100 | QPS nq=1000 | recall@10 |")
-    print("|---|---:|---|---:|---:|---:|---:|")
-    for eng in engines:
-        r = results[eng]
-        for metric in ("L2", "IP"):
-            m = r[metric]
-            s = m["single"]
-            print(f"| {labels[eng]} | {r['threads']} | {metric} | {s['median_ms']:.2f} / {s['min_ms']:.2f} | "
-                  f"{m['batch']['100']['qps']:,.0f} | {m['batch']['1000']['qps']:,.0f} | {m['recall']:.4f} |")
-    print()
-    print("| ratio veclite / faiss | metric | single-query speed | QPS nq=100 | QPS nq=1000 |")
-    print("|---|---|---:|---:|---:|")
-    pairs = [("veclite", "faiss", "default threads (2 vs 2)")]
-    if "veclite_1t" in results:
-        pairs.append(("veclite_1t", "faiss_1t", "1 thread vs 1 thread"))
-    for ve, fe, what in pairs:
-        for metric in ("L2", "IP"):
-            v, f = results[ve][metric], results[fe][metric]
-            print(f"| {what} | {metric} | {f['single']['median_ms'] / v['single']['median_ms']:.2f}x | "
-                  f"{v['batch']['100']['qps'] / f['batch']['100']['qps']:.2f}x | "
-                  f"{v['batch']['1000']['qps'] / f['batch']['1000']['qps']:.2f}x |")
-    print()
-    print("Single-query speed ratio = faiss median ms / veclite median ms (>1 means veclite is faster).")
-    print("Note: faiss IndexFlat answers a 100-query batch at about 40 QPS on this machine even when it")
-    print("runs alone; its 1,000-query batches need OPENBLAS_CORETYPE=SkylakeX for the bundled OpenBLAS")
-    print("(about 500 QPS with it, about 200 without). Run this script with that variable set.")
-    print(f"veclite build: insert {results['veclite']['insert_s']:.1f} s, flush {results['veclite']['flush_s']:.1f} s")
-    if args.json:
-        with open(args.json, "w") as f:
-            json.dump({"n": n, "dim": DIM, "load_end": load_end, "results": results}, f, indent=1)
+    saved = {"n": n, "dim": DIM, "load_start": load_start, "load_end": loadavg(),
+             "utc": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+             "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE"),
+             "versions": {"faiss": faiss.__version__, "numpy": np.__version__}, "results": results}
+    report(saved)
+    with open(args.json, "w") as f:
+        json.dump(saved, f, indent=1)
+    print(f"results: {args.json}")
+    plot(saved, args.plot)
     if tmp is not None:
         tmp.cleanup()
 
