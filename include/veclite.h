@@ -201,6 +201,11 @@
 #define VECLITE_OBJECT_INDEX 4
 
 /**
+ * Object kind: a collection alias.
+ */
+#define VECLITE_OBJECT_ALIAS 5
+
+/**
  * Stable status codes shared by the Rust API, the C ABI and the bindings.
  *
  * The numbers never change once released; retired codes stay reserved.
@@ -363,6 +368,57 @@ typedef void (*veclite_log_callback)(uint32_t level,
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/**
+ * Makes `alias` another name of collection `collection`. Errors: `VECLITE_NOT_FOUND` (unknown
+ * collection), `VECLITE_INVALID_ARGUMENT` (invalid name, or the name of a collection),
+ * `VECLITE_ALREADY_EXISTS` (the alias points to another collection).
+ */
+veclite_status veclite_create_alias(const veclite_db *db,
+                                    const uint8_t *collection,
+                                    size_t collection_len,
+                                    const uint8_t *alias,
+                                    size_t alias_len,
+                                    veclite_error **err_out);
+
+/**
+ * Points the existing `alias` to collection `collection`. Errors: `VECLITE_NOT_FOUND` for an
+ * unknown alias or collection (`veclite_error_object_kind` says which).
+ */
+veclite_status veclite_alter_alias(const veclite_db *db,
+                                   const uint8_t *collection,
+                                   size_t collection_len,
+                                   const uint8_t *alias,
+                                   size_t alias_len,
+                                   veclite_error **err_out);
+
+/**
+ * Removes `alias`; an alias that does not exist is no error.
+ */
+veclite_status veclite_drop_alias(const veclite_db *db,
+                                  const uint8_t *alias,
+                                  size_t alias_len,
+                                  veclite_error **err_out);
+
+/**
+ * Stores in `*collection_out` a one-item list holding the collection `alias` points to (free
+ * with `veclite_strings_free`). Errors: `VECLITE_NOT_FOUND` for an unknown alias.
+ */
+veclite_status veclite_describe_alias(const veclite_db *db,
+                                      const uint8_t *alias,
+                                      size_t alias_len,
+                                      veclite_strings **collection_out,
+                                      veclite_error **err_out);
+
+/**
+ * Stores in `*aliases_out` the sorted aliases of collection `collection`, or of every
+ * collection when `collection` is NULL (free with `veclite_strings_free`).
+ */
+veclite_status veclite_list_aliases(const veclite_db *db,
+                                    const uint8_t *collection,
+                                    size_t collection_len,
+                                    veclite_strings **aliases_out,
+                                    veclite_error **err_out);
 
 /**
  * An Int8 column. Same contract as `veclite_column_new_int64`.

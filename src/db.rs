@@ -1,5 +1,6 @@
 //! The database: a directory of collections, its lock and its catalog.
 
+mod aliases;
 mod metadata;
 
 use std::collections::HashMap;
@@ -49,6 +50,8 @@ struct Open {
     options: Arc<Options>,
     catalog: Arc<Catalog>,
     collections: RwLock<HashMap<String, Arc<Collection>>>,
+    /// Alias → collection name, as in the manifest; changed under the `collections` write lock.
+    aliases: RwLock<HashMap<String, String>>,
     _lock: DirLock,
 }
 
@@ -114,7 +117,9 @@ impl Database {
             collections.insert(meta.schema.name.clone(), c);
         }
         remove_dropped_collection_dirs(&dir, &manifest)?;
-        let open = Open { dir, options, catalog, collections: RwLock::new(collections), _lock: lock };
+        let aliases = RwLock::new(manifest.aliases.clone().into_iter().collect());
+        let open =
+            Open { dir, options, catalog, collections: RwLock::new(collections), aliases, _lock: lock };
         let sync_every = match open.options.sync {
             SyncPolicy::Interval(every) => Some(every),
             _ => None,
@@ -195,6 +200,12 @@ impl Database {
             if collections.contains_key(&schema.name) {
                 return Err(Error::AlreadyExists { kind: ObjectKind::Collection, name: schema.name.clone() });
             }
+            if let Some(target) = open.read_aliases().get(&schema.name) {
+                return Err(Error::InvalidArgument(format!(
+                    "collection name `{}` is an alias of collection `{target}`: drop the alias or choose another name",
+                    schema.name
+                )));
+            }
             let meta = open.catalog.update(|m| {
                 let id = claim_collection_id(&open.dir, m.next_collection_id)?;
                 m.next_collection_id = id + 1;
@@ -223,10 +234,11 @@ impl Database {
         })
     }
 
-    /// Drops collection `name` and deletes its files.
+    /// Drops collection `name` and deletes its files. A collection that aliases point to is
+    /// not dropped (as in Milvus): drop its aliases first.
     ///
     /// # Errors
-    /// [`Error::NotFound`]; [`Error::Io`].
+    /// [`Error::NotFound`]; [`Error::InvalidArgument`] naming the aliases; [`Error::Io`].
     pub fn drop_collection(&self, name: &str) -> Result<()> {
         self.with_open(|open| {
             let mut collections = open.write_collections();
@@ -234,6 +246,14 @@ impl Database {
                 .get(name)
                 .cloned()
                 .ok_or_else(|| Error::not_found(ObjectKind::Collection, name))?;
+            let mut aliases: Vec<String> =
+                open.read_aliases().iter().filter(|(_, t)| *t == name).map(|(a, _)| a.clone()).collect();
+            aliases.sort();
+            if !aliases.is_empty() {
+                return Err(Error::InvalidArgument(format!(
+                    "collection `{name}` has aliases {aliases:?}: drop them before dropping the collection"
+                )));
+            }
             open.catalog.update(|m| {
                 m.collections.retain(|meta| meta.id != c.id());
                 Ok(())
@@ -246,12 +266,12 @@ impl Database {
         })
     }
 
-    /// Whether collection `name` exists.
+    /// Whether collection `name` exists (or an alias `name` points to one).
     ///
     /// # Errors
     /// [`Error::Closed`].
     pub fn has_collection(&self, name: &str) -> Result<bool> {
-        self.with_open(|o| Ok(o.read_collections().contains_key(name)))
+        self.with_open(|o| Ok(o.collection(name).is_ok()))
     }
 
     /// Names of all collections, sorted.
@@ -274,8 +294,9 @@ impl Database {
         self.with_open(|open| {
             let c = open.collection(name)?;
             let manifest = open.catalog.snapshot();
-            let meta =
-                manifest.collection(name).ok_or_else(|| Error::not_found(ObjectKind::Collection, name))?;
+            let meta = manifest
+                .collection(c.name())
+                .ok_or_else(|| Error::not_found(ObjectKind::Collection, name))?;
             Ok(CollectionInfo {
                 id: c.id(),
                 schema: meta.schema.clone(),
@@ -552,11 +573,22 @@ impl Open {
         self.collections.write().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
+    fn read_aliases(&self) -> RwLockReadGuard<'_, HashMap<String, String>> {
+        self.aliases.read().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn write_aliases(&self) -> std::sync::RwLockWriteGuard<'_, HashMap<String, String>> {
+        self.aliases.write().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Collection `name`, or the collection alias `name` points to.
     fn collection(&self, name: &str) -> Result<Arc<Collection>> {
-        self.read_collections()
-            .get(name)
-            .cloned()
-            .ok_or_else(|| Error::not_found(ObjectKind::Collection, name))
+        let collections = self.read_collections();
+        let found = match collections.get(name) {
+            Some(c) => Some(c),
+            None => self.read_aliases().get(name).and_then(|target| collections.get(target)),
+        };
+        found.cloned().ok_or_else(|| Error::not_found(ObjectKind::Collection, name))
     }
 }
 

@@ -104,6 +104,7 @@ pub enum ObjectKind {
     Partition,
     Field,
     Index,
+    Alias,
 }
 
 impl ObjectKind {
@@ -114,6 +115,7 @@ impl ObjectKind {
             ObjectKind::Partition => "partition",
             ObjectKind::Field => "field",
             ObjectKind::Index => "index",
+            ObjectKind::Alias => "alias",
         }
     }
 }

@@ -6,6 +6,7 @@
 //! It is written with temp file → fsync → rename → fsync directory, so a crash leaves either the
 //! old or the new manifest.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -29,6 +30,10 @@ pub struct Manifest {
     pub last_timestamp: u64,
     pub next_collection_id: u64,
     pub collections: Vec<CollectionMeta>,
+    /// Collection aliases: alias → collection name. Absent (empty) in manifests written before
+    /// aliases existed.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub aliases: BTreeMap<String, String>,
 }
 
 /// One collection.
@@ -160,6 +165,7 @@ mod tests {
         let m = Manifest {
             last_timestamp: 5,
             next_collection_id: 2,
+            aliases: BTreeMap::from([("current".to_owned(), "c".to_owned())]),
             collections: vec![CollectionMeta {
                 id: 1,
                 schema,

@@ -8,6 +8,7 @@
 #![allow(non_camel_case_types)]
 #![allow(clippy::missing_safety_doc)]
 
+mod aliases;
 mod column;
 mod ctx;
 mod db;
@@ -24,9 +25,11 @@ mod write;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+pub use aliases::*;
 pub use column::*;
 pub use ctx::*;
 pub use db::*;
+pub use filter::*;
 pub use index::*;
 pub use log::*;
 pub use metadata::*;

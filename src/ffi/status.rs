@@ -15,6 +15,8 @@ pub const VECLITE_OBJECT_PARTITION: u32 = 2;
 pub const VECLITE_OBJECT_FIELD: u32 = 3;
 /// Object kind: a vector index.
 pub const VECLITE_OBJECT_INDEX: u32 = 4;
+/// Object kind: a collection alias.
+pub const VECLITE_OBJECT_ALIAS: u32 = 5;
 
 /// The `VECLITE_OBJECT_*` number of `kind` (`VECLITE_OBJECT_NONE` for `None`).
 fn object_kind_number(kind: Option<ObjectKind>) -> u32 {
@@ -24,6 +26,7 @@ fn object_kind_number(kind: Option<ObjectKind>) -> u32 {
         Some(ObjectKind::Partition) => VECLITE_OBJECT_PARTITION,
         Some(ObjectKind::Field) => VECLITE_OBJECT_FIELD,
         Some(ObjectKind::Index) => VECLITE_OBJECT_INDEX,
+        Some(ObjectKind::Alias) => VECLITE_OBJECT_ALIAS,
     }
 }
 

@@ -932,11 +932,11 @@ static void recovery(const char *base) {
 static void filter_templates(veclite_db *db) {
     veclite_strings *out = NULL;
     const char *tmpl = "ID in {ids} and random < {max}";
-    CHECK(veclite_filter_render(S(tmpl), S("{\"ids\": [2, 3, 4], \"max\": 1000}"), &out, NULL) ==
+    CHECK(veclite_filter_render(S(tmpl), S("{\"ids\": [2, 3, 4], \"max\": 100000}"), &out, NULL) ==
           VECLITE_STATUS_OK);
     const uint8_t *p = NULL;
     size_t len = 0;
-    const char *want = "ID in [2, 3, 4] and random < 1000";
+    const char *want = "ID in [2, 3, 4] and random < 100000";
     CHECK(veclite_strings_len(out) == 1 && veclite_strings_get(out, 0, &p, &len) && len == strlen(want) &&
           memcmp(p, want, len) == 0);
     uint64_t n = 0, written = 0;

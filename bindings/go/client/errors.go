@@ -51,6 +51,7 @@ const (
 	ObjectPartition  ObjectKind = C.VECLITE_OBJECT_PARTITION
 	ObjectField      ObjectKind = C.VECLITE_OBJECT_FIELD
 	ObjectIndex      ObjectKind = C.VECLITE_OBJECT_INDEX
+	ObjectAlias      ObjectKind = C.VECLITE_OBJECT_ALIAS
 )
 
 // Error is a failed veclite call: the C status code, its message (which names the
