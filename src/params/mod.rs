@@ -12,7 +12,9 @@ mod metric;
 mod options;
 mod search;
 
-pub use index::IndexParams;
+pub use index::{DEFAULT_HNSW_EF_CONSTRUCTION, DEFAULT_HNSW_M, DEFAULT_IVF_NLIST, IndexParams};
 pub use metric::Metric;
 pub use options::{Options, SyncPolicy};
-pub use search::{MAX_NQ, MAX_TOPK, SearchParams, SearchRequest};
+pub use search::{
+    DEFAULT_EF, DEFAULT_NPROBE, MAX_EF, MAX_NPROBE, MAX_NQ, MAX_TOPK, SearchParams, SearchRequest,
+};
