@@ -174,24 +174,19 @@ impl Collection {
         let (field, _) = self.vector_field(vector_field)?;
         let field = &self.schema.fields[field].name;
         let index = self.read_state().indexes.iter().find(|i| &i.field == field).map(|i| i.params);
-        let tuned = [
-            ("ef", params.ef.is_some(), matches!(index, Some(IndexParams::Hnsw { .. })), "HNSW"),
-            (
-                "nprobe",
-                params.nprobe.is_some(),
-                matches!(index, Some(IndexParams::IvfFlat { .. })),
-                "IVF_FLAT",
-            ),
-        ];
-        for (key, given, applies, wanted) in tuned {
-            if given && !applies {
-                let has = index.map_or("no index".to_owned(), |p| format!("a {} index", p.type_name()));
-                return Err(Error::InvalidArgument(format!(
-                    "search param `{key}` applies to {wanted} indexes, and field `{field}` of collection `{}` has \
-                     {has} (remove it: the search of that field does not use it)",
-                    self.name()
-                )));
-            }
+        let refuse = |key: &str, wanted: &str| {
+            let has = index.map_or("no index".to_owned(), |p| format!("a {} index", p.type_name()));
+            Err(Error::InvalidArgument(format!(
+                "search param `{key}` applies to {wanted} indexes, and field `{field}` of collection `{}` has {has} \
+                 (remove it: the search of that field does not use it)",
+                self.name()
+            )))
+        };
+        if params.ef.is_some() && !matches!(index, Some(IndexParams::Hnsw { .. })) {
+            return refuse("ef", "HNSW");
+        }
+        if params.nprobe.is_some() && !matches!(index, Some(IndexParams::IvfFlat { .. })) {
+            return refuse("nprobe", "IVF_FLAT");
         }
         Ok(())
     }

@@ -22,9 +22,9 @@ class IndexParam:
         self.params = _flat_params(params, kwargs)
         index_type = _same("index_type", index_type, self.params.pop("index_type", None))
         metric_type = _same("metric_type", metric_type, self.params.pop("metric_type", None))
-        self.index_type = index_type or "AUTOINDEX"
+        self.index_type = index_type or ""
         self.index_name = index_name or field_name
-        self.metric_type = metric_type or "COSINE"
+        self.metric_type = metric_type or ""
 
     def to_dict(self) -> Dict[str, Any]:
         return {"field_name": self.field_name, "index_type": self.index_type, "index_name": self.index_name,
