@@ -47,7 +47,8 @@ impl IndexParams {
     /// # Errors
     /// [`Error::Unsupported`] for any other index type and for a key the type does not read
     /// (it would be ignored); [`Error::InvalidArgument`] for a key given twice, a value that is
-    /// not a non-negative 32-bit integer, or a value out of range.
+    /// not a non-negative 32-bit integer, a value out of range, or `index_type` / `metric_type`
+    /// among the build parameters (they are arguments of their own).
     pub fn from_milvus(index_type: &str, params: &[(&str, &str)]) -> Result<IndexParams> {
         let type_name = index_type.trim().to_ascii_uppercase();
         let shape = match type_name.as_str() {
@@ -65,6 +66,12 @@ impl IndexParams {
         // Per key: None = not given, Some(None) = given empty (the default).
         let mut values: Vec<Option<Option<u32>>> = vec![None; keys.len()];
         for &(key, value) in params {
+            if key == "index_type" || key == "metric_type" {
+                return Err(Error::InvalidArgument(format!(
+                    "index param `{key}`: give the {} beside the build params, not among them",
+                    if key == "index_type" { "index type" } else { "metric" }
+                )));
+            }
             let Some(i) = keys.iter().position(|k| *k == key) else {
                 let reads = if keys.is_empty() { "no build params".to_owned() } else { keys.join(" and ") };
                 return Err(Error::Unsupported(format!(
@@ -208,12 +215,11 @@ mod tests {
 
     #[test]
     fn keys_the_type_does_not_read_are_refused_by_name() {
-        let cases: [(&str, (&str, &str), &[&str]); 6] = [
+        let cases: [(&str, (&str, &str), &[&str]); 5] = [
             ("HNSW", ("nlist", "16"), &["`nlist`", "HNSW reads M and efConstruction"]),
             ("FLAT", ("M", "8"), &["`M`", "FLAT reads no build params"]),
             ("AUTOINDEX", ("nlist", "4"), &["`nlist`", "AUTOINDEX reads no build params"]),
             ("IVF_FLAT", ("mmap.enabled", "true"), &["`mmap.enabled`", "IVF_FLAT reads nlist"]),
-            ("IVF_FLAT", ("metric_type", "L2"), &["`metric_type`"]),
             // Milvus's names are case-sensitive: `m` is IVF_PQ's parameter, not HNSW's `M`.
             ("HNSW", ("m", "8"), &["`m`", "HNSW reads M"]),
         ];
@@ -251,6 +257,12 @@ mod tests {
             IndexParams::Hnsw { m: 2048, ef_construction: 360 }
         );
         assert_eq!(parse("IVF_FLAT", &[("nlist", "65536")]).unwrap(), IndexParams::IvfFlat { nlist: 65_536 });
+        invalid(
+            "IVF_FLAT",
+            ("metric_type", "L2"),
+            &["`metric_type`", "give the metric beside the build params"],
+        );
+        invalid("HNSW", ("index_type", "HNSW"), &["`index_type`", "give the index type beside"]);
         let (status, text) = message(parse("HNSW", &[("M", "8"), ("M", "16")]));
         assert_eq!(status, crate::error::Status::InvalidArgument);
         assert!(text.contains("`M` is given twice"), "{text}");

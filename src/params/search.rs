@@ -39,7 +39,8 @@ impl SearchParams {
     /// # Errors
     /// [`Error::Unsupported`] for range search (`radius`, `range_filter`), a `true`
     /// `page_retain_order` / `ignore_growing` and every other key (it would be ignored);
-    /// [`Error::InvalidArgument`] for a key given twice or a value out of its range.
+    /// [`Error::InvalidArgument`] for a key given twice, a value out of its range, or
+    /// `metric_type` (the search's own argument).
     pub fn from_milvus(params: &[(&str, &str)]) -> Result<SearchParams> {
         let mut out = SearchParams::default();
         let mut seen: Vec<&str> = Vec::with_capacity(params.len());
@@ -65,6 +66,12 @@ impl SearchParams {
                         };
                         return Err(Error::Unsupported(format!("search param `{key}` = {value}: {why}")));
                     }
+                }
+                "metric_type" => {
+                    return Err(Error::InvalidArgument(
+                        "search param `metric_type`: give the metric as the search's metric, beside the params"
+                            .into(),
+                    ));
                 }
                 _ => {
                     return Err(Error::Unsupported(format!(
@@ -218,7 +225,7 @@ mod tests {
         refused(&[("page_retain_order", "true")], Status::Unsupported, &["page_retain_order"]);
         refused(&[("ignore_growing", "True")], Status::Unsupported, &["ignore_growing", "growing data"]);
         refused(&[("search_list", "30")], Status::Unsupported, &["`search_list`", "`ef` (HNSW)"]);
-        refused(&[("metric_type", "L2")], Status::Unsupported, &["`metric_type`"]);
+        refused(&[("metric_type", "L2")], Status::InvalidArgument, &["`metric_type`", "the search's metric"]);
         refused(&[("EF", "16")], Status::Unsupported, &["`EF`"]);
         let defaults = [("page_retain_order", "false"), ("ignore_growing", "FALSE")];
         assert_eq!(SearchParams::from_milvus(&defaults).unwrap(), SearchParams::default());
