@@ -47,7 +47,7 @@
 #define VECLITE_SYNC_NONE 2
 
 /**
- * Index type: exact search (no index data).
+ * Index type: exact search (no index data); also what `AUTOINDEX` builds.
  */
 #define VECLITE_INDEX_FLAT 0
 
@@ -234,6 +234,7 @@ enum veclite_status
   VECLITE_STATUS_MISSING_FIELD = 16,
   VECLITE_STATUS_CANCELLED = 17,
   VECLITE_STATUS_DEADLINE_EXCEEDED = 18,
+  VECLITE_STATUS_UNSUPPORTED = 19,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -333,9 +334,9 @@ typedef struct veclite_schema veclite_schema;
 typedef struct veclite_schema_builder veclite_schema_builder;
 
 /**
- * Optional search settings: partitions, filter, vector field, output fields, offset. Under the
- * hood a `Box`. Create with `veclite_search_options_new`, free with
- * `veclite_search_options_free`. Not safe for concurrent mutation.
+ * Optional search settings: partitions, filter, vector field, output fields, offset, index
+ * search parameters. Under the hood a `Box`. Create with `veclite_search_options_new`, free
+ * with `veclite_search_options_free`. Not safe for concurrent mutation.
  */
 typedef struct veclite_search_options veclite_search_options;
 
@@ -944,10 +945,17 @@ veclite_status veclite_filter_render(const uint8_t *expr,
 /**
  * Creates an index on vector field `field` and builds it for every sealed segment (on the
  * database's worker threads, checking `ctx`, which may be NULL); segments sealed later are
- * indexed automatically. `name` may be NULL (the field name is used). `index_type` is a
- * `VECLITE_INDEX_*` value; `param0` / `param1` are M / efConstruction for HNSW and nlist / 0
- * for IVF_FLAT (ranges as in Milvus: M 2..=2048, nlist 1..=65536). Creating the same index again
- * is a no-op; a different index on the same field fails.
+ * indexed automatically. `name` may be NULL (the field name is used).
+ *
+ * The index is described in Milvus's terms: `index_type` is `"FLAT"`, `"HNSW"`, `"IVF_FLAT"`
+ * or `"AUTOINDEX"` (builds FLAT; empty means AUTOINDEX), any case; `metric_type` is `"L2"`,
+ * `"IP"` or `"COSINE"`, any case; the build parameters are `n_params` key/value strings (four
+ * parallel arrays, NULL when `n_params` is 0) under Milvus's names: `M` (2..=2048, default 30)
+ * and `efConstruction` (1..=2^31-1, default 360) for HNSW, `nlist` (1..=65536, default 128)
+ * for IVF_FLAT, decimal integers (absent or empty: the default). They are kept as given and
+ * reported by `veclite_index_info_param`. Another index type, or a key the type does not read,
+ * fails with `VECLITE_STATUS_UNSUPPORTED`; a bad value with `VECLITE_STATUS_INVALID_ARGUMENT`.
+ * Creating the same index again is a no-op; a different index on the same field fails.
  */
 veclite_status veclite_create_index(const veclite_db *db,
                                     const veclite_ctx *ctx,
@@ -957,10 +965,24 @@ veclite_status veclite_create_index(const veclite_db *db,
                                     size_t field_len,
                                     const uint8_t *name,
                                     size_t name_len,
-                                    uint32_t index_type,
-                                    uint32_t metric_type,
-                                    uint32_t param0,
-                                    uint32_t param1,
+                                    const uint8_t *index_type,
+                                    size_t index_type_len,
+                                    const uint8_t *metric_type,
+                                    size_t metric_type_len,
+                                    const uint8_t *const *param_keys,
+                                    const size_t *param_key_lens,
+                                    const uint8_t *const *param_values,
+                                    const size_t *param_value_lens,
+                                    size_t n_params,
+                                    veclite_error **err_out);
+
+/**
+ * Parses a metric name (`"L2"`, `"IP"` or `"COSINE"`, any case) into `*metric_out`
+ * (`VECLITE_METRIC_*`), as `veclite_search` takes it.
+ */
+veclite_status veclite_metric_parse(const uint8_t *name,
+                                    size_t name_len,
+                                    uint32_t *metric_out,
                                     veclite_error **err_out);
 
 /**
@@ -992,8 +1014,8 @@ void veclite_index_info_free(veclite_index_info *info);
 
 /**
  * Describes an index: its name as `(ptr, len)` (valid until `info` is freed), its
- * `VECLITE_INDEX_*` type, `VECLITE_METRIC_*` metric, parameters (as for
- * `veclite_create_index`), and build progress in rows: indexed (sealed segments with their
+ * `VECLITE_INDEX_*` type, `VECLITE_METRIC_*` metric, parameters (`param0` / `param1`: M /
+ * efConstruction for HNSW, nlist / 0 for IVF_FLAT, 0 / 0 for FLAT), and build progress in rows: indexed (sealed segments with their
  * index built), total (all segments, growing ones included) and pending (sealed segments still
  * searched exactly). Each out-param may be NULL. Returns false for a NULL `info`.
  */
@@ -1007,6 +1029,27 @@ bool veclite_index_info_get(const veclite_index_info *info,
                             uint64_t *indexed_rows_out,
                             uint64_t *total_rows_out,
                             uint64_t *pending_rows_out);
+
+/**
+ * Number of Milvus parameters of an index description (see `veclite_index_info_param`); 0 for
+ * NULL.
+ */
+size_t veclite_index_info_params_len(const veclite_index_info *info);
+
+/**
+ * The `i`-th Milvus parameter of an index description, as DescribeIndex reports it:
+ * `index_type` (the type built: FLAT, HNSW or IVF_FLAT), `metric_type`, then the build
+ * parameters as given to `veclite_create_index` with the value used for each parameter the type
+ * reads (defaults included), sorted by key. Key and value are `(ptr, len)` UTF-8 strings valid
+ * until `info` is freed; out-params may be NULL. Returns false for a NULL `info` or `i` out of
+ * range (nothing written).
+ */
+bool veclite_index_info_param(const veclite_index_info *info,
+                              size_t i,
+                              const uint8_t **key_out,
+                              size_t *key_len_out,
+                              const uint8_t **value_out,
+                              size_t *value_len_out);
 
 /**
  * Delivers veclite's events up to `max_level` (`VECLITE_LOG_OFF` .. `VECLITE_LOG_TRACE`) to
@@ -1439,17 +1482,22 @@ veclite_status veclite_search_options_set_offset(veclite_search_options *options
                                                  veclite_error **err_out);
 
 /**
- * Sets the HNSW search width `ef` (the effective width is `max(ef, topk)`; default 64).
+ * Sets the index search parameters from Milvus's key/value map (`n` pairs as four parallel
+ * arrays of `(ptr, len)` UTF-8 strings, NULL when `n` is 0), replacing any set before: `ef`
+ * for HNSW (1..=2^31-1; the effective width is `max(ef, topk)`, default `max(64, topk)`) and
+ * `nprobe` for IVF_FLAT (1..=65536, default 8, at most nlist), decimal integers;
+ * `page_retain_order` and `ignore_growing` may be `false`. Range search (`radius`,
+ * `range_filter`) and other keys fail with `VECLITE_STATUS_UNSUPPORTED`, bad values with
+ * `VECLITE_STATUS_INVALID_ARGUMENT` (nothing is changed then). `veclite_search` refuses a
+ * parameter the searched field's index does not take (`ef` without an HNSW index, `nprobe`
+ * without an IVF_FLAT one).
  */
-veclite_status veclite_search_options_set_ef(veclite_search_options *options,
-                                             size_t ef,
-                                             veclite_error **err_out);
-
-/**
- * Sets the number of IVF_FLAT lists probed (default 8, at most nlist).
- */
-veclite_status veclite_search_options_set_nprobe(veclite_search_options *options,
-                                                 size_t nprobe,
+veclite_status veclite_search_options_set_params(veclite_search_options *options,
+                                                 const uint8_t *const *keys,
+                                                 const size_t *key_lens,
+                                                 const uint8_t *const *values,
+                                                 const size_t *value_lens,
+                                                 size_t n,
                                                  veclite_error **err_out);
 
 /**

@@ -15,7 +15,7 @@ use crate::column::{Column, PrimaryKeys};
 use crate::context::Context;
 use crate::error::{Error, ObjectKind, Result};
 use crate::params::{
-    CollectionSettings, HybridRequest, IndexParams, Metric, Options, SearchRequest, SyncPolicy,
+    CollectionSettings, HybridRequest, IndexParams, Metric, Options, SearchParams, SearchRequest, SyncPolicy,
 };
 use crate::result::{MutationResult, QueryResult, SearchHits};
 use crate::schema::{DEFAULT_PARTITION, Schema};
@@ -468,6 +468,20 @@ impl Database {
         self.with_collection(collection, |c| c.search(ctx, request))
     }
 
+    /// Refuses search parameters the searched field's index does not take. See
+    /// [`Collection::check_search_params`].
+    ///
+    /// # Errors
+    /// Unknown collection; every error of [`Collection::check_search_params`].
+    pub fn check_search_params(
+        &self,
+        collection: &str,
+        vector_field: Option<&str>,
+        params: SearchParams,
+    ) -> Result<()> {
+        self.with_collection(collection, |c| c.check_search_params(vector_field, params))
+    }
+
     /// Creates a vector index on `field` (HNSW, IVF_FLAT or FLAT) and builds it for the sealed
     /// segments; segments sealed later are indexed automatically. See
     /// [`Collection::create_index`].
@@ -484,6 +498,27 @@ impl Database {
         params: IndexParams,
     ) -> Result<()> {
         self.with_collection(collection, |c| c.create_index(ctx, field, name, metric, params))
+    }
+
+    /// Creates an index in Milvus's terms (type name, metric name, build parameters as a
+    /// key/value map). See [`Collection::create_milvus_index`].
+    ///
+    /// # Errors
+    /// Unknown collection; every error of [`Collection::create_milvus_index`].
+    #[allow(clippy::too_many_arguments)]
+    pub fn create_milvus_index(
+        &self,
+        ctx: &Context,
+        collection: &str,
+        field: &str,
+        name: &str,
+        index_type: &str,
+        metric: &str,
+        params: &[(&str, &str)],
+    ) -> Result<()> {
+        self.with_collection(collection, |c| {
+            c.create_milvus_index(ctx, field, name, index_type, metric, params)
+        })
     }
 
     /// The indexes of a collection (of `field` only, when given) with their build progress.

@@ -33,11 +33,12 @@ pub enum Status {
     MissingField = 16,
     Cancelled = 17,
     DeadlineExceeded = 18,
+    Unsupported = 19,
 }
 
 impl Status {
     /// Every status, in numeric order.
-    pub const fn all() -> [Status; 19] {
+    pub const fn all() -> [Status; 20] {
         [
             Status::Ok,
             Status::NullArgument,
@@ -58,6 +59,7 @@ impl Status {
             Status::MissingField,
             Status::Cancelled,
             Status::DeadlineExceeded,
+            Status::Unsupported,
         ]
     }
 
@@ -93,6 +95,7 @@ impl Status {
             Status::MissingField => c"MISSING_FIELD",
             Status::Cancelled => c"CANCELLED",
             Status::DeadlineExceeded => c"DEADLINE_EXCEEDED",
+            Status::Unsupported => c"UNSUPPORTED",
         }
     }
 }
@@ -133,6 +136,10 @@ pub enum Error {
     /// An argument breaks a documented rule (name syntax, ranges, zero rows, ...).
     #[error("invalid argument: {0}")]
     InvalidArgument(String),
+    /// A Milvus feature or parameter veclite does not implement (an index type, range search,
+    /// ...): refused rather than ignored.
+    #[error("not supported: {0}")]
+    Unsupported(String),
     /// A named collection, partition, field or index does not exist.
     #[error("{kind} `{name}` does not exist{context}")]
     NotFound { kind: ObjectKind, name: String, context: String },
@@ -203,6 +210,7 @@ impl Error {
             Error::Poisoned(_) => Status::Poisoned,
             Error::Cancelled => Status::Cancelled,
             Error::DeadlineExceeded => Status::DeadlineExceeded,
+            Error::Unsupported(_) => Status::Unsupported,
         }
     }
 
@@ -264,7 +272,7 @@ mod tests {
             assert_eq!(Status::from_u32(i as u32), Some(*s));
             assert_eq!(s.name(), s.name().to_ascii_uppercase());
         }
-        assert_eq!(Status::from_u32(19), None);
+        assert_eq!(Status::from_u32(20), None);
     }
 
     #[test]

@@ -72,8 +72,9 @@ pub use expr::{
     ColumnSource, Filter, MAX_FILTER_DEPTH, TemplateValue, render_template, render_template_json,
 };
 pub use params::{
-    CollectionSettings, ConsistencyLevel, CostRange, DEFAULT_RRF_K, HybridRequest, IndexParams,
-    MAX_HYBRID_REQUESTS, MAX_NQ, MAX_ROUND_DECIMAL, MAX_TOPK, Metric, Options, Property, Ranker,
+    CollectionSettings, ConsistencyLevel, CostRange, DEFAULT_EF, DEFAULT_HNSW_EF_CONSTRUCTION,
+    DEFAULT_HNSW_M, DEFAULT_IVF_NLIST, DEFAULT_NPROBE, DEFAULT_RRF_K, HybridRequest, IndexParams, MAX_EF,
+    MAX_HYBRID_REQUESTS, MAX_NPROBE, MAX_NQ, MAX_ROUND_DECIMAL, MAX_TOPK, Metric, Options, Property, Ranker,
     SearchParams, SearchRequest, SyncPolicy,
 };
 pub use result::{MutationResult, QueryResult, SearchHits};

@@ -296,3 +296,53 @@ fn an_index_file_that_disagrees_with_the_manifest_is_rejected_at_open() {
     assert_eq!(err.status(), Status::Corrupted);
     assert!(err.to_string().contains("does not match the index the manifest defines"), "{err}");
 }
+
+#[test]
+fn milvus_index_params_are_parsed_kept_as_given_described_and_checked_at_search() {
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = Context::background();
+    let given = |pairs: &[(&str, &str)]| pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    {
+        let db = Database::open(dir.path(), Options::default()).unwrap();
+        db.create_collection(schema()).unwrap();
+        upsert(&db, 0, &mixture(500, 3));
+        db.flush("c").unwrap();
+        let err = db.create_milvus_index(&ctx, "c", "v", "", "HNSW", "IP", &[("nlist", "8")]).unwrap_err();
+        assert_eq!(err.status(), Status::Unsupported, "{err}");
+        db.create_milvus_index(&ctx, "c", "v", "", "hnsw", "ip", &[("M", "8")]).unwrap();
+        // The same index spelled otherwise is the same index; a different one is refused.
+        db.create_milvus_index(&ctx, "c", "v", "", "HNSW", "IP", &[("M", "8"), ("efConstruction", "360")])
+            .unwrap();
+        db.create_index(&ctx, "c", "v", "", Metric::Ip, IndexParams::Hnsw { m: 8, ef_construction: 360 })
+            .unwrap();
+        let err = db.create_milvus_index(&ctx, "c", "v", "", "HNSW", "IP", &[("M", "9")]).unwrap_err();
+        assert!(err.to_string().contains("at most one distinct index"), "{err}");
+        db.close().unwrap();
+    }
+    let db = Database::open(dir.path(), Options::default()).unwrap();
+    let info = db.describe_index("c", Some("v")).unwrap().remove(0);
+    assert_eq!(
+        (info.index.metric, info.index.params),
+        (Metric::Ip, IndexParams::Hnsw { m: 8, ef_construction: 360 })
+    );
+    assert_eq!(info.index.given_params, given(&[("M", "8")]));
+    assert_eq!(info.index.milvus_params(), given(&[("M", "8"), ("efConstruction", "360")]));
+    // Search params the HNSW index does not take are refused before the search.
+    let ef = SearchParams { ef: Some(16), nprobe: None };
+    db.check_search_params("c", None, ef).unwrap();
+    let nprobe = SearchParams { ef: None, nprobe: Some(4) };
+    let err = db.check_search_params("c", Some("v"), nprobe).unwrap_err();
+    assert_eq!(err.status(), Status::InvalidArgument);
+    assert!(
+        err.to_string().contains(
+            "`nprobe` applies to IVF_FLAT indexes, and field `v` of collection `c` has a HNSW index"
+        ),
+        "{err}"
+    );
+    db.drop_index("c", "v").unwrap();
+    let err = db.check_search_params("c", None, ef).unwrap_err();
+    assert!(
+        err.to_string().contains("`ef` applies to HNSW indexes") && err.to_string().contains("no index"),
+        "{err}"
+    );
+}

@@ -67,7 +67,31 @@ pub struct IndexMeta {
     pub name: String,
     pub field: String,
     pub metric: Metric,
+    /// The resolved type and build parameters (defaults filled in).
     pub params: IndexParams,
+    /// The build parameters as the user passed them (Milvus's key/value map); empty for an
+    /// index created with [`IndexParams`] directly, and in manifests written before it existed.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub given_params: BTreeMap<String, String>,
+}
+
+impl IndexMeta {
+    /// Whether `other` defines the same index: name, field, metric and resolved parameters
+    /// (however the parameters were spelled).
+    pub fn same_definition(&self, other: &IndexMeta) -> bool {
+        (&self.name, &self.field, self.metric, self.params)
+            == (&other.name, &other.field, other.metric, other.params)
+    }
+
+    /// The build parameters as Milvus describes them: those given, with the resolved value of
+    /// each parameter the type reads (so defaults appear, and a given `0` reads as its default).
+    pub fn milvus_params(&self) -> BTreeMap<String, String> {
+        let mut out = self.given_params.clone();
+        for (key, value) in self.params.milvus_params() {
+            out.insert(key.to_owned(), value.to_string());
+        }
+        out
+    }
 }
 
 /// One partition.
@@ -187,6 +211,7 @@ mod tests {
                     field: "v".into(),
                     metric: Metric::L2,
                     params: IndexParams::Hnsw { m: 16, ef_construction: 200 },
+                    given_params: [("M".to_owned(), "16".to_owned())].into(),
                 }],
                 settings: CollectionSettings {
                     consistency_level: crate::params::ConsistencyLevel::Strong,

@@ -6,6 +6,7 @@
 //! segments and sealed segments not indexed yet are searched exactly, so new rows are found at
 //! once.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
@@ -63,6 +64,41 @@ impl Collection {
         metric: Metric,
         params: IndexParams,
     ) -> Result<()> {
+        self.add_index(ctx, field, name, metric, params, BTreeMap::new())
+    }
+
+    /// [`Collection::create_index`] in Milvus's terms: the index type name, the metric name and
+    /// the build parameters as Milvus's key/value map, parsed by [`IndexParams::from_milvus`]
+    /// and [`Metric::parse`]. The map is kept as given and reported by
+    /// [`Collection::describe_index`].
+    ///
+    /// # Errors
+    /// Those of [`IndexParams::from_milvus`] and [`Metric::parse`]; those of
+    /// [`Collection::create_index`].
+    pub fn create_milvus_index(
+        &self,
+        ctx: &Context,
+        field: &str,
+        name: &str,
+        index_type: &str,
+        metric: &str,
+        params: &[(&str, &str)],
+    ) -> Result<()> {
+        let resolved = IndexParams::from_milvus(index_type, params)?;
+        let metric = Metric::parse(metric)?;
+        let given = params.iter().map(|&(k, v)| (k.to_owned(), v.to_owned())).collect();
+        self.add_index(ctx, field, name, metric, resolved, given)
+    }
+
+    fn add_index(
+        &self,
+        ctx: &Context,
+        field: &str,
+        name: &str,
+        metric: Metric,
+        params: IndexParams,
+        given_params: BTreeMap<String, String>,
+    ) -> Result<()> {
         let position = self
             .schema
             .field_index(field)
@@ -78,12 +114,13 @@ impl Collection {
             field: field.to_owned(),
             metric,
             params,
+            given_params,
         };
         {
             let _writer = self.writer();
             let existing = self.read_state().indexes.iter().find(|i| i.field == field).cloned();
             match existing {
-                Some(e) if e == meta => {}
+                Some(e) if e.same_definition(&meta) => {}
                 Some(e) => {
                     return Err(Error::InvalidArgument(format!(
                         "at most one distinct index is allowed per field: `{field}` already has {} ({} {:?})",

@@ -7,7 +7,7 @@ use crate::column::{ColumnRef, PrimaryKeys};
 use crate::context::Context;
 use crate::error::{Error, ObjectKind, Result};
 use crate::expr::Filter;
-use crate::params::{MAX_NQ, MAX_TOPK, Metric, SearchRequest};
+use crate::params::{IndexParams, MAX_NQ, MAX_TOPK, Metric, SearchParams, SearchRequest};
 use crate::result::SearchHits;
 use crate::schema::{FieldType, vector_norm_excess};
 use crate::search::topk::Hit;
@@ -228,6 +228,39 @@ impl Collection {
                 other.describe()
             ))),
         }
+    }
+
+    /// Refuses a search parameter the searched field's index does not take (the search would
+    /// ignore it): `ef` needs an HNSW index, `nprobe` an IVF_FLAT one; FLAT and no index search
+    /// exactly and take neither. `vector_field` as in [`SearchRequest::vector_field`]. The
+    /// Milvus-shaped entry points (C, Go, Python) call it before [`Collection::search`], which
+    /// itself applies whichever parameter the index reads.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] naming the parameter, the field and its index; those of
+    /// finding the vector field.
+    pub fn check_search_params(&self, vector_field: Option<&str>, params: SearchParams) -> Result<()> {
+        if params == SearchParams::default() {
+            return Ok(());
+        }
+        let (field, _) = self.vector_field(vector_field)?;
+        let field = &self.schema.fields[field].name;
+        let index = self.read_state().indexes.iter().find(|i| &i.field == field).map(|i| i.params);
+        let refuse = |key: &str, wanted: &str| {
+            let has = index.map_or("no index".to_owned(), |p| format!("a {} index", p.type_name()));
+            Err(Error::InvalidArgument(format!(
+                "search param `{key}` applies to {wanted} indexes, and field `{field}` of collection `{}` has {has} \
+                 (remove it: the search of that field does not use it)",
+                self.name()
+            )))
+        };
+        if params.ef.is_some() && !matches!(index, Some(IndexParams::Hnsw { .. })) {
+            return refuse("ef", "HNSW");
+        }
+        if params.nprobe.is_some() && !matches!(index, Some(IndexParams::IvfFlat { .. })) {
+            return refuse("nprobe", "IVF_FLAT");
+        }
+        Ok(())
     }
 }
 

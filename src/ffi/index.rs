@@ -1,35 +1,52 @@
-//! Vector indexes: `veclite_create_index`, `veclite_describe_index`, `veclite_drop_index`.
+//! Vector indexes: `veclite_create_index`, `veclite_describe_index`, `veclite_drop_index`, and
+//! `veclite_metric_parse`.
 
-use super::search::metric;
 use super::{
-    FfiError, FfiResult, context_arg, opt_str_arg, out_arg, put, put_bytes, str_arg, veclite_ctx, veclite_db,
-    veclite_error, veclite_status, with_db,
+    FfiResult, call, context_arg, opt_str_arg, out_arg, put, put_bytes, str_arg, strs_arg, veclite_ctx,
+    veclite_db, veclite_error, veclite_status, with_db,
 };
 use crate::collection::IndexInfo;
 use crate::params::{IndexParams, Metric};
 
-/// Index type: exact search (no index data).
+/// Index type: exact search (no index data); also what `AUTOINDEX` builds.
 pub const VECLITE_INDEX_FLAT: u32 = 0;
 /// Index type: HNSW graph (`param0` = M, `param1` = efConstruction).
 pub const VECLITE_INDEX_HNSW: u32 = 1;
 /// Index type: IVF_FLAT inverted file (`param0` = nlist).
 pub const VECLITE_INDEX_IVF_FLAT: u32 = 2;
 
-fn index_params(index_type: u32, param0: u32, param1: u32) -> FfiResult<IndexParams> {
-    Ok(match index_type {
-        VECLITE_INDEX_FLAT => IndexParams::Flat,
-        VECLITE_INDEX_HNSW => IndexParams::Hnsw { m: param0, ef_construction: param1 },
-        VECLITE_INDEX_IVF_FLAT => IndexParams::IvfFlat { nlist: param0 },
-        other => return Err(FfiError::invalid(format!("unknown index type {other}"))),
-    })
+/// Key/value pairs given as four parallel arrays of `n` `(ptr, len)` UTF-8 strings.
+///
+/// # Safety
+/// Each array is NULL (only when `n == 0`) or holds `n` entries; each string satisfies
+/// [`str_arg`](super::str_arg)'s contract.
+pub(crate) unsafe fn pairs_arg<'a>(
+    keys: *const *const u8,
+    key_lens: *const usize,
+    values: *const *const u8,
+    value_lens: *const usize,
+    n: usize,
+) -> FfiResult<Vec<(&'a str, &'a str)>> {
+    // SAFETY: forwarded caller contract.
+    let (k, v) = unsafe {
+        (strs_arg(keys, key_lens, n, "param keys")?, strs_arg(values, value_lens, n, "param values")?)
+    };
+    Ok(k.into_iter().zip(v).collect())
 }
 
 /// Creates an index on vector field `field` and builds it for every sealed segment (on the
 /// database's worker threads, checking `ctx`, which may be NULL); segments sealed later are
-/// indexed automatically. `name` may be NULL (the field name is used). `index_type` is a
-/// `VECLITE_INDEX_*` value; `param0` / `param1` are M / efConstruction for HNSW and nlist / 0
-/// for IVF_FLAT (ranges as in Milvus: M 2..=2048, nlist 1..=65536). Creating the same index again
-/// is a no-op; a different index on the same field fails.
+/// indexed automatically. `name` may be NULL (the field name is used).
+///
+/// The index is described in Milvus's terms: `index_type` is `"FLAT"`, `"HNSW"`, `"IVF_FLAT"`
+/// or `"AUTOINDEX"` (builds FLAT; empty means AUTOINDEX), any case; `metric_type` is `"L2"`,
+/// `"IP"` or `"COSINE"`, any case; the build parameters are `n_params` key/value strings (four
+/// parallel arrays, NULL when `n_params` is 0) under Milvus's names: `M` (2..=2048, default 30)
+/// and `efConstruction` (1..=2^31-1, default 360) for HNSW, `nlist` (1..=65536, default 128)
+/// for IVF_FLAT, decimal integers (absent or empty: the default). They are kept as given and
+/// reported by `veclite_index_info_param`. Another index type, or a key the type does not read,
+/// fails with `VECLITE_STATUS_UNSUPPORTED`; a bad value with `VECLITE_STATUS_INVALID_ARGUMENT`.
+/// Creating the same index again is a no-op; a different index on the same field fails.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn veclite_create_index(
     db: *const veclite_db,
@@ -40,25 +57,60 @@ pub unsafe extern "C" fn veclite_create_index(
     field_len: usize,
     name: *const u8,
     name_len: usize,
-    index_type: u32,
-    metric_type: u32,
-    param0: u32,
-    param1: u32,
+    index_type: *const u8,
+    index_type_len: usize,
+    metric_type: *const u8,
+    metric_type_len: usize,
+    param_keys: *const *const u8,
+    param_key_lens: *const usize,
+    param_values: *const *const u8,
+    param_value_lens: *const usize,
+    n_params: usize,
     err_out: *mut *mut veclite_error,
 ) -> veclite_status {
     with_db(db, err_out, |db| {
         // SAFETY: API contract.
-        let (ctx, c, f, n) = unsafe {
+        let (ctx, c, f, n, t, m, params) = unsafe {
             (
                 context_arg(ctx),
                 str_arg(collection, collection_len, "collection")?,
                 str_arg(field, field_len, "field")?,
                 opt_str_arg(name, name_len, "name")?,
+                opt_str_arg(index_type, index_type_len, "index_type")?,
+                str_arg(metric_type, metric_type_len, "metric_type")?,
+                pairs_arg(param_keys, param_key_lens, param_values, param_value_lens, n_params)?,
             )
         };
-        let params = index_params(index_type, param0, param1)?;
-        Ok(db.create_index(&ctx, c, f, n, metric(metric_type)?, params)?)
+        Ok(db.create_milvus_index(&ctx, c, f, n, t, m, &params)?)
     })
+}
+
+/// Parses a metric name (`"L2"`, `"IP"` or `"COSINE"`, any case) into `*metric_out`
+/// (`VECLITE_METRIC_*`), as `veclite_search` takes it.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn veclite_metric_parse(
+    name: *const u8,
+    name_len: usize,
+    metric_out: *mut u32,
+    err_out: *mut *mut veclite_error,
+) -> veclite_status {
+    call(err_out, || {
+        // SAFETY: API contract.
+        let name = unsafe { str_arg(name, name_len, "name") }?;
+        let out = out_arg(metric_out, "metric_out")?;
+        let metric = Metric::parse(name)?;
+        // SAFETY: `out` is non-NULL and writable.
+        unsafe { put(out, metric_number(metric)) };
+        Ok(())
+    })
+}
+
+fn metric_number(metric: Metric) -> u32 {
+    match metric {
+        Metric::L2 => super::VECLITE_METRIC_L2,
+        Metric::Ip => super::VECLITE_METRIC_IP,
+        Metric::Cosine => super::VECLITE_METRIC_COSINE,
+    }
 }
 
 /// Drops the index of `field`; searches of it become exact.
@@ -84,6 +136,8 @@ pub unsafe extern "C" fn veclite_drop_index(
 /// `veclite_index_info_free`. Immutable; safe to share across threads.
 pub struct veclite_index_info {
     inner: IndexInfo,
+    /// `index_type`, `metric_type`, then the build parameters (see `veclite_index_info_param`).
+    params: Vec<(String, String)>,
 }
 
 /// Stores the index of `field` with its build progress in `*info_out` (caller owns it). Fails
@@ -104,9 +158,14 @@ pub unsafe extern "C" fn veclite_describe_index(
             (str_arg(collection, collection_len, "collection")?, str_arg(field, field_len, "field")?)
         };
         let out = out_arg(info_out, "info_out")?;
-        let info = db.describe_index(c, Some(f))?.swap_remove(0);
+        let inner = db.describe_index(c, Some(f))?.swap_remove(0);
+        let mut params = vec![
+            ("index_type".to_owned(), inner.index.params.type_name().to_owned()),
+            ("metric_type".to_owned(), inner.index.metric.name().to_owned()),
+        ];
+        params.extend(inner.index.milvus_params());
         // SAFETY: `out` is non-NULL and writable.
-        unsafe { put(out, Box::into_raw(Box::new(veclite_index_info { inner: info }))) };
+        unsafe { put(out, Box::into_raw(Box::new(veclite_index_info { inner, params }))) };
         Ok(())
     })
 }
@@ -121,8 +180,8 @@ pub unsafe extern "C" fn veclite_index_info_free(info: *mut veclite_index_info) 
 }
 
 /// Describes an index: its name as `(ptr, len)` (valid until `info` is freed), its
-/// `VECLITE_INDEX_*` type, `VECLITE_METRIC_*` metric, parameters (as for
-/// `veclite_create_index`), and build progress in rows: indexed (sealed segments with their
+/// `VECLITE_INDEX_*` type, `VECLITE_METRIC_*` metric, parameters (`param0` / `param1`: M /
+/// efConstruction for HNSW, nlist / 0 for IVF_FLAT, 0 / 0 for FLAT), and build progress in rows: indexed (sealed segments with their
 /// index built), total (all segments, growing ones included) and pending (sealed segments still
 /// searched exactly). Each out-param may be NULL. Returns false for a NULL `info`.
 #[unsafe(no_mangle)]
@@ -146,11 +205,7 @@ pub unsafe extern "C" fn veclite_index_info_get(
         IndexParams::Hnsw { m, ef_construction } => (VECLITE_INDEX_HNSW, m, ef_construction),
         IndexParams::IvfFlat { nlist } => (VECLITE_INDEX_IVF_FLAT, nlist, 0),
     };
-    let metric = match i.index.metric {
-        Metric::L2 => super::VECLITE_METRIC_L2,
-        Metric::Ip => super::VECLITE_METRIC_IP,
-        Metric::Cosine => super::VECLITE_METRIC_COSINE,
-    };
+    let metric = metric_number(i.index.metric);
     // SAFETY: out-params are NULL or writable (API contract).
     unsafe {
         put_bytes(i.index.name.as_bytes(), name_out, name_len_out);
@@ -168,6 +223,41 @@ pub unsafe extern "C" fn veclite_index_info_get(
                 out.write(v);
             }
         }
+    }
+    true
+}
+
+/// Number of Milvus parameters of an index description (see `veclite_index_info_param`); 0 for
+/// NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn veclite_index_info_params_len(info: *const veclite_index_info) -> usize {
+    // SAFETY: `info` is NULL or live (API contract).
+    unsafe { info.as_ref() }.map_or(0, |i| i.params.len())
+}
+
+/// The `i`-th Milvus parameter of an index description, as DescribeIndex reports it:
+/// `index_type` (the type built: FLAT, HNSW or IVF_FLAT), `metric_type`, then the build
+/// parameters as given to `veclite_create_index` with the value used for each parameter the type
+/// reads (defaults included), sorted by key. Key and value are `(ptr, len)` UTF-8 strings valid
+/// until `info` is freed; out-params may be NULL. Returns false for a NULL `info` or `i` out of
+/// range (nothing written).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn veclite_index_info_param(
+    info: *const veclite_index_info,
+    i: usize,
+    key_out: *mut *const u8,
+    key_len_out: *mut usize,
+    value_out: *mut *const u8,
+    value_len_out: *mut usize,
+) -> bool {
+    // SAFETY: `info` is NULL or live (API contract).
+    let Some((key, value)) = (unsafe { info.as_ref() }).and_then(|info| info.params.get(i)) else {
+        return false;
+    };
+    // SAFETY: out-params are NULL or writable (API contract).
+    unsafe {
+        put_bytes(key.as_bytes(), key_out, key_len_out);
+        put_bytes(value.as_bytes(), value_out, value_len_out);
     }
     true
 }

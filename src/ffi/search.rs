@@ -1,5 +1,6 @@
 //! `veclite_search`, its options and its result.
 
+use super::index::pairs_arg;
 use super::{
     FfiError, FfiResult, call, context_arg, out_arg, put, slice_arg, str_arg, veclite_column, veclite_ctx,
     veclite_db, veclite_error, veclite_result, veclite_status, with_db,
@@ -18,9 +19,9 @@ pub const VECLITE_METRIC_IP: u32 = 1;
 /// Metric: cosine similarity, descending.
 pub const VECLITE_METRIC_COSINE: u32 = 2;
 
-/// Optional search settings: partitions, filter, vector field, output fields, offset. Under the
-/// hood a `Box`. Create with `veclite_search_options_new`, free with
-/// `veclite_search_options_free`. Not safe for concurrent mutation.
+/// Optional search settings: partitions, filter, vector field, output fields, offset, index
+/// search parameters. Under the hood a `Box`. Create with `veclite_search_options_new`, free
+/// with `veclite_search_options_free`. Not safe for concurrent mutation.
 pub struct veclite_search_options {
     vector_field: Option<String>,
     partitions: Vec<String>,
@@ -128,38 +129,31 @@ pub unsafe extern "C" fn veclite_search_options_set_offset(
     })
 }
 
-/// Sets the HNSW search width `ef` (the effective width is `max(ef, topk)`; default 64).
+/// Sets the index search parameters from Milvus's key/value map (`n` pairs as four parallel
+/// arrays of `(ptr, len)` UTF-8 strings, NULL when `n` is 0), replacing any set before: `ef`
+/// for HNSW (1..=2^31-1; the effective width is `max(ef, topk)`, default `max(64, topk)`) and
+/// `nprobe` for IVF_FLAT (1..=65536, default 8, at most nlist), decimal integers;
+/// `page_retain_order` and `ignore_growing` may be `false`. Range search (`radius`,
+/// `range_filter`) and other keys fail with `VECLITE_STATUS_UNSUPPORTED`, bad values with
+/// `VECLITE_STATUS_INVALID_ARGUMENT` (nothing is changed then). `veclite_search` refuses a
+/// parameter the searched field's index does not take (`ef` without an HNSW index, `nprobe`
+/// without an IVF_FLAT one).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn veclite_search_options_set_ef(
+pub unsafe extern "C" fn veclite_search_options_set_params(
     options: *mut veclite_search_options,
-    ef: usize,
+    keys: *const *const u8,
+    key_lens: *const usize,
+    values: *const *const u8,
+    value_lens: *const usize,
+    n: usize,
     err_out: *mut *mut veclite_error,
 ) -> veclite_status {
     call(err_out, || {
         // SAFETY: `options` is NULL or live and not used concurrently (API contract).
         let o = unsafe { options.as_mut() }.ok_or_else(|| FfiError::null("options"))?;
-        if ef == 0 {
-            return Err(FfiError::invalid("ef must be positive"));
-        }
-        o.params.ef = Some(ef);
-        Ok(())
-    })
-}
-
-/// Sets the number of IVF_FLAT lists probed (default 8, at most nlist).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn veclite_search_options_set_nprobe(
-    options: *mut veclite_search_options,
-    nprobe: usize,
-    err_out: *mut *mut veclite_error,
-) -> veclite_status {
-    call(err_out, || {
-        // SAFETY: `options` is NULL or live and not used concurrently (API contract).
-        let o = unsafe { options.as_mut() }.ok_or_else(|| FfiError::null("options"))?;
-        if nprobe == 0 {
-            return Err(FfiError::invalid("nprobe must be positive"));
-        }
-        o.params.nprobe = Some(nprobe);
+        // SAFETY: API contract.
+        let pairs = unsafe { pairs_arg(keys, key_lens, values, value_lens, n) }?;
+        o.params = SearchParams::from_milvus(&pairs)?;
         Ok(())
     })
 }
@@ -239,6 +233,7 @@ pub unsafe extern "C" fn veclite_search(
                 "ids_out needs an Int64 primary key; read VarChar keys through result_out",
             ));
         }
+        db.check_search_params(c, request.vector_field.as_deref(), request.params)?;
         let hits = db.search(&ctx, c, &request)?;
         let total = nq * topk;
         // SAFETY: each non-NULL buffer holds `nq * topk` (ids, scores) or `nq` (counts) entries

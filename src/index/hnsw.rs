@@ -29,10 +29,8 @@ use std::sync::{Mutex, MutexGuard, RwLock};
 use super::{Candidates, IndexQuery, Vectors};
 use crate::context::Context;
 use crate::error::Result;
-use crate::params::Metric;
+use crate::params::{DEFAULT_EF, Metric};
 
-/// Search beam width when the caller gives no `ef` (the effective width is `max(ef, k)`).
-pub const DEFAULT_EF: usize = 64;
 /// Highest level a row may get.
 const MAX_LEVEL: usize = 16;
 /// Rows inserted serially before the parallel phase.

@@ -49,7 +49,7 @@ use super::{Candidates, IndexQuery, Vectors};
 use crate::bitset::Bitset;
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::params::Metric;
+use crate::params::{DEFAULT_NPROBE, Metric};
 use crate::simd;
 
 /// Lloyd iterations after seeding (fewer when the assignment stops changing).
@@ -65,8 +65,6 @@ const SEED_PER_LIST: usize = 8;
 const ASSIGN_CHUNK: usize = 256;
 /// Fixed seed of the training sample and the k-means++ draws.
 const SEED: u64 = 0x1BF5_2C3D_9A47_E6B1;
-/// Default `nprobe` (Milvus).
-const DEFAULT_NPROBE: usize = 8;
 /// Header words.
 const HEADER_WORDS: usize = 4;
 

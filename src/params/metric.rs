@@ -21,15 +21,16 @@ impl Metric {
         !matches!(self, Metric::L2)
     }
 
-    /// Parses `"L2"`, `"IP"` or `"COSINE"` (any case).
+    /// Parses Milvus's metric names `"L2"`, `"IP"` or `"COSINE"` (any case).
     ///
     /// # Errors
-    /// [`Error::InvalidArgument`] for any other name.
+    /// [`Error::InvalidArgument`] for an empty name (Milvus requires one) and any other name.
     pub fn parse(name: &str) -> Result<Metric> {
-        match name.to_ascii_uppercase().as_str() {
+        match name.trim().to_ascii_uppercase().as_str() {
             "L2" => Ok(Metric::L2),
             "IP" => Ok(Metric::Ip),
             "COSINE" => Ok(Metric::Cosine),
+            "" => Err(Error::InvalidArgument("metric_type is missing: use L2, IP or COSINE".into())),
             _ => Err(Error::InvalidArgument(format!("unknown metric `{name}`: use L2, IP or COSINE"))),
         }
     }
@@ -40,6 +41,24 @@ impl Metric {
             Metric::L2 => "L2",
             Metric::Ip => "IP",
             Metric::Cosine => "COSINE",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn milvus_names_in_any_case() {
+        for (name, metric) in [("L2", Metric::L2), ("ip", Metric::Ip), (" Cosine ", Metric::Cosine)] {
+            assert_eq!(Metric::parse(name).unwrap(), metric);
+            assert_eq!(Metric::parse(metric.name()).unwrap(), metric);
+        }
+        for (name, words) in [("HAMMING", "unknown metric `HAMMING`"), ("", "metric_type is missing")] {
+            let e = Metric::parse(name).unwrap_err();
+            assert_eq!(e.status(), crate::error::Status::InvalidArgument);
+            assert!(e.to_string().contains(words) && e.to_string().contains("use L2, IP or COSINE"), "{e}");
         }
     }
 }

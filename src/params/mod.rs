@@ -18,7 +18,10 @@ mod search;
 
 pub use collection::{CollectionSettings, ConsistencyLevel, DEFAULT_SHARD_NUM, Property};
 pub use hybrid::{DEFAULT_RRF_K, HybridRequest, MAX_HYBRID_REQUESTS, Ranker};
-pub use index::IndexParams;
+pub use index::{DEFAULT_HNSW_EF_CONSTRUCTION, DEFAULT_HNSW_M, DEFAULT_IVF_NLIST, IndexParams};
 pub use metric::Metric;
 pub use options::{Options, SyncPolicy};
-pub use search::{CostRange, MAX_NQ, MAX_ROUND_DECIMAL, MAX_TOPK, SearchParams, SearchRequest};
+pub use search::{
+    CostRange, DEFAULT_EF, DEFAULT_NPROBE, MAX_EF, MAX_NPROBE, MAX_NQ, MAX_ROUND_DECIMAL, MAX_TOPK,
+    SearchParams, SearchRequest,
+};

@@ -11,12 +11,98 @@ pub const MAX_NQ: usize = 16_384;
 /// Most decimal places `round_decimal` may ask for, as in Milvus.
 pub const MAX_ROUND_DECIMAL: u32 = 6;
 
-/// Per-search tuning: HNSW `ef` (default: `max(64, k)`; a given `ef` is raised to `k`) and IVF `nprobe`
-/// (default 8, clamped to nlist).
+/// HNSW's search width when a search gives no `ef`: `max(DEFAULT_EF, k)`.
+pub const DEFAULT_EF: usize = 64;
+/// IVF_FLAT's number of lists probed when a search gives no `nprobe` (Milvus's default).
+pub const DEFAULT_NPROBE: usize = 8;
+/// Largest `ef` (Milvus: `[1, int_max]`).
+pub const MAX_EF: usize = i32::MAX as usize;
+/// Largest `nprobe` (Milvus: at most `nlist`, whose largest value is 65536).
+pub const MAX_NPROBE: usize = 65_536;
+
+/// Per-search tuning: HNSW `ef` (default `max(DEFAULT_EF, k)` = `max(64, k)`; a given `ef` is
+/// raised to `k`) and IVF_FLAT `nprobe` (default [`DEFAULT_NPROBE`], clamped to nlist). A search
+/// applies the one the field's index reads;
+/// [`Database::check_search_params`](crate::Database::check_search_params) refuses the
+/// other.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SearchParams {
     pub ef: Option<usize>,
     pub nprobe: Option<usize>,
+}
+
+impl SearchParams {
+    /// Parses Milvus's search params (the map pymilvus nests under `"params"`, or the Go SDK's
+    /// `SearchParam.Params()`), values as text: `ef` (1..=[`MAX_EF`]) and `nprobe`
+    /// (1..=[`MAX_NPROBE`]) as decimal integers; `page_retain_order` and `ignore_growing` as
+    /// `true` / `false`, where only `false` (Milvus's default, what veclite does) is accepted.
+    /// The metric is not one of them: it is the search's own argument.
+    ///
+    /// # Errors
+    /// [`Error::Unsupported`] for range search (`radius`, `range_filter`), a `true`
+    /// `page_retain_order` / `ignore_growing` and every other key (it would be ignored);
+    /// [`Error::InvalidArgument`] for a key given twice, a value out of its range, or
+    /// `metric_type` (the search's own argument).
+    pub fn from_milvus(params: &[(&str, &str)]) -> Result<SearchParams> {
+        let mut out = SearchParams::default();
+        let mut seen: Vec<&str> = Vec::with_capacity(params.len());
+        for &(key, value) in params {
+            if seen.contains(&key) {
+                return Err(Error::InvalidArgument(format!("search param `{key}` is given twice")));
+            }
+            seen.push(key);
+            match key {
+                "ef" => out.ef = Some(positive(key, value, MAX_EF)?),
+                "nprobe" => out.nprobe = Some(positive(key, value, MAX_NPROBE)?),
+                "radius" | "range_filter" => {
+                    return Err(Error::Unsupported(format!(
+                        "search param `{key}`: range search is not supported"
+                    )));
+                }
+                "page_retain_order" | "ignore_growing" => {
+                    if flag(key, value)? {
+                        let why = if key == "ignore_growing" {
+                            "veclite always searches growing data"
+                        } else {
+                            "hits are ordered by score, then by key"
+                        };
+                        return Err(Error::Unsupported(format!("search param `{key}` = {value}: {why}")));
+                    }
+                }
+                "metric_type" => {
+                    return Err(Error::InvalidArgument(
+                        "search param `metric_type`: give the metric as the search's metric, beside the params"
+                            .into(),
+                    ));
+                }
+                _ => {
+                    return Err(Error::Unsupported(format!(
+                        "search param `{key}`: veclite reads `ef` (HNSW) and `nprobe` (IVF_FLAT)"
+                    )));
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// A decimal integer in `1..=max`.
+fn positive(key: &str, value: &str, max: usize) -> Result<usize> {
+    match value.trim().parse::<usize>() {
+        Ok(v) if (1..=max).contains(&v) => Ok(v),
+        _ => Err(Error::InvalidArgument(format!(
+            "search param `{key}` = `{value}`: expected a positive integer (at least 1, at most {max})"
+        ))),
+    }
+}
+
+/// `true` or `false` (any case).
+fn flag(key: &str, value: &str) -> Result<bool> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        _ => Err(Error::InvalidArgument(format!("search param `{key}` = `{value}`: expected true or false"))),
+    }
 }
 
 /// A search request. Build with [`SearchRequest::new`] and the setters.
@@ -218,5 +304,60 @@ impl<'q> SearchRequest<'q> {
     pub fn offset(mut self, offset: usize) -> Self {
         self.offset = offset;
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Status;
+
+    fn refused(params: &[(&str, &str)], status: Status, words: &[&str]) {
+        let e = SearchParams::from_milvus(params).expect_err("should fail");
+        assert_eq!(e.status(), status, "{e}");
+        for w in words {
+            assert!(e.to_string().contains(w), "{e} lacks {w}");
+        }
+    }
+
+    #[test]
+    fn ef_and_nprobe_are_read() {
+        assert_eq!(SearchParams::from_milvus(&[]).unwrap(), SearchParams::default());
+        assert_eq!(
+            SearchParams::from_milvus(&[("ef", "40"), ("nprobe", " 4 ")]).unwrap(),
+            SearchParams { ef: Some(40), nprobe: Some(4) }
+        );
+        let max = MAX_EF.to_string();
+        assert_eq!(SearchParams::from_milvus(&[("ef", &max)]).unwrap().ef, Some(MAX_EF));
+        assert_eq!(SearchParams::from_milvus(&[("nprobe", "65536")]).unwrap().nprobe, Some(65_536));
+    }
+
+    #[test]
+    fn values_out_of_range_are_invalid() {
+        for (k, v) in [
+            ("ef", "0"),
+            ("ef", "-1"),
+            ("ef", "16.5"),
+            ("ef", "2147483648"),
+            ("nprobe", "65537"),
+            ("nprobe", "x"),
+        ] {
+            refused(&[(k, v)], Status::InvalidArgument, &[&format!("`{k}`"), "positive integer", "at most"]);
+        }
+        refused(&[("ef", "8"), ("ef", "9")], Status::InvalidArgument, &["`ef` is given twice"]);
+        refused(&[("page_retain_order", "maybe")], Status::InvalidArgument, &["true or false"]);
+    }
+
+    #[test]
+    fn what_veclite_would_ignore_is_unsupported() {
+        refused(&[("radius", "0.5")], Status::Unsupported, &["`radius`", "range search"]);
+        refused(&[("range_filter", "0.1")], Status::Unsupported, &["`range_filter`", "range search"]);
+        refused(&[("page_retain_order", "true")], Status::Unsupported, &["page_retain_order"]);
+        refused(&[("ignore_growing", "True")], Status::Unsupported, &["ignore_growing", "growing data"]);
+        refused(&[("search_list", "30")], Status::Unsupported, &["`search_list`", "`ef` (HNSW)"]);
+        refused(&[("metric_type", "L2")], Status::InvalidArgument, &["`metric_type`", "the search's metric"]);
+        refused(&[("EF", "16")], Status::Unsupported, &["`EF`"]);
+        let defaults = [("page_retain_order", "false"), ("ignore_growing", "FALSE")];
+        assert_eq!(SearchParams::from_milvus(&defaults).unwrap(), SearchParams::default());
     }
 }

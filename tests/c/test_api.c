@@ -231,10 +231,15 @@ static void seed_scenario(veclite_db *db) {
     CHECK(count(db, "hello") == ROWS - 12);
 }
 
-/* Index lifecycle: create (built for the sealed segment), describe, search with ef, drop. */
+/* Index lifecycle in Milvus's terms: create (built for the sealed segment), describe with the
+ * params as given plus defaults, search with ef, refusals by the library, drop. */
 static void index_calls(veclite_db *db) {
-    CHECK(veclite_create_index(db, NULL, S("hello"), S("embeddings"), NULL, 0, VECLITE_INDEX_HNSW, VECLITE_METRIC_L2,
-                               16, 64, NULL) == VECLITE_STATUS_OK);
+    const uint8_t *keys[] = {(const uint8_t *)"M"};
+    size_t key_lens[] = {1};
+    const uint8_t *values[] = {(const uint8_t *)"16"};
+    size_t value_lens[] = {2};
+    CHECK(veclite_create_index(db, NULL, S("hello"), S("embeddings"), NULL, 0, S("hnsw"), S("l2"), keys, key_lens,
+                               values, value_lens, 1, NULL) == VECLITE_STATUS_OK);
     veclite_index_info *info = NULL;
     CHECK(veclite_describe_index(db, S("hello"), S("embeddings"), &info, NULL) == VECLITE_STATUS_OK);
     uint32_t type = 99, metric = 99, m = 0, efc = 0;
@@ -242,16 +247,39 @@ static void index_calls(veclite_db *db) {
     const uint8_t *name = NULL;
     size_t name_len = 0;
     CHECK(veclite_index_info_get(info, &name, &name_len, &type, &metric, &m, &efc, &indexed, &total, &pending));
-    CHECK(type == VECLITE_INDEX_HNSW && metric == VECLITE_METRIC_L2 && m == 16 && efc == 64);
+    CHECK(type == VECLITE_INDEX_HNSW && metric == VECLITE_METRIC_L2 && m == 16 && efc == 360);
     CHECK(name_len == 10 && memcmp(name, "embeddings", 10) == 0);
     CHECK(pending == 0 && indexed > 0 && total >= indexed);
+    /* index_type, metric_type, then the build params sorted by key, the default included. */
+    const char *want[][2] = {{"index_type", "HNSW"}, {"metric_type", "L2"}, {"M", "16"}, {"efConstruction", "360"}};
+    CHECK(veclite_index_info_params_len(info) == 4);
+    for (size_t i = 0; i < 4; i++) {
+        const uint8_t *k = NULL, *v = NULL;
+        size_t kl = 0, vl = 0;
+        CHECK(veclite_index_info_param(info, i, &k, &kl, &v, &vl));
+        CHECK(kl == strlen(want[i][0]) && memcmp(k, want[i][0], kl) == 0);
+        CHECK(vl == strlen(want[i][1]) && memcmp(v, want[i][1], vl) == 0);
+    }
+    CHECK(!veclite_index_info_param(info, 4, NULL, NULL, NULL, NULL));
     veclite_index_info_free(info);
 
     float query[DIM];
     for (int j = 0; j < DIM; j++) query[j] = (float)(2500 + j);
     veclite_search_options *so = veclite_search_options_new();
-    CHECK(veclite_search_options_set_ef(so, 32, NULL) == VECLITE_STATUS_OK);
-    EXPECT_ERROR(veclite_search_options_set_ef(so, 0, E), VECLITE_STATUS_INVALID_ARGUMENT, "ef");
+    const uint8_t *ef_key[] = {(const uint8_t *)"ef"};
+    size_t ef_key_len[] = {2};
+    const uint8_t *ef_value[] = {(const uint8_t *)"32"};
+    size_t ef_value_len[] = {2};
+    CHECK(veclite_search_options_set_params(so, ef_key, ef_key_len, ef_value, ef_value_len, 1, NULL) ==
+          VECLITE_STATUS_OK);
+    const uint8_t *zero[] = {(const uint8_t *)"0"};
+    size_t zero_len[] = {1};
+    EXPECT_ERROR(veclite_search_options_set_params(so, ef_key, ef_key_len, zero, zero_len, 1, E),
+                 VECLITE_STATUS_INVALID_ARGUMENT, "`ef` = `0`: expected a positive integer");
+    const uint8_t *radius[] = {(const uint8_t *)"radius"};
+    size_t radius_len[] = {6};
+    EXPECT_ERROR(veclite_search_options_set_params(so, radius, radius_len, zero, zero_len, 1, E),
+                 VECLITE_STATUS_UNSUPPORTED, "range search");
     int64_t ids[3];
     size_t n = 0;
     CHECK(veclite_search(db, NULL, S("hello"), so, query, 1, DIM, 3, VECLITE_METRIC_L2, ids, NULL, &n, NULL, NULL) ==
@@ -260,13 +288,22 @@ static void index_calls(veclite_db *db) {
     EXPECT_ERROR(veclite_search(db, NULL, S("hello"), so, query, 1, DIM, 3, VECLITE_METRIC_IP, ids, NULL, &n, NULL,
                                 E),
                  VECLITE_STATUS_INVALID_ARGUMENT, "metric type not match");
-    veclite_search_options_free(so);
-    EXPECT_ERROR(veclite_create_index(db, NULL, S("hello"), S("random"), NULL, 0, VECLITE_INDEX_HNSW,
-                                      VECLITE_METRIC_L2, 16, 64, E),
+    uint32_t parsed = 99;
+    CHECK(veclite_metric_parse(S("cosine"), &parsed, NULL) == VECLITE_STATUS_OK && parsed == VECLITE_METRIC_COSINE);
+    EXPECT_ERROR(veclite_metric_parse(S("HAMMING"), &parsed, E), VECLITE_STATUS_INVALID_ARGUMENT, "HAMMING");
+    EXPECT_ERROR(veclite_create_index(db, NULL, S("hello"), S("random"), NULL, 0, S("HNSW"), S("L2"), NULL, NULL, NULL,
+                                      NULL, 0, E),
                  VECLITE_STATUS_INVALID_ARGUMENT, "not a vector field");
-    EXPECT_ERROR(veclite_create_index(db, NULL, S("hello"), S("embeddings"), NULL, 0, 7, VECLITE_METRIC_L2, 1, 1, E),
-                 VECLITE_STATUS_INVALID_ARGUMENT, "unknown index type");
+    EXPECT_ERROR(veclite_create_index(db, NULL, S("hello"), S("embeddings"), NULL, 0, S("IVF_PQ"), S("L2"), NULL, NULL,
+                                      NULL, NULL, 0, E),
+                 VECLITE_STATUS_UNSUPPORTED, "index type `IVF_PQ`");
+    EXPECT_ERROR(veclite_create_index(db, NULL, S("hello"), S("embeddings"), NULL, 0, S("IVF_FLAT"), S("L2"), keys,
+                                      key_lens, values, value_lens, 1, E),
+                 VECLITE_STATUS_UNSUPPORTED, "index param `M` for IVF_FLAT");
     CHECK(veclite_drop_index(db, S("hello"), S("embeddings"), NULL) == VECLITE_STATUS_OK);
+    EXPECT_ERROR(veclite_search(db, NULL, S("hello"), so, query, 1, DIM, 3, VECLITE_METRIC_L2, ids, NULL, &n, NULL, E),
+                 VECLITE_STATUS_INVALID_ARGUMENT, "`ef` applies to HNSW indexes");
+    veclite_search_options_free(so);
     EXPECT_ERROR(veclite_describe_index(db, S("hello"), S("embeddings"), &info, E), VECLITE_STATUS_NOT_FOUND,
                  "embeddings");
 }
@@ -513,7 +550,9 @@ static void null_everywhere(veclite_db *db) {
     NULL_ARG(veclite_list_partitions(NULL, S("hello"), &names, E), "db");
     NULL_ARG(veclite_flush(NULL, NULL, S("hello"), E), "db");
     NULL_ARG(veclite_compact(NULL, NULL, S("hello"), E), "db");
-    NULL_ARG(veclite_create_index(NULL, NULL, S("hello"), S("embeddings"), NULL, 0, 0, 0, 0, 0, E), "db");
+    NULL_ARG(veclite_create_index(NULL, NULL, S("hello"), S("embeddings"), NULL, 0, S("FLAT"), S("L2"), NULL, NULL,
+                                  NULL, NULL, 0, E),
+             "db");
     NULL_ARG(veclite_drop_index(NULL, S("hello"), S("embeddings"), E), "db");
     NULL_ARG(veclite_describe_index(NULL, S("hello"), S("embeddings"), &info, E), "db");
     NULL_ARG(veclite_insert(NULL, NULL, S("hello"), NULL, 0, cols, 1, &r, E), "db");
@@ -535,7 +574,16 @@ static void null_everywhere(veclite_db *db) {
     NULL_ARG(veclite_list_partitions(db, S("hello"), NULL, E), "names_out");
     NULL_ARG(veclite_flush(db, NULL, NULL, 5, E), "collection");
     NULL_ARG(veclite_compact(db, NULL, NULL, 5, E), "collection");
-    NULL_ARG(veclite_create_index(db, NULL, S("hello"), NULL, 3, NULL, 0, 0, 0, 0, 0, E), "field");
+    NULL_ARG(veclite_create_index(db, NULL, S("hello"), NULL, 3, NULL, 0, S("FLAT"), S("L2"), NULL, NULL, NULL, NULL, 0,
+                                  E),
+             "field");
+    NULL_ARG(veclite_create_index(db, NULL, S("hello"), S("embeddings"), NULL, 0, S("FLAT"), NULL, 2, NULL, NULL, NULL,
+                                  NULL, 0, E),
+             "metric_type");
+    NULL_ARG(veclite_create_index(db, NULL, S("hello"), S("embeddings"), NULL, 0, S("FLAT"), S("L2"), NULL, NULL, NULL,
+                                  NULL, 1, E),
+             "param keys");
+    NULL_ARG(veclite_metric_parse(S("L2"), NULL, E), "metric_out");
     NULL_ARG(veclite_drop_index(db, S("hello"), NULL, 3, E), "field");
     NULL_ARG(veclite_describe_index(db, S("hello"), S("embeddings"), NULL, E), "info_out");
     NULL_ARG(veclite_insert(db, NULL, S("hello"), NULL, 0, cols, 1, NULL, E), "result_out");
@@ -570,8 +618,7 @@ static void null_everywhere(veclite_db *db) {
     NULL_ARG(veclite_search_options_add_partition(NULL, S("p"), E), "options");
     NULL_ARG(veclite_search_options_add_output_field(NULL, S("f"), E), "options");
     NULL_ARG(veclite_search_options_set_offset(NULL, 1, E), "options");
-    NULL_ARG(veclite_search_options_set_ef(NULL, 1, E), "options");
-    NULL_ARG(veclite_search_options_set_nprobe(NULL, 1, E), "options");
+    NULL_ARG(veclite_search_options_set_params(NULL, NULL, NULL, NULL, NULL, 0, E), "options");
     NULL_ARG(veclite_column_new_int8(S("x"), NULL, 1, NULL, &col, E), "data");
     NULL_ARG(veclite_column_new_int16(S("x"), NULL, 1, NULL, &col, E), "data");
     NULL_ARG(veclite_column_new_int32(S("x"), NULL, 1, NULL, &col, E), "data");
@@ -599,6 +646,7 @@ static void null_everywhere(veclite_db *db) {
     CHECK(veclite_search_result_ids(NULL, 0) == NULL && veclite_search_result_fields(NULL, 0) == NULL);
     CHECK(veclite_strings_len(NULL) == 0 && !veclite_strings_get(NULL, 0, &bytes, &len));
     CHECK(!veclite_index_info_get(NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
+    CHECK(veclite_index_info_params_len(NULL) == 0 && !veclite_index_info_param(NULL, 0, NULL, NULL, NULL, NULL));
     CHECK(veclite_mutation_result_primary_keys(NULL) == NULL && veclite_mutation_result_timestamp(NULL) == 0);
     CHECK(veclite_error_code(NULL) == VECLITE_STATUS_NULL_ARGUMENT && veclite_error_message(NULL)[0] == 0);
     CHECK(veclite_error_object_kind(NULL) == VECLITE_OBJECT_NONE);

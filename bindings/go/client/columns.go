@@ -31,30 +31,18 @@ func isNilColumn(col entity.Column) bool {
 	return v.Kind() == reflect.Pointer && v.IsNil()
 }
 
-// checkColumns validates in Go what a C call cannot see (nil columns, ragged vector rows) and
-// what milvus-sdk-go checks client-side (duplicate names, unequal lengths), before anything is
-// built or written.
+// checkColumns validates in Go what a C call cannot see (no columns, nil columns, a
+// non-positive dim, ragged vector rows) before anything is built; the library checks the rest
+// (duplicate names, unequal lengths, the schema).
 func checkColumns(columns []entity.Column) error {
 	if len(columns) == 0 {
 		return newErr(StatusInvalidArgument, "no columns given")
 	}
-	seen := make(map[string]struct{}, len(columns))
-	rows := -1
 	for i, col := range columns {
 		if isNilColumn(col) {
 			return newErr(StatusInvalidArgument, "column %d is nil", i)
 		}
 		name := col.Name()
-		if _, dup := seen[name]; dup {
-			return newErr(StatusSchemaMismatch, "duplicated column %s found", name)
-		}
-		seen[name] = struct{}{}
-		if rows == -1 {
-			rows = col.Len()
-		} else if col.Len() != rows {
-			return newErr(StatusSchemaMismatch, "column size not match: column %s has %d rows, column %s has %d",
-				columns[0].Name(), rows, name, col.Len())
-		}
 		if fv, ok := col.(*entity.ColumnFloatVector); ok {
 			if fv.Dim() <= 0 {
 				return newErr(StatusDimensionMismatch, "column %s: dim %d is not positive", name, fv.Dim())

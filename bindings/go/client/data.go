@@ -275,26 +275,28 @@ func (c *EmbeddedClient) Count(ctx context.Context, collName string, expr string
 	return uint64(n), err
 }
 
+// metricToC parses a metric name in the library (L2, IP or COSINE, any case).
 func metricToC(mt entity.MetricType) (C.uint32_t, error) {
-	switch entity.MetricType(strings.ToUpper(string(mt))) {
-	case entity.L2:
-		return C.VECLITE_METRIC_L2, nil
-	case entity.IP:
-		return C.VECLITE_METRIC_IP, nil
-	case entity.COSINE:
-		return C.VECLITE_METRIC_COSINE, nil
+	var out C.uint32_t
+	var cerr *C.veclite_error
+	p, n := cstr(string(mt))
+	st := C.veclite_metric_parse(p, n, &out, &cerr)
+	runtime.KeepAlive(mt)
+	if st != C.VECLITE_STATUS_OK {
+		return 0, errFrom(st, cerr, nil)
 	}
-	return 0, featureErr("metric type %q (veclite supports L2, IP and COSINE)", mt)
+	return out, nil
 }
 
 // Search returns the topK nearest entities of each query vector. The field's index (if any)
 // is used: sp's "ef" (entity.NewIndexHNSWSearchParam) and "nprobe"
 // (entity.NewIndexIvfFlatSearchParam) tune HNSW and IVF_FLAT searches (defaults: ef = max(64,
-// topK), nprobe 8); FLAT's params set nothing. A param the field's index does not take (ef without
-// an HNSW index, nprobe without an IVF_FLAT one) is ErrInvalidArgument; range search
-// (AddRadius / AddRangeFilter), page_retain_order, other keys, WithGroupByField,
-// WithIgnoreGrowing fail with an error wrapping ErrFeatureNotSupported, and WithLimit (a Query
-// option) with ErrInvalidArgument. metricType must be the index's metric (searching an
+// topK), nprobe 8); FLAT's params set nothing. The library parses sp.Params(): a param the
+// field's index does not take (ef without an HNSW index, nprobe without an IVF_FLAT one) or a
+// bad value is ErrInvalidArgument; range search (AddRadius / AddRangeFilter),
+// page_retain_order true and other keys fail with an error wrapping ErrFeatureNotSupported, as
+// do WithGroupByField and WithIgnoreGrowing, and WithLimit (a Query option) with
+// ErrInvalidArgument. metricType must be the index's metric (searching an
 // indexed field with another metric fails). partitions nil = all; expr "" = no filter;
 // outputFields name the fields returned in SearchResult.Fields ("*" = all); vectorField ""
 // = the collection's only vector field. One SearchResult per vector.
@@ -307,10 +309,6 @@ func (c *EmbeddedClient) Search(ctx context.Context, collName string, partitions
 	}
 	if o.Limit != 0 {
 		return nil, newErr(StatusInvalidArgument, "WithLimit(%d) applies to Query: Search returns topK hits per vector", o.Limit)
-	}
-	ann, err := parseSearchParams(sp)
-	if err != nil {
-		return nil, err
 	}
 	metric, err := metricToC(metricType)
 	if err != nil {
@@ -325,9 +323,6 @@ func (c *EmbeddedClient) Search(ctx context.Context, collName string, partitions
 	dim := 0
 	if v, ok := vectors[0].(entity.FloatVector); ok {
 		dim = len(v)
-	}
-	if err := c.checkApplies(ctx, collName, vectorField, ann); err != nil {
-		return nil, err
 	}
 	flat := make([]float32, 0, len(vectors)*dim)
 	for i, v := range vectors {
@@ -380,7 +375,7 @@ func (c *EmbeddedClient) Search(ctx context.Context, collName string, partitions
 				return err
 			}
 		}
-		if err := setSearchParams(ann, so); err != nil {
+		if err := setSearchParams(sp, so); err != nil {
 			return err
 		}
 		cp, cn := cstr(collName)

@@ -35,6 +35,7 @@ const (
 	StatusMissingField        Status = 16
 	StatusCancelled           Status = 17
 	StatusDeadlineExceeded    Status = 18
+	StatusUnsupported         Status = 19
 )
 
 // String returns the upper-case name of the status, e.g. "NOT_FOUND".
@@ -58,8 +59,8 @@ const (
 // collection, field, row and rule) and, for StatusNotFound / StatusAlreadyExists, the kind of
 // object concerned. errors.Is matches it against the sentinel of its code (ErrNotFound,
 // ErrDuplicatePrimaryKey, ...), against ErrCollectionNotExists{} / ErrPartitionNotExists{} for
-// unknown collections / partitions, and against context.Canceled / context.DeadlineExceeded for
-// cancelled calls.
+// unknown collections / partitions, against ErrFeatureNotSupported for StatusUnsupported, and
+// against context.Canceled / context.DeadlineExceeded for cancelled calls.
 type Error struct {
 	Code Status
 	Msg  string
@@ -98,6 +99,8 @@ func (e *Error) Is(target error) bool {
 		return e.Code == StatusDeadlineExceeded
 	case ErrClientNotReady:
 		return e.Code == StatusClosed
+	case ErrFeatureNotSupported:
+		return e.Code == StatusUnsupported
 	}
 	return false
 }
@@ -127,6 +130,7 @@ var (
 	ErrMissingField        = &Error{Code: StatusMissingField}
 	ErrCancelled           = &Error{Code: StatusCancelled}
 	ErrDeadlineExceeded    = &Error{Code: StatusDeadlineExceeded}
+	ErrUnsupported         = &Error{Code: StatusUnsupported}
 )
 
 // Errors of milvus-sdk-go's client package.
@@ -136,7 +140,8 @@ var (
 	// ErrStatusNil exists for source compatibility; veclite never returns it.
 	ErrStatusNil = errors.New("response status is nil")
 	// ErrFeatureNotSupported is wrapped by every call or option veclite does not support
-	// (index types other than FLAT, HNSW and IVF_FLAT, range search, partition keys, ...).
+	// (index types other than FLAT, HNSW and IVF_FLAT, range search, partition keys, ...), and
+	// matches every *Error of StatusUnsupported (those the library finds).
 	ErrFeatureNotSupported = errors.New("feature not supported")
 )
 

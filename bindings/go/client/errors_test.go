@@ -53,8 +53,8 @@ func TestWriteErrors(t *testing.T) {
 		{"unknown collection", "nope", "", false, good(), client.ErrNotFound, "collection `nope`"},
 		{"unknown partition", "hello", "p9", false, good(), client.ErrNotFound, "partition `p9`"},
 		{"unknown field", "hello", "", false, append(good(), entity.NewColumnInt64("bogus", []int64{1, 2})), client.ErrNotFound, "bogus"},
-		{"field twice", "hello", "", false, append(good(), entity.NewColumnDouble("random", []float64{1, 2})), client.ErrSchemaMismatch, "duplicated column random"},
-		{"unequal lengths", "hello", "", false, with(1, entity.NewColumnDouble("random", []float64{1})), client.ErrSchemaMismatch, "column size not match"},
+		{"field twice", "hello", "", false, append(good(), entity.NewColumnDouble("random", []float64{1, 2})), client.ErrSchemaMismatch, "field `random` is passed twice"},
+		{"unequal lengths", "hello", "", false, with(1, entity.NewColumnDouble("random", []float64{1})), client.ErrSchemaMismatch, "unequal lengths"},
 		{"dim mismatch", "hello", "", false, with(2, entity.NewColumnFloatVector("embeddings", 7, [][]float32{make([]float32, 7), make([]float32, 7)})), client.ErrDimensionMismatch, "dim"},
 		{"ragged vector rows", "hello", "", false, with(2, entity.NewColumnFloatVector("embeddings", seedDim, ragged)), client.ErrDimensionMismatch, "row 1"},
 		{"wrong column type", "hello", "", false, with(1, entity.NewColumnFloat("random", []float32{1, 2})), client.ErrSchemaMismatch, "random"},
@@ -158,7 +158,8 @@ func TestSDKErrorTypes(t *testing.T) {
 	if _, err := c.Search(ctx, "hello", nil, "bogus > 1", nil, q, "", entity.L2, 3, sp); err == nil || !strings.Contains(err.Error(), "bogus") {
 		t.Fatalf("bad filter: %v", err)
 	}
-	if _, err := c.Search(ctx, "hello", nil, "", nil, q, "", entity.HAMMING, 3, sp); !errors.Is(err, client.ErrFeatureNotSupported) {
+	if _, err := c.Search(ctx, "hello", nil, "", nil, q, "", entity.HAMMING, 3, sp); !errors.Is(err, client.ErrInvalidArgument) ||
+		!strings.Contains(err.Error(), "unknown metric `HAMMING`: use L2, IP or COSINE") {
 		t.Fatalf("hamming: %v", err)
 	}
 	if _, err := c.Search(ctx, "hello", nil, "", nil, q, "", entity.L2, 0, sp); !errors.Is(err, client.ErrInvalidArgument) {

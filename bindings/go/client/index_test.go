@@ -339,11 +339,21 @@ func TestGenericIndexesAndParamErrors(t *testing.T) {
 		t.Fatalf("a rejected index was created: %v", err)
 	}
 	// Unsupported types: generic or typed-looking, vector or scalar, never substituted.
-	for _, it := range []entity.IndexType{entity.IvfPQ, entity.IvfSQ8, entity.DISKANN, entity.AUTOINDEX, entity.BinFlat, entity.Inverted} {
+	for _, it := range []entity.IndexType{entity.IvfPQ, entity.IvfSQ8, entity.DISKANN, entity.BinFlat, entity.Inverted} {
 		err := c.CreateIndex(ctx, "hello", "embeddings", entity.NewGenericIndex("g", it, map[string]string{"metric_type": "L2"}), false)
-		if !errors.Is(err, client.ErrFeatureNotSupported) {
+		if !errors.Is(err, client.ErrFeatureNotSupported) || !strings.Contains(err.Error(), "index type `"+string(it)+"`") {
 			t.Fatalf("%s: %v", it, err)
 		}
+	}
+	// AUTOINDEX builds FLAT (exact search), as in Milvus Lite.
+	auto := entity.NewGenericIndex("auto", entity.AUTOINDEX, map[string]string{"metric_type": "L2"})
+	if err := c.CreateIndex(ctx, "hello", "embeddings", auto, false); err != nil {
+		t.Fatalf("AUTOINDEX: %v", err)
+	}
+	checkParams(t, describeOne(t, c, "hello", "embeddings"), "auto", entity.Flat,
+		map[string]string{"index_type": "FLAT", "metric_type": "L2"})
+	if err := c.DropIndex(ctx, "hello", "embeddings"); err != nil {
+		t.Fatal(err)
 	}
 	if err := c.CreateIndex(ctx, "hello", "random", entity.NewGenericIndex("s", entity.Sorted, nil), false); !errors.Is(err, client.ErrFeatureNotSupported) {
 		t.Fatalf("scalar index: %v", err)

@@ -208,7 +208,7 @@ func TestFlatIndexSurvivesReopen(t *testing.T) {
 	if _, err := c.DescribeIndex(ctx, "hello", "embeddings"); !errors.Is(err, client.ErrNotFound) {
 		t.Fatalf("describe before create: %v", err)
 	}
-	for _, it := range []entity.IndexType{entity.IvfPQ, entity.DISKANN, entity.AUTOINDEX, entity.SCANN} {
+	for _, it := range []entity.IndexType{entity.IvfPQ, entity.DISKANN, entity.SCANN} {
 		idx := entity.NewGenericIndex("x", it, map[string]string{"metric_type": "L2"})
 		if err := c.CreateIndex(ctx, "hello", "embeddings", idx, false); !errors.Is(err, client.ErrFeatureNotSupported) {
 			t.Fatalf("%s: %v", it, err)

@@ -67,14 +67,14 @@ func TestSearchRefusesWhatItWouldIgnore(t *testing.T) {
 	if err := search(ordered); err != nil {
 		t.Fatalf("page_retain_order false: %v", err)
 	}
-	wantErr(t, "unknown key", search(rawParams{"search_list": 30}), client.ErrFeatureNotSupported, `"search_list"`)
+	wantErr(t, "unknown key", search(rawParams{"search_list": 30}), client.ErrFeatureNotSupported, "`search_list`")
 	wantErr(t, "ef 0", search(rawParams{"ef": 0}), client.ErrInvalidArgument, "ef", "positive integer")
 	// ef tunes the HNSW index; nprobe would tune an IVF_FLAT one.
 	if err := search(rawParams{"ef": 40}); err != nil {
 		t.Fatalf("ef on HNSW: %v", err)
 	}
 	ivf, _ := entity.NewIndexIvfFlatSearchParam(4)
-	wantErr(t, "nprobe on HNSW", search(ivf), client.ErrInvalidArgument, "nprobe applies to IVF_FLAT", "a HNSW index")
+	wantErr(t, "nprobe on HNSW", search(ivf), client.ErrInvalidArgument, "`nprobe` applies to IVF_FLAT", "a HNSW index")
 	wantErr(t, "WithLimit", search(nil, client.WithLimit(2)), client.ErrInvalidArgument, "WithLimit(2)", "topK")
 	tuning := func(o *client.SearchQueryOption) { o.ForTuning = true }
 	wantErr(t, "ForTuning", search(nil, tuning), client.ErrFeatureNotSupported, "ForTuning")
@@ -89,7 +89,7 @@ func TestSearchRefusesWhatItWouldIgnore(t *testing.T) {
 	}
 	hnswSP, _ := entity.NewIndexHNSWSearchParam(16)
 	_, err := c.Search(ctx, "hello", nil, "", nil, q, "", entity.L2, 3, hnswSP)
-	wantErr(t, "ef on FLAT", err, client.ErrInvalidArgument, "ef applies to HNSW", "`embeddings`", "a FLAT index")
+	wantErr(t, "ef on FLAT", err, client.ErrInvalidArgument, "`ef` applies to HNSW", "`embeddings`", "a FLAT index")
 }
 
 func TestQueryOptionsAreHonouredOrRefused(t *testing.T) {
@@ -238,5 +238,39 @@ func TestIndexSettingsAreHonouredOrRefused(t *testing.T) {
 	}
 	if _, err := c.DescribeIndex(ctx, "hello", "embeddings"); !errors.Is(err, client.ErrNotFound) {
 		t.Fatalf("after drop: %v", err)
+	}
+}
+
+// coreIndexParamError is the library's message for a build param HNSW does not read; the
+// Python package's test of the same name expects the same text.
+const coreIndexParamError = "not supported: index param `nlist` for HNSW (HNSW reads M and efConstruction)"
+
+// The library parses index names and params: its error reaches Go unchanged, with its status.
+func TestIndexParamErrorsComeFromTheLibrary(t *testing.T) {
+	c := seeded(t)
+	ctx := context.Background()
+	if err := c.DropIndex(ctx, "hello", "embeddings"); err != nil {
+		t.Fatal(err)
+	}
+	idx := entity.NewGenericIndex("", entity.HNSW, map[string]string{"metric_type": "L2", "M": "8", "nlist": "16"})
+	err := c.CreateIndex(ctx, "hello", "embeddings", idx, false)
+	var ve *client.Error
+	if !errors.As(err, &ve) || ve.Code != client.StatusUnsupported || ve.Msg != coreIndexParamError {
+		t.Fatalf("got %v", err)
+	}
+	if !errors.Is(err, client.ErrFeatureNotSupported) || !errors.Is(err, client.ErrUnsupported) {
+		t.Fatalf("%v does not match ErrFeatureNotSupported and ErrUnsupported", err)
+	}
+	// A value out of range and a bad search param are the library's too.
+	bad := entity.NewGenericIndex("", entity.HNSW, map[string]string{"metric_type": "L2", "M": "1"})
+	err = c.CreateIndex(ctx, "hello", "embeddings", bad, false)
+	if !errors.As(err, &ve) || ve.Code != client.StatusInvalidArgument || ve.Msg != "invalid argument: M out of range: [2, 2048], got 1" {
+		t.Fatalf("got %v", err)
+	}
+	q := []entity.Vector{entity.FloatVector(make([]float32, seedDim))}
+	_, err = c.Search(ctx, "hello", nil, "", nil, q, "embeddings", entity.L2, 3, rawParams{"ef": "0"})
+	want := "invalid argument: search param `ef` = `0`: expected a positive integer (at least 1, at most 2147483647)"
+	if !errors.As(err, &ve) || ve.Msg != want {
+		t.Fatalf("got %v", err)
 	}
 }

@@ -40,7 +40,7 @@ def main():
         queries = rng.standard_normal((1010, dim), dtype=np.float32)
 
         def native(q):
-            return db.search("b", q, 10, "L2", None, [], "", [], 0, None, None, None)
+            return db.search("b", q, 10, "L2", None, [], "", [], 0, [], None)
 
         def wrapped(q):
             return client.search("b", q, limit=10, search_params={"metric_type": "L2"})

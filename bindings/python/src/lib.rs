@@ -20,9 +20,8 @@ use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use veclite::{
-    CollectionChange, Column, ColumnData, ConsistencyLevel, Context, Database, Field, FieldType, IndexParams,
-    Metric, Options, PrimaryKeys, Property, QueryResult, Schema, SearchParams, SearchRequest, SyncPolicy,
-    Value,
+    CollectionChange, Column, ColumnData, ConsistencyLevel, Context, Database, Field, FieldType, Metric,
+    Options, PrimaryKeys, Property, QueryResult, Schema, SearchParams, SearchRequest, SyncPolicy, Value,
 };
 
 create_exception!(
@@ -633,7 +632,7 @@ impl PyDatabase {
     /// Top-`limit` search of a `(nq, dim)` float32 array. Returns one `(ids, distances,
     /// columns)` per query.
     #[pyo3(signature = (collection, queries, limit, metric, vector_field = None, partitions = Vec::new(),
-        filter = String::new(), output_fields = Vec::new(), offset = 0, ef = None, nprobe = None, timeout = None))]
+        filter = String::new(), output_fields = Vec::new(), offset = 0, params = Vec::new(), timeout = None))]
     #[allow(clippy::too_many_arguments)]
     fn search<'py>(
         &self,
@@ -647,12 +646,13 @@ impl PyDatabase {
         filter: String,
         output_fields: Vec<String>,
         offset: usize,
-        ef: Option<usize>,
-        nprobe: Option<usize>,
+        params: Vec<(String, String)>,
         timeout: Option<f64>,
     ) -> PyResult<Bound<'py, PyList>> {
         let ctx = context(timeout);
         let metric = Metric::parse(metric).map_err(err)?;
+        let pairs: Vec<(&str, &str)> = params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let params = SearchParams::from_milvus(&pairs).map_err(err)?;
         let data: Vec<f32> = match queries.as_slice() {
             Ok(s) => s.to_vec(),
             Err(_) => queries.as_array().iter().copied().collect(),
@@ -665,9 +665,10 @@ impl PyDatabase {
                     filter,
                     output_fields,
                     offset,
-                    params: SearchParams { ef, nprobe },
+                    params,
                     ..SearchRequest::new(&data, limit, metric)
                 };
+                self.db.check_search_params(collection, request.vector_field.as_deref(), params)?;
                 self.db.search(&ctx, collection, &request)
             })
             .map_err(err)?;
@@ -703,9 +704,9 @@ impl PyDatabase {
         Ok(d)
     }
 
-    /// Creates an index: `index_type` FLAT, HNSW (`m`, `ef_construction`) or IVF_FLAT (`nlist`).
-    #[pyo3(signature = (collection, field, name, metric, index_type, m = None, ef_construction = None,
-        nlist = None, timeout = None))]
+    /// Creates an index in Milvus's terms: the core parses the type name, the metric name and the
+    /// build parameters (`(key, value)` text pairs; see `IndexParams::from_milvus`).
+    #[pyo3(signature = (collection, field, name, metric, index_type, params = Vec::new(), timeout = None))]
     #[allow(clippy::too_many_arguments)]
     fn create_index(
         &self,
@@ -715,29 +716,18 @@ impl PyDatabase {
         name: &str,
         metric: &str,
         index_type: &str,
-        m: Option<u32>,
-        ef_construction: Option<u32>,
-        nlist: Option<u32>,
+        params: Vec<(String, String)>,
         timeout: Option<f64>,
     ) -> PyResult<()> {
         let ctx = context(timeout);
-        let metric = Metric::parse(metric).map_err(err)?;
-        let params = match index_type.to_ascii_uppercase().as_str() {
-            "FLAT" => IndexParams::Flat,
-            "HNSW" => {
-                IndexParams::Hnsw { m: m.unwrap_or(30), ef_construction: ef_construction.unwrap_or(360) }
-            }
-            "IVF_FLAT" => IndexParams::IvfFlat { nlist: nlist.unwrap_or(128) },
-            other => {
-                return Err(invalid(format!(
-                    "index type `{other}` is not supported: use FLAT, HNSW, IVF_FLAT or AUTOINDEX"
-                )));
-            }
-        };
-        py.detach(|| self.db.create_index(&ctx, collection, field, name, metric, params)).map_err(err)
+        let pairs: Vec<(&str, &str)> = params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        py.detach(|| self.db.create_milvus_index(&ctx, collection, field, name, index_type, metric, &pairs))
+            .map_err(err)
     }
 
-    /// Indexes of the collection (of `field` only, when given) as dicts.
+    /// Indexes of the collection (of `field` only, when given) as dicts: names, Milvus's
+    /// `index_type` and `metric_type`, the build parameters as given with the value used for
+    /// each one the type reads (defaults included, as ints), and build progress.
     #[pyo3(signature = (collection, field = None))]
     fn describe_index<'py>(
         &self,
@@ -753,13 +743,11 @@ impl PyDatabase {
             d.set_item("field_name", &info.index.field)?;
             d.set_item("metric_type", info.index.metric.name())?;
             d.set_item("index_type", info.index.params.type_name())?;
-            match info.index.params {
-                IndexParams::Hnsw { m, ef_construction } => {
-                    d.set_item("M", m)?;
-                    d.set_item("efConstruction", ef_construction)?;
-                }
-                IndexParams::IvfFlat { nlist } => d.set_item("nlist", nlist)?,
-                IndexParams::Flat => {}
+            for (key, value) in &info.index.given_params {
+                d.set_item(key, value)?;
+            }
+            for (key, value) in info.index.params.milvus_params() {
+                d.set_item(key, value)?;
             }
             d.set_item("indexed_rows", info.indexed_rows)?;
             d.set_item("total_rows", info.total_rows)?;

@@ -438,3 +438,24 @@ def test_reads_past_the_recursion_limit_are_clear_errors(jcoll):
     finally:
         sys.setrecursionlimit(limit)
     assert jcoll.get("j", [1])[0]["deep_key"] == nested(60)
+
+
+#: The core's message for a build parameter HNSW does not read; the Go package's
+#: TestIndexParamErrorsComeFromTheLibrary expects the same text.
+CORE_INDEX_PARAM_ERROR = "not supported: index param `nlist` for HNSW (HNSW reads M and efConstruction)"
+
+
+def test_index_param_errors_come_from_the_core(client):
+    client.create_collection("q", dimension=4)
+    client.drop_index("q", "vector")
+    idx = client.prepare_index_params("vector", index_type="HNSW", metric_type="L2", M=8, nlist=16)
+    e = refused(lambda: client.create_index("q", idx), exc=veclite.FeatureNotSupportedException)
+    assert (e.status, e.message) == ("UNSUPPORTED", CORE_INDEX_PARAM_ERROR)
+    idx = client.prepare_index_params("vector", index_type="hnsw", metric_type="l2", M=1)
+    e = refused(lambda: client.create_index("q", idx))
+    assert (e.status, e.message) == ("INVALID_ARGUMENT", "invalid argument: M out of range: [2, 2048], got 1")
+    assert client.list_indexes("q") == []
+    # Names in any case; describe reports what was given with the defaults the core filled in.
+    client.create_index("q", client.prepare_index_params("vector", index_type="hnsw", metric_type="ip", M=8))
+    info = client.describe_index("q", "vector")
+    assert (info["index_type"], info["metric_type"], info["M"], info["efConstruction"]) == ("HNSW", "IP", 8, 360)

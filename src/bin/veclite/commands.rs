@@ -63,16 +63,16 @@ pub struct CreateIndexArgs {
     /// The vector field to index.
     #[arg(long)]
     field: String,
-    /// HNSW, IVF_FLAT or FLAT.
+    /// HNSW, IVF_FLAT, FLAT or AUTOINDEX (= FLAT).
     #[arg(long = "type")]
     index_type: String,
     /// L2, IP or COSINE.
     #[arg(long)]
     metric: String,
-    /// Build parameter KEY=VALUE (repeatable): M and efConstruction for HNSW (defaults 30 and
-    /// 360), nlist for IVF_FLAT (default 128).
+    /// Build parameter KEY=VALUE (repeatable), Milvus's names: M and efConstruction for HNSW
+    /// (defaults 30 and 360), nlist for IVF_FLAT (default 128).
     #[arg(long = "param", value_parser = parse_param)]
-    params: Vec<(String, u32)>,
+    params: Vec<(String, String)>,
     /// Index name; the field name when omitted.
     #[arg(long)]
     name: Option<String>,
@@ -203,41 +203,30 @@ fn primary_keys(db: &Database, collection: &str, ids: &[String]) -> Result<Prima
 }
 
 /// Parses a `--param KEY=VALUE` of create-index.
-fn parse_param(text: &str) -> Result<(String, u32), String> {
+fn parse_param(text: &str) -> Result<(String, String), String> {
     let (key, value) = text.split_once('=').ok_or_else(|| format!("{text:?} is not KEY=VALUE"))?;
-    let value =
-        value.trim().parse().map_err(|_| format!("{text:?}: the value must be a non-negative integer"))?;
-    Ok((key.trim().to_owned(), value))
-}
-
-/// Index parameters of `index_type` from `params`, refusing keys that type does not take.
-fn index_params(index_type: &str, params: &[(String, u32)]) -> Result<IndexParams, Failure> {
-    let allowed: &[&str] = match index_type.to_ascii_uppercase().as_str() {
-        "FLAT" => &[],
-        "HNSW" => &["M", "efConstruction"],
-        "IVF_FLAT" => &["nlist"],
-        other => return Err(format!("--type {other}: use HNSW, IVF_FLAT or FLAT")),
-    };
-    if let Some((key, _)) = params.iter().find(|(k, _)| !allowed.contains(&k.as_str())) {
-        return Err(format!("--param {key}: {index_type} takes {allowed:?}"));
-    }
-    let get =
-        |key: &str, default: u32| params.iter().rev().find(|(k, _)| k == key).map_or(default, |(_, v)| *v);
-    Ok(match allowed {
-        [] => IndexParams::Flat,
-        ["nlist"] => IndexParams::IvfFlat { nlist: get("nlist", 128) },
-        _ => IndexParams::Hnsw { m: get("M", 30), ef_construction: get("efConstruction", 360) },
-    })
+    Ok((key.trim().to_owned(), value.trim().to_owned()))
 }
 
 /// `veclite create-index`: creates the index and builds it for the sealed segments.
 fn create_index(args: &CreateIndexArgs) -> Result<ExitCode, Failure> {
-    let params = index_params(&args.index_type, &args.params)?;
-    let metric = Metric::parse(&args.metric).map_err(fail)?;
+    let params: Vec<(&str, &str)> = args.params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    // Checked before the database is opened, so a bad argument leaves it untouched.
+    IndexParams::from_milvus(&args.index_type, &params).map_err(fail)?;
+    Metric::parse(&args.metric).map_err(fail)?;
     let db = open(&args.target.dir)?;
     let name = args.name.as_deref().unwrap_or(&args.field);
-    db.create_index(&Context::background(), &args.target.collection, &args.field, name, metric, params)
-        .map_err(fail)?;
+    let (collection, field) = (&args.target.collection, &args.field);
+    db.create_milvus_index(
+        &Context::background(),
+        collection,
+        field,
+        name,
+        &args.index_type,
+        &args.metric,
+        &params,
+    )
+    .map_err(fail)?;
     done(db)
 }
 

@@ -287,23 +287,18 @@ def local_path(uri: Any) -> str:
 # --- search and index parameters ------------------------------------------------------------
 
 class SearchParams(NamedTuple):
-    """What a search's ``search_params`` ask for."""
+    """What a search's ``search_params`` ask for: the metric name (None = the index's), the
+    index search parameters as text for the core (which parses and checks them) and the offset."""
 
     metric: Optional[str]
-    ef: Optional[int]
-    nprobe: Optional[int]
+    params: List[Tuple[str, str]]
     offset: Optional[int]
-
-
-#: The index type each search parameter tunes.
-_TUNES = {"ef": "HNSW", "nprobe": "IVF_FLAT"}
 
 
 def search_params(params: Optional[Dict[str, Any]]) -> SearchParams:
     """Reads ``{"metric_type", "offset", "params": {...}}``; as in pymilvus, the index
     parameters may also sit at the top level (a key given in both places with two values is an
-    error). ``ef`` and ``nprobe`` are read; range search (``radius``, ``range_filter``) and every
-    other key are refused."""
+    error). The core reads ``ef`` and ``nprobe`` and refuses range search and every other key."""
     if params is None:
         params = {}
     if not isinstance(params, dict):
@@ -318,52 +313,31 @@ def search_params(params: Optional[Dict[str, Any]]) -> SearchParams:
         if key in merged and merged[key] != value:
             raise ParamError(message=f"search param `{key}` is given twice: {value!r} and {merged[key]!r} in 'params'")
         merged[key] = value
-    for key in merged:
-        if key not in _TUNES:
-            why = _WHY.get(key) or "veclite reads `ef` (HNSW) and `nprobe` (IVF_FLAT)"
-            raise ParamError(message=f"search param `{key}` is not supported: {why}")
     metric = params.get("metric_type")
     if metric is not None and not isinstance(metric, str):
         raise ParamError(message=f"metric_type must be a str, got {metric!r}")
     return SearchParams(
         metric or None,
-        opt_uint("ef", merged.get("ef"), 1),
-        opt_uint("nprobe", merged.get("nprobe"), 1),
+        param_texts("search param", merged),
         opt_uint("offset", params.get("offset")),
     )
 
 
-def check_tuning(p: SearchParams, field: str, index_type: Optional[str]) -> None:
-    """Refuses ``ef`` / ``nprobe`` when the searched field's index does not take them (a FLAT
-    index, or no index, is an exact search)."""
-    for key, tuned in _TUNES.items():
-        if getattr(p, key) is not None and index_type != tuned:
-            has = f"a {index_type} index" if index_type else "no index"
-            raise ParamError(
-                message=f"search param `{key}` applies to {tuned} indexes, and field `{field}` has {has} "
-                "(remove it: the search of that field does not use it)"
-            )
-
-
-#: The build parameters each index type reads, under Milvus's names and their aliases.
-_BUILD = {
-    "FLAT": {},
-    "HNSW": {"M": "M", "m": "M", "efConstruction": "efConstruction", "ef_construction": "efConstruction"},
-    "IVF_FLAT": {"nlist": "nlist"},
-}
-
-
-def build_params(index_type: str, params: Dict[str, Any]) -> Tuple[Optional[int], Optional[int], Optional[int]]:
-    """``(M, efConstruction, nlist)`` of an index's build parameters (None = the default); a
-    key the index type does not read is refused."""
-    known = _BUILD[index_type]
-    out: Dict[str, int] = {}
+def param_texts(what: str, params: Dict[str, Any]) -> List[Tuple[str, str]]:
+    """Search or index parameters as the ``(key, text)`` pairs the core parses: numbers and
+    booleans as JSON writes them (None = not given); any other value is a ParamError naming the
+    key."""
+    out = []
     for key, value in params.items():
-        name = known.get(key)
-        if name is None:
-            reads = " and ".join(sorted(set(known.values()))) or "no build parameters"
-            raise ParamError(message=f"index param `{key}` is not supported for {index_type} ({index_type} reads {reads})")
-        if name in out:
-            raise ParamError(message=f"index param `{name}` is given twice")
-        out[name] = uint(f"index param {key}", value, 0, 2**32 - 1)
-    return out.get("M"), out.get("efConstruction"), out.get("nlist")
+        if value is None:
+            continue
+        if isinstance(value, (bool, np.bool_)):
+            text = "true" if value else "false"
+        elif isinstance(value, (int, np.integer)):
+            text = str(int(value))
+        elif isinstance(value, (float, np.floating)):
+            text = repr(float(value))
+        else:
+            raise ParamError(message=f"{what} `{key}` must be an integer, got {type(value).__name__} {value!r}")
+        out.append((str(key), text))
+    return out

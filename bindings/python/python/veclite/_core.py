@@ -9,7 +9,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, TypeVar
 import numpy as np
 
 from . import _veclite
-from ._args import check_round_decimal, check_same_options, check_tuning, local_path, search_params, uint
+from ._args import check_round_decimal, check_same_options, local_path, search_params, uint
 from ._data import query_vectors, rows_from_columns, to_columns
 from ._types import CollectionSchema, DataType, FieldSchema
 from .exceptions import ConnectionNotExistException, ParamError, translate
@@ -186,8 +186,9 @@ class Engine:
                expr: Optional[str], output_fields: Optional[Sequence[str]], partitions: Optional[Sequence[str]],
                offset: Optional[int], round_decimal: Any, timeout: Optional[float]) -> "SearchResult":
         """Top-``limit`` search. ``params`` are the search params (metric, ``ef`` / ``nprobe``,
-        ``offset``: see :func:`veclite._args.search_params`); ``offset`` the keyword argument
-        (not both); ``round_decimal`` rounds distances to that many decimals (-1 = not)."""
+        ``offset``: see :func:`veclite._args.search_params`; the metric defaults to the index's);
+        ``offset`` the keyword argument (not both); ``round_decimal`` rounds distances to that
+        many decimals (-1 = not)."""
         p = search_params(params)
         if offset is not None and p.offset is not None:
             raise ParamError(message="offset is given both as an argument and in search_params: give it once")
@@ -195,18 +196,16 @@ class Engine:
         limit = uint("limit", limit, 1)
         decimals = check_round_decimal(round_decimal)
         metric = p.metric
-        if metric is None or p.ef is not None or p.nprobe is not None:
-            field, index = self.index_of(name, anns_field)
-            if field is not None:
-                check_tuning(p, field, index["index_type"] if index else None)
-            metric = metric or (index["metric_type"] if index else "COSINE")
+        if metric is None:
+            index = self.index_of(name, anns_field)[1]
+            metric = index["metric_type"] if index else "COSINE"
         queries = query_vectors(data)
         pk = self.pk_name(name)
         out = _names(output_fields)
         native_out = [f for f in out if f != pk]
         res = call(
             self.db.search, name, queries, limit, metric, anns_field, list(partitions or []),
-            expr or "", native_out, offset, p.ef, p.nprobe, timeout,
+            expr or "", native_out, offset, p.params, timeout,
         )
         result = SearchResult()
         with_pk = pk in out or "*" in out  # "*" is every field, the primary key included

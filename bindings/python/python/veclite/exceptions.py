@@ -18,7 +18,8 @@ __all__ = [
     "DataNotMatchException", "StorageException", "CorruptedException", "UnsupportedFormatException",
     "LockedException", "ConnectionNotExistException", "PoisonedException", "InternalException",
     "PrimaryKeyException", "DimensionMismatchException", "InvalidValueException", "MissingFieldException",
-    "CancelledException", "MilvusTimeoutException", "STATUS_CLASSES", "NOT_FOUND_CLASSES",
+    "CancelledException", "MilvusTimeoutException", "FeatureNotSupportedException", "STATUS_CLASSES",
+    "NOT_FOUND_CLASSES",
 ]
 
 
@@ -96,6 +97,10 @@ MissingFieldException = _cls(
 )
 CancelledException = _cls("CancelledException", "CANCELLED", 17)
 MilvusTimeoutException = _cls("MilvusTimeoutException", "DEADLINE_EXCEEDED", 18, doc="`timeout=` expired.")
+FeatureNotSupportedException = _cls(
+    "FeatureNotSupportedException", "UNSUPPORTED", 19, ParamError,
+    "A Milvus feature or parameter veclite does not implement (an index type, range search, ...).",
+)
 
 #: The one class of each core status.
 STATUS_CLASSES: Dict[str, Type[MilvusException]] = {
@@ -105,7 +110,7 @@ STATUS_CLASSES: Dict[str, Type[MilvusException]] = {
         StorageException, CorruptedException, UnsupportedFormatException, LockedException,
         ConnectionNotExistException, PoisonedException, InternalException, PrimaryKeyException,
         DimensionMismatchException, InvalidValueException, MissingFieldException, CancelledException,
-        MilvusTimeoutException,
+        MilvusTimeoutException, FeatureNotSupportedException,
     )
 }
 

@@ -5,15 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, List, Optional, Union
 
-from ._args import (build_params, check_credentials, check_properties, check_replicas, check_shards, check_timeout,
-                    consistency_number, open_options, query_window, refuse_unknown, unsupported)
+from ._args import (check_credentials, check_properties, check_replicas, check_shards, check_timeout,
+                    consistency_number, open_options, param_texts, query_window, refuse_unknown, unsupported)
 from ._data import _is_dataframe
 from ._core import Engine, SearchResult, call, visible_fields
 from ._types import CollectionSchema, DataType
 from .exceptions import ParamError
-
-_INDEX_TYPES = {"FLAT", "HNSW", "IVF_FLAT", "AUTOINDEX", ""}
-
 
 class IndexParam:
     """One index request of :class:`IndexParams`. Keyword arguments are build parameters (as in
@@ -25,9 +22,9 @@ class IndexParam:
         self.params = _flat_params(params, kwargs)
         index_type = _same("index_type", index_type, self.params.pop("index_type", None))
         metric_type = _same("metric_type", metric_type, self.params.pop("metric_type", None))
-        self.index_type = (index_type or "AUTOINDEX").upper()
+        self.index_type = index_type or ""
         self.index_name = index_name or field_name
-        self.metric_type = (metric_type or "COSINE").upper()
+        self.metric_type = metric_type or ""
 
     def to_dict(self) -> Dict[str, Any]:
         return {"field_name": self.field_name, "index_type": self.index_type, "index_name": self.index_name,
@@ -71,7 +68,8 @@ class IndexParams(list):
     def add_index(self, field_name: str, index_type: str = "", index_name: str = "", metric_type: str = "",
                   params: Optional[Dict[str, Any]] = None, **kwargs: Any) -> None:
         """Adds an index on ``field_name``: FLAT, HNSW (``M``, ``efConstruction``), IVF_FLAT
-        (``nlist``) or AUTOINDEX (= FLAT, exact)."""
+        (``nlist``) or AUTOINDEX (= FLAT, exact); the core parses and checks the names and
+        parameters."""
         self.append(IndexParam(field_name, index_type, index_name, metric_type, params, **kwargs))
 
 
@@ -401,13 +399,8 @@ class MilvusClient:
     # --- indexes -----------------------------------------------------------------------------
 
     def _create_index(self, collection_name: str, p: IndexParam, timeout: Optional[float]) -> None:
-        if p.index_type not in _INDEX_TYPES:
-            raise ParamError(message=f"index type `{p.index_type}` is not supported: use FLAT, HNSW, IVF_FLAT or "
-                             "AUTOINDEX")
-        kind = "FLAT" if p.index_type in ("AUTOINDEX", "") else p.index_type
-        m, ef_construction, nlist = build_params(kind, p.params)
-        call(self._engine.db.create_index, collection_name, p.field_name, p.index_name, p.metric_type, kind,
-             m, ef_construction, nlist, _t(timeout, self._timeout))
+        call(self._engine.db.create_index, collection_name, p.field_name, p.index_name, p.metric_type, p.index_type,
+             param_texts("index param", p.params), _t(timeout, self._timeout))
 
     def create_index(self, collection_name: str, index_params: IndexParams, timeout: Optional[float] = None,
                      **kwargs: Any) -> None:
