@@ -335,8 +335,9 @@ typedef struct veclite_schema_builder veclite_schema_builder;
 
 /**
  * Optional search settings: partitions, filter, vector field, output fields, offset, index
- * search parameters. Under the hood a `Box`. Create with `veclite_search_options_new`, free
- * with `veclite_search_options_free`. Not safe for concurrent mutation.
+ * search parameters, range, rounding and grouping. Under the hood a `Box`. Create with
+ * `veclite_search_options_new`, free with `veclite_search_options_free`. Not safe for
+ * concurrent mutation.
  */
 typedef struct veclite_search_options veclite_search_options;
 
@@ -1486,8 +1487,10 @@ veclite_status veclite_search_options_set_offset(veclite_search_options *options
  * arrays of `(ptr, len)` UTF-8 strings, NULL when `n` is 0), replacing any set before: `ef`
  * for HNSW (1..=2^31-1; the effective width is `max(ef, topk)`, default `max(64, topk)`) and
  * `nprobe` for IVF_FLAT (1..=65536, default 8, at most nlist), decimal integers;
- * `page_retain_order` and `ignore_growing` may be `false`. Range search (`radius`,
- * `range_filter`) and other keys fail with `VECLITE_STATUS_UNSUPPORTED`, bad values with
+ * `page_retain_order` and `ignore_growing` may be `false`; `radius` and `range_filter`
+ * (finite numbers) make a range search with Milvus's direction per metric (L2:
+ * `range_filter <= distance < radius`; IP, COSINE: `radius < similarity <= range_filter`).
+ * Other keys fail with `VECLITE_STATUS_UNSUPPORTED`, bad values with
  * `VECLITE_STATUS_INVALID_ARGUMENT` (nothing is changed then). `veclite_search` refuses a
  * parameter the searched field's index does not take (`ef` without an HNSW index, `nprobe`
  * without an IVF_FLAT one).
@@ -1499,6 +1502,28 @@ veclite_status veclite_search_options_set_params(veclite_search_options *options
                                                  const size_t *value_lens,
                                                  size_t n,
                                                  veclite_error **err_out);
+
+/**
+ * Rounds returned scores to `decimals` places (0..=6; `veclite_search` refuses more). A
+ * negative value (Milvus's -1) turns rounding off.
+ */
+veclite_status veclite_search_options_set_round_decimal(veclite_search_options *options,
+                                                        int32_t decimals,
+                                                        veclite_error **err_out);
+
+/**
+ * Makes the search a group-by search on scalar field `field` (Bool, Int8..Int64 or VarChar):
+ * `topk` and the offset count groups, ranked by their best hit, each returning its best
+ * `group_size` hits (at least 1; `(offset + topk) × group_size` at most 16384, checked by
+ * `veclite_search`). veclite fills every group as far as the data allows, so
+ * `strict_group_size` true and false return the same hits.
+ */
+veclite_status veclite_search_options_set_group_by(veclite_search_options *options,
+                                                   const uint8_t *field,
+                                                   size_t field_len,
+                                                   size_t group_size,
+                                                   bool strict_group_size,
+                                                   veclite_error **err_out);
 
 /**
  * Top-`topk` search (through the field's index where one is built, exact elsewhere) of `nq`

@@ -7,7 +7,7 @@ use super::{
 };
 use crate::column::PrimaryKeys;
 use crate::error::Status;
-use crate::params::{Metric, SearchParams, SearchRequest};
+use crate::params::{Metric, SearchRequest};
 use crate::result::QueryResult;
 use crate::result::SearchHits;
 use crate::schema::FieldType;
@@ -20,28 +20,18 @@ pub const VECLITE_METRIC_IP: u32 = 1;
 pub const VECLITE_METRIC_COSINE: u32 = 2;
 
 /// Optional search settings: partitions, filter, vector field, output fields, offset, index
-/// search parameters. Under the hood a `Box`. Create with `veclite_search_options_new`, free
-/// with `veclite_search_options_free`. Not safe for concurrent mutation.
+/// search parameters, range, rounding and grouping. Under the hood a `Box`. Create with
+/// `veclite_search_options_new`, free with `veclite_search_options_free`. Not safe for
+/// concurrent mutation.
 pub struct veclite_search_options {
-    vector_field: Option<String>,
-    partitions: Vec<String>,
-    filter: String,
-    output_fields: Vec<String>,
-    offset: usize,
-    params: SearchParams,
+    /// Everything but the queries, `topk` and metric, which `veclite_search` takes.
+    request: SearchRequest<'static>,
 }
 
 /// New options: all partitions, no filter, the only vector field, no output fields, offset 0.
 #[unsafe(no_mangle)]
 pub extern "C" fn veclite_search_options_new() -> *mut veclite_search_options {
-    Box::into_raw(Box::new(veclite_search_options {
-        vector_field: None,
-        partitions: Vec::new(),
-        filter: String::new(),
-        output_fields: Vec::new(),
-        offset: 0,
-        params: SearchParams::default(),
-    }))
+    Box::into_raw(Box::new(veclite_search_options { request: SearchRequest::new(&[], 1, Metric::L2) }))
 }
 
 /// Frees search options. NULL is a no-op.
@@ -58,14 +48,14 @@ fn with_options(
     text: *const u8,
     len: usize,
     err_out: *mut *mut veclite_error,
-    f: impl FnOnce(&mut veclite_search_options, &str),
+    f: impl FnOnce(&mut SearchRequest<'static>, &str),
 ) -> veclite_status {
     call(err_out, || {
         // SAFETY: `options` is NULL or live and not used concurrently (API contract).
         let o = unsafe { options.as_mut() }.ok_or_else(|| FfiError::null("options"))?;
         // SAFETY: API contract.
         let text = unsafe { str_arg(text, len, "text") }?;
-        f(o, text);
+        f(&mut o.request, text);
         Ok(())
     })
 }
@@ -124,7 +114,7 @@ pub unsafe extern "C" fn veclite_search_options_set_offset(
     call(err_out, || {
         // SAFETY: `options` is NULL or live and not used concurrently (API contract).
         let o = unsafe { options.as_mut() }.ok_or_else(|| FfiError::null("options"))?;
-        o.offset = offset;
+        o.request.offset = offset;
         Ok(())
     })
 }
@@ -133,8 +123,10 @@ pub unsafe extern "C" fn veclite_search_options_set_offset(
 /// arrays of `(ptr, len)` UTF-8 strings, NULL when `n` is 0), replacing any set before: `ef`
 /// for HNSW (1..=2^31-1; the effective width is `max(ef, topk)`, default `max(64, topk)`) and
 /// `nprobe` for IVF_FLAT (1..=65536, default 8, at most nlist), decimal integers;
-/// `page_retain_order` and `ignore_growing` may be `false`. Range search (`radius`,
-/// `range_filter`) and other keys fail with `VECLITE_STATUS_UNSUPPORTED`, bad values with
+/// `page_retain_order` and `ignore_growing` may be `false`; `radius` and `range_filter`
+/// (finite numbers) make a range search with Milvus's direction per metric (L2:
+/// `range_filter <= distance < radius`; IP, COSINE: `radius < similarity <= range_filter`).
+/// Other keys fail with `VECLITE_STATUS_UNSUPPORTED`, bad values with
 /// `VECLITE_STATUS_INVALID_ARGUMENT` (nothing is changed then). `veclite_search` refuses a
 /// parameter the searched field's index does not take (`ef` without an HNSW index, `nprobe`
 /// without an IVF_FLAT one).
@@ -153,8 +145,46 @@ pub unsafe extern "C" fn veclite_search_options_set_params(
         let o = unsafe { options.as_mut() }.ok_or_else(|| FfiError::null("options"))?;
         // SAFETY: API contract.
         let pairs = unsafe { pairs_arg(keys, key_lens, values, value_lens, n) }?;
-        o.params = SearchParams::from_milvus(&pairs)?;
+        let cleared = SearchRequest { radius: None, range_filter: None, ..o.request.clone() };
+        o.request = cleared.with_milvus_params(&pairs)?;
         Ok(())
+    })
+}
+
+/// Rounds returned scores to `decimals` places (0..=6; `veclite_search` refuses more). A
+/// negative value (Milvus's -1) turns rounding off.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn veclite_search_options_set_round_decimal(
+    options: *mut veclite_search_options,
+    decimals: i32,
+    err_out: *mut *mut veclite_error,
+) -> veclite_status {
+    call(err_out, || {
+        // SAFETY: `options` is NULL or live and not used concurrently (API contract).
+        let o = unsafe { options.as_mut() }.ok_or_else(|| FfiError::null("options"))?;
+        o.request.round_decimal = u32::try_from(decimals).ok();
+        Ok(())
+    })
+}
+
+/// Makes the search a group-by search on scalar field `field` (Bool, Int8..Int64 or VarChar):
+/// `topk` and the offset count groups, ranked by their best hit, each returning its best
+/// `group_size` hits (at least 1; `(offset + topk) × group_size` at most 16384, checked by
+/// `veclite_search`). veclite fills every group as far as the data allows, so
+/// `strict_group_size` true and false return the same hits.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn veclite_search_options_set_group_by(
+    options: *mut veclite_search_options,
+    field: *const u8,
+    field_len: usize,
+    group_size: usize,
+    strict_group_size: bool,
+    err_out: *mut *mut veclite_error,
+) -> veclite_status {
+    with_options(options, field, field_len, err_out, |r, name| {
+        r.group_by_field = Some(name.to_owned());
+        r.group_size = group_size;
+        r.strict_group_size = strict_group_size;
     })
 }
 
@@ -214,16 +244,12 @@ pub unsafe extern "C" fn veclite_search(
         let n = nq.checked_mul(dim).ok_or_else(|| FfiError::invalid("nq * dim overflows"))?;
         // SAFETY: `queries` points to `nq * dim` floats (API contract).
         let queries = unsafe { slice_arg(queries, n, "queries") }?;
-        let mut request = SearchRequest::new(queries, topk, metric(metric_type)?);
+        let asked = SearchRequest::new(queries, topk, metric(metric_type)?);
         // SAFETY: `options` is NULL or live (API contract).
-        if let Some(o) = unsafe { options.as_ref() } {
-            request.vector_field = o.vector_field.clone();
-            request.partitions = o.partitions.clone();
-            request.filter = o.filter.clone();
-            request.output_fields = o.output_fields.clone();
-            request.offset = o.offset;
-            request.params = o.params;
-        }
+        let request = match unsafe { options.as_ref() } {
+            Some(o) => SearchRequest { queries, topk, metric: asked.metric, ..o.request.clone() },
+            None => asked,
+        };
         if nq == 0 || dim == 0 {
             return Err(FfiError::invalid(format!("nq ({nq}) and dim ({dim}) must be positive")));
         }

@@ -39,7 +39,8 @@ impl SearchParams {
     /// The metric is not one of them: it is the search's own argument.
     ///
     /// # Errors
-    /// [`Error::Unsupported`] for range search (`radius`, `range_filter`), a `true`
+    /// [`Error::InvalidArgument`] for range search keys (`radius`, `range_filter`: see
+    /// [`SearchRequest::with_milvus_params`]); [`Error::Unsupported`] for a `true`
     /// `page_retain_order` / `ignore_growing` and every other key (it would be ignored);
     /// [`Error::InvalidArgument`] for a key given twice, a value out of its range, or
     /// `metric_type` (the search's own argument).
@@ -55,8 +56,8 @@ impl SearchParams {
                 "ef" => out.ef = Some(positive(key, value, MAX_EF)?),
                 "nprobe" => out.nprobe = Some(positive(key, value, MAX_NPROBE)?),
                 "radius" | "range_filter" => {
-                    return Err(Error::Unsupported(format!(
-                        "search param `{key}`: range search is not supported"
+                    return Err(Error::InvalidArgument(format!(
+                        "search param `{key}` sets a range search: read it with SearchRequest::with_milvus_params"
                     )));
                 }
                 "page_retain_order" | "ignore_growing" => {
@@ -186,6 +187,34 @@ impl<'q> SearchRequest<'q> {
         self.group_size = group_size;
         self.strict_group_size = strict_group_size;
         self
+    }
+
+    /// Applies Milvus's search params map (`search_params["params"]`): `radius` and
+    /// `range_filter` make this a range search, the other keys are the index's
+    /// ([`SearchParams::from_milvus`]).
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for a range bound that is not a finite number or is given
+    /// twice; those of [`SearchParams::from_milvus`].
+    pub fn with_milvus_params(mut self, params: &[(&str, &str)]) -> Result<Self> {
+        let (range, index): (Vec<(&str, &str)>, Vec<(&str, &str)>) =
+            params.iter().partition(|(key, _)| matches!(*key, "radius" | "range_filter"));
+        for (key, value) in range {
+            let bound = match value.trim().parse::<f32>() {
+                Ok(v) if v.is_finite() => v,
+                _ => {
+                    return Err(Error::InvalidArgument(format!(
+                        "search param `{key}` = `{value}`: expected a finite number"
+                    )));
+                }
+            };
+            let slot = if key == "radius" { &mut self.radius } else { &mut self.range_filter };
+            if slot.replace(bound).is_some() {
+                return Err(Error::InvalidArgument(format!("search param `{key}` is given twice")));
+            }
+        }
+        self.params = SearchParams::from_milvus(&index)?;
+        Ok(self)
     }
 
     /// Makes this a range search (Milvus's `radius` and optional `range_filter`).
@@ -350,8 +379,7 @@ mod tests {
 
     #[test]
     fn what_veclite_would_ignore_is_unsupported() {
-        refused(&[("radius", "0.5")], Status::Unsupported, &["`radius`", "range search"]);
-        refused(&[("range_filter", "0.1")], Status::Unsupported, &["`range_filter`", "range search"]);
+        refused(&[("radius", "0.5")], Status::InvalidArgument, &["`radius`", "with_milvus_params"]);
         refused(&[("page_retain_order", "true")], Status::Unsupported, &["page_retain_order"]);
         refused(&[("ignore_growing", "True")], Status::Unsupported, &["ignore_growing", "growing data"]);
         refused(&[("search_list", "30")], Status::Unsupported, &["`search_list`", "`ef` (HNSW)"]);
@@ -359,5 +387,19 @@ mod tests {
         refused(&[("EF", "16")], Status::Unsupported, &["`EF`"]);
         let defaults = [("page_retain_order", "false"), ("ignore_growing", "FALSE")];
         assert_eq!(SearchParams::from_milvus(&defaults).unwrap(), SearchParams::default());
+    }
+
+    #[test]
+    fn milvus_params_set_the_range_and_the_index_params() {
+        let q = [0.0f32; 2];
+        let req = SearchRequest::new(&q, 5, Metric::Ip)
+            .with_milvus_params(&[("radius", "0.2"), ("range_filter", "0.9"), ("ef", "32")])
+            .unwrap();
+        assert_eq!((req.radius, req.range_filter, req.params.ef), (Some(0.2), Some(0.9), Some(32)));
+        let err = SearchRequest::new(&q, 5, Metric::Ip).with_milvus_params(&[("radius", "x")]).unwrap_err();
+        assert!(err.to_string().contains("finite number"), "{err}");
+        let twice = [("radius", "1"), ("radius", "2")];
+        let err = SearchRequest::new(&q, 5, Metric::Ip).with_milvus_params(&twice).unwrap_err();
+        assert!(err.to_string().contains("given twice"), "{err}");
     }
 }

@@ -278,8 +278,10 @@ static void index_calls(veclite_db *db) {
                  VECLITE_STATUS_INVALID_ARGUMENT, "`ef` = `0`: expected a positive integer");
     const uint8_t *radius[] = {(const uint8_t *)"radius"};
     size_t radius_len[] = {6};
-    EXPECT_ERROR(veclite_search_options_set_params(so, radius, radius_len, zero, zero_len, 1, E),
-                 VECLITE_STATUS_UNSUPPORTED, "range search");
+    const uint8_t *not_number[] = {(const uint8_t *)"x"};
+    size_t not_number_len[] = {1};
+    EXPECT_ERROR(veclite_search_options_set_params(so, radius, radius_len, not_number, not_number_len, 1, E),
+                 VECLITE_STATUS_INVALID_ARGUMENT, "`radius` = `x`: expected a finite number");
     int64_t ids[3];
     size_t n = 0;
     CHECK(veclite_search(db, NULL, S("hello"), so, query, 1, DIM, 3, VECLITE_METRIC_L2, ids, NULL, &n, NULL, NULL) ==
@@ -976,6 +978,63 @@ static void recovery(const char *base) {
     CHECK(veclite_db_close(db, NULL) == VECLITE_STATUS_OK);
 }
 
+/* Range search, rounding and group-by through the search options. */
+static void search_extensions(veclite_db *db) {
+    float query[DIM] = {100, 101, 102, 103, 104, 105, 106, 107};
+    int64_t ids[10];
+    float scores[10];
+    size_t n = 0;
+    CHECK(veclite_search(db, NULL, S("hello"), NULL, query, 1, DIM, 10, VECLITE_METRIC_L2, ids, scores, &n, NULL,
+                         NULL) == VECLITE_STATUS_OK &&
+          n == 10);
+    /* radius just above the 4th distance keeps the first 4 hits (ties aside, the data has none). */
+    char radius[32];
+    snprintf(radius, sizeof radius, "%.6f", (double)(scores[3] + scores[4]) / 2);
+    const uint8_t *keys[] = {(const uint8_t *)"radius"};
+    size_t key_lens[] = {6};
+    const uint8_t *values[] = {(const uint8_t *)radius};
+    size_t value_lens[] = {strlen(radius)};
+    veclite_search_options *so = veclite_search_options_new();
+    CHECK(veclite_search_options_set_params(so, keys, key_lens, values, value_lens, 1, NULL) == VECLITE_STATUS_OK);
+    int64_t ranged[10];
+    CHECK(veclite_search(db, NULL, S("hello"), so, query, 1, DIM, 10, VECLITE_METRIC_L2, ranged, NULL, &n, NULL,
+                         NULL) == VECLITE_STATUS_OK);
+    CHECK(n == 4 && memcmp(ranged, ids, 4 * sizeof *ids) == 0);
+    const uint8_t *bad_keys[] = {(const uint8_t *)"radius", (const uint8_t *)"range_filter"};
+    size_t bad_key_lens[] = {6, 12};
+    const uint8_t *bad_values[] = {(const uint8_t *)"1", (const uint8_t *)"2"};
+    size_t bad_value_lens[] = {1, 1};
+    CHECK(veclite_search_options_set_params(so, bad_keys, bad_key_lens, bad_values, bad_value_lens, 2, NULL) ==
+          VECLITE_STATUS_OK);
+    EXPECT_ERROR(veclite_search(db, NULL, S("hello"), so, query, 1, DIM, 10, VECLITE_METRIC_L2, ranged, NULL, &n, NULL,
+                                E),
+                 VECLITE_STATUS_INVALID_ARGUMENT, "range_filter must be less than radius");
+    veclite_search_options_free(so);
+
+    so = veclite_search_options_new();
+    CHECK(veclite_search_options_set_round_decimal(so, 1, NULL) == VECLITE_STATUS_OK);
+    float rounded[10];
+    CHECK(veclite_search(db, NULL, S("hello"), so, query, 1, DIM, 10, VECLITE_METRIC_L2, NULL, rounded, &n, NULL,
+                         NULL) == VECLITE_STATUS_OK);
+    for (size_t i = 0; i < n; i++) CHECK(fabsf(rounded[i] * 10 - roundf(rounded[i] * 10)) < 1e-2f);
+    CHECK(veclite_search_options_set_round_decimal(so, 7, NULL) == VECLITE_STATUS_OK);
+    EXPECT_ERROR(veclite_search(db, NULL, S("hello"), so, query, 1, DIM, 10, VECLITE_METRIC_L2, NULL, rounded, &n,
+                                NULL, E),
+                 VECLITE_STATUS_INVALID_ARGUMENT, "round_decimal 7");
+    veclite_search_options_free(so);
+
+    so = veclite_search_options_new();
+    CHECK(veclite_search_options_set_group_by(so, S("ID"), 1, true, NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_search(db, NULL, S("hello"), so, query, 1, DIM, 10, VECLITE_METRIC_L2, ranged, NULL, &n, NULL,
+                         NULL) == VECLITE_STATUS_OK);
+    CHECK(n == 10 && memcmp(ranged, ids, 10 * sizeof *ids) == 0); /* every key is its own group */
+    CHECK(veclite_search_options_set_group_by(so, S("random"), 1, false, NULL) == VECLITE_STATUS_OK);
+    EXPECT_ERROR(veclite_search(db, NULL, S("hello"), so, query, 1, DIM, 10, VECLITE_METRIC_L2, ranged, NULL, &n,
+                                NULL, E),
+                 VECLITE_STATUS_INVALID_ARGUMENT, "grouping takes");
+    veclite_search_options_free(so);
+}
+
 /* Filter templates: placeholders replaced by the JSON values; a missing value is refused. */
 static void filter_templates(veclite_db *db) {
     veclite_strings *out = NULL;
@@ -1200,6 +1259,7 @@ int main(int argc, char **argv) {
     concurrent_threads(db);
     dynamic_fields(db);
     filter_templates(db);
+    search_extensions(db);
     collection_metadata(db);
     CHECK(veclite_db_close(db, NULL) == VECLITE_STATUS_OK);
     closed_handles(argv[1]);
