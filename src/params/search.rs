@@ -197,8 +197,9 @@ impl<'q> SearchRequest<'q> {
     /// [`Error::InvalidArgument`] for a range bound that is not a finite number or is given
     /// twice; those of [`SearchParams::from_milvus`].
     pub fn with_milvus_params(mut self, params: &[(&str, &str)]) -> Result<Self> {
-        let (range, index): (Vec<(&str, &str)>, Vec<(&str, &str)>) =
-            params.iter().partition(|(key, _)| matches!(*key, "radius" | "range_filter"));
+        let is_range = |key: &str| matches!(key, "radius" | "range_filter");
+        let index: Vec<(&str, &str)> = params.iter().copied().filter(|(key, _)| !is_range(key)).collect();
+        let range = params.iter().copied().filter(|(key, _)| is_range(key));
         for (key, value) in range {
             let bound = match value.trim().parse::<f32>() {
                 Ok(v) if v.is_finite() => v,
