@@ -20,8 +20,9 @@ use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use veclite::{
-    CollectionChange, Column, ColumnData, ConsistencyLevel, Context, Database, Field, FieldType, Metric,
-    Options, PrimaryKeys, Property, QueryResult, Schema, SearchParams, SearchRequest, SyncPolicy, Value,
+    CollectionChange, Column, ColumnData, ConsistencyLevel, Context, Database, Field, FieldType,
+    HybridRequest, Metric, Options, PrimaryKeys, Property, QueryResult, Ranker, Schema, SearchRequest,
+    SyncPolicy, Value,
 };
 
 create_exception!(
@@ -35,6 +36,37 @@ create_exception!(
 
 /// Converts a core error into a [`VecliteError`] carrying the status number and name, the
 /// message and the object kind's name (`None` when the error names no object).
+/// The floats of a `(nq, dim)` array, row after row.
+fn query_data(queries: &PyReadonlyArray2<'_, f32>) -> Vec<f32> {
+    match queries.as_slice() {
+        Ok(s) => s.to_vec(),
+        Err(_) => queries.as_array().iter().copied().collect(),
+    }
+}
+
+/// `(key, value)` pairs as borrowed strings.
+fn pairs(params: &[(String, String)]) -> Vec<(&str, &str)> {
+    params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+}
+
+/// Search hits as one `(ids, scores, columns)` tuple per query.
+fn hits_to_py(py: Python<'_>, hits: Vec<veclite::SearchHits>) -> PyResult<Bound<'_, PyList>> {
+    let out = PyList::empty(py);
+    for h in hits {
+        let ids = keys_to_py(py, &h.ids)?;
+        let columns = columns_to_py(py, h.fields)?;
+        out.append((ids, h.scores, columns))?;
+    }
+    Ok(out)
+}
+
+/// `expr` with its `{name}` placeholders replaced by the values of the JSON object
+/// `params_json` (Milvus's `filter_params`).
+#[pyfunction]
+fn render_filter(expr: &str, params_json: &str) -> PyResult<String> {
+    veclite::render_template_json(expr, params_json).map_err(err)
+}
+
 fn err(e: veclite::Error) -> PyErr {
     let status = e.status();
     let kind = e.object_kind().map(veclite::ObjectKind::name);
@@ -629,10 +661,12 @@ impl PyDatabase {
         .map_err(err)
     }
 
-    /// Top-`limit` search of a `(nq, dim)` float32 array. Returns one `(ids, distances,
-    /// columns)` per query.
+    /// Top-`limit` search of a `(nq, dim)` float32 array. `params` is Milvus's search params map
+    /// as text (`ef`, `nprobe`, `radius`, `range_filter`, ...); `group_by` is `(field, size,
+    /// strict)`. Returns one `(ids, distances, columns)` per query.
     #[pyo3(signature = (collection, queries, limit, metric, vector_field = None, partitions = Vec::new(),
-        filter = String::new(), output_fields = Vec::new(), offset = 0, params = Vec::new(), timeout = None))]
+        filter = String::new(), output_fields = Vec::new(), offset = 0, params = Vec::new(), timeout = None,
+        round_decimal = None, group_by = None))]
     #[allow(clippy::too_many_arguments)]
     fn search<'py>(
         &self,
@@ -648,37 +682,121 @@ impl PyDatabase {
         offset: usize,
         params: Vec<(String, String)>,
         timeout: Option<f64>,
+        round_decimal: Option<u32>,
+        group_by: Option<(String, usize, bool)>,
     ) -> PyResult<Bound<'py, PyList>> {
         let ctx = context(timeout);
         let metric = Metric::parse(metric).map_err(err)?;
-        let pairs: Vec<(&str, &str)> = params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        let params = SearchParams::from_milvus(&pairs).map_err(err)?;
-        let data: Vec<f32> = match queries.as_slice() {
-            Ok(s) => s.to_vec(),
-            Err(_) => queries.as_array().iter().copied().collect(),
+        let data = query_data(&queries);
+        let request = SearchRequest {
+            vector_field,
+            partitions,
+            filter,
+            output_fields,
+            offset,
+            round_decimal,
+            ..SearchRequest::new(&data, limit, metric)
         };
+        let mut request = request.with_milvus_params(&pairs(&params)).map_err(err)?;
+        if let Some((field, size, strict)) = group_by {
+            request = request.group_by(&field, size, strict);
+        }
         let hits = py
             .detach(|| {
-                let request = SearchRequest {
-                    vector_field,
-                    partitions,
-                    filter,
-                    output_fields,
-                    offset,
-                    params,
-                    ..SearchRequest::new(&data, limit, metric)
-                };
-                self.db.check_search_params(collection, request.vector_field.as_deref(), params)?;
+                self.db.check_search_params(collection, request.vector_field.as_deref(), request.params)?;
                 self.db.search(&ctx, collection, &request)
             })
             .map_err(err)?;
-        let out = PyList::empty(py);
-        for h in hits {
-            let ids = keys_to_py(py, &h.ids)?;
-            let columns = columns_to_py(py, h.fields)?;
-            out.append((ids, h.scores, columns))?;
+        hits_to_py(py, hits)
+    }
+
+    /// Hybrid search: `requests` are `(queries, anns_field, metric, limit, filter, params)`;
+    /// `ranker` is `("rrf", [k])` or `("weighted", weights)` with `norm_score`. Returns one
+    /// `(ids, scores, columns)` per query.
+    #[pyo3(signature = (collection, requests, ranker, ranker_args, norm_score, limit, offset = 0,
+        output_fields = Vec::new(), partitions = Vec::new(), round_decimal = None, timeout = None))]
+    #[allow(clippy::too_many_arguments, clippy::type_complexity)]
+    fn hybrid_search<'py>(
+        &self,
+        py: Python<'py>,
+        collection: &str,
+        requests: Vec<(
+            PyReadonlyArray2<'py, f32>,
+            Option<String>,
+            String,
+            usize,
+            String,
+            Vec<(String, String)>,
+        )>,
+        ranker: &str,
+        ranker_args: Vec<f32>,
+        norm_score: bool,
+        limit: usize,
+        offset: usize,
+        output_fields: Vec<String>,
+        partitions: Vec<String>,
+        round_decimal: Option<u32>,
+        timeout: Option<f64>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let ctx = context(timeout);
+        let ranker = match (ranker, ranker_args.as_slice()) {
+            ("rrf", [k]) => Ranker::Rrf { k: *k },
+            ("weighted", weights) => Ranker::Weighted { weights: weights.to_vec(), norm_score },
+            _ => return Err(err(veclite::Error::InvalidArgument(format!("unknown ranker `{ranker}`")))),
+        };
+        let data: Vec<Vec<f32>> = requests.iter().map(|r| query_data(&r.0)).collect();
+        let mut searches = Vec::with_capacity(requests.len());
+        for ((_, field, metric, limit, filter, params), data) in requests.iter().zip(&data) {
+            let metric = Metric::parse(metric).map_err(err)?;
+            let request = SearchRequest {
+                vector_field: field.clone(),
+                filter: filter.clone(),
+                ..SearchRequest::new(data, *limit, metric)
+            };
+            searches.push(request.with_milvus_params(&pairs(params)).map_err(err)?);
         }
-        Ok(out)
+        let request = HybridRequest {
+            offset,
+            output_fields,
+            partitions,
+            round_decimal,
+            ..HybridRequest::new(searches, ranker, limit)
+        };
+        let hits = py
+            .detach(|| {
+                for r in &request.requests {
+                    self.db.check_search_params(collection, r.vector_field.as_deref(), r.params)?;
+                }
+                self.db.hybrid_search(&ctx, collection, &request)
+            })
+            .map_err(err)?;
+        hits_to_py(py, hits)
+    }
+
+    /// Makes `alias` another name of collection `collection`.
+    fn create_alias(&self, py: Python<'_>, collection: &str, alias: &str) -> PyResult<()> {
+        py.detach(|| self.db.create_alias(collection, alias)).map_err(err)
+    }
+
+    /// Points the existing `alias` to collection `collection`.
+    fn alter_alias(&self, py: Python<'_>, collection: &str, alias: &str) -> PyResult<()> {
+        py.detach(|| self.db.alter_alias(collection, alias)).map_err(err)
+    }
+
+    /// Removes `alias` (a missing alias is no error).
+    fn drop_alias(&self, py: Python<'_>, alias: &str) -> PyResult<()> {
+        py.detach(|| self.db.drop_alias(alias)).map_err(err)
+    }
+
+    /// The collection `alias` points to.
+    fn describe_alias(&self, alias: &str) -> PyResult<String> {
+        self.db.describe_alias(alias).map_err(err)
+    }
+
+    /// The aliases of `collection` (of every collection when `None`), sorted.
+    #[pyo3(signature = (collection = None))]
+    fn list_aliases(&self, collection: Option<&str>) -> PyResult<Vec<String>> {
+        self.db.list_aliases(collection).map_err(err)
     }
 
     #[pyo3(signature = (collection, timeout = None))]
@@ -774,6 +892,7 @@ fn default_options(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
 fn _veclite(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyDatabase>()?;
     m.add_function(wrap_pyfunction!(default_options, m)?)?;
+    m.add_function(wrap_pyfunction!(render_filter, m)?)?;
     m.add("VecliteError", m.py().get_type::<VecliteError>())?;
     let statuses = PyDict::new(m.py());
     for s in veclite::Status::all() {

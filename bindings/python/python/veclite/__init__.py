@@ -10,6 +10,7 @@ import logging as _logging
 
 from . import _veclite
 from ._core import Hit, Hits, SearchResult
+from ._hybrid import AnnSearchRequest, BaseRanker, RRFRanker, WeightedRanker
 from ._types import CollectionSchema, DataType, FieldSchema
 from .exceptions import *  # noqa: F401,F403
 from .exceptions import MilvusException, STATUS_CLASSES
@@ -25,7 +26,7 @@ _logging.getLogger("veclite").addHandler(_logging.NullHandler())
 __all__ = [
     "MilvusClient", "IndexParams", "LoadState", "DataType", "FieldSchema", "CollectionSchema", "Collection",
     "Partition", "connections", "Connections", "utility", "MutationResult", "SearchResult", "Hits", "Hit",
-    "MilvusException", "STATUS_CLASSES",
+    "MilvusException", "STATUS_CLASSES", "AnnSearchRequest", "BaseRanker", "RRFRanker", "WeightedRanker",
 ] + [c.__name__ for c in STATUS_CLASSES.values()] + [
     "CollectionNotExistException", "PartitionNotExistException", "FieldNotExistException", "IndexNotExistException",
     "NotFoundException",

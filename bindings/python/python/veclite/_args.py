@@ -9,6 +9,7 @@ are checked against the few each call acts on.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from typing import Any, Collection, Dict, List, NamedTuple, Optional, Tuple
@@ -16,17 +17,10 @@ from typing import Any, Collection, Dict, List, NamedTuple, Optional, Tuple
 import numpy as np
 
 from . import _veclite
-from .exceptions import ParamError
+from .exceptions import ParamError, translate
 
 #: Why some keyword arguments pymilvus knows are refused (the message says it).
 _WHY = {
-    "group_by_field": "grouping search results is not supported",
-    "group_size": "grouping search results is not supported",
-    "strict_group_size": "grouping search results is not supported",
-    "radius": "range search is not supported",
-    "range_filter": "range search is not supported",
-    "filter_params": "filter templates are not supported: write the values into the filter",
-    "expr_params": "filter templates are not supported: write the values into the filter",
     "ignore_growing": "veclite always searches growing data",
     "page_retain_order": "page_retain_order is not supported",
     "ranker": "rankers (hybrid search) are not supported",
@@ -180,6 +174,49 @@ def check_round_decimal(value: Any) -> int:
     return int(value)
 
 
+def render_filter(expr: Optional[str], params: Optional[Dict[str, Any]]) -> Optional[str]:
+    """``expr`` with its ``{name}`` placeholders filled from ``params`` (Milvus's
+    ``filter_params`` / ``expr_params``) by the core; ``expr`` unchanged without params."""
+    if params is None:
+        return expr
+    if not isinstance(params, dict):
+        raise ParamError(message=f"filter_params must be a dict, got {type(params).__name__}")
+    try:
+        text = json.dumps(params, default=_json_scalar, allow_nan=False)
+    except (TypeError, ValueError) as e:
+        raise ParamError(message=f"filter_params: {e}") from None
+    try:
+        return _veclite.render_filter(expr or "", text)
+    except _veclite.VecliteError as e:
+        raise translate(e) from None
+
+
+def _json_scalar(value: Any) -> Any:
+    """numpy scalars and arrays as JSON values."""
+    if isinstance(value, (np.integer, np.floating, np.bool_)):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    raise TypeError(f"{type(value).__name__} {value!r} is not a boolean, number, string or list")
+
+
+def group_by(kwargs: Dict[str, Any]) -> Optional[Tuple[str, int, bool]]:
+    """``(group_by_field, group_size, strict_group_size)`` from a search's kwargs, or None."""
+    field = kwargs.get("group_by_field")
+    if field is None:
+        for key in ("group_size", "strict_group_size"):
+            if kwargs.get(key) is not None:
+                raise ParamError(message=f"{key} needs group_by_field")
+        return None
+    if not isinstance(field, str) or not field:
+        raise ParamError(message=f"group_by_field must be a field name, got {field!r}")
+    size = uint("group_size", kwargs.get("group_size", 1) or 1, 1)
+    strict = kwargs.get("strict_group_size", False)
+    if not isinstance(strict, (bool, np.bool_)):
+        raise ParamError(message=f"strict_group_size must be a bool, got {strict!r}")
+    return field, size, bool(strict)
+
+
 # --- engine options --------------------------------------------------------------------------
 
 #: The values of ``sync_policy``: when the write-ahead log is fsynced.
@@ -298,7 +335,8 @@ class SearchParams(NamedTuple):
 def search_params(params: Optional[Dict[str, Any]]) -> SearchParams:
     """Reads ``{"metric_type", "offset", "params": {...}}``; as in pymilvus, the index
     parameters may also sit at the top level (a key given in both places with two values is an
-    error). The core reads ``ef`` and ``nprobe`` and refuses range search and every other key."""
+    error). The core reads ``ef``, ``nprobe``, ``radius`` and ``range_filter`` and refuses every
+    other key."""
     if params is None:
         params = {}
     if not isinstance(params, dict):
@@ -338,6 +376,6 @@ def param_texts(what: str, params: Dict[str, Any]) -> List[Tuple[str, str]]:
         elif isinstance(value, (float, np.floating)):
             text = repr(float(value))
         else:
-            raise ParamError(message=f"{what} `{key}` must be an integer, got {type(value).__name__} {value!r}")
+            raise ParamError(message=f"{what} `{key}` must be a number or a bool, got {type(value).__name__} {value!r}")
         out.append((str(key), text))
     return out

@@ -184,29 +184,64 @@ class Engine:
 
     def search(self, name: str, data: Any, limit: int, anns_field: Optional[str], params: Optional[Dict[str, Any]],
                expr: Optional[str], output_fields: Optional[Sequence[str]], partitions: Optional[Sequence[str]],
-               offset: Optional[int], round_decimal: Any, timeout: Optional[float]) -> "SearchResult":
+               offset: Optional[int], round_decimal: Any, timeout: Optional[float],
+               group_by: Optional[Tuple[str, int, bool]] = None) -> "SearchResult":
         """Top-``limit`` search. ``params`` are the search params (metric, ``ef`` / ``nprobe``,
-        ``offset``: see :func:`veclite._args.search_params`; the metric defaults to the index's);
-        ``offset`` the keyword argument (not both); ``round_decimal`` rounds distances to that
-        many decimals (-1 = not)."""
+        ``radius`` / ``range_filter``, ``offset``: see :func:`veclite._args.search_params`; the
+        metric defaults to the index's); ``offset`` the keyword argument (not both);
+        ``round_decimal`` rounds distances to that many decimals (-1 = not); ``group_by`` is
+        ``(field, group_size, strict_group_size)``."""
         p = search_params(params)
         if offset is not None and p.offset is not None:
             raise ParamError(message="offset is given both as an argument and in search_params: give it once")
         offset = uint("offset", offset if offset is not None else p.offset or 0)
         limit = uint("limit", limit, 1)
         decimals = check_round_decimal(round_decimal)
-        metric = p.metric
-        if metric is None:
-            index = self.index_of(name, anns_field)[1]
-            metric = index["metric_type"] if index else "COSINE"
+        metric = p.metric or self.default_metric(name, anns_field)
         queries = query_vectors(data)
-        pk = self.pk_name(name)
         out = _names(output_fields)
-        native_out = [f for f in out if f != pk]
         res = call(
             self.db.search, name, queries, limit, metric, anns_field, list(partitions or []),
-            expr or "", native_out, offset, p.params, timeout,
+            expr or "", self._native_output(name, out), offset, p.params, timeout,
+            None if decimals < 0 else decimals, group_by,
         )
+        return self.search_result(name, out, res)
+
+    def hybrid_search(self, name: str, requests: Sequence[Any], ranker: Any, limit: int,
+                      output_fields: Optional[Sequence[str]], partitions: Optional[Sequence[str]],
+                      offset: Optional[int], round_decimal: Any, timeout: Optional[float]) -> "SearchResult":
+        """Hybrid search: ``requests`` are :class:`veclite.AnnSearchRequest`, ``ranker`` an
+        :class:`veclite.RRFRanker` or :class:`veclite.WeightedRanker`."""
+        native_requests = []
+        for r in requests:
+            p = search_params(r.param)
+            if p.offset:
+                raise ParamError(message="an AnnSearchRequest takes no offset: give it to hybrid_search")
+            metric = p.metric or self.default_metric(name, r.anns_field)
+            native_requests.append((query_vectors(r.data), r.anns_field, metric, uint("limit", r.limit, 1),
+                                    r.expr or "", p.params))
+        kind, args, norm_score = ranker._native()
+        decimals = check_round_decimal(round_decimal)
+        out = _names(output_fields)
+        res = call(
+            self.db.hybrid_search, name, native_requests, kind, args, norm_score, uint("limit", limit, 1),
+            uint("offset", offset or 0), self._native_output(name, out), list(partitions or []),
+            None if decimals < 0 else decimals, timeout,
+        )
+        return self.search_result(name, out, res)
+
+    def default_metric(self, name: str, anns_field: Optional[str]) -> str:
+        """The metric a search without one uses: the field's index metric, COSINE without one."""
+        index = self.index_of(name, anns_field)[1]
+        return index["metric_type"] if index else "COSINE"
+
+    def _native_output(self, name: str, out: List[str]) -> List[str]:
+        pk = self.pk_name(name)
+        return [f for f in out if f != pk]
+
+    def search_result(self, name: str, out: List[str], res: Any) -> "SearchResult":
+        """Native hits as a :class:`SearchResult`: the primary key in each entity when asked for."""
+        pk = self.pk_name(name)
         result = SearchResult()
         with_pk = pk in out or "*" in out  # "*" is every field, the primary key included
         for ids, distances, cols in res:
@@ -216,7 +251,7 @@ class Engine:
                 entity = {k: v for k, v in rows[i].items() if k != pk or with_pk} if rows else {}
                 if with_pk:
                     entity[pk] = id_
-                hits.append(Hit(id_, dist if decimals < 0 else round(dist, decimals), entity, pk))
+                hits.append(Hit(id_, dist, entity, pk))
             result.append(hits)
         return result
 

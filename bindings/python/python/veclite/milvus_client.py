@@ -6,7 +6,8 @@ import json
 from typing import Any, Dict, List, Optional, Union
 
 from ._args import (check_credentials, check_properties, check_replicas, check_shards, check_timeout,
-                    consistency_number, open_options, param_texts, query_window, refuse_unknown, unsupported)
+                    consistency_number, group_by, open_options, param_texts, query_window, refuse_unknown,
+                    render_filter, unsupported)
 from ._data import _is_dataframe
 from ._core import Engine, SearchResult, call, visible_fields
 from ._types import CollectionSchema, DataType
@@ -329,8 +330,9 @@ class MilvusClient:
                timeout: Optional[float] = None, filter: Optional[str] = None, partition_name: Optional[str] = "",
                **kwargs: Any) -> Dict[str, int]:
         """Deletes by ``ids`` or ``filter``; ``{"delete_count": n}`` counts rows really deleted."""
-        refuse_unknown("delete", kwargs)
+        refuse_unknown("delete", kwargs, ("filter_params",))
         timeout = _t(timeout, self._timeout)
+        filter = render_filter(filter, kwargs.get("filter_params"))
         if ids is None and not filter:
             raise ParamError(message="delete needs `ids` or `filter`")
         if ids is not None and filter:
@@ -373,7 +375,8 @@ class MilvusClient:
         kwargs page through them; ``output_fields=["count(*)"]`` counts. Dynamic keys are output
         fields like any other (by name, ``"*"`` or ``"$meta"``) and come back as top-level keys
         of each row; filters name them directly (``color == "red"``)."""
-        refuse_unknown("query", kwargs, ("limit", "offset"))
+        refuse_unknown("query", kwargs, ("limit", "offset", "filter_params"))
+        filter = render_filter(filter, kwargs.get("filter_params")) or ""
         limit, offset = query_window(kwargs)
         timeout = _t(timeout, self._timeout)
         if ids is not None:
@@ -388,13 +391,67 @@ class MilvusClient:
                timeout: Optional[float] = None, partition_names: Optional[List[str]] = None,
                anns_field: Optional[str] = None, **kwargs: Any) -> SearchResult:
         """One list of hits ``{"id", "distance", "entity"}`` per query vector. ``search_params``:
-        ``{"metric_type": .., "params": {"ef": .., "nprobe": ..}}`` (metric defaults to the
-        index's; ``ef`` needs an HNSW index and ``nprobe`` an IVF_FLAT one). ``offset`` and
-        ``round_decimal`` kwargs; grouping, range search and every other kwarg are refused."""
-        refuse_unknown("search", kwargs, ("offset", "round_decimal"))
+        ``{"metric_type": .., "params": {"ef": .., "nprobe": .., "radius": .., "range_filter": ..}}``
+        (metric defaults to the index's; ``ef`` needs an HNSW index and ``nprobe`` an IVF_FLAT one;
+        ``radius`` / ``range_filter`` make a range search). Keyword arguments: ``offset``,
+        ``round_decimal``, ``group_by_field`` / ``group_size`` / ``strict_group_size`` (grouping
+        search: ``limit`` counts groups) and ``filter_params`` (values of the filter's ``{name}``
+        placeholders); every other kwarg is refused."""
+        refuse_unknown("search", kwargs, ("offset", "round_decimal", "group_by_field", "group_size",
+                                          "strict_group_size", "filter_params"))
+        filter = render_filter(filter, kwargs.get("filter_params")) or ""
         return self._engine.search(collection_name, data, limit, anns_field, search_params, filter, output_fields,
                                    partition_names, kwargs.get("offset"), kwargs.get("round_decimal", -1),
-                                   _t(timeout, self._timeout))
+                                   _t(timeout, self._timeout), group_by(kwargs))
+
+    def hybrid_search(self, collection_name: str, reqs: List[Any], ranker: Any, limit: int = 10,
+                      output_fields: Optional[List[str]] = None, timeout: Optional[float] = None,
+                      partition_names: Optional[List[str]] = None, **kwargs: Any) -> SearchResult:
+        """Several ANN searches (:class:`veclite.AnnSearchRequest`) fused by ``ranker``
+        (:class:`veclite.RRFRanker` or :class:`veclite.WeightedRanker`) into the best ``limit``
+        hits per query. ``offset`` and ``round_decimal`` kwargs; grouping and every other kwarg
+        are refused."""
+        refuse_unknown("hybrid_search", kwargs, ("offset", "round_decimal"))
+        return self._engine.hybrid_search(collection_name, reqs, ranker, limit, output_fields, partition_names,
+                                          kwargs.get("offset"), kwargs.get("round_decimal", -1),
+                                          _t(timeout, self._timeout))
+
+    # --- aliases -----------------------------------------------------------------------------
+
+    def create_alias(self, collection_name: str, alias: str, timeout: Optional[float] = None,
+                     **kwargs: Any) -> None:
+        """Makes ``alias`` another name of the collection, usable wherever a collection name is."""
+        refuse_unknown("create_alias", kwargs)
+        check_timeout(timeout)
+        call(self._engine.db.create_alias, collection_name, alias)
+
+    def alter_alias(self, collection_name: str, alias: str, timeout: Optional[float] = None,
+                    **kwargs: Any) -> None:
+        """Points the existing ``alias`` to ``collection_name``."""
+        refuse_unknown("alter_alias", kwargs)
+        check_timeout(timeout)
+        call(self._engine.db.alter_alias, collection_name, alias)
+
+    def drop_alias(self, alias: str, timeout: Optional[float] = None, **kwargs: Any) -> None:
+        """Removes ``alias`` (a missing alias is no error, as in Milvus)."""
+        refuse_unknown("drop_alias", kwargs)
+        check_timeout(timeout)
+        call(self._engine.db.drop_alias, alias)
+
+    def describe_alias(self, alias: str, timeout: Optional[float] = None, **kwargs: Any) -> Dict[str, str]:
+        """``{"alias", "collection_name", "db_name"}``, as pymilvus returns it."""
+        refuse_unknown("describe_alias", kwargs)
+        check_timeout(timeout)
+        return {"alias": alias, "collection_name": call(self._engine.db.describe_alias, alias), "db_name": "default"}
+
+    def list_aliases(self, collection_name: str = "", timeout: Optional[float] = None,
+                     **kwargs: Any) -> Dict[str, Any]:
+        """``{"aliases", "collection_name", "db_name"}``: the aliases of ``collection_name`` (of
+        every collection when it is empty), sorted."""
+        refuse_unknown("list_aliases", kwargs)
+        check_timeout(timeout)
+        aliases = call(self._engine.db.list_aliases, collection_name or None)
+        return {"aliases": aliases, "collection_name": collection_name, "db_name": "default"}
 
     # --- indexes -----------------------------------------------------------------------------
 

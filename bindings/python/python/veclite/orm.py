@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
-from ._args import (check_credentials, check_replicas, check_shards, check_timeout, consistency_number, open_options,
-                    query_window, refuse_unknown, unsupported)
+from ._args import (check_credentials, check_replicas, check_shards, check_timeout, consistency_number, group_by,
+                    open_options, query_window, refuse_unknown, render_filter, unsupported)
 from ._core import Engine, SearchResult, call
 from ._types import CollectionSchema
 from .exceptions import CollectionNotExistException, ConnectionNotExistException, ParamError
@@ -248,7 +248,8 @@ class Collection:
               partition_names: Optional[List[str]] = None, timeout: Optional[float] = None, **kwargs: Any
               ) -> List[Dict[str, Any]]:
         """Rows matching ``expr`` (``limit``/``offset`` kwargs); ``["count(*)"]`` counts."""
-        refuse_unknown("query", kwargs, ("limit", "offset"))
+        refuse_unknown("query", kwargs, ("limit", "offset", "expr_params"))
+        expr = render_filter(expr, kwargs.get("expr_params")) or ""
         limit, offset = query_window(kwargs)
         return self._engine.query(self._name, expr, output_fields, partition_names, limit, offset,
                                   check_timeout(timeout))
@@ -258,11 +259,15 @@ class Collection:
                output_fields: Optional[List[str]] = None, timeout: Optional[float] = None, round_decimal: int = -1,
                **kwargs: Any) -> SearchResult:
         """Top-``limit`` search; iterate the result per query, each hit has ``id``, ``distance``,
-        ``entity``. ``param`` as in :meth:`MilvusClient.search`; ``offset`` kwarg; distances
-        rounded to ``round_decimal`` decimals (-1 = not); grouping and range search are refused."""
-        refuse_unknown("search", kwargs, ("offset",))
+        ``entity``. ``param`` as in :meth:`MilvusClient.search` (``radius`` / ``range_filter``
+        make a range search); ``offset``, ``group_by_field`` / ``group_size`` /
+        ``strict_group_size`` and ``expr_params`` kwargs; distances rounded to ``round_decimal``
+        decimals (-1 = not)."""
+        refuse_unknown("search", kwargs, ("offset", "group_by_field", "group_size", "strict_group_size",
+                                          "expr_params"))
+        expr = render_filter(expr, kwargs.get("expr_params"))
         return self._engine.search(self._name, data, limit, anns_field, param, expr, output_fields, partition_names,
-                                   kwargs.get("offset"), round_decimal, check_timeout(timeout))
+                                   kwargs.get("offset"), round_decimal, check_timeout(timeout), group_by(kwargs))
 
     def create_index(self, field_name: str, index_params: Optional[Dict[str, Any]] = None,
                      timeout: Optional[float] = None, **kwargs: Any) -> None:
