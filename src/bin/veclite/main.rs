@@ -2,10 +2,14 @@
 //!
 //! Exit status: 0 success; 1 the operation failed or `verify` found problems; 2 usage error.
 
+mod bulk;
 mod commands;
+mod export;
+mod import;
 mod inspect;
 mod npy;
 mod output;
+mod progress;
 mod verify;
 
 use std::path::PathBuf;
@@ -18,6 +22,27 @@ Exit status:
   0  success (verify: no problems found)
   1  the operation failed, or verify found problems
   2  usage error (unknown command or option, bad argument)";
+
+const EXPORT_HELP: &str = "\
+Files are named 1.parquet, 2.parquet, ... (1.json, ...; NumPy: directories 1/, 2/, ... of \
+<field>.npy) in the --out directory, laid out as pymilvus's LocalBulkWriter writes them: give \
+them to Milvus's bulk import (docs/outgrowing-one-machine.md). An auto_id primary key is left \
+out (Milvus generates it). NumPy files cannot hold nulls: a null fails the export.
+
+Examples:
+  veclite export ./veclite_demo_db hello_veclite --format parquet --out ./export
+  veclite export ./veclite_demo_db hello_veclite --format json --out ./export --max-file-size 64M
+  veclite export ./veclite_demo_db hello_veclite --format numpy --out ./export --filter 'random > 0.5'";
+
+const IMPORT_HELP: &str = "\
+Reads .parquet and .json files and directories of .npy files (a directory is searched at any \
+depth, in natural order). Each file is checked whole (types, dims, lengths, nulls, repeated \
+keys) before any of its rows are written, then written in one insert (or upsert): a file goes \
+in whole or not at all. Errors name the file, the row and the field.
+
+Examples:
+  veclite import ./veclite_demo_db hello_veclite --from ./export
+  veclite import ./veclite_demo_db hello_veclite --from ./bulk_data/1.parquet --upsert";
 
 /// Look into and maintain a veclite database directory.
 ///
@@ -182,6 +207,12 @@ enum Command {
         #[arg(long)]
         field: String,
     },
+    /// Writes a collection's rows as files Milvus's bulk import takes (Parquet, JSON or NumPy).
+    #[command(after_help = EXPORT_HELP)]
+    Export(export::ExportArgs),
+    /// Reads rows from Milvus bulk-import files into a collection, each file all or nothing.
+    #[command(after_help = IMPORT_HELP)]
+    Import(import::ImportArgs),
     /// Checks every file and checksum without changing a byte; exit 1 when anything is wrong.
     #[command(
         after_help = "Reads the manifest, checks that every file it names exists, scans every WAL record and \
