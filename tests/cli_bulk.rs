@@ -69,8 +69,11 @@ fn rows(ids: &[i64], nulls: bool, with_key: bool) -> Vec<Column> {
         Column::float("score", ids.iter().map(|i| *i as f32 / 3.0).collect()).with_validity(valid(3)),
         Column::double("ratio", ids.iter().map(|i| 1.0 / (*i as f64 + 0.5)).collect()),
         Column::varchar("title", ids.iter().map(|i| format!("tïtle \"{i}\" ✓"))).with_validity(valid(4)),
-        Column::json("doc", ids.iter().map(|i| format!(r#"{{"n": {i}, "tags": ["a", "b"], "nested": {{"x": 0.1}}}}"#)))
-            .with_validity(valid(6)),
+        Column::json(
+            "doc",
+            ids.iter().map(|i| format!(r#"{{"n": {i}, "tags": ["a", "b"], "nested": {{"x": 0.1}}}}"#)),
+        )
+        .with_validity(valid(6)),
         Column::float_vector(
             "embedding",
             DIM,
@@ -119,13 +122,15 @@ fn all_rows(dir: &Path) -> Vec<Json> {
 
 /// Exports `src` in `format` into `out` with extra `args`; returns the parts listed.
 fn export(src: &Path, format: &str, out: &Path, args: &[&str]) -> Vec<Json> {
-    let mut all = vec!["export", path_str(src), COLLECTION, "--format", format, "--out", path_str(out), "--json"];
+    let mut all =
+        vec!["export", path_str(src), COLLECTION, "--format", format, "--out", path_str(out), "--json"];
     all.extend_from_slice(args);
     ok(&all).lines().map(|l| serde_json::from_str(l).expect("JSON line")).collect()
 }
 
-/// Export → import into a fresh database → the same rows.
-fn round_trip(format: &str, nulls: bool, export_args: &[&str]) -> Vec<Json> {
+/// Export → import into a fresh database → the same rows; returns the directory holding the
+/// files and the parts listed.
+fn round_trip(format: &str, nulls: bool, export_args: &[&str]) -> (tempfile::TempDir, Vec<Json>) {
     let tmp = tempfile::tempdir().expect("tempdir");
     let (src, dst, out) = (tmp.path().join("src"), tmp.path().join("dst"), tmp.path().join("out"));
     create(&src, nulls);
@@ -140,32 +145,40 @@ fn round_trip(format: &str, nulls: bool, export_args: &[&str]) -> Vec<Json> {
     if nulls {
         assert!(before.iter().any(|r| r["doc"].is_null() && r["title"].is_null() && r["score"].is_null()));
     }
-    assert!(before.iter().all(|r| r["$meta"]["color"].is_string() || r["color"].is_string()), "{:?}", before[0]);
-    parts
+    assert!(
+        before.iter().all(|r| r["$meta"]["color"].is_string() || r["color"].is_string()),
+        "{:?}",
+        before[0]
+    );
+    (tmp, parts)
 }
 
 #[test]
 fn parquet_round_trip_keeps_every_field_type_null_and_dynamic_key() {
-    let parts = round_trip("parquet", true, &[]);
+    let (_tmp, parts) = round_trip("parquet", true, &[]);
     assert_eq!(parts.len(), 1);
     assert!(parts[0]["file"].as_str().unwrap().ends_with("/1.parquet"));
 }
 
 #[test]
 fn json_round_trip_keeps_every_field_type_null_and_dynamic_key() {
-    let parts = round_trip("json", true, &[]);
+    let (_tmp, parts) = round_trip("json", true, &[]);
     let text = std::fs::read_to_string(parts[0]["file"].as_str().unwrap()).unwrap();
     let file: Json = serde_json::from_str(&text).expect("the file is JSON");
     let first = &file["rows"][0];
     assert_eq!(first["doc"], Json::Null, "row 0 has a null doc");
     assert_eq!(first["$meta"], serde_json::json!({"color": "red"}));
     assert_eq!(file["rows"][1]["doc"]["tags"], serde_json::json!(["a", "b"]), "JSON fields are JSON values");
-    assert_eq!(file["rows"][1]["score"].to_string(), "0.33333334", "floats print as the shortest f32 decimal");
+    assert_eq!(
+        file["rows"][1]["score"].to_string(),
+        "0.33333334",
+        "floats print as the shortest f32 decimal"
+    );
 }
 
 #[test]
 fn numpy_round_trip_keeps_every_field_type_and_dynamic_key() {
-    let parts = round_trip("numpy", false, &[]);
+    let (_tmp, parts) = round_trip("numpy", false, &[]);
     let dir = PathBuf::from(parts[0]["file"].as_str().unwrap());
     let mut names: Vec<String> =
         std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
@@ -173,8 +186,18 @@ fn numpy_round_trip_keeps_every_field_type_and_dynamic_key() {
     assert_eq!(
         names,
         [
-            "$meta.npy", "big.npy", "doc.npy", "embedding.npy", "flag.npy", "id.npy", "medium.npy", "ratio.npy",
-            "score.npy", "small.npy", "tiny.npy", "title.npy"
+            "$meta.npy",
+            "big.npy",
+            "doc.npy",
+            "embedding.npy",
+            "flag.npy",
+            "id.npy",
+            "medium.npy",
+            "ratio.npy",
+            "score.npy",
+            "small.npy",
+            "tiny.npy",
+            "title.npy"
         ]
     );
 }
@@ -186,18 +209,23 @@ fn numpy_export_refuses_nulls_naming_field_and_row() {
     create(&src, true);
     let out = tmp.path().join("out");
     let err = fails(&["export", path_str(&src), COLLECTION, "--format", "numpy", "--out", path_str(&out)]);
-    assert!(err.contains("field `flag` is null in row 0") && err.contains("--format parquet or json"), "{err}");
+    assert!(
+        err.contains("field `flag` is null in row 0") && err.contains("--format parquet or json"),
+        "{err}"
+    );
+    assert!(!out.exists(), "a failed export leaves nothing behind");
 }
 
 #[test]
 fn max_file_size_splits_into_bounded_files() {
     for (format, limit) in [("json", 200_000u64), ("numpy", 100_000), ("parquet", 150_000)] {
-        let parts = round_trip(format, format != "numpy", &["--max-file-size", &limit.to_string()]);
+        let (_tmp, parts) = round_trip(format, format != "numpy", &["--max-file-size", &limit.to_string()]);
         assert!(parts.len() > 2, "{format}: {} parts", parts.len());
         for (i, part) in parts.iter().enumerate() {
             let bytes = part["bytes"].as_u64().unwrap();
             assert!(bytes <= limit, "{format} part {i}: {bytes} bytes over {limit}");
-            let name = Path::new(part["file"].as_str().unwrap()).file_name().unwrap().to_str().unwrap().to_owned();
+            let name =
+                Path::new(part["file"].as_str().unwrap()).file_name().unwrap().to_str().unwrap().to_owned();
             assert!(name.starts_with(&(i + 1).to_string()), "{format}: part {i} is {name}");
         }
     }
@@ -250,21 +278,36 @@ fn a_bad_value_fails_the_file_naming_file_row_and_field_and_writes_nothing() {
     create_empty(&dst, false);
     let file = tmp.path().join("bad.json");
     let cases: [(&str, Box<dyn Fn(&mut serde_json::Map<String, Json>)>); 5] = [
-        ("row 4500: field `tiny`: 300 is out of range for Int8", Box::new(|r| {
-            r.insert("tiny".into(), 300.into());
-        })),
-        ("row 4500: field `embedding`: expected 4 components, got 3", Box::new(|r| {
-            r.insert("embedding".into(), serde_json::json!([1.0, 2.0, 3.0]));
-        })),
-        ("row 4500: field `big` is not nullable and has no default value", Box::new(|r| {
-            r.insert("big".into(), Json::Null);
-        })),
-        ("row 4500: field `title`: 65 bytes exceed max_length 64", Box::new(|r| {
-            r.insert("title".into(), "x".repeat(65).into());
-        })),
-        ("row 4500: primary key 3 is repeated in the file", Box::new(|r| {
-            r.insert("id".into(), 3.into());
-        })),
+        (
+            "row 4500: field `tiny`: 300 is out of range for Int8",
+            Box::new(|r| {
+                r.insert("tiny".into(), 300.into());
+            }),
+        ),
+        (
+            "row 4500: field `embedding`: expected 4 components, got 3",
+            Box::new(|r| {
+                r.insert("embedding".into(), serde_json::json!([1.0, 2.0, 3.0]));
+            }),
+        ),
+        (
+            "row 4500: field `big` is not nullable and has no default value",
+            Box::new(|r| {
+                r.insert("big".into(), Json::Null);
+            }),
+        ),
+        (
+            "row 4500: field `title`: 65 bytes exceed max_length 64",
+            Box::new(|r| {
+                r.insert("title".into(), "x".repeat(65).into());
+            }),
+        ),
+        (
+            "row 4500: primary key 3 is repeated in the file",
+            Box::new(|r| {
+                r.insert("id".into(), 3.into());
+            }),
+        ),
     ];
     for (want, bad) in cases {
         json_file(&file, 4600, 4500, bad);
@@ -294,11 +337,22 @@ fn import_refuses_missing_fields_unknown_columns_and_odd_paths() {
     let dst = tmp.path().join("dst");
     create_empty(&dst, false);
     let file = tmp.path().join("f.json");
-    json_file(&file, 3, -1, |r| {
+    let no_vector = |r: &mut serde_json::Map<String, Json>| {
         r.remove("embedding");
-    });
+    };
+    json_file(&file, 1, 0, no_vector);
     let err = fails(&["import", path_str(&dst), COLLECTION, "--from", path_str(&file)]);
     assert!(err.contains("f.json: no values for field `embedding`"), "{err}");
+    json_file(&file, 3, 1, no_vector);
+    let err = fails(&["import", path_str(&dst), COLLECTION, "--from", path_str(&file)]);
+    assert!(err.contains("f.json: row 1: no value for field `embedding`"), "{err}");
+    // A nullable field missing from a row is a null there.
+    json_file(&file, 3, 1, |r| {
+        r.remove("title");
+    });
+    ok(&["import", path_str(&dst), COLLECTION, "--from", path_str(&file)]);
+    let rows = all_rows(&dst);
+    assert_eq!((rows[0]["title"].is_string(), rows[1]["title"].is_null()), (true, true));
     let out = tmp.path().join("out");
     std::fs::create_dir(&out).unwrap();
     let err = fails(&["import", path_str(&dst), COLLECTION, "--from", path_str(&out)]);
@@ -307,7 +361,8 @@ fn import_refuses_missing_fields_unknown_columns_and_odd_paths() {
     std::fs::write(&txt, "id\n1\n").unwrap();
     let err = fails(&["import", path_str(&dst), COLLECTION, "--from", path_str(&txt)]);
     assert!(err.contains("not a bulk file"), "{err}");
-    let (code, _, err) = veclite(&["export", path_str(&dst), COLLECTION, "--format", "csv", "--out", path_str(&out)]);
+    let (code, _, err) =
+        veclite(&["export", path_str(&dst), COLLECTION, "--format", "csv", "--out", path_str(&out)]);
     assert_eq!(code, 2, "{err}");
 }
 

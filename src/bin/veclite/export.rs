@@ -59,17 +59,32 @@ fn parse_size(text: &str) -> Result<u64, String> {
         Some((i, 'G' | 'g')) => (&t[..i], 30),
         _ => (t, 0),
     };
-    let n: u64 = digits.trim().parse().map_err(|_| format!("{text:?} is not a size (e.g. 1048576, 512K, 64M, 2G)"))?;
-    let bytes = n.checked_shl(shift).filter(|b| b >> shift == n).ok_or_else(|| format!("{text:?} is too large"))?;
+    let n: u64 =
+        digits.trim().parse().map_err(|_| format!("{text:?} is not a size (e.g. 1048576, 512K, 64M, 2G)"))?;
+    let bytes =
+        n.checked_shl(shift).filter(|b| b >> shift == n).ok_or_else(|| format!("{text:?} is too large"))?;
     if bytes == 0 {
         return Err("the size must be positive".into());
     }
     Ok(bytes)
 }
 
-/// `veclite export`: writes the parts, then prints one row per part (file, rows, bytes).
+/// `veclite export`: writes the parts, then prints one row per part (file, rows, bytes). A failed
+/// export removes what it wrote under `--out`.
 pub fn run(args: &ExportArgs) -> Result<ExitCode, Failure> {
+    let existed = args.out.exists();
     prepare_out(&args.out)?;
+    let result = export(args);
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&args.out);
+        if existed {
+            let _ = std::fs::create_dir(&args.out);
+        }
+    }
+    result
+}
+
+fn export(args: &ExportArgs) -> Result<ExitCode, Failure> {
     let db = open(&args.target.dir)?;
     let collection = &args.target.collection;
     let schema = db.describe_collection(collection).map_err(fail)?.schema;
@@ -154,7 +169,9 @@ impl Export<'_> {
                     Box::new(ParquetPart::create(&out.join(format!("{n}.parquet")), &self.fields, row_bytes)?)
                 }
                 Format::Json => Box::new(JsonPart::create(&out.join(format!("{n}.json")), &self.fields)?),
-                Format::Numpy => Box::new(NumpyPart::create(&out.join(n.to_string()), &self.fields, self.rows)?),
+                Format::Numpy => {
+                    Box::new(NumpyPart::create(&out.join(n.to_string()), &self.fields, self.rows)?)
+                }
             };
             self.current = Some(part);
         }
@@ -170,10 +187,10 @@ impl Export<'_> {
         let mut start = 0;
         while start < n {
             let part = self.part(batch)?;
-            let fits = |part: &Box<dyn PartWriter>, end: usize| -> Result<bool, Failure> {
+            let fits = |part: &dyn PartWriter, end: usize| -> Result<bool, Failure> {
                 Ok(part.size_with(batch, start..end)? <= max)
             };
-            if !fits(part, start + 1)? {
+            if !fits(part.as_ref(), start + 1)? {
                 if part.rows() == 0 {
                     let need = part.size_with(batch, start..start + 1)?;
                     return Err(format!(
@@ -188,7 +205,7 @@ impl Export<'_> {
             let (mut lo, mut hi) = (start + 1, n);
             while lo < hi {
                 let mid = (lo + hi).div_ceil(2);
-                if fits(part, mid)? { lo = mid } else { hi = mid - 1 }
+                if fits(part.as_ref(), mid)? { lo = mid } else { hi = mid - 1 }
             }
             part.write(&slice(batch, start..lo))?;
             start = lo;

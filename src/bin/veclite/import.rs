@@ -53,7 +53,8 @@ pub fn run(args: &ImportArgs) -> Result<ExitCode, Failure> {
     let mut report = Rows::new(&["file", "rows"]);
     for source in &sources {
         bar.set_message(source.path.display().to_string());
-        let rows = import_file(&db, args, &schema, source).map_err(|e| format!("{}: {e}", source.path.display()))?;
+        let rows =
+            import_file(&db, args, &schema, source).map_err(|e| format!("{}: {e}", source.path.display()))?;
         report.push(vec![json!(source.path.display().to_string()), json!(rows)]);
         bar.inc(1);
     }

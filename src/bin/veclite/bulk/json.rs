@@ -152,12 +152,12 @@ fn float32(x: f32) -> String {
 
 /// Reads the JSON file `path` into one column per field of `fields` present in the file (the
 /// `$meta` field gathers `$meta` objects and, with dynamic fields, keys that are not fields).
-/// JSON values keep their text as written.
+/// JSON values keep their text as written, without the whitespace between tokens.
 ///
 /// # Errors
 /// Malformed JSON, a row that is not an object, an unknown key (dynamic fields off), a value
-/// its field does not take, a field present in some rows only: naming the row and field (the
-/// caller adds the file).
+/// its field does not take, a row without a field that other rows have and that takes no null:
+/// naming the row and field (the caller adds the file).
 pub fn read(path: &Path, fields: &[Field]) -> Result<Vec<Column>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
     #[derive(serde::Deserialize)]
@@ -170,7 +170,9 @@ pub fn read(path: &Path, fields: &[Field]) -> Result<Vec<Column>, String> {
         .map_err(|e| format!("not a bulk JSON file ({{\"rows\": [{{...}}, ...]}}): {e}"))?;
     let dynamic = fields.iter().position(|f| f.is_dynamic);
     let mut builders: Vec<Builder> = fields.iter().map(Builder::new).collect();
+    // Per field: whether any row has it, and the first row without it.
     let mut present = vec![false; fields.len()];
+    let mut first_missing: Vec<Option<usize>> = vec![None; fields.len()];
     for (row, object) in file.rows.iter().enumerate() {
         let at = |e: String| format!("row {row}: {e}");
         let mut extra = serde_json::Map::new();
@@ -180,11 +182,12 @@ pub fn read(path: &Path, fields: &[Field]) -> Result<Vec<Column>, String> {
             match fields.iter().position(|f| &f.name == key) {
                 Some(f) if Some(f) == dynamic => meta = Some(raw),
                 Some(f) if fields[f].field_type == FieldType::Json => {
-                    builders[f].push(Cell::Text(raw.get()), row).map_err(at)?;
+                    builders[f].push(Cell::Text(&compact(raw.get())), row).map_err(at)?;
                     seen[f] = true;
                 }
                 Some(f) => {
-                    let value: serde_json::Value = serde_json::from_str(raw.get()).map_err(|e| at(e.to_string()))?;
+                    let value: serde_json::Value =
+                        serde_json::from_str(raw.get()).map_err(|e| at(e.to_string()))?;
                     builders[f].push(cell(&fields[f], &value).as_cell(), row).map_err(at)?;
                     seen[f] = true;
                 }
@@ -198,28 +201,64 @@ pub fn read(path: &Path, fields: &[Field]) -> Result<Vec<Column>, String> {
         if let Some(d) = dynamic {
             let text = match (meta, extra.is_empty()) {
                 (None, _) => serde_json::Value::Object(extra).to_string(),
-                (Some(raw), true) => raw.get().to_owned(),
+                (Some(raw), true) => compact(raw.get()),
                 (Some(raw), false) => match serde_json::from_str(raw.get()) {
                     Ok(serde_json::Value::Object(mut object)) => {
                         object.extend(extra);
                         serde_json::Value::Object(object).to_string()
                     }
-                    _ => raw.get().to_owned(),
+                    _ => compact(raw.get()),
                 },
             };
             builders[d].push(Cell::Text(&text), row).map_err(at)?;
             seen[d] = true;
         }
-        for (f, seen) in seen.iter().enumerate() {
-            if row == 0 {
-                present[f] = *seen;
-            } else if present[f] != *seen {
-                let what = if *seen { "has" } else { "lacks" };
-                return Err(at(format!("{what} field `{}`, unlike row 0", fields[f].name)));
+        // A key missing from a row is a null (or the default) where the field takes one.
+        for (f, field) in fields.iter().enumerate().filter(|(f, _)| !seen[*f]) {
+            if field.nullable || field.default_value.is_some() {
+                builders[f].push(Cell::Null, row).map_err(at)?;
+            } else {
+                first_missing[f].get_or_insert(row);
             }
         }
+        for (p, s) in present.iter_mut().zip(&seen) {
+            *p |= s;
+        }
     }
-    Ok(builders.into_iter().zip(present).filter(|(_, p)| *p).map(|(b, _)| b.finish()).collect())
+    let mut columns = Vec::new();
+    for ((builder, field), (present, missing)) in
+        builders.into_iter().zip(fields).zip(present.into_iter().zip(first_missing))
+    {
+        match (present, missing) {
+            (false, _) => {}
+            (true, Some(row)) => return Err(format!("row {row}: no value for field `{}`", field.name)),
+            (true, None) => columns.push(builder.finish()),
+        }
+    }
+    Ok(columns)
+}
+
+/// `text`, a JSON text, without the whitespace between its tokens (strings keep theirs).
+fn compact(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let (mut in_string, mut escaped) = (false, false);
+    for c in text.chars() {
+        if in_string {
+            out.push(c);
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+        } else if c == '"' {
+            in_string = true;
+            out.push(c);
+        } else if !c.is_whitespace() {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// A parsed JSON value as the cell of `field`, owning what it needs.
@@ -269,5 +308,25 @@ impl Owned {
             Owned::Vector(v) => Cell::Vector(v),
             Owned::Other(what) => Cell::Unsupported(what),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compact_drops_whitespace_outside_strings() {
+        assert_eq!(
+            compact("{\n  \"a b\": [1, 2],\n  \"c\": \"x \\\" y\"\n}"),
+            r#"{"a b":[1,2],"c":"x \" y"}"#
+        );
+    }
+
+    #[test]
+    fn floats_print_as_their_shortest_decimal() {
+        assert_eq!(float32(0.1), "0.1");
+        assert_eq!(float32(3.0), "3.0");
+        assert_eq!(float32(1e-10), "0.0000000001");
     }
 }

@@ -205,7 +205,12 @@ pub struct Builder {
 
 impl Builder {
     pub fn new(field: &Field) -> Builder {
-        Builder { field: field.clone(), data: ColumnData::empty(field.field_type), validity: Vec::new(), has_null: false }
+        Builder {
+            field: field.clone(),
+            data: ColumnData::empty(field.field_type),
+            validity: Vec::new(),
+            has_null: false,
+        }
     }
 
     /// Appends `cell` as the value of the next row; `row` (in the file) is for messages.
@@ -269,11 +274,16 @@ impl Builder {
                     return Err(format!("field `{name}`: expected {dim} components, got {}", v.len()));
                 }
                 if let Some(bad) = v.iter().position(|x| !x.is_finite()) {
-                    return Err(format!("field `{name}`: component {bad} is {}, not a finite number", v[bad]));
+                    return Err(format!(
+                        "field `{name}`: component {bad} is {}, not a finite number",
+                        v[bad]
+                    ));
                 }
                 let norm = v.iter().map(|&x| f64::from(x).powi(2)).sum::<f64>().sqrt();
                 if norm > f64::from(MAX_VECTOR_NORM) {
-                    return Err(format!("field `{name}`: vector norm {norm:.3e} exceeds {MAX_VECTOR_NORM:e}"));
+                    return Err(format!(
+                        "field `{name}`: vector norm {norm:.3e} exceeds {MAX_VECTOR_NORM:e}"
+                    ));
                 }
                 data.extend_from_slice(v);
             }
@@ -361,9 +371,13 @@ mod tests {
 
     #[test]
     fn natural_order_puts_2_before_10() {
-        let mut paths = vec![PathBuf::from("d/10.parquet"), PathBuf::from("d/2.parquet"), PathBuf::from("d/1.parquet")];
+        let mut paths =
+            vec![PathBuf::from("d/10.parquet"), PathBuf::from("d/2.parquet"), PathBuf::from("d/1.parquet")];
         paths.sort_by_key(|p| natural_key(p));
-        assert_eq!(paths, [PathBuf::from("d/1.parquet"), PathBuf::from("d/2.parquet"), PathBuf::from("d/10.parquet")]);
+        assert_eq!(
+            paths,
+            [PathBuf::from("d/1.parquet"), PathBuf::from("d/2.parquet"), PathBuf::from("d/10.parquet")]
+        );
     }
 
     #[test]

@@ -165,7 +165,9 @@ impl PartWriter for NumpyPart {
                 ColumnRef::Int64(v) => file.out.write_all(bytemuck::cast_slice(v)).map_err(fail)?,
                 ColumnRef::Float(v) => file.out.write_all(bytemuck::cast_slice(v)).map_err(fail)?,
                 ColumnRef::Double(v) => file.out.write_all(bytemuck::cast_slice(v)).map_err(fail)?,
-                ColumnRef::FloatVector { data, .. } => file.out.write_all(bytemuck::cast_slice(data)).map_err(fail)?,
+                ColumnRef::FloatVector { data, .. } => {
+                    file.out.write_all(bytemuck::cast_slice(data)).map_err(fail)?
+                }
             }
         }
         self.rows += batch.len();
@@ -185,11 +187,13 @@ impl PartWriter for NumpyPart {
             }
             let head = header(&descr(file.field.field_type, file.chars), &shape);
             let is_text = file.is_text();
-            let mut out = file.out.into_inner().map_err(|e| format!("{}: {}", file.path.display(), e.error()))?;
+            let mut out =
+                file.out.into_inner().map_err(|e| format!("{}: {}", file.path.display(), e.error()))?;
             if is_text {
                 out.sync_all().map_err(fail)?;
                 drop(out);
-                write_strings(&side_path(&file.path), &file.path, &head, file.chars.max(1), self.rows).map_err(fail)?;
+                write_strings(&side_path(&file.path), &file.path, &head, file.chars.max(1), self.rows)
+                    .map_err(fail)?;
                 std::fs::remove_file(side_path(&file.path)).map_err(fail)?;
             } else {
                 out.seek(SeekFrom::Start(0)).map_err(fail)?;
@@ -239,7 +243,9 @@ fn read_npy(path: &Path) -> Result<Npy, String> {
     }
     let (len, start) = match bytes[6] {
         1 => (usize::from(u16::from_le_bytes([bytes[8], bytes[9]])), 10),
-        2 | 3 if bytes.len() >= 12 => (u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) as usize, 12),
+        2 | 3 if bytes.len() >= 12 => {
+            (u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) as usize, 12)
+        }
         v => return Err(format!(".npy format version {v} is not supported")),
     };
     let dict = bytes
@@ -290,8 +296,10 @@ pub fn read_field(path: &Path, field: &Field) -> Result<Column, String> {
             .into());
     }
     let kind = descr.trim_start_matches(['<', '>', '|', '=']);
-    let width: usize =
-        kind.get(1..).and_then(|w| w.parse().ok()).ok_or_else(|| format!("dtype {descr} is not supported"))?;
+    let width: usize = kind
+        .get(1..)
+        .and_then(|w| w.parse().ok())
+        .ok_or_else(|| format!("dtype {descr} is not supported"))?;
     if descr.starts_with('>') && width > 1 {
         return Err(format!("big-endian dtype {descr} is not supported (save little-endian arrays)"));
     }
@@ -321,7 +329,11 @@ pub fn read_field(path: &Path, field: &Field) -> Result<Column, String> {
             }
             ("f8", FieldType::FloatVector { .. }) => {
                 vector.clear();
-                vector.extend(bytes.chunks_exact(8).map(|c| f64::from_le_bytes(c.try_into().unwrap_or_default()) as f32));
+                vector.extend(
+                    bytes
+                        .chunks_exact(8)
+                        .map(|c| f64::from_le_bytes(c.try_into().unwrap_or_default()) as f32),
+                );
                 Cell::Vector(&vector)
             }
             ("f4", _) => Cell::Float(f32::from_le_bytes(bytes.try_into().map_err(|_| "bad width")?).into()),
@@ -332,7 +344,8 @@ pub fn read_field(path: &Path, field: &Field) -> Result<Column, String> {
             }
             (k, _) if k.starts_with('S') => {
                 let end = bytes.iter().rposition(|b| *b != 0).map_or(0, |p| p + 1);
-                text = String::from_utf8(bytes[..end].to_vec()).map_err(|_| format!("row {row}: not UTF-8 text"))?;
+                text = String::from_utf8(bytes[..end].to_vec())
+                    .map_err(|_| format!("row {row}: not UTF-8 text"))?;
                 Cell::Text(&text)
             }
             _ => return Err(format!("dtype {descr} is not read into {}", ty.describe())),

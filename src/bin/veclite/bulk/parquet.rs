@@ -9,7 +9,9 @@ use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Float32Type, Float64Type, Int8Type, Int16Type, Int32Type, Int64Type};
-use arrow_array::{Array, ArrayRef, BooleanArray, Float32Array, ListArray, PrimitiveArray, RecordBatch, StringArray};
+use arrow_array::{
+    Array, ArrayRef, BooleanArray, Float32Array, ListArray, PrimitiveArray, RecordBatch, StringArray,
+};
 use arrow_buffer::{BooleanBuffer, NullBuffer, OffsetBuffer, ScalarBuffer};
 use arrow_schema::{DataType, Field as ArrowField, Schema as ArrowSchema, SchemaRef};
 use parquet::arrow::ArrowWriter;
@@ -35,7 +37,9 @@ pub fn arrow_type(ty: FieldType) -> DataType {
         FieldType::Float => DataType::Float32,
         FieldType::Double => DataType::Float64,
         FieldType::VarChar { .. } | FieldType::Json => DataType::Utf8,
-        FieldType::FloatVector { .. } => DataType::List(Arc::new(ArrowField::new("item", DataType::Float32, true))),
+        FieldType::FloatVector { .. } => {
+            DataType::List(Arc::new(ArrowField::new("item", DataType::Float32, true)))
+        }
     }
 }
 
@@ -53,18 +57,22 @@ pub fn to_arrow(field: &Field, column: &Column) -> ArrayRef {
         Arc::new(PrimitiveArray::<T>::new(ScalarBuffer::from(v.to_vec()), nulls))
     }
     match column.data().as_ref() {
-        ColumnRef::Bool(v) => Arc::new(BooleanArray::new(BooleanBuffer::from_iter(v.iter().map(|b| *b != 0)), nulls)),
+        ColumnRef::Bool(v) => {
+            Arc::new(BooleanArray::new(BooleanBuffer::from_iter(v.iter().map(|b| *b != 0)), nulls))
+        }
         ColumnRef::Int8(v) => fixed::<Int8Type>(v, nulls),
         ColumnRef::Int16(v) => fixed::<Int16Type>(v, nulls),
         ColumnRef::Int32(v) => fixed::<Int32Type>(v, nulls),
         ColumnRef::Int64(v) => fixed::<Int64Type>(v, nulls),
         ColumnRef::Float(v) => fixed::<Float32Type>(v, nulls),
         ColumnRef::Double(v) => fixed::<Float64Type>(v, nulls),
-        data @ ColumnRef::VarChar { .. } => {
-            Arc::new(StringArray::from_iter((0..data.len()).map(|r| column.is_valid(r).then(|| data.str_at(r)))))
-        }
+        data @ ColumnRef::VarChar { .. } => Arc::new(StringArray::from_iter(
+            (0..data.len()).map(|r| column.is_valid(r).then(|| data.str_at(r))),
+        )),
         ColumnRef::FloatVector { dim, data } => {
-            let DataType::List(item) = arrow_type(field.field_type) else { unreachable!("vectors are lists") };
+            let DataType::List(item) = arrow_type(field.field_type) else {
+                unreachable!("vectors are lists")
+            };
             let offsets = OffsetBuffer::from_lengths(std::iter::repeat_n(dim, data.len() / dim.max(1)));
             Arc::new(ListArray::new(item, offsets, Arc::new(Float32Array::from(data.to_vec())), nulls))
         }
@@ -149,11 +157,15 @@ pub fn read_batches(
     visit: &mut dyn FnMut(Vec<Column>, usize) -> Result<(), String>,
 ) -> Result<(), String> {
     let file = File::open(path).map_err(|e| e.to_string())?;
-    let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| format!("not a Parquet file: {e}"))?;
+    let builder =
+        ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| format!("not a Parquet file: {e}"))?;
+    // (column index in the file, field index)
     let mut wanted = Vec::new();
-    for column in builder.schema().fields() {
+    for (i, column) in builder.schema().fields().iter().enumerate() {
         match fields.iter().position(|f| f.name == *column.name()) {
-            Some(f) => wanted.push(f),
+            Some(f) => wanted.push((i, f)),
+            // The index pandas stores as a column (`DataFrame.to_parquet`) is not row data.
+            None if column.name().starts_with("__index_level_") => {}
             None => return Err(format!("column `{}` is not a field of the collection", column.name())),
         }
     }
@@ -162,13 +174,14 @@ pub fn read_batches(
     for record in reader {
         let record = record.map_err(|e| format!("rows {first}..: {e}"))?;
         let mut columns = Vec::with_capacity(wanted.len());
-        for (i, &f) in wanted.iter().enumerate() {
+        for &(i, f) in &wanted {
             let mut builder = Builder::new(&fields[f]);
             let array = record.column(i);
             let mut scratch = Vec::new();
             for r in 0..array.len() {
                 let row = first + r;
-                let value = cell(array, r, &mut scratch).map_err(|e| format!("row {row}: field `{}`: {e}", fields[f].name))?;
+                let value = cell(array, r, &mut scratch)
+                    .map_err(|e| format!("row {row}: field `{}`: {e}", fields[f].name))?;
                 builder.push(value, row).map_err(|e| format!("row {row}: {e}"))?;
             }
             columns.push(builder.finish());
@@ -214,7 +227,9 @@ fn vector(items: ArrayRef, scratch: &mut Vec<f32>) -> Result<Cell<'_>, String> {
     scratch.clear();
     match items.data_type() {
         DataType::Float32 => scratch.extend_from_slice(items.as_primitive::<Float32Type>().values()),
-        DataType::Float64 => scratch.extend(items.as_primitive::<Float64Type>().values().iter().map(|&x| x as f32)),
+        DataType::Float64 => {
+            scratch.extend(items.as_primitive::<Float64Type>().values().iter().map(|&x| x as f32))
+        }
         other => return Err(format!("a list of {other}, not of floats")),
     }
     Ok(Cell::Vector(scratch))
