@@ -324,6 +324,15 @@ mod tests {
     }
 
     #[test]
+    fn doubles_parse_back_exactly() {
+        let field = Field::new("d", FieldType::Double);
+        for x in [0.18181818181818182f64, 1.0 / 3.0, 2.2250738585072014e-308, 1e300 / 7.0] {
+            let value: serde_json::Value = serde_json::from_str(&serde_json::to_string(&x).unwrap()).unwrap();
+            assert!(matches!(cell(&field, &value), Owned::Float(y) if y == x), "{x}");
+        }
+    }
+
+    #[test]
     fn floats_print_as_their_shortest_decimal() {
         assert_eq!(float32(0.1), "0.1");
         assert_eq!(float32(3.0), "3.0");
