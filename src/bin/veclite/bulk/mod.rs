@@ -121,7 +121,7 @@ pub fn sources(path: &Path) -> Result<Vec<Source>, String> {
     if found.is_empty() {
         return Err(format!("{}: no .parquet, .json or .npy files in this directory", path.display()));
     }
-    found.sort_by(|a, b| natural_key(&a.path).cmp(&natural_key(&b.path)));
+    found.sort_by_key(|s| natural_key(&s.path));
     Ok(found)
 }
 
