@@ -11,7 +11,7 @@ pub fn bar(len: u64, what: &str, unit: &str) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let template =
-        format!("{{msg}} [{{bar:40}}] {{human_pos}}/{{human_len}} {unit} ({{per_sec}}, eta {{eta}})");
+        format!("{{msg}} [{{bar:40}}] {{human_pos}}/{{human_len}} {unit} ({{per_sec:0}}, eta {{eta}})");
     let style = ProgressStyle::with_template(&template).unwrap_or_else(|_| ProgressStyle::default_bar());
     let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
     bar.set_style(style.progress_chars("=> "));
