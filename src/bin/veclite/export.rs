@@ -19,6 +19,18 @@ use crate::commands::{Failure, done, fail, open};
 use crate::output::{Mode, Rows};
 use crate::{Target, progress};
 
+/// The help text after the options of `veclite export`.
+pub const HELP: &str = "\
+Files are named 1.parquet, 2.parquet, ... (1.json, ...; NumPy: directories 1/, 2/, ... of \
+<field>.npy) in the --out directory, laid out as pymilvus's LocalBulkWriter writes them: give \
+them to Milvus's bulk import (docs/outgrowing-one-machine.md). An auto_id primary key is left \
+out (Milvus generates it). NumPy files cannot hold nulls: a null fails the export.
+
+Examples:
+  veclite export ./veclite_demo_db hello_veclite --format parquet --out ./export
+  veclite export ./veclite_demo_db hello_veclite --format json --out ./export --max-file-size 64M
+  veclite export ./veclite_demo_db hello_veclite --format numpy --out ./export --filter 'random > 0.5'";
+
 /// Arguments of `veclite export`.
 #[derive(Debug, Args)]
 pub struct ExportArgs {

@@ -17,6 +17,18 @@ use crate::commands::{Failure, done, fail, open};
 use crate::output::{Mode, Rows};
 use crate::{Target, progress};
 
+/// The help text after the options of `veclite import`.
+pub const HELP: &str = "\
+Reads .parquet and .json files and directories of .npy files (a directory is searched at any \
+depth, in natural order). Each file is checked whole (types, dims, lengths, nulls, repeated \
+keys) before any of its rows are written, then written in one insert (or upsert): a file goes \
+in whole or not at all (a file over --max-write-bytes is checked whole, then written in batches). \
+Errors name the file, the row and the field.
+
+Examples:
+  veclite import ./veclite_demo_db hello_veclite --from ./export
+  veclite import ./veclite_demo_db hello_veclite --from ./bulk_data/1.parquet --upsert";
+
 /// Arguments of `veclite import`.
 #[derive(Debug, Args)]
 pub struct ImportArgs {

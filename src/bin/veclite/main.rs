@@ -23,27 +23,6 @@ Exit status:
   1  the operation failed, or verify found problems
   2  usage error (unknown command or option, bad argument)";
 
-const EXPORT_HELP: &str = "\
-Files are named 1.parquet, 2.parquet, ... (1.json, ...; NumPy: directories 1/, 2/, ... of \
-<field>.npy) in the --out directory, laid out as pymilvus's LocalBulkWriter writes them: give \
-them to Milvus's bulk import (docs/outgrowing-one-machine.md). An auto_id primary key is left \
-out (Milvus generates it). NumPy files cannot hold nulls: a null fails the export.
-
-Examples:
-  veclite export ./veclite_demo_db hello_veclite --format parquet --out ./export
-  veclite export ./veclite_demo_db hello_veclite --format json --out ./export --max-file-size 64M
-  veclite export ./veclite_demo_db hello_veclite --format numpy --out ./export --filter 'random > 0.5'";
-
-const IMPORT_HELP: &str = "\
-Reads .parquet and .json files and directories of .npy files (a directory is searched at any \
-depth, in natural order). Each file is checked whole (types, dims, lengths, nulls, repeated \
-keys) before any of its rows are written, then written in one insert (or upsert): a file goes \
-in whole or not at all. Errors name the file, the row and the field.
-
-Examples:
-  veclite import ./veclite_demo_db hello_veclite --from ./export
-  veclite import ./veclite_demo_db hello_veclite --from ./bulk_data/1.parquet --upsert";
-
 /// Look into and maintain a veclite database directory.
 ///
 /// Results print as an aligned table when stdout is a terminal and as JSON lines (one object
@@ -208,10 +187,10 @@ enum Command {
         field: String,
     },
     /// Writes a collection's rows as files Milvus's bulk import takes (Parquet, JSON or NumPy).
-    #[command(after_help = EXPORT_HELP)]
+    #[command(after_help = export::HELP)]
     Export(export::ExportArgs),
     /// Reads rows from Milvus bulk-import files into a collection, each file all or nothing.
-    #[command(after_help = IMPORT_HELP)]
+    #[command(after_help = import::HELP)]
     Import(import::ImportArgs),
     /// Checks every file and checksum without changing a byte; exit 1 when anything is wrong.
     #[command(
