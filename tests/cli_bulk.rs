@@ -308,7 +308,21 @@ fn a_bad_value_fails_the_file_naming_file_row_and_field_and_writes_nothing() {
     assert_eq!(ok(&["count", path_str(&dst), COLLECTION, "--json"]).trim(), r#"{"count":4600}"#);
     // Importing it again is refused by the insert (existing keys), and accepted with --upsert.
     let err = fails(&["import", path_str(&dst), COLLECTION, "--from", path_str(&file)]);
-    assert!(err.contains("bad.json: "), "{err}");
+    assert!(err.contains("bad.json: ") && err.contains("already exists"), "{err}");
+    // Written in batches, a failing write says which rows of the file went in before it.
+    let err = fails(&[
+        "import",
+        path_str(&dst),
+        COLLECTION,
+        "--from",
+        path_str(&file),
+        "--max-write-bytes",
+        "1000",
+    ]);
+    assert!(
+        err.contains("bad.json: rows 0..4096: ") && err.contains("(rows 0..0 of this file were written)"),
+        "{err}"
+    );
     ok(&["import", path_str(&dst), COLLECTION, "--from", path_str(&file), "--upsert"]);
     assert_eq!(ok(&["count", path_str(&dst), COLLECTION, "--json"]).trim(), r#"{"count":4600}"#);
 }
