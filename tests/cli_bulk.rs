@@ -363,6 +363,28 @@ fn import_refuses_missing_fields_unknown_columns_and_odd_paths() {
 }
 
 #[test]
+fn partitions_are_exported_and_imported_by_name() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (src, dst, out) = (tmp.path().join("src"), tmp.path().join("dst"), tmp.path().join("out"));
+    for (dir, rows_in_p1) in [(&src, true), (&dst, false)] {
+        create_empty(dir, false);
+        let db = Database::open(dir, Options::default()).unwrap();
+        db.create_partition(COLLECTION, "p1").unwrap();
+        if rows_in_p1 {
+            db.insert(COLLECTION, "p1", rows(&[1, 2], true, true)).unwrap();
+            db.insert(COLLECTION, "", rows(&[3], true, true)).unwrap();
+        }
+        db.close().unwrap();
+    }
+    let parts = export(&src, "parquet", &out, &["--partition", "p1"]);
+    assert_eq!(parts[0]["rows"], 2);
+    ok(&["import", path_str(&dst), COLLECTION, "--from", path_str(&out), "--partition", "p1"]);
+    let count = |p: &str| ok(&["count", path_str(&dst), COLLECTION, "--partition", p, "--json"]);
+    assert_eq!(count("p1").trim(), r#"{"count":2}"#);
+    assert_eq!(count("_default").trim(), r#"{"count":0}"#);
+}
+
+#[test]
 fn help_texts_have_examples() {
     for command in ["export", "import"] {
         let help = ok(&[command, "--help"]);
