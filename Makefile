@@ -27,9 +27,10 @@ test-rust:
 cli:
 	cargo build --release --features cli --bin veclite
 
-# The command-line tool end to end (tests/cli.rs runs the built binary) and its unit tests.
+# The command-line tool end to end (tests/cli.rs and tests/cli_bulk.rs run the built binary) and
+# its unit tests.
 test-cli:
-	cargo test --features cli --test cli --bin veclite
+	cargo test --features cli --test cli --test cli_bulk --bin veclite
 
 # C API tests (strict C11, C++ header check, valgrind, exported symbols; make install into a
 # temporary prefix, then the README's static and shared pkg-config links, checked and run).
@@ -114,11 +115,12 @@ wheel:
 
 # The Python tests against the installed wheel: a fresh venv in target/python-venv, driven with a
 # PATH that has no cargo or rustc (checked), gets numpy, pytest (and pandas when it installs),
-# the pinned Milvus Lite + pymilvus for the differential test and the wheel; pytest runs in
-# bindings/python, where `import veclite` can only find the venv's site-packages copy (checked).
+# the pinned Milvus Lite + pymilvus (with its bulk writer) for the differential tests and the
+# wheel; pytest runs in bindings/python, where `import veclite` can only find the venv's
+# site-packages copy (checked). tests/test_bulk_export.py runs the `veclite` binary (VECLITE_CLI).
 PYVENV := target/python-venv
 NORUST := env PATH=$(CURDIR)/$(PYVENV)/bin:/usr/bin:/bin
-test-python: wheel
+test-python: wheel cli
 	rm -rf $(PYVENV)
 	$(PYTHON) -m venv $(PYVENV)
 	@$(NORUST) sh -c 'for t in cargo rustc; do if command -v $$t; then echo "$$t is on the test PATH" >&2; exit 1; fi; done; echo "test PATH: no cargo, no rustc"'
@@ -127,4 +129,4 @@ test-python: wheel
 	$(NORUST) pip install -q -r bindings/python/tests/requirements-milvus-lite.txt
 	$(NORUST) pip install -q --force-reinstall --no-deps $(WHEELS)/veclite-*.whl
 	cd bindings/python && $(NORUST) python -c 'import veclite; f = veclite.__file__; print("veclite from", f); assert f.startswith("$(CURDIR)/$(PYVENV)/lib/") and "/site-packages/" in f, f'
-	cd bindings/python && $(NORUST) python -m pytest -q -p no:cacheprovider tests
+	cd bindings/python && $(NORUST) VECLITE_CLI=$(CURDIR)/target/release/veclite python -m pytest -q -p no:cacheprovider tests

@@ -71,6 +71,7 @@ pub use error::{Error, ObjectKind, Result, Status};
 pub use expr::{
     ColumnSource, Filter, MAX_FILTER_DEPTH, TemplateValue, render_template, render_template_json,
 };
+pub use json::check as check_json;
 pub use params::{
     CollectionSettings, ConsistencyLevel, CostRange, DEFAULT_EF, DEFAULT_HNSW_EF_CONSTRUCTION,
     DEFAULT_HNSW_M, DEFAULT_IVF_NLIST, DEFAULT_NPROBE, DEFAULT_RRF_K, HybridRequest, IndexParams, MAX_EF,
@@ -79,8 +80,8 @@ pub use params::{
 };
 pub use result::{MutationResult, QueryResult, SearchHits};
 pub use schema::{
-    DEFAULT_PARTITION, Field, FieldType, MAX_JSON_DEPTH, MAX_JSON_LENGTH, MAX_VECTOR_NORM, Schema,
-    SchemaBuilder, Value,
+    DEFAULT_PARTITION, DYNAMIC_FIELD, Field, FieldType, MAX_JSON_DEPTH, MAX_JSON_LENGTH, MAX_VECTOR_NORM,
+    Schema, SchemaBuilder, Value,
 };
 pub use storage::wal::WAL_VERSION;
 pub use timestamp::physical_ms;

@@ -143,6 +143,8 @@ pub fn run(command: Command) -> Result<ExitCode, Failure> {
             db.drop_index(&target.collection, &field).map_err(fail)?;
             done(db)
         }
+        Command::Export(args) => crate::export::run(&args),
+        Command::Import(args) => crate::import::run(&args),
         Command::Verify { dir, format } => verify(&dir, mode(format)),
         Command::Recover { dir, format } => recover(&dir, mode(format)),
     }

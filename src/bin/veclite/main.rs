@@ -2,10 +2,14 @@
 //!
 //! Exit status: 0 success; 1 the operation failed or `verify` found problems; 2 usage error.
 
+mod bulk;
 mod commands;
+mod export;
+mod import;
 mod inspect;
 mod npy;
 mod output;
+mod progress;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -181,6 +185,12 @@ enum Command {
         #[arg(long)]
         field: String,
     },
+    /// Writes a collection's rows as files Milvus's bulk import takes (Parquet, JSON or NumPy).
+    #[command(after_help = export::HELP)]
+    Export(export::ExportArgs),
+    /// Reads rows from Milvus bulk-import files into a collection, each file all or nothing.
+    #[command(after_help = import::HELP)]
+    Import(import::ImportArgs),
     /// Checks every file and checksum without changing a byte; exit 1 when anything is wrong.
     #[command(
         after_help = "Reads the manifest, checks that every file it names exists, scans every WAL record and \
