@@ -5,6 +5,7 @@
 use std::arch::aarch64::*;
 
 use super::super::kernels::Kernels;
+use super::super::scalar;
 use super::super::tiling::{RowKernel, multi_tiled};
 
 /// The NEON kernel table. Only handed out when the CPU reports NEON.
@@ -18,6 +19,9 @@ pub(in crate::simd) const KERNELS: Kernels = Kernels {
     ip_multi: ip_multi_f32_neon,
     l2sq_gather: None,
     ip_gather: None,
+    binary: scalar::BINARY,
+    half: scalar::HALF,
+    int8: scalar::INT8,
 };
 
 /// A metric as a per-lane accumulation step.
