@@ -94,6 +94,26 @@ unsafe fn gather_avx512<const J: bool>(
     }
 }
 
+/// The 64 bytes at `p + i`.
+///
+/// # Safety
+/// `p + i` is valid for 64 reads; the CPU supports AVX-512F.
+#[inline(always)]
+unsafe fn load512(p: *const u8, i: usize) -> __m512i {
+    // SAFETY: guaranteed by the caller.
+    unsafe { _mm512_loadu_si512(p.add(i).cast()) }
+}
+
+/// The 32 bytes at `p + i`.
+///
+/// # Safety
+/// `p + i` is valid for 32 reads; the CPU supports AVX.
+#[inline(always)]
+unsafe fn load256(p: *const u8, i: usize) -> __m256i {
+    // SAFETY: guaranteed by the caller.
+    unsafe { _mm256_loadu_si256(p.add(i).cast()) }
+}
+
 /// Adds the popcounts of one 64-byte step to the accumulators.
 ///
 /// # Safety
@@ -123,15 +143,14 @@ unsafe fn counts512<const J: bool>(a: *const u8, b: *const u8, n: usize) -> (u64
     unsafe {
         let zero = _mm512_setzero_si512();
         let (mut x0, mut y0, mut x1, mut y1) = (zero, zero, zero, zero);
-        let load = |p: *const u8, i: usize| _mm512_loadu_si512(p.add(i).cast());
         let mut i = 0;
         while i + 128 <= n {
-            step512::<J>(&mut x0, &mut y0, load(a, i), load(b, i));
-            step512::<J>(&mut x1, &mut y1, load(a, i + 64), load(b, i + 64));
+            step512::<J>(&mut x0, &mut y0, load512(a, i), load512(b, i));
+            step512::<J>(&mut x1, &mut y1, load512(a, i + 64), load512(b, i + 64));
             i += 128;
         }
         if i + 64 <= n {
-            step512::<J>(&mut x0, &mut y0, load(a, i), load(b, i));
+            step512::<J>(&mut x0, &mut y0, load512(a, i), load512(b, i));
             i += 64;
         }
         if i < n {
@@ -264,15 +283,14 @@ unsafe fn counts256<const J: bool>(a: *const u8, b: *const u8, n: usize) -> (u64
     unsafe {
         let zero = _mm256_setzero_si256();
         let (mut x0, mut y0, mut x1, mut y1) = (zero, zero, zero, zero);
-        let load = |p: *const u8, i: usize| _mm256_loadu_si256(p.add(i).cast());
         let mut i = 0;
         while i + 64 <= n {
-            step256::<J>(&mut x0, &mut y0, load(a, i), load(b, i));
-            step256::<J>(&mut x1, &mut y1, load(a, i + 32), load(b, i + 32));
+            step256::<J>(&mut x0, &mut y0, load256(a, i), load256(b, i));
+            step256::<J>(&mut x1, &mut y1, load256(a, i + 32), load256(b, i + 32));
             i += 64;
         }
         if i + 32 <= n {
-            step256::<J>(&mut x0, &mut y0, load(a, i), load(b, i));
+            step256::<J>(&mut x0, &mut y0, load256(a, i), load256(b, i));
             i += 32;
         }
         let mut x = hsum_u64(_mm256_add_epi64(x0, x1));

@@ -140,8 +140,11 @@ unsafe fn batch_avx512<W: Widen, M: Metric>(
     unsafe {
         let vector = |i: usize| block.add(i * dim);
         match dim {
-            128 => held4::<W, M, false>(q, 128, n, vector, out),
-            256 => held4::<W, M, false>(q, 256, n, vector, out),
+            32 => held::<W, M, 2, false>(q, n, vector, out),
+            64 => held::<W, M, 4, false>(q, n, vector, out),
+            96 => held::<W, M, 6, false>(q, n, vector, out),
+            128 => held::<W, M, 8, false>(q, n, vector, out),
+            256 => held::<W, M, 16, false>(q, n, vector, out),
             384 => held4::<W, M, false>(q, 384, n, vector, out),
             512 => held4::<W, M, false>(q, 512, n, vector, out),
             768 => held4::<W, M, false>(q, 768, n, vector, out),
@@ -271,6 +274,53 @@ unsafe fn held4<W: Widen, M: Metric, const PREFETCH: bool>(
                 }
             }
             let d = four512::<W, M>(q, dim, [vector(i), vector(i + 1), vector(i + 2), vector(i + 3)]);
+            std::ptr::copy_nonoverlapping(d.as_ptr(), out.add(i), 4);
+            i += 4;
+        }
+        while i < count {
+            *out.add(i) = pair512::<W, M>(q, vector(i), dim);
+            i += 1;
+        }
+    }
+}
+
+/// [`held4`] for `dim = 16 * R` (R ≤ 16) with the query held in `R` registers and straight-line
+/// bodies.
+///
+/// # Safety
+/// `q` is valid for `16 * R` reads, `vector(i)` for `16 * R` reads for every `i < count`, `out`
+/// for `count` writes; the CPU supports AVX-512F, AVX2 and FMA.
+#[inline(always)]
+unsafe fn held<W: Widen, M: Metric, const R: usize, const PREFETCH: bool>(
+    q: *const f32,
+    count: usize,
+    vector: impl Fn(usize) -> *const u16,
+    out: *mut f32,
+) {
+    let dim = 16 * R;
+    // SAFETY: query loads read 16 * R floats; `vector` is only called with indices below count,
+    // each read staying within its 16 * R elements; out[i..i + 4] lies within the count
+    // writable floats; the caller runs with the features.
+    unsafe {
+        let mut query = [_mm512_setzero_ps(); R];
+        for (r, reg) in query.iter_mut().enumerate() {
+            *reg = _mm512_loadu_ps(q.add(16 * r));
+        }
+        let mut i = 0;
+        while i + 4 <= count {
+            if PREFETCH {
+                for ahead in i + 4..(i + 8).min(count) {
+                    super::prefetch_lines(vector(ahead), dim);
+                }
+            }
+            let v = [vector(i), vector(i + 1), vector(i + 2), vector(i + 3)];
+            let mut s = [_mm512_setzero_ps(); 4];
+            for (r, &qv) in query.iter().enumerate() {
+                for (acc, p) in s.iter_mut().zip(v) {
+                    *acc = M::acc512(*acc, W::widen16(p.add(16 * r)), qv);
+                }
+            }
+            let d = hsum256x4(fold256(s[0]), fold256(s[1]), fold256(s[2]), fold256(s[3]));
             std::ptr::copy_nonoverlapping(d.as_ptr(), out.add(i), 4);
             i += 4;
         }

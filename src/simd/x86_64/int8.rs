@@ -104,17 +104,41 @@ impl IntMetric for Ip {
     }
 }
 
-/// The exact sum over `n` elements, chunk by chunk.
+/// The exact sum over `n` elements: `body` sums the chunk `[start, start + len)` (at most
+/// [`CHUNK`] elements) in i32, the totals are added in i64. A macro rather than a function
+/// taking a closure, so the chunk kernel inlines with the caller's target features.
+macro_rules! chunked {
+    ($n:expr, |$start:ident, $len:ident| $body:expr) => {{
+        let n = $n;
+        let mut total = 0i64;
+        let mut $start = 0;
+        while $start < n {
+            let $len = CHUNK.min(n - $start);
+            total += i64::from($body);
+            $start += $len;
+        }
+        total as f32
+    }};
+}
+
+/// 32 int8 at `p`, sign-extended to i16.
+///
+/// # Safety
+/// `p` is valid for 32 reads; the CPU supports AVX-512BW.
 #[inline(always)]
-fn chunked(n: usize, chunk: impl Fn(usize, usize) -> i32) -> f32 {
-    let mut total = 0i64;
-    let mut start = 0;
-    while start < n {
-        let len = CHUNK.min(n - start);
-        total += i64::from(chunk(start, len));
-        start += len;
-    }
-    total as f32
+unsafe fn widen512(p: *const i8) -> __m512i {
+    // SAFETY: guaranteed by the caller.
+    unsafe { _mm512_cvtepi8_epi16(_mm256_loadu_si256(p.cast())) }
+}
+
+/// 16 int8 at `p`, sign-extended to i16.
+///
+/// # Safety
+/// `p` is valid for 16 reads; the CPU supports AVX2.
+#[inline(always)]
+unsafe fn widen256(p: *const i8) -> __m256i {
+    // SAFETY: guaranteed by the caller.
+    unsafe { _mm256_cvtepi8_epi16(_mm_loadu_si128(p.cast())) }
 }
 
 /// Pair kernel. Contract: [`PairOf`](super::super::kernels::PairOf).
@@ -163,14 +187,14 @@ unsafe fn gather_avx512<M: IntMetric>(
     }
 }
 
-/// [`chunked`] over [`chunk512`].
+/// [`chunked!`] over [`chunk512`].
 ///
 /// # Safety
 /// `a` and `b` are valid for `n` reads; the CPU supports AVX-512F and AVX-512BW.
 #[inline(always)]
 unsafe fn pair512<M: IntMetric>(a: *const i8, b: *const i8, n: usize) -> f32 {
     // SAFETY: each chunk [start, start + len) lies within the n readable elements.
-    chunked(n, |start, len| unsafe { chunk512::<M>(a.add(start), b.add(start), len) })
+    chunked!(n, |start, len| unsafe { chunk512::<M>(a.add(start), b.add(start), len) })
 }
 
 /// The exact i32 sum of `M` over `n <= CHUNK` elements: 128 per step into four accumulators,
@@ -183,25 +207,26 @@ unsafe fn chunk512<M: IntMetric>(a: *const i8, b: *const i8, n: usize) -> i32 {
     // SAFETY: full loads read [i, i + 32) with i + 32 <= n, the masked load only bytes below n;
     // the caller runs with the features.
     unsafe {
-        let widen = |p: *const i8| _mm512_cvtepi8_epi16(_mm256_loadu_si256(p.cast()));
         let mut s = [_mm512_setzero_si512(); 4];
         let mut i = 0;
         while i + 128 <= n {
             for (k, acc) in s.iter_mut().enumerate() {
-                *acc = M::acc512(*acc, widen(a.add(i + 32 * k)), widen(b.add(i + 32 * k)));
+                *acc = M::acc512(*acc, widen512(a.add(i + 32 * k)), widen512(b.add(i + 32 * k)));
             }
             i += 128;
         }
         let mut k = 0;
         while i + 32 <= n {
-            s[k] = M::acc512(s[k], widen(a.add(i)), widen(b.add(i)));
+            s[k] = M::acc512(s[k], widen512(a.add(i)), widen512(b.add(i)));
             i += 32;
             k += 1;
         }
         if i < n {
-            let m: __mmask32 = (1u32 << (n - i)) - 1;
-            let load = |p: *const i8| _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(m, p.add(i)));
-            s[3] = M::acc512(s[3], load(a), load(b));
+            // A 512-bit masked load (AVX-512BW; the 256-bit form would also need AVX-512VL).
+            let m: __mmask64 = (1u64 << (n - i)) - 1;
+            let x = _mm512_castsi512_si256(_mm512_maskz_loadu_epi8(m, a.add(i)));
+            let y = _mm512_castsi512_si256(_mm512_maskz_loadu_epi8(m, b.add(i)));
+            s[3] = M::acc512(s[3], _mm512_cvtepi8_epi16(x), _mm512_cvtepi8_epi16(y));
         }
         let sum = _mm512_add_epi32(_mm512_add_epi32(s[0], s[1]), _mm512_add_epi32(s[2], s[3]));
         _mm512_reduce_add_epi32(sum)
@@ -254,14 +279,14 @@ unsafe fn gather_avx2<M: IntMetric>(
     }
 }
 
-/// [`chunked`] over [`chunk256`].
+/// [`chunked!`] over [`chunk256`].
 ///
 /// # Safety
 /// `a` and `b` are valid for `n` reads; the CPU supports AVX2.
 #[inline(always)]
 unsafe fn pair256<M: IntMetric>(a: *const i8, b: *const i8, n: usize) -> f32 {
     // SAFETY: each chunk [start, start + len) lies within the n readable elements.
-    chunked(n, |start, len| unsafe { chunk256::<M>(a.add(start), b.add(start), len) })
+    chunked!(n, |start, len| unsafe { chunk256::<M>(a.add(start), b.add(start), len) })
 }
 
 /// The exact i32 sum of `M` over `n <= CHUNK` elements: 64 per step into four accumulators,
@@ -274,18 +299,17 @@ unsafe fn chunk256<M: IntMetric>(a: *const i8, b: *const i8, n: usize) -> i32 {
     // SAFETY: vector loads read [i, i + 16) with i + 16 <= n, scalar reads stay below n; the
     // caller runs with AVX2.
     unsafe {
-        let widen = |p: *const i8| _mm256_cvtepi8_epi16(_mm_loadu_si128(p.cast()));
         let mut s = [_mm256_setzero_si256(); 4];
         let mut i = 0;
         while i + 64 <= n {
             for (k, acc) in s.iter_mut().enumerate() {
-                *acc = M::acc256(*acc, widen(a.add(i + 16 * k)), widen(b.add(i + 16 * k)));
+                *acc = M::acc256(*acc, widen256(a.add(i + 16 * k)), widen256(b.add(i + 16 * k)));
             }
             i += 64;
         }
         let mut k = 0;
         while i + 16 <= n {
-            s[k] = M::acc256(s[k], widen(a.add(i)), widen(b.add(i)));
+            s[k] = M::acc256(s[k], widen256(a.add(i)), widen256(b.add(i)));
             i += 16;
             k += 1;
         }
