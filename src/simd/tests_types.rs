@@ -18,7 +18,7 @@ fn lengths() -> Vec<usize> {
 /// Dims for batch and gather tests: all up to 40, the specialised ones, odd ones.
 fn block_dims() -> Vec<usize> {
     let mut dims: Vec<usize> = (1..=40).collect();
-    dims.extend([64, 100, 127, 128, 129, 256, 384, 512, 768, 1024]);
+    dims.extend([64, 96, 100, 127, 128, 129, 192, 256, 384, 512, 768, 1024]);
     dims
 }
 

@@ -56,15 +56,17 @@ unsafe fn pair_avx512<const J: bool>(a: *const u8, b: *const u8, n: usize) -> f3
 /// VPOPCNTDQ.
 #[target_feature(enable = "avx512f,avx512bw,avx512vpopcntdq")]
 unsafe fn batch_avx512<const J: bool>(q: *const u8, block: *const u8, dim: usize, n: usize, out: *mut f32) {
-    // SAFETY: vector i < n lies within the n * dim readable bytes of `block`; forwarded contract.
+    // SAFETY: vector i < n lies within the n * dim readable bytes of `block`; forwarded contract;
+    // each arm passes the width it matched.
     unsafe {
-        score_rows::<u8, false>(
-            n,
-            |i| block.add(i * dim),
-            dim,
-            out,
-            |v| finish::<J>(counts512::<J>(q, v, dim)),
-        )
+        let vector = |i: usize| block.add(i * dim);
+        match dim {
+            64 => held::<J, 1, false>(q, n, vector, out),
+            128 => held::<J, 2, false>(q, n, vector, out),
+            192 => held::<J, 3, false>(q, n, vector, out),
+            256 => held::<J, 4, false>(q, n, vector, out),
+            _ => score_rows::<u8, false>(n, vector, dim, out, |v| finish::<J>(counts512::<J>(q, v, dim))),
+        }
     }
 }
 
@@ -82,15 +84,98 @@ unsafe fn gather_avx512<const J: bool>(
     count: usize,
     out: *mut f32,
 ) {
-    // SAFETY: rows[i] for i < count is readable and its vector lies in `block` (contract).
+    // SAFETY: rows[i] for i < count is readable and its vector lies in `block` (contract); each
+    // arm passes the width it matched.
     unsafe {
-        score_rows::<u8, true>(
-            count,
-            |i| block.add(*rows.add(i) as usize * dim),
-            dim,
-            out,
-            |v| finish::<J>(counts512::<J>(q, v, dim)),
-        )
+        let vector = |i: usize| block.add(*rows.add(i) as usize * dim);
+        match dim {
+            64 => held::<J, 1, true>(q, count, vector, out),
+            128 => held::<J, 2, true>(q, count, vector, out),
+            192 => held::<J, 3, true>(q, count, vector, out),
+            256 => held::<J, 4, true>(q, count, vector, out),
+            _ => score_rows::<u8, true>(count, vector, dim, out, |v| finish::<J>(counts512::<J>(q, v, dim))),
+        }
+    }
+}
+
+/// Scores `count` vectors of `64 * R` bytes (R ≤ 4), vector `i` at `vector(i)`: the query stays
+/// in `R` registers and vectors are scored four at a time with shared reductions. With
+/// `PREFETCH` (scattered rows) the next four vectors are prefetched first.
+///
+/// # Safety
+/// `q` is valid for `64 * R` reads, `vector(i)` for `64 * R` reads for every `i < count`, `out`
+/// for `count` writes; the CPU supports AVX-512F, AVX-512BW and VPOPCNTDQ.
+#[inline(always)]
+unsafe fn held<const J: bool, const R: usize, const PREFETCH: bool>(
+    q: *const u8,
+    count: usize,
+    vector: impl Fn(usize) -> *const u8,
+    out: *mut f32,
+) {
+    let dim = 64 * R;
+    // SAFETY: query loads read 64 * R bytes; `vector` is only called with indices below count,
+    // each read within its 64 * R bytes; out[i..i + 4] lies within the count writable floats;
+    // the caller runs with the features.
+    unsafe {
+        let mut query = [_mm512_setzero_si512(); R];
+        for (r, reg) in query.iter_mut().enumerate() {
+            *reg = load512(q, 64 * r);
+        }
+        let mut i = 0;
+        while i + 4 <= count {
+            if PREFETCH {
+                for ahead in i + 4..(i + 8).min(count) {
+                    super::prefetch_lines(vector(ahead), dim);
+                }
+            }
+            let v = [vector(i), vector(i + 1), vector(i + 2), vector(i + 3)];
+            let mut x = [_mm512_setzero_si512(); 4];
+            let mut y = [_mm512_setzero_si512(); 4];
+            for (r, &qv) in query.iter().enumerate() {
+                for j in 0..4 {
+                    step512::<J>(&mut x[j], &mut y[j], load512(v[j], 64 * r), qv);
+                }
+            }
+            let first = hsum_u64x4(x);
+            if J {
+                let second = hsum_u64x4(y);
+                for j in 0..4 {
+                    *out.add(i + j) = jaccard_from_counts(first[j], second[j]);
+                }
+            } else {
+                for (j, &c) in first.iter().enumerate() {
+                    *out.add(i + j) = c as f32;
+                }
+            }
+            i += 4;
+        }
+        while i < count {
+            *out.add(i) = finish::<J>(counts512::<J>(q, vector(i), dim));
+            i += 1;
+        }
+    }
+}
+
+/// Lane sums of four registers of u64 lanes, `[Σv[0], Σv[1], Σv[2], Σv[3]]`, by an unpack
+/// transpose that shares the shuffles among the four.
+///
+/// # Safety
+/// The CPU supports AVX-512F.
+#[inline(always)]
+unsafe fn hsum_u64x4(v: [__m512i; 4]) -> [u64; 4] {
+    // SAFETY: plain AVX-512F shuffles and adds; the store writes 4 u64 into a 4-element array.
+    unsafe {
+        // Within each 128-bit block: [a pair sum, b pair sum].
+        let ab = _mm512_add_epi64(_mm512_unpacklo_epi64(v[0], v[1]), _mm512_unpackhi_epi64(v[0], v[1]));
+        let cd = _mm512_add_epi64(_mm512_unpacklo_epi64(v[2], v[3]), _mm512_unpackhi_epi64(v[2], v[3]));
+        // Blocks: [ab0 + ab1, ab2 + ab3, cd0 + cd1, cd2 + cd3].
+        let u = _mm512_add_epi64(_mm512_shuffle_i64x2::<0x88>(ab, cd), _mm512_shuffle_i64x2::<0xDD>(ab, cd));
+        // Blocks 0 and 2: [Σa, Σb] and [Σc, Σd].
+        let w = _mm512_add_epi64(u, _mm512_shuffle_i64x2::<0xB1>(u, u));
+        let sums = _mm512_permutexvar_epi64(_mm512_setr_epi64(0, 1, 4, 5, 0, 1, 4, 5), w);
+        let mut out = [0u64; 4];
+        _mm256_storeu_si256(out.as_mut_ptr().cast(), _mm512_castsi512_si256(sums));
+        out
     }
 }
 
