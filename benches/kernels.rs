@@ -201,6 +201,9 @@ fn types_scan(c: &mut Criterion) {
     group.bench_function("read_sum_baseline_4_bytes_per_element", |bench| {
         bench.iter(|| read_sum(black_box(&block)))
     });
+    group.bench_function("read_sum_baseline_1_byte_per_element", |bench| {
+        bench.iter(|| read_sum(black_box(&block[..block.len() / 4])))
+    });
     group.bench_function(BenchmarkId::new("f32_l2sq_batch", best.name()), |bench| {
         bench.iter(|| best.l2sq_batch(black_box(&query), &block, SCAN_DIM, &mut out))
     });

@@ -251,7 +251,13 @@ unsafe fn i8_chunk<const EUCLIDEAN: bool>(a: *const i8, b: *const i8, n: usize) 
 /// # Safety
 /// See [`BatchOf`](super::super::kernels::BatchOf); the CPU supports NEON.
 #[target_feature(enable = "neon")]
-unsafe fn batch_i8_neon<const EUCLIDEAN: bool>(q: *const i8, block: *const i8, dim: usize, n: usize, out: *mut f32) {
+unsafe fn batch_i8_neon<const EUCLIDEAN: bool>(
+    q: *const i8,
+    block: *const i8,
+    dim: usize,
+    n: usize,
+    out: *mut f32,
+) {
     // SAFETY: forwarded contract; `i8_neon` reads dim elements of each.
     unsafe { rows(q, block, dim, n, out, |q, v| i8_neon::<EUCLIDEAN>(q, v, dim)) }
 }
