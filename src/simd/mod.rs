@@ -407,6 +407,7 @@ pub fn ip_i8_gather(query: &[i8], block: &[i8], dim: usize, rows: &[u32], out: &
 }
 
 /// Euclidean norm of a float16 vector (bits), for cosine similarity via [`cosine_from_ip`].
+/// Widens into a temporary f32 copy: meant for insert time and queries, not scans.
 pub fn norm_f16(vector: &[u16]) -> f32 {
     let mut wide = vec![0.0f32; vector.len()];
     float16::widen_f16(vector, &mut wide);
@@ -414,6 +415,7 @@ pub fn norm_f16(vector: &[u16]) -> f32 {
 }
 
 /// Euclidean norm of a bfloat16 vector (bits), for cosine similarity via [`cosine_from_ip`].
+/// Widens into a temporary f32 copy: meant for insert time and queries, not scans.
 pub fn norm_bf16(vector: &[u16]) -> f32 {
     let mut wide = vec![0.0f32; vector.len()];
     float16::widen_bf16(vector, &mut wide);
