@@ -64,6 +64,68 @@ trait Widen {
 
     /// One element as f32.
     fn widen1(bits: u16) -> f32;
+
+    /// The query registers [`held`] scores against: the `R` 16-element blocks in order
+    /// (formats may lay them out to suit [`Widen::held_terms`]).
+    ///
+    /// # Safety
+    /// `q` is valid for `16 * R` reads; the CPU supports AVX-512F.
+    #[inline(always)]
+    unsafe fn hold<const R: usize>(q: *const f32) -> [__m512; R] {
+        // SAFETY: forwarded contract.
+        unsafe { hold_in_order::<R>(q) }
+    }
+
+    /// `acc` plus the terms of `M` between the `16 * R` elements at `p` and a query held by
+    /// [`Widen::hold`].
+    ///
+    /// # Safety
+    /// `p` is valid for `16 * R` reads; the CPU supports AVX-512F and FMA.
+    #[inline(always)]
+    unsafe fn held_terms<M: Metric, const R: usize>(
+        acc: __m512,
+        p: *const u16,
+        query: &[__m512; R],
+    ) -> __m512 {
+        // SAFETY: forwarded contract.
+        unsafe { terms_in_order::<Self, M, R>(acc, p, query) }
+    }
+}
+
+/// The `R` 16-float blocks at `q`.
+///
+/// # Safety
+/// `q` is valid for `16 * R` reads; the CPU supports AVX-512F.
+#[inline(always)]
+unsafe fn hold_in_order<const R: usize>(q: *const f32) -> [__m512; R] {
+    // SAFETY: the loads stay within the 16 * R readable floats; the caller runs with AVX-512F.
+    unsafe {
+        let mut query = [_mm512_setzero_ps(); R];
+        for (r, reg) in query.iter_mut().enumerate() {
+            *reg = _mm512_loadu_ps(q.add(16 * r));
+        }
+        query
+    }
+}
+
+/// [`Widen::held_terms`] with the query blocks in order: block `r` widened with
+/// [`Widen::widen16`].
+///
+/// # Safety
+/// `p` is valid for `16 * R` reads; the CPU supports AVX-512F and FMA.
+#[inline(always)]
+unsafe fn terms_in_order<W: Widen + ?Sized, M: Metric, const R: usize>(
+    mut acc: __m512,
+    p: *const u16,
+    query: &[__m512; R],
+) -> __m512 {
+    // SAFETY: block r reads elements 16r..16r + 16 < 16 * R; the caller runs with the features.
+    unsafe {
+        for (r, &qv) in query.iter().enumerate() {
+            acc = M::acc512(acc, W::widen16(p.add(16 * r)), qv);
+        }
+        acc
+    }
 }
 
 /// IEEE binary16.
@@ -110,6 +172,52 @@ impl Widen for Bf16 {
     #[inline(always)]
     fn widen1(bits: u16) -> f32 {
         bf16_to_f32(bits)
+    }
+
+    /// For even `R`, each 32-element block as two registers: its even-indexed floats, then its
+    /// odd-indexed ones, matching [`Bf16::held_terms`].
+    #[inline(always)]
+    unsafe fn hold<const R: usize>(q: *const f32) -> [__m512; R] {
+        // SAFETY: the loads read floats 32b..32b + 32 <= 16 * R; the caller runs with AVX-512F.
+        unsafe {
+            if R % 2 == 1 {
+                return hold_in_order::<R>(q);
+            }
+            let even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+            let odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+            let mut query = [_mm512_setzero_ps(); R];
+            for b in 0..R / 2 {
+                let (low, high) = (_mm512_loadu_ps(q.add(32 * b)), _mm512_loadu_ps(q.add(32 * b + 16)));
+                query[2 * b] = _mm512_permutex2var_ps(low, even, high);
+                query[2 * b + 1] = _mm512_permutex2var_ps(low, odd, high);
+            }
+            query
+        }
+    }
+
+    /// For even `R`, one 64-byte load per 32 elements: a bfloat16 is the upper half of an f32, so
+    /// shifting each 32-bit lane left by 16 widens the even-indexed elements and masking off its
+    /// low half widens the odd-indexed ones (one operation per 16 elements instead of two).
+    #[inline(always)]
+    unsafe fn held_terms<M: Metric, const R: usize>(
+        mut acc: __m512,
+        p: *const u16,
+        query: &[__m512; R],
+    ) -> __m512 {
+        // SAFETY: block b reads elements 32b..32b + 32 <= 16 * R; the caller runs with the
+        // features.
+        unsafe {
+            if R % 2 == 1 {
+                return terms_in_order::<Self, M, R>(acc, p, query);
+            }
+            let high_half = _mm512_set1_epi32(0xffff_0000_u32 as i32);
+            for b in 0..R / 2 {
+                let x = _mm512_loadu_si512(p.add(32 * b).cast());
+                acc = M::acc512(acc, _mm512_castsi512_ps(_mm512_slli_epi32::<16>(x)), query[2 * b]);
+                acc = M::acc512(acc, _mm512_castsi512_ps(_mm512_and_si512(x, high_half)), query[2 * b + 1]);
+            }
+            acc
+        }
     }
 }
 
@@ -284,8 +392,8 @@ unsafe fn held4<W: Widen, M: Metric, const PREFETCH: bool>(
     }
 }
 
-/// [`held4`] for `dim = 16 * R` (R ≤ 16) with the query held in `R` registers and straight-line
-/// bodies.
+/// [`held4`] for `dim = 16 * R` (R ≤ 16) with the query held in `R` registers
+/// ([`Widen::hold`]) and straight-line bodies ([`Widen::held_terms`]).
 ///
 /// # Safety
 /// `q` is valid for `16 * R` reads, `vector(i)` for `16 * R` reads for every `i < count`, `out`
@@ -302,10 +410,7 @@ unsafe fn held<W: Widen, M: Metric, const R: usize, const PREFETCH: bool>(
     // each read staying within its 16 * R elements; out[i..i + 4] lies within the count
     // writable floats; the caller runs with the features.
     unsafe {
-        let mut query = [_mm512_setzero_ps(); R];
-        for (r, reg) in query.iter_mut().enumerate() {
-            *reg = _mm512_loadu_ps(q.add(16 * r));
-        }
+        let query = W::hold::<R>(q);
         let mut i = 0;
         while i + 4 <= count {
             if PREFETCH {
@@ -313,13 +418,15 @@ unsafe fn held<W: Widen, M: Metric, const R: usize, const PREFETCH: bool>(
                     super::prefetch_lines(vector(ahead), dim);
                 }
             }
+            // Four explicit calls (no closure), so the terms inline with the caller's features.
             let v = [vector(i), vector(i + 1), vector(i + 2), vector(i + 3)];
-            let mut s = [_mm512_setzero_ps(); 4];
-            for (r, &qv) in query.iter().enumerate() {
-                for (acc, p) in s.iter_mut().zip(v) {
-                    *acc = M::acc512(*acc, W::widen16(p.add(16 * r)), qv);
-                }
-            }
+            let zero = _mm512_setzero_ps();
+            let s = [
+                W::held_terms::<M, R>(zero, v[0], &query),
+                W::held_terms::<M, R>(zero, v[1], &query),
+                W::held_terms::<M, R>(zero, v[2], &query),
+                W::held_terms::<M, R>(zero, v[3], &query),
+            ];
             let d = hsum256x4(fold256(s[0]), fold256(s[1]), fold256(s[2]), fold256(s[3]));
             std::ptr::copy_nonoverlapping(d.as_ptr(), out.add(i), 4);
             i += 4;
