@@ -1,6 +1,7 @@
 //! AArch64 kernels: NEON (Advanced SIMD, part of every AArch64 baseline).
 
 mod neon;
+mod types;
 
 use super::kernels::Kernels;
 

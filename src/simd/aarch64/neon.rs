@@ -18,10 +18,13 @@ pub(in crate::simd) const KERNELS: Kernels = Kernels {
     ip_multi: ip_multi_f32_neon,
     l2sq_gather: None,
     ip_gather: None,
+    binary: super::types::BINARY,
+    half: super::types::HALF,
+    int8: super::types::INT8,
 };
 
 /// A metric as a per-lane accumulation step.
-trait Metric {
+pub(super) trait Metric {
     /// `acc + term(a, b)` on 4 lanes.
     ///
     /// # Safety
@@ -33,9 +36,9 @@ trait Metric {
 }
 
 /// Squared Euclidean distance: term `(a - b)²`.
-struct L2;
+pub(super) struct L2;
 /// Inner product: term `a · b`.
-struct Ip;
+pub(super) struct Ip;
 
 impl Metric for L2 {
     #[inline(always)]

@@ -20,6 +20,9 @@ pub(in crate::simd) const KERNELS: Kernels = Kernels {
     ip_multi: ip_multi_f32_avx2,
     l2sq_gather: None,
     ip_gather: None,
+    binary: super::binary::AVX2,
+    half: super::half::AVX2,
+    int8: super::int8::AVX2,
 };
 
 /// Squared Euclidean distance. Contract: [`PairFn`](super::super::kernels::PairFn).

@@ -20,6 +20,9 @@ pub(in crate::simd) const KERNELS: Kernels = Kernels {
     ip_multi: ip_multi_f32_avx512,
     l2sq_gather: Some(l2sq_gather_f32_avx512),
     ip_gather: Some(ip_gather_f32_avx512),
+    binary: super::binary::AVX512,
+    half: super::half::AVX512,
+    int8: super::int8::AVX512,
 };
 
 /// Squared Euclidean distance. Contract: [`PairFn`](super::super::kernels::PairFn).
@@ -144,7 +147,7 @@ pub(in crate::simd) unsafe fn ip_gather_f32_avx512(
 
 /// Lane mask selecting the first `len` (< 16) lanes.
 #[inline(always)]
-fn tail_mask(len: usize) -> __mmask16 {
+pub(super) fn tail_mask(len: usize) -> __mmask16 {
     debug_assert!(len < 16);
     ((1u32 << len) - 1) as __mmask16
 }
@@ -154,7 +157,7 @@ fn tail_mask(len: usize) -> __mmask16 {
 /// # Safety
 /// The CPU supports AVX-512F.
 #[inline(always)]
-unsafe fn fold256(v: __m512) -> __m256 {
+pub(super) unsafe fn fold256(v: __m512) -> __m256 {
     // SAFETY: the caller runs with AVX-512F. (The f64x4 extract is AVX-512F; the f32x8 one
     // would need AVX-512DQ.)
     unsafe {

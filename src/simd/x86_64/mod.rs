@@ -6,22 +6,61 @@
 
 mod avx2;
 mod avx512;
+mod binary;
+mod half;
+mod int8;
 
 use std::arch::x86_64::*;
 
-use super::kernels::Kernels;
+use super::kernels::{GATHER_AHEAD, Kernels};
+use super::scalar;
 
-/// Kernel tables this CPU supports, best first.
+/// Kernel tables this CPU supports, best first. The other vector types' scorers of a table fall
+/// back to a weaker path when the CPU lacks an extension they need (VPOPCNTDQ, AVX-512BW, F16C).
 pub(super) fn detect() -> Vec<Kernels> {
     let mut found = Vec::with_capacity(2);
     let avx2_fma = is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma");
+    let avx2_half = if is_x86_feature_detected!("f16c") { half::AVX2 } else { scalar::HALF };
     if avx2_fma && is_x86_feature_detected!("avx512f") {
-        found.push(avx512::KERNELS);
+        let bw = is_x86_feature_detected!("avx512bw");
+        let popcnt = bw && is_x86_feature_detected!("avx512vpopcntdq");
+        found.push(Kernels {
+            binary: if popcnt { binary::AVX512 } else { binary::AVX2 },
+            half: half::AVX512,
+            int8: if bw { int8::AVX512 } else { int8::AVX2 },
+            ..avx512::KERNELS
+        });
     }
     if avx2_fma {
-        found.push(avx2::KERNELS);
+        found.push(Kernels { half: avx2_half, ..avx2::KERNELS });
     }
     found
+}
+
+/// Scores `count` vectors of `dim` elements, vector `i` at `vector(i)`, into `out[i]`. With
+/// `PREFETCH` (scattered rows) the vector [`GATHER_AHEAD`] rows on is prefetched first.
+///
+/// # Safety
+/// `vector(i)` is valid for `dim` reads for every `i < count`, `score` may be called on such a
+/// vector, and `out` is valid for `count` writes.
+#[inline(always)]
+pub(super) unsafe fn score_rows<T, const PREFETCH: bool>(
+    count: usize,
+    vector: impl Fn(usize) -> *const T,
+    dim: usize,
+    out: *mut f32,
+    score: impl Fn(*const T) -> f32,
+) {
+    for i in 0..count {
+        // SAFETY: i < count and i + GATHER_AHEAD < count, so both vectors and out[i] are valid
+        // (contract).
+        unsafe {
+            if PREFETCH && i + GATHER_AHEAD < count {
+                prefetch_lines(vector(i + GATHER_AHEAD), dim);
+            }
+            *out.add(i) = score(vector(i));
+        }
+    }
 }
 
 /// A metric as a per-lane accumulation step, in each register width the kernels use.
@@ -110,14 +149,14 @@ pub(super) unsafe fn hsum256(v: __m256) -> f32 {
     }
 }
 
-/// Prefetches the cache lines of `dim` floats at `vector` into L1.
+/// Prefetches the cache lines of the `len` elements at `vector` into L1.
 ///
 /// # Safety
-/// `vector` is valid for `dim` reads.
+/// `vector` is valid for `len` reads.
 #[inline(always)]
-pub(super) unsafe fn prefetch_lines(vector: *const f32, dim: usize) {
+pub(super) unsafe fn prefetch_lines<T>(vector: *const T, len: usize) {
     let bytes = vector.cast::<i8>();
-    let len = dim * size_of::<f32>();
+    let len = len * size_of::<T>();
     let mut offset = 0;
     while offset < len {
         // SAFETY: offset < len keeps the address inside the vector; prefetching never faults
