@@ -32,6 +32,10 @@ type Client interface {
 	ReleaseCollection(ctx context.Context, collName string, opts ...ReleaseCollectionOption) error
 	NewCollection(ctx context.Context, collName string, dimension int64, opts ...CreateCollectionOption) error
 
+	CreateAlias(ctx context.Context, collName string, alias string) error
+	DropAlias(ctx context.Context, alias string) error
+	AlterAlias(ctx context.Context, collName string, alias string) error
+
 	CreatePartition(ctx context.Context, collName string, partitionName string, opts ...CreatePartitionOption) error
 	DropPartition(ctx context.Context, collName string, partitionName string, opts ...DropPartitionOption) error
 	HasPartition(ctx context.Context, collName string, partitionName string) (bool, error)

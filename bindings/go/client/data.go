@@ -295,8 +295,9 @@ func metricToC(mt entity.MetricType) (C.uint32_t, error) {
 // field's index does not take (ef without an HNSW index, nprobe without an IVF_FLAT one) or a
 // bad value is ErrInvalidArgument; range search (AddRadius / AddRangeFilter),
 // page_retain_order true and other keys fail with an error wrapping ErrFeatureNotSupported, as
-// do WithGroupByField and WithIgnoreGrowing, and WithLimit (a Query option) with
-// ErrInvalidArgument. metricType must be the index's metric (searching an
+// does WithIgnoreGrowing, and WithLimit (a Query option) with ErrInvalidArgument. AddRadius /
+// AddRangeFilter make a range search (Milvus's direction per metric) and WithGroupByField a
+// grouping search (GroupByValue holds each hit's group). metricType must be the index's metric (searching an
 // indexed field with another metric fails). partitions nil = all; expr "" = no filter;
 // outputFields name the fields returned in SearchResult.Fields ("*" = all); vectorField ""
 // = the collection's only vector field. One SearchResult per vector.
@@ -378,6 +379,15 @@ func (c *EmbeddedClient) Search(ctx context.Context, collName string, partitions
 		if err := setSearchParams(sp, so); err != nil {
 			return err
 		}
+		if o.GroupByField != "" {
+			p, n := cstr(o.GroupByField)
+			if err := check(C.veclite_search_options_set_group_by(so, p, n, 1, false, &cerr)); err != nil {
+				return err
+			}
+			if err := check(C.veclite_search_options_add_output_field(so, p, n, &cerr)); err != nil {
+				return err
+			}
+		}
 		cp, cn := cstr(collName)
 		var sr *C.veclite_search_result
 		st := C.veclite_search(db, cc.c, cp, cn, so, (*C.float)(unsafe.Pointer(unsafe.SliceData(flat))),
@@ -390,7 +400,7 @@ func (c *EmbeddedClient) Search(ctx context.Context, collName string, partitions
 			return cc.err(st, cerr)
 		}
 		defer C.veclite_search_result_free(sr)
-		results, err = readSearch(sr, len(vectors), outputFields)
+		results, err = readSearch(sr, len(vectors), outputFields, o.GroupByField)
 		return err
 	})
 	if err != nil {
@@ -399,7 +409,9 @@ func (c *EmbeddedClient) Search(ctx context.Context, collName string, partitions
 	return results, nil
 }
 
-func readSearch(sr *C.veclite_search_result, nq int, outputFields []string) ([]SearchResult, error) {
+// readSearch reads nq queries' hits with the requested outputFields; groupBy names the
+// grouping field ("" = none), whose column becomes GroupByValue.
+func readSearch(sr *C.veclite_search_result, nq int, outputFields []string, groupBy string) ([]SearchResult, error) {
 	all := false
 	want := make(map[string]bool, len(outputFields))
 	for _, f := range outputFields {
@@ -417,6 +429,7 @@ func readSearch(sr *C.veclite_search_result, nq int, outputFields []string) ([]S
 			return nil, err
 		}
 		fields := ResultSet{}
+		var group entity.Column
 		if h.fields != nil {
 			cols, err := resultColumns(h.fields)
 			if err != nil {
@@ -426,13 +439,17 @@ func readSearch(sr *C.veclite_search_result, nq int, outputFields []string) ([]S
 				if all || want[col.Name()] {
 					fields = append(fields, col)
 				}
+				if groupBy != "" && col.Name() == groupBy {
+					group = col
+				}
 			}
 		}
 		out[q] = SearchResult{
-			ResultCount: int(h.count),
-			IDs:         ids,
-			Fields:      fields,
-			Scores:      copyC[float32](unsafe.Pointer(h.scores), int(h.scores_len)),
+			ResultCount:  int(h.count),
+			GroupByValue: group,
+			IDs:          ids,
+			Fields:       fields,
+			Scores:       copyC[float32](unsafe.Pointer(h.scores), int(h.scores_len)),
 		}
 	}
 	return out, nil
@@ -446,6 +463,9 @@ func (c *EmbeddedClient) Query(ctx context.Context, collectionName string, parti
 	o, err := makeSearchQueryOption(opts)
 	if err != nil {
 		return nil, err
+	}
+	if o.GroupByField != "" {
+		return nil, newErr(StatusInvalidArgument, "WithGroupByField(%q) applies to Search", o.GroupByField)
 	}
 	if len(outputFields) == 1 && strings.EqualFold(strings.ReplaceAll(outputFields[0], " ", ""), "count(*)") {
 		if o.Limit != 0 || o.Offset != 0 {
@@ -524,6 +544,9 @@ func (c *EmbeddedClient) QueryByPks(ctx context.Context, collectionName string, 
 	o, err := makeSearchQueryOption(opts)
 	if err != nil {
 		return nil, err
+	}
+	if o.GroupByField != "" {
+		return nil, newErr(StatusInvalidArgument, "WithGroupByField(%q) applies to Search", o.GroupByField)
 	}
 	rs, err := c.get(ctx, collectionName, partitionNames, ids, outputFields)
 	if err != nil || (o.Offset == 0 && o.Limit == 0) {

@@ -180,7 +180,9 @@ func WithIgnoreGrowing() SearchQueryOptionFunc {
 	return func(option *SearchQueryOption) { option.IgnoreGrowing = true }
 }
 
-// WithGroupByField is not supported: Search fails with ErrFeatureNotSupported when it is set.
+// WithGroupByField makes Search a grouping search on a Bool, integer or VarChar field: topK
+// counts groups, ranked by their best hit, each returning its best hit; SearchResult.GroupByValue
+// holds each hit's group value. Query refuses it.
 func WithGroupByField(groupByField string) SearchQueryOptionFunc {
 	return func(option *SearchQueryOption) { option.GroupByField = groupByField }
 }
@@ -197,9 +199,6 @@ func makeSearchQueryOption(opts []SearchQueryOptionFunc) (*SearchQueryOption, er
 	}
 	if o.IgnoreGrowing {
 		return nil, featureErr("WithIgnoreGrowing (veclite always searches growing data)")
-	}
-	if o.GroupByField != "" {
-		return nil, featureErr("WithGroupByField")
 	}
 	if o.ForTuning {
 		return nil, featureErr("SearchQueryOption.ForTuning")

@@ -54,11 +54,10 @@ func TestSearchRefusesWhatItWouldIgnore(t *testing.T) {
 		return err
 	}
 	ranged, _ := entity.NewIndexHNSWSearchParam(16)
-	ranged.AddRadius(10)
-	wantErr(t, "AddRadius", search(ranged), client.ErrFeatureNotSupported, "range search", "radius")
-	ranged, _ = entity.NewIndexHNSWSearchParam(16)
 	ranged.AddRangeFilter(1)
-	wantErr(t, "AddRangeFilter", search(ranged), client.ErrFeatureNotSupported, "range search", "range_filter")
+	wantErr(t, "AddRangeFilter alone", search(ranged), client.ErrInvalidArgument, "range_filter needs radius")
+	ranged.AddRadius(0.5)
+	wantErr(t, "range_filter above radius", search(ranged), client.ErrInvalidArgument, "range_filter must be less than radius")
 	ordered, _ := entity.NewIndexFlatSearchParam()
 	ordered.AddPageRetainOrder(true)
 	wantErr(t, "page_retain_order", search(ordered), client.ErrFeatureNotSupported, "page_retain_order")
@@ -78,7 +77,7 @@ func TestSearchRefusesWhatItWouldIgnore(t *testing.T) {
 	wantErr(t, "WithLimit", search(nil, client.WithLimit(2)), client.ErrInvalidArgument, "WithLimit(2)", "topK")
 	tuning := func(o *client.SearchQueryOption) { o.ForTuning = true }
 	wantErr(t, "ForTuning", search(nil, tuning), client.ErrFeatureNotSupported, "ForTuning")
-	wantErr(t, "WithGroupByField", search(nil, client.WithGroupByField("random")), client.ErrFeatureNotSupported, "WithGroupByField")
+	wantErr(t, "WithGroupByField on a Double", search(nil, client.WithGroupByField("random")), client.ErrInvalidArgument, "grouping takes")
 	wantErr(t, "negative offset", search(nil, client.WithOffset(-1)), client.ErrInvalidArgument, "offset -1")
 	// ef against a FLAT index, or the collection's only vector field named implicitly.
 	if err := c.DropIndex(ctx, "hello", "embeddings"); err != nil {

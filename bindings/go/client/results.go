@@ -9,7 +9,7 @@ import (
 // SearchResult holds the hits of one query vector, as in milvus-sdk-go.
 type SearchResult struct {
 	ResultCount  int           // number of hits
-	GroupByValue entity.Column // always nil (group-by is not supported)
+	GroupByValue entity.Column // each hit's group value (WithGroupByField); nil otherwise
 	IDs          entity.Column // primary keys of the hits, best first
 	Fields       ResultSet     // requested output fields, one row per hit
 	Scores       []float32     // L2: squared distance (ascending); IP/COSINE: similarity (descending)
