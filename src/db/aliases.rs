@@ -3,7 +3,9 @@
 //! the name of a collection, and moves to another collection with [`Database::alter_alias`];
 //! each change is one manifest commit.
 
-use super::Database;
+use std::collections::HashMap;
+
+use super::{Database, Open};
 use crate::error::{Error, ObjectKind, Result};
 use crate::schema::validate_name;
 
@@ -38,12 +40,7 @@ impl Database {
                 }
                 None => {}
             }
-            open.catalog.update(|m| {
-                m.aliases.insert(alias.to_owned(), collection.to_owned());
-                Ok(())
-            })?;
-            aliases.insert(alias.to_owned(), collection.to_owned());
-            Ok(())
+            point(open, &mut aliases, alias, collection)
         })
     }
 
@@ -61,12 +58,7 @@ impl Database {
             if !aliases.contains_key(alias) {
                 return Err(Error::not_found(ObjectKind::Alias, alias));
             }
-            open.catalog.update(|m| {
-                m.aliases.insert(alias.to_owned(), collection.to_owned());
-                Ok(())
-            })?;
-            aliases.insert(alias.to_owned(), collection.to_owned());
-            Ok(())
+            point(open, &mut aliases, alias, collection)
         })
     }
 
@@ -121,4 +113,15 @@ impl Database {
             Ok(names)
         })
     }
+}
+
+/// Points `alias` to `collection` in the manifest (one commit), then in `aliases`, the open
+/// database's map, which the caller holds locked.
+fn point(open: &Open, aliases: &mut HashMap<String, String>, alias: &str, collection: &str) -> Result<()> {
+    open.catalog.update(|m| {
+        m.aliases.insert(alias.to_owned(), collection.to_owned());
+        Ok(())
+    })?;
+    aliases.insert(alias.to_owned(), collection.to_owned());
+    Ok(())
 }

@@ -4,7 +4,30 @@
 use super::db::{veclite_db, with_db};
 use super::strings::veclite_strings;
 use super::{opt_str_arg, out_arg, put, str_arg, veclite_error};
-use crate::error::Status;
+use crate::db::Database;
+use crate::error::{Result, Status};
+
+/// Runs `f(db, collection, alias)` with the two strings read from their `(ptr, len)` pairs.
+///
+/// # Safety
+/// The strings are NULL or readable for their lengths; `db` is NULL or live.
+unsafe fn with_pair(
+    db: *const veclite_db,
+    collection: *const u8,
+    collection_len: usize,
+    alias: *const u8,
+    alias_len: usize,
+    err_out: *mut *mut veclite_error,
+    f: fn(&Database, &str, &str) -> Result<()>,
+) -> Status {
+    with_db(db, err_out, |db| {
+        // SAFETY: caller contract.
+        let (collection, alias) = unsafe {
+            (str_arg(collection, collection_len, "collection")?, str_arg(alias, alias_len, "alias")?)
+        };
+        Ok(f(db, collection, alias)?)
+    })
+}
 
 /// Makes `alias` another name of collection `collection`. Errors: `VECLITE_NOT_FOUND` (unknown
 /// collection), `VECLITE_INVALID_ARGUMENT` (invalid name, or the name of a collection),
@@ -18,13 +41,8 @@ pub unsafe extern "C" fn veclite_create_alias(
     alias_len: usize,
     err_out: *mut *mut veclite_error,
 ) -> Status {
-    with_db(db, err_out, |db| {
-        // SAFETY: the strings are NULL or readable for their lengths (API contract).
-        let (collection, alias) = unsafe {
-            (str_arg(collection, collection_len, "collection")?, str_arg(alias, alias_len, "alias")?)
-        };
-        Ok(db.create_alias(collection, alias)?)
-    })
+    // SAFETY: forwarded API contract.
+    unsafe { with_pair(db, collection, collection_len, alias, alias_len, err_out, Database::create_alias) }
 }
 
 /// Points the existing `alias` to collection `collection`. Errors: `VECLITE_NOT_FOUND` for an
@@ -38,13 +56,8 @@ pub unsafe extern "C" fn veclite_alter_alias(
     alias_len: usize,
     err_out: *mut *mut veclite_error,
 ) -> Status {
-    with_db(db, err_out, |db| {
-        // SAFETY: as in `veclite_create_alias`.
-        let (collection, alias) = unsafe {
-            (str_arg(collection, collection_len, "collection")?, str_arg(alias, alias_len, "alias")?)
-        };
-        Ok(db.alter_alias(collection, alias)?)
-    })
+    // SAFETY: forwarded API contract.
+    unsafe { with_pair(db, collection, collection_len, alias, alias_len, err_out, Database::alter_alias) }
 }
 
 /// Removes `alias`; an alias that does not exist is no error.

@@ -1035,6 +1035,27 @@ static void search_extensions(veclite_db *db) {
     veclite_search_options_free(so);
 }
 
+/* Aliases: created, used for a count, listed, described, moved, dropped. */
+static void aliases(veclite_db *db) {
+    CHECK(veclite_create_alias(db, S("hello"), S("greeting"), NULL) == VECLITE_STATUS_OK);
+    CHECK(count(db, "greeting") == count(db, "hello"));
+    veclite_strings *out = NULL;
+    const uint8_t *p = NULL;
+    size_t len = 0;
+    CHECK(veclite_describe_alias(db, S("greeting"), &out, NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_strings_get(out, 0, &p, &len) && len == 5 && memcmp(p, "hello", 5) == 0);
+    veclite_strings_free(out);
+    CHECK(veclite_list_aliases(db, NULL, 0, &out, NULL) == VECLITE_STATUS_OK && veclite_strings_len(out) == 1);
+    veclite_strings_free(out);
+    EXPECT_KIND(veclite_alter_alias(db, S("hello"), S("nope"), E), VECLITE_STATUS_NOT_FOUND, VECLITE_OBJECT_ALIAS);
+    EXPECT_ERROR(veclite_drop_collection(db, S("hello"), E), VECLITE_STATUS_INVALID_ARGUMENT, "has aliases");
+    EXPECT_ERROR(veclite_create_alias(db, S("hello"), S("hello"), E), VECLITE_STATUS_INVALID_ARGUMENT,
+                 "name of a collection");
+    CHECK(veclite_drop_alias(db, S("greeting"), NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_drop_alias(db, S("greeting"), NULL) == VECLITE_STATUS_OK);
+    EXPECT_KIND(veclite_describe_alias(db, S("greeting"), &out, E), VECLITE_STATUS_NOT_FOUND, VECLITE_OBJECT_ALIAS);
+}
+
 /* Filter templates: placeholders replaced by the JSON values; a missing value is refused. */
 static void filter_templates(veclite_db *db) {
     veclite_strings *out = NULL;
@@ -1260,6 +1281,7 @@ int main(int argc, char **argv) {
     dynamic_fields(db);
     filter_templates(db);
     search_extensions(db);
+    aliases(db);
     collection_metadata(db);
     CHECK(veclite_db_close(db, NULL) == VECLITE_STATUS_OK);
     closed_handles(argv[1]);
