@@ -785,4 +785,33 @@ mod tests {
         let db = Database::open(tmp.path(), Options::default()).unwrap();
         assert_eq!(db.count("c", &[]).unwrap(), 500);
     }
+
+    /// Under a policy that does not fsync every write, a seal committed after more writes were
+    /// logged still makes those writes durable before the deletes files that hold their effects:
+    /// an upsert's delete of the old row never outlives its new row.
+    #[test]
+    fn a_seal_commit_syncs_the_log_before_persisting_newer_deletes() {
+        let tmp = tempfile::tempdir().unwrap();
+        let options = Options { sync: crate::params::SyncPolicy::None, ..Options::default() };
+        let db = Database::open(tmp.path(), options).unwrap();
+        let schema = Schema::builder("c")
+            .field(Field::new("id", FieldType::Int64).primary_key())
+            .field(Field::new("v", FieldType::FloatVector { dim: 8 }))
+            .build()
+            .unwrap();
+        db.create_collection(schema).unwrap();
+        db.upsert("c", "", rows(0..100)).unwrap();
+        db.flush("c").unwrap(); // rows 0..100 sealed
+        db.upsert("c", "", rows(100..200)).unwrap();
+        let c = db.collection("c").unwrap();
+        c.start_background_seal().unwrap(); // rows 100..200 frozen, a new WAL generation
+        db.upsert("c", "", rows(0..10)).unwrap(); // replaces sealed rows: deletes not yet durable
+        assert!(c.unsynced_wal_bytes() > 0);
+        c.commit_background_seal().unwrap(); // writes the sealed segment's deletes file
+        assert_eq!(c.unsynced_wal_bytes(), 0, "the upserts' records are durable before their deletes");
+        drop(c);
+        db.close().unwrap();
+        let db = Database::open(tmp.path(), Options::default()).unwrap();
+        assert_eq!(db.count("c", &[]).unwrap(), 200);
+    }
 }

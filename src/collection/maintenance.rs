@@ -225,6 +225,12 @@ impl Collection {
     ) -> Result<()> {
         let frozen_ids: Vec<u64> = frozen.segments.iter().map(|(id, _, _)| *id).collect();
         let (rows, bytes) = files.iter().fold((0, 0), |(r, b), (_, _, f)| (r + f.rows(), b + f.file_len()));
+        // The deletes files written below hold the deletes of every record applied so far, those
+        // logged after the freeze included. They become durable only once those records are: else
+        // a crash could keep an upsert's delete of the old row and lose its new row.
+        if writer.wal.unsynced_bytes() > 0 {
+            writer.wal.sync()?;
+        }
         let mut deletes = Vec::new();
         {
             let state = self.read_state();
@@ -515,5 +521,18 @@ impl Collection {
         let state = self.read_state();
         let growing = state.segments.values().filter(|s| s.is_growing()).count();
         (state.segments.len() - growing, growing)
+    }
+}
+
+#[cfg(test)]
+impl Collection {
+    /// Starts a background seal as a write past the seal threshold does (for tests).
+    pub(crate) fn start_background_seal(&self) -> Result<()> {
+        self.seal_in_background(&mut self.writer())
+    }
+
+    /// Waits for the background seal and commits it as the next write or flush does (for tests).
+    pub(crate) fn commit_background_seal(&self) -> Result<()> {
+        self.finish_pending_seal(&mut self.writer())
     }
 }
