@@ -1016,7 +1016,11 @@ static void search_extensions(veclite_db *db) {
     float rounded[10];
     CHECK(veclite_search(db, NULL, S("hello"), so, query, 1, DIM, 10, VECLITE_METRIC_L2, NULL, rounded, &n, NULL,
                          NULL) == VECLITE_STATUS_OK);
-    for (size_t i = 0; i < n; i++) CHECK(fabsf(rounded[i] * 10 - roundf(rounded[i] * 10)) < 1e-2f);
+    for (size_t i = 0; i < n; i++) {
+        float tenths = rounded[i] * 10;
+        long nearest = (long)(tenths + (tenths >= 0 ? 0.5f : -0.5f));
+        CHECK(tenths - (float)nearest < 1e-2f && (float)nearest - tenths < 1e-2f); /* one decimal */
+    }
     CHECK(veclite_search_options_set_round_decimal(so, 7, NULL) == VECLITE_STATUS_OK);
     EXPECT_ERROR(veclite_search(db, NULL, S("hello"), so, query, 1, DIM, 10, VECLITE_METRIC_L2, NULL, rounded, &n,
                                 NULL, E),
