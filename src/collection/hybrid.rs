@@ -7,7 +7,7 @@ use super::Collection;
 use crate::column::{PrimaryKey, PrimaryKeys};
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::params::{HybridRequest, SearchRequest};
+use crate::params::{HybridRequest, SearchRequest, round_score};
 use crate::result::SearchHits;
 
 /// A fused hit: its score and where its row is.
@@ -28,11 +28,6 @@ impl Collection {
     /// ([`Error::InvalidArgument`]); every error of [`Collection::search`] for each request.
     pub fn hybrid_search(&self, ctx: &Context, req: &HybridRequest<'_>) -> Result<Vec<SearchHits>> {
         req.check()?;
-        let probe = SearchRequest {
-            round_decimal: req.round_decimal,
-            ..SearchRequest::new(&[], 1, req.requests[0].metric)
-        };
-        probe.check_round_decimal()?;
         let output: Vec<&str> = req.output_fields.iter().map(String::as_str).collect();
         let fields = self.output_field_indexes(&output)?;
         let state = self.read_state();
@@ -65,7 +60,7 @@ impl Collection {
                 ranked.sort_by(|a, b| b.1.score.total_cmp(&a.1.score).then_with(|| a.0.cmp(&b.0)));
                 let ranked: Vec<_> = ranked.into_iter().skip(req.offset).take(req.topk).collect();
                 let rows: Vec<(u64, usize)> = ranked.iter().map(|(_, f)| (f.segment, f.row)).collect();
-                let scores = ranked.iter().map(|(_, f)| probe.rounded(f.score)).collect();
+                let scores = ranked.iter().map(|(_, f)| round_score(f.score, req.round_decimal)).collect();
                 let fields = self.gather(&state, &fields, &rows)?;
                 let ids = PrimaryKeys::from_column(fields.columns[0].data().as_ref())?;
                 Ok(SearchHits { ids, scores, fields })

@@ -1,7 +1,7 @@
 //! What a hybrid search asks for: several ANN requests whose results are fused by a ranker.
 
 use crate::error::{Error, Result};
-use crate::params::{MAX_TOPK, Metric, SearchRequest};
+use crate::params::{MAX_TOPK, Metric, SearchRequest, check_round_decimal};
 
 /// Most ANN requests one hybrid search may hold, as in Milvus.
 pub const MAX_HYBRID_REQUESTS: usize = 1024;
@@ -102,7 +102,8 @@ impl<'q> HybridRequest<'q> {
     /// # Errors
     /// [`Error::InvalidArgument`] naming the rule: no request or more than
     /// [`MAX_HYBRID_REQUESTS`]; `topk` / `offset + topk` outside 1..=16384; a request with its own
-    /// partitions, output fields, offset, rounding or group-by; the ranker's rules.
+    /// partitions, output fields, offset, rounding or group-by; a `round_decimal` above 6; the
+    /// ranker's rules.
     pub fn check(&self) -> Result<()> {
         let bad = |why: String| Err(Error::InvalidArgument(why));
         if self.requests.is_empty() || self.requests.len() > MAX_HYBRID_REQUESTS {
@@ -131,6 +132,7 @@ impl<'q> HybridRequest<'q> {
                 ));
             }
         }
+        check_round_decimal(self.round_decimal)?;
         self.ranker.check(self.requests.len())
     }
 }

@@ -23,5 +23,5 @@ pub use metric::Metric;
 pub use options::{Options, SyncPolicy};
 pub use search::{
     CostRange, DEFAULT_EF, DEFAULT_NPROBE, MAX_EF, MAX_NPROBE, MAX_NQ, MAX_ROUND_DECIMAL, MAX_TOPK,
-    SearchParams, SearchRequest,
+    SearchParams, SearchRequest, check_round_decimal, round_score,
 };

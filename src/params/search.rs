@@ -87,6 +87,30 @@ impl SearchParams {
     }
 }
 
+/// Checks a `round_decimal`: `None` (not set) or at most [`MAX_ROUND_DECIMAL`] places.
+///
+/// # Errors
+/// [`Error::InvalidArgument`] above [`MAX_ROUND_DECIMAL`].
+pub fn check_round_decimal(decimals: Option<u32>) -> Result<()> {
+    match decimals {
+        Some(d) if d > MAX_ROUND_DECIMAL => Err(Error::InvalidArgument(format!(
+            "round_decimal {d} is invalid: it should be in range [-1, {MAX_ROUND_DECIMAL}]"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// `score` rounded to `decimals` places, half away from zero (`None`: unchanged).
+pub fn round_score(score: f32, decimals: Option<u32>) -> f32 {
+    match decimals {
+        Some(d) => {
+            let scale = 10f64.powi(d as i32);
+            ((score as f64 * scale).round() / scale) as f32
+        }
+        None => score,
+    }
+}
+
 /// A decimal integer in `1..=max`.
 fn positive(key: &str, value: &str, max: usize) -> Result<usize> {
     match value.trim().parse::<usize>() {
@@ -271,17 +295,12 @@ impl<'q> SearchRequest<'q> {
         }
     }
 
-    /// Checks `round_decimal`.
+    /// Checks `round_decimal` ([`check_round_decimal`]).
     ///
     /// # Errors
     /// [`Error::InvalidArgument`] above [`MAX_ROUND_DECIMAL`].
     pub fn check_round_decimal(&self) -> Result<()> {
-        match self.round_decimal {
-            Some(d) if d > MAX_ROUND_DECIMAL => Err(Error::InvalidArgument(format!(
-                "round_decimal {d} is invalid: it should be in range [-1, {MAX_ROUND_DECIMAL}]"
-            ))),
-            _ => Ok(()),
-        }
+        check_round_decimal(self.round_decimal)
     }
 
     /// The score of a hit of `cost`: the distance (L2) or the similarity (IP, COSINE).
@@ -289,15 +308,9 @@ impl<'q> SearchRequest<'q> {
         if self.metric.higher_is_better() { -cost } else { cost }
     }
 
-    /// `score` rounded as `round_decimal` asks (half away from zero).
+    /// `score` rounded as `round_decimal` asks ([`round_score`]).
     pub fn rounded(&self, score: f32) -> f32 {
-        match self.round_decimal {
-            Some(d) => {
-                let scale = 10f64.powi(d as i32);
-                ((score as f64 * scale).round() / scale) as f32
-            }
-            None => score,
-        }
+        round_score(score, self.round_decimal)
     }
 
     /// Sets the index search parameters.

@@ -200,12 +200,13 @@ class Engine:
         metric = p.metric or self.default_metric(name, anns_field)
         queries = query_vectors(data)
         out = _names(output_fields)
+        pk = self.pk_name(name)
         res = call(
             self.db.search, name, queries, limit, metric, anns_field, list(partitions or []),
-            expr or "", self._native_output(name, out), offset, p.params, timeout,
+            expr or "", [f for f in out if f != pk], offset, p.params, timeout,
             None if decimals < 0 else decimals, group_by,
         )
-        return self.search_result(name, out, res)
+        return search_result(pk, out, res)
 
     def hybrid_search(self, name: str, requests: Sequence[Any], ranker: Any, limit: int,
                       output_fields: Optional[Sequence[str]], partitions: Optional[Sequence[str]],
@@ -223,37 +224,35 @@ class Engine:
         kind, args, norm_score = ranker._native()
         decimals = check_round_decimal(round_decimal)
         out = _names(output_fields)
+        pk = self.pk_name(name)
         res = call(
             self.db.hybrid_search, name, native_requests, kind, args, norm_score, uint("limit", limit, 1),
-            uint("offset", offset or 0), self._native_output(name, out), list(partitions or []),
+            uint("offset", offset or 0), [f for f in out if f != pk], list(partitions or []),
             None if decimals < 0 else decimals, timeout,
         )
-        return self.search_result(name, out, res)
+        return search_result(pk, out, res)
 
     def default_metric(self, name: str, anns_field: Optional[str]) -> str:
         """The metric a search without one uses: the field's index metric, COSINE without one."""
         index = self.index_of(name, anns_field)[1]
         return index["metric_type"] if index else "COSINE"
 
-    def _native_output(self, name: str, out: List[str]) -> List[str]:
-        pk = self.pk_name(name)
-        return [f for f in out if f != pk]
 
-    def search_result(self, name: str, out: List[str], res: Any) -> "SearchResult":
-        """Native hits as a :class:`SearchResult`: the primary key in each entity when asked for."""
-        pk = self.pk_name(name)
-        result = SearchResult()
-        with_pk = pk in out or "*" in out  # "*" is every field, the primary key included
-        for ids, distances, cols in res:
-            rows = rows_from_columns(cols)
-            hits = Hits()
-            for i, (id_, dist) in enumerate(zip(ids, distances)):
-                entity = {k: v for k, v in rows[i].items() if k != pk or with_pk} if rows else {}
-                if with_pk:
-                    entity[pk] = id_
-                hits.append(Hit(id_, dist, entity, pk))
-            result.append(hits)
-        return result
+def search_result(pk: str, out: List[str], res: Any) -> "SearchResult":
+    """Native hits as a :class:`SearchResult`: the primary key ``pk`` in each entity when
+    ``out`` asks for it (or for ``"*"``)."""
+    result = SearchResult()
+    with_pk = pk in out or "*" in out
+    for ids, distances, cols in res:
+        rows = rows_from_columns(cols)
+        hits = Hits()
+        for i, (id_, dist) in enumerate(zip(ids, distances)):
+            entity = {k: v for k, v in rows[i].items() if k != pk or with_pk} if rows else {}
+            if with_pk:
+                entity[pk] = id_
+            hits.append(Hit(id_, dist, entity, pk))
+        result.append(hits)
+    return result
 
 
 def _names(output_fields: Optional[Sequence[str]]) -> List[str]:
