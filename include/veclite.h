@@ -289,6 +289,13 @@ typedef struct veclite_db veclite_db;
 typedef struct veclite_error veclite_error;
 
 /**
+ * A hybrid search being built: ANN requests, the ranker that fuses them and the settings of
+ * the whole search. Under the hood a `Box`. Create with `veclite_hybrid_request_new`, free with
+ * `veclite_hybrid_request_free`. Not safe for concurrent mutation.
+ */
+typedef struct veclite_hybrid_request veclite_hybrid_request;
+
+/**
  * Description and build progress of an index. Caller owns it; free with
  * `veclite_index_info_free`. Immutable; safe to share across threads.
  */
@@ -941,6 +948,105 @@ veclite_status veclite_filter_render(const uint8_t *expr,
                                      const uint8_t *params_json,
                                      size_t params_len,
                                      veclite_strings **out,
+                                     veclite_error **err_out);
+
+/**
+ * A new hybrid request: no ANN request yet, reciprocal-rank fusion with k = 60 (Milvus's
+ * default), all partitions, no output fields, offset 0, no rounding.
+ */
+veclite_hybrid_request *veclite_hybrid_request_new(void);
+
+/**
+ * Frees a hybrid request. NULL is a no-op.
+ */
+void veclite_hybrid_request_free(veclite_hybrid_request *request);
+
+/**
+ * Adds an ANN request: `nq` query vectors of `dim` floats (`queries`, `nq * dim` floats,
+ * copied), its best `limit` hits by `metric_type` (`VECLITE_METRIC_*`), and from `options`
+ * (copied; NULL for the defaults) its vector field, filter, index search parameters and range.
+ * Every request of one hybrid search has the same `nq`. Options that set partitions, output
+ * fields, an offset, rounding or group-by make `veclite_hybrid_search` fail: set those on the
+ * hybrid request.
+ */
+veclite_status veclite_hybrid_request_add_search(veclite_hybrid_request *request,
+                                                 const veclite_search_options *options,
+                                                 const float *queries,
+                                                 size_t nq,
+                                                 size_t dim,
+                                                 size_t limit,
+                                                 uint32_t metric_type,
+                                                 veclite_error **err_out);
+
+/**
+ * Fuses the requests' hits by reciprocal rank: a hit scores `Σ 1 / (k + rank)`, `rank`
+ * counting from 1 in each request that returned it. `k` in (0, 16384).
+ */
+veclite_status veclite_hybrid_request_set_rrf(veclite_hybrid_request *request,
+                                              float k,
+                                              veclite_error **err_out);
+
+/**
+ * Fuses the requests' hits by weighted scores: `Σ weight_i × s_i` with `n` weights (copied) in
+ * [0, 1], one per request in the order they were added (checked by `veclite_hybrid_search`).
+ * With `norm_score`, each score is first normalized to [0, 1] for its metric (COSINE
+ * `(1 + s) / 2`, IP `0.5 + atan(s) / π`); L2 distances always become `1 − 2·atan(d) / π`.
+ */
+veclite_status veclite_hybrid_request_set_weighted(veclite_hybrid_request *request,
+                                                   const float *weights,
+                                                   size_t n,
+                                                   bool norm_score,
+                                                   veclite_error **err_out);
+
+/**
+ * Sets how many best fused hits to skip before the `limit` returned (`offset + limit` ≤
+ * 16384).
+ */
+veclite_status veclite_hybrid_request_set_offset(veclite_hybrid_request *request,
+                                                 size_t offset,
+                                                 veclite_error **err_out);
+
+/**
+ * Adds a partition every request searches (none added = all partitions).
+ */
+veclite_status veclite_hybrid_request_add_partition(veclite_hybrid_request *request,
+                                                    const uint8_t *name,
+                                                    size_t name_len,
+                                                    veclite_error **err_out);
+
+/**
+ * Adds a field to return with each fused hit (`"*"` = all fields).
+ */
+veclite_status veclite_hybrid_request_add_output_field(veclite_hybrid_request *request,
+                                                       const uint8_t *name,
+                                                       size_t name_len,
+                                                       veclite_error **err_out);
+
+/**
+ * Rounds the fused scores to `decimals` places (0..=6; `veclite_hybrid_search` refuses more).
+ * A negative value (Milvus's -1) turns rounding off.
+ */
+veclite_status veclite_hybrid_request_set_round_decimal(veclite_hybrid_request *request,
+                                                        int32_t decimals,
+                                                        veclite_error **err_out);
+
+/**
+ * Runs the hybrid search `request` (borrowed, unchanged) on `collection`: every ANN request on
+ * the same snapshot, their hits fused per query by the ranker, the best `limit` fused hits after
+ * the offset returned in `*result_out` (caller owns it; read it with the
+ * `veclite_search_result_*` functions), larger fused score first, ties by smaller key; a row
+ * found by several requests is one hit. `ctx` may be NULL. Fails with
+ * `VECLITE_STATUS_INVALID_ARGUMENT` naming the rule when there is no request, requests differ
+ * in `nq`, the weights do not match the requests, or a request sets what belongs to the whole
+ * search; with the errors of `veclite_search` for each request.
+ */
+veclite_status veclite_hybrid_search(const veclite_db *db,
+                                     const veclite_ctx *ctx,
+                                     const uint8_t *collection,
+                                     size_t collection_len,
+                                     const veclite_hybrid_request *request,
+                                     size_t limit,
+                                     veclite_search_result **result_out,
                                      veclite_error **err_out);
 
 /**

@@ -25,7 +25,7 @@ pub const VECLITE_METRIC_COSINE: u32 = 2;
 /// concurrent mutation.
 pub struct veclite_search_options {
     /// Everything but the queries, `topk` and metric, which `veclite_search` takes.
-    request: SearchRequest<'static>,
+    pub(crate) request: SearchRequest<'static>,
 }
 
 /// New options: all partitions, no filter, the only vector field, no output fields, offset 0.
@@ -272,12 +272,18 @@ pub unsafe extern "C" fn veclite_search(
         }
         if !result_out.is_null() {
             let out = out_arg(result_out, "result_out")?;
-            let result = veclite_search_result { queries: hits.into_iter().map(query_hits).collect() };
             // SAFETY: `out` is non-NULL and writable.
-            unsafe { put(out, Box::into_raw(Box::new(result))) };
+            unsafe { put(out, veclite_search_result::boxed(hits)) };
         }
         Ok(())
     })
+}
+
+impl veclite_search_result {
+    /// A new result object owning `hits`, for the caller to free.
+    pub(crate) fn boxed(hits: Vec<SearchHits>) -> *mut veclite_search_result {
+        Box::into_raw(Box::new(veclite_search_result { queries: hits.into_iter().map(query_hits).collect() }))
+    }
 }
 
 fn query_hits(h: SearchHits) -> QueryHits {

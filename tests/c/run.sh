@@ -19,6 +19,8 @@ mkdir -p "$out"
 
 cc -std=c11 -Wall -Wextra -Werror -pedantic -g -Iinclude tests/c/test_api.c "$lib/libveclite.a" \
   -lpthread -ldl -lm -o "$out/test_api"
+cc -std=c11 -Wall -Wextra -Werror -pedantic -g -Iinclude tests/c/test_hybrid.c "$lib/libveclite.a" \
+  -lpthread -ldl -lm -o "$out/test_hybrid"
 examples=$(ls examples/*.c)
 for example in $examples; do
   cc -std=c11 -Wall -Wextra -Werror -pedantic -g -Iinclude "$example" "$lib/libveclite.a" \
@@ -33,6 +35,8 @@ trap 'rm -rf "$db"' EXIT
 if command -v valgrind >/dev/null; then
   valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
     --show-leak-kinds=definite,indirect "$out/test_api" "$db/db"
+  valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+    --show-leak-kinds=definite,indirect "$out/test_hybrid" "$db/hybrid"
   for example in $examples; do
     name=$(basename "$example" .c)
     valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \

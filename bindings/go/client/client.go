@@ -16,8 +16,9 @@ import (
 	"github.com/veclite/veclite/bindings/go/entity"
 )
 
-// Client is the interface of milvus-sdk-go v2.4.2's client, restricted to what veclite
-// supports. NewClient returns an *EmbeddedClient, which also has veclite-only methods.
+// Client is the interface of milvus-sdk-go v2.4.2's client. Calls that need a Milvus server
+// fail with an error wrapping ErrFeatureNotSupported that names the method. NewClient returns
+// an *EmbeddedClient, which also has veclite-only methods.
 type Client interface {
 	Close() error
 
@@ -60,6 +61,62 @@ type Client interface {
 	QueryByPks(ctx context.Context, collectionName string, partitionNames []string, ids entity.Column,
 		outputFields []string, opts ...SearchQueryOptionFunc) (ResultSet, error)
 	Get(ctx context.Context, collectionName string, ids entity.Column, opts ...GetOption) (ResultSet, error)
+
+	HybridSearch(ctx context.Context, collName string, partitions []string, limit int, outputFields []string,
+		reranker Reranker, subRequests []*ANNSearchRequest, opts ...SearchQueryOptionFunc) ([]SearchResult, error)
+	CalcDistance(ctx context.Context, collName string, partitions []string,
+		metricType entity.MetricType, opLeft, opRight entity.Column) (entity.Column, error)
+
+	CreateCollectionByRow(ctx context.Context, row entity.Row, shardNum int32) error
+	InsertByRows(ctx context.Context, collName string, paritionName string, rows []entity.Row) (entity.Column, error)
+	InsertRows(ctx context.Context, collName string, partitionName string, rows []interface{}) (entity.Column, error)
+
+	LoadPartitions(ctx context.Context, collName string, partitionNames []string, async bool, opts ...LoadPartitionsOption) error
+	ReleasePartitions(ctx context.Context, collName string, partitionNames []string, opts ...ReleasePartitionsOption) error
+	GetLoadingProgress(ctx context.Context, collectionName string, partitionNames []string) (int64, error)
+	GetLoadState(ctx context.Context, collectionName string, partitionNames []string) (entity.LoadState, error)
+	GetIndexState(ctx context.Context, collName string, fieldName string, opts ...IndexOption) (entity.IndexState, error)
+	AlterIndex(ctx context.Context, collName, indexName string, opts ...IndexOption) error
+	ManualCompaction(ctx context.Context, collName string, toleranceDuration time.Duration) (int64, error)
+	GetCompactionState(ctx context.Context, id int64) (entity.CompactionState, error)
+	GetCompactionStateWithPlans(ctx context.Context, id int64) (entity.CompactionState, []entity.CompactionPlan, error)
+	GetVersion(ctx context.Context) (string, error)
+	CheckHealth(ctx context.Context) (*entity.MilvusState, error)
+
+	// Calls that need a Milvus server: they fail with ErrFeatureNotSupported (unsupported.go).
+	GetReplicas(ctx context.Context, collName string) ([]*entity.ReplicaGroup, error)
+	BackupRBAC(ctx context.Context) (*entity.RBACMeta, error)
+	RestoreRBAC(ctx context.Context, meta *entity.RBACMeta) error
+	CreateCredential(ctx context.Context, username string, password string) error
+	UpdateCredential(ctx context.Context, username string, oldPassword string, newPassword string) error
+	DeleteCredential(ctx context.Context, username string) error
+	ListCredUsers(ctx context.Context) ([]string, error)
+	GetPersistentSegmentInfo(ctx context.Context, collName string) ([]*entity.Segment, error)
+	FlushV2(ctx context.Context, collName string, async bool, opts ...FlushOption) ([]int64, []int64, int64, map[string]MsgPosition, error)
+	BulkInsert(ctx context.Context, collName string, partitionName string, files []string, opts ...BulkInsertOption) (int64, error)
+	GetBulkInsertState(ctx context.Context, taskID int64) (*entity.BulkInsertTaskState, error)
+	ListBulkInsertTasks(ctx context.Context, collName string, limit int64) ([]*entity.BulkInsertTaskState, error)
+	CreateRole(ctx context.Context, name string) error
+	DropRole(ctx context.Context, name string) error
+	AddUserRole(ctx context.Context, username string, role string) error
+	RemoveUserRole(ctx context.Context, username string, role string) error
+	ListRoles(ctx context.Context) ([]entity.Role, error)
+	ListUsers(ctx context.Context) ([]entity.User, error)
+	DescribeUser(ctx context.Context, username string) (entity.UserDescription, error)
+	DescribeUsers(ctx context.Context) ([]entity.UserDescription, error)
+	ListGrant(ctx context.Context, role string, object string, objectName string, dbName string) ([]entity.RoleGrants, error)
+	ListGrants(ctx context.Context, role string, dbName string) ([]entity.RoleGrants, error)
+	Grant(ctx context.Context, role string, objectType entity.PriviledgeObjectType, object string, privilege string, options ...entity.OperatePrivilegeOption) error
+	Revoke(ctx context.Context, role string, objectType entity.PriviledgeObjectType, object string, privilege string, options ...entity.OperatePrivilegeOption) error
+	ListResourceGroups(ctx context.Context) ([]string, error)
+	CreateResourceGroup(ctx context.Context, rgName string, opts ...CreateResourceGroupOption) error
+	UpdateResourceGroups(ctx context.Context, opts ...UpdateResourceGroupsOption) error
+	DescribeResourceGroup(ctx context.Context, rgName string) (*entity.ResourceGroup, error)
+	DropResourceGroup(ctx context.Context, rgName string) error
+	TransferNode(ctx context.Context, sourceRg, targetRg string, nodesNum int32) error
+	TransferReplica(ctx context.Context, sourceRg, targetRg string, collectionName string, replicaNum int64) error
+	ReplicateMessage(ctx context.Context, channelName string, beginTs, endTs uint64, msgsBytes [][]byte,
+		startPositions, endPositions []*MsgPosition, opts ...ReplicateMessageOption) (*entity.MessageInfo, error)
 }
 
 // SyncPolicy says when veclite fsyncs its write-ahead log (a veclite-only setting).

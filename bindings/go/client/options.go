@@ -125,7 +125,8 @@ func WithShowInMemory(value bool) ListCollectionOption {
 }
 
 type indexDef struct {
-	name string
+	name   string
+	params map[string]string // index properties (WithMmap)
 }
 
 // IndexOption configures CreateIndex, DescribeIndex and DropIndex.
