@@ -1,0 +1,86 @@
+package client_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The example programs of milvus-sdk-go v2.4.2 under examples/sdk, unmodified but for their
+// import paths and the address (a database directory, `veclite_example_db`): each is built,
+// run in a fresh directory (with films.csv one level up, where the programs read it), and its
+// exit status and output checked.
+func TestSDKExamplePrograms(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds nine programs")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	bin := t.TempDir()
+	build := exec.CommandContext(ctx, filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", bin+"/", "./examples/sdk/...")
+	build.Dir = ".."
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build ./examples/sdk/...: %v\n%s", err, out)
+	}
+	films, err := os.ReadFile("../examples/sdk/films.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	programs := []struct {
+		name string
+		want []string // in the output, in this order
+		fail string    // non-empty: the program must exit 1 with this in its output
+	}{
+		{name: "basic", want: []string{"name: gosdk_basic_collection", "After create partition", "name: new_partition"}},
+		// Squared L2 distances of films 0 and 1 to film 3, then of the stored film 0 to film 3.
+		{name: "calcdistance", want: []string{"distance [0.6328576 0.508644]", "distance [0.6328576]"}},
+		{name: "groupby", want: []string{"GroupByValue", "group by value:", "GroupByValue", "group by value:"}},
+		{name: "hello_milvus", want: []string{"results:", "ids: []int64{0, 1}", "drop collection `hello_milvus`"}},
+		{name: "insert", want: []string{"file id:", "scores:"}},
+		{name: "multivectors", want: []string{"start to execute hybrid search", "hybrid search `hello_multi_vectors` done", "score 0.016393"}},
+		{name: "query", want: []string{"query with expr `ID in [0, 1, 2]`", "Column ID: value: [0 1 2]", "drop collection `query_example`"}},
+		{name: "varchar", want: []string{"pks: [", `ids: []string{"0", "1"}`, "drop collection `hello_milvus`"}},
+		// The program inserts key 3000 twice (by struct rows, then by MapRow): Milvus keeps both
+		// rows, veclite keeps keys unique and refuses the second insert.
+		{name: "dynamic_schema", want: []string{"IsDynamic: true", "start inserting with rows", "start to inserting by MapRow"},
+			fail: "primary key `ID` value 3000 (row 0) already exists"},
+	}
+	for _, p := range programs {
+		t.Run(p.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "films.csv"), films, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			run := filepath.Join(dir, "run")
+			if err := os.Mkdir(run, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			cmd := exec.CommandContext(ctx, filepath.Join(bin, p.name))
+			cmd.Dir = run
+			out, err := cmd.CombinedOutput()
+			text := string(out)
+			if p.fail == "" && err != nil {
+				t.Fatalf("%s: %v\n%s", p.name, err, text)
+			}
+			if p.fail != "" && (err == nil || !strings.Contains(text, p.fail)) {
+				t.Fatalf("%s: want exit status 1 with %q, got %v\n%s", p.name, p.fail, err, text)
+			}
+			rest := text
+			for _, w := range p.want {
+				i := strings.Index(rest, w)
+				if i < 0 {
+					t.Fatalf("%s: %q missing (in order) from the output:\n%s", p.name, w, text)
+				}
+				rest = rest[i+len(w):]
+			}
+			if _, err := os.Stat(filepath.Join(run, "veclite_example_db")); err != nil {
+				t.Fatalf("%s did not open its database in the run directory: %v", p.name, err)
+			}
+		})
+	}
+}
