@@ -252,3 +252,49 @@ func TestServerOnlyMethods(t *testing.T) {
 		}
 	}
 }
+
+func TestSDKHelpers(t *testing.T) {
+	if got := client.PKs2Expr("ID", entity.NewColumnInt64("", []int64{1, 2, 3})); got != "ID in [1,2,3]" {
+		t.Fatalf("PKs2Expr int64: %q", got)
+	}
+	if got := client.PKs2Expr("x", entity.NewColumnVarChar("pk", []string{"a", `b"c`})); got != `pk in ["a","b\"c"]` {
+		t.Fatalf("PKs2Expr varchar: %q", got)
+	}
+	c := open(t)
+	ctx := context.Background()
+	createSeed(t, c, "hello")
+	if _, err := c.Insert(ctx, "hello", "", seedColumns(0, 5, 0)...); err != nil {
+		t.Fatal(err)
+	}
+	rs, err := c.Query(ctx, "hello", nil, client.PKs2Expr("ID", entity.NewColumnInt64("", []int64{1, 3})), []string{"ID"})
+	if err != nil || rs.Len() != 2 {
+		t.Fatalf("query by PKs2Expr: %v, %v", rs, err)
+	}
+	if _, err := c.Query(ctx, "hello", nil, "", nil, client.WithForTuning()); !errors.Is(err, client.ErrFeatureNotSupported) {
+		t.Fatalf("WithForTuning: %v", err)
+	}
+	if err := c.AlterCollection(ctx, "hello", entity.Mmap(true)); err != nil {
+		t.Fatalf("AlterCollection(Mmap): %v", err)
+	}
+	coll, err := c.DescribeCollection(ctx, "hello")
+	if err != nil || coll.Properties["mmap.enabled"] != "true" {
+		t.Fatalf("mmap.enabled not stored: %v, %v", coll, err)
+	}
+	_, err = c.Insert(ctx, "hello", "", entity.NewColumnInt64("ID", []int64{9}), entity.NewColumnString("random", []string{"x"}),
+		entity.NewColumnFloatVector("embeddings", seedDim, [][]float32{make([]float32, seedDim)}))
+	if err == nil {
+		t.Fatal("a ColumnString must be refused")
+	}
+	s := entity.NewColumnString("s", []string{"a", "b", "c"})
+	if s.Type() != entity.FieldTypeString || s.Slice(1, -1).(*entity.ColumnString).Data()[0] != "b" {
+		t.Fatalf("ColumnString %v", s)
+	}
+	if _, err := client.NewDefaultGrpcClientWithURI(ctx, t.TempDir(), "root", "Milvus"); !errors.Is(err, client.ErrFeatureNotSupported) {
+		t.Fatalf("NewDefaultGrpcClientWithURI with credentials: %v", err)
+	}
+	c2, err := client.NewDefaultGrpcClientWithURI(ctx, t.TempDir(), "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c2.Close()
+}

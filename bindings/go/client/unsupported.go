@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"errors"
 
 	"github.com/veclite/veclite/bindings/go/entity"
 )
@@ -214,4 +215,38 @@ func (c *EmbeddedClient) TransferReplica(ctx context.Context, sourceRg, targetRg
 func (c *EmbeddedClient) ReplicateMessage(ctx context.Context, channelName string, beginTs, endTs uint64,
 	msgsBytes [][]byte, startPositions, endPositions []*MsgPosition, opts ...ReplicateMessageOption) (*entity.MessageInfo, error) {
 	return nil, unsupported("ReplicateMessage")
+}
+
+// ErrServiceFailed is the SDK's error of a failed server call; veclite never returns it.
+var ErrServiceFailed = errors.New("service failed")
+
+// WithStartTs sets a BulkInsert option (BulkInsert is not supported).
+func WithStartTs(startTs int64) BulkInsertOption { return func(*bulkInsertOpt) {} }
+
+// WithEndTs sets a BulkInsert option (BulkInsert is not supported).
+func WithEndTs(endTs int64) BulkInsertOption { return func(*bulkInsertOpt) {} }
+
+// IsBackup sets a BulkInsert option (BulkInsert is not supported).
+func IsBackup() BulkInsertOption { return func(*bulkInsertOpt) {} }
+
+// IsL0 sets a BulkInsert option (BulkInsert is not supported).
+func IsL0(isL0 bool) BulkInsertOption { return func(*bulkInsertOpt) {} }
+
+// SkipDiskQuotaCheck sets a BulkInsert option (BulkInsert is not supported).
+func SkipDiskQuotaCheck(skipDiskQuotaCheck bool) BulkInsertOption { return func(*bulkInsertOpt) {} }
+
+// NewDefaultGrpcClientWithURI opens the database in directory uri as NewClient does; a
+// username or password is refused (veclite has no users).
+func NewDefaultGrpcClientWithURI(ctx context.Context, uri, username, password string) (Client, error) {
+	return NewClient(ctx, Config{Address: uri, Username: username, Password: password})
+}
+
+// NewDefaultGrpcClientWithAuth is NewDefaultGrpcClientWithURI.
+func NewDefaultGrpcClientWithAuth(ctx context.Context, addr, username, password string) (Client, error) {
+	return NewClient(ctx, Config{Address: addr, Username: username, Password: password})
+}
+
+// NewDefaultGrpcClientWithTLSAuth is refused as NewClient refuses EnableTLSAuth.
+func NewDefaultGrpcClientWithTLSAuth(ctx context.Context, addr, username, password string) (Client, error) {
+	return NewClient(ctx, Config{Address: addr, Username: username, Password: password, EnableTLSAuth: true})
 }
