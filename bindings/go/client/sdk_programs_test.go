@@ -34,7 +34,7 @@ func TestSDKExamplePrograms(t *testing.T) {
 	programs := []struct {
 		name string
 		want []string // in the output, in this order
-		fail string    // non-empty: the program must exit 1 with this in its output
+		fail string   // non-empty: the program must exit 1 with this in its output
 	}{
 		{name: "basic", want: []string{"name: gosdk_basic_collection", "After create partition", "name: new_partition"}},
 		// Squared L2 distances of films 0 and 1 to film 3, then of the stored film 0 to film 3.
