@@ -78,3 +78,24 @@ func TestMoreIndexConstructors(t *testing.T) {
 }
 
 func second[T any](_ T, err error) error { return err }
+
+func TestSparseEmbedding(t *testing.T) {
+	if _, err := NewSliceSparseEmbedding([]uint32{1}, nil); err == nil {
+		t.Fatal("unequal lengths must fail")
+	}
+	e, err := NewSliceSparseEmbedding([]uint32{7, 2}, []float32{0.5, 1.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pos, v, ok := e.Get(0)
+	if e.Dim() != 8 || e.Len() != 2 || pos != 2 || v != 1.5 || !ok || len(e.Serialize()) != 16 {
+		t.Fatalf("sparse embedding %v: dim %d, first (%d, %v)", e, e.Dim(), pos, v)
+	}
+	col := NewColumnSparseVectors("s", []SparseEmbedding{e})
+	if err := col.AppendValue(e); err != nil || col.Len() != 2 || col.Type() != FieldTypeSparseVector {
+		t.Fatalf("column %v %v", col, err)
+	}
+	if err := col.AppendValue(1); err == nil || col.Slice(1, -1).Len() != 1 {
+		t.Fatal("AppendValue(1) must fail")
+	}
+}
