@@ -192,6 +192,13 @@ func TestHybridSearchErrors(t *testing.T) {
 			_, err := c.HybridSearch(ctx, "multi", nil, 3, nil, client.NewRRFReranker(), reqs)
 			return err
 		}, client.ErrInvalidArgument, "set them on HybridSearch"},
+		{"ef without an HNSW index", func() error {
+			sp, _ := entity.NewIndexHNSWSearchParam(16)
+			reqs := annRequests("")
+			reqs[0] = client.NewANNSearchRequest("a", entity.L2, "", []entity.Vector{entity.FloatVector{0, 1}}, sp, 2)
+			_, err := c.HybridSearch(ctx, "multi", nil, 3, nil, client.NewRRFReranker(), reqs)
+			return err
+		}, client.ErrInvalidArgument, "ef"},
 		{"no request", func() error {
 			_, err := c.HybridSearch(ctx, "multi", nil, 3, nil, client.NewRRFReranker(), nil)
 			return err
@@ -217,5 +224,40 @@ func TestRerankerParams(t *testing.T) {
 	p = client.NewWeightedReranker([]float64{0.5, 1}).GetParams()
 	if p[0].Value != "weighted" || p[1].Value != `{"weights":[0.5,1]}` {
 		t.Fatalf("weighted params %+v %+v", p[0], p[1])
+	}
+}
+
+// Sub-requests use their field's index and its search parameters.
+func TestHybridSearchThroughIndexes(t *testing.T) {
+	c := twoVectorCollection(t)
+	ctx := context.Background()
+	if err := c.Flush(ctx, "multi", false); err != nil {
+		t.Fatal(err)
+	}
+	hnsw, _ := entity.NewIndexHNSW(entity.L2, 8, 32)
+	ivf, _ := entity.NewIndexIvfFlat(entity.L2, 2)
+	if err := c.CreateIndex(ctx, "multi", "a", hnsw, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.CreateIndex(ctx, "multi", "b", ivf, false); err != nil {
+		t.Fatal(err)
+	}
+	ef, _ := entity.NewIndexHNSWSearchParam(16)
+	nprobe, _ := entity.NewIndexIvfFlatSearchParam(2)
+	reqs := []*client.ANNSearchRequest{
+		client.NewANNSearchRequest("a", entity.L2, "", []entity.Vector{entity.FloatVector{1, 0}}, ef, 2),
+		client.NewANNSearchRequest("b", entity.L2, "", []entity.Vector{entity.FloatVector{0, 1}}, nprobe, 2),
+	}
+	res, err := c.HybridSearch(ctx, "multi", nil, 3, nil, client.NewRRFReranker(), reqs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(hitIDs(t, res[0]), []int64{3, 1, 2}) {
+		t.Fatalf("indexed hybrid search %v, want [3 1 2]", hitIDs(t, res[0]))
+	}
+	// The metric must be the index's.
+	reqs[0] = client.NewANNSearchRequest("a", entity.IP, "", []entity.Vector{entity.FloatVector{1, 0}}, ef, 2)
+	if _, err := c.HybridSearch(ctx, "multi", nil, 3, nil, client.NewRRFReranker(), reqs); !errors.Is(err, client.ErrInvalidArgument) {
+		t.Fatalf("metric other than the index's: %v", err)
 	}
 }
