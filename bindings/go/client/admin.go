@@ -74,12 +74,19 @@ func (c *EmbeddedClient) requirePartitions(ctx context.Context, collName string,
 	return nil
 }
 
-// GetIndexState returns IndexStateFinished when fieldName has an index (named by
-// WithIndexName, if given): CreateIndex builds synchronously, and segments sealed later are
-// indexed as they seal. A field without one fails with ErrNotFound.
+// GetIndexState returns the state of fieldName's index (named by WithIndexName, if given):
+// IndexStateInProgress while sealed segments wait for their background build (after an
+// automatic seal), IndexStateFinished otherwise (CreateIndex builds before it returns). A field
+// without an index fails with ErrNotFound.
 func (c *EmbeddedClient) GetIndexState(ctx context.Context, collName string, fieldName string, opts ...IndexOption) (entity.IndexState, error) {
-	if _, err := c.describeIndexes(ctx, collName, fieldName, opts); err != nil {
+	infos, err := c.describeIndexes(ctx, collName, fieldName, opts)
+	if err != nil {
 		return entity.IndexStateNone, err
+	}
+	for _, info := range infos {
+		if info.pendRows > 0 {
+			return entity.IndexStateInProgress, nil
+		}
 	}
 	return entity.IndexStateFinished, nil
 }
