@@ -326,7 +326,7 @@ def test_orm_index_params_and_names_are_honoured(hello):
     hello.create_index("embeddings", {"index_type": "HNSW", "metric_type": "L2", "M": 8, "efConstruction": 40},
                        index_name="emb")
     (info,) = hello.indexes
-    assert (info["index_name"], info["M"], info["efConstruction"]) == ("emb", 8, 40)
+    assert (info.index_name, info.params["params"]["M"], info.params["params"]["efConstruction"]) == ("emb", 8, 40)
     assert hello.has_index() and hello.has_index(index_name="emb") and not hello.has_index(index_name="other")
     hello.drop_index(index_name="other")
     assert hello.has_index()

@@ -8,10 +8,11 @@ from typing import Any, Dict, List, Optional, Union
 from ._args import (check_credentials, check_properties, check_replicas, check_shards, check_timeout,
                     consistency_number, group_by, open_options, param_texts, query_window, refuse_unknown,
                     render_filter, unsupported)
+from ._client_types import LoadState, ReplicaInfo, local_replica
 from ._data import _is_dataframe
-from ._core import Engine, SearchResult, call, visible_fields
+from ._core import Engine, SearchResult, call, server_version, visible_fields
 from ._types import CollectionSchema, DataType
-from .exceptions import ParamError
+from .exceptions import FeatureNotSupportedException, ParamError
 
 class IndexParam:
     """One index request of :class:`IndexParams`. Keyword arguments are build parameters (as in
@@ -101,6 +102,12 @@ class MilvusClient:
         self._timeout = check_timeout(timeout)
         options = open_options("MilvusClient", sync_policy, sync_interval, seal_threshold_bytes, worker_threads)
         self._engine = Engine(uri, options)
+        #: The ORM connection alias of this client (as in pymilvus): ``Collection(name,
+        #: using=client._using)`` works on the client's database until the client is closed.
+        self._using = f"cm-{id(self)}"
+        from .orm import connections
+
+        connections._attach(self._using, Engine(uri, options))
 
     # --- collections ---------------------------------------------------------------------
 
@@ -225,8 +232,7 @@ class MilvusClient:
     def drop_collection(self, collection_name: str, timeout: Optional[float] = None, **kwargs: Any) -> None:
         refuse_unknown("drop_collection", kwargs)
         check_timeout(timeout)
-        self._engine.forget(collection_name)
-        call(self._engine.db.drop_collection, collection_name)
+        self._engine.drop_collection(collection_name)
 
     def get_collection_stats(self, collection_name: str, timeout: Optional[float] = None, **kwargs: Any
                              ) -> Dict[str, int]:
@@ -268,6 +274,42 @@ class MilvusClient:
         else:
             self._engine.describe(collection_name)
         return {"state": LoadState.Loaded}
+
+    def refresh_load(self, collection_name: str, timeout: Optional[float] = None, **kwargs: Any) -> None:
+        """Checks the name: veclite serves new segments and indexes as soon as they exist, so
+        there is nothing to reload."""
+        refuse_unknown("refresh_load", kwargs)
+        check_timeout(timeout)
+        self._engine.describe(collection_name)
+
+    def describe_replica(self, collection_name: str, timeout: Optional[float] = None,
+                         **kwargs: Any) -> List[ReplicaInfo]:
+        """The collection's loaded replicas: one :class:`ReplicaInfo` (one shard served by this
+        process)."""
+        refuse_unknown("describe_replica", kwargs)
+        check_timeout(timeout)
+        self._engine.describe(collection_name)
+        return [local_replica(collection_name)]
+
+    def get_partition_stats(self, collection_name: str, partition_name: str, timeout: Optional[float] = None,
+                            **kwargs: Any) -> Dict[str, int]:
+        """``{"row_count": n}``: the partition's live rows (exact)."""
+        refuse_unknown("get_partition_stats", kwargs)
+        if not isinstance(partition_name, str):
+            raise TypeError(f"wrong type of argument 'partition_name', str expected, got "
+                            f"'{type(partition_name).__name__}'")
+        self._check_partitions(collection_name, [partition_name])
+        return {"row_count": call(self._engine.db.count, collection_name, "", [partition_name],
+                                  _t(timeout, self._timeout))}
+
+    def get_server_version(self, timeout: Optional[float] = None, detail: bool = False,
+                           **kwargs: Any) -> Union[str, Dict[str, str]]:
+        """The version of veclite (the engine runs in this process); with ``detail``, a dict
+        ``{"version", "deploy_mode"}`` (``deploy_mode`` is ``"EMBEDDED"``)."""
+        refuse_unknown("get_server_version", kwargs)
+        check_timeout(timeout)
+        self._engine.db  # a closed client fails
+        return {"version": server_version(), "deploy_mode": "EMBEDDED"} if detail else server_version()
 
     def _check_partitions(self, collection_name: str, names: Union[str, List[str]]) -> None:
         from .exceptions import PartitionNotExistException
@@ -329,10 +371,13 @@ class MilvusClient:
     def delete(self, collection_name: str, ids: Optional[Union[list, str, int]] = None,
                timeout: Optional[float] = None, filter: Optional[str] = None, partition_name: Optional[str] = "",
                **kwargs: Any) -> Dict[str, int]:
-        """Deletes by ``ids`` or ``filter``; ``{"delete_count": n}`` counts rows really deleted."""
-        refuse_unknown("delete", kwargs, ("filter_params",))
+        """Deletes by ``ids`` (``pks=`` is pymilvus's older spelling; both lists are joined) or
+        ``filter`` (``filter_params`` fills its placeholders); ``{"delete_count": n}`` counts
+        rows really deleted."""
+        refuse_unknown("delete", kwargs, ("filter_params", "pks"))
         timeout = _t(timeout, self._timeout)
         filter = render_filter(filter, kwargs.get("filter_params"))
+        ids = _merge_pks(kwargs.get("pks"), ids)
         if ids is None and not filter:
             raise ParamError(message="delete needs `ids` or `filter`")
         if ids is not None and filter:
@@ -372,13 +417,16 @@ class MilvusClient:
               timeout: Optional[float] = None, ids: Optional[Union[list, str, int]] = None,
               partition_names: Optional[List[str]] = None, **kwargs: Any) -> List[Dict[str, Any]]:
         """Rows matching ``filter``, or the rows of ``ids`` (not both); ``limit`` / ``offset``
-        kwargs page through them; ``output_fields=["count(*)"]`` counts. Dynamic keys are output
+        kwargs page through them; ``output_fields=["count(*)"]`` counts; without
+        ``output_fields`` every field is returned (pymilvus asks for ``["*"]``). Dynamic keys are output
         fields like any other (by name, ``"*"`` or ``"$meta"``) and come back as top-level keys
         of each row; filters name them directly (``color == "red"``)."""
         refuse_unknown("query", kwargs, ("limit", "offset", "filter_params"))
         filter = render_filter(filter, kwargs.get("filter_params")) or ""
         limit, offset = query_window(kwargs)
         timeout = _t(timeout, self._timeout)
+        if not output_fields:
+            output_fields = ["*"]
         if ids is not None:
             if filter:
                 raise ParamError(message="query takes either `filter` or `ids`, not both")
@@ -487,8 +535,34 @@ class MilvusClient:
         field = self.describe_index(collection_name, index_name, timeout)["field_name"]
         call(self._engine.db.drop_index, collection_name, field)
 
+    def alter_index_properties(self, collection_name: str, index_name: str, properties: Dict[str, Any],
+                               timeout: Optional[float] = None, **kwargs: Any) -> None:
+        """Refused: veclite's catalog keeps no index properties (the index is checked first, so
+        a missing one is reported as such).
+
+        :raises FeatureNotSupportedException: for an existing index.
+        """
+        refuse_unknown("alter_index_properties", kwargs)
+        self.describe_index(collection_name, index_name, timeout)
+        raise FeatureNotSupportedException(message=f"index `{index_name}`: index properties "
+                                           f"({', '.join(map(str, properties or {}))}) are not stored by veclite")
+
+    def drop_index_properties(self, collection_name: str, index_name: str, property_keys: List[str],
+                              timeout: Optional[float] = None, **kwargs: Any) -> None:
+        """Refused: veclite's catalog keeps no index properties.
+
+        :raises FeatureNotSupportedException: for an existing index.
+        """
+        refuse_unknown("drop_index_properties", kwargs)
+        self.describe_index(collection_name, index_name, timeout)
+        raise FeatureNotSupportedException(message=f"index `{index_name}`: index properties "
+                                           f"({', '.join(map(str, property_keys or []))}) are not stored by veclite")
+
     def close(self) -> None:
         """Releases the directory (when no other client or connection uses it). Idempotent."""
+        from .orm import connections
+
+        connections.disconnect(self._using)
         self._engine.close()
 
     def __enter__(self) -> "MilvusClient":
@@ -498,13 +572,15 @@ class MilvusClient:
         self.close()
 
 
-class LoadState:
-    """pymilvus's load states; veclite collections are always ``Loaded``."""
-
-    NotExist = "NotExist"
-    NotLoad = "NotLoad"
-    Loading = "Loading"
-    Loaded = "Loaded"
+def _merge_pks(pks: Any, ids: Any) -> Any:
+    """``ids`` joined with pymilvus's older ``pks=`` (one key or a list); None when neither is
+    given."""
+    if pks is None:
+        return ids
+    keys = list(pks) if isinstance(pks, (list, tuple)) else [pks]
+    if ids is not None:
+        keys += list(ids) if isinstance(ids, (list, tuple)) else [ids]
+    return keys
 
 
 def _rows(data: Any) -> Any:
