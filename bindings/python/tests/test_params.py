@@ -225,12 +225,12 @@ def test_client_and_schema_arguments(client, tmp_path):
     schema = client.create_schema()
     schema.add_field("id", DataType.INT64, is_primary=True)
     schema.add_field("vector", DataType.FLOAT_VECTOR, dim=4)
-    refused(lambda: client.create_collection("c", schema=schema, dimension=4), "dimension", "quick form")
+    refused(lambda: client.create_collection("c", schema=schema, dimension=8), "dimension", "quick form")
     refused(lambda: client.create_collection("c", schema=schema, metric_type="L2", auto_id=True), "metric_type",
             "auto_id")
     refused(lambda: client.create_collection("c", schema=schema, enable_dynamic_field=True), "enable_dynamic_field")
     refused(lambda: client.create_schema(partition_key_field="x"), "partition_key_field")
-    refused(lambda: client.create_schema(functions=[]), "functions")
+    refused(lambda: client.create_schema(functions=[1]), "Function")
     assert not client.has_collection("c")
     client.create_collection("c", schema=schema, num_shards=1)
     # the quick form takes index_params instead of its AUTOINDEX index

@@ -95,17 +95,27 @@ def register(package: types.ModuleType) -> Dict[str, types.ModuleType]:
     return made
 
 
-def install_as_pymilvus() -> None:
+def install_as_pymilvus(lenient_kwargs: bool = False) -> None:
     """Registers veclite under the ``pymilvus`` module names (``pymilvus``,
     ``pymilvus.client.types``, ``pymilvus.orm.types``, ``pymilvus.milvus_client.index``, ...),
     so libraries that import pymilvus themselves (langchain-milvus, llama-index, haystack)
     run on the embedded engine; the precedent is PyMySQL's ``install_as_MySQLdb()``.
+
+    :param lenient_kwargs: veclite refuses a keyword argument it does not act on; pymilvus
+        silently drops the ``**kwargs`` its calls do not know, and some libraries pass such
+        arguments (langchain-milvus 0.4 gives its own ``embeddings`` and ``metadatas`` to
+        ``MilvusClient.insert`` on the first insert into a new collection). With ``True``, such
+        an argument is dropped with a warning on the ``veclite`` logger instead, for the rest of
+        the process.
 
     Call it before importing such a library: a module that imported the real pymilvus earlier
     keeps it. Modules of a real pymilvus already imported are unregistered, so one process
     never mixes the two; a pymilvus path veclite does not provide then fails to import
     (``ModuleNotFoundError``) instead of loading the real one.
     """
+    from ._args import set_lenient_kwargs
+
+    set_lenient_kwargs(lenient_kwargs)
     package = sys.modules[__package__]
     made = register(package)
     for name in [n for n in sys.modules if n == "pymilvus" or n.startswith("pymilvus.")]:

@@ -12,7 +12,8 @@ from ._client_types import LoadState, ReplicaInfo, local_replica
 from ._data import _is_dataframe
 from ._core import Engine, SearchResult, call, server_version, visible_fields
 from ._types import CollectionSchema, DataType
-from .exceptions import FeatureNotSupportedException, ParamError
+from ._index import pick
+from .exceptions import FeatureNotSupportedException, IndexNotExistException, ParamError
 
 class IndexParam:
     """One index request of :class:`IndexParams`. Keyword arguments are build parameters (as in
@@ -132,7 +133,8 @@ class MilvusClient:
         """Quick form (``dimension`` + names, metric, ``auto_id``, ``id_type``, ``max_length`` of
         a string id, ``description``; dynamic fields on unless ``enable_dynamic_field=False``;
         an AUTOINDEX index unless ``index_params`` says otherwise) or schema form (``schema=``,
-        optional ``index_params=``; the quick form's arguments are refused). ``num_shards`` may
+        optional ``index_params=``; the quick form's arguments are refused, but for a
+        ``dimension`` equal to a vector field's). ``num_shards`` may
         only be 1. ``consistency_level`` (default Bounded) and ``properties`` are kept in the
         catalog and returned by :meth:`describe_collection`; a property veclite cannot honour
         (``collection.ttl.seconds`` other than 0, ...) is refused."""
@@ -169,6 +171,8 @@ class MilvusClient:
             quick = {"dimension": (dimension, None), "primary_field_name": (primary_field_name, "id"),
                      "id_type": (id_type, "int"), "vector_field_name": (vector_field_name, "vector"),
                      "metric_type": (metric_type, "COSINE"), "auto_id": (auto_id, False)}
+            if any(f.dim == dimension for f in schema.fields):
+                del quick["dimension"]  # pymilvus programs repeat the schema's vector dimension
             given = [k for k, (v, default) in quick.items() if v != default]
             if given:
                 raise ParamError(message=f"create_collection(schema=...) takes the collection's layout from the "
@@ -519,20 +523,27 @@ class MilvusClient:
                 if not field_name or i["field_name"] == field_name]
 
     def describe_index(self, collection_name: str, index_name: str, timeout: Optional[float] = None,
-                       **kwargs: Any) -> Dict[str, Any]:
+                       **kwargs: Any) -> Optional[Dict[str, Any]]:
+        """The index named ``index_name`` (the collection's only index when the name is empty):
+        ``index_name``, ``field_name``, ``index_type``, ``metric_type``, its build parameters,
+        ``total_rows`` / ``indexed_rows`` / ``pending_index_rows`` and ``state``; None when
+        there is no such index (as pymilvus returns it)."""
         refuse_unknown("describe_index", kwargs)
         check_timeout(timeout)
-        for i in call(self._engine.db.describe_index, collection_name, None):
-            if i["index_name"] == index_name:
-                return i
-        from .exceptions import IndexNotExistException
+        try:
+            return pick(call(self._engine.db.describe_index, collection_name, None), collection_name, index_name)
+        except IndexNotExistException:
+            return None
 
-        raise IndexNotExistException(message=f"index `{index_name}` does not exist in collection `{collection_name}`")
+    def _index(self, collection_name: str, index_name: str, timeout: Optional[float]) -> Dict[str, Any]:
+        """The description of an index that must exist (else IndexNotExistException)."""
+        check_timeout(timeout)
+        return pick(call(self._engine.db.describe_index, collection_name, None), collection_name, index_name)
 
     def drop_index(self, collection_name: str, index_name: str, timeout: Optional[float] = None,
                    **kwargs: Any) -> None:
         refuse_unknown("drop_index", kwargs)
-        field = self.describe_index(collection_name, index_name, timeout)["field_name"]
+        field = self._index(collection_name, index_name, timeout)["field_name"]
         call(self._engine.db.drop_index, collection_name, field)
 
     def alter_index_properties(self, collection_name: str, index_name: str, properties: Dict[str, Any],
@@ -543,7 +554,7 @@ class MilvusClient:
         :raises FeatureNotSupportedException: for an existing index.
         """
         refuse_unknown("alter_index_properties", kwargs)
-        self.describe_index(collection_name, index_name, timeout)
+        self._index(collection_name, index_name, timeout)
         raise FeatureNotSupportedException(message=f"index `{index_name}`: index properties "
                                            f"({', '.join(map(str, properties or {}))}) are not stored by veclite")
 
@@ -554,7 +565,7 @@ class MilvusClient:
         :raises FeatureNotSupportedException: for an existing index.
         """
         refuse_unknown("drop_index_properties", kwargs)
-        self.describe_index(collection_name, index_name, timeout)
+        self._index(collection_name, index_name, timeout)
         raise FeatureNotSupportedException(message=f"index `{index_name}`: index properties "
                                            f"({', '.join(map(str, property_keys or []))}) are not stored by veclite")
 

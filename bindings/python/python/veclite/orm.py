@@ -143,12 +143,16 @@ def _same_schema(existing: CollectionSchema, given: CollectionSchema) -> bool:
 class Collection:
     """``Collection(name, schema=None, using="default")``: opens the collection, creating it when
     ``schema`` is given and it does not exist (a different existing schema is an error); a
-    ``consistency_level`` given at creation is recorded in the catalog."""
+    ``consistency_level`` and ``properties`` given at creation are recorded in the catalog
+    (``data=None``, as pymilvus examples pass it, means no data)."""
 
     def __init__(self, name: str, schema: Optional[CollectionSchema] = None, using: str = "default",
                  **kwargs: Any) -> None:
         check_shards(kwargs.pop("shards_num", kwargs.pop("num_shards", None)))
         level = consistency_number(kwargs.pop("consistency_level", None))
+        properties = check_properties(kwargs.pop("properties", None))
+        if kwargs.pop("data", None) is not None:
+            raise ParamError(message="Collection(data=...) is not supported: insert the data after creating it")
         refuse_unknown("Collection", kwargs)
         self._name = name
         self._using = using
@@ -159,7 +163,7 @@ class Collection:
         elif schema is None:
             raise CollectionNotExistException(message=f"collection `{name}` does not exist")
         else:
-            engine.create_collection(name, schema, level)
+            engine.create_collection(name, schema, level, properties)
 
     @property
     def _engine(self) -> Engine:
@@ -227,8 +231,10 @@ class Collection:
 
     def delete(self, expr: str, partition_name: Optional[str] = None, timeout: Optional[float] = None,
                **kwargs: Any) -> MutationResult:
-        """Deletes the rows matching ``expr``; ``delete_count`` is exact."""
-        refuse_unknown("delete", kwargs)
+        """Deletes the rows matching ``expr`` (``expr_params`` fills its ``{name}``
+        placeholders); ``delete_count`` is exact."""
+        refuse_unknown("delete", kwargs, ("expr_params",))
+        expr = render_filter(expr, kwargs.get("expr_params"))
         return _result(self._engine.delete(self._name, partition_name, expr, None, check_timeout(timeout)))
 
     def flush(self, timeout: Optional[float] = None, **kwargs: Any) -> None:
