@@ -30,8 +30,10 @@ class IndexParam:
         self.metric_type = metric_type or ""
 
     def to_dict(self) -> Dict[str, Any]:
+        """pymilvus's form: the names, then the metric (when given) and build parameters flat."""
+        configs = {"metric_type": self.metric_type} if self.metric_type else {}
         return {"field_name": self.field_name, "index_type": self.index_type, "index_name": self.index_name,
-                "metric_type": self.metric_type, "params": self.params}
+                **configs, **self.params}
 
     def __repr__(self) -> str:
         return repr(self.to_dict())
