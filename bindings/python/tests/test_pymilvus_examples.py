@@ -1,6 +1,8 @@
 """Programs of pymilvus's ``examples/`` directory (tests/examples/pymilvus; each file is the
 pymilvus program with only its ``pymilvus`` imports changed to ``veclite`` and its server address
-or ``connections.connect(host=..., port=...)`` line changed to a local directory). File names:
+or ``connections.connect(host=..., port=...)`` line changed to a local directory; in
+tests/examples/pymilvus_imports only the server address is changed, and the programs run after
+``veclite.install_as_pymilvus()``). File names:
 ``<name>.py`` is ``examples/<name>.py``; ``orm_<name>.py`` is
 ``examples/orm_deprecated/[datatypes/]<name>.py``.
 
@@ -163,3 +165,45 @@ def test_same_output_as_milvus_lite(name, tmp_path):
     patterns = SAME_AS_MILVUS_LITE[name]
     assert _masked(ours, patterns) == _masked(theirs, patterns)
     assert len(_masked(ours, patterns)) > 3
+
+
+# --- pymilvus programs with their pymilvus imports, after install_as_pymilvus() --------------------
+
+IMPORTS = pathlib.Path(__file__).parent / "examples" / "pymilvus_imports"
+
+
+def run_as_pymilvus(name, cwd):
+    """Runs pymilvus's program ``name`` (only its server address changed) after
+    ``veclite.install_as_pymilvus(lenient_kwargs=True)``: its ``insert(..., progress_bar=True)``
+    is a display option pymilvus drops, which veclite drops with a warning."""
+    code = ("import runpy, sys, veclite\n"
+            "veclite.install_as_pymilvus(lenient_kwargs=True)\n"
+            "import pymilvus\n"
+            "assert pymilvus is veclite\n"
+            f"runpy.run_path({str(IMPORTS / name)!r}, run_name='__main__')\n")
+    p = subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    return p.stdout
+
+
+def test_simple_with_pymilvus_imports(tmp_path):
+    out = run_as_pymilvus("simple.py", tmp_path)
+    assert "{'insert_count': 6, 'ids': [1, 2, 3, 4, 5, 6]}" in out
+    assert "{'upsert_count': 1, 'ids': [2]}" in out
+    # Query by id 2 before and after the upsert: the upsert replaced the row (its dynamic key b
+    # is gone, g is new).
+    assert re.search(r"\{'id': 2, 'vector': \[0\.9007387\S*, .*\], 'b': 200\}", out)
+    assert re.search(r"\{'id': 2, 'vector': \[0\.1950739\S*, .*\], 'g': 100\}", out)
+    assert "{'delete_count': 1}" in out
+    hits = re.findall(r"hit: id: (\d+), distance: (\S+), entity: (\{.*\})", out)
+    assert [h[0] for h in hits] == ["1", "5", "3"] and hits[0][1:] == ("0.0", "{'a': 100}")
+
+
+def test_simple_auto_id_with_pymilvus_imports(tmp_path):
+    out = run_as_pymilvus("simple_auto_id.py", tmp_path)
+    ids = re.search(r"insert done: \{'insert_count': 6, 'ids': \[([\d, ]+)\]\}", out).group(1).split(", ")
+    assert len(set(ids)) == 6
+    assert re.search(rf"\{{'id': {ids[5]}, 'vector': \[.*\], 'f': 600\}}", out)
+    assert "{'delete_count': 1}" in out
+    hits = re.findall(r"hit: id: (\d+), distance: (\S+), entity: (\{.*\})", out)
+    assert [h[0] for h in hits] == [ids[0], ids[1], ids[4]] and hits[1][2] == "{'b': 200}"
