@@ -1,6 +1,7 @@
 """langchain-milvus (pinned in tests/requirements-langchain.txt) runs its quickstart on veclite
 after ``veclite.install_as_pymilvus()``: documents with metadata added, similarity search with
-scores and with an ``expr`` filter, delete, upsert, a retriever."""
+scores and with an ``expr`` filter, delete, upsert, a retriever, and the async forms of add,
+search and delete (through ``AsyncMilvusClient``)."""
 
 import pathlib
 import subprocess
@@ -30,4 +31,6 @@ def test_langchain_milvus_quickstart(tmp_path):
     assert out[6] == "upserted: 5 A boring movie. news"
     assert out[7] == "pks of news: ['2', '4', '5']"
     assert out[8] == "retriever: 6 Is the new iPhone worth the price? Read this review to find out."
-    assert len(out) == 9
+    assert out[9] == "async search: [('8', 0.0)]"
+    assert out[10] == "async after delete: []"
+    assert len(out) == 11

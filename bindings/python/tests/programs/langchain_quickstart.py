@@ -1,6 +1,7 @@
 # langchain-milvus quickstart (the vector store guide's steps) on veclite: the only change from the
 # guide is `veclite.install_as_pymilvus()` first and a local directory as the URI. Embeddings are
 # langchain_core's deterministic fake (no model download).
+import asyncio
 import sys
 
 import veclite
@@ -59,4 +60,17 @@ retriever = vector_store.as_retriever(search_type="similarity", search_kwargs={"
 (found,) = retriever.invoke(texts[5])
 print("retriever:", found.metadata["pk"], found.page_content)
 
+
+
+async def async_steps():
+    """The same calls through langchain's async API (pymilvus's AsyncMilvusClient)."""
+    await vector_store.aadd_texts(["An async text about pancakes."], metadatas=[{"source": "async"}], ids=["8"])
+    found = await vector_store.asimilarity_search_with_score("An async text about pancakes.", k=1,
+                                                             expr='source == "async"')
+    print("async search:", [(d.metadata["pk"], round(s, 3)) for d, s in found])
+    await vector_store.adelete(ids=["8"])
+    print("async after delete:", sorted(vector_store.get_pks('source == "async"') or []))
+
+
+asyncio.run(async_steps())
 vector_store.client.close()
