@@ -312,3 +312,12 @@ def test_async_client_runs_calls_off_the_loop(tmp_path):
                 await client.describe_collection("nope")
 
     asyncio.run(main())
+
+
+def test_describe_collection_lists_aliases(client):
+    quick(client)
+    assert client.describe_collection("c")["aliases"] == []
+    client.create_alias("c", "b_alias")
+    client.create_alias("c", "a_alias")
+    assert client.describe_collection("c")["aliases"] == ["a_alias", "b_alias"]
+    assert client.describe_collection("a_alias") == client.describe_collection("c")

@@ -200,8 +200,8 @@ class MilvusClient:
                             ) -> Dict[str, Any]:
         """pymilvus's shape: ``collection_name``, ``auto_id``, ``fields`` (``field_id``, ``name``,
         ``type``, ``params``, ...; the hidden ``$meta`` field is not listed), ``num_partitions``,
-        ``enable_dynamic_field``, and ``num_shards``, ``consistency_level`` (a number) and
-        ``properties`` as the catalog holds them..."""
+        ``enable_dynamic_field``, ``aliases`` (the collection's), and ``num_shards``,
+        ``consistency_level`` (a number) and ``properties`` as the catalog holds them..."""
         refuse_unknown("describe_collection", kwargs)
         check_timeout(timeout)
         d = self._engine.describe(collection_name)
@@ -213,8 +213,8 @@ class MilvusClient:
         return {
             "collection_name": d["name"], "auto_id": any(f["auto_id"] for f in d["fields"]),
             "num_shards": d["num_shards"], "description": d["description"], "fields": fields, "functions": [],
-            "aliases": [], "collection_id": d["id"], "consistency_level": d["consistency_level"],
-            "properties": d["properties"],
+            "aliases": call(self._engine.db.list_aliases, d["name"]), "collection_id": d["id"],
+            "consistency_level": d["consistency_level"], "properties": d["properties"],
             "num_partitions": len(d["partitions"]), "enable_dynamic_field": bool(d["enable_dynamic_field"]),
             "created_timestamp": d["created_timestamp"],
         }
