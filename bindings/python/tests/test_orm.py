@@ -76,7 +76,7 @@ def test_collection_and_partition_calls(hello):
     pi = p.insert(seed_columns(1, start=7000))
     assert pi.insert_count == 1
     hello.create_index("embeddings", {"index_type": "HNSW", "metric_type": "L2", "params": {"M": 8, "efConstruction": 40}})
-    assert hello.has_index() and hello.indexes[0]["index_type"] == "HNSW"
+    assert hello.has_index() and hello.indexes[0].params["index_type"] == "HNSW"
     hello.flush()
     res = hello.search(rng_vectors(2, 8, seed=0), "embeddings", {"metric_type": "L2", "params": {"ef": 50}}, limit=2,
                        output_fields=["random"])

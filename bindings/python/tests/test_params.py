@@ -225,12 +225,12 @@ def test_client_and_schema_arguments(client, tmp_path):
     schema = client.create_schema()
     schema.add_field("id", DataType.INT64, is_primary=True)
     schema.add_field("vector", DataType.FLOAT_VECTOR, dim=4)
-    refused(lambda: client.create_collection("c", schema=schema, dimension=4), "dimension", "quick form")
+    refused(lambda: client.create_collection("c", schema=schema, dimension=8), "dimension", "quick form")
     refused(lambda: client.create_collection("c", schema=schema, metric_type="L2", auto_id=True), "metric_type",
             "auto_id")
     refused(lambda: client.create_collection("c", schema=schema, enable_dynamic_field=True), "enable_dynamic_field")
     refused(lambda: client.create_schema(partition_key_field="x"), "partition_key_field")
-    refused(lambda: client.create_schema(functions=[]), "functions")
+    refused(lambda: client.create_schema(functions=[1]), "Function")
     assert not client.has_collection("c")
     client.create_collection("c", schema=schema, num_shards=1)
     # the quick form takes index_params instead of its AUTOINDEX index
@@ -326,7 +326,7 @@ def test_orm_index_params_and_names_are_honoured(hello):
     hello.create_index("embeddings", {"index_type": "HNSW", "metric_type": "L2", "M": 8, "efConstruction": 40},
                        index_name="emb")
     (info,) = hello.indexes
-    assert (info["index_name"], info["M"], info["efConstruction"]) == ("emb", 8, 40)
+    assert (info.index_name, info.params["params"]["M"], info.params["params"]["efConstruction"]) == ("emb", 8, 40)
     assert hello.has_index() and hello.has_index(index_name="emb") and not hello.has_index(index_name="other")
     hello.drop_index(index_name="other")
     assert hello.has_index()

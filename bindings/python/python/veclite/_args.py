@@ -10,6 +10,7 @@ are checked against the few each call acts on.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 from typing import Any, Collection, Dict, List, NamedTuple, Optional, Tuple
@@ -67,8 +68,24 @@ def refuse_unknown(call: str, kwargs: Dict[str, Any], allowed: Collection[str] =
             uint(key, value)  # consistency settings: every read already sees every acknowledged write
         elif key == "timeout":
             check_timeout(value)
+        elif _lenient_kwargs:
+            _log.warning("%s; ignored, as pymilvus ignores it (install_as_pymilvus(lenient_kwargs=True))",
+                         unsupported(call, key))
         else:
             raise ParamError(message=unsupported(call, key))
+
+
+#: Whether :func:`refuse_unknown` logs and drops unknown keyword arguments instead of refusing
+#: them (set by ``install_as_pymilvus(lenient_kwargs=True)``).
+_lenient_kwargs = False
+_log = logging.getLogger("veclite")
+
+
+def set_lenient_kwargs(on: bool) -> None:
+    """Makes :func:`refuse_unknown` log a warning and drop a keyword argument no call acts on
+    (as pymilvus drops them) when ``on``, or refuse it (the default) when not."""
+    global _lenient_kwargs
+    _lenient_kwargs = bool(on)
 
 
 def unsupported(call: str, key: str) -> str:

@@ -12,7 +12,7 @@ from . import _veclite
 from ._args import check_round_decimal, check_same_options, local_path, search_params, uint
 from ._data import query_vectors, rows_from_columns, to_columns
 from ._types import CollectionSchema, DataType, FieldSchema
-from .exceptions import ConnectionNotExistException, ParamError, translate
+from .exceptions import CollectionNotExistException, ConnectionNotExistException, ParamError, translate
 
 T = TypeVar("T")
 
@@ -111,6 +111,14 @@ class Engine:
 
     def forget(self, name: str) -> None:
         self._fields.pop(name, None)
+
+    def drop_collection(self, name: str) -> None:
+        """Drops the collection; a collection that does not exist is no error (as in Milvus)."""
+        self.forget(name)
+        try:
+            call(self.db.drop_collection, name)
+        except CollectionNotExistException:
+            pass
 
     def pk_name(self, name: str) -> str:
         return next(f.name for f in self.fields(name) if f.is_primary)
@@ -236,6 +244,13 @@ class Engine:
         """The metric a search without one uses: the field's index metric, COSINE without one."""
         index = self.index_of(name, anns_field)[1]
         return index["metric_type"] if index else "COSINE"
+
+
+def server_version() -> str:
+    """What ``get_server_version`` returns: the version of veclite (the engine runs in-process)."""
+    from . import __version__
+
+    return __version__
 
 
 def search_result(pk: str, out: List[str], res: Any) -> "SearchResult":

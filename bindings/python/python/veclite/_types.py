@@ -166,9 +166,13 @@ class CollectionSchema:
     a hidden JSON field ``$meta``: reads return them as top-level keys and filters name them
     like fields (``color == "red"``, ``$meta["color"]``). ``fields`` never lists ``$meta``."""
 
-    def __init__(self, fields: Optional[List[FieldSchema]] = None, description: str = "", **kwargs: Any) -> None:
+    def __init__(self, fields: Optional[List[FieldSchema]] = None, description: str = "",
+                 functions: Optional[List[Any]] = None, **kwargs: Any) -> None:
         refuse_unknown("CollectionSchema", kwargs, ("enable_dynamic_field", "auto_id", "primary_field"))
         self.fields: List[FieldSchema] = []
+        self.functions: List[Any] = []
+        for fn in functions or []:
+            self.add_function(fn)
         self.description = description
         self.enable_dynamic_field = bool(kwargs.get("enable_dynamic_field", False))
         self._auto_id = kwargs.get("auto_id")
@@ -191,8 +195,27 @@ class CollectionSchema:
         self._append(FieldSchema(field_name, datatype, desc, **kwargs))
         return self
 
+    def add_function(self, function: Any) -> "CollectionSchema":
+        """Appends a :class:`veclite.Function`; returns the schema so calls chain. (A collection
+        cannot be created from a schema with a function: veclite runs none yet.)"""
+        from ._function import Function
+
+        if not isinstance(function, Function):
+            raise ParamError(message=f"add_function takes a Function, got {type(function).__name__}")
+        self.functions.append(function)
+        return self
+
+    def verify(self) -> None:
+        """Checks the schema as creating a collection from it does (field types and parameters,
+        one primary key, no functions); raises :class:`veclite.ParamError` naming the problem."""
+        self._native_fields()
+        if sum(f.is_primary for f in self.fields) != 1:
+            raise ParamError(message="a schema needs exactly one primary key field (is_primary=True)")
+
     def _native_fields(self) -> List[Dict[str, Any]]:
         """The fields as the native module takes them (every setting checked)."""
+        for fn in self.functions:
+            raise fn.unsupported()
         if self._primary_field is not None and all(f.name != self._primary_field for f in self.fields):
             raise ParamError(message=f"primary_field `{self._primary_field}` is not a field of the schema")
         return [f._native() for f in self.fields]
@@ -207,10 +230,13 @@ class CollectionSchema:
         return bool(pk and pk.auto_id)
 
     def to_dict(self) -> Dict[str, Any]:
-        return {
+        d = {
             "auto_id": self.auto_id, "description": self.description,
             "fields": [f.to_dict() for f in self.fields], "enable_dynamic_field": self.enable_dynamic_field,
         }
+        if self.functions:
+            d["functions"] = [fn.to_dict() for fn in self.functions]
+        return d
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, CollectionSchema) and self.to_dict() == other.to_dict()

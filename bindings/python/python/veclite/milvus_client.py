@@ -8,10 +8,12 @@ from typing import Any, Dict, List, Optional, Union
 from ._args import (check_credentials, check_properties, check_replicas, check_shards, check_timeout,
                     consistency_number, group_by, open_options, param_texts, query_window, refuse_unknown,
                     render_filter, unsupported)
+from ._client_types import LoadState, ReplicaInfo, local_replica
 from ._data import _is_dataframe
-from ._core import Engine, SearchResult, call, visible_fields
+from ._core import Engine, SearchResult, call, server_version, visible_fields
 from ._types import CollectionSchema, DataType
-from .exceptions import ParamError
+from ._index import pick
+from .exceptions import FeatureNotSupportedException, IndexNotExistException, ParamError
 
 class IndexParam:
     """One index request of :class:`IndexParams`. Keyword arguments are build parameters (as in
@@ -28,8 +30,10 @@ class IndexParam:
         self.metric_type = metric_type or ""
 
     def to_dict(self) -> Dict[str, Any]:
+        """pymilvus's form: the names, then the metric (when given) and build parameters flat."""
+        configs = {"metric_type": self.metric_type} if self.metric_type else {}
         return {"field_name": self.field_name, "index_type": self.index_type, "index_name": self.index_name,
-                "metric_type": self.metric_type, "params": self.params}
+                **configs, **self.params}
 
     def __repr__(self) -> str:
         return repr(self.to_dict())
@@ -101,6 +105,12 @@ class MilvusClient:
         self._timeout = check_timeout(timeout)
         options = open_options("MilvusClient", sync_policy, sync_interval, seal_threshold_bytes, worker_threads)
         self._engine = Engine(uri, options)
+        #: The ORM connection alias of this client (as in pymilvus): ``Collection(name,
+        #: using=client._using)`` works on the client's database until the client is closed.
+        self._using = f"cm-{id(self)}"
+        from .orm import connections
+
+        connections._attach(self._using, Engine(uri, options))
 
     # --- collections ---------------------------------------------------------------------
 
@@ -125,7 +135,8 @@ class MilvusClient:
         """Quick form (``dimension`` + names, metric, ``auto_id``, ``id_type``, ``max_length`` of
         a string id, ``description``; dynamic fields on unless ``enable_dynamic_field=False``;
         an AUTOINDEX index unless ``index_params`` says otherwise) or schema form (``schema=``,
-        optional ``index_params=``; the quick form's arguments are refused). ``num_shards`` may
+        optional ``index_params=``; the quick form's arguments are refused, but for a
+        ``dimension`` equal to a vector field's). ``num_shards`` may
         only be 1. ``consistency_level`` (default Bounded) and ``properties`` are kept in the
         catalog and returned by :meth:`describe_collection`; a property veclite cannot honour
         (``collection.ttl.seconds`` other than 0, ...) is refused."""
@@ -162,6 +173,8 @@ class MilvusClient:
             quick = {"dimension": (dimension, None), "primary_field_name": (primary_field_name, "id"),
                      "id_type": (id_type, "int"), "vector_field_name": (vector_field_name, "vector"),
                      "metric_type": (metric_type, "COSINE"), "auto_id": (auto_id, False)}
+            if any(f.dim == dimension for f in schema.fields):
+                del quick["dimension"]  # pymilvus programs repeat the schema's vector dimension
             given = [k for k, (v, default) in quick.items() if v != default]
             if given:
                 raise ParamError(message=f"create_collection(schema=...) takes the collection's layout from the "
@@ -187,8 +200,8 @@ class MilvusClient:
                             ) -> Dict[str, Any]:
         """pymilvus's shape: ``collection_name``, ``auto_id``, ``fields`` (``field_id``, ``name``,
         ``type``, ``params``, ...; the hidden ``$meta`` field is not listed), ``num_partitions``,
-        ``enable_dynamic_field``, and ``num_shards``, ``consistency_level`` (a number) and
-        ``properties`` as the catalog holds them..."""
+        ``enable_dynamic_field``, ``aliases`` (the collection's), and ``num_shards``,
+        ``consistency_level`` (a number) and ``properties`` as the catalog holds them..."""
         refuse_unknown("describe_collection", kwargs)
         check_timeout(timeout)
         d = self._engine.describe(collection_name)
@@ -200,8 +213,8 @@ class MilvusClient:
         return {
             "collection_name": d["name"], "auto_id": any(f["auto_id"] for f in d["fields"]),
             "num_shards": d["num_shards"], "description": d["description"], "fields": fields, "functions": [],
-            "aliases": [], "collection_id": d["id"], "consistency_level": d["consistency_level"],
-            "properties": d["properties"],
+            "aliases": call(self._engine.db.list_aliases, d["name"]), "collection_id": d["id"],
+            "consistency_level": d["consistency_level"], "properties": d["properties"],
             "num_partitions": len(d["partitions"]), "enable_dynamic_field": bool(d["enable_dynamic_field"]),
             "created_timestamp": d["created_timestamp"],
         }
@@ -225,8 +238,7 @@ class MilvusClient:
     def drop_collection(self, collection_name: str, timeout: Optional[float] = None, **kwargs: Any) -> None:
         refuse_unknown("drop_collection", kwargs)
         check_timeout(timeout)
-        self._engine.forget(collection_name)
-        call(self._engine.db.drop_collection, collection_name)
+        self._engine.drop_collection(collection_name)
 
     def get_collection_stats(self, collection_name: str, timeout: Optional[float] = None, **kwargs: Any
                              ) -> Dict[str, int]:
@@ -268,6 +280,42 @@ class MilvusClient:
         else:
             self._engine.describe(collection_name)
         return {"state": LoadState.Loaded}
+
+    def refresh_load(self, collection_name: str, timeout: Optional[float] = None, **kwargs: Any) -> None:
+        """Checks the name: veclite serves new segments and indexes as soon as they exist, so
+        there is nothing to reload."""
+        refuse_unknown("refresh_load", kwargs)
+        check_timeout(timeout)
+        self._engine.describe(collection_name)
+
+    def describe_replica(self, collection_name: str, timeout: Optional[float] = None,
+                         **kwargs: Any) -> List[ReplicaInfo]:
+        """The collection's loaded replicas: one :class:`ReplicaInfo` (one shard served by this
+        process)."""
+        refuse_unknown("describe_replica", kwargs)
+        check_timeout(timeout)
+        self._engine.describe(collection_name)
+        return [local_replica(collection_name)]
+
+    def get_partition_stats(self, collection_name: str, partition_name: str, timeout: Optional[float] = None,
+                            **kwargs: Any) -> Dict[str, int]:
+        """``{"row_count": n}``: the partition's live rows (exact)."""
+        refuse_unknown("get_partition_stats", kwargs)
+        if not isinstance(partition_name, str):
+            raise TypeError(f"wrong type of argument 'partition_name', str expected, got "
+                            f"'{type(partition_name).__name__}'")
+        self._check_partitions(collection_name, [partition_name])
+        return {"row_count": call(self._engine.db.count, collection_name, "", [partition_name],
+                                  _t(timeout, self._timeout))}
+
+    def get_server_version(self, timeout: Optional[float] = None, detail: bool = False,
+                           **kwargs: Any) -> Union[str, Dict[str, str]]:
+        """The version of veclite (the engine runs in this process); with ``detail``, a dict
+        ``{"version", "deploy_mode"}`` (``deploy_mode`` is ``"EMBEDDED"``)."""
+        refuse_unknown("get_server_version", kwargs)
+        check_timeout(timeout)
+        self._engine.db  # a closed client fails
+        return {"version": server_version(), "deploy_mode": "EMBEDDED"} if detail else server_version()
 
     def _check_partitions(self, collection_name: str, names: Union[str, List[str]]) -> None:
         from .exceptions import PartitionNotExistException
@@ -329,10 +377,13 @@ class MilvusClient:
     def delete(self, collection_name: str, ids: Optional[Union[list, str, int]] = None,
                timeout: Optional[float] = None, filter: Optional[str] = None, partition_name: Optional[str] = "",
                **kwargs: Any) -> Dict[str, int]:
-        """Deletes by ``ids`` or ``filter``; ``{"delete_count": n}`` counts rows really deleted."""
-        refuse_unknown("delete", kwargs, ("filter_params",))
+        """Deletes by ``ids`` (``pks=`` is pymilvus's older spelling; both lists are joined) or
+        ``filter`` (``filter_params`` fills its placeholders); ``{"delete_count": n}`` counts
+        rows really deleted."""
+        refuse_unknown("delete", kwargs, ("filter_params", "pks"))
         timeout = _t(timeout, self._timeout)
         filter = render_filter(filter, kwargs.get("filter_params"))
+        ids = _merge_pks(kwargs.get("pks"), ids)
         if ids is None and not filter:
             raise ParamError(message="delete needs `ids` or `filter`")
         if ids is not None and filter:
@@ -372,13 +423,16 @@ class MilvusClient:
               timeout: Optional[float] = None, ids: Optional[Union[list, str, int]] = None,
               partition_names: Optional[List[str]] = None, **kwargs: Any) -> List[Dict[str, Any]]:
         """Rows matching ``filter``, or the rows of ``ids`` (not both); ``limit`` / ``offset``
-        kwargs page through them; ``output_fields=["count(*)"]`` counts. Dynamic keys are output
+        kwargs page through them; ``output_fields=["count(*)"]`` counts; without
+        ``output_fields`` every field is returned (pymilvus asks for ``["*"]``). Dynamic keys are output
         fields like any other (by name, ``"*"`` or ``"$meta"``) and come back as top-level keys
         of each row; filters name them directly (``color == "red"``)."""
         refuse_unknown("query", kwargs, ("limit", "offset", "filter_params"))
         filter = render_filter(filter, kwargs.get("filter_params")) or ""
         limit, offset = query_window(kwargs)
         timeout = _t(timeout, self._timeout)
+        if not output_fields:
+            output_fields = ["*"]
         if ids is not None:
             if filter:
                 raise ParamError(message="query takes either `filter` or `ids`, not both")
@@ -471,24 +525,57 @@ class MilvusClient:
                 if not field_name or i["field_name"] == field_name]
 
     def describe_index(self, collection_name: str, index_name: str, timeout: Optional[float] = None,
-                       **kwargs: Any) -> Dict[str, Any]:
+                       **kwargs: Any) -> Optional[Dict[str, Any]]:
+        """The index named ``index_name`` (the collection's only index when the name is empty):
+        ``index_name``, ``field_name``, ``index_type``, ``metric_type``, its build parameters,
+        ``total_rows`` / ``indexed_rows`` / ``pending_index_rows`` and ``state``; None when
+        there is no such index (as pymilvus returns it)."""
         refuse_unknown("describe_index", kwargs)
         check_timeout(timeout)
-        for i in call(self._engine.db.describe_index, collection_name, None):
-            if i["index_name"] == index_name:
-                return i
-        from .exceptions import IndexNotExistException
+        try:
+            return pick(call(self._engine.db.describe_index, collection_name, None), collection_name, index_name)
+        except IndexNotExistException:
+            return None
 
-        raise IndexNotExistException(message=f"index `{index_name}` does not exist in collection `{collection_name}`")
+    def _index(self, collection_name: str, index_name: str, timeout: Optional[float]) -> Dict[str, Any]:
+        """The description of an index that must exist (else IndexNotExistException)."""
+        check_timeout(timeout)
+        return pick(call(self._engine.db.describe_index, collection_name, None), collection_name, index_name)
 
     def drop_index(self, collection_name: str, index_name: str, timeout: Optional[float] = None,
                    **kwargs: Any) -> None:
         refuse_unknown("drop_index", kwargs)
-        field = self.describe_index(collection_name, index_name, timeout)["field_name"]
+        field = self._index(collection_name, index_name, timeout)["field_name"]
         call(self._engine.db.drop_index, collection_name, field)
+
+    def alter_index_properties(self, collection_name: str, index_name: str, properties: Dict[str, Any],
+                               timeout: Optional[float] = None, **kwargs: Any) -> None:
+        """Refused: veclite's catalog keeps no index properties (the index is checked first, so
+        a missing one is reported as such).
+
+        :raises FeatureNotSupportedException: for an existing index.
+        """
+        refuse_unknown("alter_index_properties", kwargs)
+        self._index(collection_name, index_name, timeout)
+        raise FeatureNotSupportedException(message=f"index `{index_name}`: index properties "
+                                           f"({', '.join(map(str, properties or {}))}) are not stored by veclite")
+
+    def drop_index_properties(self, collection_name: str, index_name: str, property_keys: List[str],
+                              timeout: Optional[float] = None, **kwargs: Any) -> None:
+        """Refused: veclite's catalog keeps no index properties.
+
+        :raises FeatureNotSupportedException: for an existing index.
+        """
+        refuse_unknown("drop_index_properties", kwargs)
+        self._index(collection_name, index_name, timeout)
+        raise FeatureNotSupportedException(message=f"index `{index_name}`: index properties "
+                                           f"({', '.join(map(str, property_keys or []))}) are not stored by veclite")
 
     def close(self) -> None:
         """Releases the directory (when no other client or connection uses it). Idempotent."""
+        from .orm import connections
+
+        connections.disconnect(self._using)
         self._engine.close()
 
     def __enter__(self) -> "MilvusClient":
@@ -498,13 +585,15 @@ class MilvusClient:
         self.close()
 
 
-class LoadState:
-    """pymilvus's load states; veclite collections are always ``Loaded``."""
-
-    NotExist = "NotExist"
-    NotLoad = "NotLoad"
-    Loading = "Loading"
-    Loaded = "Loaded"
+def _merge_pks(pks: Any, ids: Any) -> Any:
+    """``ids`` joined with pymilvus's older ``pks=`` (one key or a list); None when neither is
+    given."""
+    if pks is None:
+        return ids
+    keys = list(pks) if isinstance(pks, (list, tuple)) else [pks]
+    if ids is not None:
+        keys += list(ids) if isinstance(ids, (list, tuple)) else [ids]
+    return keys
 
 
 def _rows(data: Any) -> Any:

@@ -3,13 +3,18 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any, Dict, List, Optional
 
-from ._args import (check_credentials, check_replicas, check_shards, check_timeout, consistency_number, group_by,
-                    open_options, query_window, refuse_unknown, render_filter, unsupported)
-from ._core import Engine, SearchResult, call
+from ._args import (check_credentials, check_properties, check_replicas, check_shards, check_timeout,
+                    consistency_number, group_by, open_options, query_window, refuse_unknown, render_filter,
+                    unsupported)
+from ._core import Engine, SearchResult, call, server_version
+from ._index import Index, index_params, pick
 from ._types import CollectionSchema
-from .exceptions import CollectionNotExistException, ConnectionNotExistException, ParamError
+from ._client_types import LoadState
+from .exceptions import (CollectionNotExistException, ConnectionNotExistException, MilvusTimeoutException, ParamError,
+                         PartitionNotExistException)
 
 
 class MutationResult:
@@ -96,6 +101,14 @@ class Connections:
             old.close()
         self._engines[alias] = engine
 
+    def _attach(self, alias: str, engine: Engine) -> None:
+        """Registers ``engine`` (a reference of its own, closed on disconnect) under ``alias``:
+        how a :class:`veclite.MilvusClient` makes its ``_using`` alias usable by the ORM."""
+        old = self._engines.get(alias)
+        if old is not None:
+            old.close()
+        self._engines[alias] = engine
+
     def disconnect(self, alias: str = "default") -> None:
         engine = self._engines.pop(alias, None)
         if engine is not None:
@@ -130,12 +143,16 @@ def _same_schema(existing: CollectionSchema, given: CollectionSchema) -> bool:
 class Collection:
     """``Collection(name, schema=None, using="default")``: opens the collection, creating it when
     ``schema`` is given and it does not exist (a different existing schema is an error); a
-    ``consistency_level`` given at creation is recorded in the catalog."""
+    ``consistency_level`` and ``properties`` given at creation are recorded in the catalog
+    (``data=None``, as pymilvus examples pass it, means no data)."""
 
     def __init__(self, name: str, schema: Optional[CollectionSchema] = None, using: str = "default",
                  **kwargs: Any) -> None:
         check_shards(kwargs.pop("shards_num", kwargs.pop("num_shards", None)))
         level = consistency_number(kwargs.pop("consistency_level", None))
+        properties = check_properties(kwargs.pop("properties", None))
+        if kwargs.pop("data", None) is not None:
+            raise ParamError(message="Collection(data=...) is not supported: insert the data after creating it")
         refuse_unknown("Collection", kwargs)
         self._name = name
         self._using = using
@@ -146,7 +163,7 @@ class Collection:
         elif schema is None:
             raise CollectionNotExistException(message=f"collection `{name}` does not exist")
         else:
-            engine.create_collection(name, schema, level)
+            engine.create_collection(name, schema, level, properties)
 
     @property
     def _engine(self) -> Engine:
@@ -214,8 +231,10 @@ class Collection:
 
     def delete(self, expr: str, partition_name: Optional[str] = None, timeout: Optional[float] = None,
                **kwargs: Any) -> MutationResult:
-        """Deletes the rows matching ``expr``; ``delete_count`` is exact."""
-        refuse_unknown("delete", kwargs)
+        """Deletes the rows matching ``expr`` (``expr_params`` fills its ``{name}``
+        placeholders); ``delete_count`` is exact."""
+        refuse_unknown("delete", kwargs, ("expr_params",))
+        expr = render_filter(expr, kwargs.get("expr_params"))
         return _result(self._engine.delete(self._name, partition_name, expr, None, check_timeout(timeout)))
 
     def flush(self, timeout: Optional[float] = None, **kwargs: Any) -> None:
@@ -286,9 +305,37 @@ class Collection:
         name = kwargs.get("index_name")
         return any(not name or i["index_name"] == name for i in call(self._engine.db.describe_index, self._name, None))
 
-    @property
-    def indexes(self) -> List[Dict[str, Any]]:
+    def _describe_indexes(self) -> List[Dict[str, Any]]:
+        """The core's descriptions of the collection's indexes."""
         return call(self._engine.db.describe_index, self._name, None)
+
+    @property
+    def indexes(self) -> List[Index]:
+        """The collection's indexes as :class:`veclite.Index` objects (``field_name``,
+        ``index_name``, ``params``)."""
+        return [Index(self, i["field_name"], index_params(i), index_name=i["index_name"], construct_only=True)
+                for i in self._describe_indexes()]
+
+    def index(self, **kwargs: Any) -> Index:
+        """The index named ``index_name`` (the collection's only index when no name is given).
+
+        :raises IndexNotExistException: when there is no such index.
+        """
+        refuse_unknown("index", kwargs, ("index_name", "timeout"))
+        check_timeout(kwargs.get("timeout"))
+        i = pick(self._describe_indexes(), self._name, kwargs.get("index_name") or "")
+        return Index(self, i["field_name"], index_params(i), index_name=i["index_name"], construct_only=True)
+
+    def set_properties(self, properties: Dict[str, Any], timeout: Optional[float] = None, **kwargs: Any) -> None:
+        """Sets collection properties (kept in the catalog; a property veclite cannot honour is
+        refused and nothing changes).
+
+        :param properties: e.g. ``{"mmap.enabled": True}``.
+        :param timeout: checked; the change is one catalog commit.
+        """
+        refuse_unknown("set_properties", kwargs)
+        check_timeout(timeout)
+        call(self._engine.db.alter_collection, self._name, check_properties(properties), [])
 
     def drop_index(self, timeout: Optional[float] = None, **kwargs: Any) -> None:
         """Drops the collection's indexes (the one named ``index_name``, when given)."""
@@ -301,8 +348,7 @@ class Collection:
     def drop(self, timeout: Optional[float] = None, **kwargs: Any) -> None:
         refuse_unknown("drop", kwargs)
         check_timeout(timeout)
-        self._engine.forget(self._name)
-        call(self._engine.db.drop_collection, self._name)
+        self._engine.drop_collection(self._name)
 
     def __repr__(self) -> str:
         return f"<Collection>:\n-------------\n<name>: {self._name}\n<schema>: {self.schema}\n"
@@ -389,9 +435,7 @@ class _Utility:
                         **kwargs: Any) -> None:
         refuse_unknown("utility.drop_collection", kwargs)
         check_timeout(timeout)
-        engine = connections._get(using)
-        engine.forget(collection_name)
-        call(engine.db.drop_collection, collection_name)
+        connections._get(using).drop_collection(collection_name)
 
     def list_collections(self, timeout: Optional[float] = None, using: str = "default", **kwargs: Any) -> List[str]:
         refuse_unknown("utility.list_collections", kwargs)
@@ -402,6 +446,103 @@ class _Utility:
                       **kwargs: Any) -> bool:
         refuse_unknown("utility.has_partition", kwargs)
         return call(connections._get(using).db.has_partition, collection_name, partition_name)
+
+    def loading_progress(self, collection_name: str, partition_names: Optional[List[str]] = None,
+                         using: str = "default", timeout: Optional[float] = None) -> Dict[str, str]:
+        """``{"loading_progress": "100%"}``: veclite serves every collection and partition without
+        a load step (the names are checked)."""
+        check_timeout(timeout)
+        _check_loadable(connections._get(using), collection_name, partition_names)
+        return {"loading_progress": "100%"}
+
+    def load_state(self, collection_name: str, partition_names: Optional[List[str]] = None,
+                   using: str = "default", timeout: Optional[float] = None) -> LoadState:
+        """:class:`veclite.LoadState`: ``Loaded`` for an existing collection (and partitions),
+        ``NotExist`` otherwise."""
+        check_timeout(timeout)
+        engine = connections._get(using)
+        if not call(engine.db.has_collection, collection_name):
+            return LoadState.NotExist
+        for p in partition_names or []:
+            if not call(engine.db.has_partition, collection_name, p):
+                return LoadState.NotExist
+        return LoadState.Loaded
+
+    def wait_for_loading_complete(self, collection_name: str, partition_names: Optional[List[str]] = None,
+                                  timeout: Optional[float] = None, using: str = "default") -> None:
+        """Returns at once: nothing is ever loading (the names are checked)."""
+        check_timeout(timeout)
+        _check_loadable(connections._get(using), collection_name, partition_names)
+
+    def index_building_progress(self, collection_name: str, index_name: str = "", using: str = "default",
+                                timeout: Optional[float] = None) -> Dict[str, int]:
+        """``{"total_rows", "indexed_rows", "pending_index_rows"}`` of the index ``index_name``
+        (the collection's only index when empty): rows of sealed segments with and without
+        their index file."""
+        check_timeout(timeout)
+        i = pick(call(connections._get(using).db.describe_index, collection_name, None), collection_name, index_name)
+        return {"total_rows": i["total_rows"], "indexed_rows": i["indexed_rows"],
+                "pending_index_rows": i["pending_index_rows"]}
+
+    def wait_for_index_building_complete(self, collection_name: str, index_name: str = "",
+                                         timeout: Optional[float] = None, using: str = "default") -> bool:
+        """Waits until every sealed segment has the index; True. A ``timeout`` (seconds) that
+        expires first raises :class:`veclite.MilvusTimeoutException`."""
+        deadline = None if check_timeout(timeout) is None else time.monotonic() + timeout  # type: ignore[operator]
+        while self.index_building_progress(collection_name, index_name, using)["pending_index_rows"]:
+            if deadline is not None and time.monotonic() >= deadline:
+                raise MilvusTimeoutException(
+                    message=f"index of collection `{collection_name}` still building after {timeout} s")
+            time.sleep(0.05)  # the core builds in the background and offers no completion signal
+        return True
+
+    def list_indexes(self, collection_name: str, using: str = "default", timeout: Optional[float] = None,
+                     **kwargs: Any) -> List[str]:
+        """The names of the collection's indexes (of the field ``field_name`` when given)."""
+        refuse_unknown("utility.list_indexes", kwargs, ("field_name",))
+        check_timeout(timeout)
+        field = kwargs.get("field_name")
+        return [i["index_name"] for i in call(connections._get(using).db.describe_index, collection_name, None)
+                if not field or i["field_name"] == field]
+
+    def create_alias(self, collection_name: str, alias: str, timeout: Optional[float] = None,
+                     using: str = "default") -> None:
+        """Makes ``alias`` another name of the collection."""
+        check_timeout(timeout)
+        call(connections._get(using).db.create_alias, collection_name, alias)
+
+    def alter_alias(self, collection_name: str, alias: str, timeout: Optional[float] = None,
+                    using: str = "default") -> None:
+        """Points the existing ``alias`` to ``collection_name``."""
+        check_timeout(timeout)
+        call(connections._get(using).db.alter_alias, collection_name, alias)
+
+    def drop_alias(self, alias: str, timeout: Optional[float] = None, using: str = "default") -> None:
+        """Removes ``alias`` (a missing alias is no error, as in Milvus)."""
+        check_timeout(timeout)
+        call(connections._get(using).db.drop_alias, alias)
+
+    def list_aliases(self, collection_name: str, timeout: Optional[float] = None, using: str = "default"
+                     ) -> List[str]:
+        """The aliases of the collection."""
+        check_timeout(timeout)
+        return call(connections._get(using).db.list_aliases, collection_name)
+
+    def get_server_version(self, using: str = "default", timeout: Optional[float] = None) -> str:
+        """veclite's version (the engine runs in this process)."""
+        check_timeout(timeout)
+        connections._get(using)
+        return server_version()
+
+
+def _check_loadable(engine: Engine, collection_name: str, partition_names: Optional[List[str]]) -> None:
+    """Raises the NotExist error of the collection or of the first missing partition."""
+    if not call(engine.db.has_collection, collection_name):
+        raise CollectionNotExistException(message=f"collection `{collection_name}` does not exist")
+    for p in partition_names or []:
+        if not call(engine.db.has_partition, collection_name, p):
+            raise PartitionNotExistException(
+                message=f"partition `{p}` does not exist in collection `{collection_name}`")
 
 
 utility = _Utility()
