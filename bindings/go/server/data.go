@@ -1,0 +1,452 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"unsafe"
+
+	"github.com/milvus-io/milvus-proto/go-api/v2/commonpb"
+	"github.com/milvus-io/milvus-proto/go-api/v2/milvuspb"
+	"github.com/milvus-io/milvus-proto/go-api/v2/schemapb"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/veclite/veclite/bindings/go/client"
+	"github.com/veclite/veclite/bindings/go/entity"
+)
+
+// columnsFromProto converts a write request's field data.
+func columnsFromProto(fields []*schemapb.FieldData) ([]entity.Column, error) {
+	cols := make([]entity.Column, 0, len(fields))
+	for _, fd := range fields {
+		col, err := columnFromProto(fd)
+		if err != nil {
+			return nil, err
+		}
+		cols = append(cols, col)
+	}
+	return cols, nil
+}
+
+// mutationResponse converts an engine write result to Milvus's.
+func mutationResponse(r *client.MutationResult, err error) *milvuspb.MutationResult {
+	if err != nil {
+		return &milvuspb.MutationResult{Status: errStatus(err)}
+	}
+	out := &milvuspb.MutationResult{
+		Status:    success(),
+		InsertCnt: r.InsertCount,
+		DeleteCnt: r.DeleteCount,
+		UpsertCnt: r.UpsertCount,
+		Timestamp: timestamp(),
+	}
+	if r.IDs != nil {
+		ids, err := idsAppend(nil, r.IDs)
+		if err != nil {
+			return &milvuspb.MutationResult{Status: errStatus(err)}
+		}
+		out.IDs = ids
+		out.SuccIndex = make([]uint32, r.IDs.Len())
+		for i := range out.SuccIndex {
+			out.SuccIndex[i] = uint32(i)
+		}
+	}
+	return out
+}
+
+func (s *service) Insert(ctx context.Context, req *milvuspb.InsertRequest) (*milvuspb.MutationResult, error) {
+	if st := checkDB(req.GetDbName()); st != nil {
+		return &milvuspb.MutationResult{Status: st}, nil
+	}
+	cols, err := columnsFromProto(req.GetFieldsData())
+	if err != nil {
+		return &milvuspb.MutationResult{Status: invalid(err.Error())}, nil
+	}
+	return mutationResponse(s.db.InsertWithResult(ctx, req.GetCollectionName(), req.GetPartitionName(), cols...)), nil
+}
+
+func (s *service) Upsert(ctx context.Context, req *milvuspb.UpsertRequest) (*milvuspb.MutationResult, error) {
+	if st := checkDB(req.GetDbName()); st != nil {
+		return &milvuspb.MutationResult{Status: st}, nil
+	}
+	if req.GetPartialUpdate() || len(req.GetFieldOps()) > 0 {
+		return &milvuspb.MutationResult{Status: unsupported("partial updates (upsert with partial_update)")}, nil
+	}
+	cols, err := columnsFromProto(req.GetFieldsData())
+	if err != nil {
+		return &milvuspb.MutationResult{Status: invalid(err.Error())}, nil
+	}
+	return mutationResponse(s.db.UpsertWithResult(ctx, req.GetCollectionName(), req.GetPartitionName(), cols...)), nil
+}
+
+func (s *service) Delete(ctx context.Context, req *milvuspb.DeleteRequest) (*milvuspb.MutationResult, error) {
+	if st := checkDB(req.GetDbName()); st != nil {
+		return &milvuspb.MutationResult{Status: st}, nil
+	}
+	if len(req.GetExprTemplateValues()) > 0 {
+		return &milvuspb.MutationResult{Status: unsupported("expression templates (expr_template_values)")}, nil
+	}
+	return mutationResponse(s.db.DeleteWithResult(ctx, req.GetCollectionName(), req.GetPartitionName(), req.GetExpr())), nil
+}
+
+// searchParams is a search's parameters ("params" of the search params), passed to the
+// engine, which refuses what it does not honour.
+type searchParams map[string]any
+
+func (p searchParams) Params() map[string]any       { return p }
+func (p searchParams) AddRadius(r float64)          { p["radius"] = r }
+func (p searchParams) AddRangeFilter(r float64)     { p["range_filter"] = r }
+func (p searchParams) AddPageRetainOrder(keep bool) { p["page_retain_order"] = keep }
+
+// searchRequest is a Milvus search request parsed into the engine's terms.
+type searchRequest struct {
+	field        string
+	metric       string
+	topK         int
+	offset       int64
+	roundDecimal int
+	groupBy      string
+	params       searchParams
+	vectors      []entity.Vector
+}
+
+// searchKeys are the search_params keys the server reads; any other key is refused.
+var searchKeys = map[string]bool{
+	"anns_field": true, "topk": true, "limit": true, "metric_type": true, "params": true,
+	"round_decimal": true, "offset": true, "ignore_growing": true, "group_by_field": true,
+	"group_size": true, "strict_group_size": true, "hints": true, "iterator": true,
+	"collection_id": true, "search_iter_v2": true, "search_iter_batch_size": true,
+	"search_iter_last_bound": true, "search_iter_id": true, "radius": true, "range_filter": true,
+	"guarantee_timestamp": true, "analyzer_name": true,
+}
+
+// parseSearch reads a search request's parameters and query vectors.
+func parseSearch(req *milvuspb.SearchRequest) (*searchRequest, *commonpb.Status) {
+	kv := kvMap(req.GetSearchParams())
+	for k := range kv {
+		if !searchKeys[k] {
+			return nil, unsupported("search parameter " + k)
+		}
+	}
+	sr := &searchRequest{field: kv["anns_field"], metric: kv["metric_type"], roundDecimal: -1, params: searchParams{}}
+	var err error
+	topk := kv["topk"]
+	if topk == "" {
+		topk = kv["limit"]
+	}
+	if sr.topK, err = strconv.Atoi(topk); err != nil {
+		return nil, invalid(fmt.Sprintf("search parameter topk %q is not an integer", topk))
+	}
+	if v := kv["offset"]; v != "" {
+		if sr.offset, err = strconv.ParseInt(v, 10, 64); err != nil {
+			return nil, invalid(fmt.Sprintf("search parameter offset %q is not an integer", v))
+		}
+	}
+	if v := kv["round_decimal"]; v != "" {
+		if sr.roundDecimal, err = strconv.Atoi(v); err != nil || sr.roundDecimal < -1 || sr.roundDecimal > 6 {
+			return nil, invalid(fmt.Sprintf("round_decimal %q must be an integer in [-1, 6]", v))
+		}
+	}
+	if strings.EqualFold(kv["ignore_growing"], "true") {
+		return nil, unsupported("ignore_growing (veclite always searches growing data)")
+	}
+	if v := kv["group_size"]; v != "" && v != "1" {
+		return nil, unsupported("group_size " + v + " (veclite returns one hit per group)")
+	}
+	if strings.EqualFold(kv["strict_group_size"], "true") {
+		return nil, unsupported("strict_group_size")
+	}
+	sr.groupBy = kv["group_by_field"]
+	if raw := strings.TrimSpace(kv["params"]); raw != "" {
+		dec := json.NewDecoder(strings.NewReader(raw))
+		dec.UseNumber()
+		if err := dec.Decode((*map[string]any)(&sr.params)); err != nil {
+			return nil, invalid(fmt.Sprintf("search params %q: not a JSON object: %v", raw, err))
+		}
+	}
+	for _, k := range []string{"radius", "range_filter"} {
+		if v := kv[k]; v != "" {
+			sr.params[k] = v
+		}
+	}
+	if m, ok := sr.params["metric_type"]; ok {
+		if sr.metric == "" {
+			sr.metric = fmt.Sprint(m)
+		}
+		delete(sr.params, "metric_type")
+	}
+	if len(req.GetSubReqs()) > 0 || req.GetFunctionScore() != nil {
+		return nil, unsupported("search sub-requests and function scores")
+	}
+	if len(req.GetExprTemplateValues()) > 0 {
+		return nil, unsupported("expression templates (expr_template_values)")
+	}
+	if req.GetIds() != nil {
+		return nil, unsupported("search by primary keys")
+	}
+	vectors, st := queryVectors(req.GetPlaceholderGroup())
+	if st != nil {
+		return nil, st
+	}
+	sr.vectors = vectors
+	return sr, nil
+}
+
+// queryVectors decodes a placeholder group of float vectors, each copied out of the message as
+// one block.
+func queryVectors(raw []byte) ([]entity.Vector, *commonpb.Status) {
+	var pg commonpb.PlaceholderGroup
+	if err := proto.Unmarshal(raw, &pg); err != nil {
+		return nil, invalid("placeholder group: " + err.Error())
+	}
+	if len(pg.GetPlaceholders()) != 1 {
+		return nil, invalid(fmt.Sprintf("placeholder group has %d placeholders, want 1", len(pg.GetPlaceholders())))
+	}
+	ph := pg.GetPlaceholders()[0]
+	if ph.GetType() != commonpb.PlaceholderType_FloatVector {
+		return nil, unsupported("query vectors of type " + ph.GetType().String() + " (veclite searches float vectors)")
+	}
+	out := make([]entity.Vector, len(ph.GetValues()))
+	for i, b := range ph.GetValues() {
+		if len(b)%4 != 0 || len(b) == 0 {
+			return nil, invalid(fmt.Sprintf("query vector %d has %d bytes, not a float32 vector", i, len(b)))
+		}
+		v := make([]float32, len(b)/4)
+		// Little-endian float32s, as Milvus clients send them and as this machine stores them.
+		copy(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(v))), len(b)), b)
+		out[i] = entity.FloatVector(v)
+	}
+	return out, nil
+}
+
+// fieldMetric is the metric of a field's index, when it has one.
+func (s *service) fieldMetric(ctx context.Context, coll, field string) string {
+	indexes, err := s.db.DescribeIndex(ctx, coll, field)
+	if err != nil || len(indexes) == 0 {
+		return ""
+	}
+	return indexes[0].Params()["metric_type"]
+}
+
+// vectorField is the name of the collection's only float vector field ("" when none or many).
+func vectorField(schema *entity.Schema) string {
+	name := ""
+	for _, f := range schema.Fields {
+		if f.DataType == entity.FieldTypeFloatVector {
+			if name != "" {
+				return ""
+			}
+			name = f.Name
+		}
+	}
+	return name
+}
+
+func (s *service) Search(ctx context.Context, req *milvuspb.SearchRequest) (*milvuspb.SearchResults, error) {
+	if st := checkDB(req.GetDbName()); st != nil {
+		return &milvuspb.SearchResults{Status: st}, nil
+	}
+	sr, st := parseSearch(req)
+	if st != nil {
+		return &milvuspb.SearchResults{Status: st}, nil
+	}
+	coll, err := s.db.DescribeCollection(ctx, req.GetCollectionName())
+	if err != nil {
+		return &milvuspb.SearchResults{Status: errStatus(err)}, nil
+	}
+	if sr.field == "" {
+		sr.field = vectorField(coll.Schema)
+	}
+	if sr.metric == "" {
+		sr.metric = s.fieldMetric(ctx, req.GetCollectionName(), sr.field)
+	}
+	if sr.metric == "" {
+		return &milvuspb.SearchResults{Status: invalid("metric_type is required: field " + sr.field + " has no index to take it from")}, nil
+	}
+	var opts []client.SearchQueryOptionFunc
+	if sr.offset > 0 {
+		opts = append(opts, client.WithOffset(sr.offset))
+	}
+	if sr.groupBy != "" {
+		opts = append(opts, client.WithGroupByField(sr.groupBy))
+	}
+	var sp entity.SearchParam
+	if len(sr.params) > 0 {
+		sp = sr.params
+	}
+	outputs := req.GetOutputFields()
+	results, err := s.db.Search(ctx, req.GetCollectionName(), req.GetPartitionNames(), req.GetDsl(), outputs,
+		sr.vectors, sr.field, entity.MetricType(sr.metric), sr.topK, sp, opts...)
+	if err != nil {
+		return &milvuspb.SearchResults{Status: errStatus(err)}, nil
+	}
+	data, err := searchResultData(coll.Schema, results, sr, outputs)
+	if err != nil {
+		return &milvuspb.SearchResults{Status: errStatus(err)}, nil
+	}
+	return &milvuspb.SearchResults{Status: success(), Results: data, CollectionName: coll.Schema.CollectionName}, nil
+}
+
+// searchResultData lays the hits of every query end to end, as Milvus does: topks[i] hits of
+// query i, with their ids, scores and output fields.
+func searchResultData(schema *entity.Schema, results []client.SearchResult, sr *searchRequest, outputs []string) (*schemapb.SearchResultData, error) {
+	data := &schemapb.SearchResultData{
+		NumQueries:       int64(len(results)),
+		TopK:             int64(sr.topK),
+		PrimaryFieldName: schema.PKFieldName(),
+	}
+	sets := make([][]entity.Column, 0, len(results))
+	var group fieldAppender
+	for _, r := range results {
+		data.Topks = append(data.Topks, int64(r.ResultCount))
+		data.Scores = append(data.Scores, r.Scores...)
+		ids, err := idsAppend(data.Ids, r.IDs)
+		if err != nil {
+			return nil, err
+		}
+		data.Ids = ids
+		sets = append(sets, withoutGroupOnly(r.Fields, sr.groupBy, outputs))
+		if r.GroupByValue != nil {
+			if err := group.appendColumn(r.GroupByValue); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if data.Ids == nil {
+		data.Ids = emptyIDs(schema)
+	}
+	if sr.roundDecimal >= 0 {
+		scale := math.Pow10(sr.roundDecimal)
+		for i, v := range data.Scores {
+			data.Scores[i] = float32(math.Round(float64(v)*scale) / scale)
+		}
+	}
+	fields, err := fieldsToProto(sets...)
+	if err != nil {
+		return nil, err
+	}
+	data.FieldsData = fields
+	data.GroupByFieldValue = group.fd
+	data.OutputFields = outputNames(schema, outputs, fields)
+	return data, nil
+}
+
+// withoutGroupOnly drops the group-by column the engine adds when the request did not ask for
+// it as an output field.
+func withoutGroupOnly(cols []entity.Column, groupBy string, outputs []string) []entity.Column {
+	if groupBy == "" {
+		return cols
+	}
+	for _, o := range outputs {
+		if o == groupBy || o == "*" {
+			return cols
+		}
+	}
+	out := cols[:0:0]
+	for _, c := range cols {
+		if c.Name() != groupBy {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// emptyIDs is an empty id list of the collection's primary key type.
+func emptyIDs(schema *entity.Schema) *schemapb.IDs {
+	if pk := schema.PKField(); pk != nil && pk.DataType == entity.FieldTypeVarChar {
+		return &schemapb.IDs{IdField: &schemapb.IDs_StrId{StrId: &schemapb.StringArray{}}}
+	}
+	return &schemapb.IDs{IdField: &schemapb.IDs_IntId{IntId: &schemapb.LongArray{}}}
+}
+
+// outputNames is the output_fields list of a result, as Milvus fills it: the returned fields
+// (but `$meta`) and the requested dynamic keys; clients read dynamic keys out of `$meta` by
+// these names (all of them when none is named).
+func outputNames(schema *entity.Schema, requested []string, fields []*schemapb.FieldData) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, fd := range fields {
+		if !fd.GetIsDynamic() {
+			out = append(out, fd.GetFieldName())
+			seen[fd.GetFieldName()] = true
+		}
+	}
+	known := map[string]bool{dynamicField: true, "*": true}
+	for _, f := range schema.Fields {
+		known[f.Name] = true
+	}
+	for _, r := range requested {
+		if !known[r] && !seen[r] {
+			out = append(out, r)
+			seen[r] = true
+		}
+	}
+	return out
+}
+
+func (s *service) HybridSearch(ctx context.Context, req *milvuspb.HybridSearchRequest) (*milvuspb.SearchResults, error) {
+	return &milvuspb.SearchResults{Status: unsupported("HybridSearch (multi-vector search with reranking)")}, nil
+}
+
+// queryKeys are the query_params keys the server reads; any other key is refused.
+var queryKeys = map[string]bool{
+	"limit": true, "offset": true, "ignore_growing": true, "reduce_stop_for_best": true,
+	"iterator": true, "collection_id": true, "reduce_type": true,
+}
+
+func (s *service) Query(ctx context.Context, req *milvuspb.QueryRequest) (*milvuspb.QueryResults, error) {
+	if st := checkDB(req.GetDbName()); st != nil {
+		return &milvuspb.QueryResults{Status: st}, nil
+	}
+	if len(req.GetExprTemplateValues()) > 0 {
+		return &milvuspb.QueryResults{Status: unsupported("expression templates (expr_template_values)")}, nil
+	}
+	kv := kvMap(req.GetQueryParams())
+	for k := range kv {
+		if !queryKeys[k] {
+			return &milvuspb.QueryResults{Status: unsupported("query parameter " + k)}, nil
+		}
+	}
+	if strings.EqualFold(kv["ignore_growing"], "true") {
+		return &milvuspb.QueryResults{Status: unsupported("ignore_growing (veclite always reads growing data)")}, nil
+	}
+	var opts []client.SearchQueryOptionFunc
+	for _, k := range []string{"limit", "offset"} {
+		v := kv[k]
+		if v == "" {
+			continue
+		}
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			return &milvuspb.QueryResults{Status: invalid(fmt.Sprintf("query parameter %s %q is not a non-negative integer", k, v))}, nil
+		}
+		if k == "limit" {
+			opts = append(opts, client.WithLimit(n))
+		} else if n > 0 {
+			opts = append(opts, client.WithOffset(n))
+		}
+	}
+	coll, err := s.db.DescribeCollection(ctx, req.GetCollectionName())
+	if err != nil {
+		return &milvuspb.QueryResults{Status: errStatus(err)}, nil
+	}
+	outputs := req.GetOutputFields()
+	rs, err := s.db.Query(ctx, req.GetCollectionName(), req.GetPartitionNames(), req.GetExpr(), outputs, opts...)
+	if err != nil {
+		return &milvuspb.QueryResults{Status: errStatus(err)}, nil
+	}
+	fields, err := fieldsToProto(rs)
+	if err != nil {
+		return &milvuspb.QueryResults{Status: errStatus(err)}, nil
+	}
+	return &milvuspb.QueryResults{
+		Status:           success(),
+		FieldsData:       fields,
+		CollectionName:   coll.Schema.CollectionName,
+		OutputFields:     outputNames(coll.Schema, outputs, fields),
+		PrimaryFieldName: coll.Schema.PKFieldName(),
+	}, nil
+}
