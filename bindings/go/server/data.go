@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"unsafe"
@@ -278,7 +279,7 @@ func (s *service) Search(ctx context.Context, req *milvuspb.SearchRequest) (*mil
 		sp = sr.params
 	}
 	outputs := req.GetOutputFields()
-	results, err := s.db.Search(ctx, req.GetCollectionName(), req.GetPartitionNames(), req.GetDsl(), outputs,
+	results, err := s.db.Search(ctx, req.GetCollectionName(), req.GetPartitionNames(), req.GetDsl(), engineOutputs(coll.Schema, outputs),
 		sr.vectors, sr.field, entity.MetricType(sr.metric), sr.topK, sp, opts...)
 	if err != nil {
 		return &milvuspb.SearchResults{Status: errStatus(err)}, nil
@@ -332,6 +333,30 @@ func searchResultData(schema *entity.Schema, results []client.SearchResult, sr *
 	data.GroupByFieldValue = group.fd
 	data.OutputFields = outputNames(schema, outputs, fields)
 	return data, nil
+}
+
+// engineOutputs are the output fields to ask the engine for: the requested ones, and `$meta`
+// when a requested name is a dynamic key (Milvus returns `$meta`, and clients read the keys
+// out of it).
+func engineOutputs(schema *entity.Schema, requested []string) []string {
+	if !schema.EnableDynamicField {
+		return requested
+	}
+	known := map[string]bool{dynamicField: true, "*": true}
+	for _, f := range schema.Fields {
+		known[f.Name] = true
+	}
+	for _, r := range requested {
+		if !known[r] && !isCount(r) {
+			return append(slices.Clone(requested), dynamicField)
+		}
+	}
+	return requested
+}
+
+// isCount reports whether an output field is count(*).
+func isCount(name string) bool {
+	return strings.EqualFold(strings.ReplaceAll(name, " ", ""), "count(*)")
 }
 
 // withoutGroupOnly drops the group-by column the engine adds when the request did not ask for
@@ -434,7 +459,7 @@ func (s *service) Query(ctx context.Context, req *milvuspb.QueryRequest) (*milvu
 		return &milvuspb.QueryResults{Status: errStatus(err)}, nil
 	}
 	outputs := req.GetOutputFields()
-	rs, err := s.db.Query(ctx, req.GetCollectionName(), req.GetPartitionNames(), req.GetExpr(), outputs, opts...)
+	rs, err := s.db.Query(ctx, req.GetCollectionName(), req.GetPartitionNames(), req.GetExpr(), engineOutputs(coll.Schema, outputs), opts...)
 	if err != nil {
 		return &milvuspb.QueryResults{Status: errStatus(err)}, nil
 	}

@@ -52,6 +52,10 @@ func collectionID(name string) int64 {
 	return int64(h.Sum64() >> 1)
 }
 
+// startTS is the hybrid timestamp of the server's start, reported as every collection's
+// creation time (veclite does not record one).
+func (s *service) startTS() uint64 { return uint64(s.start.UnixMilli()) << 18 }
+
 // timestamp is a Milvus hybrid timestamp (physical milliseconds << 18) of now.
 func timestamp() uint64 { return uint64(time.Now().UnixMilli()) << 18 }
 
@@ -174,6 +178,10 @@ func (s *service) DescribeCollection(ctx context.Context, req *milvuspb.Describe
 	if err != nil {
 		return &milvuspb.DescribeCollectionResponse{Status: errStatus(err)}, nil
 	}
+	aliases, err := s.db.CollectionAliases(ctx, coll.Schema.CollectionName)
+	if err != nil {
+		return &milvuspb.DescribeCollectionResponse{Status: errStatus(err)}, nil
+	}
 	shards := coll.ShardNum
 	if shards <= 0 {
 		shards = 1
@@ -195,9 +203,10 @@ func (s *service) DescribeCollection(ctx context.Context, req *milvuspb.Describe
 		Properties:           kvPairs(coll.Properties),
 		DbName:               defaultDB,
 		NumPartitions:        int64(len(parts)),
-		CreatedTimestamp:     timestamp(),
+		Aliases:              aliases,
+		CreatedTimestamp:     s.startTS(),
 		CreatedUtcTimestamp:  uint64(s.start.UnixMilli()),
-		UpdateTimestamp:      timestamp(),
+		UpdateTimestamp:      s.startTS(),
 	}, nil
 }
 
@@ -220,7 +229,7 @@ func (s *service) ShowCollections(ctx context.Context, req *milvuspb.ShowCollect
 		}
 		out.CollectionNames = append(out.CollectionNames, c.Name)
 		out.CollectionIds = append(out.CollectionIds, collectionID(c.Name))
-		out.CreatedTimestamps = append(out.CreatedTimestamps, timestamp())
+		out.CreatedTimestamps = append(out.CreatedTimestamps, s.startTS())
 		out.CreatedUtcTimestamps = append(out.CreatedUtcTimestamps, uint64(s.start.UnixMilli()))
 		out.InMemoryPercentages = append(out.InMemoryPercentages, 100)
 		out.QueryServiceAvailable = append(out.QueryServiceAvailable, true)
@@ -374,7 +383,7 @@ func (s *service) ShowPartitions(ctx context.Context, req *milvuspb.ShowPartitio
 		}
 		out.PartitionNames = append(out.PartitionNames, p.Name)
 		out.PartitionIDs = append(out.PartitionIDs, int64(i+1))
-		out.CreatedTimestamps = append(out.CreatedTimestamps, timestamp())
+		out.CreatedTimestamps = append(out.CreatedTimestamps, s.startTS())
 		out.CreatedUtcTimestamps = append(out.CreatedUtcTimestamps, uint64(s.start.UnixMilli()))
 		out.InMemoryPercentages = append(out.InMemoryPercentages, 100)
 	}
@@ -479,4 +488,27 @@ func (s *service) GetCompactionState(ctx context.Context, req *milvuspb.GetCompa
 
 func (s *service) GetCompactionStateWithPlans(ctx context.Context, req *milvuspb.GetCompactionPlansRequest) (*milvuspb.GetCompactionPlansResponse, error) {
 	return &milvuspb.GetCompactionPlansResponse{Status: success(), State: commonpb.CompactionState_Completed}, nil
+}
+
+func (s *service) ListAliases(ctx context.Context, req *milvuspb.ListAliasesRequest) (*milvuspb.ListAliasesResponse, error) {
+	if st := checkDB(req.GetDbName()); st != nil {
+		return &milvuspb.ListAliasesResponse{Status: st}, nil
+	}
+	aliases, err := s.db.CollectionAliases(ctx, req.GetCollectionName())
+	if err != nil {
+		return &milvuspb.ListAliasesResponse{Status: errStatus(err)}, nil
+	}
+	return &milvuspb.ListAliasesResponse{Status: success(), DbName: defaultDB,
+		CollectionName: req.GetCollectionName(), Aliases: aliases}, nil
+}
+
+func (s *service) DescribeAlias(ctx context.Context, req *milvuspb.DescribeAliasRequest) (*milvuspb.DescribeAliasResponse, error) {
+	if st := checkDB(req.GetDbName()); st != nil {
+		return &milvuspb.DescribeAliasResponse{Status: st}, nil
+	}
+	coll, err := s.db.AliasCollection(ctx, req.GetAlias())
+	if err != nil {
+		return &milvuspb.DescribeAliasResponse{Status: errStatus(err)}, nil
+	}
+	return &milvuspb.DescribeAliasResponse{Status: success(), DbName: defaultDB, Alias: req.GetAlias(), Collection: coll}, nil
 }
