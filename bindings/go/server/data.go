@@ -267,6 +267,10 @@ func (s *service) Search(ctx context.Context, req *milvuspb.SearchRequest) (*mil
 	if sr.metric == "" {
 		return &milvuspb.SearchResults{Status: invalid("metric_type is required: field " + sr.field + " has no index to take it from")}, nil
 	}
+	parts, st := s.loads.readable(coll.Schema.CollectionName, req.GetPartitionNames())
+	if st != nil {
+		return &milvuspb.SearchResults{Status: st}, nil
+	}
 	var opts []client.SearchQueryOptionFunc
 	if sr.offset > 0 {
 		opts = append(opts, client.WithOffset(sr.offset))
@@ -279,7 +283,7 @@ func (s *service) Search(ctx context.Context, req *milvuspb.SearchRequest) (*mil
 		sp = sr.params
 	}
 	outputs := req.GetOutputFields()
-	results, err := s.db.Search(ctx, req.GetCollectionName(), req.GetPartitionNames(), req.GetDsl(), engineOutputs(coll.Schema, outputs),
+	results, err := s.db.Search(ctx, req.GetCollectionName(), parts, req.GetDsl(), engineOutputs(coll.Schema, outputs),
 		sr.vectors, sr.field, entity.MetricType(sr.metric), sr.topK, sp, opts...)
 	if err != nil {
 		return &milvuspb.SearchResults{Status: errStatus(err)}, nil
@@ -288,7 +292,7 @@ func (s *service) Search(ctx context.Context, req *milvuspb.SearchRequest) (*mil
 	if err != nil {
 		return &milvuspb.SearchResults{Status: errStatus(err)}, nil
 	}
-	return &milvuspb.SearchResults{Status: success(), Results: data, CollectionName: coll.Schema.CollectionName}, nil
+	return &milvuspb.SearchResults{Status: success(), Results: data, CollectionName: coll.Schema.CollectionName, SessionTs: timestamp()}, nil
 }
 
 // searchResultData lays the hits of every query end to end, as Milvus does: topks[i] hits of
@@ -458,8 +462,12 @@ func (s *service) Query(ctx context.Context, req *milvuspb.QueryRequest) (*milvu
 	if err != nil {
 		return &milvuspb.QueryResults{Status: errStatus(err)}, nil
 	}
+	parts, st := s.loads.readable(coll.Schema.CollectionName, req.GetPartitionNames())
+	if st != nil {
+		return &milvuspb.QueryResults{Status: st}, nil
+	}
 	outputs := req.GetOutputFields()
-	rs, err := s.db.Query(ctx, req.GetCollectionName(), req.GetPartitionNames(), req.GetExpr(), engineOutputs(coll.Schema, outputs), opts...)
+	rs, err := s.db.Query(ctx, req.GetCollectionName(), parts, req.GetExpr(), engineOutputs(coll.Schema, outputs), opts...)
 	if err != nil {
 		return &milvuspb.QueryResults{Status: errStatus(err)}, nil
 	}
@@ -473,5 +481,6 @@ func (s *service) Query(ctx context.Context, req *milvuspb.QueryRequest) (*milvu
 		CollectionName:   coll.Schema.CollectionName,
 		OutputFields:     outputNames(coll.Schema, outputs, fields),
 		PrimaryFieldName: coll.Schema.PKFieldName(),
+		SessionTs:        timestamp(),
 	}, nil
 }

@@ -28,11 +28,12 @@ const defaultDB = "default"
 type service struct {
 	milvuspb.UnimplementedMilvusServiceServer
 	db    *client.EmbeddedClient
+	loads *loadStates
 	start time.Time
 }
 
 func newService(db *client.EmbeddedClient) *service {
-	return &service{db: db, start: time.Now()}
+	return &service{db: db, loads: newLoadStates(), start: time.Now()}
 }
 
 // checkDB refuses a database other than the default one.
@@ -141,14 +142,23 @@ func (s *service) CreateCollection(ctx context.Context, req *milvuspb.CreateColl
 	for _, kv := range append(req.GetProperties(), ps.GetProperties()...) {
 		opts = append(opts, client.WithCollectionProperty(kv.GetKey(), kv.GetValue()))
 	}
-	return errStatus(s.db.CreateCollection(ctx, schema, req.GetShardsNum(), opts...)), nil
+	if err := s.db.CreateCollection(ctx, schema, req.GetShardsNum(), opts...); err != nil {
+		return errStatus(err), nil
+	}
+	// Milvus creates collections released; the quick-setup path loads them right after.
+	s.loads.loadAll(schema.CollectionName)
+	return success(), nil
 }
 
 func (s *service) DropCollection(ctx context.Context, req *milvuspb.DropCollectionRequest) (*commonpb.Status, error) {
 	if st := checkDB(req.GetDbName()); st != nil {
 		return st, nil
 	}
+	name := s.realName(ctx, req.GetCollectionName())
 	err := s.db.DropCollection(ctx, req.GetCollectionName())
+	if err == nil {
+		s.loads.loadAll(name)
+	}
 	if errors.Is(err, client.ErrCollectionNotExists{}) {
 		// Milvus drops a missing collection successfully.
 		return success(), nil
@@ -278,14 +288,22 @@ func (s *service) LoadCollection(ctx context.Context, req *milvuspb.LoadCollecti
 	if n := req.GetReplicaNumber(); n > 1 {
 		return unsupported("more than one replica (replica_number " + strconv.Itoa(int(n)) + ")"), nil
 	}
-	return errStatus(s.db.LoadCollection(ctx, req.GetCollectionName(), false)), nil
+	if err := s.db.LoadCollection(ctx, req.GetCollectionName(), false); err != nil {
+		return errStatus(err), nil
+	}
+	s.loads.loadAll(s.realName(ctx, req.GetCollectionName()))
+	return success(), nil
 }
 
 func (s *service) ReleaseCollection(ctx context.Context, req *milvuspb.ReleaseCollectionRequest) (*commonpb.Status, error) {
 	if st := checkDB(req.GetDbName()); st != nil {
 		return st, nil
 	}
-	return errStatus(s.db.ReleaseCollection(ctx, req.GetCollectionName())), nil
+	if err := s.db.ReleaseCollection(ctx, req.GetCollectionName()); err != nil {
+		return errStatus(err), nil
+	}
+	s.loads.releaseAll(s.realName(ctx, req.GetCollectionName()))
+	return success(), nil
 }
 
 // requirePartitions checks that the collection and every named partition exist.
@@ -310,14 +328,30 @@ func (s *service) LoadPartitions(ctx context.Context, req *milvuspb.LoadPartitio
 	if st := checkDB(req.GetDbName()); st != nil {
 		return st, nil
 	}
-	return s.requirePartitions(ctx, req.GetCollectionName(), req.GetPartitionNames()), nil
+	if st := s.requirePartitions(ctx, req.GetCollectionName(), req.GetPartitionNames()); st.GetCode() != 0 {
+		return st, nil
+	}
+	s.loads.load(s.realName(ctx, req.GetCollectionName()), req.GetPartitionNames())
+	return success(), nil
 }
 
 func (s *service) ReleasePartitions(ctx context.Context, req *milvuspb.ReleasePartitionsRequest) (*commonpb.Status, error) {
 	if st := checkDB(req.GetDbName()); st != nil {
 		return st, nil
 	}
-	return s.requirePartitions(ctx, req.GetCollectionName(), req.GetPartitionNames()), nil
+	if st := s.requirePartitions(ctx, req.GetCollectionName(), req.GetPartitionNames()); st.GetCode() != 0 {
+		return st, nil
+	}
+	parts, err := s.db.ShowPartitions(ctx, req.GetCollectionName())
+	if err != nil {
+		return errStatus(err), nil
+	}
+	all := make([]string, len(parts))
+	for i, p := range parts {
+		all[i] = p.Name
+	}
+	s.loads.release(s.realName(ctx, req.GetCollectionName()), req.GetPartitionNames(), all)
+	return success(), nil
 }
 
 func (s *service) GetLoadState(ctx context.Context, req *milvuspb.GetLoadStateRequest) (*milvuspb.GetLoadStateResponse, error) {
@@ -327,7 +361,8 @@ func (s *service) GetLoadState(ctx context.Context, req *milvuspb.GetLoadStateRe
 	if st := s.requirePartitions(ctx, req.GetCollectionName(), req.GetPartitionNames()); st.GetCode() != 0 {
 		return &milvuspb.GetLoadStateResponse{Status: st}, nil
 	}
-	return &milvuspb.GetLoadStateResponse{Status: success(), State: commonpb.LoadState_LoadStateLoaded}, nil
+	return &milvuspb.GetLoadStateResponse{Status: success(),
+		State: s.loads.state(s.realName(ctx, req.GetCollectionName()), req.GetPartitionNames())}, nil
 }
 
 func (s *service) GetLoadingProgress(ctx context.Context, req *milvuspb.GetLoadingProgressRequest) (*milvuspb.GetLoadingProgressResponse, error) {
@@ -337,7 +372,11 @@ func (s *service) GetLoadingProgress(ctx context.Context, req *milvuspb.GetLoadi
 	if st := s.requirePartitions(ctx, req.GetCollectionName(), req.GetPartitionNames()); st.GetCode() != 0 {
 		return &milvuspb.GetLoadingProgressResponse{Status: st}, nil
 	}
-	return &milvuspb.GetLoadingProgressResponse{Status: success(), Progress: 100, RefreshProgress: 100}, nil
+	progress := int64(100)
+	if s.loads.state(s.realName(ctx, req.GetCollectionName()), req.GetPartitionNames()) != commonpb.LoadState_LoadStateLoaded {
+		progress = 0
+	}
+	return &milvuspb.GetLoadingProgressResponse{Status: success(), Progress: progress, RefreshProgress: progress}, nil
 }
 
 // Partitions.
@@ -352,6 +391,11 @@ func (s *service) CreatePartition(ctx context.Context, req *milvuspb.CreateParti
 func (s *service) DropPartition(ctx context.Context, req *milvuspb.DropPartitionRequest) (*commonpb.Status, error) {
 	if st := checkDB(req.GetDbName()); st != nil {
 		return st, nil
+	}
+	if s.loads.isLoaded(s.realName(ctx, req.GetCollectionName()), req.GetPartitionName()) {
+		if ok, err := s.db.HasPartition(ctx, req.GetCollectionName(), req.GetPartitionName()); err == nil && ok {
+			return invalid("partition cannot be dropped, partition is loaded, please release it first"), nil
+		}
 	}
 	return errStatus(s.db.DropPartition(ctx, req.GetCollectionName(), req.GetPartitionName())), nil
 }
@@ -511,4 +555,44 @@ func (s *service) DescribeAlias(ctx context.Context, req *milvuspb.DescribeAlias
 		return &milvuspb.DescribeAliasResponse{Status: errStatus(err)}, nil
 	}
 	return &milvuspb.DescribeAliasResponse{Status: success(), DbName: defaultDB, Alias: req.GetAlias(), Collection: coll}, nil
+}
+
+// collectionByID finds the collection whose collectionID is id.
+func (s *service) collectionByID(ctx context.Context, id int64) (string, error) {
+	colls, err := s.db.ListCollections(ctx)
+	if err != nil {
+		return "", err
+	}
+	for _, c := range colls {
+		if collectionID(c.Name) == id {
+			return c.Name, nil
+		}
+	}
+	return "", &client.Error{Code: client.StatusNotFound, Kind: client.ObjectCollection,
+		Msg: "collection not found[collectionID=" + strconv.FormatInt(id, 10) + "]"}
+}
+
+// GetReplicas reports the one in-process replica of a collection, on node 1.
+func (s *service) GetReplicas(ctx context.Context, req *milvuspb.GetReplicasRequest) (*milvuspb.GetReplicasResponse, error) {
+	if st := checkDB(req.GetDbName()); st != nil {
+		return &milvuspb.GetReplicasResponse{Status: st}, nil
+	}
+	name := req.GetCollectionName()
+	if name == "" {
+		n, err := s.collectionByID(ctx, req.GetCollectionID())
+		if err != nil {
+			return &milvuspb.GetReplicasResponse{Status: errStatus(err)}, nil
+		}
+		name = n
+	}
+	if err := s.db.LoadCollection(ctx, name, false); err != nil {
+		return &milvuspb.GetReplicasResponse{Status: errStatus(err)}, nil
+	}
+	return &milvuspb.GetReplicasResponse{Status: success(), Replicas: []*milvuspb.ReplicaInfo{{
+		ReplicaID:         1,
+		CollectionID:      collectionID(name),
+		ShardReplicas:     []*milvuspb.ShardReplica{{LeaderID: 1, DmChannelName: "veclite-dml_0", NodeIds: []int64{1}}},
+		NodeIds:           []int64{1},
+		ResourceGroupName: "__default_resource_group",
+	}}}, nil
 }

@@ -14,7 +14,9 @@ import (
 const (
 	codeUnimplemented        int32 = 10
 	codeCollectionNotFound   int32 = 100
+	codeCollectionNotLoaded  int32 = 101
 	codePartitionNotFound    int32 = 200
+	codePartitionNotLoaded   int32 = 201
 	codeIndexNotFound        int32 = 700
 	codeIndexNotSupported    int32 = 701
 	codeIndexDuplicate       int32 = 702
