@@ -112,6 +112,15 @@ type searchRequest struct {
 	groupBy      string
 	params       searchParams
 	vectors      []entity.Vector
+	iter         *iteratorV2
+}
+
+// iteratorV2 is the state pymilvus's search iterator (v2) sends with each page: the page
+// size, the iterator's token and the score of the last hit it returned.
+type iteratorV2 struct {
+	batch     int
+	token     string
+	lastBound *float32
 }
 
 // searchKeys are the search_params keys the server reads; any other key is refused.
@@ -161,6 +170,13 @@ func parseSearch(req *milvuspb.SearchRequest) (*searchRequest, *commonpb.Status)
 		return nil, unsupported("strict_group_size")
 	}
 	sr.groupBy = kv["group_by_field"]
+	if strings.EqualFold(kv["search_iter_v2"], "true") {
+		it, st := parseIterator(kv, sr.topK)
+		if st != nil {
+			return nil, st
+		}
+		sr.iter = it
+	}
 	if raw := strings.TrimSpace(kv["params"]); raw != "" {
 		dec := json.NewDecoder(strings.NewReader(raw))
 		dec.UseNumber()
@@ -194,6 +210,94 @@ func parseSearch(req *milvuspb.SearchRequest) (*searchRequest, *commonpb.Status)
 	}
 	sr.vectors = vectors
 	return sr, nil
+}
+
+// parseIterator reads the search iterator's state (search_iter_batch_size, search_iter_id,
+// search_iter_last_bound).
+func parseIterator(kv map[string]string, topK int) (*iteratorV2, *commonpb.Status) {
+	it := &iteratorV2{batch: topK, token: kv["search_iter_id"]}
+	if v := kv["search_iter_batch_size"]; v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return nil, invalid(fmt.Sprintf("search_iter_batch_size %q must be a positive integer", v))
+		}
+		it.batch = n
+	}
+	if v := kv["search_iter_last_bound"]; v != "" {
+		f, err := strconv.ParseFloat(v, 32)
+		if err != nil {
+			return nil, invalid(fmt.Sprintf("search_iter_last_bound %q is not a number", v))
+		}
+		b := float32(f)
+		it.lastBound = &b
+	}
+	if it.token == "" {
+		it.token = strconv.FormatUint(timestamp(), 36)
+	}
+	return it, nil
+}
+
+// iteratorSlack is how many hits beyond a page the iterator asks for, to skip hits tied with
+// the last bound (already returned) and still fill the page.
+const iteratorSlack = 16
+
+// prepare turns the search into the iterator's next page: a range search beyond the last
+// bound, for one query vector.
+func (it *iteratorV2) prepare(sr *searchRequest) *commonpb.Status {
+	if len(sr.vectors) != 1 {
+		return invalid("the search iterator takes one query vector")
+	}
+	if sr.groupBy != "" {
+		return unsupported("the search iterator with group_by_field")
+	}
+	_, r := sr.params["radius"]
+	_, f := sr.params["range_filter"]
+	if r || f {
+		return unsupported("the search iterator (v2) with radius / range_filter")
+	}
+	sr.topK = it.batch + iteratorSlack
+	if it.lastBound != nil {
+		// Hits at the bound or beyond it (ties with the bound are dropped by page).
+		sr.params["range_filter"] = float64(*it.lastBound)
+		if ascendingMetric(sr.metric) {
+			sr.params["radius"] = math.MaxFloat32
+		} else {
+			sr.params["radius"] = -math.MaxFloat32
+		}
+	}
+	return nil
+}
+
+// page drops the hits tied with the last bound (the previous page returned them) and keeps
+// one page.
+func (it *iteratorV2) page(results []client.SearchResult) []client.SearchResult {
+	for i := range results {
+		r := &results[i]
+		skip := 0
+		if it.lastBound != nil {
+			for skip < r.ResultCount && r.Scores[skip] == *it.lastBound {
+				skip++
+			}
+		}
+		results[i] = *r.Slice(skip, skip+it.batch)
+	}
+	return results
+}
+
+// nextBound is the score of the last hit of the page (the previous bound when it is empty).
+func (it *iteratorV2) nextBound(results []client.SearchResult) float32 {
+	if len(results) > 0 && results[0].ResultCount > 0 {
+		return results[0].Scores[results[0].ResultCount-1]
+	}
+	if it.lastBound != nil {
+		return *it.lastBound
+	}
+	return 0
+}
+
+// ascendingMetric reports whether smaller scores are better (distances, not similarities).
+func ascendingMetric(metric string) bool {
+	return !strings.EqualFold(metric, "IP") && !strings.EqualFold(metric, "COSINE")
 }
 
 // queryVectors decodes a placeholder group of float vectors, each copied out of the message as
@@ -278,6 +382,11 @@ func (s *service) Search(ctx context.Context, req *milvuspb.SearchRequest) (*mil
 	if sr.groupBy != "" {
 		opts = append(opts, client.WithGroupByField(sr.groupBy))
 	}
+	if sr.iter != nil {
+		if st := sr.iter.prepare(sr); st != nil {
+			return &milvuspb.SearchResults{Status: st}, nil
+		}
+	}
 	var sp entity.SearchParam
 	if len(sr.params) > 0 {
 		sp = sr.params
@@ -287,6 +396,9 @@ func (s *service) Search(ctx context.Context, req *milvuspb.SearchRequest) (*mil
 		sr.vectors, sr.field, entity.MetricType(sr.metric), sr.topK, sp, opts...)
 	if err != nil {
 		return &milvuspb.SearchResults{Status: errStatus(err)}, nil
+	}
+	if sr.iter != nil {
+		results = sr.iter.page(results)
 	}
 	data, err := searchResultData(coll.Schema, results, sr, outputs)
 	if err != nil {
@@ -336,6 +448,10 @@ func searchResultData(schema *entity.Schema, results []client.SearchResult, sr *
 	data.FieldsData = fields
 	data.GroupByFieldValue = group.fd
 	data.OutputFields = outputNames(schema, outputs, fields)
+	if it := sr.iter; it != nil {
+		data.TopK = int64(it.batch)
+		data.SearchIteratorV2Results = &schemapb.SearchIteratorV2Results{Token: it.token, LastBound: it.nextBound(results)}
+	}
 	return data, nil
 }
 
