@@ -189,6 +189,13 @@ func parseSearch(req *milvuspb.SearchRequest) (*searchRequest, *commonpb.Status)
 			sr.params[k] = v
 		}
 	}
+	// milvus-sdk-go sends for_tuning (false) with every search.
+	if v, ok := sr.params["for_tuning"]; ok {
+		if b, isBool := v.(bool); !isBool || b {
+			return nil, unsupported(fmt.Sprintf("search param for_tuning %v", v))
+		}
+		delete(sr.params, "for_tuning")
+	}
 	if m, ok := sr.params["metric_type"]; ok {
 		if sr.metric == "" {
 			sr.metric = fmt.Sprint(m)
