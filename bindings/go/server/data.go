@@ -90,7 +90,10 @@ func (s *service) Delete(ctx context.Context, req *milvuspb.DeleteRequest) (*mil
 	if len(req.GetExprTemplateValues()) > 0 {
 		return &milvuspb.MutationResult{Status: unsupported("expression templates (expr_template_values)")}, nil
 	}
-	return mutationResponse(s.db.DeleteWithResult(ctx, req.GetCollectionName(), req.GetPartitionName(), req.GetExpr())), nil
+	resp := mutationResponse(s.db.DeleteWithResult(ctx, req.GetCollectionName(), req.GetPartitionName(), req.GetExpr()))
+	// Milvus (since 2.3.2) returns the count of a delete, not the deleted keys.
+	resp.IDs, resp.SuccIndex = nil, nil
+	return resp, nil
 }
 
 // searchParams is a search's parameters ("params" of the search params), passed to the
