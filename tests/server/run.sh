@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# veclite-server end to end, through clients nobody here wrote (make test-server):
+#   1. the command line: a non-loopback address without --token is refused; a second server on
+#      the same directory fails with the engine's LOCKED error; SIGTERM drains, flushes, closes;
+#   2. tests/server/test_pymilvus.py: the real pymilvus (pinned in requirements.txt) against a
+#      server, and against a second one started with --token;
+#   3. pymilvus's own examples (tests/server/pymilvus_examples, copied unmodified) and
+#      milvus-sdk-go v2.4.2's examples (tests/server/gosdk, copied unmodified), each against a
+#      fresh server, with only the address rewritten to the server's.
+# Every server listens on a free loopback port and is stopped by its pid.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+repo=$(pwd)
+server=$repo/target/veclite-server
+work=$repo/target/server-test
+venv=$repo/target/server-venv
+[ -x "$server" ] || { echo "run.sh: $server is missing (make server)" >&2; exit 1; }
+rm -rf "$work"
+mkdir -p "$work"
+
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# start_server NAME ARGS...: starts a server logging to $work/NAME.log; sets $pid and $port
+# once it printed its URI (within 10 s).
+start_server() {
+  local name=$1
+  shift
+  port=$(free_port)
+  "$server" --dir "$work/$name.db" --address "127.0.0.1:$port" "$@" > "$work/$name.log" 2>&1 &
+  pid=$!
+  pids+=("$pid")
+  for _ in $(seq 100); do
+    grep -q " at http://127.0.0.1:$port" "$work/$name.log" && return 0
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "run.sh: server $name did not start:" >&2
+  cat "$work/$name.log" >&2
+  exit 1
+}
+
+# stop_server NAME PID: SIGTERM, then the server must exit 0 after closing the database.
+stop_server() {
+  kill -TERM "$2"
+  local st=0
+  wait "$2" || st=$?
+  if [ "$st" -ne 0 ] || ! grep -q "database closed" "$work/$1.log"; then
+    echo "run.sh: server $1 exited $st without closing the database:" >&2
+    cat "$work/$1.log" >&2
+    exit 1
+  fi
+}
+
+passed=0
+failed=0
+check() { # check NAME CMD...: runs CMD, counts it
+  if "${@:2}"; then
+    passed=$((passed + 1)); echo "ok   $1"
+  else
+    failed=$((failed + 1)); echo "FAIL $1"
+  fi
+}
+
+# 1. The command line.
+refuses_public_address() {
+  local out st=0
+  out=$("$server" --dir "$work/public.db" --address 0.0.0.0:0 2>&1) || st=$?
+  [ "$st" -eq 2 ] && grep -q "not a loopback address" <<< "$out" && [ ! -e "$work/public.db" ]
+}
+check "non-loopback address without --token is refused" refuses_public_address
+
+start_server main
+main_pid=$pid main_port=$port
+second_server_is_locked() {
+  local out st=0
+  out=$(timeout 20 "$server" --dir "$work/main.db" --address 127.0.0.1:0 2>&1) || st=$?
+  [ "$st" -eq 1 ] && grep -q "LOCKED" <<< "$out"
+}
+check "a second server on the same directory fails with LOCKED" second_server_is_locked
+
+# 2. pymilvus.
+if [ ! -x "$venv/bin/python" ]; then
+  python3 -m venv "$venv"
+fi
+"$venv/bin/pip" install -q -r tests/server/requirements.txt
+start_server token --token "s3cret-token"
+token_pid=$pid token_port=$port
+pytest_ok() {
+  VECLITE_SERVER_URI="http://127.0.0.1:$main_port" \
+    VECLITE_SERVER_TOKEN_URI="http://127.0.0.1:$token_port" VECLITE_SERVER_TOKEN="s3cret-token" \
+    timeout 300 "$venv/bin/python" -m pytest -q -p no:cacheprovider tests/server/test_pymilvus.py
+}
+check "pymilvus tests (tests/server/test_pymilvus.py)" pytest_ok
+stop_server token "$token_pid"
+check "SIGTERM drains and closes (main server)" stop_server main "$main_pid"
+
+# 3. The clients' own examples, each against a fresh server.
+run_pymilvus_example() { # run_pymilvus_example PATH (under tests/server/pymilvus_examples)
+  local name=py-$(tr / - <<< "${1%.py}") dst=$work/pymilvus_examples/$1
+  start_server "$name"
+  local p=$pid st=0
+  mkdir -p "$(dirname "$dst")"
+  sed -e "s|localhost:19530|127.0.0.1:$port|g" -e "s|host=\"localhost\", port=\"19530\"|host=\"127.0.0.1\", port=\"$port\"|g" \
+    "tests/server/pymilvus_examples/$1" > "$dst"
+  (cd "$(dirname "$dst")" && timeout 180 "$venv/bin/python" "$(basename "$dst")") > "$work/$name.out" 2>&1 || st=$?
+  stop_server "$name" "$p"
+  [ "$st" -eq 0 ] || { tail -20 "$work/$name.out"; return 1; }
+}
+while IFS= read -r ex; do
+  check "pymilvus example $ex" run_pymilvus_example "$ex"
+done < <(cd tests/server/pymilvus_examples && find . -name '*.py' | sed 's|^\./||' | sort)
+
+gosdk=$work/gosdk
+mkdir -p "$gosdk"
+cp tests/server/gosdk/go.mod tests/server/gosdk/go.sum tests/server/gosdk/films.csv "$gosdk/"
+examples=$(cd tests/server/gosdk && find . -name '*.go' -exec dirname {} \; | sed 's|^\./||' | sort -u)
+# Fetches the SDK and checks that the unmodified examples build.
+(cd tests/server/gosdk && GOWORK=off GOFLAGS=-buildvcs=false go build -o "$gosdk/bin/" ./...)
+run_go_example() { # run_go_example DIR (under tests/server/gosdk)
+  local name=go-$1 st=0
+  start_server "$name"
+  local p=$pid
+  # A copy of the example with only the address changed to the server's.
+  mkdir -p "$gosdk/$1"
+  for f in tests/server/gosdk/"$1"/*.go; do
+    sed -e "s|localhost:19530|127.0.0.1:$port|g" -e "s|127.0.0.1:19530|127.0.0.1:$port|g" "$f" > "$gosdk/$1/$(basename "$f")"
+  done
+  (cd "$gosdk" && GOWORK=off GOFLAGS=-buildvcs=false go build -o "$gosdk/bin/" "./$1") || st=$?
+  if [ "$st" -eq 0 ]; then
+    (cd "$gosdk/$1" && timeout 180 "$gosdk/bin/$(basename "$1")") > "$work/$name.out" 2>&1 || st=$?
+  fi
+  stop_server "$name" "$p"
+  [ "$st" -eq 0 ] || { tail -20 "$work/$name.out"; return 1; }
+}
+for ex in $examples; do
+  check "milvus-sdk-go v2.4.2 example $ex" run_go_example "$ex"
+done
+
+echo "server: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
