@@ -33,7 +33,7 @@ free_port() {
 start_server() {
   local name=$1
   shift
-  port=$(free_port)
+  port=${fixed_port:-$(free_port)}
   "$server" --dir "$work/$name.db" --address "127.0.0.1:$port" "$@" > "$work/$name.log" 2>&1 &
   pid=$!
   pids+=("$pid")
@@ -62,10 +62,11 @@ stop_server() {
 passed=0
 failed=0
 check() { # check NAME CMD...: runs CMD, counts it
+  local t0=$SECONDS
   if "${@:2}"; then
-    passed=$((passed + 1)); echo "ok   $1"
+    passed=$((passed + 1)); echo "ok   $1 ($((SECONDS - t0)) s)"
   else
-    failed=$((failed + 1)); echo "FAIL $1"
+    failed=$((failed + 1)); echo "FAIL $1 ($((SECONDS - t0)) s)"
   fi
 }
 
@@ -122,21 +123,22 @@ gosdk=$work/gosdk
 mkdir -p "$gosdk"
 cp tests/server/gosdk/go.mod tests/server/gosdk/go.sum tests/server/gosdk/films.csv "$gosdk/"
 examples=$(cd tests/server/gosdk && find . -name '*.go' -exec dirname {} \; | sed 's|^\./||' | sort -u)
-# Fetches the SDK and checks that the unmodified examples build.
-(cd tests/server/gosdk && GOWORK=off GOFLAGS=-buildvcs=false go build -o "$gosdk/bin/" ./...)
+# The Go examples talk to one port, served by a fresh server for each: copies of the examples
+# with only the address changed to it, built once.
+fixed_port=$(free_port)
+for ex in $examples; do
+  mkdir -p "$gosdk/$ex"
+  for f in tests/server/gosdk/"$ex"/*.go; do
+    sed -e "s|localhost:19530|127.0.0.1:$fixed_port|g" -e "s|127.0.0.1:19530|127.0.0.1:$fixed_port|g" \
+      "$f" > "$gosdk/$ex/$(basename "$f")"
+  done
+done
+(cd "$gosdk" && GOWORK=off GOFLAGS=-buildvcs=false go build -o "$gosdk/bin/" ./...)
 run_go_example() { # run_go_example DIR (under tests/server/gosdk)
   local name=go-$1 st=0
   start_server "$name"
   local p=$pid
-  # A copy of the example with only the address changed to the server's.
-  mkdir -p "$gosdk/$1"
-  for f in tests/server/gosdk/"$1"/*.go; do
-    sed -e "s|localhost:19530|127.0.0.1:$port|g" -e "s|127.0.0.1:19530|127.0.0.1:$port|g" "$f" > "$gosdk/$1/$(basename "$f")"
-  done
-  (cd "$gosdk" && GOWORK=off GOFLAGS=-buildvcs=false go build -o "$gosdk/bin/" "./$1") || st=$?
-  if [ "$st" -eq 0 ]; then
-    (cd "$gosdk/$1" && timeout 180 "$gosdk/bin/$(basename "$1")") > "$work/$name.out" 2>&1 || st=$?
-  fi
+  (cd "$gosdk/$1" && timeout 180 "$gosdk/bin/$(basename "$1")") > "$work/$name.out" 2>&1 || st=$?
   stop_server "$name" "$p"
   [ "$st" -eq 0 ] || { tail -20 "$work/$name.out"; return 1; }
 }
