@@ -114,7 +114,7 @@ func schemaToProto(s *entity.Schema) *schemapb.CollectionSchema {
 		id++
 		out.Fields = append(out.Fields, pf)
 	}
-return out
+	return out
 }
 
 // columnFromProto converts one column of Milvus field data. Vectors are sliced out of the
