@@ -101,6 +101,23 @@ pytest_ok() {
 }
 check "pymilvus tests (tests/server/test_pymilvus.py)" pytest_ok
 stop_server token "$token_pid"
+
+unix_socket_serves() {
+  local sock=$work/veclite.sock st=0
+  "$server" --dir "$work/unix.db" --address "unix:$sock" > "$work/unix.log" 2>&1 &
+  local p=$!
+  pids+=("$p")
+  for _ in $(seq 100); do
+    grep -q " at unix:$sock" "$work/unix.log" && break
+    sleep 0.1
+  done
+  timeout 60 "$venv/bin/python" -c 'import sys; from pymilvus import MilvusClient
+c = MilvusClient(uri="unix:" + sys.argv[1]); c.create_collection("u", dimension=2)
+assert c.list_collections() == ["u"]' "$sock" || st=$?
+  stop_server unix "$p"
+  [ "$st" -eq 0 ] && [ ! -e "$sock" ]
+}
+check "a unix socket serves pymilvus, and is removed at exit" unix_socket_serves
 check "SIGTERM drains and closes (main server)" stop_server main "$main_pid"
 
 # 3. The clients' own examples, each against a fresh server.

@@ -141,6 +141,8 @@ def test_search_iterator_returns_every_hit_once_in_order(client):
 def test_query_iterator_pages_through_every_row(client):
     client.create_collection("qi", dimension=DIM)
     client.insert("qi", rows(150))
+    # Upserted rows move to the end of storage: pages must still follow primary key order.
+    client.upsert("qi", rows(5, start=12) + rows(3, start=140))
     it = client.query_iterator("qi", batch_size=32, filter="n >= 10", output_fields=["n"])
     seen = []
     while True:

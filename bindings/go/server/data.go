@@ -546,6 +546,92 @@ func (s *service) HybridSearch(ctx context.Context, req *milvuspb.HybridSearchRe
 	return &milvuspb.SearchResults{Status: unsupported("HybridSearch (multi-vector search with reranking)")}, nil
 }
 
+// pkOrderedPage is a query iterator's page: the matching rows with the smallest primary keys
+// (after skipping offset of them), in primary key order, as Milvus returns iterator pages.
+// The engine reads rows in storage order, so the page is chosen from every matching key.
+func (s *service) pkOrderedPage(ctx context.Context, schema *entity.Schema, parts []string, expr string,
+	outputs []string, offset, limit int64) (client.ResultSet, error) {
+	pk := schema.PKField()
+	if pk == nil {
+		return nil, &client.Error{Code: client.StatusInvalidArgument, Msg: "collection has no primary key"}
+	}
+	keys, err := s.db.Query(ctx, schema.CollectionName, parts, expr, []string{pk.Name})
+	if err != nil {
+		return nil, err
+	}
+	col := keys.GetColumn(pk.Name)
+	var page entity.Column
+	switch c := col.(type) {
+	case *entity.ColumnInt64:
+		ids := slices.Clone(c.Data())
+		slices.Sort(ids)
+		page = entity.NewColumnInt64(pk.Name, window(ids, offset, limit))
+	case *entity.ColumnVarChar:
+		ids := slices.Clone(c.Data())
+		slices.Sort(ids)
+		page = entity.NewColumnVarChar(pk.Name, window(ids, offset, limit))
+	default:
+		return nil, &client.Error{Code: client.StatusInvalidArgument, Msg: "primary key " + pk.Name + " has no key column in the result"}
+	}
+	if page.Len() == 0 {
+		return emptyColumns(schema, outputs), nil
+	}
+	return s.db.QueryByPks(ctx, schema.CollectionName, parts, page, outputs)
+}
+
+// emptyColumns is a result with no rows: the primary key and the output fields, typed.
+func emptyColumns(schema *entity.Schema, outputs []string) client.ResultSet {
+	want := map[string]bool{}
+	for _, o := range outputs {
+		want[o] = true
+	}
+	var rs client.ResultSet
+	for _, f := range schema.Fields {
+		if !f.PrimaryKey && !want["*"] && !want[f.Name] && !(f.IsDynamic && want[dynamicField]) {
+			continue
+		}
+		if col := emptyColumn(f); col != nil {
+			rs = append(rs, col)
+		}
+	}
+	return rs
+}
+
+// emptyColumn is a column of f's type with no rows (nil for a type the server does not carry).
+func emptyColumn(f *entity.Field) entity.Column {
+	switch f.DataType {
+	case entity.FieldTypeBool:
+		return entity.NewColumnBool(f.Name, nil)
+	case entity.FieldTypeInt8:
+		return entity.NewColumnInt8(f.Name, nil)
+	case entity.FieldTypeInt16:
+		return entity.NewColumnInt16(f.Name, nil)
+	case entity.FieldTypeInt32:
+		return entity.NewColumnInt32(f.Name, nil)
+	case entity.FieldTypeInt64:
+		return entity.NewColumnInt64(f.Name, nil)
+	case entity.FieldTypeFloat:
+		return entity.NewColumnFloat(f.Name, nil)
+	case entity.FieldTypeDouble:
+		return entity.NewColumnDouble(f.Name, nil)
+	case entity.FieldTypeVarChar, entity.FieldTypeString:
+		return entity.NewColumnVarChar(f.Name, nil)
+	case entity.FieldTypeJSON:
+		return entity.NewColumnJSONBytes(f.Name, nil).WithIsDynamic(f.IsDynamic)
+	case entity.FieldTypeFloatVector:
+		dim, _ := f.GetDim()
+		return entity.NewColumnFloatVector(f.Name, int(dim), nil)
+	}
+	return nil
+}
+
+// window is s[offset : offset+limit], clamped.
+func window[T any](s []T, offset, limit int64) []T {
+	start := min(offset, int64(len(s)))
+	end := min(start+limit, int64(len(s)))
+	return s[start:end]
+}
+
 // queryKeys are the query_params keys the server reads; any other key is refused.
 var queryKeys = map[string]bool{
 	"limit": true, "offset": true, "ignore_growing": true, "reduce_stop_for_best": true,
@@ -568,7 +654,7 @@ func (s *service) Query(ctx context.Context, req *milvuspb.QueryRequest) (*milvu
 	if strings.EqualFold(kv["ignore_growing"], "true") {
 		return &milvuspb.QueryResults{Status: unsupported("ignore_growing (veclite always reads growing data)")}, nil
 	}
-	var opts []client.SearchQueryOptionFunc
+	var limit, offset int64
 	for _, k := range []string{"limit", "offset"} {
 		v := kv[k]
 		if v == "" {
@@ -579,9 +665,9 @@ func (s *service) Query(ctx context.Context, req *milvuspb.QueryRequest) (*milvu
 			return &milvuspb.QueryResults{Status: invalid(fmt.Sprintf("query parameter %s %q is not a non-negative integer", k, v))}, nil
 		}
 		if k == "limit" {
-			opts = append(opts, client.WithLimit(n))
-		} else if n > 0 {
-			opts = append(opts, client.WithOffset(n))
+			limit = n
+		} else {
+			offset = n
 		}
 	}
 	coll, err := s.db.DescribeCollection(ctx, req.GetCollectionName())
@@ -593,7 +679,19 @@ func (s *service) Query(ctx context.Context, req *milvuspb.QueryRequest) (*milvu
 		return &milvuspb.QueryResults{Status: st}, nil
 	}
 	outputs := req.GetOutputFields()
-	rs, err := s.db.Query(ctx, req.GetCollectionName(), parts, req.GetExpr(), engineOutputs(coll.Schema, outputs), opts...)
+	var rs client.ResultSet
+	if strings.EqualFold(kv["iterator"], "true") && limit > 0 {
+		rs, err = s.pkOrderedPage(ctx, coll.Schema, parts, req.GetExpr(), engineOutputs(coll.Schema, outputs), offset, limit)
+	} else {
+		var opts []client.SearchQueryOptionFunc
+		if limit > 0 {
+			opts = append(opts, client.WithLimit(limit))
+		}
+		if offset > 0 {
+			opts = append(opts, client.WithOffset(offset))
+		}
+		rs, err = s.db.Query(ctx, req.GetCollectionName(), parts, req.GetExpr(), engineOutputs(coll.Schema, outputs), opts...)
+	}
 	if err != nil {
 		return &milvuspb.QueryResults{Status: errStatus(err)}, nil
 	}
