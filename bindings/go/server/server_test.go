@@ -102,6 +102,17 @@ func TestStatusResponseFillsTheMethodsOwnResponse(t *testing.T) {
 // serve starts the service on a loopback port over a fresh database and returns a client.
 func serve(t *testing.T, token string) milvuspb.MilvusServiceClient {
 	t.Helper()
+	c, _ := serveToken(t, token)
+	return c
+}
+
+// serveWith is serve without a token, also returning the database.
+func serveWith(t testing.TB) (milvuspb.MilvusServiceClient, *client.EmbeddedClient) {
+	return serveToken(t, "")
+}
+
+func serveToken(t testing.TB, token string) (milvuspb.MilvusServiceClient, *client.EmbeddedClient) {
+	t.Helper()
 	db, err := client.NewEmbeddedClient(context.Background(), client.Config{Address: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
@@ -123,7 +134,7 @@ func serve(t *testing.T, token string) milvuspb.MilvusServiceClient {
 			t.Error(err)
 		}
 	})
-	return milvuspb.NewMilvusServiceClient(conn)
+	return milvuspb.NewMilvusServiceClient(conn), db
 }
 
 func TestUnservedRPCsAnswerWithAStatus(t *testing.T) {
