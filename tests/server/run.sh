@@ -6,7 +6,8 @@
 #      server, and against a second one started with --token;
 #   3. pymilvus's own examples (tests/server/pymilvus_examples, copied unmodified) and
 #      milvus-sdk-go v2.4.2's examples (tests/server/gosdk, copied unmodified), each against a
-#      fresh server, with only the address rewritten to the server's.
+#      fresh server, with only the address rewritten to the server's; a hello-world of the newer
+#      Go SDK (tests/server/gosdk-v2, github.com/milvus-io/milvus/client/v2).
 # Every server listens on a free loopback port and is stopped by its pid.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -209,6 +210,18 @@ run_go_example() { # run_go_example DIR (under tests/server/gosdk)
 for ex in $examples; do
   check "milvus-sdk-go v2.4.2 example $ex" run_go_example "$ex"
 done
+
+# The newer Go SDK (github.com/milvus-io/milvus/client/v2): a hello-world of our own.
+(cd tests/server/gosdk-v2 && GOWORK=off GOFLAGS=-buildvcs=false go build -o "$work/hello_v2" ./hello)
+go_v2_hello() {
+  local st=0
+  start_server go-v2
+  local p=$pid
+  timeout 120 "$work/hello_v2" "127.0.0.1:$port" > "$work/go-v2.out" 2>&1 || st=$?
+  stop_server go-v2 "$p"
+  [ "$st" -eq 0 ] || { tail -20 "$work/go-v2.out"; return 1; }
+}
+check "milvus client/v2 (milvusclient) hello-world" go_v2_hello
 
 echo "server: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/milvus-io/milvus-proto/go-api/v2/commonpb"
 	"github.com/milvus-io/milvus-proto/go-api/v2/milvuspb"
@@ -10,6 +11,9 @@ import (
 	"github.com/veclite/veclite/bindings/go/client"
 	"github.com/veclite/veclite/bindings/go/entity"
 )
+
+// defaultMetric is the metric Milvus gives a vector index whose request names none.
+const defaultMetric = "COSINE"
 
 // Indexes are built synchronously: CreateIndex returns once the index covers every sealed
 // segment, so index state is Finished whenever the index exists.
@@ -21,6 +25,9 @@ func (s *service) CreateIndex(ctx context.Context, req *milvuspb.CreateIndexRequ
 	params := kvMap(req.GetExtraParams())
 	it := params["index_type"]
 	delete(params, "index_type")
+	if params["metric_type"] == "" && !strings.Contains(params["params"], "metric_type") {
+		params["metric_type"] = defaultMetric // as Milvus does when the request names none
+	}
 	idx := entity.NewGenericIndex(req.GetIndexName(), entity.IndexType(it), params)
 	return errStatus(s.db.CreateIndex(ctx, req.GetCollectionName(), req.GetFieldName(), idx, false)), nil
 }
