@@ -3,7 +3,8 @@
 #   1. the command line: a non-loopback address without --token is refused; a second server on
 #      the same directory fails with the engine's LOCKED error; SIGTERM drains, flushes, closes;
 #   2. tests/server/test_pymilvus.py: the real pymilvus (pinned in requirements.txt) against a
-#      server, and against a second one started with --token;
+#      server, and against a second one started with --token; tests/server/test_langchain.py:
+#      langchain-milvus (requirements-langchain.txt, a venv of its own);
 #   3. pymilvus's own examples (tests/server/pymilvus_examples, copied unmodified) and
 #      milvus-sdk-go v2.4.2's examples (tests/server/gosdk, copied unmodified), each against a
 #      fresh server, with only the address rewritten to the server's; a hello-world of the newer
@@ -102,6 +103,15 @@ pytest_ok() {
 }
 check "pymilvus tests (tests/server/test_pymilvus.py)" pytest_ok
 stop_server token "$token_pid"
+
+lcvenv=$repo/target/langchain-venv
+[ -x "$lcvenv/bin/python" ] || python3 -m venv "$lcvenv"
+"$lcvenv/bin/pip" install -q -r tests/server/requirements-langchain.txt
+langchain_ok() {
+  VECLITE_SERVER_URI="http://127.0.0.1:$main_port" \
+    timeout 300 "$lcvenv/bin/python" -m pytest -q -p no:cacheprovider tests/server/test_langchain.py
+}
+check "langchain-milvus (tests/server/test_langchain.py)" langchain_ok
 
 unix_socket_serves() {
   local sock=$work/veclite.sock st=0
