@@ -126,14 +126,16 @@ type iteratorV2 struct {
 	lastBound *float32
 }
 
-// searchKeys are the search_params keys the server reads; any other key is refused.
+// searchKeys are the search_params keys the server reads (iterator and collection_id mark
+// iterator calls; guarantee_timestamp is met by every read, which is strong); any other key
+// is refused.
 var searchKeys = map[string]bool{
 	"anns_field": true, "topk": true, "limit": true, "metric_type": true, "params": true,
 	"round_decimal": true, "offset": true, "ignore_growing": true, "group_by_field": true,
-	"group_size": true, "strict_group_size": true, "hints": true, "iterator": true,
+	"group_size": true, "strict_group_size": true, "iterator": true,
 	"collection_id": true, "search_iter_v2": true, "search_iter_batch_size": true,
 	"search_iter_last_bound": true, "search_iter_id": true, "radius": true, "range_filter": true,
-	"guarantee_timestamp": true, "analyzer_name": true,
+	"guarantee_timestamp": true,
 }
 
 // parseSearch reads a search request's parameters and query vectors.
@@ -213,6 +215,9 @@ func parseSearch(req *milvuspb.SearchRequest) (*searchRequest, *commonpb.Status)
 	}
 	if req.GetIds() != nil {
 		return nil, unsupported("search by primary keys")
+	}
+	if req.Namespace != nil || req.GetHighlighter() != nil {
+		return nil, unsupported("namespaces and highlighters")
 	}
 	vectors, st := queryVectors(req.GetPlaceholderGroup())
 	if st != nil {
@@ -632,10 +637,11 @@ func window[T any](s []T, offset, limit int64) []T {
 	return s[start:end]
 }
 
-// queryKeys are the query_params keys the server reads; any other key is refused.
+// queryKeys are the query_params keys the server reads (iterator, reduce_stop_for_best and
+// collection_id mark iterator calls, answered in primary key order); any other key is refused.
 var queryKeys = map[string]bool{
 	"limit": true, "offset": true, "ignore_growing": true, "reduce_stop_for_best": true,
-	"iterator": true, "collection_id": true, "reduce_type": true,
+	"iterator": true, "collection_id": true,
 }
 
 func (s *service) Query(ctx context.Context, req *milvuspb.QueryRequest) (*milvuspb.QueryResults, error) {
@@ -644,6 +650,9 @@ func (s *service) Query(ctx context.Context, req *milvuspb.QueryRequest) (*milvu
 	}
 	if len(req.GetExprTemplateValues()) > 0 {
 		return &milvuspb.QueryResults{Status: unsupported("expression templates (expr_template_values)")}, nil
+	}
+	if req.Namespace != nil {
+		return &milvuspb.QueryResults{Status: unsupported("namespaces")}, nil
 	}
 	kv := kvMap(req.GetQueryParams())
 	for k := range kv {

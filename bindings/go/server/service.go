@@ -145,7 +145,7 @@ func (s *service) CreateCollection(ctx context.Context, req *milvuspb.CreateColl
 	if err := s.db.CreateCollection(ctx, schema, req.GetShardsNum(), opts...); err != nil {
 		return errStatus(err), nil
 	}
-	// Milvus creates collections released; the quick-setup path loads them right after.
+	// veclite collections are searchable from creation: a new one reports loaded.
 	s.loads.loadAll(schema.CollectionName)
 	return success(), nil
 }
