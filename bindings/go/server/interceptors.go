@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"fmt"
+	"log"
 	"runtime/debug"
 	"strings"
 
@@ -70,14 +71,15 @@ func streamAuthInterceptor(token string) grpc.StreamServerInterceptor {
 	}
 }
 
-// recoverInterceptor turns a panic in a handler into an error status, so one bad call cannot
-// take the server down.
+// recoverInterceptor turns a panic in a handler into an error status (the stack goes to the
+// server's log), so one bad call cannot take the server down.
 func recoverInterceptor(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (resp any, err error) {
 	defer func() {
 		if p := recover(); p != nil {
+			log.Printf("veclite-server: panic in %s: %v\n%s", info.FullMethod, p, debug.Stack())
 			resp, err = statusResponse(info.FullMethod, &commonpb.Status{
 				ErrorCode: commonpb.ErrorCode_UnexpectedError, Code: codeUnexpected,
-				Reason: fmt.Sprintf("veclite-server: internal error in %s: %v\n%s", info.FullMethod, p, debug.Stack()),
+				Reason: fmt.Sprintf("veclite-server: internal error in %s: %v", info.FullMethod, p),
 			})
 		}
 	}()

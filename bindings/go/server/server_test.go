@@ -213,3 +213,14 @@ func TestWriteSearchQueryRoundTrip(t *testing.T) {
 		t.Fatalf("DescribeCollection(nope) = %v, %v", miss, err)
 	}
 }
+
+func TestAPanicBecomesAStatus(t *testing.T) {
+	info := &grpc.UnaryServerInfo{FullMethod: "/milvus.proto.milvus.MilvusService/ShowCollections"}
+	resp, err := recoverInterceptor(context.Background(), nil, info, func(context.Context, any) (any, error) {
+		panic("boom")
+	})
+	r, ok := resp.(*milvuspb.ShowCollectionsResponse)
+	if err != nil || !ok || r.GetStatus().GetCode() != codeUnexpected || !strings.Contains(r.GetStatus().GetReason(), "boom") {
+		t.Fatalf("panic answered with %v, %v", resp, err)
+	}
+}
