@@ -6,7 +6,7 @@
 //
 // The server binds loopback by default and refuses any other address unless --token is set
 // or --insecure is given. SIGINT or SIGTERM stops accepting calls, lets the calls in flight
-// finish, then flushes and closes the database.
+// finish (a second signal, or 30 s, cancels them), then flushes and closes the database.
 package main
 
 import (
@@ -20,6 +20,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/milvus-io/milvus-proto/go-api/v2/milvuspb"
 	"google.golang.org/grpc"
@@ -163,7 +164,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	select {
 	case s := <-sigs:
 		fmt.Fprintf(stderr, "veclite-server: %v: draining calls in flight\n", s)
-		srv.GracefulStop()
+		drain(srv, sigs, stderr)
 		<-served
 	case err := <-served:
 		fmt.Fprintln(stderr, "veclite-server:", err)
@@ -176,6 +177,29 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintln(stderr, "veclite-server: database closed")
 	return code
+}
+
+// drainTimeout bounds how long a stop waits for the calls in flight.
+const drainTimeout = 30 * time.Second
+
+// drain stops srv gracefully; a second signal, or drainTimeout, cancels the calls still in
+// flight (the engine sees their contexts cancelled) so the database can close.
+func drain(srv *grpc.Server, sigs <-chan os.Signal, stderr io.Writer) {
+	done := make(chan struct{})
+	go func() {
+		srv.GracefulStop()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return
+	case s := <-sigs:
+		fmt.Fprintf(stderr, "veclite-server: %v: cancelling calls in flight\n", s)
+	case <-time.After(drainTimeout):
+		fmt.Fprintf(stderr, "veclite-server: calls still in flight after %v: cancelling them\n", drainTimeout)
+	}
+	srv.Stop()
+	<-done
 }
 
 // newGRPCServer builds the gRPC server with Milvus's message limits, authentication (when
