@@ -2,7 +2,7 @@
 PREFIX ?= /usr/local
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 
-.PHONY: demo demo-rust test lint test-rust test-c header lib install bench test-go demo-go bench-go test-python wheel cli test-cli
+.PHONY: demo demo-rust test lint test-rust test-c header lib install bench test-go demo-go bench-go test-python wheel cli test-cli server test-server
 
 # Runs the seed demo (Go): creates ./veclite_demo_db, upserts 3,000 rows, upserts half again,
 # flushes, searches, counts, and prints every MutationResult.
@@ -13,7 +13,7 @@ demo-rust:
 	cargo run --release --example seed -- veclite_demo_db
 
 # Every test the project has.
-test: lint test-rust test-cli test-c test-go test-python
+test: lint test-rust test-cli test-c test-go test-python test-server
 
 lint:
 	cargo fmt --all -- --check
@@ -91,6 +91,18 @@ test-go:
 		grep -E '^(ok|FAIL|\?)' target/go-test.log; \
 	done
 	bash tests/go/out_of_tree.sh
+
+# veclite-server (bindings/go/server, its own Go module): Milvus's gRPC protocol over the
+# embedded engine, linked against the release static library, in target/veclite-server.
+server:
+	cargo build --release --lib
+	cd bindings/go/server && go vet ./... && CGO_ENABLED=1 go build -o $(CURDIR)/target/veclite-server .
+
+# The server: its Go tests (under the race detector), then end to end: its command line, the real pymilvus (tests/server/test_pymilvus.py),
+# and pymilvus's and milvus-sdk-go v2.4.2's own examples, against servers on free loopback ports.
+test-server: server
+	cd bindings/go/server && CGO_ENABLED=1 go test -race -count=1 ./...
+	bash tests/server/run.sh
 
 # The Go seed demo (creates ./veclite_demo_db).
 demo-go:
