@@ -1,6 +1,7 @@
 //! The database: a directory of collections, its lock and its catalog.
 
 mod aliases;
+mod iterators;
 mod metadata;
 
 use std::collections::HashMap;
