@@ -122,6 +122,9 @@ fn concurrent_writes_never_duplicate_or_skip_stable_rows() {
     db.flush("c").unwrap();
 
     let done = Arc::new(AtomicBool::new(false));
+    // The writer hands a token after each round; the reader takes one before each page, so
+    // writes land between every two pages while both threads run freely otherwise.
+    let (token_tx, token_rx) = std::sync::mpsc::sync_channel::<()>(1);
     let writer = {
         let (db, done) = (Arc::clone(&db), Arc::clone(&done));
         std::thread::spawn(move || {
@@ -136,13 +139,17 @@ fn concurrent_writes_never_duplicate_or_skip_stable_rows() {
                     db.flush("c").unwrap();
                 }
                 round += 1;
+                let _ = token_tx.try_send(());
             }
             round
         })
     };
     let mut keys = Vec::new();
     let mut after = None;
+    let mut pages = 0;
     loop {
+        token_rx.recv().unwrap();
+        pages += 1;
         let page = db.query_page("c", &[], "", &[], after.as_ref(), 50).unwrap();
         let got = int_keys(&page);
         keys.extend(&got);
@@ -153,7 +160,8 @@ fn concurrent_writes_never_duplicate_or_skip_stable_rows() {
     }
     done.store(true, Ordering::Release);
     let rounds = writer.join().unwrap();
-    assert!(rounds > 0, "the writer ran");
+    assert!(rounds >= pages, "the writer wrote before every page ({rounds} rounds, {pages} pages)");
+    assert!(pages > 40, "{pages} pages");
 
     assert!(keys.windows(2).all(|w| w[0] < w[1]), "keys strictly increase, so none repeats");
     let seen: BTreeSet<i64> = keys.iter().copied().collect();
