@@ -1053,6 +1053,33 @@ bool veclite_index_info_param(const veclite_index_info *info,
                               size_t *value_len_out);
 
 /**
+ * One page of a query iterator: the live rows matching `expr` (NULL or empty = all) in
+ * `n_partitions` partitions (0 = all) whose primary key is greater than the cursor `after`, in
+ * ascending key order (integers numerically, strings by their UTF-8 bytes), at most `batch`
+ * (1..=16384) rows, with the fields named in `output_fields` as for `veclite_query`. `after` is
+ * NULL to start, else a borrowed one-row column of the key's type (Int64 or VarChar) holding
+ * the last key of the previous page. Paging this way returns no key twice and every row alive
+ * for the whole iteration, whatever writes run between pages; a page with fewer than `batch`
+ * rows is the last. On success stores the page in `*result_out` (caller owns it).
+ */
+veclite_status veclite_query_page(const veclite_db *db,
+                                  const veclite_ctx *ctx,
+                                  const uint8_t *collection,
+                                  size_t collection_len,
+                                  const uint8_t *expr,
+                                  size_t expr_len,
+                                  const uint8_t *const *partitions,
+                                  const size_t *partition_lens,
+                                  size_t n_partitions,
+                                  const uint8_t *const *output_fields,
+                                  const size_t *output_field_lens,
+                                  size_t n_output_fields,
+                                  const veclite_column *after,
+                                  size_t batch,
+                                  veclite_result **result_out,
+                                  veclite_error **err_out);
+
+/**
  * Delivers veclite's events up to `max_level` (`VECLITE_LOG_OFF` .. `VECLITE_LOG_TRACE`) to
  * `callback` with `user_data`. No event is produced or formatted until a callback is set.
  * Calling it again replaces the callback, user data and level; a NULL `callback` (or

@@ -643,6 +643,40 @@ impl PyDatabase {
         columns_to_py(py, result)
     }
 
+    /// One page of a query iterator: rows matching `expr` with a primary key greater than
+    /// `after` (None = from the start), in key order, at most `batch`; as `[(name, values), ...]`.
+    #[pyo3(signature = (collection, expr, output_fields, after, batch, partitions = Vec::new(), timeout = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn query_page<'py>(
+        &self,
+        py: Python<'py>,
+        collection: &str,
+        expr: &str,
+        output_fields: Vec<String>,
+        after: Option<Bound<'py, PyAny>>,
+        batch: usize,
+        partitions: Vec<String>,
+        timeout: Option<f64>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let ctx = context(timeout);
+        let after = match after {
+            None => None,
+            Some(key) => Some(match key.extract::<i64>() {
+                Ok(v) => veclite::PrimaryKey::Int(v),
+                Err(_) => veclite::PrimaryKey::Str(
+                    key.extract::<String>().map_err(|_| invalid("an iterator cursor must be an int or a str".into()))?,
+                ),
+            }),
+        };
+        let result = py
+            .detach(|| {
+                ctx.check()?;
+                self.db.query_page(collection, &strs(&partitions), expr, &strs(&output_fields), after.as_ref(), batch)
+            })
+            .map_err(err)?;
+        columns_to_py(py, result)
+    }
+
     /// `count(*)` of the rows matching `expr` (empty = all).
     #[pyo3(signature = (collection, expr = "", partitions = Vec::new(), timeout = None))]
     fn count(

@@ -73,6 +73,10 @@ class Database:
         self, collection: str, expr: str, output_fields: List[str], partitions: List[str] = ...,
         limit: Optional[int] = None, offset: int = 0, timeout: Optional[float] = None,
     ) -> ReadColumns: ...
+    def query_page(
+        self, collection: str, expr: str, output_fields: List[str], after: Optional[Union[int, str]], batch: int,
+        partitions: List[str] = ..., timeout: Optional[float] = None,
+    ) -> ReadColumns: ...
     def count(self, collection: str, expr: str = "", partitions: List[str] = ..., timeout: Optional[float] = None) -> int: ...
     def search(
         self, collection: str, queries: npt.NDArray[np.float32], limit: int, metric: str,

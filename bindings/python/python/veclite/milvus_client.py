@@ -8,6 +8,7 @@ from typing import Any, Dict, List, Optional, Union
 from ._args import (check_credentials, check_properties, check_replicas, check_shards, check_timeout,
                     consistency_number, group_by, open_options, param_texts, query_window, refuse_unknown,
                     render_filter, unsupported)
+from . import _iterators
 from ._data import _is_dataframe
 from ._core import Engine, SearchResult, call, visible_fields
 from ._types import CollectionSchema, DataType
@@ -403,6 +404,29 @@ class MilvusClient:
         return self._engine.search(collection_name, data, limit, anns_field, search_params, filter, output_fields,
                                    partition_names, kwargs.get("offset"), kwargs.get("round_decimal", -1),
                                    _t(timeout, self._timeout), group_by(kwargs))
+
+    def query_iterator(self, collection_name: str, batch_size: int = 1000, limit: int = -1, filter: str = "",
+                       output_fields: Optional[List[str]] = None, partition_names: Optional[List[str]] = None,
+                       timeout: Optional[float] = None, **kwargs: Any) -> "_iterators.QueryIterator":
+        """A :class:`~veclite._iterators.QueryIterator` over the rows matching ``filter``, in
+        primary-key order, ``batch_size`` (1..16384) rows a page and ``limit`` rows in all (-1 =
+        every row); ``offset`` and ``filter_params`` kwargs. No row comes back twice and every
+        row alive for the whole iteration comes back, under concurrent writes."""
+        return _iterators.query_iterator(self._engine, collection_name, batch_size, limit, filter, output_fields,
+                                         partition_names, _t(timeout, self._timeout), kwargs, "filter_params")
+
+    def search_iterator(self, collection_name: str, data: Any, batch_size: int = 1000, filter: Optional[str] = None,
+                        limit: int = -1, output_fields: Optional[List[str]] = None,
+                        search_params: Optional[Dict[str, Any]] = None, timeout: Optional[float] = None,
+                        partition_names: Optional[List[str]] = None, anns_field: Optional[str] = None,
+                        round_decimal: int = -1, **kwargs: Any) -> "_iterators.SearchIterator":
+        """A :class:`~veclite._iterators.SearchIterator` over the hits of one query vector, best
+        first, ``batch_size`` (1..16384) hits a page and ``limit`` hits in all (-1 = every hit);
+        ``search_params`` as in :meth:`search` (a ``radius`` / ``range_filter`` bounds the whole
+        iteration); ``filter_params`` kwarg."""
+        return _iterators.search_iterator(self._engine, collection_name, data, batch_size, limit, filter,
+                                          output_fields, search_params, partition_names, anns_field, round_decimal,
+                                          _t(timeout, self._timeout), kwargs, "filter_params")
 
     def hybrid_search(self, collection_name: str, reqs: List[Any], ranker: Any, limit: int = 10,
                       output_fields: Optional[List[str]] = None, timeout: Optional[float] = None,

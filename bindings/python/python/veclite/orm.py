@@ -7,6 +7,7 @@ from typing import Any, Dict, List, Optional
 
 from ._args import (check_credentials, check_replicas, check_shards, check_timeout, consistency_number, group_by,
                     open_options, query_window, refuse_unknown, render_filter, unsupported)
+from . import _iterators
 from ._core import Engine, SearchResult, call
 from ._types import CollectionSchema
 from .exceptions import CollectionNotExistException, ConnectionNotExistException, ParamError
@@ -268,6 +269,25 @@ class Collection:
         expr = render_filter(expr, kwargs.get("expr_params"))
         return self._engine.search(self._name, data, limit, anns_field, param, expr, output_fields, partition_names,
                                    kwargs.get("offset"), round_decimal, check_timeout(timeout), group_by(kwargs))
+
+    def query_iterator(self, batch_size: int = 1000, limit: int = -1, expr: Optional[str] = None,
+                       output_fields: Optional[List[str]] = None, partition_names: Optional[List[str]] = None,
+                       timeout: Optional[float] = None, **kwargs: Any) -> "_iterators.QueryIterator":
+        """Pages of the rows matching ``expr`` in primary-key order: see
+        :meth:`MilvusClient.query_iterator` (``offset`` and ``expr_params`` kwargs)."""
+        return _iterators.query_iterator(self._engine, self._name, batch_size, limit, expr, output_fields,
+                                         partition_names, check_timeout(timeout), kwargs, "expr_params")
+
+    def search_iterator(self, data: Any, anns_field: Optional[str], param: Optional[Dict[str, Any]],
+                        batch_size: int = 1000, limit: int = -1, expr: Optional[str] = None,
+                        partition_names: Optional[List[str]] = None, output_fields: Optional[List[str]] = None,
+                        timeout: Optional[float] = None, round_decimal: int = -1,
+                        **kwargs: Any) -> "_iterators.SearchIterator":
+        """Pages of one vector's hits, best first: see :meth:`MilvusClient.search_iterator`
+        (``expr_params`` kwarg)."""
+        return _iterators.search_iterator(self._engine, self._name, data, batch_size, limit, expr, output_fields,
+                                          param, partition_names, anns_field, round_decimal, check_timeout(timeout),
+                                          kwargs, "expr_params")
 
     def create_index(self, field_name: str, index_params: Optional[Dict[str, Any]] = None,
                      timeout: Optional[float] = None, **kwargs: Any) -> None:
