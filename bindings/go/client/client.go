@@ -60,6 +60,7 @@ type Client interface {
 	QueryByPks(ctx context.Context, collectionName string, partitionNames []string, ids entity.Column,
 		outputFields []string, opts ...SearchQueryOptionFunc) (ResultSet, error)
 	Get(ctx context.Context, collectionName string, ids entity.Column, opts ...GetOption) (ResultSet, error)
+	QueryIterator(ctx context.Context, opt *QueryIteratorOption) (*QueryIterator, error)
 }
 
 // SyncPolicy says when veclite fsyncs its write-ahead log (a veclite-only setting).
