@@ -34,6 +34,19 @@ pub struct Manifest {
     /// aliases existed.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub aliases: BTreeMap<String, String>,
+    /// Databases besides `default` (which always exists): name → metadata. Absent (empty) in
+    /// manifests written before databases existed.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub databases: BTreeMap<String, DatabaseMeta>,
+}
+
+/// A database: a namespace of collections and aliases.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DatabaseMeta {
+    pub created_timestamp: u64,
+    /// Properties as given to `create_database`, by key.
+    #[serde(default)]
+    pub properties: BTreeMap<String, String>,
 }
 
 /// One collection.
