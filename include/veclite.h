@@ -206,6 +206,11 @@
 #define VECLITE_OBJECT_ALIAS 5
 
 /**
+ * Object kind: a database (a namespace of collections).
+ */
+#define VECLITE_OBJECT_DATABASE 6
+
+/**
  * Stable status codes shared by the Rust API, the C ABI and the bindings.
  *
  * The numbers never change once released; retired codes stay reserved.
@@ -674,6 +679,61 @@ void veclite_ctx_cancel(const veclite_ctx *ctx);
  * Frees a context. NULL is a no-op.
  */
 void veclite_ctx_free(veclite_ctx *ctx);
+
+/**
+ * Creates database `name` with `n_properties` properties, given as parallel `(ptrs, lens)`
+ * arrays of keys and values (borrowed; NULL when 0). Errors: `VECLITE_INVALID_ARGUMENT` (invalid
+ * name), `VECLITE_ALREADY_EXISTS` (`default` included).
+ */
+veclite_status veclite_create_database(const veclite_db *db,
+                                       const uint8_t *name,
+                                       size_t name_len,
+                                       const uint8_t *const *keys,
+                                       const size_t *key_lens,
+                                       const uint8_t *const *values,
+                                       const size_t *value_lens,
+                                       size_t n_properties,
+                                       veclite_error **err_out);
+
+/**
+ * Drops the empty database `name`. Errors: `VECLITE_NOT_FOUND` (kind database),
+ * `VECLITE_INVALID_ARGUMENT` for `default` or a database that still holds collections.
+ */
+veclite_status veclite_drop_database(const veclite_db *db,
+                                     const uint8_t *name,
+                                     size_t name_len,
+                                     veclite_error **err_out);
+
+/**
+ * Stores in `*names_out` every database name, `default` first (free with
+ * `veclite_strings_free`).
+ */
+veclite_status veclite_list_databases(const veclite_db *db,
+                                      veclite_strings **names_out,
+                                      veclite_error **err_out);
+
+/**
+ * Stores the properties of database `name` (`""` = `default`) in `*keys_out` and
+ * `*values_out`, parallel lists sorted by key (free each with `veclite_strings_free`). Errors:
+ * `VECLITE_NOT_FOUND` (kind database).
+ */
+veclite_status veclite_describe_database(const veclite_db *db,
+                                         const uint8_t *name,
+                                         size_t name_len,
+                                         veclite_strings **keys_out,
+                                         veclite_strings **values_out,
+                                         veclite_error **err_out);
+
+/**
+ * Makes handle `db` work in database `name` (`""` = `default`), as Milvus's `using_database`:
+ * the collection and alias names of later calls through this handle are those of that
+ * database. Other handles of the same directory are unaffected. Errors: `VECLITE_NOT_FOUND`
+ * (kind database).
+ */
+veclite_status veclite_db_use_database(const veclite_db *db,
+                                       const uint8_t *name,
+                                       size_t name_len,
+                                       veclite_error **err_out);
 
 /**
  * New options with the defaults (fsync every write, 64 MiB seal threshold, one worker thread

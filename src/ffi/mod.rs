@@ -11,6 +11,7 @@
 mod aliases;
 mod column;
 mod ctx;
+mod databases;
 mod db;
 mod filter;
 mod index;
@@ -29,6 +30,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 pub use aliases::*;
 pub use column::*;
 pub use ctx::*;
+pub use databases::*;
 pub use db::*;
 pub use filter::*;
 pub use index::*;

@@ -1110,6 +1110,40 @@ static void query_pages(veclite_db *db) {
              "result_out");
 }
 
+/* Databases: created with properties, listed, used by one handle, refused while not empty. */
+static void databases(veclite_db *db) {
+    const uint8_t *keys[] = {(const uint8_t *)"owner"};
+    const uint8_t *values[] = {(const uint8_t *)"ann"};
+    size_t key_lens[] = {5}, value_lens[] = {3};
+    CHECK(veclite_create_database(db, S("db1"), keys, key_lens, values, value_lens, 1, NULL) == VECLITE_STATUS_OK);
+    EXPECT_KIND(veclite_create_database(db, S("db1"), NULL, NULL, NULL, NULL, 0, E), VECLITE_STATUS_ALREADY_EXISTS,
+                VECLITE_OBJECT_DATABASE);
+    veclite_strings *names = NULL, *k = NULL, *v = NULL;
+    const uint8_t *p = NULL;
+    size_t len = 0;
+    CHECK(veclite_list_databases(db, &names, NULL) == VECLITE_STATUS_OK && veclite_strings_len(names) == 2);
+    CHECK(veclite_strings_get(names, 1, &p, &len) && len == 3 && memcmp(p, "db1", 3) == 0);
+    veclite_strings_free(names);
+    CHECK(veclite_describe_database(db, S("db1"), &k, &v, NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_strings_get(v, 0, &p, &len) && len == 3 && memcmp(p, "ann", 3) == 0);
+    veclite_strings_free(k);
+    veclite_strings_free(v);
+
+    uint64_t before = count(db, "hello");
+    CHECK(veclite_db_use_database(db, S("db1"), NULL) == VECLITE_STATUS_OK);
+    veclite_schema *schema = seed_schema("hello");
+    CHECK(veclite_create_collection(db, schema, NULL) == VECLITE_STATUS_OK);
+    veclite_schema_free(schema);
+    CHECK(count(db, "hello") == 0);
+    EXPECT_ERROR(veclite_drop_database(db, S("db1"), E), VECLITE_STATUS_INVALID_ARGUMENT, "not empty");
+    CHECK(veclite_drop_collection(db, S("hello"), NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_db_use_database(db, S(""), NULL) == VECLITE_STATUS_OK);
+    CHECK(count(db, "hello") == before && before > 0);
+    CHECK(veclite_drop_database(db, S("db1"), NULL) == VECLITE_STATUS_OK);
+    EXPECT_KIND(veclite_db_use_database(db, S("db1"), E), VECLITE_STATUS_NOT_FOUND, VECLITE_OBJECT_DATABASE);
+    EXPECT_ERROR(veclite_drop_database(db, S("default"), E), VECLITE_STATUS_INVALID_ARGUMENT, "default");
+}
+
 /* Filter templates: placeholders replaced by the JSON values; a missing value is refused. */
 static void filter_templates(veclite_db *db) {
     veclite_strings *out = NULL;
@@ -1337,6 +1371,7 @@ int main(int argc, char **argv) {
     search_extensions(db);
     aliases(db);
     query_pages(db);
+    databases(db);
     collection_metadata(db);
     CHECK(veclite_db_close(db, NULL) == VECLITE_STATUS_OK);
     closed_handles(argv[1]);
