@@ -807,6 +807,37 @@ impl PyDatabase {
         hits_to_py(py, hits)
     }
 
+    /// A handle to the same directory working in database `name` (`""` = `default`).
+    fn using_database(&self, name: &str) -> PyResult<PyDatabase> {
+        Ok(PyDatabase { db: self.db.using_database(name).map_err(err)? })
+    }
+
+    /// The database this handle works in.
+    fn database_name(&self) -> String {
+        self.db.database_name().to_owned()
+    }
+
+    /// Creates database `name` with `properties` (`(key, value)` strings).
+    #[pyo3(signature = (name, properties = Vec::new()))]
+    fn create_database(&self, py: Python<'_>, name: &str, properties: Vec<(String, String)>) -> PyResult<()> {
+        py.detach(|| self.db.create_database(name, &properties)).map_err(err)
+    }
+
+    /// Drops the empty database `name`.
+    fn drop_database(&self, py: Python<'_>, name: &str) -> PyResult<()> {
+        py.detach(|| self.db.drop_database(name)).map_err(err)
+    }
+
+    /// Every database name, `default` first.
+    fn list_databases(&self) -> PyResult<Vec<String>> {
+        self.db.list_databases().map_err(err)
+    }
+
+    /// The properties of database `name`, as `{key: value}`.
+    fn describe_database(&self, name: &str) -> PyResult<std::collections::BTreeMap<String, String>> {
+        Ok(self.db.describe_database(name).map_err(err)?.properties)
+    }
+
     /// Makes `alias` another name of collection `collection`.
     fn create_alias(&self, py: Python<'_>, collection: &str, alias: &str) -> PyResult<()> {
         py.detach(|| self.db.create_alias(collection, alias)).map_err(err)

@@ -16,6 +16,7 @@ from .exceptions import *  # noqa: F401,F403
 from .exceptions import MilvusException, STATUS_CLASSES
 from .milvus_client import IndexParams, LoadState, MilvusClient
 from .orm import Collection, Connections, MutationResult, Partition, connections, utility
+from . import db  # noqa: E402  (pymilvus's `db` module)
 
 __version__ = "0.1.0"
 
@@ -27,6 +28,7 @@ __all__ = [
     "MilvusClient", "IndexParams", "LoadState", "DataType", "FieldSchema", "CollectionSchema", "Collection",
     "Partition", "connections", "Connections", "utility", "MutationResult", "SearchResult", "Hits", "Hit",
     "MilvusException", "STATUS_CLASSES", "AnnSearchRequest", "BaseRanker", "RRFRanker", "WeightedRanker",
+    "db",
 ] + [c.__name__ for c in STATUS_CLASSES.values()] + [
     "CollectionNotExistException", "PartitionNotExistException", "FieldNotExistException", "IndexNotExistException",
     "NotFoundException",

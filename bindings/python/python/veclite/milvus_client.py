@@ -8,7 +8,7 @@ from typing import Any, Dict, List, Optional, Union
 from ._args import (check_credentials, check_properties, check_replicas, check_shards, check_timeout,
                     consistency_number, group_by, open_options, param_texts, query_window, refuse_unknown,
                     render_filter, unsupported)
-from . import _iterators
+from . import _databases, _iterators
 from ._data import _is_dataframe
 from ._core import Engine, SearchResult, call, visible_fields
 from ._types import CollectionSchema, DataType
@@ -102,6 +102,12 @@ class MilvusClient:
         self._timeout = check_timeout(timeout)
         options = open_options("MilvusClient", sync_policy, sync_interval, seal_threshold_bytes, worker_threads)
         self._engine = Engine(uri, options)
+        if db_name:
+            try:
+                _databases.use_database(self._engine, db_name)
+            except BaseException:
+                self._engine.close()
+                raise
 
     # --- collections ---------------------------------------------------------------------
 
@@ -439,6 +445,30 @@ class MilvusClient:
         return self._engine.hybrid_search(collection_name, reqs, ranker, limit, output_fields, partition_names,
                                           kwargs.get("offset"), kwargs.get("round_decimal", -1),
                                           _t(timeout, self._timeout))
+
+    # --- databases ---------------------------------------------------------------------------
+
+    def create_database(self, db_name: str, properties: Optional[Dict[str, Any]] = None,
+                        timeout: Optional[float] = None, **kwargs: Any) -> None:
+        """Creates database ``db_name`` with ``properties`` (kept, returned by describe)."""
+        _databases.create_database(self._engine, db_name, properties, timeout, kwargs)
+
+    def drop_database(self, db_name: str, timeout: Optional[float] = None, **kwargs: Any) -> None:
+        """Drops the empty database ``db_name`` (``default`` cannot be dropped)."""
+        _databases.drop_database(self._engine, db_name, timeout, kwargs)
+
+    def list_databases(self, timeout: Optional[float] = None, **kwargs: Any) -> List[str]:
+        """Every database name, ``default`` first."""
+        return _databases.list_databases(self._engine, timeout, kwargs)
+
+    def describe_database(self, db_name: str, timeout: Optional[float] = None, **kwargs: Any) -> Dict[str, Any]:
+        """``{"name": db_name, **properties}``."""
+        return _databases.describe_database(self._engine, db_name, timeout, kwargs)
+
+    def use_database(self, db_name: str, **kwargs: Any) -> None:
+        """Makes this client work in database ``db_name``, which must exist."""
+        refuse_unknown("use_database", kwargs)
+        _databases.use_database(self._engine, db_name)
 
     # --- aliases -----------------------------------------------------------------------------
 

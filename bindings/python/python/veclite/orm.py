@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Optional
 
 from ._args import (check_credentials, check_replicas, check_shards, check_timeout, consistency_number, group_by,
                     open_options, query_window, refuse_unknown, render_filter, unsupported)
-from . import _iterators
+from . import _databases, _iterators
 from ._core import Engine, SearchResult, call
 from ._types import CollectionSchema
 from .exceptions import CollectionNotExistException, ConnectionNotExistException, ParamError
@@ -92,6 +92,12 @@ class Connections:
         options = open_options("connections.connect", sync_policy, sync_interval, seal_threshold_bytes,
                                worker_threads)
         engine = Engine(uri, options)
+        if db_name:
+            try:
+                _databases.use_database(engine, db_name)
+            except BaseException:
+                engine.close()
+                raise
         old = self._engines.get(alias)
         if old is not None:
             old.close()
