@@ -76,7 +76,6 @@ func TestDatabases(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.Close()
 	if err := c.UsingDatabase(ctx, "db1"); err != nil {
 		t.Fatal(err)
 	}
@@ -89,6 +88,7 @@ func TestDatabases(t *testing.T) {
 	if err := c.DropDatabase(ctx, "default"); !errors.Is(err, client.ErrInvalidArgument) {
 		t.Fatalf("dropping default: %v", err)
 	}
+	c.Close()
 	if _, err := client.NewEmbeddedClient(ctx, client.Config{Address: dir, DBName: "db1"}); !errors.Is(err, client.ErrNotFound) {
 		t.Fatalf("a dropped database: %v", err)
 	}
