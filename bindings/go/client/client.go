@@ -61,6 +61,11 @@ type Client interface {
 		outputFields []string, opts ...SearchQueryOptionFunc) (ResultSet, error)
 	Get(ctx context.Context, collectionName string, ids entity.Column, opts ...GetOption) (ResultSet, error)
 	QueryIterator(ctx context.Context, opt *QueryIteratorOption) (*QueryIterator, error)
+
+	UsingDatabase(ctx context.Context, dbName string) error
+	ListDatabases(ctx context.Context) ([]entity.Database, error)
+	CreateDatabase(ctx context.Context, dbName string, opts ...CreateDatabaseOption) error
+	DropDatabase(ctx context.Context, dbName string, opts ...DropDatabaseOption) error
 }
 
 // SyncPolicy says when veclite fsyncs its write-ahead log (a veclite-only setting).
