@@ -2,6 +2,7 @@
 
 mod aliases;
 mod databases;
+mod rename;
 mod iterators;
 mod metadata;
 

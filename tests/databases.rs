@@ -78,3 +78,55 @@ fn database_rules_follow_milvus() {
     let err = db1.create_collection(seed_schema("c")).unwrap_err();
     assert_eq!(err.object_kind(), Some(ObjectKind::Database), "{err}");
 }
+
+#[test]
+fn rename_keeps_rows_indexes_and_aliases_and_may_move_to_another_database() {
+    use veclite::{Context, Metric, SearchRequest};
+    let tmp = tempfile::tempdir().unwrap();
+    let db = open(tmp.path());
+    db.create_collection(seed_schema("books")).unwrap();
+    db.upsert("books", "", seed_columns(&(0..50).collect::<Vec<_>>(), 0.0)).unwrap();
+    db.flush("books").unwrap();
+    db.upsert("books", "", seed_columns(&(50..60).collect::<Vec<_>>(), 0.0)).unwrap(); // growing
+    db.create_milvus_index(&Context::background(), "books", "embeddings", "idx", "HNSW", "L2", &[]).unwrap();
+    db.create_alias("books", "shelf").unwrap();
+
+    db.rename_collection("books", "novels", None).unwrap();
+    assert_eq!(db.list_collections().unwrap(), ["novels"]);
+    assert_eq!(db.count("novels", &[]).unwrap(), 60);
+    assert_eq!(db.count("books", &[]).unwrap_err().status(), Status::NotFound);
+    assert_eq!(db.describe_alias("shelf").unwrap(), "novels");
+    assert_eq!(db.count("shelf", &[]).unwrap(), 60);
+    assert_eq!(db.describe_index("novels", None).unwrap()[0].index.name, "idx");
+    assert_eq!(db.describe_collection("novels").unwrap().schema.name, "novels");
+    let q = [3.0f32, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0];
+    let hits = db.search(&Context::background(), "novels", &SearchRequest::new(&q, 1, Metric::L2)).unwrap();
+    assert_eq!(hits[0].len(), 1);
+    db.upsert("novels", "", seed_columns(&[100], 0.0)).unwrap();
+
+    // Milvus's rules.
+    db.create_collection(seed_schema("other")).unwrap();
+    assert_eq!(db.rename_collection("novels", "other", None).unwrap_err().status(), Status::AlreadyExists);
+    assert_eq!(db.rename_collection("novels", "shelf", None).unwrap_err().status(), Status::AlreadyExists);
+    let err = db.rename_collection("shelf", "x", None).unwrap_err();
+    assert!(err.to_string().contains("is an alias"), "{err}");
+    assert_eq!(db.rename_collection("missing", "x", None).unwrap_err().status(), Status::NotFound);
+    assert_eq!(db.rename_collection("novels", "bad name", None).unwrap_err().status(), Status::InvalidArgument);
+    db.create_database("archive", &[]).unwrap();
+    let err = db.rename_collection("novels", "old", Some("archive")).unwrap_err();
+    assert!(err.to_string().contains("has aliases"), "{err}");
+    assert_eq!(db.rename_collection("novels", "x", Some("nope")).unwrap_err().status(), Status::NotFound);
+    db.drop_alias("shelf").unwrap();
+    db.rename_collection("novels", "old", Some("archive")).unwrap();
+    assert_eq!(db.list_collections().unwrap(), ["other"]);
+    db.close().unwrap();
+
+    let db = open(tmp.path());
+    let archive = db.using_database("archive").unwrap();
+    assert_eq!(archive.list_collections().unwrap(), ["old"]);
+    assert_eq!(archive.count("old", &[]).unwrap(), 61);
+    assert_eq!(archive.describe_index("old", None).unwrap().len(), 1);
+    // And back again, from the archive's handle.
+    archive.rename_collection("old", "books", Some("default")).unwrap();
+    assert_eq!(db.count("books", &[]).unwrap(), 61);
+}
