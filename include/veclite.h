@@ -736,6 +736,22 @@ veclite_status veclite_db_use_database(const veclite_db *db,
                                        veclite_error **err_out);
 
 /**
+ * Renames collection `old` of the handle's database to `new` in database `new_db` (NULL or
+ * empty = the handle's database), keeping its rows, indexes, settings and aliases. Errors:
+ * `VECLITE_NOT_FOUND` (collection or database), `VECLITE_ALREADY_EXISTS` (the new name is a
+ * collection or an alias), `VECLITE_INVALID_ARGUMENT` (invalid name, `old` is an alias, or a
+ * move to another database of a collection with aliases).
+ */
+veclite_status veclite_rename_collection(const veclite_db *db,
+                                         const uint8_t *old,
+                                         size_t old_len,
+                                         const uint8_t *new_,
+                                         size_t new_len,
+                                         const uint8_t *new_db,
+                                         size_t new_db_len,
+                                         veclite_error **err_out);
+
+/**
  * New options with the defaults (fsync every write, 64 MiB seal threshold, one worker thread
  * per core). Caller owns them; free with `veclite_options_free`.
  */

@@ -118,3 +118,32 @@ pub unsafe extern "C" fn veclite_db_use_database(
         Ok(())
     })
 }
+
+/// Renames collection `old` of the handle's database to `new` in database `new_db` (NULL or
+/// empty = the handle's database), keeping its rows, indexes, settings and aliases. Errors:
+/// `VECLITE_NOT_FOUND` (collection or database), `VECLITE_ALREADY_EXISTS` (the new name is a
+/// collection or an alias), `VECLITE_INVALID_ARGUMENT` (invalid name, `old` is an alias, or a
+/// move to another database of a collection with aliases).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn veclite_rename_collection(
+    db: *const veclite_db,
+    old: *const u8,
+    old_len: usize,
+    new: *const u8,
+    new_len: usize,
+    new_db: *const u8,
+    new_db_len: usize,
+    err_out: *mut *mut veclite_error,
+) -> Status {
+    with_db(db, err_out, |db| {
+        // SAFETY: API contract; a NULL `new_db` reads as "".
+        let (old, new, new_db) = unsafe {
+            (
+                str_arg(old, old_len, "old")?,
+                str_arg(new, new_len, "new")?,
+                super::opt_str_arg(new_db, new_db_len, "new_db")?,
+            )
+        };
+        Ok(db.rename_collection(old, new, Some(new_db))?)
+    })
+}

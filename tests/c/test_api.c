@@ -1136,9 +1136,16 @@ static void databases(veclite_db *db) {
     veclite_schema_free(schema);
     CHECK(count(db, "hello") == 0);
     EXPECT_ERROR(veclite_drop_database(db, S("db1"), E), VECLITE_STATUS_INVALID_ARGUMENT, "not empty");
-    CHECK(veclite_drop_collection(db, S("hello"), NULL) == VECLITE_STATUS_OK);
     CHECK(veclite_db_use_database(db, S(""), NULL) == VECLITE_STATUS_OK);
     CHECK(count(db, "hello") == before && before > 0);
+    /* Rename: moves a collection between databases; the new name must be free. */
+    EXPECT_ERROR(veclite_rename_collection(db, S("hello"), S("hello"), S("db1"), E), VECLITE_STATUS_ALREADY_EXISTS,
+                 "db1.hello");
+    CHECK(veclite_db_use_database(db, S("db1"), NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_rename_collection(db, S("hello"), S("moved"), NULL, 0, NULL) == VECLITE_STATUS_OK);
+    CHECK(count(db, "moved") == 0);
+    CHECK(veclite_drop_collection(db, S("moved"), NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_db_use_database(db, S(""), NULL) == VECLITE_STATUS_OK);
     CHECK(veclite_drop_database(db, S("db1"), NULL) == VECLITE_STATUS_OK);
     EXPECT_KIND(veclite_db_use_database(db, S("db1"), E), VECLITE_STATUS_NOT_FOUND, VECLITE_OBJECT_DATABASE);
     EXPECT_ERROR(veclite_drop_database(db, S("default"), E), VECLITE_STATUS_INVALID_ARGUMENT, "default");
