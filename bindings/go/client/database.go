@@ -150,3 +150,21 @@ func splitDatabase(dir, dbName string) (string, string) {
 	}
 	return parent, base
 }
+
+// RenameCollection renames collection collName of the client's database to newName, keeping
+// its rows, indexes and aliases (an alias cannot be renamed: ErrInvalidArgument; a taken name
+// is ErrAlreadyExists).
+func (c *EmbeddedClient) RenameCollection(ctx context.Context, collName, newName string) error {
+	return c.dataCall(ctx, func(db *C.veclite_db, cc *callCtx) error {
+		op, on := cstr(collName)
+		np, nn := cstr(newName)
+		var cerr *C.veclite_error
+		st := C.veclite_rename_collection(db, op, on, np, nn, nil, 0, &cerr)
+		runtime.KeepAlive(collName)
+		runtime.KeepAlive(newName)
+		if st != C.VECLITE_STATUS_OK {
+			return cc.err(st, cerr)
+		}
+		return nil
+	})
+}

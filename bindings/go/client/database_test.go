@@ -51,6 +51,15 @@ func TestDatabases(t *testing.T) {
 	if err := c.UsingDatabase(ctx, ""); err != nil {
 		t.Fatal(err)
 	}
+	if err := c.RenameCollection(ctx, "hello", "greeting"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.RenameCollection(ctx, "hello", "x"); !errors.Is(err, client.ErrNotFound) {
+		t.Fatalf("renaming a missing collection: %v", err)
+	}
+	if err := c.RenameCollection(ctx, "greeting", "hello"); err != nil {
+		t.Fatal(err)
+	}
 	if n, err := c.Count(ctx, "hello", ""); err != nil || n != 3 {
 		t.Fatalf("default's hello: %d, %v", n, err)
 	}

@@ -823,6 +823,11 @@ impl PyDatabase {
         py.detach(|| self.db.create_database(name, &properties)).map_err(err)
     }
 
+    /// Renames collection `old` to `new` in database `new_db` (`""` = this handle's).
+    fn rename_collection(&self, py: Python<'_>, old: &str, new: &str, new_db: &str) -> PyResult<()> {
+        py.detach(|| self.db.rename_collection(old, new, Some(new_db))).map_err(err)
+    }
+
     /// Drops the empty database `name`.
     fn drop_database(&self, py: Python<'_>, name: &str) -> PyResult<()> {
         py.detach(|| self.db.drop_database(name)).map_err(err)

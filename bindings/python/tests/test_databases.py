@@ -61,3 +61,27 @@ def test_orm_db_module(orm):
     connections.connect("other", uri=str(orm), db_name="db2")
     assert veclite.Collection("c", using="other").num_entities == 2
     connections.disconnect("other")
+
+
+def test_rename_collection(client, orm):
+    client.create_collection("a", dimension=2)
+    client.insert("a", [{"id": 1, "vector": [1.0, 0.0]}])
+    client.create_alias("a", "al")
+    client.rename_collection("a", "b")
+    assert client.list_collections() == ["b"]
+    assert client.query("al", "id > 0") == [{"id": 1}]
+    with pytest.raises(MilvusException, match="db9"):
+        client.rename_collection("b", "c", target_db="db9")
+    client.create_database("db9")
+    with pytest.raises(MilvusException, match="has aliases"):
+        client.rename_collection("b", "c", target_db="db9")
+    client.drop_alias("al")
+    client.rename_collection("b", "c", target_db="db9")
+    client.use_database("db9")
+    assert client.query("c", "id > 0") == [{"id": 1}]
+
+    fields = [veclite.FieldSchema("id", veclite.DataType.INT64, is_primary=True),
+              veclite.FieldSchema("v", veclite.DataType.FLOAT_VECTOR, dim=2)]
+    veclite.Collection("x", veclite.CollectionSchema(fields))
+    veclite.utility.rename_collection("x", "y")
+    assert veclite.utility.list_collections() == ["y"]

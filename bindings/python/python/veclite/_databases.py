@@ -67,3 +67,16 @@ def describe_database(engine: "Engine", db_name: Any, timeout: Any, kwargs: Dict
     check_timeout(timeout)
     name = _name(db_name) or "default"
     return {"name": name, **call(engine.db.describe_database, name)}
+
+
+def rename_collection(engine: "Engine", old_name: Any, new_name: Any, target_db: Any, timeout: Any,
+                      kwargs: Dict[str, Any]) -> None:
+    """Renames collection ``old_name`` to ``new_name`` in database ``target_db`` (``""`` = the
+    current one), keeping its rows, indexes and aliases."""
+    refuse_unknown("rename_collection", kwargs)
+    check_timeout(timeout)
+    for what, value in (("old_name", old_name), ("new_name", new_name), ("target_db", target_db)):
+        if not isinstance(value, str):
+            raise ParamError(message=f"{what} must be a str, got {value!r}")
+    call(engine.db.rename_collection, old_name, new_name, target_db)
+    engine.forget(old_name)

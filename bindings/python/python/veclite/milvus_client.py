@@ -465,6 +465,13 @@ class MilvusClient:
         """``{"name": db_name, **properties}``."""
         return _databases.describe_database(self._engine, db_name, timeout, kwargs)
 
+    def rename_collection(self, old_name: str, new_name: str, target_db: Optional[str] = "",
+                          timeout: Optional[float] = None, **kwargs: Any) -> None:
+        """Renames ``old_name`` to ``new_name`` (in database ``target_db``, default the current
+        one), keeping rows, indexes and aliases; an alias cannot be renamed, and a collection
+        with aliases cannot move to another database."""
+        _databases.rename_collection(self._engine, old_name, new_name, target_db or "", timeout, kwargs)
+
     def use_database(self, db_name: str, **kwargs: Any) -> None:
         """Makes this client work in database ``db_name``, which must exist."""
         refuse_unknown("use_database", kwargs)

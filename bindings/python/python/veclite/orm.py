@@ -424,6 +424,12 @@ class _Utility:
         check_timeout(timeout)
         return call(connections._get(using).db.list_collections)
 
+    def rename_collection(self, old_collection_name: str, new_collection_name: str, new_db_name: str = "",
+                          timeout: Optional[float] = None, using: str = "default", **kwargs: Any) -> None:
+        """Renames a collection (into database ``new_db_name``, default the connection's)."""
+        _databases.rename_collection(connections._get(using), old_collection_name, new_collection_name,
+                                     new_db_name, timeout, kwargs)
+
     def has_partition(self, collection_name: str, partition_name: str, using: str = "default",
                       **kwargs: Any) -> bool:
         refuse_unknown("utility.has_partition", kwargs)
