@@ -2,9 +2,9 @@
 
 mod aliases;
 mod databases;
-mod rename;
 mod iterators;
 mod metadata;
+mod rename;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -111,7 +111,10 @@ fn rename_keeps_rows_indexes_and_aliases_and_may_move_to_another_database() {
     let err = db.rename_collection("shelf", "x", None).unwrap_err();
     assert!(err.to_string().contains("is an alias"), "{err}");
     assert_eq!(db.rename_collection("missing", "x", None).unwrap_err().status(), Status::NotFound);
-    assert_eq!(db.rename_collection("novels", "bad name", None).unwrap_err().status(), Status::InvalidArgument);
+    assert_eq!(
+        db.rename_collection("novels", "bad name", None).unwrap_err().status(),
+        Status::InvalidArgument
+    );
     db.create_database("archive", &[]).unwrap();
     let err = db.rename_collection("novels", "old", Some("archive")).unwrap_err();
     assert!(err.to_string().contains("has aliases"), "{err}");

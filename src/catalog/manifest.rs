@@ -203,6 +203,10 @@ mod tests {
             last_timestamp: 5,
             next_collection_id: 2,
             aliases: BTreeMap::from([("current".to_owned(), "c".to_owned())]),
+            databases: BTreeMap::from([(
+                "db1".to_owned(),
+                DatabaseMeta { created_timestamp: 3, properties: [("k".to_owned(), "v".to_owned())].into() },
+            )]),
             collections: vec![CollectionMeta {
                 id: 1,
                 schema,

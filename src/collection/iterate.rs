@@ -72,7 +72,8 @@ impl Collection {
                 }
             }
         }
-        let rows: Vec<(u64, usize)> = best.into_sorted_vec().into_iter().map(|c| (c.segment, c.row)).collect();
+        let rows: Vec<(u64, usize)> =
+            best.into_sorted_vec().into_iter().map(|c| (c.segment, c.row)).collect();
         self.gather(&state, &fields, &rows)
     }
 

@@ -102,7 +102,9 @@ impl Database {
     pub fn list_databases(&self) -> Result<Vec<String>> {
         self.with_open(|open| {
             let manifest = open.catalog.snapshot();
-            Ok(std::iter::once(DEFAULT_DATABASE.to_owned()).chain(manifest.databases.keys().cloned()).collect())
+            Ok(std::iter::once(DEFAULT_DATABASE.to_owned())
+                .chain(manifest.databases.keys().cloned())
+                .collect())
         })
     }
 

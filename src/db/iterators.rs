@@ -25,6 +25,8 @@ impl Database {
         after: Option<&PrimaryKey>,
         batch: usize,
     ) -> Result<QueryResult> {
-        self.with_collection(collection, |c: &Collection| c.query_page(partitions, expr, output_fields, after, batch))
+        self.with_collection(collection, |c: &Collection| {
+            c.query_page(partitions, expr, output_fields, after, batch)
+        })
     }
 }

@@ -113,7 +113,11 @@ pub struct veclite_db {
 impl veclite_db {
     /// A new handle to `db`, owned by the caller (freed by `veclite_db_close`).
     fn boxed(db: Database) -> *mut veclite_db {
-        Box::into_raw(Box::new(veclite_db { db, database: Default::default(), poisoned: AtomicBool::new(false) }))
+        Box::into_raw(Box::new(veclite_db {
+            db,
+            database: Default::default(),
+            poisoned: AtomicBool::new(false),
+        }))
     }
 }
 

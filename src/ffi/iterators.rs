@@ -2,8 +2,8 @@
 
 use super::read::veclite_result;
 use super::{
-    FfiError, arg, context_arg, opt_str_arg, out_arg, put, str_arg, strs_arg, veclite_column, veclite_ctx, veclite_db,
-    veclite_error, veclite_status, with_db,
+    FfiError, arg, context_arg, opt_str_arg, out_arg, put, str_arg, strs_arg, veclite_column, veclite_ctx,
+    veclite_db, veclite_error, veclite_status, with_db,
 };
 use crate::column::PrimaryKeys;
 

@@ -664,14 +664,22 @@ impl PyDatabase {
             Some(key) => Some(match key.extract::<i64>() {
                 Ok(v) => veclite::PrimaryKey::Int(v),
                 Err(_) => veclite::PrimaryKey::Str(
-                    key.extract::<String>().map_err(|_| invalid("an iterator cursor must be an int or a str".into()))?,
+                    key.extract::<String>()
+                        .map_err(|_| invalid("an iterator cursor must be an int or a str".into()))?,
                 ),
             }),
         };
         let result = py
             .detach(|| {
                 ctx.check()?;
-                self.db.query_page(collection, &strs(&partitions), expr, &strs(&output_fields), after.as_ref(), batch)
+                self.db.query_page(
+                    collection,
+                    &strs(&partitions),
+                    expr,
+                    &strs(&output_fields),
+                    after.as_ref(),
+                    batch,
+                )
             })
             .map_err(err)?;
         columns_to_py(py, result)
