@@ -206,6 +206,11 @@
 #define VECLITE_OBJECT_ALIAS 5
 
 /**
+ * Object kind: a database (a namespace of collections).
+ */
+#define VECLITE_OBJECT_DATABASE 6
+
+/**
  * Stable status codes shared by the Rust API, the C ABI and the bindings.
  *
  * The numbers never change once released; retired codes stay reserved.
@@ -683,6 +688,77 @@ void veclite_ctx_cancel(const veclite_ctx *ctx);
 void veclite_ctx_free(veclite_ctx *ctx);
 
 /**
+ * Creates database `name` with `n_properties` properties, given as parallel `(ptrs, lens)`
+ * arrays of keys and values (borrowed; NULL when 0). Errors: `VECLITE_INVALID_ARGUMENT` (invalid
+ * name), `VECLITE_ALREADY_EXISTS` (`default` included).
+ */
+veclite_status veclite_create_database(const veclite_db *db,
+                                       const uint8_t *name,
+                                       size_t name_len,
+                                       const uint8_t *const *keys,
+                                       const size_t *key_lens,
+                                       const uint8_t *const *values,
+                                       const size_t *value_lens,
+                                       size_t n_properties,
+                                       veclite_error **err_out);
+
+/**
+ * Drops the empty database `name`. Errors: `VECLITE_NOT_FOUND` (kind database),
+ * `VECLITE_INVALID_ARGUMENT` for `default` or a database that still holds collections.
+ */
+veclite_status veclite_drop_database(const veclite_db *db,
+                                     const uint8_t *name,
+                                     size_t name_len,
+                                     veclite_error **err_out);
+
+/**
+ * Stores in `*names_out` every database name, `default` first (free with
+ * `veclite_strings_free`).
+ */
+veclite_status veclite_list_databases(const veclite_db *db,
+                                      veclite_strings **names_out,
+                                      veclite_error **err_out);
+
+/**
+ * Stores the properties of database `name` (`""` = `default`) in `*keys_out` and
+ * `*values_out`, parallel lists sorted by key (free each with `veclite_strings_free`). Errors:
+ * `VECLITE_NOT_FOUND` (kind database).
+ */
+veclite_status veclite_describe_database(const veclite_db *db,
+                                         const uint8_t *name,
+                                         size_t name_len,
+                                         veclite_strings **keys_out,
+                                         veclite_strings **values_out,
+                                         veclite_error **err_out);
+
+/**
+ * Makes handle `db` work in database `name` (`""` = `default`), as Milvus's `using_database`:
+ * the collection and alias names of later calls through this handle are those of that
+ * database. Other handles of the same directory are unaffected. Errors: `VECLITE_NOT_FOUND`
+ * (kind database).
+ */
+veclite_status veclite_db_use_database(const veclite_db *db,
+                                       const uint8_t *name,
+                                       size_t name_len,
+                                       veclite_error **err_out);
+
+/**
+ * Renames collection `old` of the handle's database to `new` in database `new_db` (NULL or
+ * empty = the handle's database), keeping its rows, indexes, settings and aliases. Errors:
+ * `VECLITE_NOT_FOUND` (collection or database), `VECLITE_ALREADY_EXISTS` (the new name is a
+ * collection or an alias), `VECLITE_INVALID_ARGUMENT` (invalid name, `old` is an alias, or a
+ * move to another database of a collection with aliases).
+ */
+veclite_status veclite_rename_collection(const veclite_db *db,
+                                         const uint8_t *old,
+                                         size_t old_len,
+                                         const uint8_t *new_,
+                                         size_t new_len,
+                                         const uint8_t *new_db,
+                                         size_t new_db_len,
+                                         veclite_error **err_out);
+
+/**
  * New options with the defaults (fsync every write, 64 MiB seal threshold, one worker thread
  * per core). Caller owns them; free with `veclite_options_free`.
  */
@@ -1157,6 +1233,33 @@ bool veclite_index_info_param(const veclite_index_info *info,
                               size_t *key_len_out,
                               const uint8_t **value_out,
                               size_t *value_len_out);
+
+/**
+ * One page of a query iterator: the live rows matching `expr` (NULL or empty = all) in
+ * `n_partitions` partitions (0 = all) whose primary key is greater than the cursor `after`, in
+ * ascending key order (integers numerically, strings by their UTF-8 bytes), at most `batch`
+ * (1..=16384) rows, with the fields named in `output_fields` as for `veclite_query`. `after` is
+ * NULL to start, else a borrowed one-row column of the key's type (Int64 or VarChar) holding
+ * the last key of the previous page. Paging this way returns no key twice and every row alive
+ * for the whole iteration, whatever writes run between pages; a page with fewer than `batch`
+ * rows is the last. On success stores the page in `*result_out` (caller owns it).
+ */
+veclite_status veclite_query_page(const veclite_db *db,
+                                  const veclite_ctx *ctx,
+                                  const uint8_t *collection,
+                                  size_t collection_len,
+                                  const uint8_t *expr,
+                                  size_t expr_len,
+                                  const uint8_t *const *partitions,
+                                  const size_t *partition_lens,
+                                  size_t n_partitions,
+                                  const uint8_t *const *output_fields,
+                                  const size_t *output_field_lens,
+                                  size_t n_output_fields,
+                                  const veclite_column *after,
+                                  size_t batch,
+                                  veclite_result **result_out,
+                                  veclite_error **err_out);
 
 /**
  * Delivers veclite's events up to `max_level` (`VECLITE_LOG_OFF` .. `VECLITE_LOG_TRACE`) to

@@ -1,7 +1,10 @@
 //! The database: a directory of collections, its lock and its catalog.
 
 mod aliases;
+mod databases;
+mod iterators;
 mod metadata;
+mod rename;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -23,6 +26,7 @@ use crate::storage::lock::DirLock;
 use crate::timestamp;
 
 pub use crate::collection::{CompactionStats, Kept, Preserved, RecoveryReport, Skipped};
+pub use databases::{DEFAULT_DATABASE, DatabaseInfo};
 pub use metadata::CollectionChange;
 
 /// Description of a collection.
@@ -42,6 +46,8 @@ pub struct CollectionInfo {
 #[derive(Debug, Clone)]
 pub struct Database {
     inner: Arc<RwLock<Option<Open>>>,
+    /// The database (namespace) this handle's collection names are in; `None` = `default`.
+    scope: Option<Arc<str>>,
 }
 
 #[derive(Debug)]
@@ -124,7 +130,7 @@ impl Database {
             SyncPolicy::Interval(every) => Some(every),
             _ => None,
         };
-        let db = Database { inner: Arc::new(RwLock::new(Some(open))) };
+        let db = Database { inner: Arc::new(RwLock::new(Some(open))), scope: None };
         if let Some(every) = sync_every {
             spawn_interval_syncer(Arc::downgrade(&db.inner), every);
         }
@@ -162,7 +168,7 @@ impl Database {
 
     fn with_collection<T>(&self, name: &str, f: impl FnOnce(&Collection) -> Result<T>) -> Result<T> {
         self.with_open(|open| {
-            let c = open.collection(name)?;
+            let c = open.collection(&self.qualify(name))?;
             f(&c)
         })
     }
@@ -180,7 +186,7 @@ impl Database {
     /// # Errors
     /// [`Error::NotFound`]; [`Error::Closed`].
     pub fn collection(&self, name: &str) -> Result<Arc<Collection>> {
-        self.with_open(|o| o.collection(name))
+        self.with_open(|o| o.collection(&self.qualify(name)))
     }
 
     /// Creates a collection with partition `_default` and the default settings (see
@@ -197,6 +203,7 @@ impl Database {
     fn create_checked_collection(&self, schema: Schema, settings: CollectionSettings) -> Result<()> {
         self.with_open(|open| {
             let mut collections = open.write_collections();
+            databases::check_database_of(open, &schema.name)?;
             if collections.contains_key(&schema.name) {
                 return Err(Error::AlreadyExists { kind: ObjectKind::Collection, name: schema.name.clone() });
             }
@@ -240,6 +247,7 @@ impl Database {
     /// # Errors
     /// [`Error::NotFound`]; [`Error::InvalidArgument`] naming the aliases; [`Error::Io`].
     pub fn drop_collection(&self, name: &str) -> Result<()> {
+        let name: &str = &self.qualify(name);
         self.with_open(|open| {
             let mut collections = open.write_collections();
             let c = collections
@@ -271,7 +279,7 @@ impl Database {
     /// # Errors
     /// [`Error::Closed`].
     pub fn has_collection(&self, name: &str) -> Result<bool> {
-        self.with_open(|o| Ok(o.collection(name).is_ok()))
+        self.with_open(|o| Ok(o.collection(&self.qualify(name)).is_ok()))
     }
 
     /// Names of all collections, sorted.
@@ -280,7 +288,8 @@ impl Database {
     /// [`Error::Closed`].
     pub fn list_collections(&self) -> Result<Vec<String>> {
         self.with_open(|o| {
-            let mut names: Vec<String> = o.read_collections().keys().cloned().collect();
+            let mut names: Vec<String> =
+                o.read_collections().keys().filter_map(|k| self.unqualify(k)).map(str::to_owned).collect();
             names.sort();
             Ok(names)
         })
@@ -292,14 +301,16 @@ impl Database {
     /// [`Error::NotFound`]; [`Error::Closed`].
     pub fn describe_collection(&self, name: &str) -> Result<CollectionInfo> {
         self.with_open(|open| {
-            let c = open.collection(name)?;
+            let c = open.collection(&self.qualify(name))?;
             let manifest = open.catalog.snapshot();
             let meta = manifest
                 .collection(c.name())
                 .ok_or_else(|| Error::not_found(ObjectKind::Collection, name))?;
+            let mut schema = meta.schema.clone();
+            schema.name = self.unqualify(c.name()).unwrap_or(c.name()).to_owned();
             Ok(CollectionInfo {
                 id: c.id(),
-                schema: meta.schema.clone(),
+                schema,
                 partitions: c.list_partitions(),
                 created_timestamp: meta.created_timestamp,
                 settings: meta.settings.clone(),

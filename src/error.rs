@@ -108,6 +108,7 @@ pub enum ObjectKind {
     Field,
     Index,
     Alias,
+    Database,
 }
 
 impl ObjectKind {
@@ -119,6 +120,7 @@ impl ObjectKind {
             ObjectKind::Field => "field",
             ObjectKind::Index => "index",
             ObjectKind::Alias => "alias",
+            ObjectKind::Database => "database",
         }
     }
 }

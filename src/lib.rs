@@ -65,7 +65,8 @@ pub use collection::{IndexInfo, SegmentInfo, StorageInfo, WriteMode};
 pub use column::{Column, ColumnData, ColumnRef, PrimaryKey, PrimaryKeys};
 pub use context::Context;
 pub use db::{
-    CollectionChange, CollectionInfo, CompactionStats, Database, Kept, Preserved, RecoveryReport, Skipped,
+    CollectionChange, CollectionInfo, CompactionStats, DEFAULT_DATABASE, Database, DatabaseInfo, Kept,
+    Preserved, RecoveryReport, Skipped,
 };
 pub use error::{Error, ObjectKind, Result, Status};
 pub use expr::{

@@ -34,6 +34,19 @@ pub struct Manifest {
     /// aliases existed.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub aliases: BTreeMap<String, String>,
+    /// Databases besides `default` (which always exists): name → metadata. Absent (empty) in
+    /// manifests written before databases existed.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub databases: BTreeMap<String, DatabaseMeta>,
+}
+
+/// A database: a namespace of collections and aliases.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DatabaseMeta {
+    pub created_timestamp: u64,
+    /// Properties as given to `create_database`, by key.
+    #[serde(default)]
+    pub properties: BTreeMap<String, String>,
 }
 
 /// One collection.
@@ -190,6 +203,10 @@ mod tests {
             last_timestamp: 5,
             next_collection_id: 2,
             aliases: BTreeMap::from([("current".to_owned(), "c".to_owned())]),
+            databases: BTreeMap::from([(
+                "db1".to_owned(),
+                DatabaseMeta { created_timestamp: 3, properties: [("k".to_owned(), "v".to_owned())].into() },
+            )]),
             collections: vec![CollectionMeta {
                 id: 1,
                 schema,

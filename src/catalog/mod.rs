@@ -8,7 +8,9 @@ use std::sync::Mutex;
 
 use crate::error::{Error, Result};
 use crate::storage::lock::LOCK_FILE;
-pub use manifest::{CollectionMeta, IndexMeta, MANIFEST_VERSION, Manifest, PartitionMeta, SegmentMeta};
+pub use manifest::{
+    CollectionMeta, DatabaseMeta, IndexMeta, MANIFEST_VERSION, Manifest, PartitionMeta, SegmentMeta,
+};
 
 /// Name of the directory, inside a database directory, holding one directory per collection.
 pub const COLLECTIONS_DIR: &str = "collections";

@@ -9,6 +9,7 @@ mod dynamic;
 mod files;
 mod hybrid;
 mod indexing;
+mod iterate;
 mod log_chain;
 mod maintenance;
 mod pk_index;

@@ -19,6 +19,7 @@ impl Database {
     /// [`Error::AlreadyExists`] when the alias points to another collection; [`Error::Io`].
     pub fn create_alias(&self, collection: &str, alias: &str) -> Result<()> {
         validate_name("alias", alias)?;
+        let (collection, alias): (&str, &str) = (&self.qualify(collection), &self.qualify(alias));
         self.with_open(|open| {
             let collections = open.write_collections();
             if !collections.contains_key(collection) {
@@ -49,6 +50,7 @@ impl Database {
     /// # Errors
     /// [`Error::NotFound`] for an unknown alias or collection; [`Error::Io`].
     pub fn alter_alias(&self, collection: &str, alias: &str) -> Result<()> {
+        let (collection, alias): (&str, &str) = (&self.qualify(collection), &self.qualify(alias));
         self.with_open(|open| {
             let collections = open.write_collections();
             if !collections.contains_key(collection) {
@@ -67,6 +69,7 @@ impl Database {
     /// # Errors
     /// [`Error::Io`]; [`Error::Closed`].
     pub fn drop_alias(&self, alias: &str) -> Result<()> {
+        let alias: &str = &self.qualify(alias);
         self.with_open(|open| {
             let _collections = open.write_collections();
             let mut aliases = open.write_aliases();
@@ -88,7 +91,9 @@ impl Database {
     /// [`Error::NotFound`] for an unknown alias.
     pub fn describe_alias(&self, alias: &str) -> Result<String> {
         self.with_open(|open| {
-            open.read_aliases().get(alias).cloned().ok_or_else(|| Error::not_found(ObjectKind::Alias, alias))
+            let target = open.read_aliases().get(self.qualify(alias).as_ref()).cloned();
+            let target = target.ok_or_else(|| Error::not_found(ObjectKind::Alias, alias))?;
+            Ok(self.unqualify(&target).unwrap_or(&target).to_owned())
         })
     }
 
@@ -97,6 +102,8 @@ impl Database {
     /// # Errors
     /// [`Error::NotFound`] for an unknown collection.
     pub fn list_aliases(&self, collection: Option<&str>) -> Result<Vec<String>> {
+        let qualified = collection.map(|c| self.qualify(c));
+        let collection = qualified.as_deref();
         self.with_open(|open| {
             if let Some(name) = collection
                 && !open.read_collections().contains_key(name)
@@ -107,7 +114,7 @@ impl Database {
                 .read_aliases()
                 .iter()
                 .filter(|(_, target)| collection.is_none_or(|c| c == target.as_str()))
-                .map(|(alias, _)| alias.clone())
+                .filter_map(|(alias, _)| self.unqualify(alias).map(str::to_owned))
                 .collect();
             names.sort();
             Ok(names)

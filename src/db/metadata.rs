@@ -75,6 +75,7 @@ impl Database {
     pub fn create_collection_with(&self, schema: Schema, change: &CollectionChange) -> Result<()> {
         let mut schema = schema.with_dynamic_field();
         schema.validate()?;
+        schema.name = self.qualify(&schema.name).into_owned();
         let mut settings = CollectionSettings::default();
         change.apply(&mut schema, &mut settings)?;
         self.create_checked_collection(schema, settings)
@@ -90,6 +91,7 @@ impl Database {
     /// `params::collection::check_property` refuses; [`Error::Closed`]; [`Error::Io`] (the
     /// metadata is then unchanged).
     pub fn alter_collection(&self, name: &str, change: &CollectionChange) -> Result<()> {
+        let name: &str = &self.qualify(name);
         self.with_open(|open| {
             // Held so the collection cannot be dropped meanwhile.
             let collections = open.read_collections();

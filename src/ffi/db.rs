@@ -104,13 +104,20 @@ pub unsafe extern "C" fn veclite_options_set_worker_threads(
 /// threads simultaneously. Release with `veclite_db_close` exactly once per handle.
 pub struct veclite_db {
     db: Database,
+    /// The handle's view of the database it works in, set by `veclite_db_use_database`;
+    /// `None` = `db` (database `default`).
+    pub(crate) database: std::sync::RwLock<Option<Database>>,
     poisoned: AtomicBool,
 }
 
 impl veclite_db {
     /// A new handle to `db`, owned by the caller (freed by `veclite_db_close`).
     fn boxed(db: Database) -> *mut veclite_db {
-        Box::into_raw(Box::new(veclite_db { db, poisoned: AtomicBool::new(false) }))
+        Box::into_raw(Box::new(veclite_db {
+            db,
+            database: Default::default(),
+            poisoned: AtomicBool::new(false),
+        }))
     }
 }
 
@@ -139,7 +146,9 @@ pub(crate) fn with_db(
                 "the database handle is poisoned by an earlier panic",
             ));
         }
-        catch_unwind(AssertUnwindSafe(|| f(&handle.db))).unwrap_or_else(|payload| {
+        let scoped = handle.database.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+        let db = scoped.as_ref().unwrap_or(&handle.db);
+        catch_unwind(AssertUnwindSafe(|| f(db))).unwrap_or_else(|payload| {
             handle.poisoned.store(true, Ordering::Release);
             std::panic::resume_unwind(payload)
         })

@@ -17,6 +17,8 @@ pub const VECLITE_OBJECT_FIELD: u32 = 3;
 pub const VECLITE_OBJECT_INDEX: u32 = 4;
 /// Object kind: a collection alias.
 pub const VECLITE_OBJECT_ALIAS: u32 = 5;
+/// Object kind: a database (a namespace of collections).
+pub const VECLITE_OBJECT_DATABASE: u32 = 6;
 
 /// The `VECLITE_OBJECT_*` number of `kind` (`VECLITE_OBJECT_NONE` for `None`).
 fn object_kind_number(kind: Option<ObjectKind>) -> u32 {
@@ -27,6 +29,7 @@ fn object_kind_number(kind: Option<ObjectKind>) -> u32 {
         Some(ObjectKind::Field) => VECLITE_OBJECT_FIELD,
         Some(ObjectKind::Index) => VECLITE_OBJECT_INDEX,
         Some(ObjectKind::Alias) => VECLITE_OBJECT_ALIAS,
+        Some(ObjectKind::Database) => VECLITE_OBJECT_DATABASE,
     }
 }
 

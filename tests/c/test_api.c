@@ -1060,6 +1060,97 @@ static void aliases(veclite_db *db) {
     EXPECT_KIND(veclite_describe_alias(db, S("greeting"), &out, E), VECLITE_STATUS_NOT_FOUND, VECLITE_OBJECT_ALIAS);
 }
 
+/* Query iterator pages: every row matching the filter once, keys ascending, bounded pages. */
+static void query_pages(veclite_db *db) {
+    uint64_t want = 0;
+    CHECK(veclite_count(db, NULL, S("hello"), S("ID < 500"), NULL, NULL, 0, &want, NULL) == VECLITE_STATUS_OK);
+    const uint8_t *out_names[] = {(const uint8_t *)"random"};
+    size_t out_lens[] = {6};
+    veclite_column *after = NULL;
+    uint64_t seen = 0;
+    int64_t last = INT64_MIN;
+    int ascending = 1, pages = 0;
+    for (;;) {
+        veclite_result *page = NULL;
+        CHECK(veclite_query_page(db, NULL, S("hello"), S("ID < 500"), NULL, NULL, 0, out_names, out_lens, 1, after,
+                                 64, &page, NULL) == VECLITE_STATUS_OK);
+        veclite_column_free(after);
+        after = NULL;
+        size_t n = veclite_result_num_rows(page);
+        const int64_t *ids = NULL;
+        size_t rows = 0;
+        CHECK(n <= 64 && veclite_result_num_columns(page) == 2);
+        if (n > 0) {
+            CHECK(veclite_column_int64_data(veclite_result_column(page, 0), &ids, &rows, NULL) == VECLITE_STATUS_OK);
+            for (size_t i = 0; i < rows; i++) {
+                ascending &= ids[i] > last;
+                last = ids[i];
+            }
+            CHECK(veclite_column_new_int64(S("ID"), &ids[rows - 1], 1, NULL, &after, NULL) == VECLITE_STATUS_OK);
+        }
+        seen += n;
+        pages++;
+        veclite_result_free(page);
+        if (n < 64) {
+            break;
+        }
+    }
+    veclite_column_free(after);
+    CHECK(ascending && seen == want && want > 64 && pages == (int)(want / 64) + 1);
+    veclite_result *res = NULL;
+    EXPECT_ERROR(veclite_query_page(db, NULL, S("hello"), NULL, 0, NULL, NULL, 0, NULL, NULL, 0, NULL, 0, &res, E),
+                 VECLITE_STATUS_INVALID_ARGUMENT, "batch size 0");
+    veclite_column *two = NULL;
+    const int64_t keys[] = {1, 2};
+    CHECK(veclite_column_new_int64(S("ID"), keys, 2, NULL, &two, NULL) == VECLITE_STATUS_OK);
+    EXPECT_ERROR(veclite_query_page(db, NULL, S("hello"), NULL, 0, NULL, NULL, 0, NULL, NULL, 0, two, 5, &res, E),
+                 VECLITE_STATUS_INVALID_ARGUMENT, "one key");
+    veclite_column_free(two);
+    NULL_ARG(veclite_query_page(db, NULL, S("hello"), NULL, 0, NULL, NULL, 0, NULL, NULL, 0, NULL, 5, NULL, E),
+             "result_out");
+}
+
+/* Databases: created with properties, listed, used by one handle, refused while not empty. */
+static void databases(veclite_db *db) {
+    const uint8_t *keys[] = {(const uint8_t *)"owner"};
+    const uint8_t *values[] = {(const uint8_t *)"ann"};
+    size_t key_lens[] = {5}, value_lens[] = {3};
+    CHECK(veclite_create_database(db, S("db1"), keys, key_lens, values, value_lens, 1, NULL) == VECLITE_STATUS_OK);
+    EXPECT_KIND(veclite_create_database(db, S("db1"), NULL, NULL, NULL, NULL, 0, E), VECLITE_STATUS_ALREADY_EXISTS,
+                VECLITE_OBJECT_DATABASE);
+    veclite_strings *names = NULL, *k = NULL, *v = NULL;
+    const uint8_t *p = NULL;
+    size_t len = 0;
+    CHECK(veclite_list_databases(db, &names, NULL) == VECLITE_STATUS_OK && veclite_strings_len(names) == 2);
+    CHECK(veclite_strings_get(names, 1, &p, &len) && len == 3 && memcmp(p, "db1", 3) == 0);
+    veclite_strings_free(names);
+    CHECK(veclite_describe_database(db, S("db1"), &k, &v, NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_strings_get(v, 0, &p, &len) && len == 3 && memcmp(p, "ann", 3) == 0);
+    veclite_strings_free(k);
+    veclite_strings_free(v);
+
+    uint64_t before = count(db, "hello");
+    CHECK(veclite_db_use_database(db, S("db1"), NULL) == VECLITE_STATUS_OK);
+    veclite_schema *schema = seed_schema("hello");
+    CHECK(veclite_create_collection(db, schema, NULL) == VECLITE_STATUS_OK);
+    veclite_schema_free(schema);
+    CHECK(count(db, "hello") == 0);
+    EXPECT_ERROR(veclite_drop_database(db, S("db1"), E), VECLITE_STATUS_INVALID_ARGUMENT, "not empty");
+    CHECK(veclite_db_use_database(db, S(""), NULL) == VECLITE_STATUS_OK);
+    CHECK(count(db, "hello") == before && before > 0);
+    /* Rename: moves a collection between databases; the new name must be free. */
+    EXPECT_ERROR(veclite_rename_collection(db, S("hello"), S("hello"), S("db1"), E), VECLITE_STATUS_ALREADY_EXISTS,
+                 "db1.hello");
+    CHECK(veclite_db_use_database(db, S("db1"), NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_rename_collection(db, S("hello"), S("moved"), NULL, 0, NULL) == VECLITE_STATUS_OK);
+    CHECK(count(db, "moved") == 0);
+    CHECK(veclite_drop_collection(db, S("moved"), NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_db_use_database(db, S(""), NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_drop_database(db, S("db1"), NULL) == VECLITE_STATUS_OK);
+    EXPECT_KIND(veclite_db_use_database(db, S("db1"), E), VECLITE_STATUS_NOT_FOUND, VECLITE_OBJECT_DATABASE);
+    EXPECT_ERROR(veclite_drop_database(db, S("default"), E), VECLITE_STATUS_INVALID_ARGUMENT, "default");
+}
+
 /* Filter templates: placeholders replaced by the JSON values; a missing value is refused. */
 static void filter_templates(veclite_db *db) {
     veclite_strings *out = NULL;
@@ -1286,6 +1377,8 @@ int main(int argc, char **argv) {
     filter_templates(db);
     search_extensions(db);
     aliases(db);
+    query_pages(db);
+    databases(db);
     collection_metadata(db);
     CHECK(veclite_db_close(db, NULL) == VECLITE_STATUS_OK);
     closed_handles(argv[1]);

@@ -30,13 +30,11 @@ func localDir(address string) (string, error) {
 }
 
 // checkServerConfig refuses the Config fields that only mean something to a Milvus server
-// (authentication, databases, TLS, retries, lazy connection): veclite would have to ignore them.
+// (authentication, TLS, retries, lazy connection): veclite would have to ignore them.
 func checkServerConfig(config Config) error {
 	switch {
 	case config.Username != "" || config.Password != "" || config.APIKey != "":
 		return featureErr("authentication (Config.Username / Password / APIKey): veclite opens a local directory and has no users")
-	case config.DBName != "" && config.DBName != "default":
-		return featureErr("databases (Config.DBName %q): a veclite directory holds the default database only", config.DBName)
 	case config.Identifier != "":
 		return featureErr("Config.Identifier (a server-side connection name)")
 	case config.EnableTLSAuth:

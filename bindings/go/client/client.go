@@ -117,6 +117,13 @@ type Client interface {
 	TransferReplica(ctx context.Context, sourceRg, targetRg string, collectionName string, replicaNum int64) error
 	ReplicateMessage(ctx context.Context, channelName string, beginTs, endTs uint64, msgsBytes [][]byte,
 		startPositions, endPositions []*MsgPosition, opts ...ReplicateMessageOption) (*entity.MessageInfo, error)
+
+	QueryIterator(ctx context.Context, opt *QueryIteratorOption) (*QueryIterator, error)
+
+	UsingDatabase(ctx context.Context, dbName string) error
+	ListDatabases(ctx context.Context) ([]entity.Database, error)
+	CreateDatabase(ctx context.Context, dbName string, opts ...CreateDatabaseOption) error
+	DropDatabase(ctx context.Context, dbName string, opts ...DropDatabaseOption) error
 }
 
 // SyncPolicy says when veclite fsyncs its write-ahead log (a veclite-only setting).
@@ -140,8 +147,9 @@ type RetryRateLimitOption struct {
 
 // Config mirrors milvus-sdk-go's Config. Address is the database directory (created if
 // missing; a "file://" prefix is stripped); an empty Address or a server address ("host:port",
-// "http://...", "unix:...") is an error. The authentication and connection fields must keep
-// their zero values (DBName may be "default"): NewClient refuses them with an error wrapping
+// "http://...", "unix:...") is an error. DBName (or an Address "dir/db1" naming database db1 of
+// the veclite directory dir) chooses the database, which must exist. The authentication and
+// connection fields must keep their zero values: NewClient refuses them with an error wrapping
 // ErrFeatureNotSupported rather than ignore them. The fields after DisableConn are veclite-only.
 type Config struct {
 	Address        string
@@ -198,6 +206,7 @@ func NewEmbeddedClient(ctx context.Context, config Config) (*EmbeddedClient, err
 	if err != nil {
 		return nil, err
 	}
+	dir, dbName := splitDatabase(dir, config.DBName)
 	if err := checkServerConfig(config); err != nil {
 		return nil, err
 	}
@@ -249,6 +258,12 @@ func NewEmbeddedClient(ctx context.Context, config Config) (*EmbeddedClient, err
 	if err := c.migrateMetaFile(); err != nil {
 		c.Close()
 		return nil, err
+	}
+	if dbName != "" {
+		if err := useDatabase(db, nil, dbName); err != nil {
+			c.Close()
+			return nil, err
+		}
 	}
 	return c, nil
 }

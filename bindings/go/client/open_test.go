@@ -70,7 +70,6 @@ func TestServerOnlyConfigFieldsAreRefused(t *testing.T) {
 		"Username":       {Username: "root"},
 		"Password":       {Password: "Milvus"},
 		"APIKey":         {APIKey: "k"},
-		"DBName":         {DBName: "analytics"},
 		"Identifier":     {Identifier: "svc"},
 		"EnableTLSAuth":  {EnableTLSAuth: true},
 		"ServerVersion":  {ServerVersion: "2.4"},

@@ -643,6 +643,48 @@ impl PyDatabase {
         columns_to_py(py, result)
     }
 
+    /// One page of a query iterator: rows matching `expr` with a primary key greater than
+    /// `after` (None = from the start), in key order, at most `batch`; as `[(name, values), ...]`.
+    #[pyo3(signature = (collection, expr, output_fields, after, batch, partitions = Vec::new(), timeout = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn query_page<'py>(
+        &self,
+        py: Python<'py>,
+        collection: &str,
+        expr: &str,
+        output_fields: Vec<String>,
+        after: Option<Bound<'py, PyAny>>,
+        batch: usize,
+        partitions: Vec<String>,
+        timeout: Option<f64>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let ctx = context(timeout);
+        let after = match after {
+            None => None,
+            Some(key) => Some(match key.extract::<i64>() {
+                Ok(v) => veclite::PrimaryKey::Int(v),
+                Err(_) => veclite::PrimaryKey::Str(
+                    key.extract::<String>()
+                        .map_err(|_| invalid("an iterator cursor must be an int or a str".into()))?,
+                ),
+            }),
+        };
+        let result = py
+            .detach(|| {
+                ctx.check()?;
+                self.db.query_page(
+                    collection,
+                    &strs(&partitions),
+                    expr,
+                    &strs(&output_fields),
+                    after.as_ref(),
+                    batch,
+                )
+            })
+            .map_err(err)?;
+        columns_to_py(py, result)
+    }
+
     /// `count(*)` of the rows matching `expr` (empty = all).
     #[pyo3(signature = (collection, expr = "", partitions = Vec::new(), timeout = None))]
     fn count(
@@ -771,6 +813,42 @@ impl PyDatabase {
             })
             .map_err(err)?;
         hits_to_py(py, hits)
+    }
+
+    /// A handle to the same directory working in database `name` (`""` = `default`).
+    fn using_database(&self, name: &str) -> PyResult<PyDatabase> {
+        Ok(PyDatabase { db: self.db.using_database(name).map_err(err)? })
+    }
+
+    /// The database this handle works in.
+    fn database_name(&self) -> String {
+        self.db.database_name().to_owned()
+    }
+
+    /// Creates database `name` with `properties` (`(key, value)` strings).
+    #[pyo3(signature = (name, properties = Vec::new()))]
+    fn create_database(&self, py: Python<'_>, name: &str, properties: Vec<(String, String)>) -> PyResult<()> {
+        py.detach(|| self.db.create_database(name, &properties)).map_err(err)
+    }
+
+    /// Renames collection `old` to `new` in database `new_db` (`""` = this handle's).
+    fn rename_collection(&self, py: Python<'_>, old: &str, new: &str, new_db: &str) -> PyResult<()> {
+        py.detach(|| self.db.rename_collection(old, new, Some(new_db))).map_err(err)
+    }
+
+    /// Drops the empty database `name`.
+    fn drop_database(&self, py: Python<'_>, name: &str) -> PyResult<()> {
+        py.detach(|| self.db.drop_database(name)).map_err(err)
+    }
+
+    /// Every database name, `default` first.
+    fn list_databases(&self) -> PyResult<Vec<String>> {
+        self.db.list_databases().map_err(err)
+    }
+
+    /// The properties of database `name`, as `{key: value}`.
+    fn describe_database(&self, name: &str) -> PyResult<std::collections::BTreeMap<String, String>> {
+        Ok(self.db.describe_database(name).map_err(err)?.properties)
     }
 
     /// Makes `alias` another name of collection `collection`.

@@ -362,10 +362,9 @@ def test_server_uris_are_refused_and_create_nothing(tmp_path, monkeypatch):
     assert sorted(os.listdir(tmp_path)) == ["data", "f", "milvus.db", "milvus_demo.db"]
 
 
-def test_credentials_and_databases_are_refused(tmp_path):
+def test_credentials_are_refused(tmp_path):
     d = str(tmp_path / "db")
     for kwargs, words in [({"user": "root", "password": "Milvus"}, ["user"]), ({"token": "root:Milvus"}, ["token"]),
-                          ({"db_name": "analytics"}, ["db_name", "analytics"]),
                           ({"secure": True}, ["secure"]), ({"dedicated": True}, ["dedicated"])]:
         refused(lambda: MilvusClient(d, **kwargs), *words)
         refused(lambda: connections.connect("x", uri=d, **kwargs), *words)

@@ -22,6 +22,7 @@ from .milvus_client import IndexParams, MilvusClient
 from .orm import Collection, Connections, MutationResult, Partition, connections, utility
 from ._async import AsyncMilvusClient
 from ._modules import install_as_pymilvus, register as _register_modules
+from . import db  # noqa: E402  (pymilvus's `db` module)
 
 __version__ = "0.1.0"
 
@@ -46,6 +47,7 @@ __all__ = [
     "AsyncMilvusClient", "Function", "FunctionType", "IndexType", "Index", "Shard", "install_as_pymilvus",
     "has_collection", "drop_collection", "list_collections", "has_partition", "loading_progress",
     "wait_for_loading_complete", "index_building_progress", "wait_for_index_building_complete",
+    "db",
 ] + [c.__name__ for c in STATUS_CLASSES.values()] + [
     "CollectionNotExistException", "PartitionNotExistException", "FieldNotExistException", "IndexNotExistException",
     "NotFoundException",

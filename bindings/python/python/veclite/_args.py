@@ -157,14 +157,13 @@ def opt_uint(name: str, value: Any, minimum: int = 0, maximum: int = 2**63 - 1) 
 
 
 def check_credentials(user: str, password: str, token: str, db_name: str) -> None:
-    """Refuses credentials and databases: a veclite directory has no users and holds the
-    default database only (``db_name`` may be ``""`` or ``"default"``)."""
+    """Refuses credentials: a veclite directory has no users. ``db_name`` must be a str (the
+    database is chosen by :func:`veclite._databases.use_database`)."""
     if user or password or token:
         raise ParamError(message="user / password / token are not supported: veclite opens a local directory and has "
                          "no users")
-    if db_name not in ("", "default", None):
-        raise ParamError(message=f"db_name={db_name!r}: databases are not supported (a veclite directory holds the "
-                         "default database only)")
+    if db_name is not None and not isinstance(db_name, str):
+        raise ParamError(message=f"db_name must be a str, got {db_name!r}")
 
 
 def check_shards(num_shards: Any) -> None:

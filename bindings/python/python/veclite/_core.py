@@ -49,13 +49,15 @@ class Engine:
                 check_same_options(self.path, call(db.options), options)
             _open[self.path] = (db, refs + 1)
         self._db: Optional[_veclite.Database] = db
+        # The handle working in the database chosen by ``_databases.use_database`` (None = default).
+        self._scoped: Optional[_veclite.Database] = None
         self._fields: Dict[str, Tuple[List[FieldSchema], bool]] = {}
 
     @property
     def db(self) -> _veclite.Database:
         if self._db is None:
             raise ConnectionNotExistException(message="the client is closed")
-        return self._db
+        return self._scoped or self._db
 
     def close(self) -> None:
         """Drops this reference; the database closes when the last one goes. Idempotent."""

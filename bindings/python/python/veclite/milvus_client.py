@@ -9,6 +9,7 @@ from ._args import (check_credentials, check_properties, check_replicas, check_s
                     consistency_number, group_by, open_options, param_texts, query_window, refuse_unknown,
                     render_filter, unsupported)
 from ._client_types import LoadState, ReplicaInfo, local_replica
+from . import _databases, _iterators
 from ._data import _is_dataframe
 from ._core import Engine, SearchResult, call, server_version, visible_fields
 from ._types import CollectionSchema, DataType
@@ -110,7 +111,14 @@ class MilvusClient:
         self._using = f"cm-{id(self)}"
         from .orm import connections
 
-        connections._attach(self._using, Engine(uri, options))
+        self._orm_engine = Engine(uri, options)
+        connections._attach(self._using, self._orm_engine)
+        if db_name:
+            try:
+                self.use_database(db_name)
+            except BaseException:
+                self.close()
+                raise
 
     # --- collections ---------------------------------------------------------------------
 
@@ -458,6 +466,29 @@ class MilvusClient:
                                    partition_names, kwargs.get("offset"), kwargs.get("round_decimal", -1),
                                    _t(timeout, self._timeout), group_by(kwargs))
 
+    def query_iterator(self, collection_name: str, batch_size: int = 1000, limit: int = -1, filter: str = "",
+                       output_fields: Optional[List[str]] = None, partition_names: Optional[List[str]] = None,
+                       timeout: Optional[float] = None, **kwargs: Any) -> "_iterators.QueryIterator":
+        """A :class:`~veclite._iterators.QueryIterator` over the rows matching ``filter``, in
+        primary-key order, ``batch_size`` (1..16384) rows a page and ``limit`` rows in all (-1 =
+        every row); ``offset`` and ``filter_params`` kwargs. No row comes back twice and every
+        row alive for the whole iteration comes back, under concurrent writes."""
+        return _iterators.query_iterator(self._engine, collection_name, batch_size, limit, filter, output_fields,
+                                         partition_names, _t(timeout, self._timeout), kwargs, "filter_params")
+
+    def search_iterator(self, collection_name: str, data: Any, batch_size: int = 1000, filter: Optional[str] = None,
+                        limit: int = -1, output_fields: Optional[List[str]] = None,
+                        search_params: Optional[Dict[str, Any]] = None, timeout: Optional[float] = None,
+                        partition_names: Optional[List[str]] = None, anns_field: Optional[str] = None,
+                        round_decimal: int = -1, **kwargs: Any) -> "_iterators.SearchIterator":
+        """A :class:`~veclite._iterators.SearchIterator` over the hits of one query vector, best
+        first, ``batch_size`` (1..16384) hits a page and ``limit`` hits in all (-1 = every hit);
+        ``search_params`` as in :meth:`search` (a ``radius`` / ``range_filter`` bounds the whole
+        iteration); ``filter_params`` kwarg."""
+        return _iterators.search_iterator(self._engine, collection_name, data, batch_size, limit, filter,
+                                          output_fields, search_params, partition_names, anns_field, round_decimal,
+                                          _t(timeout, self._timeout), kwargs, "filter_params")
+
     def hybrid_search(self, collection_name: str, reqs: List[Any], ranker: Any, limit: int = 10,
                       output_fields: Optional[List[str]] = None, timeout: Optional[float] = None,
                       partition_names: Optional[List[str]] = None, **kwargs: Any) -> SearchResult:
@@ -469,6 +500,38 @@ class MilvusClient:
         return self._engine.hybrid_search(collection_name, reqs, ranker, limit, output_fields, partition_names,
                                           kwargs.get("offset"), kwargs.get("round_decimal", -1),
                                           _t(timeout, self._timeout))
+
+    # --- databases ---------------------------------------------------------------------------
+
+    def create_database(self, db_name: str, properties: Optional[Dict[str, Any]] = None,
+                        timeout: Optional[float] = None, **kwargs: Any) -> None:
+        """Creates database ``db_name`` with ``properties`` (kept, returned by describe)."""
+        _databases.create_database(self._engine, db_name, properties, timeout, kwargs)
+
+    def drop_database(self, db_name: str, timeout: Optional[float] = None, **kwargs: Any) -> None:
+        """Drops the empty database ``db_name`` (``default`` cannot be dropped)."""
+        _databases.drop_database(self._engine, db_name, timeout, kwargs)
+
+    def list_databases(self, timeout: Optional[float] = None, **kwargs: Any) -> List[str]:
+        """Every database name, ``default`` first."""
+        return _databases.list_databases(self._engine, timeout, kwargs)
+
+    def describe_database(self, db_name: str, timeout: Optional[float] = None, **kwargs: Any) -> Dict[str, Any]:
+        """``{"name": db_name, **properties}``."""
+        return _databases.describe_database(self._engine, db_name, timeout, kwargs)
+
+    def rename_collection(self, old_name: str, new_name: str, target_db: Optional[str] = "",
+                          timeout: Optional[float] = None, **kwargs: Any) -> None:
+        """Renames ``old_name`` to ``new_name`` (in database ``target_db``, default the current
+        one), keeping rows, indexes and aliases; an alias cannot be renamed, and a collection
+        with aliases cannot move to another database."""
+        _databases.rename_collection(self._engine, old_name, new_name, target_db or "", timeout, kwargs)
+
+    def use_database(self, db_name: str, **kwargs: Any) -> None:
+        """Makes this client work in database ``db_name``, which must exist."""
+        refuse_unknown("use_database", kwargs)
+        _databases.use_database(self._engine, db_name)
+        _databases.use_database(self._orm_engine, db_name)
 
     # --- aliases -----------------------------------------------------------------------------
 

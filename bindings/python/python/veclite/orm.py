@@ -11,6 +11,7 @@ from ._args import (check_credentials, check_properties, check_replicas, check_s
                     unsupported)
 from ._core import Engine, SearchResult, call, server_version
 from ._index import Index, index_params, pick
+from . import _databases, _iterators
 from ._types import CollectionSchema
 from ._client_types import LoadState
 from .exceptions import (CollectionNotExistException, ConnectionNotExistException, MilvusTimeoutException, ParamError,
@@ -96,6 +97,12 @@ class Connections:
         options = open_options("connections.connect", sync_policy, sync_interval, seal_threshold_bytes,
                                worker_threads)
         engine = Engine(uri, options)
+        if db_name:
+            try:
+                _databases.use_database(engine, db_name)
+            except BaseException:
+                engine.close()
+                raise
         old = self._engines.get(alias)
         if old is not None:
             old.close()
@@ -288,6 +295,25 @@ class Collection:
         return self._engine.search(self._name, data, limit, anns_field, param, expr, output_fields, partition_names,
                                    kwargs.get("offset"), round_decimal, check_timeout(timeout), group_by(kwargs))
 
+    def query_iterator(self, batch_size: int = 1000, limit: int = -1, expr: Optional[str] = None,
+                       output_fields: Optional[List[str]] = None, partition_names: Optional[List[str]] = None,
+                       timeout: Optional[float] = None, **kwargs: Any) -> "_iterators.QueryIterator":
+        """Pages of the rows matching ``expr`` in primary-key order: see
+        :meth:`MilvusClient.query_iterator` (``offset`` and ``expr_params`` kwargs)."""
+        return _iterators.query_iterator(self._engine, self._name, batch_size, limit, expr, output_fields,
+                                         partition_names, check_timeout(timeout), kwargs, "expr_params")
+
+    def search_iterator(self, data: Any, anns_field: Optional[str], param: Optional[Dict[str, Any]],
+                        batch_size: int = 1000, limit: int = -1, expr: Optional[str] = None,
+                        partition_names: Optional[List[str]] = None, output_fields: Optional[List[str]] = None,
+                        timeout: Optional[float] = None, round_decimal: int = -1,
+                        **kwargs: Any) -> "_iterators.SearchIterator":
+        """Pages of one vector's hits, best first: see :meth:`MilvusClient.search_iterator`
+        (``expr_params`` kwarg)."""
+        return _iterators.search_iterator(self._engine, self._name, data, batch_size, limit, expr, output_fields,
+                                          param, partition_names, anns_field, round_decimal, check_timeout(timeout),
+                                          kwargs, "expr_params")
+
     def create_index(self, field_name: str, index_params: Optional[Dict[str, Any]] = None,
                      timeout: Optional[float] = None, **kwargs: Any) -> None:
         """``index_params``: ``{"index_type": "HNSW"|"IVF_FLAT"|"FLAT"|"AUTOINDEX", "metric_type": ..,
@@ -441,6 +467,12 @@ class _Utility:
         refuse_unknown("utility.list_collections", kwargs)
         check_timeout(timeout)
         return call(connections._get(using).db.list_collections)
+
+    def rename_collection(self, old_collection_name: str, new_collection_name: str, new_db_name: str = "",
+                          timeout: Optional[float] = None, using: str = "default", **kwargs: Any) -> None:
+        """Renames a collection (into database ``new_db_name``, default the connection's)."""
+        _databases.rename_collection(connections._get(using), old_collection_name, new_collection_name,
+                                     new_db_name, timeout, kwargs)
 
     def has_partition(self, collection_name: str, partition_name: str, using: str = "default",
                       **kwargs: Any) -> bool:
