@@ -7,7 +7,8 @@ ratios the targets name, reopen time and resident memory) and draws two plots:
   benches/scale_windows.png  - load throughput per 500,000-row window, one line per run;
   benches/scale_latency.png  - batch latency distribution (sorted latencies, log scale).
 
-Usage: python benches/scale_plot.py [RESULTS.json] [--out-dir benches]
+Usage: python benches/scale_plot.py [RESULTS.json ...] [--out-dir benches]
+(several result files are drawn together, e.g. a 1M/3M run and a 10M run).
 Needs matplotlib (benches/requirements-peers.txt).
 """
 from __future__ import annotations
@@ -72,14 +73,19 @@ def plots(runs, batch, out_dir):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("results", nargs="?", default="target/scale/results.json")
+    ap.add_argument("results", nargs="*", default=["target/scale/results.json"])
     ap.add_argument("--out-dir", default=HERE)
     args = ap.parse_args()
-    with open(args.results) as f:
-        res = json.load(f)
-    print(f"load average at the end of the run: {res.get('loadavg', '?')}\n")
-    table(res["runs"])
-    plots(res["runs"], res["batch"], args.out_dir)
+    runs, batch = [], None
+    for path in args.results:
+        with open(path) as f:
+            res = json.load(f)
+        print(f"{path}: load average at the end of the run: {res.get('loadavg', '?')}")
+        runs += res["runs"]
+        batch = res["batch"]
+    print()
+    table(runs)
+    plots(runs, batch, args.out_dir)
 
 
 if __name__ == "__main__":
