@@ -624,41 +624,6 @@ impl Collection {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Column, Database, Field, FieldType, Options, Schema};
-
-    fn rows(ids: std::ops::Range<i64>) -> Vec<Column> {
-        let ids: Vec<i64> = ids.collect();
-        let vectors = ids.iter().flat_map(|&i| [i as f32; 8]).collect();
-        vec![Column::int64("id", ids), Column::float_vector("v", 8, vectors)]
-    }
-
-    /// A seal that persists no deletes (a load of new keys) leaves the log unsynced under a
-    /// policy that does not fsync: nothing waits on an fsync the policy skips, and the rows are
-    /// all there after a clean close.
-    #[test]
-    fn a_seal_commit_without_deletes_does_not_sync_the_log() {
-        let tmp = tempfile::tempdir().unwrap();
-        let options = Options { sync: SyncPolicy::None, ..Options::default() };
-        let db = Database::open(tmp.path(), options).unwrap();
-        let schema = Schema::builder("c")
-            .field(Field::new("id", FieldType::Int64).primary_key())
-            .field(Field::new("v", FieldType::FloatVector { dim: 8 }))
-            .build()
-            .unwrap();
-        db.create_collection(schema).unwrap();
-        db.upsert("c", "", rows(0..100)).unwrap();
-        let c = db.collection("c").unwrap();
-        c.start_background_seal().unwrap();
-        db.upsert("c", "", rows(100..200)).unwrap(); // new keys: no deletes
-        assert!(c.unsynced_wal_bytes() > 0);
-        c.commit_background_seal().unwrap();
-        assert!(c.unsynced_wal_bytes() > 0, "no deletes file was written, so no fsync was needed");
-        drop(c);
-        db.close().unwrap();
-        let db = Database::open(tmp.path(), Options::default()).unwrap();
-        assert_eq!(db.count("c", &[]).unwrap(), 200);
-    }
-
     #[test]
     fn seal_progress_counts_written_bytes_and_the_end() {
         let p = SealProgress::new(1000);
