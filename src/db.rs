@@ -797,6 +797,33 @@ mod tests {
         assert_eq!(db.count("c", &[]).unwrap(), 500);
     }
 
+    /// A seal that persists no deletes (a load of new keys) leaves the log unsynced under a
+    /// policy that does not fsync: nothing waits on an fsync the policy skips, and the rows are
+    /// all there after a clean close.
+    #[test]
+    fn a_seal_commit_without_deletes_does_not_sync_the_log() {
+        let tmp = tempfile::tempdir().unwrap();
+        let options = Options { sync: crate::params::SyncPolicy::None, ..Options::default() };
+        let db = Database::open(tmp.path(), options).unwrap();
+        let schema = Schema::builder("c")
+            .field(Field::new("id", FieldType::Int64).primary_key())
+            .field(Field::new("v", FieldType::FloatVector { dim: 8 }))
+            .build()
+            .unwrap();
+        db.create_collection(schema).unwrap();
+        db.upsert("c", "", rows(0..100)).unwrap();
+        let c = db.collection("c").unwrap();
+        c.start_background_seal().unwrap();
+        db.upsert("c", "", rows(100..200)).unwrap(); // new keys: no deletes
+        assert!(c.unsynced_wal_bytes() > 0);
+        c.commit_background_seal().unwrap();
+        assert!(c.unsynced_wal_bytes() > 0, "no deletes file was written, so no fsync was needed");
+        drop(c);
+        db.close().unwrap();
+        let db = Database::open(tmp.path(), Options::default()).unwrap();
+        assert_eq!(db.count("c", &[]).unwrap(), 200);
+    }
+
     /// Under a policy that does not fsync every write, a seal committed after more writes were
     /// logged still makes those writes durable before the deletes files that hold their effects:
     /// an upsert's delete of the old row never outlives its new row.

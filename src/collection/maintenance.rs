@@ -4,7 +4,7 @@
 //! from frozen rows nobody appends to.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::Instant;
 
 use super::files::{deletes_path, remove_segment_files, segment_path, wal_generations, wal_path};
@@ -16,7 +16,7 @@ use crate::params::SyncPolicy;
 use crate::schema::{DEFAULT_PARTITION, validate_name};
 use crate::segment::deletes::write_deletes;
 use crate::segment::sealed::SealedSegment;
-use crate::segment::writer::write_segment;
+use crate::segment::writer::{write_segment, write_segment_reporting};
 use crate::segment::{Segment, SegmentColumns, SegmentData};
 use crate::storage::wal::Wal;
 
@@ -41,21 +41,86 @@ pub(super) struct Frozen {
 pub(crate) struct PendingSeal {
     frozen: Frozen,
     job: std::thread::JoinHandle<Result<Vec<(u64, u64, SealedSegment)>>>,
+    progress: Arc<SealProgress>,
 }
 
-/// Writes and maps the segment files of frozen segments (no locks needed: the rows are frozen).
+/// How far a background seal has written its files, for pacing the writer behind it.
+#[derive(Debug)]
+pub(crate) struct SealProgress {
+    /// Bytes of the files to write (the frozen rows' size, an estimate of the files' size).
+    total: u64,
+    /// Bytes written so far, and whether the job has ended (successfully or not).
+    state: Mutex<(u64, bool)>,
+    changed: Condvar,
+}
+
+/// Share of a seal's work that writing its bytes stands for; the rest (the final fsync, mapping
+/// the file) is counted done when the job ends.
+const WRITE_SHARE: f64 = 0.95;
+
+impl SealProgress {
+    fn new(total: u64) -> Self {
+        SealProgress { total: total.max(1), state: Mutex::new((0, false)), changed: Condvar::new() }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, (u64, bool)> {
+        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Records `bytes` more written.
+    fn advance(&self, bytes: u64) {
+        self.lock().0 += bytes;
+        self.changed.notify_all();
+    }
+
+    /// Records the end of the job.
+    fn end(&self) {
+        self.lock().1 = true;
+        self.changed.notify_all();
+    }
+
+    fn fraction(state: &(u64, bool), total: u64) -> f64 {
+        if state.1 { 1.0 } else { WRITE_SHARE * (state.0 as f64 / total as f64).min(1.0) }
+    }
+
+    /// Blocks until the job has done at least `share` (0..=1) of its work or has ended.
+    fn wait_for(&self, share: f64) {
+        let mut state = self.lock();
+        while SealProgress::fraction(&state, self.total) < share {
+            state = self.changed.wait(state).unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+    }
+}
+
+/// Ends a [`SealProgress`] when dropped, so a job that fails or panics never leaves the writer
+/// waiting.
+struct EndOnDrop(Arc<SealProgress>);
+
+impl Drop for EndOnDrop {
+    fn drop(&mut self) {
+        self.0.end();
+    }
+}
+
+/// Writes and maps the segment files of frozen segments (no locks needed: the rows are frozen),
+/// reporting the bytes written to `progress`.
 fn write_frozen(
     dir: &std::path::Path,
     schema: &crate::schema::Schema,
     segments: &[(u64, u64, Arc<SegmentColumns>)],
     ctx: &Context,
     paced: bool,
+    progress: &SealProgress,
 ) -> Result<Vec<(u64, u64, SealedSegment)>> {
     let mut files = Vec::with_capacity(segments.len());
     for (id, partition, rows) in segments {
         ctx.check()?;
         let path = segment_path(dir, *id);
-        write_segment(&path, *id, *partition, rows, paced)?;
+        let reported = std::cell::Cell::new(0u64);
+        let report = |pos: u64| {
+            progress.advance(pos.saturating_sub(reported.replace(pos)));
+        };
+        write_segment_reporting(&path, *id, *partition, rows, paced, &report)?;
         log::debug!("wrote segment file {} ({} rows)", path.display(), rows.rows());
         files.push((*id, *partition, SealedSegment::open(&path, schema)?.0));
     }
@@ -128,7 +193,8 @@ impl Collection {
     pub(super) fn seal_locked(&self, writer: &mut Writer, ctx: &Context) -> Result<()> {
         self.finish_pending_seal(writer)?;
         let Some(frozen) = self.freeze_locked(writer)? else { return Ok(()) };
-        let files = write_frozen(&self.dir, &self.schema, &frozen.segments, ctx, false)?;
+        let progress = SealProgress::new(0);
+        let files = write_frozen(&self.dir, &self.schema, &frozen.segments, ctx, false, &progress)?;
         self.commit_locked(writer, frozen, files)
     }
 
@@ -140,11 +206,26 @@ impl Collection {
         let Some(frozen) = self.freeze_locked(writer)? else { return Ok(()) };
         let (dir, schema, ctx) = (self.dir.clone(), Arc::clone(&self.schema), self.shutdown.clone());
         let rows = frozen.segments.clone();
-        // Paced so that the WAL commits of the writes meanwhile do not queue behind the file.
-        let paced = self.options.sync != SyncPolicy::None;
-        let job = std::thread::spawn(move || write_frozen(&dir, &schema, &rows, &ctx, paced));
-        writer.pending_seal = Some(PendingSeal { frozen, job });
+        let total = rows.iter().map(|(_, _, r)| r.byte_size() as u64).sum();
+        let progress = Arc::new(SealProgress::new(total));
+        let ended = EndOnDrop(Arc::clone(&progress));
+        // Paced under every policy: the WAL commits of the writes meanwhile do not queue behind
+        // the file, and the progress the writer is paced by is the disk's, so no fsync of a
+        // whole file's dirty pages is left for the end.
+        let job = std::thread::spawn(move || write_frozen(&dir, &schema, &rows, &ctx, true, &ended.0));
+        writer.pending_seal = Some(PendingSeal { frozen, job, progress });
         Ok(())
+    }
+
+    /// Paces the writer behind a background seal: before a batch brings the growing segments to
+    /// `fill` (a share of the seal threshold), waits until the seal in flight has done as large
+    /// a share of its work. The writer then goes at the pace the disk takes the previous
+    /// segment, a little wait in each batch, instead of running ahead and waiting for the
+    /// whole remaining file (hundreds of milliseconds) at the next seal.
+    pub(super) fn pace_behind_seal(&self, writer: &Writer, fill: f64) {
+        if let Some(pending) = &writer.pending_seal {
+            pending.progress.wait_for(fill.min(1.0));
+        }
     }
 
     /// Commits a background seal if its files are written.
@@ -228,16 +309,19 @@ impl Collection {
         // The deletes files written below hold the deletes of every record applied so far, those
         // logged after the freeze included. They become durable only once those records are: else
         // a crash could keep an upsert's delete of the old row and lose its new row.
-        if writer.wal.unsynced_bytes() > 0 {
-            writer.wal.sync()?;
-        }
         let mut deletes = Vec::new();
         {
             let state = self.read_state();
-            let changed = state
+            let changed: Vec<&Segment> = state
                 .segments
                 .values()
-                .filter(|s| s.deletes_dirty || (frozen_ids.contains(&s.id) && s.deleted.count_ones() > 0));
+                .filter(|s| s.deletes_dirty || (frozen_ids.contains(&s.id) && s.deleted.count_ones() > 0))
+                .collect();
+            // Without deletes files to write (a load of new keys) there is nothing to order
+            // behind the log, and the writer does not wait for an fsync its policy skips.
+            if !changed.is_empty() && writer.wal.unsynced_bytes() > 0 {
+                writer.wal.sync()?;
+            }
             for segment in changed {
                 let generation = segment.deletes_generation + 1;
                 write_deletes(
@@ -534,5 +618,38 @@ impl Collection {
     /// Waits for the background seal and commits it as the next write or flush does (for tests).
     pub(crate) fn commit_background_seal(&self) -> Result<()> {
         self.finish_pending_seal(&mut self.writer())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn seal_progress_counts_written_bytes_and_the_end() {
+        let p = SealProgress::new(1000);
+        assert_eq!(SealProgress::fraction(&p.lock(), p.total), 0.0);
+        p.advance(500);
+        assert!((SealProgress::fraction(&p.lock(), p.total) - WRITE_SHARE / 2.0).abs() < 1e-9);
+        p.advance(5000);
+        assert_eq!(SealProgress::fraction(&p.lock(), p.total), WRITE_SHARE, "writing is not the whole job");
+        p.wait_for(WRITE_SHARE); // reached: returns at once
+        p.end();
+        assert_eq!(SealProgress::fraction(&p.lock(), p.total), 1.0);
+    }
+
+    #[test]
+    fn a_writer_paced_behind_a_seal_resumes_when_the_job_ends() {
+        let p = Arc::new(SealProgress::new(1000));
+        let job = {
+            let ended = EndOnDrop(Arc::clone(&p));
+            // A job that fails half-way still releases the writer.
+            std::thread::spawn(move || {
+                ended.0.advance(400);
+                Err::<(), _>(Error::InvalidArgument("failed".into()))
+            })
+        };
+        p.wait_for(1.0);
+        assert!(job.join().unwrap().is_err());
+        assert!(p.lock().1, "the job ended");
     }
 }

@@ -304,6 +304,35 @@ mod tests {
     }
 
     #[test]
+    fn a_paced_write_reports_every_byte_before_the_file_is_complete() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s1.seg");
+        let mut big = rows();
+        let n = 300_000; // 3.6 MB of vectors: several progress steps
+        big.timestamps = vec![1; n];
+        big.columns = vec![
+            ColumnData::Int64((0..n as i64).collect()),
+            ColumnData::varchar(std::iter::repeat_n("", n)),
+            ColumnData::Bool(vec![1; n]),
+            ColumnData::FloatVector { dim: 3, data: vec![0.5; n * 3] },
+        ];
+        big.validity = vec![None, Some(vec![1; n]), None, None];
+        big.norms = vec![None, None, None, Some(vec![1.0; n])];
+        let reports = std::cell::RefCell::new(Vec::new());
+        crate::segment::writer::write_segment_reporting(&path, 1, 9, &big, true, &|p| {
+            reports.borrow_mut().push(p)
+        })
+        .unwrap();
+        let reports = reports.into_inner();
+        let file_len = std::fs::metadata(&path).unwrap().len();
+        assert!(reports.windows(2).all(|w| w[0] <= w[1]), "progress never goes back");
+        assert_eq!(*reports.last().unwrap(), file_len, "the last report is the whole file");
+        assert!(reports.len() as u64 > file_len / crate::segment::writer::PROGRESS_STEP as u64);
+        let (seg, _) = SealedSegment::open(&path, &schema()).unwrap();
+        assert_eq!(seg.rows(), n);
+    }
+
+    #[test]
     fn written_segment_reads_back_identically() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s1.seg");

@@ -18,10 +18,27 @@ use crate::storage::fs;
 /// # Errors
 /// [`Error::Io`]; nothing is left at `path` or at the temp path on failure.
 pub fn write_segment(path: &Path, id: u64, partition: u64, rows: &SegmentColumns, paced: bool) -> Result<()> {
+    write_segment_reporting(path, id, partition, rows, paced, &|_| {})
+}
+
+/// [`write_segment`] that calls `progress` with the bytes written so far after every
+/// [`PROGRESS_STEP`] (when paced, they are on their way to the disk; the fsync that ends the
+/// write comes after the last call).
+///
+/// # Errors
+/// As [`write_segment`].
+pub fn write_segment_reporting(
+    path: &Path,
+    id: u64,
+    partition: u64,
+    rows: &SegmentColumns,
+    paced: bool,
+    progress: &dyn Fn(u64),
+) -> Result<()> {
     let tmp = fs::TempPath::new(path.with_extension("seg.tmp"));
     let file = File::create(tmp.path()).map_err(|e| Error::io(tmp.path(), e))?;
     let out = BufWriter::with_capacity(1 << 20, fs::PacedFile::new(file, paced));
-    let mut w = BlockWriter { out, pos: 0, entries: Vec::new() };
+    let mut w = BlockWriter { out, pos: 0, entries: Vec::new(), progress };
     let io = |e| Error::io(tmp.path(), e);
     w.raw(&format::header()).map_err(io)?;
     w.block(BlockKind::Timestamps, 0, bytemuck::cast_slice(&rows.timestamps)).map_err(io)?;
@@ -56,16 +73,23 @@ fn fixed_bytes<'a>(values: ColumnRef<'a>) -> &'a [u8] {
         vector(_d, x) => bytemuck::cast_slice(x))
 }
 
-struct BlockWriter {
+/// Bytes written between two progress reports of [`write_segment_reporting`].
+pub const PROGRESS_STEP: usize = 1 << 20;
+
+struct BlockWriter<'p> {
     out: BufWriter<fs::PacedFile>,
     pos: usize,
     entries: Vec<BlockEntry>,
+    progress: &'p dyn Fn(u64),
 }
 
-impl BlockWriter {
+impl BlockWriter<'_> {
     fn raw(&mut self, bytes: &[u8]) -> std::io::Result<()> {
-        self.out.write_all(bytes)?;
-        self.pos += bytes.len();
+        for chunk in bytes.chunks(PROGRESS_STEP) {
+            self.out.write_all(chunk)?;
+            self.pos += chunk.len();
+            (self.progress)(self.pos as u64);
+        }
         Ok(())
     }
 

@@ -233,16 +233,19 @@ pub fn write_back(file: &File, offset: u64, len: u64, wait: bool) -> std::io::Re
 /// Bytes a [`PacedFile`] lets reach the disk per step.
 const PACE_STEP: u64 = 128 << 10;
 
-/// A file being written whose bytes, when paced, go to the disk in steps of [`PACE_STEP`], each
-/// waited for before the next is written (Linux; elsewhere and unpaced a plain file). A large
-/// background write then never holds more than one step in the device queue, so a foreground
-/// fsync (a WAL commit) waits for at most that much instead of the whole file. Durability still
-/// needs a final `sync_all`, which then has little left to do.
+/// A file being written whose bytes, when paced, go to the disk in steps of [`PACE_STEP`]: the
+/// writeback of each step is started as soon as it is written and waited for once the next one
+/// is (Linux; elsewhere and unpaced a plain file). A large background write then never holds
+/// more than two steps in the device queue, so a foreground fsync (a WAL commit) waits for at
+/// most that much instead of the whole file, while the disk always has the next step to write.
+/// Durability still needs a final `sync_all`, which then has little left to do.
 pub struct PacedFile {
     file: File,
     paced: bool,
     /// Bytes written so far.
     written: u64,
+    /// Bytes whose writeback has been started.
+    started: u64,
     /// Bytes whose writeback has been waited for.
     settled: u64,
 }
@@ -250,7 +253,7 @@ pub struct PacedFile {
 impl PacedFile {
     /// Wraps `file`, positioned at its start; `paced` turns the stepping on.
     pub fn new(file: File, paced: bool) -> PacedFile {
-        PacedFile { file, paced, written: 0, settled: 0 }
+        PacedFile { file, paced, written: 0, started: 0, settled: 0 }
     }
 
     /// The file, for the final fsync.
@@ -258,9 +261,14 @@ impl PacedFile {
         self.file
     }
 
+    /// Starts the writeback of the step just written, then waits for the one before it.
     fn settle(&mut self) -> std::io::Result<()> {
-        write_back(&self.file, self.settled, self.written - self.settled, true)?;
-        self.settled = self.written;
+        write_back(&self.file, self.started, self.written - self.started, false)?;
+        if self.started > self.settled {
+            write_back(&self.file, self.settled, self.started - self.settled, true)?;
+        }
+        self.settled = self.started;
+        self.started = self.written;
         Ok(())
     }
 }
@@ -271,10 +279,10 @@ impl Write for PacedFile {
         if !self.paced {
             return self.file.write(buf);
         }
-        let room = (self.settled + PACE_STEP - self.written) as usize;
+        let room = (self.started + PACE_STEP - self.written) as usize;
         let n = self.file.write(&buf[..buf.len().min(room)])?;
         self.written += n as u64;
-        if self.written - self.settled >= PACE_STEP {
+        if self.written - self.started >= PACE_STEP {
             self.settle()?;
         }
         Ok(n)
@@ -316,7 +324,8 @@ mod tests {
         for piece in data.chunks(300_001) {
             out.write_all(piece).unwrap();
         }
-        assert_eq!(out.settled, PACE_STEP * 3, "each whole step was sent to the disk");
+        assert_eq!(out.started, PACE_STEP * 3, "each whole step was sent to the disk");
+        assert_eq!(out.settled, PACE_STEP * 2, "all but the last step were waited for");
         out.into_inner().sync_all().unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), data);
     }

@@ -238,9 +238,11 @@ impl Wal {
 
     /// Appends one record, whose payload is the concatenation of `payload`'s parts, and syncs
     /// it according to the policy. The parts go to the file uncopied, the frame last: a record is
-    /// whole only once its frame is written. Under a policy that fsyncs (every write or on an
-    /// interval) the payload's writeback starts step by step ([`STREAM_STEP`]) while the rest is
-    /// checksummed and written, so the next fsync has little left to wait for.
+    /// whole only once its frame is written. The payload's writeback starts step by step
+    /// ([`STREAM_STEP`]) while the rest is checksummed and written, so the next fsync has little
+    /// left to wait for; under a policy that never fsyncs, the log's dirty pages still go to the
+    /// disk at the pace they are written, instead of piling up for the kernel to throttle or for
+    /// a seal's fsync to wait on.
     ///
     /// # Errors
     /// [`Error::InvalidArgument`] for an empty payload or one of 4 GiB or more (nothing
@@ -252,14 +254,13 @@ impl Wal {
             Error::InvalidArgument(format!("a record of {size} bytes is outside 1 byte ..< 4 GiB"))
         })?;
         let io = |e| Error::io(&self.path, e);
-        let stream = self.policy != SyncPolicy::None;
         let frame_at = self.len;
         let (mut at, mut started, mut crc) = (frame_at + FRAME_LEN as u64, frame_at, 0);
         for piece in payload.iter().flat_map(|part| part.chunks(STREAM_STEP)) {
             crc = crc32c::crc32c_append(crc, piece);
             self.file.write_all_at(piece, at).map_err(io)?;
             at += piece.len() as u64;
-            if stream && at - started >= STREAM_STEP as u64 {
+            if at - started >= STREAM_STEP as u64 {
                 fs::write_back(&self.file, started, at - started, false).map_err(io)?;
                 started = at;
             }
