@@ -113,6 +113,8 @@ type searchRequest struct {
 	offset       int64
 	roundDecimal int
 	groupBy      string
+	groupSize    int
+	strictGroup  bool
 	params       searchParams
 	vectors      []entity.Vector
 	iter         *iteratorV2
@@ -168,13 +170,10 @@ func parseSearch(req *milvuspb.SearchRequest) (*searchRequest, *commonpb.Status)
 	if strings.EqualFold(kv["ignore_growing"], "true") {
 		return nil, unsupported("ignore_growing (veclite always searches growing data)")
 	}
-	if v := kv["group_size"]; v != "" && v != "1" {
-		return nil, unsupported("group_size " + v + " (veclite returns one hit per group)")
-	}
-	if strings.EqualFold(kv["strict_group_size"], "true") {
-		return nil, unsupported("strict_group_size")
-	}
 	sr.groupBy = kv["group_by_field"]
+	if st := sr.parseGroupSize(kv); st != nil {
+		return nil, st
+	}
 	if strings.EqualFold(kv["search_iter_v2"], "true") {
 		it, st := parseIterator(kv, sr.topK)
 		if st != nil {
@@ -394,9 +393,7 @@ func (s *service) Search(ctx context.Context, req *milvuspb.SearchRequest) (*mil
 	if sr.offset > 0 {
 		opts = append(opts, client.WithOffset(sr.offset))
 	}
-	if sr.groupBy != "" {
-		opts = append(opts, client.WithGroupByField(sr.groupBy))
-	}
+	opts = append(opts, sr.groupOptions()...)
 	if sr.iter != nil {
 		if st := sr.iter.prepare(sr); st != nil {
 			return &milvuspb.SearchResults{Status: st}, nil
@@ -545,10 +542,6 @@ func outputNames(schema *entity.Schema, requested []string, fields []*schemapb.F
 		}
 	}
 	return out
-}
-
-func (s *service) HybridSearch(ctx context.Context, req *milvuspb.HybridSearchRequest) (*milvuspb.SearchResults, error) {
-	return &milvuspb.SearchResults{Status: unsupported("HybridSearch (multi-vector search with reranking)")}, nil
 }
 
 // pkOrderedPage is a query iterator's page: the matching rows with the smallest primary keys
