@@ -311,6 +311,21 @@ def test_group_size(client):
     assert e.value.code == 1100
 
 
+def test_filter_templates(client):
+    client.create_collection("tpl", dimension=DIM)
+    data = rows(30)
+    client.insert("tpl", data)
+    got = client.query("tpl", filter="n >= {lo} and tag in {tags}", filter_params={"lo": 20, "tags": ["t0", "t1"]},
+                       output_fields=["n"])
+    assert sorted(r["n"] for r in got) == [i for i in range(20, 30) if i % 3 != 2]
+    hits = client.search("tpl", data=[data[0]["vector"]], limit=30, filter="n < {hi}", filter_params={"hi": 5.0})[0]
+    assert sorted(h["id"] for h in hits) == [0, 1, 2, 3, 4]
+    assert client.delete("tpl", filter="tag == {t}", filter_params={"t": "t2"})["delete_count"] == 10
+    with pytest.raises(MilvusException) as e:
+        client.query("tpl", filter="n > {lo}", filter_params={"hi": 1})
+    assert e.value.code == 1100 and "lo" in e.value.message
+
+
 def test_async_client():
     async def run():
         c = AsyncMilvusClient(uri=URI)

@@ -132,7 +132,7 @@ func (s *service) annRequest(ctx context.Context, coll *entity.Collection, req *
 	if len(sr.params) > 0 {
 		sp = sr.params
 	}
-	return client.NewANNSearchRequest(sr.field, entity.MetricType(sr.metric), sub.GetDsl(), sr.vectors, sp, sr.topK), nil
+	return client.NewANNSearchRequest(sr.field, entity.MetricType(sr.metric), sr.expr, sr.vectors, sp, sr.topK), nil
 }
 
 // HybridSearch runs the requests on one snapshot and fuses their hits with the ranker.
