@@ -8,7 +8,8 @@
 #   3. pymilvus's own examples (tests/server/pymilvus_examples, copied unmodified) and
 #      milvus-sdk-go v2.4.2's examples (tests/server/gosdk, copied unmodified), each against a
 #      fresh server, with only the address rewritten to the server's; a hello-world of the newer
-#      Go SDK (tests/server/gosdk-v2, github.com/milvus-io/milvus/client/v2).
+#      Go SDK (tests/server/gosdk-v2, github.com/milvus-io/milvus/client/v2) and of the Node.js
+#      SDK (tests/server/node, @zilliz/milvus2-sdk-node from npm).
 # Every server listens on a free loopback port and is stopped by its pid.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -232,6 +233,22 @@ go_v2_hello() {
   [ "$st" -eq 0 ] || { tail -20 "$work/go-v2.out"; return 1; }
 }
 check "milvus client/v2 (milvusclient) hello-world" go_v2_hello
+
+# The Node.js SDK (@zilliz/milvus2-sdk-node, pinned in tests/server/node/package-lock.json,
+# installed from npm): a hello-world of our own.
+node_hello() {
+  local st=0 dir=$work/node
+  mkdir -p "$dir"
+  cp tests/server/node/package.json tests/server/node/package-lock.json tests/server/node/hello.js "$dir/"
+  (cd "$dir" && timeout 300 npm ci --no-audit --no-fund --loglevel=error) > "$work/node-install.out" 2>&1 ||
+    { tail -20 "$work/node-install.out"; return 1; }
+  start_server node
+  local p=$pid
+  timeout 120 node "$dir/hello.js" "127.0.0.1:$port" > "$work/node.out" 2>&1 || st=$?
+  stop_server node "$p"
+  [ "$st" -eq 0 ] || { tail -20 "$work/node.out"; return 1; }
+}
+check "Node.js SDK (@zilliz/milvus2-sdk-node) hello-world" node_hello
 
 echo "server: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -5,6 +5,8 @@ authentication tests, VECLITE_SERVER_TOKEN_URI / VECLITE_SERVER_TOKEN of a secon
 started with --token).
 """
 
+import asyncio
+import math
 import os
 import random
 import struct
@@ -12,6 +14,7 @@ import struct
 import pytest
 from pymilvus import (
     AnnSearchRequest,
+    AsyncMilvusClient,
     Collection,
     CollectionSchema,
     DataType,
@@ -19,6 +22,7 @@ from pymilvus import (
     MilvusClient,
     MilvusException,
     RRFRanker,
+    WeightedRanker,
     connections,
     utility,
 )
@@ -185,13 +189,164 @@ def test_aliases(client):
     client.drop_alias("al")
 
 
-def test_hybrid_search_is_refused_with_a_status(client):
-    client.create_collection("hy", dimension=DIM)
-    client.insert("hy", rows(5))
-    req = AnnSearchRequest(data=[rows(1)[0]["vector"]], anns_field="vector", param={}, limit=2)
+def two_vector_collection(client, name, metric="COSINE"):
+    schema = client.create_schema()
+    schema.add_field("id", DataType.INT64, is_primary=True)
+    schema.add_field("a", DataType.FLOAT_VECTOR, dim=DIM)
+    schema.add_field("b", DataType.FLOAT_VECTOR, dim=DIM)
+    schema.add_field("n", DataType.INT64)
+    index = client.prepare_index_params()
+    index.add_index("a", index_type="FLAT", metric_type=metric)
+    index.add_index("b", index_type="FLAT", metric_type=metric)
+    client.create_collection(name, schema=schema, index_params=index)
+    rng = random.Random(11)
+    data = [{"id": i, "a": [rng.uniform(-1, 1) for _ in range(DIM)],
+             "b": [rng.uniform(-1, 1) for _ in range(DIM)], "n": i} for i in range(80)]
+    client.insert(name, data)
+    return data
+
+
+def fused(client, name, reqs, score_of, limit, **search_kwargs):
+    """The expected fused ranking: each request searched alone, scores combined by score_of(i, rank, score)."""
+    total = {}
+    for i, r in enumerate(reqs):
+        hits = client.search(name, data=r.data, anns_field=r.anns_field, limit=r.limit,
+                             filter=r.expr or "", **search_kwargs)[0]
+        for rank, h in enumerate(hits):
+            total[h["id"]] = total.get(h["id"], 0.0) + score_of(i, rank, h["distance"])
+    return sorted(total.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+
+
+def test_hybrid_search_rrf(client):
+    data = two_vector_collection(client, "hy")
+    reqs = [AnnSearchRequest(data=[data[3]["a"]], anns_field="a", param={}, limit=20),
+            AnnSearchRequest(data=[data[3]["b"]], anns_field="b", param={}, limit=20, expr="n >= 10")]
+    got = client.hybrid_search("hy", reqs, RRFRanker(k=30), limit=8, output_fields=["n"])[0]
+    want = fused(client, "hy", reqs, lambda i, rank, s: 1 / (30 + rank + 1), 8)
+    assert [h["id"] for h in got] == [i for i, _ in want]
+    assert [h["distance"] for h in got] == pytest.approx([s for _, s in want], rel=1e-5)
+    assert all(h["entity"]["n"] == h["id"] for h in got)
+    # offset and round_decimal apply to the fused hits; the filter to its request only.
+    page = client.hybrid_search("hy", reqs, RRFRanker(k=30), limit=3, offset=2, round_decimal=3)[0]
+    assert [h["id"] for h in page] == [i for i, _ in want[2:5]]
+    assert [h["distance"] for h in page] == [round(s, 3) for _, s in want[2:5]]
+
+
+def test_hybrid_search_weighted(client):
+    data = two_vector_collection(client, "hw", metric="IP")
+    reqs = [AnnSearchRequest(data=[data[5]["a"]], anns_field="a", param={"metric_type": "IP"}, limit=15),
+            AnnSearchRequest(data=[data[5]["b"]], anns_field="b", param={"metric_type": "IP"}, limit=15)]
+    weights = (0.7, 0.3)
+    got = client.hybrid_search("hw", reqs, WeightedRanker(*weights), limit=6)[0]
+    want = fused(client, "hw", reqs, lambda i, rank, s: weights[i] * (0.5 + math.atan(s) / math.pi), 6)
+    assert [h["id"] for h in got] == [i for i, _ in want]
+    assert [h["distance"] for h in got] == pytest.approx([s for _, s in want], rel=1e-5)
+    raw = client.hybrid_search("hw", reqs, WeightedRanker(*weights, norm_score=False), limit=6)[0]
+    want = fused(client, "hw", reqs, lambda i, rank, s: weights[i] * s, 6)
+    assert [h["id"] for h in raw] == [i for i, _ in want]
     with pytest.raises(MilvusException) as e:
-        client.hybrid_search("hy", [req, req], RRFRanker(), limit=2)
-    assert e.value.code == 3000
+        client.hybrid_search("hw", reqs, WeightedRanker(0.5), limit=3)
+    assert "weight" in e.value.message
+
+
+def test_hybrid_search_partitions_and_refusals(client):
+    data = two_vector_collection(client, "hp")
+    client.create_partition("hp", "p1")
+    client.insert("hp", [{**r, "id": 1000 + r["id"]} for r in data[:10]], partition_name="p1")
+    reqs = [AnnSearchRequest(data=[data[1]["a"]], anns_field="a", param={}, limit=5),
+            AnnSearchRequest(data=[data[1]["b"]], anns_field="b", param={}, limit=5)]
+    got = client.hybrid_search("hp", reqs, RRFRanker(), limit=5, partition_names=["p1"])[0]
+    assert got[0]["id"] == 1001 and all(h["id"] >= 1000 for h in got)
+    with pytest.raises(MilvusException) as e:
+        client.hybrid_search("hp", reqs, RRFRanker(), limit=5, group_by_field="n")
+    assert e.value.code == 3000 and "group_by_field" in e.value.message
+    with pytest.raises(MilvusException) as e:
+        client.hybrid_search("nope", reqs, RRFRanker(), limit=5)
+    assert e.value.code == 100
+
+
+def test_hybrid_search_orm(client):
+    data = two_vector_collection(client, "ho")
+    alias = "veclite-orm-hybrid"
+    connections.connect(alias, uri=URI)
+    try:
+        coll = Collection("ho", using=alias)
+        reqs = [AnnSearchRequest(data=[data[9]["a"]], anns_field="a", param={"metric_type": "COSINE"}, limit=10),
+                AnnSearchRequest(data=[data[9]["b"]], anns_field="b", param={"metric_type": "COSINE"}, limit=10)]
+        res = coll.hybrid_search(reqs, RRFRanker(), limit=4, output_fields=["n"])
+        assert len(res) == 1 and len(res[0]) == 4
+        assert res[0][0].id == 9 and res[0][0].entity.get("n") == 9
+    finally:
+        connections.disconnect(alias)
+
+
+def test_group_size(client):
+    schema = client.create_schema()
+    schema.add_field("id", DataType.INT64, is_primary=True)
+    schema.add_field("vector", DataType.FLOAT_VECTOR, dim=DIM)
+    schema.add_field("tag", DataType.VARCHAR, max_length=8)
+    schema.add_field("n", DataType.INT64)
+    index = client.prepare_index_params()
+    index.add_index("vector", index_type="FLAT", metric_type="L2")
+    client.create_collection("gs", schema=schema, index_params=index)
+    data = rows(90)
+    client.insert("gs", data)
+    q = data[0]["vector"]
+    plain = client.search("gs", data=[q], limit=90, output_fields=["tag"])[0]
+    for strict in (False, True):
+        grouped = client.search("gs", data=[q], limit=2, group_by_field="tag", group_size=3,
+                                strict_group_size=strict, output_fields=["tag"])[0]
+        # The two best groups, each with its three best hits.
+        best_tags = []
+        for h in plain:
+            if h["entity"]["tag"] not in best_tags:
+                best_tags.append(h["entity"]["tag"])
+        want = {t: [h["id"] for h in plain if h["entity"]["tag"] == t][:3] for t in best_tags[:2]}
+        got = {}
+        for h in grouped:
+            got.setdefault(h["entity"]["tag"], []).append(h["id"])
+        assert got == want
+    with pytest.raises(MilvusException) as e:
+        client.search("gs", data=[q], limit=2, group_size=3)
+    assert e.value.code == 1100
+
+
+def test_filter_templates(client):
+    client.create_collection("tpl", dimension=DIM)
+    data = rows(30)
+    client.insert("tpl", data)
+    got = client.query("tpl", filter="n >= {lo} and tag in {tags}", filter_params={"lo": 20, "tags": ["t0", "t1"]},
+                       output_fields=["n"])
+    assert sorted(r["n"] for r in got) == [i for i in range(20, 30) if i % 3 != 2]
+    hits = client.search("tpl", data=[data[0]["vector"]], limit=30, filter="n < {hi}", filter_params={"hi": 5.0})[0]
+    assert sorted(h["id"] for h in hits) == [0, 1, 2, 3, 4]
+    assert client.delete("tpl", filter="tag == {t}", filter_params={"t": "t2"})["delete_count"] == 10
+    with pytest.raises(MilvusException) as e:
+        client.query("tpl", filter="n > {lo}", filter_params={"hi": 1})
+    assert e.value.code == 1100 and "lo" in e.value.message
+
+
+def test_async_client():
+    async def run():
+        c = AsyncMilvusClient(uri=URI)
+        try:
+            if "as" in await c.list_collections():
+                await c.drop_collection("as")
+            await c.create_collection("as", dimension=DIM)
+            data = rows(40)
+            assert (await c.insert("as", data))["insert_count"] == 40
+            hits = await c.search("as", data=[data[7]["vector"]], limit=2, output_fields=["tag"])
+            assert hits[0][0]["id"] == 7 and hits[0][0]["entity"]["tag"] == "t1"
+            got = await c.query("as", filter="n < 3", output_fields=["n"])
+            assert sorted(r["n"] for r in got) == [0, 1, 2]
+            assert (await c.delete("as", filter="n < 30"))["delete_count"] == 30
+            count = await c.query("as", output_fields=["count(*)"])
+            assert count[0]["count(*)"] == 10
+            await c.drop_collection("as")
+        finally:
+            await c.close()
+
+    asyncio.run(run())
 
 
 def test_orm_path(client):

@@ -381,7 +381,11 @@ func (c *EmbeddedClient) Search(ctx context.Context, collName string, partitions
 		}
 		if o.GroupByField != "" {
 			p, n := cstr(o.GroupByField)
-			if err := check(C.veclite_search_options_set_group_by(so, p, n, 1, false, &cerr)); err != nil {
+			size, err := o.groupSize()
+			if err != nil {
+				return err
+			}
+			if err := check(C.veclite_search_options_set_group_by(so, p, n, C.size_t(size), C.bool(o.StrictGroupSize), &cerr)); err != nil {
 				return err
 			}
 			if err := check(C.veclite_search_options_add_output_field(so, p, n, &cerr)); err != nil {

@@ -58,6 +58,8 @@ func (r *rrfReranker) GetParams() []*KeyValuePair {
 
 type weightedReranker struct {
 	Weights []float64 `json:"weights,omitempty"`
+	// rawScores: scores are fused as the metric gives them (WithVecliteNormScore(false)).
+	rawScores bool
 }
 
 // NewWeightedReranker returns a reranker scoring a hit Σ weight_i × s_i, one weight in [0, 1]
@@ -298,7 +300,7 @@ func setReranker(hr *C.veclite_hybrid_request, reranker Reranker) error {
 			weights[i] = float32(w)
 		}
 		st = C.veclite_hybrid_request_set_weighted(hr, (*C.float)(unsafe.Pointer(unsafe.SliceData(weights))),
-			C.size_t(len(weights)), true, &cerr)
+			C.size_t(len(weights)), C.bool(!r.rawScores), &cerr)
 		runtime.KeepAlive(weights)
 	default:
 		return featureErr("reranker %T (veclite fuses with NewRRFReranker and NewWeightedReranker)", reranker)

@@ -145,6 +145,8 @@ type SearchQueryOption struct {
 	IgnoreGrowing      bool
 	ForTuning          bool
 	GroupByField       string
+	GroupSize          int
+	StrictGroupSize    bool
 }
 
 // SearchQueryOptionFunc is one option of Search and Query.
@@ -194,6 +196,9 @@ func makeSearchQueryOption(opts []SearchQueryOptionFunc) (*SearchQueryOption, er
 		if f != nil {
 			f(o)
 		}
+	}
+	if _, err := o.groupSize(); err != nil {
+		return nil, err
 	}
 	if o.GuaranteeTimestamp != 0 && o.ConsistencyLevel != entity.ClCustomized {
 		return nil, errors.New("user can only specify guarantee timestamp under customized consistency level")

@@ -87,10 +87,11 @@ func (s *service) Delete(ctx context.Context, req *milvuspb.DeleteRequest) (*mil
 	if st := checkDB(req.GetDbName()); st != nil {
 		return &milvuspb.MutationResult{Status: st}, nil
 	}
-	if len(req.GetExprTemplateValues()) > 0 {
-		return &milvuspb.MutationResult{Status: unsupported("expression templates (expr_template_values)")}, nil
+	expr, st := renderExpr(req.GetExpr(), req.GetExprTemplateValues())
+	if st != nil {
+		return &milvuspb.MutationResult{Status: st}, nil
 	}
-	resp := mutationResponse(s.db.DeleteWithResult(ctx, req.GetCollectionName(), req.GetPartitionName(), req.GetExpr()))
+	resp := mutationResponse(s.db.DeleteWithResult(ctx, req.GetCollectionName(), req.GetPartitionName(), expr))
 	// Milvus (since 2.3.2) returns the count of a delete, not the deleted keys.
 	resp.IDs, resp.SuccIndex = nil, nil
 	return resp, nil
@@ -112,7 +113,10 @@ type searchRequest struct {
 	topK         int
 	offset       int64
 	roundDecimal int
+	expr         string
 	groupBy      string
+	groupSize    int
+	strictGroup  bool
 	params       searchParams
 	vectors      []entity.Vector
 	iter         *iteratorV2
@@ -168,13 +172,10 @@ func parseSearch(req *milvuspb.SearchRequest) (*searchRequest, *commonpb.Status)
 	if strings.EqualFold(kv["ignore_growing"], "true") {
 		return nil, unsupported("ignore_growing (veclite always searches growing data)")
 	}
-	if v := kv["group_size"]; v != "" && v != "1" {
-		return nil, unsupported("group_size " + v + " (veclite returns one hit per group)")
-	}
-	if strings.EqualFold(kv["strict_group_size"], "true") {
-		return nil, unsupported("strict_group_size")
-	}
 	sr.groupBy = kv["group_by_field"]
+	if st := sr.parseGroupSize(kv); st != nil {
+		return nil, st
+	}
 	if strings.EqualFold(kv["search_iter_v2"], "true") {
 		it, st := parseIterator(kv, sr.topK)
 		if st != nil {
@@ -210,8 +211,9 @@ func parseSearch(req *milvuspb.SearchRequest) (*searchRequest, *commonpb.Status)
 	if len(req.GetSubReqs()) > 0 || req.GetFunctionScore() != nil {
 		return nil, unsupported("search sub-requests and function scores")
 	}
-	if len(req.GetExprTemplateValues()) > 0 {
-		return nil, unsupported("expression templates (expr_template_values)")
+	var st *commonpb.Status
+	if sr.expr, st = renderExpr(req.GetDsl(), req.GetExprTemplateValues()); st != nil {
+		return nil, st
 	}
 	if req.GetIds() != nil {
 		return nil, unsupported("search by primary keys")
@@ -394,9 +396,7 @@ func (s *service) Search(ctx context.Context, req *milvuspb.SearchRequest) (*mil
 	if sr.offset > 0 {
 		opts = append(opts, client.WithOffset(sr.offset))
 	}
-	if sr.groupBy != "" {
-		opts = append(opts, client.WithGroupByField(sr.groupBy))
-	}
+	opts = append(opts, sr.groupOptions()...)
 	if sr.iter != nil {
 		if st := sr.iter.prepare(sr); st != nil {
 			return &milvuspb.SearchResults{Status: st}, nil
@@ -407,7 +407,7 @@ func (s *service) Search(ctx context.Context, req *milvuspb.SearchRequest) (*mil
 		sp = sr.params
 	}
 	outputs := req.GetOutputFields()
-	results, err := s.db.Search(ctx, req.GetCollectionName(), parts, req.GetDsl(), engineOutputs(coll.Schema, outputs),
+	results, err := s.db.Search(ctx, req.GetCollectionName(), parts, sr.expr, engineOutputs(coll.Schema, outputs),
 		sr.vectors, sr.field, entity.MetricType(sr.metric), sr.topK, sp, opts...)
 	if err != nil {
 		return &milvuspb.SearchResults{Status: errStatus(err)}, nil
@@ -547,10 +547,6 @@ func outputNames(schema *entity.Schema, requested []string, fields []*schemapb.F
 	return out
 }
 
-func (s *service) HybridSearch(ctx context.Context, req *milvuspb.HybridSearchRequest) (*milvuspb.SearchResults, error) {
-	return &milvuspb.SearchResults{Status: unsupported("HybridSearch (multi-vector search with reranking)")}, nil
-}
-
 // pkOrderedPage is a query iterator's page: the matching rows with the smallest primary keys
 // (after skipping offset of them), in primary key order, as Milvus returns iterator pages.
 // The engine reads rows in storage order, so the page is chosen from every matching key.
@@ -648,8 +644,9 @@ func (s *service) Query(ctx context.Context, req *milvuspb.QueryRequest) (*milvu
 	if st := checkDB(req.GetDbName()); st != nil {
 		return &milvuspb.QueryResults{Status: st}, nil
 	}
-	if len(req.GetExprTemplateValues()) > 0 {
-		return &milvuspb.QueryResults{Status: unsupported("expression templates (expr_template_values)")}, nil
+	expr, st := renderExpr(req.GetExpr(), req.GetExprTemplateValues())
+	if st != nil {
+		return &milvuspb.QueryResults{Status: st}, nil
 	}
 	if req.Namespace != nil {
 		return &milvuspb.QueryResults{Status: unsupported("namespaces")}, nil
@@ -690,7 +687,7 @@ func (s *service) Query(ctx context.Context, req *milvuspb.QueryRequest) (*milvu
 	outputs := req.GetOutputFields()
 	var rs client.ResultSet
 	if strings.EqualFold(kv["iterator"], "true") && limit > 0 {
-		rs, err = s.pkOrderedPage(ctx, coll.Schema, parts, req.GetExpr(), engineOutputs(coll.Schema, outputs), offset, limit)
+		rs, err = s.pkOrderedPage(ctx, coll.Schema, parts, expr, engineOutputs(coll.Schema, outputs), offset, limit)
 	} else {
 		var opts []client.SearchQueryOptionFunc
 		if limit > 0 {
@@ -699,7 +696,7 @@ func (s *service) Query(ctx context.Context, req *milvuspb.QueryRequest) (*milvu
 		if offset > 0 {
 			opts = append(opts, client.WithOffset(offset))
 		}
-		rs, err = s.db.Query(ctx, req.GetCollectionName(), parts, req.GetExpr(), engineOutputs(coll.Schema, outputs), opts...)
+		rs, err = s.db.Query(ctx, req.GetCollectionName(), parts, expr, engineOutputs(coll.Schema, outputs), opts...)
 	}
 	if err != nil {
 		return &milvuspb.QueryResults{Status: errStatus(err)}, nil
