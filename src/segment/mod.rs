@@ -202,7 +202,7 @@ pub struct Segment {
     pub deletes_generation: u64,
     /// Whether `deleted` changed since it was last persisted.
     pub deletes_dirty: bool,
-    /// Vector indexes by schema field position (sealed segments only).
+    /// Vector and scalar indexes by schema field position (sealed segments only).
     pub indexes: HashMap<usize, Arc<SegmentIndex>>,
 }
 
@@ -334,6 +334,13 @@ impl crate::expr::ColumnSource for Segment {
 
     fn validity(&self, field: usize) -> Result<Option<&[u8]>> {
         Segment::validity(self, field)
+    }
+
+    fn scalar_index(&self, field: usize) -> Result<Option<crate::index::scalar::ScalarIndex<'_>>> {
+        match self.indexes.get(&field) {
+            Some(index) => index.scalar(self.rows()),
+            None => Ok(None),
+        }
     }
 }
 
