@@ -98,6 +98,9 @@ impl Collection {
             Some(auto) if matches!(index_type.trim().to_ascii_uppercase().as_str(), "AUTOINDEX" | "") => auto,
             _ => resolved,
         };
+        if resolved.is_scalar() || !definition.field_type.is_vector() {
+            scalar::check_field(resolved, definition)?;
+        }
         let metric = if resolved.is_scalar() {
             if !metric.trim().is_empty() {
                 return Err(Error::InvalidArgument(format!(

@@ -66,7 +66,8 @@ pub fn check_field(params: IndexParams, field: &Field) -> Result<()> {
         IndexParams::Bitmap => (bool_ || integer || string, "Bool, integer and VarChar fields"),
         other => {
             return Err(Error::InvalidArgument(format!(
-                "field `{}` is {}: {} indexes vector fields; a scalar field takes INVERTED, STL_SORT, BITMAP, TRIE or AUTOINDEX",
+                "field `{}` is {}, not a vector field: {} indexes vector fields; a scalar field takes INVERTED, STL_SORT, \
+                 BITMAP, TRIE or AUTOINDEX",
                 field.name,
                 ty.describe(),
                 other.type_name()
