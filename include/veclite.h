@@ -47,7 +47,7 @@
 #define VECLITE_SYNC_NONE 2
 
 /**
- * Index type: exact search (no index data); also what `AUTOINDEX` builds.
+ * Index type: exact search (no index data).
  */
 #define VECLITE_INDEX_FLAT 0
 
@@ -60,6 +60,26 @@
  * Index type: IVF_FLAT inverted file (`param0` = nlist).
  */
 #define VECLITE_INDEX_IVF_FLAT 2
+
+/**
+ * Scalar index type: INVERTED (sorted values with their rows).
+ */
+#define VECLITE_INDEX_INVERTED 3
+
+/**
+ * Scalar index type: STL_SORT (rows in value order; numeric fields).
+ */
+#define VECLITE_INDEX_STL_SORT 4
+
+/**
+ * Scalar index type: BITMAP (a bitmap per frequent value).
+ */
+#define VECLITE_INDEX_BITMAP 5
+
+/**
+ * Scalar index type: Trie (sorted strings; VarChar fields).
+ */
+#define VECLITE_INDEX_TRIE 6
 
 /**
  * Log level: no event (as `max_level`: logging off).
@@ -944,13 +964,17 @@ veclite_status veclite_filter_render(const uint8_t *expr,
                                      veclite_error **err_out);
 
 /**
- * Creates an index on vector field `field` and builds it for every sealed segment (on the
+ * Creates an index on field `field` and builds it for every sealed segment (on the
  * database's worker threads, checking `ctx`, which may be NULL); segments sealed later are
  * indexed automatically. `name` may be NULL (the field name is used).
  *
- * The index is described in Milvus's terms: `index_type` is `"FLAT"`, `"HNSW"`, `"IVF_FLAT"`
- * or `"AUTOINDEX"` (builds FLAT; empty means AUTOINDEX), any case; `metric_type` is `"L2"`,
- * `"IP"` or `"COSINE"`, any case; the build parameters are `n_params` key/value strings (four
+ * The index is described in Milvus's terms: on a vector field `index_type` is `"FLAT"`,
+ * `"HNSW"`, `"IVF_FLAT"` or `"AUTOINDEX"` (builds HNSW with M 18, efConstruction 240; empty
+ * means AUTOINDEX), any case, and `metric_type` is `"L2"`, `"IP"` or `"COSINE"`, any case. On a
+ * scalar field `index_type` is `"INVERTED"`, `"STL_SORT"`, `"BITMAP"`, `"Trie"` or
+ * `"AUTOINDEX"` (BITMAP for Bool, INVERTED otherwise), allowed by field type as in Milvus (a
+ * type the field does not take fails with `VECLITE_STATUS_INVALID_ARGUMENT`), and
+ * `metric_type` is NULL or empty. The build parameters are `n_params` key/value strings (four
  * parallel arrays, NULL when `n_params` is 0) under Milvus's names: `M` (2..=2048, default 30)
  * and `efConstruction` (1..=2^31-1, default 360) for HNSW, `nlist` (1..=65536, default 128)
  * for IVF_FLAT, decimal integers (absent or empty: the default). They are kept as given and
@@ -1015,7 +1039,8 @@ void veclite_index_info_free(veclite_index_info *info);
 
 /**
  * Describes an index: its name as `(ptr, len)` (valid until `info` is freed), its
- * `VECLITE_INDEX_*` type, `VECLITE_METRIC_*` metric, parameters (`param0` / `param1`: M /
+ * `VECLITE_INDEX_*` type, `VECLITE_METRIC_*` metric (`VECLITE_METRIC_L2` for a scalar index,
+ * which has none), parameters (`param0` / `param1`: M /
  * efConstruction for HNSW, nlist / 0 for IVF_FLAT, 0 / 0 for FLAT), and build progress in rows: indexed (sealed segments with their
  * index built), total (all segments, growing ones included) and pending (sealed segments still
  * searched exactly). Each out-param may be NULL. Returns false for a NULL `info`.
@@ -1039,7 +1064,8 @@ size_t veclite_index_info_params_len(const veclite_index_info *info);
 
 /**
  * The `i`-th Milvus parameter of an index description, as DescribeIndex reports it:
- * `index_type` (the type built: FLAT, HNSW or IVF_FLAT), `metric_type`, then the build
+ * `index_type` (the type built: FLAT, HNSW, IVF_FLAT, INVERTED, STL_SORT, BITMAP or Trie;
+ * AUTOINDEX reads as the type it built), `metric_type` (empty for a scalar index), then the build
  * parameters as given to `veclite_create_index` with the value used for each parameter the type
  * reads (defaults included), sorted by key. Key and value are `(ptr, len)` UTF-8 strings valid
  * until `info` is freed; out-params may be NULL. Returns false for a NULL `info` or `i` out of

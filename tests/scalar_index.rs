@@ -246,7 +246,7 @@ fn milvus_rules_on_which_type_indexes_which_field() {
     let cases: &[(&str, &[&str], &[(&str, &str)])] = &[
         ("INVERTED", &["id", "b", "i8", "f", "d", "s"], &[("j", "INVERTED indexes only Bool, integer, float and VarChar"), ("v", "only Bool")]),
         ("STL_SORT", &["id", "i8", "f", "d"], &[("b", "STL_SORT indexes only numeric"), ("s", "numeric"), ("j", "numeric")]),
-        ("TRIE", &["s"], &[("id", "TRIE indexes only VarChar"), ("b", "VarChar"), ("f", "VarChar")]),
+        ("Trie", &["s"], &[("id", "Trie indexes only VarChar"), ("b", "VarChar"), ("f", "VarChar")]),
         ("BITMAP", &["b", "i8", "s"], &[("id", "(the primary key): BITMAP indexes only fields other than the primary key"), ("f", "BITMAP indexes only Bool, integer and VarChar"), ("d", "Bool, integer"), ("j", "Bool, integer")]),
         ("HNSW", &[], &[("s", "HNSW indexes vector fields"), ("id", "not a vector field")]),
     ];
@@ -281,6 +281,8 @@ fn milvus_rules_on_which_type_indexes_which_field() {
     let e = db.create_milvus_index(&ctx, "c", "s", "", "TRIE", "", &[("M", "8")]).unwrap_err();
     assert_eq!(e.status(), Status::Unsupported);
     assert!(e.to_string().contains("TRIE reads no build params"), "{e}");
+    let e = db.create_milvus_index(&ctx, "c", "s", "", "marisa-trie", "", &[]).unwrap_err();
+    assert_eq!(e.status(), Status::Unsupported, "{e}");
 }
 
 fn index_files(dir: &Path) -> Vec<PathBuf> {
@@ -313,7 +315,7 @@ fn describe_and_drop_remove_the_files_and_keep_the_rows() {
     let infos = db.describe_index("c", None).unwrap();
     let names: Vec<(&str, &str, &str)> =
         infos.iter().map(|i| (i.index.name.as_str(), i.index.field.as_str(), i.index.params.type_name())).collect();
-    assert_eq!(names, [("s_idx", "s", "TRIE"), ("i", "i", "STL_SORT")]);
+    assert_eq!(names, [("s_idx", "s", "Trie"), ("i", "i", "STL_SORT")]);
     assert_eq!(index_files(dir.path()).len(), 2);
     assert_eq!(ids(&db, "c", "s like \"k1%\" and i > 3"), before);
     // The same definition again is a no-op; another type on the field is refused.

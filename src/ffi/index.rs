@@ -20,7 +20,7 @@ pub const VECLITE_INDEX_INVERTED: u32 = 3;
 pub const VECLITE_INDEX_STL_SORT: u32 = 4;
 /// Scalar index type: BITMAP (a bitmap per frequent value).
 pub const VECLITE_INDEX_BITMAP: u32 = 5;
-/// Scalar index type: TRIE (sorted strings; VarChar fields).
+/// Scalar index type: Trie (sorted strings; VarChar fields).
 pub const VECLITE_INDEX_TRIE: u32 = 6;
 
 /// Key/value pairs given as four parallel arrays of `n` `(ptr, len)` UTF-8 strings.
@@ -49,7 +49,7 @@ pub(crate) unsafe fn pairs_arg<'a>(
 /// The index is described in Milvus's terms: on a vector field `index_type` is `"FLAT"`,
 /// `"HNSW"`, `"IVF_FLAT"` or `"AUTOINDEX"` (builds HNSW with M 18, efConstruction 240; empty
 /// means AUTOINDEX), any case, and `metric_type` is `"L2"`, `"IP"` or `"COSINE"`, any case. On a
-/// scalar field `index_type` is `"INVERTED"`, `"STL_SORT"`, `"BITMAP"`, `"TRIE"` or
+/// scalar field `index_type` is `"INVERTED"`, `"STL_SORT"`, `"BITMAP"`, `"Trie"` or
 /// `"AUTOINDEX"` (BITMAP for Bool, INVERTED otherwise), allowed by field type as in Milvus (a
 /// type the field does not take fails with `VECLITE_STATUS_INVALID_ARGUMENT`), and
 /// `metric_type` is NULL or empty. The build parameters are `n_params` key/value strings (four
@@ -253,7 +253,7 @@ pub unsafe extern "C" fn veclite_index_info_params_len(info: *const veclite_inde
 }
 
 /// The `i`-th Milvus parameter of an index description, as DescribeIndex reports it:
-/// `index_type` (the type built: FLAT, HNSW, IVF_FLAT, INVERTED, STL_SORT, BITMAP or TRIE;
+/// `index_type` (the type built: FLAT, HNSW, IVF_FLAT, INVERTED, STL_SORT, BITMAP or Trie;
 /// AUTOINDEX reads as the type it built), `metric_type` (empty for a scalar index), then the build
 /// parameters as given to `veclite_create_index` with the value used for each parameter the type
 /// reads (defaults included), sorted by key. Key and value are `(ptr, len)` UTF-8 strings valid

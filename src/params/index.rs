@@ -144,7 +144,7 @@ impl IndexParams {
     }
 
     /// Milvus's type name: "FLAT", "HNSW", "IVF_FLAT", "INVERTED", "STL_SORT", "BITMAP" or
-    /// "TRIE".
+    /// "Trie" (Milvus spells it so).
     pub fn type_name(&self) -> &'static str {
         match self {
             IndexParams::Flat => "FLAT",
@@ -153,7 +153,7 @@ impl IndexParams {
             IndexParams::Inverted => "INVERTED",
             IndexParams::StlSort => "STL_SORT",
             IndexParams::Bitmap => "BITMAP",
-            IndexParams::Trie => "TRIE",
+            IndexParams::Trie => "Trie",
         }
     }
 
@@ -262,6 +262,7 @@ mod tests {
             ("inverted", IndexParams::Inverted),
             ("STL_SORT", IndexParams::StlSort),
             ("Bitmap", IndexParams::Bitmap),
+            ("TRIE", IndexParams::Trie),
             ("Trie", IndexParams::Trie),
         ] {
             assert_eq!(parse(name, &[]).unwrap(), p);
