@@ -153,7 +153,12 @@ fn check_files(dir: &Path, meta: &CollectionMeta, report: &mut VerifyReport) {
 /// Checks a scalar index file (nothing for a vector index, whose body is checked when searched):
 /// its checksum and structure, then that it lists exactly the rows of each value of field
 /// `field` of its segment (rebuilt from the segment and compared).
-fn check_scalar_index(index: &SegmentIndex, segment: &Path, meta: &CollectionMeta, field: usize) -> Result<()> {
+fn check_scalar_index(
+    index: &SegmentIndex,
+    segment: &Path,
+    meta: &CollectionMeta,
+    field: usize,
+) -> Result<()> {
     if !index.params().is_scalar() {
         return Ok(());
     }

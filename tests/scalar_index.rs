@@ -17,11 +17,31 @@ use veclite::{
 /// (`(field, index type)` pairs).
 const CONFIGS: &[(&str, &[(&str, &str)])] = &[
     ("plain", &[]),
-    ("inverted", &[("i", "INVERTED"), ("n", "INVERTED"), ("s", "INVERTED"), ("b", "INVERTED"), ("f", "INVERTED"), ("d", "INVERTED")]),
+    (
+        "inverted",
+        &[
+            ("i", "INVERTED"),
+            ("n", "INVERTED"),
+            ("s", "INVERTED"),
+            ("b", "INVERTED"),
+            ("f", "INVERTED"),
+            ("d", "INVERTED"),
+        ],
+    ),
     ("sorted", &[("i", "STL_SORT"), ("n", "STL_SORT"), ("f", "STL_SORT"), ("d", "STL_SORT")]),
     ("bitmap", &[("i", "BITMAP"), ("n", "BITMAP"), ("s", "BITMAP"), ("b", "BITMAP")]),
     ("trie", &[("s", "TRIE")]),
-    ("auto", &[("i", "AUTOINDEX"), ("n", ""), ("s", "AUTOINDEX"), ("b", "AUTOINDEX"), ("f", "AUTOINDEX"), ("d", "AUTOINDEX")]),
+    (
+        "auto",
+        &[
+            ("i", "AUTOINDEX"),
+            ("n", ""),
+            ("s", "AUTOINDEX"),
+            ("b", "AUTOINDEX"),
+            ("f", "AUTOINDEX"),
+            ("d", "AUTOINDEX"),
+        ],
+    ),
 ];
 
 fn schema(name: &str) -> Schema {
@@ -51,7 +71,8 @@ fn rows(rng: &mut StdRng, first: i64, n: usize) -> Vec<Column> {
         Column::varchar("s", (0..n).map(|_| format!("k{}", rng.random_range(0..40))).collect::<Vec<_>>())
             .with_validity(vs),
         Column::bool("b", (0..n).map(|_| rng.random_range(0..4) == 0).collect()).with_validity(vb),
-        Column::float("f", (0..n).map(|_| floats[rng.random_range(0..floats.len())]).collect()).with_validity(vf),
+        Column::float("f", (0..n).map(|_| floats[rng.random_range(0..floats.len())]).collect())
+            .with_validity(vf),
         Column::double("d", (0..n).map(|_| f64::from(rng.random_range(-8..8)) / 4.0).collect()),
         Column::float_vector("v", 4, (0..n * 4).map(|_| rng.random_range(-1.0..1.0)).collect()),
     ]
@@ -130,7 +151,8 @@ fn random_filter(rng: &mut StdRng) -> String {
         0 => int(rng, "i", 60),
         1 => int(rng, "n", 25),
         2 | 3 => string(rng),
-        4 => ["b == true", "b == false", "b != true", "b", "not b", "b is null"][rng.random_range(0..6)].to_owned(),
+        4 => ["b == true", "b == false", "b != true", "b", "not b", "b is null"][rng.random_range(0..6)]
+            .to_owned(),
         5 => float(rng, "f"),
         _ => float(rng, "d"),
     };
@@ -244,10 +266,27 @@ fn milvus_rules_on_which_type_indexes_which_field() {
     db.create_collection(schema).unwrap();
     // (index type, fields it takes, fields it refuses with the rule's words)
     let cases: &[(&str, &[&str], &[(&str, &str)])] = &[
-        ("INVERTED", &["id", "b", "i8", "f", "d", "s"], &[("j", "INVERTED indexes only Bool, integer, float and VarChar"), ("v", "only Bool")]),
-        ("STL_SORT", &["id", "i8", "f", "d"], &[("b", "STL_SORT indexes only numeric"), ("s", "numeric"), ("j", "numeric")]),
+        (
+            "INVERTED",
+            &["id", "b", "i8", "f", "d", "s"],
+            &[("j", "INVERTED indexes only Bool, integer, float and VarChar"), ("v", "only Bool")],
+        ),
+        (
+            "STL_SORT",
+            &["id", "i8", "f", "d"],
+            &[("b", "STL_SORT indexes only numeric"), ("s", "numeric"), ("j", "numeric")],
+        ),
         ("Trie", &["s"], &[("id", "Trie indexes only VarChar"), ("b", "VarChar"), ("f", "VarChar")]),
-        ("BITMAP", &["b", "i8", "s"], &[("id", "(the primary key): BITMAP indexes only fields other than the primary key"), ("f", "BITMAP indexes only Bool, integer and VarChar"), ("d", "Bool, integer"), ("j", "Bool, integer")]),
+        (
+            "BITMAP",
+            &["b", "i8", "s"],
+            &[
+                ("id", "(the primary key): BITMAP indexes only fields other than the primary key"),
+                ("f", "BITMAP indexes only Bool, integer and VarChar"),
+                ("d", "Bool, integer"),
+                ("j", "Bool, integer"),
+            ],
+        ),
         ("HNSW", &[], &[("s", "HNSW indexes vector fields"), ("id", "not a vector field")]),
     ];
     let ctx = Context::background();
@@ -267,7 +306,14 @@ fn milvus_rules_on_which_type_indexes_which_field() {
         }
     }
     // AUTOINDEX picks by field type; it takes no build params, and a scalar index no metric.
-    for (field, built) in [("b", "BITMAP"), ("i8", "INVERTED"), ("f", "INVERTED"), ("s", "INVERTED"), ("id", "INVERTED"), ("v", "HNSW")] {
+    for (field, built) in [
+        ("b", "BITMAP"),
+        ("i8", "INVERTED"),
+        ("f", "INVERTED"),
+        ("s", "INVERTED"),
+        ("id", "INVERTED"),
+        ("v", "HNSW"),
+    ] {
         let metric = if field == "v" { "L2" } else { "" };
         db.create_milvus_index(&ctx, "c", field, "", "AUTOINDEX", metric, &[]).unwrap();
         let info = db.describe_index("c", Some(field)).unwrap().swap_remove(0);
@@ -313,14 +359,17 @@ fn describe_and_drop_remove_the_files_and_keep_the_rows() {
     db.create_milvus_index(&Context::background(), "c", "s", "s_idx", "Trie", "", &[]).unwrap();
     db.create_milvus_index(&Context::background(), "c", "i", "", "STL_SORT", "", &[]).unwrap();
     let infos = db.describe_index("c", None).unwrap();
-    let names: Vec<(&str, &str, &str)> =
-        infos.iter().map(|i| (i.index.name.as_str(), i.index.field.as_str(), i.index.params.type_name())).collect();
+    let names: Vec<(&str, &str, &str)> = infos
+        .iter()
+        .map(|i| (i.index.name.as_str(), i.index.field.as_str(), i.index.params.type_name()))
+        .collect();
     assert_eq!(names, [("s_idx", "s", "Trie"), ("i", "i", "STL_SORT")]);
     assert_eq!(index_files(dir.path()).len(), 2);
     assert_eq!(ids(&db, "c", "s like \"k1%\" and i > 3"), before);
     // The same definition again is a no-op; another type on the field is refused.
     db.create_milvus_index(&Context::background(), "c", "s", "s_idx", "TRIE", "", &[]).unwrap();
-    let e = db.create_milvus_index(&Context::background(), "c", "s", "s_idx", "INVERTED", "", &[]).unwrap_err();
+    let e =
+        db.create_milvus_index(&Context::background(), "c", "s", "s_idx", "INVERTED", "", &[]).unwrap_err();
     assert!(e.to_string().contains("at most one distinct index"), "{e}");
     db.drop_index("c", "s").unwrap();
     assert_eq!(index_files(dir.path()).len(), 1);

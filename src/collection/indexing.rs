@@ -257,7 +257,8 @@ impl Collection {
                 SegmentIndex::build_scalar(&path, job.index.params, column, validity)?
             } else {
                 let ColumnRef::FloatVector { dim, data } = job.file.column(job.field)? else { continue };
-                let vectors = Vectors { dim, data, norms: job.file.norms(job.field)?, metric: job.index.metric };
+                let vectors =
+                    Vectors { dim, data, norms: job.file.norms(job.field)?, metric: job.index.metric };
                 SegmentIndex::build(&path, job.index.params, vectors, self.options.worker_threads, ctx)?
             };
             self.index_builds.fetch_add(1, Ordering::Relaxed);

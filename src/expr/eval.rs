@@ -42,8 +42,13 @@ pub(crate) fn evaluate(
 ) -> Result<Bitset> {
     let rows = source.num_rows();
     let n = schema.fields.len();
-    let mut inputs =
-        Inputs { rows, columns: vec![None; n], valid: vec![None; n], json: vec![None; n], indexes: vec![None; n] };
+    let mut inputs = Inputs {
+        rows,
+        columns: vec![None; n],
+        valid: vec![None; n],
+        json: vec![None; n],
+        indexes: vec![None; n],
+    };
     for &f in fields {
         let field = &schema.fields[f];
         inputs.indexes[f] = source.scalar_index(f)?;
@@ -139,7 +144,8 @@ fn eval(node: &Node, inputs: &Inputs<'_>) -> Bitset {
             b
         }
         Node::Leaf { field, pred } => {
-            let indexed = inputs.indexes[*field].as_ref().and_then(|i| i.lookup(pred));
+            let indexed =
+                inputs.indexes[*field].as_ref().filter(|i| i.answers(pred)).and_then(|i| i.lookup(pred));
             let mut b = match (indexed, inputs.columns[*field]) {
                 (Some((mut b, negate)), _) => {
                     if negate {

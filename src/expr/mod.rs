@@ -135,9 +135,9 @@ use crate::bitset::Bitset;
 use crate::column::{ColumnRef, PrimaryKeys};
 use crate::error::Result;
 use crate::schema::{FieldType, Schema};
-use plan::Node;
 pub(crate) use lexer::CmpOp;
 pub(crate) use like::LikePattern;
+use plan::Node;
 pub(crate) use plan::Pred;
 pub use template::{TemplateValue, render as render_template, render_json as render_template_json};
 

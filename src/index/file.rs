@@ -74,9 +74,11 @@ impl SegmentIndex {
         ctx: &Context,
     ) -> Result<SegmentIndex> {
         let (p0, p1, body) = match params {
-            IndexParams::Hnsw { m, ef_construction } => {
-                (m, ef_construction, hnsw::build(vectors, m as usize, ef_construction as usize, threads, ctx)?)
-            }
+            IndexParams::Hnsw { m, ef_construction } => (
+                m,
+                ef_construction,
+                hnsw::build(vectors, m as usize, ef_construction as usize, threads, ctx)?,
+            ),
             IndexParams::IvfFlat { nlist } => (nlist, 0, ivf::build(vectors, nlist as usize, ctx)?),
             other => {
                 return Err(Error::InvalidArgument(format!(
@@ -107,7 +109,13 @@ impl SegmentIndex {
         Self::write(path, params, 0, [0, 0], &body)
     }
 
-    fn write(path: &Path, params: IndexParams, metric: u32, p: [u32; 2], body: &[u8]) -> Result<SegmentIndex> {
+    fn write(
+        path: &Path,
+        params: IndexParams,
+        metric: u32,
+        p: [u32; 2],
+        body: &[u8],
+    ) -> Result<SegmentIndex> {
         let mut bytes = Vec::with_capacity(HEADER_LEN + body.len() + 4);
         bytes.extend_from_slice(MAGIC);
         for v in [VERSION, kind_number(params), metric, p[0], p[1], 0] {

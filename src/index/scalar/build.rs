@@ -15,9 +15,16 @@ enum Key<'a> {
 
 /// The `(value, row)` pairs of the non-null rows of `column`, the key kind and whether a row's
 /// value is indexed (float NaNs are not: no predicate matches them).
-fn entries<'a>(column: ColumnRef<'a>, valid: impl Fn(usize) -> bool) -> Result<(KeyKind, Vec<(Key<'a>, u32)>)> {
+fn entries<'a>(
+    column: ColumnRef<'a>,
+    valid: impl Fn(usize) -> bool,
+) -> Result<(KeyKind, Vec<(Key<'a>, u32)>)> {
     fn ints<T: Copy + Into<i64>>(vals: &[T], valid: &dyn Fn(usize) -> bool) -> Vec<(Key<'static>, u32)> {
-        vals.iter().enumerate().filter(|(r, _)| valid(*r)).map(|(r, &v)| (Key::Int(v.into()), r as u32)).collect()
+        vals.iter()
+            .enumerate()
+            .filter(|(r, _)| valid(*r))
+            .map(|(r, &v)| (Key::Int(v.into()), r as u32))
+            .collect()
     }
     fn floats<T: Copy + Into<f64>>(vals: &[T], valid: &dyn Fn(usize) -> bool) -> Vec<(Key<'static>, u32)> {
         vals.iter()
