@@ -248,6 +248,9 @@ fn filtered_search_matches_with_and_without_scalar_indexes() {
     }
 }
 
+/// An index type, the fields it takes, and the fields it refuses with words of the rule.
+type Case = (&'static str, &'static [&'static str], &'static [(&'static str, &'static str)]);
+
 #[test]
 fn milvus_rules_on_which_type_indexes_which_field() {
     let dir = tempfile::tempdir().unwrap();
@@ -265,7 +268,7 @@ fn milvus_rules_on_which_type_indexes_which_field() {
         .unwrap();
     db.create_collection(schema).unwrap();
     // (index type, fields it takes, fields it refuses with the rule's words)
-    let cases: &[(&str, &[&str], &[(&str, &str)])] = &[
+    let cases: &[Case] = &[
         (
             "INVERTED",
             &["id", "b", "i8", "f", "d", "s"],

@@ -181,7 +181,9 @@ impl<'a> ScalarIndex<'a> {
     }
 
     fn check(&self, payload_len: usize) -> std::result::Result<(), String> {
-        if self.payload.len() % 4 != 0 || (u64_at(self.directory, self.values) as usize) != payload_len {
+        if !self.payload.len().is_multiple_of(4)
+            || (u64_at(self.directory, self.values) as usize) != payload_len
+        {
             return Err("scalar index payload length does not match its directory".into());
         }
         if self.kind == KeyKind::Str {
@@ -340,7 +342,8 @@ impl<'a> ScalarIndex<'a> {
                     LikePattern::Exact(p) => one(self.find_str(p)).into_iter().collect(),
                     LikePattern::Prefix(p) => {
                         let start = self.partition(|i| self.string(i) < &p[..]);
-                        vec![start..self.partition(|i| i < start || self.string(i).starts_with(p))]
+                        let end = self.partition(|i| i < start || self.string(i).starts_with(p));
+                        std::iter::once(start..end).collect()
                     }
                     other => (0..self.values)
                         .filter(|&i| other.matches(self.string(i)))
