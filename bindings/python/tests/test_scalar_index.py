@@ -10,7 +10,7 @@ from conftest import rng_vectors
 
 
 def _collection(client: MilvusClient, n: int = 300) -> None:
-    schema = MilvusClient.create_schema(auto_id=False)
+    schema = client.create_schema(auto_id=False)
     schema.add_field("id", DataType.INT64, is_primary=True)
     schema.add_field("age", DataType.INT64)
     schema.add_field("color", DataType.VARCHAR, max_length=16)
