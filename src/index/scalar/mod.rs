@@ -70,7 +70,7 @@ pub fn check_field(params: IndexParams, field: &Field) -> Result<()> {
         other => {
             return Err(Error::InvalidArgument(format!(
                 "field `{}` is {}, not a vector field: {} indexes vector fields; a scalar field takes INVERTED, STL_SORT, \
-                 BITMAP, TRIE or AUTOINDEX",
+                 BITMAP, Trie or AUTOINDEX",
                 field.name,
                 ty.describe(),
                 other.type_name()
