@@ -359,22 +359,19 @@ impl<'a> ScalarIndex<'a> {
     /// Whether [`ScalarIndex::lookup`] should answer `pred`: its kind fits the index's values,
     /// and setting the selected rows' bits costs less than scanning the column. Scanning a
     /// fixed-width column costs about a nanosecond a row and setting a listed row's bit a few, so
-    /// a numeric or Bool predicate whose row lists hold more than 1/8 of the rows is left to the
-    /// scan; strings scan an order of magnitude slower, so their index always answers.
+    /// a numeric or Bool predicate whose postings hold more than `rows / 8` u32 units (row
+    /// numbers, or 2 per bitmap word) is left to the scan; strings scan an order of magnitude
+    /// slower, so their index always answers.
     pub(crate) fn answers(&self, pred: &Pred) -> bool {
         let Some((runs, _)) = self.select(pred) else { return false };
         if self.kind == KeyKind::Str {
             return true;
         }
-        let listed: usize = runs
-            .into_iter()
-            .flatten()
-            .map(|i| match self.posting(i) {
-                (_, _, true) => 0,
-                (start, end, false) => end.saturating_sub(start),
-            })
-            .sum();
-        listed * 8 <= self.rows
+        // A run's postings are contiguous in the payload: its size in u32 units is one
+        // subtraction (a bitmap counts as its 2 · ceil(rows / 64) units).
+        let start = |i: usize| (u64_at(self.directory, i) & !BITMAP_FLAG) as usize;
+        let units: usize = runs.into_iter().map(|r| start(r.end).saturating_sub(start(r.start))).sum();
+        units * 8 <= self.rows
     }
 
     /// The rows whose value passes `pred`'s test before its negation, and whether `pred` negates
