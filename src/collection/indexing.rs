@@ -264,12 +264,13 @@ impl Collection {
             self.index_builds.fetch_add(1, Ordering::Relaxed);
             let published = self.publish_index(&job, index)?;
             log::info!(
-                "built {} index `{}` of segment {} of collection `{}`: {} rows in {} ms{}",
+                "built {} index `{}` of segment {} of collection `{}`: {} {} in {} ms{}",
                 job.index.params.type_name(),
                 job.index.name,
                 job.segment,
                 self.name(),
                 job.file.rows(),
+                if job.index.params.is_scalar() { "rows" } else { "vectors" },
                 started.elapsed().as_millis(),
                 if published { "" } else { " (discarded: the segment or index is gone)" }
             );
