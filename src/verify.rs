@@ -163,9 +163,9 @@ fn check_scalar_index(
         return Ok(());
     }
     let (file, _) = SealedSegment::open(segment, &meta.schema)?;
-    index.scalar(file.rows())?;
+    index.scalar_body(|body| crate::expr::ScalarIndex::parse(body, file.rows()).map(|_| ()))?;
     let bitmaps = index.params() == crate::params::IndexParams::Bitmap;
-    let expected = crate::index::scalar::build(file.column(field)?, file.validity(field)?, bitmaps)?;
+    let expected = crate::scalar_index::build(file.column(field)?, file.validity(field)?, bitmaps)?;
     if index.body() != expected.as_slice() {
         let name = meta.schema.fields.get(field).map_or("?", |f| f.name.as_str());
         return Err(Error::corrupted(

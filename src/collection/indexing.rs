@@ -17,9 +17,9 @@ use crate::context::Context;
 use crate::error::{Error, ObjectKind, Result};
 use crate::index::Vectors;
 use crate::index::file::SegmentIndex;
-use crate::index::scalar;
 use crate::params::IndexParams;
 use crate::params::Metric;
+use crate::scalar_index as scalar;
 use crate::segment::sealed::SealedSegment;
 
 /// What `describe_index` reports for one index.
@@ -254,7 +254,8 @@ impl Collection {
             let started = std::time::Instant::now();
             let index = if job.index.params.is_scalar() {
                 let (column, validity) = (job.file.column(job.field)?, job.file.validity(job.field)?);
-                SegmentIndex::build_scalar(&path, job.index.params, column, validity)?
+                let body = scalar::build(column, validity, job.index.params == IndexParams::Bitmap)?;
+                SegmentIndex::write_scalar(&path, job.index.params, &body)?
             } else {
                 let ColumnRef::FloatVector { dim, data } = job.file.column(job.field)? else { continue };
                 let vectors =

@@ -7,11 +7,11 @@
 //! allocation or dynamic dispatch.
 
 use super::ColumnSource;
+use super::indexed::ScalarIndex;
 use super::plan::{Node, Pred};
 use crate::bitset::Bitset;
 use crate::column::ColumnRef;
 use crate::error::{Error, Result};
-use crate::index::scalar::ScalarIndex;
 use crate::json::lookup;
 use crate::schema::{FieldType, Schema};
 

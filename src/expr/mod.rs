@@ -124,6 +124,7 @@
 
 mod ast;
 mod eval;
+mod indexed;
 mod lexer;
 mod like;
 mod parser;
@@ -135,7 +136,11 @@ use crate::bitset::Bitset;
 use crate::column::{ColumnRef, PrimaryKeys};
 use crate::error::Result;
 use crate::schema::{FieldType, Schema};
+pub use indexed::ScalarIndex;
+pub(crate) use indexed::{BITMAP_FLAG, BODY_HEADER_LEN, KeyKind};
+#[cfg(test)]
 pub(crate) use lexer::CmpOp;
+#[cfg(test)]
 pub(crate) use like::LikePattern;
 use plan::Node;
 pub(crate) use plan::Pred;
@@ -171,7 +176,7 @@ pub trait ColumnSource {
     ///
     /// # Errors
     /// [`Error::Corrupted`](crate::Error::Corrupted) when the index fails its checks.
-    fn scalar_index(&self, _field: usize) -> Result<Option<crate::index::scalar::ScalarIndex<'_>>> {
+    fn scalar_index(&self, _field: usize) -> Result<Option<ScalarIndex<'_>>> {
         Ok(None)
     }
 }

@@ -14,9 +14,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use super::scalar::{self, ScalarIndex};
 use super::{Candidates, IndexQuery, Vectors, hnsw, ivf};
-use crate::column::ColumnRef;
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::params::IndexParams;
@@ -90,23 +88,16 @@ impl SegmentIndex {
         Self::write(path, params, metric_number(vectors.metric), [p0, p1], &body)
     }
 
-    /// Builds the scalar index `params` (INVERTED, STL_SORT, BITMAP or TRIE) over one segment's
-    /// `column` and `validity`, writes it to `path` durably and maps it.
+    /// Writes the scalar index `params` (INVERTED, STL_SORT, BITMAP or Trie) with `body` (built
+    /// by the `scalar_index` module) to `path` durably and maps it.
     ///
     /// # Errors
-    /// [`Error::InvalidArgument`] for a vector index type or a column no scalar index covers;
-    /// [`Error::Io`].
-    pub fn build_scalar(
-        path: &Path,
-        params: IndexParams,
-        column: ColumnRef<'_>,
-        validity: Option<&[u8]>,
-    ) -> Result<SegmentIndex> {
+    /// [`Error::InvalidArgument`] for a vector index type; [`Error::Io`].
+    pub fn write_scalar(path: &Path, params: IndexParams, body: &[u8]) -> Result<SegmentIndex> {
         if !params.is_scalar() {
             return Err(Error::InvalidArgument(format!("{} is not a scalar index type", params.type_name())));
         }
-        let body = scalar::build(column, validity, params == IndexParams::Bitmap)?;
-        Self::write(path, params, 0, [0, 0], &body)
+        Self::write(path, params, 0, [0, 0], body)
     }
 
     fn write(
@@ -207,7 +198,6 @@ impl SegmentIndex {
             match self.params {
                 IndexParams::Hnsw { .. } => hnsw::validate(body, vectors.len()),
                 IndexParams::IvfFlat { .. } => ivf::validate(body, vectors),
-                other if other.is_scalar() => ScalarIndex::parse(body, vectors.len()).map(|_| ()),
                 _ => Ok(()),
             }
         });
@@ -231,12 +221,15 @@ impl SegmentIndex {
         }
     }
 
-    /// The scalar index of a segment of `rows` rows, its checksum and structure verified on
+    /// The body of a scalar index, its checksum and then `check` (the structure) verified on
     /// first use; `None` for a vector index.
     ///
     /// # Errors
-    /// [`Error::Corrupted`] naming the file when it fails its checksum or structure checks.
-    pub fn scalar(&self, rows: usize) -> Result<Option<ScalarIndex<'_>>> {
+    /// [`Error::Corrupted`] naming the file when it fails its checksum or `check`.
+    pub fn scalar_body(
+        &self,
+        check: impl FnOnce(&[u8]) -> std::result::Result<(), String>,
+    ) -> Result<Option<&[u8]>> {
         if !self.params.is_scalar() {
             return Ok(None);
         }
@@ -247,10 +240,10 @@ impl SegmentIndex {
             if crc32c::crc32c(data).to_le_bytes() != crc {
                 return Err("index checksum mismatch".into());
             }
-            ScalarIndex::parse(body, rows).map(|_| ())
+            check(body)
         });
         match verdict {
-            Ok(()) => ScalarIndex::view(body, rows).map(Some).map_err(|r| Error::corrupted(&self.path, r)),
+            Ok(()) => Ok(Some(body)),
             Err(reason) => Err(Error::corrupted(&self.path, reason.clone())),
         }
     }

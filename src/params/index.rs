@@ -57,7 +57,7 @@ impl IndexParams {
     ///
     /// Type names (any case): `FLAT`, `HNSW`, `IVF_FLAT`, `AUTOINDEX` or an empty name (which
     /// build [`AUTOINDEX_VECTOR`]; on a scalar field the collection resolves `AUTOINDEX` with
-    /// [`crate::index::scalar::auto_index`] instead), and the scalar types `INVERTED`,
+    /// `scalar_index::auto_index` instead), and the scalar types `INVERTED`,
     /// `STL_SORT`, `BITMAP` and `TRIE`. Keys: `M` and `efConstruction` for HNSW, `nlist` for
     /// IVF_FLAT (none for the others); values are decimal integers; an absent key or an empty value
     /// takes the default ([`DEFAULT_HNSW_M`], [`DEFAULT_HNSW_EF_CONSTRUCTION`],

@@ -323,6 +323,8 @@ impl Segment {
     }
 }
 
+use crate::expr::ScalarIndex;
+
 impl crate::expr::ColumnSource for Segment {
     fn num_rows(&self) -> usize {
         self.rows()
@@ -336,11 +338,15 @@ impl crate::expr::ColumnSource for Segment {
         Segment::validity(self, field)
     }
 
-    fn scalar_index(&self, field: usize) -> Result<Option<crate::index::scalar::ScalarIndex<'_>>> {
-        match self.indexes.get(&field) {
-            Some(index) => index.scalar(self.rows()),
-            None => Ok(None),
-        }
+    fn scalar_index(&self, field: usize) -> Result<Option<ScalarIndex<'_>>> {
+        let Some(index) = self.indexes.get(&field) else { return Ok(None) };
+        let rows = self.rows();
+        let Some(body) = index.scalar_body(|body| ScalarIndex::parse(body, rows).map(|_| ()))? else {
+            return Ok(None);
+        };
+        ScalarIndex::view(body, rows)
+            .map(Some)
+            .map_err(|reason| crate::error::Error::corrupted(index.path(), reason))
     }
 }
 

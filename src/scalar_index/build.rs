@@ -1,9 +1,9 @@
-//! Building the body of a scalar index file from one segment's column (layout: the module docs
-//! of [`super`]).
+//! Building the body of a scalar index file from one segment's column (layout: the docs of
+//! [`crate::expr::ScalarIndex`]'s module).
 
-use super::{BODY_HEADER_LEN, KeyKind};
 use crate::column::ColumnRef;
 use crate::error::{Error, Result};
+use crate::expr::{BITMAP_FLAG, BODY_HEADER_LEN, KeyKind};
 
 /// One distinct value of the column, as the index orders it.
 #[derive(Debug, Clone, PartialEq, PartialOrd)]
@@ -141,7 +141,7 @@ pub(crate) fn build(column: ColumnRef<'_>, validity: Option<&[u8]>, bitmaps: boo
     let mut directory = Vec::with_capacity(groups.len() + 1);
     for (_, group) in &groups {
         if bitmaps && group.len() * 32 >= rows {
-            directory.push(payload.len() as u64 | super::BITMAP_FLAG);
+            directory.push(payload.len() as u64 | BITMAP_FLAG);
             let start = payload.len();
             payload.resize(start + 2 * words, 0);
             for &r in group {
