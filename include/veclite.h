@@ -47,7 +47,7 @@
 #define VECLITE_SYNC_NONE 2
 
 /**
- * Index type: exact search (no index data); also what `AUTOINDEX` builds.
+ * Index type: exact search (no index data).
  */
 #define VECLITE_INDEX_FLAT 0
 
@@ -60,6 +60,26 @@
  * Index type: IVF_FLAT inverted file (`param0` = nlist).
  */
 #define VECLITE_INDEX_IVF_FLAT 2
+
+/**
+ * Scalar index type: INVERTED (sorted values with their rows).
+ */
+#define VECLITE_INDEX_INVERTED 3
+
+/**
+ * Scalar index type: STL_SORT (rows in value order; numeric fields).
+ */
+#define VECLITE_INDEX_STL_SORT 4
+
+/**
+ * Scalar index type: BITMAP (a bitmap per frequent value).
+ */
+#define VECLITE_INDEX_BITMAP 5
+
+/**
+ * Scalar index type: Trie (sorted strings; VarChar fields).
+ */
+#define VECLITE_INDEX_TRIE 6
 
 /**
  * Log level: no event (as `max_level`: logging off).
@@ -206,11 +226,6 @@
 #define VECLITE_OBJECT_ALIAS 5
 
 /**
- * Object kind: a database (a namespace of collections).
- */
-#define VECLITE_OBJECT_DATABASE 6
-
-/**
  * Stable status codes shared by the Rust API, the C ABI and the bindings.
  *
  * The numbers never change once released; retired codes stay reserved.
@@ -292,13 +307,6 @@ typedef struct veclite_db veclite_db;
  * it with `veclite_error_free`. Immutable; safe to share across threads.
  */
 typedef struct veclite_error veclite_error;
-
-/**
- * A hybrid search being built: ANN requests, the ranker that fuses them and the settings of
- * the whole search. Under the hood a `Box`. Create with `veclite_hybrid_request_new`, free with
- * `veclite_hybrid_request_free`. Not safe for concurrent mutation.
- */
-typedef struct veclite_hybrid_request veclite_hybrid_request;
 
 /**
  * Description and build progress of an index. Caller owns it; free with
@@ -688,77 +696,6 @@ void veclite_ctx_cancel(const veclite_ctx *ctx);
 void veclite_ctx_free(veclite_ctx *ctx);
 
 /**
- * Creates database `name` with `n_properties` properties, given as parallel `(ptrs, lens)`
- * arrays of keys and values (borrowed; NULL when 0). Errors: `VECLITE_INVALID_ARGUMENT` (invalid
- * name), `VECLITE_ALREADY_EXISTS` (`default` included).
- */
-veclite_status veclite_create_database(const veclite_db *db,
-                                       const uint8_t *name,
-                                       size_t name_len,
-                                       const uint8_t *const *keys,
-                                       const size_t *key_lens,
-                                       const uint8_t *const *values,
-                                       const size_t *value_lens,
-                                       size_t n_properties,
-                                       veclite_error **err_out);
-
-/**
- * Drops the empty database `name`. Errors: `VECLITE_NOT_FOUND` (kind database),
- * `VECLITE_INVALID_ARGUMENT` for `default` or a database that still holds collections.
- */
-veclite_status veclite_drop_database(const veclite_db *db,
-                                     const uint8_t *name,
-                                     size_t name_len,
-                                     veclite_error **err_out);
-
-/**
- * Stores in `*names_out` every database name, `default` first (free with
- * `veclite_strings_free`).
- */
-veclite_status veclite_list_databases(const veclite_db *db,
-                                      veclite_strings **names_out,
-                                      veclite_error **err_out);
-
-/**
- * Stores the properties of database `name` (`""` = `default`) in `*keys_out` and
- * `*values_out`, parallel lists sorted by key (free each with `veclite_strings_free`). Errors:
- * `VECLITE_NOT_FOUND` (kind database).
- */
-veclite_status veclite_describe_database(const veclite_db *db,
-                                         const uint8_t *name,
-                                         size_t name_len,
-                                         veclite_strings **keys_out,
-                                         veclite_strings **values_out,
-                                         veclite_error **err_out);
-
-/**
- * Makes handle `db` work in database `name` (`""` = `default`), as Milvus's `using_database`:
- * the collection and alias names of later calls through this handle are those of that
- * database. Other handles of the same directory are unaffected. Errors: `VECLITE_NOT_FOUND`
- * (kind database).
- */
-veclite_status veclite_db_use_database(const veclite_db *db,
-                                       const uint8_t *name,
-                                       size_t name_len,
-                                       veclite_error **err_out);
-
-/**
- * Renames collection `old` of the handle's database to `new` in database `new_db` (NULL or
- * empty = the handle's database), keeping its rows, indexes, settings and aliases. Errors:
- * `VECLITE_NOT_FOUND` (collection or database), `VECLITE_ALREADY_EXISTS` (the new name is a
- * collection or an alias), `VECLITE_INVALID_ARGUMENT` (invalid name, `old` is an alias, or a
- * move to another database of a collection with aliases).
- */
-veclite_status veclite_rename_collection(const veclite_db *db,
-                                         const uint8_t *old,
-                                         size_t old_len,
-                                         const uint8_t *new_,
-                                         size_t new_len,
-                                         const uint8_t *new_db,
-                                         size_t new_db_len,
-                                         veclite_error **err_out);
-
-/**
  * New options with the defaults (fsync every write, 64 MiB seal threshold, one worker thread
  * per core). Caller owns them; free with `veclite_options_free`.
  */
@@ -1027,112 +964,17 @@ veclite_status veclite_filter_render(const uint8_t *expr,
                                      veclite_error **err_out);
 
 /**
- * A new hybrid request: no ANN request yet, reciprocal-rank fusion with k = 60 (Milvus's
- * default), all partitions, no output fields, offset 0, no rounding.
- */
-veclite_hybrid_request *veclite_hybrid_request_new(void);
-
-/**
- * Frees a hybrid request. NULL is a no-op.
- */
-void veclite_hybrid_request_free(veclite_hybrid_request *request);
-
-/**
- * Adds an ANN request: `nq` query vectors of `dim` floats (`queries`, `nq * dim` floats,
- * copied), its best `limit` hits by `metric_type` (`VECLITE_METRIC_*`), and from `options`
- * (copied; NULL for the defaults) its vector field, filter, index search parameters and range.
- * Every request of one hybrid search has the same `nq`. Options that set partitions, output
- * fields, an offset, rounding or group-by make `veclite_hybrid_search` fail: set those on the
- * hybrid request.
- */
-veclite_status veclite_hybrid_request_add_search(veclite_hybrid_request *request,
-                                                 const veclite_search_options *options,
-                                                 const float *queries,
-                                                 size_t nq,
-                                                 size_t dim,
-                                                 size_t limit,
-                                                 uint32_t metric_type,
-                                                 veclite_error **err_out);
-
-/**
- * Fuses the requests' hits by reciprocal rank: a hit scores `Σ 1 / (k + rank)`, `rank`
- * counting from 1 in each request that returned it. `k` in (0, 16384).
- */
-veclite_status veclite_hybrid_request_set_rrf(veclite_hybrid_request *request,
-                                              float k,
-                                              veclite_error **err_out);
-
-/**
- * Fuses the requests' hits by weighted scores: `Σ weight_i × s_i` with `n` weights (copied) in
- * [0, 1], one per request in the order they were added (checked by `veclite_hybrid_search`).
- * With `norm_score`, each score is first normalized to [0, 1] for its metric (COSINE
- * `(1 + s) / 2`, IP `0.5 + atan(s) / π`); L2 distances always become `1 − 2·atan(d) / π`.
- */
-veclite_status veclite_hybrid_request_set_weighted(veclite_hybrid_request *request,
-                                                   const float *weights,
-                                                   size_t n,
-                                                   bool norm_score,
-                                                   veclite_error **err_out);
-
-/**
- * Sets how many best fused hits to skip before the `limit` returned (`offset + limit` ≤
- * 16384).
- */
-veclite_status veclite_hybrid_request_set_offset(veclite_hybrid_request *request,
-                                                 size_t offset,
-                                                 veclite_error **err_out);
-
-/**
- * Adds a partition every request searches (none added = all partitions).
- */
-veclite_status veclite_hybrid_request_add_partition(veclite_hybrid_request *request,
-                                                    const uint8_t *name,
-                                                    size_t name_len,
-                                                    veclite_error **err_out);
-
-/**
- * Adds a field to return with each fused hit (`"*"` = all fields).
- */
-veclite_status veclite_hybrid_request_add_output_field(veclite_hybrid_request *request,
-                                                       const uint8_t *name,
-                                                       size_t name_len,
-                                                       veclite_error **err_out);
-
-/**
- * Rounds the fused scores to `decimals` places (0..=6; `veclite_hybrid_search` refuses more).
- * A negative value (Milvus's -1) turns rounding off.
- */
-veclite_status veclite_hybrid_request_set_round_decimal(veclite_hybrid_request *request,
-                                                        int32_t decimals,
-                                                        veclite_error **err_out);
-
-/**
- * Runs the hybrid search `request` (borrowed, unchanged) on `collection`: every ANN request on
- * the same snapshot, their hits fused per query by the ranker, the best `limit` fused hits after
- * the offset returned in `*result_out` (caller owns it; read it with the
- * `veclite_search_result_*` functions), larger fused score first, ties by smaller key; a row
- * found by several requests is one hit. `ctx` may be NULL. Fails with
- * `VECLITE_STATUS_INVALID_ARGUMENT` naming the rule when there is no request, requests differ
- * in `nq`, the weights do not match the requests, or a request sets what belongs to the whole
- * search; with the errors of `veclite_search` for each request.
- */
-veclite_status veclite_hybrid_search(const veclite_db *db,
-                                     const veclite_ctx *ctx,
-                                     const uint8_t *collection,
-                                     size_t collection_len,
-                                     const veclite_hybrid_request *request,
-                                     size_t limit,
-                                     veclite_search_result **result_out,
-                                     veclite_error **err_out);
-
-/**
- * Creates an index on vector field `field` and builds it for every sealed segment (on the
+ * Creates an index on field `field` and builds it for every sealed segment (on the
  * database's worker threads, checking `ctx`, which may be NULL); segments sealed later are
  * indexed automatically. `name` may be NULL (the field name is used).
  *
- * The index is described in Milvus's terms: `index_type` is `"FLAT"`, `"HNSW"`, `"IVF_FLAT"`
- * or `"AUTOINDEX"` (builds FLAT; empty means AUTOINDEX), any case; `metric_type` is `"L2"`,
- * `"IP"` or `"COSINE"`, any case; the build parameters are `n_params` key/value strings (four
+ * The index is described in Milvus's terms: on a vector field `index_type` is `"FLAT"`,
+ * `"HNSW"`, `"IVF_FLAT"` or `"AUTOINDEX"` (builds HNSW with M 18, efConstruction 240; empty
+ * means AUTOINDEX), any case, and `metric_type` is `"L2"`, `"IP"` or `"COSINE"`, any case. On a
+ * scalar field `index_type` is `"INVERTED"`, `"STL_SORT"`, `"BITMAP"`, `"Trie"` or
+ * `"AUTOINDEX"` (BITMAP for Bool, INVERTED otherwise), allowed by field type as in Milvus (a
+ * type the field does not take fails with `VECLITE_STATUS_INVALID_ARGUMENT`), and
+ * `metric_type` is NULL or empty. The build parameters are `n_params` key/value strings (four
  * parallel arrays, NULL when `n_params` is 0) under Milvus's names: `M` (2..=2048, default 30)
  * and `efConstruction` (1..=2^31-1, default 360) for HNSW, `nlist` (1..=65536, default 128)
  * for IVF_FLAT, decimal integers (absent or empty: the default). They are kept as given and
@@ -1197,7 +1039,8 @@ void veclite_index_info_free(veclite_index_info *info);
 
 /**
  * Describes an index: its name as `(ptr, len)` (valid until `info` is freed), its
- * `VECLITE_INDEX_*` type, `VECLITE_METRIC_*` metric, parameters (`param0` / `param1`: M /
+ * `VECLITE_INDEX_*` type, `VECLITE_METRIC_*` metric (`VECLITE_METRIC_L2` for a scalar index,
+ * which has none), parameters (`param0` / `param1`: M /
  * efConstruction for HNSW, nlist / 0 for IVF_FLAT, 0 / 0 for FLAT), and build progress in rows: indexed (sealed segments with their
  * index built), total (all segments, growing ones included) and pending (sealed segments still
  * searched exactly). Each out-param may be NULL. Returns false for a NULL `info`.
@@ -1221,7 +1064,8 @@ size_t veclite_index_info_params_len(const veclite_index_info *info);
 
 /**
  * The `i`-th Milvus parameter of an index description, as DescribeIndex reports it:
- * `index_type` (the type built: FLAT, HNSW or IVF_FLAT), `metric_type`, then the build
+ * `index_type` (the type built: FLAT, HNSW, IVF_FLAT, INVERTED, STL_SORT, BITMAP or Trie;
+ * AUTOINDEX reads as the type it built), `metric_type` (empty for a scalar index), then the build
  * parameters as given to `veclite_create_index` with the value used for each parameter the type
  * reads (defaults included), sorted by key. Key and value are `(ptr, len)` UTF-8 strings valid
  * until `info` is freed; out-params may be NULL. Returns false for a NULL `info` or `i` out of
@@ -1233,33 +1077,6 @@ bool veclite_index_info_param(const veclite_index_info *info,
                               size_t *key_len_out,
                               const uint8_t **value_out,
                               size_t *value_len_out);
-
-/**
- * One page of a query iterator: the live rows matching `expr` (NULL or empty = all) in
- * `n_partitions` partitions (0 = all) whose primary key is greater than the cursor `after`, in
- * ascending key order (integers numerically, strings by their UTF-8 bytes), at most `batch`
- * (1..=16384) rows, with the fields named in `output_fields` as for `veclite_query`. `after` is
- * NULL to start, else a borrowed one-row column of the key's type (Int64 or VarChar) holding
- * the last key of the previous page. Paging this way returns no key twice and every row alive
- * for the whole iteration, whatever writes run between pages; a page with fewer than `batch`
- * rows is the last. On success stores the page in `*result_out` (caller owns it).
- */
-veclite_status veclite_query_page(const veclite_db *db,
-                                  const veclite_ctx *ctx,
-                                  const uint8_t *collection,
-                                  size_t collection_len,
-                                  const uint8_t *expr,
-                                  size_t expr_len,
-                                  const uint8_t *const *partitions,
-                                  const size_t *partition_lens,
-                                  size_t n_partitions,
-                                  const uint8_t *const *output_fields,
-                                  const size_t *output_field_lens,
-                                  size_t n_output_fields,
-                                  const veclite_column *after,
-                                  size_t batch,
-                                  veclite_result **result_out,
-                                  veclite_error **err_out);
 
 /**
  * Delivers veclite's events up to `max_level` (`VECLITE_LOG_OFF` .. `VECLITE_LOG_TRACE`) to

@@ -50,6 +50,7 @@ mod index;
 mod json;
 mod params;
 mod result;
+mod scalar_index;
 mod schema;
 mod search;
 mod segment;

@@ -62,7 +62,7 @@ pub struct CollectionMeta {
     pub segments: Vec<SegmentMeta>,
     /// Every WAL record with a timestamp at or below this is contained in the sealed segments.
     pub checkpoint_timestamp: u64,
-    /// Vector indexes, at most one per field.
+    /// Vector and scalar indexes, at most one per field.
     #[serde(default)]
     pub indexes: Vec<IndexMeta>,
     /// Oldest WAL generation (`wal-<n>.log`) that may hold records not yet in sealed segments.
@@ -74,11 +74,13 @@ pub struct CollectionMeta {
     pub settings: CollectionSettings,
 }
 
-/// A vector index of a collection: built for every sealed segment.
+/// A vector or scalar index of a collection: built for every sealed segment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IndexMeta {
     pub name: String,
     pub field: String,
+    /// The metric of a vector index; [`Metric::L2`] for a scalar index, which has none (see
+    /// [`IndexMeta::metric_name`]).
     pub metric: Metric,
     /// The resolved type and build parameters (defaults filled in).
     pub params: IndexParams,
@@ -89,6 +91,11 @@ pub struct IndexMeta {
 }
 
 impl IndexMeta {
+    /// The metric's name as Milvus describes it: empty for a scalar index.
+    pub fn metric_name(&self) -> &'static str {
+        if self.params.is_scalar() { "" } else { self.metric.name() }
+    }
+
     /// Whether `other` defines the same index: name, field, metric and resolved parameters
     /// (however the parameters were spelled).
     pub fn same_definition(&self, other: &IndexMeta) -> bool {

@@ -1,4 +1,4 @@
-//! Vector indexes of a collection: create, describe, drop, and building the index files of sealed
+//! Vector and scalar indexes of a collection: create, describe, drop, and building the index files of sealed
 //! segments that lack them.
 //!
 //! Builds read a sealed segment through its shared mapping without holding any lock, then
@@ -19,6 +19,7 @@ use crate::index::Vectors;
 use crate::index::file::SegmentIndex;
 use crate::params::IndexParams;
 use crate::params::Metric;
+use crate::scalar_index as scalar;
 use crate::segment::sealed::SealedSegment;
 
 /// What `describe_index` reports for one index.
@@ -49,13 +50,16 @@ struct Job {
 }
 
 impl Collection {
-    /// Creates an index on vector field `field` and builds it for every sealed segment (later
+    /// Creates an index on field `field` and builds it for every sealed segment (later
     /// segments are indexed automatically when they are sealed). `name` may be empty (the field
-    /// name is used). Creating the same index again is a no-op.
+    /// name is used). Creating the same index again is a no-op. A vector field takes FLAT, HNSW
+    /// or IVF_FLAT; a scalar field a scalar type its field type allows
+    /// ([`scalar::check_field`]), whose `metric` is unused (pass [`Metric::L2`]).
     ///
     /// # Errors
-    /// Unknown or non-vector field; parameters out of range; a different index already on the
-    /// field; a cancelled or expired `ctx` (the index stays defined and is built later); I/O.
+    /// Unknown field; an index type the field's type does not take; parameters out of range; a
+    /// different index already on the field; a cancelled or expired `ctx` (the index stays
+    /// defined and is built later); I/O.
     pub fn create_index(
         &self,
         ctx: &Context,
@@ -70,7 +74,8 @@ impl Collection {
     /// [`Collection::create_index`] in Milvus's terms: the index type name, the metric name and
     /// the build parameters as Milvus's key/value map, parsed by [`IndexParams::from_milvus`]
     /// and [`Metric::parse`]. The map is kept as given and reported by
-    /// [`Collection::describe_index`].
+    /// [`Collection::describe_index`]. On a scalar field `AUTOINDEX` (or an empty type) builds
+    /// [`scalar::auto_index`]'s type, and the metric must be empty (scalar indexes have none).
     ///
     /// # Errors
     /// Those of [`IndexParams::from_milvus`] and [`Metric::parse`]; those of
@@ -85,7 +90,28 @@ impl Collection {
         params: &[(&str, &str)],
     ) -> Result<()> {
         let resolved = IndexParams::from_milvus(index_type, params)?;
-        let metric = Metric::parse(metric)?;
+        let definition = self
+            .schema
+            .field(field)
+            .ok_or_else(|| Error::not_found_in(ObjectKind::Field, field, self.name()))?;
+        let resolved = match scalar::auto_index(definition) {
+            Some(auto) if matches!(index_type.trim().to_ascii_uppercase().as_str(), "AUTOINDEX" | "") => auto,
+            _ => resolved,
+        };
+        if resolved.is_scalar() || !definition.field_type.is_vector() {
+            scalar::check_field(resolved, definition)?;
+        }
+        let metric = if resolved.is_scalar() {
+            if !metric.trim().is_empty() {
+                return Err(Error::InvalidArgument(format!(
+                    "field `{field}`: a {} index takes no metric_type (got `{metric}`); metrics apply to vector indexes",
+                    resolved.type_name()
+                )));
+            }
+            Metric::L2
+        } else {
+            Metric::parse(metric)?
+        };
         let given = params.iter().map(|&(k, v)| (k.to_owned(), v.to_owned())).collect();
         self.add_index(ctx, field, name, metric, resolved, given)
     }
@@ -103,10 +129,9 @@ impl Collection {
             .schema
             .field_index(field)
             .ok_or_else(|| Error::not_found_in(ObjectKind::Field, field, self.name()))?;
-        if !self.schema.fields[position].field_type.is_vector() {
-            return Err(Error::InvalidArgument(format!(
-                "field `{field}` is not a vector field: only vector fields take an index"
-            )));
+        let definition = &self.schema.fields[position];
+        if params.is_scalar() || !definition.field_type.is_vector() {
+            scalar::check_field(params, definition)?;
         }
         params.validate()?;
         let meta = IndexMeta {
@@ -225,21 +250,28 @@ impl Collection {
         let mut built = 0;
         for job in jobs {
             ctx.check()?;
-            let ColumnRef::FloatVector { dim, data } = job.file.column(job.field)? else { continue };
-            let vectors = Vectors { dim, data, norms: job.file.norms(job.field)?, metric: job.index.metric };
             let path = index_path(&self.dir, job.segment, job.field);
             let started = std::time::Instant::now();
-            let index =
-                SegmentIndex::build(&path, job.index.params, vectors, self.options.worker_threads, ctx)?;
+            let index = if job.index.params.is_scalar() {
+                let (column, validity) = (job.file.column(job.field)?, job.file.validity(job.field)?);
+                let body = scalar::build(column, validity, job.index.params == IndexParams::Bitmap)?;
+                SegmentIndex::write_scalar(&path, job.index.params, &body)?
+            } else {
+                let ColumnRef::FloatVector { dim, data } = job.file.column(job.field)? else { continue };
+                let vectors =
+                    Vectors { dim, data, norms: job.file.norms(job.field)?, metric: job.index.metric };
+                SegmentIndex::build(&path, job.index.params, vectors, self.options.worker_threads, ctx)?
+            };
             self.index_builds.fetch_add(1, Ordering::Relaxed);
             let published = self.publish_index(&job, index)?;
             log::info!(
-                "built {} index `{}` of segment {} of collection `{}`: {} vectors in {} ms{}",
+                "built {} index `{}` of segment {} of collection `{}`: {} {} in {} ms{}",
                 job.index.params.type_name(),
                 job.index.name,
                 job.segment,
                 self.name(),
                 job.file.rows(),
+                if job.index.params.is_scalar() { "rows" } else { "vectors" },
                 started.elapsed().as_millis(),
                 if published { "" } else { " (discarded: the segment or index is gone)" }
             );

@@ -1,10 +1,13 @@
 //! Evaluation: a planned [`Node`] × one segment's columns → [`Bitset`].
 //!
 //! Contract: each needed column and validity is fetched from the [`ColumnSource`] once per
-//! evaluation; leaves run tight loops over the typed slices, packing 64 results per word; the
-//! logical nodes combine whole bitsets. No per-row allocation or dynamic dispatch.
+//! evaluation; leaves run tight loops over the typed slices, packing 64 results per word, or
+//! ask the field's scalar index for the rows (then the column is not read at all when the
+//! index answers every leaf on the field); the logical nodes combine whole bitsets. No per-row
+//! allocation or dynamic dispatch.
 
 use super::ColumnSource;
+use super::indexed::ScalarIndex;
 use super::plan::{Node, Pred};
 use crate::bitset::Bitset;
 use crate::column::ColumnRef;
@@ -22,6 +25,8 @@ struct Inputs<'a> {
     /// Parsed rows of the JSON fields the plan reads (`None` for a row that does not parse, read
     /// like a missing path); `None` for other fields.
     json: Vec<Option<Vec<Option<serde_json::Value>>>>,
+    /// The scalar index of each field that has one.
+    indexes: Vec<Option<ScalarIndex<'a>>>,
 }
 
 /// Evaluates `node` over the rows of `source`, reading `fields` (schema indices).
@@ -37,19 +42,16 @@ pub(crate) fn evaluate(
 ) -> Result<Bitset> {
     let rows = source.num_rows();
     let n = schema.fields.len();
-    let mut inputs = Inputs { rows, columns: vec![None; n], valid: vec![None; n], json: vec![None; n] };
+    let mut inputs = Inputs {
+        rows,
+        columns: vec![None; n],
+        valid: vec![None; n],
+        json: vec![None; n],
+        indexes: vec![None; n],
+    };
     for &f in fields {
         let field = &schema.fields[f];
-        let col = source.column(f)?;
-        if !col.matches(field.field_type) || col.len() != rows {
-            return Err(Error::SchemaMismatch(format!(
-                "filter on field `{}`: expected a column of type {} with {rows} rows, got {} with {} rows",
-                field.name,
-                field.field_type.describe(),
-                col.type_name(),
-                col.len()
-            )));
-        }
+        inputs.indexes[f] = source.scalar_index(f)?;
         if let Some(v) = source.validity(f)? {
             if v.len() != rows {
                 return Err(Error::SchemaMismatch(format!(
@@ -60,12 +62,37 @@ pub(crate) fn evaluate(
             }
             inputs.valid[f] = Some(pack(v.len(), false, |i| v[i] != 0));
         }
+        if !needs_column(node, f, inputs.indexes[f].as_ref()) {
+            continue;
+        }
+        let col = source.column(f)?;
+        if !col.matches(field.field_type) || col.len() != rows {
+            return Err(Error::SchemaMismatch(format!(
+                "filter on field `{}`: expected a column of type {} with {rows} rows, got {} with {} rows",
+                field.name,
+                field.field_type.describe(),
+                col.type_name(),
+                col.len()
+            )));
+        }
         if field.field_type == FieldType::Json {
             inputs.json[f] = Some((0..rows).map(|r| serde_json::from_slice(col.bytes_at(r)).ok()).collect());
         }
         inputs.columns[f] = Some(col);
     }
     Ok(eval(node, &inputs))
+}
+
+/// Whether evaluating `node` reads the column of field `field`: a JSON test or a leaf that
+/// `index` (the field's scalar index, if any) cannot answer.
+fn needs_column(node: &Node, field: usize, index: Option<&ScalarIndex<'_>>) -> bool {
+    match node {
+        Node::Const(_) | Node::IsNull { .. } => false,
+        Node::Not(inner) => needs_column(inner, field, index),
+        Node::And(terms) | Node::Or(terms) => terms.iter().any(|t| needs_column(t, field, index)),
+        Node::Json { field: f, .. } => *f == field,
+        Node::Leaf { field: f, pred } => *f == field && !index.is_some_and(|i| i.answers(pred)),
+    }
 }
 
 fn eval(node: &Node, inputs: &Inputs<'_>) -> Bitset {
@@ -117,11 +144,19 @@ fn eval(node: &Node, inputs: &Inputs<'_>) -> Bitset {
             b
         }
         Node::Leaf { field, pred } => {
-            let Some(col) = inputs.columns[*field] else {
-                // Unreachable: the plan's field list covers every leaf.
-                return Bitset::new(inputs.rows);
+            let indexed =
+                inputs.indexes[*field].as_ref().filter(|i| i.answers(pred)).and_then(|i| i.lookup(pred));
+            let mut b = match (indexed, inputs.columns[*field]) {
+                (Some((mut b, negate)), _) => {
+                    if negate {
+                        b.negate();
+                    }
+                    b
+                }
+                (None, Some(col)) => leaf(col, pred),
+                // Unreachable: `evaluate` reads the column of every leaf its index cannot answer.
+                (None, None) => return Bitset::new(inputs.rows),
             };
-            let mut b = leaf(col, pred);
             if let Some(valid) = &inputs.valid[*field] {
                 b.and_with(valid);
             }

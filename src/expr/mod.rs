@@ -124,6 +124,7 @@
 
 mod ast;
 mod eval;
+mod indexed;
 mod lexer;
 mod like;
 mod parser;
@@ -135,7 +136,14 @@ use crate::bitset::Bitset;
 use crate::column::{ColumnRef, PrimaryKeys};
 use crate::error::Result;
 use crate::schema::{FieldType, Schema};
-use plan::{Node, Pred};
+pub use indexed::ScalarIndex;
+pub(crate) use indexed::{BITMAP_FLAG, BODY_HEADER_LEN, KeyKind};
+#[cfg(test)]
+pub(crate) use lexer::CmpOp;
+#[cfg(test)]
+pub(crate) use like::LikePattern;
+use plan::Node;
+pub(crate) use plan::Pred;
 pub use template::{TemplateValue, render as render_template, render_json as render_template_json};
 
 /// Deepest nesting of parenthesised groups and `not`s a filter may have (see the module docs).
@@ -162,6 +170,15 @@ pub trait ColumnSource {
     /// Validity bytes (1 = value, 0 = null) of field `field`, `None` when the field has no
     /// nulls.
     fn validity(&self, field: usize) -> Result<Option<&[u8]>>;
+    /// The scalar index of field `field` over these rows, when one is built: evaluation then
+    /// selects the field's rows through it and reads the column only for predicates it cannot
+    /// answer. The default: none.
+    ///
+    /// # Errors
+    /// [`Error::Corrupted`](crate::Error::Corrupted) when the index fails its checks.
+    fn scalar_index(&self, _field: usize) -> Result<Option<ScalarIndex<'_>>> {
+        Ok(None)
+    }
 }
 
 impl Filter {

@@ -1,4 +1,4 @@
-//! Vector indexes: `veclite_create_index`, `veclite_describe_index`, `veclite_drop_index`, and
+//! Vector and scalar indexes: `veclite_create_index`, `veclite_describe_index`, `veclite_drop_index`, and
 //! `veclite_metric_parse`.
 
 use super::{
@@ -8,12 +8,20 @@ use super::{
 use crate::collection::IndexInfo;
 use crate::params::{IndexParams, Metric};
 
-/// Index type: exact search (no index data); also what `AUTOINDEX` builds.
+/// Index type: exact search (no index data).
 pub const VECLITE_INDEX_FLAT: u32 = 0;
 /// Index type: HNSW graph (`param0` = M, `param1` = efConstruction).
 pub const VECLITE_INDEX_HNSW: u32 = 1;
 /// Index type: IVF_FLAT inverted file (`param0` = nlist).
 pub const VECLITE_INDEX_IVF_FLAT: u32 = 2;
+/// Scalar index type: INVERTED (sorted values with their rows).
+pub const VECLITE_INDEX_INVERTED: u32 = 3;
+/// Scalar index type: STL_SORT (rows in value order; numeric fields).
+pub const VECLITE_INDEX_STL_SORT: u32 = 4;
+/// Scalar index type: BITMAP (a bitmap per frequent value).
+pub const VECLITE_INDEX_BITMAP: u32 = 5;
+/// Scalar index type: Trie (sorted strings; VarChar fields).
+pub const VECLITE_INDEX_TRIE: u32 = 6;
 
 /// Key/value pairs given as four parallel arrays of `n` `(ptr, len)` UTF-8 strings.
 ///
@@ -34,13 +42,17 @@ pub(crate) unsafe fn pairs_arg<'a>(
     Ok(k.into_iter().zip(v).collect())
 }
 
-/// Creates an index on vector field `field` and builds it for every sealed segment (on the
+/// Creates an index on field `field` and builds it for every sealed segment (on the
 /// database's worker threads, checking `ctx`, which may be NULL); segments sealed later are
 /// indexed automatically. `name` may be NULL (the field name is used).
 ///
-/// The index is described in Milvus's terms: `index_type` is `"FLAT"`, `"HNSW"`, `"IVF_FLAT"`
-/// or `"AUTOINDEX"` (builds FLAT; empty means AUTOINDEX), any case; `metric_type` is `"L2"`,
-/// `"IP"` or `"COSINE"`, any case; the build parameters are `n_params` key/value strings (four
+/// The index is described in Milvus's terms: on a vector field `index_type` is `"FLAT"`,
+/// `"HNSW"`, `"IVF_FLAT"` or `"AUTOINDEX"` (builds HNSW with M 18, efConstruction 240; empty
+/// means AUTOINDEX), any case, and `metric_type` is `"L2"`, `"IP"` or `"COSINE"`, any case. On a
+/// scalar field `index_type` is `"INVERTED"`, `"STL_SORT"`, `"BITMAP"`, `"Trie"` or
+/// `"AUTOINDEX"` (BITMAP for Bool, INVERTED otherwise), allowed by field type as in Milvus (a
+/// type the field does not take fails with `VECLITE_STATUS_INVALID_ARGUMENT`), and
+/// `metric_type` is NULL or empty. The build parameters are `n_params` key/value strings (four
 /// parallel arrays, NULL when `n_params` is 0) under Milvus's names: `M` (2..=2048, default 30)
 /// and `efConstruction` (1..=2^31-1, default 360) for HNSW, `nlist` (1..=65536, default 128)
 /// for IVF_FLAT, decimal integers (absent or empty: the default). They are kept as given and
@@ -77,7 +89,7 @@ pub unsafe extern "C" fn veclite_create_index(
                 str_arg(field, field_len, "field")?,
                 opt_str_arg(name, name_len, "name")?,
                 opt_str_arg(index_type, index_type_len, "index_type")?,
-                str_arg(metric_type, metric_type_len, "metric_type")?,
+                opt_str_arg(metric_type, metric_type_len, "metric_type")?,
                 pairs_arg(param_keys, param_key_lens, param_values, param_value_lens, n_params)?,
             )
         };
@@ -161,7 +173,7 @@ pub unsafe extern "C" fn veclite_describe_index(
         let inner = db.describe_index(c, Some(f))?.swap_remove(0);
         let mut params = vec![
             ("index_type".to_owned(), inner.index.params.type_name().to_owned()),
-            ("metric_type".to_owned(), inner.index.metric.name().to_owned()),
+            ("metric_type".to_owned(), inner.index.metric_name().to_owned()),
         ];
         params.extend(inner.index.milvus_params());
         // SAFETY: `out` is non-NULL and writable.
@@ -180,7 +192,8 @@ pub unsafe extern "C" fn veclite_index_info_free(info: *mut veclite_index_info) 
 }
 
 /// Describes an index: its name as `(ptr, len)` (valid until `info` is freed), its
-/// `VECLITE_INDEX_*` type, `VECLITE_METRIC_*` metric, parameters (`param0` / `param1`: M /
+/// `VECLITE_INDEX_*` type, `VECLITE_METRIC_*` metric (`VECLITE_METRIC_L2` for a scalar index,
+/// which has none), parameters (`param0` / `param1`: M /
 /// efConstruction for HNSW, nlist / 0 for IVF_FLAT, 0 / 0 for FLAT), and build progress in rows: indexed (sealed segments with their
 /// index built), total (all segments, growing ones included) and pending (sealed segments still
 /// searched exactly). Each out-param may be NULL. Returns false for a NULL `info`.
@@ -204,6 +217,10 @@ pub unsafe extern "C" fn veclite_index_info_get(
         IndexParams::Flat => (VECLITE_INDEX_FLAT, 0, 0),
         IndexParams::Hnsw { m, ef_construction } => (VECLITE_INDEX_HNSW, m, ef_construction),
         IndexParams::IvfFlat { nlist } => (VECLITE_INDEX_IVF_FLAT, nlist, 0),
+        IndexParams::Inverted => (VECLITE_INDEX_INVERTED, 0, 0),
+        IndexParams::StlSort => (VECLITE_INDEX_STL_SORT, 0, 0),
+        IndexParams::Bitmap => (VECLITE_INDEX_BITMAP, 0, 0),
+        IndexParams::Trie => (VECLITE_INDEX_TRIE, 0, 0),
     };
     let metric = metric_number(i.index.metric);
     // SAFETY: out-params are NULL or writable (API contract).
@@ -236,7 +253,8 @@ pub unsafe extern "C" fn veclite_index_info_params_len(info: *const veclite_inde
 }
 
 /// The `i`-th Milvus parameter of an index description, as DescribeIndex reports it:
-/// `index_type` (the type built: FLAT, HNSW or IVF_FLAT), `metric_type`, then the build
+/// `index_type` (the type built: FLAT, HNSW, IVF_FLAT, INVERTED, STL_SORT, BITMAP or Trie;
+/// AUTOINDEX reads as the type it built), `metric_type` (empty for a scalar index), then the build
 /// parameters as given to `veclite_create_index` with the value used for each parameter the type
 /// reads (defaults included), sorted by key. Key and value are `(ptr, len)` UTF-8 strings valid
 /// until `info` is freed; out-params may be NULL. Returns false for a NULL `info` or `i` out of

@@ -1,13 +1,15 @@
 //! Index files: `s<segment id>-f<field>.idx`, written once beside the segment and mapped.
 //!
 //! ```text
-//! magic "VECLIDX\0" (8) | version u32 | kind u32 (1 = HNSW, 2 = IVF_FLAT) | metric u32 |
+//! magic "VECLIDX\0" (8) | version u32 | kind u32 (1 = HNSW, 2 = IVF_FLAT, 3 = INVERTED,
+//! 4 = STL_SORT, 5 = BITMAP, 6 = TRIE) | metric u32 (0 for scalar indexes) |
 //! param0 u32 (M or nlist) | param1 u32 (efConstruction or 0) | reserved u32 |
-//! body length u64 | body (kind-specific, see hnsw.rs / ivf.rs) | crc32c u32 of all bytes before
+//! body length u64 | body (kind-specific, see hnsw.rs / ivf.rs / scalar) | crc32c u32 of all
+//! bytes before
 //! ```
 //!
 //! The header is checked when the file is opened; the checksum of the body the first time it is
-//! searched, so opening reads no index data.
+//! searched or filtered with, so opening reads no index data.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -34,6 +36,19 @@ pub struct SegmentIndex {
     verified: OnceLock<std::result::Result<(), String>>,
 }
 
+/// The file kind of an index type.
+fn kind_number(params: IndexParams) -> u32 {
+    match params {
+        IndexParams::Flat => 0,
+        IndexParams::Hnsw { .. } => 1,
+        IndexParams::IvfFlat { .. } => 2,
+        IndexParams::Inverted => 3,
+        IndexParams::StlSort => 4,
+        IndexParams::Bitmap => 5,
+        IndexParams::Trie => 6,
+    }
+}
+
 fn metric_number(m: Metric) -> u32 {
     match m {
         Metric::L2 => 0,
@@ -56,25 +71,49 @@ impl SegmentIndex {
         threads: usize,
         ctx: &Context,
     ) -> Result<SegmentIndex> {
-        let (kind, p0, p1, body) = match params {
+        let (p0, p1, body) = match params {
             IndexParams::Hnsw { m, ef_construction } => (
-                1u32,
                 m,
                 ef_construction,
                 hnsw::build(vectors, m as usize, ef_construction as usize, threads, ctx)?,
             ),
-            IndexParams::IvfFlat { nlist } => (2u32, nlist, 0, ivf::build(vectors, nlist as usize, ctx)?),
-            IndexParams::Flat => {
-                return Err(Error::InvalidArgument("FLAT has no index data to build".into()));
+            IndexParams::IvfFlat { nlist } => (nlist, 0, ivf::build(vectors, nlist as usize, ctx)?),
+            other => {
+                return Err(Error::InvalidArgument(format!(
+                    "{} has no vector index data to build",
+                    other.type_name()
+                )));
             }
         };
+        Self::write(path, params, metric_number(vectors.metric), [p0, p1], &body)
+    }
+
+    /// Writes the scalar index `params` (INVERTED, STL_SORT, BITMAP or Trie) with `body` (built
+    /// by the `scalar_index` module) to `path` durably and maps it.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for a vector index type; [`Error::Io`].
+    pub fn write_scalar(path: &Path, params: IndexParams, body: &[u8]) -> Result<SegmentIndex> {
+        if !params.is_scalar() {
+            return Err(Error::InvalidArgument(format!("{} is not a scalar index type", params.type_name())));
+        }
+        Self::write(path, params, 0, [0, 0], body)
+    }
+
+    fn write(
+        path: &Path,
+        params: IndexParams,
+        metric: u32,
+        p: [u32; 2],
+        body: &[u8],
+    ) -> Result<SegmentIndex> {
         let mut bytes = Vec::with_capacity(HEADER_LEN + body.len() + 4);
         bytes.extend_from_slice(MAGIC);
-        for v in [VERSION, kind, metric_number(vectors.metric), p0, p1, 0] {
+        for v in [VERSION, kind_number(params), metric, p[0], p[1], 0] {
             bytes.extend_from_slice(&v.to_le_bytes());
         }
         bytes.extend_from_slice(&(body.len() as u64).to_le_bytes());
-        bytes.extend_from_slice(&body);
+        bytes.extend_from_slice(body);
         let crc = crc32c::crc32c(&bytes);
         bytes.extend_from_slice(&crc.to_le_bytes());
         fs::write_atomic(path, &bytes)?;
@@ -106,6 +145,10 @@ impl SegmentIndex {
         let params = match u32_at(12) {
             1 => IndexParams::Hnsw { m: p0, ef_construction: p1 },
             2 => IndexParams::IvfFlat { nlist: p0 },
+            3 => IndexParams::Inverted,
+            4 => IndexParams::StlSort,
+            5 => IndexParams::Bitmap,
+            6 => IndexParams::Trie,
             _ => return Err(bad("unknown index kind")),
         };
         let metric = match u32_at(16) {
@@ -127,9 +170,15 @@ impl SegmentIndex {
         self.params
     }
 
-    /// The metric the index was built for.
+    /// The metric the index was built for ([`Metric::L2`] for scalar indexes, which have none).
     pub fn metric(&self) -> Metric {
         self.metric
+    }
+
+    /// The body bytes as stored (unchecked).
+    pub fn body(&self) -> &[u8] {
+        let b = self.map.bytes();
+        &b[HEADER_LEN..b.len() - 4]
     }
 
     /// Path of the index file.
@@ -138,7 +187,7 @@ impl SegmentIndex {
     }
 
     /// The body bytes, verified on first use: checksum, then the structure against `vectors`.
-    fn body(&self, vectors: &Vectors<'_>) -> Result<&[u8]> {
+    fn checked_body(&self, vectors: &Vectors<'_>) -> Result<&[u8]> {
         let b = self.map.bytes();
         let (data, crc) = b.split_at(b.len() - 4);
         let body = &data[HEADER_LEN..];
@@ -149,7 +198,7 @@ impl SegmentIndex {
             match self.params {
                 IndexParams::Hnsw { .. } => hnsw::validate(body, vectors.len()),
                 IndexParams::IvfFlat { .. } => ivf::validate(body, vectors),
-                IndexParams::Flat => Ok(()),
+                _ => Ok(()),
             }
         });
         match verdict {
@@ -163,12 +212,39 @@ impl SegmentIndex {
     /// # Errors
     /// [`Error::Corrupted`] when the file fails its checksum or structure checks.
     pub fn search(&self, vectors: Vectors<'_>, query: &IndexQuery<'_>) -> Result<Candidates> {
-        let body = self.body(&vectors)?;
+        let body = self.checked_body(&vectors)?;
         let corrupted = |reason: &str| Error::corrupted(&self.path, reason);
         match self.params {
             IndexParams::Hnsw { .. } => hnsw::search(body, vectors, query).map_err(|r| corrupted(&r)),
             IndexParams::IvfFlat { .. } => ivf::search(body, vectors, query).map_err(|r| corrupted(&r)),
-            IndexParams::Flat => Ok(Vec::new()),
+            _ => Ok(Vec::new()),
+        }
+    }
+
+    /// The body of a scalar index, its checksum and then `check` (the structure) verified on
+    /// first use; `None` for a vector index.
+    ///
+    /// # Errors
+    /// [`Error::Corrupted`] naming the file when it fails its checksum or `check`.
+    pub fn scalar_body(
+        &self,
+        check: impl FnOnce(&[u8]) -> std::result::Result<(), String>,
+    ) -> Result<Option<&[u8]>> {
+        if !self.params.is_scalar() {
+            return Ok(None);
+        }
+        let b = self.map.bytes();
+        let (data, crc) = b.split_at(b.len() - 4);
+        let body = &data[HEADER_LEN..];
+        let verdict = self.verified.get_or_init(|| {
+            if crc32c::crc32c(data).to_le_bytes() != crc {
+                return Err("index checksum mismatch".into());
+            }
+            check(body)
+        });
+        match verdict {
+            Ok(()) => Ok(Some(body)),
+            Err(reason) => Err(Error::corrupted(&self.path, reason.clone())),
         }
     }
 }

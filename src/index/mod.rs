@@ -1,5 +1,7 @@
 //! Vector indexes: HNSW and IVF_FLAT, one per sealed segment and vector field, stored in an
-//! index file beside the segment and searched through zero-copy views of its bytes.
+//! index file beside the segment and searched through zero-copy views of its bytes. Scalar
+//! indexes (INVERTED, STL_SORT, BITMAP, Trie) share the file format (their bodies: the
+//! `scalar_index` module).
 //!
 //! HNSW stores row numbers and reads the segment's contiguous vector block (and stored norms,
 //! for COSINE) through [`Vectors`]; IVF_FLAT keeps its own copy of the vectors in list order, so

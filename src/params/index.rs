@@ -10,6 +10,9 @@ pub const DEFAULT_HNSW_M: u32 = 30;
 pub const DEFAULT_HNSW_EF_CONSTRUCTION: u32 = 360;
 /// Milvus's default IVF `nlist` (k-means clusters).
 pub const DEFAULT_IVF_NLIST: u32 = 128;
+/// What `AUTOINDEX` builds on a vector field: HNSW with the parameters of Milvus's
+/// `autoIndex.params.build` (`M` 18, `efConstruction` 240).
+pub const AUTOINDEX_VECTOR: IndexParams = IndexParams::Hnsw { m: 18, ef_construction: 240 };
 
 /// Index type and build parameters, with Milvus's names, defaults and ranges.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,12 +25,27 @@ pub enum IndexParams {
     Hnsw { m: u32, ef_construction: u32 },
     /// Inverted file over `nlist` k-means clusters (1..=65536, default [`DEFAULT_IVF_NLIST`]).
     IvfFlat { nlist: u32 },
+    /// Scalar: the field's distinct values in order, each with the rows holding it (equality,
+    /// `in`, ranges, prefix `like`). Bool, integer, float and VarChar fields.
+    Inverted,
+    /// Scalar: the rows in value order (equality, `in`, ranges). Integer and float fields.
+    StlSort,
+    /// Scalar: a bitmap of rows per distinct value, for low-cardinality fields. Bool, integer
+    /// and VarChar fields other than the primary key.
+    Bitmap,
+    /// Scalar: the strings in order with their rows (equality, `in`, ranges, prefix `like`).
+    /// VarChar fields.
+    Trie,
 }
 
 /// The build parameters an index type reads, under Milvus's names.
 fn build_keys(params: &IndexParams) -> &'static [&'static str] {
     match params {
-        IndexParams::Flat => &[],
+        IndexParams::Flat
+        | IndexParams::Inverted
+        | IndexParams::StlSort
+        | IndexParams::Bitmap
+        | IndexParams::Trie => &[],
         IndexParams::Hnsw { .. } => &["M", "efConstruction"],
         IndexParams::IvfFlat { .. } => &["nlist"],
     }
@@ -37,9 +55,11 @@ impl IndexParams {
     /// Parses an index request in Milvus's terms: the type name and its build parameters as
     /// Milvus's key/value map.
     ///
-    /// Type names (any case): `FLAT`, `HNSW`, `IVF_FLAT`, and `AUTOINDEX` or an empty name,
-    /// which build `FLAT`. Keys: `M` and `efConstruction` for HNSW, `nlist` for IVF_FLAT (none
-    /// for FLAT and AUTOINDEX); values are decimal integers; an absent key or an empty value
+    /// Type names (any case): `FLAT`, `HNSW`, `IVF_FLAT`, `AUTOINDEX` or an empty name (which
+    /// build [`AUTOINDEX_VECTOR`]; on a scalar field the collection resolves `AUTOINDEX` with
+    /// `scalar_index::auto_index` instead), and the scalar types `INVERTED`,
+    /// `STL_SORT`, `BITMAP` and `TRIE`. Keys: `M` and `efConstruction` for HNSW, `nlist` for
+    /// IVF_FLAT (none for the others); values are decimal integers; an absent key or an empty value
     /// takes the default ([`DEFAULT_HNSW_M`], [`DEFAULT_HNSW_EF_CONSTRUCTION`],
     /// [`DEFAULT_IVF_NLIST`]). The result is checked with [`IndexParams::validate`]: as in
     /// Milvus, `0` is out of range for every parameter, not a request for the default.
@@ -52,17 +72,24 @@ impl IndexParams {
     pub fn from_milvus(index_type: &str, params: &[(&str, &str)]) -> Result<IndexParams> {
         let type_name = index_type.trim().to_ascii_uppercase();
         let shape = match type_name.as_str() {
-            "FLAT" | "AUTOINDEX" | "" => IndexParams::Flat,
+            "FLAT" => IndexParams::Flat,
+            "AUTOINDEX" | "" => AUTOINDEX_VECTOR,
             "HNSW" => IndexParams::Hnsw { m: 0, ef_construction: 0 },
             "IVF_FLAT" => IndexParams::IvfFlat { nlist: 0 },
+            "INVERTED" => IndexParams::Inverted,
+            "STL_SORT" => IndexParams::StlSort,
+            "BITMAP" => IndexParams::Bitmap,
+            "TRIE" => IndexParams::Trie,
             _ => {
                 return Err(Error::Unsupported(format!(
-                    "index type `{index_type}`: veclite builds FLAT, HNSW and IVF_FLAT (AUTOINDEX builds FLAT)"
+                    "index type `{index_type}`: veclite builds FLAT, HNSW and IVF_FLAT on vector fields \
+                     (AUTOINDEX builds HNSW) and INVERTED, STL_SORT, BITMAP and TRIE on scalar fields"
                 )));
             }
         };
+        let auto = matches!(type_name.as_str(), "AUTOINDEX" | "");
         let shown = if type_name.is_empty() { "AUTOINDEX" } else { type_name.as_str() };
-        let keys = build_keys(&shape);
+        let keys: &[&str] = if auto { &[] } else { build_keys(&shape) };
         // Per key: None = not given, Some(None) = given empty (the default).
         let mut values: Vec<Option<Option<u32>>> = vec![None; keys.len()];
         for &(key, value) in params {
@@ -85,7 +112,12 @@ impl IndexParams {
         }
         let value = |i: usize, default: u32| values[i].flatten().unwrap_or(default);
         let params = match shape {
-            IndexParams::Flat => IndexParams::Flat,
+            _ if auto => AUTOINDEX_VECTOR,
+            IndexParams::Flat
+            | IndexParams::Inverted
+            | IndexParams::StlSort
+            | IndexParams::Bitmap
+            | IndexParams::Trie => shape,
             IndexParams::Hnsw { .. } => IndexParams::Hnsw {
                 m: value(0, DEFAULT_HNSW_M),
                 ef_construction: value(1, DEFAULT_HNSW_EF_CONSTRUCTION),
@@ -97,23 +129,42 @@ impl IndexParams {
     }
 
     /// The build parameters under Milvus's names with their values: `M` and `efConstruction`
-    /// for HNSW, `nlist` for IVF_FLAT, none for FLAT.
+    /// for HNSW, `nlist` for IVF_FLAT, none for the others.
     pub fn milvus_params(&self) -> Vec<(&'static str, u32)> {
         let values = match *self {
-            IndexParams::Flat => vec![],
+            IndexParams::Flat
+            | IndexParams::Inverted
+            | IndexParams::StlSort
+            | IndexParams::Bitmap
+            | IndexParams::Trie => vec![],
             IndexParams::Hnsw { m, ef_construction } => vec![m, ef_construction],
             IndexParams::IvfFlat { nlist } => vec![nlist],
         };
         build_keys(self).iter().copied().zip(values).collect()
     }
 
-    /// Milvus's type name: "FLAT", "HNSW" or "IVF_FLAT".
+    /// Milvus's type name: "FLAT", "HNSW", "IVF_FLAT", "INVERTED", "STL_SORT", "BITMAP" or
+    /// "Trie" (Milvus spells it so).
     pub fn type_name(&self) -> &'static str {
         match self {
             IndexParams::Flat => "FLAT",
             IndexParams::Hnsw { .. } => "HNSW",
             IndexParams::IvfFlat { .. } => "IVF_FLAT",
+            IndexParams::Inverted => "INVERTED",
+            IndexParams::StlSort => "STL_SORT",
+            IndexParams::Bitmap => "BITMAP",
+            IndexParams::Trie => "Trie",
         }
+    }
+
+    /// Whether this is a vector index type (FLAT, HNSW, IVF_FLAT).
+    pub fn is_vector_index(&self) -> bool {
+        !self.is_scalar()
+    }
+
+    /// Whether this is a scalar index type (INVERTED, STL_SORT, BITMAP, TRIE).
+    pub fn is_scalar(&self) -> bool {
+        matches!(self, IndexParams::Inverted | IndexParams::StlSort | IndexParams::Bitmap | IndexParams::Trie)
     }
 
     /// Checks the parameter ranges.
@@ -129,7 +180,11 @@ impl IndexParams {
             }
         };
         match *self {
-            IndexParams::Flat => Ok(()),
+            IndexParams::Flat
+            | IndexParams::Inverted
+            | IndexParams::StlSort
+            | IndexParams::Bitmap
+            | IndexParams::Trie => Ok(()),
             IndexParams::Hnsw { m, ef_construction } => {
                 range("M", m, 2, 2048)?;
                 range("efConstruction", ef_construction, 1, i32::MAX as u32)
@@ -195,30 +250,43 @@ mod tests {
     }
 
     #[test]
-    fn type_names_in_any_case_and_autoindex_is_flat() {
+    fn type_names_in_any_case_and_autoindex_is_hnsw() {
         assert_eq!(parse("hnsw", &[("M", "4")]).unwrap(), IndexParams::Hnsw { m: 4, ef_construction: 360 });
         assert_eq!(parse(" Ivf_Flat ", &[]).unwrap(), IndexParams::IvfFlat { nlist: 128 });
         assert_eq!(parse("flat", &[]).unwrap(), IndexParams::Flat);
-        assert_eq!(parse("AUTOINDEX", &[]).unwrap(), IndexParams::Flat);
-        assert_eq!(parse("autoindex", &[]).unwrap(), IndexParams::Flat);
-        assert_eq!(parse("", &[]).unwrap(), IndexParams::Flat);
+        assert_eq!(parse("AUTOINDEX", &[]).unwrap(), AUTOINDEX_VECTOR);
+        assert_eq!(parse("autoindex", &[]).unwrap(), AUTOINDEX_VECTOR);
+        assert_eq!(parse("", &[]).unwrap(), AUTOINDEX_VECTOR);
+        assert_eq!(AUTOINDEX_VECTOR, IndexParams::Hnsw { m: 18, ef_construction: 240 });
+        for (name, p) in [
+            ("inverted", IndexParams::Inverted),
+            ("STL_SORT", IndexParams::StlSort),
+            ("Bitmap", IndexParams::Bitmap),
+            ("TRIE", IndexParams::Trie),
+            ("Trie", IndexParams::Trie),
+        ] {
+            assert_eq!(parse(name, &[]).unwrap(), p);
+            assert!(p.is_scalar() && p.has_data());
+        }
     }
 
     #[test]
     fn other_types_are_unsupported() {
-        for t in ["IVF_PQ", "IVF_SQ8", "DISKANN", "SCANN", "BIN_FLAT", "INVERTED", "STL_SORT", "nonsense"] {
+        for t in ["IVF_PQ", "IVF_SQ8", "DISKANN", "SCANN", "BIN_FLAT", "HYBRID", "nonsense"] {
             let (status, text) = message(parse(t, &[]));
             assert_eq!(status, crate::error::Status::Unsupported, "{t}");
             assert!(text.contains(&format!("`{t}`")) && text.contains("FLAT, HNSW and IVF_FLAT"), "{text}");
+            assert!(text.contains("INVERTED, STL_SORT, BITMAP and TRIE"), "{text}");
         }
     }
 
     #[test]
     fn keys_the_type_does_not_read_are_refused_by_name() {
-        let cases: [(&str, (&str, &str), &[&str]); 5] = [
+        let cases: [(&str, (&str, &str), &[&str]); 6] = [
             ("HNSW", ("nlist", "16"), &["`nlist`", "HNSW reads M and efConstruction"]),
             ("FLAT", ("M", "8"), &["`M`", "FLAT reads no build params"]),
             ("AUTOINDEX", ("nlist", "4"), &["`nlist`", "AUTOINDEX reads no build params"]),
+            ("INVERTED", ("M", "4"), &["`M`", "INVERTED reads no build params"]),
             ("IVF_FLAT", ("mmap.enabled", "true"), &["`mmap.enabled`", "IVF_FLAT reads nlist"]),
             // Milvus's names are case-sensitive: `m` is IVF_PQ's parameter, not HNSW's `M`.
             ("HNSW", ("m", "8"), &["`m`", "HNSW reads M"]),
@@ -274,6 +342,7 @@ mod tests {
             IndexParams::Flat,
             IndexParams::Hnsw { m: 8, ef_construction: 40 },
             IndexParams::IvfFlat { nlist: 9 },
+            IndexParams::Trie,
         ] {
             let text: Vec<(&str, String)> =
                 p.milvus_params().into_iter().map(|(k, v)| (k, v.to_string())).collect();

@@ -202,7 +202,7 @@ pub struct Segment {
     pub deletes_generation: u64,
     /// Whether `deleted` changed since it was last persisted.
     pub deletes_dirty: bool,
-    /// Vector indexes by schema field position (sealed segments only).
+    /// Vector and scalar indexes by schema field position (sealed segments only).
     pub indexes: HashMap<usize, Arc<SegmentIndex>>,
 }
 
@@ -323,6 +323,8 @@ impl Segment {
     }
 }
 
+use crate::expr::ScalarIndex;
+
 impl crate::expr::ColumnSource for Segment {
     fn num_rows(&self) -> usize {
         self.rows()
@@ -334,6 +336,17 @@ impl crate::expr::ColumnSource for Segment {
 
     fn validity(&self, field: usize) -> Result<Option<&[u8]>> {
         Segment::validity(self, field)
+    }
+
+    fn scalar_index(&self, field: usize) -> Result<Option<ScalarIndex<'_>>> {
+        let Some(index) = self.indexes.get(&field) else { return Ok(None) };
+        let rows = self.rows();
+        let Some(body) = index.scalar_body(|body| ScalarIndex::parse(body, rows).map(|_| ()))? else {
+            return Ok(None);
+        };
+        ScalarIndex::view(body, rows)
+            .map(Some)
+            .map_err(|reason| crate::error::Error::corrupted(index.path(), reason))
     }
 }
 

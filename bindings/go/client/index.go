@@ -19,7 +19,7 @@ import (
 	"github.com/veclite/veclite/bindings/go/entity"
 )
 
-func (c *EmbeddedClient) vectorField(ctx context.Context, collName, fieldName string) (*entity.Field, error) {
+func (c *EmbeddedClient) schemaField(ctx context.Context, collName, fieldName string) (*entity.Field, error) {
 	schema, err := c.describe(ctx, collName)
 	if err != nil {
 		return nil, err
@@ -109,11 +109,13 @@ func newCParams(m map[string]string, pin *runtime.Pinner) cparams {
 // CreateIndex creates a FLAT, HNSW or IVF_FLAT index on a vector field (entity.NewIndexFlat,
 // NewIndexHNSW, NewIndexIvfFlat, or a generic index whose params carry index_type,
 // metric_type and Milvus's M / efConstruction / nlist, top-level or in the "params" JSON;
-// AUTOINDEX builds FLAT) and builds it for every sealed segment before returning; segments
-// sealed later are indexed automatically. The library parses the names and params: missing
-// build params take Milvus's defaults (M 30, efConstruction 360, nlist 128), ranges are checked
-// (ErrInvalidArgument), and any other index type or a build param the type does not read fails
-// with an error wrapping ErrFeatureNotSupported (as does an index on a scalar field); nothing is
+// AUTOINDEX builds HNSW with M 18 and efConstruction 240), or a scalar index on a scalar field
+// (entity.NewScalarIndex, NewScalarIndexWithType: INVERTED, STL_SORT, BITMAP, TRIE, allowed
+// by field type as in Milvus, else ErrInvalidArgument), and builds it for every sealed segment
+// before returning; segments sealed later are indexed automatically. The library parses the
+// names and params: missing build params take Milvus's defaults (M 30, efConstruction 360,
+// nlist 128), ranges are checked (ErrInvalidArgument), and any other index type or a build
+// param the type does not read fails with an error wrapping ErrFeatureNotSupported; nothing is
 // substituted or ignored. The build is synchronous, so an async call is also done when it
 // returns. Creating the same index again is a no-op; a different index on a field that has one
 // fails (ErrInvalidArgument). WithIndexName (or a generic index's own name) names the index
@@ -126,12 +128,8 @@ func (c *EmbeddedClient) CreateIndex(ctx context.Context, collName string, field
 	if err != nil {
 		return err
 	}
-	f, err := c.vectorField(ctx, collName, fieldName)
-	if err != nil {
+	if _, err := c.schemaField(ctx, collName, fieldName); err != nil {
 		return err
-	}
-	if f.DataType != entity.FieldTypeFloatVector {
-		return featureErr("index on scalar field %s (veclite indexes float vector fields)", fieldName)
 	}
 	req, err := flattenIndex(idx)
 	if err != nil {
@@ -211,7 +209,10 @@ func (c *EmbeddedClient) describeIndexC(ctx context.Context, collName, fieldName
 			var kp, vp *C.uint8_t
 			var kl, vl C.size_t
 			C.veclite_index_info_param(info, i, &kp, &kl, &vp, &vl)
-			params[goString(kp, kl)] = goString(vp, vl)
+			// A scalar index has no metric: Milvus describes it without metric_type.
+			if k, v := goString(kp, kl), goString(vp, vl); k != "metric_type" || v != "" {
+				params[k] = v
+			}
 		}
 		it := entity.IndexType(params["index_type"])
 		out = &indexInfo{name: name, index: entity.NewGenericIndex(name, it, params),
@@ -228,11 +229,11 @@ func indexMissing(collName, fieldName string) error {
 	return notFound(ObjectIndex, "index `%s` does not exist in collection `%s`", fieldName, collName)
 }
 
-// DescribeIndex returns the index of fieldName ("" = every vector field that has one), built
+// DescribeIndex returns the index of fieldName ("" = every field that has one), built
 // with entity.NewGenericIndex(name, type, params) as the SDK does: params hold index_type,
-// metric_type and the build params under Milvus's names (M and efConstruction for HNSW, nlist
-// for IVF_FLAT). WithIndexName keeps only the index of that name. A field without an index
-// fails with ErrNotFound.
+// metric_type (vector indexes only) and the build params under Milvus's names (M and
+// efConstruction for HNSW, nlist for IVF_FLAT). WithIndexName keeps only the index of that
+// name. A field without an index fails with ErrNotFound.
 func (c *EmbeddedClient) DescribeIndex(ctx context.Context, collName string, fieldName string, opts ...IndexOption) ([]entity.Index, error) {
 	infos, err := c.describeIndexes(ctx, collName, fieldName, opts)
 	if err != nil {
@@ -260,9 +261,7 @@ func (c *EmbeddedClient) describeIndexes(ctx context.Context, collName, fieldNam
 		}
 		fields = fields[:0]
 		for _, f := range schema.Fields {
-			if f.DataType == entity.FieldTypeFloatVector {
-				fields = append(fields, f.Name)
-			}
+			fields = append(fields, f.Name)
 		}
 	}
 	var out []*indexInfo

@@ -339,27 +339,44 @@ func TestGenericIndexesAndParamErrors(t *testing.T) {
 		t.Fatalf("a rejected index was created: %v", err)
 	}
 	// Unsupported types: generic or typed-looking, vector or scalar, never substituted.
-	for _, it := range []entity.IndexType{entity.IvfPQ, entity.IvfSQ8, entity.DISKANN, entity.BinFlat, entity.Inverted} {
+	for _, it := range []entity.IndexType{entity.IvfPQ, entity.IvfSQ8, entity.DISKANN, entity.BinFlat} {
 		err := c.CreateIndex(ctx, "hello", "embeddings", entity.NewGenericIndex("g", it, map[string]string{"metric_type": "L2"}), false)
 		if !errors.Is(err, client.ErrFeatureNotSupported) || !strings.Contains(err.Error(), "index type `"+string(it)+"`") {
 			t.Fatalf("%s: %v", it, err)
 		}
 	}
-	// AUTOINDEX builds FLAT (exact search), as in Milvus Lite.
+	// A scalar index type on a vector field breaks Milvus's rule.
+	inv := entity.NewGenericIndex("g", entity.Inverted, map[string]string{"metric_type": "L2"})
+	if err := c.CreateIndex(ctx, "hello", "embeddings", inv, false); !errors.Is(err, client.ErrInvalidArgument) || !strings.Contains(err.Error(), "INVERTED indexes only") {
+		t.Fatalf("INVERTED on a vector field: %v", err)
+	}
+	// AUTOINDEX builds HNSW with Milvus's AUTOINDEX parameters.
 	auto := entity.NewGenericIndex("auto", entity.AUTOINDEX, map[string]string{"metric_type": "L2"})
 	if err := c.CreateIndex(ctx, "hello", "embeddings", auto, false); err != nil {
 		t.Fatalf("AUTOINDEX: %v", err)
 	}
-	checkParams(t, describeOne(t, c, "hello", "embeddings"), "auto", entity.Flat,
-		map[string]string{"index_type": "FLAT", "metric_type": "L2"})
+	checkParams(t, describeOne(t, c, "hello", "embeddings"), "auto", entity.HNSW,
+		map[string]string{"index_type": "HNSW", "metric_type": "L2", "M": "18", "efConstruction": "240"})
 	if err := c.DropIndex(ctx, "hello", "embeddings"); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.CreateIndex(ctx, "hello", "random", entity.NewGenericIndex("s", entity.Sorted, nil), false); !errors.Is(err, client.ErrFeatureNotSupported) {
+	// Scalar indexes: a generic STL_SORT, then the scalar default (INVERTED on a Double field).
+	if err := c.CreateIndex(ctx, "hello", "random", entity.NewGenericIndex("s", entity.Sorted, nil), false); err != nil {
 		t.Fatalf("scalar index: %v", err)
 	}
-	if err := c.CreateIndex(ctx, "hello", "random", entity.NewGenericIndex("s", entity.Scalar, nil), false); !errors.Is(err, client.ErrFeatureNotSupported) {
+	checkParams(t, describeOne(t, c, "hello", "random"), "s", entity.Sorted, map[string]string{"index_type": "STL_SORT"})
+	if err := c.DropIndex(ctx, "hello", "random"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.CreateIndex(ctx, "hello", "random", entity.NewScalarIndex(), false); err != nil {
 		t.Fatalf("scalar index: %v", err)
+	}
+	checkParams(t, describeOne(t, c, "hello", "random"), "random", entity.Inverted, map[string]string{"index_type": "INVERTED"})
+	if err := c.DropIndex(ctx, "hello", "random"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.CreateIndex(ctx, "hello", "random", entity.NewScalarIndexWithType(entity.Trie), false); !errors.Is(err, client.ErrInvalidArgument) {
+		t.Fatalf("Trie on a Double field: %v", err)
 	}
 	// Generic HNSW with Milvus's flattened names and the JSON "params" form; missing build
 	// params take the defaults.

@@ -922,7 +922,7 @@ impl PyDatabase {
     }
 
     /// Indexes of the collection (of `field` only, when given) as dicts: names, Milvus's
-    /// `index_type` and `metric_type`, the build parameters as given with the value used for
+    /// `index_type` and `metric_type` (vector indexes only), the build parameters as given with the value used for
     /// each one the type reads (defaults included, as ints), and build progress.
     #[pyo3(signature = (collection, field = None))]
     fn describe_index<'py>(
@@ -937,7 +937,10 @@ impl PyDatabase {
             let d = PyDict::new(py);
             d.set_item("index_name", &info.index.name)?;
             d.set_item("field_name", &info.index.field)?;
-            d.set_item("metric_type", info.index.metric.name())?;
+            // A scalar index has no metric; Milvus describes it without one.
+            if info.index.params.is_vector_index() {
+                d.set_item("metric_type", info.index.metric.name())?;
+            }
             d.set_item("index_type", info.index.params.type_name())?;
             for (key, value) in &info.index.given_params {
                 d.set_item(key, value)?;

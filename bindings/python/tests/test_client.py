@@ -34,7 +34,7 @@ def test_quick_create_defaults_and_describe(client):
     assert (d["num_shards"], d["consistency_level"], d["properties"]) == (1, 2, {})
     assert client.list_indexes("quick") == ["vector"]
     idx = client.describe_index("quick", "vector")
-    assert idx["metric_type"] == "COSINE" and idx["index_type"] == "FLAT" and idx["field_name"] == "vector"
+    assert idx["metric_type"] == "COSINE" and idx["index_type"] == "HNSW" and idx["field_name"] == "vector"
     client.create_collection("q2", dimension=2, primary_field_name="pk", vector_field_name="emb", id_type="string",
                              metric_type="IP", max_length=32)
     d2 = client.describe_collection("q2")

@@ -60,14 +60,15 @@ pub struct SearchArgs {
 pub struct CreateIndexArgs {
     #[command(flatten)]
     target: Target,
-    /// The vector field to index.
+    /// The field to index.
     #[arg(long)]
     field: String,
-    /// HNSW, IVF_FLAT, FLAT or AUTOINDEX (= FLAT).
+    /// HNSW, IVF_FLAT, FLAT or AUTOINDEX (= HNSW) on a vector field; INVERTED, STL_SORT,
+    /// BITMAP, TRIE or AUTOINDEX on a scalar field.
     #[arg(long = "type")]
     index_type: String,
-    /// L2, IP or COSINE.
-    #[arg(long)]
+    /// L2, IP or COSINE (vector indexes; scalar indexes take none).
+    #[arg(long, default_value = "")]
     metric: String,
     /// Build parameter KEY=VALUE (repeatable), Milvus's names: M and efConstruction for HNSW
     /// (defaults 30 and 360), nlist for IVF_FLAT (default 128).
@@ -215,7 +216,9 @@ fn create_index(args: &CreateIndexArgs) -> Result<ExitCode, Failure> {
     let params: Vec<(&str, &str)> = args.params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     // Checked before the database is opened, so a bad argument leaves it untouched.
     IndexParams::from_milvus(&args.index_type, &params).map_err(fail)?;
-    Metric::parse(&args.metric).map_err(fail)?;
+    if !args.metric.is_empty() {
+        Metric::parse(&args.metric).map_err(fail)?;
+    }
     let db = open(&args.target.dir)?;
     let name = args.name.as_deref().unwrap_or(&args.field);
     let (collection, field) = (&args.target.collection, &args.field);

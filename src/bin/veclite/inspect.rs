@@ -44,15 +44,15 @@ fn index_rows(db: &Database, collection: &str) -> Result<Rows, Failure> {
     let mut rows = Rows::new(&INDEX_COLUMNS);
     for i in db.describe_index(collection, None).map_err(fail)? {
         let params = match i.index.params {
-            IndexParams::Flat => json!({}),
             IndexParams::Hnsw { m, ef_construction } => json!({"M": m, "efConstruction": ef_construction}),
             IndexParams::IvfFlat { nlist } => json!({"nlist": nlist}),
+            _ => json!({}),
         };
         rows.push(vec![
             json!(i.index.name),
             json!(i.index.field),
             json!(i.index.params.type_name()),
-            json!(i.index.metric.name()),
+            json!(i.index.metric_name()),
             params,
             json!(i.indexed_rows),
             json!(i.pending_rows),

@@ -73,9 +73,10 @@ class IndexParams(list):
 
     def add_index(self, field_name: str, index_type: str = "", index_name: str = "", metric_type: str = "",
                   params: Optional[Dict[str, Any]] = None, **kwargs: Any) -> None:
-        """Adds an index on ``field_name``: FLAT, HNSW (``M``, ``efConstruction``), IVF_FLAT
-        (``nlist``) or AUTOINDEX (= FLAT, exact); the core parses and checks the names and
-        parameters."""
+        """Adds an index on ``field_name``: on a vector field FLAT, HNSW (``M``,
+        ``efConstruction``), IVF_FLAT (``nlist``) or AUTOINDEX (= HNSW, M 18, efConstruction 240);
+        on a scalar field INVERTED, STL_SORT, BITMAP, TRIE or AUTOINDEX (no ``metric_type``), as
+        the field's type allows; the core parses and checks the names and parameters."""
         self.append(IndexParam(field_name, index_type, index_name, metric_type, params, **kwargs))
 
 

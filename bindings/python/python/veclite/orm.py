@@ -317,7 +317,8 @@ class Collection:
     def create_index(self, field_name: str, index_params: Optional[Dict[str, Any]] = None,
                      timeout: Optional[float] = None, **kwargs: Any) -> None:
         """``index_params``: ``{"index_type": "HNSW"|"IVF_FLAT"|"FLAT"|"AUTOINDEX", "metric_type": ..,
-        "params": {...}}`` (build params may also sit at the top level); ``index_name`` kwarg."""
+        "params": {...}}`` (build params may also sit at the top level), or on a scalar field
+        ``{"index_type": "INVERTED"|"STL_SORT"|"BITMAP"|"TRIE"|"AUTOINDEX"}``; ``index_name`` kwarg."""
         from .milvus_client import IndexParam, MilvusClient
 
         refuse_unknown("create_index", kwargs, ("index_name",))
