@@ -122,6 +122,7 @@
 //! assert!(err.to_string().contains("offset 12 (\"bogus\"): field `bogus` does not exist"));
 //! ```
 
+mod array;
 mod ast;
 mod eval;
 mod lexer;
@@ -257,6 +258,9 @@ fn collect_fields(node: &Node, out: &mut Vec<usize>) {
         Node::Const(_) => {}
         Node::Not(inner) => collect_fields(inner, out),
         Node::And(terms) | Node::Or(terms) => terms.iter().for_each(|t| collect_fields(t, out)),
-        Node::IsNull { field, .. } | Node::Leaf { field, .. } | Node::Json { field, .. } => out.push(*field),
+        Node::IsNull { field, .. }
+        | Node::Leaf { field, .. }
+        | Node::Json { field, .. }
+        | Node::Array { field, .. } => out.push(*field),
     }
 }

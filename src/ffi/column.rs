@@ -339,6 +339,11 @@ pub unsafe extern "C" fn veclite_column_type(column: *const veclite_column) -> u
             ColumnData::Double(_) => FieldType::Double,
             ColumnData::VarChar { .. } => FieldType::VarChar { max_length: 0 },
             ColumnData::FloatVector { dim, .. } => FieldType::FloatVector { dim: *dim as u32 },
+            ColumnData::Array { values, .. } => FieldType::Array {
+                element: crate::column::ArrayValues::of(values).element_type(),
+                max_capacity: 0,
+                max_length: 0,
+            },
         })
     })
 }

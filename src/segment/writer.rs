@@ -28,6 +28,16 @@ pub fn write_segment(path: &Path, id: u64, partition: u64, rows: &SegmentColumns
     for (f, column) in rows.columns.iter().enumerate() {
         let field = u16::try_from(f).map_err(|_| Error::SchemaMismatch("more than 65535 fields".into()))?;
         match column.as_ref() {
+            ColumnRef::Array { offsets, values } => {
+                w.block(BlockKind::ArrayOffsets, field, bytemuck::cast_slice(offsets)).map_err(io)?;
+                match values.column() {
+                    ColumnRef::VarChar { offsets, bytes } => {
+                        w.block(BlockKind::Offsets, field, bytemuck::cast_slice(offsets)).map_err(io)?;
+                        w.block(BlockKind::Bytes, field, bytes).map_err(io)?;
+                    }
+                    flat => w.block(BlockKind::Values, field, fixed_bytes(flat)).map_err(io)?,
+                }
+            }
             ColumnRef::VarChar { offsets, bytes } => {
                 w.block(BlockKind::Offsets, field, bytemuck::cast_slice(offsets)).map_err(io)?;
                 w.block(BlockKind::Bytes, field, bytes).map_err(io)?;
@@ -48,12 +58,13 @@ pub fn write_segment(path: &Path, id: u64, partition: u64, rows: &SegmentColumns
     tmp.rename_to(path)
 }
 
-/// The bytes of a fixed-width or vector column.
+/// The bytes of a fixed-width or vector column (of an array column: its row offsets).
 fn fixed_bytes<'a>(values: ColumnRef<'a>) -> &'a [u8] {
     map_fixed!(values, ColumnRef,
         v => bytemuck::cast_slice(v),
         varchar(_o, b) => b,
-        vector(_d, x) => bytemuck::cast_slice(x))
+        vector(_d, x) => bytemuck::cast_slice(x),
+        array(o, _v) => bytemuck::cast_slice(o))
 }
 
 struct BlockWriter {
