@@ -22,11 +22,20 @@ pub enum ColumnData {
     Int64(Vec<i64>),
     Float(Vec<f32>),
     Double(Vec<f64>),
-    VarChar { offsets: Vec<u64>, bytes: Vec<u8> },
-    FloatVector { dim: usize, data: Vec<f32> },
+    VarChar {
+        offsets: Vec<u64>,
+        bytes: Vec<u8>,
+    },
+    FloatVector {
+        dim: usize,
+        data: Vec<f32>,
+    },
     /// ARRAY rows: row `r` holds elements `offsets[r]..offsets[r + 1]` of the flat scalar
     /// column `values` (`rows + 1` element offsets, the first 0, the last `values.len()`).
-    Array { offsets: Vec<u64>, values: Box<ColumnData> },
+    Array {
+        offsets: Vec<u64>,
+        values: Box<ColumnData>,
+    },
 }
 
 /// Borrowed, typed values of one column (a view into [`ColumnData`] or a mapped segment).
@@ -39,10 +48,19 @@ pub enum ColumnRef<'a> {
     Int64(&'a [i64]),
     Float(&'a [f32]),
     Double(&'a [f64]),
-    VarChar { offsets: &'a [u64], bytes: &'a [u8] },
-    FloatVector { dim: usize, data: &'a [f32] },
+    VarChar {
+        offsets: &'a [u64],
+        bytes: &'a [u8],
+    },
+    FloatVector {
+        dim: usize,
+        data: &'a [f32],
+    },
     /// ARRAY rows, laid out as [`ColumnData::Array`].
-    Array { offsets: &'a [u64], values: ArrayValues<'a> },
+    Array {
+        offsets: &'a [u64],
+        values: ArrayValues<'a>,
+    },
 }
 
 /// Applies `$body` to the slice of every fixed-width variant of a column enum, binding it to

@@ -185,8 +185,13 @@ impl Field {
                 return bad(&format!("max_length must be in 1..={MAX_VARCHAR_LENGTH}, got {max_length}"));
             }
             FieldType::Array { element, max_capacity, max_length } => {
-                crate::column::array::check_field(element, max_capacity, max_length, self.default_value.is_some())
-                    .or_else(|rule| bad(&rule))?;
+                crate::column::array::check_field(
+                    element,
+                    max_capacity,
+                    max_length,
+                    self.default_value.is_some(),
+                )
+                .or_else(|rule| bad(&rule))?;
             }
             _ => {}
         }

@@ -293,16 +293,16 @@ impl<'s> Parts<'s> {
 
     fn put_values(&mut self, col: ColumnRef<'s>) {
         map_fixed!(col, ColumnRef,
-            v => self.put_bytes(bytemuck::cast_slice(v)),
-            varchar(o, b) => {
-                self.put_bytes(bytemuck::cast_slice(o));
-                self.put_bytes(b);
-            },
-            vector(_d, x) => self.put_bytes(bytemuck::cast_slice(x)),
-            array(o, v) => {
-                self.put_bytes(bytemuck::cast_slice(o));
-                self.put_values(v.column());
-            })
+        v => self.put_bytes(bytemuck::cast_slice(v)),
+        varchar(o, b) => {
+            self.put_bytes(bytemuck::cast_slice(o));
+            self.put_bytes(b);
+        },
+        vector(_d, x) => self.put_bytes(bytemuck::cast_slice(x)),
+        array(o, v) => {
+            self.put_bytes(bytemuck::cast_slice(o));
+            self.put_values(v.column());
+        })
     }
 
     /// The encoding of `col` as one owned buffer.

@@ -327,7 +327,10 @@ impl ColumnData {
     ///
     /// # Errors
     /// As [`ColumnData::array`] (the lengths must add up to the number of values).
-    pub fn array_from_lengths(values: ColumnData, lens: impl IntoIterator<Item = usize>) -> Result<ColumnData> {
+    pub fn array_from_lengths(
+        values: ColumnData,
+        lens: impl IntoIterator<Item = usize>,
+    ) -> Result<ColumnData> {
         let mut offsets = vec![0u64];
         for n in lens {
             offsets.push(offsets[offsets.len() - 1] + n as u64);
@@ -431,7 +434,8 @@ pub(crate) fn check_row(field: &str, ty: FieldType, row: usize, elems: ArrayRow<
 
 /// Appends every row of the array column `src` to the array column `dst` (same element type).
 pub(super) fn extend(dst: &mut ColumnData, src: ColumnRef<'_>) {
-    let (ColumnData::Array { offsets, values }, ColumnRef::Array { offsets: so, values: sv }) = (dst, src) else {
+    let (ColumnData::Array { offsets, values }, ColumnRef::Array { offsets: so, values: sv }) = (dst, src)
+    else {
         return;
     };
     let base = values.len() as u64;

@@ -78,7 +78,9 @@ impl ArrayPred {
                 ElemTest::In(lits) => lits.iter().any(|lit| equal(e, lit)),
                 ElemTest::Like(pattern) => matches!(e, ArrayElem::Str(s) if pattern.matches(s.as_bytes())),
             }),
-            ArrayPred::Equals(lits) => row.len() == lits.len() && row.iter().zip(lits).all(|(e, lit)| equal(e, lit)),
+            ArrayPred::Equals(lits) => {
+                row.len() == lits.len() && row.iter().zip(lits).all(|(e, lit)| equal(e, lit))
+            }
         }
     }
 }
@@ -219,7 +221,8 @@ pub(super) fn not_scalar(p: &Planner<'_>, ident: &Ident, ty: FieldType) -> Error
 
 /// The error for `field == [..]` on a field that is not an array.
 pub(super) fn list_on_non_array(p: &Planner<'_>, ident: &Ident) -> Error {
-    let what = p.schema.field(&ident.name).map_or_else(|| "not a field".to_owned(), |f| f.field_type.describe());
+    let what =
+        p.schema.field(&ident.name).map_or_else(|| "not a field".to_owned(), |f| f.field_type.describe());
     let msg = format!(
         "only an ARRAY field compares with a list (`== [..]`, `!= [..]`); `{}` is {what}",
         ident.name

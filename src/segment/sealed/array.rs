@@ -15,16 +15,17 @@ impl SealedSegment {
         self.expect(BlockKind::ArrayOffsets, f, (n + 1) * 8)?;
         let offsets: &[u64] = self.cast(self.index[&(BlockKind::ArrayOffsets, f)])?;
         if offsets[0] != 0 || offsets.windows(2).any(|w| w[0] > w[1]) {
-            return Err(Error::corrupted(&self.path, format!("array offsets of field {f} do not rise from 0")));
+            return Err(Error::corrupted(
+                &self.path,
+                format!("array offsets of field {f} do not rise from 0"),
+            ));
         }
         let elements = offsets[offsets.len() - 1];
         match element {
             ElementType::VarChar => self.check_text_blocks(f, elements),
-            other => self.expect(
-                BlockKind::Values,
-                f,
-                elements.saturating_mul(fixed_width(other.scalar_type(0))),
-            ),
+            other => {
+                self.expect(BlockKind::Values, f, elements.saturating_mul(fixed_width(other.scalar_type(0))))
+            }
         }
     }
 
