@@ -42,7 +42,7 @@ pub(crate) fn type_number(ty: FieldType) -> u32 {
     }
 }
 
-fn parse_field_type(number: u32, param: u32) -> FfiResult<FieldType> {
+pub(super) fn parse_field_type(number: u32, param: u32) -> FfiResult<FieldType> {
     Ok(match number {
         VECLITE_FIELD_BOOL => FieldType::Bool,
         VECLITE_FIELD_INT8 => FieldType::Int8,
@@ -69,7 +69,7 @@ fn parse_field_type(number: u32, param: u32) -> FfiResult<FieldType> {
 pub struct veclite_schema_builder {
     name: String,
     description: String,
-    fields: Vec<Field>,
+    pub(super) fields: Vec<Field>,
     enable_dynamic_field: bool,
 }
 
@@ -85,7 +85,7 @@ impl veclite_schema {
     }
 }
 
-fn with_builder(
+pub(super) fn with_builder(
     builder: *mut veclite_schema_builder,
     err_out: *mut *mut veclite_error,
     f: impl FnOnce(&mut veclite_schema_builder) -> FfiResult,
@@ -98,7 +98,7 @@ fn with_builder(
 }
 
 impl veclite_schema_builder {
-    fn field_mut(&mut self, name: &str) -> FfiResult<&mut Field> {
+    pub(super) fn field_mut(&mut self, name: &str) -> FfiResult<&mut Field> {
         self.fields
             .iter_mut()
             .find(|f| f.name == name)
