@@ -391,3 +391,48 @@ fn help_texts_have_examples() {
         assert!(help.contains("Examples:") && help.contains("Exit status:"), "{help}");
     }
 }
+
+#[test]
+fn array_fields_are_queried_as_lists_and_refused_by_bulk_files() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("db");
+    let db = Database::open(&dir, Options::default()).expect("open");
+    let schema = Schema::builder("arr")
+        .field(Field::new("id", FieldType::Int64).primary_key())
+        .field(Field::new("v", FieldType::FloatVector { dim: 1 }))
+        .field(Field::new(
+            "nums",
+            FieldType::Array { element: veclite::ElementType::Int32, max_capacity: 4, max_length: 0 },
+        ))
+        .build()
+        .expect("schema");
+    db.create_collection(schema).expect("create");
+    let nums = Column::array("nums", veclite::ColumnData::Int32(vec![1, 2, 3]), [2, 1]).expect("array");
+    db.insert(
+        "arr",
+        "",
+        vec![Column::int64("id", vec![1, 2]), Column::float_vector("v", 1, vec![0.0, 1.0]), nums],
+    )
+    .expect("insert");
+    db.close().expect("close");
+    let out = ok(&["query", path_str(&dir), "arr", "--filter", "array_contains(nums, 3)", "--json"]);
+    assert_eq!(
+        serde_json::from_str::<Json>(out.trim()).expect("JSON"),
+        serde_json::json!({"id": 2, "nums": [3], "v": [1.0]})
+    );
+    for format in ["parquet", "json", "numpy"] {
+        let dest = tmp.path().join(format);
+        let err = fails(&["export", path_str(&dir), "arr", "--format", format, "--out", path_str(&dest)]);
+        let want = format!(
+            "field `nums` is Array(Int32, 4): ARRAY fields are not supported by veclite's {format} bulk files yet"
+        );
+        assert!(err.contains(&want), "{err}");
+    }
+    let file = tmp.path().join("rows.json");
+    std::fs::write(&file, r#"{"rows": [{"id": 3, "v": [0.5], "nums": [1]}]}"#).unwrap();
+    let err = fails(&["import", path_str(&dir), "arr", "--from", path_str(&file)]);
+    assert!(
+        err.contains("field `nums` is Array(Int32, 4): ARRAY fields are not supported by veclite's json"),
+        "{err}"
+    );
+}

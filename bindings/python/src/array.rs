@@ -12,15 +12,15 @@ use crate::{get, invalid, vec1};
 /// The ARRAY type of the field dict `d` (`element_type` a `DataType` name, `max_capacity`,
 /// and `max_length` for VARCHAR elements).
 pub(crate) fn field_type(name: &str, d: &Bound<'_, PyDict>) -> PyResult<FieldType> {
-    let element: String = get(d, "element_type")?
-        .ok_or_else(|| invalid(format!("ARRAY field `{name}` needs element_type")))?;
+    let element: String =
+        get(d, "element_type")?.ok_or_else(|| invalid(format!("ARRAY field `{name}` needs element_type")))?;
     let element = ElementType::from_milvus_name(&element).ok_or_else(|| {
         invalid(format!(
             "ARRAY field `{name}`: element_type {element} is not supported (BOOL, INT8, INT16, INT32, INT64, FLOAT, DOUBLE or VARCHAR)"
         ))
     })?;
-    let max_capacity: u32 = get(d, "max_capacity")?
-        .ok_or_else(|| invalid(format!("ARRAY field `{name}` needs max_capacity")))?;
+    let max_capacity: u32 =
+        get(d, "max_capacity")?.ok_or_else(|| invalid(format!("ARRAY field `{name}` needs max_capacity")))?;
     let max_length: Option<u32> = get(d, "max_length")?;
     if element == ElementType::VarChar && max_length.is_none() {
         return Err(invalid(format!("ARRAY field `{name}` of VARCHAR elements needs max_length")));
@@ -44,7 +44,9 @@ pub(crate) fn describe(d: &Bound<'_, PyDict>, ty: FieldType) -> PyResult<()> {
 /// flat elements (a 1-D numpy array of the element's dtype, or a list of str).
 pub(crate) fn column_data(name: &str, data: &Bound<'_, PyAny>) -> PyResult<ColumnData> {
     let (element, offsets, values): (String, PyReadonlyArray1<'_, u64>, Bound<'_, PyAny>) =
-        data.extract().map_err(|_| invalid(format!("field `{name}`: an ARRAY column is (element_type, offsets, values)")))?;
+        data.extract().map_err(|_| {
+            invalid(format!("field `{name}`: an ARRAY column is (element_type, offsets, values)"))
+        })?;
     let offsets = offsets.as_array().to_vec();
     let values = match element.as_str() {
         "BOOL" => ColumnData::Bool(vec1::<bool>(&values, name, "bool")?.into_iter().map(u8::from).collect()),
@@ -55,7 +57,9 @@ pub(crate) fn column_data(name: &str, data: &Bound<'_, PyAny>) -> PyResult<Colum
         "FLOAT" => ColumnData::Float(vec1(&values, name, "float32")?),
         "DOUBLE" => ColumnData::Double(vec1(&values, name, "float64")?),
         "VARCHAR" => ColumnData::varchar(
-            values.extract::<Vec<String>>().map_err(|_| invalid(format!("field `{name}`: VARCHAR elements must be str")))?,
+            values
+                .extract::<Vec<String>>()
+                .map_err(|_| invalid(format!("field `{name}`: VARCHAR elements must be str")))?,
         ),
         other => return Err(invalid(format!("field `{name}`: element type {other} is not supported"))),
     };

@@ -138,6 +138,15 @@ pub fn write_cell(out: &mut String, field: &Field, data: ColumnRef<'_>, row: usi
             text.push(']');
             text
         }
+        ColumnRef::Array { .. } => match data.array_at(row).and_then(|a| a.to_json()) {
+            Some(items) => items.to_string(),
+            None => {
+                return Err(format!(
+                    "field `{}` row {row}: a non-finite element cannot be written as JSON",
+                    field.name
+                ));
+            }
+        },
     };
     out.push_str(&text);
     Ok(())

@@ -42,6 +42,31 @@ impl Format {
     }
 }
 
+/// The error for an ARRAY field, which veclite's bulk files do not carry yet.
+pub fn array_refusal(field: &Field, format: &str) -> String {
+    format!(
+        "field `{}` is {}: ARRAY fields are not supported by veclite's {format} bulk files yet",
+        field.name,
+        field.field_type.describe()
+    )
+}
+
+/// Checks that `fields` can go through a bulk file of `format`: every type but ARRAY can.
+///
+/// # Errors
+/// The first ARRAY field, named.
+pub fn check_supported(fields: &[Field], format: Format) -> Result<(), String> {
+    let name = match format {
+        Format::Parquet => "parquet",
+        Format::Json => "json",
+        Format::Numpy => "numpy",
+    };
+    match fields.iter().find(|f| matches!(f.field_type, FieldType::Array { .. })) {
+        Some(f) => Err(array_refusal(f, name)),
+        None => Ok(()),
+    }
+}
+
 /// The fields a file of `schema` holds, in schema order (`$meta` last, as in the schema): every
 /// field except an auto_id primary key, which Milvus generates and refuses in import files.
 pub fn file_fields(schema: &Schema) -> Vec<Field> {

@@ -40,6 +40,11 @@ pub fn arrow_type(ty: FieldType) -> DataType {
         FieldType::FloatVector { .. } => {
             DataType::List(Arc::new(ArrowField::new("item", DataType::Float32, true)))
         }
+        FieldType::Array { element, max_length, .. } => DataType::List(Arc::new(ArrowField::new(
+            "item",
+            arrow_type(element.scalar_type(max_length)),
+            true,
+        ))),
     }
 }
 
@@ -75,6 +80,13 @@ pub fn to_arrow(field: &Field, column: &Column) -> ArrayRef {
             };
             let offsets = OffsetBuffer::from_lengths(std::iter::repeat_n(dim, data.len() / dim.max(1)));
             Arc::new(ListArray::new(item, offsets, Arc::new(Float32Array::from(data.to_vec())), nulls))
+        }
+        data @ ColumnRef::Array { values, .. } => {
+            let DataType::List(item) = arrow_type(field.field_type) else { unreachable!("arrays are lists") };
+            let lengths = (0..data.len()).map(|r| data.array_at(r).map_or(0, |a| a.len()));
+            let element = Field::new("item", values.element_type().scalar_type(0));
+            let flat = to_arrow(&element, &Column::new("item", values.column().to_owned()));
+            Arc::new(ListArray::new(item, OffsetBuffer::from_lengths(lengths), flat, nulls))
         }
     }
 }
