@@ -94,6 +94,7 @@ pub unsafe extern "C" fn veclite_schema_field_array(
 ///
 /// # Safety
 /// As the extern constructors.
+#[allow(clippy::too_many_arguments)] // the extern constructors' arguments, passed through
 unsafe fn new_array(
     name: *const u8,
     name_len: usize,
@@ -120,6 +121,7 @@ unsafe fn new_array(
 ///
 /// # Safety
 /// As the extern constructors.
+#[allow(clippy::too_many_arguments)] // the extern constructors' arguments, passed through
 unsafe fn new_fixed_array<T, U>(
     name: *const u8,
     name_len: usize,
