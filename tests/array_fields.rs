@@ -500,3 +500,35 @@ fn randomized_array_filters_agree_with_a_reference() {
         assert_eq!(hits(&db, &expr), want, "round {round}: {expr}");
     }
 }
+
+#[test]
+fn an_array_column_for_a_dynamic_key_becomes_a_json_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = open(dir.path());
+    let schema = Schema::builder("d")
+        .field(Field::new("id", FieldType::Int64).primary_key())
+        .field(Field::new("v", FieldType::FloatVector { dim: 1 }))
+        .enable_dynamic_field(true)
+        .build()
+        .unwrap();
+    db.create_collection(schema).unwrap();
+    let cols = vec![
+        Column::int64("id", vec![1, 2]),
+        Column::float_vector("v", 1, vec![0.0, 1.0]),
+        ints("extra", &[vec![1, 2], vec![]]),
+        floats("bad", &[vec![], vec![]]),
+    ];
+    db.insert("d", "", cols).unwrap();
+    let got = db.query("d", &[], "json_contains(extra, 2)", &["extra"], None, 0).unwrap();
+    assert_eq!(ids(&got), [1]);
+    let meta = got.column("$meta").unwrap();
+    let text = meta.data().as_ref().str_at(0).to_owned();
+    assert_eq!(serde_json::from_str::<Json>(&text).unwrap(), json!({"extra": [1, 2]}));
+    let cols = vec![
+        Column::int64("id", vec![3]),
+        Column::float_vector("v", 1, vec![0.0]),
+        floats("bad", &[vec![f32::NAN]]),
+    ];
+    let err = db.insert("d", "", cols).unwrap_err().to_string();
+    assert!(err.contains("field `bad` row 0: NaN or infinity is not allowed"), "{err}");
+}
