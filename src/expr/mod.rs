@@ -17,6 +17,7 @@
 //!             | field ["not"] "in" "[" [literal ("," literal)* [","]] "]"
 //!             | field ["not"] "like" string
 //!             | field "is" ["not"] "null"
+//!             | field ("==" | "!=") "[" [literal ("," literal)* [","]] "]"   -- ARRAY fields
 //!             | field                                   -- a Bool field: field == true
 //!             | bool                                    -- true / false
 //! cmp        := "==" | "!=" | "<" | "<=" | ">" | ">="
@@ -62,6 +63,15 @@
 //! `a not like ".."` and `not (a == 1)` do — as in Milvus, where `!=` on a JSON path is true when
 //! the key is absent. `path is null` matches a missing path or a JSON `null`; a bare path
 //! (`ok`) matches the value `true`. A row whose JSON field is null matches no path test.
+//!
+//! # ARRAY fields
+//!
+//! An ARRAY field is tested with `array_contains(a, v)`, `array_contains_all(a, [..])`,
+//! `array_contains_any(a, [..])` (the `json_contains*` names too), `array_length(a) op n`, one
+//! element `a[i]` (comparisons, `in`, `like`, or alone for Bool elements), the whole array
+//! `a == [..]` / `a != [..]`, and `is null`. Literals must fit the element type. A row without
+//! element `i` fails every test of `a[i]` (`!=` included), so only negations (`not in`,
+//! `not like`, `not (..)`) match it. The rules in full: `array.rs`.
 //!
 //! # Nulls: two-valued logic
 //!
