@@ -393,7 +393,7 @@ fn help_texts_have_examples() {
 }
 
 #[test]
-fn array_fields_are_queried_as_lists_and_refused_by_bulk_files() {
+fn array_fields_are_queried_as_lists_and_go_through_json_bulk_files_only() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let dir = tmp.path().join("db");
     let db = Database::open(&dir, Options::default()).expect("open");
@@ -420,7 +420,7 @@ fn array_fields_are_queried_as_lists_and_refused_by_bulk_files() {
         serde_json::from_str::<Json>(out.trim()).expect("JSON"),
         serde_json::json!({"id": 2, "nums": [3], "v": [1.0]})
     );
-    for format in ["parquet", "json", "numpy"] {
+    for format in ["parquet", "numpy"] {
         let dest = tmp.path().join(format);
         let err = fails(&["export", path_str(&dir), "arr", "--format", format, "--out", path_str(&dest)]);
         let want = format!(
@@ -428,11 +428,32 @@ fn array_fields_are_queried_as_lists_and_refused_by_bulk_files() {
         );
         assert!(err.contains(&want), "{err}");
     }
-    let file = tmp.path().join("rows.json");
-    std::fs::write(&file, r#"{"rows": [{"id": 3, "v": [0.5], "nums": [1]}]}"#).unwrap();
-    let err = fails(&["import", path_str(&dir), "arr", "--from", path_str(&file)]);
-    assert!(
-        err.contains("field `nums` is Array(Int32, 4): ARRAY fields are not supported by veclite's json"),
-        "{err}"
-    );
+    // JSON files carry arrays as lists: export, then import the file back (as an upsert).
+    let out = tmp.path().join("json");
+    ok(&["export", path_str(&dir), "arr", "--format", "json", "--out", path_str(&out)]);
+    let file = std::fs::read_dir(&out).unwrap().next().unwrap().unwrap().path();
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("{\"id\": 1, \"v\": [0.0], \"nums\": [1,2]}"), "{text}");
+    ok(&["import", path_str(&dir), "arr", "--from", path_str(&file), "--upsert"]);
+    let bad = tmp.path().join("bad.json");
+    for (rows, want) in [
+        (
+            r#"[{"id": 3, "v": [0.5], "nums": [1, 2, 3, 4, 5]}]"#,
+            "row 0: field `nums`: 5 elements exceed max_capacity 4",
+        ),
+        (
+            r#"[{"id": 3, "v": [0.5], "nums": [1, "x"]}]"#,
+            "row 0: field `nums`: expected Int32, got text (element 1)",
+        ),
+        (r#"[{"id": 3, "v": [0.5], "nums": [1, 3000000000]}]"#, "out of range for Int32 (element 1)"),
+        (r#"[{"id": 3, "v": [0.5], "nums": 7}]"#, "field `nums`: expected Array(Int32, 4), a JSON list"),
+    ] {
+        std::fs::write(&bad, format!("{{\"rows\": {rows}}}")).unwrap();
+        let err = fails(&["import", path_str(&dir), "arr", "--from", path_str(&bad)]);
+        assert!(err.contains(want), "{want}\n got: {err}");
+    }
+    let out = ok(&["query", path_str(&dir), "arr", "--json"]);
+    let rows: Vec<Json> = out.lines().map(|l| serde_json::from_str(l).expect("JSON line")).collect();
+    assert_eq!(rows.len(), 2, "{out}");
+    assert_eq!(rows[0]["nums"], serde_json::json!([1, 2]));
 }
