@@ -4,7 +4,9 @@
 //! Every format maps each field type in one place, so a new type is one arm per format:
 //! [`parquet::arrow_type`], [`parquet::to_arrow`] and [`parquet::cell`] (Arrow type, export,
 //! import), [`json::write_cell`] and [`json::cell`], [`numpy::descr`] and [`numpy::read_field`],
-//! and [`Builder::push`] (the checks every imported value goes through).
+//! and [`Builder::push`] (the checks every imported value goes through). ARRAY fields are lists
+//! in Parquet and JSON ([`Builder::push_array`] checks each element as a value of its type);
+//! NumPy files refuse them ([`check_supported`]).
 
 pub mod json;
 pub mod numpy;
@@ -52,7 +54,7 @@ pub fn array_refusal(field: &Field, format: &str) -> String {
 }
 
 /// Checks that `fields` can go through a bulk file of `format`: every type can, but ARRAY only
-/// in JSON files (as JSON lists).
+/// in JSON (lists) and Parquet (list columns) files.
 ///
 /// # Errors
 /// The first ARRAY field, named.
@@ -63,7 +65,7 @@ pub fn check_supported(fields: &[Field], format: Format) -> Result<(), String> {
         Format::Numpy => "numpy",
     };
     match fields.iter().find(|f| matches!(f.field_type, FieldType::Array { .. })) {
-        Some(f) if format != Format::Json => Err(array_refusal(f, name)),
+        Some(f) if format == Format::Numpy => Err(array_refusal(f, name)),
         _ => Ok(()),
     }
 }

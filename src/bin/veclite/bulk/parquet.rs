@@ -192,6 +192,10 @@ pub fn read_batches(
             let mut scratch = Vec::new();
             for r in 0..array.len() {
                 let row = first + r;
+                if matches!(fields[f].field_type, FieldType::Array { .. }) {
+                    push_list(&mut builder, array, r, row).map_err(|e| format!("row {row}: {e}"))?;
+                    continue;
+                }
                 let value = cell(array, r, &mut scratch)
                     .map_err(|e| format!("row {row}: field `{}`: {e}", fields[f].name))?;
                 builder.push(value, row).map_err(|e| format!("row {row}: {e}"))?;
@@ -229,6 +233,27 @@ pub fn cell<'a>(array: &'a ArrayRef, row: usize, scratch: &'a mut Vec<f32>) -> R
         other => return Err(format!("Arrow type {other} is not read")),
     };
     Ok(cell)
+}
+
+/// Pushes value `r` of `array` (a list column, or null) as the next row of the ARRAY field of
+/// `builder`; `row` (in the file) is for messages.
+fn push_list(builder: &mut Builder, array: &ArrayRef, r: usize, row: usize) -> Result<(), String> {
+    if array.is_null(r) {
+        return builder.push(Cell::Null, row);
+    }
+    let items = match array.data_type() {
+        DataType::List(_) => array.as_list::<i32>().value(r),
+        DataType::LargeList(_) => array.as_list::<i64>().value(r),
+        other => return Err(format!("an ARRAY field is read from a list column, not Arrow type {other}")),
+    };
+    // One (unused) scratch per element: scalar cells borrow nothing from it.
+    let mut scratch: Vec<Vec<f32>> = vec![Vec::new(); items.len()];
+    let cells = scratch
+        .iter_mut()
+        .enumerate()
+        .map(|(j, s)| cell(&items, j, s).map_err(|e| format!("element {j}: {e}")))
+        .collect::<Result<Vec<_>, _>>()?;
+    builder.push_array(&cells, row)
 }
 
 /// A list of floats as a vector.
