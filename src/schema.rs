@@ -31,7 +31,9 @@ pub const MAX_JSON_DEPTH: usize = 64;
 /// and drop hits silently, so they are refused.
 pub const MAX_VECTOR_NORM: f32 = 1e18;
 
-pub use crate::column::array::{ElementType, MAX_ARRAY_CAPACITY};
+mod array;
+
+pub use array::{ElementType, MAX_ARRAY_CAPACITY};
 
 /// The type of a field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,7 +78,7 @@ impl FieldType {
             FieldType::FloatVector { dim } => format!("FloatVector({dim})"),
             FieldType::Json => "JSON".to_owned(),
             FieldType::Array { element, max_capacity, max_length } => {
-                crate::column::array::describe(element, max_capacity, max_length)
+                array::describe(element, max_capacity, max_length)
             }
             other => format!("{other:?}"),
         }
@@ -185,13 +187,8 @@ impl Field {
                 return bad(&format!("max_length must be in 1..={MAX_VARCHAR_LENGTH}, got {max_length}"));
             }
             FieldType::Array { element, max_capacity, max_length } => {
-                crate::column::array::check_field(
-                    element,
-                    max_capacity,
-                    max_length,
-                    self.default_value.is_some(),
-                )
-                .or_else(|rule| bad(&rule))?;
+                array::check_field(element, max_capacity, max_length, self.default_value.is_some())
+                    .or_else(|rule| bad(&rule))?;
             }
             _ => {}
         }
