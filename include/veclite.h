@@ -32,6 +32,11 @@
 
 
 /**
+ * Largest max_capacity of an ARRAY field.
+ */
+#define VECLITE_MAX_ARRAY_CAPACITY 4096
+
+/**
  * Sync policy: fsync the WAL before every write is acknowledged (default).
  */
 #define VECLITE_SYNC_EVERY_WRITE 0
@@ -155,6 +160,8 @@
 #define VECLITE_FIELD_DOUBLE 11
 
 #define VECLITE_FIELD_VARCHAR 21
+
+#define VECLITE_FIELD_ARRAY 22
 
 #define VECLITE_FIELD_JSON 23
 
@@ -387,6 +394,8 @@ typedef void (*veclite_log_callback)(uint32_t level,
                                      const char *message,
                                      void *user_data);
 
+
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -441,6 +450,229 @@ veclite_status veclite_list_aliases(const veclite_db *db,
                                     size_t collection_len,
                                     veclite_strings **aliases_out,
                                     veclite_error **err_out);
+
+/**
+ * Adds an ARRAY field of `element_type` (a scalar `VECLITE_FIELD_*` number: BOOL, INT8, INT16,
+ * INT32, INT64, FLOAT, DOUBLE or VARCHAR) holding at most `max_capacity` (1..=4096) elements;
+ * `max_length` bounds each VARCHAR element in bytes (1..=65535) and must be 0 for other
+ * elements. `flags` may hold `VECLITE_FLAG_NULLABLE` only (an array cannot be a primary key).
+ * Rules are checked by `veclite_schema_builder_build`.
+ */
+veclite_status veclite_schema_builder_add_array_field(veclite_schema_builder *builder,
+                                                      const uint8_t *name,
+                                                      size_t name_len,
+                                                      uint32_t element_type_number,
+                                                      uint32_t max_capacity,
+                                                      uint32_t max_length,
+                                                      uint32_t flags,
+                                                      veclite_error **err_out);
+
+/**
+ * Describes ARRAY field `i`: its element type (a scalar `VECLITE_FIELD_*` number), its
+ * max_capacity and the max_length of its VARCHAR elements (0 for others). Each out-param may
+ * be NULL. Returns false (writing nothing) for NULL, an index out of range or a field that is
+ * not an ARRAY.
+ */
+bool veclite_schema_field_array(const veclite_schema *schema,
+                                size_t i,
+                                uint32_t *element_type_out,
+                                uint32_t *max_capacity_out,
+                                uint32_t *max_length_out);
+
+/**
+ * An ARRAY column of Int64 elements: row `r` (of `rows`) holds `values[offsets[r] ..
+ * offsets[r + 1]]`. `offsets` has `rows + 1` entries rising from 0; `values` has
+ * `offsets[rows]` entries (may be NULL when that is 0). `valid` is NULL (no nulls) or `rows`
+ * flags (false = null; a null row's elements are ignored, best left empty). Everything is
+ * copied; a bad layout fails with `VECLITE_STATUS_INVALID_ARGUMENT`. Capacity and element
+ * rules are checked when the column is written.
+ */
+veclite_status veclite_column_new_array_int64(const uint8_t *name,
+                                              size_t name_len,
+                                              const uint64_t *offsets,
+                                              size_t rows,
+                                              const int64_t *values,
+                                              const bool *valid,
+                                              veclite_column **column_out,
+                                              veclite_error **err_out);
+
+/**
+ * An ARRAY column of Int32 elements. Same contract as `veclite_column_new_array_int64`.
+ */
+veclite_status veclite_column_new_array_int32(const uint8_t *name,
+                                              size_t name_len,
+                                              const uint64_t *offsets,
+                                              size_t rows,
+                                              const int32_t *values,
+                                              const bool *valid,
+                                              veclite_column **column_out,
+                                              veclite_error **err_out);
+
+/**
+ * An ARRAY column of Int16 elements. Same contract as `veclite_column_new_array_int64`.
+ */
+veclite_status veclite_column_new_array_int16(const uint8_t *name,
+                                              size_t name_len,
+                                              const uint64_t *offsets,
+                                              size_t rows,
+                                              const int16_t *values,
+                                              const bool *valid,
+                                              veclite_column **column_out,
+                                              veclite_error **err_out);
+
+/**
+ * An ARRAY column of Int8 elements. Same contract as `veclite_column_new_array_int64`.
+ */
+veclite_status veclite_column_new_array_int8(const uint8_t *name,
+                                             size_t name_len,
+                                             const uint64_t *offsets,
+                                             size_t rows,
+                                             const int8_t *values,
+                                             const bool *valid,
+                                             veclite_column **column_out,
+                                             veclite_error **err_out);
+
+/**
+ * An ARRAY column of Float elements. Same contract as `veclite_column_new_array_int64`.
+ */
+veclite_status veclite_column_new_array_float(const uint8_t *name,
+                                              size_t name_len,
+                                              const uint64_t *offsets,
+                                              size_t rows,
+                                              const float *values,
+                                              const bool *valid,
+                                              veclite_column **column_out,
+                                              veclite_error **err_out);
+
+/**
+ * An ARRAY column of Double elements. Same contract as `veclite_column_new_array_int64`.
+ */
+veclite_status veclite_column_new_array_double(const uint8_t *name,
+                                               size_t name_len,
+                                               const uint64_t *offsets,
+                                               size_t rows,
+                                               const double *values,
+                                               const bool *valid,
+                                               veclite_column **column_out,
+                                               veclite_error **err_out);
+
+/**
+ * An ARRAY column of Bool elements (read back as one byte each, 0 or 1). Same contract as
+ * `veclite_column_new_array_int64`.
+ */
+veclite_status veclite_column_new_array_bool(const uint8_t *name,
+                                             size_t name_len,
+                                             const uint64_t *offsets,
+                                             size_t rows,
+                                             const bool *values,
+                                             const bool *valid,
+                                             veclite_column **column_out,
+                                             veclite_error **err_out);
+
+/**
+ * The flat element values of an ARRAY column of Int64 elements: every row's elements in row
+ * order (row `r` holds elements `offsets[r]..offsets[r + 1]` of
+ * `veclite_column_array_offsets`). Stores a pointer in `*data_out` and the count in `*len_out`
+ * (valid while the column lives). Fails with `VECLITE_STATUS_SCHEMA_MISMATCH` for another
+ * column type.
+ */
+veclite_status veclite_column_array_int64_values(const veclite_column *column,
+                                                 const int64_t **data_out,
+                                                 size_t *len_out,
+                                                 veclite_error **err_out);
+
+/**
+ * The flat element values of an ARRAY column of Int32 elements. Same contract as
+ * `veclite_column_array_int64_values`.
+ */
+veclite_status veclite_column_array_int32_values(const veclite_column *column,
+                                                 const int32_t **data_out,
+                                                 size_t *len_out,
+                                                 veclite_error **err_out);
+
+/**
+ * The flat element values of an ARRAY column of Int16 elements. Same contract as
+ * `veclite_column_array_int64_values`.
+ */
+veclite_status veclite_column_array_int16_values(const veclite_column *column,
+                                                 const int16_t **data_out,
+                                                 size_t *len_out,
+                                                 veclite_error **err_out);
+
+/**
+ * The flat element values of an ARRAY column of Int8 elements. Same contract as
+ * `veclite_column_array_int64_values`.
+ */
+veclite_status veclite_column_array_int8_values(const veclite_column *column,
+                                                const int8_t **data_out,
+                                                size_t *len_out,
+                                                veclite_error **err_out);
+
+/**
+ * The flat element values of an ARRAY column of Float elements. Same contract as
+ * `veclite_column_array_int64_values`.
+ */
+veclite_status veclite_column_array_float_values(const veclite_column *column,
+                                                 const float **data_out,
+                                                 size_t *len_out,
+                                                 veclite_error **err_out);
+
+/**
+ * The flat element values of an ARRAY column of Double elements. Same contract as
+ * `veclite_column_array_int64_values`.
+ */
+veclite_status veclite_column_array_double_values(const veclite_column *column,
+                                                  const double **data_out,
+                                                  size_t *len_out,
+                                                  veclite_error **err_out);
+
+/**
+ * The flat element values (one byte each, 0 or 1) of an ARRAY column of Bool elements. Same
+ * contract as `veclite_column_array_int64_values`.
+ */
+veclite_status veclite_column_array_bool_values(const veclite_column *column,
+                                                const uint8_t **data_out,
+                                                size_t *len_out,
+                                                veclite_error **err_out);
+
+/**
+ * An ARRAY column of VarChar elements: the `offsets[rows]` elements are UTF-8 strings given as
+ * parallel arrays of pointers and byte lengths (invalid UTF-8 is refused naming the element).
+ * Otherwise the same contract as `veclite_column_new_array_int64`.
+ */
+veclite_status veclite_column_new_array_varchar(const uint8_t *name,
+                                                size_t name_len,
+                                                const uint64_t *offsets,
+                                                size_t rows,
+                                                const uint8_t *const *strings,
+                                                const size_t *lens,
+                                                const bool *valid,
+                                                veclite_column **column_out,
+                                                veclite_error **err_out);
+
+/**
+ * Stores a pointer to the `rows + 1` element offsets of an ARRAY column (valid while the
+ * column lives), its row count and its element type (a scalar `VECLITE_FIELD_*` number). Row
+ * `r` holds elements `offsets[r]..offsets[r + 1]` of the flat values
+ * (`veclite_column_array_<element>_values`, `veclite_column_array_varchar_value`); a null row
+ * holds none. Fails with `VECLITE_STATUS_SCHEMA_MISMATCH` for a column that is not an ARRAY.
+ */
+veclite_status veclite_column_array_offsets(const veclite_column *column,
+                                            const uint64_t **offsets_out,
+                                            size_t *rows_out,
+                                            uint32_t *element_type_out,
+                                            veclite_error **err_out);
+
+/**
+ * Stores element `index` (of the flat values, see `veclite_column_array_offsets`) of an ARRAY
+ * column of VarChar elements as `(ptr, len)` UTF-8 (not NUL-terminated; valid while the column
+ * lives).
+ */
+veclite_status veclite_column_array_varchar_value(const veclite_column *column,
+                                                  size_t index,
+                                                  const uint8_t **ptr_out,
+                                                  size_t *len_out,
+                                                  veclite_error **err_out);
 
 /**
  * An Int8 column. Same contract as `veclite_column_new_int64`.
@@ -1448,7 +1680,8 @@ size_t veclite_schema_num_fields(const veclite_schema *schema);
 
 /**
  * Describes field `i`: its name as `(ptr, len)` (valid until the schema is freed), its
- * `VECLITE_FIELD_*` type, its dim / max_length and its `VECLITE_FLAG_*` flags. Each out-param
+ * `VECLITE_FIELD_*` type, its dim / max_length (an array's max_capacity; the rest with
+ * `veclite_schema_field_array`) and its `VECLITE_FLAG_*` flags. Each out-param
  * may be NULL. Returns false (writing nothing) for NULL or an index out of range.
  */
 bool veclite_schema_field(const veclite_schema *schema,

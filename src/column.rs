@@ -6,8 +6,11 @@
 //! vectors as `rows * dim` contiguous f32. Validity, where present, is one byte per row (1 = value,
 //! 0 = null).
 
+pub(crate) mod array;
+
 use crate::error::{Error, Result};
 use crate::schema::{FieldType, Value};
+pub use array::{ArrayElem, ArrayRow, ArrayValues};
 
 /// Owned, typed values of one column.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,8 +22,20 @@ pub enum ColumnData {
     Int64(Vec<i64>),
     Float(Vec<f32>),
     Double(Vec<f64>),
-    VarChar { offsets: Vec<u64>, bytes: Vec<u8> },
-    FloatVector { dim: usize, data: Vec<f32> },
+    VarChar {
+        offsets: Vec<u64>,
+        bytes: Vec<u8>,
+    },
+    FloatVector {
+        dim: usize,
+        data: Vec<f32>,
+    },
+    /// ARRAY rows: row `r` holds elements `offsets[r]..offsets[r + 1]` of the flat scalar
+    /// column `values` (`rows + 1` element offsets, the first 0, the last `values.len()`).
+    Array {
+        offsets: Vec<u64>,
+        values: Box<ColumnData>,
+    },
 }
 
 /// Borrowed, typed values of one column (a view into [`ColumnData`] or a mapped segment).
@@ -33,14 +48,25 @@ pub enum ColumnRef<'a> {
     Int64(&'a [i64]),
     Float(&'a [f32]),
     Double(&'a [f64]),
-    VarChar { offsets: &'a [u64], bytes: &'a [u8] },
-    FloatVector { dim: usize, data: &'a [f32] },
+    VarChar {
+        offsets: &'a [u64],
+        bytes: &'a [u8],
+    },
+    FloatVector {
+        dim: usize,
+        data: &'a [f32],
+    },
+    /// ARRAY rows, laid out as [`ColumnData::Array`].
+    Array {
+        offsets: &'a [u64],
+        values: ArrayValues<'a>,
+    },
 }
 
 /// Applies `$body` to the slice of every fixed-width variant of a column enum, binding it to
-/// `$v`; VarChar and vectors go to their own arms.
+/// `$v`; VarChar, vectors and arrays go to their own arms.
 macro_rules! map_fixed {
-    ($value:expr, $enum:ident, $v:ident => $body:expr, varchar($o:ident, $b:ident) => $vc:expr, vector($d:ident, $x:ident) => $vec:expr) => {
+    ($value:expr, $enum:ident, $v:ident => $body:expr, varchar($o:ident, $b:ident) => $vc:expr, vector($d:ident, $x:ident) => $vec:expr, array($ao:ident, $av:ident) => $arr:expr) => {
         match $value {
             $enum::Bool($v) => $body,
             $enum::Int8($v) => $body,
@@ -51,6 +77,7 @@ macro_rules! map_fixed {
             $enum::Double($v) => $body,
             $enum::VarChar { offsets: $o, bytes: $b } => $vc,
             $enum::FloatVector { dim: $d, data: $x } => $vec,
+            $enum::Array { offsets: $ao, values: $av } => $arr,
         }
     };
 }
@@ -71,6 +98,7 @@ impl ColumnData {
                 ColumnData::VarChar { offsets: vec![0], bytes: Vec::new() }
             }
             FieldType::FloatVector { dim } => ColumnData::FloatVector { dim: dim as usize, data: Vec::new() },
+            FieldType::Array { element, .. } => ColumnData::empty_array(element),
         }
     }
 
@@ -79,6 +107,9 @@ impl ColumnData {
         match other {
             ColumnData::VarChar { .. } => ColumnData::VarChar { offsets: vec![0], bytes: Vec::new() },
             ColumnData::FloatVector { dim, .. } => ColumnData::FloatVector { dim: *dim, data: Vec::new() },
+            ColumnData::Array { values, .. } => {
+                ColumnData::Array { offsets: vec![0], values: Box::new(ColumnData::empty_like(values)) }
+            }
             other => {
                 let mut empty = other.clone();
                 empty.truncate_fixed();
@@ -91,7 +122,8 @@ impl ColumnData {
         map_fixed!(self, ColumnData,
             v => v.clear(),
             varchar(o, b) => { o.truncate(1); b.clear(); },
-            vector(_d, x) => x.clear())
+            vector(_d, x) => x.clear(),
+            array(o, v) => { o.truncate(1); v.truncate_fixed(); })
     }
 
     /// A VarChar column from strings.
@@ -110,7 +142,8 @@ impl ColumnData {
         map_fixed!(self, ColumnData,
             v => ColumnData::wrap_ref(&v[..]),
             varchar(o, b) => ColumnRef::VarChar { offsets: o, bytes: b },
-            vector(d, x) => ColumnRef::FloatVector { dim: *d, data: x })
+            vector(d, x) => ColumnRef::FloatVector { dim: *d, data: x },
+            array(o, v) => ColumnRef::Array { offsets: o, values: ArrayValues::of(v) })
     }
 
     // Helper so `map_fixed!` can rebuild the matching ColumnRef variant from a `&Vec<T>`.
@@ -152,6 +185,7 @@ impl ColumnData {
             (ColumnData::FloatVector { data, .. }, ColumnRef::FloatVector { data: s, .. }) => {
                 data.extend_from_slice(s)
             }
+            (this @ ColumnData::Array { .. }, src @ ColumnRef::Array { .. }) => array::extend(this, src),
             (this, src) => {
                 let n = src.len();
                 this.extend_from_rows(src, 0..n);
@@ -186,6 +220,12 @@ impl ColumnData {
                     data.extend_from_slice(&s[r * d..(r + 1) * d]);
                 }
             }
+            (ColumnData::Array { offsets, values }, ColumnRef::Array { offsets: so, values: sv }) => {
+                for r in rows {
+                    values.extend_from_rows(sv.column(), so[r] as usize..so[r + 1] as usize);
+                    offsets.push(values.len() as u64);
+                }
+            }
             (this, src) => {
                 panic!("column type mismatch: {:?} vs {:?}", this.as_ref().type_name(), src.type_name())
             }
@@ -212,6 +252,8 @@ impl ColumnData {
                 }
             }
             ColumnData::FloatVector { dim, data } => data.resize(data.len() + n * *dim, 0.0),
+            // Array fields take no default value: nulls are stored as empty arrays.
+            ColumnData::Array { offsets, values } => offsets.resize(offsets.len() + n, values.len() as u64),
         }
     }
 
@@ -241,7 +283,8 @@ impl<'a> ColumnRef<'a> {
         map_fixed!(self, ColumnRef,
             v => v.len(),
             varchar(o, _b) => o.len().saturating_sub(1),
-            vector(d, x) => x.len().checked_div(*d).unwrap_or(0))
+            vector(d, x) => x.len().checked_div(*d).unwrap_or(0),
+            array(o, _v) => o.len().saturating_sub(1))
     }
 
     /// Whether the column has no rows.
@@ -261,6 +304,7 @@ impl<'a> ColumnRef<'a> {
             ColumnRef::Double(_) => "Double",
             ColumnRef::VarChar { .. } => "VarChar",
             ColumnRef::FloatVector { .. } => "FloatVector",
+            ColumnRef::Array { values, .. } => values.array_type_name(),
         }
     }
 
@@ -278,7 +322,7 @@ impl<'a> ColumnRef<'a> {
                 | (ColumnRef::Double(_), FieldType::Double)
                 | (ColumnRef::VarChar { .. }, FieldType::VarChar { .. } | FieldType::Json)
                 | (ColumnRef::FloatVector { .. }, FieldType::FloatVector { .. })
-        )
+        ) || matches!((self, ty), (ColumnRef::Array { values, .. }, FieldType::Array { element, .. }) if values.element_type() == element)
     }
 
     /// Raw bytes of VarChar row `row` (empty for other types).
@@ -314,7 +358,7 @@ impl<'a> ColumnRef<'a> {
             ColumnRef::Float(v) => Value::Float(v[row].into()),
             ColumnRef::Double(v) => Value::Float(v[row]),
             ColumnRef::VarChar { .. } => Value::Text(self.str_at(row).to_owned()),
-            ColumnRef::FloatVector { .. } => Value::Null,
+            ColumnRef::FloatVector { .. } | ColumnRef::Array { .. } => Value::Null,
         }
     }
 
@@ -323,7 +367,8 @@ impl<'a> ColumnRef<'a> {
         map_fixed!(self, ColumnRef,
             v => std::mem::size_of_val(*v),
             varchar(o, b) => o.len() * 8 + b.len(),
-            vector(_d, x) => x.len() * 4)
+            vector(_d, x) => x.len() * 4,
+            array(o, v) => o.len() * 8 + v.column().byte_size())
     }
 
     /// Owned copy of the values.
@@ -343,6 +388,11 @@ impl<'a> ColumnRef<'a> {
             }
             ColumnRef::FloatVector { dim, data } => {
                 ColumnData::FloatVector { dim: *dim, data: data.to_vec() }
+            }
+            ColumnRef::Array { values, .. } => {
+                let mut out = ColumnData::empty_array(values.element_type());
+                out.extend_from(*self);
+                out
             }
         }
     }
@@ -450,7 +500,8 @@ impl Column {
         self.data.is_empty()
     }
 
-    /// Value of row `row`, `Value::Null` for nulls and vectors.
+    /// Value of row `row`, `Value::Null` for nulls, vectors and arrays (read arrays with
+    /// [`ColumnRef::array_at`]).
     pub fn value(&self, row: usize) -> Value {
         if self.is_valid(row) { self.data.as_ref().value_at(row) } else { Value::Null }
     }

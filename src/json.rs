@@ -216,6 +216,12 @@ pub fn cell(column: &Column, row: usize) -> Result<Option<Value>> {
         c @ ColumnRef::FloatVector { .. } => {
             Value::Array(c.vector_at(row).iter().map(|&x| f32_number(x)).collect::<Result<_>>()?)
         }
+        c @ ColumnRef::Array { .. } => c.array_at(row).and_then(|a| a.to_json()).ok_or_else(|| {
+            Error::InvalidValue(format!(
+                "field `{}` row {row}: NaN or infinity is not allowed (values must be finite)",
+                column.name()
+            ))
+        })?,
     }))
 }
 

@@ -63,7 +63,7 @@ mod verify;
 pub use bitset::Bitset;
 pub use catalog::{IndexMeta, MANIFEST_VERSION};
 pub use collection::{IndexInfo, SegmentInfo, StorageInfo, WriteMode};
-pub use column::{Column, ColumnData, ColumnRef, PrimaryKey, PrimaryKeys};
+pub use column::{ArrayElem, ArrayRow, ArrayValues, Column, ColumnData, ColumnRef, PrimaryKey, PrimaryKeys};
 pub use context::Context;
 pub use db::{
     CollectionChange, CollectionInfo, CompactionStats, DEFAULT_DATABASE, Database, DatabaseInfo, Kept,
@@ -85,6 +85,7 @@ pub use schema::{
     DEFAULT_PARTITION, DYNAMIC_FIELD, Field, FieldType, MAX_JSON_DEPTH, MAX_JSON_LENGTH, MAX_VECTOR_NORM,
     Schema, SchemaBuilder, Value,
 };
+pub use schema::{ElementType, MAX_ARRAY_CAPACITY};
 pub use storage::wal::WAL_VERSION;
 pub use timestamp::physical_ms;
 pub use verify::{VerifyProblem, VerifyReport, verify};

@@ -31,6 +31,10 @@ pub const MAX_JSON_DEPTH: usize = 64;
 /// and drop hits silently, so they are refused.
 pub const MAX_VECTOR_NORM: f32 = 1e18;
 
+mod array;
+
+pub use array::{ElementType, MAX_ARRAY_CAPACITY};
+
 /// The type of a field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum FieldType {
@@ -52,6 +56,13 @@ pub enum FieldType {
     /// A JSON value of at most [`MAX_JSON_LENGTH`] bytes and [`MAX_JSON_DEPTH`] levels of
     /// nesting, stored as its UTF-8 text (the rules: [`crate::json::check`]).
     Json,
+    /// A list of at most `max_capacity` scalars of type `element` (Milvus `ARRAY`);
+    /// `max_length` bounds each VarChar element in bytes and is 0 for other elements.
+    Array {
+        element: ElementType,
+        max_capacity: u32,
+        max_length: u32,
+    },
 }
 
 impl FieldType {
@@ -66,6 +77,9 @@ impl FieldType {
             FieldType::VarChar { max_length } => format!("VarChar({max_length})"),
             FieldType::FloatVector { dim } => format!("FloatVector({dim})"),
             FieldType::Json => "JSON".to_owned(),
+            FieldType::Array { element, max_capacity, max_length } => {
+                array::describe(element, max_capacity, max_length)
+            }
             other => format!("{other:?}"),
         }
     }
@@ -172,10 +186,15 @@ impl Field {
             FieldType::VarChar { max_length } if max_length == 0 || max_length > MAX_VARCHAR_LENGTH => {
                 return bad(&format!("max_length must be in 1..={MAX_VARCHAR_LENGTH}, got {max_length}"));
             }
+            FieldType::Array { element, max_capacity, max_length } => {
+                array::check_field(element, max_capacity, max_length, self.default_value.is_some())
+                    .or_else(|rule| bad(&rule))?;
+            }
             _ => {}
         }
         if self.primary_key {
             if !matches!(self.field_type, FieldType::Int64 | FieldType::VarChar { .. }) {
+                // Array fields included: Milvus refuses them as primary keys too.
                 return bad("the primary key must be Int64 or VarChar");
             }
             if self.nullable || self.default_value.is_some() {

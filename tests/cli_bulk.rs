@@ -391,3 +391,101 @@ fn help_texts_have_examples() {
         assert!(help.contains("Examples:") && help.contains("Exit status:"), "{help}");
     }
 }
+
+#[test]
+fn array_fields_are_queried_as_lists_and_go_through_json_and_parquet_bulk_files() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("db");
+    let db = Database::open(&dir, Options::default()).expect("open");
+    let schema = Schema::builder("arr")
+        .field(Field::new("id", FieldType::Int64).primary_key())
+        .field(Field::new("v", FieldType::FloatVector { dim: 1 }))
+        .field(Field::new(
+            "nums",
+            FieldType::Array { element: veclite::ElementType::Int32, max_capacity: 4, max_length: 0 },
+        ))
+        .field(
+            Field::new(
+                "tags",
+                FieldType::Array { element: veclite::ElementType::VarChar, max_capacity: 2, max_length: 4 },
+            )
+            .nullable(true),
+        )
+        .field(Field::new(
+            "fl",
+            FieldType::Array { element: veclite::ElementType::Float, max_capacity: 2, max_length: 0 },
+        ))
+        .build()
+        .expect("schema");
+    db.create_collection(schema).expect("create");
+    let nums = Column::array("nums", veclite::ColumnData::Int32(vec![1, 2, 3]), [2, 1]).expect("array");
+    let tags = Column::array("tags", veclite::ColumnData::varchar(["a", "bc"]), [2, 0]).expect("array");
+    let fl = Column::array("fl", veclite::ColumnData::Float(vec![0.1]), [1, 0]).expect("array");
+    let cols = vec![
+        Column::int64("id", vec![1, 2]),
+        Column::float_vector("v", 1, vec![0.0, 1.0]),
+        nums,
+        tags.with_validity(vec![true, false]),
+        fl,
+    ];
+    db.insert("arr", "", cols).expect("insert");
+    db.close().expect("close");
+    let out = ok(&["query", path_str(&dir), "arr", "--filter", "array_contains(nums, 3)", "--json"]);
+    assert_eq!(
+        serde_json::from_str::<Json>(out.trim()).expect("JSON"),
+        serde_json::json!({"id": 2, "nums": [3], "v": [1.0], "tags": null, "fl": []})
+    );
+    let rows = |dir: &Path| -> Vec<Json> {
+        let out = ok(&["query", path_str(dir), "arr", "--json"]);
+        out.lines().map(|l| serde_json::from_str(l).expect("JSON line")).collect()
+    };
+    let before = rows(&dir);
+    assert_eq!(
+        before[0],
+        serde_json::json!({"id": 1, "nums": [1, 2], "v": [0.0], "tags": ["a", "bc"], "fl": [0.1]})
+    );
+    let dest = tmp.path().join("numpy");
+    let err = fails(&["export", path_str(&dir), "arr", "--format", "numpy", "--out", path_str(&dest)]);
+    let want =
+        "field `nums` is Array(Int32, 4): ARRAY fields are not supported by veclite's numpy bulk files yet";
+    assert!(err.contains(want), "{err}");
+    // Parquet files carry arrays as list columns: export, delete the rows, import them back.
+    let parquet = tmp.path().join("parquet");
+    ok(&["export", path_str(&dir), "arr", "--format", "parquet", "--out", path_str(&parquet)]);
+    ok(&["delete", path_str(&dir), "arr", "--filter", "id > 0"]);
+    let file = std::fs::read_dir(&parquet).unwrap().next().unwrap().unwrap().path();
+    ok(&["import", path_str(&dir), "arr", "--from", path_str(&file)]);
+    assert_eq!(rows(&dir), before);
+    // JSON files carry arrays as lists: export, then import the file back (as an upsert).
+    let out = tmp.path().join("json");
+    ok(&["export", path_str(&dir), "arr", "--format", "json", "--out", path_str(&out)]);
+    let file = std::fs::read_dir(&out).unwrap().next().unwrap().unwrap().path();
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("\"nums\": [1,2], \"tags\": [\"a\",\"bc\"], \"fl\": [0.1]"), "{text}");
+    ok(&["import", path_str(&dir), "arr", "--from", path_str(&file), "--upsert"]);
+    assert_eq!(rows(&dir), before);
+    let bad = tmp.path().join("bad.json");
+    for (rows, want) in [
+        (
+            r#"[{"id": 3, "v": [0.5], "fl": [], "nums": [1, 2, 3, 4, 5]}]"#,
+            "row 0: field `nums`: 5 elements exceed max_capacity 4",
+        ),
+        (
+            r#"[{"id": 3, "v": [0.5], "fl": [], "nums": [1, "x"]}]"#,
+            "row 0: field `nums`: expected Int32, got text (element 1)",
+        ),
+        (
+            r#"[{"id": 3, "v": [0.5], "fl": [], "nums": [1, 3000000000]}]"#,
+            "out of range for Int32 (element 1)",
+        ),
+        (
+            r#"[{"id": 3, "v": [0.5], "fl": [], "nums": 7}]"#,
+            "field `nums`: expected Array(Int32, 4), a JSON list",
+        ),
+    ] {
+        std::fs::write(&bad, format!("{{\"rows\": {rows}}}")).unwrap();
+        let err = fails(&["import", path_str(&dir), "arr", "--from", path_str(&bad)]);
+        assert!(err.contains(want), "{want}\n got: {err}");
+    }
+    assert_eq!(rows(&dir), before, "a refused file writes nothing");
+}

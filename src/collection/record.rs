@@ -6,6 +6,8 @@
 //! field  := type u8 | dim u32 | has_validity u8 | [validity: rows × u8] | values
 //! values := fixed width: byte length u64 | bytes
 //!           VarChar: offsets byte length u64 | offsets | bytes length u64 | bytes
+//!           Array:   row offsets byte length u64 | row offsets | element values
+//!                    (the field's `dim` holds the element type's tag)
 //! delete := key kind u8 (1 = Int64, 2 = VarChar) | keys: encoded as a values block
 //! ```
 //! Vector and fixed-width values are copied as raw little-endian arrays.
@@ -233,6 +235,7 @@ fn decode_inner(d: &mut Decoder<'_>) -> Option<Record<'static>> {
 const TAG_INT64: u8 = 5;
 const TAG_VARCHAR: u8 = 8;
 const TAG_VECTOR: u8 = 9;
+const TAG_ARRAY: u8 = 10;
 
 fn type_tag(col: ColumnRef<'_>) -> (u8, u32) {
     match col {
@@ -245,6 +248,8 @@ fn type_tag(col: ColumnRef<'_>) -> (u8, u32) {
         ColumnRef::Double(_) => (7, 0),
         ColumnRef::VarChar { .. } => (TAG_VARCHAR, 0),
         ColumnRef::FloatVector { dim, .. } => (TAG_VECTOR, dim as u32),
+        // The element type's tag takes the place of the dimension.
+        ColumnRef::Array { values, .. } => (TAG_ARRAY, u32::from(type_tag(values.column()).0)),
     }
 }
 
@@ -288,12 +293,16 @@ impl<'s> Parts<'s> {
 
     fn put_values(&mut self, col: ColumnRef<'s>) {
         map_fixed!(col, ColumnRef,
-            v => self.put_bytes(bytemuck::cast_slice(v)),
-            varchar(o, b) => {
-                self.put_bytes(bytemuck::cast_slice(o));
-                self.put_bytes(b);
-            },
-            vector(_d, x) => self.put_bytes(bytemuck::cast_slice(x)))
+        v => self.put_bytes(bytemuck::cast_slice(v)),
+        varchar(o, b) => {
+            self.put_bytes(bytemuck::cast_slice(o));
+            self.put_bytes(b);
+        },
+        vector(_d, x) => self.put_bytes(bytemuck::cast_slice(x)),
+        array(o, v) => {
+            self.put_bytes(bytemuck::cast_slice(o));
+            self.put_values(v.column());
+        })
     }
 
     /// The encoding of `col` as one owned buffer.
@@ -355,6 +364,11 @@ fn get_values(d: &mut Decoder<'_>, tag: u8, dim: usize) -> Option<ColumnData> {
                 return None;
             }
             ColumnData::FloatVector { dim, data }
+        }
+        TAG_ARRAY if dim != usize::from(TAG_VECTOR) && dim != usize::from(TAG_ARRAY) => {
+            let offsets: Vec<u64> = pod(d)?;
+            let values = get_values(d, u8::try_from(dim).ok()?, 0)?;
+            ColumnData::array(offsets, values).ok()?
         }
         _ => return None,
     })

@@ -157,6 +157,8 @@ fn check_shape(field: &Field, column: &Column) -> Result<usize> {
             )));
         }
     }
+    crate::column::array::check_structure(column.data())
+        .map_err(|why| Error::SchemaMismatch(format!("field `{}`: {why}", field.name)))?;
     let n = data.len();
     if let Some(v) = column.validity()
         && v.len() != n
@@ -182,6 +184,8 @@ fn check_dynamic_shape(column: &Column) -> Result<usize> {
             data.len()
         )));
     }
+    crate::column::array::check_structure(column.data())
+        .map_err(|why| Error::SchemaMismatch(format!("dynamic field `{}`: {why}", column.name())))?;
     if let Some(v) = column.validity()
         && v.len() != n
     {
@@ -265,7 +269,7 @@ fn needs_no_row_checks(view: ColumnRef<'_>) -> bool {
     match view {
         ColumnRef::Float(v) => v.iter().fold(true, |ok, x| ok & x.is_finite()),
         ColumnRef::Double(v) => v.iter().fold(true, |ok, x| ok & x.is_finite()),
-        ColumnRef::VarChar { .. } => false,
+        ColumnRef::VarChar { .. } | ColumnRef::Array { .. } => false,
         _ => true,
     }
 }
@@ -307,6 +311,10 @@ fn check_value(field: &Field, view: ColumnRef<'_>, r: usize) -> Result<()> {
                 None => check_norm(&field.name, r, vector),
             }
         }
+        ColumnRef::Array { .. } => match view.array_at(r) {
+            Some(elems) => crate::column::array::check_row(&field.name, field.field_type, r, elems),
+            None => Ok(()),
+        },
         ColumnRef::VarChar { .. } if field.field_type == FieldType::Json => {
             json::check(&field.name, r, view.bytes_at(r))
         }

@@ -94,6 +94,12 @@ pub(crate) enum Expr {
     },
     /// A bare boolean literal (`true`, `false`).
     Const(bool),
+    /// `field == [..]` / `field != [..]`: an array field compared with a whole array.
+    ArrayEq {
+        field: Ident,
+        list: Vec<Lit>,
+        negated: bool,
+    },
 }
 
 /// Which of the given values a JSON array must hold.

@@ -143,6 +143,17 @@ fn eval(node: &Node, inputs: &Inputs<'_>) -> Bitset {
             }
             b
         }
+        Node::Array { field, pred, negate } => {
+            let Some(col) = inputs.columns[*field] else {
+                // Unreachable: the plan's field list covers every leaf.
+                return Bitset::new(inputs.rows);
+            };
+            let mut b = super::array::evaluate(col, pred, *negate);
+            if let Some(valid) = &inputs.valid[*field] {
+                b.and_with(valid);
+            }
+            b
+        }
         Node::Leaf { field, pred } => {
             let indexed =
                 inputs.indexes[*field].as_ref().filter(|i| i.answers(pred)).and_then(|i| i.lookup(pred));
@@ -167,7 +178,7 @@ fn eval(node: &Node, inputs: &Inputs<'_>) -> Bitset {
 
 /// Packs `test(0..len)` (flipped if `negate`) into a bitset, 64 results per word.
 #[inline]
-fn pack(len: usize, negate: bool, test: impl Fn(usize) -> bool) -> Bitset {
+pub(super) fn pack(len: usize, negate: bool, test: impl Fn(usize) -> bool) -> Bitset {
     let flip = if negate { u64::MAX } else { 0 };
     let mut words = Vec::with_capacity(len.div_ceil(64));
     let mut base = 0;

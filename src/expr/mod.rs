@@ -17,6 +17,7 @@
 //!             | field ["not"] "in" "[" [literal ("," literal)* [","]] "]"
 //!             | field ["not"] "like" string
 //!             | field "is" ["not"] "null"
+//!             | field ("==" | "!=") "[" [literal ("," literal)* [","]] "]"   -- ARRAY fields
 //!             | field                                   -- a Bool field: field == true
 //!             | bool                                    -- true / false
 //! cmp        := "==" | "!=" | "<" | "<=" | ">" | ">="
@@ -62,6 +63,15 @@
 //! `a not like ".."` and `not (a == 1)` do — as in Milvus, where `!=` on a JSON path is true when
 //! the key is absent. `path is null` matches a missing path or a JSON `null`; a bare path
 //! (`ok`) matches the value `true`. A row whose JSON field is null matches no path test.
+//!
+//! # ARRAY fields
+//!
+//! An ARRAY field is tested with `array_contains(a, v)`, `array_contains_all(a, [..])`,
+//! `array_contains_any(a, [..])` (the `json_contains*` names too), `array_length(a) op n`, one
+//! element `a[i]` (comparisons, `in`, `like`, or alone for Bool elements), the whole array
+//! `a == [..]` / `a != [..]`, and `is null`. Literals must fit the element type. A row without
+//! element `i` fails every test of `a[i]` (`!=` included), so only negations (`not in`,
+//! `not like`, `not (..)`) match it. The rules in full: `array.rs`.
 //!
 //! # Nulls: two-valued logic
 //!
@@ -122,6 +132,7 @@
 //! assert!(err.to_string().contains("offset 12 (\"bogus\"): field `bogus` does not exist"));
 //! ```
 
+mod array;
 mod ast;
 mod eval;
 mod indexed;
@@ -274,6 +285,9 @@ fn collect_fields(node: &Node, out: &mut Vec<usize>) {
         Node::Const(_) => {}
         Node::Not(inner) => collect_fields(inner, out),
         Node::And(terms) | Node::Or(terms) => terms.iter().for_each(|t| collect_fields(t, out)),
-        Node::IsNull { field, .. } | Node::Leaf { field, .. } | Node::Json { field, .. } => out.push(*field),
+        Node::IsNull { field, .. }
+        | Node::Leaf { field, .. }
+        | Node::Json { field, .. }
+        | Node::Array { field, .. } => out.push(*field),
     }
 }

@@ -183,6 +183,11 @@ impl Parser<'_> {
     /// Everything that may follow a field name.
     fn field_predicate(&mut self, field: Ident) -> Result<Expr> {
         match *self.peek() {
+            Tok::Cmp(op @ (CmpOp::Eq | CmpOp::Ne)) if self.peek_at(1) == &Tok::LBracket => {
+                self.bump();
+                let list = self.list()?;
+                Ok(Expr::ArrayEq { field, list, negated: op == CmpOp::Ne })
+            }
             Tok::Cmp(op) => {
                 let op_span = self.bump().span;
                 let lit = self.literal_after(op_span)?;
@@ -451,6 +456,9 @@ mod tests {
             }
             Expr::Exists(f) => format!("{}exists", f.name),
             Expr::Length { field, op, lit, .. } => format!("len({}){op:?}{:?}", field.name, lit.value),
+            Expr::ArrayEq { field, list, negated } => {
+                format!("{}{}eq{}", field.name, if *negated { "!" } else { "" }, list.len())
+            }
         }
     }
 
@@ -472,6 +480,7 @@ mod tests {
             "or(and(tcontainsOne1,not(tcontainsAny2)),dexists)"
         );
         assert_eq!(shape(&ast("array_length(t['a']) >= 2")), "len(t)GeInt(2)");
+        assert_eq!(shape(&ast("a == [1, 2] or a != [] or a[0] == 1")), "or(aeq2,a!eq0,aEqInt(1))");
         // Without its call syntax a function name is a field; `exists` alone is one too.
         assert_eq!(shape(&ast("json_contains == 1 or exists")), "or(json_containsEqInt(1),exists)");
         let Expr::Compare { field, .. } = ast("1 < doc['x'][0]") else { panic!() };

@@ -43,6 +43,13 @@ pub(crate) enum Node {
         pred: JsonPred,
         negate: bool,
     },
+    /// Rows of array field `field` whose array satisfies `pred` (flipped if `negate`). Null
+    /// rows never match.
+    Array {
+        field: usize,
+        pred: super::array::ArrayPred,
+        negate: bool,
+    },
 }
 
 /// A literal compared with a JSON value.
@@ -152,9 +159,9 @@ pub(crate) fn plan(src: &str, expr: &Expr, schema: &Schema) -> Result<Node> {
     Planner { src, schema }.node(expr)
 }
 
-struct Planner<'a> {
-    src: &'a str,
-    schema: &'a Schema,
+pub(super) struct Planner<'a> {
+    pub(super) src: &'a str,
+    pub(super) schema: &'a Schema,
 }
 
 #[derive(Clone, Copy)]
@@ -168,7 +175,7 @@ enum Kind {
 }
 
 impl Planner<'_> {
-    fn err(&self, span: Span, msg: String) -> Error {
+    pub(super) fn err(&self, span: Span, msg: String) -> Error {
         syntax_error(self.src, span, msg)
     }
 
@@ -197,6 +204,7 @@ impl Planner<'_> {
                 );
                 return Err(self.err(ident.span, msg));
             }
+            FieldType::Array { .. } => return Err(super::array::not_scalar(self, ident, ty)),
         };
         Ok((index, ty, kind))
     }
@@ -261,6 +269,9 @@ impl Planner<'_> {
     }
 
     fn node(&self, expr: &Expr) -> Result<Node> {
+        if let Some(node) = super::array::plan(self, expr)? {
+            return Ok(node);
+        }
         Ok(match expr {
             Expr::Const(b) => Node::Const(*b),
             Expr::Not(inner) => Node::Not(Box::new(self.node(inner)?)),
@@ -353,6 +364,7 @@ impl Planner<'_> {
                     pred: Pred::Like { pattern: LikePattern::new(text), negate: *negated },
                 }
             }
+            Expr::ArrayEq { field, .. } => return Err(super::array::list_on_non_array(self, field)),
         })
     }
 

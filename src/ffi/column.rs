@@ -26,7 +26,7 @@ impl veclite_column {
 ///
 /// # Safety
 /// As the extern constructors.
-unsafe fn new_column(
+pub(super) unsafe fn new_column(
     name: *const u8,
     name_len: usize,
     valid: *const bool,
@@ -280,7 +280,7 @@ pub unsafe extern "C" fn veclite_column_new_json(
 /// # Safety
 /// `ptrs` and `lens` point to `n` entries; each non-NULL pointer to `lens[row]` bytes; `valid` is
 /// NULL or points to `n` flags.
-unsafe fn texts_arg<'a>(
+pub(super) unsafe fn texts_arg<'a>(
     ptrs: *const *const u8,
     lens: *const usize,
     n: usize,
@@ -339,6 +339,11 @@ pub unsafe extern "C" fn veclite_column_type(column: *const veclite_column) -> u
             ColumnData::Double(_) => FieldType::Double,
             ColumnData::VarChar { .. } => FieldType::VarChar { max_length: 0 },
             ColumnData::FloatVector { dim, .. } => FieldType::FloatVector { dim: *dim as u32 },
+            ColumnData::Array { values, .. } => FieldType::Array {
+                element: crate::column::ArrayValues::of(values).element_type(),
+                max_capacity: 0,
+                max_length: 0,
+            },
         })
     })
 }
@@ -374,7 +379,7 @@ pub unsafe extern "C" fn veclite_column_validity(
     })
 }
 
-fn type_error(c: &veclite_column, wanted: &str) -> FfiError {
+pub(super) fn type_error(c: &veclite_column, wanted: &str) -> FfiError {
     FfiError::new(
         Status::SchemaMismatch,
         format!("column `{}` holds {}, not {wanted}", c.inner.name(), c.inner.data().as_ref().type_name()),
@@ -382,7 +387,7 @@ fn type_error(c: &veclite_column, wanted: &str) -> FfiError {
 }
 
 /// Stores a pointer to the values of a fixed-width column of variant `get` and their count.
-fn fixed_data<T>(
+pub(super) fn fixed_data<T>(
     column: *const veclite_column,
     data_out: *mut *const T,
     len_out: *mut usize,

@@ -9,6 +9,7 @@
 #![allow(clippy::missing_safety_doc)]
 
 mod aliases;
+mod array;
 mod column;
 mod ctx;
 mod databases;
@@ -29,6 +30,7 @@ mod write;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 pub use aliases::*;
+pub use array::*;
 pub use column::*;
 pub use ctx::*;
 pub use databases::*;

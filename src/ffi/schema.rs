@@ -12,6 +12,7 @@ pub const VECLITE_FIELD_INT64: u32 = 5;
 pub const VECLITE_FIELD_FLOAT: u32 = 10;
 pub const VECLITE_FIELD_DOUBLE: u32 = 11;
 pub const VECLITE_FIELD_VARCHAR: u32 = 21;
+pub const VECLITE_FIELD_ARRAY: u32 = 22;
 pub const VECLITE_FIELD_JSON: u32 = 23;
 pub const VECLITE_FIELD_FLOAT_VECTOR: u32 = 101;
 
@@ -37,10 +38,11 @@ pub(crate) fn type_number(ty: FieldType) -> u32 {
         FieldType::VarChar { .. } => VECLITE_FIELD_VARCHAR,
         FieldType::Json => VECLITE_FIELD_JSON,
         FieldType::FloatVector { .. } => VECLITE_FIELD_FLOAT_VECTOR,
+        FieldType::Array { .. } => VECLITE_FIELD_ARRAY,
     }
 }
 
-fn parse_field_type(number: u32, param: u32) -> FfiResult<FieldType> {
+pub(super) fn parse_field_type(number: u32, param: u32) -> FfiResult<FieldType> {
     Ok(match number {
         VECLITE_FIELD_BOOL => FieldType::Bool,
         VECLITE_FIELD_INT8 => FieldType::Int8,
@@ -52,6 +54,11 @@ fn parse_field_type(number: u32, param: u32) -> FfiResult<FieldType> {
         VECLITE_FIELD_VARCHAR => FieldType::VarChar { max_length: param },
         VECLITE_FIELD_JSON => FieldType::Json,
         VECLITE_FIELD_FLOAT_VECTOR => FieldType::FloatVector { dim: param },
+        VECLITE_FIELD_ARRAY => {
+            return Err(FfiError::invalid(
+                "an ARRAY field needs its element type and capacity: add it with veclite_schema_builder_add_array_field",
+            ));
+        }
         other => return Err(FfiError::invalid(format!("unknown field type {other}"))),
     })
 }
@@ -62,7 +69,7 @@ fn parse_field_type(number: u32, param: u32) -> FfiResult<FieldType> {
 pub struct veclite_schema_builder {
     name: String,
     description: String,
-    fields: Vec<Field>,
+    pub(super) fields: Vec<Field>,
     enable_dynamic_field: bool,
 }
 
@@ -78,7 +85,7 @@ impl veclite_schema {
     }
 }
 
-fn with_builder(
+pub(super) fn with_builder(
     builder: *mut veclite_schema_builder,
     err_out: *mut *mut veclite_error,
     f: impl FnOnce(&mut veclite_schema_builder) -> FfiResult,
@@ -91,7 +98,7 @@ fn with_builder(
 }
 
 impl veclite_schema_builder {
-    fn field_mut(&mut self, name: &str) -> FfiResult<&mut Field> {
+    pub(super) fn field_mut(&mut self, name: &str) -> FfiResult<&mut Field> {
         self.fields
             .iter_mut()
             .find(|f| f.name == name)
@@ -373,7 +380,8 @@ pub unsafe extern "C" fn veclite_schema_num_fields(schema: *const veclite_schema
 }
 
 /// Describes field `i`: its name as `(ptr, len)` (valid until the schema is freed), its
-/// `VECLITE_FIELD_*` type, its dim / max_length and its `VECLITE_FLAG_*` flags. Each out-param
+/// `VECLITE_FIELD_*` type, its dim / max_length (an array's max_capacity; the rest with
+/// `veclite_schema_field_array`) and its `VECLITE_FLAG_*` flags. Each out-param
 /// may be NULL. Returns false (writing nothing) for NULL or an index out of range.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn veclite_schema_field(
@@ -390,6 +398,7 @@ pub unsafe extern "C" fn veclite_schema_field(
     let param = match field.field_type {
         FieldType::VarChar { max_length } => max_length,
         FieldType::FloatVector { dim } => dim,
+        FieldType::Array { max_capacity, .. } => max_capacity,
         _ => 0,
     };
     let flag = |on: bool, bit: u32| if on { bit } else { 0 };

@@ -13,6 +13,9 @@
 //!                                      VarChar:     see offsets/bytes
 //!                           offsets    VarChar only: (rows + 1) × u64 byte offsets into `bytes`
 //!                           bytes      VarChar only: concatenated UTF-8
+//!                           array offsets  Array only: (rows + 1) × u64 element offsets; the
+//!                                      elements follow as a VarChar (offsets/bytes) or
+//!                                      fixed-width (values) column of the element type
 //!                           validity   nullable fields only: rows × u8 (1 = value, 0 = null)
 //!                           norms      FloatVector only: rows × f32 Euclidean norms
 //! footer     directory    n_blocks × BlockEntry (32 bytes each):
@@ -54,6 +57,7 @@ pub enum BlockKind {
     Bytes = 4,
     Validity = 5,
     Norms = 6,
+    ArrayOffsets = 7,
 }
 
 impl BlockKind {
@@ -66,6 +70,7 @@ impl BlockKind {
             4 => BlockKind::Bytes,
             5 => BlockKind::Validity,
             6 => BlockKind::Norms,
+            7 => BlockKind::ArrayOffsets,
             _ => return None,
         })
     }
@@ -114,6 +119,7 @@ mod tests {
             BlockKind::Bytes,
             BlockKind::Validity,
             BlockKind::Norms,
+            BlockKind::ArrayOffsets,
         ] {
             assert_eq!(BlockKind::from_u16(k as u16), Some(k));
         }

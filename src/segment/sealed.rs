@@ -13,6 +13,8 @@ use crate::error::{Error, Result};
 use crate::schema::{FieldType, Schema};
 use crate::storage::mmap::MappedFile;
 
+mod array;
+
 /// An open, immutable segment file.
 #[derive(Debug)]
 pub struct SealedSegment {
@@ -126,20 +128,8 @@ impl SealedSegment {
         for (f, field) in schema.fields.iter().enumerate() {
             let f = u16::try_from(f).map_err(|_| Error::corrupted(&self.path, "more than 65535 fields"))?;
             match field.field_type {
-                FieldType::VarChar { .. } | FieldType::Json => {
-                    self.expect(BlockKind::Offsets, f, (n + 1) * 8)?;
-                    let i = self.block_index(BlockKind::Bytes, f)?;
-                    let offsets: &[u64] = self.cast(self.index[&(BlockKind::Offsets, f)])?;
-                    if offsets[0] != 0
-                        || offsets.last().copied() != Some(self.entries[i].len)
-                        || offsets.windows(2).any(|w| w[0] > w[1])
-                    {
-                        return Err(Error::corrupted(
-                            &self.path,
-                            format!("VarChar offsets of field {f} do not match its bytes block"),
-                        ));
-                    }
-                }
+                FieldType::VarChar { .. } | FieldType::Json => self.check_text_blocks(f, n)?,
+                FieldType::Array { element, .. } => self.check_array_blocks(f, n, element)?,
                 FieldType::FloatVector { dim } => {
                     self.expect(BlockKind::Values, f, n.saturating_mul(u64::from(dim) * 4))?;
                     self.expect(BlockKind::Norms, f, n * 4)?;
@@ -149,6 +139,24 @@ impl SealedSegment {
             if field.nullable {
                 self.expect(BlockKind::Validity, f, n)?;
             }
+        }
+        Ok(())
+    }
+
+    /// Checks the Offsets and Bytes blocks of `n` texts of field `f`: the offsets rise from 0 to
+    /// the end of the bytes.
+    fn check_text_blocks(&self, f: u16, n: u64) -> Result<()> {
+        self.expect(BlockKind::Offsets, f, (n + 1) * 8)?;
+        let i = self.block_index(BlockKind::Bytes, f)?;
+        let offsets: &[u64] = self.cast(self.index[&(BlockKind::Offsets, f)])?;
+        if offsets[0] != 0
+            || offsets.last().copied() != Some(self.entries[i].len)
+            || offsets.windows(2).any(|w| w[0] > w[1])
+        {
+            return Err(Error::corrupted(
+                &self.path,
+                format!("VarChar offsets of field {f} do not match its bytes block"),
+            ));
         }
         Ok(())
     }
@@ -231,6 +239,7 @@ impl SealedSegment {
                 dim: dim as usize,
                 data: self.cast(self.block_index(BlockKind::Values, f)?)?,
             }),
+            FieldType::Array { element, .. } => self.array_column(f, element),
         }
     }
 

@@ -45,6 +45,16 @@ pub fn write_segment_reporting(
     for (f, column) in rows.columns.iter().enumerate() {
         let field = u16::try_from(f).map_err(|_| Error::SchemaMismatch("more than 65535 fields".into()))?;
         match column.as_ref() {
+            ColumnRef::Array { offsets, values } => {
+                w.block(BlockKind::ArrayOffsets, field, bytemuck::cast_slice(offsets)).map_err(io)?;
+                match values.column() {
+                    ColumnRef::VarChar { offsets, bytes } => {
+                        w.block(BlockKind::Offsets, field, bytemuck::cast_slice(offsets)).map_err(io)?;
+                        w.block(BlockKind::Bytes, field, bytes).map_err(io)?;
+                    }
+                    flat => w.block(BlockKind::Values, field, fixed_bytes(flat)).map_err(io)?,
+                }
+            }
             ColumnRef::VarChar { offsets, bytes } => {
                 w.block(BlockKind::Offsets, field, bytemuck::cast_slice(offsets)).map_err(io)?;
                 w.block(BlockKind::Bytes, field, bytes).map_err(io)?;
@@ -65,12 +75,13 @@ pub fn write_segment_reporting(
     tmp.rename_to(path)
 }
 
-/// The bytes of a fixed-width or vector column.
+/// The bytes of a fixed-width or vector column (of an array column: its row offsets).
 fn fixed_bytes<'a>(values: ColumnRef<'a>) -> &'a [u8] {
     map_fixed!(values, ColumnRef,
         v => bytemuck::cast_slice(v),
         varchar(_o, b) => b,
-        vector(_d, x) => bytemuck::cast_slice(x))
+        vector(_d, x) => bytemuck::cast_slice(x),
+        array(o, _v) => bytemuck::cast_slice(o))
 }
 
 /// Bytes written between two progress reports of [`write_segment_reporting`].

@@ -1352,6 +1352,139 @@ static void collection_metadata_after_reopen(const char *dir) {
     CHECK(veclite_db_close(db, NULL) == VECLITE_STATUS_OK);
 }
 
+/* ARRAY fields: schema, constructors from offsets + values, validation, filters, result accessors. */
+static void array_fields(veclite_db *db) {
+    veclite_schema_builder *b = NULL;
+    veclite_schema *schema = NULL;
+    CHECK(veclite_schema_builder_new(S("arr"), &b, NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_schema_builder_add_field(b, S("id"), VECLITE_FIELD_INT64, 0, VECLITE_FLAG_PRIMARY_KEY, NULL) ==
+          VECLITE_STATUS_OK);
+    CHECK(veclite_schema_builder_add_field(b, S("v"), VECLITE_FIELD_FLOAT_VECTOR, 2, 0, NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_schema_builder_add_array_field(b, S("nums"), VECLITE_FIELD_INT64, 4, 0, 0, NULL) ==
+          VECLITE_STATUS_OK);
+    CHECK(veclite_schema_builder_add_array_field(b, S("tags"), VECLITE_FIELD_VARCHAR, 3, 5, VECLITE_FLAG_NULLABLE,
+                                                 NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_schema_builder_add_array_field(b, S("ok"), VECLITE_FIELD_BOOL, 2, 0, 0, NULL) ==
+          VECLITE_STATUS_OK);
+    EXPECT_ERROR(veclite_schema_builder_add_array_field(b, S("bad"), VECLITE_FIELD_JSON, 4, 0, 0, E),
+                 VECLITE_STATUS_INVALID_ARGUMENT, "not one an ARRAY holds");
+    EXPECT_ERROR(veclite_schema_builder_add_array_field(b, S("bad"), VECLITE_FIELD_INT64, 4, 0,
+                                                        VECLITE_FLAG_PRIMARY_KEY, E),
+                 VECLITE_STATUS_INVALID_ARGUMENT, "cannot be the primary key");
+    EXPECT_ERROR(veclite_schema_builder_add_field(b, S("bad"), VECLITE_FIELD_ARRAY, 4, 0, E),
+                 VECLITE_STATUS_INVALID_ARGUMENT, "veclite_schema_builder_add_array_field");
+    CHECK(veclite_schema_builder_build(b, &schema, NULL) == VECLITE_STATUS_OK);
+    uint32_t ty = 0, param = 0, elem = 0, cap = 0, maxlen = 0;
+    CHECK(veclite_schema_field(schema, 3, NULL, NULL, &ty, &param, NULL) && ty == VECLITE_FIELD_ARRAY && param == 3);
+    CHECK(veclite_schema_field_array(schema, 3, &elem, &cap, &maxlen) && elem == VECLITE_FIELD_VARCHAR && cap == 3 &&
+          maxlen == 5);
+    CHECK(!veclite_schema_field_array(schema, 0, &elem, &cap, &maxlen));
+    CHECK(veclite_create_collection(db, schema, NULL) == VECLITE_STATUS_OK);
+    veclite_schema_free(schema);
+    /* Too large a capacity is refused when the schema is built. */
+    CHECK(veclite_schema_builder_new(S("arr2"), &b, NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_schema_builder_add_array_field(b, S("a"), VECLITE_FIELD_INT8, VECLITE_MAX_ARRAY_CAPACITY + 1, 0, 0,
+                                                 NULL) == VECLITE_STATUS_OK);
+    EXPECT_ERROR(veclite_schema_builder_build(b, &schema, E), VECLITE_STATUS_SCHEMA_MISMATCH,
+                 "max_capacity must be in 1..=4096");
+
+    /* Rows: nums [1,2,3] [] [3]; tags ["a","bc"] null ["b"]; ok [1] [0,1] []. */
+    int64_t ids[] = {1, 2, 3};
+    float vecs[] = {1, 0, 0, 1, 1, 1};
+    uint64_t num_offsets[] = {0, 3, 3, 4};
+    int64_t nums[] = {1, 2, 3, 3};
+    uint64_t tag_offsets[] = {0, 2, 2, 3};
+    const uint8_t *tags[] = {(const uint8_t *)"a", (const uint8_t *)"bc", (const uint8_t *)"b"};
+    size_t tag_lens[] = {1, 2, 1};
+    bool tag_valid[] = {true, false, true};
+    uint64_t ok_offsets[] = {0, 1, 3, 3};
+    bool oks[] = {true, false, true};
+    veclite_column *cols[5] = {NULL};
+    CHECK(veclite_column_new_int64(S("id"), ids, 3, NULL, &cols[0], NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_column_new_float_vector(S("v"), vecs, 2, 3, &cols[1], NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_column_new_array_int64(S("nums"), num_offsets, 3, nums, NULL, &cols[2], NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_column_new_array_varchar(S("tags"), tag_offsets, 3, tags, tag_lens, tag_valid, &cols[3], NULL) ==
+          VECLITE_STATUS_OK);
+    CHECK(veclite_column_new_array_bool(S("ok"), ok_offsets, 3, oks, NULL, &cols[4], NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_column_type(cols[2]) == VECLITE_FIELD_ARRAY && veclite_column_len(cols[2]) == 3);
+    /* Bad layouts are refused by the constructors. */
+    uint64_t bad_offsets[] = {0, 5, 4, 4};
+    veclite_column *bad = NULL;
+    EXPECT_ERROR(veclite_column_new_array_int64(S("nums"), bad_offsets, 3, nums, NULL, &bad, E),
+                 VECLITE_STATUS_INVALID_ARGUMENT, "row offsets must rise");
+    const uint8_t *bad_utf8[] = {(const uint8_t *)"a", (const uint8_t *)"\xff", (const uint8_t *)"b"};
+    EXPECT_ERROR(veclite_column_new_array_varchar(S("tags"), tag_offsets, 3, bad_utf8, tag_lens, NULL, &bad, E),
+                 VECLITE_STATUS_INVALID_ARGUMENT, "array element row 1");
+    CHECK(bad == NULL);
+    veclite_mutation_result *r = NULL;
+    CHECK(veclite_insert(db, NULL, S("arr"), NULL, 0, (const veclite_column *const *)cols, 5, &r, NULL) ==
+          VECLITE_STATUS_OK);
+    veclite_mutation_result_free(r);
+    /* A capacity breach names the field, the row and the rule; nothing is written. */
+    veclite_column_free(cols[2]);
+    uint64_t long_offsets[] = {0, 0, 0, 5};
+    int64_t five[] = {1, 2, 3, 4, 5};
+    int64_t more_ids[] = {7, 8, 9};
+    veclite_column_free(cols[0]);
+    CHECK(veclite_column_new_int64(S("id"), more_ids, 3, NULL, &cols[0], NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_column_new_array_int64(S("nums"), long_offsets, 3, five, NULL, &cols[2], NULL) ==
+          VECLITE_STATUS_OK);
+    EXPECT_ERROR(veclite_insert(db, NULL, S("arr"), NULL, 0, (const veclite_column *const *)cols, 5, &r, E),
+                 VECLITE_STATUS_INVALID_VALUE, "field `nums` row 2: the array has 5 elements, more than max_capacity 4");
+    CHECK(count(db, "arr") == 3);
+    free_columns(cols, 5);
+
+    uint64_t n = 0;
+    CHECK(veclite_count(db, NULL, S("arr"), S("array_contains(nums, 3) and nums[0] == 1"), NULL, NULL, 0, &n, NULL) ==
+          VECLITE_STATUS_OK);
+    CHECK(n == 1);
+    CHECK(veclite_count(db, NULL, S("arr"), S("array_length(nums) == 0 or tags[0] == 'b'"), NULL, NULL, 0, &n,
+                        NULL) == VECLITE_STATUS_OK);
+    CHECK(n == 2);
+    CHECK(veclite_flush(db, NULL, S("arr"), NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_count(db, NULL, S("arr"), S("tags is null or ok[1]"), NULL, NULL, 0, &n, NULL) ==
+          VECLITE_STATUS_OK);
+    CHECK(n == 1);
+
+    /* Results: offsets + flat values; a null row holds no elements. */
+    const uint8_t *out_names[] = {(const uint8_t *)"nums", (const uint8_t *)"tags", (const uint8_t *)"ok"};
+    size_t out_lens[] = {4, 4, 2};
+    veclite_result *qr = NULL;
+    CHECK(veclite_query(db, NULL, S("arr"), S("id in [1, 2, 3]"), NULL, NULL, 0, out_names, out_lens, 3, 0, 0, &qr,
+                        NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_result_num_rows(qr) == 3);
+    const veclite_column *c = veclite_result_column_by_name(qr, S("nums"));
+    const uint64_t *offsets = NULL;
+    size_t rows = 0, len = 0;
+    uint32_t element = 0;
+    CHECK(veclite_column_array_offsets(c, &offsets, &rows, &element, NULL) == VECLITE_STATUS_OK);
+    CHECK(rows == 3 && element == VECLITE_FIELD_INT64 && offsets[0] == 0 && offsets[3] == 4);
+    const int64_t *values = NULL;
+    CHECK(veclite_column_array_int64_values(c, &values, &len, NULL) == VECLITE_STATUS_OK);
+    CHECK(len == 4 && values[0] == 1 && values[3] == 3);
+    const int32_t *wrong = NULL;
+    EXPECT_ERROR(veclite_column_array_int32_values(c, &wrong, &len, E), VECLITE_STATUS_SCHEMA_MISMATCH,
+                 "not Array(Int32)");
+    c = veclite_result_column_by_name(qr, S("tags"));
+    CHECK(veclite_column_array_offsets(c, &offsets, &rows, &element, NULL) == VECLITE_STATUS_OK);
+    CHECK(element == VECLITE_FIELD_VARCHAR && offsets[1] == 2 && offsets[2] == 2 && offsets[3] == 3);
+    const uint8_t *p = NULL;
+    CHECK(veclite_column_array_varchar_value(c, 1, &p, &len, NULL) == VECLITE_STATUS_OK && len == 2 &&
+          memcmp(p, "bc", 2) == 0);
+    EXPECT_ERROR(veclite_column_array_varchar_value(c, 3, &p, &len, E), VECLITE_STATUS_INVALID_ARGUMENT,
+                 "element 3 out of range");
+    const bool *valid = NULL;
+    CHECK(veclite_column_validity(c, &valid, NULL) == VECLITE_STATUS_OK && valid != NULL && !valid[1] && valid[2]);
+    c = veclite_result_column_by_name(qr, S("ok"));
+    const uint8_t *flags = NULL;
+    CHECK(veclite_column_array_bool_values(c, &flags, &len, NULL) == VECLITE_STATUS_OK && len == 3 && flags[0] == 1 &&
+          flags[1] == 0);
+    EXPECT_ERROR(veclite_column_array_offsets(veclite_result_column_by_name(qr, S("id")), &offsets, &rows, &element, E),
+                 VECLITE_STATUS_SCHEMA_MISMATCH, "not an ARRAY");
+    veclite_result_free(qr);
+    CHECK(veclite_drop_collection(db, S("arr"), NULL) == VECLITE_STATUS_OK);
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: %s <empty directory>\n", argv[0]);
@@ -1380,6 +1513,7 @@ int main(int argc, char **argv) {
     query_pages(db);
     databases(db);
     collection_metadata(db);
+    array_fields(db);
     CHECK(veclite_db_close(db, NULL) == VECLITE_STATUS_OK);
     closed_handles(argv[1]);
     collection_metadata_after_reopen(argv[1]);

@@ -82,6 +82,7 @@ func schemaToC(s *entity.Schema) (*C.veclite_schema, error) {
 				return fail(err)
 			}
 			param = v
+		case entity.FieldTypeArray:
 		default:
 			return fail(featureErr("field %s: type %s", f.Name, f.DataType))
 		}
@@ -98,7 +99,11 @@ func schemaToC(s *entity.Schema) (*C.veclite_schema, error) {
 			flags |= C.VECLITE_FLAG_NULLABLE
 		}
 		fp, fl := cstr(f.Name)
-		if st := C.veclite_schema_builder_add_field(b, fp, fl, C.uint32_t(f.DataType), C.uint32_t(param), flags, &cerr); st != C.VECLITE_STATUS_OK {
+		if f.DataType == entity.FieldTypeArray {
+			if err := arrayFieldToC(b, f, flags, &cerr); err != nil {
+				return fail(err)
+			}
+		} else if st := C.veclite_schema_builder_add_field(b, fp, fl, C.uint32_t(f.DataType), C.uint32_t(param), flags, &cerr); st != C.VECLITE_STATUS_OK {
 			return fail(errFrom(st, cerr, nil))
 		}
 		if f.Description != "" {
@@ -129,6 +134,8 @@ func checkField(i int, f *entity.Field) error {
 		switch {
 		case key == entity.TypeParamDim && f.DataType == entity.FieldTypeFloatVector:
 		case key == entity.TypeParamMaxLength && f.DataType == entity.FieldTypeVarChar:
+		case key == entity.TypeParamMaxCapacity && f.DataType == entity.FieldTypeArray:
+		case key == entity.TypeParamMaxLength && f.DataType == entity.FieldTypeArray && f.ElementType == entity.FieldTypeVarChar:
 		default:
 			return featureErr("field %s: type param %q for a %s field", f.Name, key, f.DataType)
 		}
@@ -136,8 +143,8 @@ func checkField(i int, f *entity.Field) error {
 	if len(f.IndexParams) > 0 {
 		return featureErr("field %s: Field.IndexParams (create indexes with CreateIndex)", f.Name)
 	}
-	if f.ElementType != entity.FieldTypeNone {
-		return featureErr("field %s: ElementType %s (Array fields)", f.Name, f.ElementType)
+	if f.ElementType != entity.FieldTypeNone && f.DataType != entity.FieldTypeArray {
+		return featureErr("field %s: ElementType %s for a %s field", f.Name, f.ElementType, f.DataType)
 	}
 	if f.ID != 0 && f.ID != int64(100+i) {
 		return newErr(StatusInvalidArgument, "field %s: ID %d is assigned by veclite (leave it 0)", f.Name, f.ID)
@@ -192,6 +199,8 @@ func schemaFromC(s *C.veclite_schema) *entity.Schema {
 			f.TypeParams[entity.TypeParamDim] = strconv.FormatUint(uint64(param), 10)
 		case entity.FieldTypeVarChar:
 			f.TypeParams[entity.TypeParamMaxLength] = strconv.FormatUint(uint64(param), 10)
+		case entity.FieldTypeArray:
+			arrayFieldFromC(s, i, f)
 		}
 		if f.PrimaryKey && f.AutoID {
 			out.AutoID = true

@@ -139,7 +139,10 @@ func columnToC(col entity.Column) (*C.veclite_column, error) {
 		ptrs, lens, n := cbytes(c.Data(), &pin)
 		st = C.veclite_column_new_json(np, nl, ptrs, lens, n, nil, &out, &cerr)
 	default:
-		return nil, newErr(StatusInvalidArgument, "column %s: unsupported column type %T (%s)", name, col, col.Type())
+		var ok bool
+		if st, ok = arrayToC(col, np, nl, &out, &cerr); !ok {
+			return nil, newErr(StatusInvalidArgument, "column %s: unsupported column type %T (%s)", name, col, col.Type())
+		}
 	}
 	runtime.KeepAlive(col)
 	runtime.KeepAlive(name)
@@ -200,6 +203,8 @@ func fromC(col *C.veclite_column) (entity.Column, error) {
 			return nil, err
 		}
 		return entity.NewColumnVarChar(name, values), nil
+	case C.VECLITE_FIELD_ARRAY:
+		return arrayFromC(col, name)
 	}
 	return nil, newErr(StatusInvalidArgument, "column %s: unsupported field type %d in result", name, int(info._type))
 }

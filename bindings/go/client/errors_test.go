@@ -137,8 +137,8 @@ func TestSDKErrorTypes(t *testing.T) {
 		t.Fatalf("nil schema: %v", err)
 	}
 	arr := seedSchema("arr").WithField(entity.NewField().WithName("tags").WithDataType(entity.FieldTypeArray))
-	if err := c.CreateCollection(ctx, arr, 1); !errors.Is(err, client.ErrFeatureNotSupported) {
-		t.Fatalf("array: %v", err)
+	if err := c.CreateCollection(ctx, arr, 1); !errors.Is(err, client.ErrSchemaMismatch) || !strings.Contains(err.Error(), "max_capacity") {
+		t.Fatalf("array without max_capacity: %v", err)
 	}
 	noVec := entity.NewSchema().WithName("novec").
 		WithField(entity.NewField().WithName("id").WithDataType(entity.FieldTypeInt64).WithIsPrimaryKey(true))

@@ -203,10 +203,10 @@ func (f *Field) WithMaxLength(maxLen int64) *Field {
 	return f.WithTypeParams(TypeParamMaxLength, strconv.FormatInt(maxLen, 10))
 }
 
-// WithElementType sets the array element type (arrays are not supported by veclite yet).
+// WithElementType sets the element type of an Array field.
 func (f *Field) WithElementType(eleType FieldType) *Field { f.ElementType = eleType; return f }
 
-// WithMaxCapacity sets the array capacity (arrays are not supported by veclite yet).
+// WithMaxCapacity sets the largest number of elements of an Array field.
 func (f *Field) WithMaxCapacity(maxCap int64) *Field {
 	return f.WithTypeParams(TypeParamMaxCapacity, strconv.FormatInt(maxCap, 10))
 }

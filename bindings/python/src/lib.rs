@@ -9,6 +9,7 @@
 //! `(code, status, message, object_kind)`, which the Python layer maps to `MilvusException`
 //! subclasses. The core's events go to Python's `logging` (logger `veclite`; see [`logging`]).
 
+mod array;
 mod logging;
 
 use std::path::PathBuf;
@@ -121,6 +122,7 @@ fn type_name(ty: FieldType) -> &'static str {
         FieldType::VarChar { .. } => "VARCHAR",
         FieldType::Json => "JSON",
         FieldType::FloatVector { .. } => "FLOAT_VECTOR",
+        FieldType::Array { .. } => "ARRAY",
     }
 }
 
@@ -161,7 +163,10 @@ fn get<'py, T: FromPyObjectOwned<'py>>(d: &Bound<'py, PyDict>, key: &str) -> PyR
 fn field_from_dict(d: &Bound<'_, PyDict>) -> PyResult<Field> {
     let name: String = get(d, "name")?.ok_or_else(|| invalid("a field needs a name".into()))?;
     let ty: String = get(d, "type")?.ok_or_else(|| invalid(format!("field `{name}` needs a type")))?;
-    let ty = field_type(&ty, get(d, "dim")?, get(d, "max_length")?)?;
+    let ty = match ty.as_str() {
+        "ARRAY" => array::field_type(&name, d)?,
+        _ => field_type(&ty, get(d, "dim")?, get(d, "max_length")?)?,
+    };
     let mut field = Field::new(name, ty)
         .auto_id(get(d, "auto_id")?.unwrap_or(false))
         .nullable(get(d, "nullable")?.unwrap_or(false))
@@ -184,6 +189,7 @@ fn field_to_dict<'py>(py: Python<'py>, f: &Field) -> PyResult<Bound<'py, PyDict>
     match f.field_type {
         FieldType::VarChar { max_length } => d.set_item("max_length", max_length)?,
         FieldType::FloatVector { dim } => d.set_item("dim", dim)?,
+        ty @ FieldType::Array { .. } => array::describe(&d, ty)?,
         _ => {}
     }
     d.set_item("is_primary", f.primary_key)?;
@@ -238,6 +244,7 @@ fn column_from_py(item: &Bound<'_, PyAny>) -> PyResult<Column> {
             };
             ColumnData::FloatVector { dim, data }
         }
+        "ARRAY" => array::column_data(&name, &data)?,
         other => return Err(invalid(format!("field `{name}`: column type {other} is not supported"))),
     };
     let column = Column::new(name, data);
@@ -283,6 +290,7 @@ fn columns_to_py<'py>(py: Python<'py>, result: QueryResult) -> PyResult<Bound<'p
                 PyArray1::from_slice(py, data).reshape([rows, *dim])?.into_any()
             }
             _ if column.is_json() => json_values_to_py(py, &column)?.into_any(),
+            ColumnData::Array { .. } => array::rows_to_py(py, &column)?.into_any(),
             _ => {
                 let list = PyList::empty(py);
                 for row in 0..column.len() {

@@ -147,3 +147,11 @@ def test_flush_compact(tmp_path):
     assert "compact done" in out and "compact timeout" not in out
     assert "row 2 after compaction: [{'id': 2}]" in out
     assert "row 6 after compaction: []" in out
+
+
+def test_hello_milvus_array(tmp_path):
+    lines = run("hello_milvus_array.py", tmp_path).splitlines()
+    # Ten rows, each printed with its INT8 array 0..99 (inserted from a DataFrame of lists).
+    assert len(lines) == 10
+    for i, line in enumerate(lines):
+        assert line == str({"int64": i, "int8_array": list(range(100))})

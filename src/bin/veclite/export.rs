@@ -101,6 +101,7 @@ fn export(args: &ExportArgs) -> Result<ExitCode, Failure> {
     let collection = &args.target.collection;
     let schema = db.describe_collection(collection).map_err(fail)?.schema;
     let fields = file_fields(&schema);
+    crate::bulk::check_supported(&fields, args.format)?;
     let partitions: Vec<&str> = args.partitions.iter().map(String::as_str).collect();
     let pk = schema.pk_field().name.clone();
     let keys = db.query(collection, &partitions, &args.filter, &[pk.as_str()], None, 0).map_err(fail)?;

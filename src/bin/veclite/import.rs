@@ -61,6 +61,9 @@ pub fn run(args: &ImportArgs) -> Result<ExitCode, Failure> {
     let sources = bulk::sources(&args.from)?;
     let db = open(&args.target.dir)?;
     let schema = db.describe_collection(&args.target.collection).map_err(fail)?.schema;
+    for source in &sources {
+        bulk::check_supported(&schema.fields, source.format)?;
+    }
     let bar = progress::bar(sources.len() as u64, "import", "files");
     let mut report = Rows::new(&["file", "rows"]);
     for source in &sources {

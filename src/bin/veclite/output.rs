@@ -122,8 +122,8 @@ pub fn query_rows(result: &QueryResult) -> Rows {
     rows
 }
 
-/// Row `row` of `column` as JSON: null for nulls, arrays for vectors, parsed JSON for JSON
-/// fields.
+/// Row `row` of `column` as JSON: null for nulls, arrays for vectors and ARRAY fields, parsed
+/// JSON for JSON fields.
 pub fn cell(column: &Column, row: usize) -> Json {
     if !column.is_valid(row) {
         return Json::Null;
@@ -132,6 +132,9 @@ pub fn cell(column: &Column, row: usize) -> Json {
         return Json::Array(
             data[row * dim..(row + 1) * dim].iter().map(|x| float(f64::from(*x), true)).collect(),
         );
+    }
+    if let Some(items) = column.data().as_ref().array_at(row) {
+        return items.to_json().unwrap_or(Json::Null);
     }
     let single = matches!(column.data(), ColumnData::Float(_));
     match column.value(row) {

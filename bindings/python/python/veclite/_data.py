@@ -23,6 +23,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
+from ._array import array_column
 from ._types import DYNAMIC_FIELD, DataType, FieldSchema
 from .exceptions import (
     DataNotMatchException,
@@ -276,6 +277,8 @@ def _json_column(field: FieldSchema, values: Any) -> NativeColumn:
 def _column(field: FieldSchema, values: Any) -> NativeColumn:
     if field.dtype == DataType.FLOAT_VECTOR:
         return (field.name, field.dtype.name, _vectors(field, values), None)
+    if field.dtype == DataType.ARRAY:
+        return array_column(field, values)
     return _scalars(field, values)
 
 

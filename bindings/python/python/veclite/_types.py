@@ -37,6 +37,13 @@ class DataType(IntEnum):
 SUPPORTED = {
     DataType.BOOL, DataType.INT8, DataType.INT16, DataType.INT32, DataType.INT64,
     DataType.FLOAT, DataType.DOUBLE, DataType.VARCHAR, DataType.JSON, DataType.FLOAT_VECTOR,
+    DataType.ARRAY,
+}
+
+#: The element types an ARRAY field may hold (as in Milvus).
+ARRAY_ELEMENTS = {
+    DataType.BOOL, DataType.INT8, DataType.INT16, DataType.INT32, DataType.INT64,
+    DataType.FLOAT, DataType.DOUBLE, DataType.VARCHAR,
 }
 
 #: Name of the hidden JSON field that keeps each entity's dynamic keys (as in Milvus).
@@ -45,7 +52,11 @@ DYNAMIC_FIELD = "$meta"
 
 def _applies(param: str, dtype: "DataType") -> bool:
     """Whether veclite acts on type parameter ``param`` of a ``dtype`` field."""
-    return (param == "dim" and dtype == DataType.FLOAT_VECTOR) or (param == "max_length" and dtype == DataType.VARCHAR)
+    return (
+        (param == "dim" and dtype == DataType.FLOAT_VECTOR)
+        or (param == "max_length" and dtype in (DataType.VARCHAR, DataType.ARRAY))
+        or (param == "max_capacity" and dtype == DataType.ARRAY)
+    )
 
 
 def _to_int(value: Any, what: str) -> Optional[int]:
@@ -61,9 +72,30 @@ def _to_int(value: Any, what: str) -> Optional[int]:
     return uint(what, value, 0, 2**32 - 1)
 
 
+def _element_type(name: str, value: Any) -> Optional[DataType]:
+    """The element type of an ARRAY field (a ``DataType``, its number or its name); None passes."""
+    if value is None:
+        return None
+    try:
+        et = DataType[value.upper()] if isinstance(value, str) else DataType(value)
+    except (KeyError, ValueError):
+        raise ParamError(message=f"field `{name}`: unknown element_type {value!r}") from None
+    if et not in ARRAY_ELEMENTS:
+        raise ParamError(
+            message=f"field `{name}`: element_type {et.name} is not supported for an ARRAY field (BOOL, INT8, "
+            "INT16, INT32, INT64, FLOAT, DOUBLE or VARCHAR)"
+        )
+    return et
+
+
 class FieldSchema:
     """One field: ``FieldSchema(name, dtype, description="", is_primary=False, auto_id=False,
-    nullable=False, default_value=None, dim=None, max_length=None, is_dynamic=False)``.
+    nullable=False, default_value=None, dim=None, max_length=None, is_dynamic=False,
+    element_type=None, max_capacity=None)``.
+
+    A ``DataType.ARRAY`` field holds per entity a list of at most ``max_capacity`` (1..4096)
+    values of ``element_type`` (BOOL, INT8..INT64, FLOAT, DOUBLE, or VARCHAR with
+    ``max_length``); rows are given as lists or 1-D numpy arrays and read back as lists.
 
     A ``DataType.JSON`` field holds any JSON value per entity (dicts, lists, scalars); reads
     return it parsed. ``is_dynamic`` exists as in pymilvus, but a collection cannot be created
@@ -90,6 +122,8 @@ class FieldSchema:
         params.update(kwargs)
         self.dim = _to_int(params.pop("dim", None), f"dim of field `{name}`")
         self.max_length = _to_int(params.pop("max_length", None), f"max_length of field `{name}`")
+        self.max_capacity = _to_int(params.pop("max_capacity", None), f"max_capacity of field `{name}`")
+        self.element_type = _element_type(name, params.pop("element_type", None))
         self.params = params
         if self.is_partition_key:
             raise ParamError(message=f"field `{name}`: partition keys are not supported by veclite")
@@ -106,7 +140,11 @@ class FieldSchema:
             params["dim"] = self.dim
         if self.max_length is not None:
             params["max_length"] = self.max_length
+        if self.max_capacity is not None:
+            params["max_capacity"] = self.max_capacity
         d["params"] = params
+        if self.element_type is not None:
+            d["element_type"] = self.element_type
         if self.is_primary:
             d["is_primary"] = True
         if self.auto_id:
@@ -122,7 +160,14 @@ class FieldSchema:
     def _native(self) -> Dict[str, Any]:
         if self.dtype not in SUPPORTED:
             raise ParamError(message=f"field `{self.name}`: data type {self.dtype.name} is not supported by veclite")
-        for key, given in (("dim", self.dim), ("max_length", self.max_length), *self.params.items()):
+        if self.element_type is not None and self.dtype != DataType.ARRAY:
+            raise ParamError(message=f"field `{self.name}`: element_type applies to ARRAY fields only")
+        if self.dtype == DataType.ARRAY and (self.element_type is None or self.max_capacity is None):
+            raise ParamError(message=f"field `{self.name}`: an ARRAY field needs element_type and max_capacity")
+        for key, given in (
+            ("dim", self.dim), ("max_length", self.max_length), ("max_capacity", self.max_capacity),
+            *self.params.items(),
+        ):
             if given is not None and not _applies(key, self.dtype):
                 raise ParamError(message=f"field `{self.name}`: parameter `{key}` is not supported for a "
                                  f"{self.dtype.name} field")
@@ -135,6 +180,8 @@ class FieldSchema:
             "name": self.name, "type": self.dtype.name, "dim": self.dim, "max_length": self.max_length,
             "is_primary": self.is_primary, "auto_id": self.auto_id, "nullable": self.nullable,
             "default_value": self.default_value, "description": self.description,
+            "element_type": self.element_type.name if self.element_type is not None else None,
+            "max_capacity": self.max_capacity,
         }
 
     @classmethod
@@ -144,6 +191,9 @@ class FieldSchema:
             kw["dim"] = d["dim"]
         if "max_length" in d:
             kw["max_length"] = d["max_length"]
+        if "element_type" in d:
+            kw["element_type"] = DataType[d["element_type"]]
+            kw["max_capacity"] = d["max_capacity"]
         return cls(
             d["name"], DataType[d["type"]], d.get("description", ""), is_primary=d["is_primary"],
             auto_id=d["auto_id"], nullable=d["nullable"], default_value=d["default_value"],

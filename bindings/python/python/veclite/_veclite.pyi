@@ -2,11 +2,13 @@
 
 Columns cross as ``(name, type, data, validity)`` where ``type`` is a ``DataType`` name, ``data``
 a numpy array of the field's exact dtype (``FLOAT_VECTOR``: a 2-D float32 array) or, for
-VARCHAR and JSON, a list of str (JSON: one JSON text per row). With dynamic fields a column
+VARCHAR and JSON, a list of str (JSON: one JSON text per row); for ARRAY, ``(element_type,
+offsets, values)``: ``rows + 1`` uint64 element offsets and the flat elements (a numpy array of
+the element's dtype, or a list of str). With dynamic fields a column
 whose name is not a field is a dynamic key of each row, and a ``"$meta"`` JSON column holds each
 row's object of dynamic keys. Reads return ``[(name, values)]``: a list per scalar column (None
-for nulls; JSON columns, ``"$meta"`` included, parsed into Python objects), a 2-D float32 array
-per vector column.
+for nulls; JSON columns, ``"$meta"`` included, parsed into Python objects; ARRAY columns a list
+per row), a 2-D float32 array per vector column.
 """
 
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union

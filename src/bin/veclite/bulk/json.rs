@@ -138,6 +138,15 @@ pub fn write_cell(out: &mut String, field: &Field, data: ColumnRef<'_>, row: usi
             text.push(']');
             text
         }
+        ColumnRef::Array { .. } => match data.array_at(row).and_then(|a| a.to_json()) {
+            Some(items) => items.to_string(),
+            None => {
+                return Err(format!(
+                    "field `{}` row {row}: a non-finite element cannot be written as JSON",
+                    field.name
+                ));
+            }
+        },
     };
     out.push_str(&text);
     Ok(())
@@ -183,6 +192,12 @@ pub fn read(path: &Path, fields: &[Field]) -> Result<Vec<Column>, String> {
                 Some(f) if Some(f) == dynamic => meta = Some(raw),
                 Some(f) if fields[f].field_type == FieldType::Json => {
                     builders[f].push(Cell::Text(&compact(raw.get())), row).map_err(at)?;
+                    seen[f] = true;
+                }
+                Some(f) if matches!(fields[f].field_type, FieldType::Array { .. }) => {
+                    let value: serde_json::Value =
+                        serde_json::from_str(raw.get()).map_err(|e| at(e.to_string()))?;
+                    push_array(&mut builders[f], &fields[f], &value, row).map_err(at)?;
                     seen[f] = true;
                 }
                 Some(f) => {
@@ -236,6 +251,28 @@ pub fn read(path: &Path, fields: &[Field]) -> Result<Vec<Column>, String> {
         }
     }
     Ok(columns)
+}
+
+/// Appends `value` (a JSON list, or null) as the next row of ARRAY field `field`.
+fn push_array(
+    builder: &mut Builder,
+    field: &Field,
+    value: &serde_json::Value,
+    row: usize,
+) -> Result<(), String> {
+    let FieldType::Array { element, max_length, .. } = field.field_type else {
+        return Err(format!("field `{}` is not an ARRAY", field.name));
+    };
+    match value {
+        serde_json::Value::Null => builder.push(Cell::Null, row),
+        serde_json::Value::Array(items) => {
+            let element = Field::new(field.name.clone(), element.scalar_type(max_length));
+            let owned: Vec<Owned> = items.iter().map(|item| cell(&element, item)).collect();
+            let cells: Vec<Cell<'_>> = owned.iter().map(Owned::as_cell).collect();
+            builder.push_array(&cells, row)
+        }
+        _ => Err(format!("field `{}`: expected {}, a JSON list", field.name, field.field_type.describe())),
+    }
 }
 
 /// `text`, a JSON text, without the whitespace between its tokens (strings keep theirs).

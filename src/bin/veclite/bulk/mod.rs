@@ -4,7 +4,9 @@
 //! Every format maps each field type in one place, so a new type is one arm per format:
 //! [`parquet::arrow_type`], [`parquet::to_arrow`] and [`parquet::cell`] (Arrow type, export,
 //! import), [`json::write_cell`] and [`json::cell`], [`numpy::descr`] and [`numpy::read_field`],
-//! and [`Builder::push`] (the checks every imported value goes through).
+//! and [`Builder::push`] (the checks every imported value goes through). ARRAY fields are lists
+//! in Parquet and JSON ([`Builder::push_array`] checks each element as a value of its type);
+//! NumPy files refuse them ([`check_supported`]).
 
 pub mod json;
 pub mod numpy;
@@ -39,6 +41,32 @@ impl Format {
             "json" => Some(Format::Json),
             _ => None,
         }
+    }
+}
+
+/// The error for an ARRAY field, which veclite's bulk files do not carry yet.
+pub fn array_refusal(field: &Field, format: &str) -> String {
+    format!(
+        "field `{}` is {}: ARRAY fields are not supported by veclite's {format} bulk files yet",
+        field.name,
+        field.field_type.describe()
+    )
+}
+
+/// Checks that `fields` can go through a bulk file of `format`: every type can, but ARRAY only
+/// in JSON (lists) and Parquet (list columns) files.
+///
+/// # Errors
+/// The first ARRAY field, named.
+pub fn check_supported(fields: &[Field], format: Format) -> Result<(), String> {
+    let name = match format {
+        Format::Parquet => "parquet",
+        Format::Json => "json",
+        Format::Numpy => "numpy",
+    };
+    match fields.iter().find(|f| matches!(f.field_type, FieldType::Array { .. })) {
+        Some(f) if format == Format::Numpy => Err(array_refusal(f, name)),
+        _ => Ok(()),
     }
 }
 
@@ -289,6 +317,44 @@ impl Builder {
             }
             _ => return Err(format!("field `{name}`: type {} cannot be imported", ty.describe())),
         }
+        self.validity.push(true);
+        Ok(())
+    }
+
+    /// Appends `items` as the array of the next row of an ARRAY field; `row` (in the file) is
+    /// for messages.
+    ///
+    /// # Errors
+    /// A field that is not an ARRAY, more elements than its max_capacity, or the rule an
+    /// element breaks (each element is checked as a value of the element type), naming the
+    /// field and the element.
+    pub fn push_array(&mut self, items: &[Cell<'_>], row: usize) -> Result<(), String> {
+        let name = self.field.name.clone();
+        let (FieldType::Array { element, max_capacity, max_length }, ColumnData::Array { offsets, values }) =
+            (self.field.field_type, &mut self.data)
+        else {
+            return Err(format!("field `{name}`: expected {}, got a list", self.field.field_type.describe()));
+        };
+        if items.len() > max_capacity as usize {
+            return Err(format!(
+                "field `{name}`: {} elements exceed max_capacity {max_capacity}",
+                items.len()
+            ));
+        }
+        let ty = element.scalar_type(max_length);
+        let mut elements = Builder {
+            field: Field::new(name, ty),
+            data: std::mem::replace(values.as_mut(), ColumnData::empty(ty)),
+            validity: Vec::new(),
+            has_null: false,
+        };
+        let pushed = items
+            .iter()
+            .enumerate()
+            .try_for_each(|(i, item)| elements.push(*item, row).map_err(|e| format!("{e} (element {i})")));
+        **values = elements.data;
+        pushed?;
+        offsets.push(values.len() as u64);
         self.validity.push(true);
         Ok(())
     }

@@ -28,6 +28,8 @@ pub fn descr(ty: FieldType, chars: usize) -> String {
         FieldType::Float | FieldType::FloatVector { .. } => "<f4".into(),
         FieldType::Double => "<f8".into(),
         FieldType::VarChar { .. } | FieldType::Json => format!("<U{}", chars.max(1)),
+        // Milvus's NumPy files hold arrays as object arrays, which `check_supported` refuses.
+        FieldType::Array { .. } => "|O".into(),
     }
 }
 
@@ -75,6 +77,7 @@ impl FieldFile {
             FieldType::Int64 | FieldType::Double => 8,
             FieldType::FloatVector { dim } => 4 * u64::from(dim),
             FieldType::VarChar { .. } | FieldType::Json => 4 * chars.max(1) as u64,
+            FieldType::Array { .. } => 8,
         }
     }
 }
@@ -168,6 +171,7 @@ impl PartWriter for NumpyPart {
                 ColumnRef::FloatVector { data, .. } => {
                     file.out.write_all(bytemuck::cast_slice(data)).map_err(fail)?
                 }
+                ColumnRef::Array { .. } => return Err(super::array_refusal(&file.field, "numpy")),
             }
         }
         self.rows += batch.len();

@@ -40,6 +40,11 @@ pub fn arrow_type(ty: FieldType) -> DataType {
         FieldType::FloatVector { .. } => {
             DataType::List(Arc::new(ArrowField::new("item", DataType::Float32, true)))
         }
+        FieldType::Array { element, max_length, .. } => DataType::List(Arc::new(ArrowField::new(
+            "item",
+            arrow_type(element.scalar_type(max_length)),
+            true,
+        ))),
     }
 }
 
@@ -75,6 +80,13 @@ pub fn to_arrow(field: &Field, column: &Column) -> ArrayRef {
             };
             let offsets = OffsetBuffer::from_lengths(std::iter::repeat_n(dim, data.len() / dim.max(1)));
             Arc::new(ListArray::new(item, offsets, Arc::new(Float32Array::from(data.to_vec())), nulls))
+        }
+        data @ ColumnRef::Array { values, .. } => {
+            let DataType::List(item) = arrow_type(field.field_type) else { unreachable!("arrays are lists") };
+            let lengths = (0..data.len()).map(|r| data.array_at(r).map_or(0, |a| a.len()));
+            let element = Field::new("item", values.element_type().scalar_type(0));
+            let flat = to_arrow(&element, &Column::new("item", values.column().to_owned()));
+            Arc::new(ListArray::new(item, OffsetBuffer::from_lengths(lengths), flat, nulls))
         }
     }
 }
@@ -180,6 +192,10 @@ pub fn read_batches(
             let mut scratch = Vec::new();
             for r in 0..array.len() {
                 let row = first + r;
+                if matches!(fields[f].field_type, FieldType::Array { .. }) {
+                    push_list(&mut builder, array, r, row).map_err(|e| format!("row {row}: {e}"))?;
+                    continue;
+                }
                 let value = cell(array, r, &mut scratch)
                     .map_err(|e| format!("row {row}: field `{}`: {e}", fields[f].name))?;
                 builder.push(value, row).map_err(|e| format!("row {row}: {e}"))?;
@@ -217,6 +233,27 @@ pub fn cell<'a>(array: &'a ArrayRef, row: usize, scratch: &'a mut Vec<f32>) -> R
         other => return Err(format!("Arrow type {other} is not read")),
     };
     Ok(cell)
+}
+
+/// Pushes value `r` of `array` (a list column, or null) as the next row of the ARRAY field of
+/// `builder`; `row` (in the file) is for messages.
+fn push_list(builder: &mut Builder, array: &ArrayRef, r: usize, row: usize) -> Result<(), String> {
+    if array.is_null(r) {
+        return builder.push(Cell::Null, row);
+    }
+    let items = match array.data_type() {
+        DataType::List(_) => array.as_list::<i32>().value(r),
+        DataType::LargeList(_) => array.as_list::<i64>().value(r),
+        other => return Err(format!("an ARRAY field is read from a list column, not Arrow type {other}")),
+    };
+    // One (unused) scratch per element: scalar cells borrow nothing from it.
+    let mut scratch: Vec<Vec<f32>> = vec![Vec::new(); items.len()];
+    let cells = scratch
+        .iter_mut()
+        .enumerate()
+        .map(|(j, s)| cell(&items, j, s).map_err(|e| format!("element {j}: {e}")))
+        .collect::<Result<Vec<_>, _>>()?;
+    builder.push_array(&cells, row)
 }
 
 /// A list of floats as a vector.
