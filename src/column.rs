@@ -6,8 +6,12 @@
 //! vectors as `rows * dim` contiguous f32. Validity, where present, is one byte per row (1 = value,
 //! 0 = null).
 
+mod vectors;
+
 use crate::error::{Error, Result};
 use crate::schema::{FieldType, Value};
+pub(crate) use vectors::halves;
+pub use vectors::{MAX_BINARY_DIM, VectorKind};
 
 /// Owned, typed values of one column.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,8 +23,21 @@ pub enum ColumnData {
     Int64(Vec<i64>),
     Float(Vec<f32>),
     Double(Vec<f64>),
-    VarChar { offsets: Vec<u64>, bytes: Vec<u8> },
-    FloatVector { dim: usize, data: Vec<f32> },
+    VarChar {
+        offsets: Vec<u64>,
+        bytes: Vec<u8>,
+    },
+    FloatVector {
+        dim: usize,
+        data: Vec<f32>,
+    },
+    /// Binary, float16, bfloat16 or int8 vectors, `kind.row_bytes(dim)` bytes a row, stored as
+    /// given (see [`VectorKind`]).
+    PackedVector {
+        kind: VectorKind,
+        dim: usize,
+        data: Vec<u8>,
+    },
 }
 
 /// Borrowed, typed values of one column (a view into [`ColumnData`] or a mapped segment).
@@ -35,12 +52,13 @@ pub enum ColumnRef<'a> {
     Double(&'a [f64]),
     VarChar { offsets: &'a [u64], bytes: &'a [u8] },
     FloatVector { dim: usize, data: &'a [f32] },
+    PackedVector { kind: VectorKind, dim: usize, data: &'a [u8] },
 }
 
 /// Applies `$body` to the slice of every fixed-width variant of a column enum, binding it to
-/// `$v`; VarChar and vectors go to their own arms.
+/// `$v`; VarChar, f32 vectors and packed vectors go to their own arms.
 macro_rules! map_fixed {
-    ($value:expr, $enum:ident, $v:ident => $body:expr, varchar($o:ident, $b:ident) => $vc:expr, vector($d:ident, $x:ident) => $vec:expr) => {
+    ($value:expr, $enum:ident, $v:ident => $body:expr, varchar($o:ident, $b:ident) => $vc:expr, vector($d:ident, $x:ident) => $vec:expr, packed($pk:ident, $pd:ident, $px:ident) => $packed:expr) => {
         match $value {
             $enum::Bool($v) => $body,
             $enum::Int8($v) => $body,
@@ -51,6 +69,7 @@ macro_rules! map_fixed {
             $enum::Double($v) => $body,
             $enum::VarChar { offsets: $o, bytes: $b } => $vc,
             $enum::FloatVector { dim: $d, data: $x } => $vec,
+            $enum::PackedVector { kind: $pk, dim: $pd, data: $px } => $packed,
         }
     };
 }
@@ -71,6 +90,13 @@ impl ColumnData {
                 ColumnData::VarChar { offsets: vec![0], bytes: Vec::new() }
             }
             FieldType::FloatVector { dim } => ColumnData::FloatVector { dim: dim as usize, data: Vec::new() },
+            FieldType::BinaryVector { .. }
+            | FieldType::Float16Vector { .. }
+            | FieldType::BFloat16Vector { .. }
+            | FieldType::Int8Vector { .. } => {
+                let (kind, dim) = ty.vector_kind().unwrap_or((VectorKind::Binary, 8));
+                ColumnData::PackedVector { kind, dim, data: Vec::new() }
+            }
         }
     }
 
@@ -79,6 +105,9 @@ impl ColumnData {
         match other {
             ColumnData::VarChar { .. } => ColumnData::VarChar { offsets: vec![0], bytes: Vec::new() },
             ColumnData::FloatVector { dim, .. } => ColumnData::FloatVector { dim: *dim, data: Vec::new() },
+            ColumnData::PackedVector { kind, dim, .. } => {
+                ColumnData::PackedVector { kind: *kind, dim: *dim, data: Vec::new() }
+            }
             other => {
                 let mut empty = other.clone();
                 empty.truncate_fixed();
@@ -91,7 +120,8 @@ impl ColumnData {
         map_fixed!(self, ColumnData,
             v => v.clear(),
             varchar(o, b) => { o.truncate(1); b.clear(); },
-            vector(_d, x) => x.clear())
+            vector(_d, x) => x.clear(),
+            packed(_k, _d, x) => x.clear())
     }
 
     /// A VarChar column from strings.
@@ -110,7 +140,8 @@ impl ColumnData {
         map_fixed!(self, ColumnData,
             v => ColumnData::wrap_ref(&v[..]),
             varchar(o, b) => ColumnRef::VarChar { offsets: o, bytes: b },
-            vector(d, x) => ColumnRef::FloatVector { dim: *d, data: x })
+            vector(d, x) => ColumnRef::FloatVector { dim: *d, data: x },
+            packed(k, d, x) => ColumnRef::PackedVector { kind: *k, dim: *d, data: x })
     }
 
     // Helper so `map_fixed!` can rebuild the matching ColumnRef variant from a `&Vec<T>`.
@@ -152,6 +183,9 @@ impl ColumnData {
             (ColumnData::FloatVector { data, .. }, ColumnRef::FloatVector { data: s, .. }) => {
                 data.extend_from_slice(s)
             }
+            (ColumnData::PackedVector { data, .. }, ColumnRef::PackedVector { data: s, .. }) => {
+                data.extend_from_slice(s)
+            }
             (this, src) => {
                 let n = src.len();
                 this.extend_from_rows(src, 0..n);
@@ -186,6 +220,11 @@ impl ColumnData {
                     data.extend_from_slice(&s[r * d..(r + 1) * d]);
                 }
             }
+            (ColumnData::PackedVector { data, .. }, src @ ColumnRef::PackedVector { .. }) => {
+                for r in rows {
+                    data.extend_from_slice(src.packed_at(r));
+                }
+            }
             (this, src) => {
                 panic!("column type mismatch: {:?} vs {:?}", this.as_ref().type_name(), src.type_name())
             }
@@ -212,6 +251,9 @@ impl ColumnData {
                 }
             }
             ColumnData::FloatVector { dim, data } => data.resize(data.len() + n * *dim, 0.0),
+            ColumnData::PackedVector { kind, dim, data } => {
+                data.resize(data.len() + n * kind.row_bytes(*dim), 0)
+            }
         }
     }
 
@@ -241,7 +283,8 @@ impl<'a> ColumnRef<'a> {
         map_fixed!(self, ColumnRef,
             v => v.len(),
             varchar(o, _b) => o.len().saturating_sub(1),
-            vector(d, x) => x.len().checked_div(*d).unwrap_or(0))
+            vector(d, x) => x.len().checked_div(*d).unwrap_or(0),
+            packed(k, d, x) => x.len().checked_div(k.row_bytes(*d)).unwrap_or(0))
     }
 
     /// Whether the column has no rows.
@@ -261,6 +304,7 @@ impl<'a> ColumnRef<'a> {
             ColumnRef::Double(_) => "Double",
             ColumnRef::VarChar { .. } => "VarChar",
             ColumnRef::FloatVector { .. } => "FloatVector",
+            ColumnRef::PackedVector { kind, .. } => kind.name(),
         }
     }
 
@@ -278,7 +322,7 @@ impl<'a> ColumnRef<'a> {
                 | (ColumnRef::Double(_), FieldType::Double)
                 | (ColumnRef::VarChar { .. }, FieldType::VarChar { .. } | FieldType::Json)
                 | (ColumnRef::FloatVector { .. }, FieldType::FloatVector { .. })
-        )
+        ) || matches!((self, ty.vector_kind()), (ColumnRef::PackedVector { kind, .. }, Some((k, _))) if *kind == k)
     }
 
     /// Raw bytes of VarChar row `row` (empty for other types).
@@ -303,6 +347,17 @@ impl<'a> ColumnRef<'a> {
         }
     }
 
+    /// Bytes of packed vector row `row` (empty for other types).
+    pub fn packed_at(&self, row: usize) -> &'a [u8] {
+        match self {
+            ColumnRef::PackedVector { kind, dim, data } => {
+                let n = kind.row_bytes(*dim);
+                &data[row * n..(row + 1) * n]
+            }
+            _ => &[],
+        }
+    }
+
     /// Scalar value of row `row`; vectors read as `Value::Null`.
     pub fn value_at(&self, row: usize) -> Value {
         match self {
@@ -314,7 +369,7 @@ impl<'a> ColumnRef<'a> {
             ColumnRef::Float(v) => Value::Float(v[row].into()),
             ColumnRef::Double(v) => Value::Float(v[row]),
             ColumnRef::VarChar { .. } => Value::Text(self.str_at(row).to_owned()),
-            ColumnRef::FloatVector { .. } => Value::Null,
+            ColumnRef::FloatVector { .. } | ColumnRef::PackedVector { .. } => Value::Null,
         }
     }
 
@@ -323,7 +378,8 @@ impl<'a> ColumnRef<'a> {
         map_fixed!(self, ColumnRef,
             v => std::mem::size_of_val(*v),
             varchar(o, b) => o.len() * 8 + b.len(),
-            vector(_d, x) => x.len() * 4)
+            vector(_d, x) => x.len() * 4,
+            packed(_k, _d, x) => x.len())
     }
 
     /// Owned copy of the values.
@@ -343,6 +399,9 @@ impl<'a> ColumnRef<'a> {
             }
             ColumnRef::FloatVector { dim, data } => {
                 ColumnData::FloatVector { dim: *dim, data: data.to_vec() }
+            }
+            ColumnRef::PackedVector { kind, dim, data } => {
+                ColumnData::PackedVector { kind: *kind, dim: *dim, data: data.to_vec() }
             }
         }
     }
@@ -412,6 +471,12 @@ impl Column {
     /// A vector column of `data.len() / dim` rows, each `dim` contiguous components.
     pub fn float_vector(name: impl Into<String>, dim: usize, data: Vec<f32>) -> Self {
         Column::new(name, ColumnData::FloatVector { dim, data })
+    }
+
+    /// A packed vector column of `kind` (binary, float16, bfloat16 or int8): `data` holds
+    /// `kind.row_bytes(dim)` bytes a row, stored as given (`dim` in bits for binary vectors).
+    pub fn packed_vector(name: impl Into<String>, kind: VectorKind, dim: usize, data: Vec<u8>) -> Self {
+        Column::new(name, ColumnData::PackedVector { kind, dim, data })
     }
 
     /// Sets the validity mask (`false` = null). Its length must equal the row count.

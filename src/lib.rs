@@ -62,7 +62,7 @@ mod verify;
 pub use bitset::Bitset;
 pub use catalog::{IndexMeta, MANIFEST_VERSION};
 pub use collection::{IndexInfo, SegmentInfo, StorageInfo, WriteMode};
-pub use column::{Column, ColumnData, ColumnRef, PrimaryKey, PrimaryKeys};
+pub use column::{Column, ColumnData, ColumnRef, MAX_BINARY_DIM, PrimaryKey, PrimaryKeys, VectorKind};
 pub use context::Context;
 pub use db::{
     CollectionChange, CollectionInfo, CompactionStats, Database, Kept, Preserved, RecoveryReport, Skipped,

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::column::VectorKind;
 use crate::error::{Error, Result};
 
 /// Largest vector dimension accepted.
@@ -52,12 +53,39 @@ pub enum FieldType {
     /// A JSON value of at most [`MAX_JSON_LENGTH`] bytes and [`MAX_JSON_DEPTH`] levels of
     /// nesting, stored as its UTF-8 text (the rules: [`crate::json::check`]).
     Json,
+    /// Packed bit vector of `dim` bits (a multiple of 8), `dim / 8` bytes a row.
+    BinaryVector {
+        dim: u32,
+    },
+    /// IEEE binary16 vector of `dim` components, 2 bytes each, stored as given.
+    Float16Vector {
+        dim: u32,
+    },
+    /// bfloat16 vector of `dim` components, 2 bytes each, stored as given.
+    BFloat16Vector {
+        dim: u32,
+    },
+    /// Signed 8-bit integer vector of `dim` components.
+    Int8Vector {
+        dim: u32,
+    },
 }
 
 impl FieldType {
     /// Whether this is a vector type.
     pub fn is_vector(self) -> bool {
-        matches!(self, FieldType::FloatVector { .. })
+        matches!(self, FieldType::FloatVector { .. }) || self.vector_kind().is_some()
+    }
+
+    /// The element type of a binary, float16, bfloat16 or int8 vector field, with its dim.
+    pub fn vector_kind(self) -> Option<(VectorKind, usize)> {
+        match self {
+            FieldType::BinaryVector { dim } => Some((VectorKind::Binary, dim as usize)),
+            FieldType::Float16Vector { dim } => Some((VectorKind::Float16, dim as usize)),
+            FieldType::BFloat16Vector { dim } => Some((VectorKind::BFloat16, dim as usize)),
+            FieldType::Int8Vector { dim } => Some((VectorKind::Int8, dim as usize)),
+            _ => None,
+        }
     }
 
     /// Short name used in messages, e.g. `Int64` or `FloatVector(8)`.
@@ -66,6 +94,12 @@ impl FieldType {
             FieldType::VarChar { max_length } => format!("VarChar({max_length})"),
             FieldType::FloatVector { dim } => format!("FloatVector({dim})"),
             FieldType::Json => "JSON".to_owned(),
+            FieldType::BinaryVector { dim }
+            | FieldType::Float16Vector { dim }
+            | FieldType::BFloat16Vector { dim }
+            | FieldType::Int8Vector { dim } => {
+                format!("{}({dim})", self.vector_kind().map_or("", |(k, _)| k.name()))
+            }
             other => format!("{other:?}"),
         }
     }
@@ -150,7 +184,7 @@ impl Field {
     pub fn dim(&self) -> Option<usize> {
         match self.field_type {
             FieldType::FloatVector { dim } => Some(dim as usize),
-            _ => None,
+            other => other.vector_kind().map(|(_, dim)| dim),
         }
     }
 
@@ -173,6 +207,11 @@ impl Field {
                 return bad(&format!("max_length must be in 1..={MAX_VARCHAR_LENGTH}, got {max_length}"));
             }
             _ => {}
+        }
+        if let Some((kind, dim)) = self.field_type.vector_kind()
+            && let Err(rule) = kind.check_dim(dim)
+        {
+            return bad(&rule);
         }
         if self.primary_key {
             if !matches!(self.field_type, FieldType::Int64 | FieldType::VarChar { .. }) {

@@ -109,6 +109,7 @@ impl Collection {
             )));
         }
         params.validate()?;
+        self.check_index_type(position, metric, &params)?;
         let meta = IndexMeta {
             name: if name.is_empty() { field.to_owned() } else { name.to_owned() },
             field: field.to_owned(),

@@ -339,6 +339,7 @@ pub unsafe extern "C" fn veclite_column_type(column: *const veclite_column) -> u
             ColumnData::Double(_) => FieldType::Double,
             ColumnData::VarChar { .. } => FieldType::VarChar { max_length: 0 },
             ColumnData::FloatVector { dim, .. } => FieldType::FloatVector { dim: *dim as u32 },
+            ColumnData::PackedVector { kind, dim, .. } => kind.field_type(*dim as u32),
         })
     })
 }

@@ -37,6 +37,7 @@ pub(crate) fn type_number(ty: FieldType) -> u32 {
         FieldType::VarChar { .. } => VECLITE_FIELD_VARCHAR,
         FieldType::Json => VECLITE_FIELD_JSON,
         FieldType::FloatVector { .. } => VECLITE_FIELD_FLOAT_VECTOR,
+        other => super::vector_types::packed_type_number(other),
     }
 }
 
@@ -52,7 +53,8 @@ fn parse_field_type(number: u32, param: u32) -> FfiResult<FieldType> {
         VECLITE_FIELD_VARCHAR => FieldType::VarChar { max_length: param },
         VECLITE_FIELD_JSON => FieldType::Json,
         VECLITE_FIELD_FLOAT_VECTOR => FieldType::FloatVector { dim: param },
-        other => return Err(FfiError::invalid(format!("unknown field type {other}"))),
+        other => super::vector_types::packed_field_type(other, param)
+            .ok_or_else(|| FfiError::invalid(format!("unknown field type {other}")))?,
     })
 }
 

@@ -205,6 +205,8 @@ pub(crate) fn metric(number: u32) -> FfiResult<Metric> {
         VECLITE_METRIC_L2 => Ok(Metric::L2),
         VECLITE_METRIC_IP => Ok(Metric::Ip),
         VECLITE_METRIC_COSINE => Ok(Metric::Cosine),
+        super::VECLITE_METRIC_HAMMING => Ok(Metric::Hamming),
+        super::VECLITE_METRIC_JACCARD => Ok(Metric::Jaccard),
         other => Err(FfiError::invalid(format!("unknown metric {other}"))),
     }
 }

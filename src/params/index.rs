@@ -37,8 +37,8 @@ impl IndexParams {
     /// Parses an index request in Milvus's terms: the type name and its build parameters as
     /// Milvus's key/value map.
     ///
-    /// Type names (any case): `FLAT`, `HNSW`, `IVF_FLAT`, and `AUTOINDEX` or an empty name,
-    /// which build `FLAT`. Keys: `M` and `efConstruction` for HNSW, `nlist` for IVF_FLAT (none
+    /// Type names (any case): `FLAT`, `HNSW`, `IVF_FLAT`, and `AUTOINDEX`, `BIN_FLAT` (binary
+    /// vectors' name for it) or an empty name, which build `FLAT`. Keys: `M` and `efConstruction` for HNSW, `nlist` for IVF_FLAT (none
     /// for FLAT and AUTOINDEX); values are decimal integers; an absent key or an empty value
     /// takes the default ([`DEFAULT_HNSW_M`], [`DEFAULT_HNSW_EF_CONSTRUCTION`],
     /// [`DEFAULT_IVF_NLIST`]). The result is checked with [`IndexParams::validate`]: as in
@@ -52,7 +52,7 @@ impl IndexParams {
     pub fn from_milvus(index_type: &str, params: &[(&str, &str)]) -> Result<IndexParams> {
         let type_name = index_type.trim().to_ascii_uppercase();
         let shape = match type_name.as_str() {
-            "FLAT" | "AUTOINDEX" | "" => IndexParams::Flat,
+            "FLAT" | "BIN_FLAT" | "AUTOINDEX" | "" => IndexParams::Flat,
             "HNSW" => IndexParams::Hnsw { m: 0, ef_construction: 0 },
             "IVF_FLAT" => IndexParams::IvfFlat { nlist: 0 },
             _ => {

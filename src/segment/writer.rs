@@ -53,7 +53,8 @@ fn fixed_bytes<'a>(values: ColumnRef<'a>) -> &'a [u8] {
     map_fixed!(values, ColumnRef,
         v => bytemuck::cast_slice(v),
         varchar(_o, b) => b,
-        vector(_d, x) => bytemuck::cast_slice(x))
+        vector(_d, x) => bytemuck::cast_slice(x),
+        packed(_k, _d, x) => x)
 }
 
 struct BlockWriter {
