@@ -333,7 +333,7 @@ fn search_every_vector_field(db: &Database, collection: &str, rows: &QueryResult
             }
             Some(ColumnData::PackedVector { kind, dim, data }) => {
                 let Some(query) = data.get(..kind.row_bytes(*dim)) else { continue };
-                SearchRequest::packed(query, 10, index_metric.unwrap_or(kind.metrics()[0]))
+                SearchRequest::packed(*kind, query, 10, index_metric.unwrap_or(kind.metrics()[0]))
             }
             _ => continue,
         };

@@ -94,7 +94,7 @@ fn check_search(
     query: &[u8],
     filtered: bool,
 ) {
-    let mut req = SearchRequest::packed(query, 10, metric);
+    let mut req = SearchRequest::packed(kind, query, 10, metric);
     if filtered {
         req = req.filter("tag == 1");
     }
@@ -273,9 +273,9 @@ fn searches_are_validated() {
     let vectors = rows(VectorKind::Binary, 20, 1);
     db.insert("c", "", columns(VectorKind::Binary, 0..20, &vectors)).unwrap();
     let search = |req: SearchRequest<'_>| db.search(&Context::background(), "c", &req).unwrap_err();
-    let e = search(SearchRequest::packed(&[0; 8], 5, Metric::L2));
+    let e = search(SearchRequest::packed(VectorKind::Binary, &[0; 8], 5, Metric::L2));
     assert!(e.to_string().contains("metric L2 does not apply to field `v` of type BINARY_VECTOR"), "{e}");
-    let e = search(SearchRequest::packed(&[0; 7], 5, Metric::Hamming));
+    let e = search(SearchRequest::packed(VectorKind::Binary, &[0; 7], 5, Metric::Hamming));
     assert_eq!(e.status(), Status::DimensionMismatch, "{e}");
     let e = search(SearchRequest::new(&[0.0; 64], 5, Metric::Hamming));
     assert!(e.to_string().contains("BINARY_VECTOR query vectors"), "{e}");
@@ -293,7 +293,7 @@ fn searches_are_validated() {
         .unwrap_err();
     assert_eq!(e.status(), Status::Unsupported, "{e}");
     db.create_milvus_index(&Context::background(), "c", "v", "", "BIN_FLAT", "JACCARD", &[]).unwrap();
-    let e = search(SearchRequest::packed(&[0; 8], 5, Metric::Hamming));
+    let e = search(SearchRequest::packed(VectorKind::Binary, &[0; 8], 5, Metric::Hamming));
     assert!(e.to_string().contains("metric type not match"), "{e}");
 
     let dir = tempfile::tempdir().unwrap();
@@ -301,9 +301,23 @@ fn searches_are_validated() {
     db.create_collection(schema(VectorKind::Float16)).unwrap();
     let mut query = vec![0u8; 32];
     query[30..32].copy_from_slice(&0xfc00u16.to_le_bytes());
-    let e =
-        db.search(&Context::background(), "c", &SearchRequest::packed(&query, 5, Metric::L2)).unwrap_err();
+    let e = db
+        .search(
+            &Context::background(),
+            "c",
+            &SearchRequest::packed(VectorKind::Float16, &query, 5, Metric::L2),
+        )
+        .unwrap_err();
     assert!(e.to_string().contains("query 0: component 15 is infinity"), "{e}");
+
+    let e = db
+        .search(
+            &Context::background(),
+            "c",
+            &SearchRequest::packed(VectorKind::Int8, &[0; 32], 5, Metric::L2),
+        )
+        .unwrap_err();
+    assert!(e.to_string().contains("search it with FLOAT16_VECTOR query vectors, not INT8_VECTOR"), "{e}");
 
     let f32_db_dir = tempfile::tempdir().unwrap();
     let f32_db = common::seed_db(f32_db_dir.path());
@@ -324,7 +338,8 @@ fn range_search_on_binary_metrics_keeps_milvus_direction() {
     db.insert("c", "", columns(VectorKind::Binary, ROWS / 2..ROWS, &vectors)).unwrap();
     let query = &vectors[0];
     for (metric, radius, range_filter) in [(Metric::Hamming, 30.0f32, 26.0f32), (Metric::Jaccard, 0.7, 0.6)] {
-        let req = SearchRequest::packed(query, 1000, metric).range(radius, Some(range_filter));
+        let req =
+            SearchRequest::packed(VectorKind::Binary, query, 1000, metric).range(radius, Some(range_filter));
         let hits = db.search(&Context::background(), "c", &req).unwrap().remove(0);
         let want = vectors
             .iter()
@@ -337,7 +352,8 @@ fn range_search_on_binary_metrics_keeps_milvus_direction() {
         assert_eq!(hits.len(), want, "{metric:?}");
         assert!(hits.scores.iter().all(|&s| range_filter <= s && s < radius), "{metric:?}");
         assert!(hits.scores.windows(2).all(|w| w[0] <= w[1]), "{metric:?}: ascending distances");
-        let wrong = SearchRequest::packed(query, 10, metric).range(range_filter, Some(radius));
+        let wrong =
+            SearchRequest::packed(VectorKind::Binary, query, 10, metric).range(range_filter, Some(radius));
         let e = db.search(&Context::background(), "c", &wrong).unwrap_err();
         assert!(e.to_string().contains("range_filter must be less than radius"), "{e}");
     }
@@ -386,12 +402,22 @@ fn several_vector_fields_in_one_collection() {
         ids[0]
     };
     assert_eq!(top(SearchRequest::new(&[7.0, 0.0, 0.0, 0.0], 1, Metric::L2).vector_field("f")), 7);
-    assert_eq!(top(SearchRequest::packed(&[9, 0], 1, Metric::Hamming).vector_field("b")), 9);
+    assert_eq!(
+        top(SearchRequest::packed(VectorKind::Binary, &[9, 0], 1, Metric::Hamming).vector_field("b")),
+        9
+    );
     let q: Vec<u8> = [half(11.0), half(0.0), half(0.0), half(0.0)].concat();
-    assert_eq!(top(SearchRequest::packed(&q, 1, Metric::L2).vector_field("h")), 11);
-    assert_eq!(top(SearchRequest::packed(&[13, 0, 0, 0], 1, Metric::L2).vector_field("q")), 13);
+    assert_eq!(top(SearchRequest::packed(VectorKind::Float16, &q, 1, Metric::L2).vector_field("h")), 11);
+    assert_eq!(
+        top(SearchRequest::packed(VectorKind::Int8, &[13, 0, 0, 0], 1, Metric::L2).vector_field("q")),
+        13
+    );
     let e = db
-        .search(&ctx, "c", &SearchRequest::packed(&[9, 0], 1, Metric::Hamming).vector_field("f"))
+        .search(
+            &ctx,
+            "c",
+            &SearchRequest::packed(VectorKind::Binary, &[9, 0], 1, Metric::Hamming).vector_field("f"),
+        )
         .unwrap_err();
     assert!(e.to_string().contains("FLOAT_VECTOR"), "{e}");
     let got = db.get("c", &[], &PrimaryKeys::Int(vec![3]), &["*"]).unwrap();

@@ -87,12 +87,16 @@ impl Collection {
 
 /// The stored-form queries of `req` for a field of `kind` and `dim` called `field`, checked.
 fn check_queries<'q>(req: &SearchRequest<'q>, kind: VectorKind, dim: usize, field: &str) -> Result<&'q [u8]> {
-    let Some(bytes) = req.packed else {
-        return Err(Error::InvalidArgument(format!(
-            "field `{field}` is a {} field: search it with {} query vectors",
-            kind.milvus_name(),
-            kind.milvus_name()
-        )));
+    let bytes = match req.packed {
+        Some((given, bytes)) if given == kind => bytes,
+        given => {
+            return Err(Error::InvalidArgument(format!(
+                "field `{field}` is a {} field: search it with {} query vectors, not {}",
+                kind.milvus_name(),
+                kind.milvus_name(),
+                given.map_or("FLOAT_VECTOR", |(k, _)| k.milvus_name())
+            )));
+        }
     };
     let row_bytes = kind.row_bytes(dim);
     if bytes.is_empty() || !bytes.len().is_multiple_of(row_bytes) {

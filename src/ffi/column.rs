@@ -26,7 +26,7 @@ impl veclite_column {
 ///
 /// # Safety
 /// As the extern constructors.
-unsafe fn new_column(
+pub(crate) unsafe fn new_column(
     name: *const u8,
     name_len: usize,
     valid: *const bool,
@@ -375,7 +375,7 @@ pub unsafe extern "C" fn veclite_column_validity(
     })
 }
 
-fn type_error(c: &veclite_column, wanted: &str) -> FfiError {
+pub(crate) fn type_error(c: &veclite_column, wanted: &str) -> FfiError {
     FfiError::new(
         Status::SchemaMismatch,
         format!("column `{}` holds {}, not {wanted}", c.inner.name(), c.inner.data().as_ref().type_name()),

@@ -2,7 +2,7 @@
 //! the index's search-time parameters.
 
 use crate::error::{Error, Result};
-use crate::params::Metric;
+use crate::params::{Metric, VectorKind};
 
 /// Largest `topk`, `nq` and `offset + topk`, as in Milvus.
 pub const MAX_TOPK: usize = 16_384;
@@ -135,10 +135,10 @@ fn flag(key: &str, value: &str) -> Result<bool> {
 pub struct SearchRequest<'q> {
     /// `nq × dim` query components, query after query (f32 vector fields).
     pub queries: &'q [f32],
-    /// For binary, float16, bfloat16 and int8 vector fields: the queries in the field's stored
-    /// form, query after query (`dim / 8` bytes a binary vector, 2 little-endian bytes a 16-bit
-    /// float component, 1 byte an int8 component); `queries` is then empty.
-    pub packed: Option<&'q [u8]>,
+    /// For binary, float16, bfloat16 and int8 vector fields: the queries' type and the queries
+    /// in its stored form, query after query (`dim / 8` bytes a binary vector, 2 little-endian
+    /// bytes a 16-bit float component, 1 byte an int8 component); `queries` is then empty.
+    pub packed: Option<(VectorKind, &'q [u8])>,
     pub topk: usize,
     pub metric: Metric,
     /// The vector field; `None` picks the collection's only vector field.
@@ -210,10 +210,10 @@ impl<'q> SearchRequest<'q> {
         }
     }
 
-    /// A request for the `topk` nearest rows to each query of a binary, float16, bfloat16 or
-    /// int8 vector field, given in the field's stored form (see [`SearchRequest::packed`]).
-    pub fn packed(queries: &'q [u8], topk: usize, metric: Metric) -> Self {
-        SearchRequest { packed: Some(queries), ..SearchRequest::new(&[], topk, metric) }
+    /// A request for the `topk` nearest rows to each query of a `kind` vector field (binary,
+    /// float16, bfloat16 or int8), given in its stored form (see [`SearchRequest::packed`]).
+    pub fn packed(kind: VectorKind, queries: &'q [u8], topk: usize, metric: Metric) -> Self {
+        SearchRequest { packed: Some((kind, queries)), ..SearchRequest::new(&[], topk, metric) }
     }
 
     /// Makes this a group-by search on `field`, with `group_size` hits a group.

@@ -147,3 +147,12 @@ def test_flush_compact(tmp_path):
     assert "compact done" in out and "compact timeout" not in out
     assert "row 2 after compaction: [{'id': 2}]" in out
     assert "row 6 after compaction: []" in out
+
+
+def test_float16_example(tmp_path):
+    out = run("float16_example.py", tmp_path)
+    assert "index_type =  FLAT" in out
+    # The search returns each hit's vector as its raw float16 bytes, as pymilvus does.
+    raw = re.search(r"raw bytes:  (b'.*')\n", out)
+    assert raw is not None and len(eval(raw.group(1))) == 128 * 2
+    assert "numpy ndarray:  [" in out
