@@ -49,6 +49,7 @@ pub(crate) fn packed_field_type(number: u32, dim: u32) -> Option<FieldType> {
 ///
 /// # Safety
 /// As the extern constructors.
+#[allow(clippy::too_many_arguments)]
 unsafe fn new_packed_column(
     name: *const u8,
     name_len: usize,

@@ -206,7 +206,8 @@ mod tests {
 
     #[test]
     fn other_types_are_unsupported() {
-        for t in ["IVF_PQ", "IVF_SQ8", "DISKANN", "SCANN", "BIN_IVF_FLAT", "INVERTED", "STL_SORT", "nonsense"] {
+        for t in ["IVF_PQ", "IVF_SQ8", "DISKANN", "SCANN", "BIN_IVF_FLAT", "INVERTED", "STL_SORT", "nonsense"]
+        {
             let (status, text) = message(parse(t, &[]));
             assert_eq!(status, crate::error::Status::Unsupported, "{t}");
             assert!(text.contains(&format!("`{t}`")) && text.contains("FLAT, HNSW and IVF_FLAT"), "{text}");

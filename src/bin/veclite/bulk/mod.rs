@@ -8,6 +8,7 @@
 
 pub mod json;
 pub mod numpy;
+pub mod packed;
 pub mod parquet;
 
 use std::collections::HashSet;

@@ -28,6 +28,10 @@ pub fn descr(ty: FieldType, chars: usize) -> String {
         FieldType::Float | FieldType::FloatVector { .. } => "<f4".into(),
         FieldType::Double => "<f8".into(),
         FieldType::VarChar { .. } | FieldType::Json => format!("<U{}", chars.max(1)),
+        // Packed vectors are refused by `NumpyPart::create`; their bytes would read as these.
+        FieldType::Int8Vector { .. } => "|i1".into(),
+        FieldType::Float16Vector { .. } => "<f2".into(),
+        FieldType::BinaryVector { .. } | FieldType::BFloat16Vector { .. } => "|u1".into(),
     }
 }
 
@@ -75,6 +79,7 @@ impl FieldFile {
             FieldType::Int64 | FieldType::Double => 8,
             FieldType::FloatVector { dim } => 4 * u64::from(dim),
             FieldType::VarChar { .. } | FieldType::Json => 4 * chars.max(1) as u64,
+            other => other.vector_kind().map_or(0, |(kind, dim)| kind.row_bytes(dim) as u64),
         }
     }
 }
@@ -92,6 +97,7 @@ impl NumpyPart {
     /// Creates the part directory `dir` for rows of `fields`; `first_row` is the export's row
     /// count before this part.
     pub fn create(dir: &Path, fields: &[Field], first_row: usize) -> Result<NumpyPart, String> {
+        super::packed::refuse(fields, "NumPy")?;
         std::fs::create_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         let mut files = Vec::with_capacity(fields.len());
         for field in fields {
@@ -168,6 +174,7 @@ impl PartWriter for NumpyPart {
                 ColumnRef::FloatVector { data, .. } => {
                     file.out.write_all(bytemuck::cast_slice(data)).map_err(fail)?
                 }
+                ColumnRef::PackedVector { data, .. } => file.out.write_all(data).map_err(fail)?,
             }
         }
         self.rows += batch.len();
