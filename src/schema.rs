@@ -4,8 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::column::VectorKind;
 use crate::error::{Error, Result};
+use crate::params::VectorKind;
 
 /// Largest vector dimension accepted.
 pub const MAX_DIM: u32 = 32_768;

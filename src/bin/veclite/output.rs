@@ -133,6 +133,10 @@ pub fn cell(column: &Column, row: usize) -> Json {
             data[row * dim..(row + 1) * dim].iter().map(|x| float(f64::from(*x), true)).collect(),
         );
     }
+    if let ColumnData::PackedVector { kind, .. } = column.data() {
+        let text = crate::bulk::packed::json_text(*kind, column.data().as_ref().packed_at(row));
+        return serde_json::from_str(&text).unwrap_or(Json::Null);
+    }
     let single = matches!(column.data(), ColumnData::Float(_));
     match column.value(row) {
         Value::Null => Json::Null,

@@ -33,7 +33,8 @@ pub fn json_text(kind: VectorKind, row: &[u8]) -> String {
     match kind {
         VectorKind::Binary => row.iter().enumerate().for_each(|(i, b)| push(i, b)),
         VectorKind::Int8 => row.iter().enumerate().for_each(|(i, &b)| push(i, &(b as i8))),
-        _ => kind.widen(row).iter().enumerate().for_each(|(i, x)| push(i, x)),
+        // Debug prints the shortest digits that give back the value, with a decimal point.
+        _ => kind.widen(row).iter().enumerate().for_each(|(i, x)| push(i, &format_args!("{x:?}"))),
     }
     text.push(']');
     text
