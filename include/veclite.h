@@ -233,6 +233,36 @@
 #define VECLITE_OBJECT_ALIAS 5
 
 /**
+ * Field type: packed bit vectors, `dim` bits (a multiple of 8), `dim / 8` bytes a row.
+ */
+#define VECLITE_FIELD_BINARY_VECTOR 100
+
+/**
+ * Field type: float16 vectors, `dim` components of 2 bytes (IEEE binary16 bit patterns).
+ */
+#define VECLITE_FIELD_FLOAT16_VECTOR 102
+
+/**
+ * Field type: bfloat16 vectors, `dim` components of 2 bytes (bfloat16 bit patterns).
+ */
+#define VECLITE_FIELD_BFLOAT16_VECTOR 103
+
+/**
+ * Field type: int8 vectors, `dim` signed bytes.
+ */
+#define VECLITE_FIELD_INT8_VECTOR 105
+
+/**
+ * Metric: Hamming distance of binary vectors (smaller is closer).
+ */
+#define VECLITE_METRIC_HAMMING 3
+
+/**
+ * Metric: Jaccard distance of binary vectors (smaller is closer).
+ */
+#define VECLITE_METRIC_JACCARD 4
+
+/**
  * Stable status codes shared by the Rust API, the C ABI and the bindings.
  *
  * The numbers never change once released; retired codes stay reserved.
@@ -1908,6 +1938,177 @@ bool veclite_strings_get(const veclite_strings *list,
  * Frees a list. NULL is a no-op.
  */
 void veclite_strings_free(veclite_strings *list);
+
+/**
+ * A BinaryVector column of `rows` vectors of `dim` bits (a multiple of 8), packed `dim / 8`
+ * bytes a vector (bit `i` in byte `i / 8`, as Milvus) and stored contiguously in `data`
+ * (`rows * dim / 8` bytes, copied). Vector fields are never null.
+ */
+veclite_status veclite_column_new_binary_vector(const uint8_t *name,
+                                                size_t name_len,
+                                                const uint8_t *data,
+                                                size_t dim,
+                                                size_t rows,
+                                                veclite_column **column_out,
+                                                veclite_error **err_out);
+
+/**
+ * A Float16Vector column of `rows` vectors of `dim` IEEE binary16 components given as their
+ * bit patterns, stored contiguously in `data` (`rows * dim` values, copied and stored as
+ * given). Vector fields are never null; NaN and infinities are refused when written.
+ */
+veclite_status veclite_column_new_float16_vector(const uint8_t *name,
+                                                 size_t name_len,
+                                                 const uint16_t *data,
+                                                 size_t dim,
+                                                 size_t rows,
+                                                 veclite_column **column_out,
+                                                 veclite_error **err_out);
+
+/**
+ * A BFloat16Vector column: as `veclite_column_new_float16_vector`, with bfloat16 bit patterns.
+ */
+veclite_status veclite_column_new_bfloat16_vector(const uint8_t *name,
+                                                  size_t name_len,
+                                                  const uint16_t *data,
+                                                  size_t dim,
+                                                  size_t rows,
+                                                  veclite_column **column_out,
+                                                  veclite_error **err_out);
+
+/**
+ * An Int8Vector column of `rows` vectors of `dim` signed bytes stored contiguously in `data`
+ * (`rows * dim` values, copied). Vector fields are never null.
+ */
+veclite_status veclite_column_new_int8_vector(const uint8_t *name,
+                                              size_t name_len,
+                                              const int8_t *data,
+                                              size_t dim,
+                                              size_t rows,
+                                              veclite_column **column_out,
+                                              veclite_error **err_out);
+
+/**
+ * Stores a pointer to the `rows * dim / 8` packed bytes of a BinaryVector column, its row count
+ * and its dim in bits (valid while the column lives).
+ */
+veclite_status veclite_column_binary_vector_data(const veclite_column *column,
+                                                 const uint8_t **data_out,
+                                                 size_t *rows_out,
+                                                 size_t *dim_out,
+                                                 veclite_error **err_out);
+
+/**
+ * Stores a pointer to the `rows * dim` float16 bit patterns of a Float16Vector column, its row
+ * count and its dim (valid while the column lives).
+ */
+veclite_status veclite_column_float16_vector_data(const veclite_column *column,
+                                                  const uint16_t **data_out,
+                                                  size_t *rows_out,
+                                                  size_t *dim_out,
+                                                  veclite_error **err_out);
+
+/**
+ * Stores a pointer to the `rows * dim` bfloat16 bit patterns of a BFloat16Vector column, its
+ * row count and its dim (valid while the column lives).
+ */
+veclite_status veclite_column_bfloat16_vector_data(const veclite_column *column,
+                                                   const uint16_t **data_out,
+                                                   size_t *rows_out,
+                                                   size_t *dim_out,
+                                                   veclite_error **err_out);
+
+/**
+ * Stores a pointer to the `rows * dim` values of an Int8Vector column, its row count and its
+ * dim (valid while the column lives).
+ */
+veclite_status veclite_column_int8_vector_data(const veclite_column *column,
+                                               const int8_t **data_out,
+                                               size_t *rows_out,
+                                               size_t *dim_out,
+                                               veclite_error **err_out);
+
+/**
+ * `veclite_search` of a BinaryVector field: `queries` holds `nq` vectors of `dim` bits (a
+ * multiple of 8), `nq * dim / 8` packed bytes; `metric_type` is `VECLITE_METRIC_HAMMING` or
+ * `VECLITE_METRIC_JACCARD`. Every other argument, the outputs and the errors are those of
+ * `veclite_search`; scores are distances (smaller is closer).
+ */
+veclite_status veclite_search_binary(const veclite_db *db,
+                                     const veclite_ctx *ctx,
+                                     const uint8_t *collection,
+                                     size_t collection_len,
+                                     const veclite_search_options *options,
+                                     const uint8_t *queries,
+                                     size_t nq,
+                                     size_t dim,
+                                     size_t topk,
+                                     uint32_t metric_type,
+                                     int64_t *ids_out,
+                                     float *scores_out,
+                                     size_t *counts_out,
+                                     veclite_search_result **result_out,
+                                     veclite_error **err_out);
+
+/**
+ * `veclite_search` of a Float16Vector field: `queries` holds `nq * dim` float16 bit patterns;
+ * `metric_type` is L2, IP or COSINE. Otherwise as `veclite_search`.
+ */
+veclite_status veclite_search_float16(const veclite_db *db,
+                                      const veclite_ctx *ctx,
+                                      const uint8_t *collection,
+                                      size_t collection_len,
+                                      const veclite_search_options *options,
+                                      const uint16_t *queries,
+                                      size_t nq,
+                                      size_t dim,
+                                      size_t topk,
+                                      uint32_t metric_type,
+                                      int64_t *ids_out,
+                                      float *scores_out,
+                                      size_t *counts_out,
+                                      veclite_search_result **result_out,
+                                      veclite_error **err_out);
+
+/**
+ * `veclite_search` of a BFloat16Vector field: as `veclite_search_float16`, with bfloat16 bit
+ * patterns.
+ */
+veclite_status veclite_search_bfloat16(const veclite_db *db,
+                                       const veclite_ctx *ctx,
+                                       const uint8_t *collection,
+                                       size_t collection_len,
+                                       const veclite_search_options *options,
+                                       const uint16_t *queries,
+                                       size_t nq,
+                                       size_t dim,
+                                       size_t topk,
+                                       uint32_t metric_type,
+                                       int64_t *ids_out,
+                                       float *scores_out,
+                                       size_t *counts_out,
+                                       veclite_search_result **result_out,
+                                       veclite_error **err_out);
+
+/**
+ * `veclite_search` of an Int8Vector field: `queries` holds `nq * dim` signed bytes;
+ * `metric_type` is L2, IP or COSINE. Otherwise as `veclite_search`.
+ */
+veclite_status veclite_search_int8(const veclite_db *db,
+                                   const veclite_ctx *ctx,
+                                   const uint8_t *collection,
+                                   size_t collection_len,
+                                   const veclite_search_options *options,
+                                   const int8_t *queries,
+                                   size_t nq,
+                                   size_t dim,
+                                   size_t topk,
+                                   uint32_t metric_type,
+                                   int64_t *ids_out,
+                                   float *scores_out,
+                                   size_t *counts_out,
+                                   veclite_search_result **result_out,
+                                   veclite_error **err_out);
 
 /**
  * Upserts `n_columns` columns (borrowed for the call) into `partition` of `collection`

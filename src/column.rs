@@ -7,10 +7,13 @@
 //! 0 = null).
 
 pub(crate) mod array;
+mod vectors;
 
 use crate::error::{Error, Result};
 use crate::schema::{FieldType, Value};
 pub use array::{ArrayElem, ArrayRow, ArrayValues};
+pub(crate) use vectors::halves;
+pub use vectors::{MAX_BINARY_DIM, VectorKind};
 
 /// Owned, typed values of one column.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,6 +39,13 @@ pub enum ColumnData {
         offsets: Vec<u64>,
         values: Box<ColumnData>,
     },
+    /// Binary, float16, bfloat16 or int8 vectors, `kind.row_bytes(dim)` bytes a row, stored as
+    /// given (see [`VectorKind`]).
+    PackedVector {
+        kind: VectorKind,
+        dim: usize,
+        data: Vec<u8>,
+    },
 }
 
 /// Borrowed, typed values of one column (a view into [`ColumnData`] or a mapped segment).
@@ -56,6 +66,11 @@ pub enum ColumnRef<'a> {
         dim: usize,
         data: &'a [f32],
     },
+    PackedVector {
+        kind: VectorKind,
+        dim: usize,
+        data: &'a [u8],
+    },
     /// ARRAY rows, laid out as [`ColumnData::Array`].
     Array {
         offsets: &'a [u64],
@@ -64,9 +79,9 @@ pub enum ColumnRef<'a> {
 }
 
 /// Applies `$body` to the slice of every fixed-width variant of a column enum, binding it to
-/// `$v`; VarChar, vectors and arrays go to their own arms.
+/// `$v`; VarChar, f32 vectors, packed vectors and arrays go to their own arms.
 macro_rules! map_fixed {
-    ($value:expr, $enum:ident, $v:ident => $body:expr, varchar($o:ident, $b:ident) => $vc:expr, vector($d:ident, $x:ident) => $vec:expr, array($ao:ident, $av:ident) => $arr:expr) => {
+    ($value:expr, $enum:ident, $v:ident => $body:expr, varchar($o:ident, $b:ident) => $vc:expr, vector($d:ident, $x:ident) => $vec:expr, packed($pk:ident, $pd:ident, $px:ident) => $packed:expr, array($ao:ident, $av:ident) => $arr:expr) => {
         match $value {
             $enum::Bool($v) => $body,
             $enum::Int8($v) => $body,
@@ -77,6 +92,7 @@ macro_rules! map_fixed {
             $enum::Double($v) => $body,
             $enum::VarChar { offsets: $o, bytes: $b } => $vc,
             $enum::FloatVector { dim: $d, data: $x } => $vec,
+            $enum::PackedVector { kind: $pk, dim: $pd, data: $px } => $packed,
             $enum::Array { offsets: $ao, values: $av } => $arr,
         }
     };
@@ -99,6 +115,13 @@ impl ColumnData {
             }
             FieldType::FloatVector { dim } => ColumnData::FloatVector { dim: dim as usize, data: Vec::new() },
             FieldType::Array { element, .. } => ColumnData::empty_array(element),
+            FieldType::BinaryVector { .. }
+            | FieldType::Float16Vector { .. }
+            | FieldType::BFloat16Vector { .. }
+            | FieldType::Int8Vector { .. } => {
+                let (kind, dim) = ty.vector_kind().unwrap_or((VectorKind::Binary, 8));
+                ColumnData::PackedVector { kind, dim, data: Vec::new() }
+            }
         }
     }
 
@@ -109,6 +132,9 @@ impl ColumnData {
             ColumnData::FloatVector { dim, .. } => ColumnData::FloatVector { dim: *dim, data: Vec::new() },
             ColumnData::Array { values, .. } => {
                 ColumnData::Array { offsets: vec![0], values: Box::new(ColumnData::empty_like(values)) }
+            }
+            ColumnData::PackedVector { kind, dim, .. } => {
+                ColumnData::PackedVector { kind: *kind, dim: *dim, data: Vec::new() }
             }
             other => {
                 let mut empty = other.clone();
@@ -123,6 +149,7 @@ impl ColumnData {
             v => v.clear(),
             varchar(o, b) => { o.truncate(1); b.clear(); },
             vector(_d, x) => x.clear(),
+            packed(_k, _d, x) => x.clear(),
             array(o, v) => { o.truncate(1); v.truncate_fixed(); })
     }
 
@@ -143,6 +170,7 @@ impl ColumnData {
             v => ColumnData::wrap_ref(&v[..]),
             varchar(o, b) => ColumnRef::VarChar { offsets: o, bytes: b },
             vector(d, x) => ColumnRef::FloatVector { dim: *d, data: x },
+            packed(k, d, x) => ColumnRef::PackedVector { kind: *k, dim: *d, data: x },
             array(o, v) => ColumnRef::Array { offsets: o, values: ArrayValues::of(v) })
     }
 
@@ -186,6 +214,9 @@ impl ColumnData {
                 data.extend_from_slice(s)
             }
             (this @ ColumnData::Array { .. }, src @ ColumnRef::Array { .. }) => array::extend(this, src),
+            (ColumnData::PackedVector { data, .. }, ColumnRef::PackedVector { data: s, .. }) => {
+                data.extend_from_slice(s)
+            }
             (this, src) => {
                 let n = src.len();
                 this.extend_from_rows(src, 0..n);
@@ -226,6 +257,11 @@ impl ColumnData {
                     offsets.push(values.len() as u64);
                 }
             }
+            (ColumnData::PackedVector { data, .. }, src @ ColumnRef::PackedVector { .. }) => {
+                for r in rows {
+                    data.extend_from_slice(src.packed_at(r));
+                }
+            }
             (this, src) => {
                 panic!("column type mismatch: {:?} vs {:?}", this.as_ref().type_name(), src.type_name())
             }
@@ -254,6 +290,9 @@ impl ColumnData {
             ColumnData::FloatVector { dim, data } => data.resize(data.len() + n * *dim, 0.0),
             // Array fields take no default value: nulls are stored as empty arrays.
             ColumnData::Array { offsets, values } => offsets.resize(offsets.len() + n, values.len() as u64),
+            ColumnData::PackedVector { kind, dim, data } => {
+                data.resize(data.len() + n * kind.row_bytes(*dim), 0)
+            }
         }
     }
 
@@ -284,6 +323,7 @@ impl<'a> ColumnRef<'a> {
             v => v.len(),
             varchar(o, _b) => o.len().saturating_sub(1),
             vector(d, x) => x.len().checked_div(*d).unwrap_or(0),
+            packed(k, d, x) => x.len().checked_div(k.row_bytes(*d)).unwrap_or(0),
             array(o, _v) => o.len().saturating_sub(1))
     }
 
@@ -305,6 +345,7 @@ impl<'a> ColumnRef<'a> {
             ColumnRef::VarChar { .. } => "VarChar",
             ColumnRef::FloatVector { .. } => "FloatVector",
             ColumnRef::Array { values, .. } => values.array_type_name(),
+            ColumnRef::PackedVector { kind, .. } => kind.name(),
         }
     }
 
@@ -323,6 +364,7 @@ impl<'a> ColumnRef<'a> {
                 | (ColumnRef::VarChar { .. }, FieldType::VarChar { .. } | FieldType::Json)
                 | (ColumnRef::FloatVector { .. }, FieldType::FloatVector { .. })
         ) || matches!((self, ty), (ColumnRef::Array { values, .. }, FieldType::Array { element, .. }) if values.element_type() == element)
+            || matches!((self, ty.vector_kind()), (ColumnRef::PackedVector { kind, .. }, Some((k, _))) if *kind == k)
     }
 
     /// Raw bytes of VarChar row `row` (empty for other types).
@@ -347,6 +389,17 @@ impl<'a> ColumnRef<'a> {
         }
     }
 
+    /// Bytes of packed vector row `row` (empty for other types).
+    pub fn packed_at(&self, row: usize) -> &'a [u8] {
+        match self {
+            ColumnRef::PackedVector { kind, dim, data } => {
+                let n = kind.row_bytes(*dim);
+                &data[row * n..(row + 1) * n]
+            }
+            _ => &[],
+        }
+    }
+
     /// Scalar value of row `row`; vectors read as `Value::Null`.
     pub fn value_at(&self, row: usize) -> Value {
         match self {
@@ -358,7 +411,9 @@ impl<'a> ColumnRef<'a> {
             ColumnRef::Float(v) => Value::Float(v[row].into()),
             ColumnRef::Double(v) => Value::Float(v[row]),
             ColumnRef::VarChar { .. } => Value::Text(self.str_at(row).to_owned()),
-            ColumnRef::FloatVector { .. } | ColumnRef::Array { .. } => Value::Null,
+            ColumnRef::FloatVector { .. } | ColumnRef::PackedVector { .. } | ColumnRef::Array { .. } => {
+                Value::Null
+            }
         }
     }
 
@@ -368,6 +423,7 @@ impl<'a> ColumnRef<'a> {
             v => std::mem::size_of_val(*v),
             varchar(o, b) => o.len() * 8 + b.len(),
             vector(_d, x) => x.len() * 4,
+            packed(_k, _d, x) => x.len(),
             array(o, v) => o.len() * 8 + v.column().byte_size())
     }
 
@@ -393,6 +449,9 @@ impl<'a> ColumnRef<'a> {
                 let mut out = ColumnData::empty_array(values.element_type());
                 out.extend_from(*self);
                 out
+            }
+            ColumnRef::PackedVector { kind, dim, data } => {
+                ColumnData::PackedVector { kind: *kind, dim: *dim, data: data.to_vec() }
             }
         }
     }
@@ -462,6 +521,12 @@ impl Column {
     /// A vector column of `data.len() / dim` rows, each `dim` contiguous components.
     pub fn float_vector(name: impl Into<String>, dim: usize, data: Vec<f32>) -> Self {
         Column::new(name, ColumnData::FloatVector { dim, data })
+    }
+
+    /// A packed vector column of `kind` (binary, float16, bfloat16 or int8): `data` holds
+    /// `kind.row_bytes(dim)` bytes a row, stored as given (`dim` in bits for binary vectors).
+    pub fn packed_vector(name: impl Into<String>, kind: VectorKind, dim: usize, data: Vec<u8>) -> Self {
+        Column::new(name, ColumnData::PackedVector { kind, dim, data })
     }
 
     /// Sets the validity mask (`false` = null). Its length must equal the row count.

@@ -11,7 +11,7 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
-use crate::column::{Column, ColumnRef};
+use crate::column::{Column, ColumnRef, VectorKind};
 use crate::error::{Error, Result};
 use crate::schema::{MAX_JSON_DEPTH, MAX_JSON_LENGTH};
 
@@ -222,6 +222,16 @@ pub fn cell(column: &Column, row: usize) -> Result<Option<Value>> {
                 column.name()
             ))
         })?,
+        // Milvus's JSON forms: bytes of binary vectors, components of the others.
+        c @ ColumnRef::PackedVector { kind: VectorKind::Binary, .. } => {
+            Value::Array(c.packed_at(row).iter().map(|&b| b.into()).collect())
+        }
+        c @ ColumnRef::PackedVector { kind: VectorKind::Int8, .. } => {
+            Value::Array(c.packed_at(row).iter().map(|&b| (b as i8).into()).collect())
+        }
+        c @ ColumnRef::PackedVector { kind, .. } => {
+            Value::Array(kind.widen(c.packed_at(row)).into_iter().map(f32_number).collect::<Result<_>>()?)
+        }
     }))
 }
 

@@ -63,7 +63,10 @@ mod verify;
 pub use bitset::Bitset;
 pub use catalog::{IndexMeta, MANIFEST_VERSION};
 pub use collection::{IndexInfo, SegmentInfo, StorageInfo, WriteMode};
-pub use column::{ArrayElem, ArrayRow, ArrayValues, Column, ColumnData, ColumnRef, PrimaryKey, PrimaryKeys};
+pub use column::{
+    ArrayElem, ArrayRow, ArrayValues, Column, ColumnData, ColumnRef, MAX_BINARY_DIM, PrimaryKey, PrimaryKeys,
+    VectorKind,
+};
 pub use context::Context;
 pub use db::{
     CollectionChange, CollectionInfo, CompactionStats, DEFAULT_DATABASE, Database, DatabaseInfo, Kept,

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::params::VectorKind;
 
 /// Largest vector dimension accepted.
 pub const MAX_DIM: u32 = 32_768;
@@ -63,12 +64,39 @@ pub enum FieldType {
         max_capacity: u32,
         max_length: u32,
     },
+    /// Packed bit vector of `dim` bits (a multiple of 8), `dim / 8` bytes a row.
+    BinaryVector {
+        dim: u32,
+    },
+    /// IEEE binary16 vector of `dim` components, 2 bytes each, stored as given.
+    Float16Vector {
+        dim: u32,
+    },
+    /// bfloat16 vector of `dim` components, 2 bytes each, stored as given.
+    BFloat16Vector {
+        dim: u32,
+    },
+    /// Signed 8-bit integer vector of `dim` components.
+    Int8Vector {
+        dim: u32,
+    },
 }
 
 impl FieldType {
     /// Whether this is a vector type.
     pub fn is_vector(self) -> bool {
-        matches!(self, FieldType::FloatVector { .. })
+        matches!(self, FieldType::FloatVector { .. }) || self.vector_kind().is_some()
+    }
+
+    /// The element type of a binary, float16, bfloat16 or int8 vector field, with its dim.
+    pub fn vector_kind(self) -> Option<(VectorKind, usize)> {
+        match self {
+            FieldType::BinaryVector { dim } => Some((VectorKind::Binary, dim as usize)),
+            FieldType::Float16Vector { dim } => Some((VectorKind::Float16, dim as usize)),
+            FieldType::BFloat16Vector { dim } => Some((VectorKind::BFloat16, dim as usize)),
+            FieldType::Int8Vector { dim } => Some((VectorKind::Int8, dim as usize)),
+            _ => None,
+        }
     }
 
     /// Short name used in messages, e.g. `Int64` or `FloatVector(8)`.
@@ -79,6 +107,12 @@ impl FieldType {
             FieldType::Json => "JSON".to_owned(),
             FieldType::Array { element, max_capacity, max_length } => {
                 array::describe(element, max_capacity, max_length)
+            }
+            FieldType::BinaryVector { dim }
+            | FieldType::Float16Vector { dim }
+            | FieldType::BFloat16Vector { dim }
+            | FieldType::Int8Vector { dim } => {
+                format!("{}({dim})", self.vector_kind().map_or("", |(k, _)| k.name()))
             }
             other => format!("{other:?}"),
         }
@@ -164,7 +198,7 @@ impl Field {
     pub fn dim(&self) -> Option<usize> {
         match self.field_type {
             FieldType::FloatVector { dim } => Some(dim as usize),
-            _ => None,
+            other => other.vector_kind().map(|(_, dim)| dim),
         }
     }
 
@@ -191,6 +225,11 @@ impl Field {
                     .or_else(|rule| bad(&rule))?;
             }
             _ => {}
+        }
+        if let Some((kind, dim)) = self.field_type.vector_kind()
+            && let Err(rule) = kind.check_dim(dim)
+        {
+            return bad(&rule);
         }
         if self.primary_key {
             if !matches!(self.field_type, FieldType::Int64 | FieldType::VarChar { .. }) {

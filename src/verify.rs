@@ -353,13 +353,18 @@ fn search_every_vector_field(db: &Database, collection: &str, rows: &QueryResult
     let info = db.describe_collection(collection)?;
     let indexes = db.describe_index(collection, None)?;
     for field in info.schema.fields.iter().filter(|f| f.field_type.is_vector()) {
-        let Some(ColumnData::FloatVector { dim, data }) = rows.column(&field.name).map(|c| c.data()) else {
-            continue;
+        let index_metric = indexes.iter().find(|i| i.index.field == field.name).map(|i| i.index.metric);
+        let mut request = match rows.column(&field.name).map(|c| c.data()) {
+            Some(ColumnData::FloatVector { dim, data }) => {
+                let Some(query) = data.get(..*dim) else { continue };
+                SearchRequest::new(query, 10, index_metric.unwrap_or(Metric::L2))
+            }
+            Some(ColumnData::PackedVector { kind, dim, data }) => {
+                let Some(query) = data.get(..kind.row_bytes(*dim)) else { continue };
+                SearchRequest::packed(*kind, query, 10, index_metric.unwrap_or(kind.metrics()[0]))
+            }
+            _ => continue,
         };
-        let Some(query) = data.get(..*dim) else { continue };
-        let metric =
-            indexes.iter().find(|i| i.index.field == field.name).map_or(Metric::L2, |i| i.index.metric);
-        let mut request = SearchRequest::new(query, 10, metric);
         request.vector_field = Some(field.name.clone());
         db.search(&Context::background(), collection, &request)?;
     }

@@ -464,6 +464,7 @@ fn brute_force(
                 Metric::L2 => query.iter().zip(v).map(|(x, y)| (f64::from(*x) - f64::from(*y)).powi(2)).sum(),
                 Metric::Ip => dot(query, v),
                 Metric::Cosine => dot(query, v) / (dot(query, query).sqrt() * dot(v, v).sqrt()),
+                Metric::Hamming | Metric::Jaccard => unreachable!("float vectors take L2, IP and COSINE"),
             };
             let cost = if metric == Metric::L2 { score } else { -score };
             (cost, *key, score)

@@ -52,6 +52,7 @@ fn score(metric: Metric, q: &[f32], v: &[f32]) -> f32 {
             let n = |x: &[f32]| x.iter().map(|a| a * a).sum::<f32>().sqrt();
             dot / (n(q) * n(v))
         }
+        Metric::Hamming | Metric::Jaccard => unreachable!("float vectors take L2, IP and COSINE"),
     }
 }
 

@@ -58,6 +58,7 @@ fn oracle_score(metric: Metric, q: &[f32], v: &[f32]) -> f64 {
             let n = |x: &[f32]| x.iter().map(|a| f64::from(*a).powi(2)).sum::<f64>().sqrt();
             dot / (n(q) * n(v))
         }
+        Metric::Hamming | Metric::Jaccard => unreachable!("float vectors take L2, IP and COSINE"),
     }
 }
 
@@ -389,6 +390,7 @@ fn vectors_up_to_the_norm_bound_score_right_flat_and_indexed() {
                 Metric::L2 => assert_eq!(best(0), (PrimaryKey::Int(0), 0.0), "{what}"),
                 Metric::Cosine => assert_eq!(results[1].scores[..2], [1.0, 1.0], "{what}"),
                 Metric::Ip => assert_eq!(best(0).0, PrimaryKey::Int(0), "{what}"),
+                Metric::Hamming | Metric::Jaccard => unreachable!("float vectors take L2, IP and COSINE"),
             }
             if params.is_some() {
                 db.drop_index("c", "v").unwrap();

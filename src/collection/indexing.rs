@@ -134,6 +134,7 @@ impl Collection {
             scalar::check_field(params, definition)?;
         }
         params.validate()?;
+        self.check_index_type(position, metric, &params)?;
         let meta = IndexMeta {
             name: if name.is_empty() { field.to_owned() } else { name.to_owned() },
             field: field.to_owned(),

@@ -17,6 +17,7 @@ mod read;
 pub mod record;
 mod recovery;
 mod search;
+mod search_packed;
 mod stats;
 mod validate;
 mod write;

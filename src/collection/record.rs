@@ -14,7 +14,7 @@
 
 use std::borrow::Cow;
 
-use crate::column::{ColumnData, ColumnRef, PrimaryKeys, map_fixed};
+use crate::column::{ColumnData, ColumnRef, PrimaryKeys, VectorKind, map_fixed};
 use crate::error::{Error, Result};
 use crate::schema::{Field, FieldType, Schema};
 
@@ -173,7 +173,8 @@ fn check_column(
             field.field_type.describe()
         ));
     }
-    if let (ColumnRef::FloatVector { dim, .. }, Some(want)) = (column, field.dim())
+    if let (ColumnRef::FloatVector { dim, .. } | ColumnRef::PackedVector { dim, .. }, Some(want)) =
+        (column, field.dim())
         && dim != want
     {
         return Err(format!("vectors of dimension {dim}, the field's is {want}"));
@@ -236,6 +237,8 @@ const TAG_INT64: u8 = 5;
 const TAG_VARCHAR: u8 = 8;
 const TAG_VECTOR: u8 = 9;
 const TAG_ARRAY: u8 = 10;
+/// Tags of packed vectors: this plus the kind's position in [`VectorKind::ALL`].
+const TAG_PACKED: u8 = 16;
 
 fn type_tag(col: ColumnRef<'_>) -> (u8, u32) {
     match col {
@@ -250,6 +253,10 @@ fn type_tag(col: ColumnRef<'_>) -> (u8, u32) {
         ColumnRef::FloatVector { dim, .. } => (TAG_VECTOR, dim as u32),
         // The element type's tag takes the place of the dimension.
         ColumnRef::Array { values, .. } => (TAG_ARRAY, u32::from(type_tag(values.column()).0)),
+        ColumnRef::PackedVector { kind, dim, .. } => {
+            let position = VectorKind::ALL.iter().position(|&k| k == kind).unwrap_or(0);
+            (TAG_PACKED + position as u8, dim as u32)
+        }
     }
 }
 
@@ -299,6 +306,7 @@ impl<'s> Parts<'s> {
             self.put_bytes(b);
         },
         vector(_d, x) => self.put_bytes(bytemuck::cast_slice(x)),
+        packed(_k, _d, x) => self.put_bytes(x),
         array(o, v) => {
             self.put_bytes(bytemuck::cast_slice(o));
             self.put_values(v.column());
@@ -369,6 +377,15 @@ fn get_values(d: &mut Decoder<'_>, tag: u8, dim: usize) -> Option<ColumnData> {
             let offsets: Vec<u64> = pod(d)?;
             let values = get_values(d, u8::try_from(dim).ok()?, 0)?;
             ColumnData::array(offsets, values).ok()?
+        }
+        tag if tag >= TAG_PACKED => {
+            let kind = *VectorKind::ALL.get(usize::from(tag - TAG_PACKED))?;
+            let row_bytes = kind.row_bytes(dim);
+            let data: Vec<u8> = pod(d)?;
+            if kind.check_dim(dim).is_err() || !data.len().is_multiple_of(row_bytes) {
+                return None;
+            }
+            ColumnData::PackedVector { kind, dim, data }
         }
         _ => return None,
     })

@@ -64,6 +64,15 @@ impl Collection {
         req: &SearchRequest<'_>,
     ) -> Result<Vec<Vec<Hit>>> {
         let (field, dim) = self.vector_field(req.vector_field.as_deref())?;
+        if let Some((kind, _)) = self.schema.fields[field].field_type.vector_kind() {
+            return self.select_packed(ctx, state, req, field, kind);
+        }
+        if req.packed.is_some() || req.metric.is_binary() {
+            return Err(Error::InvalidArgument(format!(
+                "field `{}` is a FLOAT_VECTOR field: search it with f32 query vectors and L2, IP or COSINE",
+                self.schema.fields[field].name
+            )));
+        }
         let norms = validate(req, dim, &self.schema.fields[field].name)?;
         let range = req.cost_range()?;
         req.check_round_decimal()?;
@@ -81,32 +90,7 @@ impl Collection {
             group_size: group_by.map(|_| req.group_size),
         };
         ctx.check()?;
-        let field_name = &self.schema.fields[field].name;
-        if let Some(index) = state.indexes.iter().find(|i| &i.field == field_name)
-            && index.metric != req.metric
-        {
-            return Err(Error::InvalidArgument(format!(
-                "metric type not match: the index on `{field_name}` uses {}, the search asked for {}",
-                index.metric.name(),
-                req.metric.name()
-            )));
-        }
-        let partitions: Vec<&str> = req.partitions.iter().map(String::as_str).collect();
-        let scope = state.partition_ids(&partitions, self.name())?;
-        let segments: Vec<_> = state.segments.values().filter(|s| scope.contains(&s.partition)).collect();
-        let mut allowed = Vec::with_capacity(segments.len());
-        for s in &segments {
-            let has_deletes = s.deleted.count_ones() > 0;
-            allowed.push(match (filter.is_empty(), has_deletes) {
-                (true, false) => None,
-                (true, true) => Some(s.live_bitset()),
-                (false, _) => {
-                    let mut bits = filter.evaluate(*s)?;
-                    bits.and_not_with(&s.deleted);
-                    Some(bits)
-                }
-            });
-        }
+        let (segments, allowed) = self.searched_rows(state, req, field, &filter)?;
         let mut tasks = Vec::new();
         for (s, allowed) in segments.iter().zip(&allowed) {
             let ColumnRef::FloatVector { data, .. } = s.column(field)? else { continue };
@@ -168,10 +152,52 @@ impl Collection {
             .collect())
     }
 
+    /// The segments `req` searches (its partitions) and, for each, the rows it may return: `None`
+    /// when every row may, else the live rows that match `filter`. Checks that the metric is
+    /// the one of the index on `field`, if it has one.
+    ///
+    /// # Errors
+    /// A metric other than the index's; an unknown partition; filter evaluation errors.
+    pub(super) fn searched_rows<'s>(
+        &self,
+        state: &'s State,
+        req: &SearchRequest<'_>,
+        field: usize,
+        filter: &Filter,
+    ) -> Result<(Vec<&'s crate::segment::Segment>, Vec<Option<crate::bitset::Bitset>>)> {
+        let field_name = &self.schema.fields[field].name;
+        if let Some(index) = state.indexes.iter().find(|i| &i.field == field_name)
+            && index.metric != req.metric
+        {
+            return Err(Error::InvalidArgument(format!(
+                "metric type not match: the index on `{field_name}` uses {}, the search asked for {}",
+                index.metric.name(),
+                req.metric.name()
+            )));
+        }
+        let partitions: Vec<&str> = req.partitions.iter().map(String::as_str).collect();
+        let scope = state.partition_ids(&partitions, self.name())?;
+        let segments: Vec<_> = state.segments.values().filter(|s| scope.contains(&s.partition)).collect();
+        let mut allowed = Vec::with_capacity(segments.len());
+        for s in &segments {
+            let has_deletes = s.deleted.count_ones() > 0;
+            allowed.push(match (filter.is_empty(), has_deletes) {
+                (true, false) => None,
+                (true, true) => Some(s.live_bitset()),
+                (false, _) => {
+                    let mut bits = filter.evaluate(*s)?;
+                    bits.and_not_with(&s.deleted);
+                    Some(bits)
+                }
+            });
+        }
+        Ok((segments, allowed))
+    }
+
     /// Schema position of the group-by field of `req`, if it asks for one, checked: a Bool,
     /// integer or VarChar field, and `group_size` such that `(offset + topk) × group_size` is at
     /// most [`MAX_TOPK`].
-    fn group_by_field(&self, req: &SearchRequest<'_>) -> Result<Option<usize>> {
+    pub(super) fn group_by_field(&self, req: &SearchRequest<'_>) -> Result<Option<usize>> {
         let Some(name) = req.group_by_field.as_deref() else { return Ok(None) };
         let field = self
             .schema
@@ -204,7 +230,7 @@ impl Collection {
     }
 
     /// Index and dim of the vector field `name` (or of the only vector field).
-    fn vector_field(&self, name: Option<&str>) -> Result<(usize, usize)> {
+    pub(super) fn vector_field(&self, name: Option<&str>) -> Result<(usize, usize)> {
         let vector_fields: Vec<usize> =
             (0..self.schema.fields.len()).filter(|&f| self.schema.fields[f].field_type.is_vector()).collect();
         let field = match name {
@@ -222,6 +248,7 @@ impl Collection {
         };
         match self.schema.fields[field].field_type {
             FieldType::FloatVector { dim } => Ok((field, dim as usize)),
+            other if other.is_vector() => Ok((field, self.schema.fields[field].dim().unwrap_or(0))),
             other => Err(Error::SchemaMismatch(format!(
                 "field `{}` is {}, not a vector field",
                 self.schema.fields[field].name,
@@ -266,18 +293,7 @@ impl Collection {
 
 /// Checks limits and queries; returns the norm of each query.
 fn validate(req: &SearchRequest<'_>, dim: usize, field: &str) -> Result<Vec<f32>> {
-    if req.topk == 0 || req.topk > MAX_TOPK {
-        return Err(Error::InvalidArgument(format!(
-            "topk [{}] is invalid, it should be in range [1, {MAX_TOPK}]",
-            req.topk
-        )));
-    }
-    if req.offset + req.topk > MAX_TOPK {
-        return Err(Error::InvalidArgument(format!(
-            "offset+topk [{}] is invalid, it should be in range [1, {MAX_TOPK}]",
-            req.offset + req.topk
-        )));
-    }
+    check_limits(req)?;
     if req.queries.is_empty() || !req.queries.len().is_multiple_of(dim) {
         return Err(Error::DimensionMismatch(format!(
             "field `{field}` has dim {dim}; {} query floats is not a whole, non-zero number of vectors",
@@ -285,11 +301,7 @@ fn validate(req: &SearchRequest<'_>, dim: usize, field: &str) -> Result<Vec<f32>
         )));
     }
     let nq = req.queries.len() / dim;
-    if nq > MAX_NQ {
-        return Err(Error::InvalidArgument(format!(
-            "nq (number of search vectors per request) should be in range [1, {MAX_NQ}], but got {nq}"
-        )));
-    }
+    check_nq(nq)?;
     if let Some(i) = req.queries.iter().position(|x| !x.is_finite()) {
         return Err(Error::InvalidValue(format!(
             "query {} component {}: values must be finite",
@@ -304,4 +316,31 @@ fn validate(req: &SearchRequest<'_>, dim: usize, field: &str) -> Result<Vec<f32>
         }
     }
     Ok(norms)
+}
+
+/// Checks `topk` and `offset + topk` against [`MAX_TOPK`].
+pub(super) fn check_limits(req: &SearchRequest<'_>) -> Result<()> {
+    if req.topk == 0 || req.topk > MAX_TOPK {
+        return Err(Error::InvalidArgument(format!(
+            "topk [{}] is invalid, it should be in range [1, {MAX_TOPK}]",
+            req.topk
+        )));
+    }
+    if req.offset + req.topk > MAX_TOPK {
+        return Err(Error::InvalidArgument(format!(
+            "offset+topk [{}] is invalid, it should be in range [1, {MAX_TOPK}]",
+            req.offset + req.topk
+        )));
+    }
+    Ok(())
+}
+
+/// Checks the number of queries against [`MAX_NQ`].
+pub(super) fn check_nq(nq: usize) -> Result<()> {
+    if nq == 0 || nq > MAX_NQ {
+        return Err(Error::InvalidArgument(format!(
+            "nq (number of search vectors per request) should be in range [1, {MAX_NQ}], but got {nq}"
+        )));
+    }
+    Ok(())
 }

@@ -159,6 +159,9 @@ fn check_shape(field: &Field, column: &Column) -> Result<usize> {
     }
     crate::column::array::check_structure(column.data())
         .map_err(|why| Error::SchemaMismatch(format!("field `{}`: {why}", field.name)))?;
+    if let ColumnRef::PackedVector { dim: got, data: bytes, .. } = data {
+        check_packed_shape(field, got, bytes.len())?;
+    }
     let n = data.len();
     if let Some(v) = column.validity()
         && v.len() != n
@@ -219,6 +222,13 @@ fn normalize<'a>(
                 let within = computed.iter().all(|&n| n <= MAX_VECTOR_NORM);
                 *norms = within.then_some(computed);
                 within
+            }
+            ColumnRef::PackedVector { kind, .. } => {
+                let computed: std::result::Result<Vec<f32>, String> =
+                    (0..rows).map(|r| kind.check_row(view.packed_at(r))).collect();
+                // A row that breaks a rule is reported by the row checks below.
+                *norms = computed.ok();
+                norms.is_some()
             }
             other => needs_no_row_checks(other),
         };
@@ -315,6 +325,10 @@ fn check_value(field: &Field, view: ColumnRef<'_>, r: usize) -> Result<()> {
             Some(elems) => crate::column::array::check_row(&field.name, field.field_type, r, elems),
             None => Ok(()),
         },
+        ColumnRef::PackedVector { kind, .. } => match kind.check_row(view.packed_at(r)) {
+            Ok(_) => Ok(()),
+            Err(rule) => Err(Error::InvalidValue(format!("field `{}` row {r}: {rule}", field.name))),
+        },
         ColumnRef::VarChar { .. } if field.field_type == FieldType::Json => {
             json::check(&field.name, r, view.bytes_at(r))
         }
@@ -384,4 +398,25 @@ pub fn batch_keys(schema: &Schema, batch: &WriteBatch) -> PrimaryKeys {
     // Validated batches always hold an Int64 or VarChar key column.
     PrimaryKeys::from_column(ColumnData::as_ref(&batch.columns[schema.pk_index()]))
         .unwrap_or(PrimaryKeys::Int(Vec::new()))
+}
+
+/// Checks a packed vector column's dim and byte count against `field`.
+fn check_packed_shape(field: &Field, got: usize, bytes: usize) -> Result<()> {
+    let Some((kind, dim)) = field.field_type.vector_kind() else { return Ok(()) };
+    if got != dim {
+        return Err(Error::DimensionMismatch(format!(
+            "field `{}` expects {} vectors of dim {dim}, the column has dim {got}",
+            field.name,
+            kind.milvus_name()
+        )));
+    }
+    let row_bytes = kind.row_bytes(dim);
+    if !bytes.is_multiple_of(row_bytes) {
+        return Err(Error::DimensionMismatch(format!(
+            "field `{}`: {bytes} bytes is not a whole number of {} vectors of dim {dim} ({row_bytes} bytes each)",
+            field.name,
+            kind.milvus_name()
+        )));
+    }
+    Ok(())
 }

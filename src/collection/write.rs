@@ -253,10 +253,16 @@ fn apply_write(
             if let (Some(dst), Some(src)) = (&mut g.validity[f], &batch.validity[f]) {
                 dst.extend_from_slice(src);
             }
-            if let (Some(norms), ColumnRef::FloatVector { .. }) = (&mut g.norms[f], view) {
-                match known_norms.get(f).and_then(Option::as_ref) {
-                    Some(known) => norms.extend_from_slice(known),
-                    None => norms.extend((0..batch.rows).map(|r| crate::simd::norm(view.vector_at(r)))),
+            if let Some(norms) = &mut g.norms[f] {
+                match (known_norms.get(f).and_then(Option::as_ref), view) {
+                    (Some(known), _) => norms.extend_from_slice(known),
+                    (None, ColumnRef::FloatVector { .. }) => {
+                        norms.extend((0..batch.rows).map(|r| crate::simd::norm(view.vector_at(r))))
+                    }
+                    (None, ColumnRef::PackedVector { kind, .. }) => {
+                        norms.extend((0..batch.rows).map(|r| kind.row_norm(view.packed_at(r))))
+                    }
+                    (None, _) => {}
                 }
             }
         }

@@ -83,14 +83,14 @@ pub(crate) fn evaluate(
     Ok(eval(node, &inputs))
 }
 
-/// Whether evaluating `node` reads the column of field `field`: a JSON test or a leaf that
+/// Whether evaluating `node` reads the column of field `field`: a JSON or array test, or a leaf that
 /// `index` (the field's scalar index, if any) cannot answer.
 fn needs_column(node: &Node, field: usize, index: Option<&ScalarIndex<'_>>) -> bool {
     match node {
         Node::Const(_) | Node::IsNull { .. } => false,
         Node::Not(inner) => needs_column(inner, field, index),
         Node::And(terms) | Node::Or(terms) => terms.iter().any(|t| needs_column(t, field, index)),
-        Node::Json { field: f, .. } => *f == field,
+        Node::Json { field: f, .. } | Node::Array { field: f, .. } => *f == field,
         Node::Leaf { field: f, pred } => *f == field && !index.is_some_and(|i| i.answers(pred)),
     }
 }

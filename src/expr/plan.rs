@@ -196,7 +196,11 @@ impl Planner<'_> {
             FieldType::Double => Kind::Float64,
             FieldType::VarChar { .. } => Kind::Str,
             FieldType::Json => Kind::Json,
-            FieldType::FloatVector { .. } => {
+            FieldType::FloatVector { .. }
+            | FieldType::BinaryVector { .. }
+            | FieldType::Float16Vector { .. }
+            | FieldType::BFloat16Vector { .. }
+            | FieldType::Int8Vector { .. } => {
                 let msg = format!(
                     "field `{}` is a vector field ({}) and cannot be used in a filter",
                     ident.name,

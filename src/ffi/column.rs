@@ -26,7 +26,7 @@ impl veclite_column {
 ///
 /// # Safety
 /// As the extern constructors.
-pub(super) unsafe fn new_column(
+pub(crate) unsafe fn new_column(
     name: *const u8,
     name_len: usize,
     valid: *const bool,
@@ -344,6 +344,7 @@ pub unsafe extern "C" fn veclite_column_type(column: *const veclite_column) -> u
                 max_capacity: 0,
                 max_length: 0,
             },
+            ColumnData::PackedVector { kind, dim, .. } => kind.field_type(*dim as u32),
         })
     })
 }
@@ -379,7 +380,7 @@ pub unsafe extern "C" fn veclite_column_validity(
     })
 }
 
-pub(super) fn type_error(c: &veclite_column, wanted: &str) -> FfiError {
+pub(crate) fn type_error(c: &veclite_column, wanted: &str) -> FfiError {
     FfiError::new(
         Status::SchemaMismatch,
         format!("column `{}` holds {}, not {wanted}", c.inner.name(), c.inner.data().as_ref().type_name()),

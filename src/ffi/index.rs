@@ -122,6 +122,8 @@ fn metric_number(metric: Metric) -> u32 {
         Metric::L2 => super::VECLITE_METRIC_L2,
         Metric::Ip => super::VECLITE_METRIC_IP,
         Metric::Cosine => super::VECLITE_METRIC_COSINE,
+        Metric::Hamming => super::VECLITE_METRIC_HAMMING,
+        Metric::Jaccard => super::VECLITE_METRIC_JACCARD,
     }
 }
 

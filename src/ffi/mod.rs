@@ -25,6 +25,7 @@ mod schema;
 mod search;
 mod status;
 mod strings;
+mod vector_types;
 mod write;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -46,6 +47,7 @@ pub use schema::*;
 pub use search::*;
 pub use status::*;
 pub use strings::*;
+pub use vector_types::*;
 pub use write::*;
 
 use crate::error::Status;

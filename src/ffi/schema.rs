@@ -39,6 +39,7 @@ pub(crate) fn type_number(ty: FieldType) -> u32 {
         FieldType::Json => VECLITE_FIELD_JSON,
         FieldType::FloatVector { .. } => VECLITE_FIELD_FLOAT_VECTOR,
         FieldType::Array { .. } => VECLITE_FIELD_ARRAY,
+        other => super::vector_types::packed_type_number(other),
     }
 }
 
@@ -59,7 +60,8 @@ pub(super) fn parse_field_type(number: u32, param: u32) -> FfiResult<FieldType> 
                 "an ARRAY field needs its element type and capacity: add it with veclite_schema_builder_add_array_field",
             ));
         }
-        other => return Err(FfiError::invalid(format!("unknown field type {other}"))),
+        other => super::vector_types::packed_field_type(other, param)
+            .ok_or_else(|| FfiError::invalid(format!("unknown field type {other}")))?,
     })
 }
 

@@ -7,7 +7,7 @@ use super::{
 };
 use crate::column::PrimaryKeys;
 use crate::error::Status;
-use crate::params::{Metric, SearchRequest};
+use crate::params::{Metric, SearchRequest, VectorKind};
 use crate::result::QueryResult;
 use crate::result::SearchHits;
 use crate::schema::FieldType;
@@ -205,6 +205,8 @@ pub(crate) fn metric(number: u32) -> FfiResult<Metric> {
         VECLITE_METRIC_L2 => Ok(Metric::L2),
         VECLITE_METRIC_IP => Ok(Metric::Ip),
         VECLITE_METRIC_COSINE => Ok(Metric::Cosine),
+        super::VECLITE_METRIC_HAMMING => Ok(Metric::Hamming),
+        super::VECLITE_METRIC_JACCARD => Ok(Metric::Jaccard),
         other => Err(FfiError::invalid(format!("unknown metric {other}"))),
     }
 }
@@ -238,16 +240,67 @@ pub unsafe extern "C" fn veclite_search(
     result_out: *mut *mut veclite_search_result,
     err_out: *mut *mut veclite_error,
 ) -> veclite_status {
+    let outs = SearchOutputs { ids_out, scores_out, counts_out, result_out };
+    // SAFETY: forwarded API contract.
+    unsafe {
+        search_with(
+            db,
+            ctx,
+            collection,
+            collection_len,
+            options,
+            nq,
+            dim,
+            topk,
+            metric_type,
+            outs,
+            err_out,
+            |n| {
+                // SAFETY: `queries` points to `nq * dim` floats (API contract).
+                Ok((slice_arg(queries, n, "queries")?, None))
+            },
+        )
+    }
+}
+
+/// The caller's result buffers of a search (see `veclite_search`).
+pub(crate) struct SearchOutputs {
+    pub ids_out: *mut i64,
+    pub scores_out: *mut f32,
+    pub counts_out: *mut usize,
+    pub result_out: *mut *mut veclite_search_result,
+}
+
+/// `veclite_search` for queries that `queries` reads given `nq * dim`: f32 components, or a
+/// packed vector type and its stored bytes.
+///
+/// # Safety
+/// As `veclite_search`; `queries` may read the caller's query buffer.
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn search_with<'q>(
+    db: *const veclite_db,
+    ctx: *const veclite_ctx,
+    collection: *const u8,
+    collection_len: usize,
+    options: *const veclite_search_options,
+    nq: usize,
+    dim: usize,
+    topk: usize,
+    metric_type: u32,
+    outs: SearchOutputs,
+    err_out: *mut *mut veclite_error,
+    queries: impl FnOnce(usize) -> FfiResult<(&'q [f32], Option<(VectorKind, &'q [u8])>)>,
+) -> veclite_status {
+    let SearchOutputs { ids_out, scores_out, counts_out, result_out } = outs;
     with_db(db, err_out, |db| {
         // SAFETY: API contract.
         let (ctx, c) = unsafe { (context_arg(ctx), str_arg(collection, collection_len, "collection")?) };
         let n = nq.checked_mul(dim).ok_or_else(|| FfiError::invalid("nq * dim overflows"))?;
-        // SAFETY: `queries` points to `nq * dim` floats (API contract).
-        let queries = unsafe { slice_arg(queries, n, "queries") }?;
-        let asked = SearchRequest::new(queries, topk, metric(metric_type)?);
+        let (queries, packed) = queries(n)?;
+        let asked = SearchRequest { packed, ..SearchRequest::new(queries, topk, metric(metric_type)?) };
         // SAFETY: `options` is NULL or live (API contract).
         let request = match unsafe { options.as_ref() } {
-            Some(o) => SearchRequest { queries, topk, metric: asked.metric, ..o.request.clone() },
+            Some(o) => SearchRequest { queries, packed, topk, metric: asked.metric, ..o.request.clone() },
             None => asked,
         };
         if nq == 0 || dim == 0 {

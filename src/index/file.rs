@@ -54,6 +54,8 @@ fn metric_number(m: Metric) -> u32 {
         Metric::L2 => 0,
         Metric::Ip => 1,
         Metric::Cosine => 2,
+        Metric::Hamming => 3,
+        Metric::Jaccard => 4,
     }
 }
 
@@ -155,6 +157,8 @@ impl SegmentIndex {
             0 => Metric::L2,
             1 => Metric::Ip,
             2 => Metric::Cosine,
+            3 => Metric::Hamming,
+            4 => Metric::Jaccard,
             _ => return Err(bad("unknown metric")),
         };
         let mut len = [0u8; 8];

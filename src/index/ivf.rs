@@ -483,7 +483,9 @@ fn scan(
         let block = &layout.vectors[start * dim..end * dim];
         scores.resize(end - start, 0.0);
         match vectors.metric {
-            Metric::L2 => simd::l2sq_batch(query.vector, block, dim, &mut scores),
+            Metric::L2 | Metric::Hamming | Metric::Jaccard => {
+                simd::l2sq_batch(query.vector, block, dim, &mut scores)
+            }
             Metric::Ip | Metric::Cosine => simd::ip_batch(query.vector, block, dim, &mut scores),
         }
         for (&row, &score) in layout.rows[start..end].iter().zip(&scores) {
@@ -495,7 +497,7 @@ fn scan(
                 continue;
             }
             let cost = match vectors.metric {
-                Metric::L2 => score,
+                Metric::L2 | Metric::Hamming | Metric::Jaccard => score,
                 Metric::Ip => -score,
                 Metric::Cosine => -simd::cosine_from_ip(score, query.norm, vectors.norms[r]),
             };
@@ -561,7 +563,9 @@ pub fn search(
     // Rank the centroids: lower score is better.
     let mut scores = vec![0f32; nlist];
     match vectors.metric {
-        Metric::L2 => simd::l2sq_batch(query.vector, layout.centroids, dim, &mut scores),
+        Metric::L2 | Metric::Hamming | Metric::Jaccard => {
+            simd::l2sq_batch(query.vector, layout.centroids, dim, &mut scores)
+        }
         Metric::Ip | Metric::Cosine => {
             simd::ip_batch(query.vector, layout.centroids, dim, &mut scores);
             scores.iter_mut().for_each(|s| *s = -*s);

@@ -9,6 +9,9 @@
 //! L2 distance, or negated inner product / cosine similarity, as in [`crate::params::Metric`].
 //!
 //! FLAT is the exact scan and needs no index data.
+//!
+//! These indexes are of f32 vectors: the binary metrics (HAMMING, JACCARD) are refused for f32
+//! fields before a search gets here, and are treated as L2 if they ever do.
 
 pub mod file;
 pub mod hnsw;
@@ -50,7 +53,7 @@ impl<'a> Vectors<'a> {
     pub fn cost(&self, query: &[f32], query_norm: f32, row: usize) -> f32 {
         let v = self.get(row);
         match self.metric {
-            Metric::L2 => simd::l2sq(query, v),
+            Metric::L2 | Metric::Hamming | Metric::Jaccard => simd::l2sq(query, v),
             Metric::Ip => -simd::ip(query, v),
             Metric::Cosine => -simd::cosine_from_ip(simd::ip(query, v), query_norm, self.norms[row]),
         }
@@ -61,7 +64,9 @@ impl<'a> Vectors<'a> {
     #[inline]
     pub fn costs(&self, query: &[f32], query_norm: f32, rows: &[u32], out: &mut [f32]) {
         match self.metric {
-            Metric::L2 => simd::l2sq_gather(query, self.data, self.dim, rows, out),
+            Metric::L2 | Metric::Hamming | Metric::Jaccard => {
+                simd::l2sq_gather(query, self.data, self.dim, rows, out)
+            }
             Metric::Ip => {
                 simd::ip_gather(query, self.data, self.dim, rows, out);
                 out.iter_mut().for_each(|c| *c = -*c);

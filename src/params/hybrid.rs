@@ -57,7 +57,7 @@ impl Ranker {
             Ranker::Weighted { weights, norm_score } => {
                 let atan = |x: f32| (x as f64).atan() as f32 / std::f32::consts::PI;
                 let s = match (metric, norm_score) {
-                    (Metric::L2, _) => 1.0 - 2.0 * atan(score),
+                    (Metric::L2 | Metric::Hamming | Metric::Jaccard, _) => 1.0 - 2.0 * atan(score),
                     (Metric::Cosine, true) => (1.0 + score) * 0.5,
                     (Metric::Ip, true) => 0.5 + atan(score),
                     (_, false) => score,

@@ -55,7 +55,7 @@ impl IndexParams {
     /// Parses an index request in Milvus's terms: the type name and its build parameters as
     /// Milvus's key/value map.
     ///
-    /// Type names (any case): `FLAT`, `HNSW`, `IVF_FLAT`, `AUTOINDEX` or an empty name (which
+    /// Type names (any case): `FLAT` (also named `BIN_FLAT`, binary vectors' name for it), `HNSW`, `IVF_FLAT`, `AUTOINDEX` or an empty name (which
     /// build [`AUTOINDEX_VECTOR`]; on a scalar field the collection resolves `AUTOINDEX` with
     /// `scalar_index::auto_index` instead), and the scalar types `INVERTED`,
     /// `STL_SORT`, `BITMAP` and `TRIE`. Keys: `M` and `efConstruction` for HNSW, `nlist` for
@@ -72,7 +72,7 @@ impl IndexParams {
     pub fn from_milvus(index_type: &str, params: &[(&str, &str)]) -> Result<IndexParams> {
         let type_name = index_type.trim().to_ascii_uppercase();
         let shape = match type_name.as_str() {
-            "FLAT" => IndexParams::Flat,
+            "FLAT" | "BIN_FLAT" => IndexParams::Flat,
             "AUTOINDEX" | "" => AUTOINDEX_VECTOR,
             "HNSW" => IndexParams::Hnsw { m: 0, ef_construction: 0 },
             "IVF_FLAT" => IndexParams::IvfFlat { nlist: 0 },
@@ -272,7 +272,7 @@ mod tests {
 
     #[test]
     fn other_types_are_unsupported() {
-        for t in ["IVF_PQ", "IVF_SQ8", "DISKANN", "SCANN", "BIN_FLAT", "HYBRID", "nonsense"] {
+        for t in ["IVF_PQ", "IVF_SQ8", "DISKANN", "SCANN", "BIN_IVF_FLAT", "HYBRID", "nonsense"] {
             let (status, text) = message(parse(t, &[]));
             assert_eq!(status, crate::error::Status::Unsupported, "{t}");
             assert!(text.contains(&format!("`{t}`")) && text.contains("FLAT, HNSW and IVF_FLAT"), "{text}");

@@ -13,15 +13,25 @@ pub enum Metric {
     Ip,
     /// Cosine similarity in [-1, 1]; larger is closer.
     Cosine,
+    /// Number of differing bits of two binary vectors; smaller is closer.
+    Hamming,
+    /// Jaccard distance `1 - |a ∧ b| / |a ∨ b|` of two binary vectors; smaller is closer.
+    Jaccard,
 }
 
 impl Metric {
     /// Whether larger scores are better.
     pub fn higher_is_better(self) -> bool {
-        !matches!(self, Metric::L2)
+        matches!(self, Metric::Ip | Metric::Cosine)
     }
 
-    /// Parses Milvus's metric names `"L2"`, `"IP"` or `"COSINE"` (any case).
+    /// Whether this is a metric of binary vectors (HAMMING, JACCARD).
+    pub fn is_binary(self) -> bool {
+        matches!(self, Metric::Hamming | Metric::Jaccard)
+    }
+
+    /// Parses Milvus's metric names `"L2"`, `"IP"`, `"COSINE"`, `"HAMMING"` or `"JACCARD"`
+    /// (any case).
     ///
     /// # Errors
     /// [`Error::InvalidArgument`] for an empty name (Milvus requires one) and any other name.
@@ -30,8 +40,14 @@ impl Metric {
             "L2" => Ok(Metric::L2),
             "IP" => Ok(Metric::Ip),
             "COSINE" => Ok(Metric::Cosine),
-            "" => Err(Error::InvalidArgument("metric_type is missing: use L2, IP or COSINE".into())),
-            _ => Err(Error::InvalidArgument(format!("unknown metric `{name}`: use L2, IP or COSINE"))),
+            "HAMMING" => Ok(Metric::Hamming),
+            "JACCARD" => Ok(Metric::Jaccard),
+            "" => Err(Error::InvalidArgument(
+                "metric_type is missing: use L2, IP or COSINE (HAMMING or JACCARD for binary vectors)".into(),
+            )),
+            _ => Err(Error::InvalidArgument(format!(
+                "unknown metric `{name}`: use L2, IP or COSINE (HAMMING or JACCARD for binary vectors)"
+            ))),
         }
     }
 
@@ -41,6 +57,8 @@ impl Metric {
             Metric::L2 => "L2",
             Metric::Ip => "IP",
             Metric::Cosine => "COSINE",
+            Metric::Hamming => "HAMMING",
+            Metric::Jaccard => "JACCARD",
         }
     }
 }
@@ -51,11 +69,19 @@ mod tests {
 
     #[test]
     fn milvus_names_in_any_case() {
-        for (name, metric) in [("L2", Metric::L2), ("ip", Metric::Ip), (" Cosine ", Metric::Cosine)] {
+        for (name, metric) in [
+            ("L2", Metric::L2),
+            ("ip", Metric::Ip),
+            (" Cosine ", Metric::Cosine),
+            ("hamming", Metric::Hamming),
+            ("JACCARD", Metric::Jaccard),
+        ] {
             assert_eq!(Metric::parse(name).unwrap(), metric);
             assert_eq!(Metric::parse(metric.name()).unwrap(), metric);
         }
-        for (name, words) in [("HAMMING", "unknown metric `HAMMING`"), ("", "metric_type is missing")] {
+        for (name, words) in
+            [("SUPERSTRUCTURE", "unknown metric `SUPERSTRUCTURE`"), ("", "metric_type is missing")]
+        {
             let e = Metric::parse(name).unwrap_err();
             assert_eq!(e.status(), crate::error::Status::InvalidArgument);
             assert!(e.to_string().contains(words) && e.to_string().contains("use L2, IP or COSINE"), "{e}");

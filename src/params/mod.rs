@@ -2,7 +2,7 @@
 //! behaviour beyond them. This module depends on nothing but [`crate::error`]; everything else
 //! may depend on it.
 //!
-//! - [`Metric`]: how vectors are compared;
+//! - [`Metric`]: how vectors are compared; [`VectorKind`]: the packed vector element types;
 //! - [`IndexParams`]: index types and build parameters (Milvus names, defaults, ranges);
 //! - [`SearchParams`] and [`SearchRequest`]: what a search asks for; [`HybridRequest`] and
 //!   [`Ranker`]: several searches fused into one ranking;
@@ -15,6 +15,7 @@ mod index;
 mod metric;
 mod options;
 mod search;
+mod vector;
 
 pub use collection::{CollectionSettings, ConsistencyLevel, DEFAULT_SHARD_NUM, Property};
 pub use hybrid::{DEFAULT_RRF_K, HybridRequest, MAX_HYBRID_REQUESTS, Ranker};
@@ -25,3 +26,4 @@ pub use search::{
     CostRange, DEFAULT_EF, DEFAULT_NPROBE, MAX_EF, MAX_NPROBE, MAX_NQ, MAX_ROUND_DECIMAL, MAX_TOPK,
     SearchParams, SearchRequest, check_round_decimal, round_score,
 };
+pub use vector::VectorKind;

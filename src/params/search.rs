@@ -2,7 +2,7 @@
 //! the index's search-time parameters.
 
 use crate::error::{Error, Result};
-use crate::params::Metric;
+use crate::params::{Metric, VectorKind};
 
 /// Largest `topk`, `nq` and `offset + topk`, as in Milvus.
 pub const MAX_TOPK: usize = 16_384;
@@ -133,8 +133,12 @@ fn flag(key: &str, value: &str) -> Result<bool> {
 /// A search request. Build with [`SearchRequest::new`] and the setters.
 #[derive(Debug, Clone)]
 pub struct SearchRequest<'q> {
-    /// `nq × dim` query components, query after query.
+    /// `nq × dim` query components, query after query (f32 vector fields).
     pub queries: &'q [f32],
+    /// For binary, float16, bfloat16 and int8 vector fields: the queries' type and the queries
+    /// in its stored form, query after query (`dim / 8` bytes a binary vector, 2 little-endian
+    /// bytes a 16-bit float component, 1 byte an int8 component); `queries` is then empty.
+    pub packed: Option<(VectorKind, &'q [u8])>,
     pub topk: usize,
     pub metric: Metric,
     /// The vector field; `None` picks the collection's only vector field.
@@ -188,6 +192,7 @@ impl<'q> SearchRequest<'q> {
     pub fn new(queries: &'q [f32], topk: usize, metric: Metric) -> Self {
         SearchRequest {
             queries,
+            packed: None,
             topk,
             metric,
             vector_field: None,
@@ -203,6 +208,12 @@ impl<'q> SearchRequest<'q> {
             group_size: 1,
             strict_group_size: false,
         }
+    }
+
+    /// A request for the `topk` nearest rows to each query of a `kind` vector field (binary,
+    /// float16, bfloat16 or int8), given in its stored form (see [`SearchRequest::packed`]).
+    pub fn packed(kind: VectorKind, queries: &'q [u8], topk: usize, metric: Metric) -> Self {
+        SearchRequest { packed: Some((kind, queries)), ..SearchRequest::new(&[], topk, metric) }
     }
 
     /// Makes this a group-by search on `field`, with `group_size` hits a group.
@@ -255,8 +266,8 @@ impl<'q> SearchRequest<'q> {
         self
     }
 
-    /// The costs a range search keeps, with Milvus's direction per metric: for L2,
-    /// `range_filter <= distance < radius`; for IP and COSINE, `radius < similarity <=
+    /// The costs a range search keeps, with Milvus's direction per metric: for L2, HAMMING and
+    /// JACCARD, `range_filter <= distance < radius`; for IP and COSINE, `radius < similarity <=
     /// range_filter`. `None` when this is not a range search.
     ///
     /// # Errors

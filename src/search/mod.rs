@@ -7,6 +7,7 @@
 //! primary key. A query with fewer matching rows than `topk` returns fewer hits.
 
 mod scan;
+pub(crate) mod scan_packed;
 pub mod topk;
 
 use std::sync::atomic::{AtomicUsize, Ordering};

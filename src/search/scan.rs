@@ -93,7 +93,7 @@ pub fn is_sparse(ones: usize, rows: usize) -> bool {
     ones * SPARSE_RATIO < rows
 }
 
-fn group_at(column: ColumnRef<'_>, validity: Option<&[u8]>, row: usize) -> GroupKey {
+pub(super) fn group_at(column: ColumnRef<'_>, validity: Option<&[u8]>, row: usize) -> GroupKey {
     if validity.is_some_and(|v| v[row] == 0) {
         return GroupKey::Null;
     }
@@ -107,7 +107,7 @@ fn group_at(column: ColumnRef<'_>, validity: Option<&[u8]>, row: usize) -> Group
     }
 }
 
-fn key_at(keys: ColumnRef<'_>, row: usize) -> PrimaryKey {
+pub(super) fn key_at(keys: ColumnRef<'_>, row: usize) -> PrimaryKey {
     match keys {
         ColumnRef::Int64(k) => PrimaryKey::Int(k[row]),
         other => PrimaryKey::Str(other.str_at(row).to_owned()),
@@ -117,7 +117,7 @@ fn key_at(keys: ColumnRef<'_>, row: usize) -> PrimaryKey {
 /// Turns raw kernel outputs (squared distances or inner products) for rows `start..` into costs.
 fn to_costs(queries: &Queries<'_>, q: usize, norms: &[f32], start: usize, scores: &mut [f32]) {
     match queries.metric {
-        Metric::L2 => {}
+        Metric::L2 | Metric::Hamming | Metric::Jaccard => {}
         Metric::Ip => scores.iter_mut().for_each(|s| *s = -*s),
         Metric::Cosine => {
             let qn = queries.norms[q];
@@ -302,7 +302,7 @@ fn scan_sparse(queries: &Queries<'_>, task: &Task<'_>, tops: &mut [TopK]) {
             for (q, top) in tops.iter_mut().enumerate() {
                 let query = queries.query(q);
                 let cost = match queries.metric {
-                    Metric::L2 => simd::l2sq(query, v),
+                    Metric::L2 | Metric::Hamming | Metric::Jaccard => simd::l2sq(query, v),
                     Metric::Ip => -simd::ip(query, v),
                     Metric::Cosine => {
                         -simd::cosine_from_ip(simd::ip(query, v), queries.norms[q], task.norms[row])

@@ -10,6 +10,8 @@
 //!            block ...    per field, in schema order:
 //!                           values     fixed width: rows × {u8 bool | i8 | i16 | i32 | i64 | f32 | f64}
 //!                                      FloatVector: rows × dim × f32, contiguous
+//!                                      Binary/Float16/BFloat16/Int8Vector: rows × row
+//!                                        bytes as stored (dim/8, 2·dim, 2·dim, dim)
 //!                                      VarChar:     see offsets/bytes
 //!                           offsets    VarChar only: (rows + 1) × u64 byte offsets into `bytes`
 //!                           bytes      VarChar only: concatenated UTF-8
@@ -17,7 +19,8 @@
 //!                                      elements follow as a VarChar (offsets/bytes) or
 //!                                      fixed-width (values) column of the element type
 //!                           validity   nullable fields only: rows × u8 (1 = value, 0 = null)
-//!                           norms      FloatVector only: rows × f32 Euclidean norms
+//!                           norms      vector fields only: rows × f32 Euclidean norms (0
+//!                                      for binary vectors)
 //! footer     directory    n_blocks × BlockEntry (32 bytes each):
 //!                           kind u16 | field u16 | reserved u32 | offset u64 | len u64 |
 //!                           crc32c u32 (of the block's `len` bytes) | reserved u32

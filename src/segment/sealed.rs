@@ -134,6 +134,11 @@ impl SealedSegment {
                     self.expect(BlockKind::Values, f, n.saturating_mul(u64::from(dim) * 4))?;
                     self.expect(BlockKind::Norms, f, n * 4)?;
                 }
+                ty if ty.vector_kind().is_some() => {
+                    let (kind, dim) = ty.vector_kind().unwrap_or((crate::column::VectorKind::Int8, 0));
+                    self.expect(BlockKind::Values, f, n.saturating_mul(kind.row_bytes(dim) as u64))?;
+                    self.expect(BlockKind::Norms, f, n * 4)?;
+                }
                 ty => self.expect(BlockKind::Values, f, n * fixed_width(ty))?,
             }
             if field.nullable {
@@ -240,6 +245,14 @@ impl SealedSegment {
                 data: self.cast(self.block_index(BlockKind::Values, f)?)?,
             }),
             FieldType::Array { element, .. } => self.array_column(f, element),
+            ty => {
+                let (kind, dim) = ty.vector_kind().unwrap_or((crate::column::VectorKind::Int8, 0));
+                Ok(ColumnRef::PackedVector {
+                    kind,
+                    dim,
+                    data: self.block(self.block_index(BlockKind::Values, f)?)?,
+                })
+            }
         }
     }
 

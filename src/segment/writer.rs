@@ -81,6 +81,7 @@ fn fixed_bytes<'a>(values: ColumnRef<'a>) -> &'a [u8] {
         v => bytemuck::cast_slice(v),
         varchar(_o, b) => b,
         vector(_d, x) => bytemuck::cast_slice(x),
+        packed(_k, _d, x) => x,
         array(o, _v) => bytemuck::cast_slice(o))
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the static and shared libraries, then:
-# - compiles tests/c/test_api.c as strict C11 against include/ and the static library and runs it
-#   under valgrind (zero errors, zero leaks);
+# - compiles tests/c/test_api.c and tests/c/test_vector_types.c as strict C11 against include/ and
+#   the static library and runs them under valgrind (zero errors, zero leaks);
 # - compiles every example program examples/*.c the same way and runs each under valgrind;
 # - compiles the header as C++ with double inclusion;
 # - checks that every exported symbol of the shared library starts with veclite_;
@@ -21,6 +21,8 @@ cc -std=c11 -Wall -Wextra -Werror -pedantic -g -Iinclude tests/c/test_api.c "$li
   -lpthread -ldl -lm -o "$out/test_api"
 cc -std=c11 -Wall -Wextra -Werror -pedantic -g -Iinclude tests/c/test_hybrid.c "$lib/libveclite.a" \
   -lpthread -ldl -lm -o "$out/test_hybrid"
+cc -std=c11 -Wall -Wextra -Werror -pedantic -g -Iinclude tests/c/test_vector_types.c "$lib/libveclite.a" \
+  -lpthread -ldl -lm -o "$out/test_vector_types"
 examples=$(ls examples/*.c)
 for example in $examples; do
   cc -std=c11 -Wall -Wextra -Werror -pedantic -g -Iinclude "$example" "$lib/libveclite.a" \
@@ -37,6 +39,7 @@ if command -v valgrind >/dev/null; then
     --show-leak-kinds=definite,indirect "$out/test_api" "$db/db"
   valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
     --show-leak-kinds=definite,indirect "$out/test_hybrid" "$db/hybrid"
+    --show-leak-kinds=definite,indirect "$out/test_vector_types" "$db/vector_types"
   for example in $examples; do
     name=$(basename "$example" .c)
     valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \

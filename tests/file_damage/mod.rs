@@ -612,6 +612,7 @@ fn score(metric: Metric, q: &[f32], v: &[f32]) -> f64 {
         Metric::L2 => q.iter().zip(v).map(|(&x, &y)| (x as f64 - y as f64).powi(2)).sum(),
         Metric::Ip => dot(q, v),
         Metric::Cosine => dot(q, v) / (dot(q, q).sqrt() * dot(v, v).sqrt()),
+        Metric::Hamming | Metric::Jaccard => unreachable!("float vectors take L2, IP and COSINE"),
     }
 }
 

@@ -11,6 +11,7 @@
 
 mod array;
 mod logging;
+mod vector_types;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -106,7 +107,10 @@ fn field_type(name: &str, dim: Option<u32>, max_length: Option<u32>) -> PyResult
         "FLOAT_VECTOR" => FieldType::FloatVector {
             dim: dim.ok_or_else(|| invalid("a FLOAT_VECTOR field needs dim".into()))?,
         },
-        other => return Err(invalid(format!("data type {other} is not supported by veclite"))),
+        other => match vector_types::field_type(other, dim) {
+            Some(ty) => ty?,
+            None => return Err(invalid(format!("data type {other} is not supported by veclite"))),
+        },
     })
 }
 
@@ -123,6 +127,7 @@ fn type_name(ty: FieldType) -> &'static str {
         FieldType::Json => "JSON",
         FieldType::FloatVector { .. } => "FLOAT_VECTOR",
         FieldType::Array { .. } => "ARRAY",
+        other => other.vector_kind().map_or("UNKNOWN", |(kind, _)| kind.milvus_name()),
     }
 }
 
@@ -190,6 +195,7 @@ fn field_to_dict<'py>(py: Python<'py>, f: &Field) -> PyResult<Bound<'py, PyDict>
         FieldType::VarChar { max_length } => d.set_item("max_length", max_length)?,
         FieldType::FloatVector { dim } => d.set_item("dim", dim)?,
         ty @ FieldType::Array { .. } => array::describe(&d, ty)?,
+        other if other.vector_kind().is_some() => d.set_item("dim", f.dim())?,
         _ => {}
     }
     d.set_item("is_primary", f.primary_key)?;
@@ -245,7 +251,10 @@ fn column_from_py(item: &Bound<'_, PyAny>) -> PyResult<Column> {
             ColumnData::FloatVector { dim, data }
         }
         "ARRAY" => array::column_data(&name, &data)?,
-        other => return Err(invalid(format!("field `{name}`: column type {other} is not supported"))),
+        other => match vector_types::column(&name, other, &data) {
+            Some(data) => data?,
+            None => return Err(invalid(format!("field `{name}`: column type {other} is not supported"))),
+        },
     };
     let column = Column::new(name, data);
     let column = if ty == "JSON" { column.into_json() } else { column };
@@ -289,6 +298,7 @@ fn columns_to_py<'py>(py: Python<'py>, result: QueryResult) -> PyResult<Bound<'p
                 let rows = data.len().checked_div(*dim).unwrap_or(0);
                 PyArray1::from_slice(py, data).reshape([rows, *dim])?.into_any()
             }
+            packed @ ColumnData::PackedVector { .. } => vector_types::values(py, packed)?,
             _ if column.is_json() => json_values_to_py(py, &column)?.into_any(),
             ColumnData::Array { .. } => array::rows_to_py(py, &column)?.into_any(),
             _ => {
@@ -722,7 +732,7 @@ impl PyDatabase {
         &self,
         py: Python<'py>,
         collection: &str,
-        queries: PyReadonlyArray2<'py, f32>,
+        queries: Bound<'py, PyAny>,
         limit: usize,
         metric: &str,
         vector_field: Option<String>,
@@ -737,8 +747,13 @@ impl PyDatabase {
     ) -> PyResult<Bound<'py, PyList>> {
         let ctx = context(timeout);
         let metric = Metric::parse(metric).map_err(err)?;
-        let data = query_data(&queries);
+        // Packed vector queries arrive as (Milvus type name, bytes), f32 ones as a 2-D array.
+        let (data, packed) = match queries.extract::<(String, Vec<u8>)>() {
+            Ok((ty, bytes)) => (Vec::new(), Some((vector_types::query_kind(&ty)?, bytes))),
+            Err(_) => (query_data(&queries.extract::<PyReadonlyArray2<'py, f32>>()?), None),
+        };
         let request = SearchRequest {
+            packed: packed.as_ref().map(|(kind, bytes)| (*kind, bytes.as_slice())),
             vector_field,
             partitions,
             filter,

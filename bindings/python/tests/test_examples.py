@@ -155,3 +155,13 @@ def test_hello_milvus_array(tmp_path):
     assert len(lines) == 10
     for i, line in enumerate(lines):
         assert line == str({"int64": i, "int8_array": list(range(100))})
+
+
+def test_float16_example(tmp_path):
+    # The program stores float16 rows and would search them exactly, but it asks for a FLAT index
+    # with an `nlist` build param, which Milvus ignores and veclite refuses (it never accepts a
+    # parameter it would ignore): the program stops there, with that reason.
+    p = subprocess.run([sys.executable, str(EXAMPLES / "float16_example.py")], cwd=tmp_path, capture_output=True,
+                       text=True, timeout=300)
+    assert p.returncode == 1
+    assert "index param `nlist` for FLAT (FLAT reads no build params)" in p.stderr

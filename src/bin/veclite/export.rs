@@ -147,7 +147,7 @@ fn row_estimate(fields: &[Field]) -> usize {
         .map(|f| match f.field_type {
             FieldType::FloatVector { dim } => 4 * dim as usize,
             FieldType::VarChar { .. } | FieldType::Json => 64,
-            _ => 8,
+            other => other.vector_kind().map_or(8, |(kind, dim)| kind.row_bytes(dim)),
         })
         .sum::<usize>()
         .max(1)

@@ -136,6 +136,10 @@ pub fn cell(column: &Column, row: usize) -> Json {
     if let Some(items) = column.data().as_ref().array_at(row) {
         return items.to_json().unwrap_or(Json::Null);
     }
+    if let ColumnData::PackedVector { kind, .. } = column.data() {
+        let text = crate::bulk::packed::json_text(*kind, column.data().as_ref().packed_at(row));
+        return serde_json::from_str(&text).unwrap_or(Json::Null);
+    }
     let single = matches!(column.data(), ColumnData::Float(_));
     match column.value(row) {
         Value::Null => Json::Null,

@@ -11,7 +11,8 @@ import numpy as np
 from . import _veclite
 from ._args import check_round_decimal, check_same_options, local_path, search_params, uint
 from ._data import query_vectors, rows_from_columns, to_columns
-from ._types import CollectionSchema, DataType, FieldSchema
+from . import _vectors as _packed
+from ._types import VECTORS, CollectionSchema, DataType, FieldSchema
 from .exceptions import CollectionNotExistException, ConnectionNotExistException, ParamError, translate
 
 T = TypeVar("T")
@@ -126,7 +127,7 @@ class Engine:
         return next(f.name for f in self.fields(name) if f.is_primary)
 
     def vector_fields(self, name: str) -> List[str]:
-        return [f.name for f in self.fields(name) if f.dtype == DataType.FLOAT_VECTOR]
+        return [f.name for f in self.fields(name) if f.dtype in VECTORS]
 
     # --- writes ------------------------------------------------------------------------------
 
@@ -168,7 +169,7 @@ class Engine:
             return [{"count(*)": n}]
         cols = call(self.db.query, name, expr or "", self.output(name, fields), list(partitions or []),
                     limit, offset or 0, timeout)
-        return rows_from_columns(cols)
+        return rows_from_columns(cols, packed_in_list=True)
 
     def get(self, name: str, ids: Any, output_fields: Optional[Sequence[str]],
             partitions: Optional[Sequence[str]], timeout: Optional[float]) -> List[Dict[str, Any]]:
@@ -179,7 +180,7 @@ class Engine:
             return []
         out = self.output(name, output_fields) if output_fields else ["*"]
         cols = call(self.db.get, name, ids, out, list(partitions or []), timeout)
-        return rows_from_columns(cols)
+        return rows_from_columns(cols, packed_in_list=True)
 
     def index_of(self, name: str, field: Optional[str]) -> Tuple[Optional[str], Optional[Dict[str, Any]]]:
         """The searched field (``field``, or the collection's only vector field; None when it
@@ -208,7 +209,7 @@ class Engine:
         limit = uint("limit", limit, 1)
         decimals = check_round_decimal(round_decimal)
         metric = p.metric or self.default_metric(name, anns_field)
-        queries = query_vectors(data)
+        queries = self._queries(name, anns_field, data)
         out = _names(output_fields)
         pk = self.pk_name(name)
         res = call(
@@ -217,6 +218,17 @@ class Engine:
             None if decimals < 0 else decimals, group_by,
         )
         return search_result(pk, out, res)
+
+    def _queries(self, name: str, anns_field: Optional[str], data: Any) -> Any:
+        """Search vectors in the form the searched field takes: a float32 array, or for a
+        packed vector field ``(type name, bytes)``."""
+        vectors = [f for f in self.fields(name) if f.dtype in VECTORS]
+        field = next((f for f in vectors if f.name == anns_field), None) if anns_field else None
+        if field is None and not anns_field and len(vectors) == 1:
+            field = vectors[0]
+        if field is not None and field.dtype in _packed.PACKED:
+            return _packed.queries(field, data)
+        return query_vectors(data)
 
     def hybrid_search(self, name: str, requests: Sequence[Any], ranker: Any, limit: int,
                       output_fields: Optional[Sequence[str]], partitions: Optional[Sequence[str]],
@@ -243,9 +255,15 @@ class Engine:
         return search_result(pk, out, res)
 
     def default_metric(self, name: str, anns_field: Optional[str]) -> str:
-        """The metric a search without one uses: the field's index metric, COSINE without one."""
+        """The metric a search without one uses: the field's index metric; without one, HAMMING
+        for a binary vector field and COSINE for the others."""
         index = self.index_of(name, anns_field)[1]
-        return index["metric_type"] if index else "COSINE"
+        if index:
+            return index["metric_type"]
+        binary = [f.name for f in self.fields(name) if f.dtype == DataType.BINARY_VECTOR]
+        vectors = self.vector_fields(name)
+        searched = anns_field or (vectors[0] if len(vectors) == 1 else None)
+        return "HAMMING" if searched in binary else "COSINE"
 
 
 def server_version() -> str:

@@ -24,6 +24,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 import numpy as np
 
 from ._array import array_column
+from . import _vectors as _packed
 from ._types import DYNAMIC_FIELD, DataType, FieldSchema
 from .exceptions import (
     DataNotMatchException,
@@ -279,6 +280,8 @@ def _column(field: FieldSchema, values: Any) -> NativeColumn:
         return (field.name, field.dtype.name, _vectors(field, values), None)
     if field.dtype == DataType.ARRAY:
         return array_column(field, values)
+    if field.dtype in _packed.PACKED:
+        return _packed.column(field, values)
     return _scalars(field, values)
 
 
@@ -411,8 +414,10 @@ def _dataframe_columns(fields: Sequence[FieldSchema], data: Any, dynamic: bool) 
         if f.name not in names:
             continue
         series = data[f.name]
-        if f.dtype == DataType.FLOAT_VECTOR:
-            values: Any = np.stack([np.asarray(v) for v in series]) if rows_n else []
+        if f.dtype in _packed.PACKED:
+            values: Any = list(series)
+        elif f.dtype == DataType.FLOAT_VECTOR:
+            values = np.stack([np.asarray(v) for v in series]) if rows_n else []
         else:
             values = series.to_numpy()
             if values.dtype == object:
@@ -493,13 +498,16 @@ def query_vectors(data: Any) -> np.ndarray:
     return np.ascontiguousarray(arr, dtype=np.float32)
 
 
-def rows_from_columns(columns: List[Tuple[str, Any]]) -> List[Dict[str, Any]]:
+def rows_from_columns(columns: List[Tuple[str, Any]], packed_in_list: bool = False) -> List[Dict[str, Any]]:
     """Row dicts from native read columns (vectors become lists of float; ``$meta`` keys become
-    top-level keys)."""
+    top-level keys). Binary, float16, bfloat16 and int8 vectors are each row's ``bytes``, in a
+    one-item list with ``packed_in_list`` (pymilvus's query form; its search form is the bytes)."""
     if not columns:
         return []
     names = [c[0] for c in columns]
     values = [v.tolist() if isinstance(v, np.ndarray) else v for _, v in columns]
+    if packed_in_list:
+        values = [[[b] for b in v] if v and isinstance(v[0], bytes) else v for v in values]
     n = len(values[0])
     rows = [{name: vals[i] for name, vals in zip(names, values)} for i in range(n)]
     return _flatten_dynamic(rows) if DYNAMIC_FIELD in names else rows

@@ -11,7 +11,8 @@ from .exceptions import ParamError
 
 class DataType(IntEnum):
     """Field types, with pymilvus's numbers. veclite stores BOOL, INT8..INT64, FLOAT, DOUBLE,
-    VARCHAR, JSON and FLOAT_VECTOR; the others exist so code that names them imports, and raise
+    VARCHAR, JSON, FLOAT_VECTOR, BINARY_VECTOR, FLOAT16_VECTOR, BFLOAT16_VECTOR and INT8_VECTOR;
+    the others exist so code that names them imports, and raise
     :class:`ParamError` when used in a schema."""
 
     NONE = 0
@@ -31,12 +32,14 @@ class DataType(IntEnum):
     FLOAT16_VECTOR = 102
     BFLOAT16_VECTOR = 103
     SPARSE_FLOAT_VECTOR = 104
+    INT8_VECTOR = 105
     UNKNOWN = 999
 
 
 SUPPORTED = {
     DataType.BOOL, DataType.INT8, DataType.INT16, DataType.INT32, DataType.INT64,
     DataType.FLOAT, DataType.DOUBLE, DataType.VARCHAR, DataType.JSON, DataType.FLOAT_VECTOR,
+    DataType.BINARY_VECTOR, DataType.FLOAT16_VECTOR, DataType.BFLOAT16_VECTOR, DataType.INT8_VECTOR,
     DataType.ARRAY,
 }
 
@@ -46,6 +49,12 @@ ARRAY_ELEMENTS = {
     DataType.FLOAT, DataType.DOUBLE, DataType.VARCHAR,
 }
 
+#: The vector types.
+VECTORS = (
+    DataType.FLOAT_VECTOR, DataType.BINARY_VECTOR, DataType.FLOAT16_VECTOR, DataType.BFLOAT16_VECTOR,
+    DataType.INT8_VECTOR,
+)
+
 #: Name of the hidden JSON field that keeps each entity's dynamic keys (as in Milvus).
 DYNAMIC_FIELD = "$meta"
 
@@ -53,7 +62,7 @@ DYNAMIC_FIELD = "$meta"
 def _applies(param: str, dtype: "DataType") -> bool:
     """Whether veclite acts on type parameter ``param`` of a ``dtype`` field."""
     return (
-        (param == "dim" and dtype == DataType.FLOAT_VECTOR)
+        (param == "dim" and dtype in VECTORS)
         or (param == "max_length" and dtype in (DataType.VARCHAR, DataType.ARRAY))
         or (param == "max_capacity" and dtype == DataType.ARRAY)
     )

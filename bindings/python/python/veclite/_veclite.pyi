@@ -88,7 +88,7 @@ class Database:
     ) -> ReadColumns: ...
     def count(self, collection: str, expr: str = "", partitions: List[str] = ..., timeout: Optional[float] = None) -> int: ...
     def search(
-        self, collection: str, queries: npt.NDArray[np.float32], limit: int, metric: str,
+        self, collection: str, queries: Union[npt.NDArray[np.float32], Tuple[str, bytes]], limit: int, metric: str,
         vector_field: Optional[str] = None, partitions: List[str] = ..., filter: str = "",
         output_fields: List[str] = ..., offset: int = 0, ef: Optional[int] = None, nprobe: Optional[int] = None,
         timeout: Optional[float] = None,

@@ -10,6 +10,7 @@
 
 pub mod json;
 pub mod numpy;
+pub mod packed;
 pub mod parquet;
 
 use std::collections::HashSet;

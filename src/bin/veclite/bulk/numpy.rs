@@ -30,6 +30,10 @@ pub fn descr(ty: FieldType, chars: usize) -> String {
         FieldType::VarChar { .. } | FieldType::Json => format!("<U{}", chars.max(1)),
         // Milvus's NumPy files hold arrays as object arrays, which `check_supported` refuses.
         FieldType::Array { .. } => "|O".into(),
+        // Packed vectors are refused by `NumpyPart::create`; their bytes would read as these.
+        FieldType::Int8Vector { .. } => "|i1".into(),
+        FieldType::Float16Vector { .. } => "<f2".into(),
+        FieldType::BinaryVector { .. } | FieldType::BFloat16Vector { .. } => "|u1".into(),
     }
 }
 
@@ -78,6 +82,7 @@ impl FieldFile {
             FieldType::FloatVector { dim } => 4 * u64::from(dim),
             FieldType::VarChar { .. } | FieldType::Json => 4 * chars.max(1) as u64,
             FieldType::Array { .. } => 8,
+            other => other.vector_kind().map_or(0, |(kind, dim)| kind.row_bytes(dim) as u64),
         }
     }
 }
@@ -95,6 +100,7 @@ impl NumpyPart {
     /// Creates the part directory `dir` for rows of `fields`; `first_row` is the export's row
     /// count before this part.
     pub fn create(dir: &Path, fields: &[Field], first_row: usize) -> Result<NumpyPart, String> {
+        super::packed::refuse(fields, "NumPy")?;
         std::fs::create_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         let mut files = Vec::with_capacity(fields.len());
         for field in fields {
@@ -172,6 +178,7 @@ impl PartWriter for NumpyPart {
                     file.out.write_all(bytemuck::cast_slice(data)).map_err(fail)?
                 }
                 ColumnRef::Array { .. } => return Err(super::array_refusal(&file.field, "numpy")),
+                ColumnRef::PackedVector { data, .. } => file.out.write_all(data).map_err(fail)?,
             }
         }
         self.rows += batch.len();

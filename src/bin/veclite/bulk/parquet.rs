@@ -45,6 +45,11 @@ pub fn arrow_type(ty: FieldType) -> DataType {
             arrow_type(element.scalar_type(max_length)),
             true,
         ))),
+        // Packed vectors are refused by `ParquetPart::create`.
+        FieldType::BinaryVector { .. }
+        | FieldType::Float16Vector { .. }
+        | FieldType::BFloat16Vector { .. }
+        | FieldType::Int8Vector { .. } => DataType::Binary,
     }
 }
 
@@ -62,6 +67,9 @@ pub fn to_arrow(field: &Field, column: &Column) -> ArrayRef {
         Arc::new(PrimitiveArray::<T>::new(ScalarBuffer::from(v.to_vec()), nulls))
     }
     match column.data().as_ref() {
+        data @ ColumnRef::PackedVector { .. } => {
+            Arc::new(arrow_array::BinaryArray::from_iter_values((0..data.len()).map(|r| data.packed_at(r))))
+        }
         ColumnRef::Bool(v) => {
             Arc::new(BooleanArray::new(BooleanBuffer::from_iter(v.iter().map(|b| *b != 0)), nulls))
         }
@@ -115,6 +123,7 @@ pub struct ParquetPart {
 impl ParquetPart {
     /// Creates the part file `path` for rows of `fields`, of about `row_bytes` bytes each.
     pub fn create(path: &Path, fields: &[Field], row_bytes: usize) -> Result<ParquetPart, String> {
+        super::packed::refuse(fields, "Parquet")?;
         let file = File::create(path).map_err(|e| format!("{}: {e}", path.display()))?;
         let group_rows = (ROW_GROUP_BYTES / row_bytes.max(1)).clamp(1000, 1_000_000);
         let props = WriterProperties::builder()
