@@ -12,12 +12,14 @@ mod indexing;
 mod iterate;
 mod log_chain;
 mod maintenance;
+mod partial;
 mod pk_index;
 mod read;
 pub mod record;
 mod recovery;
 mod search;
 mod stats;
+mod ttl;
 mod validate;
 mod write;
 
