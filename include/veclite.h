@@ -1408,6 +1408,28 @@ bool veclite_collection_settings_property(const veclite_collection_settings *set
                                           size_t *value_len_out);
 
 /**
+ * Upserts `n_columns` columns (borrowed for the call) into `partition` of `collection`
+ * (`partition` NULL or "" = `_default`) in Milvus's merge mode (pymilvus's
+ * `upsert(..., partial_update=True)`): the primary-key column is required; each other column
+ * replaces its field in every row, the fields not given keep the values of the live row with
+ * that key, and dynamic keys (columns not in the schema, or `$meta`) merge into the row's
+ * existing ones. A key with no live row is inserted and needs every field that is neither
+ * nullable nor defaulted (`VECLITE_STATUS_MISSING_FIELD` naming the row and field).
+ * All-or-nothing like `veclite_upsert`; `ctx` may be NULL. On success stores the result in
+ * `*result_out` (caller owns it).
+ */
+veclite_status veclite_partial_upsert(const veclite_db *db,
+                                      const veclite_ctx *ctx,
+                                      const uint8_t *collection,
+                                      size_t collection_len,
+                                      const uint8_t *partition,
+                                      size_t partition_len,
+                                      const veclite_column *const *columns,
+                                      size_t n_columns,
+                                      veclite_mutation_result **result_out,
+                                      veclite_error **err_out);
+
+/**
  * Rows matching `expr` (empty or NULL = all rows; Milvus filter syntax) in `n_partitions`
  * partitions (0 = all), with the fields named in `output_fields` (`"*"` = all; the primary key
  * is always returned), skipping `offset` rows and returning at most `limit` (0 = no limit;
