@@ -1,11 +1,13 @@
 /* Partial update through the C ABI: veclite_partial_upsert keeps the fields a batch leaves out,
  * merges dynamic keys key by key, inserts new keys only with every required field, and writes
- * nothing on error. Built with -std=c11 -Wall -Wextra -Werror -pedantic and run under valgrind by
+ * nothing on error. Then collection.ttl.seconds: rows older than the TTL stop being counted. Built with -std=c11 -Wall -Wextra -Werror -pedantic and run under valgrind by
  * tests/c/run.sh. */
+#define _POSIX_C_SOURCE 199309L
 #include "veclite.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 static int passed = 0, failed = 0;
 
@@ -85,6 +87,37 @@ static size_t row(veclite_db *db, int64_t id, char *title, char *meta, float *v)
     return n;
 }
 
+/* A collection with a 1-second TTL: its row is counted, then no longer once a second has passed. */
+static void ttl(veclite_db *db) {
+    veclite_schema_builder *b = NULL;
+    veclite_schema *schema = NULL;
+    CHECK(veclite_schema_builder_new(S("t"), &b, NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_schema_builder_add_field(b, S("ID"), VECLITE_FIELD_INT64, 0, VECLITE_FLAG_PRIMARY_KEY, NULL) ==
+          VECLITE_STATUS_OK);
+    CHECK(veclite_schema_builder_add_field(b, S("v"), VECLITE_FIELD_FLOAT_VECTOR, 2, 0, NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_schema_builder_build(b, &schema, NULL) == VECLITE_STATUS_OK);
+    veclite_collection_change *change = veclite_collection_change_new();
+    CHECK(veclite_collection_change_set_property(change, S("collection.ttl.seconds"), S("1"), NULL) ==
+          VECLITE_STATUS_OK);
+    CHECK(veclite_create_collection_with(db, schema, change, NULL) == VECLITE_STATUS_OK);
+    veclite_collection_change_free(change);
+    veclite_schema_free(schema);
+    int64_t id = 1;
+    float v[] = {1, 0};
+    veclite_column *cols[2];
+    CHECK(veclite_column_new_int64(S("ID"), &id, 1, NULL, &cols[0], NULL) == VECLITE_STATUS_OK);
+    CHECK(veclite_column_new_float_vector(S("v"), v, 2, 1, &cols[1], NULL) == VECLITE_STATUS_OK);
+    veclite_mutation_result *r = NULL;
+    CHECK(veclite_insert(db, NULL, S("t"), NULL, 0, COLS(cols), 2, &r, NULL) == VECLITE_STATUS_OK);
+    veclite_mutation_result_free(r);
+    for (size_t i = 0; i < 2; i++) veclite_column_free(cols[i]);
+    uint64_t n = 0;
+    CHECK(veclite_count(db, NULL, S("t"), NULL, 0, NULL, NULL, 0, &n, NULL) == VECLITE_STATUS_OK && n == 1);
+    struct timespec wait = {1, 100000000}; /* lets wall time pass beyond the TTL */
+    nanosleep(&wait, NULL);
+    CHECK(veclite_count(db, NULL, S("t"), NULL, 0, NULL, NULL, 0, &n, NULL) == VECLITE_STATUS_OK && n == 0);
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: %s <empty directory>\n", argv[0]);
@@ -133,7 +166,8 @@ int main(int argc, char **argv) {
     for (size_t i = 0; i < 2; i++) veclite_column_free(bad[i]);
     for (size_t i = 1; i < 3; i++) veclite_column_free(cols[i]);
 
+    ttl(db);
     CHECK(veclite_db_close(db, NULL) == VECLITE_STATUS_OK);
-    printf("partial update: %d passed, %d failed\n", passed, failed);
+    printf("partial update and TTL: %d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }
