@@ -233,6 +233,11 @@
 #define VECLITE_OBJECT_ALIAS 5
 
 /**
+ * Object kind: a database (a namespace of collections).
+ */
+#define VECLITE_OBJECT_DATABASE 6
+
+/**
  * Field type: packed bit vectors, `dim` bits (a multiple of 8), `dim / 8` bytes a row.
  */
 #define VECLITE_FIELD_BINARY_VECTOR 100
@@ -346,6 +351,13 @@ typedef struct veclite_db veclite_db;
 typedef struct veclite_error veclite_error;
 
 /**
+ * A hybrid search being built: ANN requests, the ranker that fuses them and the settings of
+ * the whole search. Under the hood a `Box`. Create with `veclite_hybrid_request_new`, free with
+ * `veclite_hybrid_request_free`. Not safe for concurrent mutation.
+ */
+typedef struct veclite_hybrid_request veclite_hybrid_request;
+
+/**
  * Description and build progress of an index. Caller owns it; free with
  * `veclite_index_info_free`. Immutable; safe to share across threads.
  */
@@ -423,6 +435,8 @@ typedef void (*veclite_log_callback)(uint32_t level,
                                      const char *target,
                                      const char *message,
                                      void *user_data);
+
+
 
 
 
@@ -958,6 +972,77 @@ void veclite_ctx_cancel(const veclite_ctx *ctx);
 void veclite_ctx_free(veclite_ctx *ctx);
 
 /**
+ * Creates database `name` with `n_properties` properties, given as parallel `(ptrs, lens)`
+ * arrays of keys and values (borrowed; NULL when 0). Errors: `VECLITE_INVALID_ARGUMENT` (invalid
+ * name), `VECLITE_ALREADY_EXISTS` (`default` included).
+ */
+veclite_status veclite_create_database(const veclite_db *db,
+                                       const uint8_t *name,
+                                       size_t name_len,
+                                       const uint8_t *const *keys,
+                                       const size_t *key_lens,
+                                       const uint8_t *const *values,
+                                       const size_t *value_lens,
+                                       size_t n_properties,
+                                       veclite_error **err_out);
+
+/**
+ * Drops the empty database `name`. Errors: `VECLITE_NOT_FOUND` (kind database),
+ * `VECLITE_INVALID_ARGUMENT` for `default` or a database that still holds collections.
+ */
+veclite_status veclite_drop_database(const veclite_db *db,
+                                     const uint8_t *name,
+                                     size_t name_len,
+                                     veclite_error **err_out);
+
+/**
+ * Stores in `*names_out` every database name, `default` first (free with
+ * `veclite_strings_free`).
+ */
+veclite_status veclite_list_databases(const veclite_db *db,
+                                      veclite_strings **names_out,
+                                      veclite_error **err_out);
+
+/**
+ * Stores the properties of database `name` (`""` = `default`) in `*keys_out` and
+ * `*values_out`, parallel lists sorted by key (free each with `veclite_strings_free`). Errors:
+ * `VECLITE_NOT_FOUND` (kind database).
+ */
+veclite_status veclite_describe_database(const veclite_db *db,
+                                         const uint8_t *name,
+                                         size_t name_len,
+                                         veclite_strings **keys_out,
+                                         veclite_strings **values_out,
+                                         veclite_error **err_out);
+
+/**
+ * Makes handle `db` work in database `name` (`""` = `default`), as Milvus's `using_database`:
+ * the collection and alias names of later calls through this handle are those of that
+ * database. Other handles of the same directory are unaffected. Errors: `VECLITE_NOT_FOUND`
+ * (kind database).
+ */
+veclite_status veclite_db_use_database(const veclite_db *db,
+                                       const uint8_t *name,
+                                       size_t name_len,
+                                       veclite_error **err_out);
+
+/**
+ * Renames collection `old` of the handle's database to `new` in database `new_db` (NULL or
+ * empty = the handle's database), keeping its rows, indexes, settings and aliases. Errors:
+ * `VECLITE_NOT_FOUND` (collection or database), `VECLITE_ALREADY_EXISTS` (the new name is a
+ * collection or an alias), `VECLITE_INVALID_ARGUMENT` (invalid name, `old` is an alias, or a
+ * move to another database of a collection with aliases).
+ */
+veclite_status veclite_rename_collection(const veclite_db *db,
+                                         const uint8_t *old,
+                                         size_t old_len,
+                                         const uint8_t *new_,
+                                         size_t new_len,
+                                         const uint8_t *new_db,
+                                         size_t new_db_len,
+                                         veclite_error **err_out);
+
+/**
  * New options with the defaults (fsync every write, 64 MiB seal threshold, one worker thread
  * per core). Caller owns them; free with `veclite_options_free`.
  */
@@ -1226,6 +1311,105 @@ veclite_status veclite_filter_render(const uint8_t *expr,
                                      veclite_error **err_out);
 
 /**
+ * A new hybrid request: no ANN request yet, reciprocal-rank fusion with k = 60 (Milvus's
+ * default), all partitions, no output fields, offset 0, no rounding.
+ */
+veclite_hybrid_request *veclite_hybrid_request_new(void);
+
+/**
+ * Frees a hybrid request. NULL is a no-op.
+ */
+void veclite_hybrid_request_free(veclite_hybrid_request *request);
+
+/**
+ * Adds an ANN request: `nq` query vectors of `dim` floats (`queries`, `nq * dim` floats,
+ * copied), its best `limit` hits by `metric_type` (`VECLITE_METRIC_*`), and from `options`
+ * (copied; NULL for the defaults) its vector field, filter, index search parameters and range.
+ * Every request of one hybrid search has the same `nq`. Options that set partitions, output
+ * fields, an offset, rounding or group-by make `veclite_hybrid_search` fail: set those on the
+ * hybrid request.
+ */
+veclite_status veclite_hybrid_request_add_search(veclite_hybrid_request *request,
+                                                 const veclite_search_options *options,
+                                                 const float *queries,
+                                                 size_t nq,
+                                                 size_t dim,
+                                                 size_t limit,
+                                                 uint32_t metric_type,
+                                                 veclite_error **err_out);
+
+/**
+ * Fuses the requests' hits by reciprocal rank: a hit scores `Σ 1 / (k + rank)`, `rank`
+ * counting from 1 in each request that returned it. `k` in (0, 16384).
+ */
+veclite_status veclite_hybrid_request_set_rrf(veclite_hybrid_request *request,
+                                              float k,
+                                              veclite_error **err_out);
+
+/**
+ * Fuses the requests' hits by weighted scores: `Σ weight_i × s_i` with `n` weights (copied) in
+ * [0, 1], one per request in the order they were added (checked by `veclite_hybrid_search`).
+ * With `norm_score`, each score is first normalized to [0, 1] for its metric (COSINE
+ * `(1 + s) / 2`, IP `0.5 + atan(s) / π`); L2 distances always become `1 − 2·atan(d) / π`.
+ */
+veclite_status veclite_hybrid_request_set_weighted(veclite_hybrid_request *request,
+                                                   const float *weights,
+                                                   size_t n,
+                                                   bool norm_score,
+                                                   veclite_error **err_out);
+
+/**
+ * Sets how many best fused hits to skip before the `limit` returned (`offset + limit` ≤
+ * 16384).
+ */
+veclite_status veclite_hybrid_request_set_offset(veclite_hybrid_request *request,
+                                                 size_t offset,
+                                                 veclite_error **err_out);
+
+/**
+ * Adds a partition every request searches (none added = all partitions).
+ */
+veclite_status veclite_hybrid_request_add_partition(veclite_hybrid_request *request,
+                                                    const uint8_t *name,
+                                                    size_t name_len,
+                                                    veclite_error **err_out);
+
+/**
+ * Adds a field to return with each fused hit (`"*"` = all fields).
+ */
+veclite_status veclite_hybrid_request_add_output_field(veclite_hybrid_request *request,
+                                                       const uint8_t *name,
+                                                       size_t name_len,
+                                                       veclite_error **err_out);
+
+/**
+ * Rounds the fused scores to `decimals` places (0..=6; `veclite_hybrid_search` refuses more).
+ * A negative value (Milvus's -1) turns rounding off.
+ */
+veclite_status veclite_hybrid_request_set_round_decimal(veclite_hybrid_request *request,
+                                                        int32_t decimals,
+                                                        veclite_error **err_out);
+
+/**
+ * Runs the hybrid search `request` (borrowed, unchanged) on `collection`: every ANN request on
+ * the same snapshot, their hits fused per query by the ranker, the best `limit` fused hits after
+ * the offset returned in `*result_out` (caller owns it; read it with the
+ * `veclite_search_result_*` functions), larger fused score first, ties by smaller key; a row
+ * found by several requests is one hit. `ctx` may be NULL. Fails with
+ * `VECLITE_STATUS_INVALID_ARGUMENT` naming the rule when there is no request, requests differ
+ * in `nq`, the weights do not match the requests, or a request sets what belongs to the whole
+ * search; with the errors of `veclite_search` for each request.
+ */
+veclite_status veclite_hybrid_search(const veclite_db *db,
+                                     const veclite_ctx *ctx,
+                                     const uint8_t *collection,
+                                     size_t collection_len,
+                                     const veclite_hybrid_request *request,
+                                     size_t limit,
+                                     veclite_search_result **result_out,
+                                     veclite_error **err_out);
+
+/**
  * Creates an index on field `field` and builds it for every sealed segment (on the
  * database's worker threads, checking `ctx`, which may be NULL); segments sealed later are
  * indexed automatically. `name` may be NULL (the field name is used).
@@ -1341,6 +1525,33 @@ bool veclite_index_info_param(const veclite_index_info *info,
                               size_t *value_len_out);
 
 /**
+ * One page of a query iterator: the live rows matching `expr` (NULL or empty = all) in
+ * `n_partitions` partitions (0 = all) whose primary key is greater than the cursor `after`, in
+ * ascending key order (integers numerically, strings by their UTF-8 bytes), at most `batch`
+ * (1..=16384) rows, with the fields named in `output_fields` as for `veclite_query`. `after` is
+ * NULL to start, else a borrowed one-row column of the key's type (Int64 or VarChar) holding
+ * the last key of the previous page. Paging this way returns no key twice and every row alive
+ * for the whole iteration, whatever writes run between pages; a page with fewer than `batch`
+ * rows is the last. On success stores the page in `*result_out` (caller owns it).
+ */
+veclite_status veclite_query_page(const veclite_db *db,
+                                  const veclite_ctx *ctx,
+                                  const uint8_t *collection,
+                                  size_t collection_len,
+                                  const uint8_t *expr,
+                                  size_t expr_len,
+                                  const uint8_t *const *partitions,
+                                  const size_t *partition_lens,
+                                  size_t n_partitions,
+                                  const uint8_t *const *output_fields,
+                                  const size_t *output_field_lens,
+                                  size_t n_output_fields,
+                                  const veclite_column *after,
+                                  size_t batch,
+                                  veclite_result **result_out,
+                                  veclite_error **err_out);
+
+/**
  * Delivers veclite's events up to `max_level` (`VECLITE_LOG_OFF` .. `VECLITE_LOG_TRACE`) to
  * `callback` with `user_data`. No event is produced or formatted until a callback is set.
  * Calling it again replaces the callback, user data and level; a NULL `callback` (or
@@ -1406,8 +1617,9 @@ veclite_status veclite_collection_change_set_shard_num(veclite_collection_change
 
 /**
  * Sets property `key` to `value` (both copied; a later value of the same key wins). The create
- * or alter call checks it: a value veclite cannot honour (e.g. `collection.ttl.seconds` other
- * than 0) fails with `VECLITE_STATUS_INVALID_ARGUMENT` naming the property.
+ * or alter call checks it: a value veclite cannot honour (e.g. `allow_insert_auto_id` true, or
+ * a `collection.ttl.seconds` that is not a non-negative integer) fails with
+ * `VECLITE_STATUS_INVALID_ARGUMENT` naming the property.
  */
 veclite_status veclite_collection_change_set_property(veclite_collection_change *change,
                                                       const uint8_t *key,
@@ -1485,6 +1697,28 @@ bool veclite_collection_settings_property(const veclite_collection_settings *set
                                           size_t *key_len_out,
                                           const uint8_t **value_out,
                                           size_t *value_len_out);
+
+/**
+ * Upserts `n_columns` columns (borrowed for the call) into `partition` of `collection`
+ * (`partition` NULL or "" = `_default`) in Milvus's merge mode (pymilvus's
+ * `upsert(..., partial_update=True)`): the primary-key column is required; each other column
+ * replaces its field in every row, the fields not given keep the values of the live row with
+ * that key, and dynamic keys (columns not in the schema, or `$meta`) merge into the row's
+ * existing ones. A key with no live row is inserted and needs every field that is neither
+ * nullable nor defaulted (`VECLITE_STATUS_MISSING_FIELD` naming the row and field).
+ * All-or-nothing like `veclite_upsert`; `ctx` may be NULL. On success stores the result in
+ * `*result_out` (caller owns it).
+ */
+veclite_status veclite_partial_upsert(const veclite_db *db,
+                                      const veclite_ctx *ctx,
+                                      const uint8_t *collection,
+                                      size_t collection_len,
+                                      const uint8_t *partition,
+                                      size_t partition_len,
+                                      const veclite_column *const *columns,
+                                      size_t n_columns,
+                                      veclite_mutation_result **result_out,
+                                      veclite_error **err_out);
 
 /**
  * Rows matching `expr` (empty or NULL = all rows; Milvus filter syntax) in `n_partitions`

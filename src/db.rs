@@ -169,6 +169,7 @@ impl Database {
     fn with_collection<T>(&self, name: &str, f: impl FnOnce(&Collection) -> Result<T>) -> Result<T> {
         self.with_open(|open| {
             let c = open.collection(&self.qualify(name))?;
+            c.expire()?;
             f(&c)
         })
     }
@@ -186,7 +187,9 @@ impl Database {
     /// # Errors
     /// [`Error::NotFound`]; [`Error::Closed`].
     pub fn collection(&self, name: &str) -> Result<Arc<Collection>> {
-        self.with_open(|o| o.collection(&self.qualify(name)))
+        let c = self.with_open(|o| o.collection(&self.qualify(name)))?;
+        c.expire()?;
+        Ok(c)
     }
 
     /// Creates a collection with partition `_default` and the default settings (see
@@ -365,6 +368,23 @@ impl Database {
         self.with_collection(collection, |c| {
             c.write(partition, &columns.iter().collect::<Vec<_>>(), WriteMode::Upsert)
         })
+    }
+
+    /// Upserts `columns` in Milvus's merge mode (`partial_update=True`): each column replaces its
+    /// field in every row, fields not given keep the live row's values, and dynamic keys merge
+    /// into the row's existing ones; a key with no live row is inserted and needs every required
+    /// field. Atomic like [`Database::upsert`].
+    ///
+    /// # Errors
+    /// As [`Database::upsert`]; a missing primary-key column or a new key without a required
+    /// field ([`Error::MissingField`], naming the row and field).
+    pub fn partial_upsert(
+        &self,
+        collection: &str,
+        partition: &str,
+        columns: Vec<Column>,
+    ) -> Result<MutationResult> {
+        self.with_collection(collection, |c| c.partial_upsert(partition, &columns.iter().collect::<Vec<_>>()))
     }
 
     /// Inserts `columns`; a key that already exists or repeats in the batch is an error. On an

@@ -117,6 +117,11 @@ impl Catalog {
         self.lock().clone()
     }
 
+    /// `f` applied to the current manifest (no copy).
+    pub fn read<T>(&self, f: impl FnOnce(&Manifest) -> T) -> T {
+        f(&self.lock())
+    }
+
     /// Applies `change` to a copy of the manifest, persists the copy durably and makes it current.
     /// If `change` or the write fails, the current manifest is unchanged.
     ///

@@ -12,6 +12,7 @@ mod indexing;
 mod iterate;
 mod log_chain;
 mod maintenance;
+mod partial;
 mod pk_index;
 mod read;
 pub mod record;
@@ -19,6 +20,7 @@ mod recovery;
 mod search;
 mod search_packed;
 mod stats;
+mod ttl;
 mod validate;
 mod write;
 

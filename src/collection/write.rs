@@ -18,13 +18,23 @@ impl Collection {
     /// Every rule of a write (see [`crate::Database::upsert`]); nothing is written on error.
     pub fn write(&self, partition: &str, columns: &[&Column], mode: WriteMode) -> Result<MutationResult> {
         let validated = validate::validate(&self.schema, columns, mode)?;
+        self.commit(&mut self.writer(), partition, validated, mode)
+    }
+
+    /// Logs and applies a validated batch under the writer lock `writer`.
+    pub(super) fn commit(
+        &self,
+        writer: &mut super::Writer,
+        partition: &str,
+        validated: validate::ValidatedBatch<'_>,
+        mode: WriteMode,
+    ) -> Result<MutationResult> {
         let mut batch = validated.batch;
-        let mut writer = self.writer();
         if let Some(reason) = &writer.poisoned {
             return Err(Error::Poisoned(reason.clone()));
         }
         // A failed commit leaves its segments frozen; the next seal retries them.
-        self.poll_pending_seal(&mut writer).unwrap_or_else(|e| self.log_seal_failure(&e));
+        self.poll_pending_seal(writer).unwrap_or_else(|e| self.log_seal_failure(&e));
         batch.partition = self.read_state().partition_id(partition, self.name())?;
         if validated.generate_keys {
             let first = timestamp::reserve(batch.rows as u64) as i64;
@@ -35,7 +45,7 @@ impl Collection {
         if growing > 0 && growing + batch.segment_bytes(&self.schema) > self.options.seal_threshold_bytes {
             // Sealing before the batch keeps growing segments within the threshold, so their
             // reserved buffers never reallocate. A failed seal is retried later (as below).
-            self.seal_in_background(&mut writer).unwrap_or_else(|e| self.log_seal_failure(&e));
+            self.seal_in_background(writer).unwrap_or_else(|e| self.log_seal_failure(&e));
         }
         let keys = batch_keys(&self.schema, &batch);
         if mode == WriteMode::Insert {
@@ -53,7 +63,7 @@ impl Collection {
             // background thread. A failed seal leaves the rows in the WAL and in memory, and the
             // next seal (or flush, which reports the error) retries. Compaction is left to flush
             // and compact, off the write path.
-            self.seal_in_background(&mut writer).unwrap_or_else(|e| self.log_seal_failure(&e));
+            self.seal_in_background(writer).unwrap_or_else(|e| self.log_seal_failure(&e));
         }
         Ok(MutationResult::written(keys, delete_count, mode == WriteMode::Upsert, record.timestamp()))
     }

@@ -173,7 +173,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let db = Database::open(dir.path(), Options::default()).unwrap();
         let refused = CollectionChange {
-            set_properties: vec![prop("collection.ttl.seconds", "60")],
+            set_properties: vec![prop("collection.ttl.seconds", "-1")],
             ..CollectionChange::default()
         };
         let e = db.create_collection_with(schema(), &refused).unwrap_err();

@@ -119,8 +119,9 @@ pub unsafe extern "C" fn veclite_collection_change_set_shard_num(
 }
 
 /// Sets property `key` to `value` (both copied; a later value of the same key wins). The create
-/// or alter call checks it: a value veclite cannot honour (e.g. `collection.ttl.seconds` other
-/// than 0) fails with `VECLITE_STATUS_INVALID_ARGUMENT` naming the property.
+/// or alter call checks it: a value veclite cannot honour (e.g. `allow_insert_auto_id` true, or
+/// a `collection.ttl.seconds` that is not a non-negative integer) fails with
+/// `VECLITE_STATUS_INVALID_ARGUMENT` naming the property.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn veclite_collection_change_set_property(
     change: *mut veclite_collection_change,

@@ -16,7 +16,7 @@ pub struct veclite_mutation_result {
     keys: veclite_column,
 }
 
-fn boxed(inner: MutationResult, pk_name: &str) -> *mut veclite_mutation_result {
+pub(super) fn boxed(inner: MutationResult, pk_name: &str) -> *mut veclite_mutation_result {
     let keys = veclite_column { inner: inner.primary_keys.to_column(pk_name) };
     Box::into_raw(Box::new(veclite_mutation_result { inner, keys }))
 }
@@ -25,7 +25,10 @@ fn boxed(inner: MutationResult, pk_name: &str) -> *mut veclite_mutation_result {
 ///
 /// # Safety
 /// `columns` is NULL (only when `n == 0`) or points to `n` pointers, each NULL or a live column.
-unsafe fn columns_arg<'a>(columns: *const *const veclite_column, n: usize) -> FfiResult<Vec<&'a Column>> {
+pub(super) unsafe fn columns_arg<'a>(
+    columns: *const *const veclite_column,
+    n: usize,
+) -> FfiResult<Vec<&'a Column>> {
     // SAFETY: caller contract.
     let ptrs = unsafe { slice_arg(columns, n, "columns") }?;
     // SAFETY: each pointer is NULL or live (caller contract).

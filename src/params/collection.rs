@@ -159,8 +159,8 @@ pub const RECORDED_BOOL_PROPERTIES: [&str; 3] =
     ["mmap.enabled", "lazyload.enabled", "collection.autocompaction.enabled"];
 
 /// Checks property `key` = `value` for a collection whose schema has dynamic fields `dynamic`.
-/// The keys Milvus acts on and veclite honours only in one state are refused in the others:
-/// `collection.ttl.seconds` (a non-negative integer; only 0, no expiry), `allow_insert_auto_id`
+/// `collection.ttl.seconds` must be a non-negative integer (0: no expiry). The keys Milvus acts
+/// on and veclite honours only in one state are refused in the others: `allow_insert_auto_id`
 /// and `partitionkey.isolation` (booleans; only false), and `dynamicfield.enabled` (a boolean
 /// equal to the schema's setting). The keys of [`RECORDED_BOOL_PROPERTIES`] must be booleans.
 /// Every other key is accepted as user metadata. Booleans are written as Go's `ParseBool` reads
@@ -177,10 +177,7 @@ pub fn check_property(key: &str, value: &str, dynamic: bool) -> Result<()> {
     let flag = || parse_bool(value).ok_or(());
     match key {
         "collection.ttl.seconds" => match value.trim().parse::<u64>() {
-            Ok(0) => Ok(()),
-            Ok(_) => refuse(
-                "not supported: veclite does not expire rows (0, no expiry, is the only value it honours)",
-            ),
+            Ok(_) => Ok(()),
             Err(_) => refuse("expected a non-negative integer number of seconds"),
         },
         "allow_insert_auto_id" | "partitionkey.isolation" => match flag() {
@@ -247,6 +244,7 @@ mod tests {
 
         for (key, value, dynamic) in [
             ("collection.ttl.seconds", "0", false),
+            ("collection.ttl.seconds", "60", false),
             ("mmap.enabled", "False", false),
             ("lazyload.enabled", "true", false),
             ("allow_insert_auto_id", "false", false),
@@ -256,7 +254,6 @@ mod tests {
             assert!(check_property(key, value, dynamic).is_ok(), "{key} = {value}");
         }
         for (key, value, dynamic, says) in [
-            ("collection.ttl.seconds", "60", false, "does not expire rows"),
             ("collection.ttl.seconds", "-1", false, "non-negative integer"),
             ("mmap.enabled", "yes", false, "true or false"),
             ("allow_insert_auto_id", "true", false, "always generated"),

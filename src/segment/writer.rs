@@ -86,7 +86,7 @@ fn fixed_bytes<'a>(values: ColumnRef<'a>) -> &'a [u8] {
 }
 
 /// Bytes written between two progress reports of [`write_segment_reporting`].
-pub const PROGRESS_STEP: usize = 1 << 20;
+pub(crate) const PROGRESS_STEP: usize = 1 << 20;
 
 struct BlockWriter<'p> {
     out: BufWriter<fs::PacedFile>,

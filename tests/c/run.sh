@@ -17,12 +17,11 @@ lib=target/$profile
 out=target/c-tests
 mkdir -p "$out"
 
-cc -std=c11 -Wall -Wextra -Werror -pedantic -g -Iinclude tests/c/test_api.c "$lib/libveclite.a" \
-  -lpthread -ldl -lm -o "$out/test_api"
-cc -std=c11 -Wall -Wextra -Werror -pedantic -g -Iinclude tests/c/test_hybrid.c "$lib/libveclite.a" \
-  -lpthread -ldl -lm -o "$out/test_hybrid"
-cc -std=c11 -Wall -Wextra -Werror -pedantic -g -Iinclude tests/c/test_vector_types.c "$lib/libveclite.a" \
-  -lpthread -ldl -lm -o "$out/test_vector_types"
+tests="test_api test_hybrid test_vector_types test_partial"
+for t in $tests; do
+  cc -std=c11 -Wall -Wextra -Werror -pedantic -g -Iinclude "tests/c/$t.c" "$lib/libveclite.a" \
+    -lpthread -ldl -lm -o "$out/$t"
+done
 examples=$(ls examples/*.c)
 for example in $examples; do
   cc -std=c11 -Wall -Wextra -Werror -pedantic -g -Iinclude "$example" "$lib/libveclite.a" \
@@ -35,11 +34,10 @@ c++ -std=c++17 -Wall -Wextra -Werror -pedantic -Iinclude tests/c/double_include.
 db=$(mktemp -d)
 trap 'rm -rf "$db"' EXIT
 if command -v valgrind >/dev/null; then
-  valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
-    --show-leak-kinds=definite,indirect "$out/test_api" "$db/db"
-  valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
-    --show-leak-kinds=definite,indirect "$out/test_hybrid" "$db/hybrid"
-    --show-leak-kinds=definite,indirect "$out/test_vector_types" "$db/vector_types"
+  for t in $tests; do
+    valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+      --show-leak-kinds=definite,indirect "$out/$t" "$db/$t"
+  done
   for example in $examples; do
     name=$(basename "$example" .c)
     valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \

@@ -1268,7 +1268,7 @@ static void collection_metadata(veclite_db *db) {
           VECLITE_STATUS_OK);
     CHECK(veclite_collection_change_set_shard_num(change, 2, NULL) == VECLITE_STATUS_OK);
     CHECK(veclite_collection_change_set_property(change, S("mmap.enabled"), S("true"), NULL) == VECLITE_STATUS_OK);
-    CHECK(veclite_collection_change_set_property(change, S("collection.ttl.seconds"), S("60"), NULL) ==
+    CHECK(veclite_collection_change_set_property(change, S("collection.ttl.seconds"), S("ten"), NULL) ==
           VECLITE_STATUS_OK);
     EXPECT_ERROR(veclite_create_collection_with(db, schema, change, E), VECLITE_STATUS_INVALID_ARGUMENT,
                  "collection.ttl.seconds");

@@ -214,8 +214,8 @@ func schemaFromC(s *C.veclite_schema) *entity.Schema {
 // consistency level (WithConsistencyLevel, default Bounded) and the properties
 // (WithCollectionProperty) are kept in the database's catalog with the collection and returned
 // by DescribeCollection. The collection is one in-process shard and reads are always strong,
-// whatever the values recorded. A property veclite cannot honour (collection.ttl.seconds other
-// than 0, allow_insert_auto_id or partitionkey.isolation true, ...) fails with
+// whatever the values recorded; collection.ttl.seconds expires rows (see docs/semantics.md). A
+// property veclite cannot honour (allow_insert_auto_id or partitionkey.isolation true, ...) fails with
 // ErrInvalidArgument naming it. With schema.EnableDynamicField (or
 // WithEnableDynamicSchema(true), which sets it, as in the SDK) the collection keeps columns that
 // are not in the schema in its `$meta` JSON field. Partition keys and field types veclite does

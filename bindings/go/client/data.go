@@ -63,6 +63,7 @@ func toU32(v []uint64) []uint32 {
 const (
 	opUpsert = iota
 	opInsert
+	opPartialUpsert
 )
 
 func (c *EmbeddedClient) write(ctx context.Context, op int, collName, partitionName string, columns []entity.Column) (*MutationResult, error) {
@@ -83,6 +84,8 @@ func (c *EmbeddedClient) write(ctx context.Context, op int, collName, partitionN
 		var st C.veclite_status
 		if op == opInsert {
 			st = C.veclite_insert(db, cc.c, cp, cn, pp, pn, &cols[0], C.size_t(len(cols)), &res, &cerr)
+		} else if op == opPartialUpsert {
+			st = C.veclite_partial_upsert(db, cc.c, cp, cn, pp, pn, &cols[0], C.size_t(len(cols)), &res, &cerr)
 		} else {
 			st = C.veclite_upsert(db, cc.c, cp, cn, pp, pn, &cols[0], C.size_t(len(cols)), &res, &cerr)
 		}

@@ -42,9 +42,10 @@ func WithPartitionNum(partitionNums int64) CreateCollectionOption {
 }
 
 // WithCollectionProperty sets a collection property, kept in the catalog as given and returned
-// by DescribeCollection. Properties that would change behaviour in a way veclite does not
-// implement (collection.ttl.seconds other than 0, allow_insert_auto_id or
-// partitionkey.isolation true, dynamicfield.enabled unlike the schema) fail with
+// by DescribeCollection. collection.ttl.seconds (a non-negative integer) expires rows older than
+// that many seconds. Properties that would change behaviour in a way veclite does not
+// implement (allow_insert_auto_id or partitionkey.isolation true, dynamicfield.enabled unlike
+// the schema) fail with
 // ErrInvalidArgument; mmap.enabled, lazyload.enabled and collection.autocompaction.enabled must
 // be booleans and are recorded only; other keys are recorded as user metadata.
 func WithCollectionProperty(key, value string) CreateCollectionOption {

@@ -140,7 +140,7 @@ func TestCollectionOptionsAreHonouredOrRefused(t *testing.T) {
 		err := c.CreateCollection(ctx, seedSchema("quick_only"), 1, opt)
 		wantErr(t, name, err, client.ErrInvalidArgument, name, "NewCollection")
 	}
-	err := c.CreateCollection(ctx, seedSchema("props"), 1, client.WithCollectionProperty("collection.ttl.seconds", "60"))
+	err := c.CreateCollection(ctx, seedSchema("props"), 1, client.WithCollectionProperty("collection.ttl.seconds", "ten"))
 	wantErr(t, "property", err, client.ErrInvalidArgument, "collection.ttl.seconds")
 	err = c.NewCollection(ctx, "quick", 4, client.WithCollectionProperty("partitionkey.isolation", "true"))
 	wantErr(t, "NewCollection property", err, client.ErrInvalidArgument, "partitionkey.isolation")

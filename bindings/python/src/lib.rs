@@ -587,6 +587,28 @@ impl PyDatabase {
         mutation_to_py(py, &result)
     }
 
+    /// Upserts `columns` in merge mode (`partial_update=True`): fields not given keep the live
+    /// row's values and dynamic keys merge. Returns the MutationResult as `write` does.
+    #[pyo3(signature = (collection, partition, columns, timeout = None))]
+    fn partial_upsert<'py>(
+        &self,
+        py: Python<'py>,
+        collection: &str,
+        partition: &str,
+        columns: Vec<Bound<'py, PyAny>>,
+        timeout: Option<f64>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let ctx = context(timeout);
+        let columns = columns.iter().map(column_from_py).collect::<PyResult<Vec<_>>>()?;
+        let result = py
+            .detach(|| {
+                ctx.check()?;
+                self.db.partial_upsert(collection, partition, columns)
+            })
+            .map_err(err)?;
+        mutation_to_py(py, &result)
+    }
+
     /// Deletes by filter expression (`keys` None) or by primary keys.
     #[pyo3(signature = (collection, partition, expr = None, keys = None, timeout = None))]
     fn delete<'py>(

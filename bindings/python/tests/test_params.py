@@ -218,8 +218,8 @@ def test_every_client_call_refuses_unknown_kwargs_and_accepts_consistency_level(
 def test_client_and_schema_arguments(client, tmp_path):
     refused(lambda: client.create_collection("c", dimension=4, num_shards=2), "num_shards", "one shard")
     refused(lambda: client.create_collection("c", dimension=4, max_length=8), "max_length", "string")
-    refused(lambda: client.create_collection("c", dimension=4, properties={"collection.ttl.seconds": 60}),
-            "collection.ttl.seconds", "does not expire rows")
+    refused(lambda: client.create_collection("c", dimension=4, properties={"collection.ttl.seconds": "ten"}),
+            "collection.ttl.seconds", "non-negative integer")
     refused(lambda: client.create_collection("c", dimension=4, properties=[("mmap.enabled", True)]), "dict")
     refused(lambda: client.create_collection("c", dimension=4, partition_key_field="id"), "partition_key_field")
     schema = client.create_schema()

@@ -97,6 +97,17 @@ def test_non_ascii_encode(tmp_path):
     assert "'info': {'Título': 'Cien años de soledad', 'autor': 'Gabriel García Márquez'}" in out
 
 
+def test_simple_partial_update(tmp_path):
+    out = run("simple_partial_update.py", tmp_path)
+    assert "ID: 1, Name: Product A, Price: $80.0, Category: Electronics" in out
+    assert "ID: 2, Name: Product B - Full Update, Price: $150.0, Category: Home & Garden" in out
+    assert "ID: 2, Name: Product B - Corrected, Price: $150.0, Category: Smart Home" in out
+    assert out.rstrip().endswith("Collection dropped. Demo complete!")
+    final = out.split("After multi-field partial update:")[1]
+    assert "ID: 1, Name: Product A - Updated, Price: $80.0, Category: Premium Electronics" in final
+    assert "ID: 2, Name: Product B - Updated, Price: $150.0, Category: Smart Home" in final
+
+
 def test_simple_async2(tmp_path):
     out = run("simple_async2.py", tmp_path)
     assert "all collections: ['hello_milvus']" in out

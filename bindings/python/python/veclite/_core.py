@@ -12,6 +12,7 @@ from . import _veclite
 from ._args import check_round_decimal, check_same_options, local_path, search_params, uint
 from ._data import query_vectors, rows_from_columns, to_columns
 from . import _vectors as _packed
+from ._partial import check_partial_rows
 from ._types import VECTORS, CollectionSchema, DataType, FieldSchema
 from .exceptions import CollectionNotExistException, ConnectionNotExistException, ParamError, translate
 
@@ -136,6 +137,14 @@ class Engine:
         self.db  # a closed client fails before data conversion
         columns = to_columns(self.fields(name), data, self.dynamic(name))
         return call(self.db.write, name, partition or "", columns, upsert, timeout)
+
+    def partial_upsert(self, name: str, data: Any, partition: Optional[str], timeout: Optional[float]) -> Dict[str, Any]:
+        """An upsert in merge mode (``partial_update=True``): see ``MilvusClient.upsert``."""
+        self.db
+        fields = self.fields(name)
+        check_partial_rows(fields, data)
+        columns = to_columns(fields, data, self.dynamic(name))
+        return call(self.db.partial_upsert, name, partition or "", columns, timeout)
 
     def delete(self, name: str, partition: Optional[str], expr: Optional[str] = None, ids: Any = None,
                timeout: Optional[float] = None) -> Dict[str, Any]:

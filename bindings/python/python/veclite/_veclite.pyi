@@ -63,6 +63,9 @@ class Database:
         self, collection: str, partition: str, columns: Sequence[NativeColumn], upsert: bool,
         timeout: Optional[float] = None,
     ) -> Dict[str, Any]: ...
+    def partial_upsert(
+        self, collection: str, partition: str, columns: Sequence[NativeColumn], timeout: Optional[float] = None,
+    ) -> Dict[str, Any]: ...
     def delete(
         self, collection: str, partition: str, expr: Optional[str] = None, keys: Optional[Keys] = None,
         timeout: Optional[float] = None,

@@ -11,6 +11,7 @@ from ._args import (check_credentials, check_properties, check_replicas, check_s
 from ._client_types import LoadState, ReplicaInfo, local_replica
 from . import _databases, _iterators
 from ._data import _is_dataframe
+from ._partial import partial_flag as _partial_flag
 from ._core import Engine, SearchResult, call, server_version, visible_fields
 from ._types import CollectionSchema, DataType
 from ._index import pick
@@ -147,8 +148,9 @@ class MilvusClient:
         optional ``index_params=``; the quick form's arguments are refused, but for a
         ``dimension`` equal to a vector field's). ``num_shards`` may
         only be 1. ``consistency_level`` (default Bounded) and ``properties`` are kept in the
-        catalog and returned by :meth:`describe_collection`; a property veclite cannot honour
-        (``collection.ttl.seconds`` other than 0, ...) is refused."""
+        catalog and returned by :meth:`describe_collection`; ``collection.ttl.seconds`` expires
+        rows older than that many seconds; a property veclite cannot honour
+        (``allow_insert_auto_id=True``, ...) is refused."""
         check_timeout(timeout)
         check_shards(kwargs.pop("num_shards", None))
         level = consistency_number(kwargs.pop("consistency_level", None))
@@ -375,12 +377,25 @@ class MilvusClient:
 
     def upsert(self, collection_name: str, data: Union[Dict[str, Any], List[Dict[str, Any]]],
                timeout: Optional[float] = None, partition_name: Optional[str] = "", **kwargs: Any) -> Dict[str, Any]:
-        """Upserts rows (a key is unique across the collection); ``{"upsert_count": n, "ids": [...]}``."""
-        refuse_unknown("upsert", kwargs)
+        """Upserts rows (a key is unique across the collection); ``{"upsert_count": n, "ids": [...]}``.
+
+        :param partial_update: ``True`` upserts in merge mode (Milvus 2.6): each row gives its
+            primary key and the fields to change; the fields it leaves out keep the values of
+            the live row with that key, and its dynamic keys merge into the row's existing ones.
+            A key with no live row is inserted and needs every field that is neither nullable
+            nor defaulted. Every row must give the same schema fields. Default ``False``: each
+            row replaces the whole entity, dynamic keys included.
+        :type partial_update: bool
+        """
+        refuse_unknown("upsert", kwargs, ("partial_update",))
+        partial = _partial_flag(kwargs)
         timeout = _t(timeout, self._timeout)
         if isinstance(data, list) and not data:
             return {"upsert_count": 0, "ids": []}
-        r = self._engine.write(collection_name, _rows(data), partition_name, True, timeout)
+        if partial:
+            r = self._engine.partial_upsert(collection_name, _rows(data), partition_name, timeout)
+        else:
+            r = self._engine.write(collection_name, _rows(data), partition_name, True, timeout)
         return {"upsert_count": r["upsert_count"], "ids": _ids(r)}
 
     def delete(self, collection_name: str, ids: Optional[Union[list, str, int]] = None,
