@@ -134,13 +134,14 @@ pub(crate) unsafe fn str_arg<'a>(ptr: *const u8, len: usize, what: &str) -> FfiR
     std::str::from_utf8(bytes).map_err(|e| FfiError::invalid(format!("`{what}` is not valid UTF-8: {e}")))
 }
 
-/// An optional UTF-8 string: NULL reads as `""`.
+/// An optional UTF-8 string: NULL with length 0 reads as `""` (NULL with a length is a NULL
+/// argument error, as for [`str_arg`]).
 ///
 /// # Safety
 /// As [`str_arg`].
 pub(crate) unsafe fn opt_str_arg<'a>(ptr: *const u8, len: usize, what: &str) -> FfiResult<&'a str> {
     // SAFETY: forwarded caller contract.
-    if ptr.is_null() { Ok("") } else { unsafe { str_arg(ptr, len, what) } }
+    if ptr.is_null() && len == 0 { Ok("") } else { unsafe { str_arg(ptr, len, what) } }
 }
 
 /// A slice given as `(ptr, n)`; NULL is allowed only when `n == 0`.
