@@ -61,6 +61,7 @@ mod verify;
 
 pub use bitset::Bitset;
 pub use catalog::{IndexMeta, MANIFEST_VERSION};
+pub use collection::partition_key;
 pub use collection::{IndexInfo, SegmentInfo, StorageInfo, WriteMode};
 pub use column::{Column, ColumnData, ColumnRef, PrimaryKey, PrimaryKeys};
 pub use context::Context;

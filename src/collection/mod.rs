@@ -12,6 +12,7 @@ mod indexing;
 mod iterate;
 mod log_chain;
 mod maintenance;
+pub mod partition_key;
 mod pk_index;
 mod read;
 pub mod record;

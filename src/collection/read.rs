@@ -74,7 +74,7 @@ impl Collection {
     ) -> Result<QueryResult> {
         let fields = self.output_field_indexes(output_fields)?;
         let state = self.read_state();
-        let scope = state.partition_ids(partitions, self.name())?;
+        let scope = self.read_scope(&state, partitions, None)?;
         let mut seen = std::collections::HashSet::new();
         let rows: Vec<(u64, usize)> = (0..keys.len())
             .filter_map(|i| state.pk.get(keys, i).map(|loc| (i, loc)))
@@ -91,6 +91,7 @@ impl Collection {
     /// Unknown partition.
     pub fn count(&self, partitions: &[&str]) -> Result<u64> {
         let state = self.read_state();
+        // Partition statistics: partition-key partitions may be named here, as in Milvus.
         let scope = state.partition_ids(partitions, self.name())?;
         Ok(state
             .segments
@@ -106,12 +107,13 @@ impl Collection {
     /// # Errors
     /// Unknown partition; a filter syntax, name or type error.
     pub fn count_where(&self, partitions: &[&str], expr: &str) -> Result<u64> {
+        super::partition_key::refuse_named(&self.schema, partitions)?;
         let filter = Filter::parse(expr, &self.schema)?;
         if filter.is_empty() {
             return self.count(partitions);
         }
         let state = self.read_state();
-        let scope = state.partition_ids(partitions, self.name())?;
+        let scope = self.read_scope(&state, partitions, Some(&filter))?;
         let mut total = 0;
         for segment in state.segments.values().filter(|s| scope.contains(&s.partition)) {
             let mut hits = filter.evaluate(segment)?;
@@ -139,8 +141,15 @@ impl Collection {
             let all = self.get(partitions, &keys, output_fields)?;
             return Ok(page(all, limit, offset));
         }
+        let pruned = super::partition_key::prune(&self.schema, &self.read_state(), &filter);
         let select = |segment: &Segment| {
-            if filter.is_empty() { Ok(None) } else { filter.evaluate(segment).map(Some) }
+            if pruned.as_ref().is_some_and(|ids| !ids.contains(&segment.partition)) {
+                Ok(Some(crate::bitset::Bitset::new(segment.rows())))
+            } else if filter.is_empty() {
+                Ok(None)
+            } else {
+                filter.evaluate(segment).map(Some)
+            }
         };
         self.scan(partitions, output_fields, limit, offset, &select)
     }
@@ -169,7 +178,7 @@ impl Collection {
         }
         let fields = self.output_field_indexes(output_fields)?;
         let state = self.read_state();
-        let scope = state.partition_ids(partitions, self.name())?;
+        let scope = self.read_scope(&state, partitions, None)?;
         let mut rows = Vec::new();
         let mut skipped = 0;
         let wanted = limit.unwrap_or(usize::MAX);

@@ -8,7 +8,8 @@
 //!           VarChar: offsets byte length u64 | offsets | bytes length u64 | bytes
 //! delete := key kind u8 (1 = Int64, 2 = VarChar) | keys: encoded as a values block
 //! ```
-//! Vector and fixed-width values are copied as raw little-endian arrays.
+//! Vector and fixed-width values are copied as raw little-endian arrays. A write whose partition
+//! id is `u64::MAX` is routed row by row by its partition key (see `partition_key::ROUTED`).
 
 use std::borrow::Cow;
 
