@@ -237,6 +237,7 @@ mod tests {
                         key: "mmap.enabled".into(),
                         value: "true".into(),
                     }],
+                    num_partitions: 16,
                 },
             }],
         };
