@@ -85,13 +85,14 @@ impl Collection {
         self.gather(&state, &fields, &rows)
     }
 
-    /// Number of live rows in `partitions` (empty = all).
+    /// Number of live rows in `partitions` (empty = all): partition statistics, so the
+    /// partitions of a partition-key collection may be named (as in Milvus's
+    /// `GetPartitionStatistics`).
     ///
     /// # Errors
     /// Unknown partition.
     pub fn count(&self, partitions: &[&str]) -> Result<u64> {
         let state = self.read_state();
-        // Partition statistics: partition-key partitions may be named here, as in Milvus.
         let scope = state.partition_ids(partitions, self.name())?;
         Ok(state
             .segments
@@ -107,7 +108,6 @@ impl Collection {
     /// # Errors
     /// Unknown partition; a filter syntax, name or type error.
     pub fn count_where(&self, partitions: &[&str], expr: &str) -> Result<u64> {
-        super::partition_key::refuse_named(&self.schema, partitions)?;
         let filter = Filter::parse(expr, &self.schema)?;
         if filter.is_empty() {
             return self.count(partitions);

@@ -21,6 +21,8 @@ cc -std=c11 -Wall -Wextra -Werror -pedantic -g -Iinclude tests/c/test_api.c "$li
   -lpthread -ldl -lm -o "$out/test_api"
 cc -std=c11 -Wall -Wextra -Werror -pedantic -g -Iinclude tests/c/test_hybrid.c "$lib/libveclite.a" \
   -lpthread -ldl -lm -o "$out/test_hybrid"
+cc -std=c11 -Wall -Wextra -Werror -pedantic -g -Iinclude tests/c/test_partition_key.c "$lib/libveclite.a" \
+  -lpthread -ldl -lm -o "$out/test_partition_key"
 examples=$(ls examples/*.c)
 for example in $examples; do
   cc -std=c11 -Wall -Wextra -Werror -pedantic -g -Iinclude "$example" "$lib/libveclite.a" \
@@ -37,6 +39,8 @@ if command -v valgrind >/dev/null; then
     --show-leak-kinds=definite,indirect "$out/test_api" "$db/db"
   valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
     --show-leak-kinds=definite,indirect "$out/test_hybrid" "$db/hybrid"
+  valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+    --show-leak-kinds=definite,indirect "$out/test_partition_key" "$db/partition_key"
   for example in $examples; do
     name=$(basename "$example" .c)
     valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
