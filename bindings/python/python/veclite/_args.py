@@ -31,8 +31,6 @@ _WHY = {
     "hints": "search hints are not supported",
     "_async": "asynchronous calls are not supported: every call returns when it is done",
     "_callback": "asynchronous calls are not supported: every call returns when it is done",
-    "partition_key_field": "partition keys are not supported",
-    "num_partitions": "partition keys are not supported",
     "clustering_key_field": "clustering keys are not supported",
     "functions": "schema functions are not supported",
     "replica_number": "veclite serves one in-process replica",

@@ -91,8 +91,6 @@ class FieldSchema:
         self.dim = _to_int(params.pop("dim", None), f"dim of field `{name}`")
         self.max_length = _to_int(params.pop("max_length", None), f"max_length of field `{name}`")
         self.params = params
-        if self.is_partition_key:
-            raise ParamError(message=f"field `{name}`: partition keys are not supported by veclite")
 
     @property
     def type(self) -> DataType:  # pymilvus spelling
@@ -117,6 +115,8 @@ class FieldSchema:
             d["default_value"] = self.default_value
         if self.is_dynamic:
             d["is_dynamic"] = True
+        if self.is_partition_key:
+            d["is_partition_key"] = True
         return d
 
     def _native(self) -> Dict[str, Any]:
@@ -135,6 +135,7 @@ class FieldSchema:
             "name": self.name, "type": self.dtype.name, "dim": self.dim, "max_length": self.max_length,
             "is_primary": self.is_primary, "auto_id": self.auto_id, "nullable": self.nullable,
             "default_value": self.default_value, "description": self.description,
+            "is_partition_key": self.is_partition_key,
         }
 
     @classmethod
@@ -147,7 +148,7 @@ class FieldSchema:
         return cls(
             d["name"], DataType[d["type"]], d.get("description", ""), is_primary=d["is_primary"],
             auto_id=d["auto_id"], nullable=d["nullable"], default_value=d["default_value"],
-            is_dynamic=d.get("is_dynamic", False), **kw,
+            is_dynamic=d.get("is_dynamic", False), is_partition_key=d.get("is_partition_key", False), **kw,
         )
 
     def __eq__(self, other: object) -> bool:
@@ -168,7 +169,8 @@ class CollectionSchema:
 
     def __init__(self, fields: Optional[List[FieldSchema]] = None, description: str = "",
                  functions: Optional[List[Any]] = None, **kwargs: Any) -> None:
-        refuse_unknown("CollectionSchema", kwargs, ("enable_dynamic_field", "auto_id", "primary_field"))
+        refuse_unknown("CollectionSchema", kwargs,
+                       ("enable_dynamic_field", "auto_id", "primary_field", "partition_key_field"))
         self.fields: List[FieldSchema] = []
         self.functions: List[Any] = []
         for fn in functions or []:
@@ -177,6 +179,7 @@ class CollectionSchema:
         self.enable_dynamic_field = bool(kwargs.get("enable_dynamic_field", False))
         self._auto_id = kwargs.get("auto_id")
         self._primary_field = kwargs.get("primary_field")
+        self._partition_key_field = kwargs.get("partition_key_field")
         for f in fields or []:
             self._append(f)
 
@@ -187,6 +190,8 @@ class CollectionSchema:
             f.is_primary = True
         if self._auto_id is not None and f.is_primary:
             f.auto_id = bool(self._auto_id)
+        if self._partition_key_field is not None and f.name == self._partition_key_field:
+            f.is_partition_key = True
         self.fields.append(f)
 
     def add_field(self, field_name: str, datatype: DataType, **kwargs: Any) -> "CollectionSchema":

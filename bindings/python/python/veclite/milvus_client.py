@@ -152,6 +152,7 @@ class MilvusClient:
         check_shards(kwargs.pop("num_shards", None))
         level = consistency_number(kwargs.pop("consistency_level", None))
         properties = check_properties(kwargs.pop("properties", None))
+        num_partitions = kwargs.pop("num_partitions", None)
         if schema is None:
             refuse_unknown("create_collection", kwargs, ("enable_dynamic_field", "max_length", "description"))
             if dimension is None:
@@ -187,7 +188,7 @@ class MilvusClient:
             if given:
                 raise ParamError(message=f"create_collection(schema=...) takes the collection's layout from the "
                                  f"schema: {', '.join(given)} apply to the quick form (without schema) only")
-        self._engine.create_collection(collection_name, schema, level, properties)
+        self._engine.create_collection(collection_name, schema, level, properties, num_partitions)
         try:
             for p in index_params or []:
                 self._create_index(collection_name, p, timeout)
@@ -223,7 +224,7 @@ class MilvusClient:
             "num_shards": d["num_shards"], "description": d["description"], "fields": fields, "functions": [],
             "aliases": call(self._engine.db.list_aliases, d["name"]), "collection_id": d["id"],
             "consistency_level": d["consistency_level"], "properties": d["properties"],
-            "num_partitions": len(d["partitions"]), "enable_dynamic_field": bool(d["enable_dynamic_field"]),
+            "num_partitions": d["num_partitions"] or len(d["partitions"]), "enable_dynamic_field": bool(d["enable_dynamic_field"]),
             "created_timestamp": d["created_timestamp"],
         }
 
