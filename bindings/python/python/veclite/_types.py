@@ -223,6 +223,9 @@ class CollectionSchema:
             raise fn.unsupported()
         if self._primary_field is not None and all(f.name != self._primary_field for f in self.fields):
             raise ParamError(message=f"primary_field `{self._primary_field}` is not a field of the schema")
+        key = self._partition_key_field
+        if key is not None and all(f.name != key for f in self.fields):
+            raise ParamError(message=f"the specified partition key field {key} not exist")
         return [f._native() for f in self.fields]
 
     @property
