@@ -836,4 +836,3 @@ mod tests {
         assert_eq!(db.count("c", &[]).unwrap(), 200);
     }
 }
-

@@ -200,9 +200,8 @@ impl Field {
             return bad("auto_id is only allowed on the primary key");
         }
         if self.is_partition_key {
-            crate::collection::partition_key::check_field(self).map_err(|rule| {
-                Error::SchemaMismatch(format!("field `{}`: {rule}", self.name))
-            })?;
+            crate::collection::partition_key::check_field(self)
+                .map_err(|rule| Error::SchemaMismatch(format!("field `{}`: {rule}", self.name)))?;
         }
         if self.field_type.is_vector() && (self.nullable || self.default_value.is_some()) {
             return bad("vector fields cannot be nullable or have a default value");

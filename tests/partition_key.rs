@@ -31,7 +31,11 @@ fn rows(ids: &[i64], shift: i64) -> Vec<Column> {
         Column::int64("id", ids.to_vec()),
         Column::int64("tenant", ids.iter().map(|i| i % 10 + shift).collect()),
         Column::varchar("name", ids.iter().map(|i| format!("n{i}"))),
-        Column::float_vector("v", DIM, ids.iter().flat_map(|&i| (0..DIM).map(move |j| (i + j as i64) as f32)).collect()),
+        Column::float_vector(
+            "v",
+            DIM,
+            ids.iter().flat_map(|&i| (0..DIM).map(move |j| (i + j as i64) as f32)).collect(),
+        ),
     ]
 }
 

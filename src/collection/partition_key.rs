@@ -153,36 +153,11 @@ pub(crate) fn prune(schema: &Schema, state: &State, filter: &Filter) -> Option<V
     let n = state.partitions.len();
     let column = keys.to_column("");
     let view = column.data().as_ref();
-    let mut ids: Vec<u64> = (0..view.len()).map(|r| state.partitions[partition_index(view, r, n)].id).collect();
+    let mut ids: Vec<u64> =
+        (0..view.len()).map(|r| state.partitions[partition_index(view, r, n)].id).collect();
     ids.sort_unstable();
     ids.dedup();
     Some(ids)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hashes_match_the_published_check_values() {
-        // CRC-32/ISO-HDLC check value; MurmurHash3_x86_32 reference vectors (SMHasher).
-        assert_eq!(crc32_ieee(b"123456789"), 0xcbf4_3926);
-        assert_eq!(crc32_ieee(b""), 0);
-        assert_eq!(murmur3_32(b"", 0), 0);
-        assert_eq!(murmur3_32(b"", 1), 0x514e_28b7);
-        assert_eq!(murmur3_32(b"hello", 0), 0x248b_fa47);
-        assert_eq!(murmur3_32(b"The quick brown fox jumps over the lazy dog", 0), 0x2e4f_f723);
-        assert_eq!(murmur3_32(&[0xff, 0xff, 0xff, 0xff], 0), 0x7629_3b50);
-        assert_eq!(murmur3_32(&[0x21, 0x43, 0x65, 0x87], 0), 0xf55b_516b);
-        assert_eq!(murmur3_32(&[0x21, 0x43, 0x65], 0), 0x7e4a_8634);
-    }
-
-    #[test]
-    fn varchar_keys_hash_their_first_100_bytes() {
-        let long = "x".repeat(150);
-        assert_eq!(hash_varchar(long.as_bytes()), crc32_ieee(&long.as_bytes()[..100]));
-        assert_eq!(hash_int64(7), murmur3_32(&7i64.to_le_bytes(), 0) & 0x7fff_ffff);
-    }
 }
 
 impl super::Collection {
@@ -204,7 +179,12 @@ impl super::Collection {
     ///
     /// # Errors
     /// A partition named in a partition-key collection; an unknown partition.
-    pub(crate) fn read_scope(&self, state: &State, partitions: &[&str], filter: Option<&Filter>) -> Result<Vec<u64>> {
+    pub(crate) fn read_scope(
+        &self,
+        state: &State,
+        partitions: &[&str],
+        filter: Option<&Filter>,
+    ) -> Result<Vec<u64>> {
         refuse_named(&self.schema, partitions)?;
         let all = state.partition_ids(partitions, self.name())?;
         Ok(filter.and_then(|f| prune(&self.schema, state, f)).unwrap_or(all))
@@ -260,8 +240,36 @@ impl super::Collection {
     /// [`Error::InvalidArgument`] when the collection has a partition key.
     pub(crate) fn refuse_partition_change(&self, action: &str) -> Result<()> {
         if self.schema.partition_key_index().is_some() {
-            return Err(Error::InvalidArgument(format!("disable {action} partition if partition key mode is used")));
+            return Err(Error::InvalidArgument(format!(
+                "disable {action} partition if partition key mode is used"
+            )));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_match_the_published_check_values() {
+        // CRC-32/ISO-HDLC check value; MurmurHash3_x86_32 reference vectors (SMHasher).
+        assert_eq!(crc32_ieee(b"123456789"), 0xcbf4_3926);
+        assert_eq!(crc32_ieee(b""), 0);
+        assert_eq!(murmur3_32(b"", 0), 0);
+        assert_eq!(murmur3_32(b"", 1), 0x514e_28b7);
+        assert_eq!(murmur3_32(b"hello", 0), 0x248b_fa47);
+        assert_eq!(murmur3_32(b"The quick brown fox jumps over the lazy dog", 0), 0x2e4f_f723);
+        assert_eq!(murmur3_32(&[0xff, 0xff, 0xff, 0xff], 0), 0x7629_3b50);
+        assert_eq!(murmur3_32(&[0x21, 0x43, 0x65, 0x87], 0), 0xf55b_516b);
+        assert_eq!(murmur3_32(&[0x21, 0x43, 0x65], 0), 0x7e4a_8634);
+    }
+
+    #[test]
+    fn varchar_keys_hash_their_first_100_bytes() {
+        let long = "x".repeat(150);
+        assert_eq!(hash_varchar(long.as_bytes()), crc32_ieee(&long.as_bytes()[..100]));
+        assert_eq!(hash_int64(7), murmur3_32(&7i64.to_le_bytes(), 0) & 0x7fff_ffff);
     }
 }
