@@ -32,21 +32,6 @@
 
 
 /**
- * Partitions of a partition-key collection when `num_partitions` is not given (as Milvus).
- */
-#define DEFAULT_NUM_PARTITIONS 16
-
-/**
- * Most partitions of a partition-key collection (Milvus's `rootCoord.maxPartitionNum`).
- */
-#define MAX_NUM_PARTITIONS 1024
-
-/**
- * The partition id of a logged write batch whose rows are routed by their partition key.
- */
-#define ROUTED UINT64_MAX
-
-/**
  * Sync policy: fsync the WAL before every write is acknowledged (default).
  */
 #define VECLITE_SYNC_EVERY_WRITE 0
