@@ -145,8 +145,10 @@ class MilvusClient:
         an AUTOINDEX index unless ``index_params`` says otherwise) or schema form (``schema=``,
         optional ``index_params=``; the quick form's arguments are refused, but for a
         ``dimension`` equal to a vector field's). ``num_shards`` may
-        only be 1. ``consistency_level`` (default Bounded) and ``properties`` are kept in the
-        catalog and returned by :meth:`describe_collection`; a property veclite cannot honour
+        only be 1. ``num_partitions`` (1..=1024, default 16) applies to a schema with a partition
+        key field (``is_partition_key=True``), whose rows are routed to partitions
+        ``_default_0`` ... by Milvus's hash of the key. ``consistency_level`` (default Bounded)
+        and ``properties`` are kept in the catalog and returned by :meth:`describe_collection`; a property veclite cannot honour
         (``collection.ttl.seconds`` other than 0, ...) is refused."""
         check_timeout(timeout)
         check_shards(kwargs.pop("num_shards", None))
@@ -224,7 +226,8 @@ class MilvusClient:
             "num_shards": d["num_shards"], "description": d["description"], "fields": fields, "functions": [],
             "aliases": call(self._engine.db.list_aliases, d["name"]), "collection_id": d["id"],
             "consistency_level": d["consistency_level"], "properties": d["properties"],
-            "num_partitions": d["num_partitions"] or len(d["partitions"]), "enable_dynamic_field": bool(d["enable_dynamic_field"]),
+            "num_partitions": d["num_partitions"] or len(d["partitions"]),
+            "enable_dynamic_field": bool(d["enable_dynamic_field"]),
             "created_timestamp": d["created_timestamp"],
         }
 
