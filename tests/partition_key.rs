@@ -325,3 +325,17 @@ fn varchar_partition_keys_route_and_survive_reopen() {
     assert_eq!(r.column("id").unwrap().len(), 2);
     db.close().unwrap();
 }
+
+#[test]
+fn only_key_equalities_select_partitions_to_prune_to() {
+    let s = schema("c");
+    let values = |expr: &str| veclite::Filter::parse(expr, &s).unwrap().field_values(1, &s);
+    assert_eq!(values("tenant == 3"), Some(PrimaryKeys::Int(vec![3])));
+    assert_eq!(values("tenant in [7, 1] and id > 4"), Some(PrimaryKeys::Int(vec![1, 7])));
+    assert_eq!(values("id > 4 and tenant == 2"), Some(PrimaryKeys::Int(vec![2])));
+    for unpruned in
+        ["tenant == 3 or id == 1", "tenant != 3", "tenant > 3", "not tenant in [1]", "id == 3", ""]
+    {
+        assert_eq!(values(unpruned), None, "{unpruned}");
+    }
+}
