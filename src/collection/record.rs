@@ -127,6 +127,9 @@ impl Record<'_> {
     pub fn check_schema(&self, schema: &Schema) -> std::result::Result<(), String> {
         match self {
             Record::Write { batch, .. } => {
+                if batch.partition == super::partition_key::ROUTED && schema.partition_key_index().is_none() {
+                    return Err("a write routed by partition key, in a collection without one".into());
+                }
                 if batch.columns.len() != schema.fields.len() || batch.validity.len() != schema.fields.len() {
                     return Err(format!(
                         "the record has {} fields, the schema {}",
