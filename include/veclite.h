@@ -188,6 +188,11 @@
 #define VECLITE_FLAG_DYNAMIC 8
 
 /**
+ * Field flag: the partition key (Int64 or VarChar; rows are routed to partitions by its hash).
+ */
+#define VECLITE_FLAG_PARTITION_KEY 16
+
+/**
  * Metric: squared Euclidean distance, ascending.
  */
 #define VECLITE_METRIC_L2 0
@@ -1616,6 +1621,16 @@ veclite_status veclite_collection_change_set_shard_num(veclite_collection_change
                                                        veclite_error **err_out);
 
 /**
+ * Sets the number of partitions of a partition-key collection (Milvus's `num_partitions`,
+ * 1..=1024; 16 when not set). Only `veclite_create_collection_with` takes it, and only for a
+ * schema with a partition key (`VECLITE_FLAG_PARTITION_KEY`); otherwise the call fails with
+ * `VECLITE_STATUS_INVALID_ARGUMENT`.
+ */
+veclite_status veclite_collection_change_set_num_partitions(veclite_collection_change *change,
+                                                            uint32_t num_partitions,
+                                                            veclite_error **err_out);
+
+/**
  * Sets property `key` to `value` (both copied; a later value of the same key wins). The create
  * or alter call checks it: a value veclite cannot honour (e.g. `allow_insert_auto_id` true, or
  * a `collection.ttl.seconds` that is not a non-negative integer) fails with
@@ -1680,6 +1695,12 @@ uint32_t veclite_collection_settings_consistency_level(const veclite_collection_
  * The shard number (at least 1); 0 for NULL.
  */
 uint32_t veclite_collection_settings_shard_num(const veclite_collection_settings *settings);
+
+/**
+ * The number of partitions of a partition-key collection; 0 for a collection without a
+ * partition key, and for NULL.
+ */
+uint32_t veclite_collection_settings_num_partitions(const veclite_collection_settings *settings);
 
 /**
  * Number of properties; 0 for NULL.

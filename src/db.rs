@@ -225,8 +225,8 @@ impl Database {
                     id,
                     schema: schema.clone(),
                     created_timestamp: ts,
-                    partitions: vec![PartitionMeta { id: 0, name: DEFAULT_PARTITION.into() }],
-                    next_partition_id: 1,
+                    partitions: initial_partitions(settings.num_partitions),
+                    next_partition_id: u64::from(settings.num_partitions.max(1)),
                     next_segment_id: 1,
                     segments: Vec::new(),
                     checkpoint_timestamp: 0,
@@ -731,6 +731,16 @@ fn remove_dropped_collection_dirs(dir: &Path, manifest: &Manifest) -> Result<()>
         }
     }
     Ok(())
+}
+
+/// The partitions of a new collection: `_default`, or the `n` routing partitions of a
+/// partition-key collection (`n > 0`).
+fn initial_partitions(n: u32) -> Vec<PartitionMeta> {
+    if n == 0 {
+        return vec![PartitionMeta { id: 0, name: DEFAULT_PARTITION.into() }];
+    }
+    let names = crate::collection::partition_key::partition_names(n);
+    names.into_iter().zip(0..).map(|(name, id)| PartitionMeta { id, name }).collect()
 }
 
 #[cfg(test)]

@@ -142,6 +142,10 @@ pub struct Field {
     /// Whether this is the hidden `$meta` field of a schema with dynamic fields enabled.
     #[serde(default)]
     pub is_dynamic: bool,
+    /// Whether rows are routed to partitions by this field's value (see
+    /// [`crate::collection::partition_key`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub is_partition_key: bool,
 }
 
 impl Field {
@@ -156,6 +160,7 @@ impl Field {
             nullable: false,
             default_value: None,
             is_dynamic: false,
+            is_partition_key: false,
         }
     }
 
@@ -179,6 +184,13 @@ impl Field {
     /// Allows nulls; an omitted nullable field is stored as null.
     pub fn nullable(mut self, on: bool) -> Self {
         self.nullable = on;
+        self
+    }
+
+    /// Makes the field the collection's partition key: rows are routed to partitions by a hash
+    /// of its value. Int64 or VarChar, not the primary key, not nullable.
+    pub fn partition_key(mut self, on: bool) -> Self {
+        self.is_partition_key = on;
         self
     }
 
@@ -244,6 +256,10 @@ impl Field {
             }
         } else if self.auto_id {
             return bad("auto_id is only allowed on the primary key");
+        }
+        if self.is_partition_key {
+            crate::collection::partition_key::check_field(self)
+                .map_err(|rule| Error::SchemaMismatch(format!("field `{}`: {rule}", self.name)))?;
         }
         if self.field_type.is_vector() && (self.nullable || self.default_value.is_some()) {
             return bad("vector fields cannot be nullable or have a default value");
@@ -334,6 +350,11 @@ impl Schema {
         self.fields.iter().position(|f| f.primary_key).unwrap_or(0)
     }
 
+    /// Position of the partition-key field, if the schema has one.
+    pub fn partition_key_index(&self) -> Option<usize> {
+        self.fields.iter().position(|f| f.is_partition_key)
+    }
+
     /// The primary-key field.
     pub fn pk_field(&self) -> &Field {
         &self.fields[self.pk_index()]
@@ -384,6 +405,13 @@ impl Schema {
         if !self.fields.iter().any(|f| f.field_type.is_vector()) {
             return Err(Error::SchemaMismatch(format!(
                 "collection `{}` must have at least one vector field",
+                self.name
+            )));
+        }
+        let keys = self.fields.iter().filter(|f| f.is_partition_key).count();
+        if keys > 1 {
+            return Err(Error::SchemaMismatch(format!(
+                "collection `{}`: there are more than one partition key fields ({keys}); a collection has at most one",
                 self.name
             )));
         }

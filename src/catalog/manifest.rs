@@ -244,6 +244,7 @@ mod tests {
                         key: "mmap.enabled".into(),
                         value: "true".into(),
                     }],
+                    num_partitions: 16,
                 },
             }],
         };

@@ -52,7 +52,7 @@ impl Collection {
         let fields = self.output_field_indexes(output_fields)?;
         let pk = self.schema.pk_index();
         let state = self.read_state();
-        let scope = state.partition_ids(partitions, self.name())?;
+        let scope = self.read_scope(&state, partitions, Some(&filter))?;
         // Max-heap of the `batch` smallest keys seen so far.
         let mut best: BinaryHeap<Candidate> = BinaryHeap::with_capacity(batch + 1);
         for segment in state.segments.values().filter(|s| scope.contains(&s.partition)) {

@@ -537,6 +537,7 @@ impl Collection {
     /// # Errors
     /// Bad name; [`Error::AlreadyExists`]; more than [`MAX_PARTITIONS`]; I/O.
     pub fn create_partition(&self, name: &str) -> Result<()> {
+        self.refuse_partition_change("create")?;
         validate_name("partition", name)?;
         let _writer = self.writer();
         let mut state = self.write_state();
@@ -564,6 +565,7 @@ impl Collection {
     /// # Errors
     /// [`Error::NotFound`]; [`Error::InvalidArgument`] for `_default`; I/O.
     pub fn drop_partition(&self, name: &str) -> Result<()> {
+        self.refuse_partition_change("drop")?;
         if name == DEFAULT_PARTITION || name.is_empty() {
             return Err(Error::InvalidArgument("the default partition `_default` cannot be dropped".into()));
         }

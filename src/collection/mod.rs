@@ -13,6 +13,7 @@ mod iterate;
 mod log_chain;
 mod maintenance;
 mod partial;
+pub mod partition_key;
 mod pk_index;
 mod read;
 pub mod record;

@@ -74,7 +74,7 @@ impl Collection {
     ) -> Result<QueryResult> {
         let fields = self.output_field_indexes(output_fields)?;
         let state = self.read_state();
-        let scope = state.partition_ids(partitions, self.name())?;
+        let scope = self.read_scope(&state, partitions, None)?;
         let mut seen = std::collections::HashSet::new();
         let rows: Vec<(u64, usize)> = (0..keys.len())
             .filter_map(|i| state.pk.get(keys, i).map(|loc| (i, loc)))
@@ -85,7 +85,9 @@ impl Collection {
         self.gather(&state, &fields, &rows)
     }
 
-    /// Number of live rows in `partitions` (empty = all).
+    /// Number of live rows in `partitions` (empty = all): partition statistics, so the
+    /// partitions of a partition-key collection may be named (as in Milvus's
+    /// `GetPartitionStatistics`).
     ///
     /// # Errors
     /// Unknown partition.
@@ -111,7 +113,7 @@ impl Collection {
             return self.count(partitions);
         }
         let state = self.read_state();
-        let scope = state.partition_ids(partitions, self.name())?;
+        let scope = self.read_scope(&state, partitions, Some(&filter))?;
         let mut total = 0;
         for segment in state.segments.values().filter(|s| scope.contains(&s.partition)) {
             let mut hits = filter.evaluate(segment)?;
@@ -139,8 +141,15 @@ impl Collection {
             let all = self.get(partitions, &keys, output_fields)?;
             return Ok(page(all, limit, offset));
         }
+        let pruned = super::partition_key::prune(&self.schema, &self.read_state(), &filter);
         let select = |segment: &Segment| {
-            if filter.is_empty() { Ok(None) } else { filter.evaluate(segment).map(Some) }
+            if pruned.as_ref().is_some_and(|ids| !ids.contains(&segment.partition)) {
+                Ok(Some(crate::bitset::Bitset::new(segment.rows())))
+            } else if filter.is_empty() {
+                Ok(None)
+            } else {
+                filter.evaluate(segment).map(Some)
+            }
         };
         self.scan(partitions, output_fields, limit, offset, &select)
     }
@@ -169,7 +178,7 @@ impl Collection {
         }
         let fields = self.output_field_indexes(output_fields)?;
         let state = self.read_state();
-        let scope = state.partition_ids(partitions, self.name())?;
+        let scope = self.read_scope(&state, partitions, None)?;
         let mut rows = Vec::new();
         let mut skipped = 0;
         let wanted = limit.unwrap_or(usize::MAX);

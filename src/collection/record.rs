@@ -10,7 +10,8 @@
 //!                    (the field's `dim` holds the element type's tag)
 //! delete := key kind u8 (1 = Int64, 2 = VarChar) | keys: encoded as a values block
 //! ```
-//! Vector and fixed-width values are copied as raw little-endian arrays.
+//! Vector and fixed-width values are copied as raw little-endian arrays. A write whose partition
+//! id is `u64::MAX` is routed row by row by its partition key (see `partition_key::ROUTED`).
 
 use std::borrow::Cow;
 
@@ -128,6 +129,9 @@ impl Record<'_> {
     pub fn check_schema(&self, schema: &Schema) -> std::result::Result<(), String> {
         match self {
             Record::Write { batch, .. } => {
+                if batch.partition == super::partition_key::ROUTED && schema.partition_key_index().is_none() {
+                    return Err("a write routed by partition key, in a collection without one".into());
+                }
                 if batch.columns.len() != schema.fields.len() || batch.validity.len() != schema.fields.len() {
                     return Err(format!(
                         "the record has {} fields, the schema {}",

@@ -176,7 +176,7 @@ impl Collection {
             )));
         }
         let partitions: Vec<&str> = req.partitions.iter().map(String::as_str).collect();
-        let scope = state.partition_ids(&partitions, self.name())?;
+        let scope = self.read_scope(state, &partitions, Some(filter))?;
         let segments: Vec<_> = state.segments.values().filter(|s| scope.contains(&s.partition)).collect();
         let mut allowed = Vec::with_capacity(segments.len());
         for s in &segments {

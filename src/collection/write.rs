@@ -35,7 +35,7 @@ impl Collection {
         }
         // A failed commit leaves its segments frozen; the next seal retries them.
         self.poll_pending_seal(writer).unwrap_or_else(|e| self.log_seal_failure(&e));
-        batch.partition = self.read_state().partition_id(partition, self.name())?;
+        batch.partition = self.write_partition(partition)?;
         if validated.generate_keys {
             let first = timestamp::reserve(batch.rows as u64) as i64;
             batch.columns[self.schema.pk_index()] =
@@ -121,6 +121,7 @@ impl Collection {
         partition: &str,
         find: impl FnOnce(&State, Option<u64>) -> Result<PrimaryKeys>,
     ) -> Result<MutationResult> {
+        super::partition_key::refuse_named(&self.schema, &[partition])?;
         let mut writer = self.writer();
         if let Some(reason) = &writer.poisoned {
             return Err(Error::Poisoned(reason.clone()));
@@ -233,6 +234,11 @@ fn apply_write(
     known_norms: &[Option<Vec<f32>>],
     buffers: &mut GrowingBuffers,
 ) -> u64 {
+    if batch.partition == super::partition_key::ROUTED {
+        // One record, applied group by group under the same state lock: atomic as a whole.
+        let groups = super::partition_key::split(schema, state, batch, known_norms);
+        return groups.iter().map(|(part, norms)| apply_write(schema, state, part, ts, norms, buffers)).sum();
+    }
     let keys = ColumnData::as_ref(&batch.columns[schema.pk_index()]);
     let segment_id = match state.growing.get(&batch.partition) {
         Some(&id) => id,

@@ -22,6 +22,9 @@ pub struct CollectionChange {
     pub set_properties: Vec<Property>,
     /// Property keys to remove (a key that is not set is no error).
     pub delete_properties: Vec<String>,
+    /// Partitions of a partition-key collection (default 16, at most 1024): given at
+    /// creation only, and only with a partition key.
+    pub num_partitions: Option<u32>,
 }
 
 impl CollectionChange {
@@ -78,6 +81,8 @@ impl Database {
         schema.name = self.qualify(&schema.name).into_owned();
         let mut settings = CollectionSettings::default();
         change.apply(&mut schema, &mut settings)?;
+        settings.num_partitions =
+            crate::collection::partition_key::resolve_num_partitions(&schema, change.num_partitions)?;
         self.create_checked_collection(schema, settings)
     }
 
@@ -91,6 +96,11 @@ impl Database {
     /// `params::collection::check_property` refuses; [`Error::Closed`]; [`Error::Io`] (the
     /// metadata is then unchanged).
     pub fn alter_collection(&self, name: &str, change: &CollectionChange) -> Result<()> {
+        if change.num_partitions.is_some() {
+            return Err(Error::InvalidArgument(
+                "num_partitions is fixed when a collection is created and cannot be altered".into(),
+            ));
+        }
         let name: &str = &self.qualify(name);
         self.with_open(|open| {
             // Held so the collection cannot be dropped meanwhile.

@@ -254,29 +254,46 @@ impl Filter {
         if *field != schema.pk_index() {
             return None;
         }
-        match (schema.fields[*field].field_type, pred) {
-            (FieldType::Int64, Pred::IntRange { lo, hi, negate: false }) if lo == hi => {
-                Some(PrimaryKeys::Int(vec![*lo]))
-            }
-            // `pk == 2.5`: a valid filter selecting nothing.
-            (FieldType::Int64, Pred::IntRange { lo, hi, negate: false }) if lo > hi => {
-                Some(PrimaryKeys::Int(Vec::new()))
-            }
-            (FieldType::Int64, Pred::IntIn { values, negate: false }) => {
-                Some(PrimaryKeys::Int(values.clone()))
-            }
-            (FieldType::VarChar { .. }, Pred::StrCmp { op: lexer::CmpOp::Eq, value }) => {
-                Some(PrimaryKeys::Str(vec![String::from_utf8_lossy(value).into_owned()]))
-            }
-            (FieldType::VarChar { .. }, Pred::StrIn { set, negate: false }) => {
-                let mut keys: Vec<&[u8]> = set.iter().map(|k| &k[..]).collect();
-                keys.sort_unstable();
-                Some(PrimaryKeys::Str(
-                    keys.into_iter().map(|k| String::from_utf8_lossy(k).into_owned()).collect(),
-                ))
-            }
+        leaf_values(schema, *field, pred)
+    }
+
+    /// If the filter requires Int64 or VarChar field `field` to equal one of a set of values —
+    /// it is `field == literal` or `field in [...]`, or an `and` with such a term — those
+    /// values (as [`Filter::primary_keys`] orders them). `None` for any other filter.
+    pub fn field_values(&self, field: usize, schema: &Schema) -> Option<PrimaryKeys> {
+        let leaf = |node: &Node| match node {
+            Node::Leaf { field: f, pred } if *f == field => leaf_values(schema, field, pred),
             _ => None,
+        };
+        match self.root.as_ref()? {
+            Node::And(terms) => terms.iter().find_map(leaf),
+            node => leaf(node),
         }
+    }
+}
+
+/// The values an equality or `in` predicate `pred` on Int64 or VarChar field `field` selects.
+fn leaf_values(schema: &Schema, field: usize, pred: &Pred) -> Option<PrimaryKeys> {
+    match (schema.fields[field].field_type, pred) {
+        (FieldType::Int64, Pred::IntRange { lo, hi, negate: false }) if lo == hi => {
+            Some(PrimaryKeys::Int(vec![*lo]))
+        }
+        // `pk == 2.5`: a valid filter selecting nothing.
+        (FieldType::Int64, Pred::IntRange { lo, hi, negate: false }) if lo > hi => {
+            Some(PrimaryKeys::Int(Vec::new()))
+        }
+        (FieldType::Int64, Pred::IntIn { values, negate: false }) => Some(PrimaryKeys::Int(values.clone())),
+        (FieldType::VarChar { .. }, Pred::StrCmp { op: lexer::CmpOp::Eq, value }) => {
+            Some(PrimaryKeys::Str(vec![String::from_utf8_lossy(value).into_owned()]))
+        }
+        (FieldType::VarChar { .. }, Pred::StrIn { set, negate: false }) => {
+            let mut keys: Vec<&[u8]> = set.iter().map(|k| &k[..]).collect();
+            keys.sort_unstable();
+            Some(PrimaryKeys::Str(
+                keys.into_iter().map(|k| String::from_utf8_lossy(k).into_owned()).collect(),
+            ))
+        }
+        _ => None,
     }
 }
 

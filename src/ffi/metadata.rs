@@ -118,6 +118,22 @@ pub unsafe extern "C" fn veclite_collection_change_set_shard_num(
     })
 }
 
+/// Sets the number of partitions of a partition-key collection (Milvus's `num_partitions`,
+/// 1..=1024; 16 when not set). Only `veclite_create_collection_with` takes it, and only for a
+/// schema with a partition key (`VECLITE_FLAG_PARTITION_KEY`); otherwise the call fails with
+/// `VECLITE_STATUS_INVALID_ARGUMENT`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn veclite_collection_change_set_num_partitions(
+    change: *mut veclite_collection_change,
+    num_partitions: u32,
+    err_out: *mut *mut veclite_error,
+) -> veclite_status {
+    with_change(change, err_out, |c| {
+        c.num_partitions = Some(num_partitions);
+        Ok(())
+    })
+}
+
 /// Sets property `key` to `value` (both copied; a later value of the same key wins). The create
 /// or alter call checks it: a value veclite cannot honour (e.g. `allow_insert_auto_id` true, or
 /// a `collection.ttl.seconds` that is not a non-negative integer) fails with
@@ -242,6 +258,16 @@ pub unsafe extern "C" fn veclite_collection_settings_shard_num(
 ) -> u32 {
     // SAFETY: `settings` is NULL or live (API contract).
     unsafe { settings.as_ref() }.map_or(0, |s| s.inner.shard_num)
+}
+
+/// The number of partitions of a partition-key collection; 0 for a collection without a
+/// partition key, and for NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn veclite_collection_settings_num_partitions(
+    settings: *const veclite_collection_settings,
+) -> u32 {
+    // SAFETY: `settings` is NULL or live (API contract).
+    unsafe { settings.as_ref() }.map_or(0, |s| s.inner.num_partitions)
 }
 
 /// Number of properties; 0 for NULL.

@@ -24,6 +24,8 @@ pub const VECLITE_FLAG_AUTO_ID: u32 = 2;
 pub const VECLITE_FLAG_NULLABLE: u32 = 4;
 /// Field flag (reported only): the hidden JSON field `$meta` of a schema with dynamic fields.
 pub const VECLITE_FLAG_DYNAMIC: u32 = 8;
+/// Field flag: the partition key (Int64 or VarChar; rows are routed to partitions by its hash).
+pub const VECLITE_FLAG_PARTITION_KEY: u32 = 16;
 
 /// Number of a field type.
 pub(crate) fn type_number(ty: FieldType) -> u32 {
@@ -153,7 +155,8 @@ pub unsafe extern "C" fn veclite_schema_builder_add_field(
         b.fields.push(
             Field::new(name, ty)
                 .auto_id(flags & VECLITE_FLAG_AUTO_ID != 0)
-                .nullable(flags & VECLITE_FLAG_NULLABLE != 0),
+                .nullable(flags & VECLITE_FLAG_NULLABLE != 0)
+                .partition_key(flags & VECLITE_FLAG_PARTITION_KEY != 0),
         );
         if flags & VECLITE_FLAG_PRIMARY_KEY != 0 {
             b.field_mut(name)?.primary_key = true;
@@ -407,7 +410,8 @@ pub unsafe extern "C" fn veclite_schema_field(
     let flags = flag(field.primary_key, VECLITE_FLAG_PRIMARY_KEY)
         | flag(field.auto_id, VECLITE_FLAG_AUTO_ID)
         | flag(field.nullable, VECLITE_FLAG_NULLABLE)
-        | flag(field.is_dynamic, VECLITE_FLAG_DYNAMIC);
+        | flag(field.is_dynamic, VECLITE_FLAG_DYNAMIC)
+        | flag(field.is_partition_key, VECLITE_FLAG_PARTITION_KEY);
     // SAFETY: out-params are NULL or writable (API contract).
     unsafe {
         put_bytes(field.name.as_bytes(), name_out, name_len_out);

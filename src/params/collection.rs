@@ -107,6 +107,14 @@ pub struct CollectionSettings {
     /// Distinct keys, in the order they were first set.
     #[serde(default)]
     pub properties: Vec<Property>,
+    /// Partitions of a partition-key collection, fixed at creation; 0 for a collection
+    /// without a partition key.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub num_partitions: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl Default for CollectionSettings {
@@ -115,6 +123,7 @@ impl Default for CollectionSettings {
             consistency_level: ConsistencyLevel::default(),
             shard_num: DEFAULT_SHARD_NUM,
             properties: Vec::new(),
+            num_partitions: 0,
         }
     }
 }

@@ -98,6 +98,9 @@ func schemaToC(s *entity.Schema) (*C.veclite_schema, error) {
 		if f.Nullable {
 			flags |= C.VECLITE_FLAG_NULLABLE
 		}
+		if f.IsPartitionKey {
+			flags |= C.VECLITE_FLAG_PARTITION_KEY
+		}
 		fp, fl := cstr(f.Name)
 		if f.DataType == entity.FieldTypeArray {
 			if err := arrayFieldToC(b, f, flags, &cerr); err != nil {
@@ -122,13 +125,13 @@ func schemaToC(s *entity.Schema) (*C.veclite_schema, error) {
 	return schema, nil
 }
 
-// checkField refuses the parts of field i that veclite would otherwise ignore: partition and
-// clustering keys, type params other than the field type's dim / max_length, index params (set
+// checkField refuses the parts of field i that veclite would otherwise ignore: clustering
+// keys, type params other than the field type's dim / max_length, index params (set
 // indexes with CreateIndex), an element type (Array fields are not supported) and an ID other
 // than 0 or the one DescribeCollection reports (100+i), so a described schema can be reused.
 func checkField(i int, f *entity.Field) error {
-	if f.IsPartitionKey || f.IsClusteringKey {
-		return featureErr("field %s: partition-key and clustering-key fields", f.Name)
+	if f.IsClusteringKey {
+		return featureErr("field %s: clustering-key fields", f.Name)
 	}
 	for key := range f.TypeParams {
 		switch {
@@ -182,14 +185,15 @@ func schemaFromC(s *C.veclite_schema) *entity.Schema {
 			continue
 		}
 		f := &entity.Field{
-			ID:         int64(100 + i),
-			Name:       C.GoStringN((*C.char)(unsafe.Pointer(np)), C.int(nl)),
-			DataType:   entity.FieldType(typ),
-			PrimaryKey: flags&C.VECLITE_FLAG_PRIMARY_KEY != 0,
-			AutoID:     flags&C.VECLITE_FLAG_AUTO_ID != 0,
-			Nullable:   flags&C.VECLITE_FLAG_NULLABLE != 0,
-			IsDynamic:  flags&C.VECLITE_FLAG_DYNAMIC != 0,
-			TypeParams: map[string]string{},
+			ID:             int64(100 + i),
+			Name:           C.GoStringN((*C.char)(unsafe.Pointer(np)), C.int(nl)),
+			DataType:       entity.FieldType(typ),
+			PrimaryKey:     flags&C.VECLITE_FLAG_PRIMARY_KEY != 0,
+			AutoID:         flags&C.VECLITE_FLAG_AUTO_ID != 0,
+			Nullable:       flags&C.VECLITE_FLAG_NULLABLE != 0,
+			IsDynamic:      flags&C.VECLITE_FLAG_DYNAMIC != 0,
+			IsPartitionKey: flags&C.VECLITE_FLAG_PARTITION_KEY != 0,
+			TypeParams:     map[string]string{},
 		}
 		if C.veclite_schema_field_description(s, C.size_t(i), &np, &nl) {
 			f.Description = C.GoStringN((*C.char)(unsafe.Pointer(np)), C.int(nl))
@@ -238,8 +242,8 @@ func (c *EmbeddedClient) CreateCollection(ctx context.Context, schema *entity.Sc
 
 // createCollection creates the collection with the options of CreateCollection.
 func (c *EmbeddedClient) createCollection(ctx context.Context, schema *entity.Schema, shardsNum int32, o createCollOpt) error {
-	if o.NumPartitions != 0 {
-		return featureErr("partition keys (WithPartitionNum)")
+	if o.NumPartitions < 0 {
+		return newErr(StatusInvalidArgument, "the specified partitions should be greater than 0 if partition key is used (got %d)", o.NumPartitions)
 	}
 	if shardsNum < 0 {
 		return newErr(StatusInvalidArgument, "shardsNum %d must not be negative", shardsNum)
@@ -256,7 +260,7 @@ func (c *EmbeddedClient) createCollection(ctx context.Context, schema *entity.Sc
 	}
 	defer C.veclite_schema_free(cs)
 	cl := o.ConsistencyLevel
-	ch, err := collChange{consistency: &cl, shards: shardsNum, properties: o.Properties}.toC()
+	ch, err := collChange{consistency: &cl, shards: shardsNum, properties: o.Properties, partitions: o.NumPartitions}.toC()
 	if err != nil {
 		return err
 	}
@@ -284,6 +288,8 @@ type collChange struct {
 	consistency       *entity.ConsistencyLevel
 	shards            int32
 	properties        map[string]string
+	// partitions is the num_partitions of a partition-key collection (0 = the default, 16).
+	partitions int64
 }
 
 // toC builds the C change (the caller frees it). Map entries go in key order.
@@ -320,6 +326,12 @@ func (ch collChange) toC() (*C.veclite_collection_change, error) {
 		}
 		if ch.shards > 0 {
 			if err := check(C.veclite_collection_change_set_shard_num(out, C.uint32_t(ch.shards), &cerr)); err != nil {
+				return err
+			}
+		}
+		if ch.partitions > 0 {
+			n := C.uint32_t(min(ch.partitions, math.MaxUint32))
+			if err := check(C.veclite_collection_change_set_num_partitions(out, n, &cerr)); err != nil {
 				return err
 			}
 		}

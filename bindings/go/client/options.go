@@ -35,8 +35,9 @@ func WithConsistencyLevel(cl entity.ConsistencyLevel) CreateCollectionOption {
 	return func(opt *createCollOpt) { opt.ConsistencyLevel = cl }
 }
 
-// WithPartitionNum sets the partition-key partition count (partition keys are not supported:
-// a non-zero value fails with ErrFeatureNotSupported).
+// WithPartitionNum sets the number of partitions of a partition-key collection (default 16, at
+// most 1024; 0 means the default). Given for a schema without a partition key field, it fails
+// with ErrInvalidArgument, as in Milvus.
 func WithPartitionNum(partitionNums int64) CreateCollectionOption {
 	return func(opt *createCollOpt) { opt.NumPartitions = partitionNums }
 }

@@ -145,7 +145,7 @@ func TestCollectionOptionsAreHonouredOrRefused(t *testing.T) {
 	err = c.NewCollection(ctx, "quick", 4, client.WithCollectionProperty("partitionkey.isolation", "true"))
 	wantErr(t, "NewCollection property", err, client.ErrInvalidArgument, "partitionkey.isolation")
 	err = c.NewCollection(ctx, "quick", 4, client.WithPartitionNum(4))
-	wantErr(t, "NewCollection partitions", err, client.ErrFeatureNotSupported, "WithPartitionNum")
+	wantErr(t, "NewCollection partitions", err, client.ErrInvalidArgument, "num_partitions should only be specified with partition key field enabled")
 	err = c.NewCollection(ctx, "quick", 4, client.WithPKMaxLength(10))
 	wantErr(t, "max length of an Int64 key", err, client.ErrInvalidArgument, "WithPKMaxLength")
 	err = c.CreateCollection(ctx, seedSchema("shards"), -1)

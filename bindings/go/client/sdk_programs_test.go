@@ -43,6 +43,7 @@ func TestSDKExamplePrograms(t *testing.T) {
 		{name: "hello_milvus", want: []string{"results:", "ids: []int64{0, 1}", "drop collection `hello_milvus`"}},
 		{name: "insert", want: []string{"file id:", "scores:"}},
 		{name: "multivectors", want: []string{"start to execute hybrid search", "hybrid search `hello_multi_vectors` done", "score 0.016393"}},
+		{name: "partitionkey", want: []string{"insert data done", "build HNSW index done", "search `hello_partition_key` done"}},
 		{name: "query", want: []string{"query with expr `ID in [0, 1, 2]`", "Column ID: value: [0 1 2]", "drop collection `query_example`"}},
 		{name: "varchar", want: []string{"pks: [", `ids: []string{"0", "1"}`, "drop collection `hello_milvus`"}},
 		// The program inserts key 3000 twice (by struct rows, then by MapRow): Milvus keeps both

@@ -164,7 +164,8 @@ func (f *Field) WithIsAutoID(isAutoID bool) *Field { f.AutoID = isAutoID; return
 // collection from a schema holding such a field enables dynamic fields.
 func (f *Field) WithIsDynamic(isDynamic bool) *Field { f.IsDynamic = isDynamic; return f }
 
-// WithIsPartitionKey marks a partition key (not supported by veclite).
+// WithIsPartitionKey marks the partition key: an Int64 or VarChar field, not the primary key,
+// by whose hash rows are routed to the collection's partitions (as in Milvus).
 func (f *Field) WithIsPartitionKey(isPartitionKey bool) *Field {
 	f.IsPartitionKey = isPartitionKey
 	return f

@@ -175,6 +175,7 @@ fn field_from_dict(d: &Bound<'_, PyDict>) -> PyResult<Field> {
     let mut field = Field::new(name, ty)
         .auto_id(get(d, "auto_id")?.unwrap_or(false))
         .nullable(get(d, "nullable")?.unwrap_or(false))
+        .partition_key(get(d, "is_partition_key")?.unwrap_or(false))
         .description(get::<String>(d, "description")?.unwrap_or_default());
     if get(d, "is_primary")?.unwrap_or(false) {
         field = field.primary_key();
@@ -202,6 +203,7 @@ fn field_to_dict<'py>(py: Python<'py>, f: &Field) -> PyResult<Bound<'py, PyDict>
     d.set_item("auto_id", f.auto_id)?;
     d.set_item("is_dynamic", f.is_dynamic)?;
     d.set_item("nullable", f.nullable)?;
+    d.set_item("is_partition_key", f.is_partition_key)?;
     let default = match &f.default_value {
         Some(v) => value_to_py(py, v)?,
         None => py.None(),
@@ -458,7 +460,8 @@ impl PyDatabase {
     /// Creates a collection; `consistency_level` is Milvus's number (default Bounded),
     /// `properties` `(key, value)` pairs kept in the catalog as given.
     #[pyo3(signature = (name, fields, description = String::new(), enable_dynamic_field = false,
-                        consistency_level = None, num_shards = None, properties = Vec::new()))]
+                        consistency_level = None, num_shards = None, properties = Vec::new(),
+                        num_partitions = None))]
     #[allow(clippy::too_many_arguments)]
     fn create_collection(
         &self,
@@ -469,6 +472,7 @@ impl PyDatabase {
         consistency_level: Option<u32>,
         num_shards: Option<u32>,
         properties: Vec<(String, String)>,
+        num_partitions: Option<u32>,
     ) -> PyResult<()> {
         let mut builder =
             Schema::builder(name).description(description).enable_dynamic_field(enable_dynamic_field);
@@ -482,6 +486,7 @@ impl PyDatabase {
                 .transpose()
                 .map_err(err)?,
             shard_num: num_shards,
+            num_partitions,
             set_properties: properties.into_iter().map(|(key, value)| Property { key, value }).collect(),
             ..CollectionChange::default()
         };
@@ -516,7 +521,8 @@ impl PyDatabase {
     }
 
     /// `{"id", "name", "description", "enable_dynamic_field", "fields", "partitions",
-    /// "created_timestamp", "consistency_level", "num_shards", "properties"}`; `fields` includes
+    /// "created_timestamp", "consistency_level", "num_shards", "num_partitions", "properties"}`
+    /// (`num_partitions`: of a partition-key collection, else 0); `fields` includes
     /// the hidden `$meta` field (`is_dynamic`); `consistency_level` is Milvus's number;
     /// `properties` is a dict in the order the keys were first set.
     fn describe_collection<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyDict>> {
@@ -535,6 +541,7 @@ impl PyDatabase {
         d.set_item("created_timestamp", info.created_timestamp)?;
         d.set_item("consistency_level", info.settings.consistency_level.number())?;
         d.set_item("num_shards", info.settings.shard_num)?;
+        d.set_item("num_partitions", info.settings.num_partitions)?;
         let properties = PyDict::new(py);
         for p in &info.settings.properties {
             properties.set_item(&p.key, &p.value)?;

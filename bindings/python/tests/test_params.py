@@ -229,7 +229,8 @@ def test_client_and_schema_arguments(client, tmp_path):
     refused(lambda: client.create_collection("c", schema=schema, metric_type="L2", auto_id=True), "metric_type",
             "auto_id")
     refused(lambda: client.create_collection("c", schema=schema, enable_dynamic_field=True), "enable_dynamic_field")
-    refused(lambda: client.create_schema(partition_key_field="x"), "partition_key_field")
+    refused(lambda: client.create_collection("c", schema=client.create_schema(partition_key_field="x")),
+            "partition key field x not exist")
     refused(lambda: client.create_schema(functions=[1]), "Function")
     assert not client.has_collection("c")
     client.create_collection("c", schema=schema, num_shards=1)

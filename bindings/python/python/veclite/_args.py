@@ -31,8 +31,8 @@ _WHY = {
     "hints": "search hints are not supported",
     "_async": "asynchronous calls are not supported: every call returns when it is done",
     "_callback": "asynchronous calls are not supported: every call returns when it is done",
-    "partition_key_field": "partition keys are not supported",
-    "num_partitions": "partition keys are not supported",
+    "partition_key_field": "partition_key_field applies to a schema: CollectionSchema(partition_key_field=...) "
+                           "or add_field(..., is_partition_key=True)",
     "clustering_key_field": "clustering keys are not supported",
     "functions": "schema functions are not supported",
     "replica_number": "veclite serves one in-process replica",

@@ -78,15 +78,20 @@ class Engine:
     # --- schema ------------------------------------------------------------------------------
 
     def create_collection(self, name: str, schema: CollectionSchema, consistency_level: Optional[int] = None,
-                          properties: Sequence[Tuple[str, str]] = ()) -> None:
+                          properties: Sequence[Tuple[str, str]] = (), num_partitions: Optional[int] = None
+                          ) -> None:
         """Creates the collection with its settings (``consistency_level`` as pymilvus's number,
-        ``properties`` as ``(key, value)`` strings) in the core's catalog."""
+        ``properties`` as ``(key, value)`` strings, ``num_partitions`` of a partition-key
+        collection) in the core's catalog."""
+        if num_partitions is not None and (isinstance(num_partitions, bool) or not isinstance(num_partitions, int)
+                                           or num_partitions < 0):
+            raise ParamError(message=f"num_partitions must be a positive int, got {num_partitions!r}")
         if not isinstance(schema, CollectionSchema):
             raise ParamError(message=f"schema must be a CollectionSchema, got {type(schema).__name__}")
         fields = schema._native_fields()
         self._fields.pop(name, None)
         call(self.db.create_collection, name, fields, schema.description, bool(schema.enable_dynamic_field),
-             consistency_level, None, list(properties))
+             consistency_level, None, list(properties), num_partitions)
 
     def describe(self, name: str) -> Dict[str, Any]:
         """The native description; ``fields`` includes the hidden ``$meta`` field (``is_dynamic``)."""

@@ -134,8 +134,6 @@ class FieldSchema:
         self.max_capacity = _to_int(params.pop("max_capacity", None), f"max_capacity of field `{name}`")
         self.element_type = _element_type(name, params.pop("element_type", None))
         self.params = params
-        if self.is_partition_key:
-            raise ParamError(message=f"field `{name}`: partition keys are not supported by veclite")
 
     @property
     def type(self) -> DataType:  # pymilvus spelling
@@ -164,6 +162,8 @@ class FieldSchema:
             d["default_value"] = self.default_value
         if self.is_dynamic:
             d["is_dynamic"] = True
+        if self.is_partition_key:
+            d["is_partition_key"] = True
         return d
 
     def _native(self) -> Dict[str, Any]:
@@ -191,6 +191,7 @@ class FieldSchema:
             "default_value": self.default_value, "description": self.description,
             "element_type": self.element_type.name if self.element_type is not None else None,
             "max_capacity": self.max_capacity,
+            "is_partition_key": self.is_partition_key,
         }
 
     @classmethod
@@ -206,7 +207,7 @@ class FieldSchema:
         return cls(
             d["name"], DataType[d["type"]], d.get("description", ""), is_primary=d["is_primary"],
             auto_id=d["auto_id"], nullable=d["nullable"], default_value=d["default_value"],
-            is_dynamic=d.get("is_dynamic", False), **kw,
+            is_dynamic=d.get("is_dynamic", False), is_partition_key=d.get("is_partition_key", False), **kw,
         )
 
     def __eq__(self, other: object) -> bool:
@@ -227,7 +228,8 @@ class CollectionSchema:
 
     def __init__(self, fields: Optional[List[FieldSchema]] = None, description: str = "",
                  functions: Optional[List[Any]] = None, **kwargs: Any) -> None:
-        refuse_unknown("CollectionSchema", kwargs, ("enable_dynamic_field", "auto_id", "primary_field"))
+        refuse_unknown("CollectionSchema", kwargs,
+                       ("enable_dynamic_field", "auto_id", "primary_field", "partition_key_field"))
         self.fields: List[FieldSchema] = []
         self.functions: List[Any] = []
         for fn in functions or []:
@@ -236,6 +238,7 @@ class CollectionSchema:
         self.enable_dynamic_field = bool(kwargs.get("enable_dynamic_field", False))
         self._auto_id = kwargs.get("auto_id")
         self._primary_field = kwargs.get("primary_field")
+        self._partition_key_field = kwargs.get("partition_key_field")
         for f in fields or []:
             self._append(f)
 
@@ -246,6 +249,8 @@ class CollectionSchema:
             f.is_primary = True
         if self._auto_id is not None and f.is_primary:
             f.auto_id = bool(self._auto_id)
+        if self._partition_key_field is not None and f.name == self._partition_key_field:
+            f.is_partition_key = True
         self.fields.append(f)
 
     def add_field(self, field_name: str, datatype: DataType, **kwargs: Any) -> "CollectionSchema":
@@ -277,6 +282,9 @@ class CollectionSchema:
             raise fn.unsupported()
         if self._primary_field is not None and all(f.name != self._primary_field for f in self.fields):
             raise ParamError(message=f"primary_field `{self._primary_field}` is not a field of the schema")
+        key = self._partition_key_field
+        if key is not None and all(f.name != key for f in self.fields):
+            raise ParamError(message=f"the specified partition key field {key} not exist")
         return [f._native() for f in self.fields]
 
     @property

@@ -44,7 +44,7 @@ class Database:
     def create_collection(
         self, name: str, fields: List[Dict[str, Any]], description: str = "", enable_dynamic_field: bool = False,
         consistency_level: Optional[int] = None, num_shards: Optional[int] = None,
-        properties: Sequence[Tuple[str, str]] = (),
+        properties: Sequence[Tuple[str, str]] = (), num_partitions: Optional[int] = None,
     ) -> None: ...
     def alter_collection(self, name: str, properties: Sequence[Tuple[str, str]], delete_keys: List[str]) -> None:
         """Sets and removes collection properties in one catalog commit."""

@@ -147,14 +147,17 @@ class MilvusClient:
         an AUTOINDEX index unless ``index_params`` says otherwise) or schema form (``schema=``,
         optional ``index_params=``; the quick form's arguments are refused, but for a
         ``dimension`` equal to a vector field's). ``num_shards`` may
-        only be 1. ``consistency_level`` (default Bounded) and ``properties`` are kept in the
-        catalog and returned by :meth:`describe_collection`; ``collection.ttl.seconds`` expires
-        rows older than that many seconds; a property veclite cannot honour
-        (``allow_insert_auto_id=True``, ...) is refused."""
+        only be 1. ``num_partitions`` (1..=1024, default 16) applies to a schema with a partition
+        key field (``is_partition_key=True``), whose rows are routed to partitions
+        ``_default_0`` ... by Milvus's hash of the key. ``consistency_level`` (default Bounded)
+        and ``properties`` are kept in the catalog and returned by :meth:`describe_collection`;
+        ``collection.ttl.seconds`` expires rows older than that many seconds; a property veclite
+        cannot honour (``allow_insert_auto_id=True``, ...) is refused."""
         check_timeout(timeout)
         check_shards(kwargs.pop("num_shards", None))
         level = consistency_number(kwargs.pop("consistency_level", None))
         properties = check_properties(kwargs.pop("properties", None))
+        num_partitions = kwargs.pop("num_partitions", None)
         if schema is None:
             refuse_unknown("create_collection", kwargs, ("enable_dynamic_field", "max_length", "description"))
             if dimension is None:
@@ -190,7 +193,7 @@ class MilvusClient:
             if given:
                 raise ParamError(message=f"create_collection(schema=...) takes the collection's layout from the "
                                  f"schema: {', '.join(given)} apply to the quick form (without schema) only")
-        self._engine.create_collection(collection_name, schema, level, properties)
+        self._engine.create_collection(collection_name, schema, level, properties, num_partitions)
         try:
             for p in index_params or []:
                 self._create_index(collection_name, p, timeout)
@@ -226,7 +229,8 @@ class MilvusClient:
             "num_shards": d["num_shards"], "description": d["description"], "fields": fields, "functions": [],
             "aliases": call(self._engine.db.list_aliases, d["name"]), "collection_id": d["id"],
             "consistency_level": d["consistency_level"], "properties": d["properties"],
-            "num_partitions": len(d["partitions"]), "enable_dynamic_field": bool(d["enable_dynamic_field"]),
+            "num_partitions": d["num_partitions"] or len(d["partitions"]),
+            "enable_dynamic_field": bool(d["enable_dynamic_field"]),
             "created_timestamp": d["created_timestamp"],
         }
 

@@ -159,6 +159,7 @@ class Collection:
         check_shards(kwargs.pop("shards_num", kwargs.pop("num_shards", None)))
         level = consistency_number(kwargs.pop("consistency_level", None))
         properties = check_properties(kwargs.pop("properties", None))
+        num_partitions = kwargs.pop("num_partitions", None)
         if kwargs.pop("data", None) is not None:
             raise ParamError(message="Collection(data=...) is not supported: insert the data after creating it")
         refuse_unknown("Collection", kwargs)
@@ -171,7 +172,7 @@ class Collection:
         elif schema is None:
             raise CollectionNotExistException(message=f"collection `{name}` does not exist")
         else:
-            engine.create_collection(name, schema, level, properties)
+            engine.create_collection(name, schema, level, properties, num_partitions)
 
     @property
     def _engine(self) -> Engine:
