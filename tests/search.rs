@@ -101,8 +101,8 @@ fn check(hits: &SearchHits, expected: &[(i64, f64)], what: &str) {
 }
 
 fn run_all_checks(db: &Database, model: &Model, rng: &mut impl Rng, what: &str) {
-    for metric in [Metric::L2, Metric::Ip, Metric::Cosine] {
-        let nq = 3;
+    // 3 queries take the 4 × 4 multi-query kernel, 17 the packed-panel one (16 + a tail).
+    for (metric, nq) in [Metric::L2, Metric::Ip, Metric::Cosine].into_iter().flat_map(|m| [(m, 3), (m, 17)]) {
         let queries: Vec<f32> = (0..nq * DIM).map(|_| rng.random_range(-1.0..1.0)).collect();
         let cases: [Case<'_>; 4] = [
             ("", &[], &|_, _| true),

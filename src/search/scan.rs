@@ -19,6 +19,10 @@ use crate::simd;
 const CHUNK_ROWS: usize = 4096;
 /// Distances buffered per multi-query kernel call.
 const MULTI_CHUNK_FLOATS: usize = 1 << 16;
+/// Rows whose costs are tested against the threshold together before any is offered.
+const SKIP_ROWS: usize = 16;
+/// Rows per multi-query chunk are a multiple of this (the panel kernel scores 64 rows at once).
+const MULTI_CHUNK_ALIGN: usize = 64;
 /// Below one allowed row in this many, only allowed rows are scored.
 const SPARSE_RATIO: usize = 8;
 
@@ -210,6 +214,9 @@ fn offer(queries_k: &mut TopK, task: &Task<'_>, row: usize, cost: f32) {
 /// L2 from inner products is an estimate whose rounding error is bounded by
 /// `dim · 2.5e-7 · (|q|² + |x|²)`; a row whose estimate minus that bound passes the threshold is
 /// re-scored with the exact kernel, so results and scores are those of the exact L2 scan.
+///
+/// Rows are tested [`SKIP_ROWS`] at a time against the current threshold with one branch-free
+/// pass, so a run of rows none of which can enter the selection costs no per-row branch.
 fn offer_chunk(
     queries: &Queries<'_>,
     q: usize,
@@ -221,25 +228,43 @@ fn offer_chunk(
     if queries.metric == Metric::L2 && queries.l2_via_ip(task) {
         let (query, qn2) = (queries.query(q), queries.norms[q] * queries.norms[q]);
         let slack = queries.dim as f32 * 2.5e-7;
-        let mut threshold = top.threshold();
-        for (i, &dot) in raw.iter().enumerate() {
-            let row = start + i;
-            let xn2 = task.norms[row] * task.norms[row];
-            if qn2 + xn2 - 2.0 * dot - slack * (qn2 + xn2) <= threshold {
-                let exact = simd::l2sq(query, &task.vectors[row * queries.dim..(row + 1) * queries.dim]);
-                offer(top, task, row, exact);
-                threshold = top.threshold();
+        let lower_bound = |dot: f32, norm: f32| {
+            let xn2 = norm * norm;
+            qn2 + xn2 - 2.0 * dot - slack * (qn2 + xn2)
+        };
+        let norms = &task.norms[start..start + raw.len()];
+        for (b, (dots, norms)) in raw.chunks(SKIP_ROWS).zip(norms.chunks(SKIP_ROWS)).enumerate() {
+            if !any_at_most(dots.iter().zip(norms).map(|(&d, &n)| lower_bound(d, n)), top.threshold()) {
+                continue;
+            }
+            for (i, (&dot, &norm)) in dots.iter().zip(norms).enumerate() {
+                if lower_bound(dot, norm) <= top.threshold() {
+                    let row = start + b * SKIP_ROWS + i;
+                    let exact = simd::l2sq(query, &task.vectors[row * queries.dim..(row + 1) * queries.dim]);
+                    offer(top, task, row, exact);
+                }
             }
         }
         return;
     }
     to_costs(queries, q, task.norms, start, raw);
-    let threshold = top.threshold();
-    for (i, &cost) in raw.iter().enumerate() {
-        if cost <= threshold {
-            offer(top, task, start + i, cost);
+    for (b, costs) in raw.chunks(SKIP_ROWS).enumerate() {
+        let threshold = top.threshold();
+        if !any_at_most(costs.iter().copied(), threshold) {
+            continue;
+        }
+        for (i, &cost) in costs.iter().enumerate() {
+            if cost <= threshold {
+                offer(top, task, start + b * SKIP_ROWS + i, cost);
+            }
         }
     }
+}
+
+/// Whether any value is at most `threshold`, without a branch per value.
+#[inline]
+fn any_at_most(values: impl Iterator<Item = f32>, threshold: f32) -> bool {
+    values.fold(false, |any, v| any | (v <= threshold))
 }
 
 fn scan_one(queries: &Queries<'_>, task: &Task<'_>, top: &mut TopK, buf: &mut Vec<f32>) {
@@ -263,7 +288,8 @@ fn scan_one(queries: &Queries<'_>, task: &Task<'_>, top: &mut TopK, buf: &mut Ve
 
 fn scan_many(queries: &Queries<'_>, task: &Task<'_>, tops: &mut [TopK], buf: &mut Vec<f32>) {
     let (dim, nq) = (queries.dim, queries.nq);
-    let chunk = (MULTI_CHUNK_FLOATS / nq).clamp(64, CHUNK_ROWS);
+    let chunk = (MULTI_CHUNK_FLOATS / nq).clamp(MULTI_CHUNK_ALIGN, CHUNK_ROWS) / MULTI_CHUNK_ALIGN
+        * MULTI_CHUNK_ALIGN;
     let via_ip = queries.metric != Metric::L2 || queries.l2_via_ip(task);
     let mut start = task.start;
     while start < task.end {

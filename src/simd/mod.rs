@@ -63,6 +63,8 @@ mod x86_64;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_multi_large;
+#[cfg(test)]
 mod tests_types;
 
 pub use dispatch::{ENV_OVERRIDE, active, available, force_scalar};

@@ -7,7 +7,7 @@ use std::arch::x86_64::*;
 
 use super::super::kernels::Kernels;
 use super::super::tiling::{RowKernel, multi_tiled};
-use super::{Ip, L2, Metric, hsum256, hsum256x4, prefetch_lines, scan_dim8};
+use super::{Ip, L2, Metric, hsum256, hsum256x4, panel, prefetch_lines, scan_dim8};
 
 /// The AVX2+FMA kernel table. Only handed out when the CPU reports AVX2 and FMA.
 pub(in crate::simd) const KERNELS: Kernels = Kernels {
@@ -90,8 +90,14 @@ pub(in crate::simd) unsafe fn l2sq_multi_f32_avx2(
     n: usize,
     out: *mut f32,
 ) {
-    // SAFETY: forwarded contract; this function enables the features `Rows` needs.
-    unsafe { multi_tiled::<Rows<L2>>(queries, nq, block, dim, n, out) }
+    // SAFETY: forwarded contract; this function enables the features both kernels need.
+    unsafe {
+        if nq >= panel::MIN_QUERIES {
+            panel::multi_panels::<panel::Ymm, L2>(queries, nq, block, dim, n, out)
+        } else {
+            multi_tiled::<Rows<L2>>(queries, nq, block, dim, n, out)
+        }
+    }
 }
 
 /// Inner products for `nq` queries against `n` vectors, row-major by query.
@@ -107,8 +113,14 @@ pub(in crate::simd) unsafe fn ip_multi_f32_avx2(
     n: usize,
     out: *mut f32,
 ) {
-    // SAFETY: forwarded contract; this function enables the features `Rows` needs.
-    unsafe { multi_tiled::<Rows<Ip>>(queries, nq, block, dim, n, out) }
+    // SAFETY: forwarded contract; this function enables the features both kernels need.
+    unsafe {
+        if nq >= panel::MIN_QUERIES {
+            panel::multi_panels::<panel::Ymm, Ip>(queries, nq, block, dim, n, out)
+        } else {
+            multi_tiled::<Rows<Ip>>(queries, nq, block, dim, n, out)
+        }
+    }
 }
 
 /// `M` over `n` floats: 32 per step into four accumulators, then 8 per step, then a scalar

@@ -7,7 +7,7 @@ use std::arch::x86_64::*;
 
 use super::super::kernels::{GATHER_AHEAD, Kernels};
 use super::super::tiling::{RowKernel, multi_tiled};
-use super::{Ip, L2, Metric, hsum256x4, prefetch_lines, scan_dim8};
+use super::{Ip, L2, Metric, hsum256x4, panel, prefetch_lines, scan_dim8};
 
 /// The AVX-512 kernel table. Only handed out when the CPU reports AVX-512F, AVX2 and FMA.
 pub(in crate::simd) const KERNELS: Kernels = Kernels {
@@ -90,8 +90,14 @@ pub(in crate::simd) unsafe fn l2sq_multi_f32_avx512(
     n: usize,
     out: *mut f32,
 ) {
-    // SAFETY: forwarded contract; this function enables the features `Rows` needs.
-    unsafe { multi_tiled::<Rows<L2>>(queries, nq, block, dim, n, out) }
+    // SAFETY: forwarded contract; this function enables the features both kernels need.
+    unsafe {
+        if nq >= panel::MIN_QUERIES {
+            panel::multi_panels::<panel::Zmm, L2>(queries, nq, block, dim, n, out)
+        } else {
+            multi_tiled::<Rows<L2>>(queries, nq, block, dim, n, out)
+        }
+    }
 }
 
 /// Inner products for `nq` queries against `n` vectors, row-major by query.
@@ -107,8 +113,14 @@ pub(in crate::simd) unsafe fn ip_multi_f32_avx512(
     n: usize,
     out: *mut f32,
 ) {
-    // SAFETY: forwarded contract; this function enables the features `Rows` needs.
-    unsafe { multi_tiled::<Rows<Ip>>(queries, nq, block, dim, n, out) }
+    // SAFETY: forwarded contract; this function enables the features both kernels need.
+    unsafe {
+        if nq >= panel::MIN_QUERIES {
+            panel::multi_panels::<panel::Zmm, Ip>(queries, nq, block, dim, n, out)
+        } else {
+            multi_tiled::<Rows<Ip>>(queries, nq, block, dim, n, out)
+        }
+    }
 }
 
 /// Squared Euclidean distances from one query to listed rows of a block.

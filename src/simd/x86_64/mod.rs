@@ -9,6 +9,7 @@ mod avx512;
 mod binary;
 mod half;
 mod int8;
+mod panel;
 
 use std::arch::x86_64::*;
 
