@@ -52,7 +52,7 @@ impl Collection {
             self.check_new_keys(&keys)?;
         }
         let fill = (self.growing_bytes() + batch.segment_bytes(&self.schema)) as f64;
-        self.pace_behind_seal(&writer, fill / self.options.seal_threshold_bytes as f64);
+        self.pace_behind_seal(writer, fill / self.options.seal_threshold_bytes as f64);
         let record = Record::Write { timestamp: timestamp::next(), batch };
         writer.log(&record)?;
         let delete_count =
