@@ -12,7 +12,7 @@ use std::sync::atomic::Ordering;
 
 use super::{Collection, index_path};
 use crate::catalog::IndexMeta;
-use crate::column::ColumnRef;
+use crate::column::{ColumnRef, VectorKind};
 use crate::context::Context;
 use crate::error::{Error, ObjectKind, Result};
 use crate::index::Vectors;
@@ -94,10 +94,21 @@ impl Collection {
             .schema
             .field(field)
             .ok_or_else(|| Error::not_found_in(ObjectKind::Field, field, self.name()))?;
-        let resolved = match scalar::auto_index(definition) {
-            Some(auto) if matches!(index_type.trim().to_ascii_uppercase().as_str(), "AUTOINDEX" | "") => auto,
+        let type_name = index_type.trim().to_ascii_uppercase();
+        let packed = definition.field_type.vector_kind().map(|(kind, _)| kind);
+        let resolved = match (scalar::auto_index(definition), packed) {
+            (Some(auto), _) if matches!(type_name.as_str(), "AUTOINDEX" | "") => auto,
+            // Binary, float16, bfloat16 and int8 vectors are searched exactly (no graph or
+            // cluster index reads them yet), so their AUTOINDEX is FLAT and describes as such.
+            (_, Some(_)) if matches!(type_name.as_str(), "AUTOINDEX" | "") => IndexParams::Flat,
             _ => resolved,
         };
+        if type_name == "BIN_FLAT" && packed != Some(VectorKind::Binary) {
+            return Err(Error::InvalidArgument(format!(
+                "field `{field}`: BIN_FLAT indexes BINARY_VECTOR fields only (the field is {})",
+                definition.field_type.describe()
+            )));
+        }
         if resolved.is_scalar() || !definition.field_type.is_vector() {
             scalar::check_field(resolved, definition)?;
         }

@@ -159,7 +159,7 @@ func TestSDKErrorTypes(t *testing.T) {
 		t.Fatalf("bad filter: %v", err)
 	}
 	if _, err := c.Search(ctx, "hello", nil, "", nil, q, "", entity.HAMMING, 3, sp); !errors.Is(err, client.ErrInvalidArgument) ||
-		!strings.Contains(err.Error(), "unknown metric `HAMMING`: use L2, IP or COSINE") {
+		!strings.Contains(err.Error(), "FLOAT_VECTOR field: search it with f32 query vectors and L2, IP or COSINE") {
 		t.Fatalf("hamming: %v", err)
 	}
 	if _, err := c.Search(ctx, "hello", nil, "", nil, q, "", entity.L2, 0, sp); !errors.Is(err, client.ErrInvalidArgument) {

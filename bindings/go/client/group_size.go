@@ -1,3 +1,5 @@
+//go:build cgo
+
 package client
 
 // WithVecliteGroupSize is a veclite extension (milvus-sdk-go v2.4.2 has no such option): with

@@ -1,3 +1,5 @@
+//go:build cgo
+
 package client
 
 // WithVecliteNormScore is a veclite extension (milvus-sdk-go v2.4.2's weighted reranker always

@@ -339,7 +339,7 @@ func TestGenericIndexesAndParamErrors(t *testing.T) {
 		t.Fatalf("a rejected index was created: %v", err)
 	}
 	// Unsupported types: generic or typed-looking, vector or scalar, never substituted.
-	for _, it := range []entity.IndexType{entity.IvfPQ, entity.IvfSQ8, entity.DISKANN, entity.BinFlat} {
+	for _, it := range []entity.IndexType{entity.IvfPQ, entity.IvfSQ8, entity.DISKANN, entity.BinIvfFlat} {
 		err := c.CreateIndex(ctx, "hello", "embeddings", entity.NewGenericIndex("g", it, map[string]string{"metric_type": "L2"}), false)
 		if !errors.Is(err, client.ErrFeatureNotSupported) || !strings.Contains(err.Error(), "index type `"+string(it)+"`") {
 			t.Fatalf("%s: %v", it, err)
