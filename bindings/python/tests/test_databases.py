@@ -23,8 +23,8 @@ def test_client_databases(tmp_path):
     assert c1.list_collections() == []
     c1.create_collection("docs", dimension=2)
     c1.insert("docs", [{"id": 7, "vector": [0.0, 1.0]}, {"id": 8, "vector": [1.0, 1.0]}])
-    assert c1.query("docs", "id > 0") == [{"id": 7}, {"id": 8}]
-    assert c.query("docs", "id > 0") == [{"id": 1}]
+    assert c1.query("docs", "id > 0", output_fields=["id"]) == [{"id": 7}, {"id": 8}]
+    assert c.query("docs", "id > 0", output_fields=["id"]) == [{"id": 1}]
     assert c1.describe_collection("docs")["collection_name"] == "docs"
 
     with pytest.raises(MilvusException, match="not empty"):
@@ -32,10 +32,10 @@ def test_client_databases(tmp_path):
     with pytest.raises(MilvusException, match="default"):
         c.drop_database("default")
     c.use_database("db1")
-    assert c.query("docs", "id > 0") == [{"id": 7}, {"id": 8}]
+    assert c.query("docs", "id > 0", output_fields=["id"]) == [{"id": 7}, {"id": 8}]
     c.drop_collection("docs")
     c.use_database("default")
-    assert c.query("docs", "id > 0") == [{"id": 1}]
+    assert c.query("docs", "id > 0", output_fields=["id"]) == [{"id": 1}]
     c.drop_database("db1")
     assert c.list_databases() == ["default"]
     with pytest.raises(MilvusException, match="analytics"):
@@ -69,7 +69,7 @@ def test_rename_collection(client, orm):
     client.create_alias("a", "al")
     client.rename_collection("a", "b")
     assert client.list_collections() == ["b"]
-    assert client.query("al", "id > 0") == [{"id": 1}]
+    assert client.query("al", "id > 0", output_fields=["id"]) == [{"id": 1}]
     with pytest.raises(MilvusException, match="db9"):
         client.rename_collection("b", "c", target_db="db9")
     client.create_database("db9")
@@ -78,7 +78,7 @@ def test_rename_collection(client, orm):
     client.drop_alias("al")
     client.rename_collection("b", "c", target_db="db9")
     client.use_database("db9")
-    assert client.query("c", "id > 0") == [{"id": 1}]
+    assert client.query("c", "id > 0", output_fields=["id"]) == [{"id": 1}]
 
     fields = [veclite.FieldSchema("id", veclite.DataType.INT64, is_primary=True),
               veclite.FieldSchema("v", veclite.DataType.FLOAT_VECTOR, dim=2)]
