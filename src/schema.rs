@@ -258,7 +258,7 @@ impl Field {
             return bad("auto_id is only allowed on the primary key");
         }
         if self.is_partition_key {
-            crate::collection::partition_key::check_field(self)
+            check_partition_key(self)
                 .map_err(|rule| Error::SchemaMismatch(format!("field `{}`: {rule}", self.name)))?;
         }
         if self.field_type.is_vector() && (self.nullable || self.default_value.is_some()) {
@@ -559,4 +559,18 @@ mod tests {
         );
         assert!(long_default.build().is_err());
     }
+}
+
+/// Why `field` (marked as the partition key) cannot be one; `Ok` when it can.
+fn check_partition_key(field: &Field) -> std::result::Result<(), String> {
+    if !matches!(field.field_type, FieldType::Int64 | FieldType::VarChar { .. }) {
+        return Err("the data type of the partition key should be Int64 or VarChar".into());
+    }
+    if field.primary_key {
+        return Err("the partition key field must not be the primary key field".into());
+    }
+    if field.nullable {
+        return Err("the partition key field cannot be nullable".into());
+    }
+    Ok(())
 }

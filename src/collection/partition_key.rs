@@ -18,7 +18,7 @@ use super::record::WriteBatch;
 use crate::column::{ColumnData, ColumnRef};
 use crate::error::{Error, Result};
 use crate::expr::Filter;
-use crate::schema::{Field, FieldType, Schema};
+use crate::schema::Schema;
 
 /// Partitions of a partition-key collection when `num_partitions` is not given (as Milvus).
 pub const DEFAULT_NUM_PARTITIONS: u32 = 16;
@@ -32,20 +32,6 @@ const VARCHAR_HASH_PREFIX: usize = 100;
 /// Milvus's message when a partition-key collection is given partition names.
 pub(crate) const NO_MANUAL_PARTITIONS: &str =
     "not support manually specifying the partition names if partition key mode is used";
-
-/// Why `field` (marked as the partition key) cannot be one; `Ok` when it can.
-pub(crate) fn check_field(field: &Field) -> std::result::Result<(), String> {
-    if !matches!(field.field_type, FieldType::Int64 | FieldType::VarChar { .. }) {
-        return Err("the data type of the partition key should be Int64 or VarChar".into());
-    }
-    if field.primary_key {
-        return Err("the partition key field must not be the primary key field".into());
-    }
-    if field.nullable {
-        return Err("the partition key field cannot be nullable".into());
-    }
-    Ok(())
-}
 
 /// Checks the `num_partitions` of a collection with schema `schema` (`None`: not given) and
 /// returns the number of partitions to create: 0 for a collection without a partition key.
