@@ -472,6 +472,20 @@ impl SchemaBuilder {
     }
 }
 
+/// Why `field` (marked as the partition key) cannot be one; `Ok` when it can.
+fn check_partition_key(field: &Field) -> std::result::Result<(), String> {
+    if !matches!(field.field_type, FieldType::Int64 | FieldType::VarChar { .. }) {
+        return Err("the data type of the partition key should be Int64 or VarChar".into());
+    }
+    if field.primary_key {
+        return Err("the partition key field must not be the primary key field".into());
+    }
+    if field.nullable {
+        return Err("the partition key field cannot be nullable".into());
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -559,18 +573,4 @@ mod tests {
         );
         assert!(long_default.build().is_err());
     }
-}
-
-/// Why `field` (marked as the partition key) cannot be one; `Ok` when it can.
-fn check_partition_key(field: &Field) -> std::result::Result<(), String> {
-    if !matches!(field.field_type, FieldType::Int64 | FieldType::VarChar { .. }) {
-        return Err("the data type of the partition key should be Int64 or VarChar".into());
-    }
-    if field.primary_key {
-        return Err("the partition key field must not be the primary key field".into());
-    }
-    if field.nullable {
-        return Err("the partition key field cannot be nullable".into());
-    }
-    Ok(())
 }
