@@ -124,6 +124,8 @@ type Client interface {
 	ListDatabases(ctx context.Context) ([]entity.Database, error)
 	CreateDatabase(ctx context.Context, dbName string, opts ...CreateDatabaseOption) error
 	DropDatabase(ctx context.Context, dbName string, opts ...DropDatabaseOption) error
+	DescribeDatabase(ctx context.Context, dbName string) (*entity.Database, error)
+	RenameCollection(ctx context.Context, collName, newName string) error
 }
 
 // SyncPolicy says when veclite fsyncs its write-ahead log (a veclite-only setting).
