@@ -57,6 +57,22 @@ fn expired_rows_are_invisible_to_every_read_and_free_their_keys() {
 }
 
 #[test]
+fn rows_written_after_an_expiry_scan_expire_in_their_turn() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = open(dir.path());
+    db.create_collection_with(seed_schema("c"), &ttl_change("2")).unwrap();
+    db.insert("c", "", seed_columns(&[0, 1], 0.0)).unwrap();
+    assert_eq!(db.count("c", &[]).unwrap(), 2, "an expiry scan records rows 0 and 1");
+    std::thread::sleep(Duration::from_millis(1100));
+    db.insert("c", "", seed_columns(&[5, 6, 7], 0.0)).unwrap();
+    assert_eq!(db.count("c", &[]).unwrap(), 5, "the next scan reads only the appended rows");
+    std::thread::sleep(Duration::from_millis(1000));
+    assert_eq!(ids(&db), [5, 6, 7], "the first rows are past the TTL");
+    std::thread::sleep(Duration::from_millis(1100));
+    assert_eq!(db.count("c", &[]).unwrap(), 0, "the appended rows expire in their turn");
+}
+
+#[test]
 fn altering_the_ttl_applies_from_then_on_and_compaction_drops_expired_rows() {
     let dir = tempfile::tempdir().unwrap();
     {

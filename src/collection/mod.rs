@@ -75,6 +75,8 @@ pub struct Collection {
     shutdown: crate::context::Context,
     /// This collection, for background threads.
     this: std::sync::Weak<Collection>,
+    /// What TTL expiry has already scanned, per segment (see the `ttl` module).
+    ttl_scanned: Mutex<ttl::Scanned>,
 }
 
 /// What only writers touch.
@@ -219,6 +221,7 @@ impl Loaded {
             wal_removals: Mutex::new(Vec::new()),
             shutdown: crate::context::Context::background(),
             this: this.clone(),
+            ttl_scanned: Mutex::default(),
         }))
     }
 }

@@ -7,10 +7,15 @@
 //! from the stored timestamps and the current property, so it needs no log record: after a
 //! reopen the same rows expire again. The property is read at each call, so a change applies
 //! from then on; rows already expired stay gone when the TTL is raised later.
+//!
+//! A call costs a scan only when a row can expire: per segment, expiry remembers how many rows
+//! it has scanned and the oldest timestamp it left alive among them ([`Scanned`]). While the
+//! cutoff stays at or below that timestamp, only rows appended since are read.
 
 use super::Collection;
 use crate::column::ColumnData;
 use crate::error::Result;
+use std::collections::HashMap;
 
 /// The collection property holding the TTL in seconds (`0` or absent: rows never expire).
 pub const TTL_PROPERTY: &str = "collection.ttl.seconds";
@@ -64,22 +69,47 @@ impl Collection {
         Ok(())
     }
 
-    /// Per segment, the live rows whose timestamp is below `cutoff`.
+    /// Per segment, the live rows whose timestamp is below `cutoff`. Segments whose scanned
+    /// rows hold nothing older than `cutoff` are read from their first unscanned row only.
     fn expired_rows(&self, cutoff: u64) -> Result<Vec<(u64, Vec<usize>)>> {
         let state = self.read_state();
+        let mut scanned = self.ttl_scanned.lock().unwrap_or_else(|e| e.into_inner());
+        scanned.retain(|id, _| state.segments.contains_key(id));
         let mut out = Vec::new();
         for (&id, segment) in &state.segments {
-            let rows: Vec<usize> = segment
-                .timestamps()?
-                .iter()
-                .enumerate()
-                .filter(|&(r, &ts)| ts < cutoff && segment.is_live(r))
-                .map(|(r, _)| r)
-                .collect();
+            let timestamps = segment.timestamps()?;
+            let seen = scanned.get(&id).copied().unwrap_or_default();
+            let start =
+                if cutoff <= seen.oldest_alive && seen.rows <= timestamps.len() { seen.rows } else { 0 };
+            let mut oldest_alive = if start == 0 { u64::MAX } else { seen.oldest_alive };
+            let mut rows = Vec::new();
+            for (r, &ts) in timestamps.iter().enumerate().skip(start) {
+                if !segment.is_live(r) {
+                    continue;
+                }
+                if ts < cutoff {
+                    rows.push(r);
+                }
+                // Rows returned for expiry count as alive until a later scan sees them deleted,
+                // so a failed expiry is retried.
+                oldest_alive = oldest_alive.min(ts);
+            }
+            scanned.insert(id, SegmentScan { rows: timestamps.len(), oldest_alive });
             if !rows.is_empty() {
                 out.push((id, rows));
             }
         }
         Ok(out)
     }
+}
+
+/// What expiry has scanned of each segment, by segment id.
+pub(crate) type Scanned = HashMap<u64, SegmentScan>;
+
+/// Expiry's record of one segment: no live row among its first `rows` has a timestamp below
+/// `oldest_alive`.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct SegmentScan {
+    rows: usize,
+    oldest_alive: u64,
 }
