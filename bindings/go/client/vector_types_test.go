@@ -315,3 +315,106 @@ func countRows(t *testing.T, c client.Client, coll string) int {
 }
 
 func ctx() context.Context { return context.Background() }
+
+// loadPacked creates pc's collection in c with rows 0..n-1.
+func loadPacked(t *testing.T, c client.Client, pc packedCase, n int) {
+	t.Helper()
+	if err := c.CreateCollection(ctx(), packedSchema(pc), 1); err != nil {
+		t.Fatal(err)
+	}
+	ids := make([]int64, n)
+	for i := range ids {
+		ids[i] = int64(i)
+	}
+	if _, err := c.Insert(ctx(), "c_"+pc.name, "", packedColumns(pc, ids, 0)...); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Flush(ctx(), "c_"+pc.name, false); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// topHit searches coll's "v" for q and returns the best hit's id.
+func topHit(t *testing.T, c client.Client, coll string, q entity.Vector, mt entity.MetricType, sp entity.SearchParam) int64 {
+	t.Helper()
+	res, err := c.Search(ctx(), coll, nil, "", nil, []entity.Vector{q}, "v", mt, 1, sp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, _ := res[0].IDs.(*entity.ColumnInt64).ValueByIdx(0)
+	return id
+}
+
+// The exact indexes of the packed types: BIN_FLAT and FLAT.
+func TestPackedVectorFlatIndexes(t *testing.T) {
+	c := open(t)
+	binc, f16c := packedCases[0], packedCases[1]
+	loadPacked(t, c, binc, 50)
+	loadPacked(t, c, f16c, 50)
+
+	// milvus-sdk-go's BIN_FLAT carries an nlist (its code generator gives BIN_FLAT
+	// BIN_IVF_FLAT's params), which an exact index does not read: refused, naming it.
+	binFlat, _ := entity.NewIndexBinFlat(entity.HAMMING, 128)
+	errHas(t, "NewIndexBinFlat", c.CreateIndex(ctx(), "c_binary", "v", binFlat, false), "nlist", "BIN_FLAT")
+	if !errors.Is(c.CreateIndex(ctx(), "c_binary", "v", binFlat, false), client.ErrFeatureNotSupported) {
+		t.Fatal("BIN_FLAT with nlist: not ErrFeatureNotSupported")
+	}
+	generic := entity.NewGenericIndex("bits", entity.BinFlat, map[string]string{"metric_type": "JACCARD"})
+	if err := c.CreateIndex(ctx(), "c_binary", "v", generic, false); err != nil {
+		t.Fatal(err)
+	}
+	described, err := c.DescribeIndex(ctx(), "c_binary", "v")
+	if err != nil || len(described) != 1 || described[0].Params()["metric_type"] != "JACCARD" {
+		t.Fatalf("described %v, %v", described, err)
+	}
+	if id := topHit(t, c, "c_binary", entity.BinaryVector(binc.row(9)), entity.JACCARD, nil); id != 9 {
+		t.Fatalf("BIN_FLAT search: top hit %d", id)
+	}
+	sp, _ := entity.NewIndexBinFlatSearchParam(8)
+	_, err = c.Search(ctx(), "c_binary", nil, "", nil, []entity.Vector{entity.BinaryVector(binc.row(9))}, "v", entity.JACCARD, 1, sp)
+	errHas(t, "nprobe on BIN_FLAT", err, "nprobe")
+
+	flat, _ := entity.NewIndexFlat(entity.COSINE)
+	if err := c.CreateIndex(ctx(), "c_float16", "v", flat, false); err != nil {
+		t.Fatal(err)
+	}
+	fsp, _ := entity.NewIndexFlatSearchParam()
+	if id := topHit(t, c, "c_float16", entity.Float16Vector(f16c.row(30)), entity.COSINE, fsp); id != 30 {
+		t.Fatalf("FLAT search: top hit %d", id)
+	}
+}
+
+// BIN_IVF_FLAT on a binary field, and HNSW / IVF_FLAT on float16 and bfloat16 fields, built
+// and searched through the SDK's constructors (veclite's graph and cluster indexes of the
+// packed types).
+func TestPackedVectorIndexes(t *testing.T) {
+	c := open(t)
+	binc, f16c, bf16c := packedCases[0], packedCases[1], packedCases[2]
+	for _, pc := range packedCases {
+		loadPacked(t, c, pc, 200)
+	}
+	binIvf, _ := entity.NewIndexBinIvfFlat(entity.HAMMING, 4)
+	if err := c.CreateIndex(ctx(), "c_binary", "v", binIvf, false); err != nil {
+		t.Fatal("BIN_IVF_FLAT:", err)
+	}
+	bsp, _ := entity.NewIndexBinIvfFlatSearchParam(4)
+	if id := topHit(t, c, "c_binary", entity.BinaryVector(binc.row(77)), entity.HAMMING, bsp); id != 77 {
+		t.Fatalf("BIN_IVF_FLAT search: top hit %d", id)
+	}
+	hnsw, _ := entity.NewIndexHNSW(entity.L2, 16, 64)
+	if err := c.CreateIndex(ctx(), "c_float16", "v", hnsw, false); err != nil {
+		t.Fatal("HNSW on float16:", err)
+	}
+	hsp, _ := entity.NewIndexHNSWSearchParam(64)
+	if id := topHit(t, c, "c_float16", entity.Float16Vector(f16c.row(123)), entity.L2, hsp); id != 123 {
+		t.Fatalf("HNSW float16 search: top hit %d", id)
+	}
+	ivf, _ := entity.NewIndexIvfFlat(entity.L2, 4)
+	if err := c.CreateIndex(ctx(), "c_bfloat16", "v", ivf, false); err != nil {
+		t.Fatal("IVF_FLAT on bfloat16:", err)
+	}
+	isp, _ := entity.NewIndexIvfFlatSearchParam(4)
+	if id := topHit(t, c, "c_bfloat16", entity.BFloat16Vector(bf16c.row(150)), entity.L2, isp); id != 150 {
+		t.Fatalf("IVF_FLAT bfloat16 search: top hit %d", id)
+	}
+}

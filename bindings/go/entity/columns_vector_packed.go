@@ -174,3 +174,20 @@ func (fv BFloat16Vector) Serialize() []byte { return fv }
 
 // FieldType returns FieldTypeBFloat16Vector.
 func (fv BFloat16Vector) FieldType() FieldType { return FieldTypeBFloat16Vector }
+
+// emptyPackedColumn is an empty BinaryVector, Float16Vector or BFloat16Vector column for
+// field, with room for n rows.
+func emptyPackedColumn(field *Field, n int) (Column, error) {
+	dim, err := field.GetDim()
+	if err != nil {
+		return nil, fmt.Errorf("vector field %s: %w", field.Name, err)
+	}
+	rows := make([][]byte, 0, n)
+	switch field.DataType {
+	case FieldTypeBinaryVector:
+		return NewColumnBinaryVector(field.Name, int(dim), rows), nil
+	case FieldTypeFloat16Vector:
+		return NewColumnFloat16Vector(field.Name, int(dim), rows), nil
+	}
+	return NewColumnBFloat16Vector(field.Name, int(dim), rows), nil
+}

@@ -142,3 +142,40 @@ func TestBinaryAndSparseIndexParams(t *testing.T) {
 		}
 	}
 }
+
+func TestPackedVectorRows(t *testing.T) {
+	type row struct {
+		ID    int64   `milvus:"name:id;primary_key"`
+		Bits  [2]byte `milvus:"name:bits"`
+		Half  []byte  `milvus:"name:half;dim:2;vector_type:fp16"`
+		Brain []byte  `milvus:"name:brain;dim:2;vector_type:bf16"`
+	}
+	sch, err := ParseSchemaAny(&row{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := []interface{}{
+		&row{ID: 1, Bits: [2]byte{1, 2}, Half: []byte{1, 2, 3, 4}, Brain: []byte{5, 6, 7, 8}},
+		&row{ID: 2, Bits: [2]byte{3, 4}, Half: []byte{9, 10, 11, 12}, Brain: []byte{13, 14, 15, 16}},
+	}
+	cols, err := AnyToColumns(rows, sch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]Column{}
+	for _, c := range cols {
+		byName[c.Name()] = c
+	}
+	bits, ok := byName["bits"].(*ColumnBinaryVector)
+	if !ok || bits.Dim() != 16 || !reflect.DeepEqual(bits.Data(), [][]byte{{1, 2}, {3, 4}}) {
+		t.Fatalf("bits column %#v", byName["bits"])
+	}
+	half, ok := byName["half"].(*ColumnFloat16Vector)
+	if !ok || half.Dim() != 2 || !reflect.DeepEqual(half.Data()[1], []byte{9, 10, 11, 12}) {
+		t.Fatalf("half column %#v", byName["half"])
+	}
+	brain, ok := byName["brain"].(*ColumnBFloat16Vector)
+	if !ok || brain.Dim() != 2 || !reflect.DeepEqual(brain.Data()[0], []byte{5, 6, 7, 8}) {
+		t.Fatalf("brain column %#v", byName["brain"])
+	}
+}
