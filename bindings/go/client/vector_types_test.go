@@ -89,7 +89,7 @@ var packedCases = []packedCase{
 }
 
 func packedSchema(pc packedCase) *entity.Schema {
-	return entity.NewSchema().WithName("c_"+pc.name).
+	return entity.NewSchema().WithName("c_" + pc.name).
 		WithField(entity.NewField().WithName("ID").WithDataType(entity.FieldTypeInt64).WithIsPrimaryKey(true)).
 		WithField(entity.NewField().WithName("v").WithDataType(pc.typ).WithDim(int64(pc.dim)))
 }
