@@ -303,7 +303,9 @@ func metricToC(mt entity.MetricType) (C.uint32_t, error) {
 // grouping search (GroupByValue holds each hit's group). metricType must be the index's metric (searching an
 // indexed field with another metric fails). partitions nil = all; expr "" = no filter;
 // outputFields name the fields returned in SearchResult.Fields ("*" = all); vectorField ""
-// = the collection's only vector field. One SearchResult per vector.
+// = the collection's only vector field. vectors are all FloatVector, BinaryVector (metrics
+// HAMMING, JACCARD), Float16Vector or BFloat16Vector, of the field's type and dim. One
+// SearchResult per vector.
 func (c *EmbeddedClient) Search(ctx context.Context, collName string, partitions []string, expr string, outputFields []string,
 	vectors []entity.Vector, vectorField string, metricType entity.MetricType, topK int,
 	sp entity.SearchParam, opts ...SearchQueryOptionFunc) ([]SearchResult, error) {
