@@ -10,6 +10,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -417,4 +418,49 @@ func TestPackedVectorIndexes(t *testing.T) {
 	if id := topHit(t, c, "c_bfloat16", entity.BFloat16Vector(bf16c.row(150)), entity.L2, isp); id != 150 {
 		t.Fatalf("IVF_FLAT bfloat16 search: top hit %d", id)
 	}
+}
+
+// Filters, range search and grouping work on the packed types as on FloatVector fields.
+func TestPackedVectorSearchOptions(t *testing.T) {
+	c := open(t)
+	binc := packedCases[0]
+	loadPacked(t, c, binc, 40)
+	q := []entity.Vector{entity.BinaryVector(binc.row(12))}
+	// Every byte of rows 8..15 differs from row 12's (0b1100) in its low three bits: HAMMING
+	// distances 8, 16, 16, 24, 0, 8, 8, 16 (8 per differing bit, one bit a byte).
+	res, err := c.Search(ctx(), "c_binary", nil, "ID >= 8 && ID < 16", []string{"ID"}, q, "v", entity.HAMMING, 10, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res[0].ResultCount != 8 || res[0].Scores[0] != 0 {
+		t.Fatalf("filtered search: %d hits, scores %v", res[0].ResultCount, res[0].Scores)
+	}
+	for i := 1; i < len(res[0].Scores); i++ {
+		if res[0].Scores[i] < res[0].Scores[i-1] {
+			t.Fatalf("HAMMING scores not ascending: %v", res[0].Scores)
+		}
+	}
+	// Range search keeps Milvus's direction for distances: range_filter <= distance < radius.
+	sp, _ := entity.NewIndexFlatSearchParam()
+	sp.AddRadius(16)
+	sp.AddRangeFilter(1)
+	res, err = c.Search(ctx(), "c_binary", nil, "ID >= 8 && ID < 16", nil, q, "v", entity.HAMMING, 10, sp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := res[0].IDs.(*entity.ColumnInt64).Data()
+	if res[0].ResultCount != 3 || !slices.Equal(sortedInts(ids), []int64{8, 13, 14}) {
+		t.Fatalf("range [1, 16): ids %v scores %v, want 8, 13, 14 at 8", ids, res[0].Scores)
+	}
+	for _, s := range res[0].Scores {
+		if s != 8 {
+			t.Fatalf("range [1, 16): score %v", s)
+		}
+	}
+}
+
+func sortedInts(v []int64) []int64 {
+	out := append([]int64(nil), v...)
+	slices.Sort(out)
+	return out
 }
