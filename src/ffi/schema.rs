@@ -402,7 +402,11 @@ pub unsafe extern "C" fn veclite_schema_field(
     let Some(field) = (unsafe { schema.as_ref() }).and_then(|s| s.inner.fields.get(i)) else { return false };
     let param = match field.field_type {
         FieldType::VarChar { max_length } => max_length,
-        FieldType::FloatVector { dim } => dim,
+        FieldType::FloatVector { dim }
+        | FieldType::BinaryVector { dim }
+        | FieldType::Float16Vector { dim }
+        | FieldType::BFloat16Vector { dim }
+        | FieldType::Int8Vector { dim } => dim,
         FieldType::Array { max_capacity, .. } => max_capacity,
         _ => 0,
     };

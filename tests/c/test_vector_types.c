@@ -81,6 +81,15 @@ static veclite_schema *schema(void) {
     CHECK(veclite_schema_builder_add_field(b, S("bytes"), VECLITE_FIELD_INT8_VECTOR, DIM, 0, NULL) ==
           VECLITE_STATUS_OK);
     CHECK(veclite_schema_builder_build(b, &s, NULL) == VECLITE_STATUS_OK);
+    /* Each vector field describes its type and dim (bits for the binary one). */
+    const uint32_t types[] = {VECLITE_FIELD_BINARY_VECTOR, VECLITE_FIELD_FLOAT16_VECTOR, VECLITE_FIELD_BFLOAT16_VECTOR,
+                              VECLITE_FIELD_INT8_VECTOR};
+    const uint32_t dims[] = {BITS, DIM, DIM, DIM};
+    for (size_t i = 0; i < 4; i++) {
+        uint32_t type = 0, param = 0;
+        CHECK(veclite_schema_field(s, i + 1, NULL, NULL, &type, &param, NULL));
+        CHECK(type == types[i] && param == dims[i]);
+    }
     return s;
 }
 

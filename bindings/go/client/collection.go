@@ -76,7 +76,8 @@ func schemaToC(s *entity.Schema) (*C.veclite_schema, error) {
 				return fail(err)
 			}
 			param = v
-		case entity.FieldTypeFloatVector:
+		case entity.FieldTypeFloatVector, entity.FieldTypeBinaryVector, entity.FieldTypeFloat16Vector,
+			entity.FieldTypeBFloat16Vector:
 			v, err := typeParam(f, entity.TypeParamDim)
 			if err != nil {
 				return fail(err)
@@ -135,7 +136,7 @@ func checkField(i int, f *entity.Field) error {
 	}
 	for key := range f.TypeParams {
 		switch {
-		case key == entity.TypeParamDim && f.DataType == entity.FieldTypeFloatVector:
+		case key == entity.TypeParamDim && isDenseVector(f.DataType):
 		case key == entity.TypeParamMaxLength && f.DataType == entity.FieldTypeVarChar:
 		case key == entity.TypeParamMaxCapacity && f.DataType == entity.FieldTypeArray:
 		case key == entity.TypeParamMaxLength && f.DataType == entity.FieldTypeArray && f.ElementType == entity.FieldTypeVarChar:
@@ -199,7 +200,8 @@ func schemaFromC(s *C.veclite_schema) *entity.Schema {
 			f.Description = C.GoStringN((*C.char)(unsafe.Pointer(np)), C.int(nl))
 		}
 		switch f.DataType {
-		case entity.FieldTypeFloatVector:
+		case entity.FieldTypeFloatVector, entity.FieldTypeBinaryVector, entity.FieldTypeFloat16Vector,
+			entity.FieldTypeBFloat16Vector:
 			f.TypeParams[entity.TypeParamDim] = strconv.FormatUint(uint64(param), 10)
 		case entity.FieldTypeVarChar:
 			f.TypeParams[entity.TypeParamMaxLength] = strconv.FormatUint(uint64(param), 10)

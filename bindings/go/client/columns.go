@@ -43,6 +43,9 @@ func checkColumns(columns []entity.Column) error {
 			return newErr(StatusInvalidArgument, "column %d is nil", i)
 		}
 		name := col.Name()
+		if err := checkPacked(col); err != nil {
+			return err
+		}
 		if fv, ok := col.(*entity.ColumnFloatVector); ok {
 			if fv.Dim() <= 0 {
 				return newErr(StatusDimensionMismatch, "column %s: dim %d is not positive", name, fv.Dim())
@@ -140,6 +143,12 @@ func columnToC(col entity.Column) (*C.veclite_column, error) {
 		st = C.veclite_column_new_json(np, nl, ptrs, lens, n, nil, &out, &cerr)
 	default:
 		var ok bool
+		var err error
+		if st, ok, err = packedToC(col, np, nl, &out, &cerr); err != nil {
+			return nil, err
+		} else if ok {
+			break
+		}
 		if st, ok = arrayToC(col, np, nl, &out, &cerr); !ok {
 			return nil, newErr(StatusInvalidArgument, "column %s: unsupported column type %T (%s)", name, col, col.Type())
 		}
@@ -205,6 +214,9 @@ func fromC(col *C.veclite_column) (entity.Column, error) {
 		return entity.NewColumnVarChar(name, values), nil
 	case C.VECLITE_FIELD_ARRAY:
 		return arrayFromC(col, name)
+	}
+	if packed, ok, err := packedFromC(col, name, info._type); ok {
+		return packed, err
 	}
 	return nil, newErr(StatusInvalidArgument, "column %s: unsupported field type %d in result", name, int(info._type))
 }

@@ -303,7 +303,9 @@ func metricToC(mt entity.MetricType) (C.uint32_t, error) {
 // grouping search (GroupByValue holds each hit's group). metricType must be the index's metric (searching an
 // indexed field with another metric fails). partitions nil = all; expr "" = no filter;
 // outputFields name the fields returned in SearchResult.Fields ("*" = all); vectorField ""
-// = the collection's only vector field. One SearchResult per vector.
+// = the collection's only vector field. vectors are all FloatVector, BinaryVector (metrics
+// HAMMING, JACCARD), Float16Vector or BFloat16Vector, of the field's type and dim. One
+// SearchResult per vector.
 func (c *EmbeddedClient) Search(ctx context.Context, collName string, partitions []string, expr string, outputFields []string,
 	vectors []entity.Vector, vectorField string, metricType entity.MetricType, topK int,
 	sp entity.SearchParam, opts ...SearchQueryOptionFunc) ([]SearchResult, error) {
@@ -324,20 +326,9 @@ func (c *EmbeddedClient) Search(ctx context.Context, collName string, partitions
 	if topK < 1 {
 		return nil, newErr(StatusInvalidArgument, "topk %d must be at least 1", topK)
 	}
-	dim := 0
-	if v, ok := vectors[0].(entity.FloatVector); ok {
-		dim = len(v)
-	}
-	flat := make([]float32, 0, len(vectors)*dim)
-	for i, v := range vectors {
-		fv, ok := v.(entity.FloatVector)
-		if !ok {
-			return nil, featureErr("query vectors of type %T (veclite searches FloatVector fields)", v)
-		}
-		if len(fv) != dim || dim == 0 {
-			return nil, newErr(StatusDimensionMismatch, "query vector %d has %d elements, query vector 0 has %d", i, len(fv), dim)
-		}
-		flat = append(flat, fv...)
+	queries, err := queryVectors(vectors)
+	if err != nil {
+		return nil, err
 	}
 	var results []SearchResult
 	err = c.dataCall(ctx, func(db *C.veclite_db, cc *callCtx) error {
@@ -397,9 +388,7 @@ func (c *EmbeddedClient) Search(ctx context.Context, collName string, partitions
 		}
 		cp, cn := cstr(collName)
 		var sr *C.veclite_search_result
-		st := C.veclite_search(db, cc.c, cp, cn, so, (*C.float)(unsafe.Pointer(unsafe.SliceData(flat))),
-			C.size_t(len(vectors)), C.size_t(dim), C.size_t(topK), metric, nil, nil, nil, &sr, &cerr)
-		runtime.KeepAlive(flat)
+		st := queries.search(db, cc.c, cp, cn, so, topK, metric, &sr, &cerr)
 		runtime.KeepAlive(collName)
 		runtime.KeepAlive(outputFields)
 		runtime.KeepAlive(partitions)

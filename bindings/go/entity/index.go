@@ -9,8 +9,9 @@ import (
 // MetricType names a distance metric.
 type MetricType string
 
-// Metric types. veclite searches with L2 (squared distance), IP and COSINE; the binary metrics
-// exist for source compatibility and are rejected by Search.
+// Metric types. veclite searches float vectors with L2 (squared distance), IP and COSINE, and
+// binary vectors with HAMMING and JACCARD; TANIMOTO, SUBSTRUCTURE and SUPERSTRUCTURE exist for
+// source compatibility and are rejected by Search.
 const (
 	L2             MetricType = "L2"
 	IP             MetricType = "IP"

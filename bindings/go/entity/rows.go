@@ -316,6 +316,8 @@ func emptyColumn(field *Field, n int) (Column, error) {
 			return nil, fmt.Errorf("vector field %s: %w", field.Name, err)
 		}
 		return NewColumnFloatVector(field.Name, int(dim), make([][]float32, 0, n)), nil
+	case FieldTypeBinaryVector, FieldTypeFloat16Vector, FieldTypeBFloat16Vector:
+		return emptyPackedColumn(field, n)
 	default:
 		return nil, fmt.Errorf("field %s: rows of type %s are not supported", field.Name, field.DataType)
 	}

@@ -11,8 +11,9 @@ func math32bits(f float32) uint32 { return math.Float32bits(f) }
 // VECLITE_FIELD_* constants).
 type FieldType int32
 
-// Field types. veclite stores Bool, Int8..Int64, Float, Double, VarChar, JSON and FloatVector; the
-// other constants exist for source compatibility and are rejected by CreateCollection.
+// Field types. veclite stores Bool, Int8..Int64, Float, Double, VarChar, JSON, Array,
+// FloatVector, BinaryVector, Float16Vector and BFloat16Vector; the other constants exist for
+// source compatibility and are rejected by CreateCollection.
 const (
 	FieldTypeNone           FieldType = 0
 	FieldTypeBool           FieldType = 1

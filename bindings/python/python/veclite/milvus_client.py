@@ -124,7 +124,8 @@ class MilvusClient:
 
     # --- collections ---------------------------------------------------------------------
 
-    def create_schema(self, **kwargs: Any) -> CollectionSchema:
+    @staticmethod
+    def create_schema(**kwargs: Any) -> CollectionSchema:
         """An empty :class:`CollectionSchema` (``auto_id``, ``enable_dynamic_field`` (default
         False, as in pymilvus), ``description``)."""
         return CollectionSchema([], **kwargs)

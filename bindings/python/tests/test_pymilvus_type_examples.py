@@ -1,0 +1,45 @@
+"""pymilvus's example programs of the binary and int8 vector types (tests/examples/pymilvus, each
+the pymilvus program with only its ``pymilvus`` imports changed to ``veclite`` and its connection
+line to a local directory): ``orm_binary_example.py`` is
+``examples/orm_deprecated/datatypes/binary_example.py``, ``int8_example.py`` is
+``examples/int8_example.py``. (``float16_example.py`` runs in test_examples.py.)"""
+
+import subprocess
+import sys
+
+from test_pymilvus_examples import EXAMPLES
+
+
+def stops(name, cwd):
+    """Runs the example ``name`` in ``cwd``, which must exit with status 1; its stderr."""
+    p = subprocess.run([sys.executable, str(EXAMPLES / name)], cwd=cwd, capture_output=True, text=True, timeout=120)
+    assert p.returncode == 1, p.stdout + p.stderr
+    return p.stderr
+
+
+def test_orm_binary_example(tmp_path):
+    # The program stores binary rows, then asks for a BIN_FLAT index with an `nlist` build param,
+    # which Milvus ignores and veclite refuses (it never accepts a parameter it would ignore): the
+    # program stops there, with that reason.
+    err = stops("orm_binary_example.py", tmp_path)
+    assert "index param `nlist` for BIN_FLAT (BIN_FLAT reads no build params)" in err
+    assert "hello_milvus.create_index(" in err
+
+
+def test_int8_example(tmp_path):
+    # The program stores one int8 row, then creates its HNSW index without a metric_type, which
+    # veclite requires (Milvus would pick COSINE, and the program's L2 search would then not match
+    # the index's metric): the program stops at create_index, with that reason.
+    err = stops("int8_example.py", tmp_path)
+    assert "metric_type is missing: use L2, IP or COSINE" in err
+    assert "c.create_index(" in err
+
+
+def test_create_schema_is_a_class_method():
+    # pymilvus's MilvusClient.create_schema is a classmethod: int8_example.py calls it on the class.
+    import veclite
+
+    for cls in (veclite.MilvusClient, veclite.AsyncMilvusClient):
+        schema = cls.create_schema(enable_dynamic_field=True, description="d")
+        assert isinstance(schema, veclite.CollectionSchema) and schema.enable_dynamic_field and schema.description == "d"
+        assert schema.fields == []
