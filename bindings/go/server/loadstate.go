@@ -126,7 +126,7 @@ func (l *loadStates) state(coll string, parts []string) commonpb.LoadState {
 // realName resolves an alias to its collection's name (names the engine does not know are
 // returned as they are; the engine call that follows reports them).
 func (s *service) realName(ctx context.Context, name string) string {
-	if coll, err := s.db.DescribeCollection(ctx, name); err == nil && coll.Schema != nil {
+	if coll, err := s.h(ctx).DescribeCollection(ctx, name); err == nil && coll.Schema != nil {
 		return coll.Schema.CollectionName
 	}
 	return name
