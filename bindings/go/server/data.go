@@ -67,12 +67,15 @@ func (s *service) Insert(ctx context.Context, req *milvuspb.InsertRequest) (*mil
 }
 
 func (s *service) Upsert(ctx context.Context, req *milvuspb.UpsertRequest) (*milvuspb.MutationResult, error) {
-	if req.GetPartialUpdate() || len(req.GetFieldOps()) > 0 {
-		return &milvuspb.MutationResult{Status: unsupported("partial updates (upsert with partial_update)")}, nil
+	if len(req.GetFieldOps()) > 0 {
+		return &milvuspb.MutationResult{Status: unsupported("array field operations (upsert with field_ops)")}, nil
 	}
 	cols, err := columnsFromProto(req.GetFieldsData())
 	if err != nil {
 		return &milvuspb.MutationResult{Status: invalid(err.Error())}, nil
+	}
+	if req.GetPartialUpdate() {
+		return mutationResponse(s.h(ctx).PartialUpsert(ctx, req.GetCollectionName(), req.GetPartitionName(), cols...)), nil
 	}
 	return mutationResponse(s.h(ctx).UpsertWithResult(ctx, req.GetCollectionName(), req.GetPartitionName(), cols...)), nil
 }
