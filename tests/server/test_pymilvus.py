@@ -277,12 +277,18 @@ def test_hybrid_search_orm(client):
         connections.disconnect(alias)
 
 
-def test_group_size(client):
+def rows_schema(client):
+    """The typed schema of rows(): id, vector, tag, n."""
     schema = client.create_schema()
     schema.add_field("id", DataType.INT64, is_primary=True)
     schema.add_field("vector", DataType.FLOAT_VECTOR, dim=DIM)
     schema.add_field("tag", DataType.VARCHAR, max_length=8)
     schema.add_field("n", DataType.INT64)
+    return schema
+
+
+def test_group_size(client):
+    schema = rows_schema(client)
     index = client.prepare_index_params()
     index.add_index("vector", index_type="FLAT", metric_type="L2")
     client.create_collection("gs", schema=schema, index_params=index)
@@ -439,11 +445,7 @@ def test_databases_are_separate_namespaces(databases):
 
 
 def test_scalar_indexes_and_index_properties(client):
-    schema = client.create_schema()
-    schema.add_field("id", DataType.INT64, is_primary=True)
-    schema.add_field("vector", DataType.FLOAT_VECTOR, dim=DIM)
-    schema.add_field("tag", DataType.VARCHAR, max_length=16)
-    schema.add_field("n", DataType.INT64)
+    schema = rows_schema(client)
     ip = client.prepare_index_params()
     ip.add_index("vector", index_type="FLAT", metric_type="L2")
     ip.add_index("tag", index_type="INVERTED", index_name="tag_idx")
