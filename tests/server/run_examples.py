@@ -30,7 +30,6 @@ SERVER_ONLY = REPO / "tests" / "server" / "pymilvus_examples"
 #: In-process programs that do not run through a server, with the reason.
 SKIP = {
     "float16_example.py": "float16 vectors: the server does not convert them yet",
-    "hello_milvus_array.py": "array fields: the server does not convert them yet",
     "customize_schema.py": "default values: the Go package the server calls has none yet",
     "orm_nullable_and_default_value.py": "null and default values: the Go package the server calls has none yet",
     "partition.py": "queries partition _default after loading only p1 and p2, which Milvus refuses "

@@ -378,6 +378,28 @@ def test_orm_path(client):
         connections.disconnect(alias)
 
 
+def test_array_fields_round_trip(client):
+    schema = rows_schema(client)
+    schema.add_field("tags", DataType.ARRAY, element_type=DataType.VARCHAR, max_capacity=4, max_length=8)
+    schema.add_field("small", DataType.ARRAY, element_type=DataType.INT8, max_capacity=3)
+    schema.add_field("scores", DataType.ARRAY, element_type=DataType.DOUBLE, max_capacity=2)
+    index = client.prepare_index_params()
+    index.add_index("vector", index_type="FLAT", metric_type="L2")
+    client.create_collection("arr", schema=schema, index_params=index)
+    data = rows(6)
+    for r in data:
+        i = r["id"]
+        r.update(tags=[f"a{i}", f"b{i % 2}"], small=[i, -i], scores=[i / 2])
+    client.insert("arr", data)
+    got = client.query("arr", filter='array_contains(tags, "b1")', output_fields=["tags", "small", "scores"])
+    assert sorted((g["id"], g["tags"], g["small"], g["scores"]) for g in got) == [
+        (i, [f"a{i}", "b1"], [i, -i], [i / 2]) for i in (1, 3, 5)]
+    hits = client.search("arr", data=[data[4]["vector"]], limit=1, output_fields=["tags"])
+    assert hits[0][0]["entity"]["tags"] == ["a4", "b0"]
+    # No row matches: the empty result still names the array field.
+    assert client.query("arr", filter="id > 100", output_fields=["tags"]) == []
+
+
 @pytest.fixture
 def databases(client):
     """The client, with every database but default dropped before and after the test."""

@@ -59,6 +59,7 @@ func mutationResponse(r *client.MutationResult, err error) *milvuspb.MutationRes
 }
 
 func (s *service) Insert(ctx context.Context, req *milvuspb.InsertRequest) (*milvuspb.MutationResult, error) {
+	s.fillElementTypes(ctx, req.GetCollectionName(), req.GetFieldsData())
 	cols, err := columnsFromProto(req.GetFieldsData())
 	if err != nil {
 		return &milvuspb.MutationResult{Status: invalid(err.Error())}, nil
@@ -70,6 +71,7 @@ func (s *service) Upsert(ctx context.Context, req *milvuspb.UpsertRequest) (*mil
 	if len(req.GetFieldOps()) > 0 {
 		return &milvuspb.MutationResult{Status: unsupported("array field operations (upsert with field_ops)")}, nil
 	}
+	s.fillElementTypes(ctx, req.GetCollectionName(), req.GetFieldsData())
 	cols, err := columnsFromProto(req.GetFieldsData())
 	if err != nil {
 		return &milvuspb.MutationResult{Status: invalid(err.Error())}, nil
@@ -613,6 +615,8 @@ func emptyColumn(f *entity.Field) entity.Column {
 	case entity.FieldTypeFloatVector:
 		dim, _ := f.GetDim()
 		return entity.NewColumnFloatVector(f.Name, int(dim), nil)
+	case entity.FieldTypeArray:
+		return emptyArrayColumn(f)
 	}
 	return nil
 }
