@@ -98,8 +98,10 @@ server:
 	cargo build --release --lib
 	cd bindings/go/server && go vet ./... && CGO_ENABLED=1 go build -o $(CURDIR)/target/veclite-server .
 
-# The server: its Go tests (under the race detector), then end to end: its command line, the real pymilvus (tests/server/test_pymilvus.py),
-# and pymilvus's and milvus-sdk-go v2.4.2's own examples, against servers on free loopback ports.
+# The server: its Go tests (under the race detector), then end to end (tests/server/run.sh): its
+# command line, the real pymilvus 2.6.x and 3.0.x (tests/server/test_pymilvus.py), langchain-milvus,
+# migration, and the pymilvus and milvus-sdk-go v2.4.2 example programs the in-process packages
+# run, rewritten at test time for a server, against servers on free loopback ports.
 test-server: server
 	cd bindings/go/server && CGO_ENABLED=1 go test -race -count=1 ./...
 	bash tests/server/run.sh

@@ -83,9 +83,6 @@ def test_unsupported_rpc_returns_a_status_not_a_hang(client):
         client.create_user("alice", "secret123")
     assert e.value.code == 10
     assert "CreateCredential" in e.value.message
-    with pytest.raises(MilvusException) as e:
-        client.create_database("db1")
-    assert e.value.code == 3000
 
 
 def test_vectors_round_trip_exactly(client):
@@ -280,12 +277,18 @@ def test_hybrid_search_orm(client):
         connections.disconnect(alias)
 
 
-def test_group_size(client):
+def rows_schema(client):
+    """The typed schema of rows(): id, vector, tag, n."""
     schema = client.create_schema()
     schema.add_field("id", DataType.INT64, is_primary=True)
     schema.add_field("vector", DataType.FLOAT_VECTOR, dim=DIM)
     schema.add_field("tag", DataType.VARCHAR, max_length=8)
     schema.add_field("n", DataType.INT64)
+    return schema
+
+
+def test_group_size(client):
+    schema = rows_schema(client)
     index = client.prepare_index_params()
     index.add_index("vector", index_type="FLAT", metric_type="L2")
     client.create_collection("gs", schema=schema, index_params=index)
@@ -373,6 +376,136 @@ def test_orm_path(client):
         coll.drop()
     finally:
         connections.disconnect(alias)
+
+
+def test_array_fields_round_trip(client):
+    schema = rows_schema(client)
+    schema.add_field("tags", DataType.ARRAY, element_type=DataType.VARCHAR, max_capacity=4, max_length=8)
+    schema.add_field("small", DataType.ARRAY, element_type=DataType.INT8, max_capacity=3)
+    schema.add_field("scores", DataType.ARRAY, element_type=DataType.DOUBLE, max_capacity=2)
+    index = client.prepare_index_params()
+    index.add_index("vector", index_type="FLAT", metric_type="L2")
+    client.create_collection("arr", schema=schema, index_params=index)
+    data = rows(6)
+    for r in data:
+        i = r["id"]
+        r.update(tags=[f"a{i}", f"b{i % 2}"], small=[i, -i], scores=[i / 2])
+    client.insert("arr", data)
+    got = client.query("arr", filter='array_contains(tags, "b1")', output_fields=["tags", "small", "scores"])
+    assert sorted((g["id"], g["tags"], g["small"], g["scores"]) for g in got) == [
+        (i, [f"a{i}", "b1"], [i, -i], [i / 2]) for i in (1, 3, 5)]
+    hits = client.search("arr", data=[data[4]["vector"]], limit=1, output_fields=["tags"])
+    assert hits[0][0]["entity"]["tags"] == ["a4", "b0"]
+    # No row matches: the empty result still names the array field.
+    assert client.query("arr", filter="id > 100", output_fields=["tags"]) == []
+
+
+@pytest.fixture
+def databases(client):
+    """The client, with every database but default dropped before and after the test."""
+
+    def drop_all():
+        for db in client.list_databases():
+            if db != "default":
+                scoped = MilvusClient(uri=URI, db_name=db)
+                for name in scoped.list_collections():
+                    scoped.drop_collection(name)
+                scoped.close()
+                client.drop_database(db)
+
+    drop_all()
+    yield client
+    drop_all()
+
+
+def count(c, name):
+    return c.query(name, output_fields=["count(*)"])[0]["count(*)"]
+
+
+def test_databases_are_separate_namespaces(databases):
+    c = databases
+    c.create_database("db1")
+    assert c.list_databases() == ["default", "db1"]
+    assert c.describe_database("db1")["name"] == "db1"
+    with pytest.raises(MilvusException) as e:
+        c.create_database("db1")
+    assert "already exists" in e.value.message
+    # The same collection name in two databases: db_name= at connection, then using_database.
+    c.create_collection("same", dimension=DIM)
+    c.insert("same", rows(5))
+    d1 = MilvusClient(uri=URI, db_name="db1")
+    d1.create_collection("same", dimension=DIM)
+    d1.insert("same", rows(3, start=100))
+    assert (count(c, "same"), count(d1, "same")) == (5, 3)
+    assert d1.search("same", data=[rows(3, start=100)[1]["vector"]], limit=1)[0][0]["id"] == 101
+    c.create_collection("only_default", dimension=DIM)
+    assert sorted(c.list_collections()) == ["only_default", "same"] and d1.list_collections() == ["same"]
+    c.using_database("db1")
+    assert count(c, "same") == 3 and c.list_collections() == ["same"]
+    c.using_database("default")
+    # The ORM path names the database at connect.
+    connections.connect("veclite-db1", uri=URI, db_name="db1")
+    try:
+        assert utility.list_collections(using="veclite-db1") == ["same"]
+        assert Collection("same", using="veclite-db1").num_entities == 3
+    finally:
+        connections.disconnect("veclite-db1")
+    with pytest.raises(MilvusException) as e:
+        c.alter_database_properties("db1", {"k": "v"})
+    assert e.value.code == 3000
+    # A database with collections cannot be dropped; an empty one can, and is gone afterwards.
+    with pytest.raises(MilvusException) as e:
+        c.drop_database("db1")
+    assert "not empty" in e.value.message
+    d1.drop_collection("same")
+    c.drop_database("db1")
+    assert c.list_databases() == ["default"] and count(c, "same") == 5
+    with pytest.raises(MilvusException) as e:
+        d1.list_collections()
+    assert e.value.code == 800
+    d1.close()
+
+
+def test_scalar_indexes_and_index_properties(client):
+    schema = rows_schema(client)
+    ip = client.prepare_index_params()
+    ip.add_index("vector", index_type="FLAT", metric_type="L2")
+    ip.add_index("tag", index_type="INVERTED", index_name="tag_idx")
+    ip.add_index("n", index_type="STL_SORT")
+    client.create_collection("scalar", schema=schema, index_params=ip)
+    client.insert("scalar", rows(30))
+    assert sorted(client.list_indexes("scalar")) == ["n", "tag_idx", "vector"]
+    tag = client.describe_index("scalar", "tag_idx")
+    assert (tag["index_type"], tag["field_name"]) == ("INVERTED", "tag") and "metric_type" not in tag
+    assert client.describe_index("scalar", "n")["index_type"] == "STL_SORT"
+    got = client.query("scalar", filter='tag == "t1" and n < 10', output_fields=["n"])
+    assert sorted(r["n"] for r in got) == [1, 4, 7]
+    # Drop, then AUTOINDEX on a scalar field: the engine's default for the type (INVERTED on VarChar).
+    client.drop_index("scalar", "tag_idx")
+    assert sorted(client.list_indexes("scalar")) == ["n", "vector"]
+    ip = client.prepare_index_params()
+    ip.add_index("tag", index_type="AUTOINDEX")
+    client.create_index("scalar", ip)
+    assert client.describe_index("scalar", "tag")["index_type"] == "INVERTED"
+    # A second index type on an indexed field is refused, naming the field.
+    ip = client.prepare_index_params()
+    ip.add_index("n", index_type="BITMAP", index_name="n_bitmap")
+    with pytest.raises(MilvusException) as e:
+        client.create_index("scalar", ip)
+    assert e.value.code == 1100 and "`n`" in e.value.message
+    # Index properties: a key veclite does not know is refused with "unsupported operation".
+    with pytest.raises(MilvusException) as e:
+        client.alter_index_properties("scalar", "vector", {"no.such.key": "1"})
+    assert e.value.code == 3000 and "no.such.key" in e.value.message
+    with pytest.raises(MilvusException) as e:
+        client.drop_index_properties("scalar", "vector", ["mmap.enabled"])
+    assert e.value.code == 3000
+    connections.connect("veclite-progress", uri=URI)
+    try:
+        progress = utility.index_building_progress("scalar", index_name="vector", using="veclite-progress")
+        assert progress["total_rows"] == 30 and 0 <= progress["indexed_rows"] <= 30
+    finally:
+        connections.disconnect("veclite-progress")
 
 
 @pytest.mark.skipif("VECLITE_SERVER_TOKEN_URI" not in os.environ, reason="no --token server")

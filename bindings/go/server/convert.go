@@ -149,6 +149,8 @@ func columnFromProto(fd *schemapb.FieldData) (entity.Column, error) {
 			return entity.NewColumnJSONBytes(dynamicField, rows).WithIsDynamic(true), nil
 		}
 		return entity.NewColumnJSONBytes(name, rows), nil
+	case schemapb.DataType_Array:
+		return arrayColumnFromProto(fd)
 	case schemapb.DataType_FloatVector:
 		v := fd.GetVectors()
 		dim := int(v.GetDim())
@@ -231,6 +233,9 @@ func (a *fieldAppender) appendColumn(col entity.Column) error {
 			d.Data = append(d.Data, row...)
 		}
 	default:
+		if appendArray(a.fd, col) {
+			return nil
+		}
 		return fmt.Errorf("column %s: type %s is not supported by veclite-server", col.Name(), col.Type())
 	}
 	return nil
@@ -264,6 +269,9 @@ func emptyFieldData(col entity.Column) (*schemapb.FieldData, error) {
 			Data: &schemapb.VectorField_FloatVector{FloatVector: &schemapb.FloatArray{}},
 		}}
 	default:
+		if fd := emptyArrayFieldData(col); fd != nil {
+			return fd, nil
+		}
 		return nil, fmt.Errorf("column %s: type %s is not supported by veclite-server", col.Name(), col.Type())
 	}
 	return fd, nil

@@ -59,39 +59,35 @@ func mutationResponse(r *client.MutationResult, err error) *milvuspb.MutationRes
 }
 
 func (s *service) Insert(ctx context.Context, req *milvuspb.InsertRequest) (*milvuspb.MutationResult, error) {
-	if st := checkDB(req.GetDbName()); st != nil {
-		return &milvuspb.MutationResult{Status: st}, nil
-	}
+	s.fillElementTypes(ctx, req.GetCollectionName(), req.GetFieldsData())
 	cols, err := columnsFromProto(req.GetFieldsData())
 	if err != nil {
 		return &milvuspb.MutationResult{Status: invalid(err.Error())}, nil
 	}
-	return mutationResponse(s.db.InsertWithResult(ctx, req.GetCollectionName(), req.GetPartitionName(), cols...)), nil
+	return mutationResponse(s.h(ctx).InsertWithResult(ctx, req.GetCollectionName(), req.GetPartitionName(), cols...)), nil
 }
 
 func (s *service) Upsert(ctx context.Context, req *milvuspb.UpsertRequest) (*milvuspb.MutationResult, error) {
-	if st := checkDB(req.GetDbName()); st != nil {
-		return &milvuspb.MutationResult{Status: st}, nil
+	if len(req.GetFieldOps()) > 0 {
+		return &milvuspb.MutationResult{Status: unsupported("array field operations (upsert with field_ops)")}, nil
 	}
-	if req.GetPartialUpdate() || len(req.GetFieldOps()) > 0 {
-		return &milvuspb.MutationResult{Status: unsupported("partial updates (upsert with partial_update)")}, nil
-	}
+	s.fillElementTypes(ctx, req.GetCollectionName(), req.GetFieldsData())
 	cols, err := columnsFromProto(req.GetFieldsData())
 	if err != nil {
 		return &milvuspb.MutationResult{Status: invalid(err.Error())}, nil
 	}
-	return mutationResponse(s.db.UpsertWithResult(ctx, req.GetCollectionName(), req.GetPartitionName(), cols...)), nil
+	if req.GetPartialUpdate() {
+		return mutationResponse(s.h(ctx).PartialUpsert(ctx, req.GetCollectionName(), req.GetPartitionName(), cols...)), nil
+	}
+	return mutationResponse(s.h(ctx).UpsertWithResult(ctx, req.GetCollectionName(), req.GetPartitionName(), cols...)), nil
 }
 
 func (s *service) Delete(ctx context.Context, req *milvuspb.DeleteRequest) (*milvuspb.MutationResult, error) {
-	if st := checkDB(req.GetDbName()); st != nil {
-		return &milvuspb.MutationResult{Status: st}, nil
-	}
 	expr, st := renderExpr(req.GetExpr(), req.GetExprTemplateValues())
 	if st != nil {
 		return &milvuspb.MutationResult{Status: st}, nil
 	}
-	resp := mutationResponse(s.db.DeleteWithResult(ctx, req.GetCollectionName(), req.GetPartitionName(), expr))
+	resp := mutationResponse(s.h(ctx).DeleteWithResult(ctx, req.GetCollectionName(), req.GetPartitionName(), expr))
 	// Milvus (since 2.3.2) returns the count of a delete, not the deleted keys.
 	resp.IDs, resp.SuccIndex = nil, nil
 	return resp, nil
@@ -346,7 +342,7 @@ func queryVectors(raw []byte) ([]entity.Vector, *commonpb.Status) {
 
 // fieldMetric is the metric of a field's index, when it has one.
 func (s *service) fieldMetric(ctx context.Context, coll, field string) string {
-	indexes, err := s.db.DescribeIndex(ctx, coll, field)
+	indexes, err := s.h(ctx).DescribeIndex(ctx, coll, field)
 	if err != nil || len(indexes) == 0 {
 		return ""
 	}
@@ -368,14 +364,11 @@ func vectorField(schema *entity.Schema) string {
 }
 
 func (s *service) Search(ctx context.Context, req *milvuspb.SearchRequest) (*milvuspb.SearchResults, error) {
-	if st := checkDB(req.GetDbName()); st != nil {
-		return &milvuspb.SearchResults{Status: st}, nil
-	}
 	sr, st := parseSearch(req)
 	if st != nil {
 		return &milvuspb.SearchResults{Status: st}, nil
 	}
-	coll, err := s.db.DescribeCollection(ctx, req.GetCollectionName())
+	coll, err := s.h(ctx).DescribeCollection(ctx, req.GetCollectionName())
 	if err != nil {
 		return &milvuspb.SearchResults{Status: errStatus(err)}, nil
 	}
@@ -388,7 +381,7 @@ func (s *service) Search(ctx context.Context, req *milvuspb.SearchRequest) (*mil
 	if sr.metric == "" {
 		return &milvuspb.SearchResults{Status: invalid("metric_type is required: field " + sr.field + " has no index to take it from")}, nil
 	}
-	parts, st := s.loads.readable(coll.Schema.CollectionName, req.GetPartitionNames())
+	parts, st := s.loads.readable(collKey(ctx, coll.Schema.CollectionName), req.GetPartitionNames())
 	if st != nil {
 		return &milvuspb.SearchResults{Status: st}, nil
 	}
@@ -407,7 +400,7 @@ func (s *service) Search(ctx context.Context, req *milvuspb.SearchRequest) (*mil
 		sp = sr.params
 	}
 	outputs := req.GetOutputFields()
-	results, err := s.db.Search(ctx, req.GetCollectionName(), parts, sr.expr, engineOutputs(coll.Schema, outputs),
+	results, err := s.h(ctx).Search(ctx, req.GetCollectionName(), parts, sr.expr, engineOutputs(coll.Schema, outputs),
 		sr.vectors, sr.field, entity.MetricType(sr.metric), sr.topK, sp, opts...)
 	if err != nil {
 		return &milvuspb.SearchResults{Status: errStatus(err)}, nil
@@ -556,7 +549,7 @@ func (s *service) pkOrderedPage(ctx context.Context, schema *entity.Schema, part
 	if pk == nil {
 		return nil, &client.Error{Code: client.StatusInvalidArgument, Msg: "collection has no primary key"}
 	}
-	keys, err := s.db.Query(ctx, schema.CollectionName, parts, expr, []string{pk.Name})
+	keys, err := s.h(ctx).Query(ctx, schema.CollectionName, parts, expr, []string{pk.Name})
 	if err != nil {
 		return nil, err
 	}
@@ -577,7 +570,7 @@ func (s *service) pkOrderedPage(ctx context.Context, schema *entity.Schema, part
 	if page.Len() == 0 {
 		return emptyColumns(schema, outputs), nil
 	}
-	return s.db.QueryByPks(ctx, schema.CollectionName, parts, page, outputs)
+	return s.h(ctx).QueryByPks(ctx, schema.CollectionName, parts, page, outputs)
 }
 
 // emptyColumns is a result with no rows: the primary key and the output fields, typed.
@@ -622,6 +615,8 @@ func emptyColumn(f *entity.Field) entity.Column {
 	case entity.FieldTypeFloatVector:
 		dim, _ := f.GetDim()
 		return entity.NewColumnFloatVector(f.Name, int(dim), nil)
+	case entity.FieldTypeArray:
+		return emptyArrayColumn(f)
 	}
 	return nil
 }
@@ -641,9 +636,6 @@ var queryKeys = map[string]bool{
 }
 
 func (s *service) Query(ctx context.Context, req *milvuspb.QueryRequest) (*milvuspb.QueryResults, error) {
-	if st := checkDB(req.GetDbName()); st != nil {
-		return &milvuspb.QueryResults{Status: st}, nil
-	}
 	expr, st := renderExpr(req.GetExpr(), req.GetExprTemplateValues())
 	if st != nil {
 		return &milvuspb.QueryResults{Status: st}, nil
@@ -676,11 +668,11 @@ func (s *service) Query(ctx context.Context, req *milvuspb.QueryRequest) (*milvu
 			offset = n
 		}
 	}
-	coll, err := s.db.DescribeCollection(ctx, req.GetCollectionName())
+	coll, err := s.h(ctx).DescribeCollection(ctx, req.GetCollectionName())
 	if err != nil {
 		return &milvuspb.QueryResults{Status: errStatus(err)}, nil
 	}
-	parts, st := s.loads.readable(coll.Schema.CollectionName, req.GetPartitionNames())
+	parts, st := s.loads.readable(collKey(ctx, coll.Schema.CollectionName), req.GetPartitionNames())
 	if st != nil {
 		return &milvuspb.QueryResults{Status: st}, nil
 	}
@@ -696,7 +688,7 @@ func (s *service) Query(ctx context.Context, req *milvuspb.QueryRequest) (*milvu
 		if offset > 0 {
 			opts = append(opts, client.WithOffset(offset))
 		}
-		rs, err = s.db.Query(ctx, req.GetCollectionName(), parts, expr, engineOutputs(coll.Schema, outputs), opts...)
+		rs, err = s.h(ctx).Query(ctx, req.GetCollectionName(), parts, expr, engineOutputs(coll.Schema, outputs), opts...)
 	}
 	if err != nil {
 		return &milvuspb.QueryResults{Status: errStatus(err)}, nil

@@ -140,9 +140,6 @@ func (s *service) HybridSearch(ctx context.Context, req *milvuspb.HybridSearchRe
 	fail := func(st *commonpb.Status) (*milvuspb.SearchResults, error) {
 		return &milvuspb.SearchResults{Status: st}, nil
 	}
-	if st := checkDB(req.GetDbName()); st != nil {
-		return fail(st)
-	}
 	if req.GetFunctionScore() != nil {
 		return fail(unsupported("HybridSearch function scores (veclite fuses with the rrf and weighted rankers)"))
 	}
@@ -156,11 +153,11 @@ func (s *service) HybridSearch(ctx context.Context, req *milvuspb.HybridSearchRe
 	if st != nil {
 		return fail(st)
 	}
-	coll, err := s.db.DescribeCollection(ctx, req.GetCollectionName())
+	coll, err := s.h(ctx).DescribeCollection(ctx, req.GetCollectionName())
 	if err != nil {
 		return fail(errStatus(err))
 	}
-	parts, st := s.loads.readable(coll.Schema.CollectionName, req.GetPartitionNames())
+	parts, st := s.loads.readable(collKey(ctx, coll.Schema.CollectionName), req.GetPartitionNames())
 	if st != nil {
 		return fail(st)
 	}
@@ -175,7 +172,7 @@ func (s *service) HybridSearch(ctx context.Context, req *milvuspb.HybridSearchRe
 		opts = append(opts, client.WithOffset(rank.offset))
 	}
 	outputs := req.GetOutputFields()
-	results, err := s.db.HybridSearch(ctx, req.GetCollectionName(), parts, rank.limit, engineOutputs(coll.Schema, outputs),
+	results, err := s.h(ctx).HybridSearch(ctx, req.GetCollectionName(), parts, rank.limit, engineOutputs(coll.Schema, outputs),
 		rank.reranker, anns, opts...)
 	if err != nil {
 		return fail(errStatus(err))

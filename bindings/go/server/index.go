@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 
 	"github.com/milvus-io/milvus-proto/go-api/v2/commonpb"
@@ -19,21 +20,56 @@ const defaultMetric = "COSINE"
 // segment, so index state is Finished whenever the index exists.
 
 func (s *service) CreateIndex(ctx context.Context, req *milvuspb.CreateIndexRequest) (*commonpb.Status, error) {
-	if st := checkDB(req.GetDbName()); st != nil {
-		return st, nil
-	}
 	params := kvMap(req.GetExtraParams())
 	it := params["index_type"]
 	delete(params, "index_type")
-	if params["metric_type"] == "" && !strings.Contains(params["params"], "metric_type") {
+	vector, err := s.isVectorField(ctx, req.GetCollectionName(), req.GetFieldName())
+	if err != nil {
+		return errStatus(err), nil
+	}
+	if vector && params["metric_type"] == "" && !strings.Contains(params["params"], "metric_type") {
 		params["metric_type"] = defaultMetric // as Milvus does when the request names none
 	}
+	if !vector && strings.EqualFold(it, "AUTOINDEX") {
+		it = "" // the engine picks the field type's default scalar index, as Milvus's AUTOINDEX does
+	}
 	idx := entity.NewGenericIndex(req.GetIndexName(), entity.IndexType(it), params)
-	return errStatus(s.db.CreateIndex(ctx, req.GetCollectionName(), req.GetFieldName(), idx, false)), nil
+	return errStatus(s.h(ctx).CreateIndex(ctx, req.GetCollectionName(), req.GetFieldName(), idx, false)), nil
 }
 
+// isVectorField reports whether field of coll is a vector field (a field the collection does
+// not have is left to the engine's CreateIndex to report).
+func (s *service) isVectorField(ctx context.Context, coll, field string) (bool, error) {
+	c, err := s.h(ctx).DescribeCollection(ctx, coll)
+	if err != nil {
+		return false, err
+	}
+	for _, f := range c.Schema.Fields {
+		if f.Name == field {
+			return f.DataType >= entity.FieldTypeBinaryVector, nil
+		}
+	}
+	return true, nil
+}
+
+// AlterIndex sets index properties through the engine: mmap.enabled is the one Milvus clients
+// set; other keys, and deleting keys, are refused with "unsupported operation" naming them.
 func (s *service) AlterIndex(ctx context.Context, req *milvuspb.AlterIndexRequest) (*commonpb.Status, error) {
-	return unsupported("altering index parameters (AlterIndex): drop and create the index instead"), nil
+	if len(req.GetDeleteKeys()) > 0 {
+		return unsupported("deleting index properties (AlterIndex delete_keys " + strings.Join(req.GetDeleteKeys(), ", ") + ")"), nil
+	}
+	var opts []client.IndexOption
+	for _, kv := range req.GetExtraParams() {
+		if kv.GetKey() != "mmap.enabled" {
+			return unsupported("index property " + kv.GetKey() + " (AlterIndex sets mmap.enabled only)"), nil
+		}
+		enabled, err := strconv.ParseBool(kv.GetValue())
+		if err != nil {
+			return invalid("index property mmap.enabled: " + kv.GetValue() + " is not true or false"), nil
+		}
+		opts = append(opts, client.WithMmap(enabled))
+	}
+	return errStatus(s.h(ctx).AlterIndex(ctx, req.GetCollectionName(), req.GetIndexName(), opts...)), nil
 }
 
 // indexOpts names the index a request selects, if any.
@@ -63,7 +99,7 @@ func (s *service) describeIndexes(ctx context.Context, coll, field, name string)
 	}
 	fields := []string{field}
 	if field == "" {
-		coll, err := s.db.DescribeCollection(ctx, coll)
+		coll, err := s.h(ctx).DescribeCollection(ctx, coll)
 		if err != nil {
 			return nil, err
 		}
@@ -74,7 +110,7 @@ func (s *service) describeIndexes(ctx context.Context, coll, field, name string)
 	}
 	var out []*milvuspb.IndexDescription
 	for _, f := range fields {
-		indexes, err := s.db.DescribeIndex(ctx, coll, f, indexOpts(name)...)
+		indexes, err := s.h(ctx).DescribeIndex(ctx, coll, f, indexOpts(name)...)
 		if err != nil {
 			if field == "" && !errors.Is(err, client.ErrCollectionNotExists{}) {
 				continue // a field without an index (or one veclite cannot index)
@@ -103,16 +139,13 @@ func (s *service) indexDescription(ctx context.Context, coll, field string, idx 
 	for k, v := range idx.Params() {
 		d.Params = append(d.Params, &commonpb.KeyValuePair{Key: k, Value: v})
 	}
-	if total, indexed, err := s.db.GetIndexBuildProgress(ctx, coll, field, client.WithIndexName(idx.Name())); err == nil {
+	if total, indexed, err := s.h(ctx).GetIndexBuildProgress(ctx, coll, field, client.WithIndexName(idx.Name())); err == nil {
 		d.TotalRows, d.IndexedRows, d.PendingIndexRows = total, indexed, total-indexed
 	}
 	return d
 }
 
 func (s *service) DescribeIndex(ctx context.Context, req *milvuspb.DescribeIndexRequest) (*milvuspb.DescribeIndexResponse, error) {
-	if st := checkDB(req.GetDbName()); st != nil {
-		return &milvuspb.DescribeIndexResponse{Status: st}, nil
-	}
 	descs, err := s.describeIndexes(ctx, req.GetCollectionName(), req.GetFieldName(), req.GetIndexName())
 	if err != nil {
 		return &milvuspb.DescribeIndexResponse{Status: errStatus(err)}, nil
@@ -121,9 +154,6 @@ func (s *service) DescribeIndex(ctx context.Context, req *milvuspb.DescribeIndex
 }
 
 func (s *service) GetIndexStatistics(ctx context.Context, req *milvuspb.GetIndexStatisticsRequest) (*milvuspb.GetIndexStatisticsResponse, error) {
-	if st := checkDB(req.GetDbName()); st != nil {
-		return &milvuspb.GetIndexStatisticsResponse{Status: st}, nil
-	}
 	descs, err := s.describeIndexes(ctx, req.GetCollectionName(), "", req.GetIndexName())
 	if err != nil {
 		return &milvuspb.GetIndexStatisticsResponse{Status: errStatus(err)}, nil
@@ -132,9 +162,6 @@ func (s *service) GetIndexStatistics(ctx context.Context, req *milvuspb.GetIndex
 }
 
 func (s *service) GetIndexState(ctx context.Context, req *milvuspb.GetIndexStateRequest) (*milvuspb.GetIndexStateResponse, error) {
-	if st := checkDB(req.GetDbName()); st != nil {
-		return &milvuspb.GetIndexStateResponse{Status: st}, nil
-	}
 	if _, err := s.describeIndexes(ctx, req.GetCollectionName(), req.GetFieldName(), req.GetIndexName()); err != nil {
 		return &milvuspb.GetIndexStateResponse{Status: errStatus(err)}, nil
 	}
@@ -142,9 +169,6 @@ func (s *service) GetIndexState(ctx context.Context, req *milvuspb.GetIndexState
 }
 
 func (s *service) GetIndexBuildProgress(ctx context.Context, req *milvuspb.GetIndexBuildProgressRequest) (*milvuspb.GetIndexBuildProgressResponse, error) {
-	if st := checkDB(req.GetDbName()); st != nil {
-		return &milvuspb.GetIndexBuildProgressResponse{Status: st}, nil
-	}
 	descs, err := s.describeIndexes(ctx, req.GetCollectionName(), req.GetFieldName(), req.GetIndexName())
 	if err != nil {
 		return &milvuspb.GetIndexBuildProgressResponse{Status: errStatus(err)}, nil
@@ -158,9 +182,6 @@ func (s *service) GetIndexBuildProgress(ctx context.Context, req *milvuspb.GetIn
 }
 
 func (s *service) DropIndex(ctx context.Context, req *milvuspb.DropIndexRequest) (*commonpb.Status, error) {
-	if st := checkDB(req.GetDbName()); st != nil {
-		return st, nil
-	}
 	field := req.GetFieldName()
 	if field == "" {
 		descs, err := s.describeIndexes(ctx, req.GetCollectionName(), "", req.GetIndexName())
@@ -172,5 +193,5 @@ func (s *service) DropIndex(ctx context.Context, req *milvuspb.DropIndexRequest)
 		}
 		field = descs[0].FieldName
 	}
-	return errStatus(s.db.DropIndex(ctx, req.GetCollectionName(), field, indexOpts(req.GetIndexName())...)), nil
+	return errStatus(s.h(ctx).DropIndex(ctx, req.GetCollectionName(), field, indexOpts(req.GetIndexName())...)), nil
 }

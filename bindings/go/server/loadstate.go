@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/milvus-io/milvus-proto/go-api/v2/commonpb"
@@ -73,7 +74,7 @@ func (l *loadStates) isLoaded(coll, part string) bool {
 	return !ok || set[part]
 }
 
-// readable returns the partitions a search or query of coll reads: parts when all of them are
+// readable returns the partitions a search or query of coll (a collKey) reads: parts when all of them are
 // loaded, the loaded partitions when parts is empty (nil: all of them), or a Milvus "not
 // loaded" status.
 func (l *loadStates) readable(coll string, parts []string) ([]string, *commonpb.Status) {
@@ -85,7 +86,7 @@ func (l *loadStates) readable(coll string, parts []string) ([]string, *commonpb.
 	}
 	if len(set) == 0 {
 		return nil, &commonpb.Status{ErrorCode: commonpb.ErrorCode_UnexpectedError, Code: codeCollectionNotLoaded,
-			Reason: "collection not loaded[collection=" + coll + "]"}
+			Reason: "collection not loaded[collection=" + coll[strings.IndexByte(coll, 0)+1:] + "]"}
 	}
 	for _, p := range parts {
 		if !set[p] {
@@ -126,7 +127,7 @@ func (l *loadStates) state(coll string, parts []string) commonpb.LoadState {
 // realName resolves an alias to its collection's name (names the engine does not know are
 // returned as they are; the engine call that follows reports them).
 func (s *service) realName(ctx context.Context, name string) string {
-	if coll, err := s.db.DescribeCollection(ctx, name); err == nil && coll.Schema != nil {
+	if coll, err := s.h(ctx).DescribeCollection(ctx, name); err == nil && coll.Schema != nil {
 		return coll.Schema.CollectionName
 	}
 	return name

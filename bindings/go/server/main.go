@@ -150,7 +150,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "veclite-server:", err)
 		return 1
 	}
-	srv := newGRPCServer(newService(db), o.token)
+	svc := newService(db)
+	srv := newGRPCServer(svc, o.token)
 	fmt.Fprintf(stdout, "veclite-server %s serving %s at %s\n", client.Version(), o.dir, uri)
 	if f, ok := stdout.(*os.File); ok {
 		f.Sync()
@@ -171,7 +172,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		code = 1
 	}
 	signal.Stop(sigs)
-	if err := db.Close(); err != nil {
+	if err := svc.dbs.close(); err != nil {
 		fmt.Fprintln(stderr, "veclite-server: close:", err)
 		return 1
 	}
@@ -208,7 +209,7 @@ func newGRPCServer(svc *service, token string) *grpc.Server {
 	srv := grpc.NewServer(
 		grpc.MaxRecvMsgSize(maxRecvMsgSize),
 		grpc.MaxSendMsgSize(maxSendMsgSize),
-		grpc.ChainUnaryInterceptor(recoverInterceptor, authInterceptor(token), unimplementedInterceptor),
+		grpc.ChainUnaryInterceptor(recoverInterceptor, authInterceptor(token), unimplementedInterceptor, svc.databaseInterceptor),
 		grpc.ChainStreamInterceptor(streamAuthInterceptor(token)),
 	)
 	milvuspb.RegisterMilvusServiceServer(srv, svc)

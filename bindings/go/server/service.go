@@ -20,29 +20,17 @@ import (
 // use it to pick features.
 const milvusVersion = "v2.6.0"
 
-// defaultDB is the only database veclite has.
-const defaultDB = "default"
-
 // service implements milvuspb.MilvusServiceServer over one open database. RPCs it does not
 // override come from the generated base and are answered by unimplementedInterceptor.
 type service struct {
 	milvuspb.UnimplementedMilvusServiceServer
-	db    *client.EmbeddedClient
+	dbs   *databases
 	loads *loadStates
 	start time.Time
 }
 
 func newService(db *client.EmbeddedClient) *service {
-	return &service{db: db, loads: newLoadStates(), start: time.Now()}
-}
-
-// checkDB refuses a database other than the default one.
-func checkDB(name string) *commonpb.Status {
-	if name == "" || name == defaultDB {
-		return nil
-	}
-	return &commonpb.Status{ErrorCode: commonpb.ErrorCode_UnexpectedError, Code: codeDatabaseNotFound,
-		Reason: "database not found[database=" + name + "]: veclite-server serves the default database only"}
+	return &service{dbs: newDatabases(db), loads: newLoadStates(), start: time.Now()}
 }
 
 // collectionID is a stable id for a collection name (veclite has no collection ids; clients
@@ -77,7 +65,7 @@ func (s *service) GetVersion(ctx context.Context, req *milvuspb.GetVersionReques
 }
 
 func (s *service) CheckHealth(ctx context.Context, req *milvuspb.CheckHealthRequest) (*milvuspb.CheckHealthResponse, error) {
-	if _, err := s.db.ListCollections(ctx); err != nil {
+	if _, err := s.h(ctx).ListCollections(ctx); err != nil {
 		return &milvuspb.CheckHealthResponse{Status: success(), IsHealthy: false, Reasons: []string{err.Error()}}, nil
 	}
 	return &milvuspb.CheckHealthResponse{Status: success(), IsHealthy: true}, nil
@@ -94,33 +82,9 @@ func (s *service) AllocTimestamp(ctx context.Context, req *milvuspb.AllocTimesta
 	return &milvuspb.AllocTimestampResponse{Status: success(), Timestamp: timestamp()}, nil
 }
 
-// Databases: veclite has one, "default".
-
-func (s *service) ListDatabases(ctx context.Context, req *milvuspb.ListDatabasesRequest) (*milvuspb.ListDatabasesResponse, error) {
-	return &milvuspb.ListDatabasesResponse{Status: success(), DbNames: []string{defaultDB}, DbIds: []int64{1}}, nil
-}
-
-func (s *service) DescribeDatabase(ctx context.Context, req *milvuspb.DescribeDatabaseRequest) (*milvuspb.DescribeDatabaseResponse, error) {
-	if st := checkDB(req.GetDbName()); st != nil {
-		return &milvuspb.DescribeDatabaseResponse{Status: st}, nil
-	}
-	return &milvuspb.DescribeDatabaseResponse{Status: success(), DbName: defaultDB, DbID: 1}, nil
-}
-
-func (s *service) CreateDatabase(ctx context.Context, req *milvuspb.CreateDatabaseRequest) (*commonpb.Status, error) {
-	return unsupported("databases other than \"default\" (CreateDatabase " + req.GetDbName() + ")"), nil
-}
-
-func (s *service) DropDatabase(ctx context.Context, req *milvuspb.DropDatabaseRequest) (*commonpb.Status, error) {
-	return unsupported("dropping databases (DropDatabase " + req.GetDbName() + ")"), nil
-}
-
 // Collections.
 
 func (s *service) CreateCollection(ctx context.Context, req *milvuspb.CreateCollectionRequest) (*commonpb.Status, error) {
-	if st := checkDB(req.GetDbName()); st != nil {
-		return st, nil
-	}
 	var ps schemapb.CollectionSchema
 	if err := proto.Unmarshal(req.GetSchema(), &ps); err != nil {
 		return invalid("collection schema is not a serialized CollectionSchema: " + err.Error()), nil
@@ -142,22 +106,19 @@ func (s *service) CreateCollection(ctx context.Context, req *milvuspb.CreateColl
 	for _, kv := range append(req.GetProperties(), ps.GetProperties()...) {
 		opts = append(opts, client.WithCollectionProperty(kv.GetKey(), kv.GetValue()))
 	}
-	if err := s.db.CreateCollection(ctx, schema, req.GetShardsNum(), opts...); err != nil {
+	if err := s.h(ctx).CreateCollection(ctx, schema, req.GetShardsNum(), opts...); err != nil {
 		return errStatus(err), nil
 	}
 	// veclite collections are searchable from creation: a new one reports loaded.
-	s.loads.loadAll(schema.CollectionName)
+	s.loads.loadAll(collKey(ctx, schema.CollectionName))
 	return success(), nil
 }
 
 func (s *service) DropCollection(ctx context.Context, req *milvuspb.DropCollectionRequest) (*commonpb.Status, error) {
-	if st := checkDB(req.GetDbName()); st != nil {
-		return st, nil
-	}
 	name := s.realName(ctx, req.GetCollectionName())
-	err := s.db.DropCollection(ctx, req.GetCollectionName())
+	err := s.h(ctx).DropCollection(ctx, req.GetCollectionName())
 	if err == nil {
-		s.loads.loadAll(name)
+		s.loads.loadAll(collKey(ctx, name))
 	}
 	if errors.Is(err, client.ErrCollectionNotExists{}) {
 		// Milvus drops a missing collection successfully.
@@ -167,28 +128,22 @@ func (s *service) DropCollection(ctx context.Context, req *milvuspb.DropCollecti
 }
 
 func (s *service) HasCollection(ctx context.Context, req *milvuspb.HasCollectionRequest) (*milvuspb.BoolResponse, error) {
-	if st := checkDB(req.GetDbName()); st != nil {
-		return &milvuspb.BoolResponse{Status: st}, nil
-	}
-	ok, err := s.db.HasCollection(ctx, req.GetCollectionName())
+	ok, err := s.h(ctx).HasCollection(ctx, req.GetCollectionName())
 	return &milvuspb.BoolResponse{Status: errStatus(err), Value: ok}, nil
 }
 
 func (s *service) DescribeCollection(ctx context.Context, req *milvuspb.DescribeCollectionRequest) (*milvuspb.DescribeCollectionResponse, error) {
-	if st := checkDB(req.GetDbName()); st != nil {
-		return &milvuspb.DescribeCollectionResponse{Status: st}, nil
-	}
 	name := req.GetCollectionName()
-	coll, err := s.db.DescribeCollection(ctx, name)
+	coll, err := s.h(ctx).DescribeCollection(ctx, name)
 	if err != nil {
 		return &milvuspb.DescribeCollectionResponse{Status: errStatus(err)}, nil
 	}
 	ps := schemaToProto(coll.Schema)
-	parts, err := s.db.ShowPartitions(ctx, name)
+	parts, err := s.h(ctx).ShowPartitions(ctx, name)
 	if err != nil {
 		return &milvuspb.DescribeCollectionResponse{Status: errStatus(err)}, nil
 	}
-	aliases, err := s.db.CollectionAliases(ctx, coll.Schema.CollectionName)
+	aliases, err := s.h(ctx).CollectionAliases(ctx, coll.Schema.CollectionName)
 	if err != nil {
 		return &milvuspb.DescribeCollectionResponse{Status: errStatus(err)}, nil
 	}
@@ -211,7 +166,7 @@ func (s *service) DescribeCollection(ctx context.Context, req *milvuspb.Describe
 		ShardsNum:            shards,
 		ConsistencyLevel:     commonpb.ConsistencyLevel(coll.ConsistencyLevel),
 		Properties:           kvPairs(coll.Properties),
-		DbName:               defaultDB,
+		DbName:               dbName(ctx),
 		NumPartitions:        int64(len(parts)),
 		Aliases:              aliases,
 		CreatedTimestamp:     s.startTS(),
@@ -221,10 +176,7 @@ func (s *service) DescribeCollection(ctx context.Context, req *milvuspb.Describe
 }
 
 func (s *service) ShowCollections(ctx context.Context, req *milvuspb.ShowCollectionsRequest) (*milvuspb.ShowCollectionsResponse, error) {
-	if st := checkDB(req.GetDbName()); st != nil {
-		return &milvuspb.ShowCollectionsResponse{Status: st}, nil
-	}
-	colls, err := s.db.ListCollections(ctx)
+	colls, err := s.h(ctx).ListCollections(ctx)
 	if err != nil {
 		return &milvuspb.ShowCollectionsResponse{Status: errStatus(err)}, nil
 	}
@@ -254,9 +206,6 @@ func (p propertyAttr) KeyValue() (string, string) { return p.key, p.value }
 func (p propertyAttr) Valid() error               { return nil }
 
 func (s *service) AlterCollection(ctx context.Context, req *milvuspb.AlterCollectionRequest) (*commonpb.Status, error) {
-	if st := checkDB(req.GetDbName()); st != nil {
-		return st, nil
-	}
 	if len(req.GetDeleteKeys()) > 0 {
 		return unsupported("deleting collection properties (AlterCollection delete_keys)"), nil
 	}
@@ -264,14 +213,11 @@ func (s *service) AlterCollection(ctx context.Context, req *milvuspb.AlterCollec
 	for _, kv := range req.GetProperties() {
 		attrs = append(attrs, propertyAttr{kv.GetKey(), kv.GetValue()})
 	}
-	return errStatus(s.db.AlterCollection(ctx, req.GetCollectionName(), attrs...)), nil
+	return errStatus(s.h(ctx).AlterCollection(ctx, req.GetCollectionName(), attrs...)), nil
 }
 
 func (s *service) GetCollectionStatistics(ctx context.Context, req *milvuspb.GetCollectionStatisticsRequest) (*milvuspb.GetCollectionStatisticsResponse, error) {
-	if st := checkDB(req.GetDbName()); st != nil {
-		return &milvuspb.GetCollectionStatisticsResponse{Status: st}, nil
-	}
-	stats, err := s.db.GetCollectionStatistics(ctx, req.GetCollectionName())
+	stats, err := s.h(ctx).GetCollectionStatistics(ctx, req.GetCollectionName())
 	if err != nil {
 		return &milvuspb.GetCollectionStatisticsResponse{Status: errStatus(err)}, nil
 	}
@@ -282,37 +228,31 @@ func (s *service) GetCollectionStatistics(ctx context.Context, req *milvuspb.Get
 // (and partitions) exist.
 
 func (s *service) LoadCollection(ctx context.Context, req *milvuspb.LoadCollectionRequest) (*commonpb.Status, error) {
-	if st := checkDB(req.GetDbName()); st != nil {
-		return st, nil
-	}
 	if n := req.GetReplicaNumber(); n > 1 {
 		return unsupported("more than one replica (replica_number " + strconv.Itoa(int(n)) + ")"), nil
 	}
-	if err := s.db.LoadCollection(ctx, req.GetCollectionName(), false); err != nil {
+	if err := s.h(ctx).LoadCollection(ctx, req.GetCollectionName(), false); err != nil {
 		return errStatus(err), nil
 	}
-	s.loads.loadAll(s.realName(ctx, req.GetCollectionName()))
+	s.loads.loadAll(s.loadKey(ctx, req.GetCollectionName()))
 	return success(), nil
 }
 
 func (s *service) ReleaseCollection(ctx context.Context, req *milvuspb.ReleaseCollectionRequest) (*commonpb.Status, error) {
-	if st := checkDB(req.GetDbName()); st != nil {
-		return st, nil
-	}
-	if err := s.db.ReleaseCollection(ctx, req.GetCollectionName()); err != nil {
+	if err := s.h(ctx).ReleaseCollection(ctx, req.GetCollectionName()); err != nil {
 		return errStatus(err), nil
 	}
-	s.loads.releaseAll(s.realName(ctx, req.GetCollectionName()))
+	s.loads.releaseAll(s.loadKey(ctx, req.GetCollectionName()))
 	return success(), nil
 }
 
 // requirePartitions checks that the collection and every named partition exist.
 func (s *service) requirePartitions(ctx context.Context, coll string, parts []string) *commonpb.Status {
-	if err := s.db.LoadCollection(ctx, coll, false); err != nil {
+	if err := s.h(ctx).LoadCollection(ctx, coll, false); err != nil {
 		return errStatus(err)
 	}
 	for _, p := range parts {
-		ok, err := s.db.HasPartition(ctx, coll, p)
+		ok, err := s.h(ctx).HasPartition(ctx, coll, p)
 		if err != nil {
 			return errStatus(err)
 		}
@@ -325,24 +265,18 @@ func (s *service) requirePartitions(ctx context.Context, coll string, parts []st
 }
 
 func (s *service) LoadPartitions(ctx context.Context, req *milvuspb.LoadPartitionsRequest) (*commonpb.Status, error) {
-	if st := checkDB(req.GetDbName()); st != nil {
-		return st, nil
-	}
 	if st := s.requirePartitions(ctx, req.GetCollectionName(), req.GetPartitionNames()); st.GetCode() != 0 {
 		return st, nil
 	}
-	s.loads.load(s.realName(ctx, req.GetCollectionName()), req.GetPartitionNames())
+	s.loads.load(s.loadKey(ctx, req.GetCollectionName()), req.GetPartitionNames())
 	return success(), nil
 }
 
 func (s *service) ReleasePartitions(ctx context.Context, req *milvuspb.ReleasePartitionsRequest) (*commonpb.Status, error) {
-	if st := checkDB(req.GetDbName()); st != nil {
-		return st, nil
-	}
 	if st := s.requirePartitions(ctx, req.GetCollectionName(), req.GetPartitionNames()); st.GetCode() != 0 {
 		return st, nil
 	}
-	parts, err := s.db.ShowPartitions(ctx, req.GetCollectionName())
+	parts, err := s.h(ctx).ShowPartitions(ctx, req.GetCollectionName())
 	if err != nil {
 		return errStatus(err), nil
 	}
@@ -350,30 +284,24 @@ func (s *service) ReleasePartitions(ctx context.Context, req *milvuspb.ReleasePa
 	for i, p := range parts {
 		all[i] = p.Name
 	}
-	s.loads.release(s.realName(ctx, req.GetCollectionName()), req.GetPartitionNames(), all)
+	s.loads.release(s.loadKey(ctx, req.GetCollectionName()), req.GetPartitionNames(), all)
 	return success(), nil
 }
 
 func (s *service) GetLoadState(ctx context.Context, req *milvuspb.GetLoadStateRequest) (*milvuspb.GetLoadStateResponse, error) {
-	if st := checkDB(req.GetDbName()); st != nil {
-		return &milvuspb.GetLoadStateResponse{Status: st}, nil
-	}
 	if st := s.requirePartitions(ctx, req.GetCollectionName(), req.GetPartitionNames()); st.GetCode() != 0 {
 		return &milvuspb.GetLoadStateResponse{Status: st}, nil
 	}
 	return &milvuspb.GetLoadStateResponse{Status: success(),
-		State: s.loads.state(s.realName(ctx, req.GetCollectionName()), req.GetPartitionNames())}, nil
+		State: s.loads.state(s.loadKey(ctx, req.GetCollectionName()), req.GetPartitionNames())}, nil
 }
 
 func (s *service) GetLoadingProgress(ctx context.Context, req *milvuspb.GetLoadingProgressRequest) (*milvuspb.GetLoadingProgressResponse, error) {
-	if st := checkDB(req.GetDbName()); st != nil {
-		return &milvuspb.GetLoadingProgressResponse{Status: st}, nil
-	}
 	if st := s.requirePartitions(ctx, req.GetCollectionName(), req.GetPartitionNames()); st.GetCode() != 0 {
 		return &milvuspb.GetLoadingProgressResponse{Status: st}, nil
 	}
 	progress := int64(100)
-	if s.loads.state(s.realName(ctx, req.GetCollectionName()), req.GetPartitionNames()) != commonpb.LoadState_LoadStateLoaded {
+	if s.loads.state(s.loadKey(ctx, req.GetCollectionName()), req.GetPartitionNames()) != commonpb.LoadState_LoadStateLoaded {
 		progress = 0
 	}
 	return &milvuspb.GetLoadingProgressResponse{Status: success(), Progress: progress, RefreshProgress: progress}, nil
@@ -382,37 +310,25 @@ func (s *service) GetLoadingProgress(ctx context.Context, req *milvuspb.GetLoadi
 // Partitions.
 
 func (s *service) CreatePartition(ctx context.Context, req *milvuspb.CreatePartitionRequest) (*commonpb.Status, error) {
-	if st := checkDB(req.GetDbName()); st != nil {
-		return st, nil
-	}
-	return errStatus(s.db.CreatePartition(ctx, req.GetCollectionName(), req.GetPartitionName())), nil
+	return errStatus(s.h(ctx).CreatePartition(ctx, req.GetCollectionName(), req.GetPartitionName())), nil
 }
 
 func (s *service) DropPartition(ctx context.Context, req *milvuspb.DropPartitionRequest) (*commonpb.Status, error) {
-	if st := checkDB(req.GetDbName()); st != nil {
-		return st, nil
-	}
-	if s.loads.isLoaded(s.realName(ctx, req.GetCollectionName()), req.GetPartitionName()) {
-		if ok, err := s.db.HasPartition(ctx, req.GetCollectionName(), req.GetPartitionName()); err == nil && ok {
+	if s.loads.isLoaded(s.loadKey(ctx, req.GetCollectionName()), req.GetPartitionName()) {
+		if ok, err := s.h(ctx).HasPartition(ctx, req.GetCollectionName(), req.GetPartitionName()); err == nil && ok {
 			return invalid("partition cannot be dropped, partition is loaded, please release it first"), nil
 		}
 	}
-	return errStatus(s.db.DropPartition(ctx, req.GetCollectionName(), req.GetPartitionName())), nil
+	return errStatus(s.h(ctx).DropPartition(ctx, req.GetCollectionName(), req.GetPartitionName())), nil
 }
 
 func (s *service) HasPartition(ctx context.Context, req *milvuspb.HasPartitionRequest) (*milvuspb.BoolResponse, error) {
-	if st := checkDB(req.GetDbName()); st != nil {
-		return &milvuspb.BoolResponse{Status: st}, nil
-	}
-	ok, err := s.db.HasPartition(ctx, req.GetCollectionName(), req.GetPartitionName())
+	ok, err := s.h(ctx).HasPartition(ctx, req.GetCollectionName(), req.GetPartitionName())
 	return &milvuspb.BoolResponse{Status: errStatus(err), Value: ok}, nil
 }
 
 func (s *service) ShowPartitions(ctx context.Context, req *milvuspb.ShowPartitionsRequest) (*milvuspb.ShowPartitionsResponse, error) {
-	if st := checkDB(req.GetDbName()); st != nil {
-		return &milvuspb.ShowPartitionsResponse{Status: st}, nil
-	}
-	parts, err := s.db.ShowPartitions(ctx, req.GetCollectionName())
+	parts, err := s.h(ctx).ShowPartitions(ctx, req.GetCollectionName())
 	if err != nil {
 		return &milvuspb.ShowPartitionsResponse{Status: errStatus(err)}, nil
 	}
@@ -435,13 +351,10 @@ func (s *service) ShowPartitions(ctx context.Context, req *milvuspb.ShowPartitio
 }
 
 func (s *service) GetPartitionStatistics(ctx context.Context, req *milvuspb.GetPartitionStatisticsRequest) (*milvuspb.GetPartitionStatisticsResponse, error) {
-	if st := checkDB(req.GetDbName()); st != nil {
-		return &milvuspb.GetPartitionStatisticsResponse{Status: st}, nil
-	}
 	if st := s.requirePartitions(ctx, req.GetCollectionName(), []string{req.GetPartitionName()}); st.GetCode() != 0 {
 		return &milvuspb.GetPartitionStatisticsResponse{Status: st}, nil
 	}
-	n, err := s.db.Count(ctx, req.GetCollectionName(), "", req.GetPartitionName())
+	n, err := s.h(ctx).Count(ctx, req.GetCollectionName(), "", req.GetPartitionName())
 	if err != nil {
 		return &milvuspb.GetPartitionStatisticsResponse{Status: errStatus(err)}, nil
 	}
@@ -452,36 +365,24 @@ func (s *service) GetPartitionStatistics(ctx context.Context, req *milvuspb.GetP
 // Aliases.
 
 func (s *service) CreateAlias(ctx context.Context, req *milvuspb.CreateAliasRequest) (*commonpb.Status, error) {
-	if st := checkDB(req.GetDbName()); st != nil {
-		return st, nil
-	}
-	return errStatus(s.db.CreateAlias(ctx, req.GetCollectionName(), req.GetAlias())), nil
+	return errStatus(s.h(ctx).CreateAlias(ctx, req.GetCollectionName(), req.GetAlias())), nil
 }
 
 func (s *service) DropAlias(ctx context.Context, req *milvuspb.DropAliasRequest) (*commonpb.Status, error) {
-	if st := checkDB(req.GetDbName()); st != nil {
-		return st, nil
-	}
-	return errStatus(s.db.DropAlias(ctx, req.GetAlias())), nil
+	return errStatus(s.h(ctx).DropAlias(ctx, req.GetAlias())), nil
 }
 
 func (s *service) AlterAlias(ctx context.Context, req *milvuspb.AlterAliasRequest) (*commonpb.Status, error) {
-	if st := checkDB(req.GetDbName()); st != nil {
-		return st, nil
-	}
-	return errStatus(s.db.AlterAlias(ctx, req.GetCollectionName(), req.GetAlias())), nil
+	return errStatus(s.h(ctx).AlterAlias(ctx, req.GetCollectionName(), req.GetAlias())), nil
 }
 
 // Flush and compaction: writes are durable when acknowledged (under --sync every_write), so
 // Flush seals the growing segments and reports them flushed at once.
 
 func (s *service) Flush(ctx context.Context, req *milvuspb.FlushRequest) (*milvuspb.FlushResponse, error) {
-	if st := checkDB(req.GetDbName()); st != nil {
-		return &milvuspb.FlushResponse{Status: st}, nil
-	}
 	out := &milvuspb.FlushResponse{
 		Status:          success(),
-		DbName:          defaultDB,
+		DbName:          dbName(ctx),
 		CollSegIDs:      map[string]*schemapb.LongArray{},
 		FlushCollSegIDs: map[string]*schemapb.LongArray{},
 		CollSealTimes:   map[string]int64{},
@@ -489,7 +390,7 @@ func (s *service) Flush(ctx context.Context, req *milvuspb.FlushRequest) (*milvu
 	}
 	ts := timestamp()
 	for _, name := range req.GetCollectionNames() {
-		if err := s.db.Flush(ctx, name, false); err != nil {
+		if err := s.h(ctx).Flush(ctx, name, false); err != nil {
 			return &milvuspb.FlushResponse{Status: errStatus(err)}, nil
 		}
 		out.CollSegIDs[name] = &schemapb.LongArray{}
@@ -513,14 +414,11 @@ func (s *service) GetFlushAllState(ctx context.Context, req *milvuspb.GetFlushAl
 const compactionID = 1
 
 func (s *service) ManualCompaction(ctx context.Context, req *milvuspb.ManualCompactionRequest) (*milvuspb.ManualCompactionResponse, error) {
-	if st := checkDB(req.GetDbName()); st != nil {
-		return &milvuspb.ManualCompactionResponse{Status: st}, nil
-	}
 	name := req.GetCollectionName()
 	if name == "" {
 		return &milvuspb.ManualCompactionResponse{Status: invalid("ManualCompaction needs collection_name")}, nil
 	}
-	if err := s.db.Compact(ctx, name); err != nil {
+	if err := s.h(ctx).Compact(ctx, name); err != nil {
 		return &milvuspb.ManualCompactionResponse{Status: errStatus(err)}, nil
 	}
 	return &milvuspb.ManualCompactionResponse{Status: success(), CompactionID: compactionID, CompactionPlanCount: 1}, nil
@@ -535,31 +433,25 @@ func (s *service) GetCompactionStateWithPlans(ctx context.Context, req *milvuspb
 }
 
 func (s *service) ListAliases(ctx context.Context, req *milvuspb.ListAliasesRequest) (*milvuspb.ListAliasesResponse, error) {
-	if st := checkDB(req.GetDbName()); st != nil {
-		return &milvuspb.ListAliasesResponse{Status: st}, nil
-	}
-	aliases, err := s.db.CollectionAliases(ctx, req.GetCollectionName())
+	aliases, err := s.h(ctx).CollectionAliases(ctx, req.GetCollectionName())
 	if err != nil {
 		return &milvuspb.ListAliasesResponse{Status: errStatus(err)}, nil
 	}
-	return &milvuspb.ListAliasesResponse{Status: success(), DbName: defaultDB,
+	return &milvuspb.ListAliasesResponse{Status: success(), DbName: dbName(ctx),
 		CollectionName: req.GetCollectionName(), Aliases: aliases}, nil
 }
 
 func (s *service) DescribeAlias(ctx context.Context, req *milvuspb.DescribeAliasRequest) (*milvuspb.DescribeAliasResponse, error) {
-	if st := checkDB(req.GetDbName()); st != nil {
-		return &milvuspb.DescribeAliasResponse{Status: st}, nil
-	}
-	coll, err := s.db.AliasCollection(ctx, req.GetAlias())
+	coll, err := s.h(ctx).AliasCollection(ctx, req.GetAlias())
 	if err != nil {
 		return &milvuspb.DescribeAliasResponse{Status: errStatus(err)}, nil
 	}
-	return &milvuspb.DescribeAliasResponse{Status: success(), DbName: defaultDB, Alias: req.GetAlias(), Collection: coll}, nil
+	return &milvuspb.DescribeAliasResponse{Status: success(), DbName: dbName(ctx), Alias: req.GetAlias(), Collection: coll}, nil
 }
 
 // collectionByID finds the collection whose collectionID is id.
 func (s *service) collectionByID(ctx context.Context, id int64) (string, error) {
-	colls, err := s.db.ListCollections(ctx)
+	colls, err := s.h(ctx).ListCollections(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -574,9 +466,6 @@ func (s *service) collectionByID(ctx context.Context, id int64) (string, error) 
 
 // GetReplicas reports the one in-process replica of a collection, on node 1.
 func (s *service) GetReplicas(ctx context.Context, req *milvuspb.GetReplicasRequest) (*milvuspb.GetReplicasResponse, error) {
-	if st := checkDB(req.GetDbName()); st != nil {
-		return &milvuspb.GetReplicasResponse{Status: st}, nil
-	}
 	name := req.GetCollectionName()
 	if name == "" {
 		n, err := s.collectionByID(ctx, req.GetCollectionID())
@@ -585,7 +474,7 @@ func (s *service) GetReplicas(ctx context.Context, req *milvuspb.GetReplicasRequ
 		}
 		name = n
 	}
-	if err := s.db.LoadCollection(ctx, name, false); err != nil {
+	if err := s.h(ctx).LoadCollection(ctx, name, false); err != nil {
 		return &milvuspb.GetReplicasResponse{Status: errStatus(err)}, nil
 	}
 	return &milvuspb.GetReplicasResponse{Status: success(), Replicas: []*milvuspb.ReplicaInfo{{
