@@ -338,3 +338,15 @@ def test_simple_auto_id_with_pymilvus_imports(tmp_path):
 def test_test_bitmap_index_with_pymilvus_imports(tmp_path):
     # A BITMAP index on the VarChar `type`; `type in ["reference"]` finds row 2.
     assert run_as_pymilvus("test_bitmap_index.py", tmp_path) == "[{'id': 2, 'type': 'reference'}]\n"
+
+
+def test_names_the_examples_reach_for():
+    # int8_example.py and search_order_by.py call create_schema on the class (a class method in
+    # pymilvus); orm_deprecated/collection.py imports `db` from pymilvus.orm.
+    import veclite
+    from veclite.orm import db
+
+    assert db is veclite.db
+    for cls in (veclite.MilvusClient, veclite.AsyncMilvusClient):
+        schema = cls.create_schema(enable_dynamic_field=True, description="d")
+        assert schema.enable_dynamic_field and schema.description == "d" and schema.fields == []

@@ -124,9 +124,11 @@ class MilvusClient:
 
     # --- collections ---------------------------------------------------------------------
 
-    def create_schema(self, **kwargs: Any) -> CollectionSchema:
+    @classmethod
+    def create_schema(cls, **kwargs: Any) -> CollectionSchema:
         """An empty :class:`CollectionSchema` (``auto_id``, ``enable_dynamic_field`` (default
-        False, as in pymilvus), ``description``)."""
+        False, as in pymilvus), ``description``); a class method, as in pymilvus
+        (``MilvusClient.create_schema()`` needs no client)."""
         return CollectionSchema([], **kwargs)
 
     @staticmethod
