@@ -221,6 +221,29 @@ def test_orm_multithreading_hello_milvus(tmp_path):
     assert re.search(r"Expected num_entities: 30000\. +Acutal num_entites: 3000\n", out)
 
 
+
+def test_iterator(tmp_path):
+    # examples/iterator/iterator.py: 10,000 rows (age = id % 100) under IVF_FLAT (nlist 1024).
+    out = run("iterator.py", tmp_path)
+    query, rest = out.split("query iteration finished, close\n")
+    search, filtered = rest.split("search iteration finished, close\n")
+    # query_iterator(`10 <= age <= 25`, batch_size=50): 1,600 rows in key order, 32 pages.
+    rows = [int(i) for i in re.findall(r"^\{'id': (\d+), 'age': \d+\}$", query, flags=re.M)]
+    assert rows == [i for i in range(10000) if 10 <= i % 100 <= 25]
+    assert len(re.findall(r"^page\d+-+$", query, flags=re.M)) == 32
+    # search_iterator(batch_size=100) without a limit: every row once, nearest first (the IVF
+    # index is probed in full by the iterator), 100 pages.
+    hits = re.findall(r"^id: (\d+), distance: (\S+), entity: \{\}$", search, flags=re.M)
+    assert sorted(int(h[0]) for h in hits) == list(range(10000))
+    assert len(re.findall(r"^page\d+-+$", search, flags=re.M)) == 100
+    distances = [float(h[1]) for h in hits]
+    assert distances == sorted(distances)
+    # With `10 <= age <= 25` and external_filter_func keeping ids 1, 12, 123, 1234: 12 and 123.
+    kept = re.findall(r"^id: (\d+), distance: \S+, entity: \{'id': (\d+), 'age': (\d+)\}$", filtered, flags=re.M)
+    assert kept == [("12", "12", "12"), ("123", "123", "23")]
+    assert filtered.rstrip().endswith("search iteration with external filter finished, close")
+
+
 # --- the same programs on Milvus Lite -------------------------------------------------------------
 
 #: Examples Milvus Lite runs too, with the veclite output lines to mask before comparing: timings,
