@@ -130,7 +130,8 @@ wheel:
 # The Python tests against the installed wheel: a fresh venv in target/python-venv, driven with a
 # PATH that has no cargo or rustc (checked), gets numpy, pytest (and pandas when it installs),
 # the pinned Milvus Lite + pymilvus (with its bulk writer) for the differential tests, the pinned
-# langchain-milvus for its quickstart, and the
+# langchain-milvus for its quickstart, the pinned llama-index-vector-stores-milvus for its
+# quickstart (with --no-deps: it asks for pymilvus < 3, which install_as_pymilvus replaces), and the
 # wheel; pytest runs in bindings/python, where `import veclite` can only find the venv's
 # site-packages copy (checked). tests/test_bulk_export.py runs the `veclite` binary (VECLITE_CLI).
 PYVENV := target/python-venv
@@ -143,6 +144,7 @@ test-python: wheel cli
 	-$(NORUST) pip install -q pandas
 	$(NORUST) pip install -q -r bindings/python/tests/requirements-milvus-lite.txt
 	$(NORUST) pip install -q -r bindings/python/tests/requirements-langchain.txt
+	$(NORUST) pip install -q --no-deps -r bindings/python/tests/requirements-llama-index.txt
 	$(NORUST) pip install -q --force-reinstall --no-deps $(WHEELS)/veclite-*.whl
 	cd bindings/python && $(NORUST) python -c 'import veclite; f = veclite.__file__; print("veclite from", f); assert f.startswith("$(CURDIR)/$(PYVENV)/lib/") and "/site-packages/" in f, f'
 	cd bindings/python && $(NORUST) VECLITE_CLI=$(CURDIR)/target/release/veclite python -m pytest -q -p no:cacheprovider tests

@@ -17,7 +17,7 @@ import (
 // exit status and output checked.
 func TestSDKExamplePrograms(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds nine programs")
+		t.Skip("builds twelve programs")
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
@@ -36,12 +36,23 @@ func TestSDKExamplePrograms(t *testing.T) {
 		want []string // in the output, in this order
 		fail string   // non-empty: the program must exit 1 with this in its output
 	}{
+		// Ten rows of an Array<Double> field, searched (exact hit first), filtered on `random[0] > 0.5`
+		// and queried by key.
+		{name: "array", want: []string{"start searcching", "scores: [0 ", "start hybrid searching with `random[0] > 0.5`",
+			"scores: [0 ", "ids: []int64{0, 1}", "drop collection `hello_array`"}},
 		{name: "basic", want: []string{"name: gosdk_basic_collection", "After create partition", "name: new_partition"}},
 		// Squared L2 distances of films 0 and 1 to film 3, then of the stored film 0 to film 3.
 		{name: "calcdistance", want: []string{"distance [0.6328576 0.508644]", "distance [0.6328576]"}},
 		{name: "groupby", want: []string{"GroupByValue", "group by value:", "GroupByValue", "group by value:"}},
 		{name: "hello_milvus", want: []string{"results:", "ids: []int64{0, 1}", "drop collection `hello_milvus`"}},
+		// IVF_FLAT on the vector, entity.NewScalarIndex() on Year, then `Year > 1990` search for
+		// film 0 (Toy Story, 1995): itself first, at distance 0.
+		{name: "index", want: []string{"flush completed", "load collection completed", "search without index time elapsed",
+			"file id: 0 title: Toy Story scores: 0.000000"}},
 		{name: "insert", want: []string{"file id:", "scores:"}},
+		// QueryIterator over 3,000 rows in batches of 100: keys 0..2999 in order, then io.EOF.
+		{name: "iterator", want: []string{"ids: []int64{0, 1, 2, ", "ids: []int64{100, 101, ", "ids: []int64{2900, ",
+			"2998, 2999}", "iterator reach EOF", "drop collection"}},
 		{name: "multivectors", want: []string{"start to execute hybrid search", "hybrid search `hello_multi_vectors` done", "score 0.016393"}},
 		{name: "partitionkey", want: []string{"insert data done", "build HNSW index done", "search `hello_partition_key` done"}},
 		{name: "query", want: []string{"query with expr `ID in [0, 1, 2]`", "Column ID: value: [0 1 2]", "drop collection `query_example`"}},

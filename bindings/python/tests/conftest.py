@@ -4,6 +4,10 @@ import pytest
 import veclite
 from veclite import connections
 
+#: The example programs under tests/examples run as scripts (pymilvus names one of its examples
+#: test_bitmap_index.py); pytest must not import them as test modules.
+collect_ignore_glob = ["examples/*"]
+
 
 @pytest.fixture
 def client(tmp_path):

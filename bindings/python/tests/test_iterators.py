@@ -91,3 +91,28 @@ def test_orm_iterators(hello):
     hits = drain(hello.search_iterator(np.zeros((1, 8), dtype=np.float32), "embeddings", {"metric_type": "L2"},
                                        batch_size=16, limit=35, round_decimal=1))
     assert [h.id for p in hits for h in p] == list(range(35))
+
+
+def test_search_iterator_external_filter_func(client):
+    # Row i at (i, 0): from the origin, hits come in key order. The callback keeps multiples of
+    # 3; pages hold batch_size kept hits (read across the search's pages) and limit counts kept hits.
+    client.create_collection("ext", 2, metric_type="L2")
+    client.insert("ext", [{"id": i, "vector": [float(i), 0.0]} for i in range(100)])
+    seen = []
+
+    def keep(hits):
+        seen.append(len(hits))
+        return [h for h in hits if h.id % 3 == 0]
+
+    it = client.search_iterator("ext", [[0.0, 0.0]], batch_size=7, limit=20, external_filter_func=keep)
+    pages = []
+    while page := it.next():
+        pages.append([h.id for h in page])
+    assert [len(p) for p in pages] == [7, 7, 6]
+    assert sum(pages, []) == list(range(0, 60, 3))
+    assert all(n <= 7 for n in seen)
+    with pytest.raises(veclite.ParamError, match="external_filter_func must be callable"):
+        client.search_iterator("ext", [[0.0, 0.0]], batch_size=7, external_filter_func=3)
+    bad = client.search_iterator("ext", [[0.0, 0.0]], batch_size=7, external_filter_func=lambda hits: None)
+    with pytest.raises(veclite.ParamError, match="must return the hits to keep"):
+        bad.next()

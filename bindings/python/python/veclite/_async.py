@@ -37,10 +37,10 @@ class AsyncMilvusClient:
         """The ORM connection alias of the underlying client."""
         return self._client._using
 
-    @staticmethod
-    def create_schema(**kwargs: Any) -> CollectionSchema:
+    @classmethod
+    def create_schema(cls, **kwargs: Any) -> CollectionSchema:
         """An empty :class:`veclite.CollectionSchema` (see :meth:`MilvusClient.create_schema`)."""
-        return CollectionSchema([], **kwargs)
+        return MilvusClient.create_schema(**kwargs)
 
     @staticmethod
     def prepare_index_params(field_name: str = "", **kwargs: Any) -> IndexParams:

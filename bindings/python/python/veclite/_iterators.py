@@ -9,14 +9,21 @@ is bounded by the batch.
 A search iterator pages through the hits of one query vector from best to worst: each page is
 a range search whose inclusive bound is the last page's worst distance, with the keys already
 returned at exactly that distance filtered out. On FLAT (exact) search no hit comes back twice
-and none alive for the whole iteration is skipped; on approximate indexes the pages are as
-good as the index's range search.
+and none alive for the whole iteration is skipped; on an IVF index searched without an
+``nprobe``, every page probes every list (as Milvus's iterator goes on to the farther lists
+until all are read), which makes the iteration exact too; on other approximate indexes (and with
+an ``nprobe``) the pages are as good as the index's range search.
+
+A search iterator with an ``external_filter_func`` (a callback given each page of hits, which
+returns the hits to keep) pages through the kept hits: it reads the search's pages until it has
+``batch_size`` kept hits or the search is over, keeps the surplus for the next page, and counts
+``limit`` in kept hits, as pymilvus's search iterator v2 does.
 """
 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence, Union
 
 from ._args import check_round_decimal, refuse_unknown, render_filter, search_params, uint
 from ._core import Hits, call, rows_from_columns, search_result
@@ -97,6 +104,18 @@ class QueryIterator:
         self._done = True
 
 
+#: Index types whose search reads ``nprobe`` of their ``nlist`` lists.
+_IVF_TYPES = ("IVF_FLAT", "BIN_IVF_FLAT")
+
+
+def _every_list(engine: "Engine", collection: str, anns_field: Optional[str]) -> Dict[str, Any]:
+    """``{"nprobe": nlist}`` when the searched field has an IVF index (so an iterator page probes
+    every list), else nothing."""
+    ivf = [d for d in call(engine.db.describe_index, collection, None)
+           if d.get("index_type") in _IVF_TYPES and anns_field in (None, d.get("field_name"))]
+    return {"nprobe": str(ivf[0]["nlist"])} if len(ivf) == 1 and "nlist" in ivf[0] else {}
+
+
 class SearchIterator:
     """Pages of one vector's search, best hits first: :meth:`next` returns the next
     :class:`Hits` (at most ``batch_size``), an empty one once done; :meth:`close` ends early."""
@@ -126,6 +145,8 @@ class SearchIterator:
         given = dict(p.params)
         self._radius: Optional[str] = given.pop("radius", None)
         self._first_filter: Optional[str] = given.pop("range_filter", None)
+        if "nprobe" not in given:
+            given.update(_every_list(engine, collection, anns_field))
         self._params = list(given.items())
         self._pk = engine.pk_name(collection)
         self._tail: Optional[float] = None
@@ -178,6 +199,47 @@ class SearchIterator:
         self._done = True
 
 
+#: What an ``external_filter_func`` is: the hits of a page in, the hits to keep out.
+ExternalFilter = Callable[[Hits], Union[Hits, List[Any]]]
+
+
+class FilteredSearchIterator:
+    """A :class:`SearchIterator` whose pages pass through ``external_filter_func``: :meth:`next`
+    returns the next ``batch_size`` kept hits (fewer at the end), an empty page once done."""
+
+    def __init__(self, inner: SearchIterator, external_filter_func: ExternalFilter, batch_size: int,
+                 limit: Optional[int]) -> None:
+        self._inner = inner
+        self._keep = external_filter_func
+        self._batch = batch_size
+        self._left = limit
+        self._cache: List[Any] = []
+
+    def next(self) -> Hits:
+        """The next page of kept hits, best first; empty when the iteration is over."""
+        target = self._batch if self._left is None else min(self._batch, self._left)
+        while len(self._cache) < target:
+            hits = self._inner.next()
+            if not hits:
+                break
+            kept = self._keep(hits)
+            if kept is None or isinstance(kept, (str, bytes, dict)):
+                raise ParamError(message=f"external_filter_func must return the hits to keep (a list of hits), "
+                                         f"got {type(kept).__name__}")
+            self._cache.extend(kept)
+        page = Hits(self._cache[:target])
+        del self._cache[:target]
+        if self._left is not None:
+            self._left -= len(page)
+        return page
+
+    def close(self) -> None:
+        """Ends the iteration: :meth:`next` returns an empty page from now on."""
+        self._inner.close()
+        self._cache.clear()
+        self._left = 0
+
+
 def query_iterator(engine: "Engine", collection: str, batch_size: Any, limit: Any, expr: Optional[str],
                    output_fields: Optional[Sequence[str]], partition_names: Optional[Sequence[str]],
                    timeout: Optional[float], kwargs: Dict[str, Any], params_key: str) -> QueryIterator:
@@ -192,10 +254,19 @@ def query_iterator(engine: "Engine", collection: str, batch_size: Any, limit: An
 def search_iterator(engine: "Engine", collection: str, data: Any, batch_size: Any, limit: Any, expr: Optional[str],
                     output_fields: Optional[Sequence[str]], params: Optional[Dict[str, Any]],
                     partition_names: Optional[Sequence[str]], anns_field: Optional[str], round_decimal: Any,
-                    timeout: Optional[float], kwargs: Dict[str, Any], params_key: str) -> SearchIterator:
+                    timeout: Optional[float], kwargs: Dict[str, Any], params_key: str,
+                    external_filter_func: Optional[ExternalFilter] = None,
+                    ) -> Union[SearchIterator, FilteredSearchIterator]:
     """A :class:`SearchIterator` from pymilvus's arguments (the filter-template kwarg
-    ``params_key`` allowed; every other kwarg refused)."""
+    ``params_key`` allowed; every other kwarg refused); with ``external_filter_func``, a
+    :class:`FilteredSearchIterator` over it."""
     refuse_unknown("search_iterator", kwargs, (params_key,))
     expr = render_filter(expr, kwargs.get(params_key))
-    return SearchIterator(engine, collection, data, batch_size, limit, expr, output_fields, params, partition_names,
-                          anns_field, round_decimal, timeout)
+    if external_filter_func is None:
+        return SearchIterator(engine, collection, data, batch_size, limit, expr, output_fields, params,
+                              partition_names, anns_field, round_decimal, timeout)
+    if not callable(external_filter_func):
+        raise ParamError(message=f"external_filter_func must be callable, got {type(external_filter_func).__name__}")
+    inner = SearchIterator(engine, collection, data, batch_size, UNLIMITED, expr, output_fields, params,
+                           partition_names, anns_field, round_decimal, timeout)
+    return FilteredSearchIterator(inner, external_filter_func, _batch_size(batch_size), _limit(limit))

@@ -52,6 +52,7 @@ REAL_MODULES = ("exceptions", "milvus_client", "orm")
 #: Names added to a real module so its pymilvus path holds what pymilvus's does.
 EXTRA_NAMES: Dict[str, Tuple[str, ...]] = {
     "milvus_client": ("AsyncMilvusClient",),
+    "orm": ("db",),
 }
 
 

@@ -124,10 +124,11 @@ class MilvusClient:
 
     # --- collections ---------------------------------------------------------------------
 
-    @staticmethod
-    def create_schema(**kwargs: Any) -> CollectionSchema:
+    @classmethod
+    def create_schema(cls, **kwargs: Any) -> CollectionSchema:
         """An empty :class:`CollectionSchema` (``auto_id``, ``enable_dynamic_field`` (default
-        False, as in pymilvus), ``description``)."""
+        False, as in pymilvus), ``description``); a class method, as in pymilvus
+        (``MilvusClient.create_schema()`` needs no client)."""
         return CollectionSchema([], **kwargs)
 
     @staticmethod
@@ -501,14 +502,18 @@ class MilvusClient:
                         limit: int = -1, output_fields: Optional[List[str]] = None,
                         search_params: Optional[Dict[str, Any]] = None, timeout: Optional[float] = None,
                         partition_names: Optional[List[str]] = None, anns_field: Optional[str] = None,
-                        round_decimal: int = -1, **kwargs: Any) -> "_iterators.SearchIterator":
+                        round_decimal: int = -1, *,
+                        external_filter_func: Optional[_iterators.ExternalFilter] = None,
+                        **kwargs: Any) -> "_iterators.SearchIterator":
         """A :class:`~veclite._iterators.SearchIterator` over the hits of one query vector, best
         first, ``batch_size`` (1..16384) hits a page and ``limit`` hits in all (-1 = every hit);
         ``search_params`` as in :meth:`search` (a ``radius`` / ``range_filter`` bounds the whole
-        iteration); ``filter_params`` kwarg."""
+        iteration); ``filter_params`` kwarg. ``external_filter_func`` (keyword-only, as in
+        pymilvus) is given each page of hits and returns those to keep: pages then hold
+        ``batch_size`` kept hits and ``limit`` counts kept hits."""
         return _iterators.search_iterator(self._engine, collection_name, data, batch_size, limit, filter,
                                           output_fields, search_params, partition_names, anns_field, round_decimal,
-                                          _t(timeout, self._timeout), kwargs, "filter_params")
+                                          _t(timeout, self._timeout), kwargs, "filter_params", external_filter_func)
 
     def hybrid_search(self, collection_name: str, reqs: List[Any], ranker: Any, limit: int = 10,
                       output_fields: Optional[List[str]] = None, timeout: Optional[float] = None,
