@@ -45,14 +45,19 @@ fn main() {
                 IndexParams::Hnsw { m: 16, ef_construction: 128 },
                 SearchParams { ef: Some(64), nprobe: None },
             ),
-            ("IVF_FLAT nlist256 nprobe16", IndexParams::IvfFlat { nlist: 256 }, SearchParams {
-                ef: None,
-                nprobe: Some(16),
-            }),
+            (
+                "IVF_FLAT nlist256 nprobe16",
+                IndexParams::IvfFlat { nlist: 256 },
+                SearchParams { ef: None, nprobe: Some(16) },
+            ),
         ] {
             let dir = tempfile::tempdir().expect("tempdir");
-            let options =
-                Options { sync: SyncPolicy::None, seal_threshold_bytes: 1 << 30, worker_threads: 1, ..Options::default() };
+            let options = Options {
+                sync: SyncPolicy::None,
+                seal_threshold_bytes: 1 << 30,
+                worker_threads: 1,
+                ..Options::default()
+            };
             let db = Database::open(dir.path(), options).expect("open");
             let schema = Schema::builder("c")
                 .field(Field::new("id", FieldType::Int64).primary_key())

@@ -16,8 +16,8 @@ use crate::column::{ColumnRef, VectorKind};
 use crate::context::Context;
 use crate::error::{Error, ObjectKind, Result};
 use crate::index::Vectors;
-use crate::index::packed::PackedVectors;
 use crate::index::file::SegmentIndex;
+use crate::index::packed::PackedVectors;
 use crate::params::IndexParams;
 use crate::params::Metric;
 use crate::scalar_index as scalar;
@@ -266,9 +266,13 @@ impl Collection {
                 let (params, threads) = (job.index.params, self.options.worker_threads);
                 let (norms, metric) = (job.file.norms(job.field)?, job.index.metric);
                 match job.file.column(job.field)? {
-                    ColumnRef::FloatVector { dim, data } => {
-                        SegmentIndex::build(&path, params, Vectors { dim, data, norms, metric }, threads, ctx)?
-                    }
+                    ColumnRef::FloatVector { dim, data } => SegmentIndex::build(
+                        &path,
+                        params,
+                        Vectors { dim, data, norms, metric },
+                        threads,
+                        ctx,
+                    )?,
                     ColumnRef::PackedVector { kind, dim, data } => {
                         let vectors = PackedVectors { kind, dim, data, norms, metric };
                         SegmentIndex::build(&path, params, vectors, threads, ctx)?

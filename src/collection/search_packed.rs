@@ -81,7 +81,9 @@ impl Collection {
             // As for f32 vectors, a very selective filter makes graph and list traversal
             // wasteful and lossy: such segments are scanned exactly instead.
             let allowed_rows = allowed.as_ref().map_or(s.rows(), |a| a.count_ones());
-            if let Some(index) = s.indexes.get(&field).filter(|_| allowed_rows * INDEX_MIN_SELECTIVITY >= s.rows()) {
+            if let Some(index) =
+                s.indexes.get(&field).filter(|_| allowed_rows * INDEX_MIN_SELECTIVITY >= s.rows())
+            {
                 tasks.push(task(0, s.rows(), Some(index.as_ref())));
                 continue;
             }
@@ -157,7 +159,10 @@ impl Collection {
             (kind, params),
             (_, IndexParams::Flat)
                 | (_, IndexParams::Hnsw { .. })
-                | (VectorKind::Binary | VectorKind::Float16 | VectorKind::BFloat16, IndexParams::IvfFlat { .. })
+                | (
+                    VectorKind::Binary | VectorKind::Float16 | VectorKind::BFloat16,
+                    IndexParams::IvfFlat { .. }
+                )
         );
         if !takes {
             return Err(Error::Unsupported(format!(

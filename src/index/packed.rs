@@ -36,7 +36,14 @@ impl PackedVectors<'_> {
     /// `out[i]` for row `i`, whose norm is `norms[i]` (read for COSINE only). Hamming and
     /// Jaccard distances and squared L2 distances as computed, inner products and cosine
     /// similarities negated.
-    pub fn costs_block(&self, query: PackedQuery<'_>, query_norm: f32, block: &[u8], norms: &[f32], out: &mut [f32]) {
+    pub fn costs_block(
+        &self,
+        query: PackedQuery<'_>,
+        query_norm: f32,
+        block: &[u8],
+        norms: &[f32],
+        out: &mut [f32],
+    ) {
         let row_bytes = self.kind.row_bytes(self.dim);
         let (dim, wide) = (self.dim, query.wide);
         match (self.kind, self.metric) {
@@ -141,7 +148,14 @@ impl<'a> Space for PackedVectors<'a> {
         query.wide
     }
 
-    fn block_costs(&self, query: PackedQuery<'a>, query_norm: f32, block: &[u8], rows: &[u32], out: &mut [f32]) {
+    fn block_costs(
+        &self,
+        query: PackedQuery<'a>,
+        query_norm: f32,
+        block: &[u8],
+        rows: &[u32],
+        out: &mut [f32],
+    ) {
         let norms: Vec<f32> = if self.metric == Metric::Cosine {
             rows.iter().map(|&r| self.norm(r as usize)).collect()
         } else {

@@ -184,7 +184,8 @@ fn search_index(
 /// for, of the task's rows), a range search has not passed its range, and fewer than `k` hits
 /// (range) or full groups (group-by) are among the candidates.
 fn needs_more(queries: &Queries<'_>, task: &Task<'_>, candidates: &[(u32, f32)], asked: usize) -> bool {
-    let wanted = Wanted { k: queries.k, range: queries.range, grouped: queries.group_size.is_some(), rows: task.end };
+    let wanted =
+        Wanted { k: queries.k, range: queries.range, grouped: queries.group_size.is_some(), rows: task.end };
     wanted.more(candidates, asked, queries.selection(), |row, cost| task.hit(row, cost))
 }
 

@@ -134,8 +134,12 @@ impl PackedTask<'_> {
     /// more candidates until the range is covered, the index runs out, or `k` are found.
     fn search_index(&self, queries: &PackedQueries, index: &SegmentIndex, tops: &mut [TopK]) -> Result<()> {
         let space = queries.space(self.vectors, self.norms);
-        let wanted =
-            Wanted { k: queries.k, range: queries.range, grouped: queries.group_size.is_some(), rows: self.end };
+        let wanted = Wanted {
+            k: queries.k,
+            range: queries.range,
+            grouped: queries.group_size.is_some(),
+            rows: self.end,
+        };
         for (q, top) in tops.iter_mut().enumerate() {
             let mut query = IndexQuery {
                 vector: queries.query(q),
