@@ -797,7 +797,7 @@ mod tests {
             let v = Vectors { dim: 2, data: &data[..n * 2], norms: &norms[..n], metric: Metric::L2 };
             let body = build(v, 4, 8, 1, &Context::background()).unwrap();
             let q = IndexQuery {
-                vector: &[1.0, 0.0],
+                vector: &[1.0f32, 0.0][..],
                 norm: 1.0,
                 k: 5,
                 params: SearchParams::default(),

@@ -272,12 +272,17 @@ mod tests {
 
     #[test]
     fn other_types_are_unsupported() {
-        for t in ["IVF_PQ", "IVF_SQ8", "DISKANN", "SCANN", "BIN_IVF_FLAT", "HYBRID", "nonsense"] {
+        for t in ["IVF_PQ", "IVF_SQ8", "DISKANN", "SCANN", "HYBRID", "nonsense"] {
             let (status, text) = message(parse(t, &[]));
             assert_eq!(status, crate::error::Status::Unsupported, "{t}");
             assert!(text.contains(&format!("`{t}`")) && text.contains("FLAT, HNSW and IVF_FLAT"), "{text}");
             assert!(text.contains("INVERTED, STL_SORT, BITMAP and TRIE"), "{text}");
         }
+    }
+
+    #[test]
+    fn bin_ivf_flat_is_ivf_flat_with_nlist() {
+        assert_eq!(parse("bin_ivf_flat", &[("nlist", "64")]).unwrap(), IndexParams::IvfFlat { nlist: 64 });
     }
 
     #[test]
