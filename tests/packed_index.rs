@@ -90,10 +90,12 @@ fn recall(got: &[Vec<i64>], truth: &[Vec<i64>]) -> f64 {
     hit as f64 / truth.iter().map(Vec::len).sum::<usize>() as f64
 }
 
-/// Every index type each kind takes, with the search parameter that reads it.
-fn cases(
-    kind: VectorKind,
-) -> Vec<(&'static str, Vec<(&'static str, &'static str)>, (&'static str, &'static str))> {
+/// A key/value parameter in Milvus's terms.
+type Param = (&'static str, &'static str);
+
+/// Every index type each kind takes, with its build parameters and the search parameter that
+/// reads it.
+fn cases(kind: VectorKind) -> Vec<(&'static str, Vec<Param>, Param)> {
     let hnsw = ("HNSW", vec![("M", "16"), ("efConstruction", "100")], ("ef", "64"));
     let ivf = |name| (name, vec![("nlist", "32")], ("nprobe", "8"));
     match kind {
