@@ -4,8 +4,8 @@
 //! `scalar_index` module).
 //!
 //! HNSW stores row numbers and reads the segment's contiguous vector block (and stored norms,
-//! for COSINE) through [`Vectors`]; IVF_FLAT keeps its own copy of the vectors in list order, so
-//! a probed list is one contiguous block. Costs are "lower is better": squared
+//! for COSINE) through a [`Space`]; IVF_FLAT keeps its own copy of the vectors in list order, so
+//! a probed list is one contiguous block. Costs are "lower is better": Hamming or Jaccard distance, squared
 //! L2 distance, or negated inner product / cosine similarity, as in [`crate::params::Metric`].
 //!
 //! FLAT is the exact scan and needs no index data.
