@@ -17,6 +17,7 @@ use crate::context::Context;
 use crate::error::{Error, ObjectKind, Result};
 use crate::index::Vectors;
 use crate::index::file::SegmentIndex;
+use crate::index::packed::PackedVectors;
 use crate::params::IndexParams;
 use crate::params::Metric;
 use crate::scalar_index as scalar;
@@ -98,17 +99,10 @@ impl Collection {
         let packed = definition.field_type.vector_kind().map(|(kind, _)| kind);
         let resolved = match (scalar::auto_index(definition), packed) {
             (Some(auto), _) if matches!(type_name.as_str(), "AUTOINDEX" | "") => auto,
-            // Binary, float16, bfloat16 and int8 vectors are searched exactly (no graph or
-            // cluster index reads them yet), so their AUTOINDEX is FLAT and describes as such.
-            (_, Some(_)) if matches!(type_name.as_str(), "AUTOINDEX" | "") => IndexParams::Flat,
+            (_, Some(kind)) if matches!(type_name.as_str(), "AUTOINDEX" | "") => auto_packed_index(kind),
             _ => resolved,
         };
-        if type_name == "BIN_FLAT" && packed != Some(VectorKind::Binary) {
-            return Err(Error::InvalidArgument(format!(
-                "field `{field}`: BIN_FLAT indexes BINARY_VECTOR fields only (the field is {})",
-                definition.field_type.describe()
-            )));
-        }
+        check_binary_names(field, &type_name, packed, || definition.field_type.describe())?;
         if resolved.is_scalar() || !definition.field_type.is_vector() {
             scalar::check_field(resolved, definition)?;
         }
@@ -269,10 +263,22 @@ impl Collection {
                 let body = scalar::build(column, validity, job.index.params == IndexParams::Bitmap)?;
                 SegmentIndex::write_scalar(&path, job.index.params, &body)?
             } else {
-                let ColumnRef::FloatVector { dim, data } = job.file.column(job.field)? else { continue };
-                let vectors =
-                    Vectors { dim, data, norms: job.file.norms(job.field)?, metric: job.index.metric };
-                SegmentIndex::build(&path, job.index.params, vectors, self.options.worker_threads, ctx)?
+                let (params, threads) = (job.index.params, self.options.worker_threads);
+                let (norms, metric) = (job.file.norms(job.field)?, job.index.metric);
+                match job.file.column(job.field)? {
+                    ColumnRef::FloatVector { dim, data } => SegmentIndex::build(
+                        &path,
+                        params,
+                        Vectors { dim, data, norms, metric },
+                        threads,
+                        ctx,
+                    )?,
+                    ColumnRef::PackedVector { kind, dim, data } => {
+                        let vectors = PackedVectors { kind, dim, data, norms, metric };
+                        SegmentIndex::build(&path, params, vectors, threads, ctx)?
+                    }
+                    _ => continue,
+                }
             };
             self.index_builds.fetch_add(1, Ordering::Relaxed);
             let published = self.publish_index(&job, index)?;
@@ -331,4 +337,36 @@ impl Collection {
         }
         Ok(true)
     }
+}
+
+/// What `AUTOINDEX` builds on a packed vector field, as Milvus maps it: BIN_IVF_FLAT with
+/// `nlist` 1024 on binary vectors (`autoIndex.params.binary.build`), the float AUTOINDEX (HNSW)
+/// on float16, bfloat16 and int8 vectors.
+pub fn auto_packed_index(kind: VectorKind) -> IndexParams {
+    match kind {
+        VectorKind::Binary => IndexParams::IvfFlat { nlist: 1024 },
+        _ => crate::params::AUTOINDEX_VECTOR,
+    }
+}
+
+/// Milvus's naming rule for binary vector indexes: `BIN_FLAT` and `BIN_IVF_FLAT` index
+/// BINARY_VECTOR fields only, and a BINARY_VECTOR field takes them rather than `FLAT` and
+/// `IVF_FLAT`. `describe` gives the field's type for the message.
+fn check_binary_names(
+    field: &str,
+    type_name: &str,
+    packed: Option<VectorKind>,
+    describe: impl Fn() -> String,
+) -> Result<()> {
+    let binary = packed == Some(VectorKind::Binary);
+    let message = match type_name {
+        "BIN_FLAT" | "BIN_IVF_FLAT" if !binary => {
+            format!("{type_name} indexes BINARY_VECTOR fields only (the field is {})", describe())
+        }
+        "FLAT" | "IVF_FLAT" if binary => {
+            format!("a BINARY_VECTOR field takes BIN_{type_name}, not {type_name}")
+        }
+        _ => return Ok(()),
+    };
+    Err(Error::InvalidArgument(format!("field `{field}`: {message}")))
 }

@@ -1,5 +1,6 @@
-//! Search of packed vector fields (binary, float16, bfloat16, int8): exact scans through the
-//! type's kernels, planned per segment range like the f32 exact scan.
+//! Search of packed vector fields (binary, float16, bfloat16, int8): sealed segments through the
+//! field's index when one is built, everything else by exact scans through the type's kernels,
+//! planned per segment range like the f32 search.
 
 use super::search::{check_limits, check_nq};
 use super::{Collection, State};
@@ -7,12 +8,14 @@ use crate::column::{ColumnRef, VectorKind};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::expr::Filter;
-use crate::params::SearchRequest;
+use crate::params::{IndexParams, SearchRequest};
 use crate::search::scan_packed::{self, PackedQueries, PackedTask};
 use crate::search::topk::Hit;
 
 /// Rows per parallel work item.
 const RANGE_ROWS: usize = 1 << 16;
+/// An index is used only when at least one row in this many is allowed.
+const INDEX_MIN_SELECTIVITY: usize = 10;
 
 impl Collection {
     /// [`Collection::select`] for packed vector field `field` of `kind`: the queries are
@@ -63,17 +66,29 @@ impl Collection {
                 None => None,
             };
             let norms = s.norms(field)?;
+            let task = |start: usize, end: usize, index| PackedTask {
+                segment: s.id,
+                vectors: data,
+                norms,
+                keys,
+                allowed: allowed.as_ref(),
+                start,
+                end,
+                group,
+                index,
+                params: req.params,
+            };
+            // As for f32 vectors, a very selective filter makes graph and list traversal
+            // wasteful and lossy: such segments are scanned exactly instead.
+            let allowed_rows = allowed.as_ref().map_or(s.rows(), |a| a.count_ones());
+            if let Some(index) =
+                s.indexes.get(&field).filter(|_| allowed_rows * INDEX_MIN_SELECTIVITY >= s.rows())
+            {
+                tasks.push(task(0, s.rows(), Some(index.as_ref())));
+                continue;
+            }
             for start in (0..s.rows()).step_by(RANGE_ROWS) {
-                tasks.push(PackedTask {
-                    segment: s.id,
-                    vectors: data,
-                    norms,
-                    keys,
-                    allowed: allowed.as_ref(),
-                    start,
-                    end: (start + RANGE_ROWS).min(s.rows()),
-                    group,
-                });
+                tasks.push(task(start, (start + RANGE_ROWS).min(s.rows()), None));
             }
         }
         let tops = scan_packed::run(ctx, &queries, &tasks, self.options.worker_threads)?;
@@ -116,12 +131,12 @@ fn check_queries<'q>(req: &SearchRequest<'q>, kind: VectorKind, dim: usize, fiel
 
 impl Collection {
     /// Checks that an index of `params` with `metric` applies to field `field`: binary metrics
-    /// for binary vectors and L2, IP or COSINE for the others; packed vector fields take FLAT
-    /// (BIN_FLAT, AUTOINDEX) only, searched exactly.
+    /// for binary vectors and L2, IP or COSINE for the others; the index types each packed kind
+    /// takes in Milvus ([`packed_index_types`]).
     ///
     /// # Errors
     /// [`Error::InvalidArgument`] for a metric the field's type does not take;
-    /// [`Error::Unsupported`] for a graph or cluster index on a packed vector field.
+    /// [`Error::Unsupported`] for an index type the field's type does not take.
     pub(super) fn check_index_type(
         &self,
         field: usize,
@@ -140,15 +155,33 @@ impl Collection {
             return Ok(());
         };
         kind.check_metric(&field.name, metric)?;
-        if params.has_data() {
+        let takes = matches!(
+            (kind, params),
+            (_, IndexParams::Flat)
+                | (_, IndexParams::Hnsw { .. })
+                | (
+                    VectorKind::Binary | VectorKind::Float16 | VectorKind::BFloat16,
+                    IndexParams::IvfFlat { .. }
+                )
+        );
+        if !takes {
             return Err(Error::Unsupported(format!(
-                "index type {} on field `{}` of type {}: veclite searches these fields exactly (index type {})",
+                "index type {} on field `{}` of type {}: the type takes {}",
                 params.type_name(),
                 field.name,
                 kind.milvus_name(),
-                if kind == VectorKind::Binary { "BIN_FLAT" } else { "FLAT" }
+                packed_index_types(kind)
             )));
         }
         Ok(())
+    }
+}
+
+/// The index types a packed kind takes, as Milvus names them.
+fn packed_index_types(kind: VectorKind) -> &'static str {
+    match kind {
+        VectorKind::Binary => "BIN_FLAT, BIN_IVF_FLAT, HNSW (AUTOINDEX builds BIN_IVF_FLAT)",
+        VectorKind::Float16 | VectorKind::BFloat16 => "FLAT, HNSW, IVF_FLAT (AUTOINDEX builds HNSW)",
+        VectorKind::Int8 => "FLAT, HNSW (AUTOINDEX builds HNSW)",
     }
 }

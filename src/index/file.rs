@@ -14,7 +14,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use super::{Candidates, IndexQuery, Vectors, hnsw, ivf};
+use super::{Candidates, IndexQuery, Space, hnsw, ivf};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::params::IndexParams;
@@ -66,10 +66,10 @@ impl SegmentIndex {
     /// # Errors
     /// [`Error::InvalidArgument`] for FLAT (nothing to build); a cancelled or expired `ctx`;
     /// [`Error::Io`].
-    pub fn build(
+    pub fn build<S: Space>(
         path: &Path,
         params: IndexParams,
-        vectors: Vectors<'_>,
+        vectors: S,
         threads: usize,
         ctx: &Context,
     ) -> Result<SegmentIndex> {
@@ -87,7 +87,7 @@ impl SegmentIndex {
                 )));
             }
         };
-        Self::write(path, params, metric_number(vectors.metric), [p0, p1], &body)
+        Self::write(path, params, metric_number(vectors.metric()), [p0, p1], &body)
     }
 
     /// Writes the scalar index `params` (INVERTED, STL_SORT, BITMAP or Trie) with `body` (built
@@ -191,7 +191,7 @@ impl SegmentIndex {
     }
 
     /// The body bytes, verified on first use: checksum, then the structure against `vectors`.
-    fn checked_body(&self, vectors: &Vectors<'_>) -> Result<&[u8]> {
+    fn checked_body<S: Space>(&self, vectors: &S) -> Result<&[u8]> {
         let b = self.map.bytes();
         let (data, crc) = b.split_at(b.len() - 4);
         let body = &data[HEADER_LEN..];
@@ -215,7 +215,7 @@ impl SegmentIndex {
     ///
     /// # Errors
     /// [`Error::Corrupted`] when the file fails its checksum or structure checks.
-    pub fn search(&self, vectors: Vectors<'_>, query: &IndexQuery<'_>) -> Result<Candidates> {
+    pub fn search<S: Space>(&self, vectors: S, query: &IndexQuery<'_, S::Query>) -> Result<Candidates> {
         let body = self.checked_body(&vectors)?;
         let corrupted = |reason: &str| Error::corrupted(&self.path, reason);
         match self.params {

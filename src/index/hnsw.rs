@@ -26,7 +26,7 @@ use std::collections::BinaryHeap;
 use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
 use std::sync::{Mutex, MutexGuard, RwLock};
 
-use super::{Candidates, IndexQuery, Vectors};
+use super::{Candidates, IndexQuery, Space};
 use crate::context::Context;
 use crate::error::Result;
 use crate::params::{DEFAULT_EF, Metric};
@@ -136,22 +136,22 @@ trait Scorer {
     }
 }
 
-/// A query's costs to the rows of `vectors`.
-struct QueryScorer<'a> {
-    vectors: Vectors<'a>,
-    query: &'a [f32],
+/// A query's costs to the rows of `space`.
+struct QueryScorer<S: Space> {
+    space: S,
+    query: S::Query,
     norm: f32,
 }
 
-impl Scorer for QueryScorer<'_> {
+impl<S: Space> Scorer for QueryScorer<S> {
     #[inline]
     fn costs(&self, rows: &[u32], out: &mut [f32]) {
-        self.vectors.costs(self.query, self.norm, rows, out);
+        self.space.query_costs(self.query, self.norm, rows, out);
     }
 
     #[inline]
     fn prefetch(&self, row: u32) {
-        crate::simd::prefetch(self.vectors.get(row as usize));
+        self.space.prefetch(row as usize);
     }
 }
 
@@ -322,8 +322,10 @@ impl Links {
 /// for IP the L2 distance after appending `sqrt(max_norm² − |x|²)` to every vector, which orders
 /// rows by inner product exactly for a query (augmented with 0) while keeping the triangle
 /// inequality the neighbor heuristic relies on.
-struct Builder<'a> {
-    vectors: Vectors<'a>,
+struct Builder<S: Space> {
+    space: S,
+    /// The same vectors under L2 (the build metric of IP).
+    l2: S,
     /// The appended coordinate of each row (IP only).
     augment: Vec<f32>,
     m: usize,
@@ -341,7 +343,7 @@ fn lock(m: &Mutex<Links>) -> MutexGuard<'_, Links> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-impl Graph for Builder<'_> {
+impl<S: Space> Graph for Builder<S> {
     fn len(&self) -> usize {
         self.levels.len()
     }
@@ -352,17 +354,17 @@ impl Graph for Builder<'_> {
     }
 }
 
-impl Builder<'_> {
+impl<S: Space> Builder<S> {
     /// Build cost between rows `a` and `b` (see the type's doc).
     #[inline]
     fn cost(&self, a: u32, b: u32) -> f32 {
         let (a, b) = (a as usize, b as usize);
-        match self.vectors.metric {
+        match self.space.metric() {
             Metric::Ip => {
                 let d = self.augment[a] - self.augment[b];
-                crate::simd::l2sq(self.vectors.get(a), self.vectors.get(b)) + d * d
+                self.l2.row_cost(a, b) + d * d
             }
-            _ => self.vectors.cost_between(a, b),
+            _ => self.space.row_cost(a, b),
         }
     }
 
@@ -424,32 +426,28 @@ impl Builder<'_> {
 }
 
 /// Build costs from one row to the others (see [`Builder`]).
-struct BuildScorer<'b, 'a> {
-    builder: &'b Builder<'a>,
+struct BuildScorer<'b, S: Space> {
+    builder: &'b Builder<S>,
     row: u32,
 }
 
-impl Scorer for BuildScorer<'_, '_> {
+impl<S: Space> Scorer for BuildScorer<'_, S> {
     fn costs(&self, rows: &[u32], out: &mut [f32]) {
         let (b, row) = (self.builder, self.row as usize);
-        let v = &b.vectors;
-        match v.metric {
+        match b.space.metric() {
             Metric::Ip => {
-                crate::simd::l2sq_gather(v.get(row), v.data, v.dim, rows, out);
+                b.l2.row_costs(row, rows, out);
                 for (o, &r) in out.iter_mut().zip(rows) {
                     let d = b.augment[row] - b.augment[r as usize];
                     *o += d * d;
                 }
             }
-            _ => {
-                let norm = if v.metric == Metric::Cosine { v.norms[row] } else { 0.0 };
-                v.costs(v.get(row), norm, rows, out);
-            }
+            _ => b.space.row_costs(row, rows, out),
         }
     }
 
     fn prefetch(&self, row: u32) {
-        crate::simd::prefetch(self.builder.vectors.get(row as usize));
+        self.builder.space.prefetch(row as usize);
     }
 }
 
@@ -475,8 +473,8 @@ fn draw_levels(n: usize, m: usize) -> Vec<u8> {
 ///
 /// # Errors
 /// [`crate::error::Error::Cancelled`] / [`crate::error::Error::DeadlineExceeded`] from `ctx`.
-pub fn build(
-    vectors: Vectors<'_>,
+pub fn build<S: Space>(
+    vectors: S,
     m: usize,
     ef_construction: usize,
     threads: usize,
@@ -485,15 +483,17 @@ pub fn build(
     let n = vectors.len();
     let m = m.max(2);
     let levels = draw_levels(n, m);
-    let augment = match vectors.metric {
+    let augment = match vectors.metric() {
         Metric::Ip => {
-            let max = vectors.norms.iter().fold(0.0f32, |a, &b| a.max(b));
-            vectors.norms.iter().map(|&x| (max * max - x * x).max(0.0).sqrt()).collect()
+            let norms = vectors.norms();
+            let max = norms.iter().fold(0.0f32, |a, &b| a.max(b));
+            norms.iter().map(|&x| (max * max - x * x).max(0.0).sqrt()).collect()
         }
         _ => Vec::new(),
     };
     let builder = Builder {
-        vectors,
+        space: vectors,
+        l2: vectors.with_metric(Metric::L2),
         augment,
         m,
         m0: 2 * m,
@@ -543,7 +543,7 @@ pub fn build(
     Ok(serialize(&builder))
 }
 
-fn serialize(b: &Builder<'_>) -> Vec<u8> {
+fn serialize<S: Space>(b: &Builder<S>) -> Vec<u8> {
     let n = b.levels.len();
     let (entry, max_level) =
         b.top.read().unwrap_or_else(std::sync::PoisonError::into_inner).map_or((0, 0), |(e, l)| (e, l));
@@ -699,16 +699,16 @@ pub fn validate(body: &[u8], vectors_len: usize) -> std::result::Result<(), Stri
 ///
 /// # Errors
 /// A description of the problem when the body's header or sections do not fit these vectors.
-pub fn search(
+pub fn search<S: Space>(
     body: &[u8],
-    vectors: Vectors<'_>,
-    query: &IndexQuery<'_>,
+    vectors: S,
+    query: &IndexQuery<'_, S::Query>,
 ) -> std::result::Result<Candidates, String> {
     let view = View::parse(body, vectors.len())?;
     if view.n == 0 || query.k == 0 {
         return Ok(Vec::new());
     }
-    let scorer = QueryScorer { vectors, query: query.vector, norm: query.norm };
+    let scorer = QueryScorer { space: vectors, query: query.vector, norm: query.norm };
     let ef = query.params.ef.unwrap_or(DEFAULT_EF).max(query.k);
     let allowed = |r: u32| query.allowed.is_none_or(|a| a.get(r as usize));
     let found = SCRATCH.with(|s| {
@@ -726,6 +726,7 @@ pub fn search(
 mod tests {
     use super::*;
     use crate::bitset::Bitset;
+    use crate::index::Vectors;
     use crate::params::SearchParams;
     use rand::{Rng, SeedableRng};
 
@@ -796,7 +797,7 @@ mod tests {
             let v = Vectors { dim: 2, data: &data[..n * 2], norms: &norms[..n], metric: Metric::L2 };
             let body = build(v, 4, 8, 1, &Context::background()).unwrap();
             let q = IndexQuery {
-                vector: &[1.0, 0.0],
+                vector: &[1.0f32, 0.0][..],
                 norm: 1.0,
                 k: 5,
                 params: SearchParams::default(),

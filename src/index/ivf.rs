@@ -26,14 +26,19 @@
 //! | rows: n × u32, row numbers grouped by list,    |   4 · n bytes
 //! |   ascending within a list                      |
 //! +------------------------------------------------+
-//! | vectors: n × dim f32, the segment's vectors    |   4 · n · dim bytes
-//! |   in list order (vector i belongs to rows[i])  |
+//! | vectors: n stored vectors in list order        |   n · row bytes, zero-padded
+//! |   (vector i belongs to rows[i]), in the        |   to a multiple of 4
+//! |   segment's form: f32, or packed bytes         |
 //! +------------------------------------------------+
 //! ```
 //!
 //! `nlist` here is the number of lists actually built, `min(nlist requested, n)`: 0 for an
 //! empty segment. [`search`] treats the body as untrusted and checks every count and offset,
 //! and every row number it reads, before use.
+//!
+//! Packed kinds (binary, float16, bfloat16, int8) keep their vectors packed; their centroids are
+//! f32, trained on the vectors widened in memory chunk by chunk (binary bits as 0/1, where
+//! squared L2 is the Hamming distance: BIN_IVF_FLAT ranks lists by it, for JACCARD too).
 //!
 //! # Search
 //! The centroids are ranked against the query with a batch kernel (squared L2, or inner
@@ -45,7 +50,7 @@ use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
-use super::{Candidates, IndexQuery, Vectors};
+use super::{Candidates, IndexQuery, Space};
 use crate::bitset::Bitset;
 use crate::context::Context;
 use crate::error::{Error, Result};
@@ -74,18 +79,18 @@ const HEADER_WORDS: usize = 4;
 /// [`Error::InvalidArgument`] when `nlist` is 0 or the segment is too large for 32-bit row
 /// numbers; [`Error::Cancelled`] / [`Error::DeadlineExceeded`] from `ctx`, checked between
 /// units of training work.
-pub fn build(vectors: Vectors<'_>, nlist: usize, ctx: &Context) -> Result<Vec<u8>> {
+pub fn build<S: Space>(vectors: S, nlist: usize, ctx: &Context) -> Result<Vec<u8>> {
     if nlist == 0 {
         return Err(Error::InvalidArgument("nlist must be at least 1".into()));
     }
     let n = vectors.len();
-    let dim = vectors.dim;
+    let dim = vectors.dim();
     if n > u32::MAX as usize || dim > u32::MAX as usize {
         return Err(Error::InvalidArgument("segment too large for an IVF_FLAT index".into()));
     }
     ctx.check()?;
     let k = nlist.min(n);
-    let spherical = vectors.metric != Metric::L2;
+    let spherical = matches!(vectors.metric(), Metric::Ip | Metric::Cosine);
 
     let centroids = if k == 0 { Vec::new() } else { train(vectors, k, spherical, ctx)? };
 
@@ -107,7 +112,8 @@ pub fn build(vectors: Vectors<'_>, nlist: usize, ctx: &Context) -> Result<Vec<u8
         *slot += 1;
     }
 
-    let mut body = Vec::with_capacity(4 * (HEADER_WORDS + k * dim + k + 1 + n + n * dim));
+    let vector_bytes = n * vectors.row_bytes();
+    let mut body = Vec::with_capacity(4 * (HEADER_WORDS + k * dim + k + 1 + n) + vector_bytes + 3);
     for v in [k as u32, dim as u32, n as u32, 0] {
         body.extend_from_slice(&v.to_le_bytes());
     }
@@ -115,8 +121,9 @@ pub fn build(vectors: Vectors<'_>, nlist: usize, ctx: &Context) -> Result<Vec<u8
     body.extend_from_slice(bytemuck::cast_slice(&offsets));
     body.extend_from_slice(bytemuck::cast_slice(&rows));
     for &row in &rows {
-        body.extend_from_slice(bytemuck::cast_slice(vectors.get(row as usize)));
+        body.extend_from_slice(vectors.row(row as usize));
     }
+    body.resize(body.len().next_multiple_of(4), 0);
     Ok(body)
 }
 
@@ -154,9 +161,9 @@ fn normalize(v: &mut [f32]) {
 }
 
 /// Trains `k` centroids (1 <= k <= n) on a deterministic sample of `vectors`.
-fn train(vectors: Vectors<'_>, k: usize, spherical: bool, ctx: &Context) -> Result<Vec<f32>> {
+fn train<S: Space>(vectors: S, k: usize, spherical: bool, ctx: &Context) -> Result<Vec<f32>> {
     let n = vectors.len();
-    let dim = vectors.dim;
+    let dim = vectors.dim();
     let mut rng = XorShift(SEED);
     let s = n.min((k * SAMPLE_PER_LIST).max(MIN_SAMPLE)).max(k);
 
@@ -176,7 +183,7 @@ fn train(vectors: Vectors<'_>, k: usize, spherical: bool, ctx: &Context) -> Resu
     let mut points = Vec::with_capacity(s * dim);
     for &row in &sample {
         let start = points.len();
-        points.extend_from_slice(vectors.get(row as usize));
+        points.extend_from_slice(&vectors.rows_f32(row as usize, row as usize + 1));
         if spherical {
             normalize(&mut points[start..]);
         }
@@ -348,8 +355,8 @@ fn nearest(
 }
 
 /// Assigns every vector to its nearest centroid (by direction when `spherical`).
-fn assign_rows(
-    vectors: Vectors<'_>,
+fn assign_rows<S: Space>(
+    vectors: S,
     spherical: bool,
     centroids: &[f32],
     k: usize,
@@ -360,14 +367,15 @@ fn assign_rows(
     if n == 0 || k == 0 {
         return Ok(());
     }
-    let dim = vectors.dim;
+    let dim = vectors.dim();
     let mut scratch = vec![0f32; ASSIGN_CHUNK * k];
     let mut normalized = if spherical { vec![0f32; ASSIGN_CHUNK * dim] } else { Vec::new() };
     for (c, out) in assignment.chunks_mut(ASSIGN_CHUNK).enumerate() {
         ctx.check()?;
         let start = c * ASSIGN_CHUNK;
         let nq = out.len();
-        let mut chunk = &vectors.data[start * dim..(start + nq) * dim];
+        let wide = vectors.rows_f32(start, start + nq);
+        let mut chunk: &[f32] = &wide;
         if spherical {
             let buf = &mut normalized[..nq * dim];
             buf.copy_from_slice(chunk);
@@ -385,13 +393,13 @@ struct Layout<'a> {
     centroids: &'a [f32],
     offsets: &'a [u32],
     rows: &'a [u32],
-    /// The vectors in list order.
-    vectors: &'a [f32],
+    /// The stored vectors in list order.
+    vectors: &'a [u8],
 }
 
 impl<'a> Layout<'a> {
     /// Checks the header, the section lengths and the list offsets against `vectors`.
-    fn parse(words: &'a [u32], vectors: &Vectors<'_>) -> std::result::Result<Self, String> {
+    fn parse<S: Space>(words: &'a [u32], vectors: &S) -> std::result::Result<Self, String> {
         let (nlist, dim, n, reserved) = match words.get(..HEADER_WORDS) {
             Some(&[a, b, c, d]) => (a as usize, b as usize, c as usize, d),
             _ => return Err("IVF_FLAT body is shorter than its header".into()),
@@ -399,8 +407,8 @@ impl<'a> Layout<'a> {
         if reserved != 0 {
             return Err("IVF_FLAT reserved header field is not zero".into());
         }
-        if dim != vectors.dim {
-            return Err(format!("IVF_FLAT dimension {dim} does not match the segment's {}", vectors.dim));
+        if dim != vectors.dim() {
+            return Err(format!("IVF_FLAT dimension {dim} does not match the segment's {}", vectors.dim()));
         }
         if n != vectors.len() {
             return Err(format!("IVF_FLAT row count {n} does not match the segment's {}", vectors.len()));
@@ -409,7 +417,8 @@ impl<'a> Layout<'a> {
             return Err(format!("IVF_FLAT list count {nlist} is invalid for {n} rows"));
         }
         let centroid_words = nlist.checked_mul(dim).ok_or("IVF_FLAT centroid section overflows")?;
-        let vector_words = n.checked_mul(dim).ok_or("IVF_FLAT vector section overflows")?;
+        let vector_bytes = n.checked_mul(vectors.row_bytes()).ok_or("IVF_FLAT vector section overflows")?;
+        let vector_words = vector_bytes.div_ceil(4);
         let expected = [centroid_words, nlist + 1, n, vector_words]
             .iter()
             .try_fold(HEADER_WORDS, |acc, &w| acc.checked_add(w))
@@ -432,7 +441,7 @@ impl<'a> Layout<'a> {
             centroids: bytemuck::cast_slice(centroids),
             offsets,
             rows,
-            vectors: bytemuck::cast_slice(list_vectors),
+            vectors: &bytemuck::cast_slice(list_vectors)[..vector_bytes],
         })
     }
 }
@@ -469,38 +478,28 @@ fn is_allowed(allowed: Option<&Bitset>, row: usize) -> bool {
 
 /// Scores the probed lists block by block with the batch kernels and keeps the best `k` allowed
 /// rows. Row numbers are checked as they are read.
-fn scan(
+fn scan<S: Space>(
     layout: &Layout<'_>,
     probes: &[u32],
-    vectors: &Vectors<'_>,
-    query: &IndexQuery<'_>,
+    vectors: &S,
+    query: &IndexQuery<'_, S::Query>,
 ) -> std::result::Result<Candidates, String> {
-    let (n, dim, k) = (vectors.len(), vectors.dim, query.k);
+    let (n, row_bytes, k) = (vectors.len(), vectors.row_bytes(), query.k);
     let mut heap: BinaryHeap<Entry> = BinaryHeap::with_capacity(k.min(n) + 1);
     let mut scores = Vec::new();
     for &l in probes {
         let (start, end) = (layout.offsets[l as usize] as usize, layout.offsets[l as usize + 1] as usize);
-        let block = &layout.vectors[start * dim..end * dim];
-        scores.resize(end - start, 0.0);
-        match vectors.metric {
-            Metric::L2 | Metric::Hamming | Metric::Jaccard => {
-                simd::l2sq_batch(query.vector, block, dim, &mut scores)
-            }
-            Metric::Ip | Metric::Cosine => simd::ip_batch(query.vector, block, dim, &mut scores),
+        let block = &layout.vectors[start * row_bytes..end * row_bytes];
+        let rows = &layout.rows[start..end];
+        if let Some(&r) = rows.iter().find(|&&r| r as usize >= n) {
+            return Err(format!("IVF_FLAT row {r} is out of range for {n} rows"));
         }
-        for (&row, &score) in layout.rows[start..end].iter().zip(&scores) {
-            let r = row as usize;
-            if r >= n {
-                return Err(format!("IVF_FLAT row {r} is out of range for {n} rows"));
-            }
-            if !is_allowed(query.allowed, r) {
+        scores.resize(end - start, 0.0);
+        vectors.block_costs(query.vector, query.norm, block, rows, &mut scores);
+        for (&row, &cost) in rows.iter().zip(&scores) {
+            if !is_allowed(query.allowed, row as usize) {
                 continue;
             }
-            let cost = match vectors.metric {
-                Metric::L2 | Metric::Hamming | Metric::Jaccard => score,
-                Metric::Ip => -score,
-                Metric::Cosine => -simd::cosine_from_ip(score, query.norm, vectors.norms[r]),
-            };
             let entry = Entry(cost, row);
             if heap.len() < k {
                 heap.push(entry);
@@ -518,7 +517,7 @@ fn scan(
 ///
 /// # Errors
 /// A description of the first problem found.
-pub fn validate(body: &[u8], vectors: &Vectors<'_>) -> std::result::Result<(), String> {
+pub fn validate<S: Space>(body: &[u8], vectors: &S) -> std::result::Result<(), String> {
     if !body.len().is_multiple_of(4) {
         return Err(format!("IVF_FLAT body length {} is not a multiple of 4", body.len()));
     }
@@ -535,10 +534,10 @@ pub fn validate(body: &[u8], vectors: &Vectors<'_>) -> std::result::Result<(), S
 
 /// Searches a serialized index; `Err(reason)` when the bytes are malformed (the caller turns it
 /// into a Corrupted error naming the file).
-pub fn search(
+pub fn search<S: Space>(
     body: &[u8],
-    vectors: Vectors<'_>,
-    query: &IndexQuery<'_>,
+    vectors: S,
+    query: &IndexQuery<'_, S::Query>,
 ) -> std::result::Result<Candidates, String> {
     if !body.len().is_multiple_of(4) {
         return Err(format!("IVF_FLAT body length {} is not a multiple of 4", body.len()));
@@ -549,11 +548,12 @@ pub fn search(
         Err(_) => Cow::Owned(bytemuck::pod_collect_to_vec(body)),
     };
     let layout = Layout::parse(&words, &vectors)?;
-    let (dim, n, nlist) = (vectors.dim, vectors.len(), layout.nlist);
-    if query.vector.len() != dim {
-        return Err(format!("query has {} dimensions, the index {dim}", query.vector.len()));
+    let (dim, n, nlist) = (vectors.dim(), vectors.len(), layout.nlist);
+    let wide_query = S::query_f32(&query.vector);
+    if wide_query.len() != dim {
+        return Err(format!("query has {} dimensions, the index {dim}", wide_query.len()));
     }
-    if vectors.metric == Metric::Cosine && vectors.norms.len() < n {
+    if vectors.metric() == Metric::Cosine && vectors.norms().len() < n {
         return Err("segment norms are missing for COSINE".into());
     }
     if query.k == 0 || nlist == 0 {
@@ -562,12 +562,12 @@ pub fn search(
 
     // Rank the centroids: lower score is better.
     let mut scores = vec![0f32; nlist];
-    match vectors.metric {
+    match vectors.metric() {
         Metric::L2 | Metric::Hamming | Metric::Jaccard => {
-            simd::l2sq_batch(query.vector, layout.centroids, dim, &mut scores)
+            simd::l2sq_batch(wide_query, layout.centroids, dim, &mut scores)
         }
         Metric::Ip | Metric::Cosine => {
-            simd::ip_batch(query.vector, layout.centroids, dim, &mut scores);
+            simd::ip_batch(wide_query, layout.centroids, dim, &mut scores);
             scores.iter_mut().for_each(|s| *s = -*s);
         }
     }
@@ -586,6 +586,7 @@ pub fn search(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::index::Vectors;
     use crate::params::SearchParams;
 
     /// The same rows with the same costs (the batch and pair kernels may round differently, so

@@ -55,7 +55,7 @@ impl IndexParams {
     /// Parses an index request in Milvus's terms: the type name and its build parameters as
     /// Milvus's key/value map.
     ///
-    /// Type names (any case): `FLAT` (also named `BIN_FLAT`, binary vectors' name for it), `HNSW`, `IVF_FLAT`, `AUTOINDEX` or an empty name (which
+    /// Type names (any case): `FLAT` (also named `BIN_FLAT`, binary vectors' name for it), `HNSW`, `IVF_FLAT` (also named `BIN_IVF_FLAT`), `AUTOINDEX` or an empty name (which
     /// build [`AUTOINDEX_VECTOR`]; on a scalar field the collection resolves `AUTOINDEX` with
     /// `scalar_index::auto_index` instead), and the scalar types `INVERTED`,
     /// `STL_SORT`, `BITMAP` and `TRIE`. Keys: `M` and `efConstruction` for HNSW, `nlist` for
@@ -75,14 +75,14 @@ impl IndexParams {
             "FLAT" | "BIN_FLAT" => IndexParams::Flat,
             "AUTOINDEX" | "" => AUTOINDEX_VECTOR,
             "HNSW" => IndexParams::Hnsw { m: 0, ef_construction: 0 },
-            "IVF_FLAT" => IndexParams::IvfFlat { nlist: 0 },
+            "IVF_FLAT" | "BIN_IVF_FLAT" => IndexParams::IvfFlat { nlist: 0 },
             "INVERTED" => IndexParams::Inverted,
             "STL_SORT" => IndexParams::StlSort,
             "BITMAP" => IndexParams::Bitmap,
             "TRIE" => IndexParams::Trie,
             _ => {
                 return Err(Error::Unsupported(format!(
-                    "index type `{index_type}`: veclite builds FLAT, HNSW and IVF_FLAT on vector fields \
+                    "index type `{index_type}`: veclite builds FLAT, HNSW and IVF_FLAT on vector fields (BIN_FLAT and BIN_IVF_FLAT on binary ones) \
                      (AUTOINDEX builds HNSW) and INVERTED, STL_SORT, BITMAP and TRIE on scalar fields"
                 )));
             }
@@ -272,12 +272,17 @@ mod tests {
 
     #[test]
     fn other_types_are_unsupported() {
-        for t in ["IVF_PQ", "IVF_SQ8", "DISKANN", "SCANN", "BIN_IVF_FLAT", "HYBRID", "nonsense"] {
+        for t in ["IVF_PQ", "IVF_SQ8", "DISKANN", "SCANN", "HYBRID", "nonsense"] {
             let (status, text) = message(parse(t, &[]));
             assert_eq!(status, crate::error::Status::Unsupported, "{t}");
             assert!(text.contains(&format!("`{t}`")) && text.contains("FLAT, HNSW and IVF_FLAT"), "{text}");
             assert!(text.contains("INVERTED, STL_SORT, BITMAP and TRIE"), "{text}");
         }
+    }
+
+    #[test]
+    fn bin_ivf_flat_is_ivf_flat_with_nlist() {
+        assert_eq!(parse("bin_ivf_flat", &[("nlist", "64")]).unwrap(), IndexParams::IvfFlat { nlist: 64 });
     }
 
     #[test]

@@ -19,7 +19,9 @@ mod vector;
 
 pub use collection::{CollectionSettings, ConsistencyLevel, DEFAULT_SHARD_NUM, Property};
 pub use hybrid::{DEFAULT_RRF_K, HybridRequest, MAX_HYBRID_REQUESTS, Ranker};
-pub use index::{DEFAULT_HNSW_EF_CONSTRUCTION, DEFAULT_HNSW_M, DEFAULT_IVF_NLIST, IndexParams};
+pub use index::{
+    AUTOINDEX_VECTOR, DEFAULT_HNSW_EF_CONSTRUCTION, DEFAULT_HNSW_M, DEFAULT_IVF_NLIST, IndexParams,
+};
 pub use metric::Metric;
 pub use options::{Options, SyncPolicy};
 pub use search::{

@@ -184,22 +184,47 @@ fn search_index(
 /// for, of the task's rows), a range search has not passed its range, and fewer than `k` hits
 /// (range) or full groups (group-by) are among the candidates.
 fn needs_more(queries: &Queries<'_>, task: &Task<'_>, candidates: &[(u32, f32)], asked: usize) -> bool {
-    if queries.range.is_none() && queries.group_size.is_none() {
-        return false;
+    let wanted =
+        Wanted { k: queries.k, range: queries.range, grouped: queries.group_size.is_some(), rows: task.end };
+    wanted.more(candidates, asked, queries.selection(), |row, cost| task.hit(row, cost))
+}
+
+/// What an index search over a segment of `rows` rows must find: `k` hits or groups, in
+/// `range` when set.
+pub(super) struct Wanted {
+    pub k: usize,
+    pub range: Option<CostRange>,
+    pub grouped: bool,
+    pub rows: usize,
+}
+
+impl Wanted {
+    /// Whether a range or group-by search should ask the index for more than the `asked`
+    /// candidates it returned (best first), `selection` being an empty selection and `hit`
+    /// making a row's hit: see [`needs_more`].
+    pub(super) fn more(
+        &self,
+        candidates: &[(u32, f32)],
+        asked: usize,
+        mut selection: TopK,
+        hit: impl Fn(usize, f32) -> Hit,
+    ) -> bool {
+        if self.range.is_none() && !self.grouped {
+            return false;
+        }
+        if candidates.len() < asked || asked >= self.rows {
+            return false;
+        }
+        if let Some(range) = self.range
+            && candidates.last().is_some_and(|&(_, cost)| cost >= range.hi)
+        {
+            return false;
+        }
+        for &(row, cost) in candidates {
+            selection.push(hit(row as usize, cost));
+        }
+        selection.filled() < self.k
     }
-    if candidates.len() < asked || asked >= task.end {
-        return false;
-    }
-    if let Some(range) = queries.range
-        && candidates.last().is_some_and(|&(_, cost)| cost >= range.hi)
-    {
-        return false;
-    }
-    let mut selection = queries.selection();
-    for &(row, cost) in candidates {
-        selection.push(task.hit(row as usize, cost));
-    }
-    selection.filled() < queries.k
 }
 
 fn offer(queries_k: &mut TopK, task: &Task<'_>, row: usize, cost: f32) {

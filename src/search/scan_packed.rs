@@ -7,14 +7,16 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use super::scan::{group_at, key_at};
+use super::scan::{Wanted, group_at, key_at};
 use super::topk::{Hit, TopK};
 use crate::bitset::Bitset;
-use crate::column::{ColumnRef, VectorKind, halves};
+use crate::column::{ColumnRef, VectorKind};
 use crate::context::Context;
 use crate::error::Result;
-use crate::params::{CostRange, Metric};
-use crate::simd;
+use crate::index::IndexQuery;
+use crate::index::file::SegmentIndex;
+use crate::index::packed::{PackedQuery, PackedVectors};
+use crate::params::{CostRange, Metric, SearchParams};
 
 /// Rows scored per kernel call.
 const CHUNK_ROWS: usize = 4096;
@@ -29,7 +31,8 @@ pub struct PackedQueries {
     pub nq: usize,
     /// The queries as stored (binary and int8 kernels read them so).
     bytes: Vec<u8>,
-    /// The queries widened to f32 (float16 and bfloat16 kernels take an f32 query).
+    /// The queries widened to f32 (float16 and bfloat16 kernels take an f32 query; IVF lists
+    /// are ranked with it).
     wide: Vec<f32>,
     /// Euclidean norms of the queries (COSINE).
     norms: Vec<f32>,
@@ -55,10 +58,7 @@ impl PackedQueries {
     ) -> Self {
         let row_bytes = kind.row_bytes(dim);
         let rows = || bytes.chunks_exact(row_bytes);
-        let wide = match kind {
-            VectorKind::Float16 | VectorKind::BFloat16 => rows().flat_map(|r| kind.widen(r)).collect(),
-            _ => Vec::new(),
-        };
+        let wide = rows().flat_map(|r| kind.widen(r)).collect();
         PackedQueries {
             kind,
             metric,
@@ -81,37 +81,24 @@ impl PackedQueries {
         }
     }
 
+    /// The space of a segment's stored `data` and `norms` under this search's kind and metric.
+    pub fn space<'a>(&self, data: &'a [u8], norms: &'a [f32]) -> PackedVectors<'a> {
+        PackedVectors { kind: self.kind, dim: self.dim, data, norms, metric: self.metric }
+    }
+
+    /// Query `q` in the forms the kernels take.
+    pub fn query(&self, q: usize) -> PackedQuery<'_> {
+        let row_bytes = self.kind.row_bytes(self.dim);
+        PackedQuery {
+            bytes: &self.bytes[q * row_bytes..(q + 1) * row_bytes],
+            wide: &self.wide[q * self.dim..(q + 1) * self.dim],
+        }
+    }
+
     /// Costs of query `q` against every row of `block` (whole stored rows): `out[i]` for row
     /// `i`, whose norm is `norms[i]` (COSINE only).
     pub fn costs(&self, q: usize, block: &[u8], norms: &[f32], out: &mut [f32]) {
-        let row_bytes = self.kind.row_bytes(self.dim);
-        let query = &self.bytes[q * row_bytes..(q + 1) * row_bytes];
-        let wide = self.wide.get(q * self.dim..(q + 1) * self.dim).unwrap_or_default();
-        let similarity = matches!(self.metric, Metric::Ip | Metric::Cosine);
-        match (self.kind, self.metric) {
-            (VectorKind::Binary, Metric::Jaccard) => simd::jaccard_batch(query, block, row_bytes, out),
-            (VectorKind::Binary, _) => simd::hamming_batch(query, block, row_bytes, out),
-            (VectorKind::Float16, Metric::L2) => simd::l2sq_f16_batch(wide, &halves(block), self.dim, out),
-            (VectorKind::Float16, _) => simd::ip_f16_batch(wide, &halves(block), self.dim, out),
-            (VectorKind::BFloat16, Metric::L2) => simd::l2sq_bf16_batch(wide, &halves(block), self.dim, out),
-            (VectorKind::BFloat16, _) => simd::ip_bf16_batch(wide, &halves(block), self.dim, out),
-            (VectorKind::Int8, Metric::L2) => {
-                simd::l2sq_i8_batch(bytemuck::cast_slice(query), bytemuck::cast_slice(block), self.dim, out)
-            }
-            (VectorKind::Int8, _) => {
-                simd::ip_i8_batch(bytemuck::cast_slice(query), bytemuck::cast_slice(block), self.dim, out)
-            }
-        }
-        if self.kind == VectorKind::Binary || !similarity {
-            return;
-        }
-        if self.metric == Metric::Cosine {
-            for (c, &n) in out.iter_mut().zip(norms) {
-                *c = -simd::cosine_from_ip(*c, self.norms[q], n);
-            }
-        } else {
-            out.iter_mut().for_each(|c| *c = -*c);
-        }
+        self.space(&[], &[]).costs_block(self.query(q), self.norms[q], block, norms, out);
     }
 }
 
@@ -130,10 +117,55 @@ pub struct PackedTask<'s> {
     pub end: usize,
     /// For a group-by search, the segment's group-by column and its validity (1 = not null).
     pub group: Option<(ColumnRef<'s>, Option<&'s [u8]>)>,
+    /// The segment's index: when set, the task searches it for every query (instead of
+    /// scanning rows `start..end`).
+    pub index: Option<&'s SegmentIndex>,
+    pub params: SearchParams,
 }
 
 impl PackedTask<'_> {
-    fn scan(&self, queries: &PackedQueries, tops: &mut [TopK], buf: &mut Vec<f32>) {
+    /// The hit for `row` at `cost`, with its key and (in a group-by search) its group.
+    fn hit(&self, row: usize, cost: f32) -> Hit {
+        let group = self.group.map(|(column, validity)| group_at(column, validity, row));
+        Hit { cost, key: key_at(self.keys, row), segment: self.segment, row, group }
+    }
+
+    /// Searches `index` for every query into `tops`; a range or group-by search asks it for
+    /// more candidates until the range is covered, the index runs out, or `k` are found.
+    fn search_index(&self, queries: &PackedQueries, index: &SegmentIndex, tops: &mut [TopK]) -> Result<()> {
+        let space = queries.space(self.vectors, self.norms);
+        let wanted = Wanted {
+            k: queries.k,
+            range: queries.range,
+            grouped: queries.group_size.is_some(),
+            rows: self.end,
+        };
+        for (q, top) in tops.iter_mut().enumerate() {
+            let mut query = IndexQuery {
+                vector: queries.query(q),
+                norm: queries.norms[q],
+                k: queries.k,
+                params: self.params,
+                allowed: self.allowed,
+            };
+            let candidates = loop {
+                let candidates = index.search(space, &query)?;
+                if !wanted.more(&candidates, query.k, queries.selection(), |r, c| self.hit(r, c)) {
+                    break candidates;
+                }
+                query.k = (query.k * 2).min(self.end);
+            };
+            for (row, cost) in candidates {
+                top.push(self.hit(row as usize, cost));
+            }
+        }
+        Ok(())
+    }
+
+    fn scan(&self, queries: &PackedQueries, tops: &mut [TopK], buf: &mut Vec<f32>) -> Result<()> {
+        if let Some(index) = self.index {
+            return self.search_index(queries, index, tops);
+        }
         let row_bytes = queries.kind.row_bytes(queries.dim);
         let mut start = self.start;
         while start < self.end {
@@ -147,19 +179,13 @@ impl PackedTask<'_> {
                 for (i, &cost) in buf.iter().enumerate() {
                     let row = start + i;
                     if cost <= threshold && self.allowed.is_none_or(|a| a.get(row)) {
-                        let group = self.group.map(|(column, validity)| group_at(column, validity, row));
-                        top.push(Hit {
-                            cost,
-                            key: key_at(self.keys, row),
-                            segment: self.segment,
-                            row,
-                            group,
-                        });
+                        top.push(self.hit(row, cost));
                     }
                 }
             }
             start = end;
         }
+        Ok(())
     }
 }
 
@@ -167,7 +193,8 @@ impl PackedTask<'_> {
 /// query.
 ///
 /// # Errors
-/// A cancelled or expired `ctx`.
+/// A cancelled or expired `ctx`; [`crate::Error::Corrupted`] when an index file fails its
+/// checks.
 pub fn run(
     ctx: &Context,
     queries: &PackedQueries,
@@ -182,7 +209,7 @@ pub fn run(
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some(task) = tasks.get(i) else { return Ok(tops) };
             ctx.check()?;
-            task.scan(queries, &mut tops, &mut buf);
+            task.scan(queries, &mut tops, &mut buf)?;
         }
     };
     let next = AtomicUsize::new(0);
