@@ -8,6 +8,7 @@
 //!           VarChar: offsets byte length u64 | offsets | bytes length u64 | bytes
 //!           Array:   row offsets byte length u64 | row offsets | element values
 //!                    (the field's `dim` holds the element type's tag)
+//!           Sparse:  three length-prefixed arrays: row offsets (u64), indices (u32), values (f32)
 //! delete := key kind u8 (1 = Int64, 2 = VarChar) | keys: encoded as a values block
 //! ```
 //! Vector and fixed-width values are copied as raw little-endian arrays. A write whose partition
@@ -241,6 +242,7 @@ const TAG_INT64: u8 = 5;
 const TAG_VARCHAR: u8 = 8;
 const TAG_VECTOR: u8 = 9;
 const TAG_ARRAY: u8 = 10;
+const TAG_SPARSE: u8 = 11;
 /// Tags of packed vectors: this plus the kind's position in [`VectorKind::ALL`].
 const TAG_PACKED: u8 = 16;
 
@@ -261,6 +263,7 @@ fn type_tag(col: ColumnRef<'_>) -> (u8, u32) {
             let position = VectorKind::ALL.iter().position(|&k| k == kind).unwrap_or(0);
             (TAG_PACKED + position as u8, dim as u32)
         }
+        ColumnRef::SparseVector(_) => (TAG_SPARSE, 0),
     }
 }
 
@@ -314,6 +317,11 @@ impl<'s> Parts<'s> {
         array(o, v) => {
             self.put_bytes(bytemuck::cast_slice(o));
             self.put_values(v.column());
+        },
+        sparse(ColumnRef::SparseVector(rows)) => {
+            self.put_bytes(bytemuck::cast_slice(rows.offsets()));
+            self.put_bytes(bytemuck::cast_slice(rows.indices()));
+            self.put_bytes(bytemuck::cast_slice(rows.values()));
         })
     }
 
@@ -381,6 +389,11 @@ fn get_values(d: &mut Decoder<'_>, tag: u8, dim: usize) -> Option<ColumnData> {
             let offsets: Vec<u64> = pod(d)?;
             let values = get_values(d, u8::try_from(dim).ok()?, 0)?;
             ColumnData::array(offsets, values).ok()?
+        }
+        TAG_SPARSE => {
+            let (offsets, indices, values): (Vec<u64>, Vec<u32>, Vec<f32>) = (pod(d)?, pod(d)?, pod(d)?);
+            crate::column::sparse::check_shape(&offsets, indices.len(), values.len()).ok()?;
+            ColumnData::SparseVector { offsets, indices, values }
         }
         tag if tag >= TAG_PACKED => {
             let kind = *VectorKind::ALL.get(usize::from(tag - TAG_PACKED))?;

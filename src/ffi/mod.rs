@@ -24,6 +24,7 @@ mod partial;
 mod read;
 mod schema;
 mod search;
+mod sparse;
 mod status;
 mod strings;
 mod vector_types;
