@@ -48,6 +48,7 @@ pub use partial::*;
 pub use read::*;
 pub use schema::*;
 pub use search::*;
+pub use sparse::*;
 pub use status::*;
 pub use strings::*;
 pub use vector_types::*;
