@@ -141,6 +141,9 @@ func columnToC(col entity.Column) (*C.veclite_column, error) {
 	default:
 		var ok bool
 		if st, ok = arrayToC(col, np, nl, &out, &cerr); !ok {
+			st, ok = sparseToC(col, np, nl, &out, &cerr)
+		}
+		if !ok {
 			return nil, newErr(StatusInvalidArgument, "column %s: unsupported column type %T (%s)", name, col, col.Type())
 		}
 	}
@@ -205,6 +208,8 @@ func fromC(col *C.veclite_column) (entity.Column, error) {
 		return entity.NewColumnVarChar(name, values), nil
 	case C.VECLITE_FIELD_ARRAY:
 		return arrayFromC(col, name)
+	case C.VECLITE_FIELD_SPARSE_FLOAT_VECTOR:
+		return sparseFromC(col, name)
 	}
 	return nil, newErr(StatusInvalidArgument, "column %s: unsupported field type %d in result", name, int(info._type))
 }

@@ -324,12 +324,19 @@ func (c *EmbeddedClient) Search(ctx context.Context, collName string, partitions
 	if topK < 1 {
 		return nil, newErr(StatusInvalidArgument, "topk %d must be at least 1", topK)
 	}
+	sparse, isSparse, err := sparseQueries(vectors)
+	if err != nil {
+		return nil, err
+	}
 	dim := 0
 	if v, ok := vectors[0].(entity.FloatVector); ok {
 		dim = len(v)
 	}
 	flat := make([]float32, 0, len(vectors)*dim)
 	for i, v := range vectors {
+		if isSparse {
+			break
+		}
 		fv, ok := v.(entity.FloatVector)
 		if !ok {
 			return nil, featureErr("query vectors of type %T (veclite searches FloatVector fields)", v)
@@ -397,8 +404,13 @@ func (c *EmbeddedClient) Search(ctx context.Context, collName string, partitions
 		}
 		cp, cn := cstr(collName)
 		var sr *C.veclite_search_result
-		st := C.veclite_search(db, cc.c, cp, cn, so, (*C.float)(unsafe.Pointer(unsafe.SliceData(flat))),
-			C.size_t(len(vectors)), C.size_t(dim), C.size_t(topK), metric, nil, nil, nil, &sr, &cerr)
+		var st C.veclite_status
+		if isSparse {
+			st = sparse.search(db, cc.c, cp, cn, so, C.size_t(topK), metric, &sr, &cerr)
+		} else {
+			st = C.veclite_search(db, cc.c, cp, cn, so, (*C.float)(unsafe.Pointer(unsafe.SliceData(flat))),
+				C.size_t(len(vectors)), C.size_t(dim), C.size_t(topK), metric, nil, nil, nil, &sr, &cerr)
+		}
 		runtime.KeepAlive(flat)
 		runtime.KeepAlive(collName)
 		runtime.KeepAlive(outputFields)

@@ -30,9 +30,9 @@ pub(crate) fn column(name: &str, data: &Bound<'_, PyAny>) -> PyResult<ColumnData
 /// The borrowed rows of CSR arrays, checked for shape.
 pub(crate) fn rows(csr: &Csr) -> PyResult<SparseRows<'_>> {
     SparseRows::new(&csr.0, &csr.1, &csr.2).ok_or_else(|| {
-        crate::invalid(format!(
-            "sparse query vectors: offsets must rise from 0 to the number of entries, with one value an index"
-        ))
+        crate::invalid(
+            "sparse query vectors: offsets must rise from 0 to the number of entries, with one value an index".into(),
+        )
     })
 }
 
