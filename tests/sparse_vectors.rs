@@ -313,7 +313,7 @@ fn writes_and_queries_are_validated() {
         db.search(&Context::background(), "c", &SearchRequest::sparse(rows_of(q), 5, metric))
     };
     for metric in [Metric::L2, Metric::Cosine, Metric::Hamming] {
-        let e = search(&csr(&[ok.clone()]), metric).unwrap_err();
+        let e = search(&csr(std::slice::from_ref(&ok)), metric).unwrap_err();
         assert!(e.to_string().contains("of type SPARSE_FLOAT_VECTOR: use IP"), "{e}");
     }
     let e = search(&csr(&[ok.clone(), vec![(2, 1.0), (2, 1.0)]]), Metric::Ip).unwrap_err();

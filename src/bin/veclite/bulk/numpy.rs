@@ -181,7 +181,9 @@ impl PartWriter for NumpyPart {
                 }
                 ColumnRef::Array { .. } => return Err(super::array_refusal(&file.field, "numpy")),
                 ColumnRef::PackedVector { data, .. } => file.out.write_all(data).map_err(fail)?,
-                ColumnRef::SparseVector(_) => return super::packed::refuse(&[file.field.clone()], "NumPy"),
+                ColumnRef::SparseVector(_) => {
+                    return super::packed::refuse(std::slice::from_ref(&file.field), "NumPy");
+                }
             }
         }
         self.rows += batch.len();
