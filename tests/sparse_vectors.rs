@@ -157,6 +157,12 @@ fn sparse_rows_round_trip_and_search_exactly() {
     let live = |i: i64| i >= 10;
     check_search(&db, &rows, &queries, "", live);
     assert_eq!(db.count("c", &[]).unwrap(), (ROWS - 10) as u64);
+    // Rows written after the compaction come back from the log (or the segment sealed at close).
+    db.upsert("c", "", columns(&[3, 4], &rows)).unwrap();
+    drop(db);
+    let db = common::open(dir.path());
+    check_get(&db, &rows, &[3, 4, 11]);
+    check_search(&db, &rows, &queries, "", |i| live(i) || i == 3 || i == 4);
     db.close().unwrap();
     let report = veclite::verify(dir.path());
     assert!(report.problems.is_empty(), "{:?}", report.problems);

@@ -467,6 +467,27 @@ mod tests {
     }
 
     #[test]
+    fn sparse_columns_round_trip_and_malformed_ones_are_refused() {
+        let sparse = ColumnData::sparse([vec![(1, 0.5), (9, -2.0)], vec![], vec![(u32::MAX - 1, 1.0)]]);
+        let batch = WriteBatch {
+            partition: 0,
+            rows: 3,
+            columns: vec![Cow::Owned(ColumnData::Int64(vec![1, 2, 3])), Cow::Owned(sparse)],
+            validity: vec![None, None],
+        };
+        let record = Record::Write { timestamp: 5, batch };
+        let bytes = record.encode();
+        assert_eq!(Record::decode(&bytes, Path::new("w")).unwrap(), record);
+        // Offsets that do not end at the entry count.
+        let bad =
+            ColumnData::SparseVector { offsets: vec![0, 1], indices: vec![1, 2], values: vec![1.0, 2.0] };
+        let batch =
+            WriteBatch { partition: 0, rows: 1, columns: vec![Cow::Owned(bad)], validity: vec![None] };
+        let bytes = Record::Write { timestamp: 5, batch }.encode();
+        assert!(Record::decode(&bytes, Path::new("w")).is_err());
+    }
+
+    #[test]
     fn large_arrays_are_borrowed_and_round_trip() {
         let rows = 2_000;
         let vectors: Vec<f32> = (0..rows * 4).map(|i| i as f32).collect();
