@@ -208,6 +208,11 @@
 #define VECLITE_METRIC_COSINE 2
 
 /**
+ * Field type: sparse float vectors (u32 index → f32 value maps), no dim.
+ */
+#define VECLITE_FIELD_SPARSE_FLOAT_VECTOR 104
+
+/**
  * Object kind of an error that names no collection, partition, field or index.
  */
 #define VECLITE_OBJECT_NONE 0
@@ -2133,6 +2138,62 @@ void veclite_search_result_scores(const veclite_search_result *result,
  * range.
  */
 const veclite_result *veclite_search_result_fields(const veclite_search_result *result, size_t q);
+
+/**
+ * A SparseFloatVector column of `n_rows` rows in CSR form: row `r` holds the entries
+ * `offsets[r]..offsets[r + 1]` of `indices` and `values` (`offsets` has `n_rows + 1` entries,
+ * the first 0, never falling, the last `nnz`; all copied). Entries of a row may come in any
+ * order: a write sorts them by index, and refuses an index given twice, an index of 2^32-1,
+ * and NaN or infinite values, naming the row. Rows may be empty; vector fields are never null.
+ */
+veclite_status veclite_column_new_sparse_float_vector(const uint8_t *name,
+                                                      size_t name_len,
+                                                      const uint64_t *offsets,
+                                                      size_t n_rows,
+                                                      const uint32_t *indices,
+                                                      const float *values,
+                                                      size_t nnz,
+                                                      veclite_column **column_out,
+                                                      veclite_error **err_out);
+
+/**
+ * Stores pointers to the CSR arrays of a SparseFloatVector column (valid while the column
+ * lives): `rows + 1` offsets, then `nnz` indices and `nnz` values; row `r` holds entries
+ * `offsets[r]..offsets[r + 1]`, sorted by index. Any out-param but `err_out` may be NULL
+ * when not wanted.
+ */
+veclite_status veclite_column_sparse_float_vector_data(const veclite_column *column,
+                                                       const uint64_t **offsets_out,
+                                                       const uint32_t **indices_out,
+                                                       const float **values_out,
+                                                       size_t *rows_out,
+                                                       size_t *nnz_out,
+                                                       veclite_error **err_out);
+
+/**
+ * `veclite_search` of a SparseFloatVector field with `nq` queries in CSR form (`offsets` has
+ * `nq + 1` entries, `indices` and `values` `nnz` each; entries of a query in any order, checked
+ * as written rows are). `metric_type` must be `VECLITE_METRIC_IP`. A row is a hit of a query
+ * when they share an index; scores are inner products (larger is closer). Every other
+ * argument, the outputs and the errors are those of `veclite_search`.
+ */
+veclite_status veclite_search_sparse(const veclite_db *db,
+                                     const veclite_ctx *ctx,
+                                     const uint8_t *collection,
+                                     size_t collection_len,
+                                     const veclite_search_options *options,
+                                     const uint64_t *offsets,
+                                     size_t nq,
+                                     const uint32_t *indices,
+                                     const float *values,
+                                     size_t nnz,
+                                     size_t topk,
+                                     uint32_t metric_type,
+                                     int64_t *ids_out,
+                                     float *scores_out,
+                                     size_t *counts_out,
+                                     veclite_search_result **result_out,
+                                     veclite_error **err_out);
 
 /**
  * Status code of `err`; `VECLITE_STATUS_NULL_ARGUMENT` when `err` is NULL.

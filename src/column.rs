@@ -7,11 +7,13 @@
 //! 0 = null).
 
 pub(crate) mod array;
+pub(crate) mod sparse;
 mod vectors;
 
 use crate::error::{Error, Result};
 use crate::schema::{FieldType, Value};
 pub use array::{ArrayElem, ArrayRow, ArrayValues};
+pub use sparse::{MAX_SPARSE_INDEX, SparseRows};
 pub(crate) use vectors::halves;
 pub use vectors::{MAX_BINARY_DIM, VectorKind};
 
@@ -46,6 +48,13 @@ pub enum ColumnData {
         dim: usize,
         data: Vec<u8>,
     },
+    /// Sparse float vectors as CSR rows (see [`sparse`]): `rows + 1` entry offsets, then each
+    /// entry's index and value.
+    SparseVector {
+        offsets: Vec<u64>,
+        indices: Vec<u32>,
+        values: Vec<f32>,
+    },
 }
 
 /// Borrowed, typed values of one column (a view into [`ColumnData`] or a mapped segment).
@@ -76,12 +85,15 @@ pub enum ColumnRef<'a> {
         offsets: &'a [u64],
         values: ArrayValues<'a>,
     },
+    /// Sparse float vectors, laid out as [`ColumnData::SparseVector`].
+    SparseVector(SparseRows<'a>),
 }
 
 /// Applies `$body` to the slice of every fixed-width variant of a column enum, binding it to
-/// `$v`; VarChar, f32 vectors, packed vectors and arrays go to their own arms.
+/// `$v`; VarChar, f32 vectors, packed vectors, arrays and sparse vectors go to their own arms
+/// (the sparse arm binds the column's own variant: its three vectors, or its [`SparseRows`]).
 macro_rules! map_fixed {
-    ($value:expr, $enum:ident, $v:ident => $body:expr, varchar($o:ident, $b:ident) => $vc:expr, vector($d:ident, $x:ident) => $vec:expr, packed($pk:ident, $pd:ident, $px:ident) => $packed:expr, array($ao:ident, $av:ident) => $arr:expr) => {
+    ($value:expr, $enum:ident, $v:ident => $body:expr, varchar($o:ident, $b:ident) => $vc:expr, vector($d:ident, $x:ident) => $vec:expr, packed($pk:ident, $pd:ident, $px:ident) => $packed:expr, array($ao:ident, $av:ident) => $arr:expr, sparse($sp:pat) => $sparse:expr) => {
         match $value {
             $enum::Bool($v) => $body,
             $enum::Int8($v) => $body,
@@ -94,6 +106,7 @@ macro_rules! map_fixed {
             $enum::FloatVector { dim: $d, data: $x } => $vec,
             $enum::PackedVector { kind: $pk, dim: $pd, data: $px } => $packed,
             $enum::Array { offsets: $ao, values: $av } => $arr,
+            $sp => $sparse,
         }
     };
 }
@@ -122,6 +135,7 @@ impl ColumnData {
                 let (kind, dim) = ty.vector_kind().unwrap_or((VectorKind::Binary, 8));
                 ColumnData::PackedVector { kind, dim, data: Vec::new() }
             }
+            FieldType::SparseFloatVector => ColumnData::sparse(std::iter::empty::<&[(u32, f32)]>()),
         }
     }
 
@@ -136,6 +150,7 @@ impl ColumnData {
             ColumnData::PackedVector { kind, dim, .. } => {
                 ColumnData::PackedVector { kind: *kind, dim: *dim, data: Vec::new() }
             }
+            ColumnData::SparseVector { .. } => ColumnData::empty(FieldType::SparseFloatVector),
             other => {
                 let mut empty = other.clone();
                 empty.truncate_fixed();
@@ -146,11 +161,16 @@ impl ColumnData {
 
     fn truncate_fixed(&mut self) {
         map_fixed!(self, ColumnData,
-            v => v.clear(),
-            varchar(o, b) => { o.truncate(1); b.clear(); },
-            vector(_d, x) => x.clear(),
-            packed(_k, _d, x) => x.clear(),
-            array(o, v) => { o.truncate(1); v.truncate_fixed(); })
+        v => v.clear(),
+        varchar(o, b) => { o.truncate(1); b.clear(); },
+        vector(_d, x) => x.clear(),
+        packed(_k, _d, x) => x.clear(),
+        array(o, v) => { o.truncate(1); v.truncate_fixed(); },
+        sparse(ColumnData::SparseVector { offsets, indices, values }) => {
+            offsets.truncate(1);
+            indices.clear();
+            values.clear();
+        })
     }
 
     /// A VarChar column from strings.
@@ -167,11 +187,14 @@ impl ColumnData {
     /// Borrowed view of the values.
     pub fn as_ref(&self) -> ColumnRef<'_> {
         map_fixed!(self, ColumnData,
-            v => ColumnData::wrap_ref(&v[..]),
-            varchar(o, b) => ColumnRef::VarChar { offsets: o, bytes: b },
-            vector(d, x) => ColumnRef::FloatVector { dim: *d, data: x },
-            packed(k, d, x) => ColumnRef::PackedVector { kind: *k, dim: *d, data: x },
-            array(o, v) => ColumnRef::Array { offsets: o, values: ArrayValues::of(v) })
+        v => ColumnData::wrap_ref(&v[..]),
+        varchar(o, b) => ColumnRef::VarChar { offsets: o, bytes: b },
+        vector(d, x) => ColumnRef::FloatVector { dim: *d, data: x },
+        packed(k, d, x) => ColumnRef::PackedVector { kind: *k, dim: *d, data: x },
+        array(o, v) => ColumnRef::Array { offsets: o, values: ArrayValues::of(v) },
+        sparse(ColumnData::SparseVector { offsets, indices, values }) => {
+            ColumnRef::SparseVector(SparseRows { offsets, indices, values })
+        })
     }
 
     // Helper so `map_fixed!` can rebuild the matching ColumnRef variant from a `&Vec<T>`.
@@ -216,6 +239,13 @@ impl ColumnData {
             (this @ ColumnData::Array { .. }, src @ ColumnRef::Array { .. }) => array::extend(this, src),
             (ColumnData::PackedVector { data, .. }, ColumnRef::PackedVector { data: s, .. }) => {
                 data.extend_from_slice(s)
+            }
+            (ColumnData::SparseVector { offsets, indices, values }, ColumnRef::SparseVector(s)) => {
+                let (base, start) = (indices.len() as u64, s.offsets[0]);
+                let end = s.offsets[s.offsets.len() - 1];
+                indices.extend_from_slice(&s.indices[start as usize..end as usize]);
+                values.extend_from_slice(&s.values[start as usize..end as usize]);
+                offsets.extend(s.offsets[1..].iter().map(|o| o - start + base));
             }
             (this, src) => {
                 let n = src.len();
@@ -262,6 +292,14 @@ impl ColumnData {
                     data.extend_from_slice(src.packed_at(r));
                 }
             }
+            (ColumnData::SparseVector { offsets, indices, values }, ColumnRef::SparseVector(s)) => {
+                for r in rows {
+                    let (i, v) = s.row(r);
+                    indices.extend_from_slice(i);
+                    values.extend_from_slice(v);
+                    offsets.push(indices.len() as u64);
+                }
+            }
             (this, src) => {
                 panic!("column type mismatch: {:?} vs {:?}", this.as_ref().type_name(), src.type_name())
             }
@@ -292,6 +330,10 @@ impl ColumnData {
             ColumnData::Array { offsets, values } => offsets.resize(offsets.len() + n, values.len() as u64),
             ColumnData::PackedVector { kind, dim, data } => {
                 data.resize(data.len() + n * kind.row_bytes(*dim), 0)
+            }
+            // Sparse fields take no default value: placeholders are empty rows.
+            ColumnData::SparseVector { offsets, indices, .. } => {
+                offsets.resize(offsets.len() + n, indices.len() as u64)
             }
         }
     }
@@ -324,7 +366,8 @@ impl<'a> ColumnRef<'a> {
             varchar(o, _b) => o.len().saturating_sub(1),
             vector(d, x) => x.len().checked_div(*d).unwrap_or(0),
             packed(k, d, x) => x.len().checked_div(k.row_bytes(*d)).unwrap_or(0),
-            array(o, _v) => o.len().saturating_sub(1))
+            array(o, _v) => o.len().saturating_sub(1),
+            sparse(ColumnRef::SparseVector(s)) => s.len())
     }
 
     /// Whether the column has no rows.
@@ -346,6 +389,7 @@ impl<'a> ColumnRef<'a> {
             ColumnRef::FloatVector { .. } => "FloatVector",
             ColumnRef::Array { values, .. } => values.array_type_name(),
             ColumnRef::PackedVector { kind, .. } => kind.name(),
+            ColumnRef::SparseVector(_) => "SparseFloatVector",
         }
     }
 
@@ -363,6 +407,7 @@ impl<'a> ColumnRef<'a> {
                 | (ColumnRef::Double(_), FieldType::Double)
                 | (ColumnRef::VarChar { .. }, FieldType::VarChar { .. } | FieldType::Json)
                 | (ColumnRef::FloatVector { .. }, FieldType::FloatVector { .. })
+                | (ColumnRef::SparseVector(_), FieldType::SparseFloatVector)
         ) || matches!((self, ty), (ColumnRef::Array { values, .. }, FieldType::Array { element, .. }) if values.element_type() == element)
             || matches!((self, ty.vector_kind()), (ColumnRef::PackedVector { kind, .. }, Some((k, _))) if *kind == k)
     }
@@ -400,6 +445,14 @@ impl<'a> ColumnRef<'a> {
         }
     }
 
+    /// The rows of a sparse vector column (`None` for other types).
+    pub fn sparse_rows(&self) -> Option<SparseRows<'a>> {
+        match self {
+            ColumnRef::SparseVector(rows) => Some(*rows),
+            _ => None,
+        }
+    }
+
     /// Scalar value of row `row`; vectors read as `Value::Null`.
     pub fn value_at(&self, row: usize) -> Value {
         match self {
@@ -411,9 +464,10 @@ impl<'a> ColumnRef<'a> {
             ColumnRef::Float(v) => Value::Float(v[row].into()),
             ColumnRef::Double(v) => Value::Float(v[row]),
             ColumnRef::VarChar { .. } => Value::Text(self.str_at(row).to_owned()),
-            ColumnRef::FloatVector { .. } | ColumnRef::PackedVector { .. } | ColumnRef::Array { .. } => {
-                Value::Null
-            }
+            ColumnRef::FloatVector { .. }
+            | ColumnRef::PackedVector { .. }
+            | ColumnRef::Array { .. }
+            | ColumnRef::SparseVector(_) => Value::Null,
         }
     }
 
@@ -424,7 +478,8 @@ impl<'a> ColumnRef<'a> {
             varchar(o, b) => o.len() * 8 + b.len(),
             vector(_d, x) => x.len() * 4,
             packed(_k, _d, x) => x.len(),
-            array(o, v) => o.len() * 8 + v.column().byte_size())
+            array(o, v) => o.len() * 8 + v.column().byte_size(),
+            sparse(ColumnRef::SparseVector(s)) => s.byte_size())
     }
 
     /// Owned copy of the values.
@@ -453,6 +508,7 @@ impl<'a> ColumnRef<'a> {
             ColumnRef::PackedVector { kind, dim, data } => {
                 ColumnData::PackedVector { kind: *kind, dim: *dim, data: data.to_vec() }
             }
+            ColumnRef::SparseVector(rows) => rows.to_owned(),
         }
     }
 }
@@ -527,6 +583,15 @@ impl Column {
     /// `kind.row_bytes(dim)` bytes a row, stored as given (`dim` in bits for binary vectors).
     pub fn packed_vector(name: impl Into<String>, kind: VectorKind, dim: usize, data: Vec<u8>) -> Self {
         Column::new(name, ColumnData::PackedVector { kind, dim, data })
+    }
+
+    /// A sparse float vector column from rows of `(index, value)` entries in any order (a write
+    /// sorts each row by index and refuses repeated indices).
+    pub fn sparse_vector<R: AsRef<[(u32, f32)]>>(
+        name: impl Into<String>,
+        rows: impl IntoIterator<Item = R>,
+    ) -> Self {
+        Column::new(name, ColumnData::sparse(rows))
     }
 
     /// Sets the validity mask (`false` = null). Its length must equal the row count.

@@ -232,6 +232,12 @@ pub fn cell(column: &Column, row: usize) -> Result<Option<Value>> {
         c @ ColumnRef::PackedVector { kind, .. } => {
             Value::Array(kind.widen(c.packed_at(row)).into_iter().map(f32_number).collect::<Result<_>>()?)
         }
+        // Milvus's JSON form of a sparse vector: an object from index (as text) to value.
+        ColumnRef::SparseVector(rows) => {
+            let (indices, values) = rows.row(row);
+            let entries = indices.iter().zip(values).map(|(i, &v)| Ok((i.to_string(), f32_number(v)?)));
+            Value::Object(entries.collect::<Result<_>>()?)
+        }
     }))
 }
 

@@ -68,6 +68,7 @@ pub use column::{
     ArrayElem, ArrayRow, ArrayValues, Column, ColumnData, ColumnRef, MAX_BINARY_DIM, PrimaryKey, PrimaryKeys,
     VectorKind,
 };
+pub use column::{MAX_SPARSE_INDEX, SparseRows};
 pub use context::Context;
 pub use db::{
     CollectionChange, CollectionInfo, CompactionStats, DEFAULT_DATABASE, Database, DatabaseInfo, Kept,
@@ -85,6 +86,7 @@ pub use params::{
     SearchParams, SearchRequest, SyncPolicy,
 };
 pub use result::{MutationResult, QueryResult, SearchHits};
+pub use schema::MAX_VECTOR_FIELDS;
 pub use schema::{
     DEFAULT_PARTITION, DYNAMIC_FIELD, Field, FieldType, MAX_JSON_DEPTH, MAX_JSON_LENGTH, MAX_VECTOR_NORM,
     Schema, SchemaBuilder, Value,

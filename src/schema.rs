@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::params::VectorKind;
 
+/// Most vector fields a collection may have (Milvus's default `proxy.maxVectorFieldNum`).
+pub const MAX_VECTOR_FIELDS: usize = 4;
 /// Largest vector dimension accepted.
 pub const MAX_DIM: u32 = 32_768;
 /// Largest `max_length` accepted for a VarChar field (bytes), as in Milvus.
@@ -80,12 +82,16 @@ pub enum FieldType {
     Int8Vector {
         dim: u32,
     },
+    /// Sparse float vector: a map from u32 indices below 2³² − 1 to finite f32 values, of any
+    /// length (no dim), searched by inner product (see [`crate::column::sparse`]).
+    SparseFloatVector,
 }
 
 impl FieldType {
     /// Whether this is a vector type.
     pub fn is_vector(self) -> bool {
-        matches!(self, FieldType::FloatVector { .. }) || self.vector_kind().is_some()
+        matches!(self, FieldType::FloatVector { .. } | FieldType::SparseFloatVector)
+            || self.vector_kind().is_some()
     }
 
     /// The element type of a binary, float16, bfloat16 or int8 vector field, with its dim.
@@ -105,6 +111,7 @@ impl FieldType {
             FieldType::VarChar { max_length } => format!("VarChar({max_length})"),
             FieldType::FloatVector { dim } => format!("FloatVector({dim})"),
             FieldType::Json => "JSON".to_owned(),
+            FieldType::SparseFloatVector => "SparseFloatVector".to_owned(),
             FieldType::Array { element, max_capacity, max_length } => {
                 array::describe(element, max_capacity, max_length)
             }
@@ -402,9 +409,17 @@ impl Schema {
                 self.name
             )));
         }
-        if !self.fields.iter().any(|f| f.field_type.is_vector()) {
+        let vectors = self.fields.iter().filter(|f| f.field_type.is_vector()).count();
+        if vectors == 0 {
             return Err(Error::SchemaMismatch(format!(
                 "collection `{}` must have at least one vector field",
+                self.name
+            )));
+        }
+        if vectors > MAX_VECTOR_FIELDS {
+            return Err(Error::SchemaMismatch(format!(
+                "collection `{}` has {vectors} vector fields: the maximum number of vector fields in a collection is \
+                 {MAX_VECTOR_FIELDS}",
                 self.name
             )));
         }

@@ -213,10 +213,13 @@ fn check_segment(path: &Path, meta: &CollectionMeta, seg: &SegmentMeta) -> Resul
     }
     file.timestamps()?;
     for (i, field) in meta.schema.fields.iter().enumerate() {
-        file.column(i)?;
+        let column = file.column(i)?;
         file.validity(i)?;
-        if field.field_type.is_vector() {
+        if field.dim().is_some() {
             file.norms(i)?;
+        }
+        if let Some(Err((row, rule))) = column.sparse_rows().map(|rows| rows.check_rows(false)) {
+            return Err(Error::corrupted(file.path(), format!("field `{}` row {row}: {rule}", field.name)));
         }
     }
     Ok(())
@@ -362,6 +365,16 @@ fn search_every_vector_field(db: &Database, collection: &str, rows: &QueryResult
             Some(ColumnData::PackedVector { kind, dim, data }) => {
                 let Some(query) = data.get(..kind.row_bytes(*dim)) else { continue };
                 SearchRequest::packed(*kind, query, 10, index_metric.unwrap_or(kind.metrics()[0]))
+            }
+            Some(ColumnData::SparseVector { offsets, indices, values }) => {
+                let Some(&end) = offsets.get(1) else { continue };
+                let end = end as usize;
+                let Some(query) =
+                    crate::params::SparseRows::new(&offsets[..2], &indices[..end], &values[..end])
+                else {
+                    continue;
+                };
+                SearchRequest::sparse(query, 10, Metric::Ip)
             }
             _ => continue,
         };

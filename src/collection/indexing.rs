@@ -90,6 +90,13 @@ impl Collection {
         metric: &str,
         params: &[(&str, &str)],
     ) -> Result<()> {
+        if self
+            .schema
+            .field(field)
+            .is_some_and(|f| f.field_type == crate::schema::FieldType::SparseFloatVector)
+        {
+            return self.check_sparse_index(field, index_type, metric);
+        }
         let resolved = IndexParams::from_milvus(index_type, params)?;
         let definition = self
             .schema

@@ -20,6 +20,7 @@ pub mod record;
 mod recovery;
 mod search;
 mod search_packed;
+mod search_sparse;
 mod stats;
 mod ttl;
 mod validate;

@@ -8,6 +8,7 @@
 //!           VarChar: offsets byte length u64 | offsets | bytes length u64 | bytes
 //!           Array:   row offsets byte length u64 | row offsets | element values
 //!                    (the field's `dim` holds the element type's tag)
+//!           Sparse:  three length-prefixed arrays: row offsets (u64), indices (u32), values (f32)
 //! delete := key kind u8 (1 = Int64, 2 = VarChar) | keys: encoded as a values block
 //! ```
 //! Vector and fixed-width values are copied as raw little-endian arrays. A write whose partition
@@ -241,6 +242,7 @@ const TAG_INT64: u8 = 5;
 const TAG_VARCHAR: u8 = 8;
 const TAG_VECTOR: u8 = 9;
 const TAG_ARRAY: u8 = 10;
+const TAG_SPARSE: u8 = 11;
 /// Tags of packed vectors: this plus the kind's position in [`VectorKind::ALL`].
 const TAG_PACKED: u8 = 16;
 
@@ -261,6 +263,7 @@ fn type_tag(col: ColumnRef<'_>) -> (u8, u32) {
             let position = VectorKind::ALL.iter().position(|&k| k == kind).unwrap_or(0);
             (TAG_PACKED + position as u8, dim as u32)
         }
+        ColumnRef::SparseVector(_) => (TAG_SPARSE, 0),
     }
 }
 
@@ -314,6 +317,11 @@ impl<'s> Parts<'s> {
         array(o, v) => {
             self.put_bytes(bytemuck::cast_slice(o));
             self.put_values(v.column());
+        },
+        sparse(ColumnRef::SparseVector(rows)) => {
+            self.put_bytes(bytemuck::cast_slice(rows.offsets()));
+            self.put_bytes(bytemuck::cast_slice(rows.indices()));
+            self.put_bytes(bytemuck::cast_slice(rows.values()));
         })
     }
 
@@ -381,6 +389,11 @@ fn get_values(d: &mut Decoder<'_>, tag: u8, dim: usize) -> Option<ColumnData> {
             let offsets: Vec<u64> = pod(d)?;
             let values = get_values(d, u8::try_from(dim).ok()?, 0)?;
             ColumnData::array(offsets, values).ok()?
+        }
+        TAG_SPARSE => {
+            let (offsets, indices, values): (Vec<u64>, Vec<u32>, Vec<f32>) = (pod(d)?, pod(d)?, pod(d)?);
+            crate::column::sparse::check_shape(&offsets, indices.len(), values.len()).ok()?;
+            ColumnData::SparseVector { offsets, indices, values }
         }
         tag if tag >= TAG_PACKED => {
             let kind = *VectorKind::ALL.get(usize::from(tag - TAG_PACKED))?;
@@ -451,6 +464,27 @@ mod tests {
             assert_eq!(Record::decode(&bytes, Path::new("w")).unwrap(), r);
             assert!(Record::decode(&bytes[..bytes.len() - 1], Path::new("w")).is_err());
         }
+    }
+
+    #[test]
+    fn sparse_columns_round_trip_and_malformed_ones_are_refused() {
+        let sparse = ColumnData::sparse([vec![(1, 0.5), (9, -2.0)], vec![], vec![(u32::MAX - 1, 1.0)]]);
+        let batch = WriteBatch {
+            partition: 0,
+            rows: 3,
+            columns: vec![Cow::Owned(ColumnData::Int64(vec![1, 2, 3])), Cow::Owned(sparse)],
+            validity: vec![None, None],
+        };
+        let record = Record::Write { timestamp: 5, batch };
+        let bytes = record.encode();
+        assert_eq!(Record::decode(&bytes, Path::new("w")).unwrap(), record);
+        // Offsets that do not end at the entry count.
+        let bad =
+            ColumnData::SparseVector { offsets: vec![0, 1], indices: vec![1, 2], values: vec![1.0, 2.0] };
+        let batch =
+            WriteBatch { partition: 0, rows: 1, columns: vec![Cow::Owned(bad)], validity: vec![None] };
+        let bytes = Record::Write { timestamp: 5, batch }.encode();
+        assert!(Record::decode(&bytes, Path::new("w")).is_err());
     }
 
     #[test]

@@ -64,6 +64,16 @@ impl Collection {
         req: &SearchRequest<'_>,
     ) -> Result<Vec<Vec<Hit>>> {
         let (field, dim) = self.vector_field(req.vector_field.as_deref())?;
+        if self.schema.fields[field].field_type == FieldType::SparseFloatVector {
+            return self.select_sparse(ctx, state, req, field);
+        }
+        if req.sparse.is_some() {
+            return Err(Error::InvalidArgument(format!(
+                "field `{}` is {}: sparse query vectors search SPARSE_FLOAT_VECTOR fields only",
+                self.schema.fields[field].name,
+                self.schema.fields[field].field_type.describe()
+            )));
+        }
         if let Some((kind, _)) = self.schema.fields[field].field_type.vector_kind() {
             return self.select_packed(ctx, state, req, field, kind);
         }

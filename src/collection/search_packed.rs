@@ -144,6 +144,9 @@ impl Collection {
         params: &crate::params::IndexParams,
     ) -> Result<()> {
         let field = &self.schema.fields[field];
+        if field.field_type == crate::schema::FieldType::SparseFloatVector {
+            return self.check_sparse_index(&field.name, params.type_name(), metric.name());
+        }
         let Some((kind, _)) = field.field_type.vector_kind() else {
             if metric.is_binary() {
                 return Err(Error::InvalidArgument(format!(

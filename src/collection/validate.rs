@@ -162,6 +162,10 @@ fn check_shape(field: &Field, column: &Column) -> Result<usize> {
     if let ColumnRef::PackedVector { dim: got, data: bytes, .. } = data {
         check_packed_shape(field, got, bytes.len())?;
     }
+    if let ColumnData::SparseVector { offsets, indices, values } = column.data() {
+        crate::column::sparse::check_shape(offsets, indices.len(), values.len())
+            .map_err(|why| Error::SchemaMismatch(format!("field `{}`: {why}", field.name)))?;
+    }
     let n = data.len();
     if let Some(v) = column.validity()
         && v.len() != n
@@ -213,6 +217,9 @@ fn normalize<'a>(
     let (data, validity) = (column.data(), column.validity());
     let is_null = |r: usize| validity.is_some_and(|v| !v[r]);
     let view = data.as_ref();
+    if let ColumnRef::SparseVector(rows) = view {
+        return Ok((sparse_column(field, data, rows, validity)?, None));
+    }
     if validity.is_none() {
         let all_valid = match view {
             ColumnRef::FloatVector { dim, data: values } => {
@@ -270,6 +277,26 @@ fn normalize<'a>(
             Ok((Cow::Borrowed(data), bytes))
         }
     }
+}
+
+/// Checks every row of a sparse vector column (all or nothing, naming the first row that
+/// breaks a rule) and returns the rows with each row's entries sorted by index (borrowed when
+/// they already are). Sparse fields are never nullable: a null row is refused.
+fn sparse_column<'a>(
+    field: &Field,
+    data: &'a ColumnData,
+    rows: crate::column::SparseRows<'_>,
+    validity: Option<&[bool]>,
+) -> Result<Cow<'a, ColumnData>> {
+    if let Some(r) = validity.and_then(|v| v.iter().position(|ok| !ok)) {
+        return Err(Error::InvalidValue(format!(
+            "field `{}` row {r}: null given for a field that is neither nullable nor defaulted",
+            field.name
+        )));
+    }
+    rows.check_rows(true)
+        .map_err(|(r, rule)| Error::InvalidValue(format!("field `{}` row {r}: {rule}", field.name)))?;
+    Ok(if rows.is_sorted() { Cow::Borrowed(data) } else { Cow::Owned(crate::column::sparse::sorted(rows)) })
 }
 
 /// Whether every value of a scalar column without nulls is known to be acceptable without

@@ -200,7 +200,8 @@ impl Planner<'_> {
             | FieldType::BinaryVector { .. }
             | FieldType::Float16Vector { .. }
             | FieldType::BFloat16Vector { .. }
-            | FieldType::Int8Vector { .. } => {
+            | FieldType::Int8Vector { .. }
+            | FieldType::SparseFloatVector => {
                 let msg = format!(
                     "field `{}` is a vector field ({}) and cannot be used in a filter",
                     ident.name,

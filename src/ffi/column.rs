@@ -345,6 +345,7 @@ pub unsafe extern "C" fn veclite_column_type(column: *const veclite_column) -> u
                 max_length: 0,
             },
             ColumnData::PackedVector { kind, dim, .. } => kind.field_type(*dim as u32),
+            ColumnData::SparseVector { .. } => FieldType::SparseFloatVector,
         })
     })
 }

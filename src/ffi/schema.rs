@@ -41,6 +41,7 @@ pub(crate) fn type_number(ty: FieldType) -> u32 {
         FieldType::Json => VECLITE_FIELD_JSON,
         FieldType::FloatVector { .. } => VECLITE_FIELD_FLOAT_VECTOR,
         FieldType::Array { .. } => VECLITE_FIELD_ARRAY,
+        FieldType::SparseFloatVector => super::sparse::VECLITE_FIELD_SPARSE_FLOAT_VECTOR,
         other => super::vector_types::packed_type_number(other),
     }
 }
@@ -57,6 +58,7 @@ pub(super) fn parse_field_type(number: u32, param: u32) -> FfiResult<FieldType> 
         VECLITE_FIELD_VARCHAR => FieldType::VarChar { max_length: param },
         VECLITE_FIELD_JSON => FieldType::Json,
         VECLITE_FIELD_FLOAT_VECTOR => FieldType::FloatVector { dim: param },
+        super::sparse::VECLITE_FIELD_SPARSE_FLOAT_VECTOR => FieldType::SparseFloatVector,
         VECLITE_FIELD_ARRAY => {
             return Err(FfiError::invalid(
                 "an ARRAY field needs its element type and capacity: add it with veclite_schema_builder_add_array_field",

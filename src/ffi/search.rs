@@ -271,8 +271,21 @@ pub(crate) struct SearchOutputs {
     pub result_out: *mut *mut veclite_search_result,
 }
 
+/// The query vectors of a search: f32 components, or packed queries of a kind, or sparse rows.
+pub(crate) struct QueryVectors<'q> {
+    pub dense: &'q [f32],
+    pub packed: Option<(VectorKind, &'q [u8])>,
+    pub sparse: Option<crate::params::SparseRows<'q>>,
+}
+
+impl<'q> From<(&'q [f32], Option<(VectorKind, &'q [u8])>)> for QueryVectors<'q> {
+    fn from((dense, packed): (&'q [f32], Option<(VectorKind, &'q [u8])>)) -> Self {
+        QueryVectors { dense, packed, sparse: None }
+    }
+}
+
 /// `veclite_search` for queries that `queries` reads given `nq * dim`: f32 components, or a
-/// packed vector type and its stored bytes.
+/// packed vector type and its stored bytes, or sparse rows.
 ///
 /// # Safety
 /// As `veclite_search`; `queries` may read the caller's query buffer.
@@ -291,16 +304,57 @@ pub(crate) unsafe fn search_with<'q>(
     err_out: *mut *mut veclite_error,
     queries: impl FnOnce(usize) -> FfiResult<(&'q [f32], Option<(VectorKind, &'q [u8])>)>,
 ) -> veclite_status {
+    // SAFETY: forwarded contract.
+    unsafe {
+        search_vectors_with(
+            db,
+            ctx,
+            collection,
+            collection_len,
+            options,
+            nq,
+            dim,
+            topk,
+            metric_type,
+            outs,
+            err_out,
+            |n| queries(n).map(QueryVectors::from),
+        )
+    }
+}
+
+/// [`search_with`] for any [`QueryVectors`].
+///
+/// # Safety
+/// As [`search_with`].
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn search_vectors_with<'q>(
+    db: *const veclite_db,
+    ctx: *const veclite_ctx,
+    collection: *const u8,
+    collection_len: usize,
+    options: *const veclite_search_options,
+    nq: usize,
+    dim: usize,
+    topk: usize,
+    metric_type: u32,
+    outs: SearchOutputs,
+    err_out: *mut *mut veclite_error,
+    queries: impl FnOnce(usize) -> FfiResult<QueryVectors<'q>>,
+) -> veclite_status {
     let SearchOutputs { ids_out, scores_out, counts_out, result_out } = outs;
     with_db(db, err_out, |db| {
         // SAFETY: API contract.
         let (ctx, c) = unsafe { (context_arg(ctx), str_arg(collection, collection_len, "collection")?) };
         let n = nq.checked_mul(dim).ok_or_else(|| FfiError::invalid("nq * dim overflows"))?;
-        let (queries, packed) = queries(n)?;
-        let asked = SearchRequest { packed, ..SearchRequest::new(queries, topk, metric(metric_type)?) };
+        let QueryVectors { dense: queries, packed, sparse } = queries(n)?;
+        let asked =
+            SearchRequest { packed, sparse, ..SearchRequest::new(queries, topk, metric(metric_type)?) };
         // SAFETY: `options` is NULL or live (API contract).
         let request = match unsafe { options.as_ref() } {
-            Some(o) => SearchRequest { queries, packed, topk, metric: asked.metric, ..o.request.clone() },
+            Some(o) => {
+                SearchRequest { queries, packed, sparse, topk, metric: asked.metric, ..o.request.clone() }
+            }
             None => asked,
         };
         if nq == 0 || dim == 0 {

@@ -15,6 +15,7 @@ mod index;
 mod metric;
 mod options;
 mod search;
+pub mod sparse;
 mod vector;
 
 pub use collection::{CollectionSettings, ConsistencyLevel, DEFAULT_SHARD_NUM, Property};
@@ -28,4 +29,5 @@ pub use search::{
     CostRange, DEFAULT_EF, DEFAULT_NPROBE, MAX_EF, MAX_NPROBE, MAX_NQ, MAX_ROUND_DECIMAL, MAX_TOPK,
     SearchParams, SearchRequest, check_round_decimal, round_score,
 };
+pub use sparse::SparseRows;
 pub use vector::VectorKind;

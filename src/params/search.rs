@@ -2,7 +2,7 @@
 //! the index's search-time parameters.
 
 use crate::error::{Error, Result};
-use crate::params::{Metric, VectorKind};
+use crate::params::{Metric, SparseRows, VectorKind};
 
 /// Largest `topk`, `nq` and `offset + topk`, as in Milvus.
 pub const MAX_TOPK: usize = 16_384;
@@ -139,6 +139,9 @@ pub struct SearchRequest<'q> {
     /// in its stored form, query after query (`dim / 8` bytes a binary vector, 2 little-endian
     /// bytes a 16-bit float component, 1 byte an int8 component); `queries` is then empty.
     pub packed: Option<(VectorKind, &'q [u8])>,
+    /// For sparse float vector fields: the queries as CSR rows (one row a query); `queries` is
+    /// then empty.
+    pub sparse: Option<SparseRows<'q>>,
     pub topk: usize,
     pub metric: Metric,
     /// The vector field; `None` picks the collection's only vector field.
@@ -193,6 +196,7 @@ impl<'q> SearchRequest<'q> {
         SearchRequest {
             queries,
             packed: None,
+            sparse: None,
             topk,
             metric,
             vector_field: None,
@@ -214,6 +218,12 @@ impl<'q> SearchRequest<'q> {
     /// float16, bfloat16 or int8), given in its stored form (see [`SearchRequest::packed`]).
     pub fn packed(kind: VectorKind, queries: &'q [u8], topk: usize, metric: Metric) -> Self {
         SearchRequest { packed: Some((kind, queries)), ..SearchRequest::new(&[], topk, metric) }
+    }
+
+    /// A request for the `topk` best rows by `metric` (IP) for each query row of a sparse float
+    /// vector field.
+    pub fn sparse(queries: SparseRows<'q>, topk: usize, metric: Metric) -> Self {
+        SearchRequest { sparse: Some(queries), ..SearchRequest::new(&[], topk, metric) }
     }
 
     /// Makes this a group-by search on `field`, with `group_size` hits a group.

@@ -8,6 +8,7 @@
 
 mod scan;
 pub(crate) mod scan_packed;
+pub(crate) mod scan_sparse;
 pub mod topk;
 
 use std::sync::atomic::{AtomicUsize, Ordering};

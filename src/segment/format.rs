@@ -61,6 +61,9 @@ pub enum BlockKind {
     Validity = 5,
     Norms = 6,
     ArrayOffsets = 7,
+    /// The entry indices (u32) of a sparse vector field; its row offsets are an `Offsets` block
+    /// and its entry values a `Values` block.
+    SparseIndices = 8,
 }
 
 impl BlockKind {
@@ -74,6 +77,7 @@ impl BlockKind {
             5 => BlockKind::Validity,
             6 => BlockKind::Norms,
             7 => BlockKind::ArrayOffsets,
+            8 => BlockKind::SparseIndices,
             _ => return None,
         })
     }
@@ -123,6 +127,7 @@ mod tests {
             BlockKind::Validity,
             BlockKind::Norms,
             BlockKind::ArrayOffsets,
+            BlockKind::SparseIndices,
         ] {
             assert_eq!(BlockKind::from_u16(k as u16), Some(k));
         }

@@ -29,7 +29,7 @@ pub struct SegmentColumns {
     pub columns: Vec<ColumnData>,
     /// Validity bytes of nullable fields (`None` for the others).
     pub validity: Vec<Option<Vec<u8>>>,
-    /// Euclidean norm of each vector of vector fields (`None` for the others).
+    /// Euclidean norm of each vector of dense vector fields (`None` for the others).
     pub norms: Vec<Option<Vec<f32>>>,
 }
 
@@ -40,7 +40,7 @@ impl SegmentColumns {
             timestamps: Vec::new(),
             columns: schema.fields.iter().map(|f| ColumnData::empty(f.field_type)).collect(),
             validity: schema.fields.iter().map(|f| f.nullable.then(Vec::new)).collect(),
-            norms: schema.fields.iter().map(|f| f.field_type.is_vector().then(Vec::new)).collect(),
+            norms: schema.fields.iter().map(|f| f.dim().is_some().then(Vec::new)).collect(),
         }
     }
 

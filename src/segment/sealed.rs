@@ -14,6 +14,7 @@ use crate::schema::{FieldType, Schema};
 use crate::storage::mmap::MappedFile;
 
 mod array;
+mod sparse;
 
 /// An open, immutable segment file.
 #[derive(Debug)]
@@ -130,6 +131,7 @@ impl SealedSegment {
             match field.field_type {
                 FieldType::VarChar { .. } | FieldType::Json => self.check_text_blocks(f, n)?,
                 FieldType::Array { element, .. } => self.check_array_blocks(f, n, element)?,
+                FieldType::SparseFloatVector => self.check_sparse_blocks(f, n)?,
                 FieldType::FloatVector { dim } => {
                     self.expect(BlockKind::Values, f, n.saturating_mul(u64::from(dim) * 4))?;
                     self.expect(BlockKind::Norms, f, n * 4)?;
@@ -245,6 +247,7 @@ impl SealedSegment {
                 data: self.cast(self.block_index(BlockKind::Values, f)?)?,
             }),
             FieldType::Array { element, .. } => self.array_column(f, element),
+            FieldType::SparseFloatVector => self.sparse_column(f),
             ty => {
                 let (kind, dim) = ty.vector_kind().unwrap_or((crate::column::VectorKind::Int8, 0));
                 Ok(ColumnRef::PackedVector {

@@ -59,6 +59,11 @@ pub fn write_segment_reporting(
                 w.block(BlockKind::Offsets, field, bytemuck::cast_slice(offsets)).map_err(io)?;
                 w.block(BlockKind::Bytes, field, bytes).map_err(io)?;
             }
+            ColumnRef::SparseVector(rows) => {
+                w.block(BlockKind::Offsets, field, bytemuck::cast_slice(rows.offsets())).map_err(io)?;
+                w.block(BlockKind::SparseIndices, field, bytemuck::cast_slice(rows.indices())).map_err(io)?;
+                w.block(BlockKind::Values, field, bytemuck::cast_slice(rows.values())).map_err(io)?;
+            }
             values => w.block(BlockKind::Values, field, fixed_bytes(values)).map_err(io)?,
         }
         if let Some(v) = &rows.validity[f] {
@@ -82,7 +87,8 @@ fn fixed_bytes<'a>(values: ColumnRef<'a>) -> &'a [u8] {
         varchar(_o, b) => b,
         vector(_d, x) => bytemuck::cast_slice(x),
         packed(_k, _d, x) => x,
-        array(o, _v) => bytemuck::cast_slice(o))
+        array(o, _v) => bytemuck::cast_slice(o),
+        sparse(ColumnRef::SparseVector(rows)) => bytemuck::cast_slice(rows.values()))
 }
 
 /// Bytes written between two progress reports of [`write_segment_reporting`].

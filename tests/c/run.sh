@@ -17,7 +17,7 @@ lib=target/$profile
 out=target/c-tests
 mkdir -p "$out"
 
-tests="test_api test_hybrid test_vector_types test_partial test_partition_key"
+tests="test_api test_hybrid test_vector_types test_partial test_partition_key test_sparse"
 for t in $tests; do
   cc -std=c11 -Wall -Wextra -Werror -pedantic -g -Iinclude "tests/c/$t.c" "$lib/libveclite.a" \
     -lpthread -ldl -lm -o "$out/$t"

@@ -84,6 +84,7 @@ func schemaToC(s *entity.Schema) (*C.veclite_schema, error) {
 			}
 			param = v
 		case entity.FieldTypeArray:
+		case entity.FieldTypeSparseVector: // no type params: a sparse vector has no dim
 		default:
 			return fail(featureErr("field %s: type %s", f.Name, f.DataType))
 		}

@@ -150,6 +150,9 @@ func columnToC(col entity.Column) (*C.veclite_column, error) {
 			break
 		}
 		if st, ok = arrayToC(col, np, nl, &out, &cerr); !ok {
+			st, ok = sparseToC(col, np, nl, &out, &cerr)
+		}
+		if !ok {
 			return nil, newErr(StatusInvalidArgument, "column %s: unsupported column type %T (%s)", name, col, col.Type())
 		}
 	}
@@ -214,6 +217,8 @@ func fromC(col *C.veclite_column) (entity.Column, error) {
 		return entity.NewColumnVarChar(name, values), nil
 	case C.VECLITE_FIELD_ARRAY:
 		return arrayFromC(col, name)
+	case C.VECLITE_FIELD_SPARSE_FLOAT_VECTOR:
+		return sparseFromC(col, name)
 	}
 	if packed, ok, err := packedFromC(col, name, info._type); ok {
 		return packed, err

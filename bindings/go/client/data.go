@@ -326,9 +326,15 @@ func (c *EmbeddedClient) Search(ctx context.Context, collName string, partitions
 	if topK < 1 {
 		return nil, newErr(StatusInvalidArgument, "topk %d must be at least 1", topK)
 	}
-	queries, err := queryVectors(vectors)
+	sparse, isSparse, err := sparseQueries(vectors)
 	if err != nil {
 		return nil, err
+	}
+	var queries queryBatch
+	if !isSparse {
+		if queries, err = queryVectors(vectors); err != nil {
+			return nil, err
+		}
 	}
 	var results []SearchResult
 	err = c.dataCall(ctx, func(db *C.veclite_db, cc *callCtx) error {
@@ -388,7 +394,12 @@ func (c *EmbeddedClient) Search(ctx context.Context, collName string, partitions
 		}
 		cp, cn := cstr(collName)
 		var sr *C.veclite_search_result
-		st := queries.search(db, cc.c, cp, cn, so, topK, metric, &sr, &cerr)
+		var st C.veclite_status
+		if isSparse {
+			st = sparse.search(db, cc.c, cp, cn, so, C.size_t(topK), metric, &sr, &cerr)
+		} else {
+			st = queries.search(db, cc.c, cp, cn, so, topK, metric, &sr, &cerr)
+		}
 		runtime.KeepAlive(collName)
 		runtime.KeepAlive(outputFields)
 		runtime.KeepAlive(partitions)

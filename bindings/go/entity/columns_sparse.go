@@ -8,8 +8,8 @@ import (
 	"sort"
 )
 
-// SparseEmbedding is a sparse float vector: (position, value) pairs ordered by position.
-// veclite stores no sparse vector fields yet: writes and searches refuse them.
+// SparseEmbedding is a sparse float vector: (position, value) pairs ordered by position, the
+// values of a SPARSE_FLOAT_VECTOR field and the queries of its searches (metric IP).
 type SparseEmbedding interface {
 	Dim() int // the dimension: the last position + 1
 	Len() int // the number of pairs

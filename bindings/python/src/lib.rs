@@ -11,6 +11,7 @@
 
 mod array;
 mod logging;
+mod sparse;
 mod vector_types;
 
 use std::path::PathBuf;
@@ -107,6 +108,7 @@ fn field_type(name: &str, dim: Option<u32>, max_length: Option<u32>) -> PyResult
         "FLOAT_VECTOR" => FieldType::FloatVector {
             dim: dim.ok_or_else(|| invalid("a FLOAT_VECTOR field needs dim".into()))?,
         },
+        sparse::TYPE_NAME => FieldType::SparseFloatVector,
         other => match vector_types::field_type(other, dim) {
             Some(ty) => ty?,
             None => return Err(invalid(format!("data type {other} is not supported by veclite"))),
@@ -127,6 +129,7 @@ fn type_name(ty: FieldType) -> &'static str {
         FieldType::Json => "JSON",
         FieldType::FloatVector { .. } => "FLOAT_VECTOR",
         FieldType::Array { .. } => "ARRAY",
+        FieldType::SparseFloatVector => sparse::TYPE_NAME,
         other => other.vector_kind().map_or("UNKNOWN", |(kind, _)| kind.milvus_name()),
     }
 }
@@ -253,6 +256,7 @@ fn column_from_py(item: &Bound<'_, PyAny>) -> PyResult<Column> {
             ColumnData::FloatVector { dim, data }
         }
         "ARRAY" => array::column_data(&name, &data)?,
+        sparse::TYPE_NAME => sparse::column(&name, &data)?,
         other => match vector_types::column(&name, other, &data) {
             Some(data) => data?,
             None => return Err(invalid(format!("field `{name}`: column type {other} is not supported"))),
@@ -301,6 +305,7 @@ fn columns_to_py<'py>(py: Python<'py>, result: QueryResult) -> PyResult<Bound<'p
                 PyArray1::from_slice(py, data).reshape([rows, *dim])?.into_any()
             }
             packed @ ColumnData::PackedVector { .. } => vector_types::values(py, packed)?,
+            sparse @ ColumnData::SparseVector { .. } => sparse::values(py, sparse)?,
             _ if column.is_json() => json_values_to_py(py, &column)?.into_any(),
             ColumnData::Array { .. } => array::rows_to_py(py, &column)?.into_any(),
             _ => {
@@ -776,13 +781,20 @@ impl PyDatabase {
     ) -> PyResult<Bound<'py, PyList>> {
         let ctx = context(timeout);
         let metric = Metric::parse(metric).map_err(err)?;
-        // Packed vector queries arrive as (Milvus type name, bytes), f32 ones as a 2-D array.
-        let (data, packed) = match queries.extract::<(String, Vec<u8>)>() {
-            Ok((ty, bytes)) => (Vec::new(), Some((vector_types::query_kind(&ty)?, bytes))),
-            Err(_) => (query_data(&queries.extract::<PyReadonlyArray2<'py, f32>>()?), None),
+        // Packed vector queries arrive as (Milvus type name, bytes), sparse ones as (type name,
+        // (offsets, indices, values)), f32 ones as a 2-D array.
+        let (data, packed, csr) = match queries.extract::<(String, Bound<'py, PyAny>)>() {
+            Ok((ty, body)) if ty == sparse::TYPE_NAME => {
+                (Vec::new(), None, Some(sparse::csr("sparse query vectors", &body)?))
+            }
+            Ok((ty, body)) => {
+                (Vec::new(), Some((vector_types::query_kind(&ty)?, body.extract::<Vec<u8>>()?)), None)
+            }
+            Err(_) => (query_data(&queries.extract::<PyReadonlyArray2<'py, f32>>()?), None, None),
         };
         let request = SearchRequest {
             packed: packed.as_ref().map(|(kind, bytes)| (*kind, bytes.as_slice())),
+            sparse: csr.as_ref().map(sparse::rows).transpose()?,
             vector_field,
             partitions,
             filter,

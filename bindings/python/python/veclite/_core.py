@@ -11,6 +11,7 @@ import numpy as np
 from . import _veclite
 from ._args import check_round_decimal, check_same_options, local_path, search_params, uint
 from ._data import query_vectors, rows_from_columns, to_columns
+from . import _sparse
 from . import _vectors as _packed
 from ._partial import check_partial_rows
 from ._types import VECTORS, CollectionSchema, DataType, FieldSchema
@@ -242,6 +243,8 @@ class Engine:
             field = vectors[0]
         if field is not None and field.dtype in _packed.PACKED:
             return _packed.queries(field, data)
+        if field is not None and field.dtype == DataType.SPARSE_FLOAT_VECTOR:
+            return _sparse.queries(data)
         return query_vectors(data)
 
     def hybrid_search(self, name: str, requests: Sequence[Any], ranker: Any, limit: int,
@@ -277,7 +280,8 @@ class Engine:
         binary = [f.name for f in self.fields(name) if f.dtype == DataType.BINARY_VECTOR]
         vectors = self.vector_fields(name)
         searched = anns_field or (vectors[0] if len(vectors) == 1 else None)
-        return "HAMMING" if searched in binary else "COSINE"
+        sparse = [f.name for f in self.fields(name) if f.dtype == DataType.SPARSE_FLOAT_VECTOR]
+        return "HAMMING" if searched in binary else "IP" if searched in sparse else "COSINE"
 
 
 def server_version() -> str:

@@ -24,6 +24,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 import numpy as np
 
 from ._array import array_column
+from . import _sparse
 from . import _vectors as _packed
 from ._types import DYNAMIC_FIELD, DataType, FieldSchema
 from .exceptions import (
@@ -282,6 +283,8 @@ def _column(field: FieldSchema, values: Any) -> NativeColumn:
         return array_column(field, values)
     if field.dtype in _packed.PACKED:
         return _packed.column(field, values)
+    if field.dtype == DataType.SPARSE_FLOAT_VECTOR:
+        return _sparse.column(field, values)
     return _scalars(field, values)
 
 
@@ -414,7 +417,7 @@ def _dataframe_columns(fields: Sequence[FieldSchema], data: Any, dynamic: bool) 
         if f.name not in names:
             continue
         series = data[f.name]
-        if f.dtype in _packed.PACKED:
+        if f.dtype in _packed.PACKED or f.dtype == DataType.SPARSE_FLOAT_VECTOR:
             values: Any = list(series)
         elif f.dtype == DataType.FLOAT_VECTOR:
             values = np.stack([np.asarray(v) for v in series]) if rows_n else []

@@ -11,7 +11,8 @@ from .exceptions import ParamError
 
 class DataType(IntEnum):
     """Field types, with pymilvus's numbers. veclite stores BOOL, INT8..INT64, FLOAT, DOUBLE,
-    VARCHAR, JSON, FLOAT_VECTOR, BINARY_VECTOR, FLOAT16_VECTOR, BFLOAT16_VECTOR and INT8_VECTOR;
+    VARCHAR, JSON, FLOAT_VECTOR, BINARY_VECTOR, FLOAT16_VECTOR, BFLOAT16_VECTOR, INT8_VECTOR,
+    SPARSE_FLOAT_VECTOR and ARRAY;
     the others exist so code that names them imports, and raise
     :class:`ParamError` when used in a schema."""
 
@@ -40,7 +41,7 @@ SUPPORTED = {
     DataType.BOOL, DataType.INT8, DataType.INT16, DataType.INT32, DataType.INT64,
     DataType.FLOAT, DataType.DOUBLE, DataType.VARCHAR, DataType.JSON, DataType.FLOAT_VECTOR,
     DataType.BINARY_VECTOR, DataType.FLOAT16_VECTOR, DataType.BFLOAT16_VECTOR, DataType.INT8_VECTOR,
-    DataType.ARRAY,
+    DataType.ARRAY, DataType.SPARSE_FLOAT_VECTOR,
 }
 
 #: The element types an ARRAY field may hold (as in Milvus).
@@ -52,7 +53,7 @@ ARRAY_ELEMENTS = {
 #: The vector types.
 VECTORS = (
     DataType.FLOAT_VECTOR, DataType.BINARY_VECTOR, DataType.FLOAT16_VECTOR, DataType.BFLOAT16_VECTOR,
-    DataType.INT8_VECTOR,
+    DataType.INT8_VECTOR, DataType.SPARSE_FLOAT_VECTOR,
 )
 
 #: Name of the hidden JSON field that keeps each entity's dynamic keys (as in Milvus).
@@ -62,7 +63,7 @@ DYNAMIC_FIELD = "$meta"
 def _applies(param: str, dtype: "DataType") -> bool:
     """Whether veclite acts on type parameter ``param`` of a ``dtype`` field."""
     return (
-        (param == "dim" and dtype in VECTORS)
+        (param == "dim" and dtype in VECTORS and dtype != DataType.SPARSE_FLOAT_VECTOR)
         or (param == "max_length" and dtype in (DataType.VARCHAR, DataType.ARRAY))
         or (param == "max_capacity" and dtype == DataType.ARRAY)
     )

@@ -128,6 +128,10 @@ pub fn write_cell(out: &mut String, field: &Field, data: ColumnRef<'_>, row: usi
         ColumnRef::VarChar { .. } if field.field_type == FieldType::Json => data.str_at(row).to_owned(),
         ColumnRef::VarChar { .. } => serde_json::to_string(data.str_at(row)).map_err(|e| e.to_string())?,
         ColumnRef::PackedVector { kind, .. } => super::packed::json_text(kind, data.packed_at(row)),
+        ColumnRef::SparseVector(rows) => {
+            let (indices, values) = rows.row(row);
+            super::packed::sparse_json_text(indices, values)
+        }
         ColumnRef::FloatVector { .. } => {
             let mut text = String::from("[");
             for (i, x) in data.vector_at(row).iter().enumerate() {

@@ -34,6 +34,8 @@ pub fn descr(ty: FieldType, chars: usize) -> String {
         FieldType::Int8Vector { .. } => "|i1".into(),
         FieldType::Float16Vector { .. } => "<f2".into(),
         FieldType::BinaryVector { .. } | FieldType::BFloat16Vector { .. } => "|u1".into(),
+        // Refused by `NumpyPart::create` too: Milvus's NumPy files hold sparse rows as objects.
+        FieldType::SparseFloatVector => "|O".into(),
     }
 }
 
@@ -179,6 +181,9 @@ impl PartWriter for NumpyPart {
                 }
                 ColumnRef::Array { .. } => return Err(super::array_refusal(&file.field, "numpy")),
                 ColumnRef::PackedVector { data, .. } => file.out.write_all(data).map_err(fail)?,
+                ColumnRef::SparseVector(_) => {
+                    return super::packed::refuse(std::slice::from_ref(&file.field), "NumPy");
+                }
             }
         }
         self.rows += batch.len();

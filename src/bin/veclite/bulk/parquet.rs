@@ -36,7 +36,8 @@ pub fn arrow_type(ty: FieldType) -> DataType {
         FieldType::Int64 => DataType::Int64,
         FieldType::Float => DataType::Float32,
         FieldType::Double => DataType::Float64,
-        FieldType::VarChar { .. } | FieldType::Json => DataType::Utf8,
+        // Sparse vectors: refused by `ParquetPart::create`; their JSON texts would be strings.
+        FieldType::VarChar { .. } | FieldType::Json | FieldType::SparseFloatVector => DataType::Utf8,
         FieldType::FloatVector { .. } => {
             DataType::List(Arc::new(ArrowField::new("item", DataType::Float32, true)))
         }
@@ -69,6 +70,12 @@ pub fn to_arrow(field: &Field, column: &Column) -> ArrayRef {
     match column.data().as_ref() {
         data @ ColumnRef::PackedVector { .. } => {
             Arc::new(arrow_array::BinaryArray::from_iter_values((0..data.len()).map(|r| data.packed_at(r))))
+        }
+        ColumnRef::SparseVector(rows) => {
+            Arc::new(arrow_array::StringArray::from_iter_values((0..rows.len()).map(|r| {
+                let (indices, values) = rows.row(r);
+                super::packed::sparse_json_text(indices, values)
+            })))
         }
         ColumnRef::Bool(v) => {
             Arc::new(BooleanArray::new(BooleanBuffer::from_iter(v.iter().map(|b| *b != 0)), nulls))
