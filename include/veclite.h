@@ -143,6 +143,21 @@
 #define VECLITE_CONSISTENCY_CUSTOMIZED 4
 
 /**
+ * Field operation: the given value replaces the field's (Milvus `REPLACE`).
+ */
+#define VECLITE_FIELD_OP_REPLACE 0
+
+/**
+ * Field operation: the given elements are appended to the live array (Milvus `ARRAY_APPEND`).
+ */
+#define VECLITE_FIELD_OP_ARRAY_APPEND 1
+
+/**
+ * Field operation: every live element equal to a given one is removed (Milvus `ARRAY_REMOVE`).
+ */
+#define VECLITE_FIELD_OP_ARRAY_REMOVE 2
+
+/**
  * Field type numbers (the same numbers as Milvus's `DataType`).
  */
 #define VECLITE_FIELD_BOOL 1
@@ -1740,6 +1755,33 @@ veclite_status veclite_partial_upsert(const veclite_db *db,
                                       size_t n_columns,
                                       veclite_mutation_result **result_out,
                                       veclite_error **err_out);
+
+/**
+ * `veclite_partial_upsert` with per-field operations (pymilvus's `field_ops`): operation
+ * `op_kinds[i]` (`VECLITE_FIELD_OP_*`) applies to the given column of field `op_fields[i]`
+ * (`op_field_lens[i]` bytes), an Array field. Appends and removals are resolved against each
+ * live row under the writer lock and logged as the resulting rows: append keeps the live
+ * elements then the given ones (more than `max_capacity` in all is
+ * `VECLITE_STATUS_INVALID_VALUE` naming the row and key); remove drops every live element
+ * equal to a given one; a null given value keeps the row's value; a null live value or a new
+ * key starts from an empty array. An operation named twice, on the primary key, on a field
+ * outside the schema, not an Array field or not given is refused. The arrays may be NULL
+ * when `n_ops` is 0 (then this is `veclite_partial_upsert`). All-or-nothing.
+ */
+veclite_status veclite_partial_upsert_ops(const veclite_db *db,
+                                          const veclite_ctx *ctx,
+                                          const uint8_t *collection,
+                                          size_t collection_len,
+                                          const uint8_t *partition,
+                                          size_t partition_len,
+                                          const veclite_column *const *columns,
+                                          size_t n_columns,
+                                          const uint8_t *const *op_fields,
+                                          const size_t *op_field_lens,
+                                          const uint32_t *op_kinds,
+                                          size_t n_ops,
+                                          veclite_mutation_result **result_out,
+                                          veclite_error **err_out);
 
 /**
  * Rows matching `expr` (empty or NULL = all rows; Milvus filter syntax) in `n_partitions`

@@ -595,8 +595,10 @@ impl PyDatabase {
     }
 
     /// Upserts `columns` in merge mode (`partial_update=True`): fields not given keep the live
-    /// row's values and dynamic keys merge. Returns the MutationResult as `write` does.
-    #[pyo3(signature = (collection, partition, columns, timeout = None))]
+    /// row's values and dynamic keys merge; `ops` are `(field, operation)` pairs
+    /// (`array_append`, `array_remove`, `replace`) applied to given Array fields. Returns the
+    /// MutationResult as `write` does.
+    #[pyo3(signature = (collection, partition, columns, timeout = None, ops = None))]
     fn partial_upsert<'py>(
         &self,
         py: Python<'py>,
@@ -604,13 +606,20 @@ impl PyDatabase {
         partition: &str,
         columns: Vec<Bound<'py, PyAny>>,
         timeout: Option<f64>,
+        ops: Option<Vec<(String, String)>>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let ctx = context(timeout);
         let columns = columns.iter().map(column_from_py).collect::<PyResult<Vec<_>>>()?;
+        let ops = ops.unwrap_or_default();
+        let ops = ops
+            .iter()
+            .map(|(f, op)| Ok((f.as_str(), veclite::FieldOp::parse(op)?)))
+            .collect::<veclite::Result<Vec<_>>>()
+            .map_err(err)?;
         let result = py
             .detach(|| {
                 ctx.check()?;
-                self.db.partial_upsert(collection, partition, columns)
+                self.db.partial_upsert_with_ops(collection, partition, columns, &ops)
             })
             .map_err(err)?;
         mutation_to_py(py, &result)

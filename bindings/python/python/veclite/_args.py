@@ -40,7 +40,7 @@ _WHY = {
     "load_fields": "veclite serves every field of a collection",
     "skip_load_dynamic_field": "veclite serves every field of a collection",
     "refresh": "veclite serves every collection without loading",
-    "field_ops": "per-field array operations (field_ops) are not supported: pass the new values",
+    "field_ops": "field_ops applies to upsert only",
     "is_clustering": "clustering compaction is not supported",
     "is_l0": "L0 compaction is not supported",
     "ids": "searching by primary keys is not supported: pass the vectors",

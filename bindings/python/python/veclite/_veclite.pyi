@@ -65,6 +65,7 @@ class Database:
     ) -> Dict[str, Any]: ...
     def partial_upsert(
         self, collection: str, partition: str, columns: Sequence[NativeColumn], timeout: Optional[float] = None,
+        ops: Optional[List[Tuple[str, str]]] = None,
     ) -> Dict[str, Any]: ...
     def delete(
         self, collection: str, partition: str, expr: Optional[str] = None, keys: Optional[Keys] = None,

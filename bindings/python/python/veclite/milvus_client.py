@@ -11,6 +11,7 @@ from ._args import (check_credentials, check_properties, check_replicas, check_s
 from ._client_types import LoadState, ReplicaInfo, local_replica
 from . import _databases, _iterators
 from ._data import _is_dataframe
+from ._partial import field_ops_arg as _field_ops_arg
 from ._partial import partial_flag as _partial_flag
 from ._core import Engine, SearchResult, call, server_version, visible_fields
 from ._types import CollectionSchema, DataType
@@ -390,14 +391,21 @@ class MilvusClient:
             nor defaulted. Every row must give the same schema fields. Default ``False``: each
             row replaces the whole entity, dynamic keys included.
         :type partial_update: bool
+        :param field_ops: per-field operations on Array fields, e.g.
+            ``{"tags": FieldOp.array_append()}`` (or ``FieldOpType`` values, or the names
+            ``"array_append"`` / ``"array_remove"`` / ``"replace"``): the given elements are
+            appended to, or every equal element removed from, the row's array. Any operation
+            other than replace makes the upsert a partial update.
+        :type field_ops: dict
         """
-        refuse_unknown("upsert", kwargs, ("partial_update",))
-        partial = _partial_flag(kwargs)
+        refuse_unknown("upsert", kwargs, ("partial_update", "field_ops"))
+        ops = _field_ops_arg(kwargs)
+        partial = _partial_flag(kwargs) or bool(ops)
         timeout = _t(timeout, self._timeout)
         if isinstance(data, list) and not data:
             return {"upsert_count": 0, "ids": []}
         if partial:
-            r = self._engine.partial_upsert(collection_name, _rows(data), partition_name, timeout)
+            r = self._engine.partial_upsert(collection_name, _rows(data), partition_name, timeout, ops)
         else:
             r = self._engine.write(collection_name, _rows(data), partition_name, True, timeout)
         return {"upsert_count": r["upsert_count"], "ids": _ids(r)}

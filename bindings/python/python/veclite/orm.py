@@ -14,7 +14,7 @@ from ._index import Index, index_params, pick
 from . import _databases, _iterators
 from ._types import CollectionSchema
 from ._client_types import LoadState
-from ._partial import partial_flag
+from ._partial import field_ops_arg, partial_flag
 from .exceptions import (CollectionNotExistException, ConnectionNotExistException, MilvusTimeoutException, ParamError,
                          PartitionNotExistException)
 
@@ -235,10 +235,12 @@ class Collection:
     def upsert(self, data: Any, partition_name: Optional[str] = None, timeout: Optional[float] = None,
                **kwargs: Any) -> MutationResult:
         """Upserts ``data``: an existing key anywhere in the collection is replaced.
-        ``partial_update=True`` merges instead (see ``MilvusClient.upsert``)."""
-        refuse_unknown("upsert", kwargs, ("partial_update",))
-        if partial_flag(kwargs):
-            return _result(self._engine.partial_upsert(self._name, data, partition_name, check_timeout(timeout)))
+        ``partial_update=True`` merges instead, and ``field_ops`` applies array operations
+        (see ``MilvusClient.upsert``)."""
+        refuse_unknown("upsert", kwargs, ("partial_update", "field_ops"))
+        ops = field_ops_arg(kwargs)
+        if partial_flag(kwargs) or ops:
+            return _result(self._engine.partial_upsert(self._name, data, partition_name, check_timeout(timeout), ops))
         return _result(self._engine.write(self._name, data, partition_name, True, check_timeout(timeout)))
 
     def delete(self, expr: str, partition_name: Optional[str] = None, timeout: Optional[float] = None,
