@@ -22,7 +22,7 @@ from .exceptions import ParamError, translate
 
 #: Why some keyword arguments pymilvus knows are refused (the message says it).
 _WHY = {
-    "ignore_growing": "veclite always searches growing data",
+    "ignore_growing": "ignore_growing applies to search only (a query always reads growing data)",
     "page_retain_order": "page_retain_order is not supported",
     "ranker": "rankers (hybrid search) are not supported",
     "function_chains": "search function chains are not supported",

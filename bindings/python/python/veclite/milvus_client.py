@@ -11,6 +11,7 @@ from ._args import (check_credentials, check_properties, check_replicas, check_s
 from ._client_types import LoadState, ReplicaInfo, local_replica
 from . import _databases, _iterators
 from ._data import _is_dataframe
+from ._growing import with_ignore_growing as _with_ignore_growing
 from ._partial import field_ops_arg as _field_ops_arg
 from ._partial import partial_flag as _partial_flag
 from ._core import Engine, SearchResult, call, server_version, visible_fields
@@ -485,10 +486,12 @@ class MilvusClient:
         (metric defaults to the index's; ``ef`` needs an HNSW index and ``nprobe`` an IVF_FLAT one;
         ``radius`` / ``range_filter`` make a range search). Keyword arguments: ``offset``,
         ``round_decimal``, ``group_by_field`` / ``group_size`` / ``strict_group_size`` (grouping
-        search: ``limit`` counts groups) and ``filter_params`` (values of the filter's ``{name}``
-        placeholders); every other kwarg is refused."""
+        search: ``limit`` counts groups), ``filter_params`` (values of the filter's ``{name}``
+        placeholders) and ``ignore_growing`` (``True``: only sealed segments are searched, as
+        ``search_params={"ignore_growing": True}`` asks too); every other kwarg is refused."""
         refuse_unknown("search", kwargs, ("offset", "round_decimal", "group_by_field", "group_size",
-                                          "strict_group_size", "filter_params"))
+                                          "strict_group_size", "filter_params", "ignore_growing"))
+        search_params = _with_ignore_growing(search_params, kwargs)
         filter = render_filter(filter, kwargs.get("filter_params")) or ""
         return self._engine.search(collection_name, data, limit, anns_field, search_params, filter, output_fields,
                                    partition_names, kwargs.get("offset"), kwargs.get("round_decimal", -1),

@@ -14,6 +14,7 @@ from ._index import Index, index_params, pick
 from . import _databases, _iterators
 from ._types import CollectionSchema
 from ._client_types import LoadState
+from ._growing import with_ignore_growing
 from ._partial import field_ops_arg, partial_flag
 from .exceptions import (CollectionNotExistException, ConnectionNotExistException, MilvusTimeoutException, ParamError,
                          PartitionNotExistException)
@@ -295,10 +296,11 @@ class Collection:
         ``entity``. ``param`` as in :meth:`MilvusClient.search` (``radius`` / ``range_filter``
         make a range search); ``offset``, ``group_by_field`` / ``group_size`` /
         ``strict_group_size`` and ``expr_params`` kwargs; distances rounded to ``round_decimal``
-        decimals (-1 = not)."""
+        decimals (-1 = not); ``ignore_growing=True`` searches sealed segments only."""
         refuse_unknown("search", kwargs, ("offset", "group_by_field", "group_size", "strict_group_size",
-                                          "expr_params"))
+                                          "expr_params", "ignore_growing"))
         expr = render_filter(expr, kwargs.get("expr_params"))
+        param = with_ignore_growing(param, kwargs)
         return self._engine.search(self._name, data, limit, anns_field, param, expr, output_fields, partition_names,
                                    kwargs.get("offset"), round_decimal, check_timeout(timeout), group_by(kwargs))
 
