@@ -2,6 +2,7 @@
 
 mod aliases;
 mod databases;
+mod index_properties;
 mod iterators;
 mod metadata;
 mod rename;

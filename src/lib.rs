@@ -63,7 +63,7 @@ mod verify;
 pub use bitset::Bitset;
 pub use catalog::{IndexMeta, MANIFEST_VERSION};
 pub use collection::partition_key;
-pub use collection::{FieldOp, IndexInfo, SegmentInfo, StorageInfo, WriteMode};
+pub use collection::{FieldOp, INDEX_PROPERTIES, IndexInfo, SegmentInfo, StorageInfo, WriteMode, check_index_property};
 pub use column::{
     ArrayElem, ArrayRow, ArrayValues, Column, ColumnData, ColumnRef, MAX_BINARY_DIM, PrimaryKey, PrimaryKeys,
     VectorKind,

@@ -982,6 +982,27 @@ impl PyDatabase {
             .map_err(err)
     }
 
+    /// Sets properties of the index named `index` (`mmap.enabled` only) and removes the keys
+    /// `delete` (Milvus's `AlterIndex`).
+    #[pyo3(signature = (collection, index, set, delete))]
+    fn alter_index_properties(
+        &self,
+        collection: &str,
+        index: &str,
+        set: Vec<(String, String)>,
+        delete: Vec<String>,
+    ) -> PyResult<()> {
+        let set: Vec<(&str, &str)> = set.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let delete: Vec<&str> = delete.iter().map(String::as_str).collect();
+        if delete.is_empty() {
+            self.db.alter_index_properties(collection, index, &set).map_err(err)
+        } else if set.is_empty() {
+            self.db.drop_index_properties(collection, index, &delete).map_err(err)
+        } else {
+            Err(err(veclite::Error::InvalidArgument("set or remove index properties, not both".into())))
+        }
+    }
+
     /// Indexes of the collection (of `field` only, when given) as dicts: names, Milvus's
     /// `index_type` and `metric_type` (vector indexes only), the build parameters as given with the value used for
     /// each one the type reads (defaults included, as ints), and build progress.
@@ -1007,6 +1028,9 @@ impl PyDatabase {
                 d.set_item(key, value)?;
             }
             for (key, value) in info.index.params.milvus_params() {
+                d.set_item(key, value)?;
+            }
+            for (key, value) in &info.index.properties {
                 d.set_item(key, value)?;
             }
             d.set_item("indexed_rows", info.indexed_rows)?;

@@ -11,13 +11,14 @@ from ._args import (check_credentials, check_properties, check_replicas, check_s
 from ._client_types import LoadState, ReplicaInfo, local_replica
 from . import _databases, _iterators
 from ._data import _is_dataframe
+from . import _index_props
 from ._growing import with_ignore_growing as _with_ignore_growing
 from ._partial import field_ops_arg as _field_ops_arg
 from ._partial import partial_flag as _partial_flag
 from ._core import Engine, SearchResult, call, server_version, visible_fields
 from ._types import CollectionSchema, DataType
 from ._index import pick
-from .exceptions import FeatureNotSupportedException, IndexNotExistException, ParamError
+from .exceptions import IndexNotExistException, ParamError
 
 class IndexParam:
     """One index request of :class:`IndexParams`. Keyword arguments are build parameters (as in
@@ -644,26 +645,25 @@ class MilvusClient:
 
     def alter_index_properties(self, collection_name: str, index_name: str, properties: Dict[str, Any],
                                timeout: Optional[float] = None, **kwargs: Any) -> None:
-        """Refused: veclite's catalog keeps no index properties (the index is checked first, so
-        a missing one is reported as such).
+        """Sets properties of an index, kept in the catalog and returned by
+        :meth:`describe_index`. As in Milvus, only ``mmap.enabled`` (a bool) can be set: veclite
+        records it (sealed segments and index files are always memory-mapped); any other key is
+        refused, naming it.
 
-        :raises FeatureNotSupportedException: for an existing index.
+        :param properties: ``{"mmap.enabled": True}``.
+        :raises IndexNotExistException: for a missing index.
         """
         refuse_unknown("alter_index_properties", kwargs)
-        self._index(collection_name, index_name, timeout)
-        raise FeatureNotSupportedException(message=f"index `{index_name}`: index properties "
-                                           f"({', '.join(map(str, properties or {}))}) are not stored by veclite")
+        _index_props.alter(self._engine, collection_name, index_name, properties, timeout)
 
     def drop_index_properties(self, collection_name: str, index_name: str, property_keys: List[str],
                               timeout: Optional[float] = None, **kwargs: Any) -> None:
-        """Refused: veclite's catalog keeps no index properties.
+        """Removes properties of an index (a key that is not set is no error).
 
-        :raises FeatureNotSupportedException: for an existing index.
+        :raises IndexNotExistException: for a missing index.
         """
         refuse_unknown("drop_index_properties", kwargs)
-        self._index(collection_name, index_name, timeout)
-        raise FeatureNotSupportedException(message=f"index `{index_name}`: index properties "
-                                           f"({', '.join(map(str, property_keys or []))}) are not stored by veclite")
+        _index_props.drop(self._engine, collection_name, index_name, property_keys, timeout)
 
     def close(self) -> None:
         """Releases the directory (when no other client or connection uses it). Idempotent."""
