@@ -1533,7 +1533,8 @@ size_t veclite_index_info_params_len(const veclite_index_info *info);
  * `index_type` (the type built: FLAT, HNSW, IVF_FLAT, INVERTED, STL_SORT, BITMAP or Trie;
  * AUTOINDEX reads as the type it built), `metric_type` (empty for a scalar index), then the build
  * parameters as given to `veclite_create_index` with the value used for each parameter the type
- * reads (defaults included), sorted by key. Key and value are `(ptr, len)` UTF-8 strings valid
+ * reads (defaults included), sorted by key, then the index's properties (`mmap.enabled`, set
+ * with `veclite_alter_index_properties`), sorted by key. Key and value are `(ptr, len)` UTF-8 strings valid
  * until `info` is freed; out-params may be NULL. Returns false for a NULL `info` or `i` out of
  * range (nothing written).
  */
@@ -1543,6 +1544,31 @@ bool veclite_index_info_param(const veclite_index_info *info,
                               size_t *key_len_out,
                               const uint8_t **value_out,
                               size_t *value_len_out);
+
+/**
+ * Changes the properties of the index named `index_name` of `collection` (Milvus's
+ * `AlterIndex`): sets the `n_set` key/value pairs (four parallel arrays of `(ptr, len)` UTF-8
+ * strings) and removes the `n_delete` keys (a key that is not set is no error); arrays may be
+ * NULL when their count is 0. As in Milvus, `mmap.enabled` (a boolean as Go's `ParseBool`
+ * reads it) is the only key that can be set; veclite records it (sealed data is always
+ * memory-mapped). Any other key, a bad value, or a key set twice or both set and removed is
+ * `VECLITE_STATUS_INVALID_ARGUMENT`; an unknown index `VECLITE_STATUS_NOT_FOUND`. One catalog
+ * commit: all of the change or none. `veclite_index_info_param` reports the properties.
+ */
+veclite_status veclite_alter_index_properties(const veclite_db *db,
+                                              const uint8_t *collection,
+                                              size_t collection_len,
+                                              const uint8_t *index_name,
+                                              size_t index_name_len,
+                                              const uint8_t *const *keys,
+                                              const size_t *key_lens,
+                                              const uint8_t *const *values,
+                                              const size_t *value_lens,
+                                              size_t n_set,
+                                              const uint8_t *const *delete_keys,
+                                              const size_t *delete_key_lens,
+                                              size_t n_delete,
+                                              veclite_error **err_out);
 
 /**
  * One page of a query iterator: the live rows matching `expr` (NULL or empty = all) in
@@ -2069,11 +2095,20 @@ veclite_status veclite_search_options_set_offset(veclite_search_options *options
                                                  veclite_error **err_out);
 
 /**
+ * Milvus's `ignore_growing`: `true` searches only sealed segments, leaving out the rows
+ * written since the last seal (flush or automatic seal); `false` (the default) searches all.
+ */
+veclite_status veclite_search_options_set_ignore_growing(veclite_search_options *options,
+                                                         bool ignore_growing,
+                                                         veclite_error **err_out);
+
+/**
  * Sets the index search parameters from Milvus's key/value map (`n` pairs as four parallel
  * arrays of `(ptr, len)` UTF-8 strings, NULL when `n` is 0), replacing any set before: `ef`
  * for HNSW (1..=2^31-1; the effective width is `max(ef, topk)`, default `max(64, topk)`) and
  * `nprobe` for IVF_FLAT (1..=65536, default 8, at most nlist), decimal integers;
- * `page_retain_order` and `ignore_growing` may be `false`; `radius` and `range_filter`
+ * `page_retain_order` may be `false`; `ignore_growing` `true` searches sealed segments only
+ * (as `veclite_search_options_set_ignore_growing`); `radius` and `range_filter`
  * (finite numbers) make a range search with Milvus's direction per metric (L2:
  * `range_filter <= distance < radius`; IP, COSINE: `radius < similarity <= range_filter`).
  * Other keys fail with `VECLITE_STATUS_UNSUPPORTED`, bad values with

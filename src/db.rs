@@ -1,6 +1,7 @@
 //! The database: a directory of collections, its lock and its catalog.
 
 mod aliases;
+mod database_props;
 mod databases;
 mod index_properties;
 mod iterators;
@@ -28,6 +29,7 @@ use crate::storage::lock::DirLock;
 use crate::timestamp;
 
 pub use crate::collection::{CompactionStats, Kept, Preserved, RecoveryReport, Skipped};
+pub use database_props::check_database_property;
 pub use databases::{DEFAULT_DATABASE, DatabaseInfo};
 pub use metadata::CollectionChange;
 

@@ -40,7 +40,12 @@ impl Collection {
     /// # Errors
     /// [`Error::NotFound`] for an unknown index; [`Error::InvalidArgument`] for a key both set
     /// and removed, set twice, or refused by [`check_index_property`]; I/O.
-    pub fn alter_index_properties(&self, index_name: &str, set: &[(&str, &str)], delete: &[&str]) -> Result<()> {
+    pub fn alter_index_properties(
+        &self,
+        index_name: &str,
+        set: &[(&str, &str)],
+        delete: &[&str],
+    ) -> Result<()> {
         for (i, &(key, value)) in set.iter().enumerate() {
             check_index_property(key, value)?;
             if set[..i].iter().any(|(k, _)| *k == key) || delete.contains(&key) {

@@ -12,7 +12,12 @@ impl Database {
     /// Unknown collection or index ([`crate::Error::NotFound`]); a key other than
     /// `mmap.enabled`, a non-boolean value or a key given twice
     /// ([`crate::Error::InvalidArgument`]); I/O.
-    pub fn alter_index_properties(&self, collection: &str, index_name: &str, properties: &[(&str, &str)]) -> Result<()> {
+    pub fn alter_index_properties(
+        &self,
+        collection: &str,
+        index_name: &str,
+        properties: &[(&str, &str)],
+    ) -> Result<()> {
         self.with_collection(collection, |c| c.alter_index_properties(index_name, properties, &[]))
     }
 

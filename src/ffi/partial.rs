@@ -2,8 +2,8 @@
 
 use super::write::{boxed, columns_arg};
 use super::{
-    FfiError, FfiResult, context_arg, out_arg, put, slice_arg, str_arg, strs_arg, veclite_column, veclite_ctx,
-    veclite_db, veclite_error, veclite_mutation_result, veclite_status, with_db,
+    FfiError, FfiResult, context_arg, out_arg, put, slice_arg, str_arg, strs_arg, veclite_column,
+    veclite_ctx, veclite_db, veclite_error, veclite_mutation_result, veclite_status, with_db,
 };
 use crate::collection::FieldOp;
 
@@ -97,7 +97,11 @@ pub unsafe extern "C" fn veclite_partial_upsert_ops(
             )
         };
         let out = out_arg(result_out, "result_out")?;
-        let ops = names.into_iter().zip(kinds).map(|(n, &k)| Ok((n, field_op(k)?))).collect::<FfiResult<Vec<_>>>()?;
+        let ops = names
+            .into_iter()
+            .zip(kinds)
+            .map(|(n, &k)| Ok((n, field_op(k)?)))
+            .collect::<FfiResult<Vec<_>>>()?;
         ctx.check()?;
         let collection = db.collection(c)?;
         let result = collection.partial_upsert_with_ops(p, &cols, &ops)?;
@@ -113,6 +117,8 @@ fn field_op(kind: u32) -> FfiResult<FieldOp> {
         VECLITE_FIELD_OP_REPLACE => Ok(FieldOp::Replace),
         VECLITE_FIELD_OP_ARRAY_APPEND => Ok(FieldOp::ArrayAppend),
         VECLITE_FIELD_OP_ARRAY_REMOVE => Ok(FieldOp::ArrayRemove),
-        other => Err(FfiError::invalid(format!("op_kinds: unknown field operation {other} (expected VECLITE_FIELD_OP_*)"))),
+        other => Err(FfiError::invalid(format!(
+            "op_kinds: unknown field operation {other} (expected VECLITE_FIELD_OP_*)"
+        ))),
     }
 }

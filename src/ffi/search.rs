@@ -162,7 +162,8 @@ pub unsafe extern "C" fn veclite_search_options_set_params(
         let o = unsafe { options.as_mut() }.ok_or_else(|| FfiError::null("options"))?;
         // SAFETY: API contract.
         let pairs = unsafe { pairs_arg(keys, key_lens, values, value_lens, n) }?;
-        let cleared = SearchRequest { radius: None, range_filter: None, ignore_growing: false, ..o.request.clone() };
+        let cleared =
+            SearchRequest { radius: None, range_filter: None, ignore_growing: false, ..o.request.clone() };
         o.request = cleared.with_milvus_params(&pairs)?;
         Ok(())
     })

@@ -17,8 +17,8 @@ mod options;
 mod search;
 mod vector;
 
-pub use collection::{CollectionSettings, ConsistencyLevel, DEFAULT_SHARD_NUM, Property};
 pub(crate) use collection::parse_bool;
+pub use collection::{CollectionSettings, ConsistencyLevel, DEFAULT_SHARD_NUM, Property};
 pub use hybrid::{DEFAULT_RRF_K, HybridRequest, MAX_HYBRID_REQUESTS, Ranker};
 pub use index::{DEFAULT_HNSW_EF_CONSTRUCTION, DEFAULT_HNSW_M, DEFAULT_IVF_NLIST, IndexParams};
 pub use metric::Metric;

@@ -426,7 +426,11 @@ mod tests {
     fn what_veclite_would_ignore_is_unsupported() {
         refused(&[("radius", "0.5")], Status::InvalidArgument, &["`radius`", "with_milvus_params"]);
         refused(&[("page_retain_order", "true")], Status::Unsupported, &["page_retain_order"]);
-        refused(&[("ignore_growing", "True")], Status::InvalidArgument, &["ignore_growing", "with_milvus_params"]);
+        refused(
+            &[("ignore_growing", "True")],
+            Status::InvalidArgument,
+            &["ignore_growing", "with_milvus_params"],
+        );
         refused(&[("search_list", "30")], Status::Unsupported, &["`search_list`", "`ef` (HNSW)"]);
         refused(&[("metric_type", "L2")], Status::InvalidArgument, &["`metric_type`", "the search's metric"]);
         refused(&[("EF", "16")], Status::Unsupported, &["`EF`"]);

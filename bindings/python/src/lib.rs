@@ -907,6 +907,18 @@ impl PyDatabase {
         self.db.list_databases().map_err(err)
     }
 
+    /// Sets `set` and removes `delete` among the properties of database `name`.
+    fn alter_database_properties(
+        &self,
+        name: &str,
+        set: Vec<(String, String)>,
+        delete: Vec<String>,
+    ) -> PyResult<()> {
+        let set: Vec<(&str, &str)> = set.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let delete: Vec<&str> = delete.iter().map(String::as_str).collect();
+        self.db.alter_database_properties(name, &set, &delete).map_err(err)
+    }
+
     /// The properties of database `name`, as `{key: value}`.
     fn describe_database(&self, name: &str) -> PyResult<std::collections::BTreeMap<String, String>> {
         Ok(self.db.describe_database(name).map_err(err)?.properties)

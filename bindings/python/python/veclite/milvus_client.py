@@ -540,6 +540,23 @@ class MilvusClient:
         """Creates database ``db_name`` with ``properties`` (kept, returned by describe)."""
         _databases.create_database(self._engine, db_name, properties, timeout, kwargs)
 
+    def alter_database_properties(self, db_name: str, properties: Dict[str, Any], timeout: Optional[float] = None,
+                                  **kwargs: Any) -> None:
+        """Sets properties of database ``db_name`` (kept in the catalog, returned by
+        :meth:`describe_database`). ``database.replica.number`` must be 1; keys veclite cannot
+        honour (``database.resource_groups``, ``database.diskQuota.mb``,
+        ``database.max.collections``, ``database.force.deny.*``) are refused; others are
+        recorded.
+
+        :param properties: ``{key: value}``; values are kept as ``str(value)``.
+        """
+        _databases.alter_database_properties(self._engine, db_name, properties, timeout, kwargs)
+
+    def drop_database_properties(self, db_name: str, property_keys: List[str], timeout: Optional[float] = None,
+                                 **kwargs: Any) -> None:
+        """Removes properties of database ``db_name`` (a key that is not set is no error)."""
+        _databases.drop_database_properties(self._engine, db_name, property_keys, timeout, kwargs)
+
     def drop_database(self, db_name: str, timeout: Optional[float] = None, **kwargs: Any) -> None:
         """Drops the empty database ``db_name`` (``default`` cannot be dropped)."""
         _databases.drop_database(self._engine, db_name, timeout, kwargs)
