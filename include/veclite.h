@@ -992,6 +992,30 @@ void veclite_ctx_cancel(const veclite_ctx *ctx);
 void veclite_ctx_free(veclite_ctx *ctx);
 
 /**
+ * Changes the properties of database `name` (NULL or "" = `default`; Milvus's
+ * `AlterDatabase`): sets the `n_set` key/value pairs (four parallel arrays of `(ptr, len)`
+ * UTF-8 strings) and removes the `n_delete` keys (a key that is not set is no error); arrays
+ * may be NULL when their count is 0. `database.replica.number` must be 1; the keys Milvus
+ * acts on and veclite cannot honour (`database.resource_groups`, `database.diskQuota.mb`,
+ * `database.max.collections`, `database.force.deny.*`) fail with
+ * `VECLITE_STATUS_UNSUPPORTED`; other keys are recorded. A key set twice or both set and
+ * removed is `VECLITE_STATUS_INVALID_ARGUMENT`; an unknown database
+ * `VECLITE_STATUS_NOT_FOUND`. One manifest commit. `veclite_describe_database` reports them.
+ */
+veclite_status veclite_alter_database_properties(const veclite_db *db,
+                                                 const uint8_t *name,
+                                                 size_t name_len,
+                                                 const uint8_t *const *keys,
+                                                 const size_t *key_lens,
+                                                 const uint8_t *const *values,
+                                                 const size_t *value_lens,
+                                                 size_t n_set,
+                                                 const uint8_t *const *delete_keys,
+                                                 const size_t *delete_key_lens,
+                                                 size_t n_delete,
+                                                 veclite_error **err_out);
+
+/**
  * Creates database `name` with `n_properties` properties, given as parallel `(ptrs, lens)`
  * arrays of keys and values (borrowed; NULL when 0). Errors: `VECLITE_INVALID_ARGUMENT` (invalid
  * name), `VECLITE_ALREADY_EXISTS` (`default` included).
