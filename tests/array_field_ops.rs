@@ -156,6 +156,9 @@ fn nulls_and_new_keys() {
     assert_eq!(row(&db, 5).1, Json::Null);
 }
 
+/// A refused call: its columns and operations, the status and a part of the message.
+type Case<'a> = (Vec<Column>, Vec<(&'a str, FieldOp)>, Status, &'a str);
+
 #[test]
 fn refused_operations_write_nothing() {
     let dir = tempfile::tempdir().unwrap();
@@ -174,7 +177,7 @@ fn refused_operations_write_nothing() {
         assert!(msg.contains(part), "{msg}");
     }
     assert_eq!(row(&db, 3).0, json!([]));
-    let cases: Vec<(Vec<Column>, Vec<(&str, FieldOp)>, Status, &str)> = vec![
+    let cases: Vec<Case<'_>> = vec![
         (
             vec![Column::int64("id", vec![1]), Column::int64("n", vec![1])],
             vec![("n", FieldOp::ArrayAppend)],

@@ -6,6 +6,9 @@ mod common;
 use common::open;
 use veclite::Status;
 
+/// A refused change: the keys set, the keys removed, the status and a part of the message.
+type Refused<'a> = (&'a [(&'a str, &'a str)], &'a [&'a str], Status, &'a str);
+
 #[test]
 fn properties_are_altered_described_and_refused_by_name() {
     let dir = tempfile::tempdir().unwrap();
@@ -23,7 +26,7 @@ fn properties_are_altered_described_and_refused_by_name() {
     assert_eq!(props("db1"), [p("database.replica.number", "1"), p("team", "x")]);
     assert_eq!(props("default"), [p("note", "main")]);
     assert_eq!(db.list_databases().unwrap(), ["default", "db1"], "default is listed once");
-    let refused: [(&[(&str, &str)], &[&str], Status, &str); 5] = [
+    let refused: [Refused<'_>; 5] = [
         (&[("database.replica.number", "2")], &[], Status::InvalidArgument, "one in-process replica"),
         (&[("database.resource_groups", "rg1")], &[], Status::Unsupported, "database.resource_groups"),
         (&[("database.force.deny.writing", "true")], &[], Status::Unsupported, "database.force.deny.writing"),
