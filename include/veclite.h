@@ -143,6 +143,21 @@
 #define VECLITE_CONSISTENCY_CUSTOMIZED 4
 
 /**
+ * Field operation: the given value replaces the field's (Milvus `REPLACE`).
+ */
+#define VECLITE_FIELD_OP_REPLACE 0
+
+/**
+ * Field operation: the given elements are appended to the live array (Milvus `ARRAY_APPEND`).
+ */
+#define VECLITE_FIELD_OP_ARRAY_APPEND 1
+
+/**
+ * Field operation: every live element equal to a given one is removed (Milvus `ARRAY_REMOVE`).
+ */
+#define VECLITE_FIELD_OP_ARRAY_REMOVE 2
+
+/**
  * Field type numbers (the same numbers as Milvus's `DataType`).
  */
 #define VECLITE_FIELD_BOOL 1
@@ -982,6 +997,30 @@ void veclite_ctx_cancel(const veclite_ctx *ctx);
 void veclite_ctx_free(veclite_ctx *ctx);
 
 /**
+ * Changes the properties of database `name` (NULL or "" = `default`; Milvus's
+ * `AlterDatabase`): sets the `n_set` key/value pairs (four parallel arrays of `(ptr, len)`
+ * UTF-8 strings) and removes the `n_delete` keys (a key that is not set is no error); arrays
+ * may be NULL when their count is 0. `database.replica.number` must be 1; the keys Milvus
+ * acts on and veclite cannot honour (`database.resource_groups`, `database.diskQuota.mb`,
+ * `database.max.collections`, `database.force.deny.*`) fail with
+ * `VECLITE_STATUS_UNSUPPORTED`; other keys are recorded. A key set twice or both set and
+ * removed is `VECLITE_STATUS_INVALID_ARGUMENT`; an unknown database
+ * `VECLITE_STATUS_NOT_FOUND`. One manifest commit. `veclite_describe_database` reports them.
+ */
+veclite_status veclite_alter_database_properties(const veclite_db *db,
+                                                 const uint8_t *name,
+                                                 size_t name_len,
+                                                 const uint8_t *const *keys,
+                                                 const size_t *key_lens,
+                                                 const uint8_t *const *values,
+                                                 const size_t *value_lens,
+                                                 size_t n_set,
+                                                 const uint8_t *const *delete_keys,
+                                                 const size_t *delete_key_lens,
+                                                 size_t n_delete,
+                                                 veclite_error **err_out);
+
+/**
  * Creates database `name` with `n_properties` properties, given as parallel `(ptrs, lens)`
  * arrays of keys and values (borrowed; NULL when 0). Errors: `VECLITE_INVALID_ARGUMENT` (invalid
  * name), `VECLITE_ALREADY_EXISTS` (`default` included).
@@ -1523,7 +1562,8 @@ size_t veclite_index_info_params_len(const veclite_index_info *info);
  * `index_type` (the type built: FLAT, HNSW, IVF_FLAT, INVERTED, STL_SORT, BITMAP or Trie;
  * AUTOINDEX reads as the type it built), `metric_type` (empty for a scalar index), then the build
  * parameters as given to `veclite_create_index` with the value used for each parameter the type
- * reads (defaults included), sorted by key. Key and value are `(ptr, len)` UTF-8 strings valid
+ * reads (defaults included), sorted by key, then the index's properties (`mmap.enabled`, set
+ * with `veclite_alter_index_properties`), sorted by key. Key and value are `(ptr, len)` UTF-8 strings valid
  * until `info` is freed; out-params may be NULL. Returns false for a NULL `info` or `i` out of
  * range (nothing written).
  */
@@ -1533,6 +1573,31 @@ bool veclite_index_info_param(const veclite_index_info *info,
                               size_t *key_len_out,
                               const uint8_t **value_out,
                               size_t *value_len_out);
+
+/**
+ * Changes the properties of the index named `index_name` of `collection` (Milvus's
+ * `AlterIndex`): sets the `n_set` key/value pairs (four parallel arrays of `(ptr, len)` UTF-8
+ * strings) and removes the `n_delete` keys (a key that is not set is no error); arrays may be
+ * NULL when their count is 0. As in Milvus, `mmap.enabled` (a boolean as Go's `ParseBool`
+ * reads it) is the only key that can be set; veclite records it (sealed data is always
+ * memory-mapped). Any other key, a bad value, or a key set twice or both set and removed is
+ * `VECLITE_STATUS_INVALID_ARGUMENT`; an unknown index `VECLITE_STATUS_NOT_FOUND`. One catalog
+ * commit: all of the change or none. `veclite_index_info_param` reports the properties.
+ */
+veclite_status veclite_alter_index_properties(const veclite_db *db,
+                                              const uint8_t *collection,
+                                              size_t collection_len,
+                                              const uint8_t *index_name,
+                                              size_t index_name_len,
+                                              const uint8_t *const *keys,
+                                              const size_t *key_lens,
+                                              const uint8_t *const *values,
+                                              const size_t *value_lens,
+                                              size_t n_set,
+                                              const uint8_t *const *delete_keys,
+                                              const size_t *delete_key_lens,
+                                              size_t n_delete,
+                                              veclite_error **err_out);
 
 /**
  * One page of a query iterator: the live rows matching `expr` (NULL or empty = all) in
@@ -1745,6 +1810,33 @@ veclite_status veclite_partial_upsert(const veclite_db *db,
                                       size_t n_columns,
                                       veclite_mutation_result **result_out,
                                       veclite_error **err_out);
+
+/**
+ * `veclite_partial_upsert` with per-field operations (pymilvus's `field_ops`): operation
+ * `op_kinds[i]` (`VECLITE_FIELD_OP_*`) applies to the given column of field `op_fields[i]`
+ * (`op_field_lens[i]` bytes), an Array field. Appends and removals are resolved against each
+ * live row under the writer lock and logged as the resulting rows: append keeps the live
+ * elements then the given ones (more than `max_capacity` in all is
+ * `VECLITE_STATUS_INVALID_VALUE` naming the row and key); remove drops every live element
+ * equal to a given one; a null given value keeps the row's value; a null live value or a new
+ * key starts from an empty array. An operation named twice, on the primary key, on a field
+ * outside the schema, not an Array field or not given is refused. The arrays may be NULL
+ * when `n_ops` is 0 (then this is `veclite_partial_upsert`). All-or-nothing.
+ */
+veclite_status veclite_partial_upsert_ops(const veclite_db *db,
+                                          const veclite_ctx *ctx,
+                                          const uint8_t *collection,
+                                          size_t collection_len,
+                                          const uint8_t *partition,
+                                          size_t partition_len,
+                                          const veclite_column *const *columns,
+                                          size_t n_columns,
+                                          const uint8_t *const *op_fields,
+                                          const size_t *op_field_lens,
+                                          const uint32_t *op_kinds,
+                                          size_t n_ops,
+                                          veclite_mutation_result **result_out,
+                                          veclite_error **err_out);
 
 /**
  * Rows matching `expr` (empty or NULL = all rows; Milvus filter syntax) in `n_partitions`
@@ -2032,11 +2124,20 @@ veclite_status veclite_search_options_set_offset(veclite_search_options *options
                                                  veclite_error **err_out);
 
 /**
+ * Milvus's `ignore_growing`: `true` searches only sealed segments, leaving out the rows
+ * written since the last seal (flush or automatic seal); `false` (the default) searches all.
+ */
+veclite_status veclite_search_options_set_ignore_growing(veclite_search_options *options,
+                                                         bool ignore_growing,
+                                                         veclite_error **err_out);
+
+/**
  * Sets the index search parameters from Milvus's key/value map (`n` pairs as four parallel
  * arrays of `(ptr, len)` UTF-8 strings, NULL when `n` is 0), replacing any set before: `ef`
  * for HNSW (1..=2^31-1; the effective width is `max(ef, topk)`, default `max(64, topk)`) and
  * `nprobe` for IVF_FLAT (1..=65536, default 8, at most nlist), decimal integers;
- * `page_retain_order` and `ignore_growing` may be `false`; `radius` and `range_filter`
+ * `page_retain_order` may be `false`; `ignore_growing` `true` searches sealed segments only
+ * (as `veclite_search_options_set_ignore_growing`); `radius` and `range_filter`
  * (finite numbers) make a range search with Milvus's direction per metric (L2:
  * `range_filter <= distance < radius`; IP, COSINE: `radius < similarity <= range_filter`).
  * Other keys fail with `VECLITE_STATUS_UNSUPPORTED`, bad values with

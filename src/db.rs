@@ -1,7 +1,9 @@
 //! The database: a directory of collections, its lock and its catalog.
 
 mod aliases;
+mod database_props;
 mod databases;
+mod index_properties;
 mod iterators;
 mod metadata;
 mod rename;
@@ -12,7 +14,8 @@ use std::sync::{Arc, RwLock, RwLockReadGuard};
 
 use crate::catalog::{self, Catalog, CollectionMeta, DirState, Manifest, PartitionMeta};
 use crate::collection::{
-    Collection, IndexInfo, StorageInfo, WriteMode, collection_dir, collection_id, remove_collection_files,
+    Collection, FieldOp, IndexInfo, StorageInfo, WriteMode, collection_dir, collection_id,
+    remove_collection_files,
 };
 use crate::column::{Column, PrimaryKeys};
 use crate::context::Context;
@@ -26,6 +29,7 @@ use crate::storage::lock::DirLock;
 use crate::timestamp;
 
 pub use crate::collection::{CompactionStats, Kept, Preserved, RecoveryReport, Skipped};
+pub use database_props::check_database_property;
 pub use databases::{DEFAULT_DATABASE, DatabaseInfo};
 pub use metadata::CollectionChange;
 
@@ -384,7 +388,26 @@ impl Database {
         partition: &str,
         columns: Vec<Column>,
     ) -> Result<MutationResult> {
-        self.with_collection(collection, |c| c.partial_upsert(partition, &columns.iter().collect::<Vec<_>>()))
+        self.partial_upsert_with_ops(collection, partition, columns, &[])
+    }
+
+    /// [`Database::partial_upsert`] with per-field operations (`ARRAY_APPEND` /
+    /// `ARRAY_REMOVE` on Array fields, resolved against each live row; see [`FieldOp`]).
+    ///
+    /// # Errors
+    /// As [`Database::partial_upsert`]; an operation named twice, on the primary key, on a
+    /// field outside the schema, not an Array field or not given; an append past the field's
+    /// `max_capacity` ([`Error::InvalidValue`] naming the row and key).
+    pub fn partial_upsert_with_ops(
+        &self,
+        collection: &str,
+        partition: &str,
+        columns: Vec<Column>,
+        ops: &[(&str, FieldOp)],
+    ) -> Result<MutationResult> {
+        self.with_collection(collection, |c| {
+            c.partial_upsert_with_ops(partition, &columns.iter().collect::<Vec<_>>(), ops)
+        })
     }
 
     /// Inserts `columns`; a key that already exists or repeats in the batch is an error. On an

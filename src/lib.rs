@@ -63,7 +63,9 @@ mod verify;
 pub use bitset::Bitset;
 pub use catalog::{IndexMeta, MANIFEST_VERSION};
 pub use collection::partition_key;
-pub use collection::{IndexInfo, SegmentInfo, StorageInfo, WriteMode};
+pub use collection::{
+    FieldOp, INDEX_PROPERTIES, IndexInfo, SegmentInfo, StorageInfo, WriteMode, check_index_property,
+};
 pub use column::{
     ArrayElem, ArrayRow, ArrayValues, Column, ColumnData, ColumnRef, MAX_BINARY_DIM, PrimaryKey, PrimaryKeys,
     VectorKind,
@@ -72,7 +74,7 @@ pub use column::{MAX_SPARSE_INDEX, SparseRows};
 pub use context::Context;
 pub use db::{
     CollectionChange, CollectionInfo, CompactionStats, DEFAULT_DATABASE, Database, DatabaseInfo, Kept,
-    Preserved, RecoveryReport, Skipped,
+    Preserved, RecoveryReport, Skipped, check_database_property,
 };
 pub use error::{Error, ObjectKind, Result, Status};
 pub use expr::{

@@ -88,6 +88,10 @@ pub struct IndexMeta {
     /// index created with [`IndexParams`] directly, and in manifests written before it existed.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub given_params: BTreeMap<String, String>,
+    /// Properties set after creation (Milvus's `AlterIndex`; see
+    /// [`crate::collection::check_index_property`]).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub properties: BTreeMap<String, String>,
 }
 
 impl IndexMeta {
@@ -236,6 +240,7 @@ mod tests {
                     metric: Metric::L2,
                     params: IndexParams::Hnsw { m: 16, ef_construction: 200 },
                     given_params: [("M".to_owned(), "16".to_owned())].into(),
+                    properties: [("mmap.enabled".to_owned(), "true".to_owned())].into(),
                 }],
                 settings: CollectionSettings {
                     consistency_level: crate::params::ConsistencyLevel::Strong,

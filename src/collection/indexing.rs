@@ -153,6 +153,7 @@ impl Collection {
             metric,
             params,
             given_params,
+            properties: BTreeMap::new(),
         };
         {
             let _writer = self.writer();

@@ -5,9 +5,11 @@
 //! writers take it exclusively only to apply an already-logged batch, so a reader sees a batch
 //! either entirely or not at all. Lock order: writer → state → catalog.
 
+mod array_ops;
 mod dynamic;
 mod files;
 mod hybrid;
+mod index_props;
 mod indexing;
 mod iterate;
 mod log_chain;
@@ -40,9 +42,11 @@ use crate::segment::sealed::SealedSegment;
 use crate::segment::{GrowingBuffers, Segment};
 use crate::storage::wal::{LogRecord, Wal};
 use crate::timestamp;
+pub use array_ops::FieldOp;
 use files::remove_stray_files;
 pub(crate) use files::{FileName, deletes_path, index_path, segment_path, wal_path};
 pub(crate) use files::{collection_id, remove_collection_files};
+pub use index_props::{INDEX_PROPERTIES, check_index_property};
 pub use indexing::IndexInfo;
 use log_chain::LogChain;
 pub use maintenance::CompactionStats;

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value as Json};
 
+use super::array_ops::{self, FieldOp};
 use super::pk_index::RowLoc;
 use super::validate::{self, WriteMode};
 use super::{Collection, State, dynamic};
@@ -29,7 +30,31 @@ impl Collection {
     /// A missing primary-key column; a new key without a required field (naming the row and the
     /// field); every rule of [`Collection::write`]. Nothing is written on error.
     pub fn partial_upsert(&self, partition: &str, columns: &[&Column]) -> Result<MutationResult> {
+        self.partial_upsert_with_ops(partition, columns, &[])
+    }
+
+    /// [`Collection::partial_upsert`] with per-field operations: each `(field, op)` applies
+    /// `op` to the given column of that Array field, resolved against the live row (see
+    /// [`FieldOp`]); fields without an operation are replaced.
+    ///
+    /// # Errors
+    /// As [`Collection::partial_upsert`]; an operation named twice, on the primary key, on a
+    /// field outside the schema, not an Array field or not given; an append past
+    /// `max_capacity` (naming the row and key). Nothing is written on error.
+    pub fn partial_upsert_with_ops(
+        &self,
+        partition: &str,
+        columns: &[&Column],
+        ops: &[(&str, FieldOp)],
+    ) -> Result<MutationResult> {
+        let ops = array_ops::resolve_ops(&self.schema, columns, ops)?;
         let pk = self.schema.pk_field();
+        if pk.auto_id && !ops.is_empty() {
+            return Err(Error::InvalidArgument(format!(
+                "field operations need the primary key of each row, and `{}` is auto_id",
+                pk.name
+            )));
+        }
         if pk.auto_id {
             // The plain upsert check reports it.
             return self.write(partition, columns, WriteMode::Upsert);
@@ -52,19 +77,43 @@ impl Collection {
             )));
         }
         let mut writer = self.writer();
-        let filled = {
+        let (filled, resolved) = {
             let state = self.read_state();
             let found: Vec<Option<RowLoc>> = (0..rows).map(|r| state.pk.get(&keys, r)).collect();
-            self.fill_omitted(&state, columns, &keys, &found)?
+            let resolved = self.apply_ops(&state, columns, &ops, &keys, &found)?;
+            (self.fill_omitted(&state, columns, &keys, &found)?, resolved)
         };
         let mut merged: Vec<&Column> = columns
             .iter()
             .copied()
             .filter(|c| self.schema.dynamic_field_index().is_none() || !is_dynamic_input(&self.schema, c))
+            .map(|c| resolved.iter().find(|r| r.name() == c.name()).unwrap_or(c))
             .collect();
         merged.extend(filled.iter());
         let validated = validate::validate(&self.schema, &merged, WriteMode::Upsert)?;
         self.commit(&mut writer, partition, validated, WriteMode::Upsert)
+    }
+
+    /// The given columns of the fields with an array operation, resolved against the live
+    /// rows `found`. A column whose type is not the field's is left to the plain validation,
+    /// which names the mismatch.
+    fn apply_ops(
+        &self,
+        state: &State,
+        columns: &[&Column],
+        ops: &HashMap<String, (usize, FieldOp)>,
+        keys: &PrimaryKeys,
+        found: &[Option<RowLoc>],
+    ) -> Result<Vec<Column>> {
+        let mut out = Vec::new();
+        for column in columns {
+            let Some(&(f, op)) = ops.get(column.name()) else { continue };
+            let field = &self.schema.fields[f];
+            if column.data().as_ref().matches(field.field_type) {
+                out.push(array_ops::apply(state, field, f, op, column, keys, found)?);
+            }
+        }
+        Ok(out)
     }
 
     /// Columns for the fields `columns` leaves out (taken from the live rows `found`, or the

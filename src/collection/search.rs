@@ -162,7 +162,7 @@ impl Collection {
             .collect())
     }
 
-    /// The segments `req` searches (its partitions) and, for each, the rows it may return: `None`
+    /// The segments `req` searches (its partitions; sealed ones only with `ignore_growing`) and, for each, the rows it may return: `None`
     /// when every row may, else the live rows that match `filter`. Checks that the metric is
     /// the one of the index on `field`, if it has one.
     ///
@@ -187,7 +187,11 @@ impl Collection {
         }
         let partitions: Vec<&str> = req.partitions.iter().map(String::as_str).collect();
         let scope = self.read_scope(state, &partitions, Some(filter))?;
-        let segments: Vec<_> = state.segments.values().filter(|s| scope.contains(&s.partition)).collect();
+        let segments: Vec<_> = state
+            .segments
+            .values()
+            .filter(|s| scope.contains(&s.partition) && !(req.ignore_growing && s.is_growing()))
+            .collect();
         let mut allowed = Vec::with_capacity(segments.len());
         for s in &segments {
             let has_deletes = s.deleted.count_ones() > 0;

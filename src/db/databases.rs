@@ -22,7 +22,7 @@ pub const DEFAULT_DATABASE: &str = "default";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DatabaseInfo {
     pub name: String,
-    /// Properties as given at creation, by key.
+    /// Properties as given at creation or changed since, by key.
     pub properties: BTreeMap<String, String>,
 }
 
@@ -44,13 +44,17 @@ impl Database {
         self.scope.as_deref().unwrap_or(DEFAULT_DATABASE)
     }
 
-    /// Creates database `name` with `properties` (kept and returned by describe).
+    /// Creates database `name` with `properties` (kept and returned by describe; checked by
+    /// [`check_database_property`](super::database_props::check_database_property)).
     ///
     /// # Errors
     /// [`Error::InvalidArgument`] for an invalid name; [`Error::AlreadyExists`] (`default`
-    /// included); [`Error::Io`].
+    /// included); a refused property; [`Error::Io`].
     pub fn create_database(&self, name: &str, properties: &[(String, String)]) -> Result<()> {
         validate_name("database", name)?;
+        for (key, value) in properties {
+            super::database_props::check_database_property(key, value)?;
+        }
         self.with_open(|open| {
             let _collections = open.write_collections();
             open.catalog.update(|m| {
@@ -103,7 +107,7 @@ impl Database {
         self.with_open(|open| {
             let manifest = open.catalog.snapshot();
             Ok(std::iter::once(DEFAULT_DATABASE.to_owned())
-                .chain(manifest.databases.keys().cloned())
+                .chain(manifest.databases.keys().filter(|k| *k != DEFAULT_DATABASE).cloned())
                 .collect())
         })
     }

@@ -178,6 +178,7 @@ pub unsafe extern "C" fn veclite_describe_index(
             ("metric_type".to_owned(), inner.index.metric_name().to_owned()),
         ];
         params.extend(inner.index.milvus_params());
+        params.extend(inner.index.properties.iter().map(|(k, v)| (k.clone(), v.clone())));
         // SAFETY: `out` is non-NULL and writable.
         unsafe { put(out, Box::into_raw(Box::new(veclite_index_info { inner, params }))) };
         Ok(())
@@ -258,7 +259,8 @@ pub unsafe extern "C" fn veclite_index_info_params_len(info: *const veclite_inde
 /// `index_type` (the type built: FLAT, HNSW, IVF_FLAT, INVERTED, STL_SORT, BITMAP or Trie;
 /// AUTOINDEX reads as the type it built), `metric_type` (empty for a scalar index), then the build
 /// parameters as given to `veclite_create_index` with the value used for each parameter the type
-/// reads (defaults included), sorted by key. Key and value are `(ptr, len)` UTF-8 strings valid
+/// reads (defaults included), sorted by key, then the index's properties (`mmap.enabled`, set
+/// with `veclite_alter_index_properties`), sorted by key. Key and value are `(ptr, len)` UTF-8 strings valid
 /// until `info` is freed; out-params may be NULL. Returns false for a NULL `info` or `i` out of
 /// range (nothing written).
 #[unsafe(no_mangle)]

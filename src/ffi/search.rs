@@ -119,11 +119,28 @@ pub unsafe extern "C" fn veclite_search_options_set_offset(
     })
 }
 
+/// Milvus's `ignore_growing`: `true` searches only sealed segments, leaving out the rows
+/// written since the last seal (flush or automatic seal); `false` (the default) searches all.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn veclite_search_options_set_ignore_growing(
+    options: *mut veclite_search_options,
+    ignore_growing: bool,
+    err_out: *mut *mut veclite_error,
+) -> veclite_status {
+    call(err_out, || {
+        // SAFETY: `options` is NULL or live and not used concurrently (API contract).
+        let o = unsafe { options.as_mut() }.ok_or_else(|| FfiError::null("options"))?;
+        o.request.ignore_growing = ignore_growing;
+        Ok(())
+    })
+}
+
 /// Sets the index search parameters from Milvus's key/value map (`n` pairs as four parallel
 /// arrays of `(ptr, len)` UTF-8 strings, NULL when `n` is 0), replacing any set before: `ef`
 /// for HNSW (1..=2^31-1; the effective width is `max(ef, topk)`, default `max(64, topk)`) and
 /// `nprobe` for IVF_FLAT (1..=65536, default 8, at most nlist), decimal integers;
-/// `page_retain_order` and `ignore_growing` may be `false`; `radius` and `range_filter`
+/// `page_retain_order` may be `false`; `ignore_growing` `true` searches sealed segments only
+/// (as `veclite_search_options_set_ignore_growing`); `radius` and `range_filter`
 /// (finite numbers) make a range search with Milvus's direction per metric (L2:
 /// `range_filter <= distance < radius`; IP, COSINE: `radius < similarity <= range_filter`).
 /// Other keys fail with `VECLITE_STATUS_UNSUPPORTED`, bad values with
@@ -145,7 +162,8 @@ pub unsafe extern "C" fn veclite_search_options_set_params(
         let o = unsafe { options.as_mut() }.ok_or_else(|| FfiError::null("options"))?;
         // SAFETY: API contract.
         let pairs = unsafe { pairs_arg(keys, key_lens, values, value_lens, n) }?;
-        let cleared = SearchRequest { radius: None, range_filter: None, ..o.request.clone() };
+        let cleared =
+            SearchRequest { radius: None, range_filter: None, ignore_growing: false, ..o.request.clone() };
         o.request = cleared.with_milvus_params(&pairs)?;
         Ok(())
     })

@@ -214,7 +214,7 @@ pub fn check_property(key: &str, value: &str, dynamic: bool) -> Result<()> {
 }
 
 /// A boolean as Go's `strconv.ParseBool` (which Milvus uses) reads it.
-fn parse_bool(value: &str) -> Option<bool> {
+pub(crate) fn parse_bool(value: &str) -> Option<bool> {
     match value {
         "1" | "t" | "T" | "true" | "TRUE" | "True" => Some(true),
         "0" | "f" | "F" | "false" | "FALSE" | "False" => Some(false),

@@ -18,6 +18,7 @@ mod search;
 pub mod sparse;
 mod vector;
 
+pub(crate) use collection::parse_bool;
 pub use collection::{CollectionSettings, ConsistencyLevel, DEFAULT_SHARD_NUM, Property};
 pub use hybrid::{DEFAULT_RRF_K, HybridRequest, MAX_HYBRID_REQUESTS, Ranker};
 pub use index::{

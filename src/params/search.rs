@@ -35,13 +35,14 @@ impl SearchParams {
     /// Parses Milvus's search params (the map pymilvus nests under `"params"`, or the Go SDK's
     /// `SearchParam.Params()`), values as text: `ef` (1..=[`MAX_EF`]) and `nprobe`
     /// (1..=[`MAX_NPROBE`]) as decimal integers; `page_retain_order` and `ignore_growing` as
-    /// `true` / `false`, where only `false` (Milvus's default, what veclite does) is accepted.
+    /// `true` / `false`, where only `false` (Milvus's default) is accepted here (a `true`
+    /// `ignore_growing` is the request's [`SearchRequest::ignore_growing`]).
     /// The metric is not one of them: it is the search's own argument.
     ///
     /// # Errors
-    /// [`Error::InvalidArgument`] for range search keys (`radius`, `range_filter`: see
-    /// [`SearchRequest::with_milvus_params`]); [`Error::Unsupported`] for a `true`
-    /// `page_retain_order` / `ignore_growing` and every other key (it would be ignored);
+    /// [`Error::InvalidArgument`] for range search keys (`radius`, `range_filter`) and a `true`
+    /// `ignore_growing` (see [`SearchRequest::with_milvus_params`]); [`Error::Unsupported`] for
+    /// a `true` `page_retain_order` and every other key (it would be ignored);
     /// [`Error::InvalidArgument`] for a key given twice, a value out of its range, or
     /// `metric_type` (the search's own argument).
     pub fn from_milvus(params: &[(&str, &str)]) -> Result<SearchParams> {
@@ -60,14 +61,18 @@ impl SearchParams {
                         "search param `{key}` sets a range search: read it with SearchRequest::with_milvus_params"
                     )));
                 }
-                "page_retain_order" | "ignore_growing" => {
+                "page_retain_order" => {
                     if flag(key, value)? {
-                        let why = if key == "ignore_growing" {
-                            "veclite always searches growing data"
-                        } else {
-                            "hits are ordered by score, then by key"
-                        };
-                        return Err(Error::Unsupported(format!("search param `{key}` = {value}: {why}")));
+                        return Err(Error::Unsupported(format!(
+                            "search param `{key}` = {value}: hits are ordered by score, then by key"
+                        )));
+                    }
+                }
+                "ignore_growing" => {
+                    if flag(key, value)? {
+                        return Err(Error::InvalidArgument(format!(
+                            "search param `{key}` = {value} sets the search's scope: read it with SearchRequest::with_milvus_params"
+                        )));
                     }
                 }
                 "metric_type" => {
@@ -172,6 +177,9 @@ pub struct SearchRequest<'q> {
     /// Whether groups must hold `group_size` hits when the data has them. veclite always fills
     /// groups that far, so both settings return the same hits.
     pub strict_group_size: bool,
+    /// Milvus's `ignore_growing`: search only sealed segments, leaving out the rows still in
+    /// growing segments (written since the last seal).
+    pub ignore_growing: bool,
 }
 
 /// The costs a range search keeps: `lo <= cost < hi`, where a cost is the squared L2 distance or
@@ -211,6 +219,7 @@ impl<'q> SearchRequest<'q> {
             group_by_field: None,
             group_size: 1,
             strict_group_size: false,
+            ignore_growing: false,
         }
     }
 
@@ -235,15 +244,26 @@ impl<'q> SearchRequest<'q> {
     }
 
     /// Applies Milvus's search params map (`search_params["params"]`): `radius` and
-    /// `range_filter` make this a range search, the other keys are the index's
+    /// `range_filter` make this a range search, `ignore_growing` (`true` / `false`) sets
+    /// [`SearchRequest::ignore_growing`], the other keys are the index's
     /// ([`SearchParams::from_milvus`]).
     ///
     /// # Errors
-    /// [`Error::InvalidArgument`] for a range bound that is not a finite number or is given
-    /// twice; those of [`SearchParams::from_milvus`].
+    /// [`Error::InvalidArgument`] for a range bound that is not a finite number, an
+    /// `ignore_growing` that is not a boolean, or either given twice; those of
+    /// [`SearchParams::from_milvus`].
     pub fn with_milvus_params(mut self, params: &[(&str, &str)]) -> Result<Self> {
         let is_range = |key: &str| matches!(key, "radius" | "range_filter");
-        let index: Vec<(&str, &str)> = params.iter().copied().filter(|(key, _)| !is_range(key)).collect();
+        let growing: Vec<&str> =
+            params.iter().filter(|(key, _)| *key == "ignore_growing").map(|&(_, v)| v).collect();
+        if growing.len() > 1 {
+            return Err(Error::InvalidArgument("search param `ignore_growing` is given twice".into()));
+        }
+        if let Some(value) = growing.first() {
+            self.ignore_growing = flag("ignore_growing", value)?;
+        }
+        let index: Vec<(&str, &str)> =
+            params.iter().copied().filter(|(key, _)| !is_range(key) && *key != "ignore_growing").collect();
         let range = params.iter().copied().filter(|(key, _)| is_range(key));
         for (key, value) in range {
             let bound = match value.trim().parse::<f32>() {
@@ -416,7 +436,11 @@ mod tests {
     fn what_veclite_would_ignore_is_unsupported() {
         refused(&[("radius", "0.5")], Status::InvalidArgument, &["`radius`", "with_milvus_params"]);
         refused(&[("page_retain_order", "true")], Status::Unsupported, &["page_retain_order"]);
-        refused(&[("ignore_growing", "True")], Status::Unsupported, &["ignore_growing", "growing data"]);
+        refused(
+            &[("ignore_growing", "True")],
+            Status::InvalidArgument,
+            &["ignore_growing", "with_milvus_params"],
+        );
         refused(&[("search_list", "30")], Status::Unsupported, &["`search_list`", "`ef` (HNSW)"]);
         refused(&[("metric_type", "L2")], Status::InvalidArgument, &["`metric_type`", "the search's metric"]);
         refused(&[("EF", "16")], Status::Unsupported, &["`EF`"]);

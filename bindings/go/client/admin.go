@@ -91,8 +91,10 @@ func (c *EmbeddedClient) GetIndexState(ctx context.Context, collName string, fie
 	return entity.IndexStateFinished, nil
 }
 
-// AlterIndex checks that collName has an index named indexName. veclite stores no index
-// properties yet: WithMmap fails with an error wrapping ErrFeatureNotSupported.
+// AlterIndex sets properties of the index named indexName of collName, kept in the catalog and
+// reported by DescribeIndex among the index params. As in Milvus, mmap.enabled (WithMmap) is the
+// only property: veclite records it (sealed data is always memory-mapped); any other key fails
+// with ErrInvalidArgument. An unknown index fails with ErrNotFound.
 func (c *EmbeddedClient) AlterIndex(ctx context.Context, collName, indexName string, opts ...IndexOption) error {
 	var def indexDef
 	for _, o := range opts {
@@ -103,16 +105,13 @@ func (c *EmbeddedClient) AlterIndex(ctx context.Context, collName, indexName str
 	if def.name != "" && def.name != indexName {
 		return newErr(StatusInvalidArgument, "AlterIndex names index %q and WithIndexName %q", indexName, def.name)
 	}
-	if err := c.requireIndex(ctx, collName, indexName); err != nil {
-		return err
+	if len(def.params) == 0 {
+		return c.requireIndex(ctx, collName, indexName)
 	}
-	for key := range def.params {
-		return featureErr("AlterIndex property %s (veclite stores no index properties)", key)
-	}
-	return nil
+	return c.alterIndexProperties(ctx, collName, indexName, def.params)
 }
 
-// WithMmap sets an index's mmap.enabled property (AlterIndex, which veclite refuses with it).
+// WithMmap sets an index's mmap.enabled property (AlterIndex).
 func WithMmap(enabled bool) IndexOption {
 	return func(d *indexDef) {
 		if d.params == nil {

@@ -76,9 +76,21 @@ func TestIndexStateAndAlterIndex(t *testing.T) {
 	if err := c.AlterIndex(ctx, "hello", "vec_idx"); err != nil {
 		t.Fatalf("AlterIndex without properties: %v", err)
 	}
-	err = c.AlterIndex(ctx, "hello", "vec_idx", client.WithMmap(true))
-	if !errors.Is(err, client.ErrFeatureNotSupported) || !strings.Contains(err.Error(), "mmap.enabled") {
+	if err := c.AlterIndex(ctx, "hello", "vec_idx", client.WithMmap(true)); err != nil {
 		t.Fatalf("AlterIndex(WithMmap): %v", err)
+	}
+	indexes, err := c.DescribeIndex(ctx, "hello", "embeddings")
+	if err != nil || len(indexes) != 1 || indexes[0].Params()["mmap.enabled"] != "true" {
+		t.Fatalf("DescribeIndex after WithMmap(true): %v %v", indexes, err)
+	}
+	if err := c.AlterIndex(ctx, "hello", "vec_idx", client.WithMmap(false)); err != nil {
+		t.Fatalf("AlterIndex(WithMmap(false)): %v", err)
+	}
+	if indexes, _ = c.DescribeIndex(ctx, "hello", "embeddings"); indexes[0].Params()["mmap.enabled"] != "false" {
+		t.Fatalf("DescribeIndex after WithMmap(false): %v", indexes[0].Params())
+	}
+	if err := c.AlterIndex(ctx, "other", "vec_idx", client.WithMmap(true)); !errors.Is(err, client.ErrNotFound) {
+		t.Fatalf("AlterIndex(unknown collection): %v", err)
 	}
 	if err := c.AlterIndex(ctx, "hello", "other"); !errors.Is(err, client.ErrNotFound) {
 		t.Fatalf("AlterIndex(unknown index): %v", err)

@@ -297,8 +297,9 @@ func metricToC(mt entity.MetricType) (C.uint32_t, error) {
 // topK), nprobe 8); FLAT's params set nothing. The library parses sp.Params(): a param the
 // field's index does not take (ef without an HNSW index, nprobe without an IVF_FLAT one) or a
 // bad value is ErrInvalidArgument; range search (AddRadius / AddRangeFilter),
-// page_retain_order true and other keys fail with an error wrapping ErrFeatureNotSupported, as
-// does WithIgnoreGrowing, and WithLimit (a Query option) with ErrInvalidArgument. AddRadius /
+// page_retain_order true and other keys fail with an error wrapping ErrFeatureNotSupported, and
+// WithLimit (a Query option) with ErrInvalidArgument; WithIgnoreGrowing searches sealed segments
+// only. AddRadius /
 // AddRangeFilter make a range search (Milvus's direction per metric) and WithGroupByField a
 // grouping search (GroupByValue holds each hit's group). metricType must be the index's metric (searching an
 // indexed field with another metric fails). partitions nil = all; expr "" = no filter;
@@ -378,6 +379,11 @@ func (c *EmbeddedClient) Search(ctx context.Context, collName string, partitions
 		}
 		if err := setSearchParams(sp, so); err != nil {
 			return err
+		}
+		if o.IgnoreGrowing {
+			if err := check(C.veclite_search_options_set_ignore_growing(so, true, &cerr)); err != nil {
+				return err
+			}
 		}
 		if o.GroupByField != "" {
 			p, n := cstr(o.GroupByField)
@@ -471,6 +477,9 @@ func (c *EmbeddedClient) Query(ctx context.Context, collectionName string, parti
 	if err != nil {
 		return nil, err
 	}
+	if err := o.searchOnly("Query"); err != nil {
+		return nil, err
+	}
 	if o.GroupByField != "" {
 		return nil, newErr(StatusInvalidArgument, "WithGroupByField(%q) applies to Search", o.GroupByField)
 	}
@@ -550,6 +559,9 @@ func (c *EmbeddedClient) QueryByPks(ctx context.Context, collectionName string, 
 	outputFields []string, opts ...SearchQueryOptionFunc) (ResultSet, error) {
 	o, err := makeSearchQueryOption(opts)
 	if err != nil {
+		return nil, err
+	}
+	if err := o.searchOnly("QueryByPks"); err != nil {
 		return nil, err
 	}
 	if o.GroupByField != "" {

@@ -120,6 +120,9 @@ func (c *EmbeddedClient) HybridSearch(ctx context.Context, collName string, part
 	if err != nil {
 		return nil, err
 	}
+	if err := o.searchOnly("HybridSearch"); err != nil {
+		return nil, err
+	}
 	if o.Limit != 0 {
 		return nil, newErr(StatusInvalidArgument, "WithLimit(%d) does not apply to HybridSearch: it takes limit", o.Limit)
 	}
@@ -150,6 +153,9 @@ func (c *EmbeddedClient) HybridSearch(ctx context.Context, collName string, part
 		}
 		ro, err := makeSearchQueryOption(r.options)
 		if err != nil {
+			return nil, err
+		}
+		if err := ro.searchOnly("HybridSearch"); err != nil {
 			return nil, err
 		}
 		if ro.Offset != 0 || ro.Limit != 0 || ro.GroupByField != "" {

@@ -179,8 +179,9 @@ func WithLimit(limit int64) SearchQueryOptionFunc {
 	return func(option *SearchQueryOption) { option.Limit = limit }
 }
 
-// WithIgnoreGrowing is not supported (veclite always searches growing data): Search and Query
-// fail with ErrFeatureNotSupported when it is set.
+// WithIgnoreGrowing makes Search search only sealed segments, leaving out the rows written
+// since the last seal (Flush or an automatic seal). Query refuses it (ErrFeatureNotSupported: a
+// query always reads growing data).
 func WithIgnoreGrowing() SearchQueryOptionFunc {
 	return func(option *SearchQueryOption) { option.IgnoreGrowing = true }
 }
@@ -190,6 +191,15 @@ func WithIgnoreGrowing() SearchQueryOptionFunc {
 // holds each hit's group value. Query refuses it.
 func WithGroupByField(groupByField string) SearchQueryOptionFunc {
 	return func(option *SearchQueryOption) { option.GroupByField = groupByField }
+}
+
+// searchOnly refuses WithIgnoreGrowing in call, which always reads growing data (only Search
+// honours it).
+func (o *SearchQueryOption) searchOnly(call string) error {
+	if o.IgnoreGrowing {
+		return featureErr("WithIgnoreGrowing in %s (it applies to Search; %s always reads growing data)", call, call)
+	}
+	return nil
 }
 
 func makeSearchQueryOption(opts []SearchQueryOptionFunc) (*SearchQueryOption, error) {
@@ -204,9 +214,6 @@ func makeSearchQueryOption(opts []SearchQueryOptionFunc) (*SearchQueryOption, er
 	}
 	if o.GuaranteeTimestamp != 0 && o.ConsistencyLevel != entity.ClCustomized {
 		return nil, errors.New("user can only specify guarantee timestamp under customized consistency level")
-	}
-	if o.IgnoreGrowing {
-		return nil, featureErr("WithIgnoreGrowing (veclite always searches growing data)")
 	}
 	if o.ForTuning {
 		return nil, featureErr("SearchQueryOption.ForTuning")

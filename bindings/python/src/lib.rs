@@ -600,8 +600,10 @@ impl PyDatabase {
     }
 
     /// Upserts `columns` in merge mode (`partial_update=True`): fields not given keep the live
-    /// row's values and dynamic keys merge. Returns the MutationResult as `write` does.
-    #[pyo3(signature = (collection, partition, columns, timeout = None))]
+    /// row's values and dynamic keys merge; `ops` are `(field, operation)` pairs
+    /// (`array_append`, `array_remove`, `replace`) applied to given Array fields. Returns the
+    /// MutationResult as `write` does.
+    #[pyo3(signature = (collection, partition, columns, timeout = None, ops = None))]
     fn partial_upsert<'py>(
         &self,
         py: Python<'py>,
@@ -609,13 +611,20 @@ impl PyDatabase {
         partition: &str,
         columns: Vec<Bound<'py, PyAny>>,
         timeout: Option<f64>,
+        ops: Option<Vec<(String, String)>>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let ctx = context(timeout);
         let columns = columns.iter().map(column_from_py).collect::<PyResult<Vec<_>>>()?;
+        let ops = ops.unwrap_or_default();
+        let ops = ops
+            .iter()
+            .map(|(f, op)| Ok((f.as_str(), veclite::FieldOp::parse(op)?)))
+            .collect::<veclite::Result<Vec<_>>>()
+            .map_err(err)?;
         let result = py
             .detach(|| {
                 ctx.check()?;
-                self.db.partial_upsert(collection, partition, columns)
+                self.db.partial_upsert_with_ops(collection, partition, columns, &ops)
             })
             .map_err(err)?;
         mutation_to_py(py, &result)
@@ -910,6 +919,18 @@ impl PyDatabase {
         self.db.list_databases().map_err(err)
     }
 
+    /// Sets `set` and removes `delete` among the properties of database `name`.
+    fn alter_database_properties(
+        &self,
+        name: &str,
+        set: Vec<(String, String)>,
+        delete: Vec<String>,
+    ) -> PyResult<()> {
+        let set: Vec<(&str, &str)> = set.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let delete: Vec<&str> = delete.iter().map(String::as_str).collect();
+        self.db.alter_database_properties(name, &set, &delete).map_err(err)
+    }
+
     /// The properties of database `name`, as `{key: value}`.
     fn describe_database(&self, name: &str) -> PyResult<std::collections::BTreeMap<String, String>> {
         Ok(self.db.describe_database(name).map_err(err)?.properties)
@@ -985,6 +1006,27 @@ impl PyDatabase {
             .map_err(err)
     }
 
+    /// Sets properties of the index named `index` (`mmap.enabled` only) and removes the keys
+    /// `delete` (Milvus's `AlterIndex`).
+    #[pyo3(signature = (collection, index, set, delete))]
+    fn alter_index_properties(
+        &self,
+        collection: &str,
+        index: &str,
+        set: Vec<(String, String)>,
+        delete: Vec<String>,
+    ) -> PyResult<()> {
+        let set: Vec<(&str, &str)> = set.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let delete: Vec<&str> = delete.iter().map(String::as_str).collect();
+        if delete.is_empty() {
+            self.db.alter_index_properties(collection, index, &set).map_err(err)
+        } else if set.is_empty() {
+            self.db.drop_index_properties(collection, index, &delete).map_err(err)
+        } else {
+            Err(err(veclite::Error::InvalidArgument("set or remove index properties, not both".into())))
+        }
+    }
+
     /// Indexes of the collection (of `field` only, when given) as dicts: names, Milvus's
     /// `index_type` and `metric_type` (vector indexes only), the build parameters as given with the value used for
     /// each one the type reads (defaults included, as ints), and build progress.
@@ -1010,6 +1052,9 @@ impl PyDatabase {
                 d.set_item(key, value)?;
             }
             for (key, value) in info.index.params.milvus_params() {
+                d.set_item(key, value)?;
+            }
+            for (key, value) in &info.index.properties {
                 d.set_item(key, value)?;
             }
             d.set_item("indexed_rows", info.indexed_rows)?;

@@ -200,16 +200,20 @@ def test_server_version_replica_partition_stats_refresh_load(client):
     assert client.get_load_state("c") == {"state": veclite.LoadState.Loaded}
 
 
-def test_properties_are_stored_and_index_properties_refused(client):
+def test_collection_and_index_properties_are_stored(client):
     quick(client)
     client.alter_collection_properties("c", {"mmap.enabled": True})
     assert client.describe_collection("c")["properties"]["mmap.enabled"] == "True"
     client.drop_collection_properties("c", ["mmap.enabled"])
     assert "mmap.enabled" not in client.describe_collection("c")["properties"]
-    with pytest.raises(veclite.FeatureNotSupportedException, match="index `vector`: index properties"):
-        client.alter_index_properties("c", "vector", {"mmap.enabled": True})
-    with pytest.raises(veclite.FeatureNotSupportedException, match="index properties"):
-        client.drop_index_properties("c", "vector", ["mmap.enabled"])
+    client.alter_index_properties("c", "vector", {"mmap.enabled": True})
+    assert client.describe_index("c", "vector")["mmap.enabled"] == "True"
+    client.drop_index_properties("c", "vector", ["mmap.enabled"])
+    assert "mmap.enabled" not in client.describe_index("c", "vector")
+    with pytest.raises(veclite.MilvusException, match="warmup is not configable index param"):
+        client.alter_index_properties("c", "vector", {"warmup": "sync"})
+    with pytest.raises(veclite.MilvusException, match="invalid mmap.enabled value"):
+        client.alter_index_properties("c", "vector", {"mmap.enabled": "maybe"})
     with pytest.raises(veclite.IndexNotExistException):
         client.alter_index_properties("c", "nope", {"mmap.enabled": True})
 

@@ -15,6 +15,7 @@ from ._core import Hit, Hits, SearchResult
 from ._function import Function
 from ._hybrid import AnnSearchRequest, BaseRanker, RRFRanker, WeightedRanker
 from ._index import Index
+from ._partial import FieldOp, FieldOpType
 from ._types import CollectionSchema, DataType, FieldSchema
 from .exceptions import *  # noqa: F401,F403
 from .exceptions import MilvusException, STATUS_CLASSES
@@ -47,7 +48,7 @@ __all__ = [
     "AsyncMilvusClient", "Function", "FunctionType", "IndexType", "Index", "Shard", "install_as_pymilvus",
     "has_collection", "drop_collection", "list_collections", "has_partition", "loading_progress",
     "wait_for_loading_complete", "index_building_progress", "wait_for_index_building_complete",
-    "db",
+    "db", "FieldOp", "FieldOpType",
 ] + [c.__name__ for c in STATUS_CLASSES.values()] + [
     "CollectionNotExistException", "PartitionNotExistException", "FieldNotExistException", "IndexNotExistException",
     "NotFoundException",

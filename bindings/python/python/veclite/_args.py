@@ -22,7 +22,7 @@ from .exceptions import ParamError, translate
 
 #: Why some keyword arguments pymilvus knows are refused (the message says it).
 _WHY = {
-    "ignore_growing": "veclite always searches growing data",
+    "ignore_growing": "ignore_growing applies to search only (a query always reads growing data)",
     "page_retain_order": "page_retain_order is not supported",
     "ranker": "rankers (hybrid search) are not supported",
     "function_chains": "search function chains are not supported",
@@ -40,7 +40,7 @@ _WHY = {
     "load_fields": "veclite serves every field of a collection",
     "skip_load_dynamic_field": "veclite serves every field of a collection",
     "refresh": "veclite serves every collection without loading",
-    "field_ops": "per-field array operations (field_ops) are not supported: pass the new values",
+    "field_ops": "field_ops applies to upsert only",
     "is_clustering": "clustering compaction is not supported",
     "is_l0": "L0 compaction is not supported",
     "ids": "searching by primary keys is not supported: pass the vectors",

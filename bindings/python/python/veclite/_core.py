@@ -144,13 +144,15 @@ class Engine:
         columns = to_columns(self.fields(name), data, self.dynamic(name))
         return call(self.db.write, name, partition or "", columns, upsert, timeout)
 
-    def partial_upsert(self, name: str, data: Any, partition: Optional[str], timeout: Optional[float]) -> Dict[str, Any]:
-        """An upsert in merge mode (``partial_update=True``): see ``MilvusClient.upsert``."""
+    def partial_upsert(self, name: str, data: Any, partition: Optional[str], timeout: Optional[float],
+                       ops: Sequence[Tuple[str, str]] = ()) -> Dict[str, Any]:
+        """An upsert in merge mode (``partial_update=True``) with the field operations ``ops``
+        (``(field, "array_append" | "array_remove")``): see ``MilvusClient.upsert``."""
         self.db
         fields = self.fields(name)
         check_partial_rows(fields, data)
         columns = to_columns(fields, data, self.dynamic(name))
-        return call(self.db.partial_upsert, name, partition or "", columns, timeout)
+        return call(self.db.partial_upsert, name, partition or "", columns, timeout, list(ops))
 
     def delete(self, name: str, partition: Optional[str], expr: Optional[str] = None, ids: Any = None,
                timeout: Optional[float] = None) -> Dict[str, Any]:

@@ -80,3 +80,28 @@ def rename_collection(engine: "Engine", old_name: Any, new_name: Any, target_db:
             raise ParamError(message=f"{what} must be a str, got {value!r}")
     call(engine.db.rename_collection, old_name, new_name, target_db)
     engine.forget(old_name)
+
+
+def alter_database_properties(engine: "Engine", db_name: Any, properties: Any, timeout: Any,
+                              kwargs: Dict[str, Any]) -> None:
+    """Sets ``properties`` of database ``db_name`` (values kept as strings, as pymilvus sends
+    them): ``database.replica.number`` must be 1, the keys veclite cannot honour (resource
+    groups, quotas, ``database.force.deny.*``, ``database.max.collections``) are refused, other
+    keys are recorded."""
+    refuse_unknown("alter_database_properties", kwargs)
+    check_timeout(timeout)
+    if not isinstance(properties, dict) or not properties:
+        raise ParamError(message="alter_database_properties: properties must be a non-empty dict")
+    props = [(str(k), str(v)) for k, v in properties.items()]
+    call(engine.db.alter_database_properties, _name(db_name), props, [])
+
+
+def drop_database_properties(engine: "Engine", db_name: Any, property_keys: Any, timeout: Any,
+                             kwargs: Dict[str, Any]) -> None:
+    """Removes properties ``property_keys`` of database ``db_name`` (a key not set is no error)."""
+    refuse_unknown("drop_database_properties", kwargs)
+    check_timeout(timeout)
+    if isinstance(property_keys, str) or not isinstance(property_keys, (list, tuple)) or not property_keys \
+            or not all(isinstance(k, str) for k in property_keys):
+        raise ParamError(message="drop_database_properties: property_keys must be a non-empty list of str")
+    call(engine.db.alter_database_properties, _name(db_name), [], list(property_keys))

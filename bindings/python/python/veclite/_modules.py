@@ -27,6 +27,7 @@ MODULES: Dict[str, Tuple[str, ...]] = {
         "AnnSearchRequest", "BaseRanker", "RRFRanker", "WeightedRanker", "SearchResult", "Hits", "Hit",
     ),
     "client.search_result": ("SearchResult", "Hits", "Hit"),
+    "client.field_ops": ("FieldOp", "FieldOpType"),
     "milvus_client.index": ("IndexParams", "IndexParam:milvus_client"),
     "milvus_client.milvus_client": ("MilvusClient",),
     "milvus_client.async_milvus_client": ("AsyncMilvusClient",),

@@ -63,8 +63,13 @@ class Database:
         self, collection: str, partition: str, columns: Sequence[NativeColumn], upsert: bool,
         timeout: Optional[float] = None,
     ) -> Dict[str, Any]: ...
+    def alter_database_properties(self, name: str, set: List[Tuple[str, str]], delete: List[str]) -> None: ...
+    def alter_index_properties(
+        self, collection: str, index: str, set: List[Tuple[str, str]], delete: List[str],
+    ) -> None: ...
     def partial_upsert(
         self, collection: str, partition: str, columns: Sequence[NativeColumn], timeout: Optional[float] = None,
+        ops: Optional[List[Tuple[str, str]]] = None,
     ) -> Dict[str, Any]: ...
     def delete(
         self, collection: str, partition: str, expr: Optional[str] = None, keys: Optional[Keys] = None,

@@ -33,3 +33,9 @@ def describe_database(db_name: str, using: str = "default", timeout: Optional[fl
                       **kwargs: Any) -> Dict[str, Any]:
     """``{"name": db_name, **properties}``."""
     return _databases.describe_database(connections._get(using), db_name, timeout, kwargs)
+
+
+def set_properties(db_name: str, properties: Dict[str, Any], using: str = "default",
+                   timeout: Optional[float] = None) -> None:
+    """Sets properties of database ``db_name`` (see ``MilvusClient.alter_database_properties``)."""
+    _databases.alter_database_properties(connections._get(using), db_name, properties, timeout, {})

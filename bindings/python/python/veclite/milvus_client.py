@@ -11,11 +11,14 @@ from ._args import (check_credentials, check_properties, check_replicas, check_s
 from ._client_types import LoadState, ReplicaInfo, local_replica
 from . import _databases, _iterators
 from ._data import _is_dataframe
+from . import _index_props
+from ._growing import with_ignore_growing as _with_ignore_growing
+from ._partial import field_ops_arg as _field_ops_arg
 from ._partial import partial_flag as _partial_flag
 from ._core import Engine, SearchResult, call, server_version, visible_fields
 from ._types import CollectionSchema, DataType
 from ._index import pick
-from .exceptions import FeatureNotSupportedException, IndexNotExistException, ParamError
+from .exceptions import IndexNotExistException, ParamError
 
 class IndexParam:
     """One index request of :class:`IndexParams`. Keyword arguments are build parameters (as in
@@ -392,14 +395,21 @@ class MilvusClient:
             nor defaulted. Every row must give the same schema fields. Default ``False``: each
             row replaces the whole entity, dynamic keys included.
         :type partial_update: bool
+        :param field_ops: per-field operations on Array fields, e.g.
+            ``{"tags": FieldOp.array_append()}`` (or ``FieldOpType`` values, or the names
+            ``"array_append"`` / ``"array_remove"`` / ``"replace"``): the given elements are
+            appended to, or every equal element removed from, the row's array. Any operation
+            other than replace makes the upsert a partial update.
+        :type field_ops: dict
         """
-        refuse_unknown("upsert", kwargs, ("partial_update",))
-        partial = _partial_flag(kwargs)
+        refuse_unknown("upsert", kwargs, ("partial_update", "field_ops"))
+        ops = _field_ops_arg(kwargs)
+        partial = _partial_flag(kwargs) or bool(ops)
         timeout = _t(timeout, self._timeout)
         if isinstance(data, list) and not data:
             return {"upsert_count": 0, "ids": []}
         if partial:
-            r = self._engine.partial_upsert(collection_name, _rows(data), partition_name, timeout)
+            r = self._engine.partial_upsert(collection_name, _rows(data), partition_name, timeout, ops)
         else:
             r = self._engine.write(collection_name, _rows(data), partition_name, True, timeout)
         return {"upsert_count": r["upsert_count"], "ids": _ids(r)}
@@ -479,10 +489,12 @@ class MilvusClient:
         (metric defaults to the index's; ``ef`` needs an HNSW index and ``nprobe`` an IVF_FLAT one;
         ``radius`` / ``range_filter`` make a range search). Keyword arguments: ``offset``,
         ``round_decimal``, ``group_by_field`` / ``group_size`` / ``strict_group_size`` (grouping
-        search: ``limit`` counts groups) and ``filter_params`` (values of the filter's ``{name}``
-        placeholders); every other kwarg is refused."""
+        search: ``limit`` counts groups), ``filter_params`` (values of the filter's ``{name}``
+        placeholders) and ``ignore_growing`` (``True``: only sealed segments are searched, as
+        ``search_params={"ignore_growing": True}`` asks too); every other kwarg is refused."""
         refuse_unknown("search", kwargs, ("offset", "round_decimal", "group_by_field", "group_size",
-                                          "strict_group_size", "filter_params"))
+                                          "strict_group_size", "filter_params", "ignore_growing"))
+        search_params = _with_ignore_growing(search_params, kwargs)
         filter = render_filter(filter, kwargs.get("filter_params")) or ""
         return self._engine.search(collection_name, data, limit, anns_field, search_params, filter, output_fields,
                                    partition_names, kwargs.get("offset"), kwargs.get("round_decimal", -1),
@@ -533,6 +545,23 @@ class MilvusClient:
                         timeout: Optional[float] = None, **kwargs: Any) -> None:
         """Creates database ``db_name`` with ``properties`` (kept, returned by describe)."""
         _databases.create_database(self._engine, db_name, properties, timeout, kwargs)
+
+    def alter_database_properties(self, db_name: str, properties: Dict[str, Any], timeout: Optional[float] = None,
+                                  **kwargs: Any) -> None:
+        """Sets properties of database ``db_name`` (kept in the catalog, returned by
+        :meth:`describe_database`). ``database.replica.number`` must be 1; keys veclite cannot
+        honour (``database.resource_groups``, ``database.diskQuota.mb``,
+        ``database.max.collections``, ``database.force.deny.*``) are refused; others are
+        recorded.
+
+        :param properties: ``{key: value}``; values are kept as ``str(value)``.
+        """
+        _databases.alter_database_properties(self._engine, db_name, properties, timeout, kwargs)
+
+    def drop_database_properties(self, db_name: str, property_keys: List[str], timeout: Optional[float] = None,
+                                 **kwargs: Any) -> None:
+        """Removes properties of database ``db_name`` (a key that is not set is no error)."""
+        _databases.drop_database_properties(self._engine, db_name, property_keys, timeout, kwargs)
 
     def drop_database(self, db_name: str, timeout: Optional[float] = None, **kwargs: Any) -> None:
         """Drops the empty database ``db_name`` (``default`` cannot be dropped)."""
@@ -639,26 +668,25 @@ class MilvusClient:
 
     def alter_index_properties(self, collection_name: str, index_name: str, properties: Dict[str, Any],
                                timeout: Optional[float] = None, **kwargs: Any) -> None:
-        """Refused: veclite's catalog keeps no index properties (the index is checked first, so
-        a missing one is reported as such).
+        """Sets properties of an index, kept in the catalog and returned by
+        :meth:`describe_index`. As in Milvus, only ``mmap.enabled`` (a bool) can be set: veclite
+        records it (sealed segments and index files are always memory-mapped); any other key is
+        refused, naming it.
 
-        :raises FeatureNotSupportedException: for an existing index.
+        :param properties: ``{"mmap.enabled": True}``.
+        :raises IndexNotExistException: for a missing index.
         """
         refuse_unknown("alter_index_properties", kwargs)
-        self._index(collection_name, index_name, timeout)
-        raise FeatureNotSupportedException(message=f"index `{index_name}`: index properties "
-                                           f"({', '.join(map(str, properties or {}))}) are not stored by veclite")
+        _index_props.alter(self._engine, collection_name, index_name, properties, timeout)
 
     def drop_index_properties(self, collection_name: str, index_name: str, property_keys: List[str],
                               timeout: Optional[float] = None, **kwargs: Any) -> None:
-        """Refused: veclite's catalog keeps no index properties.
+        """Removes properties of an index (a key that is not set is no error).
 
-        :raises FeatureNotSupportedException: for an existing index.
+        :raises IndexNotExistException: for a missing index.
         """
         refuse_unknown("drop_index_properties", kwargs)
-        self._index(collection_name, index_name, timeout)
-        raise FeatureNotSupportedException(message=f"index `{index_name}`: index properties "
-                                           f"({', '.join(map(str, property_keys or []))}) are not stored by veclite")
+        _index_props.drop(self._engine, collection_name, index_name, property_keys, timeout)
 
     def close(self) -> None:
         """Releases the directory (when no other client or connection uses it). Idempotent."""

@@ -14,7 +14,8 @@ from ._index import Index, index_params, pick
 from . import _databases, _iterators
 from ._types import CollectionSchema
 from ._client_types import LoadState
-from ._partial import partial_flag
+from ._growing import with_ignore_growing
+from ._partial import field_ops_arg, partial_flag
 from .exceptions import (CollectionNotExistException, ConnectionNotExistException, MilvusTimeoutException, ParamError,
                          PartitionNotExistException)
 
@@ -235,10 +236,12 @@ class Collection:
     def upsert(self, data: Any, partition_name: Optional[str] = None, timeout: Optional[float] = None,
                **kwargs: Any) -> MutationResult:
         """Upserts ``data``: an existing key anywhere in the collection is replaced.
-        ``partial_update=True`` merges instead (see ``MilvusClient.upsert``)."""
-        refuse_unknown("upsert", kwargs, ("partial_update",))
-        if partial_flag(kwargs):
-            return _result(self._engine.partial_upsert(self._name, data, partition_name, check_timeout(timeout)))
+        ``partial_update=True`` merges instead, and ``field_ops`` applies array operations
+        (see ``MilvusClient.upsert``)."""
+        refuse_unknown("upsert", kwargs, ("partial_update", "field_ops"))
+        ops = field_ops_arg(kwargs)
+        if partial_flag(kwargs) or ops:
+            return _result(self._engine.partial_upsert(self._name, data, partition_name, check_timeout(timeout), ops))
         return _result(self._engine.write(self._name, data, partition_name, True, check_timeout(timeout)))
 
     def delete(self, expr: str, partition_name: Optional[str] = None, timeout: Optional[float] = None,
@@ -293,10 +296,11 @@ class Collection:
         ``entity``. ``param`` as in :meth:`MilvusClient.search` (``radius`` / ``range_filter``
         make a range search); ``offset``, ``group_by_field`` / ``group_size`` /
         ``strict_group_size`` and ``expr_params`` kwargs; distances rounded to ``round_decimal``
-        decimals (-1 = not)."""
+        decimals (-1 = not); ``ignore_growing=True`` searches sealed segments only."""
         refuse_unknown("search", kwargs, ("offset", "group_by_field", "group_size", "strict_group_size",
-                                          "expr_params"))
+                                          "expr_params", "ignore_growing"))
         expr = render_filter(expr, kwargs.get("expr_params"))
+        param = with_ignore_growing(param, kwargs)
         return self._engine.search(self._name, data, limit, anns_field, param, expr, output_fields, partition_names,
                                    kwargs.get("offset"), round_decimal, check_timeout(timeout), group_by(kwargs))
 
