@@ -6,9 +6,10 @@
 use std::borrow::Cow;
 
 use super::Space;
-use crate::column::{VectorKind, halves};
 use crate::params::Metric;
+use crate::params::VectorKind;
 use crate::simd;
+use crate::simd::halves;
 
 /// A query of a packed kind: its stored form and its f32 components (bits as 0/1 for binary
 /// vectors).

@@ -92,3 +92,14 @@ pub fn widen_bf16(src: &[u16], dst: &mut [f32]) {
         *d = bf16_to_f32(s);
     }
 }
+
+/// The little-endian 2-byte values of `bytes` (an even count): borrowed when `bytes` is
+/// 2-byte aligned (mapped blocks and heap buffers are), copied otherwise.
+pub fn halves(bytes: &[u8]) -> std::borrow::Cow<'_, [u16]> {
+    match bytemuck::try_cast_slice(bytes) {
+        Ok(values) if cfg!(target_endian = "little") => std::borrow::Cow::Borrowed(values),
+        _ => {
+            std::borrow::Cow::Owned(bytes.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect())
+        }
+    }
+}

@@ -68,7 +68,7 @@ mod tests_multi_large;
 mod tests_types;
 
 pub use dispatch::{ENV_OVERRIDE, active, available, force_scalar};
-pub use float16::{bf16_to_f32, f16_to_f32, f32_to_bf16, f32_to_f16};
+pub use float16::{bf16_to_f32, f16_to_f32, f32_to_bf16, f32_to_f16, halves};
 pub use kernels::{Kernels, Scorer};
 
 /// Asks the CPU to start loading `data` into cache (a hint: no effect on results). Used ahead of
