@@ -2,7 +2,8 @@
 //!
 //! 1. The manifest is read through its checksum.
 //! 2. Every file the manifest names must exist and match it: each segment file is mapped
-//!    read-only and every block (timestamps, values, offsets, bytes, validity, norms) is read, so
+//!    read-only and every block (timestamps, values, offsets, bytes, validity, norms, key order
+//!    and sorted keys, whose order is checked against the key column) is read, so
 //!    every block checksum is checked, and its footer's id, partition and row count must be the
 //!    manifest's; each deletes file is read through its checksum; each index file's header is
 //!    read. Every WAL generation from the manifest's oldest unsealed one is scanned record by
@@ -218,6 +219,10 @@ fn check_segment(path: &Path, meta: &CollectionMeta, seg: &SegmentMeta) -> Resul
         if field.field_type.is_vector() {
             file.norms(i)?;
         }
+    }
+    if let Some((order, sorted)) = file.key_blocks()? {
+        let keys = file.column(file.key_field())?;
+        crate::segment::keys::SortedKeys { keys, order, sorted }.check(path)?;
     }
     Ok(())
 }

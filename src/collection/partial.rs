@@ -54,7 +54,8 @@ impl Collection {
         let mut writer = self.writer();
         let filled = {
             let state = self.read_state();
-            let found: Vec<Option<RowLoc>> = (0..rows).map(|r| state.pk.get(&keys, r)).collect();
+            state.pk.prepare()?;
+            let found: Vec<Option<RowLoc>> = (0..rows).map(|r| state.pk.get(&keys, r, &state.segments)).collect();
             self.fill_omitted(&state, columns, &keys, &found)?
         };
         let mut merged: Vec<&Column> = columns
