@@ -516,6 +516,7 @@ mod tests {
                     seg.validity(f)?;
                 }
                 seg.norms(3)?;
+                seg.key_blocks()?;
                 seg.timestamps().map(|_| ())
             });
             // Flips in padding or reserved bytes are harmless; any flip in data must be caught.
@@ -525,6 +526,8 @@ mod tests {
                     for f in 0..4 {
                         assert_eq!(seg.column(f).unwrap(), rows().columns[f].as_ref(), "flip at {at}");
                     }
+                    let (order, sorted) = crate::segment::keys::key_order(rows().columns[0].as_ref());
+                    assert_eq!(seg.key_blocks().unwrap(), Some((&order[..], &sorted[..])), "flip at {at}");
                 }
                 Err(e) => assert!(
                     matches!(e, Error::Corrupted { .. } | Error::UnsupportedFormat { .. }),
