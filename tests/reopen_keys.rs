@@ -24,12 +24,16 @@ fn key_column(int: bool, keys: &[i64]) -> Column {
     if int {
         Column::int64("ID", keys.to_vec())
     } else {
-        Column::varchar("ID", keys.iter().map(|k| format!("k{k}")).collect())
+        Column::varchar("ID", keys.iter().map(|k| format!("k{k}")))
     }
 }
 
 fn pks(int: bool, keys: &[i64]) -> PrimaryKeys {
-    if int { PrimaryKeys::Int(keys.to_vec()) } else { PrimaryKeys::Str(keys.iter().map(|k| format!("k{k}")).collect()) }
+    if int {
+        PrimaryKeys::Int(keys.to_vec())
+    } else {
+        PrimaryKeys::Str(keys.iter().map(|k| format!("k{k}")).collect())
+    }
 }
 
 /// Rows `keys` whose `tag` is `tag`.
@@ -37,7 +41,11 @@ fn batch(int: bool, keys: &[i64], tag: i64) -> Vec<Column> {
     vec![
         key_column(int, keys),
         Column::int64("tag", vec![tag; keys.len()]),
-        Column::float_vector("embeddings", DIM, keys.iter().flat_map(|&k| [k as f32, 1.0, 0.0, tag as f32]).collect()),
+        Column::float_vector(
+            "embeddings",
+            DIM,
+            keys.iter().flat_map(|&k| [k as f32, 1.0, 0.0, tag as f32]).collect(),
+        ),
     ]
 }
 
@@ -98,7 +106,10 @@ fn upserts_and_deletes_across_segments_after_reopen_keep_keys_unique() {
         let db = open(tmp.path());
         assert_eq!(db.count("c", &[]).unwrap(), 290);
         let probe = [0, 99, 100, 199, 200, 255, 299, 300];
-        assert_eq!(tags(&db, int, &probe), [Some(0), Some(0), Some(1), Some(1), Some(0), None, Some(0), None]);
+        assert_eq!(
+            tags(&db, int, &probe),
+            [Some(0), Some(0), Some(1), Some(1), Some(0), None, Some(0), None]
+        );
         // An insert of a key a sealed segment holds is refused; of a deleted one, accepted.
         let dup = db.insert("c", "", batch(int, &[150], 9)).unwrap_err();
         assert!(matches!(dup, Error::DuplicatePrimaryKey(_)), "{dup}");
@@ -112,16 +123,10 @@ fn upserts_and_deletes_across_segments_after_reopen_keep_keys_unique() {
 
         let db = open(tmp.path());
         assert_eq!(db.count("c", &[]).unwrap(), 290 + 1 - 5);
-        assert_eq!(tags(&db, int, &[0, 1, 7, 21, 150, 151, 255, 299]), [
-            Some(3),
-            None,
-            None,
-            Some(3),
-            Some(1),
-            Some(1),
-            None,
-            None
-        ]);
+        assert_eq!(
+            tags(&db, int, &[0, 1, 7, 21, 150, 151, 255, 299]),
+            [Some(3), None, None, Some(3), Some(1), Some(1), None, None]
+        );
         let all: Vec<i64> = (0..300).collect();
         assert_eq!(db.get("c", &[], &pks(int, &all), &["tag"]).unwrap().len(), 286, "one row per live key");
         db.close().unwrap();
@@ -157,7 +162,9 @@ fn damage(files: &[PathBuf], kind: BlockKind, field: u16) {
 
 #[test]
 fn damaged_key_order_blocks_are_rebuilt_and_reported_by_verify() {
-    for (int, kind) in [(true, BlockKind::KeyOrder), (true, BlockKind::SortedKeys), (false, BlockKind::KeyOrder)] {
+    for (int, kind) in
+        [(true, BlockKind::KeyOrder), (true, BlockKind::SortedKeys), (false, BlockKind::KeyOrder)]
+    {
         let tmp = tempfile::tempdir().unwrap();
         written(tmp.path(), int);
         let files = segment_files(tmp.path(), &open(tmp.path()));

@@ -55,7 +55,8 @@ impl Collection {
         let filled = {
             let state = self.read_state();
             state.pk.prepare()?;
-            let found: Vec<Option<RowLoc>> = (0..rows).map(|r| state.pk.get(&keys, r, &state.segments)).collect();
+            let found: Vec<Option<RowLoc>> =
+                (0..rows).map(|r| state.pk.get(&keys, r, &state.segments)).collect();
             self.fill_omitted(&state, columns, &keys, &found)?
         };
         let mut merged: Vec<&Column> = columns

@@ -165,7 +165,8 @@ impl SealedKeys {
             }
         };
         let mut view = View { built, range: None };
-        view.range = self.sorted(&view).and_then(|s| s.range()).map(|(a, b)| (OwnedKey::of(a), OwnedKey::of(b)));
+        view.range =
+            self.sorted(&view).and_then(|s| s.range()).map(|(a, b)| (OwnedKey::of(a), OwnedKey::of(b)));
         Ok(view)
     }
 
@@ -215,7 +216,10 @@ impl PkIndex {
         for keys in self.sealed.values() {
             match keys.view() {
                 Err(reason) => {
-                    return Err(Error::corrupted(keys.file.path(), format!("primary keys unreadable: {reason}")));
+                    return Err(Error::corrupted(
+                        keys.file.path(),
+                        format!("primary keys unreadable: {reason}"),
+                    ));
                 }
                 Ok(View { range: Some((lo, hi)), .. }) => {
                     bounds = Some(match bounds {
@@ -369,7 +373,11 @@ mod tests {
     }
 
     fn column(int: bool, keys: &[i64]) -> ColumnData {
-        if int { ColumnData::Int64(keys.to_vec()) } else { ColumnData::varchar(keys.iter().map(|k| format!("k{k:05}"))) }
+        if int {
+            ColumnData::Int64(keys.to_vec())
+        } else {
+            ColumnData::varchar(keys.iter().map(|k| format!("k{k:05}")))
+        }
     }
 
     /// A segment map with growing segment 2 empty and, when `sealed_keys` is given, sealed
@@ -380,7 +388,10 @@ mod tests {
         let mut segments = BTreeMap::new();
         let mut rows = SegmentColumns::new(&schema);
         rows.timestamps = vec![1; sealed_keys.len()];
-        rows.columns = vec![column(int, sealed_keys), ColumnData::FloatVector { dim: 1, data: vec![1.0; sealed_keys.len()] }];
+        rows.columns = vec![
+            column(int, sealed_keys),
+            ColumnData::FloatVector { dim: 1, data: vec![1.0; sealed_keys.len()] },
+        ];
         rows.norms = vec![None, Some(vec![1.0; sealed_keys.len()])];
         let path = dir.join("s1.seg");
         crate::segment::writer::write_segment(&path, 1, 0, &rows, 0, false).unwrap();

@@ -147,8 +147,8 @@ impl Repair {
         for sm in &meta.segments {
             let path = segment_path(dir, sm.id);
             // The primary keys must read: the open that follows looks them up at the first write.
-            let loaded = load_segment(dir, &meta.schema, sm)
-                .and_then(|s| s.column(meta.schema.pk_index()).map(drop));
+            let loaded =
+                load_segment(dir, &meta.schema, sm).and_then(|s| s.column(meta.schema.pk_index()).map(drop));
             if let Err(e) = loaded {
                 self.skip(
                     &path,

@@ -98,7 +98,8 @@ impl<'a> SortedKeys<'a> {
             }
         }
         if let ColumnRef::Int64(k) = self.keys
-            && (self.sorted.len() != rows || self.order.iter().zip(self.sorted).any(|(&r, &s)| k[r as usize] != s))
+            && (self.sorted.len() != rows
+                || self.order.iter().zip(self.sorted).any(|(&r, &s)| k[r as usize] != s))
         {
             return bad("the sorted keys do not match the key column");
         }
@@ -148,7 +149,8 @@ mod tests {
     fn a_wrong_order_fails_the_check() {
         let ints = ColumnData::Int64(vec![2, 1]);
         let path = std::path::Path::new("s1.seg");
-        for (order, sorted) in [(vec![0, 1], vec![2, 1]), (vec![1, 1], vec![1, 1]), (vec![1, 0], vec![1, 3])] {
+        for (order, sorted) in [(vec![0, 1], vec![2, 1]), (vec![1, 1], vec![1, 1]), (vec![1, 0], vec![1, 3])]
+        {
             let s = SortedKeys { keys: ints.as_ref(), order: &order, sorted: &sorted };
             assert!(matches!(s.check(path), Err(Error::Corrupted { .. })), "{order:?} {sorted:?}");
         }
