@@ -11,15 +11,16 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, OnceLock};
-/// Hasher of the index: fast on integer and short string keys (foldhash, with a per-process
-/// random seed).
-type Hasher = foldhash::fast::RandomState;
 
 use crate::column::{ColumnRef, PrimaryKeys};
 use crate::error::{Error, Result};
 use crate::segment::Segment;
 use crate::segment::keys::{Key, SortedKeys, key_order};
 use crate::segment::sealed::SealedSegment;
+
+/// Hasher of the growing tier: fast on integer and short string keys (foldhash, with a
+/// per-process random seed).
+type Hasher = foldhash::fast::RandomState;
 
 /// Location of a row: segment id and row offset inside it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
