@@ -5,7 +5,8 @@
 //! existing ids in batches of 10,000. Every batch's latency is recorded (vectors are generated
 //! before the clock starts). After a flush and close, the database is reopened in a fresh
 //! process (this binary re-executed with `--reopen DIR`), which reports the open time, resident
-//! memory before and after the first search, and the first search's latency.
+//! memory before and after the first search, the first search's latency, then the first key
+//! lookup (a get, which reads the sealed segments' key blocks) and an upsert batch after it.
 //!
 //! ```text
 //! cargo bench --bench scale -- [--rows 1000000[,3000000]] [--sync every_write,interval,none]
@@ -22,7 +23,8 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{Value, json};
 use veclite::{
-    Column, Context, Database, Field, FieldType, Metric, Options, Schema, SearchRequest, SyncPolicy,
+    Column, Context, Database, Field, FieldType, Metric, Options, PrimaryKeys, Schema, SearchRequest,
+    SyncPolicy,
 };
 
 const DIM: usize = 128;
@@ -162,6 +164,17 @@ fn reopen(dir: &Path) {
     db.search(&Context::background(), "scale", &request).expect("search");
     let second_ms = t.elapsed().as_secs_f64() * 1e3;
     assert!(!hits.is_empty());
+    let rss_after_search = rss_mib();
+    let t = Instant::now();
+    let got = db.get("scale", &[], &PrimaryKeys::Int(vec![count as i64 / 2]), &["ID"]).expect("get");
+    let get_ms = t.elapsed().as_secs_f64() * 1e3;
+    assert_eq!(got.len(), 1);
+    let rss_after_get = rss_mib();
+    let mut rng = StdRng::seed_from_u64(SEED + 1);
+    let t = Instant::now();
+    db.upsert("scale", "", batch(0..BATCH as i64, &mut rng)).expect("upsert");
+    let upsert_ms = t.elapsed().as_secs_f64() * 1e3;
+    assert_eq!(db.count("scale", &[]).expect("count"), count);
     println!(
         "{}",
         json!({
@@ -171,7 +184,10 @@ fn reopen(dir: &Path) {
             "rss_after_open_mib": after_open,
             "first_search_ms": search_ms,
             "second_search_ms": second_ms,
-            "rss_after_search_mib": rss_mib(),
+            "rss_after_search_mib": rss_after_search,
+            "first_get_ms": get_ms,
+            "rss_after_get_mib": rss_after_get,
+            "upsert_batch_after_reopen_ms": upsert_ms,
         })
     );
 }
@@ -210,7 +226,8 @@ fn run_policy(root: &Path, rows: usize, sync: &str) -> Value {
     });
     eprintln!(
         "{rows} rows, sync {sync}: load {:.0} rows/s (median {:.1} ms, p99 {:.1} ms, max {:.1} ms), \
-         upsert {:.0} rows/s (median {:.1} ms, p99 {:.1} ms, max {:.1} ms), reopen {:.0} ms, {:.0} MiB",
+         upsert {:.0} rows/s (median {:.1} ms, p99 {:.1} ms, max {:.1} ms), reopen {:.0} ms, {:.0} MiB, \
+         first search {:.0} ms, first get {:.0} ms",
         result["load"]["rows_per_s"].as_f64().unwrap_or(0.0),
         result["load"]["median_ms"].as_f64().unwrap_or(0.0),
         result["load"]["p99_ms"].as_f64().unwrap_or(0.0),
@@ -221,6 +238,8 @@ fn run_policy(root: &Path, rows: usize, sync: &str) -> Value {
         result["upsert"]["max_ms"].as_f64().unwrap_or(0.0),
         result["reopen"]["open_ms"].as_f64().unwrap_or(0.0),
         result["reopen"]["rss_after_open_mib"].as_f64().unwrap_or(0.0),
+        result["reopen"]["first_search_ms"].as_f64().unwrap_or(0.0),
+        result["reopen"]["first_get_ms"].as_f64().unwrap_or(0.0),
     );
     result
 }

@@ -23,15 +23,20 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 def table(runs):
     print("| rows | sync | load rows/s | median ms | p99 ms | max ms | p99/median | max/median "
           "| upsert rows/s | upsert p99/median | upsert max/median | reopen ms | RSS after open MiB "
-          "| first search ms |")
-    print("|" + "---|" * 2 + "---:|" * 12)
+          "| first search ms | first get ms |")
+    print("|" + "---|" * 2 + "---:|" * 13)
     for r in runs:
         load, up, reo = r["load"], r["upsert"], r["reopen"]
         print(f"| {r['rows']:,} | {r['sync']} | {load['rows_per_s']:,.0f} | {load['median_ms']:.1f} "
               f"| {load['p99_ms']:.1f} | {load['max_ms']:.1f} | {load['p99_over_median']:.2f} "
               f"| {load['max_over_median']:.2f} | {up['rows_per_s']:,.0f} | {up['p99_over_median']:.2f} "
-              f"| {up['max_over_median']:.2f} | {reo['open_ms']:.0f} | {reo['rss_after_open_mib']:.0f} "
-              f"| {reo['first_search_ms']:.0f} |")
+              f"| {up['max_over_median']:.2f} | {reo['open_ms']:.1f} | {reo['rss_after_open_mib']:.0f} "
+              f"| {reo['first_search_ms']:.0f} | {first_get(reo)} |")
+
+
+def first_get(reopen):
+    """The first key lookup after the reopen ("-" in results from before it was measured)."""
+    return f"{reopen['first_get_ms']:.1f}" if "first_get_ms" in reopen else "-"
 
 
 def plots(runs, batch, out_dir):

@@ -2,7 +2,8 @@
 //!
 //! 1. The manifest is read through its checksum.
 //! 2. Every file the manifest names must exist and match it: each segment file is mapped
-//!    read-only and every block (timestamps, values, offsets, bytes, validity, norms) is read, so
+//!    read-only and every block (timestamps, values, offsets, bytes, validity, norms, key order
+//!    and sorted keys, whose order is checked against the key column) is read, so
 //!    every block checksum is checked, and its footer's id, partition and row count must be the
 //!    manifest's; each deletes file is read through its checksum; each index file's header is
 //!    read. Every WAL generation from the manifest's oldest unsealed one is scanned record by
@@ -221,6 +222,10 @@ fn check_segment(path: &Path, meta: &CollectionMeta, seg: &SegmentMeta) -> Resul
         if let Some(Err((row, rule))) = column.sparse_rows().map(|rows| rows.check_rows(false)) {
             return Err(Error::corrupted(file.path(), format!("field `{}` row {row}: {rule}", field.name)));
         }
+    }
+    if let Some((order, sorted)) = file.key_blocks()? {
+        let keys = file.column(file.key_field())?;
+        crate::segment::keys::SortedKeys { keys, order, sorted }.check(path)?;
     }
     Ok(())
 }

@@ -120,7 +120,7 @@ fn write_frozen(
         let report = |pos: u64| {
             progress.advance(pos.saturating_sub(reported.replace(pos)));
         };
-        write_segment_reporting(&path, *id, *partition, rows, paced, &report)?;
+        write_segment_reporting(&path, *id, *partition, rows, schema.pk_index(), paced, &report)?;
         log::debug!("wrote segment file {} ({} rows)", path.display(), rows.rows());
         files.push((*id, *partition, SealedSegment::open(&path, schema)?.0));
     }
@@ -358,8 +358,10 @@ impl Collection {
             let mut state = self.write_state();
             state.frozen.retain(|id| !frozen_ids.contains(id));
             for (id, _, file) in files {
+                let file = Arc::new(file);
                 if let Some(segment) = state.segments.get_mut(&id) {
-                    segment.data = SegmentData::Sealed(Arc::new(file));
+                    segment.data = SegmentData::Sealed(file.clone());
+                    state.pk.add_sealed(id, file);
                 }
             }
             for (id, generation) in &deletes {
@@ -471,7 +473,7 @@ impl Collection {
                     let id = next_id;
                     next_id += 1;
                     let path = segment_path(&self.dir, id);
-                    write_segment(&path, id, partition, out, false)?;
+                    write_segment(&path, id, partition, out, self.schema.pk_index(), false)?;
                     outputs.push((id, partition, SealedSegment::open(&path, &self.schema)?.0));
                     *out = SegmentColumns::new(&self.schema);
                     Ok(())
@@ -512,11 +514,13 @@ impl Collection {
             let mut state = self.write_state();
             for id in &inputs {
                 state.segments.remove(id);
+                state.pk.remove_segment(*id);
             }
             for (id, partition, file) in outputs {
                 let segment = Segment::sealed(id, partition, file);
-                let keys = segment.column(self.schema.pk_index())?;
-                state.pk.insert_all(keys, id, 0);
+                if let Some(file) = segment.sealed_file() {
+                    state.pk.add_sealed(id, file.clone());
+                }
                 state.segments.insert(id, segment);
             }
         }

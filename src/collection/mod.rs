@@ -417,26 +417,21 @@ impl State {
     }
 }
 
-/// Maps every sealed segment `meta` lists with its deletes and index files, and adds its live
-/// rows to the primary-key index.
+/// Maps every sealed segment `meta` lists with its deletes and index files, and adds it to the
+/// primary-key index (which reads its keys on first use).
 ///
 /// # Errors
 /// As [`load_segment`] and [`load_index`].
 fn load_sealed_segments(dir: &Path, schema: &Schema, meta: &CollectionMeta, state: &mut State) -> Result<()> {
-    // Only a capacity hint: it saturates, as the row counts of a damaged manifest may overflow.
-    state.pk.reserve(
-        meta.segments
-            .iter()
-            .fold(0usize, |sum, s| sum.saturating_add(usize::try_from(s.rows).unwrap_or(usize::MAX))),
-    );
     for sm in &meta.segments {
         let mut segment = load_segment(dir, schema, sm)?;
         for &field in &sm.indexed_fields {
             let index = load_index(dir, schema, &meta.indexes, sm.id, field)?;
             segment.indexes.insert(field as usize, Arc::new(index));
         }
-        let live = segment.live_bitset();
-        state.pk.insert_rows(segment.column(schema.pk_index())?, sm.id, live.iter_ones());
+        if let Some(file) = segment.sealed_file() {
+            state.pk.add_sealed(sm.id, file.clone());
+        }
         state.segments.insert(sm.id, segment);
     }
     Ok(())
@@ -460,6 +455,10 @@ fn replay(
             let record = decode_record(&log.path, entry, schema)?;
             timestamp::observe(record.timestamp());
             if record.timestamp() > checkpoint {
+                if last_timestamp == checkpoint {
+                    // The first record to apply: the sealed keys it may replace must read.
+                    state.pk.prepare()?;
+                }
                 last_timestamp = record.timestamp();
                 write::apply(schema, state, &record, &[], buffers);
             }

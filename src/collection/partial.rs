@@ -79,7 +79,9 @@ impl Collection {
         let mut writer = self.writer();
         let (filled, resolved) = {
             let state = self.read_state();
-            let found: Vec<Option<RowLoc>> = (0..rows).map(|r| state.pk.get(&keys, r)).collect();
+            state.pk.prepare()?;
+            let found: Vec<Option<RowLoc>> =
+                (0..rows).map(|r| state.pk.get(&keys, r, &state.segments)).collect();
             let resolved = self.apply_ops(&state, columns, &ops, &keys, &found)?;
             (self.fill_omitted(&state, columns, &keys, &found)?, resolved)
         };

@@ -75,9 +75,10 @@ impl Collection {
         let fields = self.output_field_indexes(output_fields)?;
         let state = self.read_state();
         let scope = self.read_scope(&state, partitions, None)?;
+        state.pk.prepare()?;
         let mut seen = std::collections::HashSet::new();
         let rows: Vec<(u64, usize)> = (0..keys.len())
-            .filter_map(|i| state.pk.get(keys, i).map(|loc| (i, loc)))
+            .filter_map(|i| state.pk.get(keys, i, &state.segments).map(|loc| (i, loc)))
             .filter(|(_, loc)| scope.contains(&state.segments[&loc.segment].partition))
             .filter(|(_, loc)| seen.insert((loc.segment, loc.row)))
             .map(|(_, loc)| (loc.segment, loc.row as usize))

@@ -146,7 +146,10 @@ impl Repair {
         let mut dropped = Dropped::default();
         for sm in &meta.segments {
             let path = segment_path(dir, sm.id);
-            if let Err(e) = load_segment(dir, &meta.schema, sm) {
+            // The primary keys must read: the open that follows looks them up at the first write.
+            let loaded =
+                load_segment(dir, &meta.schema, sm).and_then(|s| s.column(meta.schema.pk_index()).map(drop));
+            if let Err(e) = loaded {
                 self.skip(
                     &path,
                     0,

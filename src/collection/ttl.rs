@@ -60,7 +60,7 @@ impl Collection {
             let mut keys = ColumnData::empty(self.schema.pk_field().field_type);
             keys.extend_from_rows(segment.column(pk)?, rows.iter().copied());
             for (i, &row) in rows.iter().enumerate() {
-                state.pk.remove(keys.as_ref(), i);
+                state.pk.forget(keys.as_ref(), i, super::pk_index::RowLoc { segment: id, row: row as u32 });
                 if let Some(segment) = state.segments.get_mut(&id) {
                     segment.delete_row(row);
                 }

@@ -53,6 +53,9 @@ impl Collection {
         }
         let fill = (self.growing_bytes() + batch.segment_bytes(&self.schema)) as f64;
         self.pace_behind_seal(writer, fill / self.options.seal_threshold_bytes as f64);
+        // The apply below looks the keys up (an insert's too, replacing nothing): after the log
+        // write it cannot fail, so the sealed keys must read before it.
+        self.read_state().pk.prepare()?;
         let record = Record::Write { timestamp: timestamp::next(), batch };
         writer.log(&record)?;
         let delete_count =
@@ -83,12 +86,13 @@ impl Collection {
             )));
         }
         self.delete_where(partition, |state, scope| {
+            state.pk.prepare()?;
             let mut seen = std::collections::HashSet::new();
             let hits: Vec<usize> = (0..keys.len())
                 .filter(|&i| {
                     let in_scope = state
                         .pk
-                        .get(keys, i)
+                        .get(keys, i, &state.segments)
                         .is_some_and(|loc| scope.is_none_or(|p| state.segments[&loc.segment].partition == p));
                     in_scope && seen.insert(keys.get(i))
                 })
@@ -128,6 +132,8 @@ impl Collection {
         }
         let found = {
             let state = self.read_state();
+            // The delete applied below looks its keys up.
+            state.pk.prepare()?;
             let scope =
                 if partition.is_empty() { None } else { Some(state.partition_id(partition, self.name())?) };
             find(&state, scope)?
@@ -147,7 +153,8 @@ impl Collection {
     /// Rejects keys that already have a live row.
     fn check_new_keys(&self, keys: &PrimaryKeys) -> Result<()> {
         let state = self.read_state();
-        match (0..keys.len()).find(|&i| state.pk.get(keys, i).is_some()) {
+        state.pk.prepare()?;
+        match (0..keys.len()).find(|&i| state.pk.get(keys, i, &state.segments).is_some()) {
             Some(i) => Err(Error::DuplicatePrimaryKey(format!(
                 "primary key `{}` value {} (row {i}) already exists in collection `{}`; use upsert to replace it",
                 self.schema.pk_field().name,
@@ -215,15 +222,7 @@ pub(crate) fn apply(
 
 /// Deletes the live rows of every key in `keys` (a key column).
 fn delete_keys(state: &mut State, keys: ColumnRef<'_>) -> u64 {
-    let mut deleted = 0;
-    for row in 0..keys.len() {
-        if let Some(loc) = state.pk.remove(keys, row)
-            && let Some(segment) = state.segments.get_mut(&loc.segment)
-        {
-            deleted += u64::from(segment.delete_row(loc.row as usize));
-        }
-    }
-    deleted
+    (0..keys.len()).map(|row| u64::from(state.pk.delete(keys, row, &mut state.segments))).sum()
 }
 
 fn apply_write(
@@ -285,14 +284,7 @@ fn apply_write(
     }
     segment.deleted.resize(base + batch.rows);
     // Keys are unique within a batch, so every replaced row is an older one.
-    let mut deleted = 0;
-    let segments = &mut state.segments;
-    state.pk.replace_all(keys, segment_id, base, |old| {
-        if let Some(segment) = segments.get_mut(&old.segment) {
-            deleted += u64::from(segment.delete_row(old.row as usize));
-        }
-    });
-    deleted
+    state.pk.replace_all(keys, segment_id, base, &mut state.segments)
 }
 
 /// Bytes of a growing vector buffer faulted in ahead of the rows being appended.

@@ -1,4 +1,5 @@
-//! On-disk layout of a sealed segment file (`s<segment id>.seg`), format version 1.
+//! On-disk layout of a sealed segment file (`s<segment id>.seg`), format version 2 (version 1
+//! is read too: it lacks the key blocks).
 //!
 //! All integers are little-endian. Every block starts at a multiple of 64 bytes from the start of
 //! the file (the mapping is page-aligned, so vectors are 64-byte aligned in memory) and is
@@ -21,6 +22,10 @@
 //!                           validity   nullable fields only: rows × u8 (1 = value, 0 = null)
 //!                           norms      vector fields only: rows × f32 Euclidean norms (0
 //!                                      for binary vectors)
+//!            block ...    of the primary-key field (version 2; optional, derived from the keys):
+//!                           key order   rows × u32 row numbers in ascending key order (equal
+//!                                       keys by row)
+//!                           sorted keys Int64 keys only: rows × i64, the keys in that order
 //! footer     directory    n_blocks × BlockEntry (32 bytes each):
 //!                           kind u16 | field u16 | reserved u32 | offset u64 | len u64 |
 //!                           crc32c u32 (of the block's `len` bytes) | reserved u32
@@ -40,7 +45,9 @@ use bytemuck::{Pod, Zeroable};
 /// Leading and trailing magic of a segment file.
 pub const MAGIC: &[u8; 8] = b"VECLSEG\0";
 /// Format version written by this build.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
+/// Oldest format version this build reads (version 1 has no key blocks).
+pub const OLDEST_VERSION: u32 = 1;
 /// Alignment of every block.
 pub const ALIGN: usize = 64;
 /// Size of the header (padded).
@@ -64,6 +71,8 @@ pub enum BlockKind {
     /// The entry indices (u32) of a sparse vector field; its row offsets are an `Offsets` block
     /// and its entry values a `Values` block.
     SparseIndices = 8,
+    KeyOrder = 9,
+    SortedKeys = 10,
 }
 
 impl BlockKind {
@@ -78,6 +87,8 @@ impl BlockKind {
             6 => BlockKind::Norms,
             7 => BlockKind::ArrayOffsets,
             8 => BlockKind::SparseIndices,
+            9 => BlockKind::KeyOrder,
+            10 => BlockKind::SortedKeys,
             _ => return None,
         })
     }
@@ -128,6 +139,8 @@ mod tests {
             BlockKind::Norms,
             BlockKind::ArrayOffsets,
             BlockKind::SparseIndices,
+            BlockKind::KeyOrder,
+            BlockKind::SortedKeys,
         ] {
             assert_eq!(BlockKind::from_u16(k as u16), Some(k));
         }

@@ -7,6 +7,7 @@
 
 pub mod deletes;
 pub mod format;
+pub mod keys;
 pub mod sealed;
 pub mod writer;
 

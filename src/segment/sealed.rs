@@ -23,6 +23,8 @@ pub struct SealedSegment {
     map: MappedFile,
     rows: usize,
     field_types: Vec<FieldType>,
+    /// Schema position of the primary-key field.
+    key_field: usize,
     entries: Vec<BlockEntry>,
     index: HashMap<(BlockKind, u16), usize>,
     verified: Vec<OnceLock<bool>>,
@@ -60,7 +62,7 @@ impl SealedSegment {
             return Err(bad("bad magic (not a veclite segment)"));
         }
         let version = read_u32(b, b.len() - 12);
-        if version != format::VERSION {
+        if !(format::OLDEST_VERSION..=format::VERSION).contains(&version) {
             return Err(Error::UnsupportedFormat {
                 file: path.display().to_string(),
                 version,
@@ -112,6 +114,7 @@ impl SealedSegment {
             path: path.to_owned(),
             rows,
             field_types: schema.fields.iter().map(|f| f.field_type).collect(),
+            key_field: schema.pk_index(),
             verified: entries.iter().map(|_| OnceLock::new()).collect(),
             entries,
             index,
@@ -126,6 +129,7 @@ impl SealedSegment {
     fn check_blocks(&self, schema: &Schema) -> Result<()> {
         let n = self.rows as u64;
         self.expect(BlockKind::Timestamps, 0, n * 8)?;
+        self.check_key_blocks(n)?;
         for (f, field) in schema.fields.iter().enumerate() {
             let f = u16::try_from(f).map_err(|_| Error::corrupted(&self.path, "more than 65535 fields"))?;
             match field.field_type {
@@ -146,6 +150,23 @@ impl SealedSegment {
             if field.nullable {
                 self.expect(BlockKind::Validity, f, n)?;
             }
+        }
+        Ok(())
+    }
+
+    /// Checks the sizes of the key blocks, when the file has them (format version 2): a key
+    /// order of `n` rows, and for Int64 keys `n` sorted keys.
+    fn check_key_blocks(&self, n: u64) -> Result<()> {
+        let f = self.key_field as u16;
+        let has = |kind| self.index.contains_key(&(kind, f));
+        if !has(BlockKind::KeyOrder) && !has(BlockKind::SortedKeys) {
+            return Ok(());
+        }
+        self.expect(BlockKind::KeyOrder, f, n * 4)?;
+        if self.field_types[self.key_field] == FieldType::Int64 {
+            self.expect(BlockKind::SortedKeys, f, n * 8)?;
+        } else if has(BlockKind::SortedKeys) {
+            return Err(Error::corrupted(&self.path, "sorted keys block for a VarChar primary key"));
         }
         Ok(())
     }
@@ -278,6 +299,27 @@ impl SealedSegment {
         self.cast(self.block_index(BlockKind::Norms, field as u16)?)
     }
 
+    /// Schema position of the primary-key field.
+    pub fn key_field(&self) -> usize {
+        self.key_field
+    }
+
+    /// The key order block (row numbers in ascending key order) and, for Int64 keys, the sorted
+    /// keys block (empty for VarChar keys), checksum-verified on first access; `None` when the
+    /// file has no key blocks (format version 1).
+    ///
+    /// # Errors
+    /// As [`SealedSegment::column`].
+    pub fn key_blocks(&self) -> Result<Option<(&[u32], &[i64])>> {
+        let f = self.key_field as u16;
+        let Some(&order) = self.index.get(&(BlockKind::KeyOrder, f)) else { return Ok(None) };
+        let sorted = match self.index.get(&(BlockKind::SortedKeys, f)) {
+            Some(&i) => self.cast(i)?,
+            None => &[],
+        };
+        Ok(Some((self.cast(order)?, sorted)))
+    }
+
     /// Write timestamps of the rows.
     ///
     /// # Errors
@@ -344,7 +386,7 @@ mod tests {
         big.validity = vec![None, Some(vec![1; n]), None, None];
         big.norms = vec![None, None, None, Some(vec![1.0; n])];
         let reports = std::cell::RefCell::new(Vec::new());
-        crate::segment::writer::write_segment_reporting(&path, 1, 9, &big, true, &|p| {
+        crate::segment::writer::write_segment_reporting(&path, 1, 9, &big, 0, true, &|p| {
             reports.borrow_mut().push(p)
         })
         .unwrap();
@@ -361,7 +403,7 @@ mod tests {
     fn written_segment_reads_back_identically() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s1.seg");
-        write_segment(&path, 1, 9, &rows(), false).unwrap();
+        write_segment(&path, 1, 9, &rows(), 0, false).unwrap();
         let (seg, id) = SealedSegment::open(&path, &schema()).unwrap();
         assert_eq!(id, SegmentIdentity { id: 1, partition: 9 });
         assert_eq!(seg.rows(), 2);
@@ -442,10 +484,10 @@ mod tests {
                     entries.push(twin);
                 }),
             ),
-            ("versions differ", Box::new(|data, _, _| data[8..12].copy_from_slice(&2u32.to_le_bytes()))),
+            ("versions differ", Box::new(|data, _, _| data[8..12].copy_from_slice(&1u32.to_le_bytes()))),
         ];
         for (reason, edit) in cases {
-            write_segment(&path, 1, 9, &rows(), false).unwrap();
+            write_segment(&path, 1, 9, &rows(), 0, false).unwrap();
             forge(&path, edit);
             match SealedSegment::open(&path, &schema()) {
                 Err(Error::Corrupted { reason: r, .. }) => assert!(r.contains(reason), "{reason}: {r}"),
@@ -454,7 +496,7 @@ mod tests {
             }
         }
         // The forging itself keeps an undamaged file intact.
-        write_segment(&path, 1, 9, &rows(), false).unwrap();
+        write_segment(&path, 1, 9, &rows(), 0, false).unwrap();
         forge(&path, |_, _, _| {});
         let (seg, _) = SealedSegment::open(&path, &schema()).unwrap();
         assert_eq!(seg.column(1).unwrap(), rows().columns[1].as_ref());
@@ -464,7 +506,7 @@ mod tests {
     fn flipped_bytes_are_detected_never_returned() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s1.seg");
-        write_segment(&path, 1, 9, &rows(), false).unwrap();
+        write_segment(&path, 1, 9, &rows(), 0, false).unwrap();
         let clean = std::fs::read(&path).unwrap();
         for at in 0..clean.len() {
             let mut bytes = clean.clone();
@@ -477,6 +519,7 @@ mod tests {
                     seg.validity(f)?;
                 }
                 seg.norms(3)?;
+                seg.key_blocks()?;
                 seg.timestamps().map(|_| ())
             });
             // Flips in padding or reserved bytes are harmless; any flip in data must be caught.
@@ -486,6 +529,8 @@ mod tests {
                     for f in 0..4 {
                         assert_eq!(seg.column(f).unwrap(), rows().columns[f].as_ref(), "flip at {at}");
                     }
+                    let (order, sorted) = crate::segment::keys::key_order(rows().columns[0].as_ref());
+                    assert_eq!(seg.key_blocks().unwrap(), Some((&order[..], &sorted[..])), "flip at {at}");
                 }
                 Err(e) => assert!(
                     matches!(e, Error::Corrupted { .. } | Error::UnsupportedFormat { .. }),

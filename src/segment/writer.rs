@@ -10,15 +10,23 @@ use crate::column::{ColumnRef, map_fixed};
 use crate::error::{Error, Result};
 use crate::storage::fs;
 
-/// Writes `rows` as segment `id` of partition `partition` to `path`, durably: temp file → fsync →
+/// Writes `rows` as segment `id` of partition `partition` to `path`, with the key blocks of
+/// primary-key field `key_field` (its rows in key order), durably: temp file → fsync →
 /// rename → fsync directory. The file is complete on disk when this returns. `paced` sends the
 /// bytes to the disk step by step as they are written ([`fs::PacedFile`]), for writes in the
 /// background of durable commits.
 ///
 /// # Errors
 /// [`Error::Io`]; nothing is left at `path` or at the temp path on failure.
-pub fn write_segment(path: &Path, id: u64, partition: u64, rows: &SegmentColumns, paced: bool) -> Result<()> {
-    write_segment_reporting(path, id, partition, rows, paced, &|_| {})
+pub fn write_segment(
+    path: &Path,
+    id: u64,
+    partition: u64,
+    rows: &SegmentColumns,
+    key_field: usize,
+    paced: bool,
+) -> Result<()> {
+    write_segment_reporting(path, id, partition, rows, key_field, paced, &|_| {})
 }
 
 /// [`write_segment`] that calls `progress` with the bytes written so far after every
@@ -32,6 +40,7 @@ pub fn write_segment_reporting(
     id: u64,
     partition: u64,
     rows: &SegmentColumns,
+    key_field: usize,
     paced: bool,
     progress: &dyn Fn(u64),
 ) -> Result<()> {
@@ -73,6 +82,7 @@ pub fn write_segment_reporting(
             w.block(BlockKind::Norms, field, bytemuck::cast_slice(n)).map_err(io)?;
         }
     }
+    w.key_blocks(&rows.columns[key_field], key_field).map_err(io)?;
     w.footer(id, partition, rows.rows() as u64).map_err(io)?;
     let file = w.out.into_inner().map_err(|e| Error::io(tmp.path(), e.into_error()))?.into_inner();
     crate::storage::fs::fsync(&file, tmp.path(), false)?;
@@ -123,6 +133,18 @@ impl BlockWriter<'_> {
         });
         self.raw(bytes)?;
         self.raw(&[0u8; format::ALIGN][..format::padding(bytes.len())])
+    }
+
+    /// The key order block of key column `keys` (field `field`) and, for Int64 keys, the
+    /// sorted keys block.
+    fn key_blocks(&mut self, keys: &crate::column::ColumnData, field: usize) -> std::io::Result<()> {
+        let (order, sorted) = crate::segment::keys::key_order(keys.as_ref());
+        let field = field as u16;
+        self.block(BlockKind::KeyOrder, field, bytemuck::cast_slice(&order))?;
+        if matches!(keys, crate::column::ColumnData::Int64(_)) {
+            self.block(BlockKind::SortedKeys, field, bytemuck::cast_slice(&sorted))?;
+        }
+        Ok(())
     }
 
     fn footer(&mut self, id: u64, partition: u64, rows: u64) -> std::io::Result<()> {
