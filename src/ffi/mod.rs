@@ -23,6 +23,7 @@ mod metadata;
 mod partial;
 mod read;
 mod schema;
+mod schema_default;
 mod search;
 mod status;
 mod strings;

@@ -161,11 +161,11 @@ func packedFromC(col *C.veclite_column, name string, typ C.uint32_t) (entity.Col
 }
 
 // isDenseVector reports whether t is a vector type with a dim: FloatVector, BinaryVector,
-// Float16Vector or BFloat16Vector.
+// Float16Vector, BFloat16Vector or Int8Vector.
 func isDenseVector(t entity.FieldType) bool {
 	switch t {
 	case entity.FieldTypeFloatVector, entity.FieldTypeBinaryVector, entity.FieldTypeFloat16Vector,
-		entity.FieldTypeBFloat16Vector:
+		entity.FieldTypeBFloat16Vector, entity.FieldTypeInt8Vector:
 		return true
 	}
 	return false
