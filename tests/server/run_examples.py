@@ -14,6 +14,7 @@ line per program, then `N passed, N failed`; exits 1 on any failure.
 """
 
 import contextlib
+import logging
 import os
 import pathlib
 import re
@@ -95,6 +96,22 @@ def reset(uri):
         c.close()
 
 
+@contextlib.contextmanager
+def log_handlers_to(out):
+    """Points every logging stream handler at out for the block: pymilvus logs RPC errors
+    through a handler it made at import, which redirect_stderr does not reach."""
+    loggers = [logging.root] + [lg for lg in logging.root.manager.loggerDict.values() if isinstance(lg, logging.Logger)]
+    handlers = [h for lg in loggers for h in lg.handlers if type(h) is logging.StreamHandler]
+    streams = [h.stream for h in handlers]
+    for h in handlers:
+        h.setStream(out)
+    try:
+        yield
+    finally:
+        for h, stream in zip(handlers, streams):
+            h.setStream(stream)
+
+
 def run(name, path, uri, work):
     """Runs one program in its own directory; whether it finished without an exception (and
     its output file)."""
@@ -106,7 +123,7 @@ def run(name, path, uri, work):
     old_cwd, old_argv = pathlib.Path.cwd(), sys.argv
     ok = True
     try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out), log_handlers_to(out):
             sys.argv = [str(script)]
             os.chdir(cwd)
             try:

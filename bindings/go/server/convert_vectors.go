@@ -53,6 +53,7 @@ func packedColumnFromProto(fd *schemapb.FieldData) (col entity.Column, ok bool, 
 	}
 	n := len(data) / width
 	if fd.GetType() == schemapb.DataType_Int8Vector {
+		// The message's bytes read as int8s in place (same size, two's complement).
 		flat := unsafe.Slice((*int8)(unsafe.Pointer(unsafe.SliceData(data))), len(data))
 		rows := make([][]int8, n)
 		for i := range rows {
@@ -179,7 +180,8 @@ func packedQueryVectors(ph *commonpb.PlaceholderValue) (out []entity.Vector, st 
 	}
 	out = make([]entity.Vector, len(ph.GetValues()))
 	for i, b := range ph.GetValues() {
-		if len(b) == 0 || (t == commonpb.PlaceholderType_Float16Vector || t == commonpb.PlaceholderType_BFloat16Vector) && len(b)%2 != 0 {
+		halves := t == commonpb.PlaceholderType_Float16Vector || t == commonpb.PlaceholderType_BFloat16Vector
+		if len(b) == 0 || (halves && len(b)%2 != 0) {
 			return nil, invalid(fmt.Sprintf("query vector %d has %d bytes, not a %s", i, len(b), t)), true
 		}
 		switch t {
@@ -189,7 +191,7 @@ func packedQueryVectors(ph *commonpb.PlaceholderValue) (out []entity.Vector, st 
 			out[i] = entity.Float16Vector(b)
 		case commonpb.PlaceholderType_BFloat16Vector:
 			out[i] = entity.BFloat16Vector(b)
-		default:
+		default: // the bytes read as int8s in place
 			out[i] = entity.Int8Vector(unsafe.Slice((*int8)(unsafe.Pointer(unsafe.SliceData(b))), len(b)))
 		}
 	}
