@@ -620,6 +620,7 @@ def test_nullable_and_default_values(client):
     schema.add_field("score", DataType.DOUBLE, nullable=True)
     schema.add_field("copies", DataType.INT32, default_value=3)
     schema.add_field("label", DataType.VARCHAR, max_length=8, default_value="none", nullable=True)
+    schema.add_field("tags", DataType.ARRAY, element_type=DataType.INT64, max_capacity=4, nullable=True)
     index = client.prepare_index_params()
     index.add_index("vector", index_type="FLAT", metric_type="L2")
     client.create_collection("nulls", schema=schema, index_params=index)
@@ -628,15 +629,16 @@ def test_nullable_and_default_values(client):
     assert default_of(fields["copies"]) == 3 and not fields["copies"].get("nullable", False)
     assert default_of(fields["label"]) == "none" and default_of(fields["score"]) is None
     client.insert("nulls", [
-        {"id": 1, "vector": [1, 0], "note": "a", "score": 1.5, "copies": 7, "label": "x"},
+        {"id": 1, "vector": [1, 0], "note": "a", "score": 1.5, "copies": 7, "label": "x", "tags": [1, 2]},
         {"id": 2, "vector": [0, 1], "note": None, "score": None, "copies": None, "label": None},
         {"id": 3, "vector": [1, 1]},
     ])
     client.upsert("nulls", [{"id": 4, "vector": [2, 2], "note": "d"}])
     got = {g["id"]: g for g in client.query("nulls", filter="id > 0",
-                                            output_fields=["note", "score", "copies", "label"])}
-    assert {i: (g["note"], g["score"], g["copies"], g["label"]) for i, g in got.items()} == {
-        1: ("a", 1.5, 7, "x"), 2: (None, None, 3, "none"), 3: (None, None, 3, "none"), 4: ("d", None, 3, "none")}
+                                            output_fields=["note", "score", "copies", "label", "tags"])}
+    assert {i: (g["note"], g["score"], g["copies"], g["label"], g["tags"]) for i, g in got.items()} == {
+        1: ("a", 1.5, 7, "x", [1, 2]), 2: (None, None, 3, "none", None), 3: (None, None, 3, "none", None),
+        4: ("d", None, 3, "none", None)}
     assert [g["id"] for g in client.query("nulls", filter="note is null", output_fields=["id"])] in ([2, 3], [3, 2])
     hits = client.search("nulls", data=[[0, 1]], limit=4, output_fields=["note", "score"])
     by_id = {h["id"]: h["entity"] for h in hits[0]}

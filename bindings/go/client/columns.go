@@ -150,11 +150,13 @@ func columnToC(col entity.Column) (*C.veclite_column, error) {
 		ptrs, lens, n := cbytes(c.Data(), &pin)
 		st = C.veclite_column_new_json(np, nl, ptrs, lens, n, vp, &out, &cerr)
 	default:
-		if valid != nil {
-			return nil, newErr(StatusInvalidArgument, "column %s: null rows in a %s column (the Go package writes "+
-				"nulls in scalar and JSON columns)", name, col.Type())
-		}
 		var ok bool
+		if st, ok = arrayToC(col, np, nl, vp, &out, &cerr); ok {
+			break
+		}
+		if valid != nil {
+			return nil, newErr(StatusInvalidArgument, "column %s: a %s column cannot hold nulls", name, col.Type())
+		}
 		var err error
 		if st, ok, err = packedToC(col, np, nl, &out, &cerr); err != nil {
 			return nil, err
@@ -166,9 +168,7 @@ func columnToC(col entity.Column) (*C.veclite_column, error) {
 		} else if ok {
 			break
 		}
-		if st, ok = arrayToC(col, np, nl, &out, &cerr); !ok {
-			return nil, newErr(StatusInvalidArgument, "column %s: unsupported column type %T (%s)", name, col, col.Type())
-		}
+		return nil, newErr(StatusInvalidArgument, "column %s: unsupported column type %T (%s)", name, col, col.Type())
 	}
 	runtime.KeepAlive(col)
 	runtime.KeepAlive(valid)

@@ -82,7 +82,9 @@ func TestNullableColumnsAndDefaultValues(t *testing.T) {
 		WithField(entity.NewField().WithName("score").WithDataType(entity.FieldTypeDouble).WithNullable(true)).
 		WithField(entity.NewField().WithName("copies").WithDataType(entity.FieldTypeInt32).WithDefaultValueInt(3)).
 		WithField(entity.NewField().WithName("label").WithDataType(entity.FieldTypeVarChar).WithMaxLength(8).
-			WithDefaultValueString("none"))
+			WithDefaultValueString("none")).
+		WithField(entity.NewField().WithName("tags").WithDataType(entity.FieldTypeArray).WithElementType(entity.FieldTypeInt64).
+			WithMaxCapacity(4).WithNullable(true))
 	if err := c.CreateCollection(ctx, schema, 1); err != nil {
 		t.Fatal(err)
 	}
@@ -112,12 +114,16 @@ func TestNullableColumnsAndDefaultValues(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.Insert(ctx, "nd", "", entity.NewColumnInt64("id", []int64{1, 2, 3}),
-		entity.NewColumnFloatVector("v", 2, [][]float32{{1, 0}, {0, 1}, {1, 1}}), note, score, copies)
+	tags, err := entity.NewNullableColumn(entity.NewColumnInt64Array("tags", [][]int64{{4, 5}}), valid)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rs, err := c.Query(ctx, "nd", nil, "id > 0", []string{"note", "score", "copies", "label"})
+	_, err = c.Insert(ctx, "nd", "", entity.NewColumnInt64("id", []int64{1, 2, 3}),
+		entity.NewColumnFloatVector("v", 2, [][]float32{{1, 0}, {0, 1}, {1, 1}}), note, score, copies, tags)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err := c.Query(ctx, "nd", nil, "id > 0", []string{"note", "score", "copies", "label", "tags"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,6 +137,10 @@ func TestNullableColumnsAndDefaultValues(t *testing.T) {
 		s, _ := rs.GetColumn("score").Get(i)
 		cp, _ := rs.GetColumn("copies").Get(i)
 		lb, _ := rs.GetColumn("label").Get(i)
+		tg, _ := rs.GetColumn("tags").Get(i)
+		if (id == 1) != (tg != nil) || (id == 1 && !slices.Equal(tg.([]int64), []int64{4, 5})) {
+			t.Fatalf("row %d: tags %v", id, tg)
+		}
 		null, _ := gotNote.IsNull(i)
 		if id == 1 && (v != "a" || s != 1.5 || cp != int32(7) || null) {
 			t.Fatalf("row 1: %v %v %v", v, s, cp)

@@ -21,10 +21,10 @@ type ColumnNullable struct {
 }
 
 // NewNullableColumn returns a column whose row i is null where validData[i] is false. values
-// is a scalar column (Bool, Int8..Int64, Float, Double, VarChar or JSON) holding either one
-// value per row (what a null row holds is ignored) or one value per valid row only, in order
-// (the newer Go SDK's "compact" layout), which is expanded here. An ARRAY column takes the
-// first layout only. Other lengths, and vector columns, fail.
+// is a scalar, JSON or ARRAY column holding either one value per row (what a null row holds
+// is ignored) or one value per valid row only, in order (the newer Go SDK's "compact" layout),
+// which is expanded here (an empty array, a zero value, at a null row). Other lengths, and
+// vector columns, fail.
 func NewNullableColumn(values Column, validData []bool) (*ColumnNullable, error) {
 	if values == nil {
 		return nil, errors.New("nullable column: values is nil")
@@ -74,8 +74,24 @@ func expandCompact(values Column, valid []bool) (Column, error) {
 		return NewColumnVarChar(name, spread(c.Data(), valid)), nil
 	case *ColumnJSONBytes:
 		return NewColumnJSONBytes(name, spread(c.Data(), valid)).WithIsDynamic(c.IsDynamic()), nil
+	case *ColumnBoolArray:
+		return NewColumnBoolArray(name, spread(c.Data(), valid)), nil
+	case *ColumnInt8Array:
+		return NewColumnInt8Array(name, spread(c.Data(), valid)), nil
+	case *ColumnInt16Array:
+		return NewColumnInt16Array(name, spread(c.Data(), valid)), nil
+	case *ColumnInt32Array:
+		return NewColumnInt32Array(name, spread(c.Data(), valid)), nil
+	case *ColumnInt64Array:
+		return NewColumnInt64Array(name, spread(c.Data(), valid)), nil
+	case *ColumnFloatArray:
+		return NewColumnFloatArray(name, spread(c.Data(), valid)), nil
+	case *ColumnDoubleArray:
+		return NewColumnDoubleArray(name, spread(c.Data(), valid)), nil
+	case *ColumnVarCharArray:
+		return NewColumnVarCharArray(name, spread(c.Data(), valid)), nil
 	}
-	return nil, fmt.Errorf("column %s: give a %s column one value per row (null rows included)", name, values.Type())
+	return nil, fmt.Errorf("column %s: a %s column cannot hold nulls", name, values.Type())
 }
 
 // spread places compact[k] at the k-th valid row, the zero value elsewhere.
