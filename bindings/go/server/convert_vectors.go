@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"unsafe"
 
 	"github.com/milvus-io/milvus-proto/go-api/v2/commonpb"
@@ -74,54 +75,55 @@ func packedColumnFromProto(fd *schemapb.FieldData) (col entity.Column, ok bool, 
 	return entity.NewColumnBFloat16Vector(name, dim, rows), true, nil
 }
 
-// packedBytes is the rows of a packed vector column as Milvus's contiguous bytes; ok is false
-// for other columns.
-func packedBytes(col entity.Column) (dim int, data []byte, ok bool) {
+// packedRows is the rows of a packed vector column in Milvus's encoding (not copied: int8
+// rows are read as bytes in place); ok is false for other columns.
+func packedRows(col entity.Column) (dim int, rows [][]byte, ok bool) {
 	switch c := col.(type) {
 	case *entity.ColumnBinaryVector:
-		return c.Dim(), joinRows(c.Data()), true
+		return c.Dim(), c.Data(), true
 	case *entity.ColumnFloat16Vector:
-		return c.Dim(), joinRows(c.Data()), true
+		return c.Dim(), c.Data(), true
 	case *entity.ColumnBFloat16Vector:
-		return c.Dim(), joinRows(c.Data()), true
+		return c.Dim(), c.Data(), true
 	case *entity.ColumnInt8Vector:
-		out := make([]byte, 0, c.Len()*c.Dim())
-		for _, r := range c.Data() {
-			out = append(out, unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(r))), len(r))...)
+		rows := make([][]byte, c.Len())
+		for i, r := range c.Data() {
+			rows[i] = unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(r))), len(r))
 		}
-		return c.Dim(), out, true
+		return c.Dim(), rows, true
 	}
 	return 0, nil, false
 }
 
-func joinRows(rows [][]byte) []byte {
-	total := 0
+// appendRows appends rows to buf, growing it once.
+func appendRows(buf []byte, rows [][]byte) []byte {
+	total := len(buf)
 	for _, r := range rows {
 		total += len(r)
 	}
-	out := make([]byte, 0, total)
+	buf = slices.Grow(buf, total-len(buf))
 	for _, r := range rows {
-		out = append(out, r...)
+		buf = append(buf, r...)
 	}
-	return out
+	return buf
 }
 
 // appendPacked appends a packed vector column's rows to fd (made by emptyPackedFieldData);
 // ok is false for other columns.
 func appendPacked(fd *schemapb.FieldData, col entity.Column) bool {
-	_, data, ok := packedBytes(col)
+	_, rows, ok := packedRows(col)
 	if !ok {
 		return false
 	}
 	switch d := fd.GetVectors().GetData().(type) {
 	case *schemapb.VectorField_BinaryVector:
-		d.BinaryVector = append(d.BinaryVector, data...)
+		d.BinaryVector = appendRows(d.BinaryVector, rows)
 	case *schemapb.VectorField_Float16Vector:
-		d.Float16Vector = append(d.Float16Vector, data...)
+		d.Float16Vector = appendRows(d.Float16Vector, rows)
 	case *schemapb.VectorField_Bfloat16Vector:
-		d.Bfloat16Vector = append(d.Bfloat16Vector, data...)
+		d.Bfloat16Vector = appendRows(d.Bfloat16Vector, rows)
 	case *schemapb.VectorField_Int8Vector:
-		d.Int8Vector = append(d.Int8Vector, data...)
+		d.Int8Vector = appendRows(d.Int8Vector, rows)
 	default:
 		return false
 	}
@@ -131,7 +133,7 @@ func appendPacked(fd *schemapb.FieldData, col entity.Column) bool {
 // emptyPackedFieldData is the Milvus field data of a packed vector column's name, type and
 // dim, with no rows (nil for other columns).
 func emptyPackedFieldData(col entity.Column) *schemapb.FieldData {
-	dim, _, ok := packedBytes(col.Slice(0, 0))
+	dim, _, ok := packedRows(col.Slice(0, 0))
 	if !ok {
 		return nil
 	}
