@@ -99,17 +99,19 @@ def reset(uri):
 @contextlib.contextmanager
 def log_handlers_to(out):
     """Points every logging stream handler at out for the block: pymilvus logs RPC errors
-    through a handler it made at import, which redirect_stderr does not reach."""
+    through a handler it made at import, which redirect_stderr does not reach. (The stream is
+    swapped without the flush setStream does: a handler a program made may hold that program's
+    output file, closed since.)"""
     loggers = [logging.root] + [lg for lg in logging.root.manager.loggerDict.values() if isinstance(lg, logging.Logger)]
     handlers = [h for lg in loggers for h in lg.handlers if type(h) is logging.StreamHandler]
     streams = [h.stream for h in handlers]
     for h in handlers:
-        h.setStream(out)
+        h.stream = out
     try:
         yield
     finally:
         for h, stream in zip(handlers, streams):
-            h.setStream(stream)
+            h.stream = stream
 
 
 def run(name, path, uri, work):
