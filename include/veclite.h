@@ -2075,6 +2075,21 @@ bool veclite_schema_field(const veclite_schema *schema,
                           uint32_t *flags_out);
 
 /**
+ * Describes the default value of field `i`, in the out-param of its kind: `int_out` for an
+ * integer field (Int8..Int64), `double_out` for Float and Double, `bool_out` for Bool,
+ * `text_out` / `text_len_out` (valid until the schema is freed, not NUL-terminated) for
+ * VarChar. Each out-param may be NULL. Returns false (writing nothing) for NULL, an index out
+ * of range or a field without a default value.
+ */
+bool veclite_schema_field_default(const veclite_schema *schema,
+                                  size_t i,
+                                  int64_t *int_out,
+                                  double *double_out,
+                                  bool *bool_out,
+                                  const uint8_t **text_out,
+                                  size_t *text_len_out);
+
+/**
  * New options: all partitions, no filter, the only vector field, no output fields, offset 0.
  */
 veclite_search_options *veclite_search_options_new(void);

@@ -25,6 +25,7 @@ mod metadata;
 mod partial;
 mod read;
 mod schema;
+mod schema_default;
 mod search;
 mod sparse;
 mod status;

@@ -184,12 +184,18 @@ fn packed_data<T: bytemuck::Pod>(
         if *held != kind {
             return Err(type_error(c, kind.name()));
         }
-        let values: &[T] = bytemuck::try_cast_slice(data).map_err(|e| {
-            FfiError::new(
-                Status::Unsupported,
-                format!("column `{}`: values not aligned for reading in place: {e}", c.inner.name()),
-            )
-        })?;
+        // An empty column's buffer may sit at any address (a Vec<u8>'s dangling pointer): it
+        // holds no values to align.
+        let values: &[T] = if data.is_empty() {
+            &[]
+        } else {
+            bytemuck::try_cast_slice(data).map_err(|e| {
+                FfiError::new(
+                    Status::Unsupported,
+                    format!("column `{}`: values not aligned for reading in place: {e}", c.inner.name()),
+                )
+            })?
+        };
         // SAFETY: out-params are non-NULL and writable.
         unsafe {
             put(outs.0, values.as_ptr());

@@ -77,7 +77,7 @@ func schemaToC(s *entity.Schema) (*C.veclite_schema, error) {
 			}
 			param = v
 		case entity.FieldTypeFloatVector, entity.FieldTypeBinaryVector, entity.FieldTypeFloat16Vector,
-			entity.FieldTypeBFloat16Vector:
+			entity.FieldTypeBFloat16Vector, entity.FieldTypeInt8Vector:
 			v, err := typeParam(f, entity.TypeParamDim)
 			if err != nil {
 				return fail(err)
@@ -110,6 +110,9 @@ func schemaToC(s *entity.Schema) (*C.veclite_schema, error) {
 			}
 		} else if st := C.veclite_schema_builder_add_field(b, fp, fl, C.uint32_t(f.DataType), C.uint32_t(param), flags, &cerr); st != C.VECLITE_STATUS_OK {
 			return fail(errFrom(st, cerr, nil))
+		}
+		if err := setDefault(b, f, &cerr); err != nil {
+			return fail(err)
 		}
 		if f.Description != "" {
 			dp, dl := cstr(f.Description)
@@ -197,12 +200,13 @@ func schemaFromC(s *C.veclite_schema) *entity.Schema {
 			IsPartitionKey: flags&C.VECLITE_FLAG_PARTITION_KEY != 0,
 			TypeParams:     map[string]string{},
 		}
+		f.DefaultValue = defaultFromC(s, i, f.DataType)
 		if C.veclite_schema_field_description(s, C.size_t(i), &np, &nl) {
 			f.Description = C.GoStringN((*C.char)(unsafe.Pointer(np)), C.int(nl))
 		}
 		switch f.DataType {
 		case entity.FieldTypeFloatVector, entity.FieldTypeBinaryVector, entity.FieldTypeFloat16Vector,
-			entity.FieldTypeBFloat16Vector:
+			entity.FieldTypeBFloat16Vector, entity.FieldTypeInt8Vector:
 			f.TypeParams[entity.TypeParamDim] = strconv.FormatUint(uint64(param), 10)
 		case entity.FieldTypeVarChar:
 			f.TypeParams[entity.TypeParamMaxLength] = strconv.FormatUint(uint64(param), 10)

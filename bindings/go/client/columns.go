@@ -43,7 +43,13 @@ func checkColumns(columns []entity.Column) error {
 			return newErr(StatusInvalidArgument, "column %d is nil", i)
 		}
 		name := col.Name()
+		if err := checkNullable(col); err != nil {
+			return err
+		}
 		if err := checkPacked(col); err != nil {
+			return err
+		}
+		if err := checkInt8Vector(col); err != nil {
 			return err
 		}
 		if fv, ok := col.(*entity.ColumnFloatVector); ok {
@@ -87,6 +93,8 @@ func columnToC(col entity.Column) (*C.veclite_column, error) {
 	if isNilColumn(col) {
 		return nil, newErr(StatusInvalidArgument, "column is nil")
 	}
+	col, valid := nullableParts(col)
+	vp := slicePtr[bool, C.bool](valid)
 	name := col.Name()
 	np, nl := cstr(name)
 	var out *C.veclite_column
@@ -95,25 +103,25 @@ func columnToC(col entity.Column) (*C.veclite_column, error) {
 	switch c := col.(type) {
 	case *entity.ColumnBool:
 		d := c.Data()
-		st = C.veclite_column_new_bool(np, nl, slicePtr[bool, C.bool](d), C.size_t(len(d)), nil, &out, &cerr)
+		st = C.veclite_column_new_bool(np, nl, slicePtr[bool, C.bool](d), C.size_t(len(d)), vp, &out, &cerr)
 	case *entity.ColumnInt8:
 		d := c.Data()
-		st = C.veclite_column_new_int8(np, nl, slicePtr[int8, C.int8_t](d), C.size_t(len(d)), nil, &out, &cerr)
+		st = C.veclite_column_new_int8(np, nl, slicePtr[int8, C.int8_t](d), C.size_t(len(d)), vp, &out, &cerr)
 	case *entity.ColumnInt16:
 		d := c.Data()
-		st = C.veclite_column_new_int16(np, nl, slicePtr[int16, C.int16_t](d), C.size_t(len(d)), nil, &out, &cerr)
+		st = C.veclite_column_new_int16(np, nl, slicePtr[int16, C.int16_t](d), C.size_t(len(d)), vp, &out, &cerr)
 	case *entity.ColumnInt32:
 		d := c.Data()
-		st = C.veclite_column_new_int32(np, nl, slicePtr[int32, C.int32_t](d), C.size_t(len(d)), nil, &out, &cerr)
+		st = C.veclite_column_new_int32(np, nl, slicePtr[int32, C.int32_t](d), C.size_t(len(d)), vp, &out, &cerr)
 	case *entity.ColumnInt64:
 		d := c.Data()
-		st = C.veclite_column_new_int64(np, nl, slicePtr[int64, C.int64_t](d), C.size_t(len(d)), nil, &out, &cerr)
+		st = C.veclite_column_new_int64(np, nl, slicePtr[int64, C.int64_t](d), C.size_t(len(d)), vp, &out, &cerr)
 	case *entity.ColumnFloat:
 		d := c.Data()
-		st = C.veclite_column_new_float(np, nl, slicePtr[float32, C.float](d), C.size_t(len(d)), nil, &out, &cerr)
+		st = C.veclite_column_new_float(np, nl, slicePtr[float32, C.float](d), C.size_t(len(d)), vp, &out, &cerr)
 	case *entity.ColumnDouble:
 		d := c.Data()
-		st = C.veclite_column_new_double(np, nl, slicePtr[float64, C.double](d), C.size_t(len(d)), nil, &out, &cerr)
+		st = C.veclite_column_new_double(np, nl, slicePtr[float64, C.double](d), C.size_t(len(d)), vp, &out, &cerr)
 	case *entity.ColumnFloatVector:
 		rows := c.Data()
 		dim := c.Dim()
@@ -132,7 +140,7 @@ func columnToC(col entity.Column) (*C.veclite_column, error) {
 		var pin runtime.Pinner
 		defer pin.Unpin()
 		ptrs, lens, n := cstrings(c.Data(), &pin)
-		st = C.veclite_column_new_varchar(np, nl, ptrs, lens, n, nil, &out, &cerr)
+		st = C.veclite_column_new_varchar(np, nl, ptrs, lens, n, vp, &out, &cerr)
 	case *entity.ColumnJSONBytes:
 		if c.IsDynamic() {
 			np, nl = cstr(dynamicFieldName) // an explicit dynamic column is `$meta`, as in the SDK
@@ -140,23 +148,33 @@ func columnToC(col entity.Column) (*C.veclite_column, error) {
 		var pin runtime.Pinner
 		defer pin.Unpin()
 		ptrs, lens, n := cbytes(c.Data(), &pin)
-		st = C.veclite_column_new_json(np, nl, ptrs, lens, n, nil, &out, &cerr)
+		st = C.veclite_column_new_json(np, nl, ptrs, lens, n, vp, &out, &cerr)
 	default:
 		var ok bool
+		if st, ok = arrayToC(col, np, nl, vp, &out, &cerr); ok {
+			break
+		}
+		if valid != nil {
+			return nil, newErr(StatusInvalidArgument, "column %s: a %s column cannot hold nulls", name, col.Type())
+		}
 		var err error
 		if st, ok, err = packedToC(col, np, nl, &out, &cerr); err != nil {
 			return nil, err
 		} else if ok {
 			break
 		}
-		if st, ok = arrayToC(col, np, nl, &out, &cerr); !ok {
-			st, ok = sparseToC(col, np, nl, &out, &cerr)
+		if st, ok, err = int8ToC(col, np, nl, &out, &cerr); err != nil {
+			return nil, err
+		} else if ok {
+			break
 		}
-		if !ok {
-			return nil, newErr(StatusInvalidArgument, "column %s: unsupported column type %T (%s)", name, col, col.Type())
+		if st, ok = sparseToC(col, np, nl, &out, &cerr); ok {
+			break
 		}
+		return nil, newErr(StatusInvalidArgument, "column %s: unsupported column type %T (%s)", name, col, col.Type())
 	}
 	runtime.KeepAlive(col)
+	runtime.KeepAlive(valid)
 	runtime.KeepAlive(name)
 	if st != C.VECLITE_STATUS_OK {
 		return nil, errFrom(st, cerr, nil)
@@ -222,6 +240,9 @@ func fromC(col *C.veclite_column) (entity.Column, error) {
 	}
 	if packed, ok, err := packedFromC(col, name, info._type); ok {
 		return packed, err
+	}
+	if v, ok, err := int8FromC(col, name, info._type); ok {
+		return v, err
 	}
 	return nil, newErr(StatusInvalidArgument, "column %s: unsupported field type %d in result", name, int(info._type))
 }
@@ -315,6 +336,9 @@ func resultColumns(r *C.veclite_result) (ResultSet, error) {
 	rs := make(ResultSet, 0, n)
 	for _, p := range ptrs {
 		col, err := fromC(p)
+		if err == nil {
+			col, err = withValidity(p, col)
+		}
 		if err != nil {
 			return nil, err
 		}

@@ -28,9 +28,9 @@ func flatten[T any](rows [][]T) ([]uint64, []T) {
 	return offsets, flat
 }
 
-// arrayToC builds the C column of an ARRAY column named (np, nl); ok is false for a column
-// that is not an ARRAY column.
-func arrayToC(col entity.Column, np *C.uint8_t, nl C.size_t, out **C.veclite_column, cerr **C.veclite_error) (st C.veclite_status, ok bool) {
+// arrayToC builds the C column of an ARRAY column named (np, nl) with validity flags valid
+// (nil: no nulls); ok is false for a column that is not an ARRAY column.
+func arrayToC(col entity.Column, np *C.uint8_t, nl C.size_t, valid *C.bool, out **C.veclite_column, cerr **C.veclite_error) (st C.veclite_status, ok bool) {
 	var offsets []uint64
 	rows := C.size_t(col.Len())
 	off := func() *C.uint64_t { return (*C.uint64_t)(unsafe.Pointer(unsafe.SliceData(offsets))) }
@@ -38,37 +38,37 @@ func arrayToC(col entity.Column, np *C.uint8_t, nl C.size_t, out **C.veclite_col
 	case *entity.ColumnBoolArray:
 		o, flat := flatten(c.Data())
 		offsets = o
-		st = C.veclite_column_new_array_bool(np, nl, off(), rows, slicePtr[bool, C.bool](flat), nil, out, cerr)
+		st = C.veclite_column_new_array_bool(np, nl, off(), rows, slicePtr[bool, C.bool](flat), valid, out, cerr)
 		runtime.KeepAlive(flat)
 	case *entity.ColumnInt8Array:
 		o, flat := flatten(c.Data())
 		offsets = o
-		st = C.veclite_column_new_array_int8(np, nl, off(), rows, slicePtr[int8, C.int8_t](flat), nil, out, cerr)
+		st = C.veclite_column_new_array_int8(np, nl, off(), rows, slicePtr[int8, C.int8_t](flat), valid, out, cerr)
 		runtime.KeepAlive(flat)
 	case *entity.ColumnInt16Array:
 		o, flat := flatten(c.Data())
 		offsets = o
-		st = C.veclite_column_new_array_int16(np, nl, off(), rows, slicePtr[int16, C.int16_t](flat), nil, out, cerr)
+		st = C.veclite_column_new_array_int16(np, nl, off(), rows, slicePtr[int16, C.int16_t](flat), valid, out, cerr)
 		runtime.KeepAlive(flat)
 	case *entity.ColumnInt32Array:
 		o, flat := flatten(c.Data())
 		offsets = o
-		st = C.veclite_column_new_array_int32(np, nl, off(), rows, slicePtr[int32, C.int32_t](flat), nil, out, cerr)
+		st = C.veclite_column_new_array_int32(np, nl, off(), rows, slicePtr[int32, C.int32_t](flat), valid, out, cerr)
 		runtime.KeepAlive(flat)
 	case *entity.ColumnInt64Array:
 		o, flat := flatten(c.Data())
 		offsets = o
-		st = C.veclite_column_new_array_int64(np, nl, off(), rows, slicePtr[int64, C.int64_t](flat), nil, out, cerr)
+		st = C.veclite_column_new_array_int64(np, nl, off(), rows, slicePtr[int64, C.int64_t](flat), valid, out, cerr)
 		runtime.KeepAlive(flat)
 	case *entity.ColumnFloatArray:
 		o, flat := flatten(c.Data())
 		offsets = o
-		st = C.veclite_column_new_array_float(np, nl, off(), rows, slicePtr[float32, C.float](flat), nil, out, cerr)
+		st = C.veclite_column_new_array_float(np, nl, off(), rows, slicePtr[float32, C.float](flat), valid, out, cerr)
 		runtime.KeepAlive(flat)
 	case *entity.ColumnDoubleArray:
 		o, flat := flatten(c.Data())
 		offsets = o
-		st = C.veclite_column_new_array_double(np, nl, off(), rows, slicePtr[float64, C.double](flat), nil, out, cerr)
+		st = C.veclite_column_new_array_double(np, nl, off(), rows, slicePtr[float64, C.double](flat), valid, out, cerr)
 		runtime.KeepAlive(flat)
 	case *entity.ColumnVarCharArray:
 		o, flat := flatten(c.Data())
@@ -76,7 +76,7 @@ func arrayToC(col entity.Column, np *C.uint8_t, nl C.size_t, out **C.veclite_col
 		var pin runtime.Pinner
 		defer pin.Unpin()
 		ptrs, lens, _ := cbytes(flat, &pin)
-		st = C.veclite_column_new_array_varchar(np, nl, off(), rows, ptrs, lens, nil, out, cerr)
+		st = C.veclite_column_new_array_varchar(np, nl, off(), rows, ptrs, lens, valid, out, cerr)
 	default:
 		return 0, false
 	}

@@ -86,29 +86,47 @@ func packedToC(col entity.Column, np *C.uint8_t, nl C.size_t, out **C.veclite_co
 		runtime.KeepAlive(flat)
 	case entity.FieldTypeFloat16Vector:
 		flat := halves(rows)
-		st = C.veclite_column_new_float16_vector(np, nl, slicePtr[uint16, C.uint16_t](flat), dim, n, out, cerr)
+		st = C.veclite_column_new_float16_vector(np, nl, (*C.uint16_t)(flat), dim, n, out, cerr)
 		runtime.KeepAlive(flat)
 	case entity.FieldTypeBFloat16Vector:
 		flat := halves(rows)
-		st = C.veclite_column_new_bfloat16_vector(np, nl, slicePtr[uint16, C.uint16_t](flat), dim, n, out, cerr)
+		st = C.veclite_column_new_bfloat16_vector(np, nl, (*C.uint16_t)(flat), dim, n, out, cerr)
 		runtime.KeepAlive(flat)
 	}
 	return st, true, nil
 }
 
-// halves decodes rows of little-endian 2-byte components into one slice of bit patterns.
-func halves(rows [][]byte) []uint16 {
+// littleEndian reports whether this machine stores a uint16 as the rows do (little-endian):
+// then rows are joined by whole-row copies instead of decoded component by component.
+var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
+
+// halves joins rows of little-endian 2-byte components into one buffer of native uint16 bit
+// patterns (nil when there are none).
+func halves(rows [][]byte) unsafe.Pointer {
 	total := 0
 	for _, v := range rows {
 		total += len(v) / 2
 	}
-	out := make([]uint16, 0, total)
+	if total == 0 {
+		return nil
+	}
+	out := make([]uint16, total)
+	if littleEndian {
+		buf := unsafe.Slice((*byte)(unsafe.Pointer(&out[0])), 2*total)
+		off := 0
+		for _, v := range rows {
+			off += copy(buf[off:], v[:len(v)&^1])
+		}
+		return unsafe.Pointer(&out[0])
+	}
+	k := 0
 	for _, v := range rows {
 		for i := 0; i+1 < len(v); i += 2 {
-			out = append(out, binary.LittleEndian.Uint16(v[i:]))
+			out[k] = binary.LittleEndian.Uint16(v[i:])
+			k++
 		}
 	}
-	return out
+	return unsafe.Pointer(&out[0])
 }
 
 // packedFromC copies a packed vector column of a result (borrowed) into a Go column; ok is
@@ -131,7 +149,9 @@ func packedFromC(col *C.veclite_column, name string, typ C.uint32_t) (entity.Col
 		} else {
 			st = C.veclite_column_bfloat16_vector_data(col, &p, &rows, &dim, &cerr)
 		}
-		if st == C.VECLITE_STATUS_OK {
+		if st == C.VECLITE_STATUS_OK && littleEndian {
+			flat = copyC[byte](unsafe.Pointer(p), 2*int(rows)*int(dim))
+		} else if st == C.VECLITE_STATUS_OK {
 			bits := unsafe.Slice((*uint16)(unsafe.Pointer(p)), int(rows)*int(dim))
 			flat = make([]byte, 2*len(bits))
 			for i, b := range bits {
@@ -161,11 +181,11 @@ func packedFromC(col *C.veclite_column, name string, typ C.uint32_t) (entity.Col
 }
 
 // isDenseVector reports whether t is a vector type with a dim: FloatVector, BinaryVector,
-// Float16Vector or BFloat16Vector.
+// Float16Vector, BFloat16Vector or Int8Vector.
 func isDenseVector(t entity.FieldType) bool {
 	switch t {
 	case entity.FieldTypeFloatVector, entity.FieldTypeBinaryVector, entity.FieldTypeFloat16Vector,
-		entity.FieldTypeBFloat16Vector:
+		entity.FieldTypeBFloat16Vector, entity.FieldTypeInt8Vector:
 		return true
 	}
 	return false

@@ -75,7 +75,7 @@ func TestDynamicFields(t *testing.T) {
 	if _, err := rs.GetColumn("a").GetAsString(0); err == nil {
 		t.Fatal("a is a number")
 	}
-	doc := rs.GetColumn("doc").(*entity.ColumnJSONBytes)
+	doc := rs.GetColumn("doc").(*entity.ColumnNullable).Values.(*entity.ColumnJSONBytes) // doc is nullable
 	if string(doc.Data()[0]) != `{"k": 1}` || doc.IsDynamic() {
 		t.Fatalf("doc %q", doc.Data()[0])
 	}

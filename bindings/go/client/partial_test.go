@@ -36,7 +36,7 @@ func TestPartialUpsert(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc := rs.GetColumn("doc").(*entity.ColumnJSONBytes)
+	doc := rs.GetColumn("doc").(*entity.ColumnNullable).Values.(*entity.ColumnJSONBytes) // doc is nullable
 	b, _ := rs.GetColumn("b").GetAsInt64(0)
 	g, _ := rs.GetColumn("g").GetAsString(0)
 	v := rs.GetColumn("v").(*entity.ColumnFloatVector).Data()[0]

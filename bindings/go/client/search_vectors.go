@@ -20,6 +20,7 @@ type queryBatch struct {
 	floats  []float32 // FloatVector
 	bits    []byte    // BinaryVector: nq·dim/8 packed bytes
 	halves  []uint16  // Float16Vector, BFloat16Vector: nq·dim bit patterns
+	int8s   []int8    // Int8Vector: nq·dim components
 }
 
 // queryVectors checks that vectors are FloatVector, BinaryVector, Float16Vector or
@@ -32,7 +33,7 @@ func queryVectors(vectors []entity.Vector) (queryBatch, error) {
 	for i, v := range vectors {
 		if !isSearchable(v) {
 			return queryBatch{}, featureErr("query vectors of type %T (veclite searches FloatVector, BinaryVector, "+
-				"Float16Vector and BFloat16Vector fields)", v)
+				"Float16Vector, BFloat16Vector and Int8Vector fields)", v)
 		}
 		if v.FieldType() != q.typ {
 			return queryBatch{}, newErr(StatusInvalidArgument, "query vector %d is a %s, query vector 0 is a %s",
@@ -44,6 +45,14 @@ func queryVectors(vectors []entity.Vector) (queryBatch, error) {
 					i, v.Dim(), q.dim)
 			}
 			q.floats = append(q.floats, v.(entity.FloatVector)...)
+			continue
+		}
+		if iv, ok := v.(entity.Int8Vector); ok {
+			if v.Dim() != q.dim || q.dim == 0 {
+				return queryBatch{}, newErr(StatusDimensionMismatch, "query vector %d has dim %d, query vector 0 has %d",
+					i, v.Dim(), q.dim)
+			}
+			q.int8s = append(q.int8s, iv...)
 			continue
 		}
 		raw := v.Serialize()
@@ -68,7 +77,7 @@ func queryVectors(vectors []entity.Vector) (queryBatch, error) {
 
 func isSearchable(v entity.Vector) bool {
 	switch v.(type) {
-	case entity.FloatVector, entity.BinaryVector, entity.Float16Vector, entity.BFloat16Vector:
+	case entity.FloatVector, entity.BinaryVector, entity.Float16Vector, entity.BFloat16Vector, entity.Int8Vector:
 		return true
 	}
 	return false
@@ -90,6 +99,8 @@ func (q *queryBatch) search(db *C.veclite_db, ctx *C.veclite_ctx, cp *C.uint8_t,
 	case entity.FieldTypeBFloat16Vector:
 		return C.veclite_search_bfloat16(db, ctx, cp, cn, so, slicePtr[uint16, C.uint16_t](q.halves), nq, dim, k, metric,
 			nil, nil, nil, sr, cerr)
+	case entity.FieldTypeInt8Vector:
+		return searchInt8(db, ctx, cp, cn, so, q.int8s, q.nq, q.dim, topK, metric, sr, cerr)
 	}
 	return C.veclite_search(db, ctx, cp, cn, so, slicePtr[float32, C.float](q.floats), nq, dim, k, metric,
 		nil, nil, nil, sr, cerr)

@@ -141,6 +141,8 @@ type Field struct {
 	ElementType     FieldType
 	// Nullable marks a scalar field that accepts nulls (in milvus-sdk-go after v2.4.2).
 	Nullable bool
+	// DefaultValue is the value a row given null, or no value, takes (see WithDefaultValueBool).
+	DefaultValue interface{}
 }
 
 // NewField returns an empty field.

@@ -32,7 +32,7 @@ func kvPairs(m map[string]string) []*commonpb.KeyValuePair {
 }
 
 // schemaFromProto converts a Milvus collection schema. What veclite cannot store (functions,
-// default values, struct array fields) is refused by name rather than dropped.
+// struct array fields) is refused by name rather than dropped.
 func schemaFromProto(s *schemapb.CollectionSchema) (*entity.Schema, error) {
 	if len(s.GetFunctions()) > 0 {
 		return nil, fmt.Errorf("schema functions (%s)", s.GetFunctions()[0].GetName())
@@ -47,9 +47,6 @@ func schemaFromProto(s *schemapb.CollectionSchema) (*entity.Schema, error) {
 		EnableDynamicField: s.GetEnableDynamicField(),
 	}
 	for _, f := range s.GetFields() {
-		if f.GetDefaultValue() != nil {
-			return nil, fmt.Errorf("default values (field %s)", f.GetName())
-		}
 		if f.GetIsFunctionOutput() {
 			return nil, fmt.Errorf("function output fields (field %s)", f.GetName())
 		}
@@ -68,6 +65,11 @@ func schemaFromProto(s *schemapb.CollectionSchema) (*entity.Schema, error) {
 			ElementType:     entity.FieldType(f.GetElementType()),
 			Nullable:        f.GetNullable(),
 		}
+		def, err := defaultFromProto(f)
+		if err != nil {
+			return nil, err
+		}
+		ef.DefaultValue = def
 		if len(f.GetTypeParams()) > 0 {
 			ef.TypeParams = kvMap(f.GetTypeParams())
 		}
@@ -110,6 +112,7 @@ func schemaToProto(s *entity.Schema) *schemapb.CollectionSchema {
 			IsPartitionKey:  f.IsPartitionKey,
 			IsClusteringKey: f.IsClusteringKey,
 			Nullable:        f.Nullable,
+			DefaultValue:    defaultToProto(f),
 		}
 		id++
 		out.Fields = append(out.Fields, pf)
@@ -118,14 +121,18 @@ func schemaToProto(s *entity.Schema) *schemapb.CollectionSchema {
 }
 
 // columnFromProto converts one column of Milvus field data. Vectors are sliced out of the
-// message's contiguous buffer (no per-element copy); null values are refused.
+// message's contiguous buffer (no per-element copy); valid_data makes a nullable column.
 func columnFromProto(fd *schemapb.FieldData) (entity.Column, error) {
-	name := fd.GetFieldName()
-	for i, ok := range fd.GetValidData() {
-		if !ok {
-			return nil, fmt.Errorf("field %s, row %d: null values are not supported by veclite-server", name, i)
-		}
+	col, err := valuesFromProto(fd)
+	if err != nil {
+		return nil, err
 	}
+	return withNulls(fd, col)
+}
+
+// valuesFromProto converts the values of one column of Milvus field data.
+func valuesFromProto(fd *schemapb.FieldData) (entity.Column, error) {
+	name := fd.GetFieldName()
 	switch fd.GetType() {
 	case schemapb.DataType_Bool:
 		return entity.NewColumnBool(name, fd.GetScalars().GetBoolData().GetData()), nil
@@ -167,6 +174,9 @@ func columnFromProto(fd *schemapb.FieldData) (entity.Column, error) {
 		}
 		return entity.NewColumnFloatVector(name, dim, rows), nil
 	}
+	if col, ok, err := packedColumnFromProto(fd); ok {
+		return col, err
+	}
 	return nil, fmt.Errorf("field %s: data type %s is not supported by veclite-server", name, fd.GetType())
 }
 
@@ -182,11 +192,24 @@ func narrow[T int8 | int16](in []int32) []T {
 // fieldAppender builds Milvus field data from engine columns, appending one column after
 // another (the hits of several queries of one search).
 type fieldAppender struct {
-	fd *schemapb.FieldData
+	fd   *schemapb.FieldData
+	rows int
 }
 
-// appendColumn appends col's rows to a (creating its field data on first use).
+// appendColumn appends col's rows to a (creating its field data on first use), and their
+// validity when col or an earlier column holds nulls.
 func (a *fieldAppender) appendColumn(col entity.Column) error {
+	values, _ := nullableValues(col)
+	if err := a.appendValues(values); err != nil {
+		return err
+	}
+	a.appendValidity(col, a.rows)
+	a.rows += col.Len()
+	return nil
+}
+
+// appendValues appends the values of col (a column without nulls).
+func (a *fieldAppender) appendValues(col entity.Column) error {
 	if a.fd == nil {
 		fd, err := emptyFieldData(col)
 		if err != nil {
@@ -233,7 +256,7 @@ func (a *fieldAppender) appendColumn(col entity.Column) error {
 			d.Data = append(d.Data, row...)
 		}
 	default:
-		if appendArray(a.fd, col) {
+		if appendArray(a.fd, col) || appendPacked(a.fd, col) {
 			return nil
 		}
 		return fmt.Errorf("column %s: type %s is not supported by veclite-server", col.Name(), col.Type())
@@ -243,6 +266,7 @@ func (a *fieldAppender) appendColumn(col entity.Column) error {
 
 // emptyFieldData is the Milvus field data of col's name and type, with no rows.
 func emptyFieldData(col entity.Column) (*schemapb.FieldData, error) {
+	col, _ = nullableValues(col)
 	fd := &schemapb.FieldData{FieldName: col.Name(), Type: schemapb.DataType(col.Type())}
 	scalars := func(sf *schemapb.ScalarField) {
 		fd.Field = &schemapb.FieldData_Scalars{Scalars: sf}
@@ -270,6 +294,9 @@ func emptyFieldData(col entity.Column) (*schemapb.FieldData, error) {
 		}}
 	default:
 		if fd := emptyArrayFieldData(col); fd != nil {
+			return fd, nil
+		}
+		if fd := emptyPackedFieldData(col); fd != nil {
 			return fd, nil
 		}
 		return nil, fmt.Errorf("column %s: type %s is not supported by veclite-server", col.Name(), col.Type())

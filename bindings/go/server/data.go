@@ -313,8 +313,8 @@ func ascendingMetric(metric string) bool {
 	return !strings.EqualFold(metric, "IP") && !strings.EqualFold(metric, "COSINE")
 }
 
-// queryVectors decodes a placeholder group of float vectors, each copied out of the message as
-// one block.
+// queryVectors decodes a placeholder group of query vectors: float vectors each copied out of
+// the message as one block, packed vectors sliced out of it.
 func queryVectors(raw []byte) ([]entity.Vector, *commonpb.Status) {
 	var pg commonpb.PlaceholderGroup
 	if err := proto.Unmarshal(raw, &pg); err != nil {
@@ -324,8 +324,12 @@ func queryVectors(raw []byte) ([]entity.Vector, *commonpb.Status) {
 		return nil, invalid(fmt.Sprintf("placeholder group has %d placeholders, want 1", len(pg.GetPlaceholders())))
 	}
 	ph := pg.GetPlaceholders()[0]
+	if vectors, st, ok := packedQueryVectors(ph); ok {
+		return vectors, st
+	}
 	if ph.GetType() != commonpb.PlaceholderType_FloatVector {
-		return nil, unsupported("query vectors of type " + ph.GetType().String() + " (veclite searches float vectors)")
+		return nil, unsupported("query vectors of type " + ph.GetType().String() + " (veclite searches float, binary, " +
+			"float16, bfloat16 and int8 vectors)")
 	}
 	out := make([]entity.Vector, len(ph.GetValues()))
 	for i, b := range ph.GetValues() {
@@ -349,11 +353,11 @@ func (s *service) fieldMetric(ctx context.Context, coll, field string) string {
 	return indexes[0].Params()["metric_type"]
 }
 
-// vectorField is the name of the collection's only float vector field ("" when none or many).
+// vectorField is the name of the collection's only vector field ("" when none or many).
 func vectorField(schema *entity.Schema) string {
 	name := ""
 	for _, f := range schema.Fields {
-		if f.DataType == entity.FieldTypeFloatVector {
+		if f.DataType >= entity.FieldTypeBinaryVector {
 			if name != "" {
 				return ""
 			}
@@ -618,7 +622,7 @@ func emptyColumn(f *entity.Field) entity.Column {
 	case entity.FieldTypeArray:
 		return emptyArrayColumn(f)
 	}
-	return nil
+	return emptyPackedColumn(f)
 }
 
 // window is s[offset : offset+limit], clamped.
