@@ -251,6 +251,8 @@ impl<'a> Space for Vectors<'a> {
 
 /// One search of one index: the query, how many candidates, and which rows may be returned.
 /// `Q` is the query's form ([`Space::Query`]): f32 components by default.
+///
+/// cbindgen:ignore
 #[derive(Debug, Clone, Copy)]
 pub struct IndexQuery<'a, Q = &'a [f32]> {
     pub vector: Q,
