@@ -174,9 +174,7 @@ class MilvusClient:
                     raise ParamError(message="max_length applies to a string primary key (id_type='string')")
                 schema.add_field(primary_field_name, DataType.INT64, is_primary=True, auto_id=auto_id)
             elif id_type in ("string", "str", DataType.VARCHAR):
-                if auto_id:
-                    raise ParamError(message="auto_id requires an int primary key (id_type='int')")
-                schema.add_field(primary_field_name, DataType.VARCHAR, is_primary=True,
+                schema.add_field(primary_field_name, DataType.VARCHAR, is_primary=True, auto_id=auto_id,
                                  max_length=kwargs.get("max_length", 65535))
             else:
                 raise ParamError(message=f"id_type must be 'int' or 'string', got {id_type!r}")
