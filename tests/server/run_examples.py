@@ -30,6 +30,8 @@ SERVER_ONLY = REPO / "tests" / "server" / "pymilvus_examples"
 #: In-process programs that do not run through a server, with the reason.
 SKIP = {
     "float16_example.py": "float16 vectors: the server does not convert them yet",
+    "alter.py": "stops at alter_collection_field in process too (a field keeps its creation parameters)",
+    "database.py": "alter_database_properties: veclite-server does not serve AlterDatabase yet",
     "customize_schema.py": "default values: the Go package the server calls has none yet",
     "orm_nullable_and_default_value.py": "null and default values: the Go package the server calls has none yet",
     "partition.py": "queries partition _default after loading only p1 and p2, which Milvus refuses "
