@@ -182,7 +182,8 @@ impl Field {
         self
     }
 
-    /// Lets veclite generate the primary key on insert (Int64 keys only).
+    /// Lets veclite generate the primary key on insert: increasing int64 values, written as
+    /// their decimal strings for a VarChar key (whose `max_length` must hold them).
     pub fn auto_id(mut self, on: bool) -> Self {
         self.auto_id = on;
         self
@@ -257,9 +258,6 @@ impl Field {
             }
             if self.nullable || self.default_value.is_some() {
                 return bad("the primary key cannot be nullable or have a default value");
-            }
-            if self.auto_id && self.field_type != FieldType::Int64 {
-                return bad("auto_id requires an Int64 primary key");
             }
         } else if self.auto_id {
             return bad("auto_id is only allowed on the primary key");
@@ -568,7 +566,7 @@ mod tests {
         let auto_varchar = Schema::builder("c")
             .field(Field::new("id", FieldType::VarChar { max_length: 8 }).primary_key().auto_id(true))
             .field(Field::new("v", FieldType::FloatVector { dim: 4 }));
-        assert!(auto_varchar.build().unwrap_err().to_string().contains("auto_id requires"));
+        assert!(auto_varchar.build().is_ok(), "auto_id on a VarChar key is allowed, as in Milvus 2.3+");
 
         let nullable_vec = seed().field(Field::new("v2", FieldType::FloatVector { dim: 2 }).nullable(true));
         assert!(nullable_vec.build().unwrap_err().to_string().contains("vector fields cannot"));

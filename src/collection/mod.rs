@@ -6,6 +6,7 @@
 //! either entirely or not at all. Lock order: writer → state → catalog.
 
 mod array_ops;
+mod auto_id;
 mod dynamic;
 mod files;
 mod hybrid;

@@ -114,7 +114,7 @@ pub fn validate<'a>(schema: &Schema, columns: &[&'a Column], mode: WriteMode) ->
                 (Cow::Owned(dynamic::fold(schema, meta, &dynamic, rows)?), None)
             }
             Some(column) => normalize(field, column, rows, &mut norms[f])?,
-            None if f == pk_index && pk.auto_id => (Cow::Owned(ColumnData::Int64(Vec::new())), None),
+            None if f == pk_index && pk.auto_id => (Cow::Owned(ColumnData::empty(pk.field_type)), None),
             None => {
                 let (data, validity) = omitted(field, rows)?;
                 (Cow::Owned(data), validity)

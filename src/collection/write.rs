@@ -37,9 +37,8 @@ impl Collection {
         self.poll_pending_seal(writer).unwrap_or_else(|e| self.log_seal_failure(&e));
         batch.partition = self.write_partition(partition)?;
         if validated.generate_keys {
-            let first = timestamp::reserve(batch.rows as u64) as i64;
             batch.columns[self.schema.pk_index()] =
-                std::borrow::Cow::Owned(ColumnData::Int64((first..first + batch.rows as i64).collect()));
+                std::borrow::Cow::Owned(super::auto_id::generate(self.schema.pk_field(), batch.rows)?);
         }
         let growing = self.growing_bytes();
         if growing > 0 && growing + batch.segment_bytes(&self.schema) > self.options.seal_threshold_bytes {

@@ -124,6 +124,7 @@ type Client interface {
 	ListDatabases(ctx context.Context) ([]entity.Database, error)
 	CreateDatabase(ctx context.Context, dbName string, opts ...CreateDatabaseOption) error
 	DropDatabase(ctx context.Context, dbName string, opts ...DropDatabaseOption) error
+	AlterDatabase(ctx context.Context, dbName string, attrs ...entity.DatabaseAttribute) error
 	DescribeDatabase(ctx context.Context, dbName string) (*entity.Database, error)
 	RenameCollection(ctx context.Context, collName, newName string) error
 }

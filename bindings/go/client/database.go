@@ -9,34 +9,50 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 
 	"github.com/veclite/veclite/bindings/go/entity"
 )
 
-// CreateDatabaseOption and DropDatabaseOption exist for milvus-sdk-go v2.4.2's signatures;
-// veclite defines no options of either kind.
+// CreateDatabaseOption (WithDatabaseProperty) and DropDatabaseOption (none defined) follow
+// milvus-sdk-go v2.4.2's signatures.
 type (
 	CreateDatabaseOption func(*databaseRequest)
 	DropDatabaseOption   func(*databaseRequest)
 )
 
-// databaseRequest is what database options would change; there are none yet.
-type databaseRequest struct{}
+// databaseRequest is what database options change: the properties of a new database.
+type databaseRequest struct{ properties map[string]string }
 
 // databaseName matches a valid database name.
 var databaseName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
-// CreateDatabase creates database dbName, a namespace of collections in the same directory.
-// An existing name (default included) is ErrAlreadyExists.
+// CreateDatabase creates database dbName, a namespace of collections in the same directory,
+// with the properties of WithDatabaseProperty (checked as AlterDatabase checks them). An
+// existing name (default included) is ErrAlreadyExists.
 func (c *EmbeddedClient) CreateDatabase(ctx context.Context, dbName string, opts ...CreateDatabaseOption) error {
+	var req databaseRequest
+	for _, opt := range opts {
+		opt(&req)
+	}
+	keys := slices.Sorted(maps.Keys(req.properties))
+	values := make([]string, len(keys))
+	for i, k := range keys {
+		values[i] = req.properties[k]
+	}
 	return c.dataCall(ctx, func(db *C.veclite_db, cc *callCtx) error {
+		var pin runtime.Pinner
+		defer pin.Unpin()
 		p, n := cstr(dbName)
+		kp, kl, np := cstrings(keys, &pin)
+		vp, vl, _ := cstrings(values, &pin)
 		var cerr *C.veclite_error
-		st := C.veclite_create_database(db, p, n, nil, nil, nil, nil, 0, &cerr)
+		st := C.veclite_create_database(db, p, n, kp, kl, vp, vl, np, &cerr)
 		runtime.KeepAlive(dbName)
 		if st != C.VECLITE_STATUS_OK {
 			return cc.err(st, cerr)

@@ -160,7 +160,7 @@ func (f *Field) WithDataType(dataType FieldType) *Field { f.DataType = dataType;
 // WithIsPrimaryKey marks the primary key.
 func (f *Field) WithIsPrimaryKey(isPrimaryKey bool) *Field { f.PrimaryKey = isPrimaryKey; return f }
 
-// WithIsAutoID makes the (Int64) primary key generated on insert.
+// WithIsAutoID makes the primary key generated on insert (a VarChar key gets decimal int64 strings).
 func (f *Field) WithIsAutoID(isAutoID bool) *Field { f.AutoID = isAutoID; return f }
 
 // WithIsDynamic marks the dynamic field `$meta` (as DescribeCollection reports it); creating a

@@ -165,3 +165,4 @@ def test_float16_example(tmp_path):
                        text=True, timeout=300)
     assert p.returncode == 1
     assert "index param `nlist` for FLAT (FLAT reads no build params)" in p.stderr
+    assert "hello_milvus.create_index(" in p.stderr  # line 59 of the original, the first index it builds

@@ -289,6 +289,29 @@ def _masked(out, patterns):
     return [line for line in out.splitlines() if not any(re.search(p, line) for p in patterns)]
 
 
+
+def test_database(tmp_path):
+    # examples/database.py: database properties at creation, altered, dropped, then listed.
+    out = run("database.py", tmp_path)
+    assert out == ("\ncreate database: db1\n" + "{'name': 'db1', 'key1': 'value1'}\n" * 2
+                   + "\nalter database properties of db1:\n{'name': 'db1', 'key': 'value', 'key1': 'value1'}\n"
+                   + "\ndrop database properties of db1\n{'name': 'db1', 'key1': 'value1'}\n"
+                   + "\nlist databases:\n['default', 'db1']\n")
+
+
+def test_alter_stops_at_alter_collection_field(tmp_path):
+    # examples/alter.py: the index properties (alter_index_properties / drop_index_properties of
+    # mmap.enabled) are set and dropped, then alter_collection_field (line 36) asks to change the
+    # `title` field's max_length and mmap.enabled, which veclite refuses: a field keeps the
+    # parameters it was created with. The program stops there.
+    p = subprocess.run([sys.executable, str(EXAMPLES / "alter.py")], cwd=tmp_path, capture_output=True, text=True,
+                       timeout=120)
+    assert p.returncode == 1 and p.stdout == ""
+    assert "milvus_client.alter_collection_field(" in p.stderr
+    assert ("FeatureNotSupportedException: <FeatureNotSupportedException: (code=19, message=alter_collection_field(): "
+            "field `title` of collection `hello_milvus`: changing field parameters (`mmap.enabled`, `max_length`) "
+            "is not supported") in p.stderr
+
 def _both_outputs(name, tmp_path):
     """The output of example ``name`` on veclite, and of the original on Milvus Lite."""
     try:

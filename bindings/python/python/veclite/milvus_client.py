@@ -18,7 +18,7 @@ from ._partial import partial_flag as _partial_flag
 from ._core import Engine, SearchResult, call, server_version, visible_fields
 from ._types import CollectionSchema, DataType
 from ._index import pick
-from .exceptions import IndexNotExistException, ParamError
+from .exceptions import FeatureNotSupportedException, IndexNotExistException, ParamError
 
 class IndexParam:
     """One index request of :class:`IndexParams`. Keyword arguments are build parameters (as in
@@ -174,9 +174,7 @@ class MilvusClient:
                     raise ParamError(message="max_length applies to a string primary key (id_type='string')")
                 schema.add_field(primary_field_name, DataType.INT64, is_primary=True, auto_id=auto_id)
             elif id_type in ("string", "str", DataType.VARCHAR):
-                if auto_id:
-                    raise ParamError(message="auto_id requires an int primary key (id_type='int')")
-                schema.add_field(primary_field_name, DataType.VARCHAR, is_primary=True,
+                schema.add_field(primary_field_name, DataType.VARCHAR, is_primary=True, auto_id=auto_id,
                                  max_length=kwargs.get("max_length", 65535))
             else:
                 raise ParamError(message=f"id_type must be 'int' or 'string', got {id_type!r}")
@@ -254,6 +252,21 @@ class MilvusClient:
         if isinstance(property_keys, str) or not all(isinstance(k, str) for k in property_keys):
             raise ParamError(message="property_keys must be a list of strings")
         call(self._engine.db.alter_collection, collection_name, [], list(property_keys))
+
+    def alter_collection_field(self, collection_name: str, field_name: str, field_params: Dict[str, Any],
+                               timeout: Optional[float] = None, **kwargs: Any) -> None:
+        """Milvus changes a field's parameters here (``max_length``, ``max_capacity``,
+        ``mmap.enabled``); veclite's fields keep the parameters they were created with.
+
+        :raises FeatureNotSupportedException: always, naming the field and the parameters.
+        """
+        refuse_unknown("alter_collection_field", kwargs)
+        check_timeout(timeout)
+        keys = ", ".join(f"`{k}`" for k in (field_params or {}))
+        raise FeatureNotSupportedException(
+            message=f"alter_collection_field(): field `{field_name}` of collection `{collection_name}`: changing "
+                    f"field parameters ({keys}) is not supported by veclite; a field keeps the parameters it was "
+                    "created with")
 
     def drop_collection(self, collection_name: str, timeout: Optional[float] = None, **kwargs: Any) -> None:
         refuse_unknown("drop_collection", kwargs)
