@@ -346,3 +346,21 @@ fn milvus_index_params_are_parsed_kept_as_given_described_and_checked_at_search(
         "{err}"
     );
 }
+
+#[test]
+fn an_index_created_without_a_metric_takes_milvus_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Database::open(dir.path(), Options::default()).unwrap();
+    let schema = Schema::builder("c")
+        .field(Field::new("id", FieldType::Int64).primary_key())
+        .field(Field::new("v", FieldType::FloatVector { dim: 8 }))
+        .field(Field::new("b", FieldType::BinaryVector { dim: 64 }))
+        .build()
+        .unwrap();
+    db.create_collection(schema).unwrap();
+    let ctx = Context::background();
+    db.create_milvus_index(&ctx, "c", "v", "iv", "HNSW", "", &[]).unwrap();
+    db.create_milvus_index(&ctx, "c", "b", "ib", "BIN_FLAT", " ", &[]).unwrap();
+    assert_eq!(db.describe_index("c", Some("v")).unwrap()[0].index.metric, Metric::Cosine);
+    assert_eq!(db.describe_index("c", Some("b")).unwrap()[0].index.metric, Metric::Hamming);
+}

@@ -121,6 +121,8 @@ impl Collection {
                 )));
             }
             Metric::L2
+        } else if metric.trim().is_empty() {
+            default_metric(&definition.field_type)
         } else {
             Metric::parse(metric)?
         };
@@ -377,4 +379,13 @@ fn check_binary_names(
         _ => return Ok(()),
     };
     Err(Error::InvalidArgument(format!("field `{field}`: {message}")))
+}
+
+/// The metric of a vector index created without one, as Milvus picks it: HAMMING for binary
+/// vectors, COSINE for the other dense types (sparse fields take IP, in their own path).
+fn default_metric(field_type: &crate::schema::FieldType) -> Metric {
+    match field_type.vector_kind() {
+        Some((crate::params::VectorKind::Binary, _)) => Metric::Hamming,
+        _ => Metric::Cosine,
+    }
 }

@@ -47,11 +47,10 @@ STOPS = {
     "orm_binary_example.py": (
         ("index param `nlist` for BIN_FLAT (BIN_FLAT reads no build params)", "hello_milvus.create_index("),
         "asks for a BIN_FLAT index with an `nlist` build param, which veclite refuses"),
-    # In process the index request stops at its missing metric_type; the server gives it COSINE,
-    # as Milvus does, and the engine then refuses the index type.
+    # The index takes Milvus's default metric (COSINE) and the program then searches with L2.
     "int8_example.py": (
-        ("index type HNSW on field `int8_vector` of type INT8_VECTOR", "c.create_index("),
-        "asks for an HNSW index on its INT8_VECTOR field, which veclite searches exactly (FLAT)"),
+        ("metric type not match", "c.search("),
+        "creates its index without a metric_type (COSINE by default) and then searches with L2"),
 }
 
 
