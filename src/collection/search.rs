@@ -272,8 +272,8 @@ impl Collection {
     }
 
     /// Refuses a search parameter the searched field's index does not take (the search would
-    /// ignore it): `ef` needs an HNSW index, `nprobe` an IVF_FLAT one; FLAT and no index search
-    /// exactly and take neither. `vector_field` as in [`SearchRequest::vector_field`]. The
+    /// ignore it): `ef` needs an HNSW index, `nprobe` an IVF_FLAT one (or a FLAT index, which
+    /// takes it as Milvus does, without effect: it probes everything); no index takes neither. `vector_field` as in [`SearchRequest::vector_field`]. The
     /// Milvus-shaped entry points (C, Go, Python) call it before [`Collection::search`], which
     /// itself applies whichever parameter the index reads.
     ///
@@ -298,7 +298,9 @@ impl Collection {
         if params.ef.is_some() && !matches!(index, Some(IndexParams::Hnsw { .. })) {
             return refuse("ef", "HNSW");
         }
-        if params.nprobe.is_some() && !matches!(index, Some(IndexParams::IvfFlat { .. })) {
+        // FLAT takes the `nprobe` SDKs send with it (milvus-sdk-go's NewIndexBinFlatSearchParam
+        // always does), as Milvus does: an exact search probes everything.
+        if params.nprobe.is_some() && !matches!(index, Some(IndexParams::IvfFlat { .. } | IndexParams::Flat)) {
             return refuse("nprobe", "IVF_FLAT");
         }
         Ok(())

@@ -55,7 +55,8 @@ impl IndexParams {
     /// Parses an index request in Milvus's terms: the type name and its build parameters as
     /// Milvus's key/value map.
     ///
-    /// Type names (any case): `FLAT` (also named `BIN_FLAT`, binary vectors' name for it), `HNSW`, `IVF_FLAT` (also named `BIN_IVF_FLAT`), `AUTOINDEX` or an empty name (which
+    /// Type names (any case): `FLAT` (also named `BIN_FLAT`, binary vectors' name for it; it
+    /// takes Milvus's `nlist`, checked and without effect), `HNSW`, `IVF_FLAT` (also named `BIN_IVF_FLAT`), `AUTOINDEX` or an empty name (which
     /// build [`AUTOINDEX_VECTOR`]; on a scalar field the collection resolves `AUTOINDEX` with
     /// `scalar_index::auto_index` instead), and the scalar types `INVERTED`,
     /// `STL_SORT`, `BITMAP` and `TRIE`. Keys: `M` and `efConstruction` for HNSW, `nlist` for
@@ -98,6 +99,15 @@ impl IndexParams {
                     "index param `{key}`: give the {} beside the build params, not among them",
                     if key == "index_type" { "index type" } else { "metric" }
                 )));
+            }
+            if shape == IndexParams::Flat && key == "nlist" {
+                // Milvus's FLAT and BIN_FLAT take the `nlist` SDKs send with them (milvus-sdk-go's
+                // NewIndexBinFlat always does): checked, kept in the given map, and without
+                // effect, since an exact index has no lists (as in Milvus).
+                if let Some(nlist) = parse_build_value(key, value)? {
+                    IndexParams::IvfFlat { nlist }.validate()?;
+                }
+                continue;
             }
             let Some(i) = keys.iter().position(|k| *k == key) else {
                 let reads = if keys.is_empty() { "no build params".to_owned() } else { keys.join(" and ") };

@@ -295,7 +295,8 @@ func metricToC(mt entity.MetricType) (C.uint32_t, error) {
 // is used: sp's "ef" (entity.NewIndexHNSWSearchParam) and "nprobe"
 // (entity.NewIndexIvfFlatSearchParam) tune HNSW and IVF_FLAT searches (defaults: ef = max(64,
 // topK), nprobe 8); FLAT's params set nothing. The library parses sp.Params(): a param the
-// field's index does not take (ef without an HNSW index, nprobe without an IVF_FLAT one) or a
+// field's index does not take (ef without an HNSW index, nprobe without an IVF_FLAT or FLAT
+// one; FLAT takes it without effect, as in Milvus) or a
 // bad value is ErrInvalidArgument; range search (AddRadius / AddRangeFilter),
 // page_retain_order true and other keys fail with an error wrapping ErrFeatureNotSupported, and
 // WithLimit (a Query option) with ErrInvalidArgument; WithIgnoreGrowing searches sealed segments

@@ -26,8 +26,8 @@ func NewIndexBinIvfFlat(metricType MetricType, nlist int) (*IndexBinIvfFlat, err
 	return &IndexBinIvfFlat{builtIndex{"BinIvfFlat", BinIvfFlat, metricType, map[string]string{"nlist": fmt.Sprint(nlist)}}}, nil
 }
 
-// IndexBinFlatSearchParam carries milvus-sdk-go's nprobe for BIN_FLAT, which an exact search
-// does not read: Search refuses it on a field without a BIN_IVF_FLAT index.
+// IndexBinFlatSearchParam carries milvus-sdk-go's nprobe for BIN_FLAT, which a BIN_FLAT index
+// takes without effect (an exact search probes everything), as Milvus does.
 type IndexBinFlatSearchParam struct{ baseSearchParams }
 
 // NewIndexBinFlatSearchParam validates nprobe as milvus-sdk-go does.
