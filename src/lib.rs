@@ -84,6 +84,7 @@ pub use params::{
     MAX_HYBRID_REQUESTS, MAX_NPROBE, MAX_NQ, MAX_ROUND_DECIMAL, MAX_TOPK, Metric, Options, Property, Ranker,
     SearchParams, SearchRequest, SyncPolicy,
 };
+pub use params::{DropRatio, SparseAlgo};
 pub use result::{MutationResult, QueryResult, SearchHits};
 pub use schema::{
     DEFAULT_PARTITION, DYNAMIC_FIELD, Field, FieldType, MAX_JSON_DEPTH, MAX_JSON_LENGTH, MAX_VECTOR_NORM,
@@ -99,6 +100,7 @@ pub use verify::{VerifyProblem, VerifyReport, verify};
 #[doc(hidden)]
 pub mod internals {
     pub use crate::collection::Collection;
+    pub use crate::index::sparse as sparse_index;
     pub use crate::segment::format;
     pub use crate::segment::sealed::SealedSegment;
     pub use crate::storage::wal;

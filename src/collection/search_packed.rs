@@ -129,6 +129,14 @@ impl Collection {
         params: &crate::params::IndexParams,
     ) -> Result<()> {
         let field = &self.schema.fields[field];
+        if params.is_sparse() {
+            return Err(Error::InvalidArgument(format!(
+                "index type {} indexes SPARSE_FLOAT_VECTOR fields only: field `{}` is {}",
+                params.type_name(),
+                field.name,
+                field.field_type.describe()
+            )));
+        }
         let Some((kind, _)) = field.field_type.vector_kind() else {
             if metric.is_binary() {
                 return Err(Error::InvalidArgument(format!(

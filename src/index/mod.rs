@@ -16,6 +16,7 @@
 pub mod file;
 pub mod hnsw;
 pub mod ivf;
+pub mod sparse;
 
 use crate::bitset::Bitset;
 use crate::params::{Metric, SearchParams};

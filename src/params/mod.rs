@@ -15,6 +15,7 @@ mod index;
 mod metric;
 mod options;
 mod search;
+mod sparse;
 mod vector;
 
 pub use collection::{CollectionSettings, ConsistencyLevel, DEFAULT_SHARD_NUM, Property};
@@ -26,4 +27,5 @@ pub use search::{
     CostRange, DEFAULT_EF, DEFAULT_NPROBE, MAX_EF, MAX_NPROBE, MAX_NQ, MAX_ROUND_DECIMAL, MAX_TOPK,
     SearchParams, SearchRequest, check_round_decimal, round_score,
 };
+pub use sparse::{DropRatio, SparseAlgo};
 pub use vector::VectorKind;
