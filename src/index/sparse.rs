@@ -53,7 +53,7 @@ use crate::error::{Error, Result};
 use crate::params::{DropRatio, IndexParams, SearchParams, SparseAlgo};
 
 /// Values sampled at most (evenly strided) for the `drop_ratio_build` quantile.
-pub const QUANTILE_SAMPLE: usize = 1 << 24;
+const QUANTILE_SAMPLE: usize = 1 << 24;
 /// Header words.
 const HEADER_WORDS: usize = 8;
 /// A cursor's row past the end of its list.

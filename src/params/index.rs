@@ -44,7 +44,7 @@ pub enum IndexParams {
     SparseWand { drop_ratio_build: DropRatio },
 }
 
-/// The build parameters an index type reads, under Milvus's names.
+/// The integer build parameters an index type reads, under Milvus's names.
 fn build_keys(params: &IndexParams) -> &'static [&'static str] {
     match params {
         IndexParams::Flat
@@ -54,8 +54,8 @@ fn build_keys(params: &IndexParams) -> &'static [&'static str] {
         | IndexParams::Trie => &[],
         IndexParams::Hnsw { .. } => &["M", "efConstruction"],
         IndexParams::IvfFlat { .. } => &["nlist"],
-        IndexParams::SparseInvertedIndex { .. } => &["drop_ratio_build", "inverted_index_algo"],
-        IndexParams::SparseWand { .. } => &["drop_ratio_build"],
+        // Read by the sparse parameters' own parser (a ratio and a name, not integers).
+        IndexParams::SparseInvertedIndex { .. } | IndexParams::SparseWand { .. } => &[],
     }
 }
 
@@ -142,22 +142,20 @@ impl IndexParams {
         Ok(params)
     }
 
-    /// The build parameters under Milvus's names with their values as text: `M` and
-    /// `efConstruction` for HNSW, `nlist` for IVF_FLAT, `drop_ratio_build` (and
-    /// `inverted_index_algo`) for the sparse indexes, none for the others.
-    pub fn milvus_params(&self) -> Vec<(&'static str, String)> {
+    /// The numeric build parameters under Milvus's names with their values: `M` and
+    /// `efConstruction` for HNSW, `nlist` for IVF_FLAT, none for the others (the sparse types'
+    /// parameters are a ratio and a name: `IndexParams::sparse_milvus_params`).
+    pub fn milvus_params(&self) -> Vec<(&'static str, u32)> {
         let values = match *self {
             IndexParams::Flat
             | IndexParams::Inverted
             | IndexParams::StlSort
             | IndexParams::Bitmap
-            | IndexParams::Trie => vec![],
-            IndexParams::Hnsw { m, ef_construction } => vec![m.to_string(), ef_construction.to_string()],
-            IndexParams::IvfFlat { nlist } => vec![nlist.to_string()],
-            IndexParams::SparseInvertedIndex { drop_ratio_build, algo } => {
-                vec![drop_ratio_build.get().to_string(), algo.name().to_owned()]
-            }
-            IndexParams::SparseWand { drop_ratio_build } => vec![drop_ratio_build.get().to_string()],
+            | IndexParams::Trie
+            | IndexParams::SparseInvertedIndex { .. }
+            | IndexParams::SparseWand { .. } => vec![],
+            IndexParams::Hnsw { m, ef_construction } => vec![m, ef_construction],
+            IndexParams::IvfFlat { nlist } => vec![nlist],
         };
         build_keys(self).iter().copied().zip(values).collect()
     }

@@ -119,6 +119,24 @@ impl SparseAlgo {
     }
 }
 
+impl IndexParams {
+    /// The build parameters of a sparse index type under Milvus's names, as text:
+    /// `drop_ratio_build` and (SPARSE_INVERTED_INDEX) `inverted_index_algo`; none for the
+    /// other types.
+    pub fn sparse_milvus_params(&self) -> Vec<(&'static str, String)> {
+        match *self {
+            IndexParams::SparseInvertedIndex { drop_ratio_build, algo } => vec![
+                ("drop_ratio_build", drop_ratio_build.get().to_string()),
+                ("inverted_index_algo", algo.name().to_owned()),
+            ],
+            IndexParams::SparseWand { drop_ratio_build } => {
+                vec![("drop_ratio_build", drop_ratio_build.get().to_string())]
+            }
+            _ => vec![],
+        }
+    }
+}
+
 /// Parses the build parameters of a sparse index type in Milvus's terms. `type_name` is the
 /// upper-cased type name; `None` when it is not a sparse index type.
 ///
@@ -282,7 +300,8 @@ mod tests {
             },
             IndexParams::SparseWand { drop_ratio_build: DropRatio::new("x", 0.5).unwrap() },
         ] {
-            let text = p.milvus_params();
+            assert!(p.milvus_params().is_empty());
+            let text = p.sparse_milvus_params();
             let pairs: Vec<(&str, &str)> = text.iter().map(|(k, v)| (*k, v.as_str())).collect();
             assert_eq!(parse(p.type_name(), &pairs).unwrap(), p);
         }
