@@ -621,12 +621,18 @@ impl Cursor<'_> {
     }
 
     /// Moves to the first posting at or after `row` (always forward by at least one when the
-    /// current posting is before `row`).
+    /// current posting is before `row`), by galloping: the distance is usually short.
     #[inline]
     fn seek(&mut self, row: u32) {
         if self.row() < row {
             let rest = &self.rows[self.pos + 1..];
-            self.pos += 1 + rest.partition_point(|&r| r < row);
+            let (mut lo, mut step) = (0, 1);
+            while step <= rest.len() && rest[step - 1] < row {
+                lo = step;
+                step *= 2;
+            }
+            let hi = step.min(rest.len());
+            self.pos += 1 + lo + rest[lo..hi].partition_point(|&r| r < row);
         }
     }
 }
