@@ -14,7 +14,6 @@ use crate::error::{Error, Result};
 use crate::schema::{FieldType, Value};
 pub use array::{ArrayElem, ArrayRow, ArrayValues};
 pub use sparse::{MAX_SPARSE_INDEX, SparseRows};
-pub(crate) use vectors::halves;
 pub use vectors::{MAX_BINARY_DIM, VectorKind};
 
 /// Owned, typed values of one column.

@@ -297,6 +297,9 @@ impl Collection {
         if params.nprobe.is_some() && !matches!(index, Some(IndexParams::IvfFlat { .. })) {
             return refuse("nprobe", "IVF_FLAT");
         }
+        if params.drop_ratio_search.is_some() && !index.is_some_and(|p| p.is_sparse()) {
+            return refuse("drop_ratio_search", "SPARSE_INVERTED_INDEX and SPARSE_WAND");
+        }
         Ok(())
     }
 }

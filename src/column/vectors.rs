@@ -5,9 +5,8 @@
 //! bit pattern), one byte an int8 component. One representation serves the four types: the
 //! kind, the dim (in bits for binary vectors, components otherwise) and the bytes.
 
-use std::borrow::Cow;
-
 pub use crate::params::VectorKind;
+use crate::params::halves;
 use crate::schema::{FieldType, MAX_DIM, MAX_VECTOR_NORM};
 use crate::simd;
 
@@ -82,15 +81,6 @@ impl VectorKind {
             VectorKind::BFloat16 => halves(row).iter().map(|&h| simd::bf16_to_f32(h)).collect(),
             VectorKind::Int8 => row.iter().map(|&b| f32::from(b as i8)).collect(),
         }
-    }
-}
-
-/// The little-endian 2-byte values of `bytes` (an even count): borrowed when `bytes` is
-/// 2-byte aligned (mapped blocks and heap buffers are), copied otherwise.
-pub fn halves(bytes: &[u8]) -> Cow<'_, [u16]> {
-    match bytemuck::try_cast_slice(bytes) {
-        Ok(values) if cfg!(target_endian = "little") => Cow::Borrowed(values),
-        _ => Cow::Owned(bytes.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect()),
     }
 }
 

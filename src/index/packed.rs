@@ -6,8 +6,8 @@
 use std::borrow::Cow;
 
 use super::Space;
-use crate::column::{VectorKind, halves};
 use crate::params::Metric;
+use crate::params::{VectorKind, halves};
 use crate::simd;
 
 /// A query of a packed kind: its stored form and its f32 components (bits as 0/1 for binary

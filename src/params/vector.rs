@@ -1,6 +1,8 @@
 //! The element types of packed dense vectors (binary, float16, bfloat16, int8): names, row
 //! sizes and the metrics each takes.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use super::Metric;
@@ -76,5 +78,13 @@ impl VectorKind {
             self.milvus_name(),
             names.join(", ")
         )))
+    }
+}
+/// The little-endian 2-byte values of `bytes` (an even count): borrowed when `bytes` is
+/// 2-byte aligned (mapped blocks and heap buffers are), copied otherwise.
+pub fn halves(bytes: &[u8]) -> Cow<'_, [u16]> {
+    match bytemuck::try_cast_slice(bytes) {
+        Ok(values) if cfg!(target_endian = "little") => Cow::Borrowed(values),
+        _ => Cow::Owned(bytes.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect()),
     }
 }
