@@ -307,7 +307,7 @@ fn malformed_rows_and_queries_are_refused() {
         assert!(matches!(build(c.rows(), DropRatio::ZERO, &ctx), Err(Error::InvalidArgument(_))));
     }
     let e = build(bad_rows[0].rows(), DropRatio::ZERO, &ctx).unwrap_err().to_string();
-    assert!(e.contains("sparse row 0") && e.contains("ascending"), "{e}");
+    assert!(e.contains("sparse row 0") && e.contains("unsorted or same indices"), "{e}");
 
     let c = corpus(100, 50, 5, 2);
     let body = aligned(&build(c.rows(), DropRatio::ZERO, &ctx).unwrap());
