@@ -1012,6 +1012,9 @@ impl PyDatabase {
             for (key, value) in info.index.params.milvus_params() {
                 d.set_item(key, value)?;
             }
+            for (key, value) in info.index.params.sparse_milvus_params() {
+                d.set_item(key, value)?;
+            }
             d.set_item("indexed_rows", info.indexed_rows)?;
             d.set_item("total_rows", info.total_rows)?;
             d.set_item("pending_index_rows", info.pending_rows)?;
