@@ -180,7 +180,7 @@ fn sparse_indexes_answer_like_the_exact_scan() {
     let dir = tempfile::tempdir().unwrap();
     let rows = random_rows(1_800, 7);
     let db = twin_collections(dir.path(), &rows);
-    let queries = ColumnData::sparse(&random_rows(20, 99));
+    let queries = ColumnData::sparse(random_rows(20, 99));
     let ctx = Context::background();
     for (index_type, params) in [
         ("SPARSE_INVERTED_INDEX", vec![("inverted_index_algo", "TAAT_NAIVE")]),
@@ -211,7 +211,7 @@ fn drop_ratios_bound_recall_and_prove_the_index_is_searched() {
     let dir = tempfile::tempdir().unwrap();
     let rows = random_rows(1_800, 11);
     let db = twin_collections(dir.path(), &rows);
-    let queries = ColumnData::sparse(&random_rows(20, 5));
+    let queries = ColumnData::sparse(random_rows(20, 5));
     let rows_q = queries.as_ref().sparse_rows().unwrap();
     let ctx = Context::background();
     db.create_milvus_index(&ctx, "c", "v", "", "SPARSE_INVERTED_INDEX", "IP", &[("drop_ratio_build", "0.3")])
@@ -253,7 +253,7 @@ fn drop_ratios_bound_recall_and_prove_the_index_is_searched() {
 fn sparse_index_survives_reopen_seal_and_compaction() {
     let dir = tempfile::tempdir().unwrap();
     let rows = random_rows(2_400, 3);
-    let queries = ColumnData::sparse(&random_rows(15, 8));
+    let queries = ColumnData::sparse(random_rows(15, 8));
     let ctx = Context::background();
     {
         let db = twin_collections(dir.path(), &rows);

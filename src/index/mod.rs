@@ -250,10 +250,13 @@ impl<'a> Space for Vectors<'a> {
     }
 }
 
+/// An f32 query's form: its components.
+pub type F32Query<'a> = &'a [f32];
+
 /// One search of one index: the query, how many candidates, and which rows may be returned.
 /// `Q` is the query's form ([`Space::Query`]): f32 components by default.
 #[derive(Debug, Clone, Copy)]
-pub struct IndexQuery<'a, Q = &'a [f32]> {
+pub struct IndexQuery<'a, Q = F32Query<'a>> {
     pub vector: Q,
     /// Norm of `vector` (COSINE only).
     pub norm: f32,
