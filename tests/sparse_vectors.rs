@@ -362,7 +362,7 @@ fn schema_and_index_rules() {
     let db = common::open(dir.path());
     db.create_collection(schema()).unwrap();
     let ctx = Context::background();
-    for index in ["FLAT", "HNSW", "IVF_FLAT", "INVERTED"] {
+    for index in ["FLAT", "HNSW", "IVF_FLAT"] {
         let e = db.create_milvus_index(&ctx, "c", "v", "", index, "IP", &[]).unwrap_err();
         assert_eq!(e.status(), Status::Unsupported, "{e}");
         assert!(e.to_string().contains("field `v`") && e.to_string().contains("SPARSE_FLOAT_VECTOR"), "{e}");
