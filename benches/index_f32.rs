@@ -43,12 +43,12 @@ fn main() {
             (
                 "HNSW M16 efC128 ef64",
                 IndexParams::Hnsw { m: 16, ef_construction: 128 },
-                SearchParams { ef: Some(64), nprobe: None },
+                SearchParams { ef: Some(64), ..SearchParams::default() },
             ),
             (
                 "IVF_FLAT nlist256 nprobe16",
                 IndexParams::IvfFlat { nlist: 256 },
-                SearchParams { ef: None, nprobe: Some(16) },
+                SearchParams { nprobe: Some(16), ..SearchParams::default() },
             ),
         ] {
             let dir = tempfile::tempdir().expect("tempdir");

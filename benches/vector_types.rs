@@ -213,7 +213,7 @@ fn sweep(
 ) {
     let ctx = Context::background();
     for ef in [16, 32, 64, 128, 256] {
-        let params = SearchParams { ef: Some(ef), nprobe: None };
+        let params = SearchParams { ef: Some(ef), ..SearchParams::default() };
         let mut got = Vec::new();
         let t = Instant::now();
         for q in queries.chunks(row) {

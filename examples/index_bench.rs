@@ -194,8 +194,8 @@ fn main() {
     let mut results = Vec::new();
     for &value in &sweep {
         let sp = match sweep_name {
-            "ef" => SearchParams { ef: Some(value), nprobe: None },
-            _ => SearchParams { ef: None, nprobe: Some(value) },
+            "ef" => SearchParams { ef: Some(value), nprobe: None, drop_ratio_search: None },
+            _ => SearchParams { ef: None, nprobe: Some(value), drop_ratio_search: None },
         };
         let one = |q: usize| {
             let req = SearchRequest::new(&queries[q * dim..(q + 1) * dim], K, Metric::L2).params(sp);

@@ -87,6 +87,17 @@
 #define VECLITE_INDEX_TRIE 6
 
 /**
+ * Index type: SPARSE_INVERTED_INDEX (sparse vectors; `param0` = drop_ratio_build as f32 bits,
+ * `param1` = inverted_index_algo: 0 TAAT_NAIVE, 1 DAAT_WAND, 2 DAAT_MAXSCORE).
+ */
+#define VECLITE_INDEX_SPARSE_INVERTED_INDEX 7
+
+/**
+ * Index type: SPARSE_WAND (sparse vectors; `param0` = drop_ratio_build as f32 bits).
+ */
+#define VECLITE_INDEX_SPARSE_WAND 8
+
+/**
  * Log level: no event (as `max_level`: logging off).
  */
 #define VECLITE_LOG_OFF 0
@@ -460,6 +471,10 @@ typedef void (*veclite_log_callback)(uint32_t level,
                                      const char *target,
                                      const char *message,
                                      void *user_data);
+
+
+
+
 
 
 

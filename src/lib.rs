@@ -87,6 +87,7 @@ pub use params::{
     MAX_HYBRID_REQUESTS, MAX_NPROBE, MAX_NQ, MAX_ROUND_DECIMAL, MAX_TOPK, Metric, Options, Property, Ranker,
     SearchParams, SearchRequest, SyncPolicy,
 };
+pub use params::{DropRatio, SparseAlgo};
 pub use result::{MutationResult, QueryResult, SearchHits};
 pub use schema::MAX_VECTOR_FIELDS;
 pub use schema::{
@@ -103,6 +104,7 @@ pub use verify::{VerifyProblem, VerifyReport, verify};
 #[doc(hidden)]
 pub mod internals {
     pub use crate::collection::Collection;
+    pub use crate::index::sparse as sparse_index;
     pub use crate::segment::format;
     pub use crate::segment::sealed::SealedSegment;
     pub use crate::storage::wal;

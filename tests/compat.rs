@@ -498,7 +498,7 @@ fn candidates(field: &str, keep: impl Fn(&TypedRow, &str) -> bool) -> Vec<(i64, 
 
 /// Large enough for exact answers from both indexes: `ef` above every segment's rows, every
 /// IVF list probed.
-const EXHAUSTIVE: SearchParams = SearchParams { ef: Some(256), nprobe: Some(4) };
+const EXHAUSTIVE: SearchParams = SearchParams { ef: Some(256), nprobe: Some(4), drop_ratio_search: None };
 
 #[test]
 fn searches_return_the_exact_top_k_through_indexes_and_scans() {

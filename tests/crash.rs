@@ -493,7 +493,8 @@ fn check_search(db: &Database, scenario: Scenario, model: &Model, rng: &mut StdR
         queries.extend((0..2).map(|_| live[rng.random_range(0..live.len())].1.clone()));
     }
     let flat: Vec<f32> = queries.concat();
-    let params = SearchParams { ef: Some(HNSW_EF), nprobe: Some(IVF_NLIST as usize) };
+    let params =
+        SearchParams { ef: Some(HNSW_EF), nprobe: Some(IVF_NLIST as usize), drop_ratio_search: None };
     let request = SearchRequest::new(&flat, TOPK, Metric::L2).params(params);
     let results = db.search(&Context::background(), COLLECTION, &request).unwrap();
     assert_eq!(results.len(), queries.len());

@@ -171,7 +171,7 @@ fn filters_keep_k_results_and_very_selective_filters_are_exact() {
 fn reopen_uses_the_index_files_without_rebuilding() {
     let dir = tempfile::tempdir().unwrap();
     let queries = mixture(10, 4);
-    let params = SearchParams { ef: Some(32), nprobe: None };
+    let params = SearchParams { ef: Some(32), nprobe: None, drop_ratio_search: None };
     let before = {
         let db =
             indexed_db(dir.path(), 3_000, Metric::Cosine, IndexParams::Hnsw { m: 16, ef_construction: 64 });
@@ -328,9 +328,9 @@ fn milvus_index_params_are_parsed_kept_as_given_described_and_checked_at_search(
     assert_eq!(info.index.given_params, given(&[("M", "8")]));
     assert_eq!(info.index.milvus_params(), given(&[("M", "8"), ("efConstruction", "360")]));
     // Search params the HNSW index does not take are refused before the search.
-    let ef = SearchParams { ef: Some(16), nprobe: None };
+    let ef = SearchParams { ef: Some(16), nprobe: None, drop_ratio_search: None };
     db.check_search_params("c", None, ef).unwrap();
-    let nprobe = SearchParams { ef: None, nprobe: Some(4) };
+    let nprobe = SearchParams { ef: None, nprobe: Some(4), drop_ratio_search: None };
     let err = db.check_search_params("c", Some("v"), nprobe).unwrap_err();
     assert_eq!(err.status(), Status::InvalidArgument);
     assert!(

@@ -370,7 +370,7 @@ fn vectors_up_to_the_norm_bound_score_right_flat_and_indexed() {
             if let Some(params) = params {
                 db.create_index(&ctx, "c", "v", "", metric, params).unwrap();
             }
-            let exhaustive = SearchParams { ef: Some(n), nprobe: Some(16) };
+            let exhaustive = SearchParams { ef: Some(n), nprobe: Some(16), drop_ratio_search: None };
             let req = SearchRequest::new(&queries, 10, metric).params(exhaustive);
             let results = db.search(&ctx, "c", &req).unwrap();
             assert_eq!(results.len(), nq);

@@ -114,6 +114,9 @@ impl IndexMeta {
         for (key, value) in self.params.milvus_params() {
             out.insert(key.to_owned(), value.to_string());
         }
+        for (key, value) in self.params.sparse_milvus_params() {
+            out.insert(key.to_owned(), value);
+        }
         out
     }
 }

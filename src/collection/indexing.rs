@@ -21,6 +21,7 @@ use crate::index::packed::PackedVectors;
 use crate::params::IndexParams;
 use crate::params::Metric;
 use crate::scalar_index as scalar;
+use crate::schema::FieldType;
 use crate::segment::sealed::SealedSegment;
 
 /// What `describe_index` reports for one index.
@@ -54,7 +55,8 @@ impl Collection {
     /// Creates an index on field `field` and builds it for every sealed segment (later
     /// segments are indexed automatically when they are sealed). `name` may be empty (the field
     /// name is used). Creating the same index again is a no-op. A vector field takes FLAT, HNSW
-    /// or IVF_FLAT; a scalar field a scalar type its field type allows
+    /// or IVF_FLAT (a sparse vector field SPARSE_INVERTED_INDEX or SPARSE_WAND, metric IP); a
+    /// scalar field a scalar type its field type allows
     /// ([`scalar::check_field`]), whose `metric` is unused (pass [`Metric::L2`]).
     ///
     /// # Errors
@@ -76,7 +78,8 @@ impl Collection {
     /// the build parameters as Milvus's key/value map, parsed by [`IndexParams::from_milvus`]
     /// and [`Metric::parse`]. The map is kept as given and reported by
     /// [`Collection::describe_index`]. On a scalar field `AUTOINDEX` (or an empty type) builds
-    /// [`scalar::auto_index`]'s type, and the metric must be empty (scalar indexes have none).
+    /// [`scalar::auto_index`]'s type, and the metric must be empty (scalar indexes have none); on
+    /// a sparse vector field it builds SPARSE_INVERTED_INDEX (DAAT_MAXSCORE).
     ///
     /// # Errors
     /// Those of [`IndexParams::from_milvus`] and [`Metric::parse`]; those of
@@ -90,23 +93,19 @@ impl Collection {
         metric: &str,
         params: &[(&str, &str)],
     ) -> Result<()> {
-        if self
-            .schema
-            .field(field)
-            .is_some_and(|f| f.field_type == crate::schema::FieldType::SparseFloatVector)
-        {
-            return self.check_sparse_index(field, index_type, metric);
-        }
-        let resolved = IndexParams::from_milvus(index_type, params)?;
+        let type_name = index_type.trim().to_ascii_uppercase();
+        let auto = matches!(type_name.as_str(), "AUTOINDEX" | "");
+        let sparse = self.schema.field(field).is_some_and(|f| f.field_type == FieldType::SparseFloatVector);
+        let resolved =
+            IndexParams::from_milvus(if sparse && auto { AUTOINDEX_SPARSE } else { index_type }, params)?;
         let definition = self
             .schema
             .field(field)
             .ok_or_else(|| Error::not_found_in(ObjectKind::Field, field, self.name()))?;
-        let type_name = index_type.trim().to_ascii_uppercase();
         let packed = definition.field_type.vector_kind().map(|(kind, _)| kind);
         let resolved = match (scalar::auto_index(definition), packed) {
-            (Some(auto), _) if matches!(type_name.as_str(), "AUTOINDEX" | "") => auto,
-            (_, Some(kind)) if matches!(type_name.as_str(), "AUTOINDEX" | "") => auto_packed_index(kind),
+            (Some(scalar_auto), _) if auto => scalar_auto,
+            (_, Some(kind)) if auto => auto_packed_index(kind),
             _ => resolved,
         };
         check_binary_names(field, &type_name, packed, || definition.field_type.describe())?;
@@ -272,6 +271,8 @@ impl Collection {
                 let (column, validity) = (job.file.column(job.field)?, job.file.validity(job.field)?);
                 let body = scalar::build(column, validity, job.index.params == IndexParams::Bitmap)?;
                 SegmentIndex::write_scalar(&path, job.index.params, &body)?
+            } else if let ColumnRef::SparseVector(rows) = job.file.column(job.field)? {
+                SegmentIndex::build_sparse(&path, job.index.params, rows, ctx)?
             } else {
                 let (params, threads) = (job.index.params, self.options.worker_threads);
                 let (norms, metric) = (job.file.norms(job.field)?, job.index.metric);
@@ -348,6 +349,11 @@ impl Collection {
         Ok(true)
     }
 }
+
+/// The index type `AUTOINDEX` builds on a sparse vector field, as Milvus maps it
+/// (`autoIndex.params.sparse.build`): SPARSE_INVERTED_INDEX, whose default algorithm is
+/// DAAT_MAXSCORE; the build parameters given are read as that type's.
+const AUTOINDEX_SPARSE: &str = "SPARSE_INVERTED_INDEX";
 
 /// What `AUTOINDEX` builds on a packed vector field, as Milvus maps it: BIN_IVF_FLAT with
 /// `nlist` 1024 on binary vectors (`autoIndex.params.binary.build`), the float AUTOINDEX (HNSW)

@@ -300,8 +300,12 @@ impl Collection {
         }
         // FLAT takes the `nprobe` SDKs send with it (milvus-sdk-go's NewIndexBinFlatSearchParam
         // always does), as Milvus does: an exact search probes everything.
-        if params.nprobe.is_some() && !matches!(index, Some(IndexParams::IvfFlat { .. } | IndexParams::Flat)) {
+        if params.nprobe.is_some() && !matches!(index, Some(IndexParams::IvfFlat { .. } | IndexParams::Flat))
+        {
             return refuse("nprobe", "IVF_FLAT");
+        }
+        if params.drop_ratio_search.is_some() && !index.is_some_and(|p| p.is_sparse()) {
+            return refuse("drop_ratio_search", "SPARSE_INVERTED_INDEX and SPARSE_WAND");
         }
         Ok(())
     }

@@ -3,6 +3,7 @@
 //! planned per segment range like the f32 search.
 
 use super::search::{check_limits, check_nq};
+use super::search_sparse::check_sparse_index;
 use super::{Collection, State};
 use crate::column::{ColumnRef, VectorKind};
 use crate::context::Context;
@@ -132,11 +133,13 @@ fn check_queries<'q>(req: &SearchRequest<'q>, kind: VectorKind, dim: usize, fiel
 impl Collection {
     /// Checks that an index of `params` with `metric` applies to field `field`: binary metrics
     /// for binary vectors and L2, IP or COSINE for the others; the index types each packed kind
-    /// takes in Milvus ([`packed_index_types`]).
+    /// takes in Milvus ([`packed_index_types`]); the sparse index types (with IP) on sparse
+    /// fields only ([`check_sparse_index`]).
     ///
     /// # Errors
-    /// [`Error::InvalidArgument`] for a metric the field's type does not take;
-    /// [`Error::Unsupported`] for an index type the field's type does not take.
+    /// [`Error::InvalidArgument`] for a metric the field's type does not take, or a sparse
+    /// index type on a field that is not sparse; [`Error::Unsupported`] for an index type the
+    /// field's type does not take.
     pub(super) fn check_index_type(
         &self,
         field: usize,
@@ -145,7 +148,15 @@ impl Collection {
     ) -> Result<()> {
         let field = &self.schema.fields[field];
         if field.field_type == crate::schema::FieldType::SparseFloatVector {
-            return self.check_sparse_index(&field.name, params.type_name(), metric.name());
+            return check_sparse_index(&field.name, metric, params);
+        }
+        if params.is_sparse() {
+            return Err(Error::InvalidArgument(format!(
+                "index type {} indexes SPARSE_FLOAT_VECTOR fields only: field `{}` is {}",
+                params.type_name(),
+                field.name,
+                field.field_type.describe()
+            )));
         }
         let Some((kind, _)) = field.field_type.vector_kind() else {
             if metric.is_binary() {

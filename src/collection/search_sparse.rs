@@ -1,4 +1,5 @@
-//! Search of sparse float vector fields: inner product only, exact scans planned per segment
+//! Search of sparse float vector fields: inner product only; sealed segments through the
+//! field's sparse index when one is built, everything else by exact scans planned per segment
 //! range (see [`crate::search::scan_sparse`]).
 
 use super::search::{check_limits, check_nq};
@@ -7,7 +8,7 @@ use crate::column::{ColumnData, ColumnRef, sparse};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::expr::Filter;
-use crate::params::{Metric, SearchRequest, SparseRows};
+use crate::params::{IndexParams, Metric, SearchRequest, SparseRows};
 use crate::search::scan_sparse::{self, SparseQueries, SparseTask};
 use crate::search::topk::Hit;
 use crate::segment::Segment;
@@ -52,6 +53,7 @@ impl Collection {
             k: req.offset + req.topk,
             range,
             group_size: group_by.map(|_| req.group_size),
+            params: req.params,
         };
         ctx.check()?;
         let (segments, allowed) = self.searched_rows(state, req, field, &filter)?;
@@ -68,9 +70,9 @@ impl Collection {
     }
 
     /// Plans the search of sparse field `field` in segment `s` (rows `allowed`, `None` = all):
-    /// ranges of [`RANGE_ROWS`] scanned exactly. The one place a segment's sparse search is
-    /// planned: an index over the segment would give one task for the whole segment here, which
-    /// [`scan_sparse`]'s single task dispatch then searches through the index.
+    /// one task searching the segment's sparse index when it has one built (the filter is applied
+    /// exactly inside the index walk, so any selectivity goes through it), else ranges of
+    /// [`RANGE_ROWS`] scanned exactly.
     fn plan_sparse_segment<'s>(
         &self,
         s: &'s Segment,
@@ -88,29 +90,35 @@ impl Collection {
             Some(g) => Some((s.column(g)?, s.validity(g)?)),
             None => None,
         };
+        let task =
+            |start, end, index| SparseTask { segment: s.id, rows, keys, allowed, start, end, group, index };
+        if let Some(index) = s.indexes.get(&field).filter(|i| i.params().is_sparse()) {
+            tasks.push(task(0, s.rows(), Some(index.as_ref())));
+            return Ok(());
+        }
         for start in (0..s.rows()).step_by(RANGE_ROWS) {
-            let end = (start + RANGE_ROWS).min(s.rows());
-            tasks.push(SparseTask { segment: s.id, rows, keys, allowed, start, end, group });
+            tasks.push(task(start, (start + RANGE_ROWS).min(s.rows()), None));
         }
         Ok(())
     }
+}
 
-    /// Checks an index request on sparse field `field`: the metric must be IP, and no index
-    /// type is built on sparse fields yet (they are searched exactly).
-    ///
-    /// # Errors
-    /// [`Error::InvalidArgument`] for another metric; [`Error::Unsupported`] for every index
-    /// type, naming it and the field.
-    pub(super) fn check_sparse_index(&self, field: &str, index_type: &str, metric: &str) -> Result<()> {
-        if !metric.trim().is_empty() {
-            check_metric(field, Metric::parse(metric)?)?;
-        }
-        let shown = if index_type.trim().is_empty() { "AUTOINDEX" } else { index_type.trim() };
-        Err(Error::Unsupported(format!(
-            "index type {shown} on field `{field}` of type {TYPE_NAME}: veclite does not index sparse vectors yet \
-             and searches them exactly (drop the create_index call; searches work without it)"
-        )))
+/// Checks an index request on sparse field `field`: the metric must be IP and the type
+/// SPARSE_INVERTED_INDEX or SPARSE_WAND, as in Milvus.
+///
+/// # Errors
+/// [`Error::InvalidArgument`] for another metric; [`Error::Unsupported`] for another index type,
+/// naming it, the field and the types it takes.
+pub(super) fn check_sparse_index(field: &str, metric: Metric, params: &IndexParams) -> Result<()> {
+    check_metric(field, metric)?;
+    if params.is_sparse() {
+        return Ok(());
     }
+    Err(Error::Unsupported(format!(
+        "index type {} on field `{field}` of type {TYPE_NAME}: the type takes SPARSE_INVERTED_INDEX \
+         and SPARSE_WAND (AUTOINDEX builds SPARSE_INVERTED_INDEX)",
+        params.type_name()
+    )))
 }
 
 /// Checks that `metric` applies to a sparse field called `field`: IP only, as in Milvus.

@@ -22,6 +22,11 @@ pub const VECLITE_INDEX_STL_SORT: u32 = 4;
 pub const VECLITE_INDEX_BITMAP: u32 = 5;
 /// Scalar index type: Trie (sorted strings; VarChar fields).
 pub const VECLITE_INDEX_TRIE: u32 = 6;
+/// Index type: SPARSE_INVERTED_INDEX (sparse vectors; `param0` = drop_ratio_build as f32 bits,
+/// `param1` = inverted_index_algo: 0 TAAT_NAIVE, 1 DAAT_WAND, 2 DAAT_MAXSCORE).
+pub const VECLITE_INDEX_SPARSE_INVERTED_INDEX: u32 = 7;
+/// Index type: SPARSE_WAND (sparse vectors; `param0` = drop_ratio_build as f32 bits).
+pub const VECLITE_INDEX_SPARSE_WAND: u32 = 8;
 
 /// Key/value pairs given as four parallel arrays of `n` `(ptr, len)` UTF-8 strings.
 ///
@@ -224,6 +229,12 @@ pub unsafe extern "C" fn veclite_index_info_get(
         IndexParams::StlSort => (VECLITE_INDEX_STL_SORT, 0, 0),
         IndexParams::Bitmap => (VECLITE_INDEX_BITMAP, 0, 0),
         IndexParams::Trie => (VECLITE_INDEX_TRIE, 0, 0),
+        IndexParams::SparseInvertedIndex { drop_ratio_build, algo } => {
+            (VECLITE_INDEX_SPARSE_INVERTED_INDEX, drop_ratio_build.to_bits(), algo.number())
+        }
+        IndexParams::SparseWand { drop_ratio_build } => {
+            (VECLITE_INDEX_SPARSE_WAND, drop_ratio_build.to_bits(), 0)
+        }
     };
     let metric = metric_number(i.index.metric);
     // SAFETY: out-params are NULL or writable (API contract).

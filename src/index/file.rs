@@ -2,10 +2,11 @@
 //!
 //! ```text
 //! magic "VECLIDX\0" (8) | version u32 | kind u32 (1 = HNSW, 2 = IVF_FLAT, 3 = INVERTED,
-//! 4 = STL_SORT, 5 = BITMAP, 6 = TRIE) | metric u32 (0 for scalar indexes) |
-//! param0 u32 (M or nlist) | param1 u32 (efConstruction or 0) | reserved u32 |
-//! body length u64 | body (kind-specific, see hnsw.rs / ivf.rs / scalar) | crc32c u32 of all
-//! bytes before
+//! 4 = STL_SORT, 5 = BITMAP, 6 = TRIE, 7 = SPARSE_INVERTED_INDEX, 8 = SPARSE_WAND) |
+//! metric u32 (0 for scalar indexes) | param0 u32 (M, nlist, or drop_ratio_build's f32 bits) |
+//! param1 u32 (efConstruction, the sparse algorithm number, or 0) | reserved u32 |
+//! body length u64 | body (kind-specific, see hnsw.rs / ivf.rs / sparse.rs / scalar) | crc32c u32
+//! of all bytes before
 //! ```
 //!
 //! The header is checked when the file is opened; the checksum of the body the first time it is
@@ -14,11 +15,13 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use super::sparse::{self, SparseSearchParams};
 use super::{Candidates, IndexQuery, Space, hnsw, ivf};
+use crate::bitset::Bitset;
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::params::IndexParams;
-use crate::params::Metric;
+use crate::params::{DropRatio, Metric, SearchParams, SparseAlgo, SparseRows};
 use crate::storage::fs;
 use crate::storage::mmap::MappedFile;
 
@@ -46,6 +49,8 @@ fn kind_number(params: IndexParams) -> u32 {
         IndexParams::StlSort => 4,
         IndexParams::Bitmap => 5,
         IndexParams::Trie => 6,
+        IndexParams::SparseInvertedIndex { .. } => 7,
+        IndexParams::SparseWand { .. } => 8,
     }
 }
 
@@ -88,6 +93,36 @@ impl SegmentIndex {
             }
         };
         Self::write(path, params, metric_number(vectors.metric()), [p0, p1], &body)
+    }
+
+    /// Builds the sparse index `params` (SPARSE_INVERTED_INDEX or SPARSE_WAND, metric IP) over
+    /// `rows`, writes it to `path` durably and maps it.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for another index type or malformed rows; a cancelled or
+    /// expired `ctx`; [`Error::Io`].
+    pub fn build_sparse(
+        path: &Path,
+        params: IndexParams,
+        rows: SparseRows<'_>,
+        ctx: &Context,
+    ) -> Result<SegmentIndex> {
+        let (
+            Some(algo),
+            IndexParams::SparseInvertedIndex { drop_ratio_build, .. }
+            | IndexParams::SparseWand { drop_ratio_build },
+        ) = (params.sparse_algo(), params)
+        else {
+            return Err(Error::InvalidArgument(format!("{} is not a sparse index type", params.type_name())));
+        };
+        let body = sparse::build(rows, drop_ratio_build, ctx)?;
+        Self::write(
+            path,
+            params,
+            metric_number(Metric::Ip),
+            [drop_ratio_build.to_bits(), algo.number()],
+            &body,
+        )
     }
 
     /// Writes the scalar index `params` (INVERTED, STL_SORT, BITMAP or Trie) with `body` (built
@@ -151,6 +186,15 @@ impl SegmentIndex {
             4 => IndexParams::StlSort,
             5 => IndexParams::Bitmap,
             6 => IndexParams::Trie,
+            7 | 8 => {
+                let drop_ratio_build =
+                    DropRatio::from_bits(p0).ok_or_else(|| bad("invalid drop_ratio_build"))?;
+                match (u32_at(12), SparseAlgo::from_number(p1)) {
+                    (7, Some(algo)) => IndexParams::SparseInvertedIndex { drop_ratio_build, algo },
+                    (8, Some(SparseAlgo::DaatWand)) => IndexParams::SparseWand { drop_ratio_build },
+                    _ => return Err(bad("invalid sparse index algorithm")),
+                }
+            }
             _ => return Err(bad("unknown index kind")),
         };
         let metric = match u32_at(16) {
@@ -192,6 +236,15 @@ impl SegmentIndex {
 
     /// The body bytes, verified on first use: checksum, then the structure against `vectors`.
     fn checked_body<S: Space>(&self, vectors: &S) -> Result<&[u8]> {
+        self.verified_body(|body| match self.params {
+            IndexParams::Hnsw { .. } => hnsw::validate(body, vectors.len()),
+            IndexParams::IvfFlat { .. } => ivf::validate(body, vectors),
+            _ => Ok(()),
+        })
+    }
+
+    /// The body bytes, verified on first use: checksum, then `check` (the structure).
+    fn verified_body(&self, check: impl FnOnce(&[u8]) -> std::result::Result<(), String>) -> Result<&[u8]> {
         let b = self.map.bytes();
         let (data, crc) = b.split_at(b.len() - 4);
         let body = &data[HEADER_LEN..];
@@ -199,16 +252,38 @@ impl SegmentIndex {
             if crc32c::crc32c(data).to_le_bytes() != crc {
                 return Err("index checksum mismatch".into());
             }
-            match self.params {
-                IndexParams::Hnsw { .. } => hnsw::validate(body, vectors.len()),
-                IndexParams::IvfFlat { .. } => ivf::validate(body, vectors),
-                _ => Ok(()),
-            }
+            check(body)
         });
         match verdict {
             Ok(()) => Ok(body),
             Err(reason) => Err(Error::corrupted(&self.path, reason.clone())),
         }
+    }
+
+    /// The best `k` allowed rows of a sparse index by inner product with the query (indices
+    /// ascending), best first, with exact scores as costs (negated inner products); `rows` are
+    /// the segment's rows the index was built from, `params` the search's (`drop_ratio_search`).
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for a malformed query or an index that is not sparse;
+    /// [`Error::Corrupted`] when the file fails its checksum or structure checks.
+    pub fn search_sparse(
+        &self,
+        rows: SparseRows<'_>,
+        query_indices: &[u32],
+        query_values: &[f32],
+        k: usize,
+        params: &SearchParams,
+        allowed: Option<&Bitset>,
+    ) -> Result<Candidates> {
+        sparse::check_vector(query_indices, query_values)
+            .map_err(|e| Error::InvalidArgument(format!("sparse query vector: {e}")))?;
+        let Some(sparse_params) = SparseSearchParams::new(&self.params, params) else {
+            return Err(Error::InvalidArgument(format!("{} is not a sparse index", self.params.type_name())));
+        };
+        let body = self.verified_body(|body| sparse::validate(body, rows))?;
+        sparse::search(body, rows, query_indices, query_values, k, sparse_params, allowed)
+            .map_err(|r| Error::corrupted(&self.path, r))
     }
 
     /// The best `query.k` allowed rows by the index (approximate), best first.
@@ -237,18 +312,6 @@ impl SegmentIndex {
         if !self.params.is_scalar() {
             return Ok(None);
         }
-        let b = self.map.bytes();
-        let (data, crc) = b.split_at(b.len() - 4);
-        let body = &data[HEADER_LEN..];
-        let verdict = self.verified.get_or_init(|| {
-            if crc32c::crc32c(data).to_le_bytes() != crc {
-                return Err("index checksum mismatch".into());
-            }
-            check(body)
-        });
-        match verdict {
-            Ok(()) => Ok(Some(body)),
-            Err(reason) => Err(Error::corrupted(&self.path, reason.clone())),
-        }
+        self.verified_body(check).map(Some)
     }
 }

@@ -772,7 +772,7 @@ mod tests {
                         vector: q,
                         norm: qn,
                         k: 10,
-                        params: SearchParams { ef: Some(128), nprobe: None },
+                        params: SearchParams { ef: Some(128), nprobe: None, drop_ratio_search: None },
                         allowed: filter,
                     };
                     let got = search(&body, v, &query).unwrap();

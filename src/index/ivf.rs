@@ -640,7 +640,13 @@ mod tests {
         nprobe: Option<usize>,
         allowed: Option<&'a Bitset>,
     ) -> IndexQuery<'a> {
-        IndexQuery { vector: v, norm: simd::norm(v), k, params: SearchParams { ef: None, nprobe }, allowed }
+        IndexQuery {
+            vector: v,
+            norm: simd::norm(v),
+            k,
+            params: SearchParams { ef: None, nprobe, drop_ratio_search: None },
+            allowed,
+        }
     }
 
     fn exact(vectors: Vectors<'_>, q: &IndexQuery<'_>) -> Candidates {

@@ -20,6 +20,7 @@ pub mod file;
 pub mod hnsw;
 pub mod ivf;
 pub mod packed;
+pub mod sparse;
 
 use std::borrow::Cow;
 

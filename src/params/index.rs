@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::params::sparse::{self, DropRatio, SparseAlgo};
 
 /// Milvus's default HNSW `M` (links per node).
 pub const DEFAULT_HNSW_M: u32 = 30;
@@ -36,9 +37,14 @@ pub enum IndexParams {
     /// Scalar: the strings in order with their rows (equality, `in`, ranges, prefix `like`).
     /// VarChar fields.
     Trie,
+    /// Sparse vectors: a posting list per dimension, searched by `algo`; the smallest
+    /// `drop_ratio_build` of all values (by magnitude) are left out of the lists.
+    SparseInvertedIndex { drop_ratio_build: DropRatio, algo: SparseAlgo },
+    /// Sparse vectors: SPARSE_INVERTED_INDEX searched by WAND (Milvus's older name for it).
+    SparseWand { drop_ratio_build: DropRatio },
 }
 
-/// The build parameters an index type reads, under Milvus's names.
+/// The integer build parameters an index type reads, under Milvus's names.
 fn build_keys(params: &IndexParams) -> &'static [&'static str] {
     match params {
         IndexParams::Flat
@@ -48,6 +54,8 @@ fn build_keys(params: &IndexParams) -> &'static [&'static str] {
         | IndexParams::Trie => &[],
         IndexParams::Hnsw { .. } => &["M", "efConstruction"],
         IndexParams::IvfFlat { .. } => &["nlist"],
+        // Read by the sparse parameters' own parser (a ratio and a name, not integers).
+        IndexParams::SparseInvertedIndex { .. } | IndexParams::SparseWand { .. } => &[],
     }
 }
 
@@ -59,7 +67,8 @@ impl IndexParams {
     /// takes Milvus's `nlist`, checked and without effect), `HNSW`, `IVF_FLAT` (also named `BIN_IVF_FLAT`), `AUTOINDEX` or an empty name (which
     /// build [`AUTOINDEX_VECTOR`]; on a scalar field the collection resolves `AUTOINDEX` with
     /// `scalar_index::auto_index` instead), and the scalar types `INVERTED`,
-    /// `STL_SORT`, `BITMAP` and `TRIE`. Keys: `M` and `efConstruction` for HNSW, `nlist` for
+    /// `STL_SORT`, `BITMAP` and `TRIE`; the sparse-vector types `SPARSE_INVERTED_INDEX` and
+    /// `SPARSE_WAND` read their own keys (see the `sparse` parameters module). Keys: `M` and `efConstruction` for HNSW, `nlist` for
     /// IVF_FLAT (none for the others); values are decimal integers; an absent key or an empty value
     /// takes the default ([`DEFAULT_HNSW_M`], [`DEFAULT_HNSW_EF_CONSTRUCTION`],
     /// [`DEFAULT_IVF_NLIST`]). The result is checked with [`IndexParams::validate`]: as in
@@ -72,6 +81,9 @@ impl IndexParams {
     /// among the build parameters (they are arguments of their own).
     pub fn from_milvus(index_type: &str, params: &[(&str, &str)]) -> Result<IndexParams> {
         let type_name = index_type.trim().to_ascii_uppercase();
+        if let Some(sparse) = sparse::from_milvus(&type_name, params)? {
+            return Ok(sparse);
+        }
         let shape = match type_name.as_str() {
             "FLAT" | "BIN_FLAT" => IndexParams::Flat,
             "AUTOINDEX" | "" => AUTOINDEX_VECTOR,
@@ -84,7 +96,8 @@ impl IndexParams {
             _ => {
                 return Err(Error::Unsupported(format!(
                     "index type `{index_type}`: veclite builds FLAT, HNSW and IVF_FLAT on vector fields (BIN_FLAT and BIN_IVF_FLAT on binary ones) \
-                     (AUTOINDEX builds HNSW) and INVERTED, STL_SORT, BITMAP and TRIE on scalar fields"
+                     (AUTOINDEX builds HNSW), SPARSE_INVERTED_INDEX and SPARSE_WAND on sparse vector fields, \
+                     and INVERTED, STL_SORT, BITMAP and TRIE on scalar fields"
                 )));
             }
         };
@@ -133,20 +146,24 @@ impl IndexParams {
                 ef_construction: value(1, DEFAULT_HNSW_EF_CONSTRUCTION),
             },
             IndexParams::IvfFlat { .. } => IndexParams::IvfFlat { nlist: value(0, DEFAULT_IVF_NLIST) },
+            IndexParams::SparseInvertedIndex { .. } | IndexParams::SparseWand { .. } => shape,
         };
         params.validate()?;
         Ok(params)
     }
 
-    /// The build parameters under Milvus's names with their values: `M` and `efConstruction`
-    /// for HNSW, `nlist` for IVF_FLAT, none for the others.
+    /// The numeric build parameters under Milvus's names with their values: `M` and
+    /// `efConstruction` for HNSW, `nlist` for IVF_FLAT, none for the others (the sparse types'
+    /// parameters are a ratio and a name: `IndexParams::sparse_milvus_params`).
     pub fn milvus_params(&self) -> Vec<(&'static str, u32)> {
         let values = match *self {
             IndexParams::Flat
             | IndexParams::Inverted
             | IndexParams::StlSort
             | IndexParams::Bitmap
-            | IndexParams::Trie => vec![],
+            | IndexParams::Trie
+            | IndexParams::SparseInvertedIndex { .. }
+            | IndexParams::SparseWand { .. } => vec![],
             IndexParams::Hnsw { m, ef_construction } => vec![m, ef_construction],
             IndexParams::IvfFlat { nlist } => vec![nlist],
         };
@@ -164,10 +181,27 @@ impl IndexParams {
             IndexParams::StlSort => "STL_SORT",
             IndexParams::Bitmap => "BITMAP",
             IndexParams::Trie => "Trie",
+            IndexParams::SparseInvertedIndex { .. } => "SPARSE_INVERTED_INDEX",
+            IndexParams::SparseWand { .. } => "SPARSE_WAND",
         }
     }
 
-    /// Whether this is a vector index type (FLAT, HNSW, IVF_FLAT).
+    /// Whether this is a sparse-vector index type (SPARSE_INVERTED_INDEX, SPARSE_WAND).
+    pub fn is_sparse(&self) -> bool {
+        matches!(self, IndexParams::SparseInvertedIndex { .. } | IndexParams::SparseWand { .. })
+    }
+
+    /// The search algorithm of a sparse index type (`None` for the others).
+    pub fn sparse_algo(&self) -> Option<SparseAlgo> {
+        match *self {
+            IndexParams::SparseInvertedIndex { algo, .. } => Some(algo),
+            IndexParams::SparseWand { .. } => Some(SparseAlgo::DaatWand),
+            _ => None,
+        }
+    }
+
+    /// Whether this is a vector index type (FLAT, HNSW, IVF_FLAT, SPARSE_INVERTED_INDEX,
+    /// SPARSE_WAND).
     pub fn is_vector_index(&self) -> bool {
         !self.is_scalar()
     }
@@ -200,6 +234,10 @@ impl IndexParams {
                 range("efConstruction", ef_construction, 1, i32::MAX as u32)
             }
             IndexParams::IvfFlat { nlist } => range("nlist", nlist, 1, 65_536),
+            IndexParams::SparseInvertedIndex { drop_ratio_build, .. }
+            | IndexParams::SparseWand { drop_ratio_build } => {
+                DropRatio::new("drop_ratio_build", drop_ratio_build.get()).map(|_| ())
+            }
         }
     }
 

@@ -30,5 +30,5 @@ pub use search::{
     CostRange, DEFAULT_EF, DEFAULT_NPROBE, MAX_EF, MAX_NPROBE, MAX_NQ, MAX_ROUND_DECIMAL, MAX_TOPK,
     SearchParams, SearchRequest, check_round_decimal, round_score,
 };
-pub use sparse::SparseRows;
+pub use sparse::{DropRatio, SparseAlgo, SparseRows};
 pub use vector::VectorKind;

@@ -2,7 +2,8 @@
 //! the index's search-time parameters.
 
 use crate::error::{Error, Result};
-use crate::params::{Metric, SparseRows, VectorKind};
+use crate::params::sparse::parse_drop_ratio_search;
+use crate::params::{DropRatio, Metric, SparseRows, VectorKind};
 
 /// Largest `topk`, `nq` and `offset + topk`, as in Milvus.
 pub const MAX_TOPK: usize = 16_384;
@@ -21,7 +22,8 @@ pub const MAX_EF: usize = i32::MAX as usize;
 pub const MAX_NPROBE: usize = 65_536;
 
 /// Per-search tuning: HNSW `ef` (default `max(DEFAULT_EF, k)` = `max(64, k)`; a given `ef` is
-/// raised to `k`) and IVF_FLAT `nprobe` (default [`DEFAULT_NPROBE`], clamped to nlist). A search
+/// raised to `k`), IVF_FLAT `nprobe` (default [`DEFAULT_NPROBE`], clamped to nlist) and the sparse
+/// indexes' `drop_ratio_search` (default 0: every query value is used). A search
 /// applies the one the field's index reads;
 /// [`Database::check_search_params`](crate::Database::check_search_params) refuses the
 /// other.
@@ -29,14 +31,16 @@ pub const MAX_NPROBE: usize = 65_536;
 pub struct SearchParams {
     pub ef: Option<usize>,
     pub nprobe: Option<usize>,
+    pub drop_ratio_search: Option<DropRatio>,
 }
 
 impl SearchParams {
     /// Parses Milvus's search params (the map pymilvus nests under `"params"`, or the Go SDK's
     /// `SearchParam.Params()`), values as text: `ef` (1..=[`MAX_EF`]) and `nprobe`
-    /// (1..=[`MAX_NPROBE`]) as decimal integers; `page_retain_order` and `ignore_growing` as
-    /// `true` / `false`, where only `false` (Milvus's default) is accepted here (a `true`
-    /// `ignore_growing` is the request's [`SearchRequest::ignore_growing`]).
+    /// (1..=[`MAX_NPROBE`]) as decimal integers; `drop_ratio_search` as a number in `[0, 1)`;
+    /// `page_retain_order` and `ignore_growing` as `true` / `false`, where only `false`
+    /// (Milvus's default) is accepted here (a `true` `ignore_growing` is the request's
+    /// [`SearchRequest::ignore_growing`]).
     /// The metric is not one of them: it is the search's own argument.
     ///
     /// # Errors
@@ -56,6 +60,7 @@ impl SearchParams {
             match key {
                 "ef" => out.ef = Some(positive(key, value, MAX_EF)?),
                 "nprobe" => out.nprobe = Some(positive(key, value, MAX_NPROBE)?),
+                "drop_ratio_search" => out.drop_ratio_search = Some(parse_drop_ratio_search(value)?),
                 "radius" | "range_filter" => {
                     return Err(Error::InvalidArgument(format!(
                         "search param `{key}` sets a range search: read it with SearchRequest::with_milvus_params"
@@ -83,7 +88,8 @@ impl SearchParams {
                 }
                 _ => {
                     return Err(Error::Unsupported(format!(
-                        "search param `{key}`: veclite reads `ef` (HNSW) and `nprobe` (IVF_FLAT)"
+                        "search param `{key}`: veclite reads `ef` (HNSW), `nprobe` (IVF_FLAT) and \
+                         `drop_ratio_search` (SPARSE_INVERTED_INDEX, SPARSE_WAND)"
                     )));
                 }
             }
@@ -409,11 +415,20 @@ mod tests {
         assert_eq!(SearchParams::from_milvus(&[]).unwrap(), SearchParams::default());
         assert_eq!(
             SearchParams::from_milvus(&[("ef", "40"), ("nprobe", " 4 ")]).unwrap(),
-            SearchParams { ef: Some(40), nprobe: Some(4) }
+            SearchParams { ef: Some(40), nprobe: Some(4), drop_ratio_search: None }
         );
         let max = MAX_EF.to_string();
         assert_eq!(SearchParams::from_milvus(&[("ef", &max)]).unwrap().ef, Some(MAX_EF));
         assert_eq!(SearchParams::from_milvus(&[("nprobe", "65536")]).unwrap().nprobe, Some(65_536));
+    }
+
+    #[test]
+    fn drop_ratio_search_is_read() {
+        let p = SearchParams::from_milvus(&[("drop_ratio_search", "0.2")]).unwrap();
+        assert_eq!(p.drop_ratio_search, Some(DropRatio::new("x", 0.2).unwrap()));
+        for v in ["1", "-0.5", "x", "", "inf"] {
+            refused(&[("drop_ratio_search", v)], Status::InvalidArgument, &["`drop_ratio_search`", "[0, 1)"]);
+        }
     }
 
     #[test]

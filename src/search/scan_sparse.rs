@@ -1,5 +1,5 @@
-//! Exact (brute-force) search of sparse float vectors by inner product into per-query top-k
-//! selections.
+//! Search of sparse float vectors by inner product into per-query top-k selections: exact
+//! (brute-force) scans of row ranges, or a sealed segment's sparse index.
 //!
 //! A row is a candidate for a query when the two share at least one index (what an inverted
 //! index over the rows finds); its cost is the negated inner product (lower is better, as
@@ -9,13 +9,14 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use super::scan::{group_at, key_at};
+use super::scan::{Wanted, group_at, key_at};
 use super::topk::{Hit, TopK};
 use crate::bitset::Bitset;
 use crate::column::ColumnRef;
 use crate::context::Context;
 use crate::error::Result;
-use crate::params::{CostRange, SparseRows};
+use crate::index::file::SegmentIndex;
+use crate::params::{CostRange, SearchParams, SparseRows};
 
 /// Largest entry index a query may have to be scored through a dense table (a table of this
 /// many f32 is 4 MiB); larger indices use the merge.
@@ -31,6 +32,8 @@ pub struct SparseQueries<'q> {
     pub range: Option<CostRange>,
     /// For a group-by search, the hits kept per group.
     pub group_size: Option<usize>,
+    /// The search's parameters (an index search reads `drop_ratio_search`).
+    pub params: SearchParams,
 }
 
 impl SparseQueries<'_> {
@@ -61,6 +64,9 @@ pub struct SparseTask<'s> {
     pub end: usize,
     /// For a group-by search, the segment's group-by column and its validity (1 = not null).
     pub group: Option<(ColumnRef<'s>, Option<&'s [u8]>)>,
+    /// The segment's sparse index: when set, the task searches it for every query (instead of
+    /// scanning rows `start..end`).
+    pub index: Option<&'s SegmentIndex>,
 }
 
 /// A query scattered into a dense table: `table[i]` is the query's value at index `i`, `+0.0`
@@ -121,6 +127,47 @@ fn merge_score(a: (&[u32], &[f32]), b: (&[u32], &[f32])) -> (f32, bool) {
 }
 
 impl SparseTask<'_> {
+    /// The hit for `row` at `cost`, with its key and (in a group-by search) its group.
+    fn hit(&self, row: usize, cost: f32) -> Hit {
+        let group = self.group.map(|(column, validity)| group_at(column, validity, row));
+        Hit { cost, key: key_at(self.keys, row), segment: self.segment, row, group }
+    }
+
+    /// Searches `index` for every query into `tops`. The index returns rows with exact scores;
+    /// a range or group-by search asks it for more candidates until the range is covered, the
+    /// index runs out, or `k` are found.
+    ///
+    /// # Errors
+    /// [`crate::Error::Corrupted`] when the index file fails its checks.
+    fn search_index(
+        &self,
+        queries: &SparseQueries<'_>,
+        index: &SegmentIndex,
+        tops: &mut [TopK],
+    ) -> Result<()> {
+        let wanted = Wanted {
+            k: queries.k,
+            range: queries.range,
+            grouped: queries.group_size.is_some(),
+            rows: self.end,
+        };
+        for (q, top) in tops.iter_mut().enumerate() {
+            let (qi, qv) = queries.rows.row(q);
+            let mut k = queries.k;
+            let candidates = loop {
+                let candidates = index.search_sparse(self.rows, qi, qv, k, &queries.params, self.allowed)?;
+                if !wanted.more(&candidates, k, queries.selection(), |r, c| self.hit(r, c)) {
+                    break candidates;
+                }
+                k = (k * 2).min(self.end);
+            };
+            for (row, cost) in candidates {
+                top.push(self.hit(row as usize, cost));
+            }
+        }
+        Ok(())
+    }
+
     /// Scores rows `start..end` against every query exactly, into `tops` (one per query).
     fn scan(&self, queries: &SparseQueries<'_>, tops: &mut [TopK], dense: &mut DenseQuery) {
         for (q, top) in tops.iter_mut().enumerate() {
@@ -141,8 +188,7 @@ impl SparseTask<'_> {
                     if use_table { dense.score(ri, rv) } else { merge_score((qi, qv), (ri, rv)) };
                 let cost = -ip;
                 if shared && cost <= top.threshold() {
-                    let group = self.group.map(|(column, validity)| group_at(column, validity, row));
-                    top.push(Hit { cost, key: key_at(self.keys, row), segment: self.segment, row, group });
+                    top.push(self.hit(row, cost));
                 }
             }
             if use_table {
@@ -152,23 +198,32 @@ impl SparseTask<'_> {
     }
 }
 
-/// Searches one task for every query into `tops`. This is the one place a segment's sparse rows
-/// are searched: an index over the segment (its candidates for each query, restricted to
-/// `task.allowed`) plugs in here in place of the exact scan.
+/// Searches one task for every query into `tops`: through the segment's index when the task has
+/// one, else by the exact scan of its rows.
+///
+/// # Errors
+/// [`crate::Error::Corrupted`] when an index file fails its checks.
 fn search_task(
     queries: &SparseQueries<'_>,
     task: &SparseTask<'_>,
     tops: &mut [TopK],
     dense: &mut DenseQuery,
-) {
-    task.scan(queries, tops, dense);
+) -> Result<()> {
+    match task.index {
+        Some(index) => task.search_index(queries, index, tops),
+        None => {
+            task.scan(queries, tops, dense);
+            Ok(())
+        }
+    }
 }
 
 /// Runs the tasks on up to `workers` threads and merges their selections: one [`TopK`] per
 /// query.
 ///
 /// # Errors
-/// A cancelled or expired `ctx`.
+/// A cancelled or expired `ctx`; [`crate::Error::Corrupted`] when an index file fails its
+/// checks.
 pub fn run(
     ctx: &Context,
     queries: &SparseQueries<'_>,
@@ -183,7 +238,7 @@ pub fn run(
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some(task) = tasks.get(i) else { return Ok(tops) };
             ctx.check()?;
-            search_task(queries, task, &mut tops, &mut dense);
+            search_task(queries, task, &mut tops, &mut dense)?;
         }
     };
     let next = AtomicUsize::new(0);

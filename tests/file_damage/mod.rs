@@ -628,8 +628,11 @@ fn check_search(
     let probes: Vec<(i64, &Row)> = model.iter().step_by(5).map(|(&k, r)| (k, r)).collect();
     let vector_of = |r: &Row| if field == HNSW_FIELD { r.hv.clone() } else { r.iv.clone() };
     let queries: Vec<f32> = probes.iter().flat_map(|(_, r)| vector_of(r)).collect();
-    let mut request =
-        SearchRequest::new(&queries, 3, metric).params(SearchParams { ef: Some(64), nprobe: Some(4) });
+    let mut request = SearchRequest::new(&queries, 3, metric).params(SearchParams {
+        ef: Some(64),
+        nprobe: Some(4),
+        drop_ratio_search: None,
+    });
     request.vector_field = Some(field.to_owned());
     let hits = db.search(&Context::background(), COLLECTION, &request).map_err(|e| ("search", e))?;
     if hits.len() != probes.len() {

@@ -109,7 +109,9 @@ func newCParams(m map[string]string, pin *runtime.Pinner) cparams {
 // CreateIndex creates a FLAT, HNSW or IVF_FLAT index on a vector field (entity.NewIndexFlat,
 // NewIndexHNSW, NewIndexIvfFlat, or a generic index whose params carry index_type,
 // metric_type and Milvus's M / efConstruction / nlist, top-level or in the "params" JSON;
-// AUTOINDEX builds HNSW with M 18 and efConstruction 240), or a scalar index on a scalar field
+// AUTOINDEX builds HNSW with M 18 and efConstruction 240), SPARSE_INVERTED_INDEX or SPARSE_WAND
+// on a sparse vector field (entity.NewIndexSparseInverted, NewIndexSparseWAND: metric IP,
+// drop_ratio_build, inverted_index_algo; AUTOINDEX builds SPARSE_INVERTED_INDEX), or a scalar index on a scalar field
 // (entity.NewScalarIndex, NewScalarIndexWithType: INVERTED, STL_SORT, BITMAP, TRIE, allowed
 // by field type as in Milvus, else ErrInvalidArgument), and builds it for every sealed segment
 // before returning; segments sealed later are indexed automatically. The library parses the

@@ -5,7 +5,8 @@ import (
 	"fmt"
 )
 
-// Index types of milvus-sdk-go that veclite's CreateIndex refuses (GPU and sparse indexes).
+// Index types of milvus-sdk-go beyond the CPU dense ones: the GPU indexes (veclite's CreateIndex
+// refuses them) and the sparse-vector indexes (built on SPARSE_FLOAT_VECTOR fields, metric IP).
 const (
 	GPUIvfFlat     IndexType = "GPU_IVF_FLAT"
 	GPUIvfPQ       IndexType = "GPU_IVF_PQ"
@@ -163,7 +164,8 @@ func dropRatio(what string, ratio float64) error {
 	return nil
 }
 
-// IndexSparseInverted is a sparse-vector index (CreateIndex refuses it).
+// IndexSparseInverted is SPARSE_INVERTED_INDEX, a sparse-vector index (its search algorithm is
+// DAAT_MAXSCORE unless a generic index's params name another inverted_index_algo).
 type IndexSparseInverted struct{ builtIndex }
 
 // NewIndexSparseInverted validates dropRatio as milvus-sdk-go does.
@@ -171,7 +173,7 @@ func NewIndexSparseInverted(metricType MetricType, dropRatio float64) (*IndexSpa
 	return newSparse[IndexSparseInverted]("SparseInverted", SparseInverted, metricType, dropRatio)
 }
 
-// IndexSparseWAND is a sparse-vector index (CreateIndex refuses it).
+// IndexSparseWAND is SPARSE_WAND, a sparse-vector index searched by DAAT_WAND.
 type IndexSparseWAND struct{ builtIndex }
 
 // NewIndexSparseWAND validates dropRatio as milvus-sdk-go does.

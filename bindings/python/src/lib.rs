@@ -1054,6 +1054,9 @@ impl PyDatabase {
             for (key, value) in info.index.params.milvus_params() {
                 d.set_item(key, value)?;
             }
+            for (key, value) in info.index.params.sparse_milvus_params() {
+                d.set_item(key, value)?;
+            }
             for (key, value) in &info.index.properties {
                 d.set_item(key, value)?;
             }

@@ -278,7 +278,7 @@ fn search(args: &SearchArgs) -> Result<ExitCode, Failure> {
         output_fields: args.output_fields.clone(),
         ..SearchRequest::new(&queries, args.topk, metric)
     }
-    .params(SearchParams { ef: args.ef, nprobe: args.nprobe });
+    .params(SearchParams { ef: args.ef, nprobe: args.nprobe, drop_ratio_search: None });
     let hits = db.search(&Context::background(), collection, &request).map_err(fail)?;
     let mut header = vec!["query".to_owned(), "rank".to_owned(), "id".to_owned(), "score".to_owned()];
     let field_names: Vec<String> = hits

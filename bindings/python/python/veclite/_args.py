@@ -377,10 +377,11 @@ def search_params(params: Optional[Dict[str, Any]]) -> SearchParams:
     )
 
 
-def param_texts(what: str, params: Dict[str, Any]) -> List[Tuple[str, str]]:
+def param_texts(what: str, params: Dict[str, Any], strings: bool = False) -> List[Tuple[str, str]]:
     """Search or index parameters as the ``(key, text)`` pairs the core parses: numbers and
-    booleans as JSON writes them (None = not given); any other value is a ParamError naming the
-    key."""
+    booleans as JSON writes them, strings as given when ``strings`` (index parameters, such as
+    ``inverted_index_algo``'s names: the core parses and checks them), None = not given; any
+    other value is a ParamError naming the key."""
     out = []
     for key, value in params.items():
         if value is None:
@@ -391,7 +392,9 @@ def param_texts(what: str, params: Dict[str, Any]) -> List[Tuple[str, str]]:
             text = str(int(value))
         elif isinstance(value, (float, np.floating)):
             text = repr(float(value))
+        elif strings and isinstance(value, str):
+            text = value
         else:
-            raise ParamError(message=f"{what} `{key}` must be a number or a bool, got {type(value).__name__} {value!r}")
+            raise ParamError(message=f"{what} `{key}` must be a number or a bool{' or a string' if strings else ''}, got {type(value).__name__} {value!r}")
         out.append((str(key), text))
     return out

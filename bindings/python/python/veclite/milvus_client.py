@@ -642,7 +642,7 @@ class MilvusClient:
 
     def _create_index(self, collection_name: str, p: IndexParam, timeout: Optional[float]) -> None:
         call(self._engine.db.create_index, collection_name, p.field_name, p.index_name, p.metric_type, p.index_type,
-             param_texts("index param", p.params), _t(timeout, self._timeout))
+             param_texts("index param", p.params, strings=True), _t(timeout, self._timeout))
 
     def create_index(self, collection_name: str, index_params: IndexParams, timeout: Optional[float] = None,
                      **kwargs: Any) -> None:
