@@ -1,3 +1,5 @@
+//go:build cgo
+
 package client
 
 // WithDatabaseProperty sets property key of the database CreateDatabase creates (kept in the

@@ -328,7 +328,6 @@ func TestGenericIndexesAndParamErrors(t *testing.T) {
 		{"index_type": "IVF_FLAT", "metric_type": "L2", "nlist": "lots"},
 		{"index_type": "IVF_FLAT", "metric_type": "L2", "params": "{not json"},
 		{"index_type": "IVF_FLAT", "metric_type": "HAMMING", "nlist": "16"},
-		{"index_type": "IVF_FLAT", "nlist": "16"},
 	} {
 		err := c.CreateIndex(ctx, "hello", "embeddings", entity.NewGenericIndex("g", "", params), false)
 		if !errors.Is(err, client.ErrInvalidArgument) {
@@ -339,11 +338,16 @@ func TestGenericIndexesAndParamErrors(t *testing.T) {
 		t.Fatalf("a rejected index was created: %v", err)
 	}
 	// Unsupported types: generic or typed-looking, vector or scalar, never substituted.
-	for _, it := range []entity.IndexType{entity.IvfPQ, entity.IvfSQ8, entity.DISKANN, entity.BinIvfFlat} {
+	for _, it := range []entity.IndexType{entity.IvfPQ, entity.IvfSQ8, entity.DISKANN} {
 		err := c.CreateIndex(ctx, "hello", "embeddings", entity.NewGenericIndex("g", it, map[string]string{"metric_type": "L2"}), false)
 		if !errors.Is(err, client.ErrFeatureNotSupported) || !strings.Contains(err.Error(), "index type `"+string(it)+"`") {
 			t.Fatalf("%s: %v", it, err)
 		}
+	}
+	// BIN_IVF_FLAT is built on binary vector fields only.
+	binIvf := entity.NewGenericIndex("g", entity.BinIvfFlat, map[string]string{"metric_type": "HAMMING"})
+	if err := c.CreateIndex(ctx, "hello", "embeddings", binIvf, false); !errors.Is(err, client.ErrInvalidArgument) || !strings.Contains(err.Error(), "BINARY_VECTOR fields only") {
+		t.Fatalf("BIN_IVF_FLAT on a float vector field: %v", err)
 	}
 	// A scalar index type on a vector field breaks Milvus's rule.
 	inv := entity.NewGenericIndex("g", entity.Inverted, map[string]string{"metric_type": "L2"})

@@ -51,7 +51,8 @@ Q = [[0.5, 0.5, 0.5, 0.5]]
     ({"params": {"ef": 16}, "ef": 32}, ["ef", "given twice"]),
     ({"params": {"ef": -1}}, ["ef", "at least 1"]),
     ({"params": {"ef": 2**70}}, ["ef", "at most"]),
-    ({"params": {"ef": "16"}}, ["ef", "number"]),
+    ({"params": {"ef": "sixteen"}}, ["ef", "number"]),
+    ({"params": {"ef": "1.5"}}, ["ef", "positive integer"]),
     ({"params": {"nprobe": 4}}, ["nprobe", "IVF_FLAT", "HNSW"]),
 ])
 def test_search_params_that_would_be_ignored_are_refused(client, search_params, words):

@@ -377,9 +377,19 @@ def search_params(params: Optional[Dict[str, Any]]) -> SearchParams:
     )
 
 
+def _is_number(text: str) -> bool:
+    """Whether ``text`` is a decimal number (what Milvus accepts for a numeric parameter)."""
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return text.strip().lower() not in ("nan", "inf", "-inf", "+inf", "infinity", "-infinity", "+infinity")
+
+
 def param_texts(what: str, params: Dict[str, Any], strings: bool = False) -> List[Tuple[str, str]]:
     """Search or index parameters as the ``(key, text)`` pairs the core parses: numbers and
-    booleans as JSON writes them, strings as given when ``strings`` (index parameters, such as
+    booleans as JSON writes them, numbers written as strings (``"drop_ratio_search": "0.2"``, as
+    Milvus reads them), any string when ``strings`` (index parameters, such as
     ``inverted_index_algo``'s names: the core parses and checks them), None = not given; any
     other value is a ParamError naming the key."""
     out = []
@@ -392,8 +402,8 @@ def param_texts(what: str, params: Dict[str, Any], strings: bool = False) -> Lis
             text = str(int(value))
         elif isinstance(value, (float, np.floating)):
             text = repr(float(value))
-        elif strings and isinstance(value, str):
-            text = value
+        elif isinstance(value, str) and (strings or _is_number(value)):
+            text = value.strip() if not strings else value
         else:
             raise ParamError(message=f"{what} `{key}` must be a number or a bool{' or a string' if strings else ''}, got {type(value).__name__} {value!r}")
         out.append((str(key), text))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any, Dict, List, Optional, Union
 
 from ._args import (check_credentials, check_properties, check_replicas, check_shards, check_timeout,
@@ -389,12 +390,17 @@ class MilvusClient:
     def insert(self, collection_name: str, data: Union[Dict[str, Any], List[Dict[str, Any]]],
                timeout: Optional[float] = None, partition_name: Optional[str] = "", **kwargs: Any) -> Dict[str, Any]:
         """Inserts rows; ``{"insert_count": n, "ids": [...]}``. With dynamic fields, keys that are
-        not fields are kept per entity (in ``$meta``); without, they are an error."""
+        not fields are kept per entity (in ``$meta``); without, they are an error.
+        ``progress_bar=True`` reports the rows written on standard error (the batch is written
+        at once, so the report comes when it is done)."""
+        progress = kwargs.pop("progress_bar", False)
         refuse_unknown("insert", kwargs)
         timeout = _t(timeout, self._timeout)
         if isinstance(data, list) and not data:
             return {"insert_count": 0, "ids": []}
         r = self._engine.write(collection_name, _rows(data), partition_name, False, timeout)
+        if progress:
+            print(f"insert into {collection_name}: {r['insert_count']}/{r['insert_count']} rows", file=sys.stderr)
         return {"insert_count": r["insert_count"], "ids": _ids(r)}
 
     def upsert(self, collection_name: str, data: Union[Dict[str, Any], List[Dict[str, Any]]],
