@@ -140,7 +140,7 @@ test-python: wheel cli
 	rm -rf $(PYVENV)
 	$(PYTHON) -m venv $(PYVENV)
 	@$(NORUST) sh -c 'for t in cargo rustc; do if command -v $$t; then echo "$$t is on the test PATH" >&2; exit 1; fi; done; echo "test PATH: no cargo, no rustc"'
-	$(NORUST) pip install -q numpy pytest
+	$(NORUST) pip install -q numpy pytest scipy
 	-$(NORUST) pip install -q pandas
 	$(NORUST) pip install -q -r bindings/python/tests/requirements-milvus-lite.txt
 	$(NORUST) pip install -q -r bindings/python/tests/requirements-langchain.txt
