@@ -10,7 +10,7 @@
 #      test time (imports and address rewritten; no second copies here): the pymilvus ones by
 #      tests/server/run_examples.py, all in one Python process per pymilvus version against one
 #      server, and milvus-sdk-go v2.4.2's (bindings/go/examples/sdk), each against a fresh
-#      server; plus the server-only programs here (pymilvus_examples, gosdk/iterator), a
+#      server; plus the server-only program gosdk/database, a
 #      hello-world of the newer Go SDK (tests/server/gosdk-v2) and of the Node.js SDK
 #      (tests/server/node, @zilliz/milvus2-sdk-node from npm).
 # Every server listens on a free loopback port and is stopped by its pid. Venvs live under

@@ -3,8 +3,8 @@
 usage: run_examples.py URI WORKDIR LABEL
 
 The programs are the ones the in-process Python package runs (bindings/python/tests/examples:
-the pymilvus programs with `veclite` imports, and their pymilvus_imports variants) plus the
-server-only ones in tests/server/pymilvus_examples. Each is turned into a program for a Milvus
+the pymilvus programs with `veclite` imports, and their pymilvus_imports variants). Each is
+turned into a program for a Milvus
 server at test time: `veclite` imports become `pymilvus` imports and the local database paths
 (`"./name.db"`) become URI; nothing else changes. Each runs in a fresh directory under WORKDIR
 with its output in NAME.out there, and the server is emptied (aliases, collections, databases,
@@ -27,7 +27,6 @@ from pymilvus import MilvusClient, connections
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 IN_PROCESS = REPO / "bindings" / "python" / "tests" / "examples"
-SERVER_ONLY = REPO / "tests" / "server" / "pymilvus_examples"
 
 #: In-process programs that do not run through a server, with the reason.
 SKIP = {
@@ -58,14 +57,12 @@ def programs():
     for sub in ("", "pymilvus", "pymilvus_imports"):
         for path in sorted((IN_PROCESS / sub).glob("*.py")):
             found.append((f"{sub}/{path.name}".lstrip("/"), path))
-    for path in sorted(SERVER_ONLY.rglob("*.py")):
-        found.append((f"server/{path.relative_to(SERVER_ONLY)}", path))
     return found
 
 
 def for_server(source, uri):
     """The program source with veclite imports and local database paths turned to pymilvus and
-    uri (and the server-only programs' Milvus address to uri)."""
+    uri (and a Milvus address written in a program to uri)."""
     host_port = uri.removeprefix("http://")
     source = re.sub(r"^(\s*)(from|import) veclite\b", r"\1\2 pymilvus", source, flags=re.M)
     source = re.sub(r"""(["'])\./[\w.\-]+\1""", repr(uri), source)
