@@ -50,7 +50,7 @@ use super::Candidates;
 use crate::bitset::Bitset;
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::params::sparse::check_shape;
+use crate::params::sparse::{check_row, check_shape};
 use crate::params::{DropRatio, IndexParams, SearchParams, SparseAlgo, SparseRows};
 
 /// Values sampled at most (evenly strided) for the `drop_ratio_build` quantile.
@@ -75,8 +75,8 @@ fn check_rows(rows: SparseRows<'_>) -> std::result::Result<(), String> {
     rows.check_rows(false).map_err(|(row, rule)| format!("sparse row {row}: {rule}"))
 }
 
-/// Checks one sparse vector: as many indices as values, indices strictly ascending and below
-/// `u32::MAX`, values finite.
+/// Checks one sparse vector: as many indices as values, then the row rule of stored rows
+/// ([`check_row`]: indices strictly ascending and below `u32::MAX`, values finite).
 ///
 /// # Errors
 /// A description naming the first bad position.
@@ -84,16 +84,7 @@ pub fn check_vector(indices: &[u32], values: &[f32]) -> std::result::Result<(), 
     if indices.len() != values.len() {
         return Err(format!("{} indices but {} values", indices.len(), values.len()));
     }
-    if let Some(i) = indices.windows(2).position(|w| w[0] >= w[1]) {
-        return Err(format!("indices must be strictly ascending: {} then {}", indices[i], indices[i + 1]));
-    }
-    if indices.last() == Some(&u32::MAX) {
-        return Err(format!("index {} is out of range (at most {})", u32::MAX, u32::MAX - 1));
-    }
-    if let Some(v) = values.iter().find(|v| !v.is_finite()) {
-        return Err(format!("value {v} is not finite"));
-    }
-    Ok(())
+    check_row(indices, values, false)
 }
 
 /// The inner product of two sparse vectors (indices ascending), summed in ascending index order.
